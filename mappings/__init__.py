@@ -1,0 +1,1 @@
+"""The bundled catalogs and mappings (TOML data files)."""

@@ -1,0 +1,59 @@
+"""The catalogs syncsvc plans from: bundled in mappings/, or a user's own folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from syncsvc.catalog.base import bundled_dir, find_file, load_model
+from syncsvc.catalog.phases import PhaseCatalog
+from syncsvc.catalog.risks import RiskCatalog
+from syncsvc.catalog.rollback import RollbackCatalog
+from syncsvc.catalog.stakeholders import StakeholderCatalog
+from syncsvc.catalog.tasks import TaskCatalog
+from syncsvc.errors import ConfigError
+
+__all__ = ["Catalog", "bundled_dir", "load_catalog"]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every catalog a plan is built from."""
+
+    phases: PhaseCatalog
+    tasks: TaskCatalog
+    risks: RiskCatalog
+    stakeholders: StakeholderCatalog
+    rollback: RollbackCatalog
+    folder: Path | None = None
+
+
+FILES = {
+    "phases": ("phases.toml", PhaseCatalog),
+    "tasks": ("tasks.toml", TaskCatalog),
+    "risks": ("risks.toml", RiskCatalog),
+    "stakeholders": ("stakeholders.toml", StakeholderCatalog),
+    "rollback": ("rollback.toml", RollbackCatalog),
+}
+
+
+def load_catalog(folder: Path | str | None = None) -> Catalog:
+    """Load the catalogs; a file in `folder` replaces the bundled file of the same name."""
+    if folder is None:
+        return _bundled()
+    p = Path(folder)
+    if not p.is_dir():
+        raise ConfigError(f"catalog folder {str(p)!r} does not exist or is not a folder",
+                          hint="fix catalog.path in the config, or remove it to use the bundled one")
+    return _load(p)
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Catalog:
+    return _load(None)
+
+
+def _load(folder: Path | None) -> Catalog:
+    parts = {key: load_model(find_file(name, folder), model) for key, (name, model) in FILES.items()}
+    return Catalog(folder=folder, **parts)  # type: ignore[arg-type]

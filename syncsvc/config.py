@@ -1,0 +1,181 @@
+"""The config file (CONTRACT §5): Jira, Sheets, state and catalogs; secrets only from the env."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from syncsvc.errors import ConfigError
+from syncsvc.specload import key_path, parse_toml, read_text_file
+
+MAX_CONFIG_BYTES = 1024 * 1024
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# A value that looks like a secret itself rather than the name of a variable holding one.
+_SECRET_LIKE = re.compile(r"^(ATATT|ghp_|xox[a-z]-)|-----BEGIN|^(?=.*[a-z])(?=.*[0-9])\S{24,}$")
+
+
+class _Cfg(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class JiraConfig(_Cfg):
+    url: str
+    email: str | None = None
+    token_env: str = "JIRA_API_TOKEN"
+    project: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")]
+    issue_type: str = "Task"
+    epic_issue_type: str = "Epic"
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 4
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, v: str) -> str:
+        u = urlparse(v)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise ValueError(f"must be a URL like https://your-site.atlassian.net (got {v!r})")
+        if u.username or u.password:
+            raise ValueError("must not carry a user name or password; use email and token_env")
+        if u.scheme == "http" and not _is_loopback(u.hostname):
+            raise ValueError("must use https (plain http is only allowed for a loopback host)")
+        return v.rstrip("/")
+
+    @field_validator("token_env")
+    @classmethod
+    def _env_name(cls, v: str) -> str:
+        return _check_env_name(v)
+
+    def token(self) -> SecretStr:
+        """The API token (or PAT) from the environment variable `token_env`."""
+        value = os.environ.get(self.token_env, "")
+        if not value.strip():
+            raise ConfigError(
+                f"the environment variable {self.token_env} (jira.token_env) is not set",
+                hint=f"export {self.token_env}=<your Jira API token>",
+            )
+        return SecretStr(value.strip())
+
+
+class SheetsConfig(_Cfg):
+    spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
+    credentials_file: str | None = None
+    prefix: bool = False
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 5
+
+    def credentials_path(self, base: Path) -> Path:
+        """The service-account key file: `credentials_file` (relative to the config), else
+        GOOGLE_APPLICATION_CREDENTIALS."""
+        if self.credentials_file:
+            p = Path(self.credentials_file).expanduser()
+            return p if p.is_absolute() else base / p
+        env = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "").strip()
+        if not env:
+            raise ConfigError(
+                "no service-account key file: set sheets.credentials_file or "
+                "GOOGLE_APPLICATION_CREDENTIALS"
+            )
+        return Path(env).expanduser()
+
+
+class StateConfig(_Cfg):
+    path: str = ".syncsvc/state.db"
+
+
+class CatalogConfig(_Cfg):
+    path: str | None = None
+
+
+class Config(_Cfg):
+    jira: JiraConfig | None = None
+    sheets: SheetsConfig | None = None
+    state: StateConfig = Field(default_factory=StateConfig)
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
+    base_dir: Path = Path(".")
+
+    def state_path(self) -> Path:
+        p = Path(self.state.path).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def catalog_dir(self) -> Path | None:
+        if not self.catalog.path:
+            return None
+        p = Path(self.catalog.path).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def require_jira(self, label: str) -> JiraConfig:
+        if self.jira is None:
+            raise ConfigError(f"{label}: no [jira] table", hint="see config.example.toml")
+        return self.jira
+
+    def require_sheets(self, label: str) -> SheetsConfig:
+        if self.sheets is None:
+            raise ConfigError(f"{label}: no [sheets] table", hint="see config.example.toml")
+        return self.sheets
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a config file; relative paths in it are relative to its folder."""
+    p = Path(path)
+    label = p.name or str(p)
+    try:
+        text = read_text_file(p, label=label, limit=MAX_CONFIG_BYTES, what="config")
+        data = parse_toml(text, label=label)
+    except ConfigError:
+        raise
+    except Exception as e:  # SpecError from the shared readers: same words, config's class
+        raise ConfigError(str(e)) from None
+    _refuse_inline_secrets(data, label)
+    try:
+        cfg = Config.model_validate({**data, "base_dir": p.resolve().parent}, strict=False)
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        where = key_path(err["loc"])
+        msg = err.get("ctx", {}).get("error") or err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise ConfigError(f"{label}: {where}: {msg}", hint="see config.example.toml") from None
+    return cfg
+
+
+def _refuse_inline_secrets(data: dict[str, Any], label: str) -> None:
+    """A secret written into the config (not an env var name) is refused, never echoed."""
+    for table, key in (("jira", "token"), ("jira", "password"), ("jira", "api_token"),
+                       ("sheets", "private_key"), ("sheets", "credentials")):
+        section = data.get(table)
+        if isinstance(section, dict) and key in section:
+            raise ConfigError(
+                f"{label}: {table}.{key}: secrets are never read from the config file",
+                hint="put the secret in an environment variable and name it in jira.token_env "
+                "(or use sheets.credentials_file)",
+            )
+    jira = data.get("jira")
+    if isinstance(jira, dict):
+        env = jira.get("token_env")
+        if isinstance(env, str) and (not _ENV_NAME.match(env) or _SECRET_LIKE.search(env)):
+            raise ConfigError(
+                f"{label}: jira.token_env: must be the NAME of an environment variable "
+                "(like JIRA_API_TOKEN), not the token itself",
+                hint="move the token into the environment variable and name that variable here",
+            )
+
+
+def _check_env_name(v: str) -> str:
+    if not _ENV_NAME.match(v):
+        raise ValueError("must be the name of an environment variable, like JIRA_API_TOKEN")
+    return v
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

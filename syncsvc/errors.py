@@ -1,0 +1,49 @@
+"""One exception hierarchy; the CLI maps each class to a CONTRACT exit code."""
+
+from __future__ import annotations
+
+
+class SyncsvcError(Exception):
+    """Base of every error a user can cause or fix; never shown with a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class InputError(SyncsvcError):
+    """Bad spec, config, catalog or usage: exit 2, nothing written."""
+
+    exit_code = 2
+
+
+class SpecError(InputError):
+    """A spec file (or the quick inputs) that cannot be planned."""
+
+
+class ConfigError(InputError):
+    """A config file or a catalog folder that cannot be used."""
+
+
+class RemoteError(SyncsvcError):
+    """A remote service (Jira, Sheets) failed after retries: exit 1."""
+
+    exit_code = 1
+
+
+class SlipError(SyncsvcError):
+    """`--fail-on-slip` and the critical path is slipping: exit 3."""
+
+    exit_code = 3
+
+
+class LockHeldError(SyncsvcError):
+    """Another `sync` holds the lock on the same state: exit 75."""
+
+    exit_code = 75

@@ -1,0 +1,215 @@
+"""The plan as data: what every renderer, adapter and the MCP server read (CONTRACT §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["low", "medium", "high"]
+TaskKind = Literal["task", "review", "milestone", "rollout"]
+Deployment = Literal["feature_flag", "canary", "blue_green", "big_bang"]
+
+PLAN_SCHEMA = "syncsvc.plan/1"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Out):
+    """Something the PM should look at: a broken rule, a vague step, a suggestion."""
+
+    kind: str
+    message: str
+    subjects: list[str] = Field(default_factory=list)
+
+
+class Conflict(_Out):
+    """A clash between the plan and its constraints (deadline, people, cadences)."""
+
+    kind: str
+    message: str
+    subjects: list[str] = Field(default_factory=list)
+
+
+class Risk(_Out):
+    id: str
+    title: str
+    likelihood: Level
+    impact: Level
+    score: int
+    owner: str | None
+    mitigation: str
+    source: Literal["spec", "catalog"] = "spec"
+    owner_role: str | None = None
+    mitigation_task: str | None = None
+    category: str | None = None
+
+
+class Stakeholder(_Out):
+    name: str
+    group: str
+    order: Literal["first", "second"]
+    influence: Level
+    interest: Level
+    cadence: str
+    channel: str
+    strategy: str = ""
+    why: str = ""
+
+
+class RaciRow(_Out):
+    activity: str
+    responsible: list[str]
+    accountable: str | None
+    consulted: list[str] = Field(default_factory=list)
+    informed: list[str] = Field(default_factory=list)
+
+
+class CommItem(_Out):
+    audience: str
+    cadence: str
+    channel: str
+    content: str
+    when: str = ""
+
+
+class Phase(_Out):
+    name: str
+    exposure_percent: int | float
+    monitoring_hours: int
+    gate: str = ""
+    task_id: str | None = None
+
+
+class PlannedTask(_Out):
+    """One task of the timeline with its CPM schedule; dates are inclusive working days."""
+
+    id: str
+    name: str
+    phase: str
+    kind: TaskKind
+    owner: str | None
+    risk: Level
+    estimate_days: int
+    buffer_days: int
+    duration_days: int
+    depends_on: list[str]
+    early_start: dt.date
+    early_finish: dt.date
+    late_start: dt.date
+    late_finish: dt.date
+    total_float: int
+    critical: bool
+    source: Literal["spec", "catalog", "mitigation", "rollout"] = "spec"
+
+
+class Trigger(_Out):
+    metric: str
+    operator: str
+    threshold: int | float
+    unit: str
+    window_minutes: int
+    phase: str | None = None
+
+
+class RollbackStep(_Out):
+    order: int
+    actor: str
+    action: str
+    expected_result: str
+    max_minutes: int
+
+
+class Rollback(_Out):
+    deployment: Deployment
+    decision_maker: str | None
+    triggers: list[Trigger]
+    steps: list[RollbackStep]
+    verification: list[str]
+    communication: list[str] = Field(default_factory=list)
+    estimated_minutes: int = 0
+
+
+class Plan(_Out):
+    """The whole rollout plan; `to_json(part)` gives the CONTRACT §4 objects."""
+
+    schema_: str = Field(default=PLAN_SCHEMA, alias="schema")
+    plan_id: str
+    feature_name: str
+    description: str
+    risk_tolerance: Level
+    team_size: int
+    timeline: str
+    pm: str
+    users: int | None = None
+    start_date: dt.date
+    deadline: dt.date
+    finish_date: dt.date
+    fits_timeline: bool
+    risks: list[Risk] = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    raci: list[RaciRow] = Field(default_factory=list)
+    communication_plan: list[CommItem] = Field(default_factory=list)
+    phases: list[Phase] = Field(default_factory=list)
+    tasks: list[PlannedTask] = Field(default_factory=list)
+    critical_path: list[str] = Field(default_factory=list)
+    rollback: Rollback | None = None
+    conflicts: list[Conflict] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    quick_mode: bool = False
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def task(self, task_id: str) -> PlannedTask:
+        """The planned task with this id (KeyError when absent)."""
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+
+# Keys each single-tool command prints besides schema, plan_id and findings (CONTRACT §4).
+PART_KEYS: dict[str, tuple[str, ...]] = {
+    "assess-risks": ("risks",),
+    "map-stakeholders": ("stakeholders", "raci", "conflicts", "communication_plan"),
+    "generate-timeline": (
+        "start_date", "deadline", "finish_date", "fits_timeline", "phases", "tasks",
+        "critical_path", "conflicts",
+    ),
+    "build-rollback-plan": ("phases", "rollback"),
+}
+
+# Fields that are internal detail of the plan, left out of the public JSON.
+_PRIVATE = {"quick_mode"}
+
+
+def to_json(plan: Plan, part: str | None = None) -> dict[str, Any]:
+    """The JSON object for the whole plan (`part=None`) or for one planning tool."""
+    full = plan.model_dump(mode="json", by_alias=True, exclude=_PRIVATE)
+    if part is None or part == "create-rollout-plan":
+        return full
+    keys = ("schema", "plan_id", *PART_KEYS[part], "findings")
+    out = {k: full[k] for k in keys}
+    if part != "create-rollout-plan":
+        out["findings"] = [f for f in full["findings"] if _finding_part(f["kind"]) in (part, None)]
+    return out
+
+
+# Which tool a finding kind belongs to, so each tool shows the findings of its own part.
+FINDING_PART: dict[str, str] = {
+    "unowned_risk": "assess-risks",
+    "group_owned_risk": "assess-risks",
+    "suggested_task": "assess-risks",
+    "raci": "map-stakeholders",
+    "stakeholder": "map-stakeholders",
+    "two_am_test": "build-rollback-plan",
+    "rollback": "build-rollback-plan",
+    "timeline": "generate-timeline",
+}
+
+
+def _finding_part(kind: str) -> str | None:
+    return FINDING_PART.get(kind)

@@ -1,0 +1,1 @@
+"""Renderers: Markdown, JSON, CSV and XLSX views of a `Plan`."""

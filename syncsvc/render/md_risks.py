@@ -1,0 +1,7 @@
+"""Placeholder until the risks section lands."""
+
+from syncsvc.model import Plan
+
+
+def section(plan: Plan) -> str:
+    return ""

@@ -1,0 +1,190 @@
+"""The spec file: pydantic models of CONTRACT §1 and their cross-checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from syncsvc.model import Deployment, Level, TaskKind
+
+MAX_TEXT = 20_000
+MAX_TASKS = 20_000
+GROUP_WORDS = frozenset({"team", "the team", "everyone", "all"})
+
+SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
+
+_ESTIMATE_RE = re.compile(r"^(\d{1,6})([dw])$")
+_TIMELINE_RE = re.compile(r"^(\d{1,4})\s*(weeks?|days?)$")
+
+
+def parse_estimate(value: Any) -> int:
+    """`"3d"` → 3, `"2w"` → 10, `4` → 4 working days; anything else is a ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be like \"3d\", \"2w\" or a whole number of days, not {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"must not be negative (got {value})")
+        return value
+    if isinstance(value, str):
+        m = _ESTIMATE_RE.match(value.strip())
+        if m:
+            n = int(m.group(1))
+            return n * 5 if m.group(2) == "w" else n
+    raise ValueError(
+        f"cannot read estimate {value!r}: use \"Nd\" (working days), \"Nw\" (weeks of 5 days) "
+        "or a whole number of days"
+    )
+
+
+def parse_timeline(value: Any) -> tuple[int, Literal["weeks", "days"]]:
+    """`"6 weeks"` → (6, "weeks"), `"30 days"` → (30, "days"), `6` → (6, "weeks")."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be \"N weeks\", \"N days\" or a whole number of weeks, not {value!r}")
+    if isinstance(value, int):
+        n, unit = value, "weeks"
+    elif isinstance(value, str) and (m := _TIMELINE_RE.match(value.strip().lower())):
+        n, unit = int(m.group(1)), ("weeks" if m.group(2).startswith("week") else "days")
+    else:
+        raise ValueError(
+            f"cannot read timeline {value!r}: use \"N weeks\", \"N days\" or a whole number of weeks"
+        )
+    if n < 1:
+        raise ValueError(f"must be at least 1 {unit[:-1]} (got {n})")
+    return n, unit  # type: ignore[return-value]
+
+
+class _In(BaseModel):
+    # strict: a "5" is not a 5, a 2027-01-04 string is not a date; TOML has real types for both.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class TeamMember(_In):
+    name: Name
+    role: Text = ""
+    jira: Text | None = None
+
+
+class StakeholderSpec(_In):
+    name: Name
+    group: Text = ""
+    influence: Level = "medium"
+    interest: Level = "medium"
+    cadence: Cadence | None = None
+    notes: Text = ""
+
+
+class TaskSpec(_In):
+    id: Slug
+    name: Name
+    phase: Text = "build"
+    estimate: int | None = None
+    owner: Text | None = None
+    depends_on: list[Slug] = Field(default_factory=list)
+    risk: Level = "medium"
+    kind: TaskKind = "task"
+
+    @field_validator("estimate", mode="before")
+    @classmethod
+    def _estimate(cls, v: Any) -> int | None:
+        return None if v is None else parse_estimate(v)
+
+
+class MitigationTaskSpec(_In):
+    id: Slug
+    name: Name
+    estimate: int = 1
+    before: Slug | None = None
+    depends_on: list[Slug] = Field(default_factory=list)
+    risk: Level | None = None
+    owner: Text | None = None
+    phase: Text = "build"
+
+    @field_validator("estimate", mode="before")
+    @classmethod
+    def _estimate(cls, v: Any) -> int:
+        return parse_estimate(v)
+
+
+class RiskSpec(_In):
+    title: Name
+    likelihood: Level
+    impact: Level
+    owner: Text | None = None
+    mitigation: Text = ""
+    mitigation_task: MitigationTaskSpec | None = None
+
+
+class TriggerSpec(_In):
+    metric: Name
+    operator: Literal[">", ">=", "<", "<=", "==", "!="]
+    threshold: float | int
+    unit: Text = ""
+    window_minutes: Annotated[int, Field(ge=1, le=100_000)]
+    phase: Text | None = None
+
+
+class RollbackSpec(_In):
+    decision_maker: Text | None = None
+    triggers: list[TriggerSpec] | None = None
+
+
+class Spec(_In):
+    """A validated spec; cross-references are checked by `syncsvc.specload.load_spec`."""
+
+    feature_name: Name
+    description: Text
+    team_size: Annotated[int, Field(ge=1, le=100_000)]
+    timeline: str | int
+    risk_tolerance: Level
+    plan_id: Slug | None = None
+    jira_project: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")] | None = None
+    pm: Text | None = None
+    start_date: dt.date | None = None
+    holidays: list[dt.date] = Field(default_factory=list)
+    users: Annotated[int, Field(ge=0)] | None = None
+    deployment: Deployment | None = None
+    flag_provider: Text | None = None
+    flag_key: Text | None = None
+    team: list[TeamMember] = Field(default_factory=list)
+    stakeholders: list[StakeholderSpec] = Field(default_factory=list)
+    tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = Field(default_factory=list)
+    risks: list[RiskSpec] = Field(default_factory=list)
+    rollback: RollbackSpec | None = None
+
+    @field_validator("timeline", mode="after")
+    @classmethod
+    def _timeline(cls, v: str | int) -> str | int:
+        parse_timeline(v)
+        return v
+
+    @property
+    def timeline_parts(self) -> tuple[int, Literal["weeks", "days"]]:
+        return parse_timeline(self.timeline)
+
+    @property
+    def timeline_text(self) -> str:
+        n, unit = self.timeline_parts
+        return f"{n} {unit[:-1] if n == 1 else unit}"
+
+    @property
+    def quick_mode(self) -> bool:
+        """No tasks given: the timeline comes from the catalog's default task set."""
+        return not self.tasks
+
+
+def slugify(text: str) -> str:
+    """A plan id from a feature name: lowercase, dashes, at most 40 characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+    return slug or "plan"
+
+
+def next_monday(today: dt.date) -> dt.date:
+    """The Monday after `today` (a week later when today is a Monday)."""
+    return today + dt.timedelta(days=7 - today.weekday())

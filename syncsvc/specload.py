@@ -1,0 +1,430 @@
+"""Load a spec file (or the five quick inputs) into a checked `Spec`, or fail with exit 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from syncsvc.errors import SpecError
+from syncsvc.spec import GROUP_WORDS, Spec, next_monday, slugify
+
+MAX_SPEC_BYTES = 8 * 1024 * 1024
+_PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
+
+
+def load_spec(path: str | Path, *, today: dt.date) -> Spec:
+    """Read, parse and check the spec at `path`; defaults that need a date use `today`."""
+    p = Path(path)
+    label = p.name or str(p)
+    text = read_text_file(p, label=label, limit=MAX_SPEC_BYTES, what="spec")
+    data = parse_toml(text, label=label)
+    return check_spec(data, label=label, today=today, source=text)
+
+
+def spec_from_inputs(
+    *,
+    feature_name: str,
+    description: str,
+    team_size: int,
+    timeline: str,
+    risk_tolerance: str,
+    today: dt.date,
+    label: str = "quick inputs",
+) -> Spec:
+    """A quick-mode spec from the five inputs of the seed course."""
+    raw_timeline: str | int = int(timeline) if str(timeline).strip().isdigit() else timeline
+    data = {
+        "feature_name": feature_name,
+        "description": description,
+        "team_size": team_size,
+        "timeline": raw_timeline,
+        "risk_tolerance": risk_tolerance,
+    }
+    return check_spec(data, label=label, today=today, source=None)
+
+
+def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
+    """The UTF-8 text of a file no bigger than `limit`, or a SpecError saying why not."""
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise SpecError(f"{label}: is a folder, not a {what} file")
+        if size > limit:
+            raise SpecError(
+                f"{label}: the file is {size / 1e6:.1f} MB; a {what} file may be at most "
+                f"{limit // (1024 * 1024)} MB"
+            )
+        raw = p.read_bytes()[: limit + 1]
+    except FileNotFoundError:
+        raise SpecError(f"{label}: no such file", hint=f"check the path {str(p)!r}") from None
+    except PermissionError:
+        raise SpecError(f"{label}: permission denied reading the {what} file") from None
+    except OSError as e:
+        raise SpecError(f"{label}: cannot read the {what} file ({e.strerror})") from None
+    if len(raw) > limit:
+        raise SpecError(f"{label}: a {what} file may be at most {limit // (1024 * 1024)} MB")
+    if not raw.strip():
+        raise SpecError(
+            f"{label}: the file is empty",
+            hint="a spec needs at least feature_name, description, team_size, timeline "
+            "and risk_tolerance",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise SpecError(f"{label}: this is a binary file, not a TOML {what} (NUL byte at offset "
+                        f"{nul})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SpecError(
+            f"{label}:{line}: the file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset "
+            f"{e.start})",
+            hint="save the file as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_toml(text: str, *, label: str) -> dict[str, Any]:
+    """Parse TOML, turning the parser's error into `file:line: message`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"{label}:{m.group(1)}" if m else label
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).rstrip(".")
+        col = f" (column {m.group(2)})" if m else ""
+        raise SpecError(f"{where}: invalid TOML: {detail}{col}") from None
+    except RecursionError:
+        raise SpecError(f"{label}: invalid TOML: nested too deeply") from None
+
+
+def check_spec(
+    data: Mapping[str, Any], *, label: str, today: dt.date, source: str | None
+) -> Spec:
+    """Validate parsed TOML against the models and the cross-references of CONTRACT §1."""
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as e:
+        errors = e.errors(include_url=False)
+        first = errors[0]
+        path = key_path(first["loc"])
+        raise SpecError(
+            _where(label, source, first["loc"]) + f"{path}: {_explain(first, data)}"
+            + _more(len(errors) - 1)
+        ) from None
+    problems = list(_cross_check(spec))
+    if problems:
+        loc, message = problems[0]
+        raise SpecError(
+            _where(label, source, loc) + f"{key_path(loc)}: {message}" + _more(len(problems) - 1)
+        )
+    return _with_defaults(spec, today)
+
+
+def _with_defaults(spec: Spec, today: dt.date) -> Spec:
+    update: dict[str, Any] = {}
+    if spec.plan_id is None:
+        update["plan_id"] = slugify(spec.feature_name)
+    if spec.start_date is None:
+        update["start_date"] = next_monday(today)
+    if spec.pm is None:
+        pm = next((m.name for m in spec.team if _PM_ROLE.search(m.role)), None)
+        update["pm"] = pm or "PM"
+    return spec.model_copy(update=update) if update else spec
+
+
+def key_path(loc: Iterable[str | int]) -> str:
+    """`("tasks", 3, "depends_on", 0)` → `tasks[3].depends_on[0]`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _more(n: int) -> str:
+    return "" if n <= 0 else f" (and {n} more problem{'s' if n > 1 else ''} after this one)"
+
+
+def _where(label: str, source: str | None, loc: tuple[Any, ...] | list[Any]) -> str:
+    line = locate_line(source, tuple(loc)) if source else None
+    return f"{label}:{line}: " if line else f"{label}: "
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+               list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time",
+               dt.time: "a time"}
+
+
+def _describe(value: Any) -> str:
+    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+    if isinstance(value, (dict, list)):
+        return kind
+    shown = repr(value)
+    return f"{kind} {shown if len(shown) <= 40 else shown[:37] + '...'}"
+
+
+def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(err["loc"])
+        near = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        return f"unknown key{hint}" + (f" (allowed: {', '.join(allowed)})" if not near else "")
+    if kind == "missing":
+        return "missing required key"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')} (got {_describe(value)})"
+    if kind == "string_pattern_mismatch":
+        if err["loc"] and err["loc"][-1] == "jira_project":
+            return f"must be a Jira project key like \"NOTIF\" (got {_describe(value)})"
+        return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
+                f"starting with a letter or digit (got {_describe(value)})")
+    if kind == "string_too_long":
+        return f"text is too long ({len(value)} characters; at most {ctx.get('max_length')})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_long":
+        return f"too many entries (at most {ctx.get('max_length')})"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">",
+                 "less_than": "<"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"must be {bound} {limit} (got {value!r})"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind.endswith("_type") or kind in ("date_from_datetime_inexact", "int_from_float"):
+        want = {"string_type": "a string", "int_type": "an integer", "float_type": "a number",
+                "date_type": "a date (TOML date, like 2027-01-04)", "list_type": "an array",
+                "model_type": "a table", "dict_type": "a table", "bool_type": "true or false",
+                "model_attributes_type": "a table"}.get(kind, kind.removesuffix("_type"))
+        return f"must be {want} (got {_describe(value)})"
+    if kind == "union_tag_invalid" or kind == "union_type":
+        return f"has the wrong type (got {_describe(value)})"
+    return f"{err['msg']} (got {_describe(value)})"
+
+
+def _allowed_keys(loc: tuple[Any, ...] | list[Any]) -> list[str]:
+    from syncsvc import spec as s
+
+    model: Any = s.Spec
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = {"team": s.TeamMember, "stakeholders": s.StakeholderSpec, "tasks": s.TaskSpec,
+                 "risks": s.RiskSpec, "mitigation_task": s.MitigationTaskSpec,
+                 "rollback": s.RollbackSpec, "triggers": s.TriggerSpec}.get(part)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Yield (key path, message) for each broken cross-reference, in file order."""
+    team = {m.name for m in spec.team}
+    stakeholders = {s.name for s in spec.stakeholders}
+    yield from _dupes(((i, m.name) for i, m in enumerate(spec.team)), "team", "name", "team member")
+    yield from _dupes(((i, s.name) for i, s in enumerate(spec.stakeholders)), "stakeholders",
+                      "name", "stakeholder")
+    yield from _dupes(((i, r.title) for i, r in enumerate(spec.risks)), "risks", "title", "risk")
+    ids: dict[str, tuple[Any, ...]] = {}
+    for i, t in enumerate(spec.tasks):
+        if t.id in ids:
+            yield ("tasks", i, "id"), f"duplicate task id '{t.id}' (first used at {key_path(ids[t.id])})"
+        ids.setdefault(t.id, ("tasks", i, "id"))
+    for i, r in enumerate(spec.risks):
+        mt = r.mitigation_task
+        if mt is None:
+            continue
+        if mt.id in ids:
+            yield (("risks", i, "mitigation_task", "id"),
+                   f"duplicate task id '{mt.id}' (first used at {key_path(ids[mt.id])})")
+        ids.setdefault(mt.id, ("risks", i, "mitigation_task", "id"))
+    people = team | stakeholders
+    for i, t in enumerate(spec.tasks):
+        if t.kind != "milestone" and t.estimate is None:
+            yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
+                                             "a whole number of working days)")
+        elif t.kind != "milestone" and t.estimate == 0:
+            yield ("tasks", i, "estimate"), (f"task '{t.id}' has an estimate of 0 days; only a "
+                                             "milestone may (set kind = \"milestone\")")
+        if t.owner is not None and t.owner not in people:
+            yield ("tasks", i, "owner"), _unknown("owner", t.owner, people, f"task '{t.id}'")
+        for j, dep in enumerate(t.depends_on):
+            if dep not in ids:
+                yield ("tasks", i, "depends_on", j), _unknown("task", dep, ids, f"task '{t.id}' "
+                                                              "depends on")
+    roles: dict[str, list[str]] = {}
+    for m in spec.team:
+        if m.role:
+            roles.setdefault(m.role.lower(), []).append(m.name)
+    for i, r in enumerate(spec.risks):
+        owner = r.owner
+        if owner and owner not in people and owner.strip().lower() not in GROUP_WORDS:
+            holders = roles.get(owner.lower(), [])
+            if len(holders) > 1:
+                yield ("risks", i, "owner"), (f"risk '{r.title}': owner role '{owner}' is held by "
+                                              f"{', '.join(holders)}; name one person")
+            elif not holders:
+                yield ("risks", i, "owner"), _unknown("owner", owner, people, f"risk '{r.title}'")
+        mt = r.mitigation_task
+        if mt is None:
+            continue
+        if mt.before is not None and mt.before not in ids:
+            yield (("risks", i, "mitigation_task", "before"),
+                   _unknown("task", mt.before, ids, f"mitigation task '{mt.id}' comes before"))
+        for j, dep in enumerate(mt.depends_on):
+            if dep not in ids:
+                yield (("risks", i, "mitigation_task", "depends_on", j),
+                       _unknown("task", dep, ids, f"mitigation task '{mt.id}' depends on"))
+        if mt.owner is not None and mt.owner not in people:
+            yield (("risks", i, "mitigation_task", "owner"),
+                   _unknown("owner", mt.owner, people, f"mitigation task '{mt.id}'"))
+    cycle = find_cycle(_edges(spec))
+    if cycle:
+        first = cycle[0]
+        loc = ids.get(first, ("tasks",))
+        loc = (*loc[:-1], "depends_on") if loc[-1] == "id" else loc
+        yield loc, "dependency cycle: " + " → ".join([*cycle, cycle[0]])
+    if spec.start_date and spec.start_date.year > 9000:
+        yield ("start_date",), "must be before the year 9000"
+
+
+def _dupes(items: Iterable[tuple[int, str]], table: str, key: str, what: str
+           ) -> Iterable[tuple[tuple[Any, ...], str]]:
+    seen: dict[str, int] = {}
+    for i, name in items:
+        if name in seen:
+            yield (table, i, key), f"duplicate {what} '{name}' (first at {table}[{seen[name]}])"
+        seen.setdefault(name, i)
+
+
+def _unknown(what: str, value: str, known: Iterable[str], subject: str) -> str:
+    near = difflib.get_close_matches(value, list(known), n=1)
+    tail = f"; did you mean '{near[0]}'?" if near else ""
+    if what == "owner":
+        return f"{subject}: unknown owner '{value}' (not a team member or stakeholder){tail}"
+    return f"{subject} unknown {what} '{value}'{tail}"
+
+
+def _edges(spec: Spec) -> dict[str, list[str]]:
+    """Task id → the ids it depends on, mitigation tasks and their `before` included."""
+    deps: dict[str, list[str]] = {t.id: list(t.depends_on) for t in spec.tasks}
+    for r in spec.risks:
+        mt = r.mitigation_task
+        if mt is None:
+            continue
+        deps.setdefault(mt.id, []).extend(mt.depends_on)
+        if mt.before is not None and mt.before in deps:
+            deps[mt.before].append(mt.id)
+    return deps
+
+
+def find_cycle(deps: Mapping[str, list[str]]) -> list[str] | None:
+    """The ids on one dependency cycle in dependency order, or None. Iterative, O(V + E)."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for root in deps:
+        if root in state:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, i = stack[-1]
+            succ = deps.get(node, [])
+            if i < len(succ):
+                stack[-1] = (node, i + 1)
+                nxt = succ[i]
+                if nxt not in deps:
+                    continue
+                if state.get(nxt) == 1:
+                    # path runs from a task to what it depends on; show it in doing order,
+                    # starting from the id written first in the spec
+                    cyc = list(reversed(path[path.index(nxt):]))
+                    order = {k: n for n, k in enumerate(deps)}
+                    first = min(range(len(cyc)), key=lambda n: order[cyc[n]])
+                    return cyc[first:] + cyc[:first]
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return None
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def locate_line(source: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of a key path in the TOML text (the parser only gives syntax errors')."""
+    if not loc:
+        return None
+    lines = source.splitlines()
+    table, index, rest = _split_loc(loc)
+    start, end = 0, len(lines)
+    if table is not None:
+        count, found = -1, None
+        for n, line in enumerate(lines):
+            m = _HEADER.match(line)
+            if not m:
+                continue
+            name = m.group(1).strip()
+            if found is not None and name != f"{table}":
+                end = n
+                break
+            if found is not None and name == table and index is not None:
+                end = n
+                break
+            if name == table:
+                count += 1
+                if index is None or count == index:
+                    found, start = n, n + 1
+        if found is None:
+            return _key_line(lines, 0, _first_header(lines), table)
+        if not rest:
+            return found + 1
+    else:
+        end = _first_header(lines)
+    key = next((p for p in rest if isinstance(p, str)), None)
+    if key is None:
+        return None
+    hit = _key_line(lines, start, end, key)
+    return hit if hit is not None else (start if table is not None else None)
+
+
+def _split_loc(loc: tuple[Any, ...]) -> tuple[str | None, int | None, tuple[Any, ...]]:
+    head = loc[0]
+    if head in ("team", "stakeholders", "tasks", "risks") and len(loc) > 1 and isinstance(loc[1], int):
+        return head, loc[1], loc[2:]
+    if head == "rollback":
+        return head, None, loc[1:]
+    return None, None, loc
+
+
+def _first_header(lines: list[str]) -> int:
+    return next((n for n, line in enumerate(lines) if _HEADER.match(line)), len(lines))
+
+
+def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:
+    pat = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for n in range(start, end):
+        if pat.match(lines[n]):
+            return n + 1
+    return None

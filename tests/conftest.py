@@ -1,0 +1,65 @@
+"""Shared fixtures: the example spec, a fixed 'today', spec/plan builders and the CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from syncsvc.catalog import load_catalog
+from syncsvc.model import Plan
+from syncsvc.planning.build import build_plan
+from syncsvc.spec import Spec
+from syncsvc.specload import check_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "notifications-center.toml"
+TODAY = dt.date(2026, 11, 27)
+
+MINIMAL = """
+feature_name = "Dark mode"
+description = "A dark theme for the web app"
+team_size = 3
+timeline = "4 weeks"
+risk_tolerance = "medium"
+start_date = 2027-03-01
+"""
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def spec_of() -> Callable[..., Spec]:
+    """A checked Spec from TOML text (label 't.toml')."""
+
+    def make(text: str, label: str = "t.toml") -> Spec:
+        return check_spec(tomllib.loads(text), label=label, today=TODAY, source=text)
+
+    return make
+
+
+@pytest.fixture
+def plan_of(spec_of: Callable[..., Spec]) -> Callable[..., Plan]:
+    """The Plan for TOML spec text, built with the bundled catalogs."""
+
+    def make(text: str) -> Plan:
+        return build_plan(spec_of(text), load_catalog())
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
