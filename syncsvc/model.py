@@ -131,6 +131,8 @@ class Rollback(_Out):
     verification: list[str]
     communication: list[str] = Field(default_factory=list)
     estimated_minutes: int = 0
+    switch: str = ""
+    assumptions: list[str] = Field(default_factory=list)
 
 
 class Plan(_Out):

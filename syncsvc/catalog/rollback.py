@@ -1,11 +1,165 @@
-"""Rollback step templates and default triggers (mappings/rollback.toml). Placeholder shape."""
+"""Rollback catalog (mappings/rollback.toml): steps per deployment, triggers, comms, 2am-test rules."""
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.model import Deployment, Level
+
+# The names a catalog text may use as {placeholder}; `fill` replaces exactly these.
+PLACEHOLDERS = frozenset(
+    {"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm"})
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+DEPLOYMENTS: tuple[Deployment, ...] = ("feature_flag", "canary", "blue_green", "big_bang")
+Operator = Literal[">", ">=", "<", "<=", "==", "!="]
+
+
+def _known_placeholders(text: str) -> str:
+    unknown = sorted({m for m in _PLACEHOLDER_RE.findall(text) if m not in PLACEHOLDERS})
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder {{{unknown[0]}}}; use one of "
+            + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS)))
+    return text
+
+
+Template = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                     AfterValidator(_known_placeholders)]
+Metric = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """`text` with each known `{placeholder}` replaced; other braces (JSON, shell) stay as written."""
+    return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+class StepTemplate(CatalogModel):
+    """One rollback step: who does what, exactly, what they should then see, and how long."""
+
+    actor: Template
+    action: Template
+    expected_result: Template
+    max_minutes: Minutes
+
+
+class DeploymentTemplate(CatalogModel):
+    """How one deployment type is rolled back."""
+
+    label: str
+    switch: Template
+    assumptions: list[Template] = Field(default_factory=list)
+    decision_maker: str | None = None
+    steps: Annotated[list[StepTemplate], Field(min_length=1)]
+    verification: Annotated[list[Template], Field(min_length=1)]
+
+
+class TriggerTemplate(CatalogModel):
+    """A default trigger; thresholds may tighten in early phases or scale with exposure."""
+
+    metric: Metric
+    operator: Operator
+    threshold: float
+    unit: str
+    window_minutes: Minutes
+    early_threshold: float | None = None
+    scale_with_exposure: bool = False
+    min_threshold: float | None = None
+
+    @model_validator(mode="after")
+    def _scaling(self) -> TriggerTemplate:
+        if self.scale_with_exposure and (
+                self.operator not in (">", ">=") or self.min_threshold is None):
+            raise ValueError("scale_with_exposure needs operator '>' or '>=' and min_threshold")
+        return self
+
+
+class ToleranceDefaults(CatalogModel):
+    """Decision maker and triggers for one risk tolerance."""
+
+    decision_maker: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    early_exposure_percent: Annotated[float, Field(ge=0, le=100)]
+    triggers: Annotated[list[TriggerTemplate], Field(min_length=1)]
+
+
+class FeatureTrigger(CatalogModel):
+    """A trigger added when the feature's name or description mentions one of `keywords`."""
+
+    id: str
+    keywords: Annotated[list[str], Field(min_length=1)]
+    metric: Metric
+    operator: Operator
+    thresholds: dict[Level, float]
+    unit: str
+    window_minutes: Minutes
+    verification: Template | None = None
+
+    @model_validator(mode="after")
+    def _all_levels(self) -> FeatureTrigger:
+        missing = [lv for lv in ("low", "medium", "high") if lv not in self.thresholds]
+        if missing:
+            raise ValueError(f"thresholds needs low, medium and high (missing {missing[0]})")
+        return self
+
+    def matches(self, text: str) -> bool:
+        """Whether a keyword is a word of `text`, plural allowed ("payment" matches "payments")."""
+        low = text.lower()
+        return any(re.search(r"(?<!\w)" + re.escape(k.lower()) + r"(?:s|es)?(?!\w)", low)
+                   for k in self.keywords)
+
+
+class CommTemplate(CatalogModel):
+    """Who tells whom, where, within how many minutes of the rollback decision, and what."""
+
+    who: Template
+    whom: Template
+    channel: Template
+    within_minutes: Minutes
+    message: Template
+
+
+class LintRules(CatalogModel):
+    """The 2am test: words that make a step vague, group words, the time limit."""
+
+    vague_phrases: Annotated[list[str], Field(min_length=1)]
+    group_words: list[str] = Field(default_factory=list)
+    max_total_minutes: Minutes = 30
+
+
+class Defaults(CatalogModel):
+    """What a spec that names no deployment or flag provider gets (the flag key: the plan id)."""
+
+    deployment: Deployment = "feature_flag"
+    flag_provider: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class RollbackCatalog(CatalogModel):
-    steps: dict[str, list[dict[str, object]]] = Field(default_factory=dict)
+    """Everything `build_rollback` and the 2am-test linter read."""
+
+    defaults: Defaults
+    deployments: dict[Deployment, DeploymentTemplate]
+    tolerances: dict[Level, ToleranceDefaults]
+    feature_triggers: list[FeatureTrigger] = Field(default_factory=list)
+    verification: list[Template] = Field(default_factory=list)
+    communication: Annotated[list[CommTemplate], Field(min_length=1)]
+    lint: LintRules
+
+    @model_validator(mode="after")
+    def _complete(self) -> RollbackCatalog:
+        for d in DEPLOYMENTS:
+            if d not in self.deployments:
+                raise ValueError(f"deployments.{d} is missing (every deployment type needs steps)")
+        for lv in ("low", "medium", "high"):
+            if lv not in self.tolerances:
+                raise ValueError(f"tolerances.{lv} is missing")
+        return self
+
+    def deployment(self, kind: Deployment) -> DeploymentTemplate:
+        return self.deployments[kind]
+
+    def tolerance(self, level: Level) -> ToleranceDefaults:
+        return self.tolerances[level]

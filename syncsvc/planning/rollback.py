@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from syncsvc.catalog import Catalog
-from syncsvc.model import Finding, Rollback
-from syncsvc.spec import Spec
+from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.catalog.rollback import (
+    CommTemplate,
+    FeatureTrigger,
+    LintRules,
+    ToleranceDefaults,
+    TriggerTemplate,
+    fill,
+)
+from syncsvc.model import Finding, Phase, Rollback, RollbackStep, Trigger
+from syncsvc.spec import GROUP_WORDS, Spec, TriggerSpec
 
 if TYPE_CHECKING:
     from syncsvc.planning.build import PlanContext
+
+TWO_AM = "two_am_test"
+_UNNAMED = "the decision maker (not named)"
 
 
 @dataclass(frozen=True)
@@ -20,7 +35,248 @@ class RollbackResult:
 
 
 def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackResult:
-    """The rollback plan for the spec's deployment type (catalog steps: to come)."""
-    del catalog, ctx
-    return RollbackResult(Rollback(deployment=spec.deployment or "feature_flag",
-                                   decision_maker=None, triggers=[], steps=[], verification=[]))
+    """The rollback plan for the spec's deployment type, with the 2am-test findings."""
+    cat = catalog.rollback
+    kind = spec.deployment or cat.defaults.deployment
+    dep = cat.deployment(kind)
+    tol = cat.tolerance(spec.risk_tolerance)
+    given = spec.rollback
+    if given is not None and given.decision_maker is not None:
+        decision_maker: str | None = given.decision_maker.strip() or None
+    else:
+        decision_maker = dep.decision_maker or tol.decision_maker
+    plan_id = spec.plan_id or ""
+    values = {
+        "feature_name": spec.feature_name, "plan_id": plan_id,
+        "flag_provider": spec.flag_provider or cat.defaults.flag_provider,
+        "flag_key": spec.flag_key or plan_id,
+        "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm,
+    }
+    text = f"{spec.feature_name}\n{spec.description}"
+    features = [f for f in cat.feature_triggers if f.matches(text)]
+    findings: list[Finding] = []
+
+    if given is not None and given.triggers is not None:
+        triggers, unknown = _spec_triggers(given.triggers, ctx.phases)
+        findings += unknown
+    else:
+        triggers = default_triggers(
+            tol, ctx.phases, extra=[_feature_trigger(f, spec.risk_tolerance) for f in features])
+
+    steps = [
+        RollbackStep(order=i, actor=fill(s.actor, values), action=fill(s.action, values),
+                     expected_result=fill(s.expected_result, values), max_minutes=s.max_minutes)
+        for i, s in enumerate(dep.steps, start=1)
+    ]
+    verification = [fill(v, values) for v in dep.verification]
+    verification += [fill(f.verification, values) for f in features if f.verification]
+    verification += [fill(v, values) for v in cat.verification]
+    rollback = Rollback(
+        deployment=kind, decision_maker=decision_maker, triggers=triggers, steps=steps,
+        verification=verification,
+        communication=[_communication(c, values)
+                       for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
+        estimated_minutes=sum(s.max_minutes for s in steps),
+        switch=fill(dep.switch, values),
+        assumptions=[fill(a, values) for a in dep.assumptions],
+    )
+    if kind == "feature_flag":
+        findings += _flag_defaults(spec, values)
+    return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
+
+
+def default_triggers(tol: ToleranceDefaults, phases: Sequence[Phase], *,
+                     extra: Sequence[Trigger] = ()) -> list[Trigger]:
+    """The tolerance's triggers (and `extra`) for every phase, then the phase rows that differ."""
+    out = [_trigger(t, t.threshold) for t in tol.triggers] + list(extra)
+    for phase in phases:
+        for t in tol.triggers:
+            th = phase_threshold(t, phase.exposure_percent, tol.early_exposure_percent)
+            if th != t.threshold:
+                out.append(_trigger(t, th, phase=phase.name))
+    return out
+
+
+def phase_threshold(t: TriggerTemplate, exposure: float, early_max: float) -> float:
+    """A trigger's threshold in a phase exposing `exposure` percent of users."""
+    th = t.early_threshold if t.early_threshold is not None and exposure <= early_max else \
+        t.threshold
+    if t.scale_with_exposure and t.min_threshold is not None:
+        th = max(t.min_threshold, float(math.ceil(th * exposure / 100)))
+    return th
+
+
+def triggers_for_phase(rollback: Rollback, phase: str) -> list[Trigger]:
+    """The triggers in force during `phase`: its own rows replace all-phase rows of a metric."""
+    own = [t for t in rollback.triggers if t.phase == phase]
+    mine = {t.metric for t in own}
+    return [t for t in rollback.triggers if t.phase is None and t.metric not in mine] + own
+
+
+def _trigger(t: TriggerTemplate, threshold: float, phase: str | None = None) -> Trigger:
+    return Trigger(metric=t.metric, operator=t.operator, threshold=threshold, unit=t.unit,
+                   window_minutes=t.window_minutes, phase=phase)
+
+
+def _feature_trigger(f: FeatureTrigger, level: str) -> Trigger:
+    return Trigger(metric=f.metric, operator=f.operator, threshold=f.thresholds[level],  # type: ignore[index]
+                   unit=f.unit, window_minutes=f.window_minutes)
+
+
+def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase]
+                   ) -> tuple[list[Trigger], list[Finding]]:
+    names = {p.name.lower(): p.name for p in phases}
+    out: list[Trigger] = []
+    findings: list[Finding] = []
+    for t in given:
+        data = t.model_dump()
+        phase = data.get("phase")
+        if phase is not None and phase.strip().lower() in names:
+            data["phase"] = names[phase.strip().lower()]
+        elif phase is not None:
+            findings.append(Finding(
+                kind="rollback",
+                message=(f"Rollback trigger {data['metric']} names phase {phase!r}, which is not "
+                         f"a phase of this rollout ({', '.join(p.name for p in phases)}); it "
+                         "will never be in force. Use one of those phase names."),
+                subjects=[f"trigger {data['metric']}", phase]))
+        out.append(Trigger(**data))
+    return out, findings
+
+
+def _communication(c: CommTemplate, values: dict[str, str]) -> str:
+    return (f"Within {c.within_minutes} min: {fill(c.who, values)} → {fill(c.whom, values)}, "
+            f"via {fill(c.channel, values)}: {fill(c.message, values)}")
+
+
+def _flag_defaults(spec: Spec, values: dict[str, str]) -> list[Finding]:
+    missing = [k for k in ("flag_key", "flag_provider") if getattr(spec, k) is None]
+    if not missing:
+        return []
+    used = " and ".join(f"{k} = {values[k]!r}" for k in missing)
+    return [Finding(
+        kind="rollback",
+        message=(f"The spec sets no {' or '.join(missing)}: the rollback steps assume {used}. "
+                 "Set the real value in the spec so the on-call engineer flips the right switch."),
+        subjects=missing,
+    )]
+
+
+# ---- the 2am test ---------------------------------------------------------------------------
+
+
+def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Finding]:
+    """2am-test findings for any Rollback: vague words, missing actors, results, numbers, windows,
+    no decision maker, and a rollback longer than the limit."""
+    rules = rules or _bundled_rules()
+    vague = _vague_matcher(tuple(rules.vague_phrases))
+    out: list[Finding] = []
+
+    def flag(subject: str, message: str) -> None:
+        out.append(Finding(kind=TWO_AM, message=message, subjects=[subject]))
+
+    def words(subject: str, what: str, text: str) -> None:
+        hits = vague(text)
+        if hits:
+            flag(subject, f"{subject.capitalize()}: {what} {_quote(text)} is vague "
+                          f"({', '.join(repr(h) for h in hits)}); say exactly what, who, "
+                          "how much or by when.")
+
+    out += _decision_maker_findings(rollback.decision_maker, rules, vague)
+    if not rollback.triggers:
+        flag("triggers", "No rollback triggers: name the metrics, thresholds and windows that "
+                         "make the decision for you.")
+    for t in rollback.triggers:
+        subject = f"trigger {t.metric or '(no metric)'}" + (f" ({t.phase})" if t.phase else "")
+        if not t.metric.strip():
+            flag(subject, "A rollback trigger has no metric: name what is measured.")
+        if not isinstance(t.threshold, int | float) or not math.isfinite(t.threshold):
+            flag(subject, f"{subject.capitalize()} has no number: give the threshold that fires it.")
+        if not t.operator.strip():
+            flag(subject, f"{subject.capitalize()} has no operator (>, <, ...).")
+        if t.window_minutes <= 0:
+            flag(subject, f"{subject.capitalize()} has no window: say over how many minutes "
+                          "the threshold must hold.")
+        words(subject, "metric", f"{t.metric} {t.unit}".strip())
+    if not rollback.steps:
+        flag("steps", "No rollback steps: write who does what, exactly, and what they then see.")
+    for s in rollback.steps:
+        subject = f"step {s.order}"
+        if not s.actor.strip():
+            flag(subject, f"Step {s.order} has no actor: name the one role that runs it.")
+        if not s.action.strip():
+            flag(subject, f"Step {s.order} has no action: give the exact flag, command or switch.")
+        if not s.expected_result.strip():
+            flag(subject, f"Step {s.order} has no expected result: say what the actor sees when "
+                          "it worked.")
+        if s.max_minutes <= 0:
+            flag(subject, f"Step {s.order} has no time limit: give its maximum minutes.")
+        for what, text in (("actor", s.actor), ("action", s.action),
+                           ("expected result", s.expected_result)):
+            words(subject, what, text)
+    if not rollback.verification:
+        flag("verification", "No verification checks: say how you know the rollback worked.")
+    for i, v in enumerate(rollback.verification, start=1):
+        words(f"verification {i}", "check", v)
+    for i, c in enumerate(rollback.communication, start=1):
+        words(f"communication {i}", "message", c)
+    total = rollback.estimated_minutes or sum(max(0, s.max_minutes) for s in rollback.steps)
+    if total > rules.max_total_minutes:
+        flag("estimated_minutes",
+             f"The rollback takes up to {total} minutes, more than {rules.max_total_minutes}: "
+             "cut steps, automate them, or make the switch faster (a flag beats a redeploy).")
+    return out
+
+
+def _decision_maker_findings(who: str | None, rules: LintRules,
+                             vague: _Matcher) -> list[Finding]:
+    subject = "decision_maker"
+    if who is None or not who.strip():
+        msg = ("No decision maker: name the one person (a role on call at 2am, such as "
+               "'On-call engineering lead') who decides to roll back.")
+    elif who.strip().lower() in GROUP_WORDS | {g.lower() for g in rules.group_words}:
+        msg = (f"Decision maker {who!r} is a group, not a person: at 2am one named role "
+               "decides, no vote.")
+    elif hits := vague(who):
+        msg = f"Decision maker {who!r} is vague ({', '.join(repr(h) for h in hits)})."
+    else:
+        return []
+    return [Finding(kind=TWO_AM, message=msg, subjects=[subject])]
+
+
+class _Matcher:
+    """Finds the vague phrases in a text, whole words, case-insensitive, longest first."""
+
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        ordered = sorted(set(phrases), key=len, reverse=True)
+        self._res = [(p, re.compile(r"(?<!\w)" + re.escape(p) + r"(?!\w)", re.IGNORECASE))
+                     for p in ordered]
+
+    def __call__(self, text: str) -> list[str]:
+        spans: list[tuple[int, int]] = []
+        hits: list[tuple[int, str]] = []
+        for phrase, rx in self._res:
+            for m in rx.finditer(text):
+                if any(a <= m.start() and m.end() <= b for a, b in spans):
+                    continue
+                spans.append(m.span())
+                hits.append((m.start(), phrase))
+        seen: list[str] = []
+        for _, phrase in sorted(hits):
+            if phrase not in seen:
+                seen.append(phrase)
+        return seen
+
+
+@lru_cache(maxsize=16)
+def _vague_matcher(phrases: tuple[str, ...]) -> _Matcher:
+    return _Matcher(phrases)
+
+
+def _bundled_rules() -> LintRules:
+    return load_catalog().rollback.lint
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f'"{short}"'
