@@ -1,0 +1,352 @@
+"""`syncsvc serve-mcp`: the five planning tools, a workflow prompt and the catalogs over MCP (stdio).
+
+The only module that imports the `mcp` SDK, and only when the server starts, so `syncsvc --help`
+stays fast. Tool calls run the same pure core as the CLI (spec → `build_plan` → render) and write
+nothing anywhere; a `SyncsvcError` becomes a tool error carrying the message the CLI would print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from syncsvc.errors import InputError, SpecError
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+log = logging.getLogger("syncsvc.mcp")
+
+# tool name -> (CLI command / JSON part, what it gives the assistant)
+TOOLS: dict[str, tuple[str, str]] = {
+    "assess_risks": (
+        "assess-risks",
+        "Risk matrix for a feature launch: each risk scored likelihood x impact (1-9), one named "
+        "owner per risk, and a mitigation. Use it first: everything else is shaped by what could "
+        "go wrong.",
+    ),
+    "map_stakeholders": (
+        "map-stakeholders",
+        "Stakeholders of the launch (first and second order), a RACI matrix with one Accountable "
+        "per task, conflict flags, and a communication plan by audience.",
+    ),
+    "generate_timeline": (
+        "generate-timeline",
+        "Dependency-aware timeline: phases, tasks, dependencies, buffers (20% on the critical "
+        "path, 30% on high-risk work), the critical path, and whether it fits the deadline.",
+    ),
+    "build_rollback_plan": (
+        "build-rollback-plan",
+        "Rollback plan: deployment type, measurable triggers, decision maker, step-by-step "
+        "procedure with timings, verification, and the '2am test' findings.",
+    ),
+    "create_rollout_plan": (
+        "create-rollout-plan",
+        "The whole rollout plan in one document (risks, stakeholders and RACI, timeline, rollout "
+        "phases, rollback, communication). Good for a quick first draft to share.",
+    ),
+}
+QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
+_ARGUMENTS = (*QUICK_INPUTS, "spec_toml", "format")
+_HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
+        "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
+        "format='json') as text, and the JSON object as structured content.")
+RESOURCE_PREFIX = "syncsvc://catalog/"
+_RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
+
+# The seed course's six-step workflow: (title, tool, what to do and look for).
+WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
+    ("Load context", None,
+     "Read what the user has about the feature: the PRD, architecture notes, past incident "
+     "reports. Settle the five inputs: feature_name, description, team_size, timeline (\"6 "
+     "weeks\") and risk_tolerance (low, medium or high). If the user has named people, tasks, "
+     "risks or rollback triggers, write them into a spec and pass it as spec_toml."),
+    ("Risk assessment", "assess_risks",
+     "Generate the risk matrix. Review and prioritise it, high x high first. Every top risk "
+     "needs one named owner: \"the team\" owns nothing. Turn mitigations into tasks of the "
+     "plan (a spec risk's mitigation_task)."),
+    ("Stakeholder mapping", "map_stakeholders",
+     "Map every stakeholder, and do not forget the second-order ones (support, security, "
+     "legal, sales). Check the RACI matrix (one Accountable per row), review the conflict "
+     "flags with the user, and agree the communication plan by audience."),
+    ("Timeline", "generate_timeline",
+     "Check the phases and their tasks, the dependencies and the critical path. Buffers: 20% "
+     "minimum on the critical path, 30% on high-risk work. If the plan does not fit the "
+     "deadline, say which tasks overrun and what could move."),
+    ("Rollback plan", "build_rollback_plan",
+     "Choose the deployment type, write specific triggers (metric, threshold, time window), "
+     "document the step-by-step procedure and the decision maker, and apply the 2am test: "
+     "could an on-call engineer run it at 2am?"),
+    ("Full plan", "create_rollout_plan",
+     "Generate the complete plan, review it for completeness with the user, and suggest "
+     "sharing it with the stakeholders for feedback."),
+)
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def input_schema() -> dict[str, Any]:
+    """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
+    from syncsvc.spec import MAX_TEXT
+    from syncsvc.specload import MAX_SPEC_BYTES
+
+    text = {"type": "string", "maxLength": MAX_TEXT}
+    return {
+        "type": "object",
+        "properties": {
+            "feature_name": {**text, "minLength": 1, "description":
+                             "What you are launching, e.g. \"In-App Notifications Center\"."},
+            "description": {**text, "description": "The feature in a sentence, e.g. \"Replacing "
+                            "email-only alerts with in-app, push and digest notifications for "
+                            "150K users\"."},
+            "team_size": {"type": "integer", "minimum": 1, "maximum": 100_000,
+                          "description": "People available to do the work (at least 1)."},
+            "timeline": {"type": "string", "pattern": r"^\s*\d{1,4}(\s*(weeks?|days?))?\s*$",
+                         "description": "Time available: \"N weeks\" (e.g. \"6 weeks\"), "
+                         "\"N days\" (working days), or a whole number of weeks."},
+            "risk_tolerance": {"type": "string", "enum": ["low", "medium", "high"],
+                               "description": "How conservative the rollout is. low: internal, "
+                               "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
+                               "internal, canary, gradual, full; high: internal, 25%, 100%."},
+            "spec_toml": {"type": "string", "maxLength": MAX_SPEC_BYTES, "description":
+                          "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
+                          "stakeholders, rollback). When given it wins over the five inputs, "
+                          "which may then be left out."},
+            "format": {"type": "string", "enum": ["md", "json"], "default": "md",
+                       "description": "The text content: Markdown (md) or the JSON object."},
+        },
+        "additionalProperties": False,
+    }
+
+
+def output_schema(part: str) -> dict[str, Any]:
+    """The JSON Schema of a tool's structured content: CONTRACT §4's keys for its part."""
+    from syncsvc.model import PART_KEYS
+
+    array, obj = {"type": "array"}, {"type": "object"}
+    date = {"type": "string", "format": "date"}
+    types = {"risks": array, "stakeholders": array, "raci": array, "conflicts": array,
+             "communication_plan": array, "phases": array, "tasks": array,
+             "critical_path": array, "rollback": obj, "start_date": date, "deadline": date,
+             "finish_date": date, "fits_timeline": {"type": "boolean"}}
+    keys = ([k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan"
+            else list(PART_KEYS[part]))
+    required = ["schema", "plan_id", *dict.fromkeys(keys), "findings"]
+    props = {"schema": {"type": "string"}, "plan_id": {"type": "string"},
+             "findings": array, **{k: types.get(k, {}) for k in keys}}
+    return {"type": "object", "properties": props, "required": required}
+
+
+def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
+    """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.model import to_json
+    from syncsvc.planning.build import build_plan
+    from syncsvc.render.markdown import render_md
+
+    part = TOOLS[name][0]
+    args = dict(arguments or {})
+    unknown = sorted(set(args) - set(_ARGUMENTS))
+    if unknown:
+        raise InputError(f"{name}: unknown argument {unknown[0]!r}",
+                         hint="the arguments are " + ", ".join(_ARGUMENTS))
+    fmt = args.get("format") or "md"
+    if fmt not in ("md", "json"):
+        raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
+    plan = build_plan(_spec(args, today=today), load_catalog())
+    data = to_json(plan, part)
+    text = (render_md(plan, part) if fmt == "md"
+            else json.dumps(data, indent=2, ensure_ascii=False))
+    return text, data
+
+
+def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
+    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml, spec_from_inputs
+
+    source = args.get("spec_toml")
+    if source is not None:
+        if not isinstance(source, str):
+            raise SpecError(f"spec_toml: must be the spec as TOML text (got {type(source).__name__})")
+        if len(source.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
+            raise SpecError(f"spec_toml: a spec may be at most {MAX_SPEC_BYTES // 2**20} MB")
+        if not source.strip():
+            raise SpecError("spec_toml: the text is empty",
+                            hint="a spec needs at least feature_name, description, team_size, "
+                            "timeline and risk_tolerance")
+        text = source.removeprefix("\ufeff")
+        return check_spec(parse_toml(text, label="spec_toml"), label="spec_toml", today=today,
+                          source=text)
+    missing = [k for k in QUICK_INPUTS if args.get(k) is None]
+    if missing:
+        raise SpecError("no spec_toml given, and the quick inputs are incomplete: missing "
+                        + ", ".join(missing),
+                        hint="pass all five inputs (feature_name, description, team_size, "
+                        "timeline, risk_tolerance) or a whole spec as spec_toml")
+    return spec_from_inputs(today=today, **{k: args[k] for k in QUICK_INPUTS})
+
+
+def catalog_files() -> dict[str, Path]:
+    """The bundled catalogs (mappings/*.toml) by resource URI."""
+    from syncsvc.catalog.base import bundled_dir
+
+    return {RESOURCE_PREFIX + p.stem: p for p in sorted(bundled_dir().glob("*.toml"))}
+
+
+def workflow_prompt(feature_name: str | None = None, context: str | None = None) -> str:
+    """The text of the `rollout_workflow` prompt: the seed's six steps, tool by tool."""
+    about = f" for {feature_name.strip()}" if feature_name and feature_name.strip() else ""
+    lines = [f"Help me build a rollout plan{about} with the syncsvc tools, in six steps. After "
+             "each step, show me the result, point out what needs my decision, and wait for "
+             "me before going on.", ""]
+    if context and context.strip():
+        lines += ["Context from me:", context.strip(), ""]
+    for n, (title, tool, what) in enumerate(WORKFLOW, 1):
+        lines.append(f"{n}. {title}" + (f" (tool `{tool}`)" if tool else "") + f": {what}")
+    lines += ["", "Call every tool with the same five inputs (or the same spec_toml), so the "
+              "parts fit together. The catalogs the tools draw on are readable as resources ("
+              f"{RESOURCE_PREFIX}risks, {RESOURCE_PREFIX}stakeholders, {RESOURCE_PREFIX}phases,"
+              f" {RESOURCE_PREFIX}rollback, {RESOURCE_PREFIX}tasks). A plan is a living "
+              "document: rerun the tools after scope, team or dependency changes."]
+    return "\n".join(lines)
+
+
+def build_server() -> Server:
+    """The MCP server: tools, the `rollout_workflow` prompt and the catalogs as resources."""
+    import anyio.to_thread
+    import mcp_types as types
+    from mcp.server.lowlevel import Server
+    from mcp.shared.exceptions import MCPError
+
+    from syncsvc import __version__
+    from syncsvc.errors import SyncsvcError
+
+    schema = input_schema()
+    read_only = types.ToolAnnotations(read_only_hint=True, destructive_hint=False,
+                                      idempotent_hint=True, open_world_hint=False)
+    tools = [types.Tool(name=name, description=desc + _HOW, input_schema=schema,
+                        output_schema=output_schema(part), annotations=read_only)
+             for name, (part, desc) in TOOLS.items()]
+
+    async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=tools)
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        if params.name not in TOOLS:
+            raise MCPError(types.INVALID_PARAMS, f"unknown tool {params.name!r}; the tools are "
+                           + ", ".join(TOOLS))
+        started = time.perf_counter()
+        try:
+            text, data = await anyio.to_thread.run_sync(
+                lambda: plan_tool(params.name, params.arguments, today=dt.date.today()))
+        except SyncsvcError as e:
+            log.info("%s refused: %s", params.name, e.message, extra={"event": "tool_error"})
+            return types.CallToolResult(content=[types.TextContent(type="text", text=str(e))],
+                                        is_error=True)
+        log.debug("%s answered in %.0f ms", params.name, (time.perf_counter() - started) * 1e3,
+                  extra={"event": "tool_call", "plan_id": data.get("plan_id")})
+        return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
+                                    structured_content=data)
+
+    async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=[
+            types.Resource(uri=uri, name=f"catalog-{p.stem}", title=f"Catalog: {p.stem}",
+                           description=f"The bundled catalog {p.name} the planning tools draw "
+                           "on (read-only).", mime_type="application/toml")
+            for uri, p in catalog_files().items()])
+
+    async def read_resource(ctx: Any, params: types.ReadResourceRequestParams
+                            ) -> types.ReadResourceResult:
+        path = catalog_files().get(str(params.uri))
+        if path is None:
+            raise MCPError(_RESOURCE_NOT_FOUND, f"unknown resource {params.uri!r}; the catalogs "
+                           f"are {RESOURCE_PREFIX}<name>, listed by resources/list")
+        return types.ReadResourceResult(contents=[types.TextResourceContents(
+            uri=str(params.uri), mime_type="application/toml",
+            text=path.read_text(encoding="utf-8"))])
+
+    prompt = types.Prompt(
+        name="rollout_workflow", title="Rollout plan workflow",
+        description="Walks through the six-step workflow: context, assess_risks, "
+        "map_stakeholders, generate_timeline, build_rollback_plan, create_rollout_plan.",
+        arguments=[types.PromptArgument(name="feature_name", required=False,
+                                        description="What you are launching."),
+                   types.PromptArgument(name="context", required=False,
+                                        description="PRD notes, architecture, past incidents.")])
+
+    async def list_prompts(ctx: Any, params: Any) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=[prompt])
+
+    async def get_prompt(ctx: Any, params: types.GetPromptRequestParams
+                         ) -> types.GetPromptResult:
+        if params.name != prompt.name:
+            raise MCPError(types.INVALID_PARAMS, f"unknown prompt {params.name!r}; the prompt "
+                           f"is {prompt.name!r}")
+        args = params.arguments or {}
+        text = workflow_prompt(args.get("feature_name"), args.get("context"))
+        return types.GetPromptResult(description=prompt.description, messages=[
+            types.PromptMessage(role="user", content=types.TextContent(type="text", text=text))])
+
+    return Server(
+        "syncsvc", version=__version__, title="syncsvc rollout planning",
+        instructions="Rollout planning for feature launches. Start with the rollout_workflow "
+        "prompt, or call create_rollout_plan for a first draft, then the single tools to go "
+        "deeper. The tools only compute: they write nothing and call no remote service.",
+        on_list_tools=list_tools, on_call_tool=call_tool,
+        on_list_resources=list_resources, on_read_resource=read_resource,
+        on_list_prompts=list_prompts, on_get_prompt=get_prompt,
+    )
+
+
+async def _serve() -> None:
+    from mcp.server.stdio import stdio_server
+
+    server = build_server()
+    async with stdio_server() as (read_stream, write_stream):
+        log.debug("serving on stdio", extra={"event": "start"})
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+    log.debug("stdin closed; stopping", extra={"event": "stop"})
+
+
+def _warm_up() -> None:
+    """Import the planning core and plan once, so the first tool call is as fast as the rest."""
+    from syncsvc.errors import SyncsvcError
+
+    try:
+        plan_tool("create_rollout_plan", {"feature_name": "warm-up", "description": "warm-up",
+                                          "team_size": 1, "timeline": "2 weeks",
+                                          "risk_tolerance": "medium"}, today=dt.date.today())
+    except SyncsvcError as e:  # e.g. a broken catalog: every call will report it as a tool error
+        log.warning("planning is not ready: %s", e.message)
+
+
+def serve_command(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
+    log_format: Annotated[LogFormat, typer.Option("--log-format", help="Log line format.")]
+    = LogFormat.text,
+) -> None:
+    """MCP server on stdio with the five planning tools, a workflow prompt and the catalogs.
+
+    Register it in an MCP client (Claude Desktop, an IDE) as the command `syncsvc serve-mcp`.
+    Logs go to stderr; stdout carries only protocol messages. It stops when stdin closes.
+
+    Example: syncsvc serve-mcp --verbose
+    """
+    from syncsvc.cli import run
+
+    def body() -> None:
+        import anyio
+
+        _warm_up()
+        anyio.run(_serve)
+
+    run(body, verbose=verbose, log_format=log_format.value)
