@@ -1,0 +1,204 @@
+"""Local sync state in SQLite: which Jira issue holds which task, what was pushed, and baselines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syncsvc.errors import ConfigError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jira_issues (
+    plan_id     TEXT NOT NULL,
+    task_id     TEXT NOT NULL,
+    issue_key   TEXT NOT NULL,
+    issue_id    TEXT NOT NULL DEFAULT '',
+    fields_hash TEXT NOT NULL DEFAULT '',
+    fields_json TEXT NOT NULL DEFAULT '{}',
+    removed     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (plan_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS jira_links (
+    plan_id TEXT NOT NULL,
+    blocker TEXT NOT NULL,
+    blocked TEXT NOT NULL,
+    PRIMARY KEY (plan_id, blocker, blocked)
+);
+CREATE TABLE IF NOT EXISTS baselines (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    plan_id     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    plan_json   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS baselines_plan ON baselines (plan_id, id);
+"""
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """One task's Jira issue as syncsvc last pushed it."""
+
+    task_id: str
+    issue_key: str
+    issue_id: str = ""
+    fields_hash: str = ""
+    fields: dict[str, Any] | None = None
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A recorded plan (the pull and forecast compare against the latest one)."""
+
+    id: int
+    plan_id: str
+    recorded_at: str
+    note: str
+    plan_json: dict[str, Any]
+
+
+class State:
+    """The state database; every write is its own committed transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None) -> State:
+        """Open (creating with mode 0600) the state at `path`; `None` gives a throwaway in-memory
+        state (dry runs without a state file)."""
+        if path is None:
+            conn = sqlite3.connect(":memory:")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+                os.close(fd)
+                os.chmod(path, 0o600)
+                conn = sqlite3.connect(path, timeout=10)
+                conn.execute("PRAGMA journal_mode=WAL")
+            except (OSError, sqlite3.Error) as e:
+                raise ConfigError(
+                    f"cannot open the state file {path}: {e}",
+                    hint="check [state] path in the config and the folder's permissions",
+                ) from None
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.executescript(_SCHEMA)
+            cls._check_version(conn, path)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise ConfigError(
+                f"the state file {path} is not a syncsvc state database ({e})",
+                hint="point [state] path at another file, or move this one away",
+            ) from None
+        return cls(conn, path)
+
+    @staticmethod
+    def _check_version(conn: sqlite3.Connection, path: Path | None) -> None:
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            with conn:
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        elif row[0] > SCHEMA_VERSION:
+            raise ConfigError(
+                f"the state file {path} has schema version {row[0]}; this syncsvc knows "
+                f"{SCHEMA_VERSION}",
+                hint="upgrade syncsvc",
+            )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._conn:
+            yield self._conn
+
+    # -- Jira issues ---------------------------------------------------------------------------
+
+    def issues(self, plan_id: str) -> dict[str, IssueRecord]:
+        """Every task of the plan that has an issue, removed ones included."""
+        rows = self._conn.execute(
+            "SELECT task_id, issue_key, issue_id, fields_hash, fields_json, removed "
+            "FROM jira_issues WHERE plan_id = ?", (plan_id,)).fetchall()
+        return {r[0]: IssueRecord(r[0], r[1], r[2], r[3], json.loads(r[4]), bool(r[5]))
+                for r in rows}
+
+    def put_issues(self, plan_id: str, records: Iterable[IssueRecord]) -> None:
+        """Insert or replace issue records in one transaction."""
+        with self._tx() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO jira_issues (plan_id, task_id, issue_key, issue_id, "
+                "fields_hash, fields_json, removed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(plan_id, r.task_id, r.issue_key, r.issue_id, r.fields_hash,
+                  json.dumps(r.fields or {}, sort_keys=True), int(r.removed)) for r in records])
+
+    def forget_issue(self, plan_id: str, task_id: str) -> None:
+        """Drop a task's record (its issue was deleted in Jira) and the links made for it."""
+        with self._tx() as c:
+            c.execute("DELETE FROM jira_issues WHERE plan_id = ? AND task_id = ?",
+                      (plan_id, task_id))
+            c.execute("DELETE FROM jira_links WHERE plan_id = ? AND (blocker = ? OR blocked = ?)",
+                      (plan_id, task_id, task_id))
+
+    # -- links syncsvc made --------------------------------------------------------------------
+
+    def links(self, plan_id: str) -> set[tuple[str, str]]:
+        """The Blocks links syncsvc made, as (blocker task id, blocked task id)."""
+        rows = self._conn.execute(
+            "SELECT blocker, blocked FROM jira_links WHERE plan_id = ?", (plan_id,)).fetchall()
+        return {(a, b) for a, b in rows}
+
+    def add_links(self, plan_id: str, links: Iterable[tuple[str, str]]) -> None:
+        with self._tx() as c:
+            c.executemany("INSERT OR IGNORE INTO jira_links (plan_id, blocker, blocked) "
+                          "VALUES (?, ?, ?)", [(plan_id, a, b) for a, b in links])
+
+    def remove_links(self, plan_id: str, links: Iterable[tuple[str, str]]) -> None:
+        with self._tx() as c:
+            c.executemany("DELETE FROM jira_links WHERE plan_id = ? AND blocker = ? AND "
+                          "blocked = ?", [(plan_id, a, b) for a, b in links])
+
+    # -- baselines -----------------------------------------------------------------------------
+
+    def add_baseline(self, plan_id: str, plan_json: dict[str, Any], *, recorded_at: str,
+                     note: str = "") -> int:
+        """Record a baseline; returns its id. `recorded_at` is passed in (no clock here)."""
+        with self._tx() as c:
+            cur = c.execute("INSERT INTO baselines (plan_id, recorded_at, note, plan_json) "
+                            "VALUES (?, ?, ?, ?)",
+                            (plan_id, recorded_at, note, json.dumps(plan_json, sort_keys=True)))
+            return int(cur.lastrowid or 0)
+
+    def latest_baseline(self, plan_id: str) -> Baseline | None:
+        row = self._conn.execute(
+            "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? "
+            "ORDER BY id DESC LIMIT 1", (plan_id,)).fetchone()
+        return None if row is None else Baseline(row[0], row[1], row[2], row[3],
+                                                 json.loads(row[4]))
+
+    def baselines(self, plan_id: str) -> list[Baseline]:
+        rows = self._conn.execute(
+            "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? "
+            "ORDER BY id", (plan_id,)).fetchall()
+        return [Baseline(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]

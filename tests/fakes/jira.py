@@ -1,0 +1,429 @@
+"""A stateful fake Jira (Cloud or Server/DC) on `responses`, checked against the OpenAPI contract.
+
+It keeps issues, labels, properties, statuses and links; shows each link from both issues' sides
+as Jira does (on the blocker: `outwardIssue` = the blocked issue; on the blocked: `inwardIssue` =
+the blocker); pages `search/jql` with nextPageToken (Cloud) and `search` with startAt (Server);
+and can be told to answer an error, or to drop an answer after doing the work.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+import responses
+from fakes.jira_contract import contract
+from fakes.jira_jql import JqlError, matches, parse_jql
+
+LINK_TYPES = {"Blocks": ("is blocked by", "blocks", "10000"),
+              "Relates": ("relates to", "relates to", "10003")}
+PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
+START_FIELD, EPIC_LINK, EPIC_NAME = "customfield_10015", "customfield_10014", "customfield_10011"
+WRITE_METHODS = {"POST", "PUT", "DELETE"}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str  # after /rest/api/N/
+    params: dict[str, list[str]]
+    body: Any
+    status: int = 0
+
+    @property
+    def write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: re.Pattern[str]
+    action: str  # "status" (answer without doing), "drop" (do, then lose the answer), "refuse"
+    times: int
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class JiraError(Exception):
+    def __init__(self, status: int, messages: list[str] | None = None,
+                 errors: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status, self.body = status, {"errorMessages": messages or [], "errors": errors or {}}
+
+
+class FakeJira:
+    """One Jira site. `install(rsps)` routes every /rest/api/ call on `base` to it."""
+
+    def __init__(self, base: str = "https://fake.atlassian.net", *, cloud: bool = True,
+                 email: str | None = "pm@example.com", token: str = "s3cret-token-value",
+                 projects: dict[str, list[str]] | None = None, users: set[str] | None = None,
+                 start_field: bool = True) -> None:
+        self.base, self.cloud, self.email, self.token = base.rstrip("/"), cloud, email, token
+        self.projects = projects or {"NOTIF": ["Task", "Story", "Bug", "Epic"]}
+        self.users = users
+        self.issues: dict[str, dict[str, Any]] = {}
+        self.links: dict[str, tuple[str, str, str]] = {}  # id -> (type, inward/blocker, outward)
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.faults: list[Fault] = []
+        self.page_size = 100
+        self._next_id, self._next_num = 10000, {p: 0 for p in self.projects}
+        self._next_link = 20000
+        self.fields = self._field_list(start_field)
+
+    # -- set-up and inspection -------------------------------------------------------------
+
+    def install(self, rsps: responses.RequestsMock) -> None:
+        rx = re.compile(re.escape(self.base) + r"/rest/api/.*")
+        for m in ("GET", "POST", "PUT", "DELETE"):
+            rsps.add_callback(m, rx, callback=self._handle)
+
+    def fail(self, method: str, path: str, status: int, *, times: int = 1,
+             headers: dict[str, str] | None = None) -> None:
+        """Answer `status` (without doing anything) to the next `times` matching calls."""
+        self.faults.append(Fault(method, re.compile(path), "status", times, status,
+                                 headers or {}))
+
+    def drop(self, method: str, path: str, *, times: int = 1) -> None:
+        """Do the next matching call, then lose its answer (a connection error for the client)."""
+        self.faults.append(Fault(method, re.compile(path), "drop", times))
+
+    def writes(self) -> list[Call]:
+        return [c for c in self.calls if c.write]
+
+    def reads(self) -> list[Call]:
+        return [c for c in self.calls if not c.write]
+
+    def by_task(self, plan_id: str, task_id: str) -> list[dict[str, Any]]:
+        return [i for i in self.issues.values()
+                if i["properties"].get("syncsvc") == {"plan_id": plan_id, "task_id": task_id}]
+
+    def key_of(self, plan_id: str, task_id: str) -> str:
+        found = self.by_task(plan_id, task_id)
+        assert len(found) == 1, f"{task_id}: {len(found)} issues"
+        return str(found[0]["key"])
+
+    def blocks(self) -> set[tuple[str, str]]:
+        """Every Blocks link as (blocker key, blocked key)."""
+        return {(a, b) for t, a, b in self.links.values() if t == "Blocks"}
+
+    def link(self, blocker: str, blocked: str, type_: str = "Blocks") -> str:
+        """Make a link as a person would."""
+        self._next_link += 1
+        self.links[str(self._next_link)] = (type_, blocker, blocked)
+        return str(self._next_link)
+
+    def delete_issue(self, key: str) -> None:
+        del self.issues[key]
+        self.links = {i: v for i, v in self.links.items() if key not in v[1:]}
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        url = urlsplit(request.url or "")
+        params = parse_qs(url.query, keep_blank_values=True)
+        raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+        body = json.loads(raw) if raw else None
+        short = re.sub(r"^/rest/api/[^/]+/", "", url.path)
+        call = Call(request.method or "", short, params, body)
+        self.calls.append(call)
+        if request.headers.get("Accept-Language") != "en":
+            self.violations.append(f"{call.method} {short}: no Accept-Language: en")
+        fault = self._fault(call)
+        if fault is not None and fault.action == "status":
+            call.status = fault.status
+            return fault.status, fault.headers, json.dumps({"errorMessages": ["injected"]})
+        if not self._authorized(request.headers.get("Authorization", "")):
+            call.status = 401
+            return 401, {}, json.dumps({"errorMessages": [
+                "Client must be authenticated to access this resource."], "errors": {}})
+        op, bad = contract().check_request(call.method, url.path, params, body)
+        if bad:
+            self.violations += bad
+            call.status = 400
+            return 400, {}, json.dumps({"errorMessages": bad, "errors": {}})
+        try:
+            status, answer = self._route(call, params, body)
+        except JiraError as e:
+            status, answer = e.status, e.body
+        call.status = status
+        if op is not None and status < 300 and answer is not None:
+            self.violations += contract().check_response(op, status, answer)
+        if fault is not None and fault.action == "drop":
+            raise requests.ConnectionError("connection reset (injected, after processing)")
+        return status, {"Content-Type": "application/json"}, "" if answer is None else json.dumps(
+            answer)
+
+    def _fault(self, call: Call) -> Fault | None:
+        for f in self.faults:
+            if f.times > 0 and f.method == call.method and f.pattern.search(call.path):
+                f.times -= 1
+                return f
+        return None
+
+    def _authorized(self, header: str) -> bool:
+        if self.email:
+            want = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
+            return header == f"Basic {want}"
+        return header == f"Bearer {self.token}"
+
+    def _route(self, c: Call, params: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+        m, p = c.method, c.path
+        if m == "GET" and p == "serverInfo":
+            return 200, {"baseUrl": self.base, "deploymentType": "Cloud" if self.cloud
+                         else "Server", "version": "1001.0.0" if self.cloud else "9.12.0",
+                         "versionNumbers": [1001, 0, 0] if self.cloud else [9, 12, 0],
+                         "serverTitle": "Jira"}
+        if m == "GET" and p == "field":
+            return 200, self.fields
+        if m == "GET" and p == "project":
+            return 200, [self._project(k) for k in self.projects]
+        if m == "GET" and p.startswith("project/"):
+            key = p.split("/", 1)[1]
+            if key not in self.projects:
+                raise JiraError(404, [f"No project could be found with key '{key}'."])
+            return 200, self._project(key)
+        if m == "POST" and p == "issue/bulk":
+            return self._bulk(body)
+        if p.startswith("issue/") and p.count("/") == 1:
+            key = p.split("/")[1]
+            if m == "GET":
+                return 200, self._view(self._issue(key), params)
+            if m == "PUT":
+                self._edit(self._issue(key), body)
+                return 204, None
+        if m == "POST" and p == "issueLink":
+            return self._link(body)
+        if m == "DELETE" and p.startswith("issueLink/"):
+            if self.links.pop(p.split("/")[1], None) is None:
+                raise JiraError(404, ["No issue link with id exists."])
+            return 204, None
+        if m == "GET" and p == "search/jql":
+            if not self.cloud:
+                raise JiraError(404, ["Not found"])
+            return self._search(params, cloud=True)
+        if m == "GET" and p == "search":
+            if self.cloud:
+                raise JiraError(410, ["The requested API has been removed."])
+            return self._search(params, cloud=False)
+        raise JiraError(404, [f"fake: no route for {m} {p}"])
+
+    # -- issues ----------------------------------------------------------------------------
+
+    def _field_list(self, start: bool) -> list[dict[str, Any]]:
+        def sys_(fid: str, name: str, typ: str) -> dict[str, Any]:
+            return {"id": fid, "key": fid, "name": name, "custom": False, "clauseNames": [fid],
+                    "schema": {"type": typ, "system": fid}}
+
+        def cust(fid: str, name: str, typ: str, custom: str) -> dict[str, Any]:
+            return {"id": fid, "key": fid, "name": name, "custom": True, "clauseNames": [name],
+                    "schema": {"type": typ, "custom": custom, "customId": int(fid[12:])}}
+
+        out = [sys_("summary", "Summary", "string"), sys_("description", "Description", "string"),
+               sys_("duedate", "Due date", "date"), sys_("labels", "Labels", "array"),
+               sys_("priority", "Priority", "priority"), sys_("assignee", "Assignee", "user"),
+               sys_("issuelinks", "Linked Issues", "array"), sys_("project", "Project", "project"),
+               sys_("issuetype", "Issue Type", "issuetype"), sys_("status", "Status", "status")]
+        if self.cloud:
+            out.append(sys_("parent", "Parent", "issuelink"))
+        else:
+            out += [cust(EPIC_LINK, "Epic Link", "any", "com.pyxis.greenhopper.jira:gh-epic-link"),
+                    cust(EPIC_NAME, "Epic Name", "string",
+                         "com.pyxis.greenhopper.jira:gh-epic-label")]
+        if start:
+            out.append(cust(START_FIELD, "Start date", "date",
+                            "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"))
+        return out
+
+    def _project(self, key: str) -> dict[str, Any]:
+        return {"id": str(10 + list(self.projects).index(key)), "key": key, "name": key.title(),
+                "issueTypes": [{"id": str(100 + i), "name": n, "subtask": False}
+                               for i, n in enumerate(self.projects[key])]}
+
+    def _issue(self, key: str) -> dict[str, Any]:
+        for i in self.issues.values():
+            if key in (i["key"], i["id"]):
+                return i
+        raise JiraError(404, ["Issue does not exist or you do not have permission to see it."])
+
+    def _check_fields(self, fields: dict[str, Any], project: str, errors: dict[str, str]) -> None:
+        known = {f["id"] for f in self.fields}
+        for name, value in fields.items():
+            if name not in known or name in ("status", "issuelinks"):
+                errors[name] = (f"Field '{name}' cannot be set. It is not on the appropriate "
+                                "screen, or unknown.")
+            elif name == "summary" and (not value or "\n" in value or len(value) > 255):
+                errors[name] = "Summary must be one line of at most 255 characters."
+            elif name == "priority" and value is not None and value.get("name") not in PRIORITIES:
+                errors[name] = f"Specify a valid priority (got {value})"
+            elif name == "labels" and any(" " in x for x in value):
+                errors[name] = "The label contains spaces which is invalid."
+            elif name == "assignee" and value is not None:
+                idk = "accountId" if self.cloud else "name"
+                if set(value) != {idk} or (self.users is not None and value[idk] not in self.users):
+                    errors[name] = f"User {value} does not exist."
+            elif name in ("duedate", START_FIELD) and value is not None and not re.fullmatch(
+                    r"\d{4}-\d\d-\d\d", str(value)):
+                errors[name] = "Error parsing date string."
+            elif name in ("parent", EPIC_LINK) and value is not None:
+                key = value.get("key") if name == "parent" else value
+                try:
+                    target = self._issue(str(key))
+                except JiraError:
+                    errors[name] = f"Issue {key} does not exist."
+                    continue
+                if target["fields"]["issuetype"]["name"] != "Epic":
+                    errors[name] = f"{key} is not an epic."
+
+    def _bulk(self, body: dict[str, Any]) -> tuple[int, Any]:
+        ups = body.get("issueUpdates") or []
+        if len(ups) > 50:
+            raise JiraError(400, ["Too many issues: at most 50."])
+        created, errs = [], []
+        for n, up in enumerate(ups):
+            fields = dict(up.get("fields") or {})
+            errors: dict[str, str] = {}
+            project = (fields.pop("project", None) or {}).get("key")
+            itype = (fields.pop("issuetype", None) or {}).get("name")
+            if project not in self.projects:
+                errors["project"] = "valid project is required"
+            elif itype not in self.projects[project]:
+                errors["issuetype"] = "The issue type selected is invalid."
+            if not fields.get("summary"):
+                errors["summary"] = "You must specify a summary of the issue."
+            if not self.cloud and itype == "Epic" and not fields.get(EPIC_NAME):
+                errors[EPIC_NAME] = "Epic Name is required."
+            if not errors:
+                self._check_fields(fields, project, errors)
+            if errors:
+                errs.append({"status": 400, "failedElementNumber": n,
+                             "elementErrors": {"errorMessages": [], "errors": errors}})
+                continue
+            issue = self._new_issue(project, itype, fields, up.get("properties") or [])
+            created.append({"id": issue["id"], "key": issue["key"],
+                            "self": f"{self.base}/rest/api/2/issue/{issue['id']}"})
+        return (201 if created else 400), {"issues": created, "errors": errs}
+
+    def _new_issue(self, project: str, itype: str, fields: dict[str, Any],
+                   props: list[dict[str, Any]]) -> dict[str, Any]:
+        self._next_id += 1
+        self._next_num[project] += 1
+        stored = {**fields, "project": {"key": project},
+                  "issuetype": {"name": itype, "id": str(100 + self.projects[project].index(
+                      itype))}, "status": {"name": "To Do", "id": "1", "statusCategory": {
+                          "id": 2, "key": "new", "name": "To Do"}}}
+        issue = {"id": str(self._next_id), "key": f"{project}-{self._next_num[project]}",
+                 "fields": {}, "properties": {p["key"]: p["value"] for p in props}}
+        self.issues[issue["key"]] = issue
+        self._store(issue, stored)
+        return issue
+
+    def _store(self, issue: dict[str, Any], fields: dict[str, Any]) -> None:
+        for name, value in fields.items():
+            if name == "priority" and value is not None:
+                value = {"name": value["name"], "id": PRIORITIES[value["name"]]}
+            elif name == "assignee" and value is not None:
+                value = {**value, "displayName": str(next(iter(value.values())))}
+            elif name == "parent" and value is not None:
+                value = {"key": value["key"], "id": self._issue(value["key"])["id"]}
+            issue["fields"][name] = value
+
+    def _edit(self, issue: dict[str, Any], body: dict[str, Any]) -> None:
+        fields = body.get("fields") or {}
+        update = body.get("update") or {}
+        both = set(fields) & set(update)
+        if both:
+            raise JiraError(400, [f"Field(s) {sorted(both)} given in both fields and update."])
+        errors: dict[str, str] = {}
+        self._check_fields(fields, issue["fields"]["project"]["key"], errors)
+        for name, ops in update.items():
+            if name != "labels":
+                errors[name] = "fake: only labels are updated through `update`"
+            elif not all(set(op) <= {"add", "remove", "set"} for op in ops):
+                errors[name] = "Bad label operation."
+        if errors:
+            raise JiraError(400, [], errors)
+        self._store(issue, fields)
+        labels = list(issue["fields"].get("labels") or [])
+        for op in update.get("labels", []):
+            if "add" in op and op["add"] not in labels:
+                labels.append(op["add"])
+            if "remove" in op and op["remove"] in labels:
+                labels.remove(op["remove"])
+            if "set" in op:
+                labels = list(op["set"])
+        issue["fields"]["labels"] = labels
+
+    def _link(self, body: dict[str, Any]) -> tuple[int, Any]:
+        name = body["type"].get("name")
+        if name not in LINK_TYPES:
+            raise JiraError(404, [f"No issue link type with name '{name}' found."])
+        a = self._issue(body["inwardIssue"]["key"])["key"]
+        b = self._issue(body["outwardIssue"]["key"])["key"]
+        if (name, a, b) not in self.links.values():  # a repeat answers 201 and adds nothing
+            self.link(a, b, name)
+        return 201, None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _issuelinks(self, key: str) -> list[dict[str, Any]]:
+        out = []
+        for lid, (t, a, b) in sorted(self.links.items()):
+            inward, outward, tid = LINK_TYPES[t]
+            if key not in (a, b):
+                continue
+            other, side = (b, "outwardIssue") if key == a else (a, "inwardIssue")
+            o = self.issues.get(other)
+            out.append({"id": lid, "type": {"id": tid, "name": t, "inward": inward,
+                                            "outward": outward},
+                        side: {"id": o["id"] if o else "0", "key": other, "fields": {
+                            "summary": o["fields"].get("summary") if o else ""}}})
+        return out
+
+    def _view(self, issue: dict[str, Any], params: dict[str, list[str]]) -> dict[str, Any]:
+        wanted = ",".join(params.get("fields", ["id"])).split(",")
+        fields = {**issue["fields"], "issuelinks": self._issuelinks(issue["key"])}
+        shown = fields if "*all" in wanted else {k: fields.get(k) for k in wanted
+                                                 if k and k != "id"}
+        props = [p for p in ",".join(params.get("properties", [])).split(",") if p]
+        out = {"id": issue["id"], "key": issue["key"],
+               "self": f"{self.base}/rest/api/2/issue/{issue['id']}", "fields": shown}
+        if props:
+            out["properties"] = {p: issue["properties"][p] for p in props
+                                 if p in issue["properties"]}
+        return out
+
+    def _search(self, params: dict[str, list[str]], *, cloud: bool) -> tuple[int, Any]:
+        jql = params.get("jql", [""])[0]
+        try:
+            query = parse_jql(jql)
+        except JqlError as e:
+            raise JiraError(400, [str(e)]) from None
+        if cloud and not query.clauses:
+            raise JiraError(400, ["Unbounded JQL queries are not allowed here."])
+        for f, _, vals in query.clauses:
+            if f == "project" and not set(vals) & set(self.projects):
+                raise JiraError(400, [f"The value '{vals[0]}' does not exist for the field "
+                                      "'project'."])
+        hits = [i for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
+                if matches(query, i)]
+        size = min(int(params.get("maxResults", ["50"])[0]), self.page_size)
+        if cloud:
+            start = int(base64.b64decode(params["nextPageToken"][0])) if "nextPageToken" in \
+                params else 0
+        else:
+            start = int(params.get("startAt", ["0"])[0])
+        page = [self._view(i, params) for i in hits[start:start + size]]
+        if not cloud:
+            return 200, {"startAt": start, "maxResults": size, "total": len(hits),
+                         "issues": page}
+        out: dict[str, Any] = {"issues": page, "isLast": start + size >= len(hits)}
+        if not out["isLast"]:
+            out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
+        return 200, out
