@@ -1,0 +1,250 @@
+"""The offline bundle: six files, XLSX content and styling, CSV/XLSX injection, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import EXAMPLE
+from fakes.sheets_plan import make_plan
+
+from syncsvc.cli import app
+from syncsvc.errors import InputError
+from syncsvc.export import BUNDLE_FILES, export_bundle
+from syncsvc.model import Plan
+from syncsvc.sheets.mapping import load_mapping
+
+HOSTILE = ('=HYPERLINK("x")', "@SUM(1)")
+SHEETS = ["Dashboard", "Risks", "RACI", "Timeline", "Rollback", "Communication"]
+
+
+def hostile_plan() -> Plan:
+    """A plan whose task names, risk title and an owner start like spreadsheet formulas."""
+    plan = make_plan(task_name=HOSTILE[0], risk_title="+cmd|' /C calc'!A0", owner="-Mallory")
+    tasks = list(plan.tasks)
+    tasks[2] = tasks[2].model_copy(update={"name": HOSTILE[1]})
+    return plan.model_copy(update={"tasks": tasks})
+
+
+def values(path: Path) -> Iterator[tuple[str, openpyxl.cell.cell.Cell]]:
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    yield ws.title, c
+
+
+def strings(path: Path) -> set[str]:
+    return {str(c.value) for _, c in values(path)}
+
+
+def test_bundle_has_six_files_and_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "bundle"
+    written = export_bundle(make_plan(), out)
+    assert [p.name for p in written] == list(BUNDLE_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(BUNDLE_FILES)
+    assert all(p.stat().st_size > 0 for p in written)
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["bundle"]  # no staging left
+
+
+def test_csvs_have_headers_and_one_row_per_item(tmp_path: Path) -> None:
+    plan = make_plan()
+    export_bundle(plan, tmp_path)
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO((tmp_path / name).read_text(encoding="utf-8"))))
+
+    risks = rows("risks.csv")
+    assert [r["id"] for r in risks] == [r.id for r in plan.risks]
+    assert risks[0]["score"] == str(plan.risks[0].score)
+    raci = rows("raci.csv")
+    assert [r["activity"] for r in raci] == [r.activity for r in plan.raci]
+    assert raci[0]["accountable"] == plan.raci[0].accountable
+    timeline = rows("timeline.csv")
+    assert [t["id"] for t in timeline] == [t.id for t in plan.tasks]
+    first = plan.tasks[-1]
+    assert timeline[-1]["early_finish"] == first.early_finish.isoformat()
+    assert timeline[-1]["critical"] == ("true" if first.critical else "false")
+    assert timeline[-1]["depends_on"] == "; ".join(first.depends_on)
+
+
+@pytest.mark.parametrize("source", ["example", "hand-made"])
+def test_xlsx_holds_what_the_markdown_holds(tmp_path: Path, plan_of, source: str) -> None:
+    plan = plan_of(EXAMPLE.read_text(encoding="utf-8")) if source == "example" else make_plan()
+    export_bundle(plan, tmp_path)
+    md = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    cells = strings(tmp_path / "dashboard.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
+    assert wb.sheetnames == SHEETS
+    expected = ([t.id for t in plan.tasks] + [t.name for t in plan.tasks]
+                + [r.title for r in plan.risks] + [r.activity for r in plan.raci])
+    assert plan.tasks and plan.risks
+    if source == "hand-made":
+        assert plan.raci
+    for text in expected:
+        assert text in md, text
+        assert text in cells, text
+    assert plan.rollback is not None
+    for step in plan.rollback.steps:
+        assert step.action in cells
+    for item in plan.communication_plan:
+        assert item.content in cells
+
+
+def test_xlsx_types_styles_heat_grid_and_gantt(tmp_path: Path) -> None:
+    plan = make_plan()
+    export_bundle(plan, tmp_path)
+    wb = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
+    colours = load_mapping().colours
+
+    def argb(c: str) -> str:
+        return "FF" + c.lstrip("#").upper()
+
+    for name in ("Risks", "RACI", "Timeline"):
+        ws = wb[name]
+        assert ws.freeze_panes in ("A2", "B2")
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert ws["A1"].font.bold
+        assert ws.column_dimensions["A"].width > 3
+    timeline = wb["Timeline"]
+    header = [c.value for c in timeline[1]]
+    start_col = header.index("Start") + 1
+    first = timeline.cell(row=2, column=start_col)
+    assert first.value == dt.datetime.combine(plan.tasks[0].early_start, dt.time())
+    assert first.number_format == "yyyy-mm-dd"
+    est = timeline.cell(row=2, column=header.index("Estimate (d)") + 1)
+    assert est.value == plan.tasks[0].estimate_days and est.data_type == "n"
+    # Gantt: every task row has coloured week cells, critical tasks in the critical colour.
+    for i, t in enumerate(plan.tasks, start=2):
+        fills = {c.fill.fgColor.rgb for c in timeline[i] if c.fill.fill_type == "solid"}
+        want = (colours.gantt_milestone if t.kind == "milestone"
+                else colours.gantt_critical if t.critical else colours.gantt_task)
+        assert argb(want) in fills, t.id
+    assert any(not t.critical for t in plan.tasks) and any(t.critical for t in plan.tasks)
+    # Heat grid: the 3x3 cells carry the green/amber/red colours by score.
+    risk_fills = {c.fill.fgColor.rgb for row in wb["Risks"].iter_rows() for c in row
+                  if c.fill.fill_type == "solid"}
+    assert {argb(colours.risk_low), argb(colours.risk_medium), argb(colours.risk_high)} <= risk_fills
+    heat = [row for row in wb["Risks"].iter_rows(values_only=True)
+            if row and row[0] in ("High", "Medium", "Low")]
+    assert len(heat) == 3
+    grid_ids = {i.strip() for row in heat for c in row[1:4] if c for i in str(c).split(",")}
+    assert grid_ids == {r.id for r in plan.risks}
+
+
+def test_injection_is_escaped_in_csv_and_xlsx(tmp_path: Path) -> None:
+    export_bundle(hostile_plan(), tmp_path)
+    timeline = (tmp_path / "timeline.csv").read_text(encoding="utf-8")
+    names = [r["name"] for r in csv.DictReader(io.StringIO(timeline))]
+    for bad in HOSTILE:
+        assert "'" + bad in names
+        assert bad not in names
+    risks = list(csv.DictReader(io.StringIO((tmp_path / "risks.csv").read_text(encoding="utf-8"))))
+    assert any(r["title"] == "'+cmd|' /C calc'!A0" for r in risks)
+    raci = list(csv.DictReader(io.StringIO((tmp_path / "raci.csv").read_text(encoding="utf-8"))))
+    assert any(r["responsible"] == "'-Mallory" for r in raci)
+    for line in timeline.splitlines()[1:]:  # no field may begin with a formula character
+        for field in next(csv.reader([line])):
+            assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), field
+
+    xlsx = tmp_path / "dashboard.xlsx"
+    hits = [(sheet, c) for sheet, c in values(xlsx) if isinstance(c.value, str)
+            and any(c.value.endswith(b) for b in (*HOSTILE, "-Mallory"))]
+    assert {c.value for _, c in hits} >= {"'" + b for b in HOSTILE} | {"'-Mallory"}
+    for _, c in hits:
+        assert c.data_type == "s" and c.value.startswith("'")
+    assert all(c.data_type != "f" for _, c in values(xlsx))
+    with zipfile.ZipFile(xlsx) as z:  # no formula element anywhere in the stored sheets
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
+
+
+def test_export_twice_is_idempotent(tmp_path: Path) -> None:
+    plan = make_plan()
+    export_bundle(plan, tmp_path / "out")
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    cells1 = [(s, c.coordinate, c.value) for s, c in values(tmp_path / "out" / "dashboard.xlsx")]
+    export_bundle(plan, tmp_path / "out")
+    second = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    cells2 = [(s, c.coordinate, c.value) for s, c in values(tmp_path / "out" / "dashboard.xlsx")]
+    assert first.keys() == second.keys() == set(BUNDLE_FILES)
+    for name in BUNDLE_FILES:
+        if name != "dashboard.xlsx":  # the workbook stores its own save time
+            assert first[name] == second[name], name
+    assert cells1 == cells2
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_other_files_in_out_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "plan.md").write_text("old", encoding="utf-8")
+    export_bundle(make_plan(), tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "plan.md").read_text(encoding="utf-8") != "old"
+
+
+def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file"):
+        export_bundle(make_plan(), target)
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_out_with_nul_byte_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="NUL"):
+        export_bundle(make_plan(), tmp_path / "a\x00b")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import syncsvc.export.xlsx as xlsx
+
+    def boom(*_a: object, **_k: object) -> bytes:
+        raise RuntimeError("disk on fire")
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "plan.md").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(xlsx, "dashboard_xlsx", boom)
+    with pytest.raises(RuntimeError):
+        export_bundle(make_plan(), tmp_path / "out")
+    with pytest.raises(RuntimeError):
+        export_bundle(make_plan(), tmp_path / "fresh")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["plan.md"]
+    assert (tmp_path / "out" / "plan.md").read_text(encoding="utf-8") == "old"
+
+
+def test_cli_export_lists_the_files(tmp_path: Path, runner, plan_of) -> None:
+    plan_of(EXAMPLE.read_text(encoding="utf-8"))  # the catalogs load
+    result = runner.invoke(app, ["export", str(EXAMPLE), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    listed = [Path(line).name for line in result.stdout.splitlines()]
+    assert listed == list(BUNDLE_FILES)
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(BUNDLE_FILES)
+
+
+def test_cli_export_to_a_file_exits_2_and_writes_nothing(tmp_path: Path, runner) -> None:
+    target = tmp_path / "plan.md"
+    target.write_text("keep me", encoding="utf-8")
+    result = runner.invoke(app, ["export", str(EXAMPLE), "--out", str(target)])
+    assert result.exit_code == 2
+    assert "Error: --out" in result.stderr and "is a file" in result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]
+
+
+def test_cli_export_needs_out(runner) -> None:
+    result = runner.invoke(app, ["export", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert "--out" in result.stderr
