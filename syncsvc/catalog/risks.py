@@ -1,11 +1,230 @@
-"""Risk templates (mappings/risks.toml). Placeholder shape; the risks work replaces it."""
+"""Risk templates (mappings/risks.toml): triggers, default scores, owners, mitigation tasks."""
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.model import Deployment, Level
+from syncsvc.spec import parse_estimate
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Keyword = Annotated[str, Field(min_length=1, max_length=100)]
+
+# A letter or digit on either side means the keyword is part of a longer word.
+_EDGE_BEFORE = r"(?<![a-z0-9])"
+_EDGE_AFTER = r"(?![a-z0-9])"
+
+
+def keyword_pattern(keyword: str) -> str:
+    """The regex for one catalog keyword, matched case-insensitively on word boundaries.
+
+    Spaces and hyphens inside a keyword match a space, a hyphen or nothing ("real-time"
+    finds "real time" and "realtime"); a trailing `*` matches any word ending ("notif*");
+    otherwise a plural "s"/"es" is allowed ("payment" finds "payments", not "paymentology").
+    """
+    kw = keyword.strip().lower()
+    prefix = kw.endswith("*")
+    kw = kw.rstrip("*").strip()
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", kw) if p]
+    body = r"[\s\-]?".join(parts)
+    tail = r"[a-z0-9]*" if prefix else r"(?:s|es)?"
+    return f"{_EDGE_BEFORE}{body}{tail}{_EDGE_AFTER}"
+
+
+@lru_cache(maxsize=4096)
+def keyword_regex(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled alternation for a group of keywords (None for an empty group)."""
+    if not keywords:
+        return None
+    return re.compile("|".join(keyword_pattern(k) for k in keywords), re.IGNORECASE)
+
+
+def find_keyword(keywords: Sequence[str], text: str) -> str | None:
+    """The first text matched by any keyword of the group, or None."""
+    rx = keyword_regex(tuple(keywords))
+    if rx is None:
+        return None
+    m = rx.search(text)
+    return m.group(0) if m else None
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What the triggers look at, read from a spec (see `planning.risks.spec_traits`)."""
+
+    text: str
+    users: int | None
+    team_size: int
+    work_days: int
+    schedule_load: float | None
+    deployment: str | None
+    tolerance: str
+
+
+class RiskWhen(CatalogModel):
+    """One case in which a risk applies: every condition given must hold.
+
+    `keywords`: any of them in the feature name or description; `also`: and any of these too.
+    A case may carry its own likelihood/impact (e.g. higher at scale).
+    """
+
+    keywords: list[Keyword] = Field(default_factory=list)
+    also: list[Keyword] = Field(default_factory=list)
+    min_users: Annotated[int, Field(ge=0)] | None = None
+    max_users: Annotated[int, Field(ge=0)] | None = None
+    min_team_size: Annotated[int, Field(ge=1)] | None = None
+    max_team_size: Annotated[int, Field(ge=1)] | None = None
+    min_work_days: Annotated[int, Field(ge=1)] | None = None
+    max_work_days: Annotated[int, Field(ge=1)] | None = None
+    # estimated longest task chain / working days in the timeline (specs with tasks only)
+    min_schedule_load: Annotated[float, Field(gt=0, le=100)] | None = None
+    deployment: list[Deployment] = Field(default_factory=list)
+    tolerance: list[Level] = Field(default_factory=list)
+    likelihood: Level | None = None
+    impact: Level | None = None
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> RiskWhen:
+        data = self.model_dump(exclude={"likelihood", "impact"})
+        if not any(v not in (None, []) for v in data.values()):
+            raise ValueError("a trigger case needs at least one condition")
+        if self.also and not self.keywords:
+            raise ValueError("'also' needs 'keywords' (it narrows them)")
+        return self
+
+    def matches(self, t: Traits) -> bool:
+        """True when every condition of this case holds for the traits."""
+        checks = [
+            not self.keywords or find_keyword(self.keywords, t.text) is not None,
+            not self.also or find_keyword(self.also, t.text) is not None,
+            self.min_users is None or (t.users is not None and t.users >= self.min_users),
+            self.max_users is None or (t.users is not None and t.users <= self.max_users),
+            self.min_team_size is None or t.team_size >= self.min_team_size,
+            self.max_team_size is None or t.team_size <= self.max_team_size,
+            self.min_work_days is None or t.work_days >= self.min_work_days,
+            self.max_work_days is None or t.work_days <= self.max_work_days,
+            self.min_schedule_load is None
+            or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load),
+            not self.deployment or t.deployment in self.deployment,
+            not self.tolerance or t.tolerance in self.tolerance,
+        ]
+        return all(checks)
+
+
+class MitigationTaskTemplate(CatalogModel):
+    """A task that carries out a mitigation; `before` is a quick-mode task id (tasks.toml)."""
+
+    id: Slug
+    name: Text
+    estimate: int
+    before: Slug
+    depends_on: list[Slug] = Field(default_factory=list)
+    phase: str = "build"
+    risk: Level = "medium"
+
+    @field_validator("estimate", mode="before")
+    @classmethod
+    def _estimate(cls, v: Any) -> int:
+        days = parse_estimate(v)
+        if days < 1:
+            raise ValueError("a mitigation task takes at least 1 working day")
+        return days
+
+
+class RiskTemplate(CatalogModel):
+    """A risk that applies to a feature when any of its `when` cases matches."""
+
+    id: Slug
+    title: Text
+    aliases: list[Text] = Field(default_factory=list)
+    category: str | None = None
+    likelihood: Level
+    impact: Level
+    owner_role: Text
+    mitigation: Text
+    when: Annotated[list[RiskWhen], Field(min_length=1)]
+    mitigation_task: MitigationTaskTemplate | None = None
+
+    def applies(self, traits: Traits) -> tuple[Level, Level] | None:
+        """(likelihood, impact) of the first matching case, or None when none matches."""
+        for case in self.when:
+            if case.matches(traits):
+                return case.likelihood or self.likelihood, case.impact or self.impact
+        return None
+
+    @property
+    def titles(self) -> list[str]:
+        """The title and its aliases, lowercased: what a spec risk overrides it by."""
+        return [s.strip().lower() for s in (self.title, *self.aliases)]
+
+
+class RoleArea(CatalogModel):
+    """Words that name one area of work in a role ("back-end", "server" → backend)."""
+
+    name: Slug
+    words: Annotated[list[Keyword], Field(min_length=1)]
 
 
 class RiskCatalog(CatalogModel):
-    risks: list[dict[str, object]] = Field(default_factory=list)
+    """All risk templates, in the order ties are listed, and the role vocabulary."""
+
+    risks: Annotated[list[RiskTemplate], Field(min_length=1)]
+    roles: list[RoleArea] = Field(default_factory=list)
+    # words in a role that say nothing about its area
+    role_filler: list[Keyword] = Field(default_factory=list)
+    # words in a role that give its seniority ("lead", "head"): preferred, not required
+    role_seniority: list[Keyword] = Field(default_factory=list)
+
+    @field_validator("role_filler", "role_seniority")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [w.strip().lower() for w in v]
+
+    @model_validator(mode="after")
+    def _unique(self) -> RiskCatalog:
+        _no_dupes("risk id", [r.id for r in self.risks])
+        _no_dupes("risk title or alias", [t for r in self.risks for t in r.titles])
+        _no_dupes("mitigation task id",
+                  [r.mitigation_task.id for r in self.risks if r.mitigation_task])
+        _no_dupes("role area", [a.name for a in self.roles])
+        return self
+
+    def by_title(self) -> dict[str, RiskTemplate]:
+        """Lowercased title or alias → template."""
+        return {t: r for r in self.risks for t in r.titles}
+
+    def role_areas(self, role: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(areas, seniority words) of a role: "Back-end Engineering Lead" → ({backend}, {lead}).
+
+        Words no area knows, other than filler and seniority, count as areas of their own, so
+        "Growth Lead" still finds "Growth Lead".
+        """
+        text = role.lower()
+        areas = set()
+        rest = text
+        for area in self.roles:
+            rx = keyword_regex(tuple(area.words))
+            if rx is not None and rx.search(text):
+                areas.add(area.name)
+                rest = rx.sub(" ", rest)
+        tokens = re.findall(r"[a-z0-9]+", text)
+        seniority = frozenset(t for t in tokens if t in self.role_seniority)
+        skip = {*self.role_filler, *self.role_seniority}
+        areas.update(t for t in re.findall(r"[a-z0-9]+", rest) if t not in skip)
+        return frozenset(areas), seniority
+
+
+def _no_dupes(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"duplicate {what} {v!r}")
+        seen.add(v)

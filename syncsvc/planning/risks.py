@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 
 from syncsvc.catalog import Catalog
-from syncsvc.model import Finding, Risk
+from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
+from syncsvc.model import Finding, Level, Risk
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
-from syncsvc.spec import Spec
+from syncsvc.spec import GROUP_WORDS, RiskSpec, Spec, TeamMember
 
-SCALE = {"low": 1, "medium": 2, "high": 3}
+SCALE: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+
+# "150K users", "1.2 million MAU", "20,000 customers": the largest such count in the text.
+_USERS_RE = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\+?\s*"
+    r"(?:monthly |daily |weekly )?(?:active )?"
+    r"(users|mau|dau|wau|customers|accounts|subscribers|members|players|merchants|"
+    r"tenants|devices|visitors|people|learners|patients|drivers|riders|sellers|buyers)\b",
+    re.IGNORECASE,
+)
+_MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 
 
 @dataclass(frozen=True)
@@ -19,24 +33,248 @@ class RiskAssessment:
     mitigations: list[MitigationDraft] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One risk before ids: from the spec (maybe overriding a template) or from the catalog."""
+
+    title: str
+    likelihood: Level
+    impact: Level
+    mitigation: str
+    spec: RiskSpec | None
+    template: RiskTemplate | None
+    order: int
+
+    @property
+    def score(self) -> int:
+        return SCALE[self.likelihood] * SCALE[self.impact]
+
+    def sort_key(self) -> tuple[int, int, int, int, int]:
+        # CONTRACT §2: score, impact, likelihood (desc), spec before catalog, then as written
+        return (-self.score, -SCALE[self.impact], -SCALE[self.likelihood],
+                0 if self.spec is not None else 1, self.order)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str | None
+    role: str | None
+    person: bool  # one person (or a role standing in for one in quick mode), not a group
+
+
 def assess_risks(spec: Spec, catalog: Catalog) -> RiskAssessment:
-    """Spec risks, scored and sorted, with their mitigation tasks (catalog risks: to come)."""
-    del catalog
-    rows = []
-    mitigations = []
-    for r in spec.risks:
-        score = SCALE[r.likelihood] * SCALE[r.impact]
-        rows.append((score, r))
-        mt = r.mitigation_task
-        if mt is not None:
-            task = TaskDraft(mt.id, mt.name, mt.phase, "task", mt.owner or r.owner,
-                             mt.risk or "medium", mt.estimate, tuple(mt.depends_on), "mitigation")
-            mitigations.append(MitigationDraft(task, mt.before, r.title))
-    rows.sort(key=lambda x: (-x[0], -SCALE[x[1].impact], -SCALE[x[1].likelihood]))
-    risks = [
-        Risk(id=f"R{i}", title=r.title, likelihood=r.likelihood, impact=r.impact, score=s,
-             owner=r.owner, mitigation=r.mitigation,
-             mitigation_task=r.mitigation_task.id if r.mitigation_task else None)
-        for i, (s, r) in enumerate(rows, 1)
-    ]
-    return RiskAssessment(risks, [], mitigations)
+    """Catalog risks that apply plus the spec's, scored, sorted, owned, with mitigation tasks."""
+    cat = catalog.risks
+    traits = spec_traits(spec)
+    entries = _entries(spec, cat, traits)
+    entries.sort(key=_Entry.sort_key)
+    risks: list[Risk] = []
+    findings: list[Finding] = []
+    mitigations: list[MitigationDraft] = []
+    for i, e in enumerate(entries, 1):
+        rid = f"R{i}"
+        owner = _spec_owner(spec, e.spec) if e.spec is not None else None
+        if owner is None:
+            assert e.template is not None
+            owner = _catalog_owner(spec, cat, e.template.owner_role)
+        findings += _owner_findings(rid, e, owner, spec, cat)
+        task_id, draft, suggestion = _mitigation(rid, e, owner, spec, catalog)
+        if draft is not None:
+            mitigations.append(draft)
+        if suggestion is not None:
+            findings.append(suggestion)
+        if not e.mitigation.strip():
+            findings.append(Finding(
+                kind="unmitigated_risk",
+                message=(f"{rid} '{e.title}' has no mitigation: write what will lower its "
+                         "likelihood or impact, and who does it by when."),
+                subjects=[rid, e.title]))
+        risks.append(Risk(
+            id=rid, title=e.title, likelihood=e.likelihood, impact=e.impact, score=e.score,
+            owner=owner.name, mitigation=e.mitigation,
+            source="spec" if e.spec is not None else "catalog", owner_role=owner.role,
+            mitigation_task=task_id, category=e.template.category if e.template else None,
+        ))
+    return RiskAssessment(risks, findings, mitigations)
+
+
+def spec_traits(spec: Spec) -> Traits:
+    """What the catalog's triggers look at, read from the spec."""
+    text = f"{spec.feature_name}\n{spec.description}"
+    users = spec.users if spec.users is not None else users_in_text(spec.description)
+    days = work_days(spec)
+    return Traits(text=text, users=users, team_size=spec.team_size, work_days=days,
+                  schedule_load=_schedule_load(spec, days), deployment=spec.deployment,
+                  tolerance=spec.risk_tolerance)
+
+
+def users_in_text(text: str) -> int | None:
+    """The largest user count written in the text ("150K users" → 150000), or None."""
+    best: int | None = None
+    for m in _USERS_RE.finditer(text):
+        number = float(m.group(1).replace(",", ""))
+        mult = _MULTIPLIER.get((m.group(2) or "").lower(), 1)
+        n = int(number * mult)
+        best = n if best is None else max(best, n)
+    return best
+
+
+def work_days(spec: Spec) -> int:
+    """Working days in the timeline: 5 a week, less holidays on weekdays inside it."""
+    n, unit = spec.timeline_parts
+    if unit == "days":
+        return n
+    start = spec.start_date
+    if start is None:
+        return 5 * n
+    end = start + dt.timedelta(days=7 * n)
+    off = {h for h in spec.holidays if start <= h < end and h.weekday() < 5}
+    return max(1, 5 * n - len(off))
+
+
+def _schedule_load(spec: Spec, days: int) -> float | None:
+    # the longest chain of estimates (no buffers) against the working days available
+    if not spec.tasks:
+        return None
+    est = {t.id: t.estimate or 0 for t in spec.tasks}
+    graph = {t.id: [d for d in t.depends_on if d in est] for t in spec.tasks}
+    finish: dict[str, int] = {}
+    for tid in TopologicalSorter(graph).static_order():
+        finish[tid] = est[tid] + max((finish[d] for d in graph[tid]), default=0)
+    return max(finish.values(), default=0) / max(1, days)
+
+
+def _entries(spec: Spec, cat: RiskCatalog, traits: Traits) -> list[_Entry]:
+    by_title = cat.by_title()
+    out: list[_Entry] = []
+    overridden: set[str] = set()
+    for i, r in enumerate(spec.risks):
+        tpl = by_title.get(r.title.strip().lower())
+        if tpl is not None:
+            overridden.add(tpl.id)
+        mitigation = r.mitigation.strip() or (tpl.mitigation if tpl else "")
+        out.append(_Entry(r.title, r.likelihood, r.impact, mitigation, r, tpl, i))
+    for i, tpl in enumerate(cat.risks):
+        if tpl.id in overridden:
+            continue
+        levels = tpl.applies(traits)
+        if levels is not None:
+            out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl, i))
+    return out
+
+
+def _spec_owner(spec: Spec, r: RiskSpec) -> _Owner:
+    """A spec risk's owner as given: a person, a stakeholder, or a role held by one person."""
+    given = (r.owner or "").strip()
+    if not given:
+        return _Owner(None, None, person=False)
+    if given.lower() in GROUP_WORDS:
+        return _Owner(given, None, person=False)
+    member = next((m for m in spec.team if m.name == given), None)
+    if member is not None:
+        return _Owner(member.name, member.role or None, person=True)
+    if any(s.name == given for s in spec.stakeholders):
+        return _Owner(given, None, person=True)
+    holders = [m for m in spec.team if m.role and m.role.strip().lower() == given.lower()]
+    if len(holders) == 1:
+        return _Owner(holders[0].name, given, person=True)
+    return _Owner(given, None, person=True)
+
+
+def _catalog_owner(spec: Spec, cat: RiskCatalog, role: str) -> _Owner:
+    """The team member who holds the role, else the PM; without a team, the role itself."""
+    assert spec.pm is not None
+    areas, _ = cat.role_areas(role)
+    if "pm" in areas:
+        return _Owner(spec.pm, role, person=True)
+    if not spec.team:
+        return _Owner(role, role, person=True)
+    member = role_holder(spec.team, cat, role)
+    return _Owner(member.name if member else spec.pm, role, person=True)
+
+
+def role_holder(team: list[TeamMember], cat: RiskCatalog, role: str) -> TeamMember | None:
+    """The team member whose role best matches `role`: the same words, then the same area.
+
+    "Backend Lead" finds a "Backend Lead" first, then a "Back-end Engineering Lead", then a
+    "Senior Backend Engineer"; among equals, the first listed.
+    """
+    want, want_rank = cat.role_areas(role)
+    best: TeamMember | None = None
+    best_tier = 0
+    for m in team:
+        if not m.role.strip():
+            continue
+        if m.role.strip().lower() == role.strip().lower():
+            tier = 3
+        else:
+            have, have_rank = cat.role_areas(m.role)
+            if not want or not want <= have:
+                continue
+            tier = 2 if want_rank <= have_rank else 1
+        if tier > best_tier:
+            best, best_tier = m, tier
+    return best
+
+
+def _owner_findings(rid: str, e: _Entry, owner: _Owner, spec: Spec, cat: RiskCatalog
+                    ) -> list[Finding]:
+    subjects = [rid, e.title]
+    if e.spec is not None and not owner.person:
+        hint = ""
+        if e.template is not None:
+            alt = _catalog_owner(spec, cat, e.template.owner_role)
+            hint = f" The catalog would give it to the {e.template.owner_role}" + (
+                f" ({alt.name})." if alt.name != e.template.owner_role else ".")
+        if owner.name is None:
+            return [Finding(kind="unowned_risk", subjects=subjects, message=(
+                f"{rid} '{e.title}' has no owner. Name one person: one person, one risk."
+                + hint))]
+        return [Finding(kind="group_owned_risk", subjects=[*subjects, owner.name], message=(
+            f"{rid} '{e.title}' is owned by '{owner.name}', and a group owns nothing. Name one "
+            "person: one person, one risk." + hint))]
+    if (e.spec is None and spec.team and owner.role and owner.name == spec.pm
+            and "pm" not in cat.role_areas(owner.role)[0]):
+        return [Finding(kind="risk_owner_fallback", subjects=[*subjects, owner.role], message=(
+            f"{rid} '{e.title}': no team member holds the {owner.role} role, so the PM "
+            f"({spec.pm}) owns it. Hand it to a {owner.role} if one joins, or keep it "
+            "deliberately."))]
+    return []
+
+
+def _mitigation(rid: str, e: _Entry, owner: _Owner, spec: Spec, catalog: Catalog
+                ) -> tuple[str | None, MitigationDraft | None, Finding | None]:
+    """(task id in the plan, the draft to insert, a suggestion finding) for one risk."""
+    task_owner = owner.name if owner.person else None
+    mt = e.spec.mitigation_task if e.spec is not None else None
+    if mt is not None:
+        draft = TaskDraft(mt.id, mt.name, mt.phase, "task", mt.owner or task_owner,
+                          mt.risk or "medium", mt.estimate, tuple(mt.depends_on), "mitigation",
+                          role=None if mt.owner else owner.role)
+        return mt.id, MitigationDraft(draft, mt.before, e.title), None
+    tpl = e.template.mitigation_task if e.template is not None else None
+    if tpl is None:
+        return None, None, None
+    if spec.quick_mode:
+        draft = TaskDraft(tpl.id, tpl.name, tpl.phase, "task", task_owner, tpl.risk,
+                          tpl.estimate, tuple(tpl.depends_on), "mitigation", role=owner.role)
+        return tpl.id, MitigationDraft(draft, tpl.before, e.title), None
+    planned = {t.id for t in spec.tasks} | {r.mitigation_task.id for r in spec.risks
+                                            if r.mitigation_task is not None}
+    names = {t.name.strip().lower() for t in spec.tasks}
+    if tpl.id in planned or tpl.name.strip().lower() in names:
+        return None, None, None
+    spec_names = {t.id: t.name for t in spec.tasks}
+    if tpl.before in spec_names:
+        where = f"before '{tpl.before}' ({spec_names[tpl.before]})"
+    else:
+        default = next((t.name for t in catalog.tasks.tasks if t.id == tpl.before), tpl.before)
+        where = (f"before your {default.lower()} work (this plan has no task "
+                 f"'{tpl.before}'; make that work depend on it)")
+    who = f", owned by {task_owner}" if task_owner else ""
+    days = f"{tpl.estimate} working day{'s' if tpl.estimate != 1 else ''}"
+    return None, None, Finding(
+        kind="suggested_task", subjects=[rid, tpl.id, tpl.before],
+        message=(f"{rid} '{e.title}': consider a task '{tpl.id}' ({tpl.name}, {days}{who}) "
+                 f"{where}. Add it to [[tasks]] or as the risk's mitigation_task; syncsvc does "
+                 "not change a hand-made timeline by itself."))
