@@ -74,6 +74,7 @@ class CommItem(_Out):
     channel: str
     content: str
     when: str = ""
+    date: dt.date | None = None  # the first (or only) date this goes out, when it has one
 
 
 class Phase(_Out):
@@ -148,6 +149,7 @@ class Plan(_Out):
     pm: str
     users: int | None = None
     start_date: dt.date
+    holidays: list[dt.date] = Field(default_factory=list)
     deadline: dt.date
     finish_date: dt.date
     fits_timeline: bool
@@ -205,6 +207,8 @@ FINDING_PART: dict[str, str] = {
     "unowned_risk": "assess-risks",
     "group_owned_risk": "assess-risks",
     "suggested_task": "assess-risks",
+    "risk_owner_fallback": "assess-risks",
+    "unmitigated_risk": "assess-risks",
     "raci": "map-stakeholders",
     "stakeholder": "map-stakeholders",
     "two_am_test": "build-rollback-plan",

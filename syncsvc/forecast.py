@@ -1,0 +1,256 @@
+"""Forecast from Jira status against the baseline (CONTRACT §7). Pure: `as_of` is passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from syncsvc.calendar import WorkCalendar
+from syncsvc.model import Plan
+from syncsvc.schedule import Activity, topological_order
+
+Category = Literal["new", "indeterminate", "done"]
+STATUS_SCHEMA = "syncsvc.status/1"
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineTask:
+    """What the baseline recorded of a task."""
+
+    id: str
+    depends_on: tuple[str, ...]
+    estimate_days: int
+    buffer_days: int
+    duration_days: int
+    planned_start: dt.date
+    planned_finish: dt.date
+    critical: bool
+    milestone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    plan_id: str
+    start_date: dt.date
+    finish_date: dt.date
+    holidays: tuple[dt.date, ...]
+    tasks: tuple[BaselineTask, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStatus:
+    """A task's status as read from Jira."""
+
+    category: Category
+    status: str = ""
+    issue_key: str | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TaskForecast(_Out):
+    id: str
+    issue_key: str | None
+    status: str
+    status_category: Category
+    baseline_finish: dt.date
+    forecast_start: dt.date
+    forecast_finish: dt.date
+    slip_days: int
+    critical: bool
+    baseline_critical: bool
+    buffer_days: int
+    buffer_used_days: int
+    total_float: int
+
+
+class EarnedSchedule(_Out):
+    """Earned-schedule figures in working days (50/50 rule for work in progress)."""
+
+    planned_duration: int
+    actual_time: int
+    earned_schedule: float
+    spi_t: float | None
+    sv_t: float
+    ieac_t: float | None
+
+
+class Status(_Out):
+    schema_: str = Field(default=STATUS_SCHEMA, alias="schema")
+    plan_id: str
+    as_of: dt.date
+    baseline_finish: dt.date
+    forecast_finish: dt.date
+    slip_days: int
+    state: Literal["on_track", "at_risk", "slipping"]
+    tasks: list[TaskForecast]
+    critical_path: list[str]
+    earned: EarnedSchedule
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def baseline_from_plan(plan: Plan) -> Baseline:
+    """The baseline a plan's schedule makes (recorded at the first push)."""
+    return Baseline(
+        plan_id=plan.plan_id, start_date=plan.start_date, finish_date=plan.finish_date,
+        holidays=tuple(plan.holidays),
+        tasks=tuple(
+            BaselineTask(t.id, tuple(t.depends_on), t.estimate_days, t.buffer_days,
+                         t.duration_days, t.early_start, t.early_finish, t.critical,
+                         t.kind == "milestone")
+            for t in plan.tasks
+        ),
+    )
+
+
+def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date) -> Status:
+    """Re-run the baseline's schedule from `as_of` with done and started work fixed."""
+    cal = WorkCalendar(baseline.start_date, baseline.holidays)
+    tasks = baseline.tasks
+    acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
+    order = topological_order(acts)
+    index = {t.id: i for i, t in enumerate(tasks)}
+    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    now = cal.index(as_of)  # cur(as_of): the status date is read as the start of that day
+    none = TaskStatus("new")
+    es, ef = [0] * len(tasks), [0] * len(tasks)
+    for i in order:
+        t, st = tasks[i], statuses.get(tasks[i].id, none)
+        ready = max((ef[p] for p in preds[i]), default=0)
+        if t.milestone:
+            if st.category == "done" and st.actual_finish is not None:
+                es[i] = ef[i] = cal.index(st.actual_finish) + 1
+            else:
+                es[i] = ef[i] = ready
+        elif st.category == "done":
+            start = st.actual_start or st.actual_finish
+            finish = st.actual_finish or st.actual_start
+            if start is None or finish is None:  # done without dates: as planned
+                start, finish = t.planned_start, t.planned_finish
+            es[i], ef[i] = cal.index(start), cal.index(finish) + 1
+        elif st.category == "indeterminate":
+            es[i] = cal.index(st.actual_start) if st.actual_start else max(ready, now)
+            ef[i] = max(es[i] + t.duration_days, now + 1)
+        else:
+            es[i] = max(ready, now, 0)
+            ef[i] = es[i] + t.duration_days
+    tf = _floats(order, preds, es, ef)
+    finish_idx = max(ef, default=0)
+    out: list[TaskForecast] = []
+    for i, t in enumerate(tasks):
+        st = statuses.get(t.id, none)
+        start_d, finish_d = _dates(cal, es[i], ef[i], milestone=t.milestone or es[i] == ef[i])
+        out.append(TaskForecast(
+            id=t.id, issue_key=st.issue_key, status=st.status or st.category,
+            status_category=st.category, baseline_finish=t.planned_finish,
+            forecast_start=start_d, forecast_finish=finish_d,
+            slip_days=cal.wd(t.planned_finish, finish_d), critical=tf[i] == 0,
+            baseline_critical=t.critical, buffer_days=t.buffer_days,
+            buffer_used_days=_buffer_used(cal, t, st, as_of), total_float=tf[i],
+        ))
+    forecast_finish = max((f.forecast_finish for f in out), default=baseline.finish_date)
+    slip = cal.wd(baseline.finish_date, forecast_finish)
+    return Status(
+        plan_id=baseline.plan_id, as_of=as_of, baseline_finish=baseline.finish_date,
+        forecast_finish=forecast_finish, slip_days=slip, state=_state(slip, out),
+        tasks=out, critical_path=_chain(tasks, preds, es, ef, tf, finish_idx),
+        earned=earned_schedule(baseline, statuses, as_of, cal),
+    )
+
+
+def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:
+    succs: list[list[int]] = [[] for _ in es]
+    for i, ps in enumerate(preds):
+        for p in ps:
+            succs[p].append(i)
+    finish = max(ef, default=0)
+    ls = [0] * len(es)
+    for i in reversed(order):
+        late_end = min((ls[s] for s in succs[i]), default=finish)
+        ls[i] = late_end - (ef[i] - es[i])
+    return [max(0, ls[i] - es[i]) for i in range(len(es))]
+
+
+def _dates(cal: WorkCalendar, es: int, ef: int, *, milestone: bool) -> tuple[dt.date, dt.date]:
+    if ef == es:  # a milestone falls on the finish day of its last predecessor
+        d = cal.date(max(es - 1, 0)) if milestone and es > 0 else cal.date(es)
+        return d, d
+    return cal.date(es), cal.date(ef - 1)
+
+
+def _buffer_used(cal: WorkCalendar, t: BaselineTask, st: TaskStatus, as_of: dt.date) -> int:
+    if st.category == "done" and st.actual_start and st.actual_finish:
+        used = cal.wd(st.actual_start, st.actual_finish) + 1
+    elif st.category == "indeterminate" and st.actual_start:
+        used = cal.wd(st.actual_start, cal.cur(as_of))
+    else:
+        used = 0
+    return max(0, used - t.estimate_days)
+
+
+def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_risk", "slipping"]:
+    if slip > 0:
+        return "slipping"
+    for t in tasks:
+        if t.baseline_critical and (t.slip_days > 0 or t.buffer_used_days > t.buffer_days / 2):
+            return "at_risk"
+    return "on_track"
+
+
+def _chain(tasks: Sequence[BaselineTask], preds: list[list[int]], es: list[int], ef: list[int],
+           tf: list[int], finish: int) -> list[str]:
+    ends = [i for i in range(len(tasks)) if tf[i] == 0 and ef[i] == finish]
+    if not ends:
+        return []
+    node, chain = ends[-1], [ends[-1]]
+    while True:
+        driving = [p for p in preds[node] if tf[p] == 0 and ef[p] == es[node]]
+        if not driving:
+            break
+        node = driving[0]
+        chain.append(node)
+    return [tasks[i].id for i in reversed(chain)]
+
+
+def earned_schedule(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date,
+                    cal: WorkCalendar) -> EarnedSchedule:
+    """ES, SPI(t), SV(t) and IEAC(t) in working days, from planned vs done work."""
+    pd = max(1, cal.index(baseline.finish_date) + 1)
+    pv = [0.0] * (pd + 1)  # planned work (task-days) completed by the end of day t
+    delta = [0.0] * (pd + 2)
+    for t in baseline.tasks:
+        if t.duration_days <= 0:
+            continue
+        s = max(0, cal.index(t.planned_start))
+        e = min(pd, s + t.duration_days)
+        delta[s + 1] += 1
+        delta[e + 1] -= 1
+    rate = 0.0
+    for day in range(1, pd + 1):
+        rate += delta[day]
+        pv[day] = pv[day - 1] + rate
+    ev = 0.0
+    for t in baseline.tasks:
+        cat = statuses.get(t.id, TaskStatus("new")).category
+        ev += t.duration_days * (1.0 if cat == "done" else 0.5 if cat == "indeterminate" else 0.0)
+    c = 0
+    while c < pd and pv[c + 1] <= ev:
+        c += 1
+    step = pv[c + 1] - pv[c] if c < pd else 0.0
+    es_t = c + ((ev - pv[c]) / step if step > 0 else 0.0)
+    at = max(0, cal.index(as_of))  # working days elapsed before the status date
+    spi = es_t / at if at > 0 else None
+    return EarnedSchedule(
+        planned_duration=pd, actual_time=at, earned_schedule=round(es_t, 2),
+        spi_t=round(spi, 3) if spi is not None else None, sv_t=round(es_t - at, 2),
+        ieac_t=round(pd / spi, 1) if spi else None,
+    )

@@ -1,0 +1,96 @@
+"""Forecast rules of CONTRACT §7 on small plans whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from syncsvc.forecast import Baseline, BaselineTask, TaskStatus, baseline_from_plan, forecast
+
+D = dt.date
+MON = D(2027, 1, 4)
+
+
+def _baseline() -> Baseline:
+    # a (5d, critical) -> b (5d, critical); c (2d, float 8) runs beside them. No buffers here:
+    # the forecast uses the durations the baseline recorded, whatever they were made of.
+    return Baseline(
+        plan_id="p", start_date=MON, finish_date=D(2027, 1, 15), holidays=(),
+        tasks=(
+            BaselineTask("a", (), 5, 0, 5, D(2027, 1, 4), D(2027, 1, 8), True),
+            BaselineTask("b", ("a",), 5, 0, 5, D(2027, 1, 11), D(2027, 1, 15), True),
+            BaselineTask("c", (), 2, 1, 2, D(2027, 1, 4), D(2027, 1, 5), False),
+        ),
+    )
+
+
+def test_nothing_started_before_the_start_is_on_track() -> None:
+    st = forecast(_baseline(), {}, D(2027, 1, 4))
+    assert st.forecast_finish == D(2027, 1, 15) and st.slip_days == 0 and st.state == "on_track"
+    assert st.critical_path == ["a", "b"]
+
+
+def test_a_late_critical_task_slips_the_plan() -> None:
+    statuses = {"a": TaskStatus("done", "Done", "P-1", D(2027, 1, 4), D(2027, 1, 12))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 13))
+    a, b = st.tasks[0], st.tasks[1]
+    assert a.slip_days == 2 and a.buffer_used_days == 2  # 7 working days used for 5 estimated
+    # b starts the day after a's actual finish (Jan 13) and takes 5 days: Jan 13..19
+    assert b.forecast_start == D(2027, 1, 13) and b.forecast_finish == D(2027, 1, 19)
+    assert st.slip_days == 2 and st.state == "slipping"
+
+
+def test_a_late_non_critical_task_is_absorbed_by_float() -> None:
+    statuses = {"a": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4)),
+                "c": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 7))
+    c = st.tasks[2]
+    # c was due Jan 5 and is still open on Thursday Jan 7: finishes no earlier than Jan 7
+    assert c.forecast_finish == D(2027, 1, 7) and c.slip_days == 2 and not c.critical
+    assert st.slip_days == 0 and st.state == "on_track"
+
+
+def test_status_date_is_the_start_of_that_day() -> None:
+    # b is due to start Monday Jan 11; a cron run that Monday is not late for it
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 11))
+    assert st.tasks[1].forecast_start == D(2027, 1, 11) and st.slip_days == 0
+
+
+def test_a_weekend_status_date_counts_from_monday() -> None:
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 9))  # Saturday
+    assert st.tasks[1].forecast_start == D(2027, 1, 11)
+
+
+def test_buffer_over_half_used_on_a_critical_task_is_at_risk() -> None:
+    base = _baseline()
+    tasks = (BaselineTask("a", (), 4, 1, 5, D(2027, 1, 4), D(2027, 1, 8), True), *base.tasks[1:])
+    base = Baseline("p", MON, D(2027, 1, 15), (), tasks)
+    # in progress since Jan 4; on Jan 11 five days are used, one over the estimate of 4,
+    # which is more than half the 1-day buffer; a finishes Jan 11 at the earliest -> slips
+    statuses = {"a": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4))}
+    st = forecast(base, statuses, D(2027, 1, 11))
+    assert st.tasks[0].buffer_used_days == 1
+    assert st.state == "slipping" and st.slip_days == 1
+
+
+def test_earned_schedule_on_plan() -> None:
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
+                "c": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 5))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 11))
+    # planned by end of day 5: a 5 + c 2 = 7 task-days; earned 7: ES = 5 = AT
+    assert st.earned.earned_schedule == pytest.approx(5.0)
+    assert st.earned.actual_time == 5 and st.earned.spi_t == pytest.approx(1.0)
+    assert st.earned.sv_t == pytest.approx(0.0) and st.earned.ieac_t == pytest.approx(10.0)
+
+
+def test_baseline_from_a_built_plan_forecasts_itself(plan_of) -> None:
+    from conftest import EXAMPLE
+
+    plan = plan_of(EXAMPLE.read_text())
+    st = forecast(baseline_from_plan(plan), {}, plan.start_date)
+    assert st.forecast_finish == plan.finish_date and st.state == "on_track"
+    assert {t.id for t in st.tasks if t.critical} == {t.id for t in plan.tasks if t.critical}
+    assert st.critical_path == plan.critical_path
