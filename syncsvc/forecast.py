@@ -112,6 +112,20 @@ def baseline_from_plan(plan: Plan) -> Baseline:
     )
 
 
+def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
+    """The forecast network: the current plan's tasks and dependencies, with the durations and
+    planned dates the recorded baseline gave them (tasks added since keep their own plan)."""
+    old = {t.id: t for t in recorded.tasks}
+    tasks = []
+    for t in baseline_from_plan(current).tasks:
+        b = old.get(t.id)
+        tasks.append(t if b is None else BaselineTask(
+            t.id, t.depends_on, b.estimate_days, b.buffer_days, b.duration_days,
+            b.planned_start, b.planned_finish, b.critical, b.milestone))
+    return Baseline(recorded.plan_id, recorded.start_date, recorded.finish_date,
+                    tuple(sorted(set(recorded.holidays) | set(current.holidays))), tuple(tasks))
+
+
 def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed."""
     cal = WorkCalendar(baseline.start_date, baseline.holidays)

@@ -94,3 +94,35 @@ def test_baseline_from_a_built_plan_forecasts_itself(plan_of) -> None:
     assert st.forecast_finish == plan.finish_date and st.state == "on_track"
     assert {t.id for t in st.tasks if t.critical} == {t.id for t in plan.tasks if t.critical}
     assert st.critical_path == plan.critical_path
+
+
+def test_a_task_added_mid_flight_joins_the_forecast(plan_of) -> None:
+    from conftest import EXAMPLE
+
+    from syncsvc.forecast import merge_baseline
+
+    text = EXAMPLE.read_text()
+    recorded = baseline_from_plan(plan_of(text))
+    grown = plan_of(text.replace('[[risks]]', '[[tasks]]\nid = "a11y"\nname = "Accessibility audit"\n'
+                                 'estimate = "2d"\nowner = "Lee"\ndepends_on = ["staging"]\n\n'
+                                 '[[risks]]', 1))
+    merged = merge_baseline(recorded, grown)
+    assert "a11y" in {t.id for t in merged.tasks}
+    st = forecast(merged, {}, recorded.start_date)
+    # the audit sits between staging and the rollout: the plan now finishes later
+    assert st.slip_days > 0 and st.state == "slipping"
+    assert "a11y" in st.critical_path
+
+
+def test_status_report_names_the_slip_and_what_to_look_at() -> None:
+    from syncsvc.render.status_md import render_status_md
+
+    statuses = {"a": TaskStatus("done", "Done", "P-1", D(2027, 1, 4), D(2027, 1, 12)),
+                "b": TaskStatus("indeterminate", "In Progress", "P-2", D(2027, 1, 13)),
+                "c": TaskStatus("done", "Done", "P-3", D(2027, 1, 4), D(2027, 1, 5))}
+    # b started Jan 13 and runs 5 days (to Jan 19), but is still open on Jan 20: finishes Jan 20
+    st = forecast(_baseline(), statuses, D(2027, 1, 20))
+    text = render_status_md(st, {"a": "Backend API", "b": "Integration"})
+    assert "**State: slipping.**" in text
+    assert "| Integration | In Progress | 2027-01-15 | 2027-01-20 | 3 | **yes** |" in text
+    assert "1. Integration is in progress and drives the finish" in text
