@@ -1,0 +1,239 @@
+"""The Google Sheets adapter: the only module importing gspread and google-auth.
+
+Two operations (a field-masked `spreadsheets.get` and a raw `spreadsheets.batchUpdate`) through
+gspread's low-level HTTP client, with a timeout on every call and a bounded, jittered retry of
+429/5xx that honours Retry-After. Every vendor error ends here as a ConfigError or RemoteError.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Protocol
+
+import gspread
+import requests
+from google.auth import exceptions as gauth_errors
+from google.auth.credentials import Credentials
+from google.oauth2 import service_account
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
+
+from syncsvc.config import Config
+from syncsvc.errors import ConfigError, RemoteError
+
+log = logging.getLogger("syncsvc.sheets")
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)  # no Drive: publish needs none
+MAX_KEY_BYTES = 64 * 1024
+RETRY_STATUSES = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS,
+                            HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.BAD_GATEWAY,
+                            HTTPStatus.SERVICE_UNAVAILABLE, HTTPStatus.GATEWAY_TIMEOUT})
+BASE_DELAY = 1.0  # seconds; full jitter over min(MAX_DELAY, BASE_DELAY * 2**attempt)
+MAX_DELAY = 32.0
+MAX_TOTAL_WAIT = 180.0  # never sleep longer than this in all, whatever Retry-After says
+
+
+class SheetsClient(Protocol):
+    """What publishing needs from Sheets (tests and benchmarks hand in their own)."""
+
+    calls: int
+
+    def get(self, fields: str) -> dict[str, Any]: ...
+
+    def batch_update(self, body: bytes) -> dict[str, Any]: ...
+
+
+def load_service_account(path: Path) -> Credentials:
+    """Service-account credentials from a JSON key file, scope `spreadsheets` only.
+    Every problem is a ConfigError naming the file; the key itself is never echoed."""
+    label = str(path)
+    hint = ("set [sheets] credentials_file (or GOOGLE_APPLICATION_CREDENTIALS) to the JSON key "
+            "of a service account, downloaded from Google Cloud (IAM > Service accounts > Keys)")
+    try:
+        if path.is_dir():
+            raise ConfigError(f"{label}: is a folder, not a service-account key file", hint=hint)
+        if path.stat().st_size > MAX_KEY_BYTES:
+            raise ConfigError(f"{label}: too big for a service-account key file", hint=hint)
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{label}: service-account key file not found", hint=hint) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{label}: cannot read the key file ({type(e).__name__})",
+                          hint=hint) from None
+    try:
+        info = json.loads(raw)
+    except json.JSONDecodeError as e:  # the message holds positions only, never content
+        raise ConfigError(f"{label}: not a JSON key file (line {e.lineno}, column {e.colno})",
+                          hint=hint) from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        kind = info.get("type") if isinstance(info, dict) else None
+        raise ConfigError(f"{label}: not a service-account key (type is {kind!r}, "
+                          "expected 'service_account')", hint=hint)
+    missing = [k for k in ("client_email", "private_key", "token_uri")
+               if not isinstance(info.get(k), str) or not info[k].strip()]
+    if missing:
+        raise ConfigError(f"{label}: the key file lacks {', '.join(missing)}", hint=hint)
+    if not info["token_uri"].startswith("https://"):
+        raise ConfigError(f"{label}: token_uri must be an https URL", hint=hint)
+    try:
+        return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+    except (ValueError, TypeError, IndexError):
+        raise ConfigError(f"{label}: private_key is not a valid PEM private key "
+                          f"(service account {info['client_email']})", hint=hint) from None
+
+
+class GoogleSheets:
+    """A SheetsClient on gspread's HTTP client for one spreadsheet."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        spreadsheet_id: str,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._http = gspread.authorize(credentials).http_client
+        # (connect, read): connecting should be quick; Sheets may take long to apply a batch.
+        self._http.set_timeout((min(10.0, timeout), timeout))
+        self.spreadsheet_id = spreadsheet_id
+        self.account = getattr(credentials, "service_account_email", None)
+        self.max_retries = max_retries
+        self._sleep, self._rand = sleep, rand
+        self.calls = 0  # Sheets API requests sent, retries included
+        self.waited = 0.0
+
+    def get(self, fields: str) -> dict[str, Any]:
+        """`spreadsheets.get` with a field mask (a read; retried on timeouts too)."""
+        url = SPREADSHEET_URL % self.spreadsheet_id
+        resp = self._call("read the spreadsheet", "get", url, params={"fields": fields},
+                          idempotent=True)
+        return dict(resp.json())
+
+    def batch_update(self, body: bytes) -> dict[str, Any]:
+        """One `spreadsheets.batchUpdate` (atomic at Sheets: a refused batch changed nothing)."""
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id
+        resp = self._call("update the spreadsheet", "post", url, data=body,
+                          headers={"Content-Type": "application/json; charset=utf-8"},
+                          idempotent=False)
+        return dict(resp.json())
+
+    def _call(self, doing: str, method: str, url: str, *, idempotent: bool,
+              **kw: Any) -> requests.Response:
+        attempt = 0
+        while True:
+            self.calls += 1
+            try:
+                return self._http.request(method, url, **kw)
+            except gspread.exceptions.APIError as e:
+                status = e.response.status_code
+                wait = self._backoff(attempt, e.response)
+                if status in RETRY_STATUSES and wait is not None:
+                    log.info("sheets: %s answered %s; retry %d in %.1fs", doing, status,
+                             attempt + 1, wait)
+                    self._pause(wait)
+                    attempt += 1
+                    continue
+                raise self._api_error(doing, e, attempt + 1) from None
+            except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as e:
+                # A write that timed out may have been applied: never blindly resent.
+                safe = idempotent or isinstance(e, requests.ConnectTimeout)
+                wait = self._backoff(attempt, None)
+                if safe and wait is not None:
+                    log.info("sheets: %s: %s; retry %d in %.1fs", doing, type(e).__name__,
+                             attempt + 1, wait)
+                    self._pause(wait)
+                    attempt += 1
+                    continue
+                raise RemoteError(
+                    f"Google Sheets: could not {doing}: {type(e).__name__} after "
+                    f"{attempt + 1} attempt(s)",
+                    hint=None if idempotent else "the update may or may not have been applied; "
+                    "running publish again is safe (it rewrites only what differs)") from None
+            except (gauth_errors.RefreshError, gauth_errors.TransportError) as e:
+                who = f" for {self.account}" if self.account else ""
+                raise RemoteError(
+                    f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
+                    hint="check that the service account and its key still exist and are "
+                    "enabled") from None
+
+    def _backoff(self, attempt: int, resp: requests.Response | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when retries are used up."""
+        if attempt >= self.max_retries:
+            return None
+        wait = self._rand() * min(MAX_DELAY, BASE_DELAY * 2**attempt)
+        after = _retry_after(resp.headers.get("Retry-After") if resp is not None else None)
+        if after is not None:
+            wait = max(wait, after)
+        if self.waited + wait > MAX_TOTAL_WAIT:
+            return None
+        return wait
+
+    def _pause(self, seconds: float) -> None:
+        self.waited += seconds
+        self._sleep(seconds)
+
+    def _api_error(self, doing: str, e: gspread.exceptions.APIError,
+                   attempts: int) -> RemoteError:
+        status = e.response.status_code
+        err = e.error if isinstance(e.error, dict) else {}
+        detail = str(err.get("message") or e.response.reason or "")[:300]
+        sid = self.spreadsheet_id
+        if status == HTTPStatus.FORBIDDEN and "has not been used" in detail:
+            return RemoteError(f"Google Sheets: could not {doing}: the Sheets API is not enabled "
+                               "for the service account's project (403)",
+                               hint="enable the Google Sheets API in Google Cloud for that "
+                               "project, then run again")
+        if status == HTTPStatus.FORBIDDEN:
+            who = self.account or "the service account (client_email in the key file)"
+            return RemoteError(f"Google Sheets: no access to spreadsheet {sid} (403)",
+                               hint=f"share the spreadsheet with {who} as Editor")
+        if status == HTTPStatus.NOT_FOUND:
+            return RemoteError(f"Google Sheets: spreadsheet {sid} not found (404)",
+                               hint="check [sheets] spreadsheet_id: it is the part of the "
+                               "spreadsheet's URL between /d/ and /edit")
+        if status == HTTPStatus.UNAUTHORIZED:
+            return RemoteError(f"Google Sheets: the credentials were refused (401): {detail}",
+                               hint="check the service-account key file")
+        if status in RETRY_STATUSES:
+            return RemoteError(f"Google Sheets: could not {doing}: still {status} after "
+                               f"{attempts} attempt(s): {detail}",
+                               hint="Sheets is busy or over quota (60 writes a minute per "
+                               "service account); run again later")
+        return RemoteError(f"Google Sheets: could not {doing} ({status}): {detail}")
+
+
+def default_client(cfg: Config) -> GoogleSheets:
+    """The real client from the config: the key file is checked before any call."""
+    sheets = cfg.require_sheets("publish")
+    creds = load_service_account(sheets.credentials_path(cfg.base_dir))
+    return GoogleSheets(creds, sheets.spreadsheet_id, timeout=sheets.timeout_seconds,
+                        max_retries=sheets.max_retries)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e.args[0] if e.args else e)
+    return text.splitlines()[0][:200] if text else type(e).__name__

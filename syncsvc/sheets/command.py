@@ -1,0 +1,80 @@
+"""The `syncsvc publish` command (thin: parse options, publish, print the report)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
+    from syncsvc.config import Config
+    from syncsvc.model import Plan
+    from syncsvc.sheets.publish import PublishReport
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+# The options are declared here rather than imported from syncsvc.cli: cli.py imports this
+# module while it is still loading, and this module must also import cleanly on its own.
+def publish_command(
+    spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
+    config: Annotated[Path, typer.Option("--config", "-c", help="Config file with [sheets].",
+                                         show_default=False)],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show which worksheets and how many rows would change; write nothing.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
+    log_format: Annotated[LogFormat, typer.Option(
+        "--log-format", help="Log line format.")] = LogFormat.text,
+) -> None:
+    """Publish the risk matrix, RACI, timeline and dashboard to Google Sheets.
+
+    Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
+    """
+    from syncsvc.cli import run
+
+    def body() -> None:
+        from syncsvc.config import load_config
+        from syncsvc.sheets.publish import publish_plan
+
+        cfg = load_config(config)
+        cfg.require_sheets(config.name)
+        report = publish_plan(load_plan(spec, cfg), cfg, dry_run=dry_run)
+        typer.echo(render_report(report))
+
+    run(body, verbose=verbose, log_format=log_format.value)
+
+
+def load_plan(spec: Path, cfg: Config) -> Plan:
+    """The plan for a spec file, with the config's catalog folder (if any)."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.planning.build import build_plan
+    from syncsvc.specload import load_spec
+
+    return build_plan(load_spec(spec, today=date.today()), load_catalog(cfg.catalog_dir()))
+
+
+def render_report(report: PublishReport) -> str:
+    """The human summary: one line per worksheet, then the totals."""
+    verb = "would change" if report.dry_run else "changed"
+    lines = []
+    for s in report.sheets:
+        what = {"create": "create" if report.dry_run else "created",
+                "update": "update" if report.dry_run else "updated",
+                "unchanged": "unchanged"}[s.action]
+        rows = f"{s.rows_changed} row{'s' if s.rows_changed != 1 else ''}"
+        lines.append(f"  {s.title:<32} {what:<10} {rows}")
+    head = ("Dry run: nothing written to" if report.dry_run else "Published to")
+    lines.insert(0, f"{head} spreadsheet {report.spreadsheet_id}")
+    lines.append(
+        f"{len(report.created)} worksheet(s) {'to create' if report.dry_run else 'created'}, "
+        f"{len(report.changed)} {'to update' if report.dry_run else 'updated'}, "
+        f"{len(report.unchanged)} unchanged; {report.rows_changed} row(s) {verb}; "
+        f"{report.calls} Sheets API call(s)")
+    return "\n".join(lines)

@@ -1,0 +1,269 @@
+"""Pure layout: a Plan (and optional status) → the six worksheet grids of typed cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from syncsvc.model import Plan, PlannedTask, Risk
+from syncsvc.sheets.cells import (
+    BLANK,
+    Cell,
+    Fmt,
+    GridRange,
+    SheetLayout,
+    date,
+    flag,
+    number,
+    text,
+)
+from syncsvc.sheets.mapping import Column, SheetsMapping, Table
+from syncsvc.sheets.status import StatusView, TaskStatus
+
+_LEVEL = {"low": 1, "medium": 2, "high": 3}
+MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
+
+
+def sheet_titles(plan_id: str, mapping: SheetsMapping, *, prefix: bool) -> dict[str, str]:
+    """Worksheet key → title, with "<plan_id> " in front when `prefix` is set."""
+    lead = f"{plan_id} " if prefix else ""
+    return {k: lead + v for k, v in mapping.titles.model_dump().items()}
+
+
+def build_layouts(
+    plan: Plan,
+    mapping: SheetsMapping,
+    *,
+    prefix: bool = False,
+    status: StatusView | None = None,
+    synced_at: dt.datetime | None = None,
+) -> list[SheetLayout]:
+    """The six worksheets in CONTRACT §6 order."""
+    from syncsvc.sheets.timeline import timeline_layout  # the Gantt lives in its own module
+
+    titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
+    return [
+        dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at),
+        risks_layout(plan, mapping, titles["risks"]),
+        raci_layout(plan, mapping, titles["raci"]),
+        timeline_layout(plan, mapping, titles["timeline"], status),
+        rollback_layout(plan, mapping, titles["rollback"]),
+        communication_layout(plan, mapping, titles["communication"]),
+    ]
+
+
+def header_fmt(mapping: SheetsMapping) -> Fmt:
+    c = mapping.colours
+    return Fmt(bold=True, background=c.header_background, text_colour=c.header_text)
+
+
+def section_fmt(mapping: SheetsMapping) -> Fmt:
+    return Fmt(bold=True, background=mapping.colours.section_background)
+
+
+def score_colour(mapping: SheetsMapping, score: int) -> str:
+    """Heat colour of a risk score (1..9): 1-2 low, 3-4 medium, 6-9 high."""
+    c = mapping.colours
+    return c.risk_low if score <= 2 else c.risk_medium if score <= 4 else c.risk_high
+
+
+def table_rows(
+    table: Table,
+    items: Sequence[Any],
+    cell_of: Callable[[Any, Column], Cell],
+    head: Fmt,
+) -> list[tuple[Cell, ...]]:
+    """A header row from the mapping's columns, then one row per item."""
+    rows = [tuple(text(c.header, head) for c in table.columns)]
+    rows += [tuple(cell_of(item, c) for c in table.columns) for item in items]
+    return rows
+
+
+def _pad(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Cell, ...], ...]:
+    # Trailing blank cells say nothing; dropping them keeps payloads and diffs small.
+    out = []
+    for r in rows:
+        cells = list(r)
+        while cells and cells[-1] == BLANK:
+            cells.pop()
+        out.append(tuple(cells))
+    return tuple(out)
+
+
+def dashboard_layout(
+    plan: Plan,
+    mapping: SheetsMapping,
+    title: str,
+    status: StatusView | None,
+    synced_at: dt.datetime | None,
+) -> SheetLayout:
+    """Key figures for a PM: dates, target vs forecast, state, critical path, risks, issues."""
+    head = header_fmt(mapping)
+    bold = Fmt(bold=True)
+    wrap = Fmt(wrap=True)
+    st = status or StatusView()
+    state_colour = {
+        "on_track": mapping.colours.state_on_track,
+        "at_risk": mapping.colours.state_at_risk,
+        "slipping": mapping.colours.state_slipping,
+    }.get(st.state or "")
+    rows: list[tuple[Cell, ...]] = [(text("Rollout dashboard", head), text(plan.feature_name, head))]
+
+    def kv(label: str, value: Cell) -> None:
+        rows.append((text(label, bold), value))
+
+    kv("Feature", text(plan.feature_name))
+    kv("Plan id", text(plan.plan_id))
+    kv("Description", text(plan.description, wrap))
+    kv("Risk tolerance", text(plan.risk_tolerance))
+    kv("PM", text(plan.pm))
+    kv("Start date", date(plan.start_date))
+    kv("Deadline", date(plan.deadline))
+    kv("Target launch", date(plan.finish_date))
+    kv("Forecast launch", date(st.forecast_finish))
+    kv("Slip (working days)", number(st.slip_days))
+    kv("State", text(st.state, Fmt(background=state_colour)))
+    kv("Fits timeline", flag(plan.fits_timeline))
+    kv("Critical path", text(" → ".join(plan.critical_path), wrap))
+    kv("Tasks done", number(st.tasks_done if status is not None else None))
+    kv("Tasks total", number(len(plan.tasks)))
+    for i, r in enumerate(plan.risks[:3], start=1):
+        owner = f" (owner: {r.owner})" if r.owner else " (no owner)"
+        kv(f"Top risk {i}", text(f"{r.id} · score {r.score} · {r.title}{owner}",
+                                 Fmt(background=score_colour(mapping, r.score), wrap=True)))
+    kv("Conflicts", number(len(plan.conflicts)))
+    for c in plan.conflicts[:MAX_LISTED]:
+        kv("", text(f"[{c.kind}] {c.message}", wrap))
+    if len(plan.conflicts) > MAX_LISTED:
+        kv("", text(f"… and {len(plan.conflicts) - MAX_LISTED} more"))
+    kv("Findings", number(len(plan.findings)))
+    for f in plan.findings[:MAX_LISTED]:
+        kv("", text(f"[{f.kind}] {f.message}", wrap))
+    if len(plan.findings) > MAX_LISTED:
+        kv("", text(f"… and {len(plan.findings) - MAX_LISTED} more"))
+    kv("Last synced (UTC)", date(synced_at, Fmt(align="LEFT")))
+    widths = (mapping.dashboard.label_width, mapping.dashboard.value_width)
+    return SheetLayout("dashboard", title, _pad(rows), widths,
+                       volatile=frozenset({(len(rows) - 1, 1)}))
+
+
+def _risk_cell(mapping: SheetsMapping) -> Callable[[Any, Column], Cell]:
+    wrap = Fmt(wrap=True)
+
+    def cell(r: Risk, col: Column) -> Cell:
+        k = col.key
+        if k == "score":
+            return number(r.score, Fmt(background=score_colour(mapping, r.score), align="CENTER"))
+        if k in ("title", "mitigation"):
+            return text(getattr(r, k), wrap)
+        return text(getattr(r, k))
+
+    return cell
+
+
+def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
+    """The risk register (filtered table) and, below it, the 3x3 heat grid."""
+    head = header_fmt(mapping)
+    rows = table_rows(mapping.risks, plan.risks, _risk_cell(mapping), head)
+    n_table = len(rows)
+    ncols = len(mapping.risks.columns)
+    rows.append(())
+    rows.append((text("Heat grid: impact (rows) × likelihood (columns)", section_fmt(mapping)),))
+    rows.append(tuple(text(h, head) for h in ("Impact \\ Likelihood", "Low", "Medium", "High")))
+    for impact in ("high", "medium", "low"):
+        row = [text(impact.capitalize(), Fmt(bold=True))]
+        for likelihood in ("low", "medium", "high"):
+            ids = [r.id for r in plan.risks if r.impact == impact and r.likelihood == likelihood]
+            colour = score_colour(mapping, _LEVEL[impact] * _LEVEL[likelihood])
+            row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
+        rows.append(tuple(row))
+    widths = tuple(c.width for c in mapping.risks.columns)
+    return SheetLayout("risks", title, _pad(rows), widths,
+                       filter=GridRange(0, n_table, 0, ncols))
+
+
+def raci_people(plan: Plan) -> list[str]:
+    """Everyone named in the RACI, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for row in plan.raci:
+        for name in [*row.responsible, row.accountable, *row.consulted, *row.informed]:
+            if name:
+                seen.setdefault(name, None)
+    return list(seen)
+
+
+def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
+    """Activities × people with R/A/C/I letters (accountable in bold)."""
+    head = header_fmt(mapping)
+    people = raci_people(plan)
+    names = {t.id: t.name for t in plan.tasks}
+    cols = mapping.raci.columns
+    rows: list[tuple[Cell, ...]] = [
+        tuple(text(c.header, head) for c in cols) + tuple(text(p, head) for p in people)
+    ]
+    for r in plan.raci:
+        lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
+        marks = []
+        for p in people:
+            letters = [x for x, hit in (("R", p in r.responsible), ("A", p == r.accountable),
+                                        ("C", p in r.consulted), ("I", p in r.informed)) if hit]
+            marks.append(text("/".join(letters),
+                              Fmt(bold="A" in letters, align="CENTER")) if letters else BLANK)
+        rows.append(tuple(lead + marks))
+    widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
+    return SheetLayout("raci", title, _pad(rows), widths, frozen_cols=1,
+                       filter=GridRange(0, len(rows), 0, len(cols) + len(people)))
+
+
+def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
+    """Rollback steps (filtered table), then triggers, verification and the summary."""
+    head, sect = header_fmt(mapping), section_fmt(mapping)
+    rb = plan.rollback
+    wrap = Fmt(wrap=True)
+
+    def step_cell(s: Any, col: Column) -> Cell:
+        v = getattr(s, col.key)
+        return number(v) if isinstance(v, int) else text(v, wrap)
+
+    rows = table_rows(mapping.rollback, rb.steps if rb else [], step_cell, head)
+    n_table = len(rows)
+    if rb is not None:
+        rows += [(), (text("Triggers", sect),)]
+        rows.append(tuple(text(h, head) for h in
+                          ("Metric", "Operator", "Threshold", "Unit", "Window (min)", "Phase")))
+        for t in rb.triggers:
+            rows.append((text(t.metric), text(t.operator), number(t.threshold), text(t.unit),
+                         number(t.window_minutes), text(t.phase)))
+        rows += [(), (text("Verification", sect),)]
+        rows += [(text(v, wrap),) for v in rb.verification]
+        rows += [(), (text("Summary", sect),)]
+        rows.append((text("Deployment", Fmt(bold=True)), text(rb.deployment)))
+        rows.append((text("Decision maker", Fmt(bold=True)), text(rb.decision_maker)))
+        rows.append((text("Estimated minutes", Fmt(bold=True)), number(rb.estimated_minutes)))
+        rows += [(text("Communication", Fmt(bold=True)), text(c, wrap)) for c in rb.communication]
+    widths = tuple(c.width for c in mapping.rollback.columns)
+    return SheetLayout("rollback", title, _pad(rows), widths,
+                       filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)))
+
+
+def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
+    """The communication plan (filtered table), then the stakeholders it serves."""
+    head, sect = header_fmt(mapping), section_fmt(mapping)
+    wrap = Fmt(wrap=True)
+    rows = table_rows(mapping.communication, plan.communication_plan,
+                      lambda c, col: text(getattr(c, col.key), wrap), head)
+    n_table = len(rows)
+    rows += [(), (text("Stakeholders", sect),)]
+    rows.append(tuple(text(h, head) for h in ("Name", "Group", "Order", "Influence", "Interest",
+                                               "Cadence", "Channel", "Strategy")))
+    for s in plan.stakeholders:
+        rows.append((text(s.name), text(s.group), text(s.order), text(s.influence),
+                     text(s.interest), text(s.cadence), text(s.channel), text(s.strategy, wrap)))
+    widths = tuple(c.width for c in mapping.communication.columns)
+    return SheetLayout("communication", title, _pad(rows), widths,
+                       filter=GridRange(0, n_table, 0, len(mapping.communication.columns)))
+
+
+def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
+    return (status.tasks.get(task.id) if status else None) or TaskStatus()

@@ -1,0 +1,103 @@
+"""Pure layout of the Timeline worksheet: the task table and its week-by-week Gantt grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from syncsvc.model import Plan, PlannedTask
+from syncsvc.sheets.cells import (
+    BLANK,
+    Cell,
+    Fmt,
+    GridRange,
+    SheetLayout,
+    date,
+    fill,
+    flag,
+    number,
+    text,
+)
+from syncsvc.sheets.layout import _pad, header_fmt, task_status
+from syncsvc.sheets.mapping import Column, SheetsMapping
+from syncsvc.sheets.status import StatusView, TaskStatus
+
+WEEK_PATTERN = "d mmm"
+
+
+def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[list[dt.date], bool]:
+    """Mondays of the weeks from the start to the latest of finish, deadline and forecast;
+    and whether the list was cut at `max_weeks`."""
+    first = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
+    ends = [plan.finish_date, plan.deadline, *(t.early_finish for t in plan.tasks)]
+    if status is not None:
+        ends += [d for d in [status.forecast_finish,
+                             *(t.forecast_finish for t in status.tasks.values())] if d]
+    last = max(ends)
+    n = (last - first).days // 7 + 1
+    weeks = [first + dt.timedelta(weeks=i) for i in range(min(n, max_weeks))]
+    return weeks, n > max_weeks
+
+
+def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt) -> Cell:
+    k = col.key
+    if k in ("start", "finish", "late_start", "late_finish"):
+        attr = {"start": "early_start", "finish": "early_finish"}.get(k, k)
+        return date(getattr(t, attr))
+    if k in ("estimate_days", "buffer_days", "duration_days", "total_float"):
+        return number(getattr(t, k))
+    if k == "critical":
+        return flag(t.critical, Fmt(align="CENTER"))
+    if k == "depends_on":
+        return text(", ".join(t.depends_on))
+    if k == "jira_key":
+        return text(ts.issue_key)
+    if k == "status":
+        return text(ts.status)
+    if k == "forecast_finish":
+        return date(ts.forecast_finish)
+    if k == "slip_days":
+        return number(ts.slip_days)
+    if k == "id":
+        return text(t.id, critical_fmt if t.critical else Fmt())
+    return text(getattr(t, k))
+
+
+def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
+    c = mapping.colours
+    colour = (c.gantt_milestone if t.kind == "milestone"
+              else c.gantt_critical if t.critical else c.gantt_task)
+    out = []
+    for monday in weeks:
+        sunday = monday + dt.timedelta(days=6)
+        hit = t.early_start <= sunday and t.early_finish >= monday
+        out.append(fill(colour) if hit else BLANK)
+    return out
+
+
+def timeline_layout(
+    plan: Plan, mapping: SheetsMapping, title: str, status: StatusView | None
+) -> SheetLayout:
+    """Tasks with dates, buffer, float, critical, Jira key and status; a Gantt to the right
+    (one column per week, bars as cell colours, critical tasks in the critical colour, the
+    deadline's week marked in the header)."""
+    head = header_fmt(mapping)
+    cols = mapping.timeline.columns
+    weeks, cut = gantt_weeks(plan, status, mapping.gantt.max_weeks)
+    deadline_week = plan.deadline - dt.timedelta(days=plan.deadline.weekday())
+    deadline_fmt = Fmt(bold=True, background=mapping.colours.gantt_deadline,
+                       text_colour="#FFFFFF", date_pattern=WEEK_PATTERN)
+    week_fmt = Fmt(bold=True, background=mapping.colours.header_background,
+                   text_colour=mapping.colours.header_text, date_pattern=WEEK_PATTERN)
+    header = [text(c.header, head) for c in cols]
+    header += [date(w, deadline_fmt if w == deadline_week else week_fmt) for w in weeks]
+    if cut:  # say so where the reader looks, instead of silently dropping weeks
+        header[-1] = text("…", head)
+    rows: list[tuple[Cell, ...]] = [tuple(header)]
+    critical_fmt = Fmt(bold=True, text_colour=mapping.colours.gantt_critical)
+    for t in plan.tasks:
+        ts = task_status(status, t)
+        rows.append(tuple([_task_cell(t, ts, c, critical_fmt) for c in cols]
+                          + _bar(t, weeks, mapping)))
+    widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
+    return SheetLayout("timeline", title, _pad(rows), widths, frozen_cols=1,
+                       filter=GridRange(0, len(rows), 0, len(cols)))

@@ -1,0 +1,137 @@
+"""`syncsvc publish` end to end: the real key-file path, the token endpoint, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.sheets import SCOPE, SIX, SPREADSHEET_ID, FakeSheets, serve_fake_sheets, sheets_config
+from typer.testing import CliRunner
+
+from syncsvc.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "notifications-center.toml"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSheets]:
+    with serve_fake_sheets() as f:
+        yield f
+
+
+@pytest.fixture
+def key(fake: FakeSheets, tmp_path: Path) -> dict:
+    info = fake.service_account()
+    (tmp_path / "key.json").write_text(json.dumps(info), encoding="utf-8")
+    return info
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["publish", *args])
+
+
+def test_publish_example_with_a_real_key_file(fake, key, tmp_path):
+    cfg = sheets_config(tmp_path)
+    result = invoke(str(EXAMPLE), "--config", str(cfg), "-v", "--log-format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert fake.titles(SPREADSHEET_ID)[1:] == SIX
+    assert fake.token_calls == 1 and fake.scopes == [SCOPE]  # spreadsheets only, no Drive
+    assert fake.api_calls() == 2
+    assert f"Published to spreadsheet {SPREADSHEET_ID}" in result.stdout
+    assert "6 worksheet(s) created" in result.stdout and "2 Sheets API call(s)" in result.stdout
+    pem_body = key["private_key"].splitlines()[1]
+    for text in (result.stdout, result.stderr):
+        assert pem_body not in text and "PRIVATE KEY" not in text
+    for line in result.stderr.splitlines():
+        json.loads(line)  # --log-format json: every log line is JSON
+    again = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert again.exit_code == 0 and "6 unchanged; 0 row(s) changed" in again.stdout
+    assert fake.api_calls() == 3  # the unchanged run: one read, no write
+
+
+def test_dry_run_prints_changes_and_writes_nothing(fake, key, tmp_path):
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Dry run: nothing written to spreadsheet {SPREADSHEET_ID}")
+    assert "Timeline" in result.stdout and "create" in result.stdout
+    assert "6 worksheet(s) to create" in result.stdout
+    assert [k for k, _ in fake.calls] == ["get"] and fake.bodies == []
+    assert fake.titles(SPREADSHEET_ID) == ["Sheet1"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "service-account key file not found"),
+    ("{not json", "not a JSON key file (line 1, column 2)"),
+    ('{"type": "authorized_user", "client_id": "x"}', "not a service-account key"),
+    ('{"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}',
+     "the key file lacks private_key, token_uri"),
+])
+def test_bad_key_file_exits_2_before_any_call(fake, tmp_path, content, expected):
+    if content is not None:
+        (tmp_path / "key.json").write_text(content, encoding="utf-8")
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: ") and expected in result.stderr
+    assert "key.json" in result.stderr
+    assert fake.calls == [] and fake.token_calls == 0
+
+
+def test_unreadable_private_key_is_refused_without_echoing_it(fake, key, tmp_path):
+    broken = dict(key, private_key=key["private_key"].replace("\n", "\nXX", 3))
+    (tmp_path / "key.json").write_text(json.dumps(broken), encoding="utf-8")
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 2
+    assert "private_key is not a valid PEM private key" in result.stderr
+    assert key["client_email"] in result.stderr
+    assert "XX" not in result.output and "PRIVATE KEY" not in result.output
+    assert fake.calls == [] and fake.token_calls == 0
+
+
+def test_no_key_file_configured_and_no_env_exits_2(fake, tmp_path, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    cfg = sheets_config(tmp_path, credentials_file=None)
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 2 and "GOOGLE_APPLICATION_CREDENTIALS" in result.stderr
+    assert fake.calls == []
+
+
+def test_key_from_google_application_credentials(fake, key, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "key.json"))
+    cfg = sheets_config(tmp_path, credentials_file=None)
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 0, result.stderr
+    assert fake.token_calls == 1
+
+
+def test_403_exit_1_names_the_service_account_email(fake, key, tmp_path):
+    fake.spreadsheets[SPREADSHEET_ID].shared_with = {"someone@else.example"}
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 1
+    assert f"no access to spreadsheet {SPREADSHEET_ID} (403)" in result.stderr
+    assert f"share the spreadsheet with {key['client_email']} as Editor" in result.stderr
+    assert "PRIVATE KEY" not in result.output and key["private_key_id"] not in result.stderr
+
+
+def test_404_exit_1_names_the_spreadsheet(fake, key, tmp_path):
+    del fake.spreadsheets[SPREADSHEET_ID]
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 1
+    assert f"spreadsheet {SPREADSHEET_ID} not found (404)" in result.stderr
+
+
+def test_config_without_sheets_table_exits_2(fake, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[state]\npath = "s.db"\n', encoding="utf-8")
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 2 and "no [sheets] table" in result.stderr
+    assert fake.calls == []
+
+
+def test_help_names_the_options():
+    result = CliRunner().invoke(app, ["publish", "--help"])
+    assert result.exit_code == 0
+    for opt in ("--config", "--dry-run", "--verbose", "--log-format", "Example:"):
+        assert opt in result.stdout
