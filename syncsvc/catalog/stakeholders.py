@@ -1,11 +1,336 @@
-"""Second-order stakeholder templates (mappings/stakeholders.toml). Placeholder shape."""
+"""Stakeholder templates, traits and communication defaults (mappings/stakeholders.toml)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.model import Deployment, Level, TaskKind
+
+Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
+Strategy = Literal["manage closely", "keep satisfied", "keep informed", "monitor"]
+RolloutScope = Literal["any", "exposing", "internal", "full"]
+Gates = Literal["none", "all", "exposing", "full"]
+CommKind = Literal[
+    "regular", "fixed", "before_exposure", "before_full", "at_gates", "before_owned",
+]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+TraitName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Words = list[Annotated[str, Field(min_length=1)]]
+
+# Placeholders a catalog text may use; anything else in braces is refused when loading.
+PLACEHOLDERS = frozenset({"feature", "phase", "date", "days", "pm", "task", "start"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _check_placeholders(text: str) -> str:
+    bad = [m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS]
+    if bad:
+        raise ValueError(f"unknown placeholder {{{bad[0]}}} (allowed: "
+                         + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS)) + ")")
+    return text
+
+
+class TaskSelector(CatalogModel):
+    """Which planned tasks a rule is about: every condition given must hold; lists are any-of."""
+
+    kinds: list[TaskKind] = Field(default_factory=list)
+    phases: Words = Field(default_factory=list)
+    # whole words or phrases in the task's id or name
+    keywords: Words = Field(default_factory=list)
+    rollout: RolloutScope | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> TaskSelector:
+        if not (self.kinds or self.phases or self.keywords or self.rollout):
+            raise ValueError("a task selector needs kinds, phases, keywords or rollout")
+        return self
+
+
+class When(CatalogModel):
+    """One way a template applies to a spec: every condition given must hold.
+
+    A template applies when any of its `when` entries holds.
+    """
+
+    always: bool = False
+    traits: Words = Field(default_factory=list)  # any of these traits is present
+    all_traits: Words = Field(default_factory=list)  # every one of these traits is present
+    unless_traits: Words = Field(default_factory=list)  # none of these traits is present
+    # any of these words or phrases in the feature name or description
+    keywords: Words = Field(default_factory=list)
+    min_users: Annotated[int, Field(ge=0)] | None = None
+    min_team_size: Annotated[int, Field(ge=1)] | None = None
+    tolerance: list[Level] = Field(default_factory=list)
+    deployment: list[Deployment] = Field(default_factory=list)
+    tasks: list[TaskSelector] = Field(default_factory=list)   # some task of the timeline matches
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> When:
+        given = (self.traits or self.all_traits or self.unless_traits or self.keywords
+                 or self.min_users is not None or self.min_team_size is not None
+                 or self.tolerance or self.deployment or self.tasks)
+        if self.always and given:
+            raise ValueError("`always = true` cannot be combined with other conditions")
+        if not self.always and not given:
+            raise ValueError("a `when` entry needs at least one condition (or always = true)")
+        return self
+
+
+class CommTemplate(CatalogModel):
+    """One line of the communication plan for an audience.
+
+    kind: regular (the stakeholder's cadence, overridable in the spec), fixed (its own cadence),
+    before_exposure (`days` working days before each rollout phase that exposes users),
+    before_full (`days` before the full rollout starts), at_gates (at each gate in `gates`),
+    before_owned (`days` before each task the stakeholder signs off starts).
+    """
+
+    kind: CommKind
+    content: Annotated[str, Field(min_length=1)]
+    cadence: Cadence | None = None
+    channel: str | None = None
+    days: Annotated[int, Field(ge=0, le=250)] = 0
+    traits: Words = Field(default_factory=list)  # only when one of these traits is present
+    unless_traits: Words = Field(default_factory=list)  # only when none of these is present
+
+    @field_validator("content", "channel")
+    @classmethod
+    def _placeholders(cls, v: str | None) -> str | None:
+        return v if v is None else _check_placeholders(v)
+
+    @model_validator(mode="after")
+    def _fixed_needs_cadence(self) -> CommTemplate:
+        if self.kind == "fixed" and self.cadence is None:
+            raise ValueError("a `fixed` communication needs a cadence")
+        return self
+
+
+class StakeholderTemplate(CatalogModel):
+    """A stakeholder group: when it matters, how to engage it, where it sits in the RACI."""
+
+    id: Slug
+    name: Annotated[str, Field(min_length=1)]
+    group: Slug
+    order: Literal["first", "second"] = "second"
+    # other group names and words that mean this group in a spec
+    aliases: Words = Field(default_factory=list)
+    influence: Level
+    interest: Level
+    cadence: Cadence
+    channel: Annotated[str, Field(min_length=1)]
+    why: Annotated[str, Field(min_length=1)]
+    needs: Annotated[str, Field(min_length=1)]
+    gates: Gates = "none"    # rollout gates whose result this group must hear
+    when: list[When] = Field(default_factory=list)
+    owns: list[TaskSelector] = Field(default_factory=list)        # tasks it requests or signs off
+    responsible: list[TaskSelector] = Field(default_factory=list)  # tasks it helps do
+    consulted: list[TaskSelector] = Field(default_factory=list)
+    informed: list[TaskSelector] = Field(default_factory=list)
+    comms: list[CommTemplate] = Field(default_factory=list)
+
+    @field_validator("name", "why", "needs", "channel")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        return _check_placeholders(v)
+
+    @model_validator(mode="after")
+    def _second_needs_triggers(self) -> StakeholderTemplate:
+        if self.order == "second" and not self.when:
+            raise ValueError(f"stakeholder '{self.id}': a second-order template needs `when`")
+        if self.order == "first" and self.when:
+            raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; "
+                             "remove `when`")
+        return self
+
+
+class StrategyDefaults(CatalogModel):
+    """How to engage a stakeholder whose group the catalog does not know."""
+
+    description: Annotated[str, Field(min_length=1)]
+    cadence: Cadence
+    channel: Annotated[str, Field(min_length=1)]
+    needs: Annotated[str, Field(min_length=1)]
+    gates: Gates = "none"
+    informed: list[TaskSelector] = Field(default_factory=list)
+
+
+def _review_kinds() -> list[TaskKind]:
+    return ["review"]
+
+
+class RaciRules(CatalogModel):
+    """How RACI rows are filled (see the comments in the TOML file)."""
+
+    pm_roles: Words = Field(default_factory=list)  # role owners that stand for the PM
+    signoff_kinds: list[TaskKind] = Field(default_factory=_review_kinds)
+
+
+class RolloutRules(CatalogModel):
+    """Telling a user-exposing rollout task from an internal one, for specs that give their own."""
+
+    internal_words: Words = Field(default_factory=list)
+_LEVELS = ("low", "medium", "high")
+_CADENCE_DAYS = {"daily": 1, "weekly": 5, "biweekly": 10, "monthly": 21}
 
 
 class StakeholderCatalog(CatalogModel):
-    stakeholders: list[dict[str, object]] = Field(default_factory=list)
+    """Everything `map_stakeholders` reads from the catalog."""
+
+    traits: dict[TraitName, Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]]
+    grid: dict[Level, dict[Level, Strategy]]
+    strategies: dict[Strategy, StrategyDefaults]
+    cadence_days: dict[Cadence, Annotated[int, Field(ge=1, le=366)]] = Field(
+        default_factory=lambda: dict(_CADENCE_DAYS))  # type: ignore[arg-type]
+    raci: RaciRules
+    rollout: RolloutRules
+    stakeholders: Annotated[list[StakeholderTemplate], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StakeholderCatalog:
+        for infl in _LEVELS:
+            row = self.grid.get(infl)  # type: ignore[call-overload]
+            if row is None or any(i not in row for i in _LEVELS):
+                raise ValueError(f"grid: give a strategy for every influence/interest pair "
+                                 f"(missing under '{infl}')")
+        missing = {"manage closely", "keep satisfied", "keep informed", "monitor"} - set(
+            self.strategies)
+        if missing:
+            raise ValueError(f"strategies: missing {', '.join(sorted(missing))}")
+        ids = [t.id for t in self.stakeholders]
+        dup = next((i for i in ids if ids.count(i) > 1), None)
+        if dup:
+            raise ValueError(f"stakeholder id '{dup}' is used twice")
+        for t in self.stakeholders:
+            for w in t.when:
+                for trait in (*w.traits, *w.all_traits, *w.unless_traits):
+                    if trait not in self.traits:
+                        raise ValueError(f"stakeholder '{t.id}': unknown trait '{trait}' "
+                                         f"(define it under [traits])")
+            for c in t.comms:
+                for trait in (*c.traits, *c.unless_traits):
+                    if trait not in self.traits:
+                        raise ValueError(f"stakeholder '{t.id}': unknown trait '{trait}' in "
+                                         "comms (define it under [traits])")
+        return self
+
+    def template_for(self, group: str, name: str) -> StakeholderTemplate | None:
+        """The template a spec stakeholder belongs to: by its group, else by its name.
+
+        A group (or a whole name) matches a template's group, id or alias; failing that, the
+        first template, in file order, with an alias among the name's words.
+        """
+        keys = [normalize(group)] if group.strip() else []
+        for key in [*keys, normalize(name)]:
+            for t in self.stakeholders:
+                if key in {t.group, t.id, *(normalize(a) for a in t.aliases)}:
+                    return t
+        return next((t for t in self.stakeholders
+                     if phrase_search([t.group.replace("-", " "), *t.aliases], name)), None)
+
+    def facts(self, text: str, *, users: int | None, team_size: int, tolerance: str,
+              deployment: str) -> Facts:
+        """The traits found in `text` and the numbers `when` conditions compare with."""
+        found = {name: hit for name, words in self.traits.items()
+                 if (hit := phrase_search(words, text))}
+        return Facts(found, users, team_size, tolerance, deployment, text)
+
+    def strategy(self, influence: str, interest: str) -> Strategy:
+        """The power–interest grid's engagement strategy."""
+        return self.grid[influence][interest]  # type: ignore[index]
+
+    def engagement(self, strategy: str) -> StrategyDefaults:
+        """The defaults of an engagement strategy (a value of `grid`)."""
+        return self.strategies[strategy]  # type: ignore[index]
+
+    def interval(self, cadence: str) -> int | None:
+        """Working days between two updates at this cadence (None: per-phase)."""
+        return self.cadence_days.get(cadence)  # type: ignore[call-overload]
+
+
+def normalize(text: str) -> str:
+    """A group or name as the catalog spells groups: `Customer Success` → `customer-success`."""
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
+
+
+@lru_cache(maxsize=1024)
+def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in alts)
+                      + r")(?![a-z0-9])")
+
+
+def phrase_search(words: list[str] | tuple[str, ...], text: str) -> str | None:
+    """The first of `words` found in `text` as a whole word or phrase (case-insensitive)."""
+    if not words:
+        return None
+    m = _phrases(tuple(words)).search(text.lower())
+    return m.group(0) if m else None
+
+
+def fill(text: str, **values: str) -> str:
+    """Replace the `{name}` placeholders given; others stay as written."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the `when` conditions read of a spec: traits found in its text, users, team."""
+
+    traits: dict[str, str]     # trait -> the word that revealed it
+    users: int | None
+    team_size: int
+    tolerance: str
+    deployment: str
+    text: str
+
+    def reason(self, w: When, find_task: Callable[[list[TaskSelector]], str | None]
+               ) -> str | None:
+        """Why `w` holds, as a phrase for the stakeholder's `why`; None when it does not.
+
+        `find_task` gives the name of a timeline task matching one of the selectors, or None.
+        """
+        if w.always:
+            return "every launch needs them"
+        if any(t in self.traits for t in w.unless_traits):
+            return None
+        if w.tolerance and self.tolerance not in w.tolerance:
+            return None
+        if w.deployment and self.deployment not in w.deployment:
+            return None
+        why: list[str] = []
+        if w.traits:
+            hit = next((t for t in w.traits if t in self.traits), None)
+            if hit is None:
+                return None
+            why.append(f"the description mentions '{self.traits[hit]}'")
+        if w.all_traits:
+            if any(t not in self.traits for t in w.all_traits):
+                return None
+            why.append("the description mentions "
+                       + ", ".join(f"'{self.traits[t]}'" for t in w.all_traits))
+        if w.keywords:
+            word = phrase_search(w.keywords, self.text)
+            if word is None:
+                return None
+            why.append(f"the description mentions '{word}'")
+        if w.min_users is not None:
+            if self.users is None or self.users < w.min_users:
+                return None
+            why.append(f"{self.users:,} users ({w.min_users:,} or more)")
+        if w.min_team_size is not None:
+            if self.team_size < w.min_team_size:
+                return None
+            why.append(f"a team of {self.team_size}")
+        if w.tasks:
+            task = find_task(w.tasks)
+            if task is None:
+                return None
+            why.append(f"the timeline has '{task}'")
+        return " and ".join(why) or "the launch reaches people outside the team"

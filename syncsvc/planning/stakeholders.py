@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from syncsvc.catalog import Catalog
-from syncsvc.model import CommItem, Conflict, Finding, RaciRow, Stakeholder
-from syncsvc.spec import Spec
+from syncsvc.catalog.stakeholders import (
+    CommTemplate,
+    Facts,
+    StakeholderCatalog,
+    StakeholderTemplate,
+    TaskSelector,
+    fill,
+    phrase_search,
+)
+from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
+from syncsvc.planning.risks import users_in_text
+from syncsvc.spec import Spec, StakeholderSpec
 
 if TYPE_CHECKING:
     from syncsvc.planning.build import PlanContext
+
+_STRATEGY_RANK = {"manage closely": 0, "keep satisfied": 1, "keep informed": 2, "monitor": 3}
+_EVERY = {"daily": "Every working day", "weekly": "Every week", "biweekly": "Every two weeks",
+          "monthly": "Every month"}
 
 
 @dataclass(frozen=True)
@@ -24,7 +40,376 @@ class StakeholderMap:
     owner_labels: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Party:
+    """A stakeholder with the catalog template that tells how to engage it (None: unknown group)."""
+
+    out: Stakeholder
+    template: StakeholderTemplate | None
+    explicit_cadence: bool
+    is_pm: bool = False
+
+
+@dataclass(frozen=True)
+class _Rollout:
+    """The rollout tasks of the timeline, split by who they expose."""
+
+    tasks: list[PlannedTask]
+    exposing: list[PlannedTask]
+    full: PlannedTask | None
+
+    def matches(self, sel: TaskSelector, t: PlannedTask) -> bool:
+        if sel.kinds and t.kind not in sel.kinds:
+            return False
+        if sel.phases and t.phase.lower() not in {p.lower() for p in sel.phases}:
+            return False
+        if sel.keywords and not phrase_search(
+                sel.keywords, f"{t.id} {t.id.replace('-', ' ')} {t.name}"):
+            return False
+        if sel.rollout is None:
+            return True
+        if t.kind != "rollout":
+            return False
+        exposing = any(t.id == e.id for e in self.exposing)
+        return {"any": True, "exposing": exposing, "internal": not exposing,
+                "full": self.full is not None and t.id == self.full.id}[sel.rollout]
+
+    def any_match(self, sels: list[TaskSelector], t: PlannedTask) -> bool:
+        return any(self.matches(s, t) for s in sels)
+
+
 def map_stakeholders(spec: Spec, catalog: Catalog, ctx: PlanContext) -> StakeholderMap:
-    """First- and second-order stakeholders, RACI per task, conflicts, communication plan."""
-    del spec, catalog, ctx
-    return StakeholderMap()
+    """First- and second-order stakeholders, RACI per task, conflicts, communication plan.
+
+    Accountable: the PM, for every task, because the PM is accountable for the plan; except a
+    task of a sign-off kind (`[raci] signoff_kinds`: reviews) that a stakeholder owns or
+    requests (`owns` in the catalog, or the stakeholder is its owner): that stakeholder is
+    Accountable for the verdict and the PM is Consulted. Responsible: the task owner (a role in
+    `[raci] pm_roles` stands for the PM), plus stakeholders whose `responsible` selectors match
+    (SRE / on-call watches each rollout phase). Consulted and Informed: the stakeholders whose
+    `consulted` / `informed` selectors match the task's kind, phase, words or rollout scope.
+    """
+    cat = catalog.stakeholders
+    rollout = _rollout(ctx, cat)
+    parties = _parties(spec, cat, ctx, rollout)
+    labels = _owner_labels(ctx.tasks, parties, rollout)
+    raci, findings = _raci(ctx, cat, parties, labels, rollout)
+    gaps = _cadence_gaps(ctx, cat, parties, rollout)
+    comms, late = _communication(ctx, cat, parties, rollout, labels, skip_gates=set(gaps))
+    return StakeholderMap(
+        stakeholders=[p.out for p in parties], raci=raci, communication_plan=comms,
+        conflicts=_overallocation(ctx, spec) + list(gaps.values()),
+        findings=findings + late, owner_labels=labels,
+    )
+
+
+# ------------------------------------------------------------------ who the stakeholders are
+
+def _rollout(ctx: PlanContext, cat: StakeholderCatalog) -> _Rollout:
+    tasks = sorted((t for t in ctx.tasks if t.kind == "rollout"), key=lambda t: t.early_start)
+    exposure = {p.task_id: p.exposure_percent for p in ctx.phases if p.task_id}
+    exposing = [t for t in tasks
+                if (exposure[t.id] > 0 if t.id in exposure
+                    else not phrase_search(cat.rollout.internal_words, f"{t.id} {t.name}"))]
+    full = next((t for t in tasks if exposure.get(t.id) == 100), exposing[-1] if exposing else None)
+    return _Rollout(tasks, exposing, full)
+
+
+def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout
+             ) -> list[_Party]:
+    mine = [_from_spec(s, cat) for s in spec.stakeholders]
+    covered = {p.template.id for p in mine if p.template is not None}
+    taken = {s.name for s in spec.stakeholders} | {m.name for m in spec.team}
+    first: list[_Party] = []
+    second: list[_Party] = []
+    facts = _facts(spec, cat)
+
+    def find(sels: list[TaskSelector]) -> str | None:
+        return next((t.name for t in ctx.tasks if rollout.any_match(sels, t)), None)
+
+    for t in cat.stakeholders:
+        if t.id in covered:
+            continue
+        if t.order == "first":
+            is_pm = "{pm}" in t.name
+            name = fill(t.name, pm=ctx.pm)
+            if name in {s.name for s in spec.stakeholders}:
+                continue
+            if name in taken and not is_pm:
+                name = f"{name} ({t.group})"
+            first.append(_Party(_out(t, cat, name, "first", t.why), t, False, is_pm=is_pm))
+            continue
+        reason = next((r for w in t.when if (r := facts.reason(w, find))), None)
+        if reason is None:
+            continue
+        name = t.name if t.name not in taken else f"{t.name} ({t.group})"
+        second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."),
+                             t, False))
+    ordered = sorted([*first, *mine], key=lambda p: (not p.is_pm, _rank(p)))
+    return ordered + sorted(second, key=_rank)
+
+
+def _facts(spec: Spec, cat: StakeholderCatalog) -> Facts:
+    users = spec.users if spec.users is not None else users_in_text(spec.description)
+    return cat.facts(f"{spec.feature_name}\n{spec.description}", users=users,
+                     team_size=spec.team_size, tolerance=spec.risk_tolerance,
+                     deployment=spec.deployment or "feature_flag")
+
+
+def _label(t: PlannedTask) -> str:
+    """A rollout task's phase as people say it: "Canary (5% of users)", not "Rollout: Canary..."."""
+    return re.sub(r"^\s*rollout\s*[:\-–]\s*", "", t.name, flags=re.IGNORECASE) or t.name
+
+
+def _rank(p: _Party) -> int:
+    return _STRATEGY_RANK[p.out.strategy]
+
+
+def _out(t: StakeholderTemplate, cat: StakeholderCatalog, name: str,
+         order: Literal["first", "second"], why: str) -> Stakeholder:
+    return Stakeholder(name=name, group=t.group, order=order, influence=t.influence,
+                       interest=t.interest, cadence=t.cadence, channel=t.channel,
+                       strategy=cat.strategy(t.influence, t.interest), why=why)
+
+
+def _from_spec(s: StakeholderSpec, cat: StakeholderCatalog) -> _Party:
+    template = cat.template_for(s.group, s.name)
+    strategy = cat.strategy(s.influence, s.interest)
+    defaults = cat.engagement(strategy)
+    cadence = s.cadence or (template.cadence if template else defaults.cadence)
+    why = " ".join(x for x in (s.notes.strip(), template.why if template else "") if x)
+    out = Stakeholder(
+        name=s.name, group=s.group or (template.group if template else ""), order="first",
+        influence=s.influence, interest=s.interest, cadence=cadence,
+        channel=template.channel if template else defaults.channel, strategy=strategy,
+        why=why or defaults.description)
+    return _Party(out, template, s.cadence is not None)
+
+
+# ------------------------------------------------------------------------------------ RACI
+
+def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rollout
+                  ) -> dict[str, str]:
+    """Task id → the stakeholder who owns or requests it (the owner when it is a stakeholder)."""
+    names = {p.out.name for p in parties if not p.is_pm}
+    out: dict[str, str] = {}
+    for t in tasks:
+        if t.owner in names:
+            out[t.id] = t.owner
+            continue
+        for p in parties:
+            if p.template is not None and rollout.any_match(p.template.owns, t):
+                out[t.id] = p.out.name
+                break
+    return out
+
+
+def _raci(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
+          labels: dict[str, str], rollout: _Rollout) -> tuple[list[RaciRow], list[Finding]]:
+    rows: list[RaciRow] = []
+    findings: list[Finding] = []
+    pm_roles = {r.lower() for r in cat.raci.pm_roles}
+    for t in ctx.tasks:
+        owner = t.owner
+        if owner is not None and owner.strip().lower() in pm_roles:
+            owner = ctx.pm
+        resp = [owner] if owner else []
+        consulted: list[str] = []
+        informed: list[str] = []
+        for p in parties:
+            sel = p.template or None
+            name = p.out.name
+            if sel is not None and rollout.any_match(sel.responsible, t):
+                resp.append(name)
+            if sel is not None and rollout.any_match(sel.consulted, t):
+                consulted.append(name)
+            informed_sels = sel.informed if sel else cat.engagement(p.out.strategy).informed
+            if rollout.any_match(informed_sels, t):
+                informed.append(name)
+        accountable: str | None = ctx.pm or None
+        if t.kind in cat.raci.signoff_kinds and t.id in labels:
+            accountable = labels[t.id]
+            consulted.insert(0, ctx.pm)
+        resp = list(dict.fromkeys(resp))
+        consulted = [c for c in dict.fromkeys(consulted) if c not in resp and c != accountable]
+        informed = [i for i in dict.fromkeys(informed)
+                    if i not in resp and i != accountable and i not in consulted]
+        rows.append(RaciRow(activity=t.id, responsible=resp, accountable=accountable,
+                            consulted=consulted, informed=informed))
+        if not resp:
+            findings.append(Finding(
+                kind="raci", subjects=[t.id],
+                message=f"{t.name} ({t.id}) has no Responsible: nobody owns the work. Set "
+                        f"`owner` on the task to the one person who will do it."))
+        if not accountable:
+            findings.append(Finding(
+                kind="raci", subjects=[t.id],
+                message=f"{t.name} ({t.id}) has no Accountable: name the PM in the spec (`pm`)."))
+    return rows, findings
+
+
+# ------------------------------------------------------------------------------- conflicts
+
+def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
+    """One conflict per cluster of overlapping tasks with the same (person) owner."""
+    groups = {s.name for s in spec.stakeholders}  # a group can run work in parallel
+    by_owner: dict[str, list[PlannedTask]] = {}
+    for t in ctx.tasks:
+        if t.owner and t.owner not in groups and t.kind != "milestone" and t.duration_days > 0:
+            by_owner.setdefault(t.owner, []).append(t)
+    out: list[Conflict] = []
+    for person, tasks in by_owner.items():
+        tasks.sort(key=lambda t: (t.early_start, t.early_finish))
+        clusters: list[list[PlannedTask]] = []
+        end = dt.date.min
+        for t in tasks:
+            if clusters and t.early_start <= end:
+                clusters[-1].append(t)
+            else:
+                clusters.append([t])
+            end = max(end, t.early_finish)
+        out += [_overlap(person, c) for c in clusters if len(c) > 1]
+    return out
+
+
+def _overlap(person: str, tasks: list[PlannedTask]) -> Conflict:
+    shown = tasks[:8]
+    listed = [f"{t.name} ({t.id}, {t.early_start.isoformat()} to {t.early_finish.isoformat()})"
+              for t in shown]
+    more = f" and {len(tasks) - len(shown)} more" if len(tasks) > len(shown) else ""
+    both = " and ".join(listed) if len(listed) == 2 else ", ".join(listed) + more
+    return Conflict(
+        kind="overallocation",
+        message=(f"{person} is Responsible for overlapping tasks: {both}. Give one to someone "
+                 f"else, or make one depend on the other and accept the later finish."),
+        subjects=[person, *(t.id for t in tasks)])
+
+
+def _gates_for(p: _Party, cat: StakeholderCatalog, rollout: _Rollout) -> list[PlannedTask]:
+    gates = p.template.gates if p.template else cat.engagement(p.out.strategy).gates
+    if gates == "all":
+        return sorted(rollout.tasks, key=lambda t: t.early_finish)
+    if gates == "exposing":
+        return sorted(rollout.exposing, key=lambda t: t.early_finish)
+    if gates == "full":
+        return [rollout.full] if rollout.full else []
+    return []
+
+
+def _cadence_gaps(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
+                  rollout: _Rollout) -> dict[str, Conflict]:
+    """Stakeholders whose chosen cadence is slower than the gates they must hear about."""
+    out: dict[str, Conflict] = {}
+    for p in parties:
+        every = cat.interval(p.out.cadence)
+        gates = _gates_for(p, cat, rollout)
+        if not p.explicit_cadence or every is None or len(gates) < 2:
+            continue
+        close = [(a, b, ctx.calendar.wd(a.early_finish, b.early_finish))
+                 for a, b in zip(gates, gates[1:], strict=False)]
+        close = [(a, b, n) for a, b, n in close if n < every]
+        if not close:
+            continue
+        pairs = "; ".join(f"{_label(a)} ({a.early_finish.isoformat()}) → {_label(b)} "
+                          f"({b.early_finish.isoformat()}), {n} working day{'s' * (n != 1)}"
+                          for a, b, n in close)
+        out[p.out.name] = Conflict(
+            kind="cadence_gap",
+            message=(f"{p.out.name} hears {p.out.cadence} (every {every} working days), but "
+                     f"the rollout gates they must hear about come faster: {pairs}. They would "
+                     f"learn a gate's result after the next phase began. Add per-phase gate "
+                     f"notices for the rollout weeks, or set cadence = \"per-phase\"."),
+            subjects=[p.out.name, *dict.fromkeys(t.id for a, b, _ in close for t in (a, b))])
+    return out
+
+
+# -------------------------------------------------------------------- communication plan
+
+def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
+                   rollout: _Rollout, labels: dict[str, str], *, skip_gates: set[str]
+                   ) -> tuple[list[CommItem], list[Finding]]:
+    items: list[CommItem] = []
+    findings: list[Finding] = []
+    facts = _facts(ctx.spec, cat)
+    start = ctx.calendar.start
+    finish = max((t.early_finish for t in ctx.tasks), default=start)
+    for p in parties:
+        if p.is_pm:
+            continue
+        audience = p.out.name if not p.out.group or phrase_search(
+            [p.out.group, p.out.group.replace("-", " ")], p.out.name) else \
+            f"{p.out.name} ({p.out.group})"
+        templates = p.template.comms if p.template else []
+        if not any(c.kind == "regular" for c in templates):
+            defaults = cat.engagement(p.out.strategy)
+            templates = [CommTemplate(kind="regular", content=p.template.needs if p.template
+                                      else defaults.needs), *templates]
+            if not p.template and defaults.gates != "none":
+                templates.append(CommTemplate(
+                    kind="at_gates", content="Gate result for {phase} and what happens next"))
+        for c in templates:
+            if c.traits and not any(t in facts.traits for t in c.traits):
+                continue
+            if any(t in facts.traits for t in c.unless_traits):
+                continue
+            if c.kind == "at_gates" and p.out.name in skip_gates:
+                continue
+            new, late = _items(c, p, audience, ctx, cat, rollout, labels, (start, finish))
+            items += new
+            findings += late
+    return items, findings
+
+
+def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: StakeholderCatalog,
+           rollout: _Rollout, labels: dict[str, str], span: tuple[dt.date, dt.date]
+           ) -> tuple[list[CommItem], list[Finding]]:
+    """The dated lines one communication template gives for one audience."""
+    start, finish = span
+    channel = fill(c.channel or p.out.channel, feature=ctx.spec.feature_name, pm=ctx.pm)
+
+    def item(cadence: str, when: str, on: dt.date | None, **vals: str) -> CommItem:
+        content = fill(c.content, feature=ctx.spec.feature_name, pm=ctx.pm, **vals)
+        return CommItem(audience=audience, cadence=cadence, channel=channel, content=content,
+                        when=when, date=on)
+
+    if c.kind in ("regular", "fixed"):
+        cadence = p.out.cadence if c.kind == "regular" else (c.cadence or p.out.cadence)
+        if cadence == "per-phase":
+            return [], []
+        when = f"{_EVERY[cadence]} from {start.isoformat()} to {finish.isoformat()}"
+        return [item(cadence, when, start)], []
+    if c.kind == "at_gates":
+        gates = _gates_for(p, cat, rollout)
+        if not gates:
+            return [], []
+        when = "; ".join(f"{g.early_finish.isoformat()} ({_label(g)} gate)" for g in gates)
+        phase = _label(gates[0]) if len(gates) == 1 else "each phase"
+        return [item("per-phase", when, gates[0].early_finish, phase=phase)], []
+    if c.kind == "before_exposure":
+        targets = rollout.exposing
+    elif c.kind == "before_full":
+        targets = [rollout.full] if rollout.full else []
+    else:  # before_owned
+        targets = [t for t in ctx.tasks if labels.get(t.id) == p.out.name and t.kind != "rollout"]
+    out: list[CommItem] = []
+    findings: list[Finding] = []
+    for t in targets:
+        name = _label(t)
+        date = max(ctx.calendar.date(ctx.calendar.index(t.early_start) - c.days), start) \
+            if c.days else t.early_start
+        lead = ctx.calendar.wd(date, t.early_start)
+        when = (f"{date.isoformat()} ({lead} working day{'s' * (lead != 1)} before {name} "
+                f"starts {t.early_start.isoformat()})" if lead else
+                f"{date.isoformat()} (the day {name} starts)")
+        out.append(item("per-phase" if t.kind == "rollout" else "once", when, date,
+                        phase=name, task=name, start=t.early_start.isoformat(),
+                        date=date.isoformat(), days=str(c.days)))
+        if lead < c.days:
+            findings.append(Finding(
+                kind="stakeholder", subjects=[p.out.name, t.id],
+                message=(f"{p.out.name} needs {c.days} working days' notice before {name} "
+                         f"({t.early_start.isoformat()}) but the plan starts only {lead} "
+                         f"working day{'s' * (lead != 1)} earlier: tell them at kickoff "
+                         f"({start.isoformat()}) and confirm they can make the date.")))
+    return out, findings
+
