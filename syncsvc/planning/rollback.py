@@ -113,13 +113,18 @@ def triggers_for_phase(rollback: Rollback, phase: str) -> list[Trigger]:
     return [t for t in rollback.triggers if t.phase is None and t.metric not in mine] + own
 
 
+def _number(x: float) -> float:
+    # 2, not 2.0, in the JSON and the Markdown when the threshold is whole (CONTRACT §4 example)
+    return int(x) if float(x).is_integer() else x
+
+
 def _trigger(t: TriggerTemplate, threshold: float, phase: str | None = None) -> Trigger:
-    return Trigger(metric=t.metric, operator=t.operator, threshold=threshold, unit=t.unit,
+    return Trigger(metric=t.metric, operator=t.operator, threshold=_number(threshold), unit=t.unit,
                    window_minutes=t.window_minutes, phase=phase)
 
 
 def _feature_trigger(f: FeatureTrigger, level: str) -> Trigger:
-    return Trigger(metric=f.metric, operator=f.operator, threshold=f.thresholds[level],  # type: ignore[index]
+    return Trigger(metric=f.metric, operator=f.operator, threshold=_number(f.thresholds[level]),  # type: ignore[index]
                    unit=f.unit, window_minutes=f.window_minutes)
 
 
@@ -140,6 +145,7 @@ def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase]
                          f"a phase of this rollout ({', '.join(p.name for p in phases)}); it "
                          "will never be in force. Use one of those phase names."),
                 subjects=[f"trigger {data['metric']}", phase]))
+        data["threshold"] = _number(data["threshold"])
         out.append(Trigger(**data))
     return out, findings
 
