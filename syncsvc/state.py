@@ -89,13 +89,14 @@ class State:
                 os.close(fd)
                 os.chmod(path, 0o600)
                 conn = sqlite3.connect(path, timeout=10)
-                conn.execute("PRAGMA journal_mode=WAL")
             except (OSError, sqlite3.Error) as e:
                 raise ConfigError(
                     f"cannot open the state file {path}: {e}",
                     hint="check [state] path in the config and the folder's permissions",
                 ) from None
         try:
+            if path is not None:
+                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.executescript(_SCHEMA)
             cls._check_version(conn, path)

@@ -15,6 +15,7 @@ from syncsvc.jira.changes import (
     EPIC_ID,
     Changes,
     Create,
+    Desired,
     RemoteIssue,
     desired_epic,
     desired_issues,
@@ -94,6 +95,12 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
         try:
             _Push(plan, jcfg, mapping, adapter, state, report, dict(assignees or {}),
                   progress or (lambda *_: None)).run()
+        except JiraFailure as e:
+            if report.created or report.updated:  # the epic was made: say so in the report
+                report.error = e.message
+                return report
+            raise JiraFailure(f"{e.message}\n  Nothing was changed in Jira.", hint=e.hint,
+                              status=e.status) from None
         finally:
             report.calls = adapter.calls
     return report
@@ -188,14 +195,19 @@ class _Push:
             self.report.changes.append(create.sentence())
             if self.report.dry_run:
                 return "(new epic)"
-            res = self.jira.bulk_create([self.site.create_body(create)],
-                                        what=f"creating the epic of plan {self.pid}")
+            what = f"creating the epic of plan {self.pid}"
+            try:
+                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
+            except LostResponse as e:
+                log.warning("%s; looking in Jira before creating again", e.message)
+                found = self._remote(self._search()).get(EPIC_ID)
+                if found is not None:
+                    return self._adopt_epic(found.key, found.id, d)
+                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
             if res.errors:
                 self._refused_create(res.errors[0])
             _, iid, key = res.created[0]
-            self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
-            self.report.created.append(key)
-            return key
+            return self._adopt_epic(key, iid, d)
         up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"]})
         key = rec.issue_key if rec else remote.key if remote else ""
         if up is not None:
@@ -206,6 +218,12 @@ class _Push:
         if not self.report.dry_run and (up is not None or rec is None):
             iid = rec.issue_id if rec else remote.id if remote else ""
             self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
+        return key
+
+    def _adopt_epic(self, key: str, iid: str, d: Desired) -> str:
+        self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
+        self.report.created.append(key)
+        self.created_ids.append(iid)
         return key
 
     def _refused_create(self, message: str) -> None:

@@ -48,6 +48,7 @@ class Fault:
     times: int
     status: int = 500
     headers: dict[str, str] = field(default_factory=dict)
+    skip: int = 0  # let this many matching calls through first
 
 
 class JiraError(Exception):
@@ -84,15 +85,15 @@ class FakeJira:
         for m in ("GET", "POST", "PUT", "DELETE"):
             rsps.add_callback(m, rx, callback=self._handle)
 
-    def fail(self, method: str, path: str, status: int, *, times: int = 1,
+    def fail(self, method: str, path: str, status: int, *, times: int = 1, skip: int = 0,
              headers: dict[str, str] | None = None) -> None:
-        """Answer `status` (without doing anything) to the next `times` matching calls."""
+        """Answer `status` (without doing anything) to `times` matching calls after `skip`."""
         self.faults.append(Fault(method, re.compile(path), "status", times, status,
-                                 headers or {}))
+                                 headers or {}, skip))
 
-    def drop(self, method: str, path: str, *, times: int = 1) -> None:
-        """Do the next matching call, then lose its answer (a connection error for the client)."""
-        self.faults.append(Fault(method, re.compile(path), "drop", times))
+    def drop(self, method: str, path: str, *, times: int = 1, skip: int = 0) -> None:
+        """Do the matching call, then lose its answer (a connection error for the client)."""
+        self.faults.append(Fault(method, re.compile(path), "drop", times, skip=skip))
 
     def writes(self) -> list[Call]:
         return [c for c in self.calls if c.write]
@@ -163,6 +164,9 @@ class FakeJira:
     def _fault(self, call: Call) -> Fault | None:
         for f in self.faults:
             if f.times > 0 and f.method == call.method and f.pattern.search(call.path):
+                if f.skip > 0:
+                    f.skip -= 1
+                    continue
                 f.times -= 1
                 return f
         return None
