@@ -20,7 +20,8 @@ _USERS_RE = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|b|thousand|million|billion)?\+?\s*"
     r"(?:monthly |daily |weekly )?(?:active )?"
     r"(users|mau|dau|wau|customers|accounts|subscribers|members|players|merchants|"
-    r"tenants|devices|visitors|people|learners|patients|drivers|riders|sellers|buyers)\b",
+    r"tenants|devices|visitors|people|learners|students|patients|drivers|riders|sellers|"
+    r"buyers|shoppers|clients|employees|readers|viewers|listeners|households|guests)\b",
     re.IGNORECASE,
 )
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
