@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,8 +83,6 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
 
 def _write(target: Any, item: Cell) -> None:
     """One typed cell: text always as a string (escaped), numbers and dates with a format."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     v = item.value
     if item.kind == "string":
         target.value = escape_cell(_ILLEGAL.sub("", str(v)))
@@ -100,15 +99,29 @@ def _write(target: Any, item: Cell) -> None:
         target.value = v
         target.number_format = item.fmt.date_pattern or (
             DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT)
-    f = item.fmt
-    if f.bold or f.text_colour:
-        target.font = Font(bold=f.bold, color=_argb(f.text_colour) if f.text_colour else None)
-    if f.background:
-        colour = _argb(f.background)
-        target.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-    if f.align or f.wrap:
-        target.alignment = Alignment(horizontal=f.align.lower() if f.align else None,
-                                     wrap_text=f.wrap or None, vertical="top" if f.wrap else None)
+    font, fill, alignment = _styles(item.fmt)
+    if font is not None:
+        target.font = font
+    if fill is not None:
+        target.fill = fill
+    if alignment is not None:
+        target.alignment = alignment
+
+
+@lru_cache(maxsize=256)
+def _styles(f: Fmt) -> tuple[Any, Any, Any]:
+    # One set of (immutable) style objects per format: building them per cell is most of the
+    # time openpyxl takes for a workbook of this size.
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    font = (Font(bold=f.bold, color=_argb(f.text_colour) if f.text_colour else None)
+            if f.bold or f.text_colour else None)
+    fill = (PatternFill(fill_type="solid", start_color=_argb(f.background),
+                        end_color=_argb(f.background)) if f.background else None)
+    alignment = (Alignment(horizontal=f.align.lower() if f.align else None,
+                           wrap_text=f.wrap or None, vertical="top" if f.wrap else None)
+                 if f.align or f.wrap else None)
+    return font, fill, alignment
 
 
 def _argb(colour: str) -> str:
