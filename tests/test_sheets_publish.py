@@ -283,3 +283,38 @@ def test_status_fills_forecast_and_jira_columns(fake, cfg):
     assert dash["State"] == "slipping" and dash["Slip (working days)"] == 3
     tl = fake.values(SPREADSHEET_ID, "Timeline")
     assert tl[1][11:13] == ["NOTIF-1", "In Progress"]
+
+
+def test_a_write_that_timed_out_is_not_resent(fake, cfg):
+    fake.fail_next("batchUpdate", 0)  # no answer in time
+    with pytest.raises(RemoteError) as e:
+        publish(make_plan(8), cfg)
+    assert fake.api_calls("batchUpdate") == 1
+    assert "ReadTimeout" in e.value.message and "may or may not have been applied" in str(e.value)
+
+
+def test_a_read_that_timed_out_is_retried(fake, cfg):
+    sleeps: list[float] = []
+    fake.fail_next("get", 0)
+    report = publish(make_plan(8), cfg, sleeps=sleeps)
+    assert report.calls == 3 and sleeps == [0.5]
+
+
+def test_only_a_payload_past_the_limit_is_split(fake, cfg, monkeypatch):
+    plan = make_plan(40)
+    whole = publish(plan, cfg, dry_run=True)
+    monkeypatch.setattr("syncsvc.sheets.diff.MAX_BATCH_BYTES", whole.payload_bytes // 3)
+    report = publish(plan, cfg)
+    assert report.batches >= 3 and fake.api_calls("batchUpdate") == report.batches
+    monkeypatch.undo()
+    assert publish(plan, cfg).batches == 0  # the split write left exactly the plan
+
+
+def test_a_refused_batch_changes_nothing(fake, cfg):
+    publish(make_plan(8), cfg)
+    before = copy.deepcopy(fake.spreadsheets)
+    fake.fail_next("batchUpdate", 400)
+    with pytest.raises(RemoteError) as e:
+        publish(make_plan(9), cfg)
+    assert "(400)" in e.value.message and "nothing was written" in e.value.message
+    assert fake.spreadsheets == before

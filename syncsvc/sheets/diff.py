@@ -82,7 +82,7 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
         if bf is not None:
             flt = GridRange(bf.get("startRowIndex", 0), bf.get("endRowIndex", 0),
                             bf.get("startColumnIndex", 0), bf.get("endColumnIndex", 0))
-        height = max(rows, default=-1) + 1
+        height = max((i for i, r in rows.items() if r), default=-1) + 1
         sheets[p.get("title", "")] = RemoteSheet(
             sheet_id=sid, title=p.get("title", ""),
             row_count=int(g.get("rowCount", 0)), col_count=int(g.get("columnCount", 0)),
@@ -246,9 +246,10 @@ def diff_all(
     return changes
 
 
-def batches(changes: Sequence[SheetChange], limit: int = MAX_BATCH_BYTES) -> list[bytes]:
-    """The batchUpdate bodies (compact JSON), one unless the requests pass `limit` bytes;
-    then split between requests, in order."""
+def batches(changes: Sequence[SheetChange], limit: int | None = None) -> list[bytes]:
+    """The batchUpdate bodies (compact JSON), one unless the requests pass `limit` bytes
+    (default MAX_BATCH_BYTES); then split between requests, in order."""
+    limit = limit or MAX_BATCH_BYTES
     reqs = [r for c in changes for r in c.requests]
     if not reqs:
         return []

@@ -169,4 +169,5 @@ def _load(path: Path) -> SheetsMapping:
         msg = err.get("ctx", {}).get("error") or err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
+        where = f"{key_path(err['loc'])}: " if err["loc"] else ""  # model checks name their key
+        raise ConfigError(f"{label}: {where}{msg}") from None

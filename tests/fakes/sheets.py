@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+import requests
 import responses
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -223,7 +224,8 @@ class FakeSheets:
 
     def fail_next(self, kind: str, status: int, *, times: int = 1,
                   headers: dict[str, str] | None = None) -> None:
-        """Answer the next `times` calls of `kind` ("get", "batchUpdate", "token") with `status`."""
+        """Answer the next `times` calls of `kind` ("get", "batchUpdate", "token") with `status`
+        (0: raise a read timeout instead of answering)."""
         reason = {429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE", 500: "INTERNAL"}.get(
             status, "FAILED_PRECONDITION")
         msg = ("Quota exceeded for quota metric 'Write requests' and limit 'Write requests per "
@@ -278,6 +280,8 @@ class FakeSheets:
             failures = self._failures.get(kind)
             if failures:
                 status, headers, body = failures.pop(0)
+                if status == 0:
+                    raise requests.ReadTimeout("fake: no answer in time")
                 return status, headers, json.dumps(body)
             sid = unquote(urlparse(request.url).path.split("/")[-1].split(":")[0])
             try:
