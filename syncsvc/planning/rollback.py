@@ -254,21 +254,16 @@ class _Matcher:
     """Finds the vague phrases in a text, whole words, case-insensitive, longest first."""
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
-        ordered = sorted(set(phrases), key=len, reverse=True)
-        self._res = [(p, re.compile(r"(?<!\w)" + re.escape(p) + r"(?!\w)", re.IGNORECASE))
-                     for p in ordered]
+        ordered = sorted({p.lower(): p for p in phrases}.items(), key=lambda kv: -len(kv[0]))
+        self._names = dict(ordered)
+        # one alternation, longest first: "etc." wins over "etc" at the same place
+        self._re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered)
+                              + r")(?!\w)", re.IGNORECASE)
 
     def __call__(self, text: str) -> list[str]:
-        spans: list[tuple[int, int]] = []
-        hits: list[tuple[int, str]] = []
-        for phrase, rx in self._res:
-            for m in rx.finditer(text):
-                if any(a <= m.start() and m.end() <= b for a, b in spans):
-                    continue
-                spans.append(m.span())
-                hits.append((m.start(), phrase))
         seen: list[str] = []
-        for _, phrase in sorted(hits):
+        for m in self._re.finditer(text):
+            phrase = self._names[m.group(0).lower()]
             if phrase not in seen:
                 seen.append(phrase)
         return seen
