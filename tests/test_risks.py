@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -85,6 +86,23 @@ MIKE = """
 name = "Mike"
 role = "Backend Lead"
 """
+
+
+def risk(title: str, likelihood: str, impact: str, *, owner: str | None = "Mike",
+         mitigation: str | None = "Do it", task: str | None = None) -> str:
+    """One [[risks]] table of a spec; `task` is the mitigation_task inline table."""
+    lines = ["", "[[risks]]", f"title = {json.dumps(title)}", f'likelihood = "{likelihood}"',
+             f'impact = "{impact}"']
+    if owner is not None:
+        lines.append(f"owner = {json.dumps(owner)}")
+    if mitigation is not None:
+        lines.append(f"mitigation = {json.dumps(mitigation)}")
+    if task is not None:
+        lines.append(f"mitigation_task = {task}")
+    return "\n".join(lines) + "\n"
+
+
+DIGEST_TASK = '{ id = "digest-timing", name = "Digest timing", estimate = "1d" }'
 
 
 def top(plan: Plan, n: int = 3) -> list[tuple[str, str, str, str | None]]:
@@ -276,13 +294,8 @@ def test_spec_users_beat_the_description(plan_of: PlanOf) -> None:
 # --- spec risks: override, sorting, owners ------------------------------------------------
 
 def test_spec_risk_overrides_catalog_risk_by_title_case_insensitively(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "websocket SCALING under full load"
-likelihood = "low"
-impact = "medium"
-owner = "Sam"
-""")
+    plan = plan_of(SEED_TEAM + risk("websocket SCALING under full load", "low", "medium",
+                                    owner="Sam", mitigation=None))
     ws = [r for r in plan.risks if "websocket" in r.title.lower()]
     assert len(ws) == 1
     r = ws[0]
@@ -294,57 +307,21 @@ owner = "Sam"
 
 
 def test_spec_risk_overrides_by_alias(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "WebSocket/real-time scaling under full load"
-likelihood = "high"
-impact = "high"
-owner = "Mike"
-mitigation = "Soak test"
-""")
+    plan = plan_of(SEED_TEAM + risk("WebSocket/real-time scaling under full load", "high",
+                                    "high", mitigation="Soak test"))
     assert sum("scaling under full load" in r.title for r in plan.risks) == 1
 
 
 def test_sorting_score_impact_likelihood_then_spec_then_written(plan_of: PlanOf) -> None:
     # catalog: accessibility (M x M), score 4; spec risks written in a scrambled order
-    plan = plan_of(head("Screen reader support (WCAG) for the editor") + MIKE + """
-[[risks]]
-title = "Spec B medium-medium"
-likelihood = "medium"
-impact = "medium"
-owner = "Mike"
-mitigation = "b"
-[[risks]]
-title = "High likelihood, medium impact"
-likelihood = "high"
-impact = "medium"
-owner = "Mike"
-mitigation = "x"
-[[risks]]
-title = "Medium likelihood, high impact"
-likelihood = "medium"
-impact = "high"
-owner = "Mike"
-mitigation = "y"
-[[risks]]
-title = "Spec A medium-medium"
-likelihood = "medium"
-impact = "medium"
-owner = "Mike"
-mitigation = "a"
-[[risks]]
-title = "Low-high"
-likelihood = "low"
-impact = "high"
-owner = "Mike"
-mitigation = "z"
-[[risks]]
-title = "High-low"
-likelihood = "high"
-impact = "low"
-owner = "Mike"
-mitigation = "w"
-""")
+    plan = plan_of(head("Screen reader support (WCAG) for the editor") + MIKE + "".join([
+        risk("Spec B medium-medium", "medium", "medium", mitigation="b"),
+        risk("High likelihood, medium impact", "high", "medium", mitigation="x"),
+        risk("Medium likelihood, high impact", "medium", "high", mitigation="y"),
+        risk("Spec A medium-medium", "medium", "medium", mitigation="a"),
+        risk("Low-high", "low", "high", mitigation="z"),
+        risk("High-low", "high", "low", mitigation="w"),
+    ]))
     assert [(r.id, r.title, r.score) for r in plan.risks] == [
         ("R1", "Medium likelihood, high impact", 6),   # 6, impact high first
         ("R2", "High likelihood, medium impact", 6),
@@ -357,37 +334,23 @@ mitigation = "w"
 
 
 def test_risk_owner_given_as_a_role_resolves_to_the_person(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "Digest timing annoys users"
-likelihood = "low"
-impact = "low"
-owner = "design lead"
-mitigation = "Send at 9:00 local time"
-mitigation_task = { id = "digest-timing", name = "Digest timing", estimate = "1d" }
-""")
+    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low",
+                                    owner="design lead", task=DIGEST_TASK))
     r = next(r for r in plan.risks if r.title == "Digest timing annoys users")
     assert (r.owner, r.owner_role, r.mitigation_task) == ("Priya", "design lead", "digest-timing")
     assert plan.task("digest-timing").owner == "Priya"  # the mitigation task's default owner
 
 
-@pytest.mark.parametrize(("owner_line", "kind"), [
-    ('owner = "the team"', "group_owned_risk"),
-    ('owner = "Everyone"', "group_owned_risk"),
-    ('owner = "all"', "group_owned_risk"),
-    ("", "unowned_risk"),
+@pytest.mark.parametrize(("owner", "kind"), [
+    ("the team", "group_owned_risk"),
+    ("Everyone", "group_owned_risk"),
+    ("all", "group_owned_risk"),
+    (None, "unowned_risk"),
 ])
-def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner_line: str,
+def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str | None,
                                                     kind: str) -> None:
-    plan = plan_of(SEED_TEAM + f"""
-[[risks]]
-title = "Digest timing annoys users"
-likelihood = "low"
-impact = "low"
-{owner_line}
-mitigation = "Send at 9:00 local time"
-mitigation_task = {{ id = "digest-timing", name = "Digest timing", estimate = "1d" }}
-""")
+    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low", owner=owner,
+                                    task=DIGEST_TASK))
     r = next(r for r in plan.risks if r.title == "Digest timing annoys users")
     found = [f for f in plan.findings if f.kind == kind]
     assert len(found) == 1 and found[0].subjects[0] == r.id
@@ -398,26 +361,14 @@ mitigation_task = {{ id = "digest-timing", name = "Digest timing", estimate = "1
 
 
 def test_group_owned_override_points_to_the_catalog_owner(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "WebSocket scaling under full load"
-likelihood = "high"
-impact = "high"
-owner = "team"
-mitigation = "Load test"
-""")
+    plan = plan_of(SEED_TEAM + risk("WebSocket scaling under full load", "high", "high",
+                                    owner="team"))
     (msg,) = kinds(plan, "group_owned_risk")
     assert "Backend Lead (Mike)" in msg
 
 
 def test_a_risk_without_any_mitigation_is_a_finding(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "Vendor goes bankrupt"
-likelihood = "low"
-impact = "high"
-owner = "Dana"
-""")
+    plan = plan_of(SEED_TEAM + risk("Vendor goes bankrupt", "low", "high", owner="Dana", mitigation=None))
     (msg,) = kinds(plan, "unmitigated_risk")
     assert "Vendor goes bankrupt" in msg
 
@@ -473,15 +424,9 @@ depends_on = ["build"]
 
 
 def test_spec_mitigation_task_always_goes_into_the_timeline(plan_of: PlanOf) -> None:
-    plan = plan_of(head("A settings page") + MIKE + TASKS + """
-[[risks]]
-title = "Slow page"
-likelihood = "medium"
-impact = "medium"
-owner = "Mike"
-mitigation = "Measure"
-mitigation_task = { id = "perf", name = "Perf check", estimate = "2d", before = "qa" }
-""")
+    task = '{ id = "perf", name = "Perf check", estimate = "2d", before = "qa" }'
+    plan = plan_of(head("A settings page") + MIKE + TASKS + risk("Slow page", "medium", "medium",
+                                                                  task=task))
     assert "perf" in plan.task("qa").depends_on
     assert plan.task("perf").owner == "Mike"
 
@@ -588,14 +533,8 @@ def _grid(section: str) -> dict[str, list[str]]:
 
 
 def test_markdown_register_grid_top_risks_and_findings(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "Digest timing annoys users"
-likelihood = "low"
-impact = "low"
-owner = "the team"
-mitigation = "Send at 9:00 local time"
-""")
+    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low",
+                                    owner="the team"))
     text = md_risks.section(plan)
     assert text.startswith("## Risk assessment\n")
     grid = _grid(text)
@@ -616,14 +555,7 @@ mitigation = "Send at 9:00 local time"
 
 
 def test_markdown_escapes_user_text(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + """
-[[risks]]
-title = "Pipe | breaks <b>tables</b>"
-likelihood = "high"
-impact = "high"
-owner = "Mike"
-mitigation = "Escape it"
-""")
+    plan = plan_of(SEED_TEAM + risk("Pipe | breaks <b>tables</b>", "high", "high", mitigation="Escape it"))
     text = md_risks.section(plan)
     assert "Pipe \\| breaks &lt;b&gt;tables&lt;/b&gt;" in text
     assert "<b>" not in text
