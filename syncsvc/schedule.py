@@ -122,6 +122,9 @@ def _passes(
     ls, lf = [0] * n, [0] * n
     for i in reversed(order):
         late_end = min((ls[s] for s in succs[i]), default=finish)
+        if acts[i].milestone and es[i] == 0 and not succs[i]:
+            # An unlinked milestone on the start day: its late date is the project's finish day.
+            late_end = max(finish - 1, 0)
         lf[i] = late_end
         ls[i] = late_end - (acts[i].estimate_days + buffers[i])
     tf = [ls[i] - es[i] for i in range(n)]
@@ -142,9 +145,11 @@ def _build(
     for i, a in enumerate(acts):
         dur = a.estimate_days + buffers[i]
         if dur == 0:
-            # A milestone falls on its last predecessor's finish day (the start day if none).
-            early = cal.date(max(es[i] - 1, 0)) if preds[i] else cal.date(es[i])
-            late = cal.date(max(lf[i] - 1, 0)) if preds[i] else cal.date(ls[i])
+            # A milestone falls on its last predecessor's finish day (the start day if none, or
+            # if its predecessors are milestones on the start day: then it acts as one of them).
+            after = bool(preds[i]) and es[i] > 0
+            early = cal.date(es[i] - 1) if after else cal.date(es[i])
+            late = cal.date(lf[i] - 1) if after else cal.date(ls[i])
             e_start = e_finish = early
             l_start = l_finish = late
         else:
