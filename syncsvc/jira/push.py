@@ -50,6 +50,7 @@ class PushReport:
     changes: list[str] = field(default_factory=list)
     error: str | None = None
     calls: int = 0
+    planned: dict[str, int] = field(default_factory=dict)  # creates/updates/links to apply
 
     @property
     def status(self) -> Literal["success", "partial", "error"]:
@@ -67,7 +68,14 @@ class PushReport:
         """RemoteError (exit 1) naming what was done and what was not."""
         if self.status == "success":
             return
+        left = {"creates": self.planned.get("creates", 0) - len(self.created),
+                "updates": self.planned.get("updates", 0) - len(self.updated),
+                "removed labels": self.planned.get("removed labels", 0)
+                - len(self.removed_labelled),
+                "links": self.planned.get("links", 0) - self.linked}
+        todo = ", ".join(f"{n} {k}" for k, n in left.items() if n > 0)
         lines = [self.error] if self.error else []
+        lines.append(f"Not done: {todo or 'the items that failed'}.")
         lines += self.failed[:10] + ([f"... and {len(self.failed) - 10} more"]
                                      if len(self.failed) > 10 else [])
         raise RemoteError(f"push of {self.plan_id} to Jira {self.project} stopped part-way. "
@@ -244,6 +252,9 @@ class _Push:
         st.add_links(pid, ch.adopt_links)
         st.remove_links(pid, ch.drop_links)
         self.keys = {tid: r.issue_key for tid, r in st.issues(pid).items()}
+        self.report.planned = {"creates": len(ch.creates) + len(self.report.created),
+                               "updates": len(ch.updates) + len(self.report.updated),
+                               "removed labels": len(ch.removals), "links": len(ch.link_adds)}
         try:
             self._creates(ch.creates)
             self._updates(ch)
