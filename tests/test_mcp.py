@@ -1,0 +1,349 @@
+"""The MCP server checked from outside: the SDK's own stdio client against `syncsvc serve-mcp`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.shared.exceptions import MCPError
+from typer.testing import CliRunner
+
+import syncsvc
+from syncsvc.catalog.base import bundled_dir
+from syncsvc.cli import app
+from syncsvc.model import PART_KEYS
+
+TOOLS = {"assess_risks": "assess-risks", "map_stakeholders": "map-stakeholders",
+         "generate_timeline": "generate-timeline", "build_rollback_plan": "build-rollback-plan",
+         "create_rollout_plan": "create-rollout-plan"}
+SEED: dict[str, Any] = {"feature_name": "In-App Notifications Center",
+        "description": "Replacing email-only alerts with in-app, push and digest notifications "
+                       "for 150K users",
+        "team_size": 5, "timeline": "6 weeks", "risk_tolerance": "medium"}
+SEED_PLAN_ID = "in-app-notifications-center"
+# CONTRACT §2: the exposure ladder of each tolerance (internal first, 0% of users).
+LADDERS = {"low": [0, 1, 5, 25, 50, 100], "medium": [0, 5, 50, 100], "high": [0, 25, 100]}
+CYCLE = """
+feature_name = "Cycle"
+description = "Two tasks waiting for each other"
+team_size = 2
+timeline = "4 weeks"
+risk_tolerance = "medium"
+[[tasks]]
+id = "api"
+name = "API"
+estimate = "2d"
+depends_on = ["ui"]
+[[tasks]]
+id = "ui"
+name = "UI"
+estimate = "2d"
+depends_on = ["api"]
+"""
+DARK_MODE = """
+feature_name = "Dark mode"
+description = "A dark theme for the web app"
+team_size = 3
+timeline = "4 weeks"
+risk_tolerance = "high"
+plan_id = "dark-mode"
+start_date = 2027-03-01
+"""
+# The package under test, so the server subprocess imports the same code as these tests.
+PACKAGE_ROOT = str(Path(syncsvc.__file__).resolve().parents[1])
+
+
+def _server_params(cwd: Path, *extra: str) -> StdioServerParameters:
+    return StdioServerParameters(command=sys.executable, args=["-m", "syncsvc", "serve-mcp", *extra],
+                                 env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(cwd)}, cwd=cwd)
+
+
+@asynccontextmanager
+async def _session(tmp_path: Path, *extra: str) -> AsyncIterator[ClientSession]:
+    work = tmp_path / "cwd"
+    work.mkdir(exist_ok=True)
+    with (tmp_path / "server-stderr.log").open("a", encoding="utf-8") as errlog:
+        async with stdio_client(_server_params(work, *extra), errlog=errlog) as (read, write), \
+                ClientSession(read, write) as session:
+            await session.initialize()
+            yield session
+
+
+def _with_server(tmp_path: Path, check: Callable[[ClientSession], Awaitable[None]],
+                 *extra: str) -> None:
+    async def main() -> None:
+        with anyio.fail_after(90):
+            async with _session(tmp_path, *extra) as session:
+                await check(session)
+
+    try:
+        anyio.run(main)
+    except BaseExceptionGroup as group:  # the SDK's task groups wrap a failed assert; unwrap it
+        raise _leaf(group) from None
+
+
+def _leaf(error: BaseException) -> BaseException:
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    return error
+
+
+async def _ok(session: ClientSession, tool: str, **args: Any) -> tuple[str, dict[str, Any]]:
+    result = await session.call_tool(tool, args)
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert not result.is_error, text
+    assert len(result.content) == 1 and result.content[0].type == "text"
+    assert isinstance(result.structured_content, dict)
+    return text, result.structured_content
+
+
+async def _refused(session: ClientSession, tool: str, **args: Any) -> str:
+    result = await session.call_tool(tool, args)
+    assert result.is_error
+    assert result.structured_content is None
+    return result.content[0].text  # type: ignore[union-attr]
+
+
+def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Path) -> None:
+    async def check(session: ClientSession) -> None:
+        tools = {t.name: t for t in (await session.list_tools()).tools}
+        assert list(tools) == list(TOOLS)
+        for tool in tools.values():
+            props = tool.input_schema["properties"]
+            assert set(props) == {"feature_name", "description", "team_size", "timeline",
+                                  "risk_tolerance", "spec_toml", "format"}
+            assert all(p.get("description") for p in props.values())
+            assert props["feature_name"]["type"] == "string"
+            assert props["feature_name"]["minLength"] == 1
+            assert props["team_size"]["type"] == "integer"
+            assert props["team_size"]["minimum"] == 1
+            assert props["risk_tolerance"]["enum"] == ["low", "medium", "high"]
+            assert props["format"]["enum"] == ["md", "json"]
+            assert props["format"]["default"] == "md"
+            assert "6 weeks" in props["timeline"]["description"]
+            assert props["spec_toml"]["type"] == "string"
+            assert tool.input_schema.get("required", []) == []  # spec_toml may replace the five
+            assert tool.input_schema["additionalProperties"] is False
+            assert tool.description and "spec_toml" in tool.description
+            assert tool.annotations is not None and tool.annotations.read_only_hint is True
+            required = set(tool.output_schema["required"])  # type: ignore[index]
+            part = TOOLS[tool.name]
+            expected = [k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan" \
+                else PART_KEYS[part]
+            assert required == {"schema", "plan_id", "findings", *expected}
+        # the workflow prompt and the catalogs as read-only resources
+        prompts = (await session.list_prompts()).prompts
+        assert [p.name for p in prompts] == ["rollout_workflow"]
+        got = await session.get_prompt("rollout_workflow", {"feature_name": "Dark mode"})
+        text = got.messages[0].content.text  # type: ignore[union-attr]
+        assert "Dark mode" in text
+        steps = [text.index(f"{n}. ") for n in range(1, 7)]
+        assert steps == sorted(steps)
+        tools_in_order = [text.index(f"`{t}`") for t in
+                          ("assess_risks", "map_stakeholders", "generate_timeline",
+                           "build_rollback_plan", "create_rollout_plan")]
+        assert tools_in_order == sorted(tools_in_order)
+        resources = {str(r.uri): r for r in (await session.list_resources()).resources}
+        for name in ("risks", "stakeholders", "phases", "rollback", "tasks"):
+            assert f"syncsvc://catalog/{name}" in resources
+        body = (await session.read_resource("syncsvc://catalog/phases")).contents[0]
+        assert body.text == (bundled_dir() / "phases.toml").read_text(  # type: ignore[union-attr]
+            encoding="utf-8")
+        with pytest.raises(MCPError, match="unknown resource"):
+            await session.read_resource("syncsvc://catalog/../../etc/passwd")
+
+    _with_server(tmp_path, check)
+
+
+def test_each_tool_on_the_seed_inputs(tmp_path: Path) -> None:
+    async def check(session: ClientSession) -> None:
+        for tool, part in TOOLS.items():
+            text, data = await _ok(session, tool, **SEED)
+            assert data["schema"] == "syncsvc.plan/1"
+            assert data["plan_id"] == SEED_PLAN_ID
+            assert isinstance(data["findings"], list)
+            keys = [k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan" \
+                else PART_KEYS[part]
+            assert set(keys) <= set(data), f"{tool} lacks {set(keys) - set(data)}"
+            first_line = text.splitlines()[0]
+            assert first_line.startswith("# ") and SEED["feature_name"] in first_line
+            as_json, same = await _ok(session, tool, **SEED, format="json")
+            assert json.loads(as_json) == same == data
+        _, full = await _ok(session, "create_rollout_plan", **SEED)
+        assert full["feature_name"] == SEED["feature_name"]
+        assert full["risk_tolerance"] == "medium"
+        assert full["tasks"] and full["critical_path"]
+        assert full["critical_path"][-1] == "rollout-full"
+
+    _with_server(tmp_path, check)
+
+
+def test_each_tolerance_gives_its_ladder_and_spec_toml_wins(tmp_path: Path) -> None:
+    async def check(session: ClientSession) -> None:
+        hours: dict[str, int] = {}
+        for tolerance, ladder in LADDERS.items():
+            args = {**SEED, "risk_tolerance": tolerance}
+            _, timeline = await _ok(session, "generate_timeline", **args)
+            phases = timeline["phases"]
+            assert [p["exposure_percent"] for p in phases] == ladder
+            assert phases[0]["name"] == "internal"
+            rollout = [t["id"] for t in timeline["tasks"] if t["kind"] == "rollout"]
+            assert [p["task_id"] for p in phases] == rollout  # one rollout task per phase
+            for tool in ("build_rollback_plan", "create_rollout_plan"):
+                _, data = await _ok(session, tool, **args)
+                assert data["phases"] == phases
+            md, _ = await _ok(session, "generate_timeline", **args)
+            assert f"{tolerance} risk tolerance" in md
+            hours[tolerance] = sum(p["monitoring_hours"] for p in phases)
+        medium = (await _ok(session, "generate_timeline", **SEED))[1]["phases"]
+        assert [p["name"] for p in medium] == ["internal", "canary", "gradual", "full"]
+        assert hours["low"] > hours["medium"] > hours["high"]
+        # a whole spec as spec_toml, which wins over the five inputs
+        _, data = await _ok(session, "create_rollout_plan", spec_toml=DARK_MODE)
+        assert (data["plan_id"], data["feature_name"]) == ("dark-mode", "Dark mode")
+        assert data["start_date"] == "2027-03-01"
+        assert [p["exposure_percent"] for p in data["phases"]] == LADDERS["high"]
+        _, both = await _ok(session, "generate_timeline", **SEED, spec_toml=DARK_MODE)
+        assert both["plan_id"] == "dark-mode"
+        assert [p["exposure_percent"] for p in both["phases"]] == LADDERS["high"]
+
+    _with_server(tmp_path, check)
+
+
+def _cli_error(runner: CliRunner, args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    return result.stderr.removeprefix("Error: ").rstrip("\n")
+
+
+def test_bad_input_is_a_tool_error_with_the_cli_message(tmp_path: Path) -> None:
+    runner = CliRunner()
+    spec_file = tmp_path / "spec_toml"  # named like the tool's label, so the messages match
+    spec_file.write_text(CYCLE, encoding="utf-8")
+    quick = [f"--{k.replace('_', '-')}" for k in SEED]
+    cases = {
+        "extreme": ({**SEED, "risk_tolerance": "extreme"},
+                    ["assess-risks", *_flags(quick, {**SEED, "risk_tolerance": "extreme"})]),
+        "team of 0": ({**SEED, "team_size": 0},
+                      ["generate-timeline", *_flags(quick, {**SEED, "team_size": 0})]),
+        "cycle": ({"spec_toml": CYCLE}, ["generate-timeline", str(spec_file)]),
+    }
+    expected = {name: _cli_error(runner, cli) for name, (_, cli) in cases.items()}
+    assert "extreme" in expected["extreme"] and "team_size" in expected["team of 0"]
+    assert "cycle" in expected["cycle"] and "api" in expected["cycle"]
+
+    async def check(session: ClientSession) -> None:
+        for name, (args, _) in cases.items():
+            for tool in TOOLS:
+                assert await _refused(session, tool, **args) == expected[name], (name, tool)
+        incomplete = await _refused(session, "assess_risks", feature_name="X")
+        assert "missing description, team_size, timeline, risk_tolerance" in incomplete
+        assert "unknown argument 'colour'" in await _refused(session, "map_stakeholders",
+                                                              **SEED, colour="red")
+        assert "format" in await _refused(session, "assess_risks", **SEED, format="pdf")
+        bad_toml = 'feature_name = "X"\nteam_size = = 3\n'
+        assert (await _refused(session, "assess_risks", spec_toml=bad_toml)).startswith(
+            "spec_toml:2: invalid TOML")
+        assert "empty" in await _refused(session, "assess_risks", spec_toml="  ")
+        with pytest.raises(MCPError, match="unknown tool 'delete_everything'"):
+            await session.call_tool("delete_everything", SEED)
+        await _ok(session, "assess_risks", **SEED)  # still serving
+
+    _with_server(tmp_path, check)
+    assert list((tmp_path / "cwd").iterdir()) == []  # nothing written
+
+
+def _flags(names: list[str], values: dict[str, Any]) -> list[str]:
+    return [x for name, value in zip(names, values.values(), strict=True) for x in (name, str(value))]
+
+
+def test_fifty_calls_in_a_row_on_one_server(tmp_path: Path) -> None:
+    tolerances = list(LADDERS)
+
+    async def check(session: ClientSession) -> None:
+        for i in range(50):
+            tool = list(TOOLS)[i % 5]
+            tolerance = tolerances[i % 3]
+            if i % 10 == 9:
+                message = await _refused(session, tool, **{**SEED, "risk_tolerance": "extreme"})
+                assert "risk_tolerance" in message
+                continue
+            _, data = await _ok(session, tool, **{**SEED, "risk_tolerance": tolerance})
+            assert data["plan_id"] == SEED_PLAN_ID
+            if "phases" in data:
+                assert [p["exposure_percent"] for p in data["phases"]] == LADDERS[tolerance]
+        assert len((await session.list_tools()).tools) == 5
+
+    _with_server(tmp_path, check)
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
+def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path: Path) -> None:
+    """Raw JSON-RPC lines, so the test sees every byte and the exit itself."""
+    from mcp_types.version import LATEST_HANDSHAKE_VERSION
+
+    messages: list[dict[str, Any]] = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": LATEST_HANDSHAKE_VERSION, "capabilities": {},
+                    "clientInfo": {"name": "test", "version": "0"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+         "params": {"name": "assess_risks", "arguments": SEED}},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+         "params": {"name": "assess_risks", "arguments": {**SEED, "team_size": 0}}},
+    ]
+    work = tmp_path / "cwd"
+    work.mkdir()
+    lines: list[str] = []
+    with (tmp_path / "stderr.log").open("w+", encoding="utf-8") as errlog:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "syncsvc", "serve-mcp", "--verbose", "--log-format", "json"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog, text=True, cwd=work,
+            env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
+        )
+        watchdog = threading.Timer(60, proc.kill)  # a hung server fails the test, never hangs it
+        watchdog.start()
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            for message in messages:
+                proc.stdin.write(json.dumps(message) + "\n")
+                proc.stdin.flush()
+                while "id" in message and not any(f'"id":{message["id"]},' in x for x in lines):
+                    line = proc.stdout.readline()
+                    assert line, "the server closed stdout before answering"
+                    lines.append(line)
+            proc.stdin.close()  # the client is done: the server must exit by itself
+            assert proc.wait(timeout=30) == 0
+            lines += proc.stdout.read().splitlines()
+        finally:
+            watchdog.cancel()
+            proc.kill()
+        errlog.seek(0)
+        stderr = errlog.read()
+    replies = [json.loads(line) for line in lines]  # every stdout line is a protocol message
+    assert all(r["jsonrpc"] == "2.0" for r in replies)
+    by_id = {r["id"]: r for r in replies if "id" in r}
+    assert set(by_id) == {1, 2, 3}
+    assert by_id[2]["result"]["isError"] is False
+    assert by_id[2]["result"]["structuredContent"]["plan_id"] == SEED_PLAN_ID
+    assert by_id[3]["result"]["isError"] is True
+    logs = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert any(entry.get("event") == "tool_call" for entry in logs)  # logs went to stderr
+    assert list(work.iterdir()) == []
+
+
+def test_the_cli_does_not_import_the_sdk_until_the_server_starts() -> None:
+    code = "import sys, syncsvc.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mcp'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": PACKAGE_ROOT, "PATH": ""}).stdout
+    assert out.strip() == "[]"
