@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
 from syncsvc.model import Deployment, Level
@@ -44,16 +45,41 @@ def keyword_regex(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     """One compiled alternation for a group of keywords (None for an empty group)."""
     if not keywords:
         return None
-    return re.compile("|".join(keyword_pattern(k) for k in keywords), re.IGNORECASE)
+    return re.compile("|".join(keyword_pattern(k) for k in keywords))
+
+
+@lru_cache(maxsize=4096)
+def _first_word(keyword: str) -> str:
+    m = re.match(r"[a-z0-9]+", keyword.strip().lower())
+    return m.group(0) if m else ""
+
+
+class TextIndex:
+    """Lowercased text and its words, so a keyword group is searched only when it can match.
+
+    A keyword's first word must begin some word of the text ("real-time" needs a word starting
+    with "real"); only those keywords go to the regex, which keeps long descriptions fast.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text.lower()
+        self._words = sorted(set(re.findall(r"[a-z0-9]+", self.text)))
+
+    def _starts_a_word(self, prefix: str) -> bool:
+        i = bisect_left(self._words, prefix)
+        return i < len(self._words) and self._words[i].startswith(prefix)
+
+    def find(self, keywords: Sequence[str]) -> str | None:
+        """The first text matched by any keyword of the group, or None."""
+        maybe = tuple(k for k in keywords if self._starts_a_word(_first_word(k)))
+        rx = keyword_regex(maybe)
+        m = rx.search(self.text) if rx is not None else None
+        return m.group(0) if m else None
 
 
 def find_keyword(keywords: Sequence[str], text: str) -> str | None:
     """The first text matched by any keyword of the group, or None."""
-    rx = keyword_regex(tuple(keywords))
-    if rx is None:
-        return None
-    m = rx.search(text)
-    return m.group(0) if m else None
+    return TextIndex(text).find(keywords)
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,10 @@ class Traits:
     schedule_load: float | None
     deployment: str | None
     tolerance: str
+
+    @cached_property
+    def index(self) -> TextIndex:
+        return TextIndex(self.text)
 
 
 class RiskWhen(CatalogModel):
@@ -102,21 +132,21 @@ class RiskWhen(CatalogModel):
 
     def matches(self, t: Traits) -> bool:
         """True when every condition of this case holds for the traits."""
-        checks = [
-            not self.keywords or find_keyword(self.keywords, t.text) is not None,
-            not self.also or find_keyword(self.also, t.text) is not None,
-            self.min_users is None or (t.users is not None and t.users >= self.min_users),
-            self.max_users is None or (t.users is not None and t.users <= self.max_users),
-            self.min_team_size is None or t.team_size >= self.min_team_size,
-            self.max_team_size is None or t.team_size <= self.max_team_size,
-            self.min_work_days is None or t.work_days >= self.min_work_days,
-            self.max_work_days is None or t.work_days <= self.max_work_days,
-            self.min_schedule_load is None
-            or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load),
-            not self.deployment or t.deployment in self.deployment,
-            not self.tolerance or t.tolerance in self.tolerance,
-        ]
-        return all(checks)
+        # cheap numeric checks first; the keyword search only when they pass
+        return (
+            (self.min_users is None or (t.users is not None and t.users >= self.min_users))
+            and (self.max_users is None or (t.users is not None and t.users <= self.max_users))
+            and (self.min_team_size is None or t.team_size >= self.min_team_size)
+            and (self.max_team_size is None or t.team_size <= self.max_team_size)
+            and (self.min_work_days is None or t.work_days >= self.min_work_days)
+            and (self.max_work_days is None or t.work_days <= self.max_work_days)
+            and (self.min_schedule_load is None
+                 or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load))
+            and (not self.deployment or t.deployment in self.deployment)
+            and (not self.tolerance or t.tolerance in self.tolerance)
+            and (not self.keywords or t.index.find(self.keywords) is not None)
+            and (not self.also or t.index.find(self.also) is not None)
+        )
 
 
 class MitigationTaskTemplate(CatalogModel):
@@ -182,6 +212,7 @@ class RiskCatalog(CatalogModel):
     role_filler: list[Keyword] = Field(default_factory=list)
     # words in a role that give its seniority ("lead", "head"): preferred, not required
     role_seniority: list[Keyword] = Field(default_factory=list)
+    _areas: dict[str, tuple[frozenset[str], frozenset[str]]] = PrivateAttr(default_factory=dict)
 
     @field_validator("role_filler", "role_seniority")
     @classmethod
@@ -208,7 +239,10 @@ class RiskCatalog(CatalogModel):
         "Growth Lead" still finds "Growth Lead".
         """
         text = role.lower()
-        areas = set()
+        cached = self._areas.get(text)
+        if cached is not None:
+            return cached
+        areas: set[str] = set()
         rest = text
         for area in self.roles:
             rx = keyword_regex(tuple(area.words))
@@ -219,7 +253,8 @@ class RiskCatalog(CatalogModel):
         seniority = frozenset(t for t in tokens if t in self.role_seniority)
         skip = {*self.role_filler, *self.role_seniority}
         areas.update(t for t in re.findall(r"[a-z0-9]+", rest) if t not in skip)
-        return frozenset(areas), seniority
+        self._areas[text] = (frozenset(areas), seniority)
+        return self._areas[text]
 
 
 def _no_dupes(what: str, values: list[str]) -> None:
