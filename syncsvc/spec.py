@@ -158,10 +158,10 @@ class Spec(_In):
     risks: list[RiskSpec] = Field(default_factory=list)
     rollback: RollbackSpec | None = None
 
-    @field_validator("timeline", mode="after")
+    @field_validator("timeline", mode="before")
     @classmethod
-    def _timeline(cls, v: str | int) -> str | int:
-        parse_timeline(v)
+    def _timeline(cls, v: Any) -> Any:
+        parse_timeline(v)  # before the type check: a boolean or a float gets the same message
         return v
 
     @property

@@ -114,7 +114,7 @@ def check_spec(
     try:
         spec = Spec.model_validate(data)
     except ValidationError as e:
-        errors = e.errors(include_url=False)
+        errors = _merge_union_branches(e.errors(include_url=False))
         first = errors[0]
         path = key_path(first["loc"])
         raise SpecError(
@@ -128,6 +128,21 @@ def check_spec(
             _where(label, source, loc) + f"{key_path(loc)}: {message}" + _more(len(problems) - 1)
         )
     return _with_defaults(spec, today)
+
+
+_UNION_TAG = re.compile(r"^(str|int|float|bool|date|list\[.*\]|function-.*|constrained-.*)$")
+
+
+def _merge_union_branches(errors: list[Any]) -> list[Any]:
+    """One error per key: the members of a union (`threshold.float`, `threshold.int`) are one."""
+    out, seen = [], set()
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
+        if loc in seen:
+            continue
+        seen.add(loc)
+        out.append({**err, "loc": loc})
+    return out
 
 
 def _with_defaults(spec: Spec, today: dt.date) -> Spec:
@@ -192,7 +207,7 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
                 f"starting with a letter or digit (got {_describe(value)})")
     if kind == "string_too_long":
-        return f"text is too long ({len(value)} characters; at most {ctx.get('max_length')})"
+        return f"text is too long ({len(value or "")} characters; at most {ctx.get('max_length')})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_long":
@@ -242,8 +257,10 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
                       "name", "stakeholder")
     yield from _dupes(((i, r.title) for i, r in enumerate(spec.risks)), "risks", "title", "risk")
     ids: dict[str, tuple[Any, ...]] = {}
+    duplicated = False
     for i, t in enumerate(spec.tasks):
         if t.id in ids:
+            duplicated = True
             yield ("tasks", i, "id"), f"duplicate task id '{t.id}' (first used at {key_path(ids[t.id])})"
         ids.setdefault(t.id, ("tasks", i, "id"))
     for i, r in enumerate(spec.risks):
@@ -251,6 +268,7 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         if mt is None:
             continue
         if mt.id in ids:
+            duplicated = True
             yield (("risks", i, "mitigation_task", "id"),
                    f"duplicate task id '{mt.id}' (first used at {key_path(ids[mt.id])})")
         ids.setdefault(mt.id, ("risks", i, "mitigation_task", "id"))
@@ -294,7 +312,7 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         if mt.owner is not None and mt.owner not in people:
             yield (("risks", i, "mitigation_task", "owner"),
                    _unknown("owner", mt.owner, people, f"mitigation task '{mt.id}'"))
-    cycle = find_cycle(_edges(spec))
+    cycle = None if duplicated else find_cycle(_edges(spec))
     if cycle:
         first = cycle[0]
         loc = ids.get(first, ("tasks",))
