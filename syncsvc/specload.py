@@ -207,7 +207,7 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
                 f"starting with a letter or digit (got {_describe(value)})")
     if kind == "string_too_long":
-        return f"text is too long ({len(value or "")} characters; at most {ctx.get('max_length')})"
+        return f"text is too long ({len(value or '')} characters; at most {ctx.get('max_length')})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_long":
