@@ -444,6 +444,11 @@ def test_spec_mitigation_task_always_goes_into_the_timeline(plan_of: PlanOf) -> 
     (["Data Scientist"], "ML Lead", 0),
     (["Growth Lead"], "Growth Lead", 0),
     (["Full-stack Developer"], "Frontend Lead", 0),
+    (["Tech Lead"], "Backend Lead", 0),
+    (["Tech Lead", "Backend Engineer"], "Backend Lead", 1),
+    (["Engineering Manager"], "Design Lead", None),
+    (["Back-end Engineering Lead"], "Mobile Lead", None),  # a specialist covers nobody
+    (["Tech Lead"], "Security Lead", None),
 ])
 def test_role_holder_tolerates_role_wording(roles: list[str], want: str,
                                             holder: int | None) -> None:

@@ -197,10 +197,15 @@ class RiskTemplate(CatalogModel):
 
 
 class RoleArea(CatalogModel):
-    """Words that name one area of work in a role ("back-end", "server" → backend)."""
+    """Words that name one area of work in a role ("back-end", "server" → backend).
+
+    `covers`: areas a holder of this one may stand in for when nobody on the team holds them
+    (a tech lead for the backend lead).
+    """
 
     name: Slug
     words: Annotated[list[Keyword], Field(min_length=1)]
+    covers: list[Slug] = Field(default_factory=list)
 
 
 class RiskCatalog(CatalogModel):
@@ -226,7 +231,23 @@ class RiskCatalog(CatalogModel):
         _no_dupes("mitigation task id",
                   [r.mitigation_task.id for r in self.risks if r.mitigation_task])
         _no_dupes("role area", [a.name for a in self.roles])
+        names = {a.name for a in self.roles}
+        for a in self.roles:
+            unknown = [c for c in a.covers if c not in names]
+            if unknown:
+                raise ValueError(f"role area {a.name!r} covers unknown area {unknown[0]!r}")
         return self
+
+    def covered(self, areas: frozenset[str]) -> frozenset[str]:
+        """The areas a generalist role (only areas that cover others) may stand in for.
+
+        A "Tech Lead" covers the backend; a "Back-end Engineering Lead" is a specialist and
+        covers nothing beyond the backend.
+        """
+        covering = {a.name: a.covers for a in self.roles if a.covers}
+        if not areas or not areas <= covering.keys():
+            return frozenset()
+        return frozenset(c for a in areas for c in covering[a])
 
     def by_title(self) -> dict[str, RiskTemplate]:
         """Lowercased title or alias → template."""

@@ -198,7 +198,8 @@ def role_holder(team: list[TeamMember], cat: RiskCatalog, role: str) -> TeamMemb
     """The team member whose role best matches `role`: the same words, then the same area.
 
     "Backend Lead" finds a "Backend Lead" first, then a "Back-end Engineering Lead", then a
-    "Senior Backend Engineer"; among equals, the first listed.
+    "Senior Backend Engineer", then someone who may stand in (a "Tech Lead"); among equals,
+    the first listed.
     """
     want, want_rank = cat.role_areas(role)
     best: TeamMember | None = None
@@ -206,13 +207,15 @@ def role_holder(team: list[TeamMember], cat: RiskCatalog, role: str) -> TeamMemb
     for m in team:
         if not m.role.strip():
             continue
+        have, have_rank = cat.role_areas(m.role)
         if m.role.strip().lower() == role.strip().lower():
-            tier = 3
+            tier = 4
+        elif want and want <= have:
+            tier = 3 if want_rank <= have_rank else 2
+        elif want and want <= cat.covered(have):
+            tier = 1
         else:
-            have, have_rank = cat.role_areas(m.role)
-            if not want or not want <= have:
-                continue
-            tier = 2 if want_rank <= have_rank else 1
+            continue
         if tier > best_tier:
             best, best_tier = m, tier
     return best
