@@ -1,0 +1,184 @@
+"""`syncsvc generate-timeline`: Markdown and JSON output, --output, and the quick inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_schedule import reference_schedule
+from tests_support import write
+from typer.testing import CliRunner
+
+from syncsvc.cli import app
+from syncsvc.schedule import Activity
+
+TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "fits_timeline",
+                 "phases", "tasks", "critical_path", "conflicts", "findings"]
+TASK_KEYS = {"id", "name", "phase", "kind", "owner", "risk", "estimate_days", "buffer_days",
+             "duration_days", "depends_on", "early_start", "early_finish", "late_start",
+             "late_finish", "total_float", "critical"}
+QUICK = ["--feature-name", "Real-Time Notification System",
+         "--description", "Replacing email-only alerts with in-app, push, and digest notifications",
+         "--team-size", "5", "--timeline", "6 weeks"]
+
+
+def _ok(runner: CliRunner, args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def _json(runner: CliRunner, args: list[str]) -> dict[str, Any]:
+    return json.loads(_ok(runner, [*args, "--format", "json"]))
+
+
+def test_json_has_exactly_the_contract_keys(runner: CliRunner, example_path: Path) -> None:
+    data = _json(runner, ["generate-timeline", str(example_path)])
+    assert list(data) == TIMELINE_KEYS
+    assert data["schema"] == "syncsvc.plan/1"
+    assert data["plan_id"] == "notif-center"
+    assert (data["start_date"], data["deadline"]) == ("2027-01-04", "2027-02-12")  # 6 weeks
+    for t in data["tasks"]:
+        assert set(t) >= TASK_KEYS, t["id"]
+        for key in ("early_start", "early_finish", "late_start", "late_finish"):
+            assert dt.date.fromisoformat(t[key]).isoformat() == t[key]
+        assert t["duration_days"] == t["estimate_days"] + t["buffer_days"]
+    finish = max(t["early_finish"] for t in data["tasks"])
+    assert data["finish_date"] == finish
+    assert data["fits_timeline"] == (finish <= data["deadline"])
+    crit = {t["id"] for t in data["tasks"] if t["critical"]}
+    assert set(data["critical_path"]) <= crit
+    assert data["critical_path"][-1] in {t["id"] for t in data["tasks"] if t["early_finish"] == finish}
+
+
+def test_json_dates_match_the_reference_scheduler(runner: CliRunner, example_path: Path) -> None:
+    """The plan's tasks, rescheduled by the independent reference of test_schedule."""
+    data = _json(runner, ["generate-timeline", str(example_path)])
+    acts = [Activity(t["id"], t["estimate_days"], tuple(t["depends_on"]), t["risk"] == "high",
+                     t["kind"] == "milestone") for t in data["tasks"]]
+    want, finish = reference_schedule(acts, dt.date(2027, 1, 4), frozenset({dt.date(2027, 1, 18)}))
+    assert data["finish_date"] == finish.isoformat()
+    for t in data["tasks"]:
+        w = want[t["id"]]
+        got = (t["early_start"], t["early_finish"], t["late_start"], t["late_finish"],
+               t["total_float"], t["buffer_days"])
+        assert got == (w.es.isoformat(), w.ef.isoformat(), w.ls.isoformat(), w.lf.isoformat(),
+                       w.total_float, w.buffer), t["id"]
+    assert not any(t["early_start"] == "2027-01-18" or t["early_finish"] == "2027-01-18"
+                   for t in data["tasks"])  # the example's holiday
+
+
+def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_path: Path) -> None:
+    data = _json(runner, ["generate-timeline", str(example_path)])
+    text = _ok(runner, ["generate-timeline", str(example_path)])
+    names = {t["id"]: t["name"] for t in data["tasks"]}
+    header = "| ID | Task | Phase | Owner | Risk | Start | Finish | Est. (d) | Buffer (d) | Float (d) |"
+    assert header in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
+    for t in data["tasks"]:
+        row = next(r for r in rows if r.startswith(f"| {t['id']} |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[5:11] == [t["early_start"], t["early_finish"], str(t["estimate_days"]),
+                               str(t["buffer_days"]), str(t["total_float"]),
+                               "**yes**" if t["critical"] else ""]
+    line = "**Critical path:** " + " → ".join(names[i] for i in data["critical_path"])
+    assert line in text.splitlines()
+    block = re.search(r"```mermaid\ngantt\n(.*?)\n```", text, re.S)
+    assert block, "a Mermaid gantt block"
+    gantt = block.group(1)
+    assert "dateFormat YYYY-MM-DD" in gantt
+    bars = [b for b in gantt.splitlines() if re.match(r"^\s+\S.* :", b)]
+    assert len(bars) == len(data["tasks"])
+    for t in data["tasks"]:
+        bar = next(b for b in bars if f" {t['early_start']}, " in b and b.strip().startswith(
+            t["name"].replace(":", "")))
+        assert (":crit," in bar) == t["critical"], bar
+
+
+def test_output_writes_the_file_and_prints_nothing(runner: CliRunner, example_path: Path,
+                                                   tmp_path: Path) -> None:
+    want = _ok(runner, ["generate-timeline", str(example_path), "--format", "json"])
+    out = tmp_path / "timeline.json"
+    printed = _ok(runner, ["generate-timeline", str(example_path), "--format", "json",
+                           "--output", str(out)])
+    assert printed == ""
+    assert out.read_text(encoding="utf-8") == want
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.json"]
+
+
+def test_output_into_a_missing_folder_is_refused(runner: CliRunner, example_path: Path,
+                                                 tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate-timeline", str(example_path), "-o",
+                                 str(tmp_path / "nope" / "t.md")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --output: the folder ")
+    assert list(tmp_path.iterdir()) == []
+
+
+LADDERS = {
+    "low": (["internal", "1pct", "5pct", "25pct", "50pct", "full"], [0, 1, 5, 25, 50, 100]),
+    "medium": (["internal", "canary", "gradual", "full"], None),
+    "high": (["internal", "25pct", "full"], [0, 25, 100]),
+}
+
+
+@pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
+def test_quick_inputs_give_the_ladder_of_the_tolerance(runner: CliRunner, tolerance: str) -> None:
+    data = _json(runner, ["generate-timeline", *QUICK, "--risk-tolerance", tolerance])
+    names, exposure = LADDERS[tolerance]
+    assert [p["name"] for p in data["phases"]] == names
+    if exposure is not None:
+        assert [p["exposure_percent"] for p in data["phases"]] == exposure
+    percents = [p["exposure_percent"] for p in data["phases"]]
+    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
+    # one rollout task per phase, chained in ladder order, after every other task
+    rollout = [t for t in data["tasks"] if t["kind"] == "rollout"]
+    assert [t["id"] for t in rollout] == [p["task_id"] for p in data["phases"]]
+    for prev, nxt in zip(rollout, rollout[1:], strict=False):
+        assert nxt["depends_on"] == [prev["id"]]
+    last_other = max(t["early_finish"] for t in data["tasks"] if t["kind"] != "rollout")
+    assert rollout[0]["early_start"] > last_other
+    assert data["plan_id"] == "real-time-notification-system"
+
+
+def test_monitoring_windows_shrink_with_tolerance(runner: CliRunner) -> None:
+    hours = {}
+    for tolerance in ("low", "medium", "high"):
+        data = _json(runner, ["generate-timeline", *QUICK, "--risk-tolerance", tolerance])
+        hours[tolerance] = sum(p["monitoring_hours"] for p in data["phases"])
+    assert hours["low"] > hours["medium"] > hours["high"]
+
+
+def test_overrun_names_the_tasks_on_the_late_chain(runner: CliRunner, tmp_path: Path) -> None:
+    spec = write(tmp_path, "late.toml", """
+feature_name = "Late"
+description = "Too much work for the time"
+team_size = 2
+timeline = "5 days"
+risk_tolerance = "high"
+start_date = 2027-03-01
+[[team]]
+name = "Ana"
+[[tasks]]
+id = "build"
+name = "Build"
+estimate = "2w"
+owner = "Ana"
+[[tasks]]
+id = "side"
+name = "Side work"
+estimate = 1
+owner = "Ana"
+""")
+    data = _json(runner, ["generate-timeline", str(spec)])
+    assert data["deadline"] == "2027-03-05"
+    assert data["fits_timeline"] is False
+    kinds = [(c["kind"], c["subjects"][0]) for c in data["conflicts"]]
+    assert ("timeline_overrun", "build") in kinds
+    assert ("past_deadline", "build") in kinds
+    assert ("past_deadline", "side") not in kinds
