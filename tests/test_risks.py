@@ -242,13 +242,18 @@ def test_user_scale_threshold_changes_the_score(plan_of: PlanOf) -> None:
     assert [(r.likelihood, r.impact) for r in large.risks if r.title == ws] == [("high", "high")]
 
 
-def test_schedule_load_from_hand_made_tasks(plan_of: PlanOf) -> None:
-    loose = plan_of(head("A settings page", timeline="8 weeks") + MIKE
-                    + TASKS)
-    tight = plan_of(head("A settings page", timeline="2 weeks") + MIKE + TASKS)
+def test_timeline_pressure_from_weeks_and_from_hand_made_estimates(plan_of: PlanOf) -> None:
     title = "Compressed timeline squeezes testing and buffers"
-    assert title not in [r.title for r in loose.risks]
-    assert title in [r.title for r in tight.risks]
+
+    def levels(timeline: str, tasks: str) -> list[tuple[str, str]]:
+        plan = plan_of(head("A settings page", timeline=timeline) + MIKE + tasks)
+        return [(r.likelihood, r.impact) for r in plan.risks if r.title == title]
+
+    long_build = TASKS.replace('estimate = "5d"', 'estimate = "8w"')  # chain 44 working days
+    assert levels("2 weeks", TASKS) == [("high", "medium")]        # <= 20 working days
+    assert levels("10 weeks", long_build) == [("medium", "medium")]  # chain is 88% of 50 days
+    assert levels("20 weeks", long_build) == []
+    assert levels("10 weeks", TASKS) == []
 
 
 # --- keyword matching ----------------------------------------------------------------------

@@ -61,6 +61,7 @@ class _Owner:
     name: str | None
     role: str | None
     person: bool  # one person (or a role standing in for one in quick mode), not a group
+    fallback: bool = False  # nobody holds the catalog role: the PM stands in
 
 
 def assess_risks(spec: Spec, catalog: Catalog) -> RiskAssessment:
@@ -184,14 +185,16 @@ def _spec_owner(spec: Spec, r: RiskSpec) -> _Owner:
 
 def _catalog_owner(spec: Spec, cat: RiskCatalog, role: str) -> _Owner:
     """The team member who holds the role, else the PM; without a team, the role itself."""
-    assert spec.pm is not None
+    pm = spec.pm or "PM"
     areas, _ = cat.role_areas(role)
     if "pm" in areas:
-        return _Owner(spec.pm, role, person=True)
+        return _Owner(pm, role, person=True)
     if not spec.team:
         return _Owner(role, role, person=True)
     member = role_holder(spec.team, cat, role)
-    return _Owner(member.name if member else spec.pm, role, person=True)
+    if member is None:
+        return _Owner(pm, role, person=True, fallback=True)
+    return _Owner(member.name, role, person=True)
 
 
 def role_holder(team: list[TeamMember], cat: RiskCatalog, role: str) -> TeamMember | None:
@@ -237,11 +240,10 @@ def _owner_findings(rid: str, e: _Entry, owner: _Owner, spec: Spec, cat: RiskCat
         return [Finding(kind="group_owned_risk", subjects=[*subjects, owner.name], message=(
             f"{rid} '{e.title}' is owned by '{owner.name}', and a group owns nothing. Name one "
             "person: one person, one risk." + hint))]
-    if (e.spec is None and spec.team and owner.role and owner.name == spec.pm
-            and "pm" not in cat.role_areas(owner.role)[0]):
+    if owner.fallback and owner.role:
         return [Finding(kind="risk_owner_fallback", subjects=[*subjects, owner.role], message=(
             f"{rid} '{e.title}': no team member holds the {owner.role} role, so the PM "
-            f"({spec.pm}) owns it. Hand it to a {owner.role} if one joins, or keep it "
+            f"({owner.name}) owns it. Hand it to a {owner.role} if one joins, or keep it "
             "deliberately."))]
     return []
 
