@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 # A cell holds at most 50,000 characters (Sheets); longer text is cut with a marker.
@@ -68,6 +69,7 @@ def flag(value: bool | None, fmt: Fmt = PLAIN) -> Cell:
     return Cell("empty", None, fmt) if value is None else Cell("bool", value, fmt)
 
 
+@lru_cache(maxsize=256)
 def fill(colour: str | None) -> Cell:
     """An empty cell with a background colour (a Gantt bar piece)."""
     return Cell("empty", None, Fmt(background=colour))
@@ -165,9 +167,17 @@ CELL_FIELDS = (
 )
 
 
+@lru_cache(maxsize=65536)
+def canonical_cell(cell: Cell) -> tuple[Any, ...]:
+    """`canonical(cell_data(cell))`, remembered: grids repeat the same few cells a lot."""
+    return canonical(cell_data(cell))
+
+
 def canonical(data: dict[str, Any]) -> tuple[Any, ...]:
     """A comparable form of a `CellData`, the same whether built here or read back from
     Sheets (which leaves out zero colour components and false flags)."""
+    if not data:
+        return _EMPTY
     v = data.get("userEnteredValue") or {}
     value: tuple[Any, ...] = ()
     if "stringValue" in v:
@@ -192,6 +202,9 @@ def canonical(data: dict[str, Any]) -> tuple[Any, ...]:
         f.get("horizontalAlignment"),
         f.get("wrapStrategy") if f.get("wrapStrategy") not in (None, "OVERFLOW_CELL") else None,
     )
+
+
+_EMPTY: tuple[Any, ...] = ((), None, False, None, None, None, None)
 
 
 def _colour_key(c: dict[str, Any] | None) -> tuple[float, ...] | None:

@@ -8,7 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from syncsvc.sheets.cells import CELL_FIELDS, GridRange, SheetLayout, canonical, cell_data
+from syncsvc.sheets.cells import (
+    CELL_FIELDS,
+    GridRange,
+    SheetLayout,
+    canonical,
+    canonical_cell,
+    cell_data,
+)
 
 # The one read: everything the diff compares, nothing more (a field mask, CONTRACT §6 tabs).
 GET_FIELDS = (
@@ -119,7 +126,7 @@ def diff_sheet(
 ) -> SheetChange:
     """The requests that make one worksheet match its layout (none when it already does).
     Rows beyond the layout are removed by shrinking the grid, in the same batch."""
-    want = [_trim([canonical(cell_data(c)) for c in row]) for row in layout.rows]
+    want = [_trim([canonical_cell(c) for c in row]) for row in layout.rows]
     n_rows, n_cols = layout.n_rows, layout.n_cols
     reqs: list[dict[str, Any]] = []
     grid = {"rowCount": n_rows, "columnCount": n_cols,

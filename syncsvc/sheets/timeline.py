@@ -63,15 +63,15 @@ def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt) -
 
 
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
+    """The task's Gantt row: its colour in every week it runs in, blank elsewhere."""
     c = mapping.colours
     colour = (c.gantt_milestone if t.kind == "milestone"
               else c.gantt_critical if t.critical else c.gantt_task)
-    out = []
-    for monday in weeks:
-        sunday = monday + dt.timedelta(days=6)
-        hit = t.early_start <= sunday and t.early_finish >= monday
-        out.append(fill(colour) if hit else BLANK)
-    return out
+    first = max(0, (t.early_start - weeks[0]).days // 7)
+    last = min((t.early_finish - weeks[0]).days // 7, len(weeks) - 1)
+    if last < first or first >= len(weeks):
+        return [BLANK] * len(weeks)
+    return [BLANK] * first + [fill(colour)] * (last - first + 1) + [BLANK] * (len(weeks) - last - 1)
 
 
 def timeline_layout(

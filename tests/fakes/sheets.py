@@ -13,6 +13,7 @@ import base64
 import copy
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -194,6 +195,7 @@ class FakeSheets:
         self.bodies: list[dict[str, Any]] = []  # batchUpdate bodies, as received
         self._failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
         self._next_id = 1000
+        self.busy_seconds = 0.0  # time spent in the fake's handlers (for the benchmark)
 
     # set-up --------------------------------------------------------------------------------
 
@@ -276,6 +278,13 @@ class FakeSheets:
 
     def _wrap(self, kind: str, handler: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
         def cb(request: Any) -> tuple[int, dict[str, str], str]:
+            t0 = time.perf_counter()
+            try:
+                return answer(request)
+            finally:
+                self.busy_seconds += time.perf_counter() - t0
+
+        def answer(request: Any) -> tuple[int, dict[str, str], str]:
             self.calls.append((kind, request.url))
             failures = self._failures.get(kind)
             if failures:
@@ -345,18 +354,21 @@ class FakeSheets:
         return doc
 
     def _sheet_doc(self, s: FakeSheet) -> dict[str, Any]:
-        height = max((r for r, _ in s.cells), default=-1) + 1
+        # As Sheets answers: rows up to the last one holding anything, each up to its last cell.
+        by_row: dict[int, dict[int, dict[str, Any]]] = {}
+        for (r, c), v in s.cells.items():
+            by_row.setdefault(r, {})[c] = v
         rows = []
-        for r in range(height):
-            width = max((c + 1 for rr, c in s.cells if rr == r), default=0)
-            cells = [copy.deepcopy(s.cells.get((r, c), {})) for c in range(width)]
-            rows.append({"values": cells} if cells else {})
+        for r in range(max(by_row, default=-1) + 1):
+            cells = by_row.get(r, {})
+            width = max(cells, default=-1) + 1
+            rows.append({"values": [cells.get(c, {}) for c in range(width)]} if cells else {})
         meta = [{"pixelSize": s.widths.get(c, 100)} for c in range(s.cols)]
         out: dict[str, Any] = {"properties": copy.deepcopy(s.props),
                                "data": [{"rowData": rows, "columnMetadata": meta}]}
         if s.basic_filter:
             out["basicFilter"] = copy.deepcopy(s.basic_filter)
-        return out
+        return out  # serialised at once, so the cells need no copy
 
     def _batch_update(self, request: Any, sid: str) -> dict[str, Any]:
         body = json.loads(request.body)
