@@ -7,9 +7,12 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from syncsvc.cli import LogFormat, LogFormatOpt, VerboseOpt, run
 
@@ -62,8 +65,8 @@ class _progress:
     """A rich progress bar on a terminal; plain log lines (one per stage step) otherwise."""
 
     def __init__(self) -> None:
-        self._bar = None
-        self._tasks: dict[str, int] = {}
+        self._bar: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> Callable[[str, int, int], None]:
         if sys.stderr.isatty():

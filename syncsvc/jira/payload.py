@@ -155,7 +155,7 @@ def blocks_links(issues: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """
     out: dict[tuple[str, str], str] = {}
     for issue in issues:
-        x = issue.get("key")
+        x = str(issue.get("key"))
         for link in (issue.get("fields") or {}).get("issuelinks") or []:
             if (link.get("type") or {}).get("name") != "Blocks":
                 continue

@@ -298,18 +298,20 @@ class _Push:
     def _recover(self, chunk: list[Create]) -> list[Create]:
         """After a lost create answer: adopt what Jira has, return what is still missing."""
         found = self._remote(self._search(reconcile=self.created_ids[-50:]))
-        recs, left = [], []
+        recs: list[IssueRecord] = []
+        left: list[Create] = []
         for c in chunk:
-            r = found.get(c.task_id)
-            if r is None:
+            hit = found.get(c.task_id)
+            if hit is None:
                 left.append(c)
             else:
-                recs.append(IssueRecord(c.task_id, r.key, r.id, values_hash(c.values), c.values))
+                recs.append(IssueRecord(c.task_id, hit.key, hit.id, values_hash(c.values),
+                                        c.values))
         self.state.put_issues(self.pid, recs)
-        for r in recs:
-            self.keys[r.task_id] = r.issue_key
-            self.created_ids.append(r.issue_id)
-            self.report.created.append(r.issue_key)
+        for rec in recs:
+            self.keys[rec.task_id] = rec.issue_key
+            self.created_ids.append(rec.issue_id)
+            self.report.created.append(rec.issue_key)
         return left
 
     def _updates(self, ch: Changes) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -74,6 +75,7 @@ class FakeJira:
         self.violations: list[str] = []
         self.faults: list[Fault] = []
         self.page_size = 100
+        self.busy = 0.0  # seconds spent inside the fake (benchmarks subtract it)
         self._next_id, self._next_num = 10000, {p: 0 for p in self.projects}
         self._next_link = 20000
         self.fields = self._field_list(start_field)
@@ -127,6 +129,13 @@ class FakeJira:
     # -- dispatch --------------------------------------------------------------------------
 
     def _handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        t0 = time.perf_counter()
+        try:
+            return self._answer(request)
+        finally:
+            self.busy += time.perf_counter() - t0
+
+    def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         url = urlsplit(request.url or "")
         params = parse_qs(url.query, keep_blank_values=True)
         raw = request.body.decode() if isinstance(request.body, bytes) else request.body
@@ -376,12 +385,19 @@ class FakeJira:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _issuelinks(self, key: str) -> list[dict[str, Any]]:
+    def _link_index(self) -> dict[str, list[tuple[str, tuple[str, str, str]]]]:
+        index: dict[str, list[tuple[str, tuple[str, str, str]]]] = {}
+        for lid, v in sorted(self.links.items()):
+            index.setdefault(v[1], []).append((lid, v))
+            if v[2] != v[1]:
+                index.setdefault(v[2], []).append((lid, v))
+        return index
+
+    def _issuelinks(self, key: str, index: dict[str, list[Any]] | None = None
+                    ) -> list[dict[str, Any]]:
         out = []
-        for lid, (t, a, b) in sorted(self.links.items()):
+        for lid, (t, a, b) in (index if index is not None else self._link_index()).get(key, []):
             inward, outward, tid = LINK_TYPES[t]
-            if key not in (a, b):
-                continue
             other, side = (b, "outwardIssue") if key == a else (a, "inwardIssue")
             o = self.issues.get(other)
             out.append({"id": lid, "type": {"id": tid, "name": t, "inward": inward,
@@ -390,9 +406,10 @@ class FakeJira:
                             "summary": o["fields"].get("summary") if o else ""}}})
         return out
 
-    def _view(self, issue: dict[str, Any], params: dict[str, list[str]]) -> dict[str, Any]:
+    def _view(self, issue: dict[str, Any], params: dict[str, list[str]],
+              index: dict[str, list[Any]] | None = None) -> dict[str, Any]:
         wanted = ",".join(params.get("fields", ["id"])).split(",")
-        fields = {**issue["fields"], "issuelinks": self._issuelinks(issue["key"])}
+        fields = {**issue["fields"], "issuelinks": self._issuelinks(issue["key"], index)}
         shown = fields if "*all" in wanted else {k: fields.get(k) for k in wanted
                                                  if k and k != "id"}
         props = [p for p in ",".join(params.get("properties", [])).split(",") if p]
@@ -423,7 +440,8 @@ class FakeJira:
                 params else 0
         else:
             start = int(params.get("startAt", ["0"])[0])
-        page = [self._view(i, params) for i in hits[start:start + size]]
+        index = self._link_index()
+        page = [self._view(i, params, index) for i in hits[start:start + size]]
         if not cloud:
             return 200, {"startAt": start, "maxResults": size, "total": len(hits),
                          "issues": page}
