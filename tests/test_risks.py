@@ -577,3 +577,11 @@ def test_json_risks_carry_the_contract_keys(plan_of: PlanOf) -> None:
     first = out["risks"][0]
     assert {"id", "title", "likelihood", "impact", "score", "owner", "mitigation"} <= set(first)
     assert (first["id"], first["score"], first["owner"]) == ("R1", 9, "Backend Lead")
+
+
+def test_quick_mode_does_not_plan_a_catalog_task_twice(plan_of: PlanOf) -> None:
+    task = '{ id = "load-test", name = "Our soak test", estimate = "4d" }'
+    plan = plan_of(SEED_TEAM + risk("Soak test finds leaks", "low", "medium", task=task))
+    assert [t.name for t in plan.tasks if t.id == "load-test"] == ["Our soak test"]
+    ws = next(r for r in plan.risks if r.title == "WebSocket scaling under full load")
+    assert ws.mitigation_task == "load-test"

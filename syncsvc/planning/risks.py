@@ -261,14 +261,15 @@ def _mitigation(rid: str, e: _Entry, owner: _Owner, spec: Spec, catalog: Catalog
     tpl = e.template.mitigation_task if e.template is not None else None
     if tpl is None:
         return None, None, None
+    planned = {t.id for t in spec.tasks} | {r.mitigation_task.id for r in spec.risks
+                                            if r.mitigation_task is not None}
+    if tpl.id in planned:  # the spec already plans a task by that id: that one mitigates it
+        return (tpl.id if spec.quick_mode else None), None, None
     if spec.quick_mode:
         draft = TaskDraft(tpl.id, tpl.name, tpl.phase, "task", task_owner, tpl.risk,
                           tpl.estimate, tuple(tpl.depends_on), "mitigation", role=owner.role)
         return tpl.id, MitigationDraft(draft, tpl.before, e.title), None
-    planned = {t.id for t in spec.tasks} | {r.mitigation_task.id for r in spec.risks
-                                            if r.mitigation_task is not None}
-    names = {t.name.strip().lower() for t in spec.tasks}
-    if tpl.id in planned or tpl.name.strip().lower() in names:
+    if tpl.name.strip().lower() in {t.name.strip().lower() for t in spec.tasks}:
         return None, None, None
     spec_names = {t.id: t.name for t in spec.tasks}
     if tpl.before in spec_names:
