@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
-from syncsvc.model import Deployment, Level, TaskKind
+from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
 Strategy = Literal["manage closely", "keep satisfied", "keep informed", "monitor"]
@@ -259,6 +259,11 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
+def phrase_pattern(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """A compiled search for any of `words` as a whole word or phrase, in lowercased text."""
+    return _phrases(tuple(words))
+
+
 @lru_cache(maxsize=1024)
 def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
     alts = sorted({w.lower() for w in words}, key=len, reverse=True)
@@ -334,3 +339,44 @@ class Facts:
                 return None
             why.append(f"the timeline has '{task}'")
         return " and ".join(why) or "the launch reaches people outside the team"
+
+
+class TaskMatcher:
+    """Which tasks of a timeline match a list of selectors, one pass per list (cached)."""
+
+    def __init__(self, tasks: Sequence[PlannedTask], scopes: dict[str, set[str]]) -> None:
+        """`scopes`: rollout task id -> its scopes ("any", "exposing" or "internal", "full")."""
+        self._tasks = tasks
+        self._scopes = scopes
+        self._texts: dict[str, str] | None = None
+        self._matched: dict[int, tuple[list[TaskSelector], frozenset[str]]] = {}
+
+    def matching(self, sels: list[TaskSelector]) -> frozenset[str]:
+        """The ids of the tasks that match any of `sels`."""
+        hit = self._matched.get(id(sels))
+        if hit is not None and hit[0] is sels:
+            return hit[1]
+        ids: set[str] = set()
+        for sel in sels:
+            cands = self._tasks
+            if sel.kinds:
+                cands = [t for t in cands if t.kind in sel.kinds]
+            if sel.phases:
+                phases = {p.lower() for p in sel.phases}
+                cands = [t for t in cands if t.phase.lower() in phases]
+            if sel.rollout is not None:
+                cands = [t for t in cands if sel.rollout in self._scopes.get(t.id, ())]
+            if sel.keywords:
+                search, texts = phrase_pattern(sel.keywords).search, self._text()
+                cands = [t for t in cands if search(texts[t.id])]
+            ids.update(t.id for t in cands)
+        found = frozenset(ids)
+        self._matched[id(sels)] = (sels, found)
+        return found
+
+    def _text(self) -> dict[str, str]:
+        # the id twice (as written and with spaces) so "security-review" matches "security review"
+        if self._texts is None:
+            self._texts = {t.id: f"{t.id} {t.id.replace('-', ' ')} {t.name}".lower()
+                           for t in self._tasks}
+        return self._texts

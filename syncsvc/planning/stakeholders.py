@@ -13,6 +13,7 @@ from syncsvc.catalog.stakeholders import (
     Facts,
     StakeholderCatalog,
     StakeholderTemplate,
+    TaskMatcher,
     TaskSelector,
     fill,
     phrase_search,
@@ -52,30 +53,18 @@ class _Party:
 
 @dataclass(frozen=True)
 class _Rollout:
-    """The rollout tasks of the timeline, split by who they expose."""
+    """The rollout tasks of the timeline split by who they expose, and the task matcher."""
 
     tasks: list[PlannedTask]
     exposing: list[PlannedTask]
     full: PlannedTask | None
+    matcher: TaskMatcher
 
-    def matches(self, sel: TaskSelector, t: PlannedTask) -> bool:
-        if sel.kinds and t.kind not in sel.kinds:
-            return False
-        if sel.phases and t.phase.lower() not in {p.lower() for p in sel.phases}:
-            return False
-        if sel.keywords and not phrase_search(
-                sel.keywords, f"{t.id} {t.id.replace('-', ' ')} {t.name}"):
-            return False
-        if sel.rollout is None:
-            return True
-        if t.kind != "rollout":
-            return False
-        exposing = any(t.id == e.id for e in self.exposing)
-        return {"any": True, "exposing": exposing, "internal": not exposing,
-                "full": self.full is not None and t.id == self.full.id}[sel.rollout]
+    def matching(self, sels: list[TaskSelector]) -> frozenset[str]:
+        return self.matcher.matching(sels)
 
     def any_match(self, sels: list[TaskSelector], t: PlannedTask) -> bool:
-        return any(self.matches(s, t) for s in sels)
+        return bool(sels) and t.id in self.matcher.matching(sels)
 
 
 def map_stakeholders(spec: Spec, catalog: Catalog, ctx: PlanContext) -> StakeholderMap:
@@ -112,7 +101,10 @@ def _rollout(ctx: PlanContext, cat: StakeholderCatalog) -> _Rollout:
                 if (exposure[t.id] > 0 if t.id in exposure
                     else not phrase_search(cat.rollout.internal_words, f"{t.id} {t.name}"))]
     full = next((t for t in tasks if exposure.get(t.id) == 100), exposing[-1] if exposing else None)
-    return _Rollout(tasks, exposing, full)
+    exposed = {t.id for t in exposing}
+    scopes = {t.id: {"any", "exposing" if t.id in exposed else "internal",
+                     *(["full"] if full is not None and t.id == full.id else [])} for t in tasks}
+    return _Rollout(tasks, exposing, full, TaskMatcher(ctx.tasks, scopes))
 
 
 def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout
@@ -192,15 +184,15 @@ def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rol
                   ) -> dict[str, str]:
     """Task id → the stakeholder who owns or requests it (the owner when it is a stakeholder)."""
     names = {p.out.name for p in parties if not p.is_pm}
+    owns = [(p.out.name, rollout.matching(p.template.owns)) for p in parties if p.template]
     out: dict[str, str] = {}
     for t in tasks:
         if t.owner in names:
             out[t.id] = t.owner
             continue
-        for p in parties:
-            if p.template is not None and rollout.any_match(p.template.owns, t):
-                out[t.id] = p.out.name
-                break
+        label = next((name for name, ids in owns if t.id in ids), None)
+        if label is not None:
+            out[t.id] = label
     return out
 
 
@@ -209,6 +201,12 @@ def _raci(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
     rows: list[RaciRow] = []
     findings: list[Finding] = []
     pm_roles = {r.lower() for r in cat.raci.pm_roles}
+    sets = [(p.out.name,
+             rollout.matching(p.template.responsible if p.template else []),
+             rollout.matching(p.template.consulted if p.template else []),
+             rollout.matching(p.template.informed if p.template
+                              else cat.engagement(p.out.strategy).informed))
+            for p in parties]
     for t in ctx.tasks:
         owner = t.owner
         if owner is not None and owner.strip().lower() in pm_roles:
@@ -216,15 +214,12 @@ def _raci(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
         resp = [owner] if owner else []
         consulted: list[str] = []
         informed: list[str] = []
-        for p in parties:
-            sel = p.template or None
-            name = p.out.name
-            if sel is not None and rollout.any_match(sel.responsible, t):
+        for name, r_ids, c_ids, i_ids in sets:
+            if t.id in r_ids:
                 resp.append(name)
-            if sel is not None and rollout.any_match(sel.consulted, t):
+            if t.id in c_ids:
                 consulted.append(name)
-            informed_sels = sel.informed if sel else cat.engagement(p.out.strategy).informed
-            if rollout.any_match(informed_sels, t):
+            if t.id in i_ids:
                 informed.append(name)
         accountable: str | None = ctx.pm or None
         if t.kind in cat.raci.signoff_kinds and t.id in labels:
@@ -392,7 +387,7 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
     else:  # before_owned
         targets = [t for t in ctx.tasks if labels.get(t.id) == p.out.name and t.kind != "rollout"]
     out: list[CommItem] = []
-    findings: list[Finding] = []
+    short: list[tuple[PlannedTask, str, int]] = []
     for t in targets:
         name = _label(t)
         date = max(ctx.calendar.date(ctx.calendar.index(t.early_start) - c.days), start) \
@@ -405,11 +400,15 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
                         phase=name, task=name, start=t.early_start.isoformat(),
                         date=date.isoformat(), days=str(c.days)))
         if lead < c.days:
-            findings.append(Finding(
-                kind="stakeholder", subjects=[p.out.name, t.id],
-                message=(f"{p.out.name} needs {c.days} working days' notice before {name} "
-                         f"({t.early_start.isoformat()}) but the plan starts only {lead} "
-                         f"working day{'s' * (lead != 1)} earlier: tell them at kickoff "
-                         f"({start.isoformat()}) and confirm they can make the date.")))
-    return out, findings
+            short.append((t, name, lead))
+    if not short:
+        return out, []
+    listed = ", ".join(f"{name} ({t.early_start.isoformat()}, {lead} working day"
+                       f"{'s' * (lead != 1)})" for t, name, lead in short[:5])
+    more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+    return out, [Finding(
+        kind="stakeholder", subjects=[p.out.name, *(t.id for t, _, _ in short)],
+        message=(f"{p.out.name} needs {c.days} working days' notice, but the plan starts too "
+                 f"late for it before {listed}{more}: tell them at kickoff "
+                 f"({start.isoformat()}) and confirm they can make the date."))]
 

@@ -1,0 +1,402 @@
+"""map_stakeholders through build_plan: who is mapped, the RACI, conflicts, communication plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from syncsvc.catalog import bundled_dir, load_catalog
+from syncsvc.catalog.base import load_model
+from syncsvc.catalog.stakeholders import StakeholderCatalog
+from syncsvc.errors import ConfigError
+from syncsvc.model import CommItem, Plan, PlannedTask, Stakeholder, to_json
+from syncsvc.planning.build import build_plan
+from syncsvc.render import md_stakeholders
+from syncsvc.spec import Spec
+from syncsvc.specload import load_spec, spec_from_inputs
+
+PlanOf = Callable[[str], Plan]
+
+BASE = """
+feature_name = "{name}"
+description = "{description}"
+team_size = 4
+timeline = "8 weeks"
+risk_tolerance = "{tolerance}"
+start_date = 2027-03-01
+pm = "Dana"
+
+[[team]]
+name = "Dana"
+role = "Product Manager"
+
+[[team]]
+name = "Mike"
+role = "Backend Lead"
+
+[[team]]
+name = "Sam"
+role = "Frontend Engineer"
+"""
+
+TASKS = """
+[[tasks]]
+id = "api"
+name = "Backend API"
+estimate = "5d"
+owner = "Mike"
+
+[[tasks]]
+id = "ui"
+name = "Settings UI"
+estimate = "4d"
+owner = "Sam"
+depends_on = ["api"]
+"""
+
+
+def spec_text(description: str = "A dark theme for the web app", *, name: str = "Dark mode",
+              tolerance: str = "medium", extra: str = TASKS) -> str:
+    return BASE.format(name=name, description=description, tolerance=tolerance) + extra
+
+
+@pytest.fixture(scope="module")
+def seed() -> Plan:
+    example = Path(__file__).resolve().parents[1] / "examples" / "notifications-center.toml"
+    return build_plan(load_spec(example, today=dt.date(2026, 11, 27)), load_catalog())
+
+
+@pytest.fixture(scope="module")
+def seed_quick() -> Plan:
+    spec = spec_from_inputs(
+        feature_name="Real-Time Notification System",
+        description="Replacing email-only alerts with in-app, push, and digest notifications "
+                    "for 150K users",
+        team_size=5, timeline="6 weeks", risk_tolerance="medium", today=dt.date(2026, 11, 27))
+    return build_plan(spec, load_catalog())
+
+
+def by_group(plan: Plan) -> dict[str, Stakeholder]:
+    return {s.group: s for s in plan.stakeholders}
+
+
+def row(plan: Plan, task_id: str) -> dict[str, object]:
+    return next(r.model_dump() for r in plan.raci if r.activity == task_id)
+
+
+def comms(plan: Plan, audience_word: str) -> list[CommItem]:
+    return [c for c in plan.communication_plan if audience_word.lower() in c.audience.lower()]
+
+
+def exposing(plan: Plan) -> list[PlannedTask]:
+    ids = {p.task_id for p in plan.phases if p.exposure_percent > 0}
+    return [t for t in plan.tasks if t.id in ids]
+
+
+# ------------------------------------------------------------------------------ the seed
+
+def test_seed_leadership_gets_biweekly_updates_because_the_spec_says_so(seed: Plan) -> None:
+    lead = by_group(seed)["leadership"]
+    assert (lead.name, lead.order, lead.cadence) == ("Leadership", "first", "biweekly")
+    assert lead.strategy == "keep satisfied"  # high influence, medium interest
+    standing = [c for c in comms(seed, "leadership") if c.cadence != "per-phase"]
+    assert [c.cadence for c in standing] == ["biweekly"]
+    assert "Outcomes" in standing[0].content
+
+
+def test_leadership_defaults_to_weekly_without_a_cadence(plan_of: PlanOf) -> None:
+    plan = plan_of(spec_text() + '\n[[stakeholders]]\nname = "VP Product"\ngroup = "leadership"'
+                   '\ninfluence = "high"\ninterest = "medium"\n')
+    vp = by_group(plan)["leadership"]
+    assert (vp.name, vp.cadence) == ("VP Product", "weekly")
+    assert [s.name for s in plan.stakeholders].count("Leadership") == 0  # covered by the spec
+
+
+def test_seed_second_order_stakeholders_for_a_b2b_notifications_feature(seed: Plan) -> None:
+    groups = by_group(seed)
+    second = {g for g, s in groups.items() if s.order == "second"}
+    assert {"sre", "customer-success", "sales", "privacy", "docs", "customers"} <= second
+    # Security and Support are in the spec, so they stay first-order and are not added twice
+    assert groups["security"].name == "Security" and groups["security"].order == "first"
+    assert groups["support"].name == "Customer Support"
+    assert sum(s.group == "security" for s in seed.stakeholders) == 1
+    assert "legal" not in groups and "finance" not in groups
+    assert "b2b" in groups["sales"].why.lower()
+
+
+def test_quick_inputs_of_the_seed_map_support_security_sre_and_success(seed_quick: Plan) -> None:
+    groups = by_group(seed_quick)
+    assert {"support", "security", "sre", "customer-success"} <= set(groups)
+    assert all(groups[g].order == "second" for g in ("support", "security", "sre"))
+    # "150K users" in the description is read as 150,000 users
+    assert "150,000 users" in groups["customer-success"].why
+    assert {"product", "engineering", "leadership"} <= {
+        s.group for s in seed_quick.stakeholders if s.order == "first"}
+    assert groups["leadership"].cadence == "weekly"
+
+
+def test_power_interest_grid_decides_the_strategy(plan_of: PlanOf) -> None:
+    people = "".join(
+        f'\n[[stakeholders]]\nname = "{n}"\ngroup = "guild-{n}"\ninfluence = "{i}"\n'
+        f'interest = "{j}"\n'
+        for n, i, j in [("a", "high", "high"), ("b", "high", "low"), ("c", "low", "high"),
+                        ("d", "low", "low")])
+    plan = plan_of(spec_text() + people)
+    got = {s.name: (s.strategy, s.cadence) for s in plan.stakeholders if len(s.name) == 1}
+    assert got == {"a": ("manage closely", "weekly"), "b": ("keep satisfied", "biweekly"),
+                   "c": ("keep informed", "weekly"), "d": ("monitor", "monthly")}
+
+
+def test_b2c_and_internal_features_get_other_second_order_stakeholders(plan_of: PlanOf) -> None:
+    b2c = by_group(plan_of(spec_text("Wishlists for consumers shopping on our mobile app")))
+    assert "marketing" in b2c and "mobile-release" in b2c
+    assert "sales" not in b2c and "customer-success" not in b2c
+    internal = by_group(plan_of(spec_text("An internal tool for employees to approve refunds")))
+    assert not {"customers", "support", "marketing", "sales"} & set(internal)
+    assert {"finance", "legal"} <= set(internal)  # refunds are payments
+
+
+def test_payments_feature_brings_finance_legal_security_and_compliance(plan_of: PlanOf) -> None:
+    groups = by_group(plan_of(spec_text(
+        "Checkout with saved credit cards and subscriptions for 40,000 merchants")))
+    assert {"finance", "legal", "security", "compliance", "sre", "sales"} <= set(groups)
+    assert "credit card" in groups["finance"].why or "checkout" in groups["finance"].why
+
+
+# ------------------------------------------------------------------------------------ RACI
+
+def test_every_raci_row_has_exactly_one_accountable_and_a_responsible(seed: Plan,
+                                                                      seed_quick: Plan) -> None:
+    for plan in (seed, seed_quick):
+        assert [r.activity for r in plan.raci] == [t.id for t in plan.tasks]
+        for r in plan.raci:
+            assert isinstance(r.accountable, str) and r.accountable
+            assert r.responsible
+            assert r.accountable not in r.consulted + r.informed
+        assert not [f for f in plan.findings if f.kind == "raci"]
+
+
+def test_raci_rows_follow_owners_and_task_kinds(seed: Plan) -> None:
+    assert row(seed, "backend-api")["responsible"] == ["Mike"]
+    assert row(seed, "backend-api")["accountable"] == "Dana"
+    # the review is signed off by the stakeholder behind it; the PM is consulted
+    review = row(seed, "security-review")
+    assert (review["responsible"], review["accountable"]) == (["Security"], "Security")
+    assert "Dana" in review["consulted"]
+    canary = row(seed, "rollout-canary")
+    assert canary["responsible"] == ["Dana", "SRE / on-call"]
+    assert "Customer Support" in canary["informed"]
+    assert "Customer Support" not in row(seed, "rollout-internal")["informed"]
+    assert "Leadership" in row(seed, "rollout-full")["informed"]
+
+
+def test_quick_mode_role_owners_and_the_pm_role(seed_quick: Plan) -> None:
+    assert row(seed_quick, "kickoff")["responsible"] == ["PM"]  # "Product Manager" is the PM
+    review = row(seed_quick, "security-review")
+    assert review["responsible"] == ["Security Reviewer"]
+    assert review["accountable"] == "Security team"
+    assert "SRE / on-call" in row(seed_quick, "observability")["consulted"]
+
+
+def test_task_without_owner_is_a_raci_finding(plan_of: PlanOf) -> None:
+    plan = plan_of(spec_text(extra=TASKS + '\n[[tasks]]\nid = "copy"\nname = "Write copy"\n'
+                                           'estimate = "1d"\n'))
+    assert row(plan, "copy")["responsible"] == []
+    assert row(plan, "copy")["accountable"] == "Dana"
+    found = [f for f in plan.findings if f.kind == "raci"]
+    assert len(found) == 1 and found[0].subjects == ["copy"]
+    assert "no Responsible" in found[0].message
+    assert to_json(plan, "map-stakeholders")["findings"][0]["kind"] == "raci"
+
+
+# ------------------------------------------------------------------------------- conflicts
+
+def test_one_person_responsible_for_overlapping_tasks(seed: Plan) -> None:
+    over = [c for c in seed.conflicts if c.kind == "overallocation"]
+    assert len(over) == 1
+    assert over[0].subjects == ["Mike", "load-test", "backend-api"]
+    assert "Mike" in over[0].message and "Load testing at 2x peak" in over[0].message
+    assert "Backend API" in over[0].message
+
+
+def test_overlaps_cluster_and_groups_are_not_overallocated(plan_of: PlanOf) -> None:
+    parallel = "".join(f'\n[[tasks]]\nid = "t{i}"\nname = "Task {i}"\nestimate = "3d"\n'
+                       f'owner = "Sam"\n' for i in range(5))
+    groups = ('\n[[stakeholders]]\nname = "Security"\ngroup = "security"\n'
+              + "".join(f'\n[[tasks]]\nid = "s{i}"\nname = "Scan {i}"\nestimate = "2d"\n'
+                        f'owner = "Security"\n' for i in range(3)))
+    plan = plan_of(spec_text(extra=parallel + groups))
+    over = [c for c in plan.conflicts if c.kind == "overallocation"]
+    assert [c.subjects for c in over] == [["Sam", "t0", "t1", "t2", "t3", "t4"]]
+
+
+def test_sequential_tasks_of_one_owner_are_no_conflict(plan_of: PlanOf) -> None:
+    extra = TASKS + '\n[[tasks]]\nid = "ui2"\nname = "More UI"\nestimate = "2d"\nowner = "Sam"\n' \
+                    'depends_on = ["ui"]\n'
+    assert not [c for c in plan_of(spec_text(extra=extra)).conflicts
+                if c.kind == "overallocation"]
+
+
+def test_slow_cadence_that_misses_rollout_gates_is_a_conflict(plan_of: PlanOf) -> None:
+    support = '\n[[stakeholders]]\nname = "Support"\ngroup = "support"\ncadence = "monthly"\n'
+    plan = plan_of(spec_text(extra=TASKS + support))
+    gaps = [c for c in plan.conflicts if c.kind == "cadence_gap"]
+    assert len(gaps) == 1
+    assert gaps[0].subjects[0] == "Support"
+    assert set(gaps[0].subjects[1:]) == {"rollout-canary", "rollout-gradual", "rollout-full"}
+    assert "monthly" in gaps[0].message and "Canary" in gaps[0].message
+    # the chosen cadence is kept, and no gate notices are invented behind the PM's back
+    assert all(c.cadence != "per-phase" or "gate" not in c.when for c in comms(plan, "Support"))
+
+
+def test_catalog_cadences_and_per_phase_cadences_do_not_gap(plan_of: PlanOf) -> None:
+    per_phase = '\n[[stakeholders]]\nname = "Support"\ngroup = "support"\ncadence = "per-phase"\n'
+    for extra in ("", per_phase):
+        plan = plan_of(spec_text(extra=TASKS + extra))
+        assert not [c for c in plan.conflicts if c.kind == "cadence_gap"]
+    gate = [c for c in comms(plan_of(spec_text()), "Customer Support") if "gate" in c.when]
+    assert len(gate) == 1 and gate[0].cadence == "per-phase"
+
+
+def test_review_owner_label_names_the_stakeholder_behind_the_review(plan_of: PlanOf) -> None:
+    extra = TASKS + """
+[[tasks]]
+id = "security-review"
+name = "Security review"
+estimate = "15d"
+owner = "Dana"
+kind = "review"
+
+[[tasks]]
+id = "rollout-beta"
+name = "Beta (10% of users)"
+estimate = "2d"
+kind = "rollout"
+owner = "Dana"
+depends_on = ["ui"]
+"""
+    plan = plan_of(spec_text(extra=extra))
+    assert by_group(plan)["security"].order == "second"  # the timeline has a security review
+    late = [c for c in plan.conflicts if c.kind == "review_after_launch"]
+    assert late and "Security team" in late[0].subjects
+    assert row(plan, "security-review")["accountable"] == "Security team"
+
+
+# ---------------------------------------------------------------------- communication plan
+
+@pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
+def test_support_is_prepared_before_each_phase_that_exposes_users(plan_of: PlanOf,
+                                                                   tolerance: str) -> None:
+    plan = plan_of(spec_text("Saved searches for 20,000 users", tolerance=tolerance))
+    cal_days = {t.id: t for t in plan.tasks}
+    prep = [c for c in comms(plan, "Customer Support") if c.content.startswith("Preparation")]
+    phases = exposing(plan)
+    assert len(prep) == len(phases) >= 2
+    for item, phase in zip(prep, phases, strict=True):
+        assert item.date is not None and item.date < phase.early_start
+        assert phase.early_start.isoformat() in item.when
+        assert "3 working days before" in item.when
+    internal = cal_days["rollout-internal"]
+    assert not [c for c in prep if internal.name.removeprefix("Rollout: ") in c.content]
+
+
+def test_customers_hear_before_general_availability(seed: Plan) -> None:
+    full = seed.task("rollout-full")
+    told = comms(seed, "customers")
+    assert told and all(c.date is not None and c.date < full.early_start for c in told)
+    assert {c.channel for c in told} >= {"Email to account admins"}  # B2B: admins first
+
+
+def test_engineers_hear_often_and_in_technical_detail(seed: Plan) -> None:
+    eng = comms(seed, "Engineering")
+    assert {c.cadence for c in eng} >= {"daily", "weekly"}
+    assert any("critical path" in c.content for c in eng)
+
+
+def test_spec_rollout_tasks_use_internal_words_for_exposure(plan_of: PlanOf) -> None:
+    extra = TASKS + """
+[[tasks]]
+id = "dogfood"
+name = "Staff dogfood"
+estimate = "2d"
+kind = "rollout"
+owner = "Dana"
+depends_on = ["ui"]
+
+[[tasks]]
+id = "everyone"
+name = "Everyone"
+estimate = "1d"
+kind = "rollout"
+owner = "Dana"
+depends_on = ["dogfood"]
+"""
+    plan = plan_of(spec_text("Saved searches for 20,000 users", extra=extra))
+    prep = [c for c in comms(plan, "Customer Support") if c.content.startswith("Preparation")]
+    assert [c.content.split(" starting")[0] for c in prep] == ["Preparation for Everyone"]
+    assert "Customer Support" not in row(plan, "dogfood")["informed"]
+
+
+def test_short_notice_for_an_owned_review_is_a_finding(seed: Plan) -> None:
+    found = [f for f in seed.findings if f.kind == "stakeholder"]
+    assert [f.subjects for f in found] == [["Security", "security-review"]]
+    assert "10 working days' notice" in found[0].message
+    assert "Security review (2027-01-06, 2 working days)" in found[0].message
+
+
+# -------------------------------------------------------------------- catalog and Markdown
+
+def test_catalog_errors_name_the_file_and_key(tmp_path: Path) -> None:
+    good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
+    cases = {
+        'influence = "high"\ninterest = "high"\ncadence = "daily"':
+            'influence = "huge"\ninterest = "high"\ncadence = "daily"',
+        'when = [{ traits = ["ecosystem"] }]': 'when = [{ traits = ["ecosystems"] }]',
+        'Book {task} (starts {start})': 'Book {tsk} (starts {start})',
+    }
+    expected = ["stakeholders[0].influence", "unknown trait 'ecosystems'", "{tsk}"]
+    for (old, new), want in zip(cases.items(), expected, strict=True):
+        assert old in good
+        folder = tmp_path / want.replace(" ", "_").replace("'", "")[:12]
+        folder.mkdir()
+        (folder / "stakeholders.toml").write_text(good.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            load_model(folder / "stakeholders.toml", StakeholderCatalog)
+        assert err.value.exit_code == 2
+        assert f"{folder.name}/stakeholders.toml" in str(err.value) and want in str(err.value)
+
+
+def test_users_own_catalog_folder_replaces_the_stakeholder_templates(
+        tmp_path: Path, spec_of: Callable[[str], Spec]) -> None:
+    text = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
+    (tmp_path / "stakeholders.toml").write_text(
+        text.replace('name = "Customer Support"', 'name = "Helpdesk crew"'), encoding="utf-8")
+    shutil.copy(bundled_dir() / "phases.toml", tmp_path / "phases.toml")
+    plan = build_plan(spec_of(spec_text("Saved searches for 20,000 users")),
+                      load_catalog(tmp_path))
+    assert by_group(plan)["support"].name == "Helpdesk crew"
+
+
+def test_markdown_section_shows_grid_raci_rule_and_dated_messages(seed: Plan) -> None:
+    text = md_stakeholders.section(seed)
+    for heading in ("## Stakeholders", "### Power–interest grid", "## RACI",
+                    "## Communication plan", "### Dated messages", "### Stakeholder conflicts"):
+        assert heading in text
+    assert "| **Leadership** | leadership | first | high | medium | Keep satisfied | biweekly |" \
+        in text
+    assert "**Accountable:** Dana (the PM) for every task, except sign-offs owned by a " \
+           "stakeholder: Security review → Security." in text
+    assert "| Security review (`security-review`) | Security | Security | Dana |" in text
+    assert "**overallocation**: Mike is Responsible for overlapping tasks" in text
+
+
+def test_markdown_escapes_stakeholder_text(plan_of: PlanOf) -> None:
+    plan = plan_of(spec_text() + '\n[[stakeholders]]\nname = "Ops | <b>night</b>"\n'
+                                 'group = "sre"\nnotes = "pager *always* on"\n')
+    text = md_stakeholders.section(plan)
+    assert "Ops \\| &lt;b&gt;night&lt;/b&gt;" in text and "<b>" not in text
+    assert "| Ops |" not in text
