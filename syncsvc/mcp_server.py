@@ -250,12 +250,19 @@ def build_server() -> Server:
                 lambda: plan_tool(params.name, params.arguments, today=dt.date.today()))
         except SyncsvcError as e:
             log.info("%s refused: %s", params.name, e.message, extra={"event": "tool_error"})
-            return types.CallToolResult(content=[types.TextContent(type="text", text=str(e))],
-                                        is_error=True)
+            return _tool_error(str(e))
+        except Exception as e:  # a bug: its traceback goes to the log, the server keeps serving
+            log.exception("%s failed", params.name, extra={"event": "tool_bug"})
+            return _tool_error(f"internal error in syncsvc ({type(e).__name__}: {e}); this is a "
+                               "bug, the traceback is in the server's log (stderr)")
         log.debug("%s answered in %.0f ms", params.name, (time.perf_counter() - started) * 1e3,
                   extra={"event": "tool_call", "plan_id": data.get("plan_id")})
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                     structured_content=data)
+
+    def _tool_error(message: str) -> types.CallToolResult:
+        return types.CallToolResult(content=[types.TextContent(type="text", text=message)],
+                                    is_error=True)
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         return types.ListResourcesResult(resources=[
@@ -327,6 +334,8 @@ def _warm_up() -> None:
                                           "risk_tolerance": "medium"}, today=dt.date.today())
     except SyncsvcError as e:  # e.g. a broken catalog: every call will report it as a tool error
         log.warning("planning is not ready: %s", e.message)
+    except Exception:  # a bug in planning: keep its traceback, and still serve the rest
+        log.exception("planning failed on the warm-up call")
 
 
 def serve_command(

@@ -9,7 +9,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import pytest
@@ -347,3 +347,33 @@ def test_the_cli_does_not_import_the_sdk_until_the_server_starts() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": PACKAGE_ROOT, "PATH": ""}).stdout
     assert out.strip() == "[]"
+
+
+def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """In-process through the server's own tools/call handler, with planning made to fail."""
+    import mcp_types
+
+    from syncsvc import mcp_server
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    handler = mcp_server.build_server().get_request_handler("tools/call")
+    assert handler is not None
+    params = mcp_types.CallToolRequestParams(name="assess_risks", arguments=SEED)
+
+    async def call() -> mcp_types.CallToolResult:
+        result = await handler.handler(cast(Any, None), params)  # the context is not used
+        assert isinstance(result, mcp_types.CallToolResult)
+        return result
+
+    monkeypatch.setattr(mcp_server, "plan_tool", broken)
+    result = anyio.run(call)
+    assert result.is_error
+    assert "internal error in syncsvc (ZeroDivisionError: division by zero)" in \
+        result.content[0].text  # type: ignore[union-attr]
+    assert any(r.exc_info and r.name == "syncsvc.mcp" for r in caplog.records)  # traceback logged
+    monkeypatch.undo()
+    result = anyio.run(call)
+    assert not result.is_error and result.structured_content["plan_id"] == SEED_PLAN_ID
