@@ -230,3 +230,33 @@ def test_cloud_search_pages_with_next_page_token(env: JiraEnv) -> None:
     assert env.push(plan(tasks)).unchanged == 10
     searches = [c for c in env.fake.calls[n:] if c.path == "search/jql"]
     assert len(searches) == 3 and "nextPageToken" in searches[1].params
+
+
+def test_first_push_records_the_baseline_once(env: JiraEnv) -> None:
+    r = env.push(plan(three()))
+    assert r.baseline_recorded
+    with State.open(env.tmp / "state.db") as st:
+        b = st.latest_baseline(PID)
+        assert b is not None and b.note == "first push"
+        assert [t["id"] for t in b.plan_json["tasks"]] == ["design", "backend-api", "integration"]
+    r = env.push(plan([*three(), task("docs", start=3)]))
+    assert not r.baseline_recorded and len(State.open(env.tmp / "state.db").baselines(PID)) == 1
+
+
+def test_a_refused_task_fails_alone_and_nothing_is_unlinked(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    with jira_env(tmp_path, monkeypatch, users={"acc-mike", "acc-priya"}) as env:
+        tasks = three()
+        assert env.push(plan(tasks)).status == "success"
+        env.assignees = {**env.assignees, "Lee": "acc-gone"}
+        changed = [task("design", critical=True, owner="Priya"), tasks[1],
+                   task("qa", deps=("design",), start=3, owner="Lee")]
+        r = env.push(plan(changed))
+        assert r.status == "partial"
+        assert any(m.startswith("create qa:") and "acc-gone" in m for m in r.failed)
+        assert any("link: design blocks qa" in m and "no issue" in m for m in r.failed)
+        # integration left the spec: labelled; its link is kept because something failed
+        integ = env.fake.key_of(PID, "integration")
+        assert "syncsvc-removed" in env.fake.issues[integ]["fields"]["labels"]
+        assert (env.fake.key_of(PID, "backend-api"), integ) in env.fake.blocks()
+        assert r.unlinked == 0

@@ -129,6 +129,10 @@ class JiraAdapter:
                 raise JiraFailure(f"Jira at {self.url} did not answer while {what} "
                                   f"({type(e).__name__}, {attempts} attempts)",
                                   hint="check [jira] url and the network; run push again") from None
+            except requests.RequestException as e:  # bad URL, redirects, a broken answer...
+                cls = JiraFailure if safe_to_repeat else LostResponse
+                raise cls(f"Jira at {self.url}: the request failed while {what} "
+                          f"({type(e).__name__})", hint="check [jira] url") from None
             log.debug("%s %s -> %s", method, path, r.status_code)
             if r.status_code in _RETRY_STATUSES and attempt < attempts:
                 wait = retry_after_seconds(r.headers.get("Retry-After"), self._now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from syncsvc.jira.changes import (
 )
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
 from syncsvc.jira.payload import PROPERTY, Site, blocks_links
-from syncsvc.model import Plan
+from syncsvc.model import Plan, to_json
 from syncsvc.state import IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
@@ -51,6 +52,7 @@ class PushReport:
     error: str | None = None
     calls: int = 0
     planned: dict[str, int] = field(default_factory=dict)  # creates/updates/links to apply
+    baseline_recorded: bool = False
 
     @property
     def status(self) -> Literal["success", "partial", "error"]:
@@ -150,6 +152,15 @@ class _Push:
         if self.report.dry_run:
             return
         self._apply(changes)
+        self._first_baseline()
+
+    def _first_baseline(self) -> None:
+        """The first push that made issues records the plan as the baseline (CONTRACT §3)."""
+        if not self.report.created or self.state.latest_baseline(self.pid) is not None:
+            return
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=now, note="first push")
+        self.report.baseline_recorded = True
 
     def _search(self, *, exclude: str | None = None, reconcile: list[str] | None = None
                 ) -> list[dict[str, Any]]:
