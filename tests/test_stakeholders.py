@@ -400,3 +400,22 @@ def test_markdown_escapes_stakeholder_text(plan_of: PlanOf) -> None:
     text = md_stakeholders.section(plan)
     assert "Ops \\| &lt;b&gt;night&lt;/b&gt;" in text and "<b>" not in text
     assert "| Ops |" not in text
+
+
+def test_spec_stakeholders_resolve_to_catalog_groups_by_group_or_name(plan_of: PlanOf) -> None:
+    extra = TASKS + "".join(
+        f'\n[[stakeholders]]\nname = "{n}"\ngroup = "{g}"\n'
+        for n, g in [("Ana", "Customer Success"), ("Night ops", ""), ("Head of product", "product"),
+                     ("Legal team", "")])
+    plan = plan_of(spec_text("Audit log export for our B2B SaaS, 20,000 users", extra=extra))
+    got = {s.name: (s.group, s.order) for s in plan.stakeholders}
+    assert got["Ana"] == ("Customer Success", "first")
+    assert got["Night ops"] == ("sre", "first")
+    assert got["Legal team"] == ("legal", "first")
+    assert got["Head of product"] == ("product", "first")
+    assert got["Dana"] == ("product", "first")  # the PM stays, whatever else says "product"
+    second = {s.group for s in plan.stakeholders if s.order == "second"}
+    assert {"sales", "support", "security"} <= second  # B2B, 20,000 users
+    assert not {"customer-success", "sre", "legal"} & second  # covered by the spec
+    ana = next(c for c in plan.communication_plan if c.audience.startswith("Ana"))
+    assert ana.channel == "CS team sync and account notes"

@@ -226,12 +226,14 @@ class StakeholderCatalog(CatalogModel):
         A group (or a whole name) matches a template's group, id or alias; failing that, the
         first template, in file order, with an alias among the name's words.
         """
+        # the PM's own template ("{pm}") describes the plan's owner, never another stakeholder
+        groups = [t for t in self.stakeholders if "{pm}" not in t.name]
         keys = [normalize(group)] if group.strip() else []
         for key in [*keys, normalize(name)]:
-            for t in self.stakeholders:
+            for t in groups:
                 if key in {t.group, t.id, *(normalize(a) for a in t.aliases)}:
                     return t
-        return next((t for t in self.stakeholders
+        return next((t for t in groups
                      if phrase_search([t.group.replace("-", " "), *t.aliases], name)), None)
 
     def facts(self, text: str, *, users: int | None, team_size: int, tolerance: str,
