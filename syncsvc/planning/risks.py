@@ -75,9 +75,10 @@ def assess_risks(spec: Spec, catalog: Catalog) -> RiskAssessment:
     mitigations: list[MitigationDraft] = []
     for i, e in enumerate(entries, 1):
         rid = f"R{i}"
-        owner = _spec_owner(spec, e.spec) if e.spec is not None else None
-        if owner is None:
-            assert e.template is not None
+        if e.spec is not None:
+            owner = _spec_owner(spec, e.spec)
+        else:
+            assert e.template is not None  # a catalog entry always has its template
             owner = _catalog_owner(spec, cat, e.template.owner_role)
         findings += _owner_findings(rid, e, owner, spec, cat)
         task_id, draft, suggestion = _mitigation(rid, e, owner, spec, catalog)
