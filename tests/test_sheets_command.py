@@ -135,3 +135,25 @@ def test_help_names_the_options():
     assert result.exit_code == 0
     for opt in ("--config", "--dry-run", "--verbose", "--log-format", "Example:"):
         assert opt in result.stdout
+
+
+def test_jira_keys_of_pushed_tasks_show_on_the_timeline(fake, key, tmp_path):
+    from syncsvc.state import IssueRecord, State
+
+    cfg = sheets_config(tmp_path)
+    with State.open(tmp_path / ".syncsvc" / "state.db") as state:
+        state.put_issues("notif-center", [IssueRecord("design-review", "NOTIF-7"),
+                                          IssueRecord("gone", "NOTIF-8", removed=True)])
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 0, result.stderr
+    rows = fake.values(SPREADSHEET_ID, "Timeline")
+    jira = rows[0].index("Jira")
+    keyed = {r[0]: r[jira] for r in rows[1:] if len(r) > jira and r[jira]}
+    assert keyed == {"design-review": "NOTIF-7"}
+    dash = {r[0]: r[1] for r in fake.values(SPREADSHEET_ID, "Dashboard") if len(r) > 1}
+    assert "Tasks done" not in dash  # keys alone say nothing about progress
+
+
+def test_publish_never_creates_a_state_file(fake, key, tmp_path):
+    assert invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path))).exit_code == 0
+    assert not (tmp_path / ".syncsvc").exists()

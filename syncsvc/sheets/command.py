@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -45,7 +45,8 @@ def publish_command(
 
         cfg = load_config(config)
         cfg.require_sheets(config.name)
-        report = publish_plan(load_plan(spec, cfg), cfg, dry_run=dry_run)
+        plan = load_plan(spec, cfg)
+        report = publish_plan(plan, cfg, dry_run=dry_run, status=pushed_issues(cfg, plan.plan_id))
         typer.echo(render_report(report))
 
     run(body, verbose=verbose, log_format=log_format.value)
@@ -58,6 +59,20 @@ def load_plan(spec: Path, cfg: Config) -> Plan:
     from syncsvc.specload import load_spec
 
     return build_plan(load_spec(spec, today=date.today()), load_catalog(cfg.catalog_dir()))
+
+
+def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
+    """The Jira keys of the plan's pushed tasks, from the state file when there is one (never
+    created here), as a status with tasks only: the Timeline shows the keys once pushed."""
+    path = cfg.state_path()
+    if not path.is_file():
+        return None
+    from syncsvc.state import State
+
+    with State.open(path) as state:
+        issues = state.issues(plan_id)
+    tasks = [{"id": r.task_id, "issue_key": r.issue_key} for r in issues.values() if not r.removed]
+    return {"tasks": tasks} if tasks else None
 
 
 def render_report(report: PublishReport) -> str:

@@ -126,7 +126,7 @@ def dashboard_layout(
     kv("State", text(st.state, Fmt(background=state_colour)))
     kv("Fits timeline", flag(plan.fits_timeline))
     kv("Critical path", text(" → ".join(plan.critical_path), wrap))
-    kv("Tasks done", number(st.tasks_done if status is not None else None))
+    kv("Tasks done", number(st.tasks_done))
     kv("Tasks total", number(len(plan.tasks)))
     for i, r in enumerate(plan.risks[:3], start=1):
         owner = f" (owner: {r.owner})" if r.owner else " (no owner)"

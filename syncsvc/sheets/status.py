@@ -30,7 +30,10 @@ class StatusView:
     tasks: dict[str, TaskStatus] = field(default_factory=dict)
 
     @property
-    def tasks_done(self) -> int:
+    def tasks_done(self) -> int | None:
+        """Tasks whose status category is done; None when no status was pulled yet."""
+        if not any(t.status_category for t in self.tasks.values()):
+            return None
         return sum(1 for t in self.tasks.values() if t.status_category == "done")
 
 
