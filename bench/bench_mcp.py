@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,8 +39,14 @@ def _params() -> StdioServerParameters:
                                  env={"PYTHONPATH": str(ROOT)}, cwd=ROOT)
 
 
-async def _start_once() -> tuple[float, float, float]:
-    """(spawn → initialized, first call alone, spawn → first result), in seconds."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _start_once() -> tuple[float, float, float, float]:
+    """(spawn → initialized, first call alone, spawn → first result, server CPU), in seconds."""
+    cpu = _children_cpu()
     t0 = time.perf_counter()
     async with stdio_client(_params()) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
@@ -47,7 +54,7 @@ async def _start_once() -> tuple[float, float, float]:
         result = await session.call_tool("create_rollout_plan", SEED)
         t2 = time.perf_counter()
         assert not result.is_error, result.content
-    return t1 - t0, t2 - t1, t2 - t0
+    return t1 - t0, t2 - t1, t2 - t0, _children_cpu() - cpu  # the server has exited here
 
 
 async def _calls(n: int) -> dict[str, list[float]]:
@@ -90,7 +97,7 @@ def main() -> None:
 
     starts = [anyio.run(_start_once) for _ in range(args.starts)]
     calls = anyio.run(_calls, args.calls)
-    init, first, total = (statistics.median(col) for col in zip(*starts, strict=True))
+    init, first, total, cpu = (statistics.median(col) for col in zip(*starts, strict=True))
     first_max = max(s[1] for s in starts)
 
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
@@ -102,6 +109,8 @@ def main() -> None:
     print(f"| first tool call after start-up (`create_rollout_plan`) | {_ms(first)} | "
           f"{_ms(first_max)} |")
     print(f"| spawn → first tool result | {_ms(total)} | {_ms(max(s[2] for s in starts))} |")
+    print(f"| server CPU time for that (user + sys, whole process life) | {_ms(cpu)} | "
+          f"{_ms(max(s[3] for s in starts))} |")
     print(f"| `syncsvc --help` (the CLI imports no MCP code) | {_ms(_help_seconds(5))} | |")
     print("\n| tool (warm server) | median | p95 | max |")
     print("|---|---|---|---|")
