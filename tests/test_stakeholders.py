@@ -419,3 +419,17 @@ def test_spec_stakeholders_resolve_to_catalog_groups_by_group_or_name(plan_of: P
     assert not {"customer-success", "sre", "legal"} & second  # covered by the spec
     ana = next(c for c in plan.communication_plan if c.audience.startswith("Ana"))
     assert ana.channel == "CS team sync and account notes"
+
+
+def test_unknown_group_managed_closely_with_a_slow_cadence_gaps(plan_of: PlanOf) -> None:
+    people = ('\n[[stakeholders]]\nname = "Board"\ngroup = "board"\ninfluence = "high"\n'
+              'interest = "high"\ncadence = "biweekly"\n'
+              '\n[[stakeholders]]\nname = "Interns"\ngroup = "interns"\ninfluence = "low"\n'
+              'interest = "low"\ncadence = "monthly"\n')
+    plan = plan_of(spec_text(tolerance="low", extra=TASKS + people))
+    gaps = {c.subjects[0]: c for c in plan.conflicts if c.kind == "cadence_gap"}
+    assert list(gaps) == ["Board"]  # "monitor" needs no gate news
+    ladder = [p.task_id for p in plan.phases]
+    assert set(gaps["Board"].subjects[1:]) == set(ladder)  # every gate of the low ladder
+    board = comms(plan, "Board")
+    assert [c.cadence for c in board] == ["biweekly"]

@@ -302,7 +302,7 @@ def _cadence_gaps(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Part
             continue
         close = [(a, b, ctx.calendar.wd(a.early_finish, b.early_finish))
                  for a, b in zip(gates, gates[1:], strict=False)]
-        close = [(a, b, n) for a, b, n in close if n < every]
+        close = [(a, b, n) for a, b, n in close if 0 < n < every]  # same day: heard at once
         if not close:
             continue
         pairs = "; ".join(f"{_label(a)} ({a.early_finish.isoformat()}) → {_label(b)} "
