@@ -60,6 +60,7 @@ _HOW = (" Give either the five inputs (feature_name, description, team_size, tim
         "format='json') as text, and the JSON object as structured content.")
 RESOURCE_PREFIX = "syncsvc://catalog/"
 _RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
+_DRAIN_SECONDS = 30.0  # after stdin ends, how long requests already read may take to finish
 
 # The seed course's six-step workflow: (title, tool, what to do and look for).
 WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
@@ -315,13 +316,49 @@ def build_server() -> Server:
 
 
 async def _serve() -> None:
+    import anyio
     from mcp.server.stdio import stdio_server
 
     server = build_server()
-    async with stdio_server() as (read_stream, write_stream):
+    async with stdio_server() as (stdin, stdout), anyio.create_task_group() as tg:
+        read_stream, write_stream = _answer_before_eof(tg, stdin, stdout)
         log.debug("serving on stdio", extra={"event": "start"})
         await server.run(read_stream, write_stream, server.create_initialization_options())
     log.debug("stdin closed; stopping", extra={"event": "stop"})
+
+
+def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
+    """Streams between stdio and the server that hold stdin's end back until every request read
+    has been answered (at most `_DRAIN_SECONDS`). The SDK cancels requests in flight at EOF; this
+    lets `printf '<requests>' | syncsvc serve-mcp` get all its answers, then exit."""
+    import anyio
+    from mcp.shared.message import SessionMessage
+    from mcp_types import JSONRPCError, JSONRPCRequest, JSONRPCResponse
+
+    pending: set[str | int] = set()
+    in_send, in_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+    out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](0)
+
+    async def relay_in() -> None:
+        async with in_send, stdin:
+            async for item in stdin:
+                if isinstance(item, SessionMessage) and isinstance(item.message, JSONRPCRequest):
+                    pending.add(item.message.id)
+                await in_send.send(item)
+            with anyio.move_on_after(_DRAIN_SECONDS):
+                while pending:
+                    await anyio.sleep(0.01)
+
+    async def relay_out() -> None:
+        async with out_receive, stdout:
+            async for message in out_receive:
+                if isinstance(message.message, JSONRPCResponse | JSONRPCError):
+                    pending.discard(message.message.id)
+                await stdout.send(message)
+
+    tg.start_soon(relay_in)
+    tg.start_soon(relay_out)
+    return in_receive, out_send
 
 
 def _warm_up() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -289,7 +288,7 @@ def test_fifty_calls_in_a_row_on_one_server(tmp_path: Path) -> None:
 
 
 def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path: Path) -> None:
-    """Raw JSON-RPC lines, so the test sees every byte and the exit itself."""
+    """Raw JSON-RPC lines, so the test sees every byte on stdout and the exit itself."""
     from mcp_types.version import LATEST_HANDSHAKE_VERSION
 
     messages: list[dict[str, Any]] = [
@@ -304,32 +303,14 @@ def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path
     ]
     work = tmp_path / "cwd"
     work.mkdir()
-    lines: list[str] = []
-    with (tmp_path / "stderr.log").open("w+", encoding="utf-8") as errlog:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "syncsvc", "serve-mcp", "--verbose", "--log-format", "json"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog, text=True, cwd=work,
-            env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
-        )
-        watchdog = threading.Timer(60, proc.kill)  # a hung server fails the test, never hangs it
-        watchdog.start()
-        try:
-            assert proc.stdin is not None and proc.stdout is not None
-            for message in messages:
-                proc.stdin.write(json.dumps(message) + "\n")
-                proc.stdin.flush()
-                while "id" in message and not any(f'"id":{message["id"]},' in x for x in lines):
-                    line = proc.stdout.readline()
-                    assert line, "the server closed stdout before answering"
-                    lines.append(line)
-            proc.stdin.close()  # the client is done: the server must exit by itself
-            assert proc.wait(timeout=30) == 0
-            lines += proc.stdout.read().splitlines()
-        finally:
-            watchdog.cancel()
-            proc.kill()
-        errlog.seek(0)
-        stderr = errlog.read()
+    # All requests at once, then stdin closes: every request is answered, then the server exits.
+    proc = subprocess.run(
+        [sys.executable, "-m", "syncsvc", "serve-mcp", "--verbose", "--log-format", "json"],
+        input="".join(json.dumps(m) + "\n" for m in messages), capture_output=True, text=True,
+        cwd=work, env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""}, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines, stderr = proc.stdout.splitlines(), proc.stderr
     replies = [json.loads(line) for line in lines]  # every stdout line is a protocol message
     assert all(r["jsonrpc"] == "2.0" for r in replies)
     by_id = {r["id"]: r for r in replies if "id" in r}
