@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,7 @@ def by_group(plan: Plan) -> dict[str, Stakeholder]:
     return {s.group: s for s in plan.stakeholders}
 
 
-def row(plan: Plan, task_id: str) -> dict[str, object]:
+def row(plan: Plan, task_id: str) -> dict[str, Any]:
     return next(r.model_dump() for r in plan.raci if r.activity == task_id)
 
 
