@@ -60,6 +60,7 @@ _HOW = (" Give either the five inputs (feature_name, description, team_size, tim
         "format='json') as text, and the JSON object as structured content.")
 RESOURCE_PREFIX = "syncsvc://catalog/"
 _RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
+_TIMELINE_PATTERN = r"^\s*\d{1,4}(\s*([Ww][Ee][Ee][Kk][Ss]?|[Dd][Aa][Yy][Ss]?))?\s*$"  # as spec.py reads it
 _DRAIN_SECONDS = 30.0  # after stdin ends, how long requests already read may take to finish
 
 # The seed course's six-step workflow: (title, tool, what to do and look for).
@@ -112,7 +113,7 @@ def input_schema() -> dict[str, Any]:
                             "150K users\"."},
             "team_size": {"type": "integer", "minimum": 1, "maximum": 100_000,
                           "description": "People available to do the work (at least 1)."},
-            "timeline": {"type": "string", "pattern": r"^\s*\d{1,4}(\s*(weeks?|days?))?\s*$",
+            "timeline": {"type": "string", "pattern": _TIMELINE_PATTERN,
                          "description": "Time available: \"N weeks\" (e.g. \"6 weeks\"), "
                          "\"N days\" (working days), or a whole number of weeks."},
             "risk_tolerance": {"type": "string", "enum": ["low", "medium", "high"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -130,6 +131,9 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
             assert props["format"]["enum"] == ["md", "json"]
             assert props["format"]["default"] == "md"
             assert "6 weeks" in props["timeline"]["description"]
+            timeline = re.compile(props["timeline"]["pattern"])
+            assert all(timeline.match(t) for t in ("6 weeks", "1 week", "30 days", "6", " 6 Weeks"))
+            assert not any(timeline.match(t) for t in ("six weeks", "6 months", "", "6 weeks!"))
             assert props["spec_toml"]["type"] == "string"
             assert tool.input_schema.get("required", []) == []  # spec_toml may replace the five
             assert tool.input_schema["additionalProperties"] is False
@@ -235,6 +239,8 @@ def test_bad_input_is_a_tool_error_with_the_cli_message(tmp_path: Path) -> None:
                     ["assess-risks", *_flags(quick, {**SEED, "risk_tolerance": "extreme"})]),
         "team of 0": ({**SEED, "team_size": 0},
                       ["generate-timeline", *_flags(quick, {**SEED, "team_size": 0})]),
+        "6 months": ({**SEED, "timeline": "6 months"},
+                     ["build-rollback-plan", *_flags(quick, {**SEED, "timeline": "6 months"})]),
         "cycle": ({"spec_toml": CYCLE}, ["generate-timeline", str(spec_file)]),
     }
     expected = {name: _cli_error(runner, cli) for name, (_, cli) in cases.items()}
