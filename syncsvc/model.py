@@ -192,10 +192,12 @@ _PRIVATE = {"quick_mode"}
 
 def to_json(plan: Plan, part: str | None = None) -> dict[str, Any]:
     """The JSON object for the whole plan (`part=None`) or for one planning tool."""
-    full = plan.model_dump(mode="json", by_alias=True, exclude=_PRIVATE)
     if part is None or part == "create-rollout-plan":
-        return full
+        return plan.model_dump(mode="json", by_alias=True, exclude=_PRIVATE)
     keys = ("schema", "plan_id", *PART_KEYS[part], "findings")
+    # dump this part's fields only: a timeline of 20,000 tasks need not dump 20,000 RACI rows
+    full = plan.model_dump(mode="json", by_alias=True,
+                           include={"schema_" if k == "schema" else k for k in keys})
     out = {k: full[k] for k in keys}
     if part != "create-rollout-plan":
         out["findings"] = [f for f in full["findings"] if _finding_part(f["kind"]) in (part, None)]
