@@ -334,7 +334,7 @@ def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
     lets `printf '<requests>' | syncsvc serve-mcp` get all its answers, then exit."""
     import anyio
     from mcp.shared.message import SessionMessage
-    from mcp_types import JSONRPCError, JSONRPCRequest, JSONRPCResponse
+    from mcp_types import JSONRPCError, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
     pending: set[str | int] = set()
     in_send, in_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
@@ -343,8 +343,12 @@ def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
     async def relay_in() -> None:
         async with in_send, stdin:
             async for item in stdin:
-                if isinstance(item, SessionMessage) and isinstance(item.message, JSONRPCRequest):
-                    pending.add(item.message.id)
+                message = item.message if isinstance(item, SessionMessage) else None
+                if isinstance(message, JSONRPCRequest):
+                    pending.add(message.id)
+                elif isinstance(message, JSONRPCNotification) and \
+                        message.method == "notifications/cancelled":
+                    pending.discard((message.params or {}).get("requestId"))  # no answer due
                 await in_send.send(item)
             with anyio.move_on_after(_DRAIN_SECONDS):
                 while pending:
