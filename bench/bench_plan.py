@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_spec import generate  # noqa: E402
+from sections import write_section  # noqa: E402
 
 SECTION = "## Planning (foundation)"
 EXAMPLE = ROOT / "examples" / "notifications-center.toml"
@@ -157,18 +158,6 @@ def report(res: dict[str, object], runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Replace this script's section of BENCHMARKS.md (other sections stay as they are)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("\n" + old[nxt + 1:] if nxt >= 0 else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -177,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     text = report(measure(args.runs), args.runs)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

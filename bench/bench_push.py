@@ -88,15 +88,9 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def write_section(text: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new, encoding="utf-8")
+    from sections import write_section as replace_section
+
+    replace_section(HEADING, text)
 
 
 def main(argv: list[str]) -> int:
