@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from syncsvc.clikit import ConfigOpt, Format, LogFormat, LogFormatOpt, OutputOpt, VerboseOpt
 
 if TYPE_CHECKING:  # the CLI imports this module at start-up: keep it light
     from syncsvc.model import Plan
@@ -330,43 +331,30 @@ def render_diff_md(d: PlanDiff) -> str:
     return "\n".join(out)
 
 
-class DiffFormat(StrEnum):
-    md = "md"
-    json = "json"
-
-
-class LogFormat(StrEnum):
-    text = "text"
-    json = "json"
-
 
 def diff_command(
     old: Annotated[Path, typer.Argument(help="The older spec file (TOML).", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The newer spec file (TOML).", show_default=False)],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        DiffFormat.md),
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of stdout.", show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Config file (for a catalog folder of your own).",
-        show_default=False)] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
-    log_format: Annotated[LogFormat, typer.Option(
-        "--log-format", help="Log line format.")] = LogFormat.text,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
+        Format.md),
+    output: OutputOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """What changed between two versions of a spec (risks, tasks, dates, critical path,
     stakeholders) and which parts of the plan to revisit. Exits 0 whether or not they differ.
 
     Example: syncsvc diff plan-v1.toml examples/notifications-center.toml --format json
     """
-    from syncsvc.cli import load_plan, run, write_output
+    from syncsvc.clikit import load_plan, run, write_output
 
     def body() -> None:
         import json
 
         d = diff_plans(load_plan(old, config, {}), load_plan(new, config, {}))
         text = (json.dumps(d.to_json(), indent=2, ensure_ascii=False)
-                if format is DiffFormat.json else render_diff_md(d))
+                if format is Format.json else render_diff_md(d))
         write_output(text, output)
 
     run(body, verbose=verbose, log_format=log_format.value)

@@ -11,12 +11,10 @@ import datetime as dt
 import json
 import logging
 import time
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
+from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 from syncsvc.errors import InputError, SpecError
 
 if TYPE_CHECKING:
@@ -91,10 +89,6 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
      "sharing it with the stakeholders for feedback."),
 )
 
-
-class LogFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def input_schema() -> dict[str, Any]:
@@ -381,9 +375,8 @@ def _warm_up() -> None:
 
 
 def serve_command(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
-    log_format: Annotated[LogFormat, typer.Option("--log-format", help="Log line format.")]
-    = LogFormat.text,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """MCP server on stdio with the five planning tools, a workflow prompt and the catalogs.
 
@@ -392,7 +385,7 @@ def serve_command(
 
     Example: syncsvc serve-mcp --verbose
     """
-    from syncsvc.cli import run
+    from syncsvc.clikit import run
 
     def body() -> None:
         import anyio

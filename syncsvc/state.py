@@ -41,6 +41,21 @@ CREATE TABLE IF NOT EXISTS baselines (
     plan_json   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS baselines_plan ON baselines (plan_id, id);
+CREATE TABLE IF NOT EXISTS site_cache (
+    site  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    plan_id         TEXT NOT NULL,
+    run_at          TEXT NOT NULL,
+    as_of           TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    slip_days       INTEGER NOT NULL,
+    forecast_finish TEXT NOT NULL,
+    status_json     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_plan ON snapshots (plan_id, id);
 """
 
 
@@ -203,3 +218,34 @@ class State:
             "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? "
             "ORDER BY id", (plan_id,)).fetchall()
         return [Baseline(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    # -- site facts and sync snapshots ---------------------------------------------------------
+
+    def site_value(self, site: str) -> dict[str, Any] | None:
+        """A cached fact about a Jira site (its field ids), so a sync need not read it again."""
+        row = self._conn.execute("SELECT value FROM site_cache WHERE site = ?", (site,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_site_value(self, site: str, value: dict[str, Any]) -> None:
+        with self._tx() as c:
+            c.execute("INSERT OR REPLACE INTO site_cache (site, value) VALUES (?, ?)",
+                      (site, json.dumps(value, sort_keys=True)))
+
+    def add_snapshot(self, plan_id: str, status_json: dict[str, Any], *, run_at: str) -> int:
+        """Store one sync run's forecast (the dashboard's slip trend reads them back)."""
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO snapshots (plan_id, run_at, as_of, state, slip_days, "
+                "forecast_finish, status_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (plan_id, run_at, status_json["as_of"], status_json["state"],
+                 int(status_json["slip_days"]), status_json["forecast_finish"],
+                 json.dumps(status_json, sort_keys=True)))
+            return int(cur.lastrowid or 0)
+
+    def snapshots(self, plan_id: str, *, last: int = 10) -> list[dict[str, Any]]:
+        """The last `last` runs, oldest first: run_at, as_of, state, slip_days, forecast_finish."""
+        rows = self._conn.execute(
+            "SELECT run_at, as_of, state, slip_days, forecast_finish FROM snapshots "
+            "WHERE plan_id = ? ORDER BY id DESC LIMIT ?", (plan_id, last)).fetchall()
+        keys = ("run_at", "as_of", "state", "slip_days", "forecast_finish")
+        return [dict(zip(keys, r, strict=True)) for r in reversed(rows)]

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-# The options are declared here rather than imported from syncsvc.cli: cli.py imports this
-# module while it is still loading, and this module must also import cleanly on its own.
-
-
-class LogFormat(StrEnum):
-    text = "text"
-    json = "json"
+from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 
 
 def export_command(
@@ -24,15 +17,14 @@ def export_command(
     config: Annotated[Path | None, typer.Option(
         "--config", "-c", help="Config file (for a catalog folder of your own).",
         show_default=False)] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
-    log_format: Annotated[LogFormat, typer.Option(
-        "--log-format", help="Log line format.")] = LogFormat.text,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Offline bundle: plan.md, plan.json, risks.csv, raci.csv, timeline.csv, dashboard.xlsx.
 
     Example: syncsvc export examples/notifications-center.toml --out out/
     """
-    from syncsvc.cli import load_plan, run
+    from syncsvc.clikit import load_plan, run
 
     def body() -> None:
         from syncsvc.config import load_config

@@ -6,6 +6,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ log = logging.getLogger("syncsvc.jira")
 
 BULK_LIMIT = 50  # issues per POST issue/bulk (Jira's documented maximum)
 PAGE_SIZE = 100  # issues per search page
+FETCH_LIMIT = 100  # issues per POST issue/bulkfetch (Jira's maximum)
+CHANGELOG_LIMIT = 1000  # issues per POST changelog/bulkfetch (Jira's maximum)
+_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$")
 MAX_RETRY_DELAY = 60.0  # seconds; a longer Retry-After is capped (the run fails later instead)
 BLOCKS = "Blocks"
 _RETRY_STATUSES = {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE}
@@ -258,6 +262,59 @@ class JiraAdapter:
         types = ", ".join(t.get("name", "?") for t in proj.get("issueTypes") or [])
         return f"project {key} has the issue types: {types or 'none'}"
 
+    # -- reads for pull -------------------------------------------------------------------------
+
+    def status_categories(self) -> dict[str, str]:
+        """Status id -> category key (new, indeterminate, done), from GET status (one call)."""
+        rows = self._request("GET", "status", what="reading the workflow statuses").json()
+        return {str(r.get("id")): str((r.get("statusCategory") or {}).get("key") or "new")
+                for r in rows}
+
+    def fetch_issues(self, keys: list[str], *, fields: Iterable[str],
+                     properties: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Known issues by key, never through eventually consistent search on Cloud:
+        POST issue/bulkfetch (<= 100 a call). Server/DC has no bulk fetch; there a search on
+        `key in (...)` (consistent on a single node) carries the changelog as well."""
+        fields, properties = list(fields), list(properties)
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(keys), FETCH_LIMIT):
+            chunk = keys[start:start + FETCH_LIMIT]
+            what = f"reading issues {start + 1}-{start + len(chunk)} of {len(keys)}"
+            if self.is_cloud:
+                body: dict[str, Any] = {"issueIdsOrKeys": chunk, "fields": fields}
+                if properties:
+                    body["properties"] = properties
+                page = self._request("POST", "issue/bulkfetch", body=body, what=what).json()
+                out += page.get("issues") or []
+                continue
+            params = {"jql": "key in (" + ", ".join(_jql_key(k) for k in chunk) + ")",
+                      "maxResults": FETCH_LIMIT, "fields": ",".join(fields),
+                      "expand": "changelog", "validateQuery": "warn"}
+            if properties:
+                params["properties"] = ",".join(properties)
+            out += self._request("GET", "search", params=params, what=what).json().get(
+                "issues") or []
+        return out
+
+    def changelogs(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Issue id -> its status changes (Cloud: POST changelog/bulkfetch, <= 1,000 issues a
+        call, paged by nextPageToken). On Server/DC `fetch_issues` already carried them."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), CHANGELOG_LIMIT):
+            body: dict[str, Any] = {"issueIdsOrKeys": ids[start:start + CHANGELOG_LIMIT],
+                                    "fieldIds": ["status"], "maxResults": 10000}
+            while True:
+                page = self._request("POST", "changelog/bulkfetch", body=body,
+                                     what="reading the status history").json()
+                for log_ in page.get("issueChangeLogs") or []:
+                    out.setdefault(str(log_.get("issueId")), []).extend(
+                        log_.get("changeHistories") or [])
+                token = page.get("nextPageToken")
+                if not token:
+                    break
+                body["nextPageToken"] = token
+        return out
+
     # -- writes --------------------------------------------------------------------------------
 
     def bulk_create(self, updates: list[dict[str, Any]], *, what: str) -> BulkResult:
@@ -316,3 +373,11 @@ def connect(cfg: JiraConfig) -> JiraAdapter:
         raise JiraFailure(f"Jira at {cfg.url}: cannot set up the client (HTTP {e.status_code})",
                           hint="check [jira] url") from None
     return JiraAdapter(client, cfg)
+
+
+def _jql_key(key: str) -> str:
+    """An issue key for JQL; anything else is refused, so a value cannot change the query."""
+    if not _KEY_RE.match(key):
+        raise JiraFailure(f"not an issue key: {key!r} (the state file may be damaged)",
+                          hint="run `syncsvc push` to rebuild the state from Jira")
+    return key

@@ -14,7 +14,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from syncsvc.cli import LogFormat, LogFormatOpt, VerboseOpt, run
+from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt, run
 
 log = logging.getLogger("syncsvc.jira")
 

@@ -11,7 +11,14 @@ from typing import Any, Literal
 
 from syncsvc.config import Config, JiraConfig
 from syncsvc.errors import RemoteError
-from syncsvc.jira.adapter import BULK_LIMIT, JiraAdapter, JiraFailure, LostResponse, Rejected
+from syncsvc.jira.adapter import (
+    BULK_LIMIT,
+    JiraAdapter,
+    JiraFailure,
+    LostResponse,
+    Rejected,
+    SiteFields,
+)
 from syncsvc.jira.changes import (
     EPIC_ID,
     Changes,
@@ -32,6 +39,14 @@ from syncsvc.state import IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """The plan's issues (every field the push compares), already read by key during a pull."""
+
+    issues: list[dict[str, Any]]
+    site_fields: SiteFields
 
 
 @dataclass
@@ -89,22 +104,28 @@ class PushReport:
 def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | None = None,
               client_factory: Callable[[JiraConfig], JiraAdapter] | None = None,
               assignees: Mapping[str, str] | None = None, project: str | None = None,
-              mapping: JiraMapping | None = None) -> PushReport:
-    """Create and update one Jira issue per task with Blocks links (CONTRACT §3, §5, §6)."""
+              mapping: JiraMapping | None = None, adapter: JiraAdapter | None = None,
+              prefetched: Prefetched | None = None) -> PushReport:
+    """Create and update one Jira issue per task with Blocks links (CONTRACT §3, §5, §6).
+
+    `adapter` and `prefetched` come from a `sync` that already read the plan's issues by key
+    while pulling: the push then reads nothing more when nothing changed.
+    """
     jcfg = cfg.require_jira("push")
     jcfg.token()  # a missing token is a ConfigError (exit 2) before any call
     mapping = mapping or load_jira_mapping(cfg.catalog_dir())
-    if client_factory is None:
-        from syncsvc.jira.adapter import connect
-        client_factory = connect
-    adapter = client_factory(jcfg)
+    if adapter is None:
+        if client_factory is None:
+            from syncsvc.jira.adapter import connect
+            client_factory = connect
+        adapter = client_factory(jcfg)
     path = cfg.state_path()
     state = State.open(None if dry_run and not path.exists() else path)
     report = PushReport(plan.plan_id, project or jcfg.project, dry_run)
     with state:
         try:
             _Push(plan, jcfg, mapping, adapter, state, report, dict(assignees or {}),
-                  progress or (lambda *_: None)).run()
+                  progress or (lambda *_: None)).run(prefetched)
         except JiraFailure as e:
             if report.created or report.updated:  # the epic was made: say so in the report
                 report.error = e.message
@@ -129,14 +150,20 @@ class _Push:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def run(self) -> None:
-        self.jira.server_info()
-        site_fields = self.jira.site_fields(self.mapping.fields.start_date)
+    def run(self, prefetched: Prefetched | None = None) -> None:
+        if prefetched is None:
+            self.jira.server_info()
+            site_fields = self.jira.site_fields(self.mapping.fields.start_date)
+        else:
+            site_fields = prefetched.site_fields
         self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
                          self.labels["critical"], self.labels["removed"])
         records = self.state.issues(self.pid)
         epic_rec = records.pop(EPIC_ID, None)
-        issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
+        if prefetched is None:
+            issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
+        else:
+            issues = list(prefetched.issues)
         remote = self._remote(issues)
         self._look_for_missing(records, remote, issues)
         epic_key = self._epic(epic_rec, remote.pop(EPIC_ID, None))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 
 if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.config import Config
@@ -15,13 +16,7 @@ if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.sheets.publish import PublishReport
 
 
-class LogFormat(StrEnum):
-    text = "text"
-    json = "json"
 
-
-# The options are declared here rather than imported from syncsvc.cli: cli.py imports this
-# module while it is still loading, and this module must also import cleanly on its own.
 def publish_command(
     spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
     config: Annotated[Path, typer.Option("--config", "-c", help="Config file with [sheets].",
@@ -29,15 +24,14 @@ def publish_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show which worksheets and how many rows would change; write nothing.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")] = False,
-    log_format: Annotated[LogFormat, typer.Option(
-        "--log-format", help="Log line format.")] = LogFormat.text,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Publish the risk matrix, RACI, timeline and dashboard to Google Sheets.
 
     Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
-    from syncsvc.cli import run
+    from syncsvc.clikit import run
 
     def body() -> None:
         from syncsvc.config import load_config

@@ -17,6 +17,8 @@ KEEP = {
     "getServerInfo", "getFields", "createIssues", "editIssue", "getIssue", "linkIssues",
     "deleteIssueLink", "searchAndReconsileIssuesUsingJql", "searchForIssuesUsingJql",
     "getProject", "getAllProjects", "setIssueProperty",
+    # pull: statuses and changelogs read in bulk
+    "getStatuses", "bulkFetchIssues", "getBulkChangelogs",
 }
 OUT = Path(__file__).with_name("jira-openapi.trimmed.json")
 

@@ -9,6 +9,7 @@ and can be told to answer an error, or to drop an answer after doing the work.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import time
@@ -23,6 +24,10 @@ from fakes.jira_jql import JqlError, matches, parse_jql
 
 LINK_TYPES = {"Blocks": ("is blocked by", "blocks", "10000"),
               "Relates": ("relates to", "relates to", "10003")}
+# (name, id, category id, category key, category name): a default Jira Software workflow
+STATUSES = [("To Do", "1", 2, "new", "To Do"), ("In Progress", "3", 4, "indeterminate", "In Progress"),
+            ("In Review", "10002", 4, "indeterminate", "In Progress"),
+            ("Done", "10001", 3, "done", "Done")]
 PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 START_FIELD, EPIC_LINK, EPIC_NAME = "customfield_10015", "customfield_10014", "customfield_10011"
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
@@ -78,7 +83,11 @@ class FakeJira:
         self.busy = 0.0  # seconds spent inside the fake (benchmarks subtract it)
         self._next_id, self._next_num = 10000, {p: 0 for p in self.projects}
         self._next_link = 20000
+        self._next_hist = 30000
         self.fields = self._field_list(start_field)
+        self.statuses = {name: {"id": sid, "name": name, "statusCategory": {
+            "id": cid, "key": cat, "name": cname}} for name, sid, cid, cat, cname in STATUSES}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -125,6 +134,20 @@ class FakeJira:
     def delete_issue(self, key: str) -> None:
         del self.issues[key]
         self.links = {i: v for i, v in self.links.items() if key not in v[1:]}
+
+    def move(self, key: str, status: str, at: dt.datetime) -> None:
+        """Move an issue to `status` at time `at`, as a person would (changelog recorded)."""
+        issue = self._issue(key)
+        old, new = issue["fields"]["status"], self.statuses[status]
+        self._next_hist += 1
+        self.history.setdefault(key, []).append({
+            "id": str(self._next_hist), "created": at.isoformat(timespec="milliseconds"),
+            "items": [{"field": "status", "fieldtype": "jira", "fieldId": "status",
+                       "from": old["id"], "fromString": old["name"], "to": new["id"],
+                       "toString": new["name"]}]})
+        issue["fields"]["status"] = new
+        done = new["statusCategory"]["key"] == "done"
+        issue["fields"]["resolutiondate"] = at.isoformat(timespec="milliseconds") if done else None
 
     # -- dispatch --------------------------------------------------------------------------
 
@@ -217,6 +240,16 @@ class FakeJira:
             if self.links.pop(p.split("/")[1], None) is None:
                 raise JiraError(404, ["No issue link with id exists."])
             return 204, None
+        if m == "GET" and p == "status":
+            return 200, list(self.statuses.values())
+        if m == "POST" and p == "issue/bulkfetch":
+            if not self.cloud:
+                raise JiraError(404, ["Not found"])
+            return self._bulkfetch(body)
+        if m == "POST" and p == "changelog/bulkfetch":
+            if not self.cloud:
+                raise JiraError(404, ["Not found"])
+            return self._changelogs(body)
         if m == "GET" and p == "search/jql":
             if not self.cloud:
                 raise JiraError(404, ["Not found"])
@@ -329,8 +362,7 @@ class FakeJira:
         self._next_num[project] += 1
         stored = {**fields, "project": {"key": project},
                   "issuetype": {"name": itype, "id": str(100 + self.projects[project].index(
-                      itype))}, "status": {"name": "To Do", "id": "1", "statusCategory": {
-                          "id": 2, "key": "new", "name": "To Do"}}}
+                      itype))}, "status": self.statuses["To Do"]}
         issue = {"id": str(self._next_id), "key": f"{project}-{self._next_num[project]}",
                  "fields": {}, "properties": {p["key"]: p["value"] for p in props}}
         self.issues[issue["key"]] = issue
@@ -442,10 +474,46 @@ class FakeJira:
             start = int(params.get("startAt", ["0"])[0])
         index = self._link_index()
         page = [self._view(i, params, index) for i in hits[start:start + size]]
+        if "changelog" in ",".join(params.get("expand", [])).split(","):
+            for v in page:
+                hs = list(reversed(self.history.get(v["key"], [])))  # newest first, as Jira
+                v["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs),
+                                  "histories": hs}
         if not cloud:
             return 200, {"startAt": start, "maxResults": size, "total": len(hits),
                          "issues": page}
         out: dict[str, Any] = {"issues": page, "isLast": start + size >= len(hits)}
         if not out["isLast"]:
+            out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
+        return 200, out
+
+    def _bulkfetch(self, body: dict[str, Any]) -> tuple[int, Any]:
+        wanted = body["issueIdsOrKeys"]
+        if len(wanted) > 100:
+            raise JiraError(400, ["The number of issues requested exceeds the limit of 100."])
+        by_id = {i["id"]: i for i in self.issues.values()}
+        params = {"fields": [",".join(body.get("fields") or ["*navigable"])],
+                  "properties": [",".join(body.get("properties") or [])]}
+        index = self._link_index()
+        found = [self.issues.get(k) or by_id.get(k) for k in wanted]
+        return 200, {"issues": [self._view(i, params, index) for i in found if i is not None],
+                     "issueErrors": []}
+
+    def _changelogs(self, body: dict[str, Any]) -> tuple[int, Any]:
+        by_id = {i["id"]: i for i in self.issues.values()}
+        size = int(body.get("maxResults", 1000))
+        start = int(base64.b64decode(body["nextPageToken"])) if body.get("nextPageToken") else 0
+        rows: list[tuple[str, dict[str, Any]]] = []
+        for k in body["issueIdsOrKeys"]:
+            issue = self.issues.get(k) or by_id.get(k)
+            if issue is not None:
+                rows += [(issue["id"], h) for h in self.history.get(issue["key"], [])]
+        page = rows[start:start + size]
+        logs: dict[str, list[dict[str, Any]]] = {}
+        for iid, h in page:
+            logs.setdefault(iid, []).append(h)
+        out: dict[str, Any] = {"issueChangeLogs": [{"issueId": i, "changeHistories": hs}
+                                                   for i, hs in logs.items()]}
+        if start + size < len(rows):
             out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
         return 200, out

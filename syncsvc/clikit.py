@@ -1,0 +1,162 @@
+"""Shared pieces of the typer commands: option types, error handling, output, plan loading.
+
+Command modules import this, never `syncsvc.cli`, so `cli.py` can import every command module
+at start-up without an import cycle. Only typer and the standard library load here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:  # the heavy imports wait for the command that needs them (cold start)
+    from syncsvc.model import Plan
+
+
+class Format(StrEnum):
+    md = "md"
+    json = "json"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SpecArg = Annotated[Path | None, typer.Argument(
+    help="The spec file (TOML). Leave out to plan from the five quick inputs instead.",
+    show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file instead of stdout.", show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", "-c", help="Config file (for a catalog folder of your own).", show_default=False)]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")]
+LogFormatOpt = Annotated[LogFormat, typer.Option("--log-format", help="Log line format.")]
+FeatureOpt = Annotated[str | None, typer.Option(
+    "--feature-name", help="Quick input: what you are launching.", show_default=False)]
+DescriptionOpt = Annotated[str | None, typer.Option(
+    "--description", help="Quick input: the feature in a sentence.", show_default=False)]
+TeamOpt = Annotated[int | None, typer.Option(
+    "--team-size", help="Quick input: people available (>= 1).", show_default=False)]
+TimelineOpt = Annotated[str | None, typer.Option(
+    "--timeline", help='Quick input: "6 weeks", "30 days" or a number of weeks.',
+    show_default=False)]
+ToleranceOpt = Annotated[str | None, typer.Option(
+    "--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)]
+SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
+SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
+                                                    show_default=False)]
+RemoteConfigOpt = Annotated[Path, typer.Option(
+    "--config", "-c", help="Config file with [jira] / [sheets] and [state].", show_default=False)]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Print what would change; call no write endpoint.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Status date YYYY-MM-DD, read as the start of that day (default: today).",
+    show_default=False)]
+FailOnSlipOpt = Annotated[bool, typer.Option(
+    "--fail-on-slip", help="Exit 3 when the critical path is slipping.")]
+
+
+def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
+    """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code."""
+    from syncsvc.errors import SyncsvcError
+    from syncsvc.logs import setup_logging
+
+    setup_logging(verbose=verbose, log_format=log_format)
+    try:
+        code = fn()
+    except SyncsvcError as e:
+        typer.echo(f"Error: {e}", err=True)
+        raise typer.Exit(e.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        raise typer.Exit(130) from None
+    if code:
+        raise typer.Exit(code)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print to stdout, or write the file whole (temp file + rename: never half-written)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from syncsvc.errors import InputError
+
+    target = output.expanduser()
+    if target.is_dir():
+        raise InputError(f"--output {str(output)!r} is a folder; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"--output: the folder {str(folder)!r} does not exist")
+    import tempfile  # not at the top: it costs --help a few hundredths of a second
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror})") from None
+
+
+def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.config import load_config
+    from syncsvc.errors import InputError
+    from syncsvc.planning.build import build_plan
+    from syncsvc.specload import load_spec, spec_from_inputs
+
+    today = dt.date.today()
+    given = {k: v for k, v in quick.items() if v is not None}
+    if spec is not None:
+        if given:
+            raise InputError(f"give either a spec file or the quick inputs, not both "
+                             f"(got {spec} and --{next(iter(given)).replace('_', '-')})")
+        parsed = load_spec(spec, today=today)
+    else:
+        missing = [k for k, v in quick.items() if v is None]
+        if missing:
+            raise InputError(
+                "no spec file given, and the quick inputs are incomplete: missing "
+                + ", ".join("--" + k.replace("_", "-") for k in missing),
+                hint="pass a spec file (syncsvc create-rollout-plan examples/"
+                "notifications-center.toml) or all five quick inputs",
+            )
+        parsed = spec_from_inputs(today=today, **quick)
+    catalog_dir = load_config(config).catalog_dir() if config is not None else None
+    return build_plan(parsed, load_catalog(catalog_dir))
+
+
+def render(plan: Plan, part: str, fmt: Format) -> str:
+    if fmt is Format.json:
+        import pydantic_core
+
+        from syncsvc.model import to_json
+
+        # the same text as json.dumps(indent=2, ensure_ascii=False), several times faster
+        return pydantic_core.to_json(to_json(plan, part), indent=2).decode()
+    from syncsvc.render.markdown import render_md
+
+    return render_md(plan, part)
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """`--as-of` as a date (default today); a bad value is a usage error (exit 2)."""
+    from syncsvc.errors import InputError
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None

@@ -1,0 +1,150 @@
+"""`sync` for cron: per spec pull, push, publish; one lock; a failing plan never stops the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from syncsvc.config import Config
+from syncsvc.errors import LockHeldError, SyncsvcError
+
+log = logging.getLogger("syncsvc.sync")
+
+@dataclass
+class PlanRun:
+    """What one plan's sync did."""
+
+    spec: str
+    plan_id: str = ""
+    state: str | None = None  # on_track | at_risk | slipping, when a forecast was made
+    slip_days: int | None = None
+    steps: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_code: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+@dataclass
+class SyncReport:
+    runs: list[PlanRun] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[PlanRun]:
+        return [r for r in self.runs if not r.ok]
+
+    @property
+    def slipping(self) -> list[PlanRun]:
+        return [r for r in self.runs if r.state == "slipping"]
+
+    def exit_code(self, *, fail_on_slip: bool) -> int:
+        """1 when a plan failed (it needs a person first), else 3 on slip with the flag, else 0."""
+        if self.failed:
+            return 1
+        return 3 if fail_on_slip and self.slipping else 0
+
+@contextmanager
+def sync_lock(state_path: Path) -> Iterator[None]:
+    """Hold `<state>.lock` for the run; another holder means exit 75 at once (never wait)."""
+    import fcntl
+
+    lock_path = state_path.with_name(state_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise LockHeldError(
+                    f"another `syncsvc sync` holds the lock {lock_path}; not waiting",
+                    hint="this run is skipped; the next scheduled run will catch up") from None
+            raise
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+PlanLoader = Callable[[Path], Any]
+
+def run_sync(
+    specs: Sequence[Path], cfg: Config, *, as_of: dt.date, load: PlanLoader, dry_run: bool,
+    now: Callable[[], dt.datetime] | None = None,
+    jira_factory: Callable[..., Any] | None = None,
+    sheets_factory: Callable[..., Any] | None = None,
+) -> SyncReport:
+    """Pull, then push, then publish each spec's plan under one lock; failures are isolated."""
+    from syncsvc.state import State
+
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
+    report = SyncReport()
+    with sync_lock(cfg.state_path()), State.open(cfg.state_path()) as state:
+        for spec in specs:
+            run = PlanRun(str(spec))
+            report.runs.append(run)
+            try:
+                _sync_one(spec, cfg, state, run, as_of=as_of, load=load, dry_run=dry_run,
+                          clock=clock, jira_factory=jira_factory, sheets_factory=sheets_factory)
+            except SyncsvcError as e:
+                run.error, run.error_code = str(e), e.exit_code
+                log.error("%s: %s", run.plan_id or spec, e.message,
+                          extra={"plan_id": run.plan_id, "event": "failed"})
+    return report
+
+def _sync_one(
+    spec: Path, cfg: Config, state: Any, run: PlanRun, *, as_of: dt.date, load: PlanLoader,
+    dry_run: bool, clock: Callable[[], dt.datetime], jira_factory: Callable[..., Any] | None,
+    sheets_factory: Callable[..., Any] | None,
+) -> None:
+    from syncsvc.jira.pull import pull_status
+    from syncsvc.jira.push import push_plan
+
+    plan, assignees, project = load(spec)
+    run.plan_id = plan.plan_id
+    jcfg = cfg.require_jira("sync")
+    adapter = None
+    prefetched = None
+    status_json: dict[str, Any] | None = None
+    if state.latest_baseline(plan.plan_id) is not None:
+        if jira_factory is None:
+            from syncsvc.jira.adapter import connect
+            jira_factory = connect
+        jcfg.token()
+        adapter = jira_factory(jcfg)
+        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter, for_push=True)
+        prefetched = pulled.prefetched
+        status_json = pulled.status.model_dump(mode="json", by_alias=True)
+        run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
+        run.steps.append(f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
+                         f"working days, forecast finish {pulled.status.forecast_finish}")
+    pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
+                       client_factory=jira_factory, adapter=adapter, prefetched=prefetched)
+    run.steps.append(f"pushed: {pushed.summary()}")
+    pushed.raise_for_status()
+    if status_json is not None and not dry_run:
+        status_json["trend"] = [*state.snapshots(plan.plan_id, last=9), _trend_row(status_json)]
+        state.add_snapshot(plan.plan_id, status_json, run_at=clock().isoformat(timespec="seconds"))
+    if cfg.sheets is not None:
+        from syncsvc.sheets.publish import publish_plan
+
+        published = publish_plan(plan, cfg, dry_run=dry_run, status=status_json,
+                                 client_factory=sheets_factory)
+        run.steps.append(f"published: {_publish_summary(published)}")
+    log.info("%s: %s", plan.plan_id, "; ".join(run.steps),
+             extra={"plan_id": plan.plan_id, "event": "synced"})
+
+def _trend_row(status_json: dict[str, Any]) -> dict[str, Any]:
+    return {k: status_json[k] for k in ("as_of", "state", "slip_days", "forecast_finish")}
+
+def _publish_summary(report: Any) -> str:
+    summary = getattr(report, "summary", None)
+    return str(summary() if callable(summary) else summary or "done")
+
+StateWord = Literal["on_track", "at_risk", "slipping"]

@@ -1,0 +1,164 @@
+"""`pull`, `sync` and `baseline`: the commands that keep a pushed plan tracked against Jira."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from syncsvc.clikit import (
+    AsOfOpt,
+    DryRunOpt,
+    FailOnSlipOpt,
+    Format,
+    FormatOpt,
+    LogFormat,
+    LogFormatOpt,
+    OutputOpt,
+    RemoteConfigOpt,
+    SpecFileArg,
+    SpecFilesArg,
+    VerboseOpt,
+    parse_as_of,
+    run,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from syncsvc.config import Config
+    from syncsvc.model import Plan
+
+
+def pull_command(
+    spec: SpecFileArg,
+    config: RemoteConfigOpt,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = Format.md,
+    output: OutputOpt = None,
+    fail_on_slip: FailOnSlipOpt = False,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
+) -> None:
+    """Read status back from Jira, forecast the schedule and report critical-path slippage.
+
+    Example: syncsvc pull examples/notifications-center.toml --config syncsvc.toml --fail-on-slip
+    """
+
+    def body() -> int:
+        from syncsvc.jira.pull import pull_status
+        from syncsvc.render.status_md import render_status_md
+        from syncsvc.state import State
+
+        date = parse_as_of(as_of)
+        cfg, plan, _, _ = _load(spec, config)
+        _require_state(cfg)
+        with State.open(cfg.state_path()) as state:
+            result = pull_status(plan, cfg, as_of=date, state=state)
+        st = result.status
+        if format is Format.json:
+            import pydantic_core
+
+            text = pydantic_core.to_json(st.model_dump(mode="json", by_alias=True),
+                                         indent=2).decode()
+        else:
+            text = render_status_md(st, {t.id: t.name for t in plan.tasks})
+        write_output(text, output)
+        return 3 if fail_on_slip and st.state == "slipping" else 0
+
+    run(body, verbose=verbose, log_format=log_format.value)
+
+
+def sync_command(
+    specs: SpecFilesArg,
+    config: RemoteConfigOpt,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+    fail_on_slip: FailOnSlipOpt = False,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
+) -> None:
+    """For cron: pull, then push, then publish each spec's plan. Quiet on success unless -v.
+
+    One lock per state file: exit 75 at once when another sync holds it. A failing plan does
+    not stop the others; each failure is named and the run exits 1 (2 for a bad spec).
+
+    Example: syncsvc sync specs/*.toml --config syncsvc.toml --fail-on-slip --log-format json
+    """
+
+    def body() -> int:
+        import logging
+
+        from syncsvc.config import load_config
+        from syncsvc.errors import InputError
+        from syncsvc.sync import run_sync
+
+        date = parse_as_of(as_of)
+        cfg = load_config(config)
+        cfg.require_jira(config.name)
+        report = run_sync(specs, cfg, as_of=date, dry_run=dry_run,
+                          load=lambda p: _load(p, config, cfg)[1:])
+        for r in report.runs:
+            if r.ok and (verbose or dry_run):
+                typer.echo(f"{r.plan_id}: " + "; ".join(r.steps))
+        for r in report.failed:
+            typer.echo(f"Error: {r.plan_id or r.spec}: {r.error}", err=True)
+        if report.failed:
+            logging.getLogger("syncsvc.sync").info(
+                "%d of %d plans failed", len(report.failed), len(report.runs))
+            bad_input = any(r.error_code == InputError.exit_code for r in report.failed)
+            return 2 if bad_input else 1
+        return report.exit_code(fail_on_slip=fail_on_slip)
+
+    run(body, verbose=verbose, log_format=log_format.value)
+
+
+def baseline_command(
+    spec: SpecFileArg,
+    config: RemoteConfigOpt,
+    note: str = typer.Option(..., "--note", help="Why a new baseline (e.g. the scope change)."),
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
+) -> None:
+    """Record a new baseline of the plan on purpose (a scope change); older ones are kept.
+
+    Example: syncsvc baseline examples/notifications-center.toml -c syncsvc.toml --note "v2 scope"
+    """
+
+    def body() -> None:
+        from syncsvc.model import to_json
+        from syncsvc.state import State
+
+        cfg, plan, _, _ = _load(spec, config)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with State.open(cfg.state_path()) as state:
+            n = len(state.baselines(plan.plan_id))
+            bid = state.add_baseline(plan.plan_id, to_json(plan), recorded_at=now, note=note)
+        typer.echo(f"{plan.plan_id}: baseline #{bid} recorded ({n} earlier kept); finish "
+                   f"{plan.finish_date.isoformat()}, critical path "
+                   + " → ".join(plan.critical_path))
+
+    run(body, verbose=verbose, log_format=log_format.value)
+
+
+def _load(spec: Path, config: Path, cfg: Config | None = None
+          ) -> tuple[Config, Plan, dict[str, str], str | None]:
+    """Config, plan, Jira assignees by member name, and the spec's Jira project override."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.config import load_config
+    from syncsvc.planning.build import build_plan
+    from syncsvc.specload import load_spec
+
+    cfg = cfg or load_config(config)
+    parsed = load_spec(spec, today=dt.date.today())
+    plan = build_plan(parsed, load_catalog(cfg.catalog_dir()))
+    return cfg, plan, {m.name: m.jira for m in parsed.team if m.jira}, parsed.jira_project
+
+
+def _require_state(cfg: Config) -> None:
+    from syncsvc.errors import ConfigError
+
+    if not cfg.state_path().exists():
+        raise ConfigError(f"no state file at {cfg.state_path()}: nothing was pushed yet",
+                          hint="run `syncsvc push` first (it records the baseline)")
