@@ -158,6 +158,9 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
             es[i] = max(ready, now, 0)
             ef[i] = es[i] + t.duration_days
     tf = _floats(order, preds, es, ef)
+    # Done work is history: it has no float to lose and is never on the forecast critical path.
+    crit = [tf[i] == 0 and statuses.get(t.id, none).category != "done"
+            for i, t in enumerate(tasks)]
     finish_idx = max(ef, default=0)
     out: list[TaskForecast] = []
     for i, t in enumerate(tasks):
@@ -167,7 +170,7 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
             id=t.id, issue_key=st.issue_key, status=st.status or st.category,
             status_category=st.category, baseline_finish=t.planned_finish,
             forecast_start=start_d, forecast_finish=finish_d,
-            slip_days=cal.wd(t.planned_finish, finish_d), critical=tf[i] == 0,
+            slip_days=cal.wd(t.planned_finish, finish_d), critical=crit[i],
             baseline_critical=t.critical, buffer_days=t.buffer_days,
             buffer_used_days=_buffer_used(cal, t, st, as_of), total_float=tf[i],
         ))
@@ -176,7 +179,7 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
     return Status(
         plan_id=baseline.plan_id, as_of=as_of, baseline_finish=baseline.finish_date,
         forecast_finish=forecast_finish, slip_days=slip, state=_state(slip, out),
-        tasks=out, critical_path=_chain(tasks, preds, es, ef, tf, finish_idx),
+        tasks=out, critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
         earned=earned_schedule(baseline, statuses, as_of, cal),
     )
 
@@ -221,13 +224,13 @@ def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_
 
 
 def _chain(tasks: Sequence[BaselineTask], preds: list[list[int]], es: list[int], ef: list[int],
-           tf: list[int], finish: int) -> list[str]:
-    ends = [i for i in range(len(tasks)) if tf[i] == 0 and ef[i] == finish]
+           crit: list[bool], finish: int) -> list[str]:
+    ends = [i for i in range(len(tasks)) if crit[i] and ef[i] == finish]
     if not ends:
         return []
     node, chain = ends[-1], [ends[-1]]
     while True:
-        driving = [p for p in preds[node] if tf[p] == 0 and ef[p] == es[node]]
+        driving = [p for p in preds[node] if crit[p] and ef[p] == es[node]]
         if not driving:
             break
         node = driving[0]

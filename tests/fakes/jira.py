@@ -28,6 +28,8 @@ LINK_TYPES = {"Blocks": ("is blocked by", "blocks", "10000"),
 STATUSES = [("To Do", "1", 2, "new", "To Do"), ("In Progress", "3", 4, "indeterminate", "In Progress"),
             ("In Review", "10002", 4, "indeterminate", "In Progress"),
             ("Done", "10001", 3, "done", "Done")]
+# POST endpoints that only read (bulk fetches and search)
+READ_POSTS = frozenset({"issue/bulkfetch", "changelog/bulkfetch", "search/jql", "search"})
 PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 START_FIELD, EPIC_LINK, EPIC_NAME = "customfield_10015", "customfield_10014", "customfield_10011"
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
@@ -43,7 +45,7 @@ class Call:
 
     @property
     def write(self) -> bool:
-        return self.method in WRITE_METHODS
+        return self.method in WRITE_METHODS and self.path not in READ_POSTS
 
 
 @dataclass
