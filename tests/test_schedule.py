@@ -97,7 +97,7 @@ def _rule(a: Activity, critical: bool) -> int:
     return math.ceil(a.estimate_days * 2 / 10) if critical else 0
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_schedule_matches_longest_path_and_the_buffer_rule(net: Network) -> None:
     cal = WorkCalendar(net.start, net.holidays)
@@ -292,7 +292,7 @@ def reference_schedule(acts: Sequence[Activity], start: dt.date, holidays: froze
         buffer = new
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_every_date_float_and_flag_matches_a_reference_scheduler(net: Network) -> None:
     got = schedule(net.acts, WorkCalendar(net.start, net.holidays))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests_support import write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
+from syncsvc.errors import SpecError
+from syncsvc.specload import check_spec, load_spec, parse_toml
 
 BASE = '''feature_name = "Dark mode"
 description = "A dark theme for the web app"
@@ -228,3 +234,51 @@ def test_bad_invocation_exits_2(tmp_path: Path, runner: CliRunner, args: list[st
     _assert_message(stderr, first_line.format(**fill))
     assert "Traceback" not in stderr and stdout == ""
     assert not out.exists()
+
+
+# --- random bad input: never anything but a SpecError naming the file ---------------------
+
+TOML_VALUES = st.one_of(
+    st.integers(-(2**63), 2**63 - 1).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.booleans().map(lambda b: "true" if b else "false"),
+    st.text(max_size=30).map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"')
+                             .replace("\n", "\\n") + '"'),
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["[]", "{}", '["x", 1]', '{ a = 1 }', "[[1], [2]]", '"3d"', '"0w"', '"-1d"',
+                     '"9999999d"', '"design"', '["qa"]', '["build", "build"]', "2027-01-04T10:00:00"]),
+)
+KEY_LINES = [n for n, line in enumerate(BASE.splitlines()) if " = " in line]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(KEY_LINES), TOML_VALUES), min_size=1, max_size=3))
+def test_random_values_give_a_spec_error_or_a_spec(edits: list[tuple[int, str]]) -> None:
+    lines = BASE.splitlines()
+    for n, value in edits:
+        key = lines[n].split(" = ")[0]
+        lines[n] = f"{key} = {value}"
+    text = "\n".join(lines) + "\n"
+    try:
+        spec = check_spec(tomllib.loads(text), label="s.toml", today=dt.date(2026, 11, 27),
+                          source=text)
+    except SpecError as e:
+        assert str(e).startswith("s.toml")
+        assert "\n" not in e.message
+    except tomllib.TOMLDecodeError:
+        with pytest.raises(SpecError, match=r"^s\.toml:\d+: invalid TOML"):
+            parse_toml(text, label="s.toml")
+    else:
+        assert spec.plan_id and spec.start_date
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_random_bytes_give_a_spec_error_or_a_spec(tmp_path_factory: pytest.TempPathFactory,
+                                                  data: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "s.toml"
+    path.write_bytes(data)
+    try:
+        load_spec(path, today=dt.date(2026, 11, 27))
+    except SpecError as e:
+        assert str(e).startswith("s.toml")
