@@ -21,7 +21,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -71,12 +73,12 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
     return out
 
 
-def measure(runs: int) -> dict[str, object]:
+def measure(runs: int) -> dict[Any, Any]:
     from syncsvc.catalog import load_catalog
     from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec
 
-    res: dict[str, object] = {}
+    res: dict[Any, Any] = {}
     catalog = load_catalog()
     run_cli(["create-rollout-plan", str(EXAMPLE)])  # warm-up: writes the bytecode caches
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,8 +89,8 @@ def measure(runs: int) -> dict[str, object]:
             path.write_text(text, encoding="utf-8")
             deps = len(re.findall(r'"t\d+"', text[text.index("[[tasks]]"):])) - n
             spec = load_spec(path, today=dt.date(2026, 11, 27))
-            load = timed(lambda p=path: load_spec(p, today=dt.date(2026, 11, 27)), runs)
-            build = timed(lambda s=spec: build_plan(s, catalog), runs)
+            load = timed(partial(load_spec, path, today=dt.date(2026, 11, 27)), runs)
+            build = timed(partial(build_plan, spec, catalog), runs)
             cli = [run_cli(["generate-timeline", str(path), "--format", "json", "--output", out])
                    for _ in range(runs)]
             res[n] = {"deps": deps, "bytes": len(text.encode()), "load": load, "build": build,
@@ -104,13 +106,12 @@ def _ms(xs: list[float]) -> str:
     return f"{min(xs):.2f} s / {statistics.median(xs):.2f} s"
 
 
-def report(res: dict[str, object], runs: int) -> str:
+def report(res: dict[Any, Any], runs: int) -> str:
     r5, r20 = res[5000], res[20000]
-    assert isinstance(r5, dict) and isinstance(r20, dict)
-    help_w = [w for w, _ in res["help"]]  # type: ignore[attr-defined]
-    help_c = [c for _, c in res["help"]]  # type: ignore[attr-defined]
-    ex_w = [w for w, _ in res["example"]]  # type: ignore[attr-defined]
-    ex_c = [c for _, c in res["example"]]  # type: ignore[attr-defined]
+    help_w = [w for w, _ in res["help"]]
+    help_c = [c for _, c in res["help"]]
+    ex_w = [w for w, _ in res["example"]]
+    ex_c = [c for _, c in res["example"]]
     ratio = min(r20["cli_wall"]) / min(r5["cli_wall"])
     ratio_build = min(r20["build"]) / min(r5["build"])
     load = os.getloadavg()
