@@ -182,3 +182,20 @@ owner = "Ana"
     assert ("timeline_overrun", "build") in kinds
     assert ("past_deadline", "build") in kinds
     assert ("past_deadline", "side") not in kinds
+
+
+@pytest.mark.parametrize(("timeline", "weeks", "days"), [
+    ("6", 6, None), ("2 weeks", 2, None), ("10 days", None, 10), ("1 day", None, 1)])
+def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | None,
+                              days: int | None) -> None:
+    """A bare number is weeks. Quick mode starts on the Monday after today (no holidays)."""
+    data = _json(runner, ["generate-timeline", "--feature-name", "X", "--description", "Y",
+                          "--team-size", "2", "--timeline", timeline, "--risk-tolerance", "high"])
+    start = dt.date.fromisoformat(data["start_date"])
+    assert start.weekday() == 0 and start > dt.date.today()
+    if weeks is not None:  # the last working day before start + 7N: the Friday before
+        want = start + dt.timedelta(days=7 * weeks - 3)
+    else:  # the N-th working day, Monday being day 1
+        assert days is not None
+        want = start + dt.timedelta(days=(days - 1) + 2 * ((days - 1) // 5))
+    assert data["deadline"] == want.isoformat()
