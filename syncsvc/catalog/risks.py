@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Level
 from syncsvc.spec import parse_estimate
 
@@ -19,62 +19,12 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 
-# A letter or digit on either side means the keyword is part of a longer word.
-_EDGE_BEFORE = r"(?<![a-z0-9])"
-_EDGE_AFTER = r"(?![a-z0-9])"
-
-
-def keyword_pattern(keyword: str) -> str:
-    """The regex for one catalog keyword, matched case-insensitively on word boundaries.
-
-    Spaces and hyphens inside a keyword match a space, a hyphen or nothing ("real-time"
-    finds "real time" and "realtime"); a trailing `*` matches any word ending ("notif*");
-    otherwise a plural "s"/"es" is allowed ("payment" finds "payments", not "paymentology").
-    """
-    kw = keyword.strip().lower()
-    prefix = kw.endswith("*")
-    kw = kw.rstrip("*").strip()
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", kw) if p]
-    body = r"[\s\-]?".join(parts)
-    tail = r"[a-z0-9]*" if prefix else r"(?:s|es)?"
-    return f"{_EDGE_BEFORE}{body}{tail}{_EDGE_AFTER}"
-
-
-@lru_cache(maxsize=4096)
-def keyword_regex(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled alternation for a group of keywords (None for an empty group)."""
-    if not keywords:
-        return None
-    return re.compile("|".join(keyword_pattern(k) for k in keywords))
-
-
-@lru_cache(maxsize=4096)
-def _first_word(keyword: str) -> str:
-    m = re.match(r"[a-z0-9]+", keyword.strip().lower())
-    return m.group(0) if m else ""
-
-
-class TextIndex:
-    """Lowercased text and its words, so a keyword group is searched only when it can match.
-
-    A keyword's first word must begin some word of the text ("real-time" needs a word starting
-    with "real"); only those keywords go to the regex, which keeps long descriptions fast.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text.lower()
-        self._words = sorted(set(re.findall(r"[a-z0-9]+", self.text)))
-
-    def _starts_a_word(self, prefix: str) -> bool:
-        i = bisect_left(self._words, prefix)
-        return i < len(self._words) and self._words[i].startswith(prefix)
+class TextIndex(WordIndex):
+    """A text the risk triggers search (see `textmatch.WordIndex.keyword` for the rules)."""
 
     def find(self, keywords: Sequence[str]) -> str | None:
         """The first text matched by any keyword of the group, or None."""
-        maybe = tuple(k for k in keywords if self._starts_a_word(_first_word(k)))
-        rx = keyword_regex(maybe)
-        m = rx.search(self.text) if rx is not None else None
-        return m.group(0) if m else None
+        return self.keyword(keywords)
 
 
 def find_keyword(keywords: Sequence[str], text: str) -> str | None:
@@ -265,11 +215,12 @@ class RiskCatalog(CatalogModel):
             return cached
         areas: set[str] = set()
         rest = text
+        index = WordIndex(text)
         for area in self.roles:
-            rx = keyword_regex(tuple(area.words))
-            if rx is not None and rx.search(text):
+            hit = index.keyword(area.words)
+            if hit is not None:
                 areas.add(area.name)
-                rest = rx.sub(" ", rest)
+                rest = rest.replace(hit, " ")
         tokens = re.findall(r"[a-z0-9]+", text)
         seniority = frozenset(t for t in tokens if t in self.role_seniority)
         skip = {*self.role_filler, *self.role_seniority}

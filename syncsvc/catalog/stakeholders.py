@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
@@ -261,24 +262,17 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
-def phrase_pattern(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
-    """A compiled search for any of `words` as a whole word or phrase, in lowercased text."""
-    return _phrases(tuple(words))
-
-
-@lru_cache(maxsize=1024)
-def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in alts)
-                      + r")(?![a-z0-9])")
-
-
 def phrase_search(words: list[str] | tuple[str, ...], text: str) -> str | None:
     """The first of `words` found in `text` as a whole word or phrase (case-insensitive)."""
     if not words:
         return None
-    m = _phrases(tuple(words)).search(text.lower())
-    return m.group(0) if m else None
+    return _index(text).phrase(words)
+
+
+@lru_cache(maxsize=256)
+def _index(text: str) -> WordIndex:
+    # the same description is searched for every trait and template: split it once
+    return WordIndex(text)
 
 
 def fill(text: str, **values: str) -> str:
@@ -350,7 +344,7 @@ class TaskMatcher:
         """`scopes`: rollout task id -> its scopes ("any", "exposing" or "internal", "full")."""
         self._tasks = tasks
         self._scopes = scopes
-        self._texts: dict[str, str] | None = None
+        self._texts: dict[str, WordIndex] | None = None
         self._matched: dict[int, tuple[list[TaskSelector], frozenset[str]]] = {}
 
     def matching(self, sels: list[TaskSelector]) -> frozenset[str]:
@@ -369,16 +363,15 @@ class TaskMatcher:
             if sel.rollout is not None:
                 cands = [t for t in cands if sel.rollout in self._scopes.get(t.id, ())]
             if sel.keywords:
-                search, texts = phrase_pattern(sel.keywords).search, self._text()
-                cands = [t for t in cands if search(texts[t.id])]
+                texts = self._text()
+                cands = [t for t in cands if texts[t.id].phrase(sel.keywords)]
             ids.update(t.id for t in cands)
         found = frozenset(ids)
         self._matched[id(sels)] = (sels, found)
         return found
 
-    def _text(self) -> dict[str, str]:
+    def _text(self) -> dict[str, WordIndex]:
         # the id twice (as written and with spaces) so "security-review" matches "security review"
         if self._texts is None:
-            self._texts = {t.id: f"{t.id} {t.id.replace('-', ' ')} {t.name}".lower()
-                           for t in self._tasks}
+            self._texts = {t.id: WordIndex(f"{t.id} {t.name}") for t in self._tasks}
         return self._texts

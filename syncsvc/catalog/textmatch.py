@@ -1,0 +1,107 @@
+"""Whole-word keyword and phrase lookups in a text, by word n-grams instead of regexes.
+
+The catalogs hold hundreds of keywords; compiling a regex alternation per group cost a quarter
+of a second at every start. Splitting the text into words once and looking phrases up in a
+table of its n-grams gives the same answers (whole words only, earliest match first) at a
+fraction of that cost.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The lowercase words of `text` (runs of letters and digits)."""
+    return _WORD.findall(text.lower())
+
+
+class WordIndex:
+    """A lowercased text, its words, and tables of its n-grams built on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.lower()
+        self._spans = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
+        self._words = [self.text[a:b] for a, b in self._spans]
+        self._tables: dict[int, dict[str, int]] = {}
+        self._sorted: dict[int, list[str]] = {}
+
+    def _table(self, n: int) -> dict[str, int]:
+        """n-gram (words joined by one space) -> index of its first occurrence."""
+        table = self._tables.get(n)
+        if table is None:
+            table = {}
+            w = self._words
+            for i in range(len(w) - n + 1):
+                table.setdefault(" ".join(w[i:i + n]), i)
+            self._tables[n] = table
+        return table
+
+    def _keys(self, n: int) -> list[str]:
+        keys = self._sorted.get(n)
+        if keys is None:
+            keys = self._sorted[n] = sorted(self._table(n))
+        return keys
+
+    def _span(self, i: int, n: int) -> str:
+        return self.text[self._spans[i][0]:self._spans[i + n - 1][1]]
+
+    def phrase(self, phrases: Iterable[str]) -> str | None:
+        """The earliest of `phrases` found as whole words (`"b2b"`, `"customer success"`)."""
+        best: tuple[int, int] | None = None
+        for p in phrases:
+            toks = words_of(p)
+            if not toks:
+                continue
+            i = self._table(len(toks)).get(" ".join(toks))
+            if i is not None and (best is None or i < best[0]):
+                best = (i, len(toks))
+        return None if best is None else self._span(*best)
+
+    def keyword(self, keywords: Iterable[str]) -> str | None:
+        """The earliest match of any catalog keyword: words may be written apart, hyphenated or
+        run together ("real-time" finds "real time" and "realtime"); a plural "s"/"es" is
+        allowed; a trailing `*` matches any ending of the last word ("notif*")."""
+        best: tuple[int, int] | None = None
+        for kw in keywords:
+            for hit in self._keyword_hits(kw):
+                if best is None or hit[0] < best[0]:
+                    best = hit
+        return None if best is None else self._span(*best)
+
+    def _keyword_hits(self, keyword: str) -> list[tuple[int, int]]:
+        raw = keyword.strip().lower()
+        prefix = raw.endswith("*")
+        toks = words_of(raw.rstrip("*"))
+        if not toks:
+            return []
+        forms = [(len(toks), " ".join(toks))]
+        if len(toks) > 1:
+            forms.append((1, "".join(toks)))  # run together: "realtime"
+        hits = []
+        for n, key in forms:
+            if prefix:
+                keys = self._keys(n)
+                j = bisect_left(keys, key)
+                if j < len(keys) and keys[j].startswith(key):
+                    table = self._table(n)
+                    first = min(table[k] for k in keys[j:_prefix_end(keys, j, key)])
+                    hits.append((first, n))
+                continue
+            table = self._table(n)
+            for form in (key, key + "s", key + "es"):
+                i = table.get(form)
+                if i is not None:
+                    hits.append((i, n))
+        return hits
+
+
+def _prefix_end(keys: list[str], start: int, prefix: str) -> int:
+    end = start
+    while end < len(keys) and keys[end].startswith(prefix):
+        end += 1
+    return end
