@@ -90,7 +90,6 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
 )
 
 
-
 def input_schema() -> dict[str, Any]:
     """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
     from syncsvc.spec import MAX_TEXT
