@@ -13,50 +13,35 @@ from typing import Any
 
 from syncsvc.errors import ConfigError
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS jira_issues (
-    plan_id     TEXT NOT NULL,
-    task_id     TEXT NOT NULL,
-    issue_key   TEXT NOT NULL,
-    issue_id    TEXT NOT NULL DEFAULT '',
-    fields_hash TEXT NOT NULL DEFAULT '',
-    fields_json TEXT NOT NULL DEFAULT '{}',
-    removed     INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (plan_id, task_id)
-);
-CREATE TABLE IF NOT EXISTS jira_links (
-    plan_id TEXT NOT NULL,
-    blocker TEXT NOT NULL,
-    blocked TEXT NOT NULL,
-    PRIMARY KEY (plan_id, blocker, blocked)
-);
-CREATE TABLE IF NOT EXISTS baselines (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id     TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    note        TEXT NOT NULL DEFAULT '',
-    plan_json   TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS baselines_plan ON baselines (plan_id, id);
-CREATE TABLE IF NOT EXISTS site_cache (
-    site  TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS snapshots (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id         TEXT NOT NULL,
-    run_at          TEXT NOT NULL,
-    as_of           TEXT NOT NULL,
-    state           TEXT NOT NULL,
-    slip_days       INTEGER NOT NULL,
-    forecast_finish TEXT NOT NULL,
-    status_json     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS snapshots_plan ON snapshots (plan_id, id);
-"""
+# Migrations: version -> the statements that take a version-(n-1) file to version n. A new
+# file runs them all; an older file runs the ones it lacks, in one transaction. Append only:
+# a released step is never edited (write a new step instead).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (  # the first release: issue records, links syncsvc made, baselines
+        "CREATE TABLE IF NOT EXISTS jira_issues ("
+        " plan_id TEXT NOT NULL, task_id TEXT NOT NULL, issue_key TEXT NOT NULL,"
+        " issue_id TEXT NOT NULL DEFAULT '', fields_hash TEXT NOT NULL DEFAULT '',"
+        " fields_json TEXT NOT NULL DEFAULT '{}', removed INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (plan_id, task_id))",
+        "CREATE TABLE IF NOT EXISTS jira_links ("
+        " plan_id TEXT NOT NULL, blocker TEXT NOT NULL, blocked TEXT NOT NULL,"
+        " PRIMARY KEY (plan_id, blocker, blocked))",
+        "CREATE TABLE IF NOT EXISTS baselines ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, plan_id TEXT NOT NULL,"
+        " recorded_at TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', plan_json TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS baselines_plan ON baselines (plan_id, id)",
+    ),
+    2: (  # pull and sync: cached site facts and one forecast snapshot per run
+        "CREATE TABLE IF NOT EXISTS site_cache (site TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS snapshots ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, plan_id TEXT NOT NULL, run_at TEXT NOT NULL,"
+        " as_of TEXT NOT NULL, state TEXT NOT NULL, slip_days INTEGER NOT NULL,"
+        " forecast_finish TEXT NOT NULL, status_json TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS snapshots_plan ON snapshots (plan_id, id)",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+_SQLITE_INTERNAL = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
 
 
 @dataclass(frozen=True)
@@ -93,51 +78,38 @@ class State:
 
     @classmethod
     def open(cls, path: Path | None) -> State:
-        """Open (creating with mode 0600) the state at `path`; `None` gives a throwaway in-memory
-        state (dry runs without a state file)."""
-        if path is None:
-            conn = sqlite3.connect(":memory:")
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-                os.close(fd)
-                os.chmod(path, 0o600)
-                conn = sqlite3.connect(path, timeout=10)
-            except (OSError, sqlite3.Error) as e:
-                raise ConfigError(
-                    f"cannot open the state file {path}: {e}",
-                    hint="check [state] path in the config and the folder's permissions",
-                ) from None
+        """Open the state at `path`, creating it (mode 0600, new folders 0700) or migrating it
+        to SCHEMA_VERSION; `None` gives a throwaway in-memory state (dry runs without a file).
+
+        A file that is not a SQLite database, or one that is but holds no syncsvc schema (a
+        foreign file), is refused with a ConfigError and left byte for byte as it was."""
+        conn = sqlite3.connect(":memory:") if path is None else _connect(path)
         try:
             if path is not None:
+                _refuse_foreign(conn, path)
+                if path.stat().st_mode & 0o077:  # ours, but readable by others: make it private
+                    os.chmod(path, 0o600)
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(_SCHEMA)
-            cls._check_version(conn, path)
+            migrate(conn, path)
         except sqlite3.DatabaseError as e:
             conn.close()
             raise ConfigError(
                 f"the state file {path} is not a syncsvc state database ({e})",
-                hint="point [state] path at another file, or move this one away",
+                hint="point [state] path at another file, or move this one away "
+                "(it was not changed)",
             ) from None
+        except BaseException:
+            conn.close()
+            raise
         return cls(conn, path)
-
-    @staticmethod
-    def _check_version(conn: sqlite3.Connection, path: Path | None) -> None:
-        row = conn.execute("SELECT version FROM schema_version").fetchone()
-        if row is None:
-            with conn:
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        elif row[0] > SCHEMA_VERSION:
-            raise ConfigError(
-                f"the state file {path} has schema version {row[0]}; this syncsvc knows "
-                f"{SCHEMA_VERSION}",
-                hint="upgrade syncsvc",
-            )
 
     def close(self) -> None:
         self._conn.close()
+
+    def version(self) -> int:
+        """The schema version of the open file."""
+        return _version(self._conn) or 0
 
     def __enter__(self) -> State:
         return self
@@ -249,3 +221,92 @@ class State:
             "WHERE plan_id = ? ORDER BY id DESC LIMIT ?", (plan_id, last)).fetchall()
         keys = ("run_at", "as_of", "state", "slip_days", "forecast_finish")
         return [dict(zip(keys, r, strict=True)) for r in reversed(rows)]
+
+
+# -- opening, checking and migrating (module functions: the class holds an open state) ---------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to `path`; a new file is made private (0600) in private new folders (0700).
+    An existing file is not touched here: it is checked before anything is written to it."""
+    try:
+        _make_folders(path.parent)
+        if not path.exists():
+            # another process may make it first: then it is checked like any file
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        if not path.is_file():
+            raise ConfigError(f"the state file {path} is not a regular file",
+                              hint="point [state] path at a file name")
+        return sqlite3.connect(path, timeout=10)
+    except (OSError, sqlite3.Error) as e:
+        raise ConfigError(
+            f"cannot open the state file {path}: {e}",
+            hint="check [state] path in the config and the folder's permissions",
+        ) from None
+
+
+def _make_folders(folder: Path) -> None:
+    """Create the missing folders of `folder`, each with mode 0700 (existing ones are kept)."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        p.mkdir(mode=0o700, exist_ok=True)
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Read (never write) the file's table list: no SQLite → DatabaseError; tables but no
+    `schema_version` → a foreign database, refused. An empty file is a new state."""
+    tables = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    if "schema_version" in tables or not tables - _SQLITE_INTERNAL:
+        return
+    shown = ", ".join(sorted(tables - _SQLITE_INTERNAL)[:5])
+    raise ConfigError(
+        f"the state file {path} is a SQLite database of another program (tables: {shown}); "
+        "syncsvc will not write to it",
+        hint="point [state] path at another file (it was not changed)",
+    )
+
+
+def _version(conn: sqlite3.Connection) -> int | None:
+    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                       "name = 'schema_version'").fetchone()
+    if has is None:
+        return None
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
+    """Bring the schema to the newest version: the missing MIGRATIONS steps and the version
+    row in one transaction (a failed step leaves the file as it was). Returns the version."""
+    target = max(MIGRATIONS)
+    before = conn.isolation_level
+    conn.isolation_level = None  # explicit BEGIN/COMMIT: DDL inside the same transaction
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # one writer migrates; the others then see it done
+        try:
+            current = _version(conn) or 0
+            if current > target:
+                raise ConfigError(
+                    f"the state file {path} has schema version {current}; this syncsvc "
+                    f"knows {target}", hint="upgrade syncsvc")
+            if current < target:
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                             "(version INTEGER NOT NULL)")
+                for version in range(current + 1, target + 1):
+                    for statement in MIGRATIONS[version]:
+                        conn.execute(statement)
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = before
+    return target
