@@ -288,6 +288,17 @@ def test_fifty_calls_in_a_row_on_one_server(tmp_path: Path) -> None:
             if "phases" in data:
                 assert [p["exposure_percent"] for p in data["phases"]] == LADDERS[tolerance]
         assert len((await session.list_tools()).tools) == 5
+        # and ten at once: each answer belongs to its own request
+        answers: dict[str, list[int]] = {}
+
+        async def one(tolerance: str, n: int) -> None:
+            _, data = await _ok(session, "build_rollback_plan", **{**SEED, "risk_tolerance": tolerance})
+            answers[f"{tolerance}-{n}"] = [p["exposure_percent"] for p in data["phases"]]
+
+        async with anyio.create_task_group() as tg:
+            for n in range(10):
+                tg.start_soon(one, tolerances[n % 3], n)
+        assert answers == {f"{tolerances[n % 3]}-{n}": LADDERS[tolerances[n % 3]] for n in range(10)}
 
     _with_server(tmp_path, check)
     assert list((tmp_path / "cwd").iterdir()) == []
@@ -364,3 +375,14 @@ def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
     monkeypatch.undo()
     result = anyio.run(call)
     assert not result.is_error and result.structured_content["plan_id"] == SEED_PLAN_ID
+
+
+def test_readme_registers_the_server_with_a_valid_client_config() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## MCP server"):]
+    section = section[:section.index("\n## ", 5)]
+    snippet = section[section.index("```json") + len("```json"):]
+    config = json.loads(snippet[:snippet.index("```")])
+    server = config["mcpServers"]["syncsvc"]
+    assert server["command"].endswith("syncsvc") and server["args"] == ["serve-mcp"]
+    assert all(f"`{tool}`" in section for tool in TOOLS)
