@@ -31,6 +31,7 @@ from syncsvc.export.command import export_command
 from syncsvc.jira.command import push_command
 from syncsvc.mcp_server import serve_command
 from syncsvc.sheets.command import publish_command
+from syncsvc.statecheck import state_app
 from syncsvc.track import baseline_command, pull_command, sync_command
 
 __all__ = ["app", "clikit"]
@@ -110,3 +111,4 @@ for _name, _command in (
     ("serve-mcp", serve_command),
 ):
     app.command(_name)(_command)
+app.add_typer(state_app, name="state")

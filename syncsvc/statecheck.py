@@ -1,0 +1,187 @@
+"""`syncsvc state check`: verify the state file's issues and links against Jira (read only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+
+from syncsvc.clikit import LogFormat, LogFormatOpt, RemoteConfigOpt, SpecFileArg, VerboseOpt, run
+
+READ_FIELDS = ("labels", "issuelinks", "project")
+
+state_app = typer.Typer(name="state", help="""Inspect the local sync state.
+
+    Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
+    """, no_args_is_help=True,
+                        add_completion=False, rich_markup_mode=None,
+                        pretty_exceptions_enable=False)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One issue the state holds for the plan."""
+
+    task_id: str
+    key: str
+    issue_id: str = ""
+    removed: bool = False
+
+
+@dataclass
+class CheckResult:
+    """What the check compared and every disagreement, one sentence each."""
+
+    plan_id: str
+    issues: int = 0
+    links: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _who(rec: Record) -> str:
+    from syncsvc.jira.changes import EPIC_ID
+
+    return "the epic" if rec.task_id == EPIC_ID else f"task {rec.task_id}"
+
+
+def compare(plan_id: str, project: str, records: Iterable[Record],
+            links: Iterable[tuple[str, str]], issues: Iterable[dict[str, Any]], *,
+            removed_label: str = "syncsvc-removed") -> CheckResult:
+    """The state (`records`, `links` as task-id pairs) against the issues Jira returned
+    (pure). A record's issue is found by key, else by id (a project move renames the key)."""
+    recs = sorted(records, key=lambda r: r.task_id)
+    pairs = sorted(set(links))
+    res = CheckResult(plan_id, len(recs), len(pairs))
+    by_key = {str(i.get("key")): i for i in issues}
+    by_id = {str(i.get("id")): i for i in by_key.values()}
+    found: dict[str, dict[str, Any]] = {}
+    for rec in recs:
+        issue = by_key.get(rec.key) or (by_id.get(rec.issue_id) if rec.issue_id else None)
+        if issue is None:
+            res.problems.append(f"{rec.key} ({_who(rec)}): not found in Jira (deleted, or not "
+                                "visible to this user)")
+            continue
+        found[rec.task_id] = issue
+        res.problems += _issue_problems(plan_id, project, rec, issue, removed_label)
+    in_jira = _blocks(found.values())
+    for blocker, blocked in pairs:
+        a, b = found.get(blocker), found.get(blocked)
+        if a is None or b is None:
+            res.problems.append(f"link {blocker} blocks {blocked}: "
+                                f"{'an issue' if a is None and b is None else 'its issue'} "
+                                "is missing from Jira")
+        elif (str(a["key"]), str(b["key"])) not in in_jira:
+            res.problems.append(f"link {a['key']} blocks {b['key']} ({blocker} blocks "
+                                f"{blocked}): not in Jira (removed by someone)")
+    return res
+
+
+def _issue_problems(plan_id: str, project: str, rec: Record, issue: dict[str, Any],
+                    removed_label: str) -> list[str]:
+    from syncsvc.jira.changes import EPIC_ID
+    from syncsvc.jira.payload import PROPERTY
+
+    key = str(issue.get("key"))
+    where = f"{rec.key} ({_who(rec)})"
+    out = []
+    if key != rec.key:
+        out.append(f"{where}: the issue's key is now {key} (moved)")
+    f = issue.get("fields") or {}
+    in_project = str((f.get("project") or {}).get("key") or key.rsplit("-", 1)[0])
+    if in_project != project:
+        out.append(f"{where}: in project {in_project}, not {project}")
+    prop = (issue.get("properties") or {}).get(PROPERTY)
+    want: dict[str, Any] = ({"plan_id": plan_id, "task_id": None, "role": "epic"}
+                            if rec.task_id == EPIC_ID else {"plan_id": plan_id,
+                                                            "task_id": rec.task_id})
+    if not isinstance(prop, dict):
+        out.append(f"{where}: has no '{PROPERTY}' issue property")
+    elif {k: prop.get(k) for k in want} != want:
+        out.append(f"{where}: its '{PROPERTY}' property says plan {prop.get('plan_id')!r}, "
+                   f"task {prop.get('task_id')!r}")
+    labels = set(f.get("labels") or [])
+    need = ["syncsvc", f"syncsvc-{plan_id}"] + ([removed_label] if rec.removed else [])
+    missing = [x for x in need if x not in labels]
+    if missing:
+        out.append(f"{where}: label{'s' if len(missing) > 1 else ''} "
+                   f"{', '.join(missing)} missing")
+    return out
+
+
+def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    from syncsvc.jira.payload import blocks_links
+
+    return set(blocks_links(list(issues)))
+
+
+def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
+    """The report printed by the command."""
+    lines = [f"State check: plan {res.plan_id}, state {state_path}, Jira {url} project "
+             f"{project}",
+             f"  checked {res.issues} issue(s) and {res.links} link(s) recorded in the state"]
+    if res.issues == 0:
+        lines.append("  the state holds no issue for this plan: nothing was pushed yet")
+    if res.ok:
+        lines.append("OK: Jira agrees with the state")
+        return "\n".join(lines)
+    lines += [f"  problem: {p}" for p in res.problems]
+    lines.append(f"{len(res.problems)} problem(s): Jira disagrees with the state; "
+                 "`syncsvc push SPEC --config FILE` repairs them")
+    return "\n".join(lines)
+
+
+@state_app.command("check")
+def check_command(
+    spec: SpecFileArg,
+    config: RemoteConfigOpt,
+    verbose: VerboseOpt = False,
+    log_format: LogFormatOpt = LogFormat.text,
+) -> None:
+    """Verify the state against Jira: every recorded issue exists with its syncsvc property and
+    labels, and every link syncsvc made is there. Exit 0 consistent, 1 Jira disagrees.
+
+    Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
+    """
+
+    def body() -> int:
+        from syncsvc.config import load_config
+        from syncsvc.errors import ConfigError
+        from syncsvc.jira.adapter import connect
+        from syncsvc.jira.mapping import load_jira_mapping
+        from syncsvc.jira.payload import PROPERTY
+        from syncsvc.specload import load_spec
+        from syncsvc.state import State
+
+        cfg = load_config(config)
+        jcfg = cfg.require_jira(config.name)
+        jcfg.token()  # exit 2 before any call when the variable is not set
+        parsed = load_spec(spec, today=dt.date.today())
+        plan_id = str(parsed.plan_id)
+        project = parsed.jira_project or jcfg.project
+        removed = load_jira_mapping(cfg.catalog_dir()).labels.removed
+        path = cfg.state_path()
+        if not path.is_file():
+            raise ConfigError(f"no state file at {path}: nothing was pushed yet",
+                              hint="run `syncsvc push` first")
+        with State.open(path) as st:
+            records = [Record(r.task_id, r.issue_key, r.issue_id, r.removed)
+                       for r in st.issues(plan_id).values()]
+            links = st.links(plan_id)
+        issues: list[dict[str, Any]] = []
+        if records:
+            jira = connect(jcfg)
+            jira.server_info()
+            issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS,
+                                       properties=[PROPERTY])
+        res = compare(plan_id, project, records, links, issues, removed_label=removed)
+        typer.echo(render(res, state_path=str(path), url=jcfg.url, project=project))
+        return 0 if res.ok else 1
+
+    run(body, verbose=verbose, log_format=log_format.value)
