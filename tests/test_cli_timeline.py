@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TODAY
 from test_schedule import reference_schedule
 from tests_support import write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
 from syncsvc.schedule import Activity
+from syncsvc.specload import load_spec
 
 TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "fits_timeline",
                  "phases", "tasks", "critical_path", "conflicts", "findings"]
@@ -61,7 +63,9 @@ def test_json_dates_match_the_reference_scheduler(runner: CliRunner, example_pat
     data = _json(runner, ["generate-timeline", str(example_path)])
     acts = [Activity(t["id"], t["estimate_days"], tuple(t["depends_on"]), t["risk"] == "high",
                      t["kind"] == "milestone") for t in data["tasks"]]
-    want, finish = reference_schedule(acts, dt.date(2027, 1, 4), frozenset({dt.date(2027, 1, 18)}))
+    spec = load_spec(example_path, today=TODAY)
+    assert spec.start_date is not None and spec.holidays, "the example has a holiday to skip"
+    want, finish = reference_schedule(acts, spec.start_date, frozenset(spec.holidays))
     assert data["finish_date"] == finish.isoformat()
     for t in data["tasks"]:
         w = want[t["id"]]
@@ -69,8 +73,8 @@ def test_json_dates_match_the_reference_scheduler(runner: CliRunner, example_pat
                t["total_float"], t["buffer_days"])
         assert got == (w.es.isoformat(), w.ef.isoformat(), w.ls.isoformat(), w.lf.isoformat(),
                        w.total_float, w.buffer), t["id"]
-    assert not any(t["early_start"] == "2027-01-18" or t["early_finish"] == "2027-01-18"
-                   for t in data["tasks"])  # the example's holiday
+    days = {t[k] for t in data["tasks"] for k in ("early_start", "early_finish")}
+    assert not days & {h.isoformat() for h in spec.holidays}
 
 
 def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_path: Path) -> None:
