@@ -164,6 +164,8 @@ class Plan(_Out):
     conflicts: list[Conflict] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     quick_mode: bool = False
+    version: str = "v1"
+    changelog: list[str] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

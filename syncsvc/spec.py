@@ -157,6 +157,8 @@ class Spec(_In):
     tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = Field(default_factory=list)
     risks: list[RiskSpec] = Field(default_factory=list)
     rollback: RollbackSpec | None = None
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "v1"
+    changelog: list[Text] = Field(default_factory=list)
 
     @field_validator("timeline", mode="before")
     @classmethod

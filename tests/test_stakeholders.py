@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from syncsvc.model import CommItem, Plan, PlannedTask, Stakeholder, to_json
 from syncsvc.planning.build import build_plan
 from syncsvc.render import md_stakeholders
 from syncsvc.spec import Spec
-from syncsvc.specload import load_spec, spec_from_inputs
+from syncsvc.specload import check_spec, load_spec, spec_from_inputs
 
 PlanOf = Callable[[str], Plan]
 
@@ -216,8 +217,19 @@ def test_task_without_owner_is_a_raci_finding(plan_of: PlanOf) -> None:
 
 # ------------------------------------------------------------------------------- conflicts
 
-def test_one_person_responsible_for_overlapping_tasks(seed: Plan) -> None:
-    over = [c for c in seed.conflicts if c.kind == "overallocation"]
+@pytest.fixture(scope="module")
+def seed_mike_overloaded() -> Plan:
+    """The example with the load test left to its risk's owner, Mike, beside the Backend API."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "notifications-center.toml"
+    text = example.read_text(encoding="utf-8").replace(', owner = "Lee" }', " }")
+    assert text != example.read_text(encoding="utf-8")
+    spec = check_spec(tomllib.loads(text), label="t.toml", today=dt.date(2026, 11, 27),
+                      source=text)
+    return build_plan(spec, load_catalog())
+
+
+def test_one_person_responsible_for_overlapping_tasks(seed_mike_overloaded: Plan) -> None:
+    over = [c for c in seed_mike_overloaded.conflicts if c.kind == "overallocation"]
     assert len(over) == 1
     assert over[0].subjects == ["Mike", "load-test", "backend-api"]
     assert "Mike" in over[0].message and "Load testing at 2x peak" in over[0].message
@@ -382,8 +394,9 @@ def test_users_own_catalog_folder_replaces_the_stakeholder_templates(
     assert by_group(plan)["support"].name == "Helpdesk crew"
 
 
-def test_markdown_section_shows_grid_raci_rule_and_dated_messages(seed: Plan) -> None:
-    text = md_stakeholders.section(seed)
+def test_markdown_section_shows_grid_raci_rule_and_dated_messages(
+        seed_mike_overloaded: Plan) -> None:
+    text = md_stakeholders.section(seed_mike_overloaded)
     for heading in ("## Stakeholders", "### Power–interest grid", "## RACI",
                     "## Communication plan", "### Dated messages", "### Stakeholder conflicts"):
         assert heading in text

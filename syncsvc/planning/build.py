@@ -84,7 +84,8 @@ def build_plan(spec: Spec, catalog: Catalog) -> Plan:
         stakeholders=people.stakeholders, raci=people.raci,
         communication_plan=people.communication_plan, phases=phases, tasks=tasks,
         critical_path=sched.critical_path, rollback=rollback.rollback, conflicts=conflicts,
-        findings=findings, quick_mode=spec.quick_mode,
+        findings=findings, quick_mode=spec.quick_mode, version=spec.version,
+        changelog=list(spec.changelog),
     )
 
 

@@ -138,8 +138,9 @@ def document(plan: Plan) -> str:
     parts = [
         f"# Rollout plan: {md(plan.feature_name)}",
         "",
-        f"Version 1 · plan `{plan.plan_id}` · PM: {md(plan.pm)}",
+        f"Version {md(plan.version)} · plan `{plan.plan_id}` · PM: {md(plan.pm)}",
         "",
+        *_changelog(plan),
         "## Summary",
         "",
         md(plan.description),
@@ -160,6 +161,12 @@ def document(plan: Plan) -> str:
         parts += ["", _SECTIONS[part]()(plan).strip()]
     parts += ["", conflicts_section(plan), "", findings_section(plan), "", MAINTENANCE]
     return "\n".join(parts) + "\n"
+
+
+def _changelog(plan: Plan) -> list[str]:
+    if not plan.changelog:
+        return []
+    return ["**Change log**", "", *(f"- {md(line)}" for line in plan.changelog), ""]
 
 
 def _risks() -> Callable[[Plan], str]:
