@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 from syncsvc.model import Deployment, Level, TaskKind
 
@@ -159,6 +159,12 @@ class Spec(_In):
     rollback: RollbackSpec | None = None
     version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "v1"
     changelog: list[Text] = Field(default_factory=list)
+    _label: str = PrivateAttr(default="spec")
+
+    @property
+    def label(self) -> str:
+        """Where the spec came from (its file name, or "quick inputs"), for error messages."""
+        return self._label
 
     @field_validator("timeline", mode="before")
     @classmethod

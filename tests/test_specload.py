@@ -73,3 +73,35 @@ def test_locate_line_finds_nested_keys() -> None:
     text = 'a = 1\n[[tasks]]\nid = "x"\n[[tasks]]\nid = "y"\ndepends_on = ["z"]\n'
     assert locate_line(text, ("tasks", 1, "depends_on", 0)) == 6
     assert locate_line(text, ("a",)) == 1
+
+
+QUICK_RISK = MINIMAL + """
+[[risks]]
+title = "Contrast fails accessibility checks"
+likelihood = "medium"
+impact = "medium"
+owner = "PM"
+mitigation = "Audit contrast before QA"
+mitigation_task = { id = "contrast-audit", name = "Contrast audit", estimate = "2d", before = "BEFORE" }
+"""
+
+
+def test_quick_mode_mitigation_task_goes_before_a_generated_task(plan_of) -> None:
+    plan = plan_of(QUICK_RISK.replace("BEFORE", "qa"))
+    qa = plan.task("qa")
+    assert "contrast-audit" in qa.depends_on
+    assert plan.task("contrast-audit").owner == "PM"
+
+
+def test_quick_mode_mitigation_task_before_an_unknown_task_is_refused(plan_of) -> None:
+    with pytest.raises(SpecError, match=r"^t.toml: risks\[0\].mitigation_task.before: unknown "
+                                        r"task 'qaa'; in quick mode the timeline's tasks are: "
+                                        r"kickoff, design-review"):
+        plan_of(QUICK_RISK.replace("BEFORE", "qaa"))
+
+
+def test_quick_mode_mitigation_cycle_is_refused(plan_of) -> None:
+    text = QUICK_RISK.replace('before = "BEFORE"', 'before = "qa", depends_on = ["staging"]')
+    with pytest.raises(SpecError, match="dependency cycle through a mitigation task: "
+                                        "contrast-audit → qa → staging → contrast-audit"):
+        plan_of(text)

@@ -70,8 +70,9 @@ def insert_mitigations(tasks: list[TaskDraft], mitigations: Sequence[MitigationD
     for m in mitigations:
         if m.task.id in known:
             continue
-        deps = tuple(d for d in m.task.depends_on if d in known)
-        task = replace(m.task, depends_on=deps)
+        # a catalog mitigation task may name a task left out for a small team: drop that edge
+        # (a spec risk's references are checked by the loader, or by check_quick_refs)
+        task = replace(m.task, depends_on=tuple(d for d in m.task.depends_on if d in known))
         pos = next((i for i, t in enumerate(out) if t.id == m.before), None)
         if pos is None:
             out.append(task)
@@ -120,6 +121,8 @@ def quick_tasks(spec: Spec, catalog: Catalog, *, cal: WorkCalendar, deadline: dt
     for _ in range(64):
         tasks = _scaled(templates, scale)
         full = insert_mitigations(tasks, extra)
+        if best is None:
+            check_quick_refs(spec, full)  # before the first schedule: it needs a sound graph
         full += rollout_tasks(full, ladder, owner=None)
         finish = schedule(activities(full), cal).finish_date
         best = tasks
@@ -164,3 +167,28 @@ def _scaled(templates: Sequence[TaskTemplate], scale: float) -> list[TaskDraft]:
         out.append(TaskDraft(t.id, t.name, t.phase, t.kind, t.role, t.risk, days,
                              tuple(t.depends_on), "catalog", role=t.role))
     return out
+
+
+def check_quick_refs(spec: Spec, drafts: Sequence[TaskDraft]) -> None:
+    """In quick mode a spec risk's mitigation task may name the generated tasks: check that
+    those ids exist and make no cycle (the loader could not, without the catalog)."""
+    from syncsvc.errors import SpecError
+    from syncsvc.specload import find_cycle
+
+    ids = [t.id for t in drafts]
+    known = set(ids)
+    for i, r in enumerate(spec.risks):
+        mt = r.mitigation_task
+        if mt is None:
+            continue
+        refs = [("before", mt.before)] + [(f"depends_on[{j}]", d)
+                                          for j, d in enumerate(mt.depends_on)]
+        for key, ref in refs:
+            if ref is not None and ref not in known:
+                raise SpecError(
+                    f"{spec.label}: risks[{i}].mitigation_task.{key}: unknown task '{ref}'; in quick mode "
+                    f"the timeline's tasks are: {', '.join(ids)}")
+    cycle = find_cycle({t.id: list(t.depends_on) for t in drafts})
+    if cycle:
+        raise SpecError(f"{spec.label}: dependency cycle through a mitigation task: "
+                        + " → ".join([*cycle, cycle[0]]))
