@@ -87,14 +87,14 @@ def test_formats_frozen_header_filter_widths_and_gantt_colours(fake, cfg):
     assert tl.cells[(0, 0)]["userEnteredFormat"]["textFormat"]["bold"] is True
     assert tl.basic_filter["range"] == {"sheetId": tl.props["sheetId"], "startRowIndex": 0,
                                         "endRowIndex": 13, "startColumnIndex": 0,
-                                        "endColumnIndex": 14}
+                                        "endColumnIndex": 15}
     assert tl.widths[1] == 240  # from mappings/sheets.toml
     crit = next(i for i, t in enumerate(plan.tasks) if t.critical and t.kind == "task")
     other = next(i for i, t in enumerate(plan.tasks) if not t.critical)
 
     def bar(i):
         return {c: v["userEnteredFormat"]["backgroundColor"]
-                for (r, c), v in tl.cells.items() if r == i + 1 and c >= 14
+                for (r, c), v in tl.cells.items() if r == i + 1 and c >= 15
                 and "backgroundColor" in v.get("userEnteredFormat", {})}
 
     crit_colours = set(map(str, bar(crit).values()))
@@ -103,7 +103,7 @@ def test_formats_frozen_header_filter_widths_and_gantt_colours(fake, cfg):
     # the bar covers exactly the weeks the task runs in
     t = plan.tasks[other]
     monday = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
-    weeks = {14 + (d - monday).days // 7 for d in (t.early_start, t.early_finish)}
+    weeks = {15 + (d - monday).days // 7 for d in (t.early_start, t.early_finish)}
     assert set(bar(other)) == set(range(min(weeks), max(weeks) + 1))
     risks = fake.sheet(SPREADSHEET_ID, "Risks")
     assert risks.cells[(1, 4)]["userEnteredFormat"]["backgroundColor"] == {

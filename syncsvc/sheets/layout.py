@@ -23,6 +23,8 @@ from syncsvc.sheets.status import StatusView, TaskStatus
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
+MAX_TREND = 12  # the slip trend shows the latest runs, at most this many
+TREND_WIDTHS = (80, 110)  # the trend's third and fourth columns (slip, forecast finish)
 
 
 def sheet_titles(plan_id: str, mapping: SheetsMapping, *, prefix: bool) -> dict[str, str]:
@@ -103,11 +105,7 @@ def dashboard_layout(
     bold = Fmt(bold=True)
     wrap = Fmt(wrap=True)
     st = status or StatusView()
-    state_colour = {
-        "on_track": mapping.colours.state_on_track,
-        "at_risk": mapping.colours.state_at_risk,
-        "slipping": mapping.colours.state_slipping,
-    }.get(st.state or "")
+    state_colour = state_colours(mapping).get(st.state or "")
     rows: list[tuple[Cell, ...]] = [(text("Rollout dashboard", head), text(plan.feature_name, head))]
 
     def kv(label: str, value: Cell) -> None:
@@ -128,6 +126,7 @@ def dashboard_layout(
     kv("Critical path", text(" → ".join(plan.critical_path), wrap))
     kv("Tasks done", number(st.tasks_done))
     kv("Tasks total", number(len(plan.tasks)))
+    rows += trend_rows(st, mapping)
     for i, r in enumerate(plan.risks[:3], start=1):
         owner = f" (owner: {r.owner})" if r.owner else " (no owner)"
         kv(f"Top risk {i}", text(f"{r.id} · score {r.score} · {r.title}{owner}",
@@ -144,8 +143,34 @@ def dashboard_layout(
         kv("", text(f"… and {len(plan.findings) - MAX_LISTED} more"))
     kv("Last synced (UTC)", date(synced_at, Fmt(align="LEFT")))
     widths = (mapping.dashboard.label_width, mapping.dashboard.value_width)
+    if st.trend:
+        widths += TREND_WIDTHS
     return SheetLayout("dashboard", title, _pad(rows), widths,
                        volatile=frozenset({(len(rows) - 1, 1)}))
+
+
+def state_colours(mapping: SheetsMapping) -> dict[str, str]:
+    """Forecast state → its background colour."""
+    c = mapping.colours
+    return {"on_track": c.state_on_track, "at_risk": c.state_at_risk,
+            "slipping": c.state_slipping}
+
+
+def trend_rows(st: StatusView, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
+    """The "Slip trend" table (latest runs, oldest first): as of, state, slip, forecast."""
+    if not st.trend:
+        return []
+    points = st.trend[-MAX_TREND:]
+    colours = state_colours(mapping)
+    head = header_fmt(mapping)
+    out: list[tuple[Cell, ...]] = [
+        (), (text(f"Slip trend (last {len(points)} runs)", section_fmt(mapping)),),
+        tuple(text(h, head) for h in ("As of", "State", "Slip (d)", "Forecast finish"))]
+    for p in points:
+        out.append((date(p.as_of, Fmt(align="LEFT")),
+                    text(p.state, Fmt(background=colours.get(p.state or ""))),
+                    number(p.slip_days), date(p.forecast_finish)))
+    return out
 
 
 def _risk_cell(mapping: SheetsMapping) -> Callable[[Any, Column], Cell]:

@@ -17,6 +17,17 @@ class TaskStatus:
     status_category: str | None = None
     forecast_finish: dt.date | None = None
     slip_days: int | None = None
+    critical: bool | None = None  # critical in the forecast schedule
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One earlier (or the current) run's plan-level forecast, for the slip trend."""
+
+    as_of: dt.date | None
+    state: str | None
+    slip_days: int | None
+    forecast_finish: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class StatusView:
     slip_days: int | None = None
     state: str | None = None
     tasks: dict[str, TaskStatus] = field(default_factory=dict)
+    trend: tuple[TrendPoint, ...] = ()  # oldest first, the current run last
 
     @property
     def tasks_done(self) -> int | None:
@@ -55,13 +67,20 @@ def status_view(status: object | None) -> StatusView | None:
             status_category=_str(_get(t, "status_category")),
             forecast_finish=_date(_get(t, "forecast_finish")),
             slip_days=_int(_get(t, "slip_days")),
+            critical=_bool(_get(t, "critical")),
         )
+    trend = tuple(
+        TrendPoint(as_of=_date(_get(p, "as_of")), state=_str(_get(p, "state")),
+                   slip_days=_int(_get(p, "slip_days")),
+                   forecast_finish=_date(_get(p, "forecast_finish")))
+        for p in _get(status, "trend") or [])
     return StatusView(
         as_of=_date(_get(status, "as_of")),
         forecast_finish=_date(_get(status, "forecast_finish")),
         slip_days=_int(_get(status, "slip_days")),
         state=_str(_get(status, "state")),
         tasks=tasks,
+        trend=trend,
     )
 
 
@@ -77,6 +96,10 @@ def _str(v: Any) -> str | None:
 
 def _int(v: Any) -> int | None:
     return None if v is None else int(v)
+
+
+def _bool(v: Any) -> bool | None:
+    return None if v is None else bool(v)
 
 
 def _date(v: Any) -> dt.date | None:

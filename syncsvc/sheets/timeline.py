@@ -38,7 +38,16 @@ def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[
     return weeks, n > max_weeks
 
 
-def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt) -> Cell:
+def _slip_fmt(ts: TaskStatus, mapping: SheetsMapping) -> Fmt:
+    """A late task in the state colours: slipping when critical in the forecast, else at risk."""
+    if not ts.slip_days or ts.slip_days <= 0:
+        return Fmt()
+    c = mapping.colours
+    return Fmt(background=c.state_slipping if ts.critical else c.state_at_risk)
+
+
+def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt,
+               mapping: SheetsMapping) -> Cell:
     k = col.key
     if k in ("start", "finish", "late_start", "late_finish"):
         attr = {"start": "early_start", "finish": "early_finish"}.get(k, k)
@@ -54,9 +63,9 @@ def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt) -
     if k == "status":
         return text(ts.status)
     if k == "forecast_finish":
-        return date(ts.forecast_finish)
+        return date(ts.forecast_finish, _slip_fmt(ts, mapping))
     if k == "slip_days":
-        return number(ts.slip_days)
+        return number(ts.slip_days, _slip_fmt(ts, mapping))
     if k == "id":
         return text(t.id, critical_fmt if t.critical else Fmt())
     return text(getattr(t, k))
@@ -96,7 +105,7 @@ def timeline_layout(
     critical_fmt = Fmt(bold=True, text_colour=mapping.colours.gantt_critical)
     for t in plan.tasks:
         ts = task_status(status, t)
-        rows.append(tuple([_task_cell(t, ts, c, critical_fmt) for c in cols]
+        rows.append(tuple([_task_cell(t, ts, c, critical_fmt, mapping) for c in cols]
                           + _bar(t, weeks, mapping)))
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout("timeline", title, _pad(rows), widths, frozen_cols=1,

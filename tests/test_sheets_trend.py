@@ -1,0 +1,174 @@
+"""Dashboard state colours and slip trend, Timeline per-task forecast, on the fake Sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.sheets import (
+    SPREADSHEET_ID,
+    FakeSheets,
+    serve_fake_sheets,
+    sheets_config,
+    token_client_factory,
+)
+from fakes.sheets_plan import make_plan
+
+from syncsvc.config import Config, load_config
+from syncsvc.model import Plan
+from syncsvc.sheets import publish_plan
+from syncsvc.sheets.cells import rgb
+from syncsvc.sheets.layout import MAX_TREND, dashboard_layout
+from syncsvc.sheets.mapping import load_mapping
+from syncsvc.sheets.status import status_view
+
+NOW = dt.datetime(2027, 1, 21, 9, 0)
+EPOCH = dt.date(1899, 12, 30)
+# the bundled mappings/sheets.toml colours
+GREEN, YELLOW, RED = "#C6EFCE", "#FFEB9C", "#FFC7CE"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSheets]:
+    with serve_fake_sheets() as f:
+        yield f
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Config:
+    return load_config(sheets_config(tmp_path))
+
+
+def serial(d: str) -> float:
+    return float((dt.date.fromisoformat(d) - EPOCH).days)
+
+
+def status_json(plan: Plan, trend: list[tuple[str, str, int, str]]) -> dict[str, Any]:
+    """A `syncsvc.status/1` object as `sync` hands it to publish: the first task is 2 days
+    late and critical, the second 1 day late off the critical path, the rest on time."""
+    as_of, state, slip, finish = trend[-1]
+    tasks = []
+    for i, t in enumerate(plan.tasks):
+        late = 2 if i == 0 else 1 if i == 1 else 0
+        tasks.append({"id": t.id, "issue_key": f"NOTIF-{i + 1}",
+                      "status": "Done" if i < 2 else "To Do",
+                      "status_category": "done" if i < 2 else "new",
+                      "baseline_finish": t.early_finish.isoformat(),
+                      "forecast_finish": (t.early_finish + dt.timedelta(days=late)).isoformat(),
+                      "slip_days": late, "critical": i == 0})
+    return {"schema": "syncsvc.status/1", "plan_id": plan.plan_id, "as_of": as_of,
+            "baseline_finish": plan.finish_date.isoformat(), "forecast_finish": finish,
+            "slip_days": slip, "state": state, "tasks": tasks,
+            "trend": [{"as_of": a, "state": s, "slip_days": d, "forecast_finish": f}
+                      for a, s, d, f in trend]}
+
+
+TREND = [("2027-01-11", "on_track", 0, "2027-02-10"),
+         ("2027-01-18", "at_risk", 0, "2027-02-10"),
+         ("2027-01-21", "slipping", 2, "2027-02-12")]
+
+
+def publish(plan: Plan, cfg: Config, status: dict[str, Any] | None):  # type: ignore[no-untyped-def]
+    return publish_plan(plan, cfg, dry_run=False, status=status,
+                        client_factory=token_client_factory(), now=NOW)
+
+
+def bg(fake: FakeSheets, title: str, row: int, col: int) -> dict[str, float] | None:
+    cell = fake.sheet(SPREADSHEET_ID, title).cells.get((row, col), {})
+    return (cell.get("userEnteredFormat") or {}).get("backgroundColor")
+
+
+def trend_block(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows of the "Slip trend" table, header included."""
+    start = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("Slip trend"))
+    out = []
+    for r in rows[start + 1:]:
+        if not r or len(r) < 4:
+            break
+        out.append(r)
+    return out
+
+
+def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets,
+                                                            cfg: Config) -> None:
+    plan = make_plan(8)
+    report = publish(plan, cfg, status_json(plan, TREND))
+    assert report.calls == 2  # one read, one write
+    rows = fake.values(SPREADSHEET_ID, "Dashboard")
+    dash = {r[0]: (i, r[1]) for i, r in enumerate(rows) if len(r) > 1 and r[0]}
+    assert dash["State"][1] == "slipping"
+    assert bg(fake, "Dashboard", dash["State"][0], 1) == rgb(RED)
+    assert dash["Slip (working days)"][1] == 2
+    assert dash["Forecast launch"][1] == serial("2027-02-12")
+    assert any(r and r[0] == "Slip trend (last 3 runs)" for r in rows)
+    table = trend_block(rows)
+    assert table == [
+        ["As of", "State", "Slip (d)", "Forecast finish"],
+        [serial("2027-01-11"), "on_track", 0, serial("2027-02-10")],
+        [serial("2027-01-18"), "at_risk", 0, serial("2027-02-10")],
+        [serial("2027-01-21"), "slipping", 2, serial("2027-02-12")],
+    ]
+    first = next(i for i, r in enumerate(rows) if r[:1] == [serial("2027-01-11")])
+    assert [bg(fake, "Dashboard", first + k, 1) for k in range(3)] == [
+        rgb(GREEN), rgb(YELLOW), rgb(RED)]
+    # the trend's extra columns get widths; the label and value columns keep theirs
+    widths = fake.sheet(SPREADSHEET_ID, "Dashboard").widths
+    assert [widths.get(c) for c in range(4)] == [180, 520, 80, 110]
+
+
+def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets,
+                                                          cfg: Config) -> None:
+    plan = make_plan(8)
+    publish(plan, cfg, status_json(plan, TREND))
+    rows = fake.values(SPREADSHEET_ID, "Timeline")
+    head = rows[0]
+    col = {h: head.index(h) for h in ("ID", "Jira", "Status", "Forecast finish", "Slip (d)")}
+    by_id = {r[0]: r for r in rows[1:]}
+    t0, t1, t2 = plan.tasks[:3]
+    assert [by_id[t0.id][col[h]] for h in ("Jira", "Status", "Slip (d)")] == ["NOTIF-1", "Done", 2]
+    assert by_id[t0.id][col["Forecast finish"]] == serial(
+        (t0.early_finish + dt.timedelta(days=2)).isoformat())
+    assert by_id[t2.id][col["Slip (d)"]] == 0
+    r0 = 1 + plan.tasks.index(t0)
+    r1 = 1 + plan.tasks.index(t1)
+    r2 = 1 + plan.tasks.index(t2)
+    # late and critical: the slipping colour; late off the critical path: at risk; on time: none
+    assert bg(fake, "Timeline", r0, col["Slip (d)"]) == rgb(RED)
+    assert bg(fake, "Timeline", r1, col["Slip (d)"]) == rgb(YELLOW)
+    assert bg(fake, "Timeline", r2, col["Slip (d)"]) is None
+
+
+def test_a_new_run_adds_a_trend_row_and_an_unchanged_one_writes_nothing(fake: FakeSheets,
+                                                                        cfg: Config) -> None:
+    plan = make_plan(8)
+    publish(plan, cfg, status_json(plan, TREND[:2]))
+    assert len(trend_block(fake.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 2
+    n = fake.api_calls()
+    report = publish(plan, cfg, status_json(plan, TREND))
+    assert report.calls == 2 and fake.api_calls() - n == 2
+    assert len(trend_block(fake.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 3
+    n = fake.api_calls()
+    report = publish(plan, cfg, status_json(plan, TREND))
+    assert report.calls == 1 and fake.api_calls() - n == 1  # the read only
+
+
+def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
+    plan = make_plan(8)
+    mapping = load_mapping()
+    plain = dashboard_layout(plan, mapping, "Dashboard", None, NOW)
+    assert not any(r and r[0].value and str(r[0].value).startswith("Slip trend")
+                   for r in plain.rows)
+    assert len(plain.widths) == 2
+    days = [dt.date(2027, 1, 4) + dt.timedelta(days=i) for i in range(MAX_TREND + 5)]
+    many = [(d.isoformat(), "on_track", 0, "2027-02-10") for d in days]
+    view = status_view(status_json(plan, many))
+    assert view is not None and len(view.trend) == MAX_TREND + 5
+    lay = dashboard_layout(plan, mapping, "Dashboard", view, NOW)
+    dates = [r[0].value for r in lay.rows if r and r[0].kind == "date"]
+    assert dates == days[-MAX_TREND:]  # the latest runs, oldest first
+    # the volatile "last synced" cell is still the last row's value
+    assert lay.volatile == frozenset({(len(lay.rows) - 1, 1)})
+    assert lay.rows[-1][0].value == "Last synced (UTC)"
