@@ -78,7 +78,8 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
 def gantt(plan: Plan) -> str:
     """A Mermaid gantt block that GitHub renders; critical tasks marked `crit`."""
     lines = ["```mermaid", "gantt", f"    title {mermaid(plan.feature_name)}",
-             "    dateFormat YYYY-MM-DD", "    axisFormat %b %d", "    excludes weekends"]
+             "    dateFormat YYYY-MM-DD", "    axisFormat %b %d",
+             "    excludes " + ", ".join(["weekends", *(d.isoformat() for d in plan.holidays)])]
     by_phase: dict[str, list[int]] = {}
     for i, t in enumerate(plan.tasks):
         by_phase.setdefault(t.phase, []).append(i)
