@@ -130,7 +130,7 @@ def load_config(path: str | Path) -> Config:
     except ConfigError:
         raise
     except Exception as e:  # SpecError from the shared readers: same words, config's class
-        raise ConfigError(str(e)) from None
+        raise ConfigError(getattr(e, "message", str(e)), hint=getattr(e, "hint", None)) from None
     _refuse_inline_secrets(data, label)
     try:
         cfg = Config.model_validate({**data, "base_dir": p.resolve().parent}, strict=False)

@@ -75,7 +75,7 @@ def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
         raise SpecError(
             f"{label}: the file is empty",
             hint="a spec needs at least feature_name, description, team_size, timeline "
-            "and risk_tolerance",
+            "and risk_tolerance" if what == "spec" else "see config.example.toml",
         )
     nul = raw.find(b"\x00")
     if nul >= 0:

@@ -27,7 +27,7 @@ def jql_quote(value: str) -> str:
             out.append('\\"')
         elif ch in "\n\r\t":
             out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
-        elif o < 0x20 or 0x7F <= o <= 0x9F or 0xFDD0 <= o <= 0xFDEF or o >= 0xFFFE:
+        elif o < 0x20 or 0x7F <= o <= 0x9F or 0xFDD0 <= o <= 0xFDEF or 0xFFFE <= o <= 0xFFFF:
             out.append(f"\\u{o:04x}")
         else:
             out.append(ch)
