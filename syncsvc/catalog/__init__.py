@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from syncsvc.catalog.base import bundled_dir, find_file, load_model
+from syncsvc.catalog.base import CatalogModel, bundled_dir, find_file, load_model
 from syncsvc.catalog.phases import PhaseCatalog
 from syncsvc.catalog.risks import RiskCatalog
 from syncsvc.catalog.rollback import RollbackCatalog
@@ -29,7 +30,7 @@ class Catalog:
     folder: Path | None = None
 
 
-FILES = {
+FILES: dict[str, tuple[str, type[CatalogModel]]] = {
     "phases": ("phases.toml", PhaseCatalog),
     "tasks": ("tasks.toml", TaskCatalog),
     "risks": ("risks.toml", RiskCatalog),
@@ -55,5 +56,6 @@ def _bundled() -> Catalog:
 
 
 def _load(folder: Path | None) -> Catalog:
-    parts = {key: load_model(find_file(name, folder), model) for key, (name, model) in FILES.items()}
-    return Catalog(folder=folder, **parts)  # type: ignore[arg-type]
+    parts: dict[str, Any] = {key: load_model(find_file(name, folder), model)
+                             for key, (name, model) in FILES.items()}
+    return Catalog(folder=folder, **parts)

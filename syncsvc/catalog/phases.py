@@ -43,4 +43,5 @@ class PhaseCatalog(CatalogModel):
     high: Ladder
 
     def ladder(self, tolerance: str) -> Ladder:
-        return getattr(self, tolerance)  # type: ignore[no-any-return]
+        ladder: Ladder = getattr(self, tolerance)
+        return ladder

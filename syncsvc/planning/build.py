@@ -99,7 +99,7 @@ def _planned(drafts: Sequence[TaskDraft], sched: Schedule) -> list[PlannedTask]:
             duration_days=s.duration_days, depends_on=list(t.depends_on),
             early_start=s.early_start, early_finish=s.early_finish, late_start=s.late_start,
             late_finish=s.late_finish, total_float=s.total_float, critical=s.critical,
-            source=t.source,  # type: ignore[arg-type]
+            source=t.source,
         ))
     return out
 
