@@ -126,7 +126,8 @@ def _sync_one(
                          f"working days, forecast finish {pulled.status.forecast_finish}")
     pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
                        client_factory=jira_factory, adapter=adapter, prefetched=prefetched)
-    run.steps.append(f"pushed: {pushed.summary()}")
+    run.steps.append(f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run
+                     else f"pushed: {pushed.summary()}")
     pushed.raise_for_status()
     if status_json is not None and not dry_run:
         status_json["trend"] = [*state.snapshots(plan.plan_id, last=9), _trend_row(status_json)]
@@ -145,6 +146,10 @@ def _trend_row(status_json: dict[str, Any]) -> dict[str, Any]:
 
 def _publish_summary(report: Any) -> str:
     summary = getattr(report, "summary", None)
-    return str(summary() if callable(summary) else summary or "done")
+    if callable(summary):
+        return str(summary())
+    written = len(report.created) + len(report.changed)
+    return (f"{'would write' if report.dry_run else 'wrote'} {written} worksheet(s), "
+            f"{len(report.unchanged)} unchanged, {report.calls} Sheets call(s)")
 
 StateWord = Literal["on_track", "at_risk", "slipping"]

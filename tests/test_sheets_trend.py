@@ -71,7 +71,7 @@ TREND = [("2027-01-11", "on_track", 0, "2027-02-10"),
          ("2027-01-21", "slipping", 2, "2027-02-12")]
 
 
-def publish(plan: Plan, cfg: Config, status: dict[str, Any] | None):  # type: ignore[no-untyped-def]
+def publish(plan: Plan, cfg: Config, status: dict[str, Any] | None):
     return publish_plan(plan, cfg, dry_run=False, status=status,
                         client_factory=token_client_factory(), now=NOW)
 

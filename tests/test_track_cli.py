@@ -110,15 +110,22 @@ class Expected:
     state: str
 
 
-def expected(plan: Plan, moves: Moves, as_of: dt.date) -> Expected:
+def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = None
+             ) -> Expected:
     """CONTRACT §7 by hand: done keeps its dates; started finishes at max(start + duration - 1,
-    cur(as_of)); not started starts at the latest of next(predecessors), cur(as_of), start."""
-    cal = WorkCalendar(plan.start_date, plan.holidays)
+    cur(as_of)); not started starts at the latest of next(predecessors), cur(as_of), start.
+    `baseline` is the plan recorded at the push when the spec changed since: its tasks keep
+    their recorded durations and dates, tasks added since their own."""
+    base = baseline or plan
+    recorded = {t.id: t for t in base.tasks}
+    cal = WorkCalendar(base.start_date, plan.holidays)
     now = cal.cur(as_of)
     finish: dict[str, dt.date] = {}
     category: dict[str, str] = {}
     used: dict[str, int] = {}
-    for t in plan.tasks:  # listed after what they depend on
+    tasks = [recorded.get(t.id, t).model_copy(update={"depends_on": t.depends_on})
+             for t in plan.tasks]
+    for t in tasks:  # listed after what they depend on
         assert t.kind != "milestone"  # the example has none; this pass does not model them
         start, done = moves.get(t.id, (None, None))
         if done is not None:
@@ -134,12 +141,12 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date) -> Expected:
                         + [now, cal.cur(plan.start_date)])
             finish[t.id] = cal.date(cal.index(begin) + t.duration_days - 1)
             category[t.id], used[t.id] = "new", 0
-    slip = {t.id: cal.wd(t.early_finish, finish[t.id]) for t in plan.tasks}
+    slip = {t.id: cal.wd(t.early_finish, finish[t.id]) for t in tasks}
     plan_finish = max(finish.values())
-    plan_slip = cal.wd(plan.finish_date, plan_finish)
+    plan_slip = cal.wd(base.finish_date, plan_finish)
     risky = any(t.critical and (slip[t.id] > 0
                                 or max(0, used[t.id] - t.estimate_days) > t.buffer_days / 2)
-                for t in plan.tasks)
+                for t in tasks)
     state = "slipping" if plan_slip > 0 else "at_risk" if risky else "on_track"
     return Expected(finish, slip, category, plan_finish, plan_slip, state)
 
@@ -167,7 +174,7 @@ AT_RISK: Moves = {
 
 
 @pytest.fixture
-def example(plan_of) -> Plan:  # type: ignore[no-untyped-def]
+def example(plan_of) -> Plan:
     return plan_of(EXAMPLE.read_text())
 
 
@@ -266,7 +273,7 @@ def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: py
 
 
 def test_rebaseline_after_a_scope_change_compares_against_the_new_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of) -> None:
     text = EXAMPLE.read_text()
     with world(tmp_path, monkeypatch, spec_text=text) as w:
         assert w.run("push").exit_code == 0

@@ -142,7 +142,7 @@ def dashboard_layout(
     if len(plan.findings) > MAX_LISTED:
         kv("", text(f"… and {len(plan.findings) - MAX_LISTED} more"))
     kv("Last synced (UTC)", date(synced_at, Fmt(align="LEFT")))
-    widths = (mapping.dashboard.label_width, mapping.dashboard.value_width)
+    widths: tuple[int, ...] = (mapping.dashboard.label_width, mapping.dashboard.value_width)
     if st.trend:
         widths += TREND_WIDTHS
     return SheetLayout("dashboard", title, _pad(rows), widths,
