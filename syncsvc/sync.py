@@ -129,9 +129,11 @@ def _sync_one(
     run.steps.append(f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run
                      else f"pushed: {pushed.summary()}")
     pushed.raise_for_status()
-    if status_json is not None and not dry_run:
+    if status_json is not None:
         status_json["trend"] = [*state.snapshots(plan.plan_id, last=9), _trend_row(status_json)]
-        state.add_snapshot(plan.plan_id, status_json, run_at=clock().isoformat(timespec="seconds"))
+        if not dry_run:  # a dry run shows the dashboard a real run would, and stores nothing
+            state.add_snapshot(plan.plan_id, status_json,
+                               run_at=clock().isoformat(timespec="seconds"))
     if cfg.sheets is not None:
         from syncsvc.sheets.publish import publish_plan
 

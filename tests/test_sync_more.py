@@ -171,6 +171,22 @@ def test_sync_dry_run_writes_nothing_anywhere(
         assert w.state_path.read_bytes() == state_bytes
 
 
+def test_a_dry_run_shows_the_dashboard_a_real_run_would_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch, sheets=True) as w:
+        assert w.run("push").exit_code == 0
+        assert w.run("sync", "--as-of", "2027-01-05").exit_code == 0
+        # same day again: the real run would find the dashboard (slip trend included) as it is
+        r = w.run("sync", "--as-of", "2027-01-05", "--dry-run")
+        assert r.exit_code == 0, r.output
+        assert "would push: nothing" in r.stdout
+        assert "published: would write 0 worksheet(s), 6 unchanged" in r.stdout
+        # the next day the forecast moves (nothing started): the dry run says so, stores nothing
+        r = w.run("sync", "--as-of", "2027-01-06", "--dry-run")
+        assert "published: would write 2 worksheet(s)" in r.stdout  # Dashboard, Timeline
+        assert [s["as_of"] for s in snapshots(w)] == ["2027-01-05"]
+
+
 def test_a_task_added_mid_flight_is_pushed_and_forecast(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan,
         plan_of) -> None:
