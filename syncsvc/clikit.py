@@ -67,12 +67,15 @@ FailOnSlipOpt = Annotated[bool, typer.Option(
 
 def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
     """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code."""
-    from syncsvc.errors import SyncsvcError
+    from syncsvc.errors import Interrupted, SyncsvcError
     from syncsvc.logs import setup_logging
 
     setup_logging(verbose=verbose, log_format=log_format)
     try:
         code = fn()
+    except Interrupted as e:  # SIGINT/SIGTERM between batches: state committed, say what is left
+        typer.echo(f"Interrupted: {e}", err=True)
+        raise typer.Exit(e.exit_code) from None
     except SyncsvcError as e:
         typer.echo(f"Error: {e}", err=True)
         raise typer.Exit(e.exit_code) from None

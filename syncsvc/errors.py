@@ -43,6 +43,16 @@ class SlipError(SyncsvcError):
     exit_code = 3
 
 
+class Interrupted(SyncsvcError):
+    """SIGINT (exit 130) or SIGTERM (exit 143) stopped a run between batches; state is committed."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = 130) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = exit_code
+
+
 class LockHeldError(SyncsvcError):
     """Another `sync` holds the lock on the same state: exit 75."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -13,7 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from syncsvc.config import Config
-from syncsvc.errors import LockHeldError, SyncsvcError
+from syncsvc.errors import Interrupted, LockHeldError, SyncsvcError
+from syncsvc.signals import checkpoint, deferred_signals
 
 log = logging.getLogger("syncsvc.sync")
 
@@ -85,13 +88,19 @@ def run_sync(
 
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     report = SyncReport()
-    with sync_lock(cfg.state_path()), State.open(cfg.state_path()) as state:
-        for spec in specs:
+    with sync_lock(cfg.state_path()), State.open(cfg.state_path()) as state, \
+            deferred_signals() if not dry_run else contextlib.nullcontext():
+        for n, spec in enumerate(specs):
+            checkpoint(functools.partial(_note, report.runs, specs[n:]))
             run = PlanRun(str(spec))
             report.runs.append(run)
             try:
                 _sync_one(spec, cfg, state, run, as_of=as_of, load=load, dry_run=dry_run,
                           clock=clock, jira_factory=jira_factory, sheets_factory=sheets_factory)
+            except Interrupted as e:  # stops every plan; the note names what is done and left
+                raise Interrupted(f"{_note(report.runs[:-1], specs[n + 1:])}\n  "
+                                  f"{run.plan_id or spec}: {e.message}", hint=e.hint,
+                                  exit_code=e.exit_code) from None
             except SyncsvcError as e:
                 run.error, run.error_code = str(e), e.exit_code
                 log.error("%s: %s", run.plan_id or spec, e.message,
@@ -130,7 +139,10 @@ def _sync_one(
                      else f"pushed: {pushed.summary()}")
     pushed.raise_for_status()
     if status_json is not None:
-        status_json["trend"] = [*state.snapshots(plan.plan_id, last=9), _trend_row(status_json)]
+        # one point per status date: a rerun (after an interruption) replaces that day's point
+        points = {s["as_of"]: s for s in state.snapshots(plan.plan_id, last=9)}
+        points.pop(status_json["as_of"], None)
+        status_json["trend"] = [*points.values(), _trend_row(status_json)]
         if not dry_run:  # a dry run shows the dashboard a real run would, and stores nothing
             state.add_snapshot(plan.plan_id, status_json,
                                run_at=clock().isoformat(timespec="seconds"))
@@ -142,6 +154,14 @@ def _sync_one(
         run.steps.append(f"published: {_publish_summary(published)}")
     log.info("%s: %s", plan.plan_id, "; ".join(run.steps),
              extra={"plan_id": plan.plan_id, "event": "synced"})
+
+def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:
+    """What an interrupted sync did: the plans finished (or failed) and those not started."""
+    ok = [r.plan_id or r.spec for r in finished if r.ok]
+    bad = [r.plan_id or r.spec for r in finished if not r.ok]
+    return (f"sync stopped. Plans synced: {', '.join(ok) or 'none'}"
+            + (f"; failed: {', '.join(bad)}" if bad else "")
+            + f"; not started: {', '.join(map(str, todo)) or 'none'}.")
 
 def _trend_row(status_json: dict[str, Any]) -> dict[str, Any]:
     return {k: status_json[k] for k in ("as_of", "state", "slip_days", "forecast_finish")}

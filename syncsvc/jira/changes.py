@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncsvc.jira.mapping import JiraMapping
@@ -228,6 +228,9 @@ def diff(desired: Mapping[str, Desired], records: Mapping[str, IssueRecord],
             continue
         if rec is None and rem is not None:
             ch.adopt.append(IssueRecord(tid, rem.key, rem.id))
+        elif rec is not None and rem is not None and rec.issue_key != rem.key:
+            rec = replace(rec, issue_key=rem.key)  # moved to another project: a new key
+            ch.adopt.append(rec)
         up = diff_issue(d, rec, rem, labels)
         key = rec.issue_key if rec else rem.key if rem else ""
         keys[tid] = key

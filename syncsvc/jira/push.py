@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
@@ -35,6 +36,7 @@ from syncsvc.jira.changes import (
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
 from syncsvc.jira.payload import PROPERTY, Site, blocks_links
 from syncsvc.model import Plan, to_json
+from syncsvc.signals import checkpoint, deferred_signals
 from syncsvc.state import IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
@@ -81,16 +83,20 @@ class PushReport:
                 f"{self.unchanged}, linked {self.linked}, unlinked {self.unlinked}, labelled "
                 f"removed {len(self.removed_labelled)}, failed {len(self.failed)}")
 
-    def raise_for_status(self) -> None:
-        """RemoteError (exit 1) naming what was done and what was not."""
-        if self.status == "success":
-            return
+    def left(self) -> str:
+        """What is planned and not done yet, e.g. "3 creates, 40 links" ('' when nothing)."""
         left = {"creates": self.planned.get("creates", 0) - len(self.created),
                 "updates": self.planned.get("updates", 0) - len(self.updated),
                 "removed labels": self.planned.get("removed labels", 0)
                 - len(self.removed_labelled),
                 "links": self.planned.get("links", 0) - self.linked}
-        todo = ", ".join(f"{n} {k}" for k, n in left.items() if n > 0)
+        return ", ".join(f"{n} {k}" for k, n in left.items() if n > 0)
+
+    def raise_for_status(self) -> None:
+        """RemoteError (exit 1) naming what was done and what was not."""
+        if self.status == "success":
+            return
+        todo = self.left()
         lines = [self.error] if self.error else []
         lines.append(f"Not done: {todo or 'the items that failed'}.")
         lines += self.failed[:10] + ([f"... and {len(self.failed) - 10} more"]
@@ -122,7 +128,7 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
     path = cfg.state_path()
     state = State.open(None if dry_run and not path.exists() else path)
     report = PushReport(plan.plan_id, project or jcfg.project, dry_run)
-    with state:
+    with state, deferred_signals() if not dry_run else contextlib.nullcontext():
         try:
             _Push(plan, jcfg, mapping, adapter, state, report, dict(assignees or {}),
                   progress or (lambda *_: None)).run(prefetched)
@@ -164,6 +170,12 @@ class _Push:
             issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
         else:
             issues = list(prefetched.issues)
+            if epic_rec is None or any(t.id not in records for t in self.plan.tasks):
+                # a run killed after Jira made issues, before the state recorded them: only a
+                # search finds those (reading by key cannot), so look before creating any
+                seen = {str(i.get("key")) for i in issues}
+                issues += [i for i in self._search(exclude=epic_rec.issue_key if epic_rec
+                                                   else None) if str(i.get("key")) not in seen]
         remote = self._remote(issues)
         self._look_for_missing(records, remote, issues)
         epic_key = self._epic(epic_rec, remote.pop(EPIC_ID, None))
@@ -178,8 +190,16 @@ class _Push:
         self.report.unchanged = changes.unchanged
         if self.report.dry_run:
             return
-        self._apply(changes)
-        self._first_baseline()
+        try:
+            self._apply(changes)
+        finally:  # an interrupted first push records its baseline too (the rerun creates none)
+            self._first_baseline()
+
+    def _check(self) -> None:
+        """Between two writes: stop here when SIGINT/SIGTERM arrived (state is committed)."""
+        r = self.report
+        checkpoint(lambda: f"push of {self.pid} to Jira {r.project} stopped between batches. "
+                   f"Done: {r.summary()}. Left: {r.left() or 'nothing'}.")
 
     def _first_baseline(self) -> None:
         """The first push that made issues records the plan as the baseline (CONTRACT §3)."""
@@ -305,6 +325,7 @@ class _Push:
     def _creates(self, creates: list[Create]) -> None:
         total = len(creates)
         for start in range(0, total, BULK_LIMIT):
+            self._check()
             chunk = creates[start:start + BULK_LIMIT]
             what = f"creating issues {start + 1}-{start + len(chunk)} of {total}"
             try:
@@ -354,6 +375,7 @@ class _Push:
 
     def _updates(self, ch: Changes) -> None:
         for u in ch.updates:
+            self._check()
             try:
                 self.jira.update_issue(u.key, self.site.update_body(u))
             except Rejected as e:
@@ -364,6 +386,7 @@ class _Push:
                 u.task_id, u.key, u.issue_id, values_hash(d_values), d_values)])
             self.report.updated.append(u.key)
         for m in ch.removals:
+            self._check()
             try:
                 self.jira.update_issue(m.key, self.site.removed_body())
             except Rejected as e:
@@ -382,6 +405,7 @@ class _Push:
         total = len(ch.link_adds)
         try:
             for n, link in enumerate(ch.link_adds, 1):
+                self._check()
                 a, b = self.keys.get(link.blocker), self.keys.get(link.blocked)
                 if not a or not b:
                     missing = link.blocker if not a else link.blocked
@@ -401,6 +425,7 @@ class _Push:
             log.warning("not removing links: something failed above")
             return
         for rl in ch.link_removes:
+            self._check()
             self.jira.unlink(rl.link_id, rl.sentence())
             self.state.remove_links(self.pid, [(rl.blocker, rl.blocked)])
             self.report.unlinked += 1

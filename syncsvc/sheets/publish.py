@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.config import Config
+from syncsvc.config import Config, SheetsConfig
 from syncsvc.errors import RemoteError
 from syncsvc.model import Plan
 from syncsvc.sheets.diff import GET_FIELDS, SheetChange, batches, diff_all, parse_remote
 from syncsvc.sheets.layout import build_layouts
 from syncsvc.sheets.mapping import SheetsMapping, load_mapping
 from syncsvc.sheets.status import status_view
+from syncsvc.signals import checkpoint, deferred_signals
 
 if TYPE_CHECKING:
     from syncsvc.sheets.adapter import SheetsClient
@@ -81,7 +84,13 @@ def publish_plan(
         from syncsvc.sheets.adapter import default_client  # gspread only when publishing
 
         client_factory = default_client
-    client = client_factory(cfg)  # a bad key file fails here, before any call
+    with deferred_signals() if not dry_run else contextlib.nullcontext():
+        return _publish(plan, sheets_cfg, client_factory(cfg), mapping, dry_run=dry_run,
+                        status=status, now=now)
+
+
+def _publish(plan: Plan, sheets_cfg: SheetsConfig, client: SheetsClient, mapping: SheetsMapping,
+             *, dry_run: bool, status: object | None, now: dt.datetime | None) -> PublishReport:
     layouts = build_layouts(plan, mapping, prefix=sheets_cfg.prefix, status=status_view(status),
                             synced_at=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None))
     remote = parse_remote(client.get(GET_FIELDS))
@@ -91,6 +100,7 @@ def publish_plan(
              sum(1 for c in changes if c.requests), len(bodies), sum(map(len, bodies)))
     if not dry_run:
         for i, body in enumerate(bodies):
+            checkpoint(functools.partial(_note, sheets_cfg.spreadsheet_id, i, len(bodies)))
             try:
                 client.batch_update(body)
             except RemoteError as e:
@@ -101,3 +111,8 @@ def publish_plan(
         spreadsheet_id=sheets_cfg.spreadsheet_id, dry_run=dry_run, sheets=changes,
         calls=client.calls, batches=len(bodies), payload_bytes=sum(map(len, bodies)),
     )
+
+
+def _note(spreadsheet_id: str, done: int, total: int) -> str:
+    return (f"publish to spreadsheet {spreadsheet_id} stopped between batches: {done} of {total} "
+            "applied (each batch is applied whole or not at all).")

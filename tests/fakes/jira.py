@@ -90,6 +90,7 @@ class FakeJira:
         self.statuses = {name: {"id": sid, "name": name, "statusCategory": {
             "id": cid, "key": cat, "name": cname}} for name, sid, cid, cat, cname in STATUSES}
         self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
+        self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -136,6 +137,31 @@ class FakeJira:
     def delete_issue(self, key: str) -> None:
         del self.issues[key]
         self.links = {i: v for i, v in self.links.items() if key not in v[1:]}
+
+    def move_to_project(self, key: str, project: str) -> str:
+        """Move an issue to another project as a person would: a new key, the same id, fields,
+        properties, links and history. The old key still resolves (GET issue, bulkfetch), as in
+        Jira. Returns the new key."""
+        issue = self.issues.pop(self.moved.get(key, key))
+        old = issue["key"]
+        if project not in self.projects:
+            self.projects[project] = list(self.projects[issue["fields"]["project"]["key"]])
+            self._next_num[project] = 0
+        self._next_num[project] += 1
+        new = f"{project}-{self._next_num[project]}"
+        issue["key"], issue["fields"]["project"] = new, {"key": project}
+        self.issues[new] = issue
+        self.moved = {k: (new if v == old else v) for k, v in self.moved.items()}
+        self.moved[old] = new
+        self.links = {i: (t, new if a == old else a, new if b == old else b)
+                      for i, (t, a, b) in self.links.items()}
+        if old in self.history:
+            self.history[new] = self.history.pop(old)
+        for other in self.issues.values():
+            parent = other["fields"].get("parent")
+            if isinstance(parent, dict) and parent.get("key") == old:
+                other["fields"]["parent"] = {**parent, "key": new}
+        return new
 
     def move(self, key: str, status: str, at: dt.datetime) -> None:
         """Move an issue to `status` at time `at`, as a person would (changelog recorded)."""
@@ -295,6 +321,7 @@ class FakeJira:
                                for i, n in enumerate(self.projects[key])]}
 
     def _issue(self, key: str) -> dict[str, Any]:
+        key = self.moved.get(key, key)
         for i in self.issues.values():
             if key in (i["key"], i["id"]):
                 return i
@@ -497,7 +524,7 @@ class FakeJira:
         params = {"fields": [",".join(body.get("fields") or ["*navigable"])],
                   "properties": [",".join(body.get("properties") or [])]}
         index = self._link_index()
-        found = [self.issues.get(k) or by_id.get(k) for k in wanted]
+        found = [self.issues.get(self.moved.get(k, k)) or by_id.get(k) for k in wanted]
         return 200, {"issues": [self._view(i, params, index) for i in found if i is not None],
                      "issueErrors": []}
 
