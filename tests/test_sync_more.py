@@ -218,3 +218,33 @@ def test_a_task_added_mid_flight_is_pushed_and_forecast(
         assert docs["issue_key"] == key and docs["status_category"] == "new"
         assert docs["baseline_finish"] == next(
             t.early_finish for t in grown.tasks if t.id == "docs").isoformat()
+
+
+def test_sync_fail_on_slip_exits_3_only_when_slipping(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        w.work(example, EARLY)
+        r = w.run("sync", "--as-of", "2027-01-06", "--fail-on-slip")
+        assert r.exit_code == 0 and r.stdout == "", r.output
+        w.work(example, LATE_BACKEND)
+        exp = expected(example, {**EARLY, **LATE_BACKEND}, D(2027, 1, 22))
+        assert exp.state == "slipping"
+        r = w.run("sync", "--as-of", "2027-01-22", "--fail-on-slip")
+        assert r.exit_code == 3, r.output
+        assert w.run("sync", "--as-of", "2027-01-22").exit_code == 0
+
+
+def test_pull_on_a_server_site_reads_the_changelog_with_the_issues(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    with world(tmp_path, monkeypatch, cloud=False) as w:
+        assert w.run("push").exit_code == 0
+        moves = {**EARLY, **LATE_BACKEND}
+        w.work(example, moves)
+        n = len(w.fake.calls)
+        code, st = pull_json(w, "2027-01-22", "--fail-on-slip")
+        check_against(st, expected(example, moves, D(2027, 1, 22)))
+        assert code == 3
+        calls = w.fake.calls[n:]
+        assert [c for c in calls if c.write] == []
+        assert not any("changelog" in c.path for c in calls)  # expand=changelog on the search
