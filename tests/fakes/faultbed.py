@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +26,8 @@ from syncsvc.config import Config
 # kill-before: the process dies as call k is sent (Jira/Sheets never see it);
 # kill-after: the server did the work, then the process died before reading the answer;
 # drop: the server did the work and the connection broke (the client sees a connection error);
-# timeout: no answer in time, nothing done; 500/503: an error answer, nothing done.
+# timeout: no answer in time, nothing done; 500/503: an error answer, nothing done;
+# SIGINT/SIGTERM: the process signals itself while the call is in flight (the call completes).
 MODES = ("kill-before", "kill-after", "drop", "timeout", "500")
 
 
@@ -55,6 +58,10 @@ class Injector:
                 raise requests.ReadTimeout(f"injected timeout at call {self.n}")
             if self.mode in ("500", "503"):
                 return self._status(name, int(self.mode))
+            if self.mode in ("SIGINT", "SIGTERM"):
+                answer = handler(*args)
+                os.kill(os.getpid(), signal.Signals[self.mode])
+                return answer
             handler(*args)  # the server does the work; its answer never arrives
             if self.mode == "kill-after":
                 raise Killed(f"killed after call {self.n} ({name}) was processed")
@@ -184,6 +191,8 @@ def jira_state(fake: FakeJira) -> dict[str, Any]:
     for key, issue in fake.issues.items():
         prop = issue["properties"].get("syncsvc") or {}
         name = prop.get("task_id") or ("#epic" if prop.get("role") == "epic" else f"?{key}")
+        if prop.get("plan_id") not in (None, "notif-center"):  # another plan: say which
+            name = f"{prop['plan_id']}:{name}"
         assert name not in tid.values(), f"two issues hold {name}"
         tid[key] = name
     issues = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +13,8 @@ import requests
 from fakes.jira import FakeJira
 
 
-def _handler(fake: FakeJira, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+def _handler(fake: FakeJira, lock: threading.Lock, delay: float
+             ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -21,6 +23,8 @@ def _handler(fake: FakeJira, lock: threading.Lock) -> type[BaseHTTPRequestHandle
             body = self.rfile.read(size) if size else None
             prep = requests.Request(self.command, fake.base + self.path,
                                     headers=dict(self.headers.items()), data=body).prepare()
+            if delay:
+                time.sleep(delay)  # a slow site: a client can be signalled mid-run
             try:
                 with lock:
                     status, headers, text = fake._handle(prep)
@@ -44,11 +48,12 @@ def _handler(fake: FakeJira, lock: threading.Lock) -> type[BaseHTTPRequestHandle
 
 
 @contextmanager
-def serve(**fake_kw: Any) -> Iterator[FakeJira]:
-    """A FakeJira at http://127.0.0.1:<free port>, until the block ends."""
+def serve(*, delay: float = 0.0, **fake_kw: Any) -> Iterator[FakeJira]:
+    """A FakeJira at http://127.0.0.1:<free port>, until the block ends; every answer waits
+    `delay` seconds first."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     fake = FakeJira(f"http://127.0.0.1:{server.server_address[1]}", **fake_kw)
-    server.RequestHandlerClass = _handler(fake, threading.Lock())
+    server.RequestHandlerClass = _handler(fake, threading.Lock(), delay)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
