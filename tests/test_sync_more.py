@@ -248,3 +248,30 @@ def test_pull_on_a_server_site_reads_the_changelog_with_the_issues(
         calls = w.fake.calls[n:]
         assert [c for c in calls if c.write] == []
         assert not any("changelog" in c.path for c in calls)  # expand=changelog on the search
+
+
+def test_a_second_sync_process_exits_75_while_the_first_holds_the_lock(tmp_path: Path) -> None:
+    """From outside: a real `python -m syncsvc sync` process, the lock held by this one. It
+    must give up at once, before any call (its Jira URL answers nothing)."""
+    import subprocess
+    import sys
+
+    import syncsvc
+
+    config = tmp_path / "syncsvc.toml"
+    config.write_text('[jira]\nurl = "http://127.0.0.1:9"\nemail = "pm@example.com"\n'
+                      'token_env = "SYNCSVC_TRACK_JIRA_TOKEN"\nproject = "NOTIF"\n\n'
+                      '[state]\npath = "state/state.db"\n', encoding="utf-8")
+    root = str(Path(syncsvc.__file__).resolve().parents[1])
+    with sync_lock(tmp_path / "state" / "state.db"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "syncsvc", "sync", str(EXAMPLE), "--config", str(config),
+             "--as-of", "2027-01-04", "--log-format", "json"],
+            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+            env={"PYTHONPATH": root, "HOME": str(tmp_path), "PATH": "",
+                 "SYNCSVC_TRACK_JIRA_TOKEN": "t0ken-for-the-test"})
+    assert proc.returncode == 75, proc.stderr
+    assert proc.stdout == ""
+    assert "another `syncsvc sync` holds the lock" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "state" / "state.db").exists()  # nothing written
