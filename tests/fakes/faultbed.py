@@ -19,6 +19,7 @@ import requests
 import responses
 from fakes.jira import FakeJira
 from fakes.jira_env import TOKEN_ENV
+from fakes.pacing import Pacer
 from fakes.sheets import SPREADSHEET_ID, FakeSheets, token_client_factory
 
 from syncsvc.config import Config
@@ -131,17 +132,20 @@ def make_config(tmp: Path, base: str, email: str | None, *, sheets: bool = True,
 
 @contextmanager
 def fault_bed(tmp: Path, monkeypatch: pytest.MonkeyPatch, *, k: int = 0, mode: str = "",
-              **fake_kw: Any) -> Iterator[Bed]:
-    """Both fakes on one mock; every API call counted; call k gets `mode`; no real sleeping."""
+              pacer: Pacer | None = None, **fake_kw: Any) -> Iterator[Bed]:
+    """Both fakes on one mock; every API call counted; call k gets `mode`; no real sleeping;
+    with `pacer`, Jira's writes are rate-limited on its virtual clock."""
     inj = Injector(k, mode)
     jira = FakeJira(**fake_kw)
     jira._handle = inj.wrap("jira", jira._handle)  # type: ignore[method-assign]
+    if pacer is not None:
+        jira._handle = pacer.wrap(jira._handle)  # type: ignore[method-assign]
     sheets = FakeSheets()
     sheets.create_spreadsheet(SPREADSHEET_ID)
     for kind in ("get", "batch_update"):  # the handler runs after the fake's own checks
         real = getattr(sheets, f"_{kind}")
         setattr(sheets, f"_{kind}", _sheets_wrap(inj, f"sheets {kind}", real))
-    sleeps: list[float] = []
+    sleeps: list[float] = pacer.sleeps if pacer is not None else []
     monkeypatch.setenv(TOKEN_ENV, jira.token)
     monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", sleeps.append)
     bed = Bed(tmp, jira, sheets, make_config(tmp, jira.base, jira.email), inj, sleeps)
