@@ -34,3 +34,12 @@ def test_every_golden_file_belongs_to_an_example() -> None:
     stems = {p.stem for p in EXAMPLES}
     orphans = [p.name for p in GOLDEN.glob("*.md") if p.name.split(".")[0] not in stems]
     assert orphans == []
+
+
+def test_the_readme_transcript_is_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    marker = "$ syncsvc create-rollout-plan examples/notifications-center.toml\n"
+    shown = readme.split(marker, 1)[1].split("\n...\n", 1)[0]
+    result = CliRunner().invoke(app, ["create-rollout-plan", str(ROOT / "examples" /
+                                                                 "notifications-center.toml")])
+    assert result.exit_code == 0 and result.stdout.startswith(shown)
