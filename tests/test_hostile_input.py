@@ -25,7 +25,7 @@ from syncsvc.config import load_config
 from syncsvc.errors import ConfigError, SpecError
 from syncsvc.jira.adapter import JiraFailure, SiteFields, _jql_key
 from syncsvc.jira.payload import Site, jql_quote, plan_label
-from syncsvc.specload import load_spec
+from syncsvc.specload import load_spec, parse_toml
 
 TODAY = dt.date(2026, 11, 27)
 # A hang shows as a deadline error; the figure is generous (a loaded CI machine), not a speed test.
@@ -236,6 +236,10 @@ def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
     "a = " + "{b = " * 20_000 + "1" + "}" * 20_000,
     ".".join(["a"] * 3_000) + " = 1",
     "[" + ".".join(["t"] * 3_000) + "]\nx = 1",
+    # the parser is quadratic in a dotted key's length: 300,000 parts (600 KB) would need
+    # terabytes; refused before parsing
+    ".".join(["a"] * 300_000) + " = 1",
+    "[" + ".".join(['"t"'] * 200_000) + "]",
 ])
 def test_deeply_nested_toml_is_refused_cleanly(tmp_path: Path, doc: str) -> None:
     spec = tmp_path / "deep.toml"
@@ -245,6 +249,14 @@ def test_deeply_nested_toml_is_refused_cleanly(tmp_path: Path, doc: str) -> None
     assert "deep.toml" in r.stderr
     r = invoke("assess-risks", str(EXAMPLE), "--config", str(spec))
     assert_clean_exit(r, (2,))
+
+
+def test_a_long_dotted_key_is_refused_naming_its_line_and_a_short_one_is_fine() -> None:
+    with pytest.raises(SpecError, match=r"^t\.toml:2: a dotted key with more than 64 parts"):
+        parse_toml("x = 1\n" + ".".join(["k"] * 65) + " = 1", label="t.toml")
+    deep = parse_toml(".".join(["k"] * 64) + ' = 1\ns = "' + ".".join(["w"] * 100) + '"',
+                      label="t.toml")
+    assert "k" in deep and "s" in deep
 
 
 # -- JQL: a value can never change the query ----------------------------------------------------
