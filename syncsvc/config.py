@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -17,6 +18,9 @@ from syncsvc.specload import key_path, parse_toml, read_text_file
 MAX_CONFIG_BYTES = 1024 * 1024
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # A value that looks like a secret itself rather than the name of a variable holding one.
+# A value no config key should ever hold: an Atlassian API token, a Google access token, a GitHub
+# or Slack token, a PEM private key.
+_PASTED_SECRET = re.compile(r"^\s*(ATATT|ya29\.|ghp_|xox[a-z]-)|-----BEGIN [A-Z ]*PRIVATE KEY")
 _SECRET_LIKE = re.compile(r"^(ATATT|ghp_|xox[a-z]-)|-----BEGIN|^(?=.*[a-z])(?=.*[0-9])\S{24,}$")
 
 
@@ -164,6 +168,35 @@ def _refuse_inline_secrets(data: dict[str, Any], label: str) -> None:
                 "(like JIRA_API_TOKEN), not the token itself",
                 hint="move the token into the environment variable and name that variable here",
             )
+    for where, value in _strings(data):
+        if _PASTED_SECRET.search(value):
+            raise ConfigError(
+                f"{label}: {where}: holds what looks like a secret (a token or a private key); "
+                "secrets are never read from the config file",
+                hint="put the token in an environment variable named by jira.token_env, and "
+                "the service-account key in a file named by sheets.credentials_file",
+            )
+
+
+_KeyPath = tuple[Any, str] | None  # (parent's path, this key): shared between siblings
+
+
+def _strings(data: Any) -> Iterator[tuple[str, str]]:
+    """Every string value in the parsed config with its dotted key. Iterative, and the key is
+    spelled out only for a string: a hostile file may nest hundreds of thousands deep."""
+    stack: list[tuple[_KeyPath, Any]] = [(None, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            parts: list[str] = []
+            while where is not None:
+                where, key = where
+                parts.append(key)
+            yield ".".join(reversed(parts)).replace(".[", "["), value
+        elif isinstance(value, dict):
+            stack += [((where, str(k)), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((where, f"[{i}]"), v) for i, v in enumerate(value)]
 
 
 def _check_env_name(v: str) -> str:

@@ -9,7 +9,11 @@ import sys
 import time
 
 _REDACT = [
-    (re.compile(r"(?i)(authorization\s*[:=]\s*)(basic|bearer)?\s*[^\s,'\"}]+"), r"\1\2 [REDACTED]"),
+    # `Authorization: Basic x`, and the header inside a dict's repr or JSON: `'Authorization': 'x'`
+    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(basic|bearer)?\s*[^\s,'\"}]+"),
+     r"\1\2 [REDACTED]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "[REDACTED JWT]"),
+    (re.compile(r"\b(ATATT|ya29\.|ghp_)[A-Za-z0-9_.=-]{8,}"), "[REDACTED TOKEN]"),
     (re.compile(r"(?i)(\"?(?:token|password|private_key|api_token|access_token)\"?\s*[:=]\s*)"
                 r"(\"[^\"]*\"|'[^']*'|[^\s,}]+)"), r"\1[REDACTED]"),
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
