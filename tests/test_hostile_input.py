@@ -480,3 +480,12 @@ def test_export_out_with_dot_dot_writes_exactly_where_it_resolves(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
     assert list((tmp_path / "a").iterdir()) == []
     assert len(list((tmp_path / "b").iterdir())) == 6
+
+
+def test_export_out_that_is_a_symlink_to_a_folder_writes_into_that_folder(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    r = invoke("export", str(EXAMPLE), "--out", str(tmp_path / "link"))
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "link").is_symlink() and len(list((tmp_path / "real").iterdir())) == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

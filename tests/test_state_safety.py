@@ -132,6 +132,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> 
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
     conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
 
 
 def test_an_empty_sqlite_file_or_empty_file_becomes_a_state(tmp_path: Path) -> None:
