@@ -489,3 +489,26 @@ def test_export_out_that_is_a_symlink_to_a_folder_writes_into_that_folder(tmp_pa
     assert r.exit_code == 0, r.output
     assert (tmp_path / "link").is_symlink() and len(list((tmp_path / "real").iterdir())) == 6
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from fakes.jira_server import serve
+
+    spec = tmp_path / "hostile.toml"
+    spec.write_text(HOSTILE_SPEC, encoding="utf-8")
+    with serve() as fake:
+        monkeypatch.setenv("SYNCSVC_HOSTILE_TOKEN", fake.token)
+        monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", lambda s: None)
+        cfg = tmp_path / "syncsvc.toml"
+        cfg.write_text(f'[jira]\nurl = "{fake.base}"\nemail = "{fake.email}"\n'
+                       'token_env = "SYNCSVC_HOSTILE_TOKEN"\nproject = "NOTIF"\n')
+        assert invoke("push", str(spec), "--config", str(cfg)).exit_code == 0
+        r = invoke("pull", str(spec), "--config", str(cfg), "--as-of", "2027-03-08")
+    assert r.exit_code == 0, r.output
+    tables = list(md_tables(r.stdout))
+    assert tables and "Design \\| &lt;script&gt;" in r.stdout
+    for table in tables:
+        assert all(pipes(row) == pipes(table[0]) for row in table), table
+    assert "<script" not in r.stdout and not any(
+        line.startswith("next |") for line in r.stdout.splitlines())
