@@ -285,6 +285,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
     """Bring the schema to the newest version: the missing MIGRATIONS steps and the version
     row in one transaction (a failed step leaves the file as it was). Returns the version."""
     target = max(MIGRATIONS)
+    if _version(conn) == target:  # the usual case: a read, no write lock
+        return target
     before = conn.isolation_level
     conn.isolation_level = None  # explicit BEGIN/COMMIT: DDL inside the same transaction
     try:
