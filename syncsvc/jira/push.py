@@ -34,7 +34,7 @@ from syncsvc.jira.changes import (
     values_hash,
 )
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
-from syncsvc.jira.payload import PROPERTY, Site, blocks_links
+from syncsvc.jira.payload import BASE_LABEL, PROPERTY, Site, blocks_links, plan_label
 from syncsvc.model import Plan, to_json
 from syncsvc.signals import checkpoint, deferred_signals
 from syncsvc.state import IssueRecord, State
@@ -150,7 +150,8 @@ class _Push:
         self.plan, self.jcfg, self.mapping, self.jira = plan, jcfg, mapping, jira
         self.state, self.report, self.assignees, self.progress = state, report, assignees, progress
         self.pid = plan.plan_id
-        self.labels = {"critical": mapping.labels.critical, "removed": mapping.labels.removed}
+        self.labels = {"critical": mapping.labels.critical, "removed": mapping.labels.removed,
+                       "base": BASE_LABEL, "plan": plan_label(plan.plan_id)}
         self.keys: dict[str, str] = {}
         self.created_ids: list[str] = []
 
