@@ -133,10 +133,12 @@ def _sync_one(
         run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
         run.steps.append(f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
                          f"working days, forecast finish {pulled.status.forecast_finish}")
+        del pulled
     pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
                        client_factory=jira_factory, adapter=adapter, prefetched=prefetched)
     run.steps.append(f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run
                      else f"pushed: {pushed.summary()}")
+    prefetched = None  # the issues read for the push: freed before the Sheets read (memory)
     pushed.raise_for_status()
     if status_json is not None:
         # one point per status date: a rerun (after an interruption) replaces that day's point

@@ -30,6 +30,7 @@ from syncsvc.sheets.publish import publish_plan
 from syncsvc.state import State
 from syncsvc.sync import run_sync
 
+MP = pytest.MonkeyPatch
 PID = "notif-center"
 NOW = dt.datetime(2027, 1, 4, 9, 30)
 AS_OF = dt.date(2027, 1, 8)
@@ -132,16 +133,16 @@ def _sample(total: int, every: int = 5, head: int = 8) -> list[int]:
 
 # -- push ----------------------------------------------------------------------------------------
 
-def test_first_push_interrupted_at_every_call(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_first_push_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     _matrix(tmp_path, monkeypatch, "push-first", [], lambda b: push(b, v1()))
 
 
-def test_changed_plan_push_interrupted_at_every_call(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_changed_plan_push_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     _matrix(tmp_path, monkeypatch, "push-change", [lambda b: push(b, v1())],
             lambda b: push(b, v2()))
 
 
-def test_three_chunk_push_interrupted_at_sampled_calls(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_three_chunk_push_interrupted_at_sampled_calls(tmp_path: Path, monkeypatch: MP) -> None:
     big = plan(chain(105, fan=1))  # the epic, chunks of 50, 50 and 5, 104 links
     _matrix(tmp_path, monkeypatch, "push-105", [], lambda b: push(b, big),
             ks=functools.partial(_sample, every=17), modes=("kill-before", "kill-after", "drop"))
@@ -149,7 +150,7 @@ def test_three_chunk_push_interrupted_at_sampled_calls(tmp_path: Path, monkeypat
 
 # -- publish -------------------------------------------------------------------------------------
 
-def test_publish_interrupted_at_every_call(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_publish_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     _matrix(tmp_path, monkeypatch, "publish-first", [], lambda b: publish(b, v1()))
     _matrix(tmp_path, monkeypatch, "publish-change", [lambda b: publish(b, v1())],
             lambda b: publish(b, v2()))
@@ -165,7 +166,7 @@ def _work(bed: Bed) -> None:
     bed.jira.move(bed.jira.key_of(PID, "t0001"), "In Progress", when)
 
 
-def test_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
                         functools.partial(publish_plan, now=NOW))  # a fixed "last synced"
     _matrix(tmp_path, monkeypatch, "sync", [lambda b: push(b, v1()), _work],
@@ -181,7 +182,7 @@ def _reference(tmp: Path, monkeypatch: pytest.MonkeyPatch, steps: list[Step]) ->
         return _state(bed)
 
 
-def test_429_storms_with_retry_after_seconds_and_http_date(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_429_storms_with_retry_after_seconds_and_http_date(tmp_path: Path, monkeypatch: MP) -> None:
     want = _reference(tmp_path, monkeypatch, [lambda b: push(b, v1()), lambda b: publish(b, v1())])
     later = email.utils.formatdate(time.time() + 30, usegmt=True)
     with fault_bed(tmp_path / "storm", monkeypatch) as bed:
@@ -202,7 +203,7 @@ def test_429_storms_with_retry_after_seconds_and_http_date(tmp_path: Path, monke
         COUNTS["runs"] += 2
 
 
-def test_5xx_bursts_and_a_storm_beyond_the_retries(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_5xx_bursts_and_a_storm_beyond_the_retries(tmp_path: Path, monkeypatch: MP) -> None:
     want = _reference(tmp_path, monkeypatch, [lambda b: push(b, v1()), lambda b: publish(b, v1())])
     with fault_bed(tmp_path / "burst", monkeypatch) as bed:
         bed.jira.fail("GET", r"^search/jql$", 503, times=3)
@@ -224,7 +225,7 @@ def test_5xx_bursts_and_a_storm_beyond_the_retries(tmp_path: Path, monkeypatch) 
     COUNTS["runs"] += 6
 
 
-def test_spreadsheet_deleted_between_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_spreadsheet_deleted_between_runs(tmp_path: Path, monkeypatch: MP) -> None:
     want = _reference(tmp_path, monkeypatch, [lambda b: publish(b, v2())])
     with fault_bed(tmp_path / "deleted", monkeypatch) as bed:
         assert run_killable(lambda: publish(bed, v1())) == "ok"
@@ -239,7 +240,7 @@ def test_spreadsheet_deleted_between_runs(tmp_path: Path, monkeypatch) -> None: 
     COUNTS["runs"] += 3
 
 
-def test_deleted_issue_is_made_again_and_removed_link_added_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_issue_is_made_again_and_removed_link_added_again(tmp_path: Path, monkeypatch: MP) -> None:
     want = _reference(tmp_path, monkeypatch, [lambda b: push(b, v1())])
     with fault_bed(tmp_path / "people", monkeypatch) as bed:
         assert run_killable(lambda: push(bed, v1())) == "ok"
@@ -262,7 +263,7 @@ def test_deleted_issue_is_made_again_and_removed_link_added_again(tmp_path: Path
     COUNTS["runs"] += 3
 
 
-def test_issue_moved_to_another_project_keeps_its_task(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_issue_moved_to_another_project_keeps_its_task(tmp_path: Path, monkeypatch: MP) -> None:
     want = _reference(tmp_path, monkeypatch, [lambda b: push(b, v1()), lambda b: push(b, v2())])
     with fault_bed(tmp_path / "moved", monkeypatch) as bed:
         assert run_killable(lambda: push(bed, v1())) == "ok"

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import importlib.util
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def sync(bed: Bed, plan: Plan, as_of: dt.date) -> Any:
 
 
 def test_1000_tasks_push_then_sync_within_the_call_budgets(tmp_path: Path, monkeypatch,
-                                                           plan_of) -> None:  # type: ignore[no-untyped-def]
+                                                           plan_of: Callable[[str], Plan]) -> None:
     monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
                         functools.partial(publish_plan, now=NOW))
     plan = plan_of(generated_spec(N))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT
-from fakes.faultbed import fault_bed, jira_state
+from fakes.faultbed import Bed, fault_bed, jira_state
 from fakes.jira import FakeJira
 from fakes.jira_env import chain, plan
 from fakes.jira_server import serve
@@ -27,11 +27,13 @@ from fakes.sheets import SIX, SPREADSHEET_ID
 
 from syncsvc import signals
 from syncsvc.errors import Interrupted
-from syncsvc.jira.push import push_plan
+from syncsvc.jira.push import PushReport, push_plan
+from syncsvc.model import Plan
 from syncsvc.sheets.publish import publish_plan
 from syncsvc.state import State
-from syncsvc.sync import run_sync
+from syncsvc.sync import SyncReport, run_sync
 
+MP = pytest.MonkeyPatch
 PID = "notif-center"
 TOKEN_ENV = "SYNCSVC_SIGNAL_TEST_TOKEN"
 
@@ -64,12 +66,12 @@ def test_a_second_signal_stops_at_once() -> None:
 
 # -- in process: push, publish, sync ------------------------------------------------------------
 
-def _push(bed, p):  # type: ignore[no-untyped-def]
+def _push(bed: Bed, p: Plan) -> PushReport:
     return push_plan(p, bed.cfg, dry_run=False)
 
 
 def test_push_signalled_during_a_create_chunk_finishes_it_then_stops(tmp_path: Path,
-                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                                     monkeypatch: MP) -> None:
     p = plan(chain(130))  # epic, chunks of 50, 50, 30; 129 links
     # calls: serverInfo, field, search, epic, chunk 1, chunk 2 <- SIGINT while in flight
     with fault_bed(tmp_path, monkeypatch, k=6, mode="SIGINT") as bed:
@@ -90,7 +92,7 @@ def test_push_signalled_during_a_create_chunk_finishes_it_then_stops(tmp_path: P
 
 
 def test_push_signalled_during_the_links_records_the_links_made(tmp_path: Path,
-                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                                monkeypatch: MP) -> None:
     p = plan(chain(8, fan=2))  # 13 links; call 5 is the bulk create, 6.. the links
     with fault_bed(tmp_path, monkeypatch, k=9, mode="SIGTERM") as bed:
         with pytest.raises(Interrupted) as e:
@@ -106,7 +108,7 @@ def test_push_signalled_during_the_links_records_the_links_made(tmp_path: Path,
         assert len(bed.jira.blocks()) == 13
 
 
-def test_publish_signalled_during_the_read_writes_nothing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_publish_signalled_during_the_read_writes_nothing(tmp_path: Path, monkeypatch: MP) -> None:
     p = plan(chain(5))
     now = dt.datetime(2027, 1, 4, 9, 30)
     with fault_bed(tmp_path, monkeypatch, k=1, mode="SIGTERM") as bed:
@@ -123,9 +125,9 @@ def test_publish_signalled_during_the_read_writes_nothing(tmp_path: Path, monkey
 
 
 def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(tmp_path: Path,
-                                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: MP) -> None:
     plans = {Path("a.toml"): plan(chain(4), "plan-a"), Path("b.toml"): plan(chain(3), "plan-b")}
-    cfg_run: Callable[..., object]
+    cfg_run: Callable[[], SyncReport]
     with fault_bed(tmp_path, monkeypatch, k=5, mode="SIGINT") as bed:
         cfg_run = lambda: run_sync(list(plans), bed.cfg, as_of=dt.date(2027, 1, 8),  # noqa: E731
                                    dry_run=False, load=lambda s: (plans[s], {}, None),
@@ -138,7 +140,7 @@ def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(tmp_path: 
         assert {i["properties"]["syncsvc"]["plan_id"] for i in bed.jira.issues.values()} == {
             "plan-a"}
         report = cfg_run()
-        assert [r.ok for r in report.runs] == [True, True]  # type: ignore[attr-defined]
+        assert [r.ok for r in report.runs] == [True, True]
         state = jira_state(bed.jira)
         assert len(state["issues"]) == 4 + 3 + 2 and len(state["links"]) == 3 + 2
 
@@ -174,7 +176,8 @@ def _links_done(fake: FakeJira) -> int:
 @pytest.mark.parametrize(("command", "sig", "code"), [("push", signal.SIGTERM, 143),
                                                        ("sync", signal.SIGINT, 130)])
 def test_a_signalled_cli_run_exits_with_a_note_and_the_next_run_finishes(
-        tmp_path: Path, command: str, sig: int, code: int, plan_of) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, command: str, sig: int, code: int,
+        plan_of: Callable[[str], Plan]) -> None:
     example = plan_of(EXAMPLE.read_text())
     links = sum(len(t.depends_on) for t in example.tasks)
     with serve(delay=0.05) as fake:

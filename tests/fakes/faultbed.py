@@ -139,7 +139,7 @@ def fault_bed(tmp: Path, monkeypatch: pytest.MonkeyPatch, *, k: int = 0, mode: s
     jira = FakeJira(**fake_kw)
     jira._handle = inj.wrap("jira", jira._handle)  # type: ignore[method-assign]
     if pacer is not None:
-        jira._handle = pacer.wrap(jira._handle)  # type: ignore[method-assign]
+        jira._handle = pacer.wrap(jira._handle)  # type: ignore[method-assign,assignment]
     sheets = FakeSheets()
     sheets.create_spreadsheet(SPREADSHEET_ID)
     for kind in ("get", "batch_update"):  # the handler runs after the fake's own checks

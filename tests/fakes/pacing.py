@@ -25,6 +25,7 @@ class Pacer:
     burst: float = 100.0  # writes in a burst
     per_call: float = 0.02  # seconds a call takes (network and Jira), on the virtual clock
     sleeps: list[float] = field(default_factory=list)  # the client's sleeps (patched in)
+    client_waits: bool = False  # a client in another process: count Retry-After as waited
     limited: int = 0  # 429 answers given
     calls: int = 0
     _tokens: float = -1.0
@@ -53,6 +54,8 @@ class Pacer:
                 if self._tokens < 1:
                     self.limited += 1
                     wait = math.ceil((1 - self._tokens) / self.rate)
+                    if self.client_waits:
+                        self._slept += wait
                     return 429, {"Retry-After": str(wait)}, json.dumps(
                         {"errorMessages": ["Rate limit exceeded."], "errors": {}})
                 self._tokens -= 1
