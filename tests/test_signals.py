@@ -201,3 +201,25 @@ def test_a_signalled_cli_run_exits_with_a_note_and_the_next_run_finishes(
         state = jira_state(fake)  # no duplicate issue or link
         assert len(state["issues"]) == len(example.tasks) + 1 and len(state["links"]) == links
         assert fake.violations == []
+
+
+def test_a_push_killed_mid_run_is_finished_and_baselined_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL: no handler, no `finally`; the issues were made and recorded, the baseline not."""
+    with serve(delay=0.05) as fake:
+        config = _config(tmp_path, fake.base)
+        proc = _start("push", config, fake.token)
+        _wait_for(fake, lambda: _links_done(fake) >= 2, proc)
+        proc.kill()
+        proc.communicate(timeout=60)
+        assert proc.returncode == -signal.SIGKILL
+        with State.open(tmp_path / "state.db") as st:
+            assert st.issues(PID) and st.latest_baseline(PID) is None
+        n = len(fake.calls)
+        proc = _start("push", config, fake.token)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "created 0" in out  # everything was made before the kill
+        assert [c.path for c in fake.calls[n:] if c.write].count("issue/bulk") == 0
+        jira_state(fake)  # no duplicate issue or link
+        with State.open(tmp_path / "state.db") as st:
+            assert st.latest_baseline(PID) is not None  # so pull and sync can start

@@ -203,8 +203,11 @@ class _Push:
                    f"Done: {r.summary()}. Left: {r.left() or 'nothing'}.")
 
     def _first_baseline(self) -> None:
-        """The first push that made issues records the plan as the baseline (CONTRACT §3)."""
-        if not self.report.created or self.state.latest_baseline(self.pid) is not None:
+        """The first push that made issues records the plan as the baseline (CONTRACT §3); so
+        does the rerun of one killed before it could (it may have nothing left to create)."""
+        if self.state.latest_baseline(self.pid) is not None:
+            return
+        if not self.report.created and not self.state.issues(self.pid):
             return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=now, note="first push")
