@@ -86,12 +86,14 @@ def _state(bed: Bed) -> tuple[Any, Any]:
 
 def _matrix(tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, setup: list[Step], step: Step,
             *, ks: Callable[[int], list[int]] | None = None,
-            modes: tuple[str, ...] = MODES, settle: bool = False) -> None:
+            modes: tuple[str, ...] = MODES, settle: bool = False, server: bool = False) -> None:
     """`setup` runs once without faults; `step` runs with the fault at call k (counted from the
     start of `step`), then once more without; the end state must equal the uninterrupted one.
     With `settle`, Jira is compared then, and both beds run `step` once more before Sheets are
-    compared (a sync shows the keys of issues it created from the next sync on)."""
-    with fault_bed(tmp / "ref", monkeypatch) as bed:
+    compared (a sync shows the keys of issues it created from the next sync on). `server`:
+    Jira Server/DC (search with startAt, Epic Link field, no bulk fetch, a personal token)."""
+    kw: dict[str, Any] = {"cloud": False, "email": None} if server else {}
+    with fault_bed(tmp / f"{name}-ref", monkeypatch, **kw) as bed:
         for s in setup:
             s(bed)
         saved = bed.save()
@@ -108,7 +110,7 @@ def _matrix(tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, setup: list[S
     chosen = ks(total) if ks else list(range(1, total + 1))
     for k in chosen:
         for mode in modes:
-            with fault_bed(tmp / f"{name}-{k}-{mode}", monkeypatch, k=k, mode=mode) as bed:
+            with fault_bed(tmp / f"{name}-{k}-{mode}", monkeypatch, k=k, mode=mode, **kw) as bed:
                 bed.load(saved)
                 first = run_killable(lambda: step(bed))  # noqa: B023
                 bed.inj.k = 0
@@ -171,6 +173,16 @@ def test_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None
                         functools.partial(publish_plan, now=NOW))  # a fixed "last synced"
     _matrix(tmp_path, monkeypatch, "sync", [lambda b: push(b, v1()), _work],
             lambda b: sync(b, v2()), settle=True, modes=("kill-before", "kill-after", "drop", "500"))
+
+
+def test_server_dc_push_and_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
+    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
+                        functools.partial(publish_plan, now=NOW))
+    modes = ("kill-before", "kill-after", "drop")
+    _matrix(tmp_path, monkeypatch, "server-push", [], lambda b: push(b, v1()), modes=modes,
+            server=True)
+    _matrix(tmp_path, monkeypatch, "server-sync", [lambda b: push(b, v1()), _work],
+            lambda b: sync(b, v2()), settle=True, modes=modes, server=True)
 
 
 # -- storms, bursts and people ---------------------------------------------------------------
