@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import inspect
 import json
 import math
 import os
@@ -78,13 +77,7 @@ def child(phase: str, n: int, jira_url: str, sheets_url: str, folder: str) -> di
     sleeps: list[float] = []
     jira_adapter.time.sleep = sleeps.append  # type: ignore[assignment]
     api = sheets_url.removesuffix("/v4/spreadsheets/")
-    kw: dict[str, Any] = {}
-    if "api_url" in inspect.signature(sheets_adapter.GoogleSheets).parameters:
-        kw["api_url"] = api  # the adapter's own setting for another endpoint
-    else:  # an adapter with gspread's fixed URL templates
-        sheets_adapter.SPREADSHEET_URL = sheets_url + "%s"  # type: ignore[attr-defined]
-        sheets_adapter.SPREADSHEET_BATCH_UPDATE_URL = (  # type: ignore[attr-defined]
-            sheets_url + "%s:batchUpdate")
+    kw: dict[str, Any] = {"api_url": api}  # the adapter's setting for another endpoint
     cfg = Config.model_validate({
         "jira": {"url": jira_url, "email": "pm@example.com", "token_env": TOKEN_ENV,
                  "project": "NOTIF", "max_retries": 4},

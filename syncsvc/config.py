@@ -41,14 +41,7 @@ class JiraConfig(_Cfg):
     @field_validator("url")
     @classmethod
     def _https(cls, v: str) -> str:
-        u = urlparse(v)
-        if u.scheme not in ("http", "https") or not u.hostname:
-            raise ValueError(f"must be a URL like https://your-site.atlassian.net (got {v!r})")
-        if u.username or u.password:
-            raise ValueError("must not carry a user name or password; use email and token_env")
-        if u.scheme == "http" and not _is_loopback(u.hostname):
-            raise ValueError("must use https (plain http is only allowed for a loopback host)")
-        return v.rstrip("/")
+        return check_service_url(v, "https://your-site.atlassian.net")
 
     @field_validator("token_env")
     @classmethod
@@ -72,6 +65,13 @@ class SheetsConfig(_Cfg):
     prefix: bool = False
     timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     max_retries: Annotated[int, Field(ge=0, le=10)] = 5
+    # Google's endpoint; another one (a loopback test double, a proxy) only when set here
+    api_url: str = "https://sheets.googleapis.com"
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_https(cls, v: str) -> str:
+        return check_service_url(v, "https://sheets.googleapis.com")
 
     def credentials_path(self, base: Path) -> Path:
         """The service-account key file: `credentials_file` (relative to the config), else
@@ -199,13 +199,26 @@ def _strings(data: Any) -> Iterator[tuple[str, str]]:
             stack += [((where, f"[{i}]"), v) for i, v in enumerate(value)]
 
 
+def check_service_url(v: str, example: str) -> str:
+    """An http(s) URL without credentials; plain http only for a loopback host."""
+    u = urlparse(v)
+    if u.username or u.password or "@" in u.netloc:  # checked first: never echo such a URL
+        raise ValueError("must not carry a user name or password; secrets come from the "
+                         "environment or the key file")
+    if u.scheme not in ("http", "https") or not u.hostname:
+        raise ValueError(f"must be a URL like {example} (got {v!r})")
+    if u.scheme == "http" and not is_loopback(u.hostname):
+        raise ValueError("must use https (plain http is only allowed for a loopback host)")
+    return v.rstrip("/")
+
+
 def _check_env_name(v: str) -> str:
     if not _ENV_NAME.match(v):
         raise ValueError("must be the name of an environment variable, like JIRA_API_TOKEN")
     return v
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -16,15 +16,15 @@ from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlparse
 
 import gspread
 import requests
 from google.auth import exceptions as gauth_errors
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
-from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 
-from syncsvc.config import Config
+from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteError
 
 log = logging.getLogger("syncsvc.sheets")
@@ -79,7 +79,9 @@ def load_service_account(path: Path) -> Credentials:
                if not isinstance(info.get(k), str) or not info[k].strip()]
     if missing:
         raise ConfigError(f"{label}: the key file lacks {', '.join(missing)}", hint=hint)
-    if not info["token_uri"].startswith("https://"):
+    token_uri = urlparse(info["token_uri"])
+    if token_uri.scheme != "https" and not (token_uri.scheme == "http" and token_uri.hostname
+                                            and is_loopback(token_uri.hostname)):
         raise ConfigError(f"{label}: token_uri must be an https URL", hint=hint)
     try:
         return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
@@ -98,6 +100,7 @@ class GoogleSheets:
         *,
         timeout: float = 30.0,
         max_retries: int = 5,
+        api_url: str = "https://sheets.googleapis.com",
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -105,6 +108,10 @@ class GoogleSheets:
         # (connect, read): connecting should be quick; Sheets may take long to apply a batch.
         self._http.set_timeout((min(10.0, timeout), timeout))
         self.spreadsheet_id = spreadsheet_id
+        # gspread's URL templates name Google's host; the same paths on a configured endpoint
+        base = api_url.rstrip("/") + "/v4/spreadsheets/"
+        self._url = base + "%s"
+        self._batch_url = base + "%s:batchUpdate"
         self.account = getattr(credentials, "service_account_email", None)
         self.max_retries = max_retries
         self._sleep, self._rand = sleep, rand
@@ -113,14 +120,14 @@ class GoogleSheets:
 
     def get(self, fields: str) -> dict[str, Any]:
         """`spreadsheets.get` with a field mask (a read; retried on timeouts too)."""
-        url = SPREADSHEET_URL % self.spreadsheet_id
+        url = self._url % self.spreadsheet_id
         resp = self._call("read the spreadsheet", "get", url, params={"fields": fields},
                           idempotent=True)
         return dict(resp.json())
 
     def batch_update(self, body: bytes) -> dict[str, Any]:
         """One `spreadsheets.batchUpdate` (atomic at Sheets: a refused batch changed nothing)."""
-        url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id
+        url = self._batch_url % self.spreadsheet_id
         resp = self._call("update the spreadsheet", "post", url, data=body,
                           headers={"Content-Type": "application/json; charset=utf-8"},
                           idempotent=False)
@@ -216,7 +223,7 @@ def default_client(cfg: Config) -> GoogleSheets:
     sheets = cfg.require_sheets("publish")
     creds = load_service_account(sheets.credentials_path(cfg.base_dir))
     return GoogleSheets(creds, sheets.spreadsheet_id, timeout=sheets.timeout_seconds,
-                        max_retries=sheets.max_retries)
+                        max_retries=sheets.max_retries, api_url=sheets.api_url)
 
 
 def _retry_after(value: str | None) -> float | None:

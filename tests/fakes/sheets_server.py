@@ -19,7 +19,7 @@ from fakes.sheets import BASE, SPREADSHEET_ID, FakeSheets
 @contextmanager
 def serve_sheets() -> Iterator[tuple[FakeSheets, str]]:
     """(the fake, its base URL ending in /v4/spreadsheets/) until the block ends; one empty
-    spreadsheet SPREADSHEET_ID."""
+    spreadsheet SPREADSHEET_ID. POST /token answers OAuth token requests as Google would."""
     fake = FakeSheets()
     fake.create_spreadsheet(SPREADSHEET_ID)
     get = fake._wrap("get", fake._get)
@@ -36,7 +36,10 @@ def serve_sheets() -> Iterator[tuple[FakeSheets, str]]:
             prep = requests.Request(self.command, url, headers=dict(self.headers.items()),
                                     data=body).prepare()
             with lock:
-                status, headers, text = (batch if self.command == "POST" else get)(prep)
+                if self.path == "/token":  # OAuth, for a key file whose token_uri is here
+                    status, headers, text = fake._token(prep)
+                else:
+                    status, headers, text = (batch if self.command == "POST" else get)(prep)
             data = text.encode()
             self.send_response(status)
             for k, v in {**headers, "Content-Type": "application/json"}.items():
