@@ -147,10 +147,10 @@ def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(tmp_path: 
 
 # -- end to end: a real signal to a real process ---------------------------------------------
 
-def _config(tmp: Path, url: str) -> Path:
+def _config(tmp: Path, url: str, retries: int = 1) -> Path:
     p = tmp / "syncsvc.toml"
     p.write_text(f'[jira]\nurl = "{url}"\nemail = "pm@example.com"\ntoken_env = "{TOKEN_ENV}"\n'
-                 'project = "NOTIF"\nmax_retries = 1\n\n[state]\npath = "state.db"\n')
+                 f'project = "NOTIF"\nmax_retries = {retries}\n\n[state]\npath = "state.db"\n')
     return p
 
 
@@ -223,3 +223,32 @@ def test_a_push_killed_mid_run_is_finished_and_baselined_by_the_next(tmp_path: P
         jira_state(fake)  # no duplicate issue or link
         with State.open(tmp_path / "state.db") as st:
             assert st.latest_baseline(PID) is not None  # so pull and sync can start
+
+
+def test_from_outside_lost_answers_429s_and_a_signal_leave_no_duplicate(
+        tmp_path: Path, plan_of: Callable[[str], Plan]) -> None:
+    """A separate process against the fault-injecting loopback Jira: the create's answer lost
+    after the work, 429s (Retry-After as seconds and as a past HTTP date), a 503 on the search,
+    SIGTERM in the middle of the links; then a clean rerun."""
+    example = plan_of(EXAMPLE.read_text())
+    links = sum(len(t.depends_on) for t in example.tasks)
+    past = "Wed, 21 Oct 2015 07:28:00 GMT"
+    with serve(delay=0.03) as fake:
+        fake.fail("GET", r"^search/jql$", 503)
+        fake.drop("POST", r"^issue/bulk$", skip=1)  # the tasks' chunk: made, answer lost
+        fake.fail("POST", r"^issueLink$", 429, times=2, headers={"Retry-After": "0"})
+        fake.fail("POST", r"^issueLink$", 429, times=1, skip=1, headers={"Retry-After": past})
+        config = _config(tmp_path, fake.base, retries=4)
+        proc = _start("push", config, fake.token)
+        _wait_for(fake, lambda: _links_done(fake) >= 4, proc)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143, err
+        assert "created 14" in err and fake.token not in out + err
+        proc = _start("push", config, fake.token)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        state = jira_state(fake)  # no duplicate issue or link, no lost task
+        assert len(state["issues"]) == len(example.tasks) + 1 and len(state["links"]) == links
+        assert [c.path for c in fake.calls if c.write].count("issue/bulk") == 2  # never re-sent
+        assert fake.violations == []
