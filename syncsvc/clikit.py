@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:  # the heavy imports wait for the command that needs them (cold start)
+    from syncsvc.config import Config
     from syncsvc.model import Plan
+    from syncsvc.spec import Spec
 
 
 class Format(StrEnum):
@@ -138,6 +140,17 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
         parsed = spec_from_inputs(today=today, **quick)
     catalog_dir = load_config(config).catalog_dir() if config is not None else None
     return build_plan(parsed, load_catalog(catalog_dir))
+
+
+def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
+    """The checked spec of a file and its plan, with the config's catalog folder (if any):
+    what the commands that talk to Jira and Sheets start from."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.planning.build import build_plan
+    from syncsvc.specload import load_spec
+
+    parsed = load_spec(spec, today=dt.date.today())
+    return parsed, build_plan(parsed, load_catalog(cfg.catalog_dir()))
 
 
 def render(plan: Plan, part: str, fmt: Format) -> str:

@@ -23,6 +23,7 @@ from syncsvc.clikit import (
     VerboseOpt,
     parse_as_of,
     run,
+    spec_and_plan,
     write_output,
 )
 
@@ -145,14 +146,10 @@ def baseline_command(
 def _load(spec: Path, config: Path, cfg: Config | None = None
           ) -> tuple[Config, Plan, dict[str, str], str | None]:
     """Config, plan, Jira assignees by member name, and the spec's Jira project override."""
-    from syncsvc.catalog import load_catalog
     from syncsvc.config import load_config
-    from syncsvc.planning.build import build_plan
-    from syncsvc.specload import load_spec
 
     cfg = cfg or load_config(config)
-    parsed = load_spec(spec, today=dt.date.today())
-    plan = build_plan(parsed, load_catalog(cfg.catalog_dir()))
+    parsed, plan = spec_and_plan(spec, cfg)
     return cfg, plan, {m.name: m.jira for m in parsed.team if m.jira}, parsed.jira_project
 
 

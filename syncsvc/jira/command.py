@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
@@ -14,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt, run
+from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt, run, spec_and_plan
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -34,17 +33,13 @@ def push_command(
     """
 
     def body() -> None:
-        from syncsvc.catalog import load_catalog
         from syncsvc.config import load_config
         from syncsvc.jira.push import push_plan
-        from syncsvc.planning.build import build_plan
-        from syncsvc.specload import load_spec
 
         cfg = load_config(config)
         jcfg = cfg.require_jira(config.name)
         jcfg.token()  # exit 2 before any call when the variable is not set
-        parsed = load_spec(spec, today=dt.date.today())
-        plan = build_plan(parsed, load_catalog(cfg.catalog_dir()))
+        parsed, plan = spec_and_plan(spec, cfg)
         assignees = {m.name: m.jira for m in parsed.team if m.jira}
         with _progress() as progress:
             report = push_plan(plan, cfg, dry_run=dry_run, progress=progress,

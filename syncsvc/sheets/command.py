@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +11,6 @@ from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 
 if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.config import Config
-    from syncsvc.model import Plan
     from syncsvc.sheets.publish import PublishReport
 
 
@@ -31,7 +29,7 @@ def publish_command(
 
     Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
-    from syncsvc.clikit import run
+    from syncsvc.clikit import run, spec_and_plan
 
     def body() -> None:
         from syncsvc.config import load_config
@@ -39,20 +37,11 @@ def publish_command(
 
         cfg = load_config(config)
         cfg.require_sheets(config.name)
-        plan = load_plan(spec, cfg)
+        _, plan = spec_and_plan(spec, cfg)
         report = publish_plan(plan, cfg, dry_run=dry_run, status=pushed_issues(cfg, plan.plan_id))
         typer.echo(render_report(report))
 
     run(body, verbose=verbose, log_format=log_format.value)
-
-
-def load_plan(spec: Path, cfg: Config) -> Plan:
-    """The plan for a spec file, with the config's catalog folder (if any)."""
-    from syncsvc.catalog import load_catalog
-    from syncsvc.planning.build import build_plan
-    from syncsvc.specload import load_spec
-
-    return build_plan(load_spec(spec, today=date.today()), load_catalog(cfg.catalog_dir()))
 
 
 def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
