@@ -151,11 +151,26 @@ def _sync_one(
     if cfg.sheets is not None:
         from syncsvc.sheets.publish import publish_plan
 
+        status_json = _with_issue_keys(status_json, state.issues(plan.plan_id))
         published = publish_plan(plan, cfg, dry_run=dry_run, status=status_json,
                                  client_factory=sheets_factory)
         run.steps.append(f"published: {_publish_summary(published)}")
     log.info("%s: %s", plan.plan_id, "; ".join(run.steps),
              extra={"plan_id": plan.plan_id, "event": "synced"})
+
+
+def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]
+                     ) -> dict[str, Any] | None:
+    """The status for the dashboard with the keys of issues this run's push just created (the
+    pull ran before them), so the Timeline shows every key at once."""
+    keys = {tid: r.issue_key for tid, r in records.items() if not r.removed}
+    if status_json is None:
+        return {"tasks": [{"id": t, "issue_key": k} for t, k in keys.items()]} if keys else None
+    for t in status_json.get("tasks", []):
+        if not t.get("issue_key") and t["id"] in keys:
+            t["issue_key"] = keys[t["id"]]
+    return status_json
+
 
 def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:
     """What an interrupted sync did: the plans finished (or failed) and those not started."""

@@ -275,3 +275,16 @@ def test_a_second_sync_process_exits_75_while_the_first_holds_the_lock(tmp_path:
     assert "another `syncsvc sync` holds the lock" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "state" / "state.db").exists()  # nothing written
+
+
+def test_the_first_sync_shows_the_keys_it_just_created_on_the_timeline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    with world(tmp_path, monkeypatch, sheets=True) as w:
+        assert w.sheets is not None
+        r = w.run("sync", "--as-of", "2027-01-04")  # nothing pushed before: push, then publish
+        assert r.exit_code == 0, r.output
+        timeline = w.sheets.values(SPREADSHEET_ID, "Timeline")
+        col = timeline[0].index("Jira")
+        shown = {row[0]: row[col] for row in timeline[1:] if row and row[0] in
+                 {t.id for t in example.tasks}}
+        assert shown == {t.id: w.fake.key_of("notif-center", t.id) for t in example.tasks}
