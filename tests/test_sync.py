@@ -131,3 +131,20 @@ def test_pull_without_a_push_says_to_push_first(tmp_path: Path, monkeypatch,
         with pytest.raises(ConfigError, match="no baseline"):
             pull_status(example, env.cfg, as_of=dt.date(2027, 1, 4), state=st)
         assert env.fake.calls == []
+
+
+def test_pull_on_a_site_without_the_bulk_endpoints_reads_by_key_search(
+        tmp_path: Path, monkeypatch, example: Plan) -> None:
+    with jira_env(tmp_path, monkeypatch, bulk_reads=False) as env:
+        env.push(example)
+        follow_plan(env, example, dt.date(2027, 1, 21), skip=("backend-api",))
+        api = env.fake.key_of("notif-center", "backend-api")
+        env.fake.move(api, "Done", at(20, 17))
+        env.fake.move(api, "In Progress", at(20, 18))  # reopened: 3 moves, paged 2 by 2
+        env.fake.move(api, "Done", at(20, 19))
+        with State.open(env.cfg.state_path()) as st:
+            status = pull_status(example, env.cfg, as_of=dt.date(2027, 1, 21), state=st).status
+        assert status.state == "slipping" and status.slip_days == 2
+        paths = {c.path for c in env.fake.calls}
+        assert "search/jql" in paths and f"issue/{env.fake.issues[api]['id']}/changelog" in paths
+        assert {c.status for c in env.fake.calls if c.path.endswith("bulkfetch")} == {404}

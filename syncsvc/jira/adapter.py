@@ -109,6 +109,8 @@ class JiraAdapter:
         self._now = now or time.time
         self.is_cloud = False
         self.calls = 0
+        # the bulk read endpoints, until a site answers 404 to them (older sites, proxies)
+        self._bulk_reads = self._bulk_changelogs = True
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -274,38 +276,58 @@ class JiraAdapter:
                      properties: Iterable[str] = ()) -> list[dict[str, Any]]:
         """Known issues by key, never through eventually consistent search on Cloud:
         POST issue/bulkfetch (<= 100 a call). Server/DC has no bulk fetch; there a search on
-        `key in (...)` (consistent on a single node) carries the changelog as well."""
+        `key in (...)` (consistent on a single node) carries the changelog as well, and so it
+        does on a Cloud site (or proxy) that answers 404 to the bulk fetch."""
         fields, properties = list(fields), list(properties)
         out: list[dict[str, Any]] = []
         for start in range(0, len(keys), FETCH_LIMIT):
             chunk = keys[start:start + FETCH_LIMIT]
             what = f"reading issues {start + 1}-{start + len(chunk)} of {len(keys)}"
-            if self.is_cloud:
+            if self.is_cloud and self._bulk_reads:
                 body: dict[str, Any] = {"issueIdsOrKeys": chunk, "fields": fields}
                 if properties:
                     body["properties"] = properties
-                page = self._request("POST", "issue/bulkfetch", body=body, what=what).json()
-                out += page.get("issues") or []
-                continue
+                try:
+                    page = self._request("POST", "issue/bulkfetch", body=body, what=what).json()
+                    out += page.get("issues") or []
+                    continue
+                except Rejected as e:
+                    if e.status != HTTPStatus.NOT_FOUND:
+                        raise
+                    log.info("Jira at %s has no issue/bulkfetch; reading by key search", self.url)
+                    self._bulk_reads = False
             params = {"jql": "key in (" + ", ".join(_jql_key(k) for k in chunk) + ")",
                       "maxResults": FETCH_LIMIT, "fields": ",".join(fields),
-                      "expand": "changelog", "validateQuery": "warn"}
+                      "expand": "changelog"}
             if properties:
                 params["properties"] = ",".join(properties)
-            out += self._request("GET", "search", params=params, what=what).json().get(
-                "issues") or []
+            if self.is_cloud:
+                found = self._request("GET", "search/jql", params=params, what=what).json()
+            else:
+                found = self._request("GET", "search", params={**params, "validateQuery": "warn"},
+                                      what=what).json()
+            out += found.get("issues") or []
         return out
 
     def changelogs(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Issue id -> its status changes (Cloud: POST changelog/bulkfetch, <= 1,000 issues a
-        call, paged by nextPageToken). On Server/DC `fetch_issues` already carried them."""
+        call, paged by nextPageToken; where that answers 404, each issue's own changelog).
+        On Server/DC `fetch_issues` already carried them."""
         out: dict[str, list[dict[str, Any]]] = {}
-        for start in range(0, len(ids), CHANGELOG_LIMIT):
+        for start in range(0, len(ids) if self._bulk_changelogs else 0, CHANGELOG_LIMIT):
             body: dict[str, Any] = {"issueIdsOrKeys": ids[start:start + CHANGELOG_LIMIT],
                                     "fieldIds": ["status"], "maxResults": 10000}
             while True:
-                page = self._request("POST", "changelog/bulkfetch", body=body,
-                                     what="reading the status history").json()
+                try:
+                    page = self._request("POST", "changelog/bulkfetch", body=body,
+                                         what="reading the status history").json()
+                except Rejected as e:
+                    if e.status != HTTPStatus.NOT_FOUND:
+                        raise
+                    log.info("Jira at %s has no changelog/bulkfetch; reading each issue's",
+                             self.url)
+                    self._bulk_changelogs = False
+                    return self.changelogs(ids)
                 for log_ in page.get("issueChangeLogs") or []:
                     out.setdefault(str(log_.get("issueId")), []).extend(
                         log_.get("changeHistories") or [])
@@ -313,7 +335,21 @@ class JiraAdapter:
                 if not token:
                     break
                 body["nextPageToken"] = token
+        if not self._bulk_changelogs:
+            for iid in ids:
+                out[iid] = self._issue_changelog(iid)
         return out
+
+    def _issue_changelog(self, issue_id: str) -> list[dict[str, Any]]:
+        histories: list[dict[str, Any]] = []
+        while True:
+            page = self._request("GET", f"issue/{issue_id}/changelog",
+                                 params={"startAt": len(histories), "maxResults": 100},
+                                 what=f"reading the history of issue {issue_id}").json()
+            values = page.get("values") or []
+            histories += values
+            if page.get("isLast", True) or not values:
+                return histories
 
     # -- writes --------------------------------------------------------------------------------
 

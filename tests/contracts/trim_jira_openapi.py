@@ -18,7 +18,7 @@ KEEP = {
     "deleteIssueLink", "searchAndReconsileIssuesUsingJql", "searchForIssuesUsingJql",
     "getProject", "getAllProjects", "setIssueProperty",
     # pull: statuses and changelogs read in bulk
-    "getStatuses", "bulkFetchIssues", "getBulkChangelogs",
+    "getStatuses", "bulkFetchIssues", "getBulkChangelogs", "getChangeLogs",
 }
 OUT = Path(__file__).with_name("jira-openapi.trimmed.json")
 

@@ -72,7 +72,7 @@ class FakeJira:
     def __init__(self, base: str = "https://fake.atlassian.net", *, cloud: bool = True,
                  email: str | None = "pm@example.com", token: str = "s3cret-token-value",
                  projects: dict[str, list[str]] | None = None, users: set[str] | None = None,
-                 start_field: bool = True) -> None:
+                 start_field: bool = True, bulk_reads: bool = True) -> None:
         self.base, self.cloud, self.email, self.token = base.rstrip("/"), cloud, email, token
         self.projects = projects or {"NOTIF": ["Task", "Story", "Bug", "Epic"]}
         self.users = users
@@ -90,6 +90,7 @@ class FakeJira:
         self.statuses = {name: {"id": sid, "name": name, "statusCategory": {
             "id": cid, "key": cat, "name": cname}} for name, sid, cid, cat, cname in STATUSES}
         self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
+        self.bulk_reads = bulk_reads  # False: the bulk fetch endpoints answer 404 (older sites)
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
 
     # -- set-up and inspection -------------------------------------------------------------
@@ -270,12 +271,14 @@ class FakeJira:
             return 204, None
         if m == "GET" and p == "status":
             return 200, list(self.statuses.values())
+        if m == "GET" and p.startswith("issue/") and p.endswith("/changelog"):
+            return self._issue_changelog(p.split("/")[1], params)
         if m == "POST" and p == "issue/bulkfetch":
-            if not self.cloud:
+            if not self.cloud or not self.bulk_reads:
                 raise JiraError(404, ["Not found"])
             return self._bulkfetch(body)
         if m == "POST" and p == "changelog/bulkfetch":
-            if not self.cloud:
+            if not self.cloud or not self.bulk_reads:
                 raise JiraError(404, ["Not found"])
             return self._changelogs(body)
         if m == "GET" and p == "search/jql":
@@ -546,3 +549,15 @@ class FakeJira:
         if start + size < len(rows):
             out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
         return 200, out
+
+    def _issue_changelog(self, key_or_id: str, params: dict[str, list[str]]) -> tuple[int, Any]:
+        by_id = {i["id"]: i for i in self.issues.values()}
+        issue = self.issues.get(key_or_id) or by_id.get(key_or_id)
+        if issue is None:
+            raise JiraError(404, ["Issue does not exist or you do not have permission to see it."])
+        rows = self.history.get(issue["key"], [])
+        start = int(params.get("startAt", ["0"])[0])
+        size = min(int(params.get("maxResults", ["50"])[0]), 2)  # small pages: paging is tested
+        page = rows[start:start + size]
+        return 200, {"startAt": start, "maxResults": size, "total": len(rows),
+                     "isLast": start + size >= len(rows), "values": page}
