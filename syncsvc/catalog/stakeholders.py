@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
-from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.catalog.textmatch import PhraseIndex, WordIndex
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
@@ -344,7 +344,7 @@ class TaskMatcher:
         """`scopes`: rollout task id -> its scopes ("any", "exposing" or "internal", "full")."""
         self._tasks = tasks
         self._scopes = scopes
-        self._texts: dict[str, WordIndex] | None = None
+        self._texts: PhraseIndex | None = None
         self._matched: dict[int, tuple[list[TaskSelector], frozenset[str]]] = {}
 
     def matching(self, sels: list[TaskSelector]) -> frozenset[str]:
@@ -363,15 +363,15 @@ class TaskMatcher:
             if sel.rollout is not None:
                 cands = [t for t in cands if sel.rollout in self._scopes.get(t.id, ())]
             if sel.keywords:
-                texts = self._text()
-                cands = [t for t in cands if texts[t.id].phrase(sel.keywords)]
+                having = self._text().having(sel.keywords)
+                cands = [t for t in cands if t.id in having]
             ids.update(t.id for t in cands)
         found = frozenset(ids)
         self._matched[id(sels)] = (sels, found)
         return found
 
-    def _text(self) -> dict[str, WordIndex]:
+    def _text(self) -> PhraseIndex:
         # the id twice (as written and with spaces) so "security-review" matches "security review"
         if self._texts is None:
-            self._texts = {t.id: WordIndex(f"{t.id} {t.name}") for t in self._tasks}
+            self._texts = PhraseIndex({t.id: f"{t.id} {t.name}" for t in self._tasks})
         return self._texts
