@@ -116,7 +116,6 @@ def write_output(text: str, output: Path | None) -> None:
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:
     """The plan for a spec file, or for the five quick inputs when no file is given."""
     from syncsvc.catalog import load_catalog
-    from syncsvc.config import load_config
     from syncsvc.errors import InputError
     from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec, spec_from_inputs
@@ -138,7 +137,11 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
                 "notifications-center.toml) or all five quick inputs",
             )
         parsed = spec_from_inputs(today=today, **quick)
-    catalog_dir = load_config(config).catalog_dir() if config is not None else None
+    catalog_dir = None
+    if config is not None:  # the config (and its models) only when one is given
+        from syncsvc.config import load_config
+
+        catalog_dir = load_config(config).catalog_dir()
     return build_plan(parsed, load_catalog(catalog_dir))
 
 
