@@ -11,14 +11,17 @@ import datetime as dt
 import json
 import logging
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.clikit import ConfigOpt, LogFormat, LogFormatOpt, VerboseOpt
 from syncsvc.errors import InputError, SpecError
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
+
+    from syncsvc.catalog import Catalog
 
 log = logging.getLogger("syncsvc.mcp")
 
@@ -90,6 +93,9 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
 )
 
 
+# The catalog folder of `serve-mcp --config` (None: the bundled catalogs).
+CATALOG_DIR: Path | None = None
+
 def input_schema() -> dict[str, Any]:
     """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
     from syncsvc.spec import MAX_TEXT
@@ -144,7 +150,6 @@ def output_schema(part: str) -> dict[str, Any]:
 
 def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
     """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
-    from syncsvc.catalog import load_catalog
     from syncsvc.model import to_json
     from syncsvc.planning.build import build_plan
     from syncsvc.render.markdown import render_md
@@ -158,11 +163,19 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     fmt = args.get("format") or "md"
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
-    plan = build_plan(_spec(args, today=today), load_catalog())
+    plan = build_plan(_spec(args, today=today), _catalog(CATALOG_DIR))
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))
     return text, data
+
+
+@lru_cache(maxsize=2)
+def _catalog(folder: Path | None) -> Catalog:
+    # read once per server: a folder of the user's own is not re-read on every tool call
+    from syncsvc.catalog import load_catalog
+
+    return load_catalog(folder)
 
 
 def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
@@ -191,10 +204,14 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
 
 
 def catalog_files() -> dict[str, Path]:
-    """The bundled catalogs (mappings/*.toml) by resource URI."""
+    """The catalogs (mappings/*.toml) by resource URI: the bundled ones, each replaced by the
+    file of the same name in the config's catalog folder when the server was given one."""
     from syncsvc.catalog.base import bundled_dir
 
-    return {RESOURCE_PREFIX + p.stem: p for p in sorted(bundled_dir().glob("*.toml"))}
+    files = {p.name: p for p in sorted(bundled_dir().glob("*.toml"))}
+    if CATALOG_DIR is not None:
+        files.update({p.name: p for p in sorted(CATALOG_DIR.glob("*.toml")) if p.name in files})
+    return {RESOURCE_PREFIX + Path(name).stem: p for name, p in sorted(files.items())}
 
 
 def workflow_prompt(feature_name: str | None = None, context: str | None = None) -> str:
@@ -374,6 +391,7 @@ def _warm_up() -> None:
 
 
 def serve_command(
+    config: ConfigOpt = None,
     verbose: VerboseOpt = False,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -389,6 +407,12 @@ def serve_command(
     def body() -> None:
         import anyio
 
+        global CATALOG_DIR
+        if config is not None:  # a bad config or catalog folder: exit 2 before serving
+            from syncsvc.config import load_config
+
+            CATALOG_DIR = load_config(config).catalog_dir()
+            _catalog(CATALOG_DIR)
         _warm_up()
         anyio.run(_serve)
 

@@ -386,3 +386,31 @@ def test_readme_registers_the_server_with_a_valid_client_config() -> None:
     server = config["mcpServers"]["syncsvc"]
     assert server["command"].endswith("syncsvc") and server["args"] == ["serve-mcp"]
     assert all(f"`{tool}`" in section for tool in TOOLS)
+
+
+def test_a_config_catalog_folder_shapes_the_tools_and_the_resources(tmp_path: Path) -> None:
+    from syncsvc.catalog.base import bundled_dir
+
+    mine = tmp_path / "my-catalogs"
+    mine.mkdir()
+    phases = (bundled_dir() / "phases.toml").read_text(encoding="utf-8")
+    mine.joinpath("phases.toml").write_text(
+        phases.replace('name = "Canary (5% of users)"', 'name = "Early adopters (5%)"'),
+        encoding="utf-8")
+    config = tmp_path / "syncsvc.toml"
+    config.write_text(f'[catalog]\npath = "{mine.name}"\n', encoding="utf-8")
+
+    async def check(session: ClientSession) -> None:
+        md, _ = await _ok(session, "generate_timeline", **SEED)
+        assert "Rollout: Early adopters (5%)" in md
+        res = await session.read_resource("syncsvc://catalog/phases")
+        assert "Early adopters (5%)" in res.contents[0].text  # type: ignore[union-attr]
+
+    _with_server(tmp_path, check, "--config", str(config))
+
+
+def test_a_bad_catalog_folder_exits_2_before_serving(tmp_path: Path) -> None:
+    config = tmp_path / "syncsvc.toml"
+    config.write_text('[catalog]\npath = "missing"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve-mcp", "--config", str(config)])
+    assert result.exit_code == 2 and "catalog folder" in result.output
