@@ -105,6 +105,10 @@ class PlannedTask(_Out):
     total_float: int
     critical: bool
     source: Literal["spec", "catalog", "mitigation", "rollout"] = "spec"
+    # levelled dates (CONTRACT §2 "Levelling"): equal to the early dates when nobody is
+    # over-allocated; None only on plans built before levelling existed
+    start: dt.date | None = None
+    finish: dt.date | None = None
 
 
 class Trigger(_Out):
@@ -126,6 +130,7 @@ class RollbackStep(_Out):
 
 class Rollback(_Out):
     deployment: Deployment
+    mechanism: str = "flag_off"
     decision_maker: str | None
     triggers: list[Trigger]
     steps: list[RollbackStep]
@@ -134,6 +139,35 @@ class Rollback(_Out):
     estimated_minutes: int = 0
     switch: str = ""
     assumptions: list[str] = Field(default_factory=list)
+
+
+class ChangeProfileUse(_Out):
+    """A change profile the plan used, and why (CONTRACT §4 `change_profiles`)."""
+
+    id: str
+    title: str
+    primary: bool
+    source: Literal["detected", "spec"]
+    signals: list[str] = Field(default_factory=list)
+
+
+class Rollout(_Out):
+    """How exposure grows (CONTRACT §2 strategies)."""
+
+    strategy: str = "percentage_ramp"
+    summary: str = ""
+
+
+class Confidence(_Out):
+    """The Monte Carlo finish range over the levelled network (CONTRACT §2 "Confidence")."""
+
+    p50: dt.date
+    p80: dt.date
+    p95: dt.date
+    deadline_probability: float
+    samples: int
+    seed: int
+    criticality: dict[str, float] = Field(default_factory=dict)
 
 
 class Plan(_Out):
@@ -153,6 +187,10 @@ class Plan(_Out):
     deadline: dt.date
     finish_date: dt.date
     fits_timeline: bool
+    levelled_finish: dt.date | None = None
+    confidence: Confidence | None = None
+    change_profiles: list[ChangeProfileUse] = Field(default_factory=list)
+    rollout: Rollout = Field(default_factory=Rollout)
     risks: list[Risk] = Field(default_factory=list)
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     raci: list[RaciRow] = Field(default_factory=list)

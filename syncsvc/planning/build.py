@@ -79,7 +79,7 @@ def build_plan(spec: Spec, catalog: Catalog) -> Plan:
         risk_tolerance=spec.risk_tolerance, team_size=spec.team_size,
         timeline=spec.timeline_text, pm=spec.pm, users=spec.users,
         start_date=sched.start_date, holidays=sorted(spec.holidays), deadline=deadline,
-        finish_date=sched.finish_date,
+        finish_date=sched.finish_date, levelled_finish=sched.finish_date,
         fits_timeline=sched.finish_date <= deadline, risks=assessment.risks,
         stakeholders=people.stakeholders, raci=people.raci,
         communication_plan=people.communication_plan, phases=phases, tasks=tasks,
@@ -99,7 +99,7 @@ def _planned(drafts: Sequence[TaskDraft], sched: Schedule) -> list[PlannedTask]:
             duration_days=s.duration_days, depends_on=list(t.depends_on),
             early_start=s.early_start, early_finish=s.early_finish, late_start=s.late_start,
             late_finish=s.late_finish, total_float=s.total_float, critical=s.critical,
-            source=t.source,
+            source=t.source, start=s.early_start, finish=s.early_finish,
         ))
     return out
 
