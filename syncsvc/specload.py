@@ -220,6 +220,9 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         if err["loc"] and err["loc"][-1] == "jira_project":
             return f"must be a Jira project key like \"NOTIF\" (got {_describe(value)})"
+        if err["loc"] and err["loc"][-1] == "holidays_country":
+            return (f"must be a country code like \"US\" or \"DE-BY\" (country-subdivision; "
+                    f"got {_describe(value)})")
         return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
                 f"starting with a letter or digit (got {_describe(value)})")
     if kind == "string_too_long":
@@ -290,7 +293,14 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         ids.setdefault(mt.id, ("risks", i, "mitigation_task", "id"))
     # the plan's PM may own work even when not listed in [[team]] ("PM" when none is named)
     people = team | stakeholders | {spec.pm or "PM"}
+    allocation = {m.name: m.allocation for m in spec.team}
     for i, t in enumerate(spec.tasks):
+        if t.estimate_range is not None:
+            yield from _range_problems(i, t.estimate_range, t.estimate or 0, t.id)
+        if t.owner is not None and allocation.get(t.owner) == 0 and t.kind != "milestone":
+            yield ("tasks", i, "owner"), (f"task '{t.id}': owner '{t.owner}' has allocation 0 "
+                                          "(no time on this plan); give the task to someone "
+                                          "else or raise their allocation")
         if t.kind != "milestone" and t.estimate is None:
             yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
                                              "a whole number of working days)")
@@ -336,8 +346,22 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         loc = ids.get(first, ("tasks",))
         loc = (*loc[:-1], "depends_on") if loc[-1] == "id" else loc
         yield loc, "dependency cycle: " + " → ".join([*cycle, cycle[0]])
+    if spec.holidays_country is not None:
+        from syncsvc.publicholidays import country_problem
+
+        problem = country_problem(spec.holidays_country)
+        if problem:
+            yield ("holidays_country",), problem
     if spec.start_date and spec.start_date.year > 9000:
         yield ("start_date",), "must be before the year 9000"
+
+
+def _range_problems(i: int, rng: tuple[int, int], estimate: int, tid: str
+                    ) -> Iterable[tuple[tuple[Any, ...], str]]:
+    lo, hi = rng
+    if not lo <= estimate <= hi:
+        yield (("tasks", i, "estimate_range"),
+               f"task '{tid}': the range {lo}d..{hi}d must contain the estimate ({estimate}d)")
 
 
 def _dupes(items: Iterable[tuple[int, str]], table: str, key: str, what: str

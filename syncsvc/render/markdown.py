@@ -26,7 +26,7 @@ def summary_line(plan: Plan) -> str:
            else f"**does not fit the timeline** (deadline {plan.deadline.isoformat()})")
     return (f"Plan `{plan.plan_id}` · {plan.risk_tolerance} risk tolerance · team of "
             f"{plan.team_size} · {plan.timeline} from {plan.start_date.isoformat()} · "
-            f"finishes {plan.finish_date.isoformat()}, {fit}")
+            f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}")
 
 
 def timeline_section(plan: Plan) -> str:
@@ -34,7 +34,8 @@ def timeline_section(plan: Plan) -> str:
     names = {t.id: t.name for t in plan.tasks}
     rows = [
         [md(t.id), md(t.name), md(t.phase), md(t.owner or "—"), t.risk,
-         t.early_start.isoformat(), t.early_finish.isoformat(), str(t.estimate_days),
+         (t.start or t.early_start).isoformat(), (t.finish or t.early_finish).isoformat(),
+         str(t.estimate_days),
          str(t.buffer_days), str(t.total_float), "**yes**" if t.critical else "",
          md(", ".join(t.depends_on)) or "—"]
         for t in plan.tasks
@@ -42,7 +43,7 @@ def timeline_section(plan: Plan) -> str:
     out = [
         "## Timeline", "",
         f"Start {plan.start_date.isoformat()} · deadline {plan.deadline.isoformat()} · "
-        f"finish {plan.finish_date.isoformat()} · "
+        f"finish {(plan.levelled_finish or plan.finish_date).isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
         "",
         "Buffers: 20% on critical-path tasks, 30% on high-risk tasks (rounded up). Dates are "
@@ -147,10 +148,11 @@ def document(plan: Plan) -> str:
         md(plan.description),
         "",
         table(["", ""], [
+            *_confidence_rows(plan),
             ["Team", f"{plan.team_size} people"],
             ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
                          f"{plan.deadline.isoformat()}"],
-            ["Planned finish", plan.finish_date.isoformat()],
+            ["Planned finish", _planned_finish(plan)],
             ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
             ["Risk tolerance", plan.risk_tolerance],
             ["Rollout", " → ".join(md(p.name) for p in plan.phases) or "—"],
@@ -162,6 +164,23 @@ def document(plan: Plan) -> str:
         parts += ["", _SECTIONS[part]()(plan).strip()]
     parts += ["", conflicts_section(plan), "", findings_section(plan), "", MAINTENANCE]
     return "\n".join(parts) + "\n"
+
+
+def _confidence_rows(plan: Plan) -> list[list[str]]:
+    c = plan.confidence
+    if c is None:
+        return []
+    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
+                                        f"{c.p95.isoformat()}"],
+            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
+
+
+def _planned_finish(plan: Plan) -> str:
+    lev = plan.levelled_finish
+    if lev is None or lev == plan.finish_date:
+        return plan.finish_date.isoformat()
+    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
+            "work on one task at a time)")
 
 
 def _changelog(plan: Plan) -> list[str]:
