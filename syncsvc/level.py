@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -145,13 +145,19 @@ def _priority_order(key: Callable[[int], tuple[float, ...]], preds: Sequence[Seq
 
 def _sgs(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]],
          people: Sequence[Sequence[int]]) -> list[int]:
-    """Serial SGS: each task in `order` at the earliest index its dependencies and people allow."""
+    """Serial SGS: each task in `order` at the earliest index its dependencies and people allow.
+
+    A person's busy time is kept as sorted, merged blocks (touching intervals become one), so
+    finding a gap skips a packed stretch in one step."""
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     start = [0] * len(dur)
     finish = [0] * len(dur)
     for i in order:
-        t = max((finish[p] for p in preds[i]), default=0)
+        t = 0
+        for p in preds[i]:
+            if finish[p] > t:
+                t = finish[p]
         d = dur[i]
         ps = people[i]
         if d > 0 and ps:
@@ -162,18 +168,32 @@ def _sgs(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]
                 while k < len(s_list) and s_list[k] < t + d:
                     t = e_list[k]
                     k += 1
-                s_list.insert(k, t)
-                e_list.insert(k, t + d)
+                _book(s_list, e_list, k, t, t + d)
             else:
-                t = _common_gap(t, d, [(starts.setdefault(p, []), ends.setdefault(p, []))
-                                       for p in ps])
-                for p in ps:
-                    k = bisect_left(starts[p], t)
-                    starts[p].insert(k, t)
-                    ends[p].insert(k, t + d)
+                lists = [(starts.setdefault(p, []), ends.setdefault(p, [])) for p in ps]
+                t = _common_gap(t, d, lists)
+                for s_list, e_list in lists:
+                    _book(s_list, e_list, bisect_right(e_list, t), t, t + d)
         start[i] = t
         finish[i] = t + d
     return start
+
+
+def _book(s_list: list[int], e_list: list[int], k: int, a: int, b: int) -> None:
+    # insert [a, b) before block k (blocks before k end <= a, block k starts >= b), merging
+    # with a neighbour it touches
+    left = k > 0 and e_list[k - 1] == a
+    right = k < len(s_list) and s_list[k] == b
+    if left and right:
+        e_list[k - 1] = e_list[k]
+        del s_list[k], e_list[k]
+    elif left:
+        e_list[k - 1] = b
+    elif right:
+        s_list[k] = a
+    else:
+        s_list.insert(k, a)
+        e_list.insert(k, b)
 
 
 def _common_gap(t: int, d: int, timelines: list[tuple[list[int], list[int]]]) -> int:

@@ -82,10 +82,18 @@ def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequenc
 
 def _triangular(u: Floats, lo: Floats, mo: Floats, hi: Floats, width: Floats, split: Floats
                 ) -> Floats:
-    # inverse CDF of the triangular distribution, row by row parameters
+    # inverse CDF of the triangular distribution, row by row parameters; in place in `u`
+    # (few full-size temporaries: this is the memory-bound part)
     left = u < split
-    out = np.sqrt(np.where(left, u * (width * (mo - lo)), (1.0 - u) * (width * (hi - mo))))
-    return np.where(left, lo + out, hi - out)
+    tmp = 1.0 - u
+    tmp *= width * (hi - mo)
+    u *= width * (mo - lo)
+    np.copyto(tmp, u, where=left)
+    np.sqrt(tmp, out=tmp)
+    np.subtract(hi, tmp, out=u)
+    tmp += lo
+    np.copyto(u, tmp, where=left)
+    return u
 
 
 def _critical(order: list[int], succs: list[list[int]], dur: Floats, ef: Floats, end: Floats,

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncsvc.errors import SpecError
-from syncsvc.spec import GROUP_WORDS, Spec, next_monday, slugify
+from syncsvc.spec import COUNTRY_RE, GROUP_WORDS, Spec, next_monday, slugify
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 _PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
@@ -48,6 +48,40 @@ def spec_from_inputs(
         "risk_tolerance": risk_tolerance,
     }
     return check_spec(data, label=label, today=today, source=None)
+
+
+def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
+                  holidays: str | list[Any] | None = None, country: str | None = None) -> Spec:
+    """The spec with `--start-date` (replacing), `--holidays` (added: a file or a list of
+    dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys."""
+    from syncsvc.errors import InputError
+    from syncsvc.publicholidays import country_problem, parse_holiday_dates
+
+    update: dict[str, Any] = {}
+    if start_date is not None:
+        try:
+            start = (start_date if isinstance(start_date, dt.date)
+                     else dt.date.fromisoformat(str(start_date).strip()))
+        except ValueError:
+            raise InputError(f"--start-date: {start_date!r} is not a date; use YYYY-MM-DD"
+                             ) from None
+        update["start_date"] = start
+    if holidays is not None:
+        try:
+            extra = (parse_holiday_dates(holidays) if isinstance(holidays, str)
+                     else parse_holiday_dates(",".join(str(h) for h in holidays)))
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        update["holidays"] = sorted(set(spec.holidays) | set(extra))
+    if country is not None:
+        problem = country_problem(country) if re.match(COUNTRY_RE, country) else (
+            f"{country!r} is not a country code like US or DE-BY")
+        if problem:
+            raise InputError(f"--country: {problem}")
+        update["holidays_country"] = country.upper()
+    out = spec.model_copy(update=update)
+    out._label = spec.label
+    return out
 
 
 def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
