@@ -81,7 +81,7 @@ def fit_findings(spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar,
                     "the finish (largest: " + ", ".join(f"{i} {durations[i]} d"
                                                         for i in biggest[:3]) + ")")
     if spec.quick_mode and not spec.team:
-        ways.append(_more_people(spec.team_size, deadline, replan))
+        ways.append(_more_people(spec.team_size, lev.finish_date, deadline, replan))
     elif lev.delays and any(d.on_chain_days for d in lev.delays):
         who = [d.person for d in lev.delays if d.on_chain_days]
         ways.append("give some of the work of " + ", ".join(who[:_SHOWN])
@@ -91,21 +91,25 @@ def fit_findings(spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar,
                              f"{deadline.isoformat()}. To fit: " + "; or ".join(ways) + "."))]
 
 
-def _more_people(size: int, deadline: dt.date, replan: Callable[[int], Timeline]) -> str:
+def _more_people(size: int, now: dt.date, deadline: dt.date,
+                 replan: Callable[[int], Timeline]) -> str:
     best: tuple[int, dt.date] | None = None
+    used = -1
     for extra in range(1, MAX_EXTRA_PEOPLE + 1):
         tl = replan(size + extra)
         finish = tl.levelled.finish_date
         if finish <= deadline:
-            return f"add {extra} {'person' if extra == 1 else 'people'} (a team of " \
-                   f"{size + extra} finishes {finish.isoformat()})"
-        if best is not None and finish >= best[1] and extra > 3:
-            break  # more people no longer help
+            return (f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
+                    f"{size + extra} finishes {finish.isoformat()})")
         if best is None or finish < best[1]:
             best = (size + extra, finish)
-    if best is None or best[0] == size:
-        return "more people would not help: the chain's tasks already have as many people " \
-               "as they can use"
+        working = len({p for ps in tl.levelled.people.values() for p in ps})
+        if working <= used:
+            break  # the extra person got no work: the tasks cannot use more people
+        used = working
+    if best is None or best[1] >= now:
+        return ("more people would not help: the chain's tasks already have as many people "
+                "as they can use")
     return (f"more people alone would not make it: a team of {best[0]} still finishes "
             f"{best[1].isoformat()} (each task can use only so many people)")
 
