@@ -192,3 +192,30 @@ def test_country_and_dates_are_checked(tmp_path: Path) -> None:
     f.write_text("2027-01-01  # new year\n2027-02-30\n")
     r = CliRunner().invoke(app, [*base, "--holidays", str(f)])
     assert r.exit_code == 2 and "days.txt:2: '2027-02-30' is not a date" in r.stderr
+
+
+BAD_KEYS = [
+    ('[[team]]\nname = "Ana"\nallocation = 120\n', "team[0].allocation: must be <= 100"),
+    ('[[team]]\nname = "Ana"\nallocation = 0\n[[tasks]]\nid = "a"\nname = "A"\nestimate = 2\n'
+     'owner = "Ana"\n', "task 'a': owner 'Ana' has allocation 0"),
+    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "6d..9d"\n',
+     "the range 6d..9d must contain the estimate (5d)"),
+    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "9d..4d"\n',
+     "the optimistic end must come first"),
+    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "about a week"\n',
+     "cannot read range 'about a week'"),
+    ('holidays_country = "XX"\n', "holidays_country: unknown country code 'XX'"),
+    ('holidays_country = "United States"\n', "holidays_country: must be a country code"),
+]
+
+
+def test_bad_new_keys_name_the_key_and_exit_2(tmp_path: Path) -> None:
+    for extra, message in BAD_KEYS:
+        top, _, tables = extra.partition("[[")
+        text = SEED.format(n=2) + top + (("[[" + tables) if tables else "")
+        spec = tmp_path / "bad.toml"
+        spec.write_text(text)
+        r = CliRunner().invoke(app, ["generate-timeline", str(spec)])
+        assert r.exit_code == 2, (extra, r.output)
+        assert message in r.stderr, (message, r.stderr)
+        assert r.stderr.startswith("Error: bad.toml")
