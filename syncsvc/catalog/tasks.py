@@ -10,6 +10,7 @@ from syncsvc.catalog.base import CatalogModel
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Factor = Annotated[float, Field(gt=0, le=10)]
+Tolerance = Literal["low", "medium", "high"]
 
 
 class TaskTemplate(CatalogModel):
@@ -31,6 +32,9 @@ class TaskTemplate(CatalogModel):
     min_team_size: Annotated[int, Field(ge=1)] = 1
 
 
+_VERIFY: dict[Tolerance, float] = {"low": 1.3, "medium": 1.0, "high": 0.8}
+
+
 class Sizing(CatalogModel):
     """How the size drivers scale a breakdown's effort (1.0 at the base size)."""
 
@@ -41,8 +45,7 @@ class Sizing(CatalogModel):
     # extra effort per change profile beyond the first (integration between them)
     per_extra_profile: Annotated[float, Field(ge=0, le=5)] = 0.15
     # review and verify work by risk tolerance (low tolerance: more testing and review)
-    verify_factor: dict[Literal["low", "medium", "high"], Factor] = Field(
-        default_factory=lambda: {"low": 1.3, "medium": 1.0, "high": 0.8})
+    verify_factor: dict[Tolerance, Factor] = Field(default_factory=lambda: dict(_VERIFY))
     verify_phases: list[str] = Field(default_factory=lambda: ["verify"])
 
 

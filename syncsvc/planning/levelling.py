@@ -87,8 +87,9 @@ def level_plan(spec: Spec, drafts: Sequence[TaskDraft], sched: Schedule, cal: Wo
     finish: dict[str, dt.date] = {}
     for i, t in enumerate(drafts):
         if durations[i] == 0:
-            d = cal.date(lev.start[i] - 1) if preds[i] and lev.start[i] > 0 else cal.date(lev.start[i])
-            start[t.id] = finish[t.id] = d
+            # a milestone falls on its last predecessor's finish day (CONTRACT §2)
+            on = cal.date(lev.start[i] - 1 if preds[i] and lev.start[i] > 0 else lev.start[i])
+            start[t.id] = finish[t.id] = on
         else:
             start[t.id], finish[t.id] = cal.date(lev.start[i]), cal.date(lev.finish[i] - 1)
     chain = _chain(lev, preds, durations)
