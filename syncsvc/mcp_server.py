@@ -179,7 +179,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
 
         if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
             raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
-        spec = with_calendar(spec, **calendar)
+        spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
     plan = build_plan(spec, _catalog(CATALOG_DIR),
                       with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)

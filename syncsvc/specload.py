@@ -51,9 +51,12 @@ def spec_from_inputs(
 
 
 def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
-                  holidays: str | list[Any] | None = None, country: str | None = None) -> Spec:
+                  holidays: str | list[Any] | None = None, country: str | None = None,
+                  names: tuple[str, str, str] = ("--start-date", "--holidays", "--country")
+                  ) -> Spec:
     """The spec with `--start-date` (replacing), `--holidays` (added: a file or a list of
-    dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys."""
+    dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys.
+    `names` are what errors call the three (the MCP tools' arguments are named otherwise)."""
     from syncsvc.errors import InputError
     from syncsvc.publicholidays import country_problem, parse_holiday_dates
 
@@ -63,13 +66,14 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
             start = (start_date if isinstance(start_date, dt.date)
                      else dt.date.fromisoformat(str(start_date).strip()))
         except ValueError:
-            raise InputError(f"--start-date: {start_date!r} is not a date; use YYYY-MM-DD"
+            raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD"
                              ) from None
         update["start_date"] = start
     if holidays is not None:
         try:
-            extra = (parse_holiday_dates(holidays) if isinstance(holidays, str)
-                     else parse_holiday_dates(",".join(str(h) for h in holidays)))
+            extra = (parse_holiday_dates(holidays, option=names[1]) if isinstance(holidays, str)
+                     else parse_holiday_dates(",".join(str(h) for h in holidays),
+                                              option=names[1]))
         except ValueError as e:
             raise InputError(str(e)) from None
         update["holidays"] = sorted(set(spec.holidays) | set(extra))
@@ -77,7 +81,7 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
         problem = country_problem(country) if re.match(COUNTRY_RE, country) else (
             f"{country!r} is not a country code like US or DE-BY")
         if problem:
-            raise InputError(f"--country: {problem}")
+            raise InputError(f"{names[2]}: {problem}")
         update["holidays_country"] = country.upper()
     out = spec.model_copy(update=update)
     out._label = spec.label
