@@ -61,6 +61,9 @@ def test_two_five_and_twenty_people_give_three_plausible_schedules(
     # two people cover every role between them; twenty stop where the work cannot use more
     assert len(set(_work_days(plans[2])) - {"PM"}) == 2
     assert len(set(_work_days(plans[20])) - {"PM"}) < 20
+    spare = next(f for f in plans[20].findings if "have no work in this plan" in f.message)
+    assert "of the 20 people" in spare.message
+    assert not any("have no work" in f.message for f in plans[2].findings)
 
 
 def test_the_deadline_never_sets_a_duration(plan_of: Callable[[str], Plan]) -> None:

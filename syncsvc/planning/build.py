@@ -20,7 +20,7 @@ from syncsvc.planning.drafts import (
     rollout_tasks,
     spec_tasks,
 )
-from syncsvc.planning.fit import fit_findings, timeline_conflicts
+from syncsvc.planning.fit import fit_findings, idle_people, timeline_conflicts
 from syncsvc.planning.levelling import LevelledPlan, level_plan
 from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback
@@ -82,7 +82,8 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     conflicts = (timeline_conflicts(ctx, sched, people.owner_labels, lev)
                  + people.conflicts)
     findings: list[Finding] = [*assessment.findings, *people.findings, *rollback.findings,
-                               *fit_findings(spec, tl, deadline, cal, replan=timeline)]
+                               *fit_findings(spec, tl, deadline, cal, replan=timeline),
+                               *idle_people(spec, tl)]
     conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
     return Plan(
         plan_id=spec.plan_id, feature_name=spec.feature_name, description=spec.description,

@@ -91,6 +91,27 @@ def fit_findings(spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar,
                              f"{deadline.isoformat()}. To fit: " + "; or ".join(ways) + "."))]
 
 
+def idle_people(spec: Spec, tl: Timeline) -> list[Finding]:
+    """Quick mode: people the work breakdown gives nothing to do."""
+    if not spec.quick_mode:
+        return []
+    working = {p for ps in tl.levelled.people.values() for p in ps} - {spec.pm}
+    if spec.team:
+        idle = [m.name for m in spec.team if m.allocation > 0 and m.name not in working
+                and m.name != spec.pm]
+        if not idle:
+            return []
+        return [Finding(kind="timeline", subjects=idle, message=(
+            f"No task of this work breakdown matches the role of {', '.join(idle)}: they have "
+            "no work in this plan (give them a role the breakdown uses, or tasks of their own)."))]
+    spare = spec.team_size - len(working)
+    if spare <= 0:
+        return []
+    return [Finding(kind="timeline", subjects=[], message=(
+        f"This work breakdown can use {len(working)} of the {spec.team_size} people (each task "
+        f"takes at most its max_people); the other {spare} have no work in this plan."))]
+
+
 def _more_people(size: int, now: dt.date, deadline: dt.date,
                  replan: Callable[[int], Timeline]) -> str:
     best: tuple[int, dt.date] | None = None
