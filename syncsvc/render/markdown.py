@@ -73,7 +73,7 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
     if task_id is None:
         return "—"
     t = plan.task(task_id)
-    return f"{t.early_start.isoformat()} → {t.early_finish.isoformat()}"
+    return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
 
 
 def gantt(plan: Plan) -> str:
@@ -89,11 +89,12 @@ def gantt(plan: Plan) -> str:
         for i in idxs:
             t = plan.tasks[i]
             tags = ["crit"] if t.critical else []
+            start, finish = t.start or t.early_start, t.finish or t.early_finish  # levelled
             if t.kind == "milestone" or t.duration_days == 0:
                 tags.append("milestone")
-                span = f"{t.early_start.isoformat()}, 0d"
+                span = f"{start.isoformat()}, 0d"
             else:
-                span = f"{t.early_start.isoformat()}, {(t.early_finish + _ONE).isoformat()}"
+                span = f"{start.isoformat()}, {(finish + _ONE).isoformat()}"
             lines.append(f"    {mermaid(t.name)} :{', '.join([*tags, f't{i}'])}, {span}")
     lines.append("```")
     return "\n".join(lines)
