@@ -62,6 +62,7 @@ def timeline_section(plan: Plan) -> str:
                       [[md(p.name), f"{p.exposure_percent:g}%", f"{p.monitoring_hours} h",
                         md(p.gate), _phase_dates(plan, p.task_id)] for p in plan.phases])]
     conflicts = [c for c in plan.conflicts if c.kind in ("timeline_overrun", "past_deadline",
+                                                           "resource_delay",
                                                            "review_after_launch")]
     if conflicts:
         out += ["", "### Timeline conflicts", ""]
