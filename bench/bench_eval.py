@@ -67,7 +67,8 @@ def summary(t: Totals) -> list[str]:
     """The totals, one figure a line."""
     return [
         f"features: {t.features} ({t.none_features} that fit no profile)",
-        f"risk recall: {t.risk_recall:.2f} (lowest feature {t.min_risk_recall:.2f})",
+        f"risk recall: {t.risk_recall:.2f} (lowest feature {t.min_risk_recall:.2f}); "
+        f"with one plan risk per expected risk: {t.risk_recall_distinct:.2f}",
         f"stakeholder recall: {t.stakeholder_recall:.2f}",
         f"trigger recall: {t.trigger_recall:.2f}",
         f"primary profile right: {t.primary_right:.2f}; secondary profiles found: {t.secondary_recall:.2f}",

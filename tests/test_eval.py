@@ -162,6 +162,7 @@ def _plan(**over: object) -> SimpleNamespace:
 def test_scorer_counts_what_the_fake_plan_covers() -> None:
     s = score_plan(FAKE, _plan())
     assert (s.risks.hit, s.risks.total, s.risks.missed) == (2, 4, ["no way back", "drivers"])
+    assert s.risks_distinct == 2
     assert (s.stakeholders.hit, s.stakeholders.missed) == (1, ["sre"])
     # "feature_flag_errors" has "error" but no "lag" standing on its own
     assert (s.triggers.hit, s.triggers.missed) == (1, ["lag"])
@@ -202,9 +203,20 @@ def test_a_none_feature_is_right_only_without_profiles() -> None:
     assert not score_plan(none, _plan()).primary_ok
 
 
+def test_one_risk_covers_one_concept_in_the_distinct_count() -> None:
+    # one risk names both lag and downtime; the other only downtime: two concepts, two risks
+    both = SimpleNamespace(title="Replication lag stretches the downtime window", mitigation="")
+    only = SimpleNamespace(title="Downtime overruns", mitigation="")
+    s = score_plan(FAKE, _plan(risks=[both, only]))
+    assert (s.risks.hit, s.risks_distinct) == (2, 2)
+    s = score_plan(FAKE, _plan(risks=[both]))
+    assert (s.risks.hit, s.risks_distinct) == (2, 1)
+
+
 def test_totals_are_micro_averages() -> None:
     a, b = score_plan(FAKE, _plan()), score_plan(FAKE, _plan(risks=[]))
     t = totals([FAKE], [a, b])
     assert t.risk_recall == pytest.approx(2 / 8)
+    assert t.risk_recall_distinct == pytest.approx(2 / 8)
     assert t.min_risk_recall == 0.0
     assert t.wrong_sense_hits == 2 + 1  # the second plan keeps the crash trigger

@@ -96,6 +96,7 @@ class Recall:
 class FeatureScore:
     id: str
     risks: Recall
+    risks_distinct: int  # concepts covered when each plan risk may cover only one of them
     stakeholders: Recall
     triggers: Recall
     profiles_got: list[str]
@@ -115,6 +116,7 @@ class FeatureScore:
 class Totals:
     features: int
     risk_recall: float
+    risk_recall_distinct: float  # the same with one plan risk per expected risk
     stakeholder_recall: float
     trigger_recall: float
     primary_right: float
@@ -266,6 +268,24 @@ def _recall(concepts: Sequence[Concept], texts: Sequence[str]) -> Recall:
     return r
 
 
+def distinct_cover(concepts: Sequence[Concept], texts: Sequence[str]) -> int:
+    """How many concepts distinct items cover (a maximum matching, one item for one concept)."""
+    covers = [[i for i, t in enumerate(texts) if c.found_in([t])] for c in concepts]
+    owner: dict[int, int] = {}  # item -> concept
+
+    def place(ci: int, seen: set[int]) -> bool:
+        for item in covers[ci]:
+            if item in seen:
+                continue
+            seen.add(item)
+            if item not in owner or place(owner[item], seen):
+                owner[item] = ci
+                return True
+        return False
+
+    return sum(place(ci, set()) for ci in range(len(concepts)))
+
+
 def plan_profiles(plan: Any) -> tuple[list[str], str | None]:
     """The profile ids a plan used, and its primary one (the one marked primary, else the first)."""
     uses = _items(plan, "change_profiles")
@@ -317,6 +337,7 @@ def score_plan(feature: Feature, plan: Any) -> FeatureScore:
     return FeatureScore(
         id=feature.id,
         risks=_recall(exp.risks, risk_texts),
+        risks_distinct=distinct_cover(exp.risks, risk_texts),
         stakeholders=_recall(exp.stakeholders, people_texts),
         triggers=_recall(exp.triggers, trigger_texts),
         profiles_got=ids, primary_got=primary, primary_ok=primary_ok, secondaries=secondaries,
@@ -370,7 +391,10 @@ def totals(features: Sequence[Feature], scores: Sequence[FeatureScore]) -> Total
     risk_values = [v for s in scores if (v := s.risks.value) is not None]
     return Totals(
         features=len(scores),
-        risk_recall=micro("risks"), stakeholder_recall=micro("stakeholders"),
+        risk_recall=micro("risks"),
+        risk_recall_distinct=_ratio(sum(s.risks_distinct for s in scores),
+                                    sum(s.risks.total for s in scores)),
+        stakeholder_recall=micro("stakeholders"),
         trigger_recall=micro("triggers"),
         primary_right=_ratio(sum(s.primary_ok for s in scores), len(scores)),
         secondary_recall=micro("secondaries"),
