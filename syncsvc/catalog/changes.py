@@ -141,6 +141,8 @@ class ChangeProfile(CatalogModel):
     rollout: RolloutTemplate
     rollback: RollbackTemplate
     triggers: list[ProfileTrigger] = Field(default_factory=list)
+    # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
+    default_triggers: list[Metric] | None = None
     stakeholders: list[Slug] = Field(default_factory=list)   # ids in stakeholders.toml
     uses: list[Slug] = Field(default_factory=list)           # generic tasks (tasks.toml) it needs
     work: list[WorkItem] = Field(default_factory=list)
