@@ -155,7 +155,7 @@ def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
     if profile is None or own is None:
         return []
     out: list[Finding] = []
-    if spec.deployment == "feature_flag":
+    if spec.deployment == "feature_flag" and own.mechanism != "flag_off":
         why = own.limits[0] if own.limits else ""
         out.append(Finding(kind=TWO_AM, subjects=["deployment", profile.id], message=(
             f"The spec sets deployment = \"feature_flag\", but turning a flag off does not undo "
