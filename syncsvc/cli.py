@@ -8,6 +8,7 @@ import typer
 
 from syncsvc import clikit
 from syncsvc.clikit import (
+    ChangeTypeOpt,
     ConfigOpt,
     CountryOpt,
     DescriptionOpt,
@@ -64,6 +65,7 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         start_date: StartDateOpt = None,
         holidays: HolidaysOpt = None,
         country: CountryOpt = None,
+        change_type: ChangeTypeOpt = None,
         verbose: VerboseOpt = False,
         log_format: LogFormatOpt = LogFormat.text,
     ) -> None:
@@ -76,7 +78,8 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
-                plan = load_plan(spec, config, quick, with_confidence=part == "create-rollout-plan",
+                plan = load_plan(spec, config, quick, change_types=change_type,
+                                 with_confidence=part == "create-rollout-plan",
                                  calendar={"start_date": start_date, "holidays": holidays,
                                            "country": country})
                 write_output(render(plan, part, format), output)

@@ -62,6 +62,10 @@ HolidaysOpt = Annotated[str | None, typer.Option(
 CountryOpt = Annotated[str | None, typer.Option(
     "--country", help="Skip this country's public holidays too (ISO code like US, GB, DE-BY).",
     show_default=False)]
+ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
+    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
+    "payments-billing; repeat for several, primary first). Default: detected from the name and "
+    "description.", show_default=False)]
 SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
 SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
                                                     show_default=False)]
@@ -123,8 +127,10 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
-              calendar: dict[str, Any] | None = None, with_confidence: bool = True) -> Plan:
-    """The plan for a spec file, or for the five quick inputs when no file is given.
+              change_types: list[str] | None = None, calendar: dict[str, Any] | None = None,
+              with_confidence: bool = True) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given;
+    `change_types` (from --change-type) replaces the spec's.
 
     `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
     set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`."""
@@ -154,6 +160,8 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
         from syncsvc.specload import with_calendar
 
         parsed = with_calendar(parsed, **calendar)
+    if change_types:
+        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
     catalog_dir = None
     if config is not None:  # the config (and its models) only when one is given
         from syncsvc.config import load_config

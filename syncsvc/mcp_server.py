@@ -56,7 +56,7 @@ TOOLS: dict[str, tuple[str, str]] = {
 }
 QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
 CALENDAR_INPUTS = ("start_date", "holidays", "country")
-_ARGUMENTS = (*QUICK_INPUTS, *CALENDAR_INPUTS, "spec_toml", "format")
+_ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
 _HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
         "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
         "format='json') as text, and the JSON object as structured content.")
@@ -120,6 +120,12 @@ def input_schema() -> dict[str, Any]:
                                "description": "How conservative the rollout is. low: internal, "
                                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
                                "internal, canary, gradual, full; high: internal, 25%, 100%."},
+            "change_types": {"type": "array", "maxItems": 8, "items": {
+                "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
+                "description": "Optional: the kinds of change, primary first (change-profile "
+                "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
+                "the catalog resource lists them). Default: detected from the name and "
+                "description."},
             "spec_toml": {"type": "string", "maxLength": MAX_SPEC_BYTES, "description":
                           "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
                           "stakeholders, rollback). When given it wins over the five inputs, "
@@ -173,6 +179,12 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
     spec = _spec(args, today=today)
+    kinds = args.get("change_types")
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise InputError("change_types: must be a list of change-profile ids")
+        if kinds:
+            spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
     calendar = {k: args.get(k) for k in CALENDAR_INPUTS}
     if any(v is not None for v in calendar.values()):
         from syncsvc.specload import with_calendar

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
@@ -22,6 +22,13 @@ from syncsvc.planning.drafts import (
 )
 from syncsvc.planning.fit import fit_findings, idle_people, timeline_conflicts
 from syncsvc.planning.levelling import LevelledPlan, level_plan
+from syncsvc.planning.profiles import (
+    Profiles,
+    choose_profiles,
+    coverage_findings,
+    profile_templates,
+    rollout_for,
+)
 from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback
 from syncsvc.planning.stakeholders import map_stakeholders
@@ -41,6 +48,8 @@ class PlanContext:
     tasks: list[PlannedTask]
     phases: list[Phase]
     critical_path: list[str]
+    profiles: Profiles = field(default_factory=Profiles)
+    strategy: str = "percentage_ramp"
 
 
 def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
@@ -60,12 +69,16 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     assert spec.start_date is not None and spec.plan_id is not None and spec.pm is not None
     cal = WorkCalendar(spec.start_date, holidays_of(spec))
     deadline = deadline_for(spec, cal)
-    ladder = catalog.phases.ladder(spec.risk_tolerance).phases
-    assessment = assess_risks(spec, catalog)
+    profiles = choose_profiles(spec, catalog)
+    tolerance_ladder = catalog.phases.ladder(spec.risk_tolerance)
+    rollout, ladder = rollout_for(profiles, spec.risk_tolerance, tolerance_ladder.phases,
+                                  tolerance_ladder.summary)
+    assessment = assess_risks(spec, catalog, profiles.chosen)
 
     def timeline(team_size: int | None = None) -> Timeline:
         if spec.quick_mode:
-            base = quick_tasks(spec, catalog.tasks.tasks, sizing=catalog.tasks.sizing,
+            base = quick_tasks(spec, profile_templates(profiles, catalog),
+                               sizing=catalog.tasks.sizing, profiles=max(1, len(profiles.chosen)),
                                extra=assessment.mitigations, team_size=team_size)
         else:
             base = spec_tasks(spec)
@@ -75,13 +88,15 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
     tasks = _planned(drafts, sched, lev)
     phases = _phases(ladder, tasks, given=tl.given_rollouts)
-    ctx = PlanContext(spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path)
+    ctx = PlanContext(spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path,
+                      profiles, rollout.strategy)
     people = map_stakeholders(spec, catalog, ctx)
     rollback = build_rollback(spec, catalog, ctx)
 
     conflicts = (timeline_conflicts(ctx, sched, people.owner_labels, lev)
                  + people.conflicts)
-    findings: list[Finding] = [*assessment.findings, *people.findings, *rollback.findings,
+    findings: list[Finding] = [*coverage_findings(profiles, catalog), *assessment.findings,
+                               *people.findings, *rollback.findings,
                                *fit_findings(spec, tl, deadline, cal, replan=timeline),
                                *idle_people(spec, tl)]
     conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
@@ -92,6 +107,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
         start_date=sched.start_date, holidays=listed_holidays(spec, cal, lev.finish_date),
         deadline=deadline, finish_date=sched.finish_date, levelled_finish=lev.finish_date,
         fits_timeline=lev.finish_date <= deadline, confidence=conf, risks=assessment.risks,
+        change_profiles=profiles.uses, rollout=rollout,
         stakeholders=people.stakeholders, raci=people.raci,
         communication_plan=people.communication_plan, phases=phases, tasks=tasks,
         critical_path=sched.critical_path, rollback=rollback.rollback, conflicts=conflicts,
