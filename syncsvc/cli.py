@@ -62,10 +62,10 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         team_size: TeamOpt = None,
         timeline: TimelineOpt = None,
         risk_tolerance: ToleranceOpt = None,
+        change_type: ChangeTypeOpt = None,
         start_date: StartDateOpt = None,
         holidays: HolidaysOpt = None,
         country: CountryOpt = None,
-        change_type: ChangeTypeOpt = None,
         verbose: VerboseOpt = False,
         log_format: LogFormatOpt = LogFormat.text,
     ) -> None:

@@ -53,6 +53,10 @@ TimelineOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 ToleranceOpt = Annotated[str | None, typer.Option(
     "--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)]
+ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
+    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
+    "payments-billing; repeat for several, primary first). Default: detected from the name and "
+    "description.", show_default=False)]
 StartDateOpt = Annotated[str | None, typer.Option(
     "--start-date", help="First working day of the plan, YYYY-MM-DD (default: the spec's, else "
     "next Monday).", show_default=False)]
@@ -62,10 +66,6 @@ HolidaysOpt = Annotated[str | None, typer.Option(
 CountryOpt = Annotated[str | None, typer.Option(
     "--country", help="Skip this country's public holidays too (ISO code like US, GB, DE-BY).",
     show_default=False)]
-ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
-    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
-    "payments-billing; repeat for several, primary first). Default: detected from the name and "
-    "description.", show_default=False)]
 SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
 SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
                                                     show_default=False)]
@@ -127,13 +127,13 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
-              change_types: list[str] | None = None, calendar: dict[str, Any] | None = None,
-              with_confidence: bool = True) -> Plan:
-    """The plan for a spec file, or for the five quick inputs when no file is given;
-    `change_types` (from --change-type) replaces the spec's.
+              calendar: dict[str, Any] | None = None, with_confidence: bool = True,
+              change_types: list[str] | None = None) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given.
 
     `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
-    set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`."""
+    set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
+    `change_types` (from --change-type) replaces the spec's."""
     from syncsvc.catalog import load_catalog
     from syncsvc.errors import InputError
     from syncsvc.planning.build import build_plan

@@ -74,11 +74,12 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     rollout, ladder = rollout_for(profiles, spec.risk_tolerance, tolerance_ladder.phases,
                                   tolerance_ladder.summary)
     assessment = assess_risks(spec, catalog, profiles.chosen)
+    breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
     def timeline(team_size: int | None = None) -> Timeline:
         if spec.quick_mode:
-            base = quick_tasks(spec, profile_templates(profiles, catalog),
-                               sizing=catalog.tasks.sizing, profiles=max(1, len(profiles.chosen)),
+            base = quick_tasks(spec, breakdown, sizing=catalog.tasks.sizing,
+                               profiles=max(1, len(profiles.chosen)),
                                extra=assessment.mitigations, team_size=team_size)
         else:
             base = spec_tasks(spec)

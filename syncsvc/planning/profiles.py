@@ -118,7 +118,8 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
         deps = [d for d in [*w.depends_on, *waits.get(w.id, [])] if d in ids] or ["kickoff"]
         out.append(TaskTemplate(
             id=w.id, name=w.name, phase=w.phase, kind=w.kind, effort=w.effort,
-            max_people=w.max_people, role=w.role, outside=w.role in OUTSIDE_ROLES,
+            max_people=w.max_people, role=w.role,
+            outside=w.kind == "review" or w.role in OUTSIDE_ROLES,
             depends_on=list(dict.fromkeys(deps)), risk=w.risk, min_team_size=w.min_team_size))
     return _ordered(out)
 

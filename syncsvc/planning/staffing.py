@@ -11,8 +11,8 @@ role can use as many people as its widest task's `max_people`); the other roles 
 the remaining people, largest first to whoever has the least work. Of all such splits, the one
 whose busiest person has the least work wins, then the one using more people (with 2 people:
 the back end alone, everything else on the other; with 5: two on the back end). People beyond
-what the work can use get none. A virtual person is named after their role ("Backend Lead", "Backend Lead 2",
-"QA Lead + Support Lead").
+what the work can use get none. A virtual person is named after their role ("Backend Lead",
+"Backend Lead 2", "QA Lead + Support Lead").
 """
 
 from __future__ import annotations
