@@ -57,11 +57,14 @@ def test_worksheet_contents(fake, cfg):
     risks = fake.values(SPREADSHEET_ID, "Risks")
     assert risks[0][:5] == ["ID", "Risk", "Likelihood", "Impact", "Score"]
     assert risks[1][:5] == ["R1", plan.risks[0].title, "high", "high", 9.0]
-    # the 3x3 heat grid under the register: impact rows high → low, likelihood columns
-    grid_at = risks.index(["Impact \\ Likelihood", "Low", "Medium", "High"])
+    # the 3x3 heat grid under the register, as in the Markdown: likelihood rows high → low,
+    # impact columns low → high
+    grid_at = risks.index(["Likelihood \\ Impact", "Low", "Medium", "High"])
     assert [r[0] for r in risks[grid_at + 1: grid_at + 4]] == ["High", "Medium", "Low"]
-    high_high = next(r.id for r in plan.risks if r.impact == "high" and r.likelihood == "high")
-    assert risks[grid_at + 1][3] == high_high
+    levels = ("high", "medium", "low")
+    for r in plan.risks:
+        row = risks[grid_at + 1 + levels.index(r.likelihood)]
+        assert r.id in str(row[3 - levels.index(r.impact)]).split(", "), r.id
     raci = fake.values(SPREADSHEET_ID, "RACI")
     assert raci[0][:3] == ["Activity", "Task", plan.raci[0].responsible[0]]
     assert "A" in raci[1] and raci[1][0] == plan.tasks[0].id

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.model import Plan
-from syncsvc.render.text import cell as escape_cell
 from syncsvc.sheets.cells import Cell, Fmt, SheetLayout
 from syncsvc.sheets.layout import build_layouts
 from syncsvc.sheets.mapping import load_mapping
@@ -33,6 +32,11 @@ INT_FORMAT = "0"
 FLOAT_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+FONT_NAME = "Calibri"
+FONT_SIZE = 11
+LINE_POINTS = 15.0  # the height of one line of 11-point Calibri, in points
+MAX_FIT_CHARS = 50  # a column grows to fit its longest unwrapped text up to this width
+_BOLD_WIDER = 1.1  # bold text takes about a tenth more room
 
 
 def dashboard_xlsx(plan: Plan, *, catalog_dir: Path | None = None) -> bytes:
@@ -67,25 +71,103 @@ def _title(title: str, used: set[str]) -> str:
 def _fill(ws: Worksheet, layout: SheetLayout) -> None:
     from openpyxl.utils import get_column_letter
 
+    chars = [max(round(px / _PX_PER_CHAR, 1), 3.0) for px in layout.widths]
+    merged = {(g.top, g.left): g for g in layout.merges}
+    inside = {(r, c) for g in layout.merges for r in range(g.top, g.bottom)
+              for c in range(g.left, g.right)}
+    wrapped: list[tuple[int, int, str]] = []  # (row, column, text) whose lines set a row height
     for r, row in enumerate(layout.rows, start=1):
         for c, item in enumerate(row, start=1):
-            if item.kind != "empty" or item.fmt != Fmt():
-                _write(ws.cell(row=r, column=c), item)
-    for i, px in enumerate(layout.widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(round(px / _PX_PER_CHAR, 1), 3.0)
+            if item.kind == "empty":
+                if item.fmt != Fmt():
+                    _write(ws.cell(row=r, column=c), item)
+                continue
+            _write(ws.cell(row=r, column=c), item)
+            if item.fmt.wrap or (r - 1, c - 1) in merged:
+                wrapped.append((r - 1, c - 1, str(item.value)))
+            elif (r - 1, c - 1) not in inside:
+                _fit(chars, c - 1, item)
+    for i, w in enumerate(chars, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for m in layout.merges:
+        if m.right - m.left > 1 and m.top < len(layout.rows):
+            ws.merge_cells(start_row=m.top + 1, start_column=m.left + 1, end_row=m.bottom,
+                           end_column=m.right)
+    heights: dict[int, int] = {}
+    for r, c, value in wrapped:
+        span = merged.get((r, c))
+        width = (sum(_width(chars, i) for i in range(c, span.right)) if span
+                 else _width(chars, c))
+        heights[r] = max(heights.get(r, 1), _lines(value, width))
+    for r, n in heights.items():
+        if n > 1:
+            ws.row_dimensions[r + 1].height = n * LINE_POINTS
     if layout.frozen_rows or layout.frozen_cols:
         ws.freeze_panes = ws.cell(row=layout.frozen_rows + 1, column=layout.frozen_cols + 1)
     g = layout.filter
     if g is not None and g.bottom > g.top and g.right > g.left:
         ws.auto_filter.ref = (f"{get_column_letter(g.left + 1)}{g.top + 1}:"
                               f"{get_column_letter(g.right)}{g.bottom}")
+    _print_setup(ws, layout)
+
+
+def _fit(chars: list[float], col: int, item: Cell) -> None:
+    """Widen column `col` (never narrow it) so that an unwrapped value shows whole."""
+    if item.kind in ("date", "datetime"):
+        need = 7.0 if item.fmt.date_pattern else 12.0
+    elif item.kind == "bool":
+        need = 7.0
+    else:
+        need = len(str(item.value)) * (_BOLD_WIDER if item.fmt.bold else 1.0) + 2
+    need = min(need, MAX_FIT_CHARS)
+    while len(chars) <= col:
+        chars.append(8.43)  # Excel's default column width
+    if need > chars[col]:
+        chars[col] = round(need, 1)
+
+
+def _width(chars: list[float], col: int) -> float:
+    return chars[col] if col < len(chars) else 8.43
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (word wrap, roughly)."""
+    room = max(int(width) - 1, 1)
+    n = 0
+    for para in text.split("\n"):
+        n += 1
+        line = 0
+        for word in para.split(" "):
+            size = len(word)
+            if line and line + 1 + size > room:
+                n += 1
+                line = 0
+            line += (1 if line else 0) + size
+            while line > room:  # a word longer than the column breaks across lines
+                n += 1
+                line -= room
+    return n
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    """Landscape, one page wide (as many pages long as needed), header rows on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if layout.frozen_rows:
+        ws.print_title_rows = f"1:{layout.frozen_rows}"
 
 
 def _write(target: Any, item: Cell) -> None:
-    """One typed cell: text always as a string (escaped), numbers and dates with a format."""
+    """One typed cell: text always as a string, numbers and dates with a format.
+
+    Text goes in as a string cell, which Excel and LibreOffice never evaluate, so it needs no
+    `'` in front and shows none (the CSVs, which have no cell types, keep that escape).
+    """
     v = item.value
     if item.kind == "string":
-        target.value = escape_cell(_ILLEGAL.sub("", str(v)))
+        target.value = _ILLEGAL.sub("", str(v))
         target.data_type = "s"  # never a formula, whatever the text looks like
     elif item.kind == "number":
         target.value = v
@@ -114,7 +196,8 @@ def _styles(f: Fmt) -> tuple[Any, Any, Any]:
     # time openpyxl takes for a workbook of this size.
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    font = (Font(bold=f.bold, color=_argb(f.text_colour) if f.text_colour else None)
+    font = (Font(name=FONT_NAME, size=FONT_SIZE, bold=f.bold,
+                 color=_argb(f.text_colour) if f.text_colour else None)
             if f.bold or f.text_colour else None)
     fill = (PatternFill(fill_type="solid", start_color=_argb(f.background),
                         end_color=_argb(f.background)) if f.background else None)
