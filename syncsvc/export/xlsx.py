@@ -36,6 +36,7 @@ FONT_NAME = "Calibri"
 FONT_SIZE = 11
 LINE_POINTS = 15.0  # the height of one line of 11-point Calibri, in points
 MAX_FIT_CHARS = 50  # a column grows to fit its longest unwrapped text up to this width
+MAX_WORD_CHARS = 20  # and to fit the longest word of a wrapped text up to this width
 _BOLD_WIDER = 1.1  # bold text takes about a tenth more room
 
 
@@ -85,6 +86,8 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
             _write(ws.cell(row=r, column=c), item)
             if item.fmt.wrap or (r - 1, c - 1) in merged:
                 wrapped.append((r - 1, c - 1, str(item.value)))
+                if (r - 1, c - 1) not in merged:
+                    _fit_words(chars, c - 1, str(item.value))
             elif (r - 1, c - 1) not in inside:
                 _fit(chars, c - 1, item)
     for i, w in enumerate(chars, start=1):
@@ -102,6 +105,9 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
     for r, n in heights.items():
         if n > 1:
             ws.row_dimensions[r + 1].height = n * LINE_POINTS
+            for cell in ws[r + 1]:  # a tall row reads from its top line, every cell of it
+                a = cell.alignment
+                cell.alignment = _top(a.horizontal, bool(a.wrap_text))
     if layout.frozen_rows or layout.frozen_cols:
         ws.freeze_panes = ws.cell(row=layout.frozen_rows + 1, column=layout.frozen_cols + 1)
     g = layout.filter
@@ -124,6 +130,23 @@ def _fit(chars: list[float], col: int, item: Cell) -> None:
         chars.append(8.43)  # Excel's default column width
     if need > chars[col]:
         chars[col] = round(need, 1)
+
+
+def _fit_words(chars: list[float], col: int, text: str) -> None:
+    """Widen column `col` so that a wrapped text breaks between words, not inside one."""
+    longest = max((len(w) for w in text.split()), default=0)
+    need = min(longest + 2, MAX_WORD_CHARS)
+    while len(chars) <= col:
+        chars.append(8.43)
+    if need > chars[col]:
+        chars[col] = float(need)
+
+
+@lru_cache(maxsize=16)
+def _top(horizontal: str | None, wrap: bool) -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal=horizontal, wrap_text=wrap or None, vertical="top")
 
 
 def _width(chars: list[float], col: int) -> float:

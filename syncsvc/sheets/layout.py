@@ -225,8 +225,11 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     people = raci_people(plan)
     names = {t.id: t.name for t in plan.tasks}
     cols = mapping.raci.columns
+    # names wrap in their header (narrow columns, whole names): "Customer / Success"
+    name_head = Fmt(bold=head.bold, background=head.background, text_colour=head.text_colour,
+                    align="CENTER", wrap=True)
     rows: list[tuple[Cell, ...]] = [
-        tuple(text(c.header, head) for c in cols) + tuple(text(p, head) for p in people)
+        tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
     for r in plan.raci:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
