@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.model import Plan
-from syncsvc.sheets.cells import Cell, Fmt, SheetLayout
+from syncsvc.sheets.cells import PLAIN, Cell, Fmt, SheetLayout
 from syncsvc.sheets.layout import build_layouts
 from syncsvc.sheets.mapping import load_mapping
 
@@ -77,19 +77,35 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
     inside = {(r, c) for g in layout.merges for r in range(g.top, g.bottom)
               for c in range(g.left, g.right)}
     wrapped: list[tuple[int, int, str]] = []  # (row, column, text) whose lines set a row height
-    for r, row in enumerate(layout.rows, start=1):
-        for c, item in enumerate(row, start=1):
-            if item.kind == "empty":
-                if item.fmt != Fmt():
-                    _write(ws.cell(row=r, column=c), item)
+    need: dict[int, float] = {}  # column -> the width its longest one-line value needs
+    for r, row in enumerate(layout.rows):
+        for c, item in enumerate(row):
+            kind = item.kind
+            if kind == "empty":
+                if item.fmt != PLAIN:
+                    _write(ws.cell(row=r + 1, column=c + 1), item)
                 continue
-            _write(ws.cell(row=r, column=c), item)
-            if item.fmt.wrap or (r - 1, c - 1) in merged:
-                wrapped.append((r - 1, c - 1, str(item.value)))
-                if (r - 1, c - 1) not in merged:
-                    _fit_words(chars, c - 1, str(item.value))
-            elif (r - 1, c - 1) not in inside:
-                _fit(chars, c - 1, item)
+            _write(ws.cell(row=r + 1, column=c + 1), item)
+            f = item.fmt
+            if f.wrap or (merged and (r, c) in merged):
+                wrapped.append((r, c, str(item.value)))
+                continue
+            if inside and (r, c) in inside:
+                continue
+            if kind == "string":
+                n = len(str(item.value)) * (_BOLD_WIDER if f.bold else 1.0) + 2
+            elif kind == "number":
+                n = len(str(item.value)) + 2
+            else:  # dates (a week header is "d mmm"), booleans
+                n = 7.0 if kind == "bool" or f.date_pattern else 12.0
+            if n > need.get(c, 0.0):
+                need[c] = n
+    for c, n in need.items():
+        _widen(chars, c, min(n, MAX_FIT_CHARS))
+    for r, c, value in wrapped:
+        if (r, c) not in merged:  # a wrapped text breaks between words, not inside one
+            _widen(chars, c, min(max((len(w) for w in value.split()), default=0) + 2,
+                                 MAX_WORD_CHARS))
     for i, w in enumerate(chars, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     for m in layout.merges:
@@ -117,29 +133,12 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
     _print_setup(ws, layout)
 
 
-def _fit(chars: list[float], col: int, item: Cell) -> None:
-    """Widen column `col` (never narrow it) so that an unwrapped value shows whole."""
-    if item.kind in ("date", "datetime"):
-        need = 7.0 if item.fmt.date_pattern else 12.0
-    elif item.kind == "bool":
-        need = 7.0
-    else:
-        need = len(str(item.value)) * (_BOLD_WIDER if item.fmt.bold else 1.0) + 2
-    need = min(need, MAX_FIT_CHARS)
+def _widen(chars: list[float], col: int, width: float) -> None:
+    """Widen column `col` to `width` characters; never narrow it."""
     while len(chars) <= col:
         chars.append(8.43)  # Excel's default column width
-    if need > chars[col]:
-        chars[col] = round(need, 1)
-
-
-def _fit_words(chars: list[float], col: int, text: str) -> None:
-    """Widen column `col` so that a wrapped text breaks between words, not inside one."""
-    longest = max((len(w) for w in text.split()), default=0)
-    need = min(longest + 2, MAX_WORD_CHARS)
-    while len(chars) <= col:
-        chars.append(8.43)
-    if need > chars[col]:
-        chars[col] = float(need)
+    if width > chars[col]:
+        chars[col] = round(width, 1)
 
 
 @lru_cache(maxsize=16)

@@ -36,7 +36,9 @@ def page(plan: Plan) -> str:
            f"**Dates:** {_dates(plan)}", "",
            f"**Fits the deadline:** {_fit(plan)}", ""]
     top = plan.risks[:3]
-    if top:
+    if not top:
+        out += ["**Top risks:** none named by the spec or matched from the catalog.", ""]
+    else:
         findings = risk_findings(plan)
         out += ["**Top risks:**", "",
                 table(["Risk", "Likelihood × impact", "Owner"],
