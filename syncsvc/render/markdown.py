@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from syncsvc.model import Conflict, Finding, Plan
@@ -27,6 +28,7 @@ def summary_line(plan: Plan) -> str:
             f"finishes {plan.finish_date.isoformat()}, {fit}")
 
 
+NB_HYPHEN = "\u2011"
 TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch")
 
 
@@ -35,8 +37,7 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
     names = {t.id: t.name for t in plan.tasks}
     rows = [
         [_task_cell(t.id, t.name, bold=t.critical), md(t.phase), md(t.owner or "—"),
-         t.early_start.isoformat(), t.early_finish.isoformat(), _days(t.estimate_days,
-                                                                      t.buffer_days),
+         _day(t.early_start), _day(t.early_finish), _days(t.estimate_days, t.buffer_days),
          str(t.total_float), md(", ".join(t.depends_on)) or "—"]
         for t in plan.tasks
     ]
@@ -46,7 +47,7 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
         f"finish {plan.finish_date.isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
         "",
-        "Days = estimate + buffer: 20% on critical-path tasks, 30% on high-risk tasks (rounded "
+        "Days = estimate+buffer: 20% on critical-path tasks, 30% on high-risk tasks (rounded "
         "up). Critical tasks (float 0) are in bold. Dates are working days (Mon–Fri minus "
         "holidays), start to finish inclusive; each task's risk and late dates are in "
         "`timeline.csv` and `dashboard.xlsx`.",
@@ -75,8 +76,13 @@ def _task_cell(task_id: str, name: str, *, bold: bool) -> str:
     return (f"**{text}**" if bold else text) + f" (`{md(task_id)}`)"
 
 
+def _day(d: dt.date) -> str:
+    # Non-breaking hyphens: a browser otherwise breaks a date in a narrow column ("2027-" / "03-01")
+    return d.isoformat().replace("-", NB_HYPHEN)
+
+
 def _days(estimate: int, buffer: int) -> str:
-    return f"{estimate} + {buffer}" if buffer else str(estimate)
+    return f"{estimate}+{buffer}" if buffer else str(estimate)
 
 
 def _phase_dates(plan: Plan, task_id: str | None) -> str:
