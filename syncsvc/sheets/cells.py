@@ -98,8 +98,8 @@ class SheetLayout:
     filter: GridRange | None = None
     # Cells (row, column) whose change alone is not worth a write (the "last synced" time).
     volatile: frozenset[tuple[int, int]] = field(default=frozenset())
-    # Cell ranges shown as one cell (a sentence across a table's width). The XLSX merges them;
-    # Sheets publishing leaves them unmerged (its diff compares cells, not merges).
+    # Cell ranges shown as one cell (a sentence across a table's width), merged in both the
+    # XLSX and the Sheets worksheet.
     merges: tuple[GridRange, ...] = ()
 
     @property
