@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan, Risk
 from syncsvc.render.md_risks import owner_text, risk_findings
+from syncsvc.render.md_rollback import MECHANISM_LABELS
 from syncsvc.render.text import md, table
 
-_MECHANISMS = {
-    "flag_off": "turn the feature flag off",
-    "fail_back": "fail back to the previous system",
-    "stop_dual_write": "stop the dual writes and serve from the previous store again",
-    "halt_release": "halt the staged release and turn the server-side kill switch off",
-    "lift_enforcement": "lift the enforcement (back to report-only)",
-    "redeploy_previous": "redeploy the previous version",
-    "restore_backup": "restore the backup taken before the change",
-}
+_THE = re.compile(r"^the\s+", re.I)
 TARGET_ODDS = 0.8  # below this chance of meeting the deadline, leadership is asked to choose
 TIGHT_DAYS = 2  # a plan with this little slack asks leadership to hold the scope
 # The sections after this page, with the anchors GitHub gives their headings.
@@ -140,29 +134,38 @@ def _li(r: Risk) -> str:
 
 
 def _rollout(plan: Plan) -> str:
-    if plan.rollout.summary:
-        return md(plan.rollout.summary.strip())
+    from syncsvc.render.markdown import STRATEGY_LABELS
+
+    if plan.rollout.summary:  # its first sentence: the page gives each subject one
+        return md(re.split(r"(?<=[.!?])\s+", plan.rollout.summary.strip(), maxsplit=1)[0])
     if not plan.phases:
         return "no rollout phases."
     steps = " → ".join(f"{md(p.name)} ({p.exposure_percent:g}%)" for p in plan.phases)
-    return f"{md(plan.rollout.strategy.replace('_', ' '))}: {steps}."
+    label = STRATEGY_LABELS.get(plan.rollout.strategy, plan.rollout.strategy.replace("_", " "))
+    return f"{md(label)}: {steps}."
 
 
 def _rollback(plan: Plan) -> str:
     rb = plan.rollback
     if rb is None:
         return "**no rollback plan** was built."
-    how = _MECHANISMS.get(rb.mechanism, md(rb.mechanism.replace("_", " ")))
-    if rb.switch and rb.mechanism == "flag_off":
-        how = f"roll back with the {md(rb.switch)}"
+    if rb.mechanism == "undetermined":
+        return ("**not determined**: the kind of change was not recognised, so no rollback "
+                "was guessed (see the Summary and Findings).")
+    how = md(MECHANISM_LABELS.get(rb.mechanism, rb.mechanism.replace("_", " ")))
+    if rb.switch:
+        switch = _THE.sub("", rb.switch.strip())
+        how += f", with the {md(switch)}"
     who = md(rb.decision_maker) if rb.decision_maker else "**nobody named yet**"
     minutes = rb.estimated_minutes or sum(s.max_minutes for s in rb.steps)
-    return (f"{who} decides when a trigger fires; the on-call engineer can {how}: "
-            f"{len(rb.steps)} step{'s' * (len(rb.steps) != 1)}, {minutes} minutes at most.")
+    return (f"{how} ({who} decides when a trigger fires; {len(rb.steps)} "
+            f"step{'s' * (len(rb.steps) != 1)}, {minutes} minutes at most).")
 
 
 def _assumed(plan: Plan) -> list[str]:
-    out = []
+    out = [] if plan.change_profiles else [
+        "The kind of change was **not recognised**: the plan guesses no change-specific risks, "
+        "triggers or rollback (see the Summary)."]
     for p in plan.change_profiles:
         why = ("set in the spec" if p.source == "spec"
                else "detected from " + ", ".join(f"“{md(s)}”" for s in p.signals[:4])
