@@ -98,3 +98,11 @@ def test_each_conflict_and_finding_is_listed_once() -> None:
         assert md.count(f.message) == 1, f.message
     tail = md.split("\n## Conflicts", 1)[1]
     assert "4 conflicts are listed above" in tail and "A new kind of conflict" in tail
+
+
+def test_an_unrecognised_change_asks_leadership_what_it_is() -> None:
+    plan = make_plan(12)
+    assert not plan.change_profiles
+    page = page_of(render_md(plan))
+    assert "**Say what kind of change this is:**" in page
+    assert "The kind of change was **not recognised**" in page

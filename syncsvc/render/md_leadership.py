@@ -72,6 +72,9 @@ def asks(plan: Plan) -> list[str]:
             out.append(f"**Hold the scope:** the plan fits with {spare} working day"
                        f"{'s' * (spare != 1)} to spare; any new work moves the launch past "
                        f"{plan.deadline.isoformat()}.")
+    if not plan.change_profiles:
+        out.append("**Say what kind of change this is:** it was not recognised, so the plan "
+                   "has no rollback mechanism and only generic risks (see the Summary).")
     unowned = [r.id for r in plan.risks if r.owner is None or any(
         f.kind == "group_owned_risk" and r.id in f.subjects for f in plan.findings)]
     if unowned:
