@@ -90,8 +90,8 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
             if f.wrap or (merged and (r, c) in merged):
                 wrapped.append((r, c, str(item.value)))
                 continue
-            if inside and (r, c) in inside:
-                continue
+            if (inside and (r, c) in inside) or len(row) == 1:
+                continue  # a heading alone in its row overflows into the empty cells beside it
             if kind == "string":
                 n = len(str(item.value)) * (_BOLD_WIDER if f.bold else 1.0) + 2
             elif kind == "number":
