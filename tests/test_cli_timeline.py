@@ -19,8 +19,8 @@ from syncsvc.render.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 
-TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "fits_timeline",
-                 "phases", "tasks", "critical_path", "conflicts", "findings"]
+TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "levelled_finish",
+                 "fits_timeline", "phases", "tasks", "critical_path", "conflicts", "findings"]
 TASK_KEYS = {"id", "name", "phase", "kind", "owner", "risk", "estimate_days", "buffer_days",
              "duration_days", "depends_on", "early_start", "early_finish", "late_start",
              "late_finish", "total_float", "critical"}
@@ -93,8 +93,8 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
                 else str(t["estimate_days"]))
         assert cells[0] == f"{name} (`{t['id']}`)"
         # dates with non-breaking hyphens: a narrow column never splits them
-        assert cells[3:7] == [t["early_start"].replace("-", "\u2011"),
-                              t["early_finish"].replace("-", "\u2011"), days,
+        start, finish = t["start"] or t["early_start"], t["finish"] or t["early_finish"]
+        assert cells[3:7] == [start.replace("-", "\u2011"), finish.replace("-", "\u2011"), days,
                               str(t["total_float"])]
     line = "**Critical path:** " + " → ".join(names[i] for i in data["critical_path"])
     assert line in text.splitlines()
@@ -108,9 +108,10 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
         bar = next(b for b in bars if b.strip().startswith(label(t["name"]) + " :"))
         assert (":crit," in bar) == t["critical"], bar
         if t["kind"] == "milestone":  # at its predecessor's end (Mermaid ends are exclusive)
-            assert f", {_next_day(t['early_finish'])}, 0d" in bar, bar
+            assert f", {_next_day(t['finish'] or t['early_finish'])}, 0d" in bar, bar
         else:
-            assert f", {t['early_start']}, {_next_day(t['early_finish'])}" in bar, bar
+            assert f", {t['start'] or t['early_start']}, " \
+                   f"{_next_day(t['finish'] or t['early_finish'])}" in bar, bar
     assert f"Deadline {data['deadline']} :crit, milestone, deadline, " \
            f"{_next_day(data['deadline'])}, 0d" in gantt
 
@@ -200,7 +201,10 @@ owner = "Ana"
     kinds = [(c["kind"], c["subjects"][0]) for c in data["conflicts"]]
     assert ("timeline_overrun", "build") in kinds
     assert ("past_deadline", "build") in kinds
-    assert ("past_deadline", "side") not in kinds
+    # Ana does one task at a time: the side work waits for the build, and says so
+    assert ("resource_delay", "Ana") in kinds
+    side = next(t for t in data["tasks"] if t["id"] == "side")
+    assert side["waits_for"] == ["build"] and side["start"] > side["early_start"]
 
 
 @pytest.mark.parametrize(("timeline", "weeks", "days"), [

@@ -76,10 +76,19 @@ def _milestone(name: str, tags: list[str], tid: str, on: dt.date) -> str:
     return f"    {label(name)} :{', '.join([*tags, 'milestone', tid])}, {on.isoformat()}, 0d"
 
 
+def start_of(t: PlannedTask) -> dt.date:
+    """The date a task is drawn from: levelled (CONTRACT §2 "Levelling"), else the CPM date."""
+    return t.start or t.early_start
+
+
+def finish_of(t: PlannedTask) -> dt.date:
+    return t.finish or t.early_finish
+
+
 def milestone_point(t: PlannedTask) -> dt.date:
     """Where a milestone is drawn: at the end of its finish day (its predecessor's end), or at
     the start of the start date when nothing precedes it (CONTRACT §2)."""
-    return t.early_start + _ONE if t.depends_on else t.early_start
+    return start_of(t) + _ONE if t.depends_on else start_of(t)
 
 
 def _is_milestone(t: PlannedTask) -> bool:
@@ -90,7 +99,7 @@ def _task_line(t: PlannedTask, tid: str) -> str:
     tags = ["crit"] if t.critical else []
     if _is_milestone(t):
         return _milestone(t.name, tags, tid, milestone_point(t))
-    return _bar(t.name, tags, tid, t.early_start, t.early_finish)
+    return _bar(t.name, tags, tid, start_of(t), finish_of(t))
 
 
 def _deadline(plan: Plan) -> list[str]:
@@ -119,8 +128,8 @@ def summary_lines(plan: Plan) -> list[str]:
     for t in plan.tasks:
         phases.setdefault(t.phase, []).append(t)
     for n, (phase, tasks) in enumerate(phases.items()):
-        start = min(t.early_start for t in tasks)
-        finish = max(t.early_finish for t in tasks)
+        start = min(start_of(t) for t in tasks)
+        finish = max(finish_of(t) for t in tasks)
         lines.append(_bar(f"{phase} ({len(tasks)} task{'s' * (len(tasks) != 1)})", [], f"p{n}",
                           start, max(start, finish)))
     by_id = {t.id: t for t in plan.tasks}
@@ -133,7 +142,8 @@ def summary_lines(plan: Plan) -> list[str]:
                 lines.append(_task_line(first, f"c{n}"))
                 continue
             name = f"{first.phase}: {first.name} … {last.name} ({len(run)} tasks)"
-            lines.append(_bar(name, ["crit"], f"c{n}", first.early_start, last.early_finish))
+            lines.append(_bar(name, ["crit"], f"c{n}", start_of(first),
+                              max(start_of(first), finish_of(last))))
     milestones = [t for t in plan.tasks if _is_milestone(t)]
     tail = _deadline(plan)
     budget = MAX_TEXT - sum(len(x) + 1 for x in [*lines, *tail]) - 200

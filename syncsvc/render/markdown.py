@@ -26,11 +26,12 @@ def summary_line(plan: Plan) -> str:
            else f"**does not fit the timeline** (deadline {plan.deadline.isoformat()})")
     return (f"Plan `{plan.plan_id}` · {plan.risk_tolerance} risk tolerance · team of "
             f"{plan.team_size} · {plan.timeline} from {plan.start_date.isoformat()} · "
-            f"finishes {plan.finish_date.isoformat()}, {fit}")
+            f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}")
 
 
 NB_HYPHEN = "\u2011"
-TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch")
+TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch",
+                      "resource_delay")
 
 
 def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_CONFLICTS) -> str:
@@ -38,14 +39,15 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
     names = {t.id: t.name for t in plan.tasks}
     rows = [
         [_task_cell(t.id, t.name, bold=t.critical), md(t.phase), md(t.owner or "—"),
-         _day(t.early_start), _day(t.early_finish), _days(t.estimate_days, t.buffer_days),
+         _day(t.start or t.early_start), _day(t.finish or t.early_finish),
+         _days(t.estimate_days, t.buffer_days),
          str(t.total_float), md(", ".join(t.depends_on)) or "—"]
         for t in plan.tasks
     ]
     out = [
         "## Timeline", "",
         f"Start {plan.start_date.isoformat()} · deadline {plan.deadline.isoformat()} · "
-        f"finish {plan.finish_date.isoformat()} · "
+        f"finish {(plan.levelled_finish or plan.finish_date).isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
         "",
         "Days = estimate+buffer: 20% on critical-path tasks, 30% on high-risk tasks (rounded "
@@ -90,7 +92,7 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
     if task_id is None:
         return "—"
     t = plan.task(task_id)
-    return f"{t.early_start.isoformat()} → {t.early_finish.isoformat()}"
+    return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
 
 
 STRATEGY_LABELS = {
@@ -194,10 +196,11 @@ def document(plan: Plan) -> str:
         "",
         *_not_recognised(plan),
         table(["Item", "Value"], [
+            *_confidence_rows(plan),
             ["Team", f"{plan.team_size} people"],
             ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
                          f"{plan.deadline.isoformat()}"],
-            ["Planned finish", plan.finish_date.isoformat()],
+            ["Planned finish", _planned_finish(plan)],
             ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
             ["Risk tolerance", plan.risk_tolerance],
             ["Kind of change", change_kinds(plan)],
@@ -254,3 +257,20 @@ _SECTIONS: dict[str, Callable[[], Callable[[Plan], str]]] = {
     "generate-timeline": lambda: timeline_section,
     "build-rollback-plan": _rollback,
 }
+
+
+def _confidence_rows(plan: Plan) -> list[list[str]]:
+    c = plan.confidence
+    if c is None:
+        return []
+    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
+                                        f"{c.p95.isoformat()}"],
+            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
+
+
+def _planned_finish(plan: Plan) -> str:
+    lev = plan.levelled_finish
+    if lev is None or lev == plan.finish_date:
+        return plan.finish_date.isoformat()
+    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
+            "work on one task at a time)")
