@@ -129,8 +129,3 @@ def _critical(order: list[int], succs: list[list[int]], dur: npt.NDArray[np.floa
         row = ef[i]
         crit[i] += np.count_nonzero(lf - row <= tol)
         np.subtract(lf, dur[i], out=row)
-
-
-def quantile_days(sim: Simulation, q: float) -> float:
-    """The q-quantile of the finish, in working days."""
-    return float(np.quantile(sim.finish, q))

@@ -117,7 +117,3 @@ class Assigner:
         for m in chosen:
             self.load[m.name] += effort / len(chosen)
         return chosen
-
-    def idle(self) -> list[str]:
-        """Members who got no work."""
-        return [m.name for m in self.members if self.load[m.name] == 0]
