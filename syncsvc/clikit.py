@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:  # the heavy imports wait for the command that needs them (cold start)
+    from syncsvc.catalog import Catalog
     from syncsvc.config import Config
     from syncsvc.model import Plan
     from syncsvc.spec import Spec
@@ -70,20 +71,24 @@ FailOnSlipOpt = Annotated[bool, typer.Option(
 def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
     """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code."""
     from syncsvc.errors import Interrupted, SyncsvcError
-    from syncsvc.logs import setup_logging
+    from syncsvc.logs import error_lines, setup_logging
 
     setup_logging(verbose=verbose, log_format=log_format)
+
+    def say(message: str, hint: str | None, code: int, prefix: str = "Error") -> typer.Exit:
+        for line in error_lines(message, hint, log_format=log_format, exit_code=code,
+                                prefix=prefix):
+            typer.echo(line, err=True)
+        return typer.Exit(code)
+
     try:
         code = fn()
     except Interrupted as e:  # SIGINT/SIGTERM between batches: state committed, say what is left
-        typer.echo(f"Interrupted: {e}", err=True)
-        raise typer.Exit(e.exit_code) from None
+        raise say(e.message, e.hint, e.exit_code, "Interrupted") from None
     except SyncsvcError as e:
-        typer.echo(f"Error: {e}", err=True)
-        raise typer.Exit(e.exit_code) from None
+        raise say(e.message, e.hint, e.exit_code) from None
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
-        raise typer.Exit(130) from None
+        raise say("stopped by Ctrl-C", None, 130, "Interrupted") from None
     if code:
         raise typer.Exit(code)
 
@@ -117,7 +122,6 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
     """The plan for a spec file, or for the five quick inputs when no file is given."""
     from syncsvc.catalog import load_catalog
     from syncsvc.errors import InputError
-    from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec, spec_from_inputs
 
     today = dt.date.today()
@@ -142,18 +146,31 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
         from syncsvc.config import load_config
 
         catalog_dir = load_config(config).catalog_dir()
-    return build_plan(parsed, load_catalog(catalog_dir))
+    return plan_of(parsed, load_catalog(catalog_dir))
+
+
+def plan_of(spec: Spec, catalog: Catalog) -> Plan:
+    """`build_plan`, with a schedule that runs off the calendar (past 9999-12-31, through a wall
+    of holidays) as a spec error naming the keys, not a traceback."""
+    from syncsvc.errors import SpecError
+    from syncsvc.planning.build import build_plan
+
+    try:
+        return build_plan(spec, catalog)
+    except OverflowError:
+        raise SpecError(f"{spec.label}: start_date, holidays, estimates: the schedule runs "
+                        "past the last date of the calendar (9999-12-31)",
+                        hint="check start_date, the tasks' estimates and the holidays") from None
 
 
 def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
     """The checked spec of a file and its plan, with the config's catalog folder (if any):
     what the commands that talk to Jira and Sheets start from."""
     from syncsvc.catalog import load_catalog
-    from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec
 
     parsed = load_spec(spec, today=dt.date.today())
-    return parsed, build_plan(parsed, load_catalog(cfg.catalog_dir()))
+    return parsed, plan_of(parsed, load_catalog(cfg.catalog_dir()))
 
 
 def render(plan: Plan, part: str, fmt: Format) -> str:
@@ -175,7 +192,13 @@ def parse_as_of(value: str | None) -> dt.date:
 
     if value is None:
         return dt.date.today()
+    from syncsvc.spec import FIRST_DATE, LAST_START
+
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= date <= LAST_START:  # the forecast needs calendar room after it
+        raise InputError(f"--as-of: {value} is outside the dates syncsvc plans "
+                         f"({FIRST_DATE} to {LAST_START})")
+    return date

@@ -205,6 +205,8 @@ def _dates(cal: WorkCalendar, es: int, ef: int, *, milestone: bool) -> tuple[dt.
 
 
 def _buffer_used(cal: WorkCalendar, t: BaselineTask, st: TaskStatus, as_of: dt.date) -> int:
+    if t.estimate_days == 0 or t.milestone:  # a milestone takes no time: it has no buffer to use
+        return 0
     if st.category == "done" and st.actual_start and st.actual_finish:
         used = cal.wd(st.actual_start, st.actual_finish) + 1
     elif st.category == "indeterminate" and st.actual_start:

@@ -48,10 +48,29 @@ class _JsonFormatter(logging.Formatter):
 
 
 def setup_logging(*, verbose: bool, log_format: str) -> None:
-    """Send syncsvc's logs (and the HTTP libraries' warnings) to stderr in the chosen format."""
+    """Send syncsvc's logs (and the HTTP libraries' warnings) to stderr in the chosen format.
+
+    Python warnings (a library's deprecation notice) go through logging too, so they never break
+    a JSON log, and only show with -v: they are for the developer, not the person at cron.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_JsonFormatter() if log_format == "json" else _TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("syncsvc").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbose else logging.CRITICAL)
+
+
+def error_lines(message: str, hint: str | None, *, log_format: str, exit_code: int,
+                prefix: str = "Error", level: str = "error") -> list[str]:
+    """A user error as stderr lines: `Error: …` (a spec's further problems on lines of their
+    own) and its hint; or, with JSON logs, one JSON object holding the message, hint and code."""
+    message = redact(message)
+    if log_format != "json":
+        return [f"{prefix}: {message}"] + ([f"  hint: {hint}"] if hint else [])
+    ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return [json.dumps({"ts": ts, "level": level, "logger": "syncsvc", "message": message,
+                        **({"hint": hint} if hint else {}), "exit_code": exit_code},
+                       ensure_ascii=False)]

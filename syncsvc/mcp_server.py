@@ -150,8 +150,8 @@ def output_schema(part: str) -> dict[str, Any]:
 
 def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
     """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
+    from syncsvc.clikit import plan_of
     from syncsvc.model import to_json
-    from syncsvc.planning.build import build_plan
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -163,7 +163,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     fmt = args.get("format") or "md"
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
-    plan = build_plan(_spec(args, today=today), _catalog(CATALOG_DIR))
+    plan = plan_of(_spec(args, today=today), _catalog(CATALOG_DIR))
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))

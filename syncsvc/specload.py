@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncsvc.errors import SpecError
-from syncsvc.spec import GROUP_WORDS, Spec, next_monday, slugify
+from syncsvc.spec import FIRST_DATE, GROUP_WORDS, LAST_START, Spec, next_monday, slugify
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 _PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
@@ -129,18 +129,11 @@ def check_spec(
         spec = Spec.model_validate(data)
     except ValidationError as e:
         errors = _merge_union_branches(e.errors(include_url=False))
-        first = errors[0]
-        path = key_path(first["loc"])
-        raise SpecError(
-            _where(label, source, first["loc"]) + f"{path}: {_explain(first, data)}"
-            + _more(len(errors) - 1)
-        ) from None
+        raise SpecError(_all(label, source, [(err["loc"], _explain(err, data))
+                                             for err in errors])) from None
     problems = list(_cross_check(spec))
     if problems:
-        loc, message = problems[0]
-        raise SpecError(
-            _where(label, source, loc) + f"{key_path(loc)}: {message}" + _more(len(problems) - 1)
-        )
+        raise SpecError(_all(label, source, problems))
     spec = _with_defaults(spec, today)
     spec._label = label
     return spec
@@ -184,8 +177,19 @@ def key_path(loc: Iterable[str | int]) -> str:
     return out or "(top level)"
 
 
-def _more(n: int) -> str:
-    return "" if n <= 0 else f" (and {n} more problem{'s' if n > 1 else ''} after this one)"
+MAX_SHOWN = 20  # problems listed in one message; the rest are counted
+
+
+def _all(label: str, source: str | None, problems: list[tuple[Any, str]]) -> str:
+    """Every problem on its own line (unknown keys first: a typo often explains a missing key),
+    so one run shows them all."""
+    order = sorted(range(len(problems)), key=lambda n: "unknown key" not in problems[n][1])
+    lines = [_where(label, source, problems[n][0]) + f"{key_path(problems[n][0])}: "
+             f"{problems[n][1]}" for n in order[:MAX_SHOWN]]
+    rest = len(problems) - MAX_SHOWN
+    if rest > 0:
+        lines.append(f"(and {rest} more problem{'s' if rest > 1 else ''})")
+    return "\n".join(lines)
 
 
 def _where(label: str, source: str | None, loc: tuple[Any, ...] | list[Any]) -> str:
@@ -291,7 +295,10 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
     # the plan's PM may own work even when not listed in [[team]] ("PM" when none is named)
     people = team | stakeholders | {spec.pm or "PM"}
     for i, t in enumerate(spec.tasks):
-        if t.kind != "milestone" and t.estimate is None:
+        if t.kind == "milestone" and t.estimate:
+            yield ("tasks", i, "estimate"), (f"task '{t.id}' is a milestone and takes no time; "
+                                             "leave its estimate out (or set kind = \"task\")")
+        elif t.kind != "milestone" and t.estimate is None:
             yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
                                              "a whole number of working days)")
         elif t.kind != "milestone" and t.estimate == 0:
@@ -336,8 +343,29 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         loc = ids.get(first, ("tasks",))
         loc = (*loc[:-1], "depends_on") if loc[-1] == "id" else loc
         yield loc, "dependency cycle: " + " → ".join([*cycle, cycle[0]])
-    if spec.start_date and spec.start_date.year > 9000:
-        yield ("start_date",), "must be before the year 9000"
+    yield from _date_range(spec)
+
+
+def _date_range(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Dates the calendar can hold: a start in range, and estimates that end before 9999."""
+    start = spec.start_date
+    if start is not None and not FIRST_DATE <= start <= LAST_START:
+        yield ("start_date",), (f"must be between {FIRST_DATE} and {LAST_START} (got {start})")
+        return
+    for i, d in enumerate(spec.holidays):
+        if d < FIRST_DATE:
+            yield ("holidays", i), f"must be on or after {FIRST_DATE} (got {d})"
+    # The plan cannot take longer than all its work one after another, buffers included:
+    # 7 calendar days per 5 working days, every holiday, and room for the rollout phases.
+    sizes = [(("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)]
+    sizes += [(("risks", i, "mitigation_task", "estimate"), r.mitigation_task.estimate)
+              for i, r in enumerate(spec.risks) if r.mitigation_task is not None]
+    work = sum(-(-days * 13 // 10) for _, days in sizes)
+    span = work * 7 // 5 + len(spec.holidays) + 1000
+    if sizes and span >= (dt.date.max - (start or LAST_START)).days:
+        where = max(sizes, key=lambda s: s[1])[0]
+        yield where, (f"the estimates add up to {work} working days with buffers: the plan "
+                      "would end after the year 9999, past the calendar")
 
 
 def _dupes(items: Iterable[tuple[int, str]], table: str, key: str, what: str

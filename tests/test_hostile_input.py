@@ -112,14 +112,16 @@ def invoke(*args: str) -> Result:
 
 
 def assert_clean_exit(r: Result, allowed: tuple[int, ...] = (0, 2)) -> None:
-    """Exit 0, or 2 with one `Error: ...` message (and perhaps a hint): never a traceback."""
+    """Exit 0, or 2 with `Error: ...` lines (one per problem, perhaps a hint): no traceback."""
     assert r.exit_code in allowed, (r.exit_code, r.output, r.exception)
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Traceback" not in r.output
     if r.exit_code == 2:
         lines = r.stderr.strip().splitlines()
         assert lines and lines[0].startswith("Error: ") and len(lines[0]) > 8, r.stderr
-        assert all(x.startswith("  hint: ") for x in lines[1:]), r.stderr
+        # further problems of the same file, one per line, then perhaps a hint
+        label = lines[0].removeprefix("Error: ").split(":")[0]
+        assert all(x.startswith(("  hint: ", label)) for x in lines[1:]), r.stderr
 
 
 # -- fuzzing the spec and config loaders -------------------------------------------------------
