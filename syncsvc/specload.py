@@ -357,7 +357,8 @@ def _date_range(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
             yield ("holidays", i), f"must be on or after {FIRST_DATE} (got {d})"
     # The plan cannot take longer than all its work one after another, buffers included:
     # 7 calendar days per 5 working days, every holiday, and room for the rollout phases.
-    sizes = [(("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)]
+    sizes: list[tuple[tuple[Any, ...], int]] = [
+        (("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)]
     sizes += [(("risks", i, "mitigation_task", "estimate"), r.mitigation_task.estimate)
               for i, r in enumerate(spec.risks) if r.mitigation_task is not None]
     work = sum(-(-days * 13 // 10) for _, days in sizes)
