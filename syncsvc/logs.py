@@ -30,7 +30,10 @@ def redact(text: str) -> str:
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return redact(f"{record.levelname.lower()}: {record.getMessage()}")
+        line = f"{record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info:  # `log.exception` promises a traceback: keep it (redacted)
+            line += "\n" + self.formatException(record.exc_info)
+        return redact(line)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -44,6 +47,8 @@ class _JsonFormatter(logging.Formatter):
         for key in ("plan_id", "command", "event", "calls", "issue_key", "task_id"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
+        if record.exc_info:  # one JSON line still: the traceback is a string field
+            entry["traceback"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
