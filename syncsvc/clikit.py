@@ -94,15 +94,24 @@ def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str 
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Print to stdout, or write the file whole (temp file + rename: never half-written)."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
+    """Print to stdout, or write the file whole (temp file + rename: never half-written).
+
+    Only a regular file is written: a device, a FIFO or a symbolic link at `output` is refused
+    (replacing `/dev/null` or a link with a plain file would break what was there). An existing
+    file keeps its permissions. A full disk or a closed stdout is an error, not a traceback.
+    """
     from syncsvc.errors import InputError
 
+    text = strip_controls(text if text.endswith("\n") else text + "\n")
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as e:
+            raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
+        return
     target = output.expanduser()
-    if target.is_dir():
-        raise InputError(f"--output {str(output)!r} is a folder; give a file name")
+    mode = _existing_mode(target, output)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"--output: the folder {str(folder)!r} does not exist")
@@ -111,11 +120,52 @@ def write_output(text: str, output: Path | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text if text.endswith("\n") else text + "\n")
+            f.write(text)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror})") from None
+        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror or e})",
+                         hint="free some space" if e.errno == 28 else None) from None
+
+
+def _existing_mode(target: Path, output: Path) -> int | None:
+    """The permission bits of the regular file at `target`, None when there is none; anything
+    else there (a folder, a device, a FIFO, a link) is refused."""
+    import stat
+
+    from syncsvc.errors import InputError
+
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InputError(f"--output: cannot use {str(output)!r} ({e.strerror})") from None
+    if stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    what = ("a folder; give a file name" if stat.S_ISDIR(st.st_mode)
+            else "a symbolic link; give the file it points to" if stat.S_ISLNK(st.st_mode)
+            else "not a regular file (a device, FIFO or socket); syncsvc writes only files")
+    raise InputError(f"--output {str(output)!r} is {what}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# C0 and C1 controls but tab and newline: text from Jira or a catalog shown on a terminal must
+# not drive it (the spec loader refuses them in spec text; this covers every other source).
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
+def strip_controls(text: str) -> str:
+    """`text` with terminal control characters replaced by U+FFFD."""
+    import re
+
+    return re.sub(_CONTROLS, "\ufffd", text)
 
 
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:

@@ -45,17 +45,25 @@ def spec_from_inputs(
         "description": description,
         "team_size": team_size,
         "timeline": raw_timeline,
-        "risk_tolerance": risk_tolerance,
+        # `--risk-tolerance MEDIUM` is what the user meant: options are not case-sensitive
+        "risk_tolerance": risk_tolerance.strip().lower() if isinstance(risk_tolerance, str)
+        else risk_tolerance,
     }
     return check_spec(data, label=label, today=today, source=None)
 
 
 def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
     """The UTF-8 text of a file no bigger than `limit`, or a SpecError saying why not."""
+    import stat
+
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        st = p.stat()
+        size = st.st_size
+        if stat.S_ISDIR(st.st_mode):
             raise SpecError(f"{label}: is a folder, not a {what} file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would wait for a writer forever
+            raise SpecError(f"{label}: is not a regular file (a FIFO, device or socket); syncsvc "
+                            f"reads a {what} only from a file", hint="save it to a file first")
         if size > limit:
             raise SpecError(
                 f"{label}: the file is {size / 1e6:.1f} MB; a {what} file may be at most "
