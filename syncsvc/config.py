@@ -59,6 +59,9 @@ class JiraConfig(_Cfg):
         return SecretStr(value.strip())
 
 
+_SHEET_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
+
+
 class SheetsConfig(_Cfg):
     spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
     credentials_file: str | None = None
@@ -67,6 +70,13 @@ class SheetsConfig(_Cfg):
     max_retries: Annotated[int, Field(ge=0, le=10)] = 5
     # Google's endpoint; another one (a loopback test double, a proxy) only when set here
     api_url: str = "https://sheets.googleapis.com"
+
+    @field_validator("spreadsheet_id", mode="before")
+    @classmethod
+    def _id_from_url(cls, v: Any) -> Any:
+        """The whole URL copied from the browser is fine: the id is the part after /d/."""
+        m = _SHEET_URL.match(v.strip()) if isinstance(v, str) else None
+        return m.group(1) if m else v
 
     @field_validator("api_url")
     @classmethod

@@ -79,3 +79,23 @@ def test_help_examples_use_only_options_that_exist() -> None:
     for name, cmd in commands.items():
         for line in _invocations(cmd.help or ""):
             assert not _check(line, commands), (name, line)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_library_warnings_never_reach_stderr_by_default(verbose: bool) -> None:
+    """In a subprocess: pytest records warnings itself, which would hide a leak here."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import warnings; from syncsvc.clikit import run; "
+            "run(lambda: warnings.warn('this API goes away in 2027', FutureWarning), "
+            f"verbose={verbose}, log_format='json')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    if verbose:  # for the developer, with -v: one JSON log line
+        (entry,) = [json.loads(line) for line in proc.stderr.splitlines()]
+        assert "goes away in 2027" in entry["message"]
+    else:
+        assert proc.stderr == ""
