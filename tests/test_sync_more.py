@@ -328,3 +328,20 @@ def test_cron_output_names_each_slip_and_each_failure_once(
         entries = [json.loads(line) for line in r.stderr.splitlines()]  # every line is JSON
         assert [e["level"] for e in entries].count("error") == 1
         assert any(e["level"] == "warning" and "notif-center" in e["message"] for e in entries)
+
+
+@pytest.mark.parametrize("which", ["state", "lock"])
+def test_state_and_lock_files_are_never_opened_through_a_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        victim = w.tmp / "victim.txt"
+        victim.write_text("keep me\n")
+        path = w.state_path if which == "state" else w.state_path.with_name(
+            w.state_path.name + ".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(victim)
+        r = w.run("sync", "--as-of", "2027-01-06")
+        assert r.exit_code == 2, r.output
+        assert "is a symbolic link" in r.stderr and "Traceback" not in r.output
+        assert victim.read_text() == "keep me\n" and path.is_symlink()
+        assert w.fake.calls == []
