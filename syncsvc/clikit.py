@@ -156,16 +156,13 @@ def _umask() -> int:
     return mask
 
 
-# C0 and C1 controls but tab and newline: text from Jira or a catalog shown on a terminal must
-# not drive it (the spec loader refuses them in spec text; this covers every other source).
-_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-
-
 def strip_controls(text: str) -> str:
-    """`text` with terminal control characters replaced by U+FFFD."""
-    import re
+    """`text` with terminal control characters (C0 and C1 but tab and newline) replaced by
+    U+FFFD: text from Jira or a catalog shown on a terminal must not drive it (the spec loader
+    refuses them in spec text; this covers every other source)."""
+    from syncsvc.logs import CONTROL_CHARS
 
-    return re.sub(_CONTROLS, "\ufffd", text)
+    return CONTROL_CHARS.sub("\ufffd", text)
 
 
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:

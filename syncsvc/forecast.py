@@ -128,6 +128,7 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
 
 def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed."""
+    statuses = {k: _on_calendar(v) for k, v in statuses.items()}
     cal = WorkCalendar(baseline.start_date, baseline.holidays)
     tasks = baseline.tasks
     acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
@@ -182,6 +183,20 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
         tasks=out, critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
         earned=earned_schedule(baseline, statuses, as_of, cal),
     )
+
+
+# Actual dates the calendar can hold; one outside (a year-9999 date typed into Jira) is unknown.
+_FIRST, _LAST = dt.date(1900, 1, 1), dt.date(8999, 12, 31)
+
+
+def _on_calendar(st: TaskStatus) -> TaskStatus:
+    def ok(d: dt.date | None) -> dt.date | None:
+        return d if d is None or _FIRST <= d <= _LAST else None
+
+    if ok(st.actual_start) == st.actual_start and ok(st.actual_finish) == st.actual_finish:
+        return st
+    return TaskStatus(st.category, st.status, st.issue_key, ok(st.actual_start),
+                      ok(st.actual_finish))
 
 
 def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:

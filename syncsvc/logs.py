@@ -21,11 +21,16 @@ _REDACT = [
 ]
 
 
+# C0 and C1 control characters but tab and newline
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def redact(text: str) -> str:
-    """Remove anything that looks like a credential from a log line."""
+    """Remove anything that looks like a credential from a log line, and the terminal control
+    characters a remote answer may carry (they would drive the terminal showing the log)."""
     for pattern, repl in _REDACT:
         text = pattern.sub(repl, text)
-    return text
+    return CONTROL_CHARS.sub("\ufffd", text)
 
 
 class _TextFormatter(logging.Formatter):

@@ -16,20 +16,17 @@ from pydantic import (
     field_validator,
 )
 
+from syncsvc.logs import CONTROL_CHARS
 from syncsvc.model import Deployment, Level, TaskKind
 
 MAX_TEXT = 20_000
 MAX_TASKS = 20_000
 GROUP_WORDS = frozenset({"team", "the team", "everyone", "all"})
 
-# C0 and C1 control characters but tab and newline: an ESC in a name would drive the terminal
-# that shows the plan (colours, cursor moves, a rewritten title bar).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def no_control_chars(value: str) -> str:
-    """A text value without terminal control characters, or a ValueError saying where one is."""
-    m = _CONTROL.search(value)
+    """A text value without terminal control characters (C0 and C1 but tab and newline: an
+    ESC in a name would drive the terminal showing the plan), or a ValueError saying where."""
+    m = CONTROL_CHARS.search(value)
     if m:
         raise ValueError(f"contains the control character U+{ord(m.group()):04X} at position "
                          f"{m.start() + 1}; remove it (only tabs and line breaks are allowed)")

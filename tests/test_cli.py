@@ -92,10 +92,29 @@ def test_library_warnings_never_reach_stderr_by_default(verbose: bool) -> None:
             "run(lambda: warnings.warn('this API goes away in 2027', FutureWarning), "
             f"verbose={verbose}, log_format='json')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+                          timeout=60)
     assert proc.returncode == 0, proc.stderr
     if verbose:  # for the developer, with -v: one JSON log line
         (entry,) = [json.loads(line) for line in proc.stderr.splitlines()]
         assert "goes away in 2027" in entry["message"]
     else:
         assert proc.stderr == ""
+
+
+def test_an_error_carrying_terminal_escapes_is_printed_without_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from syncsvc.clikit import run
+    from syncsvc.errors import RemoteError
+
+    def body() -> None:  # e.g. a Jira error message quoting an issue summary
+        raise RemoteError("Jira refused NOTIF-1 '\x1b]0;owned\x07\x1b[2J'")
+
+    try:
+        with pytest.raises(typer.Exit):
+            run(body)
+    finally:
+        logging.getLogger().handlers.clear()
+    err = capsys.readouterr().err
+    assert err == "Error: Jira refused NOTIF-1 '\ufffd]0;owned\ufffd\ufffd[2J'\n"

@@ -139,3 +139,14 @@ def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
     st = forecast(base, statuses, D(2027, 1, 11))
     assert [t.buffer_used_days for t in st.tasks if t.id == "gate"] == [0]
     assert st.state == "on_track" and st.slip_days == 0
+
+
+def test_an_actual_date_off_the_calendar_is_treated_as_unknown() -> None:
+    # a year-9999 finish typed into Jira must not crash every pull: the date is unknown, and a
+    # done task with only its start finishes on it
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(9999, 12, 31)),
+                "c": TaskStatus("indeterminate", "In Progress", None, D(1, 1, 1))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 11))
+    a = st.tasks[0]
+    assert a.forecast_finish == D(2027, 1, 4) and st.forecast_finish == D(2027, 1, 15)
+    assert st.tasks[2].forecast_start == D(2027, 1, 11)  # started, date unknown: from as_of

@@ -208,3 +208,13 @@ def test_the_whole_spreadsheet_url_is_accepted_as_the_id(tmp_path):
     cfg.write_text(cfg.read_text().replace(f'"{SPREADSHEET_ID}"', f'"{url}"'))
     sheets = load_config(cfg).require_sheets("t")
     assert sheets.spreadsheet_id == SPREADSHEET_ID
+
+
+def test_a_key_file_that_is_a_fifo_is_refused_at_once(fake, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "key.json")  # nobody writes to it: reading would wait forever
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 2, result.output
+    assert "key.json: is not a regular file" in result.stderr
+    assert fake.calls == [] and fake.token_calls == 0

@@ -59,6 +59,8 @@ def load_service_account(path: Path) -> Credentials:
     try:
         if path.is_dir():
             raise ConfigError(f"{label}: is a folder, not a service-account key file", hint=hint)
+        if path.exists() and not path.is_file():  # a FIFO would wait for a writer forever
+            raise ConfigError(f"{label}: is not a regular file (a FIFO or device)", hint=hint)
         if path.stat().st_size > MAX_KEY_BYTES:
             raise ConfigError(f"{label}: too big for a service-account key file", hint=hint)
         raw = path.read_text(encoding="utf-8")
