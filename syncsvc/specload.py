@@ -78,6 +78,9 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
         except ValueError:
             raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD"
                              ) from None
+        if not FIRST_DATE <= start <= LAST_START:  # as the spec key: room for the plan after it
+            raise InputError(f"{names[0]}: {start} is outside the dates syncsvc plans "
+                             f"({FIRST_DATE} to {LAST_START})")
         update["start_date"] = start
     if holidays is not None:
         try:

@@ -118,3 +118,13 @@ def test_an_error_carrying_terminal_escapes_is_printed_without_them(
         logging.getLogger().handlers.clear()
     err = capsys.readouterr().err
     assert err == "Error: Jira refused NOTIF-1 '\ufffd]0;owned\ufffd\ufffd[2J'\n"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-01"])
+def test_a_start_date_option_off_the_calendar_names_the_option(runner: CliRunner, day: str
+                                                               ) -> None:
+    args = ["generate-timeline", "--feature-name", "Dark mode", "--description", "A dark theme",
+            "--team-size", "3", "--timeline", "4 weeks", "--risk-tolerance", "medium"]
+    r = runner.invoke(app, [*args, "--start-date", day])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith(f"Error: --start-date: {day} is outside the dates syncsvc plans")
