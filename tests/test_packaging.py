@@ -170,3 +170,24 @@ def test_the_license_is_an_spdx_expression() -> None:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["license"] == "MIT"  # a table is deprecated by setuptools (2027)
     assert any(r.startswith("setuptools>=77") for r in meta["build-system"]["requires"])
+
+
+def test_the_spec_reference_examples_load(tmp_path: Path) -> None:
+    """Every example line of docs/spec.md, put together into one spec, is accepted (the
+    references between the fragments, which name tasks of a bigger plan, taken out)."""
+    import datetime as dt
+    import re
+
+    from syncsvc.specload import load_spec
+
+    doc = (ROOT / "docs" / "spec.md").read_text()
+    rows = re.findall(r"^\| `[a-z_]+` \| [^|]+ \| `([^`]+ = [^`]+)` \|", doc, re.M)
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    text = "\n".join([*rows, *blocks])
+    text = re.sub(r'depends_on = \["design-review"\]', "depends_on = []", text)
+    text = text.replace(', before = "integration"', "")
+    spec = tmp_path / "all.toml"
+    spec.write_text(text)
+    parsed = load_spec(spec, today=dt.date(2026, 11, 27))
+    assert parsed.tasks and parsed.risks and parsed.rollback and parsed.team
+    assert len(rows) >= 15
