@@ -48,7 +48,7 @@ def section(plan: Plan) -> str:
     who = md(rb.decision_maker) if rb.decision_maker else "**not named** (see the 2am test below)"
     head = [
         f"- **Mechanism:** {md(MECHANISM_LABELS.get(rb.mechanism, rb.mechanism))}"
-        + (f", with the {md(rb.switch)}" if rb.switch else ""),
+        + (f", with the {md(_no_article(rb.switch))}" if rb.switch else ""),
         *([f"- **Deployment:** {md(label)}"] if rb.mechanism != "undetermined" else []),
         f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, "
         "no vote.",
@@ -105,6 +105,11 @@ def _triggers(plan: Plan, triggers: list[Trigger]) -> str:
             phase = md(t.phase)
         rows.append([phase, md(t.metric), condition(t), f"{t.window_minutes} min"])
     return table(["Phase", "Metric", "Condition", "Window"], rows)
+
+
+def _no_article(text: str) -> str:
+    # "with the the application's endpoint": the sentence brings its own article
+    return text[4:] if text.lower().startswith("the ") else text
 
 
 def _sources(triggers: list[Trigger]) -> str:
