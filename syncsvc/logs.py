@@ -30,7 +30,10 @@ def redact(text: str) -> str:
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return redact(f"{record.levelname.lower()}: {record.getMessage()}")
+        text = f"{record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info:  # a bug's traceback is kept in the log (for the report)
+            text += "\n" + self.formatException(record.exc_info)
+        return redact(text)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -44,6 +47,8 @@ class _JsonFormatter(logging.Formatter):
         for key in ("plan_id", "command", "event", "calls", "issue_key", "task_id"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["traceback"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

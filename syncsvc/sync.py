@@ -105,6 +105,10 @@ def run_sync(
                 run.error, run.error_code = str(e), e.exit_code
                 log.error("%s: %s", run.plan_id or spec, e.message,
                           extra={"plan_id": run.plan_id, "event": "failed"})
+            except Exception as e:  # a bug: reported for this plan; the other plans still sync
+                run.error, run.error_code = _bug_text(e), 1
+                log.error("%s: unexpected error (a bug in syncsvc)", run.plan_id or spec,
+                          exc_info=True, extra={"plan_id": run.plan_id, "event": "bug"})
     return report
 
 def _sync_one(
@@ -170,6 +174,15 @@ def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]
         if not t.get("issue_key") and t["id"] in keys:
             t["issue_key"] = keys[t["id"]]
     return status_json
+
+
+def _bug_text(e: Exception) -> str:
+    """One plan's unexpected error, for the cron output (the traceback is in the log)."""
+    from syncsvc.logs import redact
+
+    detail = redact(" ".join(str(e).split()))[:300]
+    return (f"unexpected error {type(e).__name__}{': ' + detail if detail else ''} (a bug in "
+            "syncsvc: the traceback is in the log above; please report it with that log)")
 
 
 def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:

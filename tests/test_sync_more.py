@@ -288,3 +288,29 @@ def test_the_first_sync_shows_the_keys_it_just_created_on_the_timeline(
         shown = {row[0]: row[col] for row in timeline[1:] if row and row[0] in
                  {t.id for t in example.tasks}}
         assert shown == {t.id: w.fake.key_of("notif-center", t.id) for t in example.tasks}
+
+
+def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    # issue 16.6: any exception in one plan stopped the whole cron run
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        broken = other_spec(w, "ops-plan")
+        real = __import__("syncsvc.jira.pull", fromlist=["pull_status"]).pull_status
+
+        def pull(plan, *a, **kw):  # type: ignore[no-untyped-def]
+            if plan.plan_id == "ops-plan":
+                raise KeyError("statusCategory")
+            return real(plan, *a, **kw)
+
+        monkeypatch.setattr("syncsvc.jira.pull.pull_status", pull)
+        with State.open(w.state_path) as s:  # the broken plan is tracked (it has a baseline)
+            s.add_baseline("ops-plan", example.model_dump(mode="json") | {"plan_id": "ops-plan"},
+                           recorded_at="2027-01-04T00:00:00+00:00", note="test")
+        r = w.cli("sync", str(broken), str(w.spec), "--config", str(w.config),
+                  "--as-of", "2027-01-05")
+        assert r.exit_code == 1, r.output
+        assert "Error: ops-plan: unexpected error KeyError" in r.stderr
+        assert "a bug in syncsvc" in r.stderr
+        assert "Traceback" in r.stderr  # the traceback goes to the log, for the bug report
+        assert [s["as_of"] for s in snapshots(w)] == ["2027-01-05"]  # notif-center synced
