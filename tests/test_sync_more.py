@@ -89,7 +89,7 @@ def test_a_plan_failing_among_two_does_not_stop_the_other(
         refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
         r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
                   "--as-of", "2027-01-04")
-        assert r.exit_code == 1, r.output
+        assert r.exit_code == 2, r.output  # an unknown project is a configuration mistake
         assert "Error: ops-plan:" in r.stderr and "OPS" in r.stderr
         assert "notif-center" not in r.stderr  # the good plan is not reported as failing
         assert "Traceback" not in r.output
