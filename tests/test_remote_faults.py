@@ -407,3 +407,20 @@ def test_site_facts_are_kept_in_the_state(tmp_path: Path, monkeypatch: pytest.Mo
         assert w.run("push").exit_code == 0
         with State.open(w.state_path) as s:
             assert s.site_value(f"server:{w.fake.base}") == {"deploymentType": "Cloud"}
+
+
+def test_publish_names_a_login_page_in_front_of_sheets(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def login_page(self: Any, doing: str, method: str, url: str, **kw: Any) -> Any:
+        r = requests.Response()
+        r.status_code, r.url = 200, url
+        r.headers["Content-Type"] = "text/html"
+        r._content = b"<html><head><title>Proxy login</title></head><body>...</body></html>"
+        return r
+
+    with world(tmp_path, monkeypatch, sheets=True) as w:
+        monkeypatch.setattr("syncsvc.sheets.adapter.GoogleSheets._call", login_page)
+        r = w.run("publish")
+        assert r.exit_code == 2, r.output
+        assert "an HTML page titled 'Proxy login' answered instead of the Sheets API" in r.stderr
+        no_traceback(r)

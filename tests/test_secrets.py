@@ -139,7 +139,7 @@ FAILURES: dict[str, tuple[Callable[[Bed], None], list[str], int]] = {
     "jira-500-on-sync": (lambda b: b.jira.fail("POST", r"^issue/bulkfetch$", 500, times=50),
                          ["sync"], 1),
     "sheets-token-401": (lambda b: b.sheets.fail_next("token", 401, times=5), ["publish"], 1),
-    "sheets-403": (lambda b: b.sheets.fail_next("get", 403), ["publish"], 1),
+    "sheets-403": (lambda b: b.sheets.fail_next("get", 403), ["publish"], 2),
     "sheets-500": (lambda b: b.sheets.fail_next("batchUpdate", 500), ["publish"], 1),
     "sheets-timeout": (lambda b: b.sheets.fail_next("get", 0), ["publish"], 1),
 }

@@ -20,6 +20,7 @@ from syncsvc.config import JiraConfig
 from syncsvc.errors import RemoteError
 from syncsvc.jira.untrusted import KEY_RE as _KEY_RE
 from syncsvc.jira.untrusted import clean_histories, clean_issue, clean_issues
+from syncsvc.remote import unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -147,7 +148,7 @@ class JiraAdapter:
                                              timeout=(min(10.0, timeout), timeout))
             except (requests.ConnectionError, requests.Timeout) as e:
                 log.debug("%s %s: %s", method, path, type(e).__name__)
-                if _unresolvable(e):  # no request left the machine: retrying will not help
+                if unresolvable(e):  # no request left the machine: retrying will not help
                     raise JiraConfigFailure(
                         f"Jira at {self.url}: the host name {_host(self.url)!r} does not resolve "
                         f"(while {what})",
@@ -197,7 +198,7 @@ class JiraAdapter:
             value = _NOT_JSON
         if isinstance(value, expect):
             return value
-        answered = _what_answered(r)
+        answered = what_answered(r)
         raise JiraConfigFailure(
             f"Jira at {self.url}: {answered} answered instead of Jira's REST API while {what} "
             f"(HTTP {r.status_code})",
@@ -527,7 +528,7 @@ class JiraAdapter:
                 raise
             body = e.body  # 400: every element failed; same CreatedIssues shape
         except ValueError:
-            raise LostResponse(f"Jira at {self.url}: {_what_answered(r)} answered while "
+            raise LostResponse(f"Jira at {self.url}: {what_answered(r)} answered while "
                                f"{what}") from None
         unusable = LostResponse(f"Jira at {self.url}: an answer of an unexpected shape while "
                                 f"{what}")
@@ -617,40 +618,7 @@ def _host(url: str) -> str:
     return urlparse(url).hostname or url
 
 
-def _unresolvable(e: BaseException) -> bool:
-    """A host name that does not resolve (no request was sent)."""
-    from urllib3.exceptions import NameResolutionError
-
-    seen: set[int] = set()
-    todo: list[Any] = [e]
-    while todo:
-        x = todo.pop()
-        if x is None or id(x) in seen:
-            continue
-        seen.add(id(x))
-        if isinstance(x, NameResolutionError):
-            return True
-        if isinstance(x, BaseException):
-            todo += [*x.args, getattr(x, "reason", None), x.__cause__, x.__context__]
-    return False
-
-
 def _no_answer(e: BaseException, timeout: float) -> str:
     if isinstance(e, requests.Timeout):
         return f"has not answered within {timeout:g} s"
     return f"cannot be reached ({type(e).__name__})"
-
-
-def _what_answered(r: requests.Response) -> str:
-    """Who answered, for a message: an HTML page's title, else the content type."""
-    ctype = (r.headers.get("Content-Type") or "").split(";")[0].strip() or "no content type"
-    text = r.text[:4096] if r.content else ""
-    if not text.strip():
-        return f"an empty answer ({ctype})"
-    m = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    if m:
-        title = " ".join(m.group(1).split())[:80]
-        return f"an HTML page titled {title!r}"
-    if "html" in ctype.lower() or text.lstrip().startswith("<"):
-        return "an HTML page"
-    return f"something that is not the expected JSON ({ctype})"

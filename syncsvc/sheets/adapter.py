@@ -25,7 +25,8 @@ from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
-from syncsvc.errors import ConfigError, RemoteError
+from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
+from syncsvc.remote import unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -123,7 +124,7 @@ class GoogleSheets:
         url = self._url % self.spreadsheet_id
         resp = self._call("read the spreadsheet", "get", url, params={"fields": fields},
                           idempotent=True)
-        return dict(resp.json())
+        return self._json(resp, "read the spreadsheet")
 
     def batch_update(self, body: bytes) -> dict[str, Any]:
         """One `spreadsheets.batchUpdate` (atomic at Sheets: a refused batch changed nothing)."""
@@ -131,7 +132,21 @@ class GoogleSheets:
         resp = self._call("update the spreadsheet", "post", url, data=body,
                           headers={"Content-Type": "application/json; charset=utf-8"},
                           idempotent=False)
-        return dict(resp.json())
+        return self._json(resp, "update the spreadsheet")
+
+    def _json(self, resp: requests.Response, doing: str) -> dict[str, Any]:
+        """The answer as a JSON object; a proxy's or SSO login page (status 200) is named."""
+        try:
+            value = resp.json()
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            return value
+        raise RemoteConfigError(
+            f"Google Sheets: {what_answered(resp)} answered instead of the Sheets API when "
+            f"trying to {doing} (HTTP {resp.status_code})",
+            hint="check [sheets] api_url (leave it out for Google's own endpoint); a login page "
+            "means a proxy stands in front of the API")
 
     def _call(self, doing: str, method: str, url: str, *, idempotent: bool,
               **kw: Any) -> requests.Response:
@@ -151,6 +166,12 @@ class GoogleSheets:
                     continue
                 raise self._api_error(doing, e, attempt + 1) from None
             except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as e:
+                if unresolvable(e):  # nothing left the machine; retrying will not help
+                    raise RemoteConfigError(
+                        f"Google Sheets: cannot reach {urlparse(url).hostname}: the host name "
+                        f"does not resolve (when trying to {doing})",
+                        hint="check the network and DNS (and [sheets] api_url when set)"
+                    ) from None
                 # A write that timed out may have been applied: never blindly resent.
                 safe = idempotent or isinstance(e, requests.ConnectTimeout)
                 wait = self._backoff(attempt, None)
@@ -195,21 +216,23 @@ class GoogleSheets:
         detail = str(err.get("message") or e.response.reason or "")[:300]
         sid = self.spreadsheet_id
         if status == HTTPStatus.FORBIDDEN and "has not been used" in detail:
-            return RemoteError(f"Google Sheets: could not {doing}: the Sheets API is not enabled "
-                               "for the service account's project (403)",
-                               hint="enable the Google Sheets API in Google Cloud for that "
-                               "project, then run again")
+            return RemoteConfigError(
+                f"Google Sheets: could not {doing}: the Sheets API is not enabled for the "
+                "service account's project (403)",
+                hint="enable the Google Sheets API in Google Cloud for that project, then run "
+                "again")
         if status == HTTPStatus.FORBIDDEN:
             who = self.account or "the service account (client_email in the key file)"
-            return RemoteError(f"Google Sheets: no access to spreadsheet {sid} (403)",
-                               hint=f"share the spreadsheet with {who} as Editor")
+            return RemoteConfigError(f"Google Sheets: no access to spreadsheet {sid} (403)",
+                                     hint=f"share the spreadsheet with {who} as Editor")
         if status == HTTPStatus.NOT_FOUND:
-            return RemoteError(f"Google Sheets: spreadsheet {sid} not found (404)",
-                               hint="check [sheets] spreadsheet_id: it is the part of the "
-                               "spreadsheet's URL between /d/ and /edit")
+            return RemoteConfigError(f"Google Sheets: spreadsheet {sid} not found (404)",
+                                     hint="check [sheets] spreadsheet_id: it is the part of "
+                                     "the spreadsheet's URL between /d/ and /edit")
         if status == HTTPStatus.UNAUTHORIZED:
-            return RemoteError(f"Google Sheets: the credentials were refused (401): {detail}",
-                               hint="check the service-account key file")
+            return RemoteConfigError(
+                f"Google Sheets: the credentials were refused (401): {detail}",
+                hint="check the service-account key file")
         if status in RETRY_STATUSES:
             return RemoteError(f"Google Sheets: could not {doing}: still {status} after "
                                f"{attempts} attempt(s): {detail}",
