@@ -39,3 +39,12 @@ def what_answered(r: requests.Response) -> str:
     if "html" in ctype.lower() or text.lstrip().startswith("<"):
         return "an HTML page"
     return f"something that is not the expected JSON ({ctype})"
+
+
+def json_of(r: requests.Response, expect: type) -> tuple[bool, Any]:
+    """(True, the decoded answer) when it is JSON of type `expect`, else (False, None)."""
+    try:
+        value = r.json()
+    except ValueError:
+        return False, None
+    return isinstance(value, expect), value

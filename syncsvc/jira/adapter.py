@@ -20,7 +20,7 @@ from syncsvc.config import JiraConfig
 from syncsvc.errors import RemoteError
 from syncsvc.jira.untrusted import KEY_RE as _KEY_RE
 from syncsvc.jira.untrusted import clean_histories, clean_issue, clean_issues
-from syncsvc.remote import unresolvable, what_answered
+from syncsvc.remote import json_of, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -192,11 +192,8 @@ class JiraAdapter:
         return self._json(r, what, expect)
 
     def _json(self, r: requests.Response, what: str, expect: type = dict) -> Any:
-        try:
-            value = r.json()
-        except ValueError:
-            value = _NOT_JSON
-        if isinstance(value, expect):
+        ok, value = json_of(r, expect)
+        if ok:
             return value
         answered = what_answered(r)
         raise JiraConfigFailure(
@@ -609,7 +606,6 @@ def _jql_key(key: str) -> str:
     return key
 
 
-_NOT_JSON = object()
 
 
 def _host(url: str) -> str:

@@ -26,7 +26,7 @@ from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
-from syncsvc.remote import unresolvable, what_answered
+from syncsvc.remote import json_of, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -136,12 +136,9 @@ class GoogleSheets:
 
     def _json(self, resp: requests.Response, doing: str) -> dict[str, Any]:
         """The answer as a JSON object; a proxy's or SSO login page (status 200) is named."""
-        try:
-            value = resp.json()
-        except ValueError:
-            value = None
-        if isinstance(value, dict):
-            return value
+        ok, value = json_of(resp, dict)
+        if ok:
+            return dict(value)
         raise RemoteConfigError(
             f"Google Sheets: {what_answered(resp)} answered instead of the Sheets API when "
             f"trying to {doing} (HTTP {resp.status_code})",
