@@ -60,8 +60,15 @@ def sync_lock(state_path: Path) -> Iterator[None]:
     import fcntl
 
     lock_path = state_path.with_name(state_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:  # a lock file of another user, a folder we may not write
+        from syncsvc.errors import ConfigError
+
+        raise ConfigError(f"cannot open the lock file {lock_path} ({e.strerror or e})",
+                          hint="run syncsvc as the user who owns the state file, or point "
+                          "[state] path at a folder of yours") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

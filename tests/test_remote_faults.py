@@ -424,3 +424,23 @@ def test_publish_names_a_login_page_in_front_of_sheets(tmp_path: Path,
         assert r.exit_code == 2, r.output
         assert "an HTML page titled 'Proxy login' answered instead of the Sheets API" in r.stderr
         no_traceback(r)
+
+
+def test_a_lock_file_of_another_user_is_a_clear_error(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        real_open = os.open
+
+        def refused(path: Any, *a: Any, **kw: Any) -> int:
+            if str(path).endswith(".lock"):
+                raise PermissionError(13, "Permission denied")
+            return real_open(path, *a, **kw)
+
+        monkeypatch.setattr("syncsvc.sync.os.open", refused)
+        r = w.run("sync", "--as-of", AS_OF)
+        assert r.exit_code == 2, r.output
+        assert "cannot open the lock file" in r.stderr and "Permission denied" in r.stderr
+        no_traceback(r)

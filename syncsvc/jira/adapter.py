@@ -108,7 +108,8 @@ def error_text(body: Any) -> str:
     """Jira's error messages (errorMessages + errors) as one line."""
     if not isinstance(body, dict):
         return ""
-    msgs = [str(m) for m in body.get("errorMessages") or []]
+    got = body.get("errorMessages")
+    msgs = [str(m) for m in got] if isinstance(got, list) else []
     errs = body.get("errors") or {}
     if isinstance(errs, dict):
         msgs += [f"{k}: {v}" for k, v in errs.items()]
