@@ -444,3 +444,18 @@ def test_a_lock_file_of_another_user_is_a_clear_error(tmp_path: Path,
         assert r.exit_code == 2, r.output
         assert "cannot open the lock file" in r.stderr and "Permission denied" in r.stderr
         no_traceback(r)
+
+
+@pytest.mark.parametrize("doc", [
+    {"sheets": ["Dashboard"]},
+    {"sheets": [{"properties": {"title": "T", "sheetId": "x"}}]},
+    {"sheets": [{"properties": {"title": "T", "gridProperties": {"rowCount": [1]}}}]},
+    {"sheets": [{"properties": {"title": "T"}, "data": [{"startRow": 20_000_000, "rowData": [{}]}]}]},
+    {"sheets": [{"properties": {"title": "T"}, "data": [{"rowData": ["a row"]}]}]},
+], ids=["sheet-string", "id-string", "count-list", "row-far-away", "row-string"])
+def test_an_odd_spreadsheet_answer_is_a_remote_error(doc: dict[str, Any]) -> None:
+    from syncsvc.errors import RemoteError
+    from syncsvc.sheets.diff import parse_remote
+
+    with pytest.raises(RemoteError, match="unexpected shape"):
+        parse_remote(doc)
