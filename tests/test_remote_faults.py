@@ -291,7 +291,7 @@ def test_dates_from_jira_are_read_in_the_configured_time_zone(
         try:
             assert finish(None) == "2027-01-05"
         finally:
-            monkeypatch.delenv("TZ")
+            monkeypatch.setenv("TZ", "UTC")  # as the suite pins it (conftest)
             time.tzset()
         w.config.write_text(w.config.read_text().replace(
             'project = "NOTIF"', 'project = "NOTIF"\ntimezone = "Mars/Olympus"'))
@@ -459,3 +459,24 @@ def test_an_odd_spreadsheet_answer_is_a_remote_error(doc: dict[str, Any]) -> Non
 
     with pytest.raises(RemoteError, match="unexpected shape"):
         parse_remote(doc)
+
+
+def test_a_task_added_past_the_baseline_finish_is_synced_and_pushed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of) -> None:  # type: ignore[no-untyped-def]
+    # issue 16.5 end to end: the task waits for the last one, so it starts after the baseline's
+    # finish; every sync raised IndexError and the task was never pushed
+    from test_track_cli import add_task
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        base = plan_of(EXAMPLE.read_text())
+        text = add_task(EXAMPLE.read_text(), "docs", "30d", ["staging"])
+        grown = add_task(text, "handover", "2d", ["docs"])
+        w.spec.write_text(grown)
+        handover = next(t for t in plan_of(grown).tasks if t.id == "handover")
+        assert handover.early_start > base.finish_date + dt.timedelta(days=3)
+        r = w.run("sync", "--as-of", AS_OF)
+        assert r.exit_code == 0, r.output
+        assert w.fake.key_of("notif-center", "handover")  # pushed
+        r = w.run("pull", "--as-of", AS_OF, "--fail-on-slip")
+        assert r.exit_code == 3, r.output  # later than the baseline: slipping, and said so
