@@ -48,3 +48,10 @@ def json_of(r: requests.Response, expect: type) -> tuple[bool, Any]:
     except ValueError:
         return False, None
     return isinstance(value, expect), value
+
+
+def no_answer(e: BaseException, timeout: float) -> str:
+    """What went wrong with a call that got no answer, for "<service> ... while ..."."""
+    if isinstance(e, requests.Timeout):
+        return f"has not answered within {timeout:g} s"
+    return f"cannot be reached ({type(e).__name__})"

@@ -480,3 +480,25 @@ def test_a_task_added_past_the_baseline_finish_is_synced_and_pushed(
         assert w.fake.key_of("notif-center", "handover")  # pushed
         r = w.run("pull", "--as-of", AS_OF, "--fail-on-slip")
         assert r.exit_code == 3, r.output  # later than the baseline: slipping, and said so
+
+
+def test_a_silent_sheets_is_named_while_it_is_waited_for(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import gspread
+
+    real = gspread.http_client.HTTPClient.request
+    waits = {"n": 0}
+
+    def slow(self: Any, method: str, url: str, *a: Any, **kw: Any) -> Any:
+        if method == "get" and waits["n"] < 1:
+            waits["n"] += 1
+            raise requests.ReadTimeout("read timed out")
+        return real(self, method, url, *a, **kw)
+
+    with world(tmp_path, monkeypatch, sheets=True) as w:
+        monkeypatch.setattr("syncsvc.sheets.adapter.time.sleep", lambda s: None)
+        monkeypatch.setattr(gspread.http_client.HTTPClient, "request", slow)
+        r = w.run("publish")
+        assert r.exit_code == 0, r.output
+        assert "Google Sheets has not answered within 30 s when trying to read the " \
+            "spreadsheet; trying again" in r.stderr

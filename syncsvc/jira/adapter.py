@@ -20,7 +20,7 @@ from syncsvc.config import JiraConfig
 from syncsvc.errors import RemoteError
 from syncsvc.jira.untrusted import KEY_RE as _KEY_RE
 from syncsvc.jira.untrusted import clean_histories, clean_issue, clean_issues
-from syncsvc.remote import json_of, unresolvable, what_answered
+from syncsvc.remote import json_of, no_answer, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -161,11 +161,11 @@ class JiraAdapter:
                 if attempt < attempts:
                     wait = self._backoff(attempt, None)
                     log.warning("Jira at %s %s while %s; trying again in %.0f s (attempt %d of "
-                                "%d)", self.url, _no_answer(e, timeout), what, wait, attempt + 1,
+                                "%d)", self.url, no_answer(e, timeout), what, wait, attempt + 1,
                                 attempts)
                     self._sleep(wait)
                     continue
-                raise JiraFailure(f"Jira at {self.url} {_no_answer(e, timeout)} while {what} "
+                raise JiraFailure(f"Jira at {self.url} {no_answer(e, timeout)} while {what} "
                                   f"({attempts} attempts)",
                                   hint="check [jira] url and the network; run push again") from None
             except requests.RequestException as e:  # bad URL, redirects, a broken answer...
@@ -613,9 +613,3 @@ def _host(url: str) -> str:
     from urllib.parse import urlparse
 
     return urlparse(url).hostname or url
-
-
-def _no_answer(e: BaseException, timeout: float) -> str:
-    if isinstance(e, requests.Timeout):
-        return f"has not answered within {timeout:g} s"
-    return f"cannot be reached ({type(e).__name__})"

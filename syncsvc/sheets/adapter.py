@@ -26,7 +26,7 @@ from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
-from syncsvc.remote import json_of, unresolvable, what_answered
+from syncsvc.remote import json_of, no_answer, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -108,6 +108,7 @@ class GoogleSheets:
         self._http = gspread.authorize(credentials).http_client
         # (connect, read): connecting should be quick; Sheets may take long to apply a batch.
         self._http.set_timeout((min(10.0, timeout), timeout))
+        self._timeout = timeout
         self.spreadsheet_id = spreadsheet_id
         # gspread's URL templates name Google's host; the same paths on a configured endpoint
         base = api_url.rstrip("/") + "/v4/spreadsheets/"
@@ -173,8 +174,10 @@ class GoogleSheets:
                 safe = idempotent or isinstance(e, requests.ConnectTimeout)
                 wait = self._backoff(attempt, None)
                 if safe and wait is not None:
-                    log.info("sheets: %s: %s; retry %d in %.1fs", doing, type(e).__name__,
-                             attempt + 1, wait)
+                    # said at default verbosity: a silent wait of minutes looks like a hang
+                    log.warning("Google Sheets %s when trying to %s; trying again in %.0f s "
+                                "(attempt %d of %d)", no_answer(e, self._timeout), doing, wait,
+                                attempt + 2, self.max_retries + 1)
                     self._pause(wait)
                     attempt += 1
                     continue
