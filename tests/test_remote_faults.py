@@ -502,3 +502,33 @@ def test_a_silent_sheets_is_named_while_it_is_waited_for(tmp_path: Path,
         assert r.exit_code == 0, r.output
         assert "Google Sheets has not answered within 30 s when trying to read the " \
             "spreadsheet; trying again" in r.stderr
+
+
+def test_a_server_site_that_ignores_start_at_is_stopped(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch, cloud=False) as w:
+        assert w.run("push").exit_code == 0
+        real = w.fake._search
+
+        def same_page(params: dict[str, list[str]], *, cloud: bool) -> Any:
+            status, page = real({**params, "startAt": ["0"]}, cloud=cloud)
+            w.fake.page_calls += 1
+            assert w.fake.page_calls < 50, "the client kept paging"
+            return status, {**page, "total": 10**9}  # and a total that never comes
+
+        monkeypatch.setattr(w.fake, "_search", same_page)
+        w.state_path.unlink()
+        r = w.run("push")
+        assert r.exit_code == 1 and "sent the same next page again" in r.stderr, r.output
+        assert w.fake.page_calls == 2
+
+
+def test_an_issue_deleted_between_two_reads_has_no_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch, bulk_reads=False) as w:
+        assert w.run("push").exit_code == 0
+        gone = w.fake.key_of("notif-center", "qa")
+        gone_id = w.fake.issues[gone]["id"]
+        w.fake.fail("GET", rf"^issue/{gone_id}/changelog$", 404)
+        r = w.run("pull", "--as-of", AS_OF)
+        assert r.exit_code == 0, r.output

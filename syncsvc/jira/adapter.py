@@ -305,15 +305,18 @@ class JiraAdapter:
         def check(token: Any) -> None:
             mark = json.dumps(token, sort_keys=True, default=str)
             if mark in seen:
-                raise JiraFailure(f"Jira at {self.url} sent the same next page again while {what} "
-                                  f"(after {len(seen)} pages); stopped reading",
-                                  hint="a proxy or the site is paging wrongly; try again later")
+                raise self._repeated_page(what, len(seen))
             seen.add(mark)
             if len(seen) > MAX_PAGES:
                 raise JiraFailure(f"Jira at {self.url} kept sending pages while {what}; stopped "
                                   f"after {MAX_PAGES} pages",
                                   hint="narrow the plan or check the site; try again later")
         return check
+
+    def _repeated_page(self, what: str, pages: int) -> JiraFailure:
+        return JiraFailure(f"Jira at {self.url} sent the same next page again while {what} "
+                           f"(after {pages} pages); stopped reading",
+                           hint="a proxy or the site is paging wrongly; try again later")
 
     def search(self, jql: str, *, fields: Iterable[str], properties: Iterable[str] = (),
                reconcile: Iterable[str] = (), what: str) -> list[dict[str, Any]]:
@@ -337,12 +340,16 @@ class JiraAdapter:
                 if not token or page.get("isLast") is True:
                     return out
                 params["nextPageToken"] = str(token)
+        seen_ids: set[str] = set()
         while True:
             params["startAt"] = len(out)
             check(params["startAt"])
             page = self._read("GET", "search", params=params, what=what)
             raw = page.get("issues")
             issues = clean_issues(raw)
+            if issues and issues[0]["id"] in seen_ids:  # startAt ignored: the same page again
+                raise self._repeated_page(what, params["startAt"] // PAGE_SIZE + 1)
+            seen_ids.update(i["id"] for i in issues)
             out += issues
             total = page.get("total")
             if (not isinstance(raw, list) or not raw or not issues
@@ -490,7 +497,12 @@ class JiraAdapter:
                 body["nextPageToken"] = str(token)
         if not self._bulk_changelogs:
             for iid in ids:
-                out[iid] = self._issue_changelog(iid)
+                try:
+                    out[iid] = self._issue_changelog(iid)
+                except Rejected as e:  # deleted since it was read: no history to count
+                    if e.status != HTTPStatus.NOT_FOUND:
+                        raise
+                    out[iid] = []
         return out
 
     def _issue_changelog(self, issue_id: str) -> list[dict[str, Any]]:
