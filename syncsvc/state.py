@@ -96,14 +96,11 @@ class State:
         except OSError as e:  # chmod of a file of another user, a folder we cannot write
             conn.close()
             raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
-        except sqlite3.OperationalError as e:
-            conn.close()
-            if "readonly" not in str(e) and "unable to open" not in str(e):
-                raise ConfigError(f"the state file {path} cannot be used ({e})",
-                                  hint=_NOT_USABLE_HINT) from None
-            raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
         except sqlite3.DatabaseError as e:
             conn.close()
+            if isinstance(e, sqlite3.OperationalError) and (
+                    "readonly" in str(e) or "unable to open" in str(e)):
+                raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
             raise ConfigError(
                 f"the state file {path} is not a syncsvc state database ({e})",
                 hint="point [state] path at another file, or move this one away "

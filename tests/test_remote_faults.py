@@ -532,3 +532,20 @@ def test_an_issue_deleted_between_two_reads_has_no_history(
         w.fake.fail("GET", rf"^issue/{gone_id}/changelog$", 404)
         r = w.run("pull", "--as-of", AS_OF)
         assert r.exit_code == 0, r.output
+
+
+def test_a_state_file_that_cannot_be_written_is_a_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+
+        def readonly(*a: Any, **kw: Any) -> None:  # what SQLite says for a file of another user
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+        monkeypatch.setattr("syncsvc.state.migrate", readonly)
+        r = w.run("sync", "--as-of", AS_OF)
+        assert r.exit_code == 2, r.output
+        assert "cannot be written (attempt to write a readonly database)" in r.stderr
+        assert "not a syncsvc state database" not in r.stderr  # it is one: say the real cause
