@@ -549,3 +549,19 @@ def test_a_state_file_that_cannot_be_written_is_a_clear_error(
         assert r.exit_code == 2, r.output
         assert "cannot be written (attempt to write a readonly database)" in r.stderr
         assert "not a syncsvc state database" not in r.stderr  # it is one: say the real cause
+
+
+def test_a_login_page_accepting_a_write_is_not_taken_for_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        key = w.fake.key_of("notif-center", "qa")
+        w.spec.write_text(w.spec.read_text().replace('name = "QA', 'name = "Full QA', 1))
+        w.fake.html("PUT", r"^issue/", times=99)
+        r = w.run("push")
+        assert r.exit_code == 2, r.output
+        assert "an HTML page titled 'Sign in - Example SSO' answered" in r.stderr
+        assert not w.fake.issues[key]["fields"]["summary"].startswith("Full QA")
+        w.fake.faults.clear()
+        assert w.run("push").exit_code == 0
+        assert w.fake.issues[key]["fields"]["summary"].startswith("Full QA")

@@ -181,6 +181,8 @@ class JiraAdapter:
                 self._sleep(wait)
                 continue
             if r.status_code < 400:
+                if safe_to_repeat and "html" in r.headers.get("Content-Type", "").lower():
+                    raise self._not_the_api(r, what)  # a login page "accepting" a write too
                 return r
             self._raise(r, what, attempts, safe_to_repeat)
         raise AssertionError("unreachable")
@@ -196,8 +198,11 @@ class JiraAdapter:
         ok, value = json_of(r, expect)
         if ok:
             return value
+        raise self._not_the_api(r, what)
+
+    def _not_the_api(self, r: requests.Response, what: str) -> JiraConfigFailure:
         answered = what_answered(r)
-        raise JiraConfigFailure(
+        return JiraConfigFailure(
             f"Jira at {self.url}: {answered} answered instead of Jira's REST API while {what} "
             f"(HTTP {r.status_code})",
             hint="check [jira] url (the site's base URL, like https://your-site.atlassian.net); "
