@@ -55,3 +55,12 @@ def no_answer(e: BaseException, timeout: float) -> str:
     if isinstance(e, requests.Timeout):
         return f"has not answered within {timeout:g} s"
     return f"cannot be reached ({type(e).__name__})"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Remote text for a terminal: control characters (an escape sequence that could recolour
+    or retitle the terminal, or hide what follows) become "?"."""
+    return _CONTROL.sub("?", text)

@@ -565,3 +565,19 @@ def test_a_login_page_accepting_a_write_is_not_taken_for_done(
         w.fake.faults.clear()
         assert w.run("push").exit_code == 0
         assert w.fake.issues[key]["fields"]["summary"].startswith("Full QA")
+
+
+def test_remote_text_reaches_the_terminal_without_control_characters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syncsvc.jira.adapter import error_text
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        key = w.fake.key_of("notif-center", "qa")
+        w.fake.issues[key]["fields"]["status"] = {
+            **w.fake.statuses["In Progress"], "name": "Doing\x1b]0;owned\x07\x1b[2J"}
+        r = w.run("pull", "--as-of", AS_OF)
+        assert r.exit_code == 0, r.output
+        assert "Doing?]0;owned??[2J" in r.stdout and "\x1b" not in r.output
+    assert error_text({"errorMessages": ["bad\x1b[31m"], "errors": {"f": "x\x9by"}}) == \
+        "bad?[31m; f: x?y"

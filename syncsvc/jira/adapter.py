@@ -20,7 +20,7 @@ from syncsvc.config import JiraConfig
 from syncsvc.errors import RemoteError
 from syncsvc.jira.untrusted import KEY_RE as _KEY_RE
 from syncsvc.jira.untrusted import clean_histories, clean_issue, clean_issues
-from syncsvc.remote import json_of, no_answer, unresolvable, what_answered
+from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -113,7 +113,7 @@ def error_text(body: Any) -> str:
     errs = body.get("errors") or {}
     if isinstance(errs, dict):
         msgs += [f"{k}: {v}" for k, v in errs.items()]
-    return "; ".join(msgs)
+    return printable("; ".join(msgs))[:2000]
 
 
 class JiraAdapter:
@@ -382,12 +382,12 @@ class JiraAdapter:
             proj = self._read("GET", f"project/{key}", what=f"reading project {key}")
         except Rejected:
             projects = self._read("GET", "project", what="listing projects", expect=list)
-            names = ", ".join(sorted(str(p.get("key", "?")) for p in projects
-                                     if isinstance(p, dict))) or "none visible"
+            names = printable(", ".join(sorted(str(p.get("key", "?")) for p in projects
+                                               if isinstance(p, dict)))) or "none visible"
             return f"project {key} does not exist or is not visible; projects: {names}"
         types = ", ".join(str(t.get("name", "?")) for t in proj.get("issueTypes") or []
                           if isinstance(t, dict))
-        return f"project {key} has the issue types: {types or 'none'}"
+        return f"project {key} has the issue types: {printable(types) or 'none'}"
 
     # -- reads for pull -------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ import logging
 import re
 from typing import Any
 
+from syncsvc.remote import printable
+
 log = logging.getLogger("syncsvc.jira")
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$")
@@ -78,6 +80,8 @@ def _status(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         return {}
     out = _named(value, "name") or {}
+    if "name" in out:  # shown in reports: no terminal control characters
+        out["name"] = printable(out["name"])
     if isinstance(value.get("id"), (str, int)) and not isinstance(value.get("id"), bool):
         out["id"] = str(value["id"])
     cat = _named(value.get("statusCategory"), "key", "name")

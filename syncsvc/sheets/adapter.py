@@ -26,7 +26,7 @@ from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
-from syncsvc.remote import json_of, no_answer, unresolvable, what_answered
+from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -213,7 +213,7 @@ class GoogleSheets:
                    attempts: int) -> RemoteError:
         status = e.response.status_code
         err = e.error if isinstance(e.error, dict) else {}
-        detail = str(err.get("message") or e.response.reason or "")[:300]
+        detail = printable(str(err.get("message") or e.response.reason or "")[:300])
         sid = self.spreadsheet_id
         if status == HTTPStatus.FORBIDDEN and "has not been used" in detail:
             return RemoteConfigError(
