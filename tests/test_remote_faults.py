@@ -581,3 +581,25 @@ def test_remote_text_reaches_the_terminal_without_control_characters(
         assert "Doing?]0;owned??[2J" in r.stdout and "\x1b" not in r.output
     assert error_text({"errorMessages": ["bad\x1b[31m"], "errors": {"f": "x\x9by"}}) == \
         "bad?[31m; f: x?y"
+
+
+def test_an_unusable_issue_in_a_server_search_page_does_not_shift_the_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch, cloud=False) as w:
+        assert w.run("push").exit_code == 0
+        w.fake.page_size = 5  # 13 issues in 3 pages
+        real = w.fake._search
+
+        def one_odd(params: dict[str, list[str]], *, cloud: bool) -> Any:
+            status, page = real(params, cloud=cloud)
+            if page.get("startAt") == 0:  # a proxy mangles the first issue of the first page
+                page = {**page, "issues": [{"id": "x", "key": None}, *page["issues"][1:]]}
+            return status, page
+
+        monkeypatch.setattr(w.fake, "_search", one_odd)
+        w.state_path.unlink()  # the push finds its issues by searching
+        r = w.run("push", "--dry-run")
+        w.fake.violations.clear()
+        assert r.exit_code == 0, r.output
+        assert "sent the same next page again" not in r.stderr
+        assert "without a usable key and id" in r.stderr

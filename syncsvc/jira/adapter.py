@@ -346,19 +346,22 @@ class JiraAdapter:
                     return out
                 params["nextPageToken"] = str(token)
         seen_ids: set[str] = set()
+        at = 0  # issues Jira listed so far (some may have been dropped as unusable)
         while True:
-            params["startAt"] = len(out)
-            check(params["startAt"])
+            params["startAt"] = at
+            check(at)
             page = self._read("GET", "search", params=params, what=what)
             raw = page.get("issues")
+            if not isinstance(raw, list) or not raw:
+                return out
             issues = clean_issues(raw)
             if issues and issues[0]["id"] in seen_ids:  # startAt ignored: the same page again
-                raise self._repeated_page(what, params["startAt"] // PAGE_SIZE + 1)
+                raise self._repeated_page(what, at // PAGE_SIZE + 1)
             seen_ids.update(i["id"] for i in issues)
             out += issues
+            at += len(raw)
             total = page.get("total")
-            if (not isinstance(raw, list) or not raw or not issues
-                    or not isinstance(total, int) or len(out) >= total):
+            if not isinstance(total, int) or at >= total:
                 return out
 
     def get_issue(self, key: str, *, fields: Iterable[str], properties: Iterable[str] = (),
