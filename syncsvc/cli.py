@@ -8,6 +8,7 @@ import typer
 
 from syncsvc import clikit
 from syncsvc.clikit import (
+    ChangeTypeOpt,
     ConfigOpt,
     DescriptionOpt,
     FeatureOpt,
@@ -58,6 +59,7 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         team_size: TeamOpt = None,
         timeline: TimelineOpt = None,
         risk_tolerance: ToleranceOpt = None,
+        change_type: ChangeTypeOpt = None,
         verbose: VerboseOpt = False,
         log_format: LogFormatOpt = LogFormat.text,
     ) -> None:
@@ -69,7 +71,8 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
 
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
-                write_output(render(load_plan(spec, config, quick), part, format), output)
+                plan = load_plan(spec, config, quick, change_types=change_type)
+                write_output(render(plan, part, format), output)
             finally:
                 gc.enable()
 

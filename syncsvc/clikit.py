@@ -53,6 +53,10 @@ TimelineOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 ToleranceOpt = Annotated[str | None, typer.Option(
     "--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)]
+ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
+    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
+    "payments-billing; repeat for several, primary first). Default: detected from the name and "
+    "description.", show_default=False)]
 SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
 SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
                                                     show_default=False)]
@@ -113,8 +117,10 @@ def write_output(text: str, output: Path | None) -> None:
         raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror})") from None
 
 
-def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:
-    """The plan for a spec file, or for the five quick inputs when no file is given."""
+def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
+              change_types: list[str] | None = None) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given;
+    `change_types` (from --change-type) replaces the spec's."""
     from syncsvc.catalog import load_catalog
     from syncsvc.errors import InputError
     from syncsvc.planning.build import build_plan
@@ -137,6 +143,8 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
                 "notifications-center.toml) or all five quick inputs",
             )
         parsed = spec_from_inputs(today=today, **quick)
+    if change_types:
+        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
     catalog_dir = None
     if config is not None:  # the config (and its models) only when one is given
         from syncsvc.config import load_config

@@ -55,7 +55,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     ),
 }
 QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
-_ARGUMENTS = (*QUICK_INPUTS, "spec_toml", "format")
+_ARGUMENTS = (*QUICK_INPUTS, "change_types", "spec_toml", "format")
 _HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
         "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
         "format='json') as text, and the JSON object as structured content.")
@@ -119,6 +119,12 @@ def input_schema() -> dict[str, Any]:
                                "description": "How conservative the rollout is. low: internal, "
                                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
                                "internal, canary, gradual, full; high: internal, 25%, 100%."},
+            "change_types": {"type": "array", "maxItems": 8, "items": {
+                "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
+                "description": "Optional: the kinds of change, primary first (change-profile "
+                "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
+                "the catalog resource lists them). Default: detected from the name and "
+                "description."},
             "spec_toml": {"type": "string", "maxLength": MAX_SPEC_BYTES, "description":
                           "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
                           "stakeholders, rollback). When given it wins over the five inputs, "
@@ -163,7 +169,14 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     fmt = args.get("format") or "md"
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
-    plan = build_plan(_spec(args, today=today), _catalog(CATALOG_DIR))
+    spec = _spec(args, today=today)
+    kinds = args.get("change_types")
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise InputError("change_types: must be a list of change-profile ids")
+        if kinds:
+            spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
+    plan = build_plan(spec, _catalog(CATALOG_DIR))
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))

@@ -118,6 +118,7 @@ class Trigger(_Out):
     unit: str
     window_minutes: int
     phase: str | None = None
+    source: str = ""   # where the number comes from: a dashboard, query or log
 
 
 class RollbackStep(_Out):
@@ -139,6 +140,8 @@ class Rollback(_Out):
     estimated_minutes: int = 0
     switch: str = ""
     assumptions: list[str] = Field(default_factory=list)
+    limits: list[str] = Field(default_factory=list)   # what the mechanism cannot undo
+    point_of_no_return: str | None = None
 
 
 class ChangeProfileUse(_Out):

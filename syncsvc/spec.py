@@ -149,6 +149,8 @@ class Spec(_In):
     start_date: dt.date | None = None
     holidays: list[dt.date] = Field(default_factory=list)
     users: Annotated[int, Field(ge=0)] | None = None
+    # the kinds of change (change-profile ids, first = primary); None: detected from the text
+    change_types: Annotated[list[Slug], Field(max_length=8)] | None = None
     deployment: Deployment | None = None
     flag_provider: Text | None = None
     flag_key: Text | None = None

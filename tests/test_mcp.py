@@ -121,7 +121,7 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
         for tool in tools.values():
             props = tool.input_schema["properties"]
             assert set(props) == {"feature_name", "description", "team_size", "timeline",
-                                  "risk_tolerance", "spec_toml", "format"}
+                                  "risk_tolerance", "change_types", "spec_toml", "format"}
             assert all(p.get("description") for p in props.values())
             assert props["feature_name"]["type"] == "string"
             assert props["feature_name"]["minLength"] == 1

@@ -143,8 +143,6 @@ class StakeholderTemplate(CatalogModel):
 
     @model_validator(mode="after")
     def _second_needs_triggers(self) -> StakeholderTemplate:
-        if self.order == "second" and not self.when:
-            raise ValueError(f"stakeholder '{self.id}': a second-order template needs `when`")
         if self.order == "first" and self.when:
             raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; "
                              "remove `when`")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
@@ -17,6 +17,13 @@ from syncsvc.planning.drafts import (
     quick_tasks,
     rollout_tasks,
     spec_tasks,
+)
+from syncsvc.planning.profiles import (
+    Profiles,
+    choose_profiles,
+    coverage_findings,
+    profile_templates,
+    rollout_for,
 )
 from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback
@@ -36,6 +43,8 @@ class PlanContext:
     tasks: list[PlannedTask]
     phases: list[Phase]
     critical_path: list[str]
+    profiles: Profiles = field(default_factory=Profiles)
+    strategy: str = "percentage_ramp"
 
 
 def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
@@ -52,12 +61,15 @@ def build_plan(spec: Spec, catalog: Catalog) -> Plan:
     assert spec.start_date is not None and spec.plan_id is not None and spec.pm is not None
     cal = WorkCalendar(spec.start_date, spec.holidays)
     deadline = deadline_for(spec, cal)
-    ladder = catalog.phases.ladder(spec.risk_tolerance).phases
-    assessment = assess_risks(spec, catalog)
+    profiles = choose_profiles(spec, catalog)
+    tolerance_ladder = catalog.phases.ladder(spec.risk_tolerance)
+    rollout, ladder = rollout_for(profiles, spec.risk_tolerance, tolerance_ladder.phases,
+                                  tolerance_ladder.summary)
+    assessment = assess_risks(spec, catalog, profiles.chosen)
 
     if spec.quick_mode:
-        base = quick_tasks(spec, catalog, cal=cal, deadline=deadline, ladder=ladder,
-                           extra=assessment.mitigations)
+        base = quick_tasks(spec, profile_templates(profiles, catalog), cal=cal,
+                           deadline=deadline, ladder=ladder, extra=assessment.mitigations)
     else:
         base = spec_tasks(spec)
     drafts = insert_mitigations(base, assessment.mitigations)
@@ -68,12 +80,14 @@ def build_plan(spec: Spec, catalog: Catalog) -> Plan:
     sched = schedule(activities(drafts), cal)
     tasks = _planned(drafts, sched)
     phases = _phases(ladder, tasks, given=bool(given_rollouts))
-    ctx = PlanContext(spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path)
+    ctx = PlanContext(spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path,
+                      profiles, rollout.strategy)
     people = map_stakeholders(spec, catalog, ctx)
     rollback = build_rollback(spec, catalog, ctx)
 
     conflicts = timeline_conflicts(ctx, sched, people.owner_labels) + people.conflicts
-    findings: list[Finding] = [*assessment.findings, *people.findings, *rollback.findings]
+    findings: list[Finding] = [*coverage_findings(profiles, catalog), *assessment.findings,
+                               *people.findings, *rollback.findings]
     return Plan(
         plan_id=spec.plan_id, feature_name=spec.feature_name, description=spec.description,
         risk_tolerance=spec.risk_tolerance, team_size=spec.team_size,
@@ -81,6 +95,7 @@ def build_plan(spec: Spec, catalog: Catalog) -> Plan:
         start_date=sched.start_date, holidays=sorted(spec.holidays), deadline=deadline,
         finish_date=sched.finish_date, levelled_finish=sched.finish_date,
         fits_timeline=sched.finish_date <= deadline, risks=assessment.risks,
+        change_profiles=profiles.uses, rollout=rollout,
         stakeholders=people.stakeholders, raci=people.raci,
         communication_plan=people.communication_plan, phases=phases, tasks=tasks,
         critical_path=sched.critical_path, rollback=rollback.rollback, conflicts=conflicts,

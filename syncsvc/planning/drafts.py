@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from syncsvc.calendar import WorkCalendar
-from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.model import Level, TaskKind
@@ -103,15 +102,15 @@ def rollout_tasks(tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *
     return out
 
 
-def quick_tasks(spec: Spec, catalog: Catalog, *, cal: WorkCalendar, deadline: dt.date,
-                ladder: Sequence[PhaseTemplate], extra: Sequence[MitigationDraft]
-                ) -> list[TaskDraft]:
+def quick_tasks(spec: Spec, templates_in: Sequence[TaskTemplate], *, cal: WorkCalendar,
+                deadline: dt.date, ladder: Sequence[PhaseTemplate],
+                extra: Sequence[MitigationDraft]) -> list[TaskDraft]:
     """The catalog's default task set, with estimates scaled so the plan fits the timeline.
 
     Tries the largest scale first and shrinks until the whole plan (buffers, mitigation and
     rollout tasks included) finishes by the deadline; at one day per task it stops trying.
     """
-    templates = _templates_for_team(catalog.tasks.tasks, spec.team_size)
+    templates = _templates_for_team(templates_in, spec.team_size)
     total_weight = sum(t.weight for t in templates) or 1.0
     budget = max(1, cal.index(deadline) + 1)
     best: list[TaskDraft] | None = None

@@ -115,6 +115,11 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
     first: list[_Party] = []
     second: list[_Party] = []
     facts = _facts(spec, cat)
+    # the stakeholders the plan's kinds of change bring in, and the first profile to name each
+    brought: dict[str, str] = {}
+    for p in ctx.profiles.chosen:
+        for sid in p.stakeholders:
+            brought.setdefault(sid, f"this is a {p.title.lower()} change")
 
     def find(sels: list[TaskSelector]) -> str | None:
         return next((t.name for t in ctx.tasks if rollout.any_match(sels, t)), None)
@@ -132,6 +137,8 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
             first.append(_Party(_out(t, cat, name, "first", t.why), t, False, is_pm=is_pm))
             continue
         reason = next((r for w in t.when if (r := facts.reason(w, find))), None)
+        if reason is None and t.id in brought and not _ruled_out(t, facts):
+            reason = brought[t.id]
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
@@ -139,6 +146,11 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
                              t, False))
     ordered = sorted([*first, *mine], key=lambda p: (not p.is_pm, _rank(p)))
     return ordered + sorted(second, key=_rank)
+
+
+def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
+    # a template's `unless_traits` (customers for an internal-only tool) hold against profiles too
+    return any(u in facts.traits for w in t.when for u in w.unless_traits)
 
 
 def _facts(spec: Spec, cat: StakeholderCatalog) -> Facts:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from syncsvc.model import Plan
+from syncsvc.render.md_rollback import MECHANISM_LABELS
 from syncsvc.render.text import md, mermaid, table
 
 _ONE = dt.timedelta(days=1)
@@ -98,6 +99,33 @@ def gantt(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+STRATEGY_LABELS = {
+    "percentage_ramp": "Percentage ramp behind a flag",
+    "cohort_ramp": "Cohorts in waves",
+    "shadow_cutover": "Shadow run, then cut over",
+    "window_cutover": "Rehearsed cutover in a window",
+    "staged_app_release": "Staged app-store release with a server-side kill switch",
+    "dark_launch": "Dark launch, then ramp",
+}
+
+
+def change_kinds(plan: Plan) -> str:
+    """"Payments and billing (primary: 'stripe', 'checkout'); ..." or a plain "not recognised"."""
+    if not plan.change_profiles:
+        return "**not recognised** (see the note above)"
+    out = []
+    for p in plan.change_profiles:
+        why = ("set in the spec" if p.source == "spec" else
+               "words: " + ", ".join(f"'{md(w)}'" for w in p.signals))
+        out.append(f"{md(p.title)} ({'primary; ' if p.primary else ''}{why})")
+    return "; ".join(out)
+
+
+def _not_recognised(plan: Plan) -> list[str]:
+    note = next((f for f in plan.findings if f.kind == "low_coverage"), None)
+    return [f"> **Not recognised.** {md(note.message)}", ""] if note else []
+
+
 def findings_section(plan: Plan) -> str:
     if not plan.findings:
         return "## Findings\n\nNo findings: every risk has one owner, every RACI row has one " \
@@ -146,6 +174,7 @@ def document(plan: Plan) -> str:
         "",
         md(plan.description),
         "",
+        *_not_recognised(plan),
         table(["", ""], [
             ["Team", f"{plan.team_size} people"],
             ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
@@ -153,7 +182,11 @@ def document(plan: Plan) -> str:
             ["Planned finish", plan.finish_date.isoformat()],
             ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
             ["Risk tolerance", plan.risk_tolerance],
-            ["Rollout", " → ".join(md(p.name) for p in plan.phases) or "—"],
+            ["Kind of change", change_kinds(plan)],
+            ["Rollout", f"{md(STRATEGY_LABELS.get(plan.rollout.strategy, plan.rollout.strategy))}: "
+                        + (" → ".join(md(p.name) for p in plan.phases) or "—")],
+            ["Rollback", md(MECHANISM_LABELS.get(plan.rollback.mechanism, plan.rollback.mechanism))
+             if plan.rollback else "—"],
             ["Top risk", md(plan.risks[0].title) if plan.risks else "—"],
             ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
         ]),
