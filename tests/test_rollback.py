@@ -186,7 +186,12 @@ def test_change_profiles_add_their_triggers_with_sources(plan_of: PlanOf) -> Non
         'description = "Replacing email-only alerts with in-app, push and digest notifications '
         'for 150K users"', 'description = "An offsite for the planning team"').replace(
         'feature_name = "Notifications Center"', 'feature_name = "Planning offsite"')
-    assert {t.metric for t in _rb(plan_of(plain)).triggers} == {
+    # nothing recognised: no web-service triggers guessed for it, and the 2am test asks
+    unknown = plan_of(plain)
+    assert _rb(unknown).triggers == [] and _rb(unknown).mechanism == "undetermined"
+    assert any(f.subjects == ["triggers"] for f in _two_am(unknown))
+    flagged = plan_of(plain + 'deployment = "feature_flag"\n')
+    assert {t.metric for t in _rb(flagged).triggers} == {
         "error_rate", "p95_latency_increase", "user_complaints"}
 
 

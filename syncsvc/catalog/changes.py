@@ -7,12 +7,13 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.base import CatalogModel, parse_catalog
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -141,6 +142,8 @@ class ChangeProfile(CatalogModel):
     rollout: RolloutTemplate
     rollback: RollbackTemplate
     triggers: list[ProfileTrigger] = Field(default_factory=list)
+    # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
+    default_triggers: list[Metric] | None = None
     stakeholders: list[Slug] = Field(default_factory=list)   # ids in stakeholders.toml
     uses: list[Slug] = Field(default_factory=list)           # generic tasks (tasks.toml) it needs
     work: list[WorkItem] = Field(default_factory=list)
@@ -215,12 +218,20 @@ class ChangeCatalog(CatalogModel):
 
 def _unguarded(text: str, guards: Sequence[str]) -> str:
     """`text` with each guard phrase blanked out (whole words, hyphen or space between)."""
-    for g in guards:
+    if not guards:
+        return text
+    return _guard_pattern(tuple(guards)).sub(" ", text)
+
+
+@lru_cache(maxsize=64)
+def _guard_pattern(guards: tuple[str, ...]) -> re.Pattern[str]:
+    # one alternation per profile, compiled once per process, longest phrase first
+    alts = []
+    for g in sorted(guards, key=len, reverse=True):
         words = re.findall(r"[a-z0-9]+", g.lower())
         if words:
-            pat = r"(?<![a-z0-9])" + r"[\s\-_/]*".join(map(re.escape, words)) + r"(?:s|es)?(?![a-z0-9])"
-            text = re.sub(pat, " ", text, flags=re.IGNORECASE)
-    return text
+            alts.append(r"[\s\-_/]*".join(map(re.escape, words)) + r"(?:s|es)?")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])", re.IGNORECASE)
 
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
@@ -239,7 +250,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = parse_catalog(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"{label}: invalid catalog file: {e}") from None
         try:

@@ -73,18 +73,27 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
                               WordIndex(f"{spec.feature_name}\n{spec.description}"))
     findings: list[Finding] = []
 
+    # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
+    # be a guess dressed as a plan; leave them out and let the 2am test ask for them.
+    unknown_change = profile is None and spec.deployment is None
     if given is not None and given.triggers is not None:
         triggers, unknown = _spec_triggers(given.triggers, ctx.phases,
                                            sources=_sources(tol, extra))
         findings += unknown
+    elif unknown_change:
+        triggers = []
     else:
-        triggers = default_triggers(tol, ctx.phases, extra=[t for t, _ in extra])
+        keep = profile.default_triggers if profile is not None else None
+        triggers = default_triggers(tol, ctx.phases, extra=[t for t, _ in extra], keep=keep)
 
     checks = [fill(t.verification, values) for _, t in extra if t.verification]
     if own is not None:
         steps_src, switch, mechanism = own.steps, own.switch, own.mechanism
         verification = [fill(v, values) for v in own.verification]
         assumptions = [fill(a, values) for a in own.assumptions]
+    elif unknown_change:
+        steps_src, switch, mechanism = [], "", "undetermined"
+        verification, assumptions = [], []
     else:
         steps_src, switch = dep.steps, dep.switch
         mechanism = (profile.rollback.mechanism if profile is not None and kind == "feature_flag"
@@ -100,15 +109,17 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     rollback = Rollback(
         deployment=kind, mechanism=mechanism, decision_maker=decision_maker, triggers=triggers,
         steps=steps,
-        verification=verification + checks + [fill(v, values) for v in cat.verification],
-        communication=[_communication(c, values)
-                       for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
+        verification=(verification + checks + [fill(v, values) for v in cat.verification]
+                      if not unknown_change else []),
+        communication=[] if unknown_change else [
+            _communication(c, values)
+            for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
         estimated_minutes=sum(s.max_minutes for s in steps),
         switch=fill(switch, values), assumptions=assumptions, limits=limits,
         point_of_no_return=(fill(own.point_of_no_return, values)
                             if own is not None and own.point_of_no_return else None),
     )
-    if own is None and kind == "feature_flag":
+    if own is None and kind == "feature_flag" and not unknown_change:
         findings += _flag_defaults(spec, values)
     findings += _mechanism_findings(spec, profile, own)
     return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
@@ -144,7 +155,7 @@ def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
     if profile is None or own is None:
         return []
     out: list[Finding] = []
-    if spec.deployment == "feature_flag":
+    if spec.deployment == "feature_flag" and own.mechanism != "flag_off":
         why = own.limits[0] if own.limits else ""
         out.append(Finding(kind=TWO_AM, subjects=["deployment", profile.id], message=(
             f"The spec sets deployment = \"feature_flag\", but turning a flag off does not undo "
@@ -160,11 +171,14 @@ def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
 
 
 def default_triggers(tol: ToleranceDefaults, phases: Sequence[Phase], *,
-                     extra: Sequence[Trigger] = ()) -> list[Trigger]:
-    """The tolerance's triggers (and `extra`) for every phase, then the phase rows that differ."""
-    out = [_trigger(t, t.threshold) for t in tol.triggers] + list(extra)
+                     extra: Sequence[Trigger] = (), keep: Sequence[str] | None = None
+                     ) -> list[Trigger]:
+    """The tolerance's triggers (those named in `keep`, when given) and `extra` for every
+    phase, then the phase rows that differ."""
+    base = [t for t in tol.triggers if keep is None or t.metric in keep]
+    out = [_trigger(t, t.threshold) for t in base] + list(extra)
     for phase in phases:
-        for t in tol.triggers:
+        for t in base:
             th = phase_threshold(t, phase.exposure_percent, tol.early_exposure_percent)
             if th != t.threshold:
                 out.append(_trigger(t, th, phase=phase.name))

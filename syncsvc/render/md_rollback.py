@@ -22,6 +22,7 @@ MECHANISM_LABELS = {
     "route_back": "Route traffic back to the old provider",
     "abort_canary": "Abort the canary",
     "switch_back": "Switch traffic back to the previous colour",
+    "undetermined": "Not determined: the kind of change was not recognised (see the findings)",
 }
 ROLLBACK_KINDS = ("two_am_test", "rollback")
 # Operators come from a closed set (the spec and catalog refuse others): safe to print as is.
@@ -33,12 +34,17 @@ def section(plan: Plan) -> str:
     rb = plan.rollback
     if rb is None:
         return "## Rollback plan\n\nNo rollback plan was built for this spec.\n"
+    if rb.mechanism == "undetermined" and not rb.steps:
+        return ("## Rollback plan\n\nNot built: syncsvc did not recognise the kind of change, "
+                "so it cannot say how to undo it. Name the change (`change_types`, or a "
+                "description of what changes), or write the triggers and the deployment in the "
+                "spec.\n\n### 2am test\n\n" + _two_am(plan.findings, _minutes(rb)) + "\n")
     label = DEPLOYMENT_LABELS.get(rb.deployment, rb.deployment)
     who = md(rb.decision_maker) if rb.decision_maker else "**not named** (see the 2am test below)"
     head = [
         f"- **Mechanism:** {md(MECHANISM_LABELS.get(rb.mechanism, rb.mechanism))}"
         + (f", with the {md(rb.switch)}" if rb.switch else ""),
-        f"- **Deployment:** {md(label)}",
+        *([f"- **Deployment:** {md(label)}"] if rb.mechanism != "undetermined" else []),
         f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, "
         "no vote.",
         f"- **Time to roll back:** {_minutes(rb)} minutes at most, "
