@@ -55,7 +55,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     ),
 }
 QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
-_ARGUMENTS = (*QUICK_INPUTS, "change_types", "spec_toml", "format")
+CALENDAR_INPUTS = ("start_date", "holidays", "country")
+_ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
 _HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
         "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
         "format='json') as text, and the JSON object as structured content.")
@@ -129,6 +130,14 @@ def input_schema() -> dict[str, Any]:
                           "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
                           "stakeholders, rollback). When given it wins over the five inputs, "
                           "which may then be left out."},
+            "start_date": {"type": "string", "format": "date", "description":
+                           "Optional: the plan's first working day, YYYY-MM-DD (default: the "
+                           "spec's, else next Monday)."},
+            "holidays": {"type": "array", "items": {"type": "string", "format": "date"},
+                         "maxItems": 5000, "description": "Optional: non-working days "
+                         "(YYYY-MM-DD), added to the spec's."},
+            "country": {"type": "string", "maxLength": 10, "description": "Optional: skip this "
+                        "country's public holidays too (ISO code like US, GB, DE-BY)."},
             "format": {"type": "string", "enum": ["md", "json"], "default": "md",
                        "description": "The text content: Markdown (md) or the JSON object."},
         },
@@ -176,7 +185,15 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
             raise InputError("change_types: must be a list of change-profile ids")
         if kinds:
             spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
-    plan = build_plan(spec, _catalog(CATALOG_DIR))
+    calendar = {k: args.get(k) for k in CALENDAR_INPUTS}
+    if any(v is not None for v in calendar.values()):
+        from syncsvc.specload import with_calendar
+
+        if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
+            raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
+        spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
+    plan = build_plan(spec, _catalog(CATALOG_DIR),
+                      with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))

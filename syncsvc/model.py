@@ -109,6 +109,10 @@ class PlannedTask(_Out):
     # over-allocated; None only on plans built before levelling existed
     start: dt.date | None = None
     finish: dt.date | None = None
+    # the levelled network: tasks this one waits for because the same person does them first
+    waits_for: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)  # whose time it takes (levelling)
+    estimate_range: list[int] | None = None  # [optimistic, pessimistic] working days, if given
 
 
 class Trigger(_Out):
@@ -223,8 +227,8 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "assess-risks": ("risks",),
     "map-stakeholders": ("stakeholders", "raci", "conflicts", "communication_plan"),
     "generate-timeline": (
-        "start_date", "deadline", "finish_date", "fits_timeline", "phases", "tasks",
-        "critical_path", "conflicts",
+        "start_date", "deadline", "finish_date", "levelled_finish", "fits_timeline", "phases",
+        "tasks", "critical_path", "conflicts",
     ),
     "build-rollback-plan": ("phases", "rollback"),
 }

@@ -86,6 +86,13 @@ class RollbackTemplate(CatalogModel):
         return self
 
 
+class RollbackVariant(RollbackTemplate):
+    """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
+    used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
+
+    keywords: Annotated[list[Keyword], Field(min_length=1)]
+
+
 class ProfileTrigger(CatalogModel):
     """A rollback trigger this kind of change needs, with where its number comes from."""
 
@@ -141,6 +148,10 @@ class ChangeProfile(CatalogModel):
     risks: list[RiskTemplate] = Field(default_factory=list)
     rollout: RolloutTemplate
     rollback: RollbackTemplate
+    rollback_variants: list[RollbackVariant] = Field(default_factory=list)
+    # recognised at all, this kind of change leads: a move from one provider to another is
+    # planned as a migration first, whatever the provider does
+    leads: bool = False
     triggers: list[ProfileTrigger] = Field(default_factory=list)
     # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
     default_triggers: list[Metric] | None = None
@@ -172,6 +183,8 @@ class ChangeCatalog(CatalogModel):
     profiles: list[ChangeProfile]
     # the questions a PM should answer when no profile is recognised
     questions: list[Text] = Field(default_factory=list)
+    # phrases saying the work is about a technology, not a change to it: thresholds double
+    about_guards: list[Keyword] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> ChangeCatalog:
@@ -193,6 +206,8 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
+        about = bool(self.about_guards) and any(
+            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description))
         for p in self.profiles:
             # name and description apart: a phrase must not run from one into the other
             ixs = (WordIndex(_unguarded(name, p.guards)),
@@ -207,12 +222,12 @@ class ChangeCatalog(CatalogModel):
                 score += s.weight * (1.5 if pair[0] is not None else 1)
                 if hit not in hits:
                     hits.append(hit)
-            if score >= p.threshold:
+            if score >= p.threshold * (2 if about else 1):
                 found.append(Detection(p, score, tuple(hits)))
-        found.sort(key=lambda d: (-d.score, -d.profile.priority))
+        found.sort(key=lambda d: (not d.profile.leads, -d.score, -d.profile.priority))
         if not found:
             return []
-        top = found[0].score
+        top = max(d.score for d in found)
         return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
 
 
@@ -236,7 +251,7 @@ def _guard_pattern(guards: tuple[str, ...]) -> re.Pattern[str]:
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
-    `_questions.toml` holds the questions for an unrecognised change."""
+    `_catalog.toml` holds the catalog-wide settings (questions, about_guards)."""
     from syncsvc.specload import key_path
 
     files: dict[str, Path] = {}
@@ -245,7 +260,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             for f in sorted(folder.glob("*.toml")):
                 files[f.name] = f
     profiles: list[ChangeProfile] = []
-    questions: list[str] = []
+    settings = ChangeCatalog(profiles=[])
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
@@ -255,8 +270,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             raise ConfigError(f"{label}: invalid catalog file: {e}") from None
         try:
             if fname.startswith("_"):
-                questions = ChangeCatalog.model_validate(
-                    {"profiles": [], **data}).questions
+                settings = ChangeCatalog.model_validate({"profiles": [], **data})
             else:
                 profiles.append(ChangeProfile.model_validate(data))
         except ValidationError as e:
@@ -264,6 +278,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
             raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
     try:
-        return ChangeCatalog(profiles=profiles, questions=questions)
+        return ChangeCatalog(profiles=profiles, questions=settings.questions,
+                             about_guards=settings.about_guards)
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None

@@ -111,7 +111,8 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
     for w in work.values():
         deps = [d for d in [*w.depends_on, *waits.get(w.id, [])] if d in ids] or ["kickoff"]
         out.append(TaskTemplate(
-            id=w.id, name=w.name, phase=w.phase, kind=w.kind, weight=w.effort, role=w.role,
+            id=w.id, name=w.name, phase=w.phase, kind=w.kind, effort=w.effort,
+            max_people=w.max_people, role=w.role, outside=w.kind == "review",
             depends_on=list(dict.fromkeys(deps)), risk=w.risk, min_team_size=w.min_team_size))
     return _ordered(out)
 
@@ -133,8 +134,7 @@ def _drop_missing(kept: list[TaskTemplate], generic: Sequence[TaskTemplate]) -> 
         return [x for d in by_id[dep].depends_on for x in resolve(d)] if dep in by_id else []
 
     return [t.model_copy(update={
-        "depends_on": list(dict.fromkeys(x for d in t.depends_on for x in resolve(d))),
-        "serial_after": t.serial_after if t.serial_after in keep else None})
+        "depends_on": list(dict.fromkeys(x for d in t.depends_on for x in resolve(d)))})
         for t in kept]
 
 

@@ -52,7 +52,9 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     2am-test findings."""
     cat = catalog.rollback
     profile = ctx.profiles.primary
-    own = profile.rollback if profile is not None and not profile.rollback.flag_undoes else None
+    text = WordIndex(f"{spec.feature_name}\n{spec.description}")
+    chosen = _rollback_for(profile, text) if profile is not None else None
+    own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(
         ctx.strategy, cat.defaults.deployment)
     dep = cat.deployment(kind)
@@ -69,8 +71,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         "flag_key": spec.flag_key or plan_id,
         "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm,
     }
-    extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance,
-                              WordIndex(f"{spec.feature_name}\n{spec.description}"))
+    extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance, text)
     findings: list[Finding] = []
 
     # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
@@ -96,11 +97,11 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         verification, assumptions = [], []
     else:
         steps_src, switch = dep.steps, dep.switch
-        mechanism = (profile.rollback.mechanism if profile is not None and kind == "feature_flag"
+        mechanism = (chosen.mechanism if chosen is not None and kind == "feature_flag"
                      else _DEPLOYMENT_MECHANISM[kind])
         verification = [fill(v, values) for v in dep.verification]
         assumptions = [fill(a, values) for a in dep.assumptions]
-    limits = ([fill(x, values) for x in profile.rollback.limits] if profile is not None else [])
+    limits = [fill(x, values) for x in chosen.limits] if chosen is not None else []
     steps = [
         RollbackStep(order=i, actor=fill(s.actor, values), action=fill(s.action, values),
                      expected_result=fill(s.expected_result, values), max_minutes=s.max_minutes)
@@ -123,6 +124,12 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         findings += _flag_defaults(spec, values)
     findings += _mechanism_findings(spec, profile, own)
     return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
+
+
+def _rollback_for(profile: ChangeProfile, text: WordIndex) -> RollbackTemplate:
+    """The profile's rollback, or the variant for the sort of change the text names."""
+    return next((v for v in profile.rollback_variants if text.keyword(v.keywords) is not None),
+                profile.rollback)
 
 
 def _profile_triggers(profiles: Sequence[ChangeProfile], level: Level, text: WordIndex

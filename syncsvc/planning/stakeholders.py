@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.stakeholders import (
     CommTemplate,
     Facts,
@@ -114,7 +116,7 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
     taken = {s.name for s in spec.stakeholders} | {m.name for m in spec.team}
     first: list[_Party] = []
     second: list[_Party] = []
-    facts = _facts(spec, cat)
+    facts = _facts(spec, cat, ctx.profiles.chosen)
     # the stakeholders the plan's kinds of change bring in, and the first profile to name each
     brought: dict[str, str] = {}
     for p in ctx.profiles.chosen:
@@ -153,11 +155,12 @@ def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
     return any(u in facts.traits for w in t.when for u in w.unless_traits)
 
 
-def _facts(spec: Spec, cat: StakeholderCatalog) -> Facts:
+def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile] = ()) -> Facts:
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     return cat.facts(f"{spec.feature_name}\n{spec.description}", users=users,
                      team_size=spec.team_size, tolerance=spec.risk_tolerance,
-                     deployment=spec.deployment or "feature_flag")
+                     deployment=spec.deployment or "feature_flag",
+                     profiles={p.id: p.title for p in profiles})
 
 
 def _label(t: PlannedTask) -> str:
