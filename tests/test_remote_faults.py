@@ -603,3 +603,20 @@ def test_an_unusable_issue_in_a_server_search_page_does_not_shift_the_pages(
         assert r.exit_code == 0, r.output
         assert "sent the same next page again" not in r.stderr
         assert "without a usable key and id" in r.stderr
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_default_status_date_is_today_in_the_team_time_zone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
+    import json
+    import zoneinfo
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        w.config.write_text(w.config.read_text().replace(
+            'project = "NOTIF"', f'project = "NOTIF"\ntimezone = "{zone}"'))
+        before = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+        r = w.run("pull", "--format", "json")  # UTC+14 and UTC-11: never the same date
+        after = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+        assert r.exit_code in (0, 3), r.output
+        assert json.loads(r.stdout)["as_of"] in (before.isoformat(), after.isoformat())
