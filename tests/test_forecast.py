@@ -140,3 +140,27 @@ def test_scope_growth_past_the_baseline_finish_keeps_the_forecast_working() -> N
         st = forecast(grown, {} if as_of == MON else statuses, as_of)
         assert st.earned.planned_duration == 10
     assert st.earned.earned_schedule == pytest.approx(15.0)  # all 15 task-days earned
+
+
+def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
+    # CONTRACT §7: a task with estimate_days = 0 uses no buffer; a milestone reported done
+    # (its actual start and finish the same day) must not mark the plan at risk for good
+    base = _baseline()
+    gate = BaselineTask("gate", ("a",), 0, 0, 0, D(2027, 1, 8), D(2027, 1, 8), True, True)
+    base = Baseline("p", MON, D(2027, 1, 15), (), (base.tasks[0], gate, *base.tasks[1:]))
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
+                "gate": TaskStatus("done", "Done", None, D(2027, 1, 8), D(2027, 1, 8))}
+    st = forecast(base, statuses, D(2027, 1, 11))
+    assert [t.buffer_used_days for t in st.tasks if t.id == "gate"] == [0]
+    assert st.state == "on_track" and st.slip_days == 0
+
+
+def test_an_actual_date_off_the_calendar_is_treated_as_unknown() -> None:
+    # a year-9999 finish typed into Jira must not crash every pull: the date is unknown, and a
+    # done task with only its start finishes on it
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(9999, 12, 31)),
+                "c": TaskStatus("indeterminate", "In Progress", None, D(1, 1, 1))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 11))
+    a = st.tasks[0]
+    assert a.forecast_finish == D(2027, 1, 4) and st.forecast_finish == D(2027, 1, 15)
+    assert st.tasks[2].forecast_start == D(2027, 1, 11)  # started, date unknown: from as_of

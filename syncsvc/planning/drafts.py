@@ -197,10 +197,16 @@ def check_quick_refs(spec: Spec, drafts: Sequence[TaskDraft]) -> None:
 
     ids = [t.id for t in drafts]
     known = set(ids)
+    generated = {t.id for t in drafts if t.source == "catalog"}
     for i, r in enumerate(spec.risks):
         mt = r.mitigation_task
         if mt is None:
             continue
+        if mt.id in generated:  # insert_mitigations would keep the catalog's task, drop this one
+            raise SpecError(
+                f"{spec.label}: risks[{i}].mitigation_task.id: '{mt.id}' is also the id of a "
+                "task the catalog generates in quick mode; give the mitigation task another id",
+                hint=f"the generated tasks are: {', '.join(sorted(generated))}")
         refs = [("before", mt.before)] + [(f"depends_on[{j}]", d)
                                           for j, d in enumerate(mt.depends_on)]
         for key, ref in refs:

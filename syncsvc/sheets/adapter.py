@@ -27,6 +27,7 @@ from google.oauth2 import service_account
 from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
 from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
+from syncsvc.sheets.publish import SheetsUnreachable
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -38,6 +39,17 @@ RETRY_STATUSES = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQU
 BASE_DELAY = 1.0  # seconds; full jitter over min(MAX_DELAY, BASE_DELAY * 2**attempt)
 MAX_DELAY = 32.0
 MAX_TOTAL_WAIT = 180.0  # never sleep longer than this in all, whatever Retry-After says
+
+
+_OFFLINE_HINT = ("check the network connection, DNS or proxy (HTTPS_PROXY), and [sheets] "
+                 "api_url when set; `syncsvc publish --dry-run` previews the layout offline")
+
+
+class SheetsHostUnknown(SheetsUnreachable):
+    """A Sheets or sign-in host name that does not resolve: a configuration (or network
+    set-up) mistake, exit 2 at once (CONTRACT §3), never retried."""
+
+    exit_code = 2
 
 
 class SheetsClient(Protocol):
@@ -59,6 +71,8 @@ def load_service_account(path: Path) -> Credentials:
     try:
         if path.is_dir():
             raise ConfigError(f"{label}: is a folder, not a service-account key file", hint=hint)
+        if path.exists() and not path.is_file():  # a FIFO would wait for a writer forever
+            raise ConfigError(f"{label}: is not a regular file (a FIFO or device)", hint=hint)
         if path.stat().st_size > MAX_KEY_BYTES:
             raise ConfigError(f"{label}: too big for a service-account key file", hint=hint)
         raw = path.read_text(encoding="utf-8")
@@ -165,11 +179,9 @@ class GoogleSheets:
                 raise self._api_error(doing, e, attempt + 1) from None
             except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as e:
                 if unresolvable(e):  # nothing left the machine; retrying will not help
-                    raise RemoteConfigError(
-                        f"Google Sheets: cannot reach {urlparse(url).hostname}: the host name "
-                        f"does not resolve (when trying to {doing})",
-                        hint="check the network and DNS (and [sheets] api_url when set)"
-                    ) from None
+                    raise SheetsHostUnknown(
+                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing}: the "
+                        "host name does not resolve", hint=_OFFLINE_HINT) from None
                 # A write that timed out may have been applied: never blindly resent.
                 safe = idempotent or isinstance(e, requests.ConnectTimeout)
                 wait = self._backoff(attempt, None)
@@ -181,12 +193,22 @@ class GoogleSheets:
                     self._pause(wait)
                     attempt += 1
                     continue
+                if not isinstance(e, requests.Timeout):  # no answer at all: say so plainly
+                    raise SheetsUnreachable(
+                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing} "
+                        f"({_reason(e)}) after {attempt + 1} attempt(s)",
+                        hint=_OFFLINE_HINT) from None
                 raise RemoteError(
                     f"Google Sheets: could not {doing}: {type(e).__name__} after "
                     f"{attempt + 1} attempt(s)",
                     hint=None if idempotent else "the update may or may not have been applied; "
                     "running publish again is safe (it rewrites only what differs)") from None
-            except (gauth_errors.RefreshError, gauth_errors.TransportError) as e:
+            except gauth_errors.TransportError as e:  # the sign-in request got no answer
+                cls = SheetsHostUnknown if unresolvable(e) else SheetsUnreachable
+                raise cls(
+                    f"Google Sheets: cannot reach Google's sign-in service to get an access "
+                    f"token ({_reason(e)})", hint=_OFFLINE_HINT) from None
+            except gauth_errors.RefreshError as e:
                 who = f" for {self.account}" if self.account else ""
                 raise RemoteError(
                     f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
@@ -262,6 +284,17 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _reason(e: BaseException) -> str:
+    """The innermost cause of a connection failure, in words ("Name or service not known")."""
+    text = str(e)
+    for needle in ("Name or service not known", "Temporary failure in name resolution",
+                   "nodename nor servname", "Connection refused", "Network is unreachable",
+                   "No route to host", "Connection reset"):
+        if needle in text:
+            return needle
+    return type(e).__name__
 
 
 def _first_line(e: Exception) -> str:
