@@ -620,3 +620,25 @@ def test_the_default_status_date_is_today_in_the_team_time_zone(
         after = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
         assert r.exit_code in (0, 3), r.output
         assert json.loads(r.stdout)["as_of"] in (before.isoformat(), after.isoformat())
+
+
+def test_an_unresolvable_sheets_host_is_exit_2_at_once(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import gspread
+
+    slept: list[float] = []
+
+    def no_dns(self: Any, method: str, url: str, *a: Any, **kw: Any) -> Any:
+        reason = NameResolutionError("sheets.acme.test", None,  # type: ignore[arg-type]
+                                     OSError(-2, "Name or service not known"))
+        raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
+
+    with world(tmp_path, monkeypatch, sheets=True) as w:
+        monkeypatch.setattr("syncsvc.sheets.adapter.time.sleep", slept.append)
+        monkeypatch.setattr(gspread.http_client.HTTPClient, "request", no_dns)
+        r = w.run("publish")
+        assert r.exit_code == 2, r.output
+        assert "does not resolve" in r.stderr and slept == []
+        no_traceback(r)
+        r = w.run("publish", "--dry-run")  # the offline preview still works
+        assert r.exit_code == 0 and "offline preview" in r.stdout, r.output
