@@ -95,9 +95,10 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
-                plan = load_plan(spec, config, quick, with_confidence=part == "create-rollout-plan",
+                plan = load_plan(spec, config, quick, change_types=change_type,
+                                 with_confidence=part == "create-rollout-plan",
                                  calendar={"start_date": start_date, "holidays": holidays,
-                                           "country": country}, change_types=change_type)
+                                           "country": country})
                 write_output(render(plan, part, format), output)
             finally:
                 gc.enable()
