@@ -5,9 +5,10 @@ Usage: python bench/bench_sync.py [--write]   (--write puts the table into BENCH
 For a generated layered plan of N spec tasks (bench/gen_spec.py; the plan adds the rollout
 stages and mitigation tasks, so it pushes a few more issues), it pushes the plan, then syncs
 twice with nothing moved in Jira. Issue 6's budget for a no-change sync: <= 2 + 2*ceil(I/100)
-Jira reads for I issues, 0 Jira writes, <= 2 Sheets calls. The first sync after a push also
-reads the site's field ids once (GET field) and caches them in the state; the second is the
-steady state cron sees. Times are wall clock of `run_sync` (lock, state, pull, forecast, push
+Jira reads for I issues, 0 Jira writes, <= 2 Sheets calls, the first sync after a push too.
+What does not change on a site (its deployment type, field ids, status categories) is read
+once and kept in the state; the first sync after a push reads the status categories (the push
+needs none), the second is the steady state cron sees. Times are wall clock of `run_sync` (lock, state, pull, forecast, push
 diff, layout, publish diff), and in brackets the same minus the time spent inside the fakes.
 """
 
@@ -125,11 +126,14 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{f['sheets']} | {f['s']:.2f} s ({f['own']:.2f} s) | {s['reads']}, {s['writes']}, "
             f"{s['sheets']} | {s['s']:.2f} s ({s['own']:.2f} s) | {x['reads']}, {x['writes']}, "
             f"{x['sheets']} | {x['s']:.2f} s ({x['own']:.2f} s) |")
-    steady = rows[-1]["second"]["paths"]
+    steady, first = rows[-1]["second"]["paths"], rows[-1]["first"]["paths"]
+    extra = [p for p in dict.fromkeys(first) if p not in steady]
     lines += ["", "Steady-state Jira reads (I = " + str(rows[-1]["issues"]) + "): "
               + ", ".join(f"`{p}`" for p in _collapse(steady)) + ". The first sync after a "
-              "push reads `GET field` once more (the site's field ids, then cached "
-              "in the state). Sheets: one field-masked `spreadsheets.get`, and one "
+              "push also reads " + (", ".join(f"`{p}`" for p in extra) or "nothing more")
+              + " (then kept in the state with the deployment type and the field ids the "
+              "push read; a status id the cache does not know makes the next run read the "
+              "statuses again). Sheets: one field-masked `spreadsheets.get`, and one "
               "`batchUpdate` when a cell changed (the first publish, or the slip trend's new "
               "row); an unchanged dashboard is the read only."]
     return "\n".join(lines) + "\n"
@@ -150,8 +154,7 @@ def main(argv: list[str]) -> int:
     rows = [measure(n) for n in (100, 1000)]
     text = table(rows)
     print(text)
-    ok = all(r["second"]["reads"] <= r["budget"] and r["later"]["reads"] <= r["budget"]
-             and r[k]["writes"] == 0 and r[k]["sheets"] <= 2
+    ok = all(r[k]["reads"] <= r["budget"] and r[k]["writes"] == 0 and r[k]["sheets"] <= 2
              for r in rows for k in ("first", "second", "later"))
     if "--write" in argv:
         from sections import write_section

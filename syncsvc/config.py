@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,11 +39,33 @@ class JiraConfig(_Cfg):
     epic_issue_type: str = "Epic"
     timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     max_retries: Annotated[int, Field(ge=0, le=10)] = 4
+    # the team's time zone for every date read from Jira (IANA name); default: the machine's
+    timezone: str | None = None
 
     @field_validator("url")
     @classmethod
     def _https(cls, v: str) -> str:
         return check_service_url(v, "https://your-site.atlassian.net")
+
+    @field_validator("email")
+    @classmethod
+    def _plain_email(cls, v: str | None) -> str | None:
+        if v is not None:
+            check_header_safe(v, "the e-mail address")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_name(cls, v: str | None) -> str | None:
+        if v is not None:
+            load_zone(v)
+        return v
+
+    def zone(self) -> dt.tzinfo:
+        """The time zone dates read from Jira are taken in: `timezone`, else the machine's."""
+        if self.timezone:
+            return load_zone(self.timezone)
+        return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
     @field_validator("token_env")
     @classmethod
@@ -56,6 +80,12 @@ class JiraConfig(_Cfg):
                 f"the environment variable {self.token_env} (jira.token_env) is not set",
                 hint=f"export {self.token_env}=<your Jira API token>",
             )
+        try:
+            check_header_safe(value.strip(), "the token")
+        except ValueError as e:  # never echo the token: only where the odd character is
+            raise ConfigError(f"the environment variable {self.token_env} (jira.token_env): {e}",
+                              hint="copy the token again as plain text (a terminal or editor "
+                              "may have replaced characters)") from None
         return SecretStr(value.strip())
 
 
@@ -241,6 +271,27 @@ def check_service_url(v: str, example: str) -> str:
     if u.scheme == "http" and not is_loopback(u.hostname):
         raise ValueError("must use https (plain http is only allowed for a loopback host)")
     return v.rstrip("/")
+
+
+def check_header_safe(value: str, what: str) -> None:
+    """A value sent in an HTTP header must be printable ASCII: a pasted "…", a smart quote or
+    a line break is refused, naming its position but not the value (it may be a secret)."""
+    for i, ch in enumerate(value, 1):
+        if not " " <= ch <= "~":
+            name = unicodedata.name(ch, f"U+{ord(ch):04X}").lower()
+            raise ValueError(f"{what} holds the character {name} at position {i}; only plain "
+                             "ASCII can be sent to Jira")
+
+
+def load_zone(name: str) -> dt.tzinfo:
+    """An IANA time zone ("America/Los_Angeles", "UTC")."""
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name like "
+                         "\"America/Los_Angeles\" or \"UTC\"") from None
 
 
 def _check_env_name(v: str) -> str:

@@ -37,6 +37,13 @@ class RemoteError(SyncsvcError):
     exit_code = 1
 
 
+class RemoteConfigError(RemoteError):
+    """A remote answer that means the configuration is wrong (a refused credential, no access,
+    no such site, project or spreadsheet, a host that does not resolve, a login page): exit 2."""
+
+    exit_code = 2
+
+
 class SlipError(SyncsvcError):
     """`--fail-on-slip` and the critical path is slipping: exit 3."""
 

@@ -335,17 +335,18 @@ def earned_schedule(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_o
                     cal: WorkCalendar) -> EarnedSchedule:
     """ES, SPI(t), SV(t) and IEAC(t) in working days, from planned vs done work."""
     pd = max(1, cal.index(baseline.finish_date) + 1)
-    pv = [0.0] * (pd + 1)  # planned work (task-days) completed by the end of day t
-    delta = [0.0] * (pd + 2)
-    for t in baseline.tasks:
-        if t.duration_days <= 0:
-            continue
-        s = max(0, cal.index(t.planned_start))
-        e = min(pd, s + t.duration_days)
+    # The planned-value curve runs to the last planned day of any task: a task added after the
+    # baseline may be planned past the baseline's finish (scope growth).
+    spans = [(max(0, cal.index(t.planned_start)), t.duration_days)
+             for t in baseline.tasks if t.duration_days > 0]
+    horizon = max([pd, *(s + d for s, d in spans)])
+    pv = [0.0] * (horizon + 1)  # planned work (task-days) completed by the end of day t
+    delta = [0.0] * (horizon + 2)
+    for s, d in spans:
         delta[s + 1] += 1
-        delta[e + 1] -= 1
+        delta[s + d + 1] -= 1
     rate = 0.0
-    for day in range(1, pd + 1):
+    for day in range(1, horizon + 1):
         rate += delta[day]
         pv[day] = pv[day - 1] + rate
     ev = 0.0
@@ -353,9 +354,9 @@ def earned_schedule(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_o
         cat = statuses.get(t.id, TaskStatus("new")).category
         ev += t.duration_days * (1.0 if cat == "done" else 0.5 if cat == "indeterminate" else 0.0)
     c = 0
-    while c < pd and pv[c + 1] <= ev:
+    while c < horizon and pv[c + 1] <= ev:
         c += 1
-    step = pv[c + 1] - pv[c] if c < pd else 0.0
+    step = pv[c + 1] - pv[c] if c < horizon else 0.0
     es_t = c + ((ev - pv[c]) / step if step > 0 else 0.0)
     at = max(0, cal.index(as_of))  # working days elapsed before the status date
     spi = es_t / at if at > 0 else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -92,8 +93,14 @@ class State:
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn, path)
+        except OSError as e:  # chmod of a file of another user, a folder we cannot write
+            conn.close()
+            raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
         except sqlite3.DatabaseError as e:
             conn.close()
+            if isinstance(e, sqlite3.OperationalError) and (
+                    "readonly" in str(e) or "unable to open" in str(e)):
+                raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
             raise ConfigError(
                 f"the state file {path} is not a syncsvc state database ({e})",
                 hint="point [state] path at another file, or move this one away "
@@ -221,6 +228,23 @@ class State:
             "WHERE plan_id = ? ORDER BY id DESC LIMIT ?", (plan_id, last)).fetchall()
         keys = ("run_at", "as_of", "state", "slip_days", "forecast_finish")
         return [dict(zip(keys, r, strict=True)) for r in reversed(rows)]
+
+
+_NOT_USABLE_HINT = ("run syncsvc as the user who owns the state file, or point [state] path "
+                    "at a file of yours")
+
+
+def _not_usable(path: Path | None, e: Exception) -> str:
+    """Why the state file cannot be written: whose it is and what the system said."""
+    owner = ""
+    with contextlib.suppress(OSError, TypeError):
+        st = os.stat(path) if path is not None else None
+        if st is not None and hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+            owner = f"; it belongs to another user (uid {st.st_uid})"
+    if not owner and isinstance(e, OSError) and e.errno == errno.EPERM:
+        owner = "; it belongs to another user"  # only the owner may change its mode
+    why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+    return f"the state file {path} cannot be written ({why}){owner}"
 
 
 # -- opening, checking and migrating (module functions: the class holds an open state) ---------

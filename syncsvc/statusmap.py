@@ -54,16 +54,38 @@ def parse_jira_time(value: str | int | float) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+def jira_time(value: Any) -> dt.datetime | None:
+    """`parse_jira_time` for untrusted input: None for anything that is not a time."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        return parse_jira_time(value).astimezone(dt.UTC)  # one that cannot be is not a time
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _local_date(at: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
+    if at is None:
+        return None
+    try:
+        return at.astimezone(tz).date()
+    except (OverflowError, ValueError):  # a time at the calendar's edge (year 1 or 9999)
+        return None
+
+
 def status_transitions(histories: Iterable[Mapping[str, Any]]) -> list[Transition]:
-    """The status changes of an issue's changelog histories, oldest first."""
+    """The status changes of an issue's changelog histories, oldest first (an entry with a time
+    that does not parse is skipped)."""
     out = []
     for h in histories:
-        created = h.get("created")
+        created = jira_time(h.get("created"))
         if created is None:
             continue
-        for item in h.get("items", []):
+        for item in h.get("items") or []:
+            if not isinstance(item, Mapping):
+                continue
             if item.get("field") == "status" or item.get("fieldId") == "status":
-                out.append(Transition(parse_jira_time(created), str(item.get("toString") or ""),
+                out.append(Transition(created, str(item.get("toString") or ""),
                                       str(item.get("to") or "")))
     out.sort(key=lambda t: t.at)
     return out
@@ -84,9 +106,11 @@ def task_status(
     closed), else `resolutiondate`. Dates are read in `tz`.
     """
     fields = issue.get("fields") or {}
-    status = fields.get("status") or {}
+    got = fields.get("status")
+    status: Mapping[str, Any] = got if isinstance(got, Mapping) else {}
     name = str(status.get("name") or "")
-    key = str((status.get("statusCategory") or {}).get("key") or "new")
+    cat = status.get("statusCategory")
+    key = str((cat if isinstance(cat, Mapping) else {}).get("key") or "new")
     category = mapping.category(name, key)
 
     def cat_of(t: Transition) -> Category:
@@ -96,13 +120,12 @@ def task_status(
     finished = None
     if category == "done":
         finished = next((t.at for t in reversed(transitions) if cat_of(t) == "done"), None)
-        if finished is None and fields.get("resolutiondate"):
-            finished = parse_jira_time(fields["resolutiondate"])
+        if finished is None:
+            finished = jira_time(fields.get("resolutiondate"))
         if started is None:
             started = finished
-    start_d = started.astimezone(tz).date() if started else None
-    finish_d = finished.astimezone(tz).date() if finished else None
-    if category == "indeterminate" and start_d is None and fields.get("updated"):
-        start_d = parse_jira_time(fields["updated"]).astimezone(tz).date()
+    start_d, finish_d = _local_date(started, tz), _local_date(finished, tz)
+    if category == "indeterminate" and start_d is None:
+        start_d = _local_date(jira_time(fields.get("updated")), tz)
     return TaskStatus(category, name or category, str(issue.get("key") or "") or None,
                       start_d, finish_d)

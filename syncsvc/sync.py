@@ -62,11 +62,18 @@ def sync_lock(state_path: Path) -> Iterator[None]:
     import fcntl
 
     lock_path = state_path.with_name(state_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    from syncsvc.config import check_regular
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from syncsvc.config import check_regular
 
-    check_regular(lock_path, "state.path (its .lock file)")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never via a link
+        check_regular(lock_path, "state.path (its .lock file)")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never via a link
+    except OSError as e:  # a lock file of another user, a folder we may not write
+        from syncsvc.errors import ConfigError
+
+        raise ConfigError(f"cannot open the lock file {lock_path} ({e.strerror or e})",
+                          hint="run syncsvc as the user who owns the state file, or point "
+                          "[state] path at a folder of yours") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -111,6 +118,10 @@ def run_sync(
                 # the command prints the failure once (with its hint); the log keeps it for -v
                 log.info("%s: %s", run.plan_id or spec, e.message,
                           extra={"plan_id": run.plan_id, "event": "failed"})
+            except Exception as e:  # a bug: reported for this plan; the other plans still sync
+                run.error, run.error_code = _bug_text(e), 1
+                log.error("%s: unexpected error (a bug in syncsvc)", run.plan_id or spec,
+                          exc_info=True, extra={"plan_id": run.plan_id, "event": "bug"})
     return report
 
 def _sync_one(
@@ -179,6 +190,15 @@ def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]
         if not t.get("issue_key") and t["id"] in keys:
             t["issue_key"] = keys[t["id"]]
     return status_json
+
+
+def _bug_text(e: Exception) -> str:
+    """One plan's unexpected error, for the cron output (the traceback is in the log)."""
+    from syncsvc.logs import redact
+
+    detail = redact(" ".join(str(e).split()))[:300]
+    return (f"unexpected error {type(e).__name__}{': ' + detail if detail else ''} (a bug in "
+            "syncsvc: the traceback is in the log above; please report it with that log)")
 
 
 def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:

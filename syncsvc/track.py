@@ -57,6 +57,7 @@ def pull_command(
 
         date = parse_as_of(as_of)
         cfg, plan, _, _ = _load(spec, config)
+        date = _team_today(cfg) if as_of is None else date
         _require_state(cfg)
         with State.open(cfg.state_path()) as state:
             result = pull_status(plan, cfg, as_of=date, state=state)
@@ -102,6 +103,7 @@ def sync_command(
         date = parse_as_of(as_of)
         cfg = load_config(config)
         cfg.require_jira(config.name)
+        date = _team_today(cfg) if as_of is None else date
         report = run_sync(specs, cfg, as_of=date, dry_run=dry_run,
                           load=lambda p: _load(p, config, cfg)[1:])
         for r in report.runs:
@@ -174,6 +176,13 @@ def _load(spec: Path, config: Path, cfg: Config | None = None
     cfg = cfg or load_config(config)
     parsed, plan = spec_and_plan(spec, cfg)
     return cfg, plan, {m.name: m.jira for m in parsed.team if m.jira}, parsed.jira_project
+
+
+def _team_today(cfg: Config) -> dt.date:
+    """Today in the team's time zone ([jira] timezone), the default status date: a cron run at
+    01:00 UTC is still yesterday in San Francisco."""
+    zone = cfg.jira.zone() if cfg.jira is not None else None
+    return dt.datetime.now(zone).date() if zone is not None else dt.date.today()
 
 
 def _require_state(cfg: Config) -> None:

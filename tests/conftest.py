@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,11 @@ from syncsvc.model import Plan
 from syncsvc.planning.build import build_plan
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec
+
+# Dates read from Jira default to the machine's time zone ([jira] timezone): pin it, so the
+# expected dates do not depend on where the suite runs (subprocesses inherit it too).
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "notifications-center.toml"

@@ -175,6 +175,17 @@ def test_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None
             lambda b: sync(b, v2()), settle=True, modes=("kill-before", "kill-after", "drop", "500"))
 
 
+def test_a_login_page_answering_any_call_is_recovered(tmp_path: Path, monkeypatch: MP) -> None:
+    # issue 16.9: a proxy's login page (200, HTML) answers one call without doing it; the run
+    # says so (exit 2), never takes a write for done, and the next run converges
+    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
+                        functools.partial(publish_plan, now=NOW))
+    _matrix(tmp_path, monkeypatch, "push-change-html", [lambda b: push(b, v1())],
+            lambda b: push(b, v2()), modes=("html",))
+    _matrix(tmp_path, monkeypatch, "sync-html", [lambda b: push(b, v1()), _work],
+            lambda b: sync(b, v2()), settle=True, modes=("html",))
+
+
 def test_server_dc_push_and_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
                         functools.partial(publish_plan, now=NOW))

@@ -128,6 +128,20 @@ def test_status_report_names_the_slip_and_what_to_look_at() -> None:
     assert "1. Integration is in progress and drives the finish" in text
 
 
+def test_scope_growth_past_the_baseline_finish_keeps_the_forecast_working() -> None:
+    # issue 16.5: a task added after the baseline, planned to start two or more working days
+    # after the baseline's finish, made earned_schedule index past its planned-value curve
+    base = _baseline()
+    late = BaselineTask("d", ("b",), 3, 0, 3, D(2027, 1, 20), D(2027, 1, 22), True)
+    grown = Baseline(base.plan_id, base.start_date, base.finish_date, (), (*base.tasks, late))
+    statuses = {t.id: TaskStatus("done", "Done", None, t.planned_start, t.planned_finish)
+                for t in grown.tasks}
+    for as_of in (D(2027, 1, 4), D(2027, 1, 18), D(2027, 1, 25)):
+        st = forecast(grown, {} if as_of == MON else statuses, as_of)
+        assert st.earned.planned_duration == 10
+    assert st.earned.earned_schedule == pytest.approx(15.0)  # all 15 task-days earned
+
+
 def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
     # CONTRACT §7: a task with estimate_days = 0 uses no buffer; a milestone reported done
     # (its actual start and finish the same day) must not mark the plan at risk for good

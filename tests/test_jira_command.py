@@ -67,7 +67,7 @@ def test_token_is_never_printed_logged_or_stored(runner: CliRunner, example_path
         assert fake.token.encode() not in f.read_bytes()
     monkeypatch.setenv(TOKEN_ENV, "not-the-right-one-42")
     r = push(runner, example_path, cfg, "-v")
-    assert r.exit_code == 1
+    assert r.exit_code == 2  # a configuration mistake (CONTRACT §3): routed to whoever owns it
     assert f"Jira at {fake.base} refused the credentials of pm@example.com" in r.stderr
     assert TOKEN_ENV in r.stderr and "not-the-right-one-42" not in r.output
     assert "Traceback" not in r.output

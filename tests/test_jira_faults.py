@@ -124,7 +124,7 @@ def test_401_names_site_user_and_env_var_never_the_token(env: JiraEnv,
     with pytest.raises(RemoteError) as e:
         env.push(plan(chain(2)))
     text = str(e.value)
-    assert e.value.exit_code == 1 and "401" in text and env.fake.base in text
+    assert e.value.exit_code == 2 and "401" in text and env.fake.base in text
     assert "pm@example.com" in text and TOKEN_ENV in text and "Nothing was changed" in text
     assert "wrong-token-123" not in text and env.fake.token not in text
     assert len(env.fake.calls) == 1

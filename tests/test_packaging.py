@@ -58,7 +58,7 @@ def test_every_config_key_is_documented_in_the_example() -> None:
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for table, keys in {"jira": ["url", "email", "token_env", "project", "issue_type",
-                                 "epic_issue_type"],
+                                 "epic_issue_type", "timezone"],
                         "sheets": ["spreadsheet_id", "credentials_file", "prefix"],
                         "state": ["path"]}.items():
         assert table in data, table

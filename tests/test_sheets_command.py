@@ -106,19 +106,19 @@ def test_key_from_google_application_credentials(fake, key, tmp_path, monkeypatc
     assert fake.token_calls == 1
 
 
-def test_403_exit_1_names_the_service_account_email(fake, key, tmp_path):
+def test_403_exit_2_names_the_service_account_email(fake, key, tmp_path):
     fake.spreadsheets[SPREADSHEET_ID].shared_with = {"someone@else.example"}
     result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration mistake (CONTRACT §3)
     assert f"no access to spreadsheet {SPREADSHEET_ID} (403)" in result.stderr
     assert f"share the spreadsheet with {key['client_email']} as Editor" in result.stderr
     assert "PRIVATE KEY" not in result.output and key["private_key_id"] not in result.stderr
 
 
-def test_404_exit_1_names_the_spreadsheet(fake, key, tmp_path):
+def test_404_exit_2_names_the_spreadsheet(fake, key, tmp_path):
     del fake.spreadsheets[SPREADSHEET_ID]
     result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"spreadsheet {SPREADSHEET_ID} not found (404)" in result.stderr
 
 

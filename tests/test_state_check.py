@@ -81,14 +81,14 @@ def test_bad_input_exits_2_before_any_call(example_path: Path, tmp_path: Path, f
     assert fake.calls == [] and "Traceback" not in r.output
 
 
-def test_a_refused_token_is_a_remote_failure(example_path: Path, tmp_path: Path,
+def test_a_refused_token_is_a_configuration_mistake(example_path: Path, tmp_path: Path,
                                              fake: FakeJira,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = write_config(tmp_path, fake.base)
     assert invoke("push", str(example_path), "--config", str(cfg)).exit_code == 0
     monkeypatch.setenv(TOKEN_ENV, "wrong-token-123")
     r = invoke("state", "check", str(example_path), "--config", str(cfg))
-    assert r.exit_code == 1 and "HTTP 401" in r.stderr and "wrong-token-123" not in r.output
+    assert r.exit_code == 2 and "HTTP 401" in r.stderr and "wrong-token-123" not in r.output
 
 
 def issue(key: str, task: str | None, *, iid: str = "1", labels: tuple[str, ...] = (

@@ -98,7 +98,7 @@ def test_a_plan_failing_among_two_does_not_stop_the_other(
         refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
         r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
                   "--as-of", "2027-01-04")
-        assert r.exit_code == 1, r.output
+        assert r.exit_code == 2, r.output  # an unknown project is a configuration mistake
         assert "Error: ops-plan:" in r.stderr and "OPS" in r.stderr
         assert "notif-center" not in r.stderr  # the good plan is not reported as failing
         assert "Traceback" not in r.output
@@ -300,6 +300,32 @@ def test_the_first_sync_shows_the_keys_it_just_created_on_the_timeline(
         assert shown == {t.id: w.fake.key_of("notif-center", t.id) for t in example.tasks}
 
 
+def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    # issue 16.6: any exception in one plan stopped the whole cron run
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        broken = other_spec(w, "ops-plan")
+        real = __import__("syncsvc.jira.pull", fromlist=["pull_status"]).pull_status
+
+        def pull(plan, *a, **kw):  # type: ignore[no-untyped-def]
+            if plan.plan_id == "ops-plan":
+                raise KeyError("statusCategory")
+            return real(plan, *a, **kw)
+
+        monkeypatch.setattr("syncsvc.jira.pull.pull_status", pull)
+        with State.open(w.state_path) as s:  # the broken plan is tracked (it has a baseline)
+            s.add_baseline("ops-plan", example.model_dump(mode="json") | {"plan_id": "ops-plan"},
+                           recorded_at="2027-01-04T00:00:00+00:00", note="test")
+        r = w.cli("sync", str(broken), str(w.spec), "--config", str(w.config),
+                  "--as-of", "2027-01-05")
+        assert r.exit_code == 1, r.output
+        assert "Error: ops-plan: unexpected error KeyError" in r.stderr
+        assert "a bug in syncsvc" in r.stderr
+        assert "Traceback" in r.stderr  # the traceback goes to the log, for the bug report
+        assert [s["as_of"] for s in snapshots(w)] == ["2027-01-05"]  # notif-center synced
+
+
 def test_cron_output_names_each_slip_and_each_failure_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
     with world(tmp_path, monkeypatch) as w:
@@ -309,7 +335,7 @@ def test_cron_output_names_each_slip_and_each_failure_once(
         refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
         r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
                   "--as-of", "2027-01-22")
-        assert r.exit_code == 1, r.output
+        assert r.exit_code == 2, r.output  # an unknown project: a config mistake
         lines = r.stderr.splitlines()
         # the failure once (no second copy from the log), with its message
         assert sum("ops-plan" in line for line in lines) == 1, lines
@@ -325,7 +351,7 @@ def test_cron_output_names_each_slip_and_each_failure_once(
         assert late and late[0] == "integration"  # what waits on the late backend work
         r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
                   "--as-of", "2027-01-22", "--log-format", "json")
-        assert r.exit_code == 1, r.output
+        assert r.exit_code == 2, r.output  # an unknown project: a config mistake
         entries = [json.loads(line) for line in r.stderr.splitlines()]  # every line is JSON
         assert [e["level"] for e in entries].count("error") == 1
         assert any(e["level"] == "warning" and "notif-center" in e["message"] for e in entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncsvc.config import Config, JiraConfig
@@ -44,7 +44,7 @@ class PullResult:
 def pull_status(
     plan: Plan, cfg: Config, *, as_of: dt.date, state: State,
     client_factory: Callable[[JiraConfig], JiraAdapter] | None = None,
-    adapter: JiraAdapter | None = None, for_push: bool = False, tz: dt.tzinfo = dt.UTC,
+    adapter: JiraAdapter | None = None, for_push: bool = False, tz: dt.tzinfo | None = None,
     mapping: StatusMapping | None = None, jira_mapping: JiraMapping | None = None,
 ) -> PullResult:
     """Read every issue of the plan by key and forecast from `as_of` (CONTRACT §7).
@@ -67,27 +67,34 @@ def pull_status(
     mapping = mapping or load_status_mapping(cfg.catalog_dir())
     records = {tid: r for tid, r in state.issues(plan.plan_id).items()
                if tid != EPIC_ID and not r.removed}
-    adapter.server_info()
-    categories = adapter.status_categories()
+    tz = tz or jcfg.zone()
+    # facts about the site that do not change are read once and kept in the state
+    adapter.server_info(cache=state)
     fields = list(STATUS_FIELDS)
     site_fields: SiteFields | None = None
     if for_push:
         jm = jira_mapping or load_jira_mapping(cfg.catalog_dir())
-        site_fields = _site_fields(adapter, state, jm.fields.start_date)
+        site_fields = adapter.site_fields(jm.fields.start_date, cache=state)
         fields += Site(adapter.is_cloud, site_fields, "", plan.plan_id, "", "").read_fields()
     keys = sorted({r.issue_key for r in records.values()}, key=_key_order)
     issues = adapter.fetch_issues(keys, fields=fields, properties=[PROPERTY])
     histories = (adapter.changelogs([str(i["id"]) for i in issues]) if adapter.is_cloud
                  else {str(i["id"]): (i.get("changelog") or {}).get("histories") or []
                        for i in issues})
+    transitions = {iid: status_transitions(h) for iid, h in histories.items()}
+    categories = adapter.status_categories(cache=state)
+    if any(t.to_id and t.to_id not in categories for ts in transitions.values() for t in ts):
+        categories = adapter.status_categories(cache=state, refresh=True)  # a new status
     by_key = {r.issue_key: tid for tid, r in records.items()}
     statuses: dict[str, TaskStatus] = {}
+    window = _believable(plan, recorded_start(recorded.plan_json), as_of)
     for issue in issues:
         tid = _task_of(issue, plan.plan_id, by_key)
         if tid is None:
             continue
-        trans = status_transitions(histories.get(str(issue["id"]), []))
-        statuses[tid] = task_status(issue, trans, mapping, categories, tz=tz)
+        st = task_status(issue, transitions.get(str(issue["id"]), []), mapping, categories,
+                         tz=tz)
+        statuses[tid] = _checked_dates(st, window, tid)
     missing = sorted(tid for tid in records if tid not in statuses)
     for tid in missing:
         log.warning("the Jira issue of task %s (%s) was not found; counted as not started",
@@ -98,16 +105,34 @@ def pull_status(
     return PullResult(status, prefetched, missing, adapter.calls, recorded.id)
 
 
-def _site_fields(adapter: JiraAdapter, state: State, start_name: str) -> SiteFields:
-    """The site's field ids, read once (GET field) and then kept in the state."""
-    key = f"fields:{adapter.url}:{start_name}"
-    cached = state.site_value(key)
-    if cached is not None:
-        return SiteFields(cached.get("start"), cached.get("epic_link"), cached.get("epic_name"))
-    found = adapter.site_fields(start_name)
-    state.put_site_value(key, {"start": found.start, "epic_link": found.epic_link,
-                               "epic_name": found.epic_name})
-    return found
+def recorded_start(plan_json: dict[str, Any]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(plan_json.get("start_date")))
+    except ValueError:
+        return None
+
+
+BELIEVABLE_YEARS = 20
+
+
+def _believable(plan: Plan, recorded: dt.date | None, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates an actual start or finish read from Jira can fall on: from some years before
+    the plan's start to the day after the status date (a time zone ahead)."""
+    first = min(d for d in (plan.start_date, recorded, as_of) if d is not None)
+    return (dt.date(max(1, first.year - BELIEVABLE_YEARS), 1, 1),
+            min(as_of, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
+
+
+def _checked_dates(st: TaskStatus, window: tuple[dt.date, dt.date], tid: str) -> TaskStatus:
+    """A status whose actual dates fall outside `window` (a year-9999 resolution date, a clock
+    set wrong) loses them, with a warning: the forecast then treats the task as planned."""
+    lo, hi = window
+    odd = [d for d in (st.actual_start, st.actual_finish) if d is not None and not lo <= d <= hi]
+    if not odd:
+        return st
+    log.warning("the Jira issue of task %s (%s) has an actual date %s outside %s..%s; ignored",
+                tid, st.issue_key, odd[0].isoformat(), lo.isoformat(), hi.isoformat())
+    return replace(st, actual_start=None, actual_finish=None)
 
 
 def _task_of(issue: dict[str, Any], plan_id: str, by_key: dict[str, str]) -> str | None:

@@ -15,6 +15,7 @@ from syncsvc.errors import RemoteError
 from syncsvc.jira.adapter import (
     BULK_LIMIT,
     JiraAdapter,
+    JiraConfigFailure,
     JiraFailure,
     LostResponse,
     Rejected,
@@ -137,7 +138,7 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
                 report.error = e.message
                 return report
             raise JiraFailure(f"{e.message}\n  Nothing was changed in Jira.", hint=e.hint,
-                              status=e.status) from None
+                              status=e.status, exit_code=e.exit_code) from None
         finally:
             report.calls = adapter.calls
     return report
@@ -158,9 +159,10 @@ class _Push:
     # -- reading -------------------------------------------------------------------------------
 
     def run(self, prefetched: Prefetched | None = None) -> None:
-        if prefetched is None:
-            self.jira.server_info()
-            site_fields = self.jira.site_fields(self.mapping.fields.start_date)
+        if prefetched is None:  # site facts are cached in the state (a dry run keeps none)
+            cache = None if self.report.dry_run else self.state
+            self.jira.server_info(cache=cache)
+            site_fields = self.jira.site_fields(self.mapping.fields.start_date, cache=cache)
         else:
             site_fields = prefetched.site_fields
         self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
@@ -171,7 +173,8 @@ class _Push:
             issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
         else:
             issues = list(prefetched.issues)
-            if epic_rec is None or any(t.id not in records for t in self.plan.tasks):
+            if (epic_rec is None and self.jcfg.epic_issue_type) or any(
+                    t.id not in records for t in self.plan.tasks):
                 # a run killed after Jira made issues, before the state recorded them: only a
                 # search finds those (reading by key cannot), so look before creating any
                 seen = {str(i.get("key")) for i in issues}
@@ -223,9 +226,9 @@ class _Push:
         except Rejected as e:
             if e.status != HTTPStatus.BAD_REQUEST:
                 raise
-            raise JiraFailure(f"{e.message}\n  {self.jira.describe_project(self.site.project)}",
-                              hint="fix [jira] project in the config (or jira_project in the "
-                              "spec)") from None
+            raise JiraConfigFailure(
+                f"{e.message}\n  {self.jira.describe_project(self.site.project)}",
+                hint="fix [jira] project in the config (or jira_project in the spec)") from None
 
     def _remote(self, issues: list[dict[str, Any]]) -> dict[str, RemoteIssue]:
         out: dict[str, RemoteIssue] = {}
@@ -298,10 +301,10 @@ class _Push:
 
     def _refused_create(self, message: str) -> None:
         if "issuetype" in message or "project" in message:
-            raise JiraFailure(f"Jira refused to create issues in {self.site.project}: {message}"
-                              f"\n  {self.jira.describe_project(self.site.project)}",
-                              hint="fix issue_type / epic_issue_type in [jira] or the issue types "
-                              "in jira.toml")
+            raise JiraConfigFailure(
+                f"Jira refused to create issues in {self.site.project}: {message}"
+                f"\n  {self.jira.describe_project(self.site.project)}",
+                hint="fix issue_type / epic_issue_type in [jira] or the issue types in jira.toml")
         raise JiraFailure(f"Jira refused to create the epic: {message}")
 
     # -- applying ------------------------------------------------------------------------------
@@ -322,6 +325,9 @@ class _Push:
             self._updates(ch)
             self._links(ch)
         except JiraFailure as e:
+            r = self.report
+            if e.exit_code == JiraConfigFailure.exit_code and not (r.created or r.updated):
+                raise  # a refused token or permission before any change: a config mistake
             self.report.error = str(e.message)
             if e.hint:
                 self.report.error += f" ({e.hint})"

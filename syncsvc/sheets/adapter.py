@@ -25,7 +25,8 @@ from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
-from syncsvc.errors import ConfigError, RemoteError
+from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
+from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
 from syncsvc.sheets.publish import SheetsUnreachable
 
 log = logging.getLogger("syncsvc.sheets")
@@ -38,6 +39,17 @@ RETRY_STATUSES = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQU
 BASE_DELAY = 1.0  # seconds; full jitter over min(MAX_DELAY, BASE_DELAY * 2**attempt)
 MAX_DELAY = 32.0
 MAX_TOTAL_WAIT = 180.0  # never sleep longer than this in all, whatever Retry-After says
+
+
+_OFFLINE_HINT = ("check the network connection, DNS or proxy (HTTPS_PROXY), and [sheets] "
+                 "api_url when set; `syncsvc publish --dry-run` previews the layout offline")
+
+
+class SheetsHostUnknown(SheetsUnreachable):
+    """A Sheets or sign-in host name that does not resolve: a configuration (or network
+    set-up) mistake, exit 2 at once (CONTRACT §3), never retried."""
+
+    exit_code = 2
 
 
 class SheetsClient(Protocol):
@@ -110,6 +122,7 @@ class GoogleSheets:
         self._http = gspread.authorize(credentials).http_client
         # (connect, read): connecting should be quick; Sheets may take long to apply a batch.
         self._http.set_timeout((min(10.0, timeout), timeout))
+        self._timeout = timeout
         self.spreadsheet_id = spreadsheet_id
         # gspread's URL templates name Google's host; the same paths on a configured endpoint
         base = api_url.rstrip("/") + "/v4/spreadsheets/"
@@ -126,7 +139,7 @@ class GoogleSheets:
         url = self._url % self.spreadsheet_id
         resp = self._call("read the spreadsheet", "get", url, params={"fields": fields},
                           idempotent=True)
-        return dict(resp.json())
+        return self._json(resp, "read the spreadsheet")
 
     def batch_update(self, body: bytes) -> dict[str, Any]:
         """One `spreadsheets.batchUpdate` (atomic at Sheets: a refused batch changed nothing)."""
@@ -134,7 +147,18 @@ class GoogleSheets:
         resp = self._call("update the spreadsheet", "post", url, data=body,
                           headers={"Content-Type": "application/json; charset=utf-8"},
                           idempotent=False)
-        return dict(resp.json())
+        return self._json(resp, "update the spreadsheet")
+
+    def _json(self, resp: requests.Response, doing: str) -> dict[str, Any]:
+        """The answer as a JSON object; a proxy's or SSO login page (status 200) is named."""
+        ok, value = json_of(resp, dict)
+        if ok:
+            return dict(value)
+        raise RemoteConfigError(
+            f"Google Sheets: {what_answered(resp)} answered instead of the Sheets API when "
+            f"trying to {doing} (HTTP {resp.status_code})",
+            hint="check [sheets] api_url (leave it out for Google's own endpoint); a login page "
+            "means a proxy stands in front of the API")
 
     def _call(self, doing: str, method: str, url: str, *, idempotent: bool,
               **kw: Any) -> requests.Response:
@@ -154,12 +178,18 @@ class GoogleSheets:
                     continue
                 raise self._api_error(doing, e, attempt + 1) from None
             except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as e:
+                if unresolvable(e):  # nothing left the machine; retrying will not help
+                    raise SheetsHostUnknown(
+                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing}: the "
+                        "host name does not resolve", hint=_OFFLINE_HINT) from None
                 # A write that timed out may have been applied: never blindly resent.
                 safe = idempotent or isinstance(e, requests.ConnectTimeout)
                 wait = self._backoff(attempt, None)
                 if safe and wait is not None:
-                    log.info("sheets: %s: %s; retry %d in %.1fs", doing, type(e).__name__,
-                             attempt + 1, wait)
+                    # said at default verbosity: a silent wait of minutes looks like a hang
+                    log.warning("Google Sheets %s when trying to %s; trying again in %.0f s "
+                                "(attempt %d of %d)", no_answer(e, self._timeout), doing, wait,
+                                attempt + 2, self.max_retries + 1)
                     self._pause(wait)
                     attempt += 1
                     continue
@@ -167,19 +197,17 @@ class GoogleSheets:
                     raise SheetsUnreachable(
                         f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing} "
                         f"({_reason(e)}) after {attempt + 1} attempt(s)",
-                        hint="check the network connection, DNS or proxy (HTTPS_PROXY); "
-                        "`syncsvc publish --dry-run` previews the layout offline") from None
+                        hint=_OFFLINE_HINT) from None
                 raise RemoteError(
                     f"Google Sheets: could not {doing}: {type(e).__name__} after "
                     f"{attempt + 1} attempt(s)",
                     hint=None if idempotent else "the update may or may not have been applied; "
                     "running publish again is safe (it rewrites only what differs)") from None
             except gauth_errors.TransportError as e:  # the sign-in request got no answer
-                raise SheetsUnreachable(
+                cls = SheetsHostUnknown if unresolvable(e) else SheetsUnreachable
+                raise cls(
                     f"Google Sheets: cannot reach Google's sign-in service to get an access "
-                    f"token ({_reason(e)})",
-                    hint="check the network connection, DNS or proxy (HTTPS_PROXY); "
-                    "`syncsvc publish --dry-run` previews the layout offline") from None
+                    f"token ({_reason(e)})", hint=_OFFLINE_HINT) from None
             except gauth_errors.RefreshError as e:
                 who = f" for {self.account}" if self.account else ""
                 raise RemoteError(
@@ -207,24 +235,26 @@ class GoogleSheets:
                    attempts: int) -> RemoteError:
         status = e.response.status_code
         err = e.error if isinstance(e.error, dict) else {}
-        detail = str(err.get("message") or e.response.reason or "")[:300]
+        detail = printable(str(err.get("message") or e.response.reason or "")[:300])
         sid = self.spreadsheet_id
         if status == HTTPStatus.FORBIDDEN and "has not been used" in detail:
-            return RemoteError(f"Google Sheets: could not {doing}: the Sheets API is not enabled "
-                               "for the service account's project (403)",
-                               hint="enable the Google Sheets API in Google Cloud for that "
-                               "project, then run again")
+            return RemoteConfigError(
+                f"Google Sheets: could not {doing}: the Sheets API is not enabled for the "
+                "service account's project (403)",
+                hint="enable the Google Sheets API in Google Cloud for that project, then run "
+                "again")
         if status == HTTPStatus.FORBIDDEN:
             who = self.account or "the service account (client_email in the key file)"
-            return RemoteError(f"Google Sheets: no access to spreadsheet {sid} (403)",
-                               hint=f"share the spreadsheet with {who} as Editor")
+            return RemoteConfigError(f"Google Sheets: no access to spreadsheet {sid} (403)",
+                                     hint=f"share the spreadsheet with {who} as Editor")
         if status == HTTPStatus.NOT_FOUND:
-            return RemoteError(f"Google Sheets: spreadsheet {sid} not found (404)",
-                               hint="check [sheets] spreadsheet_id: it is the part of the "
-                               "spreadsheet's URL between /d/ and /edit")
+            return RemoteConfigError(f"Google Sheets: spreadsheet {sid} not found (404)",
+                                     hint="check [sheets] spreadsheet_id: it is the part of "
+                                     "the spreadsheet's URL between /d/ and /edit")
         if status == HTTPStatus.UNAUTHORIZED:
-            return RemoteError(f"Google Sheets: the credentials were refused (401): {detail}",
-                               hint="check the service-account key file")
+            return RemoteConfigError(
+                f"Google Sheets: the credentials were refused (401): {detail}",
+                hint="check the service-account key file")
         if status in RETRY_STATUSES:
             return RemoteError(f"Google Sheets: could not {doing}: still {status} after "
                                f"{attempts} attempt(s): {detail}",

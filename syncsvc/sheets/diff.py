@@ -18,6 +18,7 @@ from syncsvc.sheets.cells import (
 )
 
 # The one read: everything the diff compares, nothing more (a field mask, CONTRACT §6 tabs).
+MAX_GRID = 10_000_000  # Sheets holds at most 10 million cells per spreadsheet
 GET_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount,"
     "frozenColumnCount)),basicFilter(range),merges,data(startRow,startColumn,"
@@ -68,7 +69,20 @@ class SheetChange:
 
 
 def parse_remote(doc: dict[str, Any]) -> Remote:
-    """Read a field-masked `spreadsheets.get` answer (see GET_FIELDS)."""
+    """Read a field-masked `spreadsheets.get` answer (see GET_FIELDS). An answer of another
+    shape (a proxy's, a changed API) is a RemoteError naming it, never a traceback."""
+    try:
+        return _parse_remote(doc)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as e:
+        from syncsvc.errors import RemoteError
+
+        raise RemoteError(f"Google Sheets answered the spreadsheet read in an unexpected shape "
+                          f"({type(e).__name__})",
+                          hint="check [sheets] api_url (leave it out for Google's own "
+                          "endpoint); run again later") from None
+
+
+def _parse_remote(doc: dict[str, Any]) -> Remote:
     sheets: dict[str, RemoteSheet] = {}
     ids = set()
     for s in doc.get("sheets") or []:
@@ -80,6 +94,8 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
         widths: list[int | None] = []
         for grid in s.get("data") or []:
             r0, c0 = int(grid.get("startRow", 0)), int(grid.get("startColumn", 0))
+            if not (0 <= r0 <= MAX_GRID and 0 <= c0 <= MAX_GRID):  # outside any sheet
+                raise ValueError(f"a grid starting at row {r0}, column {c0}")
             for i, rd in enumerate(grid.get("rowData") or []):
                 cells = [_EMPTY] * c0 + [canonical(v) for v in rd.get("values") or []]
                 rows[r0 + i] = _trim(cells)

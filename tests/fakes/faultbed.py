@@ -30,6 +30,7 @@ from syncsvc.config import Config
 # timeout: no answer in time, nothing done; 500/503: an error answer, nothing done;
 # SIGINT/SIGTERM: the process signals itself while the call is in flight (the call completes).
 MODES = ("kill-before", "kill-after", "drop", "timeout", "500")
+LOGIN_PAGE = "<html><head><title>Sign in</title></head><body><form>...</form></body></html>"
 
 
 class Killed(BaseException):
@@ -57,6 +58,10 @@ class Injector:
                 raise Killed(f"killed at call {self.n} ({name})")
             if self.mode == "timeout":
                 raise requests.ReadTimeout(f"injected timeout at call {self.n}")
+            if self.mode == "html":  # an SSO or proxy login page answers instead of Jira
+                if name.startswith("sheets"):
+                    return handler(*args)
+                return 200, {"Content-Type": "text/html"}, LOGIN_PAGE
             if self.mode in ("500", "503"):
                 return self._status(name, int(self.mode))
             if self.mode in ("SIGINT", "SIGTERM"):

@@ -33,6 +33,7 @@ READ_POSTS = frozenset({"issue/bulkfetch", "changelog/bulkfetch", "search/jql", 
 PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 START_FIELD, EPIC_LINK, EPIC_NAME = "customfield_10015", "customfield_10014", "customfield_10011"
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
+STUCK = base64.b64encode(b"stuck").decode()  # the next-page token of a site that pages for ever
 
 
 @dataclass
@@ -92,6 +93,8 @@ class FakeJira:
         self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
         self.bulk_reads = bulk_reads  # False: the bulk fetch endpoints answer 404 (older sites)
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
+        self.stuck_pages = 0  # > 0: paged reads answer the same next-page token forever
+        self.page_calls = 0  # paged reads answered while stuck (the client must stop early)
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -105,6 +108,10 @@ class FakeJira:
         """Answer `status` (without doing anything) to `times` matching calls after `skip`."""
         self.faults.append(Fault(method, re.compile(path), "status", times, status,
                                  headers or {}, skip))
+
+    def html(self, method: str, path: str, *, times: int = 1, status: int = 200) -> None:
+        """Answer an HTML login page (an SSO proxy in front of the site) to matching calls."""
+        self.faults.append(Fault(method, re.compile(path), "html", times, status))
 
     def drop(self, method: str, path: str, *, times: int = 1, skip: int = 0) -> None:
         """Do the matching call, then lose its answer (a connection error for the client)."""
@@ -201,6 +208,11 @@ class FakeJira:
         if fault is not None and fault.action == "status":
             call.status = fault.status
             return fault.status, fault.headers, json.dumps({"errorMessages": ["injected"]})
+        if fault is not None and fault.action == "html":
+            call.status = fault.status
+            return fault.status, {"Content-Type": "text/html;charset=UTF-8"}, (
+                "<!DOCTYPE html><html><head><title>Sign in - Example SSO</title></head>"
+                "<body><form action='/login'>...</form></body></html>")
         if not self._authorized(request.headers.get("Authorization", "")):
             call.status = 401
             return 401, {}, json.dumps({"errorMessages": [
@@ -492,16 +504,25 @@ class FakeJira:
             raise JiraError(400, [str(e)]) from None
         if cloud and not query.clauses:
             raise JiraError(400, ["Unbounded JQL queries are not allowed here."])
+        warnings = []
         for f, _, vals in query.clauses:
             if f == "project" and not set(vals) & set(self.projects):
                 raise JiraError(400, [f"The value '{vals[0]}' does not exist for the field "
                                       "'project'."])
+            for v in vals if f == "key" else []:
+                if v in self.issues or v in self.moved:
+                    continue
+                msg = f"An issue with key '{v}' does not exist for field 'key'."
+                # Jira: a 400, unless the old search is asked for warnings (validateQuery=warn)
+                if cloud or params.get("validateQuery", ["strict"])[0] != "warn":
+                    raise JiraError(400, [msg])
+                warnings.append(msg)
         hits = [i for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
                 if matches(query, i)]
         size = min(int(params.get("maxResults", ["50"])[0]), self.page_size)
         if cloud:
-            start = int(base64.b64decode(params["nextPageToken"][0])) if "nextPageToken" in \
-                params else 0
+            token = params.get("nextPageToken", [""])[0]
+            start = int(base64.b64decode(token)) if token and token != STUCK else 0
         else:
             start = int(params.get("startAt", ["0"])[0])
         index = self._link_index()
@@ -512,12 +533,24 @@ class FakeJira:
                 v["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs),
                                   "histories": hs}
         if not cloud:
-            return 200, {"startAt": start, "maxResults": size, "total": len(hits),
-                         "issues": page}
+            ans: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(hits),
+                                   "issues": page}
+            if warnings:
+                ans["warningMessages"] = warnings
+            return 200, ans
         out: dict[str, Any] = {"issues": page, "isLast": start + size >= len(hits)}
         if not out["isLast"]:
             out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
+        if self.stuck_pages:
+            out = self._stuck(out)
         return 200, out
+
+    def _stuck(self, out: dict[str, Any]) -> dict[str, Any]:
+        """A broken site or proxy: the same next-page token on every page, for ever."""
+        self.page_calls += 1
+        if self.page_calls > self.stuck_pages:  # the old client looped here until memory ran out
+            raise AssertionError(f"the client kept paging ({self.page_calls} pages)")
+        return {**out, "isLast": False, "nextPageToken": STUCK}
 
     def _bulkfetch(self, body: dict[str, Any]) -> tuple[int, Any]:
         wanted = body["issueIdsOrKeys"]
@@ -534,7 +567,8 @@ class FakeJira:
     def _changelogs(self, body: dict[str, Any]) -> tuple[int, Any]:
         by_id = {i["id"]: i for i in self.issues.values()}
         size = int(body.get("maxResults", 1000))
-        start = int(base64.b64decode(body["nextPageToken"])) if body.get("nextPageToken") else 0
+        token = body.get("nextPageToken")
+        start = int(base64.b64decode(token)) if token and token != STUCK else 0
         rows: list[tuple[str, dict[str, Any]]] = []
         for k in body["issueIdsOrKeys"]:
             issue = self.issues.get(k) or by_id.get(k)
@@ -548,6 +582,9 @@ class FakeJira:
                                                    for i, hs in logs.items()]}
         if start + size < len(rows):
             out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
+        if self.stuck_pages:
+            out = self._stuck(out)
+            out.pop("isLast")
         return 200, out
 
     def _issue_changelog(self, key_or_id: str, params: dict[str, list[str]]) -> tuple[int, Any]:
