@@ -141,8 +141,10 @@ def check_spec(
         raise SpecError(
             _where(label, source, loc) + f"{key_path(loc)}: {message}" + _more(len(problems) - 1)
         )
+    given = set(spec.model_fields_set)
     spec = _with_defaults(spec, today)
     spec._label = label
+    spec._defaulted = frozenset({"plan_id", "start_date"} - given)
     return spec
 
 

@@ -12,6 +12,7 @@ import typer
 from syncsvc.clikit import LogFormat, LogFormatOpt, RemoteConfigOpt, SpecFileArg, VerboseOpt, run
 
 READ_FIELDS = ("labels", "issuelinks", "project")
+PROPERTY_NAME = "syncsvc"  # syncsvc.jira.payload.PROPERTY (not imported: keeps `jira` lazy)
 
 state_app = typer.Typer(name="state", help="""Inspect the local sync state.
 
@@ -53,9 +54,12 @@ def _who(rec: Record) -> str:
 
 def compare(plan_id: str, project: str, records: Iterable[Record],
             links: Iterable[tuple[str, str]], issues: Iterable[dict[str, Any]], *,
-            removed_label: str = "syncsvc-removed") -> CheckResult:
+            removed_label: str = "syncsvc-removed",
+            labelled: Iterable[dict[str, Any]] = ()) -> CheckResult:
     """The state (`records`, `links` as task-id pairs) against the issues Jira returned
-    (pure). A record's issue is found by key, else by id (a project move renames the key)."""
+    (pure). A record's issue is found by key, else by id (a project move renames the key).
+    `labelled` are the issues a search found with the plan's label: one the state does not
+    hold is a problem too (two pushes at once, or a run killed before it recorded it)."""
     recs = sorted(records, key=lambda r: r.task_id)
     pairs = sorted(set(links))
     res = CheckResult(plan_id, len(recs), len(pairs))
@@ -70,6 +74,17 @@ def compare(plan_id: str, project: str, records: Iterable[Record],
             continue
         found[rec.task_id] = issue
         res.problems += _issue_problems(plan_id, project, rec, issue, removed_label)
+    known = {str(i.get(k)) for i in found.values() for k in ("key", "id")}
+    known |= {r.key for r in recs} | {r.issue_id for r in recs if r.issue_id}
+    for issue in labelled:
+        if str(issue.get("key")) in known or str(issue.get("id")) in known:
+            continue
+        prop = (issue.get("properties") or {}).get(PROPERTY_NAME)
+        says = (f"its property says task {prop.get('task_id')!r}" if isinstance(prop, dict)
+                and prop.get("plan_id") == plan_id else "no property of this plan")
+        res.problems.append(f"{issue.get('key')}: carries the label syncsvc-{plan_id} but the "
+                            f"state does not know it ({says}; a duplicate from two runs at "
+                            "once, or an issue made by hand)")
     in_jira = _blocks(found.values())
     for blocker, blocked in pairs:
         a, b = found.get(blocker), found.get(blocked)
@@ -155,7 +170,7 @@ def check_command(
         from syncsvc.errors import ConfigError
         from syncsvc.jira.adapter import connect
         from syncsvc.jira.mapping import load_jira_mapping
-        from syncsvc.jira.payload import PROPERTY
+        from syncsvc.jira.payload import PROPERTY, jql_quote, plan_label
         from syncsvc.specload import load_spec
         from syncsvc.state import State
 
@@ -175,12 +190,17 @@ def check_command(
                        for r in st.issues(plan_id).values()]
             links = st.links(plan_id)
         issues: list[dict[str, Any]] = []
+        jira = connect(jcfg)
+        jira.server_info()
         if records:
-            jira = connect(jcfg)
-            jira.server_info()
             issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS,
                                        properties=[PROPERTY])
-        res = compare(plan_id, project, records, links, issues, removed_label=removed)
+        labelled = jira.search(f"project = {jql_quote(project)} AND labels = "
+                               f"{jql_quote(plan_label(plan_id))} ORDER BY key ASC",
+                               fields=READ_FIELDS, properties=[PROPERTY],
+                               what=f"searching {project} for the issues of plan {plan_id}")
+        res = compare(plan_id, project, records, links, issues, removed_label=removed,
+                      labelled=labelled)
         typer.echo(render(res, state_path=str(path), url=jcfg.url, project=project))
         return 0 if res.ok else 1
 

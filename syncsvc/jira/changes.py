@@ -39,6 +39,7 @@ class RemoteIssue:
     id: str
     labels: frozenset[str]
     values: Values
+    prop: Mapping[str, Any] = field(default_factory=dict)  # its `syncsvc` property as read
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +80,11 @@ class Site:
             return (self.fields.epic_link, value) if self.fields.epic_link and value else None
         return None  # "critical" is a label, set through labels
 
-    def create_body(self, c: Create) -> dict[str, Any]:
-        """One element of POST issue/bulk: fields, labels and the `syncsvc` property."""
+    def create_body(self, c: Create, *, epic_prop: dict[str, Any] | None = None,
+                    extra: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
+        """One element of POST issue/bulk: fields, labels and the `syncsvc` property (for the
+        epic: `epic_prop`, which keeps the plan's feature and baseline index), plus `extra`
+        properties."""
         v = c.values
         labels = [BASE_LABEL, plan_label(self.plan_id)]
         if v.get("critical"):
@@ -95,10 +99,11 @@ class Site:
                 fields[pair[0]] = pair[1]
         prop: dict[str, Any] = {"plan_id": self.plan_id, "task_id": c.task_id}
         if c.task_id == EPIC_ID:
-            prop = {"plan_id": self.plan_id, "task_id": None, "role": "epic"}
+            prop = {**(epic_prop or {}), "plan_id": self.plan_id, "task_id": None, "role": "epic"}
             if self.fields.epic_name:  # Server/DC: an epic needs its Epic Name
                 fields[self.fields.epic_name] = v["summary"]
-        return {"fields": fields, "properties": [{"key": PROPERTY, "value": prop}]}
+        props = [{"key": PROPERTY, "value": prop}] + [{"key": k, "value": x} for k, x in extra]
+        return {"fields": fields, "properties": props}
 
     def update_body(self, u: Update) -> dict[str, Any]:
         """PUT issue/{key}: the changed fields, and label add/remove operations."""
@@ -120,17 +125,22 @@ class Site:
 
     # -- Jira issues -> remote snapshot ----------------------------------------------------
 
-    def remote_issue(self, issue: dict[str, Any]) -> RemoteIssue | None:
-        """The issue as a RemoteIssue when its `syncsvc` property names this plan, else None."""
+    def remote_issue(self, issue: dict[str, Any], *, task_id: str | None = None
+                     ) -> RemoteIssue | None:
+        """The issue as a RemoteIssue when its `syncsvc` property names this plan, else None;
+        with `task_id` (what the state knows it holds), whatever its property says."""
         prop = (issue.get("properties") or {}).get(PROPERTY)
-        if not isinstance(prop, dict) or prop.get("plan_id") != self.plan_id:
-            return None
-        if prop.get("role") == "epic":
-            task_id = EPIC_ID
-        elif isinstance(prop.get("task_id"), str) and prop["task_id"]:
-            task_id = prop["task_id"]
-        else:
-            return None
+        if not isinstance(prop, dict):
+            prop = {}
+        if task_id is None:
+            if prop.get("plan_id") != self.plan_id:
+                return None
+            if prop.get("role") == "epic":
+                task_id = EPIC_ID
+            elif isinstance(prop.get("task_id"), str) and prop["task_id"]:
+                task_id = prop["task_id"]
+            else:
+                return None
         f = issue.get("fields") or {}
         labels = frozenset(f.get("labels") or [])
         who = f.get("assignee") or {}
@@ -145,7 +155,8 @@ class Site:
         }
         if self.fields.start:
             values["start"] = f.get(self.fields.start)
-        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values)
+        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values,
+                           prop)
 
 
 def blocks_links(issues: list[dict[str, Any]]) -> dict[tuple[str, str], str]:

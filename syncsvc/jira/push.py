@@ -11,9 +11,12 @@ from http import HTTPStatus
 from typing import Any, Literal
 
 from syncsvc.config import Config, JiraConfig
-from syncsvc.errors import RemoteError
+from syncsvc.errors import InputError, RemoteError
+from syncsvc.jira import keep
 from syncsvc.jira.adapter import (
     BULK_LIMIT,
+    FETCH_LIMIT,
+    BulkResult,
     JiraAdapter,
     JiraFailure,
     LostResponse,
@@ -37,10 +40,11 @@ from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
 from syncsvc.jira.payload import BASE_LABEL, PROPERTY, Site, blocks_links, plan_label
 from syncsvc.model import Plan, to_json
 from syncsvc.signals import checkpoint, deferred_signals
-from syncsvc.state import IssueRecord, State
+from syncsvc.state import Baseline, IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
 Progress = Callable[[str, int, int], None]
+SCAN_WINDOWS = 20  # key windows of 100 read after a lost create before giving up (run again)
 
 
 @dataclass(frozen=True)
@@ -111,11 +115,13 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
               client_factory: Callable[[JiraConfig], JiraAdapter] | None = None,
               assignees: Mapping[str, str] | None = None, project: str | None = None,
               mapping: JiraMapping | None = None, adapter: JiraAdapter | None = None,
-              prefetched: Prefetched | None = None) -> PushReport:
+              prefetched: Prefetched | None = None, locked: bool = False) -> PushReport:
     """Create and update one Jira issue per task with Blocks links (CONTRACT §3, §5, §6).
 
     `adapter` and `prefetched` come from a `sync` that already read the plan's issues by key
-    while pulling: the push then reads nothing more when nothing changed.
+    while pulling: the push then reads nothing more when nothing changed. A push takes the
+    sync lock (exit 75 at once when another sync or push holds it) unless `locked` says the
+    caller holds it already.
     """
     jcfg = cfg.require_jira("push")
     jcfg.token()  # a missing token is a ConfigError (exit 2) before any call
@@ -126,9 +132,12 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
             client_factory = connect
         adapter = client_factory(jcfg)
     path = cfg.state_path()
-    state = State.open(None if dry_run and not path.exists() else path)
+    from syncsvc.sync import sync_lock
+
+    lock = contextlib.nullcontext() if locked or dry_run else sync_lock(path)
     report = PushReport(plan.plan_id, project or jcfg.project, dry_run)
-    with state, deferred_signals() if not dry_run else contextlib.nullcontext():
+    with lock, State.open(None if dry_run and not path.exists() else path) as state, \
+            deferred_signals() if not dry_run else contextlib.nullcontext():
         try:
             _Push(plan, jcfg, mapping, adapter, state, report, dict(assignees or {}),
                   progress or (lambda *_: None)).run(prefetched)
@@ -154,6 +163,10 @@ class _Push:
                        "base": BASE_LABEL, "plan": plan_label(plan.plan_id)}
         self.keys: dict[str, str] = {}
         self.created_ids: list[str] = []
+        self.seen: set[str] = set()  # every issue key met: the floor for new issue numbers
+        self.restores: dict[str, tuple[str, str]] = {}  # key -> (task it holds, what it said)
+        self.now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.epic_prop: dict[str, Any] | None = None  # the epic's `syncsvc` property in Jira
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -166,20 +179,25 @@ class _Push:
         self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
                          self.labels["critical"], self.labels["removed"])
         records = self.state.issues(self.pid)
-        epic_rec = records.pop(EPIC_ID, None)
+        pending = self.state.pending(self.pid)
         if prefetched is None:
-            issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
+            issues = self._search()  # the epic too: it is checked like any task's issue
         else:
             issues = list(prefetched.issues)
-            if epic_rec is None or any(t.id not in records for t in self.plan.tasks):
-                # a run killed after Jira made issues, before the state recorded them: only a
-                # search finds those (reading by key cannot), so look before creating any
+            if EPIC_ID not in records or pending or any(t.id not in records
+                                                        for t in self.plan.tasks):
+                # issues the state does not hold yet (a run killed before it recorded them,
+                # another machine's push): only a search can find them; look before creating
                 seen = {str(i.get("key")) for i in issues}
-                issues += [i for i in self._search(exclude=epic_rec.issue_key if epic_rec
-                                                   else None) if str(i.get("key")) not in seen]
-        remote = self._remote(issues)
+                issues += [i for i in self._search() if str(i.get("key")) not in seen]
+        self.seen |= {str(i.get("key")) for i in issues} | {r.issue_key for r in records.values()}
+        remote = self._remote(issues, records)
         self._look_for_missing(records, remote, issues)
-        epic_key = self._epic(epic_rec, remote.pop(EPIC_ID, None))
+        if pending:
+            self._find_pending(pending, records, remote, issues)
+        epic_rec, epic_remote = records.pop(EPIC_ID, None), remote.pop(EPIC_ID, None)
+        self._identity(epic_remote)
+        epic_key = self._epic(epic_rec, epic_remote)
         can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
         desired = desired_issues(
             self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
@@ -187,14 +205,19 @@ class _Push:
             with_start=self.site.fields.start is not None)
         changes = diff(desired, records, remote, blocks_links(issues), self.state.links(self.pid),
                        desired_links(self.plan), self.labels)
+        self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
+                                f"person set it to {said})"
+                                for key, (tid, said) in sorted(self.restores.items())]
         self.report.changes += changes.sentences()
         self.report.unchanged = changes.unchanged
         if self.report.dry_run:
             return
         try:
+            self._restore_properties()
             self._apply(changes)
         finally:  # an interrupted first push records its baseline too (the rerun creates none)
             self._first_baseline()
+        self._keep(epic_key)
 
     def _check(self) -> None:
         """Between two writes: stop here when SIGINT/SIGTERM arrived (state is committed)."""
@@ -209,36 +232,67 @@ class _Push:
             return
         if not self.report.created and not self.state.issues(self.pid):
             return
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=now, note="first push")
+        self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=self.now,
+                                note="first push")
         self.report.baseline_recorded = True
 
-    def _search(self, *, exclude: str | None = None, reconcile: list[str] | None = None
-                ) -> list[dict[str, Any]]:
+    def _baselines(self) -> list[Baseline]:
+        """The baselines to keep in Jira: the state's, or the one this first push records."""
+        have = self.state.baselines(self.pid)
+        return have or [Baseline(0, self.pid, self.now, "first push", to_json(self.plan))]
+
+    def _search(self, *, reconcile: list[str] | None = None) -> list[dict[str, Any]]:
         what = f"searching project {self.site.project} for the issues of plan {self.pid}"
         try:
-            return self.jira.search(self.site.plan_jql(exclude=exclude),
-                                    fields=self.site.read_fields(), properties=[PROPERTY],
-                                    reconcile=reconcile or [], what=what)
+            return self.jira.search(self.site.plan_jql(), fields=self.site.read_fields(),
+                                    properties=[PROPERTY], reconcile=reconcile or [],
+                                    what=what)
         except Rejected as e:
             if e.status != HTTPStatus.BAD_REQUEST:
                 raise
             raise JiraFailure(f"{e.message}\n  {self.jira.describe_project(self.site.project)}",
-                              hint="fix [jira] project in the config (or jira_project in the "
+                              hint="check [jira] project in the config (or jira_project in the "
                               "spec)") from None
 
-    def _remote(self, issues: list[dict[str, Any]]) -> dict[str, RemoteIssue]:
+    def _remote(self, issues: list[dict[str, Any]], records: Mapping[str, IssueRecord]
+                ) -> dict[str, RemoteIssue]:
+        """The plan's issues by task. An issue the state holds is that task's whatever its
+        property now says (a person's edit is put back, never followed into a fork)."""
+        by_key = {r.issue_key: t for t, r in records.items()}
+        by_id = {r.issue_id: t for t, r in records.items() if r.issue_id}
         out: dict[str, RemoteIssue] = {}
+        known: set[str] = set()  # tasks whose issue was found through the state
         for issue in issues:
-            r = self.site.remote_issue(issue)
+            owner = by_id.get(str(issue.get("id"))) or by_key.get(str(issue.get("key")))
+            r = self._owned(issue, owner) if owner else self.site.remote_issue(issue)
             if r is None:
                 continue
-            if r.task_id in out:  # two issues claim one task: keep the older, say so
+            if r.task_id in out and not (owner and r.task_id not in known):
                 log.warning("issues %s and %s both hold task %s of plan %s; using %s",
                             out[r.task_id].key, r.key, r.task_id, self.pid, out[r.task_id].key)
                 continue
+            if r.task_id in out:
+                log.warning("issues %s and %s both hold task %s of plan %s; using %s (the "
+                            "state's)", out[r.task_id].key, r.key, r.task_id, self.pid, r.key)
             out[r.task_id] = r
+            if owner:
+                known.add(owner)
         return out
+
+    def _owned(self, issue: dict[str, Any], tid: str) -> RemoteIssue | None:
+        """The issue the state says holds `tid`; a property naming something else is noted
+        for repair (the epic's is rewritten whole by `_keep`)."""
+        r = self.site.remote_issue(issue)
+        if r is not None and r.task_id == tid:
+            return r
+        prop = (issue.get("properties") or {}).get(PROPERTY)
+        said = (f"plan {prop.get('plan_id')!r}, task {prop.get('task_id')!r}"
+                if isinstance(prop, dict) else "nothing")
+        log.warning("%s holds task %s of plan %s, but its %s property says %s: putting it back",
+                    issue.get("key"), tid, self.pid, PROPERTY, said)
+        if tid != EPIC_ID:
+            self.restores[str(issue.get("key"))] = (tid, said)
+        return self.site.remote_issue(issue, task_id=tid)
 
     def _look_for_missing(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
                           issues: list[dict[str, Any]]) -> None:
@@ -251,32 +305,179 @@ class _Push:
                                         properties=[PROPERTY])
             if issue is None:
                 continue
-            r = self.site.remote_issue(issue)
-            if r is not None and r.task_id == tid:
+            r = self._owned(issue, tid)
+            if r is not None:
                 remote[tid] = r
                 issues.append(issue)
+
+    def _find_pending(self, pending: dict[str, tuple[str, int | None]],
+                      records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
+                      issues: list[dict[str, Any]]) -> None:
+        """A create was sent and its answer never recorded (a kill, a lost answer): search may
+        not see issues that young, so read the keys above the recorded floor (by key: strongly
+        consistent) and adopt what the create made before anything is created again."""
+        want = {t for t in pending if t not in remote}
+        by_project: dict[str, list[int | None]] = {}
+        for t in want:
+            by_project.setdefault(pending[t][0], []).append(pending[t][1])
+        made: list[IssueRecord] = []
+        for project, floors in sorted(by_project.items()):
+            known = [f for f in floors if f is not None]
+            hits: dict[str, dict[str, Any]] = {}
+            if len(known) == len(floors):
+                floor = min(known)
+            else:  # nothing known in the project yet (a new plan's epic): the newest key
+                # search sees, THEN the plan's search: an issue search missed the first time
+                # is newer than that key (search shows issues in the order they were made)
+                floor = self.jira.highest_number(project)
+                for issue in self._search():
+                    r = self.site.remote_issue(issue)
+                    if r is not None and r.task_id in want:
+                        hits.setdefault(r.task_id, issue)
+            hits.update(self._scan(project, floor, want - hits.keys()) if want - hits.keys()
+                        else {})
+            for tid, issue in hits.items():
+                r = self.site.remote_issue(issue)
+                if r is None:
+                    continue
+                remote[tid] = r
+                issues.append(issue)
+                made.append(IssueRecord(tid, r.key, r.id))
+        if made:
+            log.warning("plan %s: found %d issue(s) (%s) made by a create whose answer was "
+                        "lost; not creating them again", self.pid, len(made),
+                        ", ".join(r.issue_key for r in made[:5]) + (" ..." if len(made) > 5
+                                                                    else ""))
+        if not self.report.dry_run:
+            self.state.settle(self.pid, made, pending)
+        records.update({r.task_id: r for r in made})
+
+    def _scan(self, project: str, floor: int, want: set[str]) -> dict[str, dict[str, Any]]:
+        """Issues above number `floor` of `project` whose property names a task in `want`."""
+        found: dict[str, dict[str, Any]] = {}
+        start = floor + 1
+        for _ in range(SCAN_WINDOWS):
+            keys = [f"{project}-{n}" for n in range(start, start + FETCH_LIMIT)]
+            got = self.jira.fetch_issues(keys, fields=self.site.read_fields(),
+                                         properties=[PROPERTY])
+            for issue in got:
+                r = self.site.remote_issue(issue)
+                if r is not None and r.task_id in want:
+                    found.setdefault(r.task_id, issue)
+            if not got or want <= found.keys():
+                return found
+            start += FETCH_LIMIT
+        raise JiraFailure(f"a create of plan {self.pid} lost its answer, and the "
+                          f"{SCAN_WINDOWS * FETCH_LIMIT} issue keys of {project} above "
+                          f"{project}-{floor} do not show all it made",
+                          hint="run push again later: nothing is created until they are found")
+
+    def _floor(self) -> int | None:
+        """The highest issue number met in the project: every issue made later is above it."""
+        prefix = f"{self.site.project}-"
+        nums = [int(k[len(prefix):]) for k in self.seen
+                if k.startswith(prefix) and k[len(prefix):].isdigit()]
+        return max(nums, default=None)
+
+    def _identity(self, epic: RemoteIssue | None) -> None:
+        """Refuse (exit 2, nothing written) a spec that is another feature than the one the
+        state or the epic in Jira holds under this plan_id; rebuild lost baselines from Jira."""
+        self.epic_prop = dict(epic.prop) if epic is not None else None
+        baselines = self.state.baselines(self.pid)
+        restored: list[Baseline] = []
+        index = (self.epic_prop or {}).get("baselines")
+        if not baselines and epic is not None and isinstance(index, list) and index:
+            restored = keep.restore(index, lambda k: self.jira.get_property(epic.key, k),
+                                    self.pid)
+        names = [str(b.plan_json.get("feature_name")) for b in baselines or restored]
+        in_jira = (self.epic_prop or {}).get("feature_name")
+        feature = self.plan.feature_name
+        if names and names[-1] != feature:
+            where = (f"the state {self.state.path}" if baselines
+                     else f"the epic {epic.key if epic else ''} in Jira")
+            raise InputError(
+                f"plan_id {self.pid!r} belongs to the feature {names[-1]!r} (its baseline in "
+                f"{where}); this spec is {feature!r}. Nothing was written",
+                hint="give this spec its own plan_id; if the feature was renamed, record a new "
+                "baseline first: syncsvc baseline SPEC --config FILE --note \"renamed\"")
+        if isinstance(in_jira, str) and in_jira != feature and in_jira not in names:
+            raise InputError(
+                f"plan_id {self.pid!r} in Jira {self.site.project} belongs to the feature "
+                f"{in_jira!r} (epic {epic.key if epic else ''}); this spec is {feature!r}. "
+                "Nothing was written",
+                hint="give this spec its own plan_id (two specs share this one)")
+        if restored and not self.report.dry_run:
+            self.state.put_baselines(self.pid, restored)
+            log.warning("plan %s: %d baseline(s) rebuilt from the epic %s (the state had none)",
+                        self.pid, len(restored), epic.key if epic else "")
+
+    def _epic_prop(self, baselines: list[Baseline]) -> tuple[dict[str, Any],
+                                                            list[tuple[str, Any]]]:
+        entries, chunks = keep.to_store(baselines, (self.epic_prop or {}).get("baselines") or [])
+        prop = {"plan_id": self.pid, "task_id": None, "role": "epic",
+                "feature_name": self.plan.feature_name, "baselines": entries}
+        return prop, chunks
+
+    def _keep(self, epic_key: str | None) -> None:
+        """Keep the plan's feature and baselines on the epic (a lost state is rebuilt from
+        them): writes only when they changed (a new baseline, a renamed feature)."""
+        if not epic_key or self.epic_prop is None or not self.state.baselines(self.pid):
+            return
+        prop, chunks = self._epic_prop(self.state.baselines(self.pid))
+        if prop == self.epic_prop:
+            return
+        try:
+            for k, value in chunks:
+                self.jira.put_property(epic_key, k, value)
+            self.jira.put_property(epic_key, PROPERTY, prop)
+        except JiraFailure as e:
+            log.warning("could not keep the baselines on the epic %s: %s", epic_key, e.message)
+            return
+        self.epic_prop = prop
+
+    def _restore_properties(self) -> None:
+        for key, (tid, _) in sorted(self.restores.items()):
+            self._check()
+            try:
+                self.jira.put_property(key, PROPERTY, {"plan_id": self.pid, "task_id": tid})
+            except Rejected as e:
+                self.report.failed.append(f"restore the {PROPERTY} property of {key}: "
+                                          f"{e.message}")
 
     def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None) -> str | None:
         if not self.jcfg.epic_issue_type:
             return None
         d = desired_epic(self.plan, self.mapping, self.jcfg.epic_issue_type)
+        if rec is not None and remote is None:  # a person deleted the epic: make it again
+            log.warning("the epic %s of plan %s is gone from Jira; creating it again",
+                        rec.issue_key, self.pid)
+            if not self.report.dry_run:
+                self.state.forget_issue(self.pid, EPIC_ID)
+            rec = None
         if rec is None and remote is None:
             create = Create(EPIC_ID, d.issue_type, d.values)
             self.report.changes.append(create.sentence())
             if self.report.dry_run:
                 return "(new epic)"
+            prop, chunks = self._epic_prop(self._baselines())  # a new epic: every chunk
+            body = self.site.create_body(create, epic_prop=prop, extra=chunks)
             what = f"creating the epic of plan {self.pid}"
-            try:
-                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
-            except LostResponse as e:
-                log.warning("%s; looking in Jira before creating again", e.message)
-                found = self._remote(self._search()).get(EPIC_ID)
-                if found is not None:
-                    return self._adopt_epic(found.key, found.id, d)
-                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
+            res = self._create_bodies([EPIC_ID], [body], what)
+            if res is None and EPIC_ID not in self.state.issues(self.pid):
+                res = self._create_bodies([EPIC_ID], [body], what + " (again, after a lost "
+                                          "answer)")
+            if res is None:
+                found = self.state.issues(self.pid).get(EPIC_ID)
+                if found is None:
+                    raise JiraFailure(f"Jira at {self.jira.url}: the answer was lost twice "
+                                      f"while {what}", hint="run push again later")
+                self.epic_prop = prop
+                return self._adopt_epic(found.issue_key, found.issue_id, d)
             if res.errors:
+                self.state.settle(self.pid, [], [EPIC_ID])  # refused: nothing was made
                 self._refused_create(res.errors[0])
             _, iid, key = res.created[0]
+            self.epic_prop = prop
             return self._adopt_epic(key, iid, d)
         up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"]})
         key = rec.issue_key if rec else remote.key if remote else ""
@@ -291,10 +492,32 @@ class _Push:
         return key
 
     def _adopt_epic(self, key: str, iid: str, d: Desired) -> str:
-        self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
+        self.state.settle(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)], [])
         self.report.created.append(key)
         self.created_ids.append(iid)
+        self.seen.add(key)
         return key
+
+    def _create_bodies(self, tids: list[str], bodies: list[dict[str, Any]], what: str
+                       ) -> BulkResult | None:
+        """One bulk create with its intent recorded first; the issues it made are recorded
+        with the answer. A lost answer: the keys above the floor are read (never search) and
+        what was made is recorded; returns None then (the rest is created again by the
+        caller)."""
+        floor = self._floor()
+        self.state.add_pending(self.pid, tids, project=self.site.project, floor=floor)
+        try:
+            return self.jira.bulk_create(bodies, what=what)
+        except LostResponse as e:
+            log.warning("%s; reading the keys above the last one known before creating again",
+                        e.message)
+            pending = self.state.pending(self.pid)
+            records = self.state.issues(self.pid)
+            remote: dict[str, RemoteIssue] = {}
+            self._find_pending({t: pending[t] for t in tids if t in pending}, records, remote,
+                               [])
+            self.seen |= {r.key for r in remote.values()}
+            return None
 
     def _refused_create(self, message: str) -> None:
         if "issuetype" in message or "project" in message:
@@ -332,50 +555,41 @@ class _Push:
             self._check()
             chunk = creates[start:start + BULK_LIMIT]
             what = f"creating issues {start + 1}-{start + len(chunk)} of {total}"
-            try:
-                self._create_chunk(chunk, what)
-            except LostResponse as e:
-                log.warning("%s; looking in Jira before creating again", e.message)
-                left = self._recover(chunk)
-                if left:
-                    try:
-                        self._create_chunk(left, what + " (again, after a lost answer)")
-                    except LostResponse as e2:
-                        raise JiraFailure(e2.message, hint="run push again later") from None
+            left = self._create_chunk(chunk, what)
+            if left and self._create_chunk(left, what + " (again, after a lost answer)"):
+                raise JiraFailure(f"Jira at {self.jira.url}: the answer was lost twice while "
+                                  f"{what}", hint="run push again later")
             self.progress("create", min(start + BULK_LIMIT, total), total)
 
-    def _create_chunk(self, chunk: list[Create], what: str) -> None:
-        res = self.jira.bulk_create([self.site.create_body(c) for c in chunk], what=what)
+    def _create_chunk(self, chunk: list[Create], what: str) -> list[Create]:
+        """Create one chunk; returns the creates still to do after a lost answer (what the lost
+        create made was found by key and recorded)."""
+        tids = [c.task_id for c in chunk]
+        res = self._create_bodies(tids, [self.site.create_body(c) for c in chunk], what)
+        if res is None:
+            have = self.state.issues(self.pid)
+            found = [c for c in chunk if c.task_id in have]
+            recs = [IssueRecord(c.task_id, have[c.task_id].issue_key, have[c.task_id].issue_id,
+                                values_hash(c.values), c.values) for c in found]
+            self.state.put_issues(self.pid, recs)
+            self._made(recs)
+            return [c for c in chunk if c.task_id not in have]
         recs = [IssueRecord(chunk[i].task_id, key, iid, values_hash(chunk[i].values),
                             chunk[i].values) for i, iid, key in res.created]
-        self.state.put_issues(self.pid, recs)  # committed right after each bulk answer
-        for r in recs:
-            self.keys[r.task_id] = r.issue_key
-            self.created_ids.append(r.issue_id)
-            self.report.created.append(r.issue_key)
+        self.state.settle(self.pid, recs, tids)  # committed right after each bulk answer
+        self._made(recs)
         for i, msg in sorted(res.errors.items()):
             if not recs and ("issuetype" in msg or "project" in msg):
                 self._refused_create(msg)
             self.report.failed.append(f"create {chunk[i].task_id}: {msg}")
+        return []
 
-    def _recover(self, chunk: list[Create]) -> list[Create]:
-        """After a lost create answer: adopt what Jira has, return what is still missing."""
-        found = self._remote(self._search(reconcile=self.created_ids[-50:]))
-        recs: list[IssueRecord] = []
-        left: list[Create] = []
-        for c in chunk:
-            hit = found.get(c.task_id)
-            if hit is None:
-                left.append(c)
-            else:
-                recs.append(IssueRecord(c.task_id, hit.key, hit.id, values_hash(c.values),
-                                        c.values))
-        self.state.put_issues(self.pid, recs)
-        for rec in recs:
-            self.keys[rec.task_id] = rec.issue_key
-            self.created_ids.append(rec.issue_id)
-            self.report.created.append(rec.issue_key)
-        return left
+    def _made(self, recs: list[IssueRecord]) -> None:
+        for r in recs:
+            self.keys[r.task_id] = r.issue_key
+            self.created_ids.append(r.issue_id)
+            self.report.created.append(r.issue_key)
+            self.seen.add(r.issue_key)
 
     def _updates(self, ch: Changes) -> None:
         for u in ch.updates:

@@ -92,6 +92,10 @@ class FakeJira:
         self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
         self.bulk_reads = bulk_reads  # False: the bulk fetch endpoints answer 404 (older sites)
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
+        # search lag: an issue is seen by search only `search_lag` calls after its creation
+        # (unless its id is in reconcileIssues); reads by key or id see it at once, as in Cloud
+        self.search_lag = 0
+        self.born: dict[str, int] = {}  # issue id -> call number of its creation
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -256,6 +260,8 @@ class FakeJira:
             return 200, self._project(key)
         if m == "POST" and p == "issue/bulk":
             return self._bulk(body)
+        if p.startswith("issue/") and "/properties/" in p and p.count("/") == 3:
+            return self._property(m, p.split("/")[1], p.split("/")[3], body)
         if p.startswith("issue/") and p.count("/") == 1:
             key = p.split("/")[1]
             if m == "GET":
@@ -398,8 +404,29 @@ class FakeJira:
         issue = {"id": str(self._next_id), "key": f"{project}-{self._next_num[project]}",
                  "fields": {}, "properties": {p["key"]: p["value"] for p in props}}
         self.issues[issue["key"]] = issue
+        self.born[issue["id"]] = len(self.calls)
         self._store(issue, stored)
         return issue
+
+    def _property(self, method: str, key: str, prop: str, body: Any) -> tuple[int, Any]:
+        issue = self._issue(key)
+        if method == "PUT":
+            if len(json.dumps(body)) > 32768:
+                raise JiraError(400, ["The property value is too long (32768 characters)."])
+            new = prop not in issue["properties"]
+            issue["properties"][prop] = body
+            return (201 if new else 200), None
+        if method == "GET":
+            if prop not in issue["properties"]:
+                raise JiraError(404, [f"The property with key '{prop}' does not exist."])
+            return 200, {"key": prop, "value": issue["properties"][prop]}
+        raise JiraError(405, ["fake: method not allowed"])
+
+    def visible(self, issue: dict[str, Any], reconcile: set[str]) -> bool:
+        """Whether search sees the issue yet (search lag; reconcileIssues ids are seen)."""
+        if not self.search_lag or issue["id"] in reconcile:
+            return True
+        return len(self.calls) - self.born.get(issue["id"], -10**9) > self.search_lag
 
     def _store(self, issue: dict[str, Any], fields: dict[str, Any]) -> None:
         for name, value in fields.items():
@@ -496,8 +523,12 @@ class FakeJira:
             if f == "project" and not set(vals) & set(self.projects):
                 raise JiraError(400, [f"The value '{vals[0]}' does not exist for the field "
                                       "'project'."])
+        reconcile = {x for v in params.get("reconcileIssues", []) for x in v.split(",")}
         hits = [i for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
-                if matches(query, i)]
+                if matches(query, i) and self.visible(i, reconcile)]
+        if re.search(r"ORDER\s+BY\s+key\s+DESC", jql, flags=re.I):
+            hits.sort(key=lambda i: (i["key"].rpartition("-")[0],
+                                     int(i["key"].rpartition("-")[2])), reverse=True)
         size = min(int(params.get("maxResults", ["50"])[0]), self.page_size)
         if cloud:
             start = int(base64.b64decode(params["nextPageToken"][0])) if "nextPageToken" in \

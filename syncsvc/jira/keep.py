@@ -1,0 +1,71 @@
+"""What a lost state file is rebuilt from: the plan's feature and baselines, kept in Jira as
+properties of the plan's epic (the `syncsvc` property holds an index, one compressed chunk per
+`syncsvc-baseline-<n>-<part>` property holds the plan JSON)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from syncsvc.state import Baseline
+
+CHUNK = 30_000  # characters of base64 per property (Jira allows 32,768 per value)
+
+
+def chunk_key(n: int, part: int) -> str:
+    return f"syncsvc-baseline-{n}-{part}"
+
+
+def _blob(plan_json: dict[str, Any]) -> str:
+    raw = json.dumps(plan_json, sort_keys=True, separators=(",", ":")).encode()
+    return base64.b64encode(zlib.compress(raw, 9)).decode()
+
+
+def index_entry(n: int, b: Baseline) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The index entry of the n-th baseline (1-based) and its chunk properties."""
+    blob = _blob(b.plan_json)
+    parts = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
+    entry = {"n": n, "recorded_at": b.recorded_at, "note": b.note, "parts": len(parts),
+             "sha": hashlib.sha256(blob.encode()).hexdigest()[:16]}
+    return entry, [(chunk_key(n, p + 1), {"data": part}) for p, part in enumerate(parts)]
+
+
+def to_store(baselines: Sequence[Baseline], index: Sequence[dict[str, Any]]
+             ) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+    """The index for `baselines`, and the chunk properties Jira lacks (those whose entry
+    differs from the stored `index`)."""
+    have = {int(e.get("n", 0)): e for e in index if isinstance(e, dict)}
+    entries: list[dict[str, Any]] = []
+    chunks: list[tuple[str, Any]] = []
+    for n, b in enumerate(baselines, 1):
+        entry, props = index_entry(n, b)
+        entries.append(entry)
+        if have.get(n) != entry:
+            chunks += props
+    return entries, chunks
+
+
+def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
+            plan_id: str) -> list[Baseline]:
+    """The baselines an index names, read chunk by chunk through `read(property key)`; an
+    entry with a missing or damaged chunk is left out (and so are the later ones)."""
+    out: list[Baseline] = []
+    for e in sorted((e for e in index if isinstance(e, dict)), key=lambda e: int(e.get("n", 0))):
+        try:
+            n, parts = int(e["n"]), int(e["parts"])
+            blob = ""
+            for p in range(1, parts + 1):
+                value = read(chunk_key(n, p))
+                blob += str(value["data"]) if isinstance(value, dict) else ""
+            if hashlib.sha256(blob.encode()).hexdigest()[:16] != e.get("sha"):
+                break
+            plan_json = json.loads(zlib.decompress(base64.b64decode(blob)))
+        except (KeyError, TypeError, ValueError, zlib.error):
+            break
+        out.append(Baseline(0, plan_id, str(e.get("recorded_at", "")), str(e.get("note", "")),
+                            plan_json))
+    return out
