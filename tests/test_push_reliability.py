@@ -1,0 +1,280 @@
+"""Push under a bad day (issue 16 items 1-4, issue 14 items 1 and 13): plan identity, the lock,
+kills during a bulk create under search lag, edited properties, a deleted epic, a lost state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.faultbed import fault_bed, jira_state, run_killable
+from fakes.jira_env import JiraEnv, chain, config, jira_env, plan, task
+
+from syncsvc.errors import InputError, LockHeldError
+from syncsvc.jira import keep
+from syncsvc.jira.push import push_plan
+from syncsvc.model import Plan
+from syncsvc.state import Baseline, State
+from syncsvc.sync import run_sync, sync_lock
+
+PID = "notif-center"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JiraEnv]:
+    with jira_env(tmp_path, monkeypatch) as e:
+        yield e
+
+
+def three() -> list[Any]:
+    return [task("design", critical=True, owner="Priya"),
+            task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high"),
+            task("qa", deps=("backend-api",), start=7, owner=None)]
+
+
+def renamed(p: Plan, name: str) -> Plan:
+    return p.model_copy(update={"feature_name": name})
+
+
+def epics(env: JiraEnv) -> list[dict[str, Any]]:
+    return [i for i in env.fake.issues.values() if i["fields"]["issuetype"]["name"] == "Epic"]
+
+
+# -- item 16.3: killed during a bulk create, rerun while search cannot see young issues -----------
+
+def _bulk_calls(tmp: Path, monkeypatch: pytest.MonkeyPatch, p: Plan) -> list[int]:
+    """The call numbers (1-based, as the injector counts) of every bulk create of a first push."""
+    with fault_bed(tmp / "ref", monkeypatch) as bed:
+        push_plan(p, bed.cfg, dry_run=False)
+        return [n for n, c in enumerate(bed.jira.calls, 1) if c.path == "issue/bulk"]
+
+
+@pytest.mark.parametrize("mode", ["kill-after", "drop"])
+def test_killed_bulk_create_rerun_under_search_lag_creates_no_duplicate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    p = plan(chain(130))
+    ks = _bulk_calls(tmp_path, monkeypatch, p)
+    assert len(ks) == 4  # the epic, then 3 chunks of <= 50
+    for k in ks:
+        with fault_bed(tmp_path / f"{mode}-{k}", monkeypatch, k=k, mode=mode) as bed:
+            bed.jira.search_lag = 10 ** 6  # search sees no issue made in this test
+            first = run_killable(lambda: push_plan(p, bed.cfg, dry_run=False))  # noqa: B023
+            bed.inj.k = 0
+            again = run_killable(lambda: push_plan(p, bed.cfg, dry_run=False))  # noqa: B023
+            assert again == "ok", f"k={k} {mode}: first {first}; rerun {again}"
+            issues = jira_state(bed.jira)["issues"]  # raises on two issues for one task
+            assert len(issues) == 131, f"k={k} {mode}: {len(issues)} issues"
+            assert len(bed.jira.blocks()) == 129
+            with State.open(bed.cfg.state_path()) as st:
+                assert st.pending(PID) == {} and len(st.issues(PID)) == 131
+            # what the lost create made was read by key, never looked for by search
+            reads = [c for c in bed.jira.calls if c.path == "issue/bulkfetch"]
+            assert reads, f"k={k} {mode}"
+
+
+def test_create_intent_is_recorded_before_the_create(env: JiraEnv) -> None:
+    seen: list[dict[str, Any]] = []
+    real = env.fake._bulk
+
+    def spy(body: dict[str, Any]) -> Any:
+        with State.open(env.cfg.state_path()) as st:
+            seen.append(st.pending(PID))
+        return real(body)
+
+    env.fake._bulk = spy  # type: ignore[method-assign]
+    env.push(plan(chain(60)))
+    assert seen[0] == {"#epic": ("NOTIF", None)}  # nothing known in the project yet
+    assert set(seen[1]) == {f"t{i:04d}" for i in range(50)}
+    assert {v for v in seen[1].values()} == {("NOTIF", 1)}  # above the epic's number
+    with State.open(env.cfg.state_path()) as st:
+        assert st.pending(PID) == {}
+
+
+# -- item 16.2: one writer at a time; state check finds issues it does not know -----------------
+
+def test_push_takes_the_sync_lock(env: JiraEnv) -> None:
+    with sync_lock(env.cfg.state_path()):
+        with pytest.raises(LockHeldError) as e:
+            env.push(plan(three()))
+        assert e.value.exit_code == 75
+        assert env.fake.calls == []  # exits at once, before any call
+        assert env.push(plan(three()), dry_run=True).status == "success"  # reads only
+    assert env.fake.writes() == []
+    assert env.push(plan(three())).status == "success"
+
+
+def test_sync_holding_the_lock_pushes(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
+                      load=lambda _: (plan(three()), {}, None))
+    assert report.failed == [], report.failed[0].error
+
+
+# -- item 16.1: plan identity -----------------------------------------------------------------
+
+def test_another_feature_under_the_same_plan_id_is_refused_by_the_state(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    n = len(env.fake.writes())
+    with pytest.raises(InputError) as e:
+        env.push(renamed(plan(three()), "C# SDK"))
+    msg = str(e.value)
+    assert "plan_id 'notif-center' belongs to the feature 'In-App Notifications Center'" in msg
+    assert "'C# SDK'" in msg and "own plan_id" in msg and "syncsvc baseline" in msg
+    assert e.value.exit_code == 2 and len(env.fake.writes()) == n
+
+
+def test_another_feature_under_the_same_plan_id_is_refused_by_jira(
+        env: JiraEnv, tmp_path: Path) -> None:
+    env.push(plan(three()))
+    n = len(env.fake.writes())
+    other = config(tmp_path / "other", env.fake.base)  # another machine: its own state file
+    with pytest.raises(InputError) as e:
+        push_plan(renamed(plan(three()), "C# SDK"), other, dry_run=False)
+    assert "belongs to the feature 'In-App Notifications Center'" in str(e.value)
+    assert len(env.fake.writes()) == n
+
+
+def test_a_rename_recorded_as_a_baseline_is_pushed(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    new = renamed(plan(three()), "Notifications Hub")
+    with State.open(env.cfg.state_path()) as st:
+        st.add_baseline(PID, json.loads(new.model_dump_json()), recorded_at="t", note="rename")
+    r = env.push(new)
+    assert r.status == "success"
+    (epic,) = epics(env)
+    assert epic["fields"]["summary"] == "Notifications Hub"
+    assert epic["properties"]["syncsvc"]["feature_name"] == "Notifications Hub"
+    assert len(epic["properties"]["syncsvc"]["baselines"]) == 2
+
+
+def test_remote_commands_need_plan_id_and_start_date(runner: Any, tmp_path: Path) -> None:
+    from syncsvc.cli import app
+
+    spec = tmp_path / "c-sdk.toml"
+    spec.write_text('feature_name = "C++ SDK"\ndescription = "d"\nteam_size = 2\n'
+                    'timeline = "4 weeks"\nrisk_tolerance = "low"\n')
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
+                   'token_env = "SYNCSVC_TEST_UNSET_TOKEN"\nproject = "XX"\n'
+                   '[state]\npath = "state.db"\n')
+    for cmd in (["push"], ["pull"], ["baseline", "--note", "x"], ["sync"]):
+        if cmd == ["sync"]:  # the commands of one plan write nothing (sync opens its state)
+            assert not (tmp_path / "state.db").exists()
+        r = runner.invoke(app, [*cmd, str(spec), "--config", str(cfg)],
+                          env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
+        assert r.exit_code == 2, (cmd, r.output)
+        assert "plan_id and start_date missing" in r.stderr, (cmd, r.stderr)
+        assert 'plan_id = "c-sdk"' in r.stderr and "start_date = 20" in r.stderr
+    spec.write_text(spec.read_text() + 'plan_id = "cpp-sdk"\n')
+    r = runner.invoke(app, ["push", str(spec), "--config", str(cfg)],
+                      env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
+    assert r.exit_code == 2 and "start_date missing" in r.stderr
+    assert "plan_id" not in r.stderr.split("missing")[0]
+
+
+# -- item 16.4: an edited syncsvc property -----------------------------------------------------
+
+@pytest.mark.parametrize("said", [{"plan_id": PID, "task_id": "backend-api"},
+                                  {"plan_id": "other-plan", "task_id": "qa"}, "garbage"])
+def test_an_edited_property_is_put_back_never_forked(env: JiraEnv, said: Any) -> None:
+    env.push(plan(three()))
+    qa, api = env.fake.key_of(PID, "qa"), env.fake.key_of(PID, "backend-api")
+    env.fake.move(qa, "In Progress", dt.datetime(2027, 1, 5, 10))  # history worth keeping
+    env.fake.issues[qa]["properties"]["syncsvc"] = said
+    n_issues, n = len(env.fake.issues), len(env.fake.calls)
+    dry = env.push(plan(three()), dry_run=True)
+    assert f"restore the syncsvc property of {qa}: task qa" in " ".join(dry.changes)
+    assert [c for c in env.fake.calls[n:] if c.write] == []
+    r = env.push(plan(three()))
+    assert r.status == "success" and r.created == []
+    assert len(env.fake.issues) == n_issues
+    assert env.fake.key_of(PID, "qa") == qa and env.fake.key_of(PID, "backend-api") == api
+    n = len(env.fake.calls)
+    assert env.push(plan(three())).status == "success"
+    assert [c for c in env.fake.calls[n:] if c.write] == []
+
+
+# -- issue 14 item 1: a deleted epic -----------------------------------------------------------
+
+@pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "server"])
+def test_a_deleted_epic_is_created_again_and_never_reaches_jql(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloud: bool) -> None:
+    kw: dict[str, Any] = {} if cloud else {"cloud": False, "email": None}
+    with jira_env(tmp_path, monkeypatch, **kw) as env:
+        env.push(plan(three()))
+        (old,) = epics(env)
+        env.fake.delete_issue(old["key"])
+        design = env.fake.key_of(PID, "design")
+        env.fake.delete_issue(design)  # a task to re-create: it must not get the dead parent
+        n = len(env.fake.calls)
+        r = env.push(plan(three()))
+        assert r.status == "success", r.error
+        (new,) = epics(env)
+        assert new["key"] != old["key"]
+        link = "parent" if cloud else "customfield_10014"
+        for tid in ("design", "backend-api", "qa"):
+            f = env.fake.by_task(PID, tid)[0]["fields"]
+            assert (f[link]["key"] if cloud else f[link]) == new["key"], tid
+        jql = [p for c in env.fake.calls[n:] for p in c.params.get("jql", [])]
+        assert jql and not any(old["key"] in q for q in jql)
+        assert new["properties"]["syncsvc"]["baselines"]  # the baselines kept on the new epic
+
+
+def test_a_deleted_epic_during_sync(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    (old,) = epics(env)
+    env.fake.delete_issue(old["key"])
+    for _ in range(2):
+        report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
+                          load=lambda _: (plan(three()), {}, None))
+        assert report.failed == [], report.failed[0].error
+    assert len(epics(env)) == 1 and epics(env)[0]["key"] != old["key"]
+
+
+# -- issue 14 item 13: a lost state file rebuilt with the original baselines -------------------
+
+def test_a_lost_state_is_rebuilt_with_the_original_baselines(env: JiraEnv) -> None:
+    first = plan(three())
+    env.push(first)
+    with State.open(env.cfg.state_path()) as st:
+        original = st.baselines(PID)
+    later = plan([*three(), task("docs", deps=("qa",), start=9)])
+    with State.open(env.cfg.state_path()) as st:  # `syncsvc baseline`: a scope change
+        st.add_baseline(PID, json.loads(later.model_dump_json()), recorded_at="2027-01-06T08:00",
+                        note="scope v2")
+        original = st.baselines(PID)
+    r = env.push(later)  # keeps the new baseline on the epic
+    assert r.status == "success"
+    writes = [c for c in env.fake.writes() if "/properties/" in c.path]
+    assert writes  # the new baseline's chunk and the index
+    n = len(env.fake.calls)
+    assert env.push(later).status == "success"
+    assert [c for c in env.fake.calls[n:] if c.write] == []  # kept once, not every run
+    env.cfg.state_path().unlink()  # an ephemeral runner lost its cache
+    shifted = plan([*three(), task("docs", deps=("qa",), start=12)])  # today's plan moved
+    r = env.push(shifted)
+    assert r.status == "success" and r.created == [] and not r.baseline_recorded
+    with State.open(env.cfg.state_path()) as st:
+        rebuilt = st.baselines(PID)
+    assert [(b.recorded_at, b.note, b.plan_json) for b in rebuilt] == \
+        [(b.recorded_at, b.note, b.plan_json) for b in original]
+
+
+def test_baselines_bigger_than_one_property_round_trip() -> None:
+    big = {**json.loads(plan(chain(50)).model_dump_json()),
+           "description": random.Random(4).randbytes(60_000).hex()}  # compresses badly
+    bs = [Baseline(0, PID, "2027-01-04T09:00:00+00:00", "first push", big),
+          Baseline(0, PID, "2027-02-01T09:00:00+00:00", "v2", {"feature_name": "x"})]
+    index, chunks = keep.to_store(bs, [])
+    assert index[0]["parts"] > 1 and all(len(json.dumps(v)) <= 32768 for _, v in chunks)
+    store = dict(chunks)
+    back = keep.restore(index, store.get, PID)
+    assert [(b.recorded_at, b.note, b.plan_json) for b in back] == \
+        [(b.recorded_at, b.note, b.plan_json) for b in bs]
+    assert keep.to_store(bs, index)[1] == []  # nothing to write again
+    store[keep.chunk_key(1, 2)] = {"data": "damaged"}
+    assert keep.restore(index, store.get, PID) == []  # a damaged chunk is never half-read
