@@ -278,3 +278,18 @@ def test_baselines_bigger_than_one_property_round_trip() -> None:
     assert keep.to_store(bs, index)[1] == []  # nothing to write again
     store[keep.chunk_key(1, 2)] = {"data": "damaged"}
     assert keep.restore(index, store.get, PID) == []  # a damaged chunk is never half-read
+
+
+def test_a_lost_state_keeps_a_persons_edit_as_the_state_would(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    design = env.fake.key_of(PID, "design")
+    env.fake.issues[design]["fields"]["summary"] = "Design (owned by UX)"  # a person's edit
+    env.cfg.state_path().unlink()
+    n = len(env.fake.calls)
+    r = env.push(plan(three()))
+    assert r.status == "success" and r.updated == [] and r.created == []
+    assert [c for c in env.fake.calls[n:] if c.write] == []
+    assert env.fake.issues[design]["fields"]["summary"] == "Design (owned by UX)"
+    moved = [task("design", critical=True, owner="Priya", days=3), *three()[1:]]
+    r = env.push(plan(moved))  # the plan changed the task: its values are pushed again
+    assert r.updated == [design] and env.fake.issues[design]["fields"]["duedate"] == "2027-01-06"

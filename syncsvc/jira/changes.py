@@ -199,6 +199,8 @@ def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
         old = dict(remote.values)
         has = set(remote.labels)
         old["critical"] = critical in has
+        if remote.prop.get("hash") == d.hash:  # the values syncsvc last pushed (kept in the
+            old = dict(d.values)  # issue's property) are the plan's: a difference is an edit
     else:
         old, has = {}, set()
     want_critical = bool(d.values.get("critical"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncsvc.jira.adapter import SiteFields
-from syncsvc.jira.changes import EPIC_ID, Create, RemoteIssue, Update, Values
+from syncsvc.jira.changes import EPIC_ID, Create, RemoteIssue, Update, Values, values_hash
 
 PROPERTY = "syncsvc"  # the issue property every syncsvc issue carries (CONTRACT §6)
 BASE_LABEL = "syncsvc"
@@ -97,7 +97,7 @@ class Site:
             pair = self._field(name, value)
             if pair is not None:
                 fields[pair[0]] = pair[1]
-        prop: dict[str, Any] = {"plan_id": self.plan_id, "task_id": c.task_id}
+        prop = self.task_prop(c.task_id, values_hash(v))
         if c.task_id == EPIC_ID:
             prop = {**(epic_prop or {}), "plan_id": self.plan_id, "task_id": None, "role": "epic"}
             if self.fields.epic_name:  # Server/DC: an epic needs its Epic Name
@@ -105,8 +105,17 @@ class Site:
         props = [{"key": PROPERTY, "value": prop}] + [{"key": k, "value": x} for k, x in extra]
         return {"fields": fields, "properties": props}
 
-    def update_body(self, u: Update) -> dict[str, Any]:
-        """PUT issue/{key}: the changed fields, and label add/remove operations."""
+    def task_prop(self, task_id: str, values_hash: str | None) -> dict[str, Any]:
+        """A task issue's `syncsvc` property: plan, task and the hash of the values syncsvc
+        last pushed (a rebuilt state knows from it whether a difference is a person's edit)."""
+        prop: dict[str, Any] = {"plan_id": self.plan_id, "task_id": task_id}
+        if values_hash:
+            prop["hash"] = values_hash
+        return prop
+
+    def update_body(self, u: Update, *, values_hash: str | None = None) -> dict[str, Any]:
+        """PUT issue/{key}: the changed fields, label add/remove operations and, with
+        `values_hash`, the task's `syncsvc` property with the hash of the values now pushed."""
         body: dict[str, Any] = {}
         fields: dict[str, Any] = {}
         for name in u.changed():
@@ -118,6 +127,9 @@ class Site:
         ops = [{"add": x} for x in u.add_labels] + [{"remove": x} for x in u.remove_labels]
         if ops:
             body["update"] = {"labels": ops}
+        if values_hash:
+            body["properties"] = [{"key": PROPERTY, "value": self.task_prop(u.task_id,
+                                                                           values_hash)}]
         return body
 
     def removed_body(self) -> dict[str, Any]:

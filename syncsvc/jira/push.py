@@ -203,6 +203,7 @@ class _Push:
             self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
             assignees=self.assignees, epic_key=epic_key if can_epic else None,
             with_start=self.site.fields.start is not None)
+        self.desired = desired
         changes = diff(desired, records, remote, blocks_links(issues), self.state.links(self.pid),
                        desired_links(self.plan), self.labels)
         self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
@@ -439,7 +440,9 @@ class _Push:
         for key, (tid, _) in sorted(self.restores.items()):
             self._check()
             try:
-                self.jira.put_property(key, PROPERTY, {"plan_id": self.pid, "task_id": tid})
+                rec = self.state.issues(self.pid).get(tid)
+                self.jira.put_property(key, PROPERTY, self.site.task_prop(
+                    tid, rec.fields_hash if rec else None))
             except Rejected as e:
                 self.report.failed.append(f"restore the {PROPERTY} property of {key}: "
                                           f"{e.message}")
@@ -594,14 +597,14 @@ class _Push:
     def _updates(self, ch: Changes) -> None:
         for u in ch.updates:
             self._check()
+            d = self.desired[u.task_id]  # the issue holds the plan's values after this
             try:
-                self.jira.update_issue(u.key, self.site.update_body(u))
+                self.jira.update_issue(u.key, self.site.update_body(u, values_hash=d.hash))
             except Rejected as e:
                 self.report.failed.append(f"update {u.key} ({u.task_id}): {e.message}")
                 continue
-            d_values = {**(self._record(u.task_id).fields or {}), **u.new}
             self.state.put_issues(self.pid, [IssueRecord(
-                u.task_id, u.key, u.issue_id, values_hash(d_values), d_values)])
+                u.task_id, u.key, u.issue_id, d.hash, d.values)])
             self.report.updated.append(u.key)
         for m in ch.removals:
             self._check()

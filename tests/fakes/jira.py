@@ -122,7 +122,8 @@ class FakeJira:
 
     def by_task(self, plan_id: str, task_id: str) -> list[dict[str, Any]]:
         return [i for i in self.issues.values()
-                if i["properties"].get("syncsvc") == {"plan_id": plan_id, "task_id": task_id}]
+                if {k: (i["properties"].get("syncsvc") or {}).get(k) for k in ("plan_id", "task_id")}
+                == {"plan_id": plan_id, "task_id": task_id}]
 
     def key_of(self, plan_id: str, task_id: str) -> str:
         found = self.by_task(plan_id, task_id)
@@ -454,6 +455,8 @@ class FakeJira:
         if errors:
             raise JiraError(400, [], errors)
         self._store(issue, fields)
+        for prop in body.get("properties") or []:
+            issue["properties"][prop["key"]] = prop["value"]
         labels = list(issue["fields"].get("labels") or [])
         for op in update.get("labels", []):
             if "add" in op and op["add"] not in labels:
