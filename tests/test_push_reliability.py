@@ -293,3 +293,20 @@ def test_a_lost_state_keeps_a_persons_edit_as_the_state_would(env: JiraEnv) -> N
     moved = [task("design", critical=True, owner="Priya", days=3), *three()[1:]]
     r = env.push(plan(moved))  # the plan changed the task: its values are pushed again
     assert r.updated == [design] and env.fake.issues[design]["fields"]["duedate"] == "2027-01-06"
+
+
+def test_an_epic_moved_to_another_project_is_followed(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    (epic,) = epics(env)
+    new = env.fake.move_to_project(epic["key"], "OPS")
+    r = env.push(plan(three()))
+    assert r.status == "success" and r.created == []
+    n = len(env.fake.calls)
+    assert env.push(plan(three())).status == "success"
+    assert [c for c in env.fake.calls[n:] if c.write] == []  # settled: no write every run
+    assert env.fake.by_task(PID, "qa")[0]["fields"]["parent"]["key"] == new
+    with State.open(env.cfg.state_path()) as st:
+        assert st.issues(PID)["#epic"].issue_key == new  # JQL and reads use the live key
+    env.push(plan([*three(), task("docs", deps=("qa",), start=9)]))
+    (create,) = [c for c in env.fake.calls if c.path == "issue/bulk"][-1:]
+    assert create.body["issueUpdates"][0]["fields"]["parent"] == {"key": new}

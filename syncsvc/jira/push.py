@@ -446,6 +446,8 @@ class _Push:
             except Rejected as e:
                 self.report.failed.append(f"restore the {PROPERTY} property of {key}: "
                                           f"{e.message}")
+                continue
+            self.report.updated.append(key)
 
     def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None) -> str | None:
         if not self.jcfg.epic_issue_type:
@@ -483,13 +485,16 @@ class _Push:
             self.epic_prop = prop
             return self._adopt_epic(key, iid, d)
         up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"]})
-        key = rec.issue_key if rec else remote.key if remote else ""
+        # moved to another project: its new key (the old one still resolves, but Jira shows
+        # the tasks' parent under the new one, which would look like a change on every run)
+        key = remote.key if remote else rec.issue_key if rec else ""
         if up is not None:
             self.report.changes.append(up.sentence())
             if not self.report.dry_run:
                 self.jira.update_issue(key, self.site.update_body(up))
                 self.report.updated.append(key)
-        if not self.report.dry_run and (up is not None or rec is None):
+        moved = rec is not None and rec.issue_key != key
+        if not self.report.dry_run and (up is not None or rec is None or moved):
             iid = rec.issue_id if rec else remote.id if remote else ""
             self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
         return key
