@@ -310,3 +310,32 @@ def test_an_epic_moved_to_another_project_is_followed(env: JiraEnv) -> None:
     env.push(plan([*three(), task("docs", deps=("qa",), start=9)]))
     (create,) = [c for c in env.fake.calls if c.path == "issue/bulk"][-1:]
     assert create.body["issueUpdates"][0]["fields"]["parent"] == {"key": new}
+
+
+def test_a_dead_parent_refused_once_then_the_epic_is_made_again(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    (old,) = epics(env)
+    del env.fake.issues[old["key"]]  # gone, while its children still show it (a stale view)
+    grown = plan([*three(), task("docs", deps=("qa",), start=9)])
+    r = env.push(grown)
+    assert r.status == "error" and "create docs: parent:" in " ".join(r.failed)
+    assert f"the epic {old['key']} no longer exists in Jira; the next push creates it" in (
+        r.error or "")
+    r = env.push(grown)
+    assert r.status == "success", r.error
+    (new,) = epics(env)
+    assert env.fake.by_task(PID, "docs")[0]["fields"]["parent"]["key"] == new["key"]
+    jql = [q for c in env.fake.calls for q in c.params.get("jql", [])]
+    assert not any(old["key"] in q for q in jql)
+
+
+def test_the_epic_is_left_out_of_the_search_by_a_label_not_by_key(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    (epic,) = epics(env)
+    assert "syncsvc_epic" in epic["fields"]["labels"]
+    n = len(env.fake.calls)
+    env.push(plan(three()))
+    (search,) = [c for c in env.fake.calls[n:] if c.path == "search/jql"]
+    assert search.params["jql"] == ['project = "NOTIF" AND labels = "syncsvc-notif-center" AND '
+                                    'labels != "syncsvc_epic" ORDER BY key ASC']
+    assert len(env.fake.calls[n:]) == 3  # serverInfo, field, one page: the epic is not read

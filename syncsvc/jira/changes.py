@@ -206,7 +206,7 @@ def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
     want_critical = bool(d.values.get("critical"))
     add = tuple(x for x in [critical] if want_critical and x not in has)
     if remote is not None:  # a person stripped a mark syncsvc finds its issues by: put it back
-        add += tuple(x for x in (labels.get("base"), labels.get("plan"))
+        add += tuple(x for x in (labels.get("base"), labels.get("plan"), labels.get("epic"))
                      if x and x not in remote.labels)
     rem = tuple(x for x in [critical] if not want_critical and x in has)
     if removed in has:

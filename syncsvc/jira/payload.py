@@ -11,6 +11,7 @@ from syncsvc.jira.changes import EPIC_ID, Create, RemoteIssue, Update, Values, v
 
 PROPERTY = "syncsvc"  # the issue property every syncsvc issue carries (CONTRACT §6)
 BASE_LABEL = "syncsvc"
+EPIC_LABEL = "syncsvc_epic"  # marks the plan's epic ("_" is never in a plan_id: no clash)
 
 
 def plan_label(plan_id: str) -> str:
@@ -54,11 +55,13 @@ class Site:
         names += [f for f in (self.fields.start, self.fields.epic_link) if f]
         return names
 
-    def plan_jql(self, *, exclude: str | None = None) -> str:
+    def plan_jql(self, *, without_epic: bool = False) -> str:
+        """The plan's issues; `without_epic` leaves out the issue marked as its epic (by a
+        label, never by key: a deleted issue's key in JQL is a 400 on real Jira)."""
         jql = (f"project = {jql_quote(self.project)} AND labels = "
                f"{jql_quote(plan_label(self.plan_id))}")
-        if exclude:
-            jql += f" AND key != {jql_quote(exclude)}"
+        if without_epic:
+            jql += f" AND labels != {jql_quote(EPIC_LABEL)}"
         return jql + " ORDER BY key ASC"
 
     # -- values <-> Jira fields ------------------------------------------------------------
@@ -87,6 +90,8 @@ class Site:
         properties."""
         v = c.values
         labels = [BASE_LABEL, plan_label(self.plan_id)]
+        if c.task_id == EPIC_ID:
+            labels.append(EPIC_LABEL)
         if v.get("critical"):
             labels.append(self.critical_label)
         fields: dict[str, Any] = {"project": {"key": self.project},

@@ -76,9 +76,6 @@ def pull_status(
         site_fields = _site_fields(adapter, state, jm.fields.start_date)
         fields += Site(adapter.is_cloud, site_fields, "", plan.plan_id, "", "").read_fields()
     keys = sorted({r.issue_key for r in records.values()}, key=_key_order)
-    epic = state.issues(plan.plan_id).get(EPIC_ID) if for_push else None
-    if epic is not None:  # the push checks the epic like any task's issue (it may be deleted)
-        keys.append(epic.issue_key)
     issues = adapter.fetch_issues(keys, fields=fields, properties=[PROPERTY])
     histories = (adapter.changelogs([str(i["id"]) for i in issues]) if adapter.is_cloud
                  else {str(i["id"]): (i.get("changelog") or {}).get("histories") or []

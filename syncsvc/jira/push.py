@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -37,7 +37,14 @@ from syncsvc.jira.changes import (
     values_hash,
 )
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
-from syncsvc.jira.payload import BASE_LABEL, PROPERTY, Site, blocks_links, plan_label
+from syncsvc.jira.payload import (
+    BASE_LABEL,
+    EPIC_LABEL,
+    PROPERTY,
+    Site,
+    blocks_links,
+    plan_label,
+)
 from syncsvc.model import Plan, to_json
 from syncsvc.signals import checkpoint, deferred_signals
 from syncsvc.state import Baseline, IssueRecord, State
@@ -167,6 +174,7 @@ class _Push:
         self.restores: dict[str, tuple[str, str]] = {}  # key -> (task it holds, what it said)
         self.now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.epic_prop: dict[str, Any] | None = None  # the epic's `syncsvc` property in Jira
+        self.epic_refused = False  # a create was refused over its parent (a dead epic?)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -180,8 +188,9 @@ class _Push:
                          self.labels["critical"], self.labels["removed"])
         records = self.state.issues(self.pid)
         pending = self.state.pending(self.pid)
+        known_epic = EPIC_ID in records  # then the search leaves it out (checked below)
         if prefetched is None:
-            issues = self._search()  # the epic too: it is checked like any task's issue
+            issues = self._search(without_epic=known_epic)
         else:
             issues = list(prefetched.issues)
             if EPIC_ID not in records or pending or any(t.id not in records
@@ -189,15 +198,28 @@ class _Push:
                 # issues the state does not hold yet (a run killed before it recorded them,
                 # another machine's push): only a search can find them; look before creating
                 seen = {str(i.get("key")) for i in issues}
-                issues += [i for i in self._search() if str(i.get("key")) not in seen]
+                issues += [i for i in self._search(without_epic=known_epic)
+                           if str(i.get("key")) not in seen]
         self.seen |= {str(i.get("key")) for i in issues} | {r.issue_key for r in records.values()}
         remote = self._remote(issues, records)
-        self._look_for_missing(records, remote, issues)
+        self._look_for_missing({t: r for t, r in records.items() if t != EPIC_ID}, remote, issues)
         if pending:
             self._find_pending(pending, records, remote, issues)
-        epic_rec, epic_remote = records.pop(EPIC_ID, None), remote.pop(EPIC_ID, None)
+        epic_rec = records.pop(EPIC_ID, None)
+        gone = False
+        live = self._in_use(epic_rec, issues) if epic_rec and EPIC_ID not in remote else None
+        if epic_rec is not None and live is not None and live != epic_rec.issue_key:
+            epic_rec = replace(epic_rec, issue_key=live)  # moved to another project
+            if not self.report.dry_run:
+                self.state.put_issues(self.pid, [epic_rec])
+        elif epic_rec is not None and EPIC_ID not in remote and live is None:
+            # no task shows it as its parent (Jira clears that when the epic is deleted): read
+            # it by key before deciding it is gone
+            self._look_for_missing({EPIC_ID: epic_rec}, remote, issues)
+            gone = EPIC_ID not in remote
+        epic_remote = remote.pop(EPIC_ID, None)
         self._identity(epic_remote)
-        epic_key = self._epic(epic_rec, epic_remote)
+        epic_key = self._epic(epic_rec, epic_remote, gone=gone)
         can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
         desired = desired_issues(
             self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
@@ -218,6 +240,8 @@ class _Push:
             self._apply(changes)
         finally:  # an interrupted first push records its baseline too (the rerun creates none)
             self._first_baseline()
+        if self.epic_refused and epic_key:
+            self._epic_refused(epic_key)
         self._keep(epic_key)
 
     def _check(self) -> None:
@@ -242,12 +266,35 @@ class _Push:
         have = self.state.baselines(self.pid)
         return have or [Baseline(0, self.pid, self.now, "first push", to_json(self.plan))]
 
-    def _search(self, *, reconcile: list[str] | None = None) -> list[dict[str, Any]]:
+    def _in_use(self, epic: IssueRecord, issues: list[dict[str, Any]]) -> str | None:
+        """The epic's live key when a task's issue shows it as its parent (Cloud, by id: a
+        project move keeps it) or Epic Link (Server/DC): then it exists, need not be read."""
+        link = self.site.fields.epic_link
+        for issue in issues:
+            f = issue.get("fields") or {}
+            parent = f.get("parent")
+            if isinstance(parent, dict) and (str(parent.get("id")) == epic.issue_id
+                                             or parent.get("key") == epic.issue_key):
+                return str(parent.get("key") or epic.issue_key)
+            if link and f.get(link) == epic.issue_key:
+                return epic.issue_key
+        return None
+
+    def _epic_refused(self, key: str) -> None:
+        """A create or update was refused over its parent: when the epic is gone after all,
+        forget it, so the next run makes it again (never a dead parent run after run)."""
+        if self.jira.get_issue(key, fields=["summary"]) is None:
+            self.state.forget_issue(self.pid, EPIC_ID)
+            note = (f"the epic {key} no longer exists in Jira; the next push creates it again "
+                    "and links the tasks to it")
+            self.report.error = f"{self.report.error}; {note}" if self.report.error else note
+
+    def _search(self, *, without_epic: bool = False) -> list[dict[str, Any]]:
         what = f"searching project {self.site.project} for the issues of plan {self.pid}"
         try:
-            return self.jira.search(self.site.plan_jql(), fields=self.site.read_fields(),
-                                    properties=[PROPERTY], reconcile=reconcile or [],
-                                    what=what)
+            return self.jira.search(self.site.plan_jql(without_epic=without_epic),
+                                    fields=self.site.read_fields(),
+                                    properties=[PROPERTY], what=what)
         except Rejected as e:
             if e.status != HTTPStatus.BAD_REQUEST:
                 raise
@@ -422,19 +469,25 @@ class _Push:
     def _keep(self, epic_key: str | None) -> None:
         """Keep the plan's feature and baselines on the epic (a lost state is rebuilt from
         them): writes only when they changed (a new baseline, a renamed feature)."""
-        if not epic_key or self.epic_prop is None or not self.state.baselines(self.pid):
+        if not epic_key or not self.state.baselines(self.pid):
             return
+        kept_key = f"kept:{self.pid}"
+        kept = self.state.site_value(kept_key) or {}
+        if self.epic_prop is None and kept.get("key") == epic_key:  # the epic was not read
+            self.epic_prop = kept.get("prop")
         prop, chunks = self._epic_prop(self.state.baselines(self.pid))
-        if prop == self.epic_prop:
-            return
-        try:
-            for k, value in chunks:
-                self.jira.put_property(epic_key, k, value)
-            self.jira.put_property(epic_key, PROPERTY, prop)
-        except JiraFailure as e:
-            log.warning("could not keep the baselines on the epic %s: %s", epic_key, e.message)
-            return
-        self.epic_prop = prop
+        if prop != self.epic_prop:
+            try:
+                for k, value in chunks:
+                    self.jira.put_property(epic_key, k, value)
+                self.jira.put_property(epic_key, PROPERTY, prop)
+            except JiraFailure as e:
+                log.warning("could not keep the baselines on the epic %s: %s", epic_key,
+                            e.message)
+                return
+            self.epic_prop = prop
+        if kept != {"key": epic_key, "prop": prop}:
+            self.state.put_site_value(kept_key, {"key": epic_key, "prop": prop})
 
     def _restore_properties(self) -> None:
         for key, (tid, _) in sorted(self.restores.items()):
@@ -449,11 +502,12 @@ class _Push:
                 continue
             self.report.updated.append(key)
 
-    def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None) -> str | None:
+    def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None, *, gone: bool
+              ) -> str | None:
         if not self.jcfg.epic_issue_type:
             return None
         d = desired_epic(self.plan, self.mapping, self.jcfg.epic_issue_type)
-        if rec is not None and remote is None:  # a person deleted the epic: make it again
+        if rec is not None and gone:  # a person deleted the epic: make it again
             log.warning("the epic %s of plan %s is gone from Jira; creating it again",
                         rec.issue_key, self.pid)
             if not self.report.dry_run:
@@ -484,7 +538,9 @@ class _Push:
             _, iid, key = res.created[0]
             self.epic_prop = prop
             return self._adopt_epic(key, iid, d)
-        up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"]})
+        up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"],
+                                         "base": BASE_LABEL, "plan": self.labels["plan"],
+                                         "epic": EPIC_LABEL})
         # moved to another project: its new key (the old one still resolves, but Jira shows
         # the tasks' parent under the new one, which would look like a change on every run)
         key = remote.key if remote else rec.issue_key if rec else ""
@@ -589,8 +645,15 @@ class _Push:
         for i, msg in sorted(res.errors.items()):
             if not recs and ("issuetype" in msg or "project" in msg):
                 self._refused_create(msg)
+            self._note_parent(msg)
             self.report.failed.append(f"create {chunk[i].task_id}: {msg}")
         return []
+
+    def _note_parent(self, message: str) -> None:
+        """Jira refused a value of the epic field (`parent`, or Epic Link on Server/DC)."""
+        for f in {"parent", self.site.fields.epic_link or "parent"}:
+            if message.startswith(f"{f}:") or f"; {f}:" in message or f": {f}:" in message:
+                self.epic_refused = True
 
     def _made(self, recs: list[IssueRecord]) -> None:
         for r in recs:
@@ -607,6 +670,7 @@ class _Push:
                 self.jira.update_issue(u.key, self.site.update_body(u, values_hash=d.hash))
             except Rejected as e:
                 self.report.failed.append(f"update {u.key} ({u.task_id}): {e.message}")
+                self._note_parent(e.message)
                 continue
             self.state.put_issues(self.pid, [IssueRecord(
                 u.task_id, u.key, u.issue_id, d.hash, d.values)])

@@ -141,8 +141,16 @@ class FakeJira:
         return str(self._next_link)
 
     def delete_issue(self, key: str) -> None:
+        """Delete an issue as a person would: its links go, and its children lose their
+        parent (Cloud) or Epic Link (Server/DC), as in Jira."""
         del self.issues[key]
         self.links = {i: v for i, v in self.links.items() if key not in v[1:]}
+        for other in self.issues.values():
+            parent = other["fields"].get("parent")
+            if isinstance(parent, dict) and parent.get("key") == key:
+                other["fields"]["parent"] = None
+            if other["fields"].get(EPIC_LINK) == key:
+                other["fields"][EPIC_LINK] = None
 
     def move_to_project(self, key: str, project: str) -> str:
         """Move an issue to another project as a person would: a new key, the same id, fields,
