@@ -339,3 +339,19 @@ def test_the_epic_is_left_out_of_the_search_by_a_label_not_by_key(env: JiraEnv) 
     assert search.params["jql"] == ['project = "NOTIF" AND labels = "syncsvc-notif-center" AND '
                                     'labels != "syncsvc_epic" ORDER BY key ASC']
     assert len(env.fake.calls[n:]) == 3  # serverInfo, field, one page: the epic is not read
+
+
+def test_a_refused_search_blames_the_project_only_when_it_does_not_exist(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syncsvc.errors import RemoteError
+
+    with jira_env(tmp_path / "a", monkeypatch) as env:
+        env.fake.fail("GET", r"^search/jql$", 400)
+        with pytest.raises(RemoteError) as e:
+            env.push(plan(three()))
+        assert "[jira] project" not in f"{e.value} {e.value.hint}"
+        assert "project NOTIF has the issue types" in str(e.value)
+    with jira_env(tmp_path / "b", monkeypatch, project="NOPE") as env:
+        with pytest.raises(RemoteError) as e:
+            env.push(plan(three()))
+        assert "[jira] project" in (e.value.hint or "") and "NOPE does not exist" in str(e.value)

@@ -298,9 +298,11 @@ class _Push:
         except Rejected as e:
             if e.status != HTTPStatus.BAD_REQUEST:
                 raise
-            raise JiraFailure(f"{e.message}\n  {self.jira.describe_project(self.site.project)}",
-                              hint="check [jira] project in the config (or jira_project in the "
-                              "spec)") from None
+            about = self.jira.describe_project(self.site.project)
+            hint = ("fix [jira] project in the config (or jira_project in the spec)"
+                    if "does not exist" in about else "the project exists: run with -v and "
+                    "report the query Jira refused")
+            raise JiraFailure(f"{e.message}\n  {about}", hint=hint) from None
 
     def _remote(self, issues: list[dict[str, Any]], records: Mapping[str, IssueRecord]
                 ) -> dict[str, RemoteIssue]:
