@@ -355,3 +355,15 @@ def test_a_refused_search_blames_the_project_only_when_it_does_not_exist(
         with pytest.raises(RemoteError) as e:
             env.push(plan(three()))
         assert "[jira] project" in (e.value.hint or "") and "NOPE does not exist" in str(e.value)
+
+
+def test_a_create_jira_refused_leaves_no_intent(env: JiraEnv) -> None:
+    env.fake.fail("POST", r"^issue/bulk$", 503, skip=1, times=50)  # the tasks: always busy
+    r = env.push(plan(three()))
+    assert r.status == "partial" and "kept answering 503" in (r.error or "")
+    with State.open(env.cfg.state_path()) as st:
+        assert st.pending(PID) == {}  # Jira answered: nothing was made, nothing to look for
+    env.fake.faults.clear()
+    n = len(env.fake.calls)
+    assert env.push(plan(three())).status == "success"
+    assert not [c for c in env.fake.calls[n:] if c.path == "issue/bulkfetch"]

@@ -577,13 +577,15 @@ class _Push:
         except LostResponse as e:
             log.warning("%s; reading the keys above the last one known before creating again",
                         e.message)
-            pending = self.state.pending(self.pid)
-            records = self.state.issues(self.pid)
-            remote: dict[str, RemoteIssue] = {}
-            self._find_pending({t: pending[t] for t in tids if t in pending}, records, remote,
-                               [])
-            self.seen |= {r.key for r in remote.values()}
-            return None
+        except JiraFailure:  # Jira answered with an error: it made nothing
+            self.state.settle(self.pid, [], tids)
+            raise
+        pending = self.state.pending(self.pid)
+        remote: dict[str, RemoteIssue] = {}
+        self._find_pending({t: pending[t] for t in tids if t in pending},
+                           self.state.issues(self.pid), remote, [])
+        self.seen |= {r.key for r in remote.values()}
+        return None
 
     def _refused_create(self, message: str) -> None:
         if "issuetype" in message or "project" in message:
