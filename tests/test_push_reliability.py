@@ -367,3 +367,35 @@ def test_a_create_jira_refused_leaves_no_intent(env: JiraEnv) -> None:
     n = len(env.fake.calls)
     assert env.push(plan(three())).status == "success"
     assert not [c for c in env.fake.calls[n:] if c.path == "issue/bulkfetch"]
+
+
+def test_push_cli_exits_75_while_a_sync_holds_the_lock(runner: Any, example_path: Path,
+                                                      tmp_path: Path) -> None:
+    from syncsvc.cli import app
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
+                   'token_env = "SYNCSVC_TEST_LOCK_TOKEN"\nproject = "NOTIF"\n'
+                   '[state]\npath = "state.db"\n')
+    with sync_lock(tmp_path / "state.db"):
+        r = runner.invoke(app, ["push", str(example_path), "--config", str(cfg)],
+                          env={"SYNCSVC_TEST_LOCK_TOKEN": "t"})
+    assert r.exit_code == 75, r.output
+    assert "holds the lock" in r.stderr and "Traceback" not in r.output
+
+
+def test_a_sync_after_a_lost_state_keeps_the_original_baseline(env: JiraEnv) -> None:
+    first = plan(three())
+    env.push(first)
+    with State.open(env.cfg.state_path()) as st:
+        original = st.baselines(PID)
+    env.cfg.state_path().unlink()
+    later = plan([*three(), task("docs", deps=("qa",), start=9)])
+    for _ in range(2):
+        report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
+                          load=lambda _: (later, {}, None))
+        assert report.failed == [], report.failed[0].error
+    with State.open(env.cfg.state_path()) as st:
+        assert [(b.recorded_at, b.plan_json) for b in st.baselines(PID)] == \
+            [(b.recorded_at, b.plan_json) for b in original]
+    assert report.runs[0].slip_days is not None  # the second run forecast against it
