@@ -72,7 +72,7 @@ class FakeJira:
     def __init__(self, base: str = "https://fake.atlassian.net", *, cloud: bool = True,
                  email: str | None = "pm@example.com", token: str = "s3cret-token-value",
                  projects: dict[str, list[str]] | None = None, users: set[str] | None = None,
-                 start_field: bool = True, bulk_reads: bool = True) -> None:
+                 start_field: bool = True, bulk_reads: bool = True, search_lag: int = 0) -> None:
         self.base, self.cloud, self.email, self.token = base.rstrip("/"), cloud, email, token
         self.projects = projects or {"NOTIF": ["Task", "Story", "Bug", "Epic"]}
         self.users = users
@@ -94,7 +94,7 @@ class FakeJira:
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
         # search lag: an issue is seen by search only `search_lag` calls after its creation
         # (unless its id is in reconcileIssues); reads by key or id see it at once, as in Cloud
-        self.search_lag = 0
+        self.search_lag = search_lag
         self.born: dict[str, int] = {}  # issue id -> call number of its creation
 
     # -- set-up and inspection -------------------------------------------------------------
