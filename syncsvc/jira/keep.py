@@ -7,11 +7,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from syncsvc.state import Baseline
+from syncsvc.errors import InputError
+from syncsvc.model import Plan
+from syncsvc.state import Baseline, State
+
+log = logging.getLogger("syncsvc.jira")
 
 CHUNK = 30_000  # characters of base64 per property (Jira allows 32,768 per value)
 
@@ -69,3 +74,45 @@ def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
         out.append(Baseline(0, plan_id, str(e.get("recorded_at", "")), str(e.get("note", "")),
                             plan_json))
     return out
+
+
+def epic_property(plan: Plan, baselines: Sequence[Baseline], stored: dict[str, Any] | None
+                  ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The epic's `syncsvc` property for the plan's feature and `baselines`, and the chunk
+    properties that the `stored` property's index lacks."""
+    entries, chunks = to_store(baselines, (stored or {}).get("baselines") or [])
+    prop = {"plan_id": plan.plan_id, "task_id": None, "role": "epic",
+            "feature_name": plan.feature_name, "baselines": entries}
+    return prop, chunks
+
+
+def check_identity(plan: Plan, state: State, epic_key: str | None,
+                   epic_prop: dict[str, Any] | None, read: Callable[[str], Any], *,
+                   project: str, dry_run: bool) -> None:
+    """Refuse (exit 2, nothing written) a spec of another feature than the one the state or the
+    epic in Jira holds under this plan_id; rebuild lost baselines from the epic (`read` reads
+    one of its properties)."""
+    pid, feature = plan.plan_id, plan.feature_name
+    baselines = state.baselines(pid)
+    restored: list[Baseline] = []
+    index = (epic_prop or {}).get("baselines")
+    if not baselines and epic_key and isinstance(index, list) and index:
+        restored = restore(index, read, pid)
+    names = [str(b.plan_json.get("feature_name")) for b in baselines or restored]
+    if names and names[-1] != feature:
+        where = f"the state {state.path}" if baselines else f"the epic {epic_key} in Jira"
+        raise InputError(
+            f"plan_id {pid!r} belongs to the feature {names[-1]!r} (its baseline in {where}); "
+            f"this spec is {feature!r}. Nothing was written",
+            hint="give this spec its own plan_id; if the feature was renamed, record a new "
+            "baseline first: syncsvc baseline SPEC --config FILE --note \"renamed\"")
+    in_jira = (epic_prop or {}).get("feature_name")
+    if isinstance(in_jira, str) and in_jira != feature and in_jira not in names:
+        raise InputError(
+            f"plan_id {pid!r} in Jira {project} belongs to the feature {in_jira!r} (epic "
+            f"{epic_key}); this spec is {feature!r}. Nothing was written",
+            hint="give this spec its own plan_id (two specs share this one)")
+    if restored and not dry_run:
+        state.put_baselines(pid, restored)
+        log.warning("plan %s: %d baseline(s) rebuilt from the epic %s (the state had none)",
+                    pid, len(restored), epic_key)
