@@ -231,9 +231,14 @@ class _Push:
                 log.warning("could not keep the baselines on the epic %s: %s", epic_key,
                             e.message)
                 return
-            self.epic_prop = prop
         if kept != {"key": epic_key, "prop": prop}:
-            self.state.put_site_value(kept_key, {"key": epic_key, "prop": prop})
+            self._kept(epic_key, prop)
+
+    def _kept(self, epic_key: str, prop: dict[str, Any]) -> None:
+        """Remember the property the epic holds now: an unchanged run then writes nothing
+        without reading the epic (it is left out of the search)."""
+        self.epic_prop = prop
+        self.state.put_site_value(f"kept:{self.pid}", {"key": epic_key, "prop": prop})
 
     def _restore_properties(self) -> None:
         for key, (tid, _) in sorted(self.find.restores.items()):
@@ -276,13 +281,13 @@ class _Push:
                 if found is None:
                     raise JiraFailure(f"Jira at {self.jira.url}: the answer was lost twice "
                                       f"while {what}", hint="run push again later")
-                self.epic_prop = prop
+                self._kept(found.issue_key, prop)
                 return self._adopt_epic(found.issue_key, found.issue_id, d)
             if res.errors:
                 self.state.settle(self.pid, [], [EPIC_ID])  # refused: nothing was made
                 self._refused_create(res.errors[0])
             _, iid, key = res.created[0]
-            self.epic_prop = prop
+            self._kept(key, prop)
             return self._adopt_epic(key, iid, d)
         up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"],
                                          "base": BASE_LABEL, "plan": self.labels["plan"],
