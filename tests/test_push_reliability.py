@@ -399,3 +399,13 @@ def test_a_sync_after_a_lost_state_keeps_the_original_baseline(env: JiraEnv) -> 
         assert [(b.recorded_at, b.plan_json) for b in st.baselines(PID)] == \
             [(b.recorded_at, b.plan_json) for b in original]
     assert report.runs[0].slip_days is not None  # the second run forecast against it
+
+
+@pytest.mark.parametrize("index", [
+    [{"n": "x", "parts": 1, "sha": "0"}], [{"n": 1, "parts": "many"}], ["text", 3, None],
+    [{"n": 1, "parts": 1, "sha": "", "recorded_at": "t"}], [{}]])
+def test_a_damaged_baseline_index_restores_nothing_and_never_crashes(index: list[Any]) -> None:
+    store = {keep.chunk_key(1, 1): {"data": "not base64!"}}
+    assert keep.restore(index, store.get, PID) == []
+    entries, chunks = keep.to_store([Baseline(0, PID, "t", "n", {"a": 1})], index)
+    assert len(entries) == 1 and chunks  # the damaged entry is written again

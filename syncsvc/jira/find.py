@@ -11,7 +11,7 @@ from typing import Any
 
 from syncsvc.jira.adapter import FETCH_LIMIT, JiraAdapter, JiraFailure, Rejected
 from syncsvc.jira.changes import EPIC_ID, RemoteIssue
-from syncsvc.jira.payload import PROPERTY, Site
+from syncsvc.jira.payload import PROPERTY, Site, jql_quote
 from syncsvc.state import IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
@@ -132,7 +132,9 @@ class Finder:
             else:  # nothing known in the project yet (a new plan's epic): the newest key
                 # search sees, THEN the plan's search: an issue search missed the first time
                 # is newer than that key (search shows issues in the order they were made)
-                floor = self.jira.highest_number(project)
+                floor = self.jira.highest_number(
+                    f"project = {jql_quote(project)}",
+                    what=f"reading the newest issue key of {project}")
                 for issue in self.search():
                     r = self.site.remote_issue(issue)
                     if r is not None and r.task_id in want:

@@ -43,7 +43,7 @@ def to_store(baselines: Sequence[Baseline], index: Sequence[dict[str, Any]]
              ) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
     """The index for `baselines`, and the chunk properties Jira lacks (those whose entry
     differs from the stored `index`)."""
-    have = {int(e.get("n", 0)): e for e in index if isinstance(e, dict)}
+    have = {_n(e): e for e in index if isinstance(e, dict)}
     entries: list[dict[str, Any]] = []
     chunks: list[tuple[str, Any]] = []
     for n, b in enumerate(baselines, 1):
@@ -54,12 +54,18 @@ def to_store(baselines: Sequence[Baseline], index: Sequence[dict[str, Any]]
     return entries, chunks
 
 
+def _n(entry: dict[str, Any]) -> int:
+    """An index entry's number (remote data: anything not a number sorts first, as 0)."""
+    n = entry.get("n")
+    return n if isinstance(n, int) and not isinstance(n, bool) else 0
+
+
 def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
             plan_id: str) -> list[Baseline]:
     """The baselines an index names, read chunk by chunk through `read(property key)`; an
     entry with a missing or damaged chunk is left out (and so are the later ones)."""
     out: list[Baseline] = []
-    for e in sorted((e for e in index if isinstance(e, dict)), key=lambda e: int(e.get("n", 0))):
+    for e in sorted((e for e in index if isinstance(e, dict)), key=_n):
         try:
             n, parts = int(e["n"]), int(e["parts"])
             blob = ""
@@ -70,6 +76,8 @@ def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
                 break
             plan_json = json.loads(zlib.decompress(base64.b64decode(blob)))
         except (KeyError, TypeError, ValueError, zlib.error):
+            break
+        if not isinstance(plan_json, dict):
             break
         out.append(Baseline(0, plan_id, str(e.get("recorded_at", "")), str(e.get("note", "")),
                             plan_json))
