@@ -169,7 +169,8 @@ def require_identity(parsed: Spec) -> None:
              "start_date": f"start_date = {parsed.start_date}"}
     raise InputError(
         f"{parsed.label}: {' and '.join(missing)} missing; push, publish, pull, sync and "
-        "baseline need them (they name the plan in Jira and Sheets and pin its dates)",
+        "baseline need plan_id and start_date in the spec (they name the plan in Jira and "
+        "Sheets and pin its dates)",
         hint="add to the spec, e.g. " + "; ".join(lines[k] for k in missing)
         + (" (a plan_id unique to this feature)" if "plan_id" in missing else ""))
 
