@@ -8,15 +8,19 @@ import typer
 
 from syncsvc import clikit
 from syncsvc.clikit import (
+    ChangeTypeOpt,
     ConfigOpt,
+    CountryOpt,
     DescriptionOpt,
     FeatureOpt,
     Format,
     FormatOpt,
+    HolidaysOpt,
     LogFormat,
     LogFormatOpt,
     OutputOpt,
     SpecArg,
+    StartDateOpt,
     TeamOpt,
     TimelineOpt,
     ToleranceOpt,
@@ -58,6 +62,10 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         team_size: TeamOpt = None,
         timeline: TimelineOpt = None,
         risk_tolerance: ToleranceOpt = None,
+        change_type: ChangeTypeOpt = None,
+        start_date: StartDateOpt = None,
+        holidays: HolidaysOpt = None,
+        country: CountryOpt = None,
         verbose: VerboseOpt = False,
         log_format: LogFormatOpt = LogFormat.text,
     ) -> None:
@@ -69,7 +77,11 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
 
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
-                write_output(render(load_plan(spec, config, quick), part, format), output)
+                # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
+                plan = load_plan(spec, config, quick, with_confidence=part == "create-rollout-plan",
+                                 calendar={"start_date": start_date, "holidays": holidays,
+                                           "country": country}, change_types=change_type)
+                write_output(render(plan, part, format), output)
             finally:
                 gc.enable()
 

@@ -53,6 +53,19 @@ TimelineOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 ToleranceOpt = Annotated[str | None, typer.Option(
     "--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)]
+ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
+    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
+    "payments-billing; repeat for several, primary first). Default: detected from the name and "
+    "description.", show_default=False)]
+StartDateOpt = Annotated[str | None, typer.Option(
+    "--start-date", help="First working day of the plan, YYYY-MM-DD (default: the spec's, else "
+    "next Monday).", show_default=False)]
+HolidaysOpt = Annotated[str | None, typer.Option(
+    "--holidays", help="Non-working days: a file of YYYY-MM-DD dates, or a comma-separated "
+    "list of them (added to the spec's).", show_default=False)]
+CountryOpt = Annotated[str | None, typer.Option(
+    "--country", help="Skip this country's public holidays too (ISO code like US, GB, DE-BY).",
+    show_default=False)]
 SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
 SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
                                                     show_default=False)]
@@ -113,8 +126,14 @@ def write_output(text: str, output: Path | None) -> None:
         raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror})") from None
 
 
-def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> Plan:
-    """The plan for a spec file, or for the five quick inputs when no file is given."""
+def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
+              calendar: dict[str, Any] | None = None, with_confidence: bool = True,
+              change_types: list[str] | None = None) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given.
+
+    `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
+    set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
+    `change_types` (from --change-type) replaces the spec's."""
     from syncsvc.catalog import load_catalog
     from syncsvc.errors import InputError
     from syncsvc.planning.build import build_plan
@@ -137,12 +156,18 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any]) -> 
                 "notifications-center.toml) or all five quick inputs",
             )
         parsed = spec_from_inputs(today=today, **quick)
+    if calendar and any(v is not None for v in calendar.values()):
+        from syncsvc.specload import with_calendar
+
+        parsed = with_calendar(parsed, **calendar)
+    if change_types:
+        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
     catalog_dir = None
     if config is not None:  # the config (and its models) only when one is given
         from syncsvc.config import load_config
 
         catalog_dir = load_config(config).catalog_dir()
-    return build_plan(parsed, load_catalog(catalog_dir))
+    return build_plan(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
 
 
 def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:

@@ -30,6 +30,9 @@ class BaselineTask:
     planned_finish: dt.date
     critical: bool
     milestone: bool = False
+    # three-point range of the work (working days, no buffer) for the confidence range
+    low: float = 0.0
+    high: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Baseline:
     finish_date: dt.date
     holidays: tuple[dt.date, ...]
     tasks: tuple[BaselineTask, ...]
+    deadline: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,17 @@ class EarnedSchedule(_Out):
     ieac_t: float | None
 
 
+class StatusConfidence(_Out):
+    """The Monte Carlo range of the remaining work (CONTRACT §4 `pull` `confidence`)."""
+
+    p50: dt.date
+    p80: dt.date
+    p95: dt.date
+    deadline_probability: float | None
+    samples: int
+    seed: int
+
+
 class Status(_Out):
     schema_: str = Field(default=STATUS_SCHEMA, alias="schema")
     plan_id: str
@@ -94,22 +109,33 @@ class Status(_Out):
     tasks: list[TaskForecast]
     critical_path: list[str]
     earned: EarnedSchedule
+    confidence: StatusConfidence | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 def baseline_from_plan(plan: Plan) -> Baseline:
-    """The baseline a plan's schedule makes (recorded at the first push)."""
-    return Baseline(
-        plan_id=plan.plan_id, start_date=plan.start_date, finish_date=plan.finish_date,
-        holidays=tuple(plan.holidays),
-        tasks=tuple(
-            BaselineTask(t.id, tuple(t.depends_on), t.estimate_days, t.buffer_days,
-                         t.duration_days, t.early_start, t.early_finish, t.critical,
-                         t.kind == "milestone")
-            for t in plan.tasks
-        ),
-    )
+    """The baseline a plan's schedule makes (recorded at the first push): the levelled dates,
+    and the levelled network (a task also waits for the same person's earlier task)."""
+    from syncsvc.planning.confidence import three_point
+
+    cal = WorkCalendar(plan.start_date, plan.holidays)
+    tasks = []
+    for t in plan.tasks:
+        start, finish = t.start or t.early_start, t.finish or t.early_finish
+        levelled = t.start is not None and (start, finish) != (t.early_start, t.early_finish)
+        # a part-time person's task spans more working days than its duration
+        duration = cal.wd(start, finish) + 1 if levelled and t.duration_days else t.duration_days
+        stretch = duration / t.duration_days if t.duration_days else 1.0
+        rng = tuple(t.estimate_range) if t.estimate_range else None
+        low, _, high = three_point(t.estimate_days, t.risk, rng)  # type: ignore[arg-type]
+        tasks.append(BaselineTask(
+            t.id, tuple(dict.fromkeys([*t.depends_on, *t.waits_for])), t.estimate_days,
+            t.buffer_days, duration, start, finish, t.critical, t.kind == "milestone",
+            low * stretch, high * stretch))
+    return Baseline(plan_id=plan.plan_id, start_date=plan.start_date,
+                    finish_date=plan.levelled_finish or plan.finish_date,
+                    holidays=tuple(plan.holidays), tasks=tuple(tasks), deadline=plan.deadline)
 
 
 def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
@@ -121,13 +147,16 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
         b = old.get(t.id)
         tasks.append(t if b is None else BaselineTask(
             t.id, t.depends_on, b.estimate_days, b.buffer_days, b.duration_days,
-            b.planned_start, b.planned_finish, b.critical, b.milestone))
+            b.planned_start, b.planned_finish, b.critical, b.milestone, t.low, t.high))
     return Baseline(recorded.plan_id, recorded.start_date, recorded.finish_date,
-                    tuple(sorted(set(recorded.holidays) | set(current.holidays))), tuple(tasks))
+                    tuple(sorted(set(recorded.holidays) | set(current.holidays))), tuple(tasks),
+                    recorded.deadline or current.deadline)
 
 
-def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date) -> Status:
-    """Re-run the baseline's schedule from `as_of` with done and started work fixed."""
+def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, *,
+             confidence: bool = True) -> Status:
+    """Re-run the baseline's schedule from `as_of` with done and started work fixed; with
+    `confidence`, also the Monte Carlo range of the remaining work."""
     cal = WorkCalendar(baseline.start_date, baseline.holidays)
     tasks = baseline.tasks
     acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
@@ -181,7 +210,54 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
         forecast_finish=forecast_finish, slip_days=slip, state=_state(slip, out),
         tasks=out, critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
         earned=earned_schedule(baseline, statuses, as_of, cal),
+        confidence=remaining_confidence(baseline, statuses, as_of, cal) if confidence else None,
     )
+
+
+def remaining_confidence(baseline: Baseline, statuses: Mapping[str, TaskStatus],
+                         as_of: dt.date, cal: WorkCalendar, *, samples: int = 5000,
+                         seed: int = 1) -> StatusConfidence:
+    """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
+    dates, work in progress started on its actual start and cannot finish before today, the
+    rest starts today at the earliest (each with its three-point range)."""
+    from syncsvc.montecarlo import simulate
+    from syncsvc.planning.confidence import finish_date
+
+    tasks = baseline.tasks
+    index = {t.id: i for i, t in enumerate(tasks)}
+    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    now = cal.index(as_of)
+    none = TaskStatus("new")
+    low, mode, high, release, floor = [], [], [], [], []
+    for t in tasks:
+        st = statuses.get(t.id, none)
+        m = float(t.duration_days - t.buffer_days)
+        lo, hi = min(t.low, m), max(t.high, m)
+        if st.category == "done":
+            end = st.actual_finish or st.actual_start or t.planned_finish
+            lo = m = hi = 0.0
+            release.append(float(cal.index(end) + 1))
+            floor.append(0.0)
+        elif st.category == "indeterminate":
+            release.append(float(cal.index(st.actual_start)) if st.actual_start else float(now))
+            floor.append(float(now + 1))
+        else:
+            release.append(float(now))
+            floor.append(0.0)
+        low.append(lo)
+        mode.append(m)
+        high.append(hi)
+    sim = simulate(preds, low, mode, high, samples=samples, seed=seed, release=release,
+                   floor=floor, criticality=False)
+    import numpy as np
+
+    q50, q80, q95 = np.quantile(sim.finish, [0.5, 0.8, 0.95])
+    chance = None
+    if baseline.deadline is not None:
+        chance = round(float(np.mean(sim.finish <= cal.index(baseline.deadline) + 1 + 1e-9)), 3)
+    return StatusConfidence(p50=finish_date(cal, float(q50)), p80=finish_date(cal, float(q80)),
+                            p95=finish_date(cal, float(q95)), deadline_probability=chance,
+                            samples=samples, seed=seed)
 
 
 def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:

@@ -55,7 +55,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     ),
 }
 QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
-_ARGUMENTS = (*QUICK_INPUTS, "spec_toml", "format")
+CALENDAR_INPUTS = ("start_date", "holidays", "country")
+_ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
 _HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
         "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
         "format='json') as text, and the JSON object as structured content.")
@@ -119,10 +120,24 @@ def input_schema() -> dict[str, Any]:
                                "description": "How conservative the rollout is. low: internal, "
                                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
                                "internal, canary, gradual, full; high: internal, 25%, 100%."},
+            "change_types": {"type": "array", "maxItems": 8, "items": {
+                "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
+                "description": "Optional: the kinds of change, primary first (change-profile "
+                "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
+                "the catalog resource lists them). Default: detected from the name and "
+                "description."},
             "spec_toml": {"type": "string", "maxLength": MAX_SPEC_BYTES, "description":
                           "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
                           "stakeholders, rollback). When given it wins over the five inputs, "
                           "which may then be left out."},
+            "start_date": {"type": "string", "format": "date", "description":
+                           "Optional: the plan's first working day, YYYY-MM-DD (default: the "
+                           "spec's, else next Monday)."},
+            "holidays": {"type": "array", "items": {"type": "string", "format": "date"},
+                         "maxItems": 5000, "description": "Optional: non-working days "
+                         "(YYYY-MM-DD), added to the spec's."},
+            "country": {"type": "string", "maxLength": 10, "description": "Optional: skip this "
+                        "country's public holidays too (ISO code like US, GB, DE-BY)."},
             "format": {"type": "string", "enum": ["md", "json"], "default": "md",
                        "description": "The text content: Markdown (md) or the JSON object."},
         },
@@ -163,7 +178,22 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     fmt = args.get("format") or "md"
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
-    plan = build_plan(_spec(args, today=today), _catalog(CATALOG_DIR))
+    spec = _spec(args, today=today)
+    kinds = args.get("change_types")
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise InputError("change_types: must be a list of change-profile ids")
+        if kinds:
+            spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
+    calendar = {k: args.get(k) for k in CALENDAR_INPUTS}
+    if any(v is not None for v in calendar.values()):
+        from syncsvc.specload import with_calendar
+
+        if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
+            raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
+        spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
+    plan = build_plan(spec, _catalog(CATALOG_DIR),
+                      with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))

@@ -109,6 +109,10 @@ class PlannedTask(_Out):
     # over-allocated; None only on plans built before levelling existed
     start: dt.date | None = None
     finish: dt.date | None = None
+    # the levelled network: tasks this one waits for because the same person does them first
+    waits_for: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)  # whose time it takes (levelling)
+    estimate_range: list[int] | None = None  # [optimistic, pessimistic] working days, if given
 
 
 class Trigger(_Out):
@@ -118,6 +122,7 @@ class Trigger(_Out):
     unit: str
     window_minutes: int
     phase: str | None = None
+    source: str = ""   # where the number comes from: a dashboard, query or log
 
 
 class RollbackStep(_Out):
@@ -139,6 +144,8 @@ class Rollback(_Out):
     estimated_minutes: int = 0
     switch: str = ""
     assumptions: list[str] = Field(default_factory=list)
+    limits: list[str] = Field(default_factory=list)   # what the mechanism cannot undo
+    point_of_no_return: str | None = None
 
 
 class ChangeProfileUse(_Out):
@@ -220,8 +227,8 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "assess-risks": ("risks",),
     "map-stakeholders": ("stakeholders", "raci", "conflicts", "communication_plan"),
     "generate-timeline": (
-        "start_date", "deadline", "finish_date", "fits_timeline", "phases", "tasks",
-        "critical_path", "conflicts",
+        "start_date", "deadline", "finish_date", "levelled_finish", "fits_timeline", "phases",
+        "tasks", "critical_path", "conflicts",
     ),
     "build-rollback-plan": ("phases", "rollback"),
 }

@@ -63,13 +63,19 @@ def buffer_for(estimate_days: int, *, high_risk: bool, critical: bool, milestone
 def topological_order(acts: Sequence[Activity]) -> list[int]:
     """Indices of `acts` in dependency order (Kahn, stable); ValueError on a cycle."""
     index = {a.id: i for i, a in enumerate(acts)}
-    indeg = [0] * len(acts)
-    succ: list[list[int]] = [[] for _ in acts]
-    for i, a in enumerate(acts):
-        for d in a.depends_on:
-            succ[index[d]].append(i)
-            indeg[i] += 1
-    order = [i for i in range(len(acts)) if indeg[i] == 0]
+    return topological([[index[d] for d in a.depends_on] for a in acts])
+
+
+def topological(preds: Sequence[Sequence[int]]) -> list[int]:
+    """Indices in dependency order, `preds[i]` being the indices task i waits for (Kahn,
+    stable); ValueError on a cycle."""
+    n = len(preds)
+    indeg = [len(ps) for ps in preds]
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for i, ps in enumerate(preds):
+        for p in ps:
+            succ[p].append(i)
+    order = [i for i in range(n) if indeg[i] == 0]
     head = 0
     while head < len(order):
         i = order[head]
@@ -78,7 +84,7 @@ def topological_order(acts: Sequence[Activity]) -> list[int]:
             indeg[j] -= 1
             if indeg[j] == 0:
                 order.append(j)
-    if len(order) != len(acts):
+    if len(order) != n:
         raise ValueError("dependency cycle")
     return order
 

@@ -18,6 +18,9 @@ SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+# ISO 3166 country, optionally with a subdivision: "US", "DE-BY" (the `holidays` package's codes)
+COUNTRY_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"
+CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY_RE)]
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
 
 _ESTIMATE_RE = re.compile(r"^(\d{1,6})([dw])$")
@@ -41,6 +44,23 @@ def parse_estimate(value: Any) -> int:
         f"cannot read estimate {value!r}: use \"Nd\" (working days), \"Nw\" (weeks of 5 days) "
         "or a whole number of days"
     )
+
+
+def parse_range(value: Any) -> tuple[int, int]:
+    """`"4d..9d"` → (4, 9): optimistic..pessimistic working days; anything else a ValueError."""
+    if isinstance(value, str) and value.count("..") == 1:
+        lo_text, hi_text = value.split("..")
+        try:
+            lo, hi = parse_estimate(lo_text.strip()), parse_estimate(hi_text.strip())
+        except ValueError:
+            pass
+        else:
+            if lo > hi:
+                raise ValueError(f"the optimistic end must come first (got {value!r}; "
+                                 f"write \"{hi_text.strip()}..{lo_text.strip()}\")")
+            return lo, hi
+    raise ValueError(f"cannot read range {value!r}: use \"Nd..Md\" (optimistic..pessimistic, "
+                     "like \"4d..9d\" or \"1w..3w\")")
 
 
 def parse_timeline(value: Any) -> tuple[int, Literal["weeks", "days"]]:
@@ -69,6 +89,8 @@ class TeamMember(_In):
     name: Name
     role: Text = ""
     jira: Text | None = None
+    # percent of this person's time on the plan: their tasks take 100/allocation times longer
+    allocation: Annotated[int, Field(ge=0, le=100)] = 100
 
 
 class StakeholderSpec(_In):
@@ -89,11 +111,18 @@ class TaskSpec(_In):
     depends_on: list[Slug] = Field(default_factory=list)
     risk: Level = "medium"
     kind: TaskKind = "task"
+    # (optimistic, pessimistic) working days around `estimate`, for the confidence range
+    estimate_range: tuple[int, int] | None = None
 
     @field_validator("estimate", mode="before")
     @classmethod
     def _estimate(cls, v: Any) -> int | None:
         return None if v is None else parse_estimate(v)
+
+    @field_validator("estimate_range", mode="before")
+    @classmethod
+    def _range(cls, v: Any) -> tuple[int, int] | None:
+        return None if v is None else parse_range(v)
 
 
 class MitigationTaskSpec(_In):
@@ -148,7 +177,10 @@ class Spec(_In):
     pm: Text | None = None
     start_date: dt.date | None = None
     holidays: list[dt.date] = Field(default_factory=list)
+    holidays_country: CountryCode | None = None
     users: Annotated[int, Field(ge=0)] | None = None
+    # the kinds of change (change-profile ids, first = primary); None: detected from the text
+    change_types: Annotated[list[Slug], Field(max_length=8)] | None = None
     deployment: Deployment | None = None
     flag_provider: Text | None = None
     flag_key: Text | None = None

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncsvc.errors import SpecError
-from syncsvc.spec import GROUP_WORDS, Spec, next_monday, slugify
+from syncsvc.spec import COUNTRY_RE, GROUP_WORDS, Spec, next_monday, slugify
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 _PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
@@ -48,6 +48,44 @@ def spec_from_inputs(
         "risk_tolerance": risk_tolerance,
     }
     return check_spec(data, label=label, today=today, source=None)
+
+
+def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
+                  holidays: str | list[Any] | None = None, country: str | None = None,
+                  names: tuple[str, str, str] = ("--start-date", "--holidays", "--country")
+                  ) -> Spec:
+    """The spec with `--start-date` (replacing), `--holidays` (added: a file or a list of
+    dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys.
+    `names` are what errors call the three (the MCP tools' arguments are named otherwise)."""
+    from syncsvc.errors import InputError
+    from syncsvc.publicholidays import country_problem, parse_holiday_dates
+
+    update: dict[str, Any] = {}
+    if start_date is not None:
+        try:
+            start = (start_date if isinstance(start_date, dt.date)
+                     else dt.date.fromisoformat(str(start_date).strip()))
+        except ValueError:
+            raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD"
+                             ) from None
+        update["start_date"] = start
+    if holidays is not None:
+        try:
+            extra = (parse_holiday_dates(holidays, option=names[1]) if isinstance(holidays, str)
+                     else parse_holiday_dates(",".join(str(h) for h in holidays),
+                                              option=names[1]))
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        update["holidays"] = sorted(set(spec.holidays) | set(extra))
+    if country is not None:
+        problem = country_problem(country) if re.match(COUNTRY_RE, country) else (
+            f"{country!r} is not a country code like US or DE-BY")
+        if problem:
+            raise InputError(f"{names[2]}: {problem}")
+        update["holidays_country"] = country.upper()
+    out = spec.model_copy(update=update)
+    out._label = spec.label
+    return out
 
 
 def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
@@ -222,6 +260,9 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         if err["loc"] and err["loc"][-1] == "jira_project":
             return f"must be a Jira project key like \"NOTIF\" (got {_describe(value)})"
+        if err["loc"] and err["loc"][-1] == "holidays_country":
+            return (f"must be a country code like \"US\" or \"DE-BY\" (country-subdivision; "
+                    f"got {_describe(value)})")
         return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
                 f"starting with a letter or digit (got {_describe(value)})")
     if kind == "string_too_long":
@@ -292,7 +333,14 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         ids.setdefault(mt.id, ("risks", i, "mitigation_task", "id"))
     # the plan's PM may own work even when not listed in [[team]] ("PM" when none is named)
     people = team | stakeholders | {spec.pm or "PM"}
+    allocation = {m.name: m.allocation for m in spec.team}
     for i, t in enumerate(spec.tasks):
+        if t.estimate_range is not None:
+            yield from _range_problems(i, t.estimate_range, t.estimate or 0, t.id)
+        if t.owner is not None and allocation.get(t.owner) == 0 and t.kind != "milestone":
+            yield ("tasks", i, "owner"), (f"task '{t.id}': owner '{t.owner}' has allocation 0 "
+                                          "(no time on this plan); give the task to someone "
+                                          "else or raise their allocation")
         if t.kind != "milestone" and t.estimate is None:
             yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
                                              "a whole number of working days)")
@@ -338,8 +386,22 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         loc = ids.get(first, ("tasks",))
         loc = (*loc[:-1], "depends_on") if loc[-1] == "id" else loc
         yield loc, "dependency cycle: " + " → ".join([*cycle, cycle[0]])
+    if spec.holidays_country is not None:
+        from syncsvc.publicholidays import country_problem
+
+        problem = country_problem(spec.holidays_country)
+        if problem:
+            yield ("holidays_country",), problem
     if spec.start_date and spec.start_date.year > 9000:
         yield ("start_date",), "must be before the year 9000"
+
+
+def _range_problems(i: int, rng: tuple[int, int], estimate: int, tid: str
+                    ) -> Iterable[tuple[tuple[Any, ...], str]]:
+    lo, hi = rng
+    if not lo <= estimate <= hi:
+        yield (("tasks", i, "estimate_range"),
+               f"task '{tid}': the range {lo}d..{hi}d must contain the estimate ({estimate}d)")
 
 
 def _dupes(items: Iterable[tuple[int, str]], table: str, key: str, what: str

@@ -18,8 +18,8 @@ from syncsvc.cli import app
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 
-TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "fits_timeline",
-                 "phases", "tasks", "critical_path", "conflicts", "findings"]
+TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "levelled_finish",
+                 "fits_timeline", "phases", "tasks", "critical_path", "conflicts", "findings"]
 TASK_KEYS = {"id", "name", "phase", "kind", "owner", "risk", "estimate_days", "buffer_days",
              "duration_days", "depends_on", "early_start", "early_finish", "late_start",
              "late_finish", "total_float", "critical"}
@@ -185,7 +185,10 @@ owner = "Ana"
     kinds = [(c["kind"], c["subjects"][0]) for c in data["conflicts"]]
     assert ("timeline_overrun", "build") in kinds
     assert ("past_deadline", "build") in kinds
-    assert ("past_deadline", "side") not in kinds
+    # Ana does one task at a time: the side work waits for the build, and says so
+    assert ("resource_delay", "Ana") in kinds
+    side = next(t for t in data["tasks"] if t["id"] == "side")
+    assert side["waits_for"] == ["build"] and side["start"] > side["early_start"]
 
 
 @pytest.mark.parametrize(("timeline", "weeks", "days"), [

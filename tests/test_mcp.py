@@ -121,7 +121,8 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
         for tool in tools.values():
             props = tool.input_schema["properties"]
             assert set(props) == {"feature_name", "description", "team_size", "timeline",
-                                  "risk_tolerance", "spec_toml", "format"}
+                                  "risk_tolerance", "change_types", "spec_toml", "format",
+                                  "start_date", "holidays", "country"}
             assert all(p.get("description") for p in props.values())
             assert props["feature_name"]["type"] == "string"
             assert props["feature_name"]["minLength"] == 1
@@ -414,3 +415,28 @@ def test_a_bad_catalog_folder_exits_2_before_serving(tmp_path: Path) -> None:
     config.write_text('[catalog]\npath = "missing"\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["serve-mcp", "--config", str(config)])
     assert result.exit_code == 2 and "catalog folder" in result.output
+
+
+def test_the_tools_take_a_start_date_holidays_and_a_country(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from syncsvc import mcp_server
+    from syncsvc.errors import SyncsvcError
+    from syncsvc.mcp_server import plan_tool
+
+    monkeypatch.setattr(mcp_server, "CATALOG_DIR", None)  # the bundled catalogs
+
+    args = {"feature_name": "Notif", "description": "in-app notifications", "team_size": 4,
+            "timeline": "8 weeks", "risk_tolerance": "medium", "format": "json",
+            "start_date": "2027-11-15", "holidays": ["2027-11-26"], "country": "US"}
+    _, data = plan_tool("generate_timeline", args, today=dt.date(2026, 11, 27))
+    assert data["start_date"] == "2027-11-15"
+    off = {"2027-11-25", "2027-11-26", "2027-12-24"}  # Thanksgiving (US), the given day, Xmas Eve
+    assert not off & ({t["start"] for t in data["tasks"]} | {t["finish"] for t in data["tasks"]})
+    try:
+        plan_tool("generate_timeline", {**args, "country": "Atlantis"}, today=dt.date(2026, 11, 27))
+    except SyncsvcError as e:
+        assert str(e).startswith("country: ") and "Atlantis" in str(e)
+    else:
+        raise AssertionError("a bad country was accepted")

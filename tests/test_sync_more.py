@@ -217,7 +217,8 @@ def test_a_task_added_mid_flight_is_pushed_and_forecast(
         docs = next(t for t in st["tasks"] if t["id"] == "docs")
         assert docs["issue_key"] == key and docs["status_category"] == "new"
         assert docs["baseline_finish"] == next(
-            t.early_finish for t in grown.tasks if t.id == "docs").isoformat()
+            t.finish for t in grown.tasks if t.id == "docs").isoformat()
+        assert "confidence" in st and st["confidence"]["p80"] >= st["confidence"]["p50"]
 
 
 def test_sync_fail_on_slip_exits_3_only_when_slipping(

@@ -115,7 +115,8 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = N
     """CONTRACT §7 by hand: done keeps its dates; started finishes at max(start + duration - 1,
     cur(as_of)); not started starts at the latest of next(predecessors), cur(as_of), start.
     `baseline` is the plan recorded at the push when the spec changed since: its tasks keep
-    their recorded durations and dates, tasks added since their own."""
+    their recorded durations and dates, tasks added since their own. The network is the
+    levelled one: a task also waits for the same person's earlier task (`waits_for`)."""
     base = baseline or plan
     recorded = {t.id: t for t in base.tasks}
     cal = WorkCalendar(base.start_date, plan.holidays)
@@ -123,9 +124,9 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = N
     finish: dict[str, dt.date] = {}
     category: dict[str, str] = {}
     used: dict[str, int] = {}
-    tasks = [recorded.get(t.id, t).model_copy(update={"depends_on": t.depends_on})
-             for t in plan.tasks]
-    for t in tasks:  # listed after what they depend on
+    tasks = [recorded.get(t.id, t).model_copy(
+        update={"depends_on": [*t.depends_on, *t.waits_for]}) for t in plan.tasks]
+    for t in sorted(tasks, key=lambda t: t.start or t.early_start):  # after what they wait for
         assert t.kind != "milestone"  # the example has none; this pass does not model them
         start, done = moves.get(t.id, (None, None))
         if done is not None:
@@ -141,9 +142,9 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = N
                         + [now, cal.cur(plan.start_date)])
             finish[t.id] = cal.date(cal.index(begin) + t.duration_days - 1)
             category[t.id], used[t.id] = "new", 0
-    slip = {t.id: cal.wd(t.early_finish, finish[t.id]) for t in tasks}
+    slip = {t.id: cal.wd(t.finish or t.early_finish, finish[t.id]) for t in tasks}
     plan_finish = max(finish.values())
-    plan_slip = cal.wd(base.finish_date, plan_finish)
+    plan_slip = cal.wd(base.levelled_finish or base.finish_date, plan_finish)
     risky = any(t.critical and (slip[t.id] > 0
                                 or max(0, used[t.id] - t.estimate_days) > t.buffer_days / 2)
                 for t in tasks)

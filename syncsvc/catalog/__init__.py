@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from syncsvc.catalog.base import CatalogModel, bundled_dir, find_file, load_model
+from syncsvc.catalog.changes import ChangeCatalog, load_changes
 from syncsvc.catalog.phases import PhaseCatalog
 from syncsvc.catalog.risks import RiskCatalog
 from syncsvc.catalog.rollback import RollbackCatalog
@@ -27,6 +28,7 @@ class Catalog:
     risks: RiskCatalog
     stakeholders: StakeholderCatalog
     rollback: RollbackCatalog
+    changes: ChangeCatalog
     folder: Path | None = None
 
 
@@ -58,4 +60,32 @@ def _bundled() -> Catalog:
 def _load(folder: Path | None) -> Catalog:
     parts: dict[str, Any] = {key: load_model(find_file(name, folder), model)
                              for key, (name, model) in FILES.items()}
-    return Catalog(folder=folder, **parts)
+    # a folder of profiles: the user's changes/ adds files and replaces bundled ones by name
+    folders = [bundled_dir() / "changes", *([folder / "changes"] if folder else [])]
+    changes = load_changes(folders)
+    _check_refs(changes, parts)
+    return Catalog(folder=folder, changes=changes, **parts)
+
+
+def _check_refs(changes: ChangeCatalog, parts: dict[str, Any]) -> None:
+    """Profiles name stakeholder templates and skeleton tasks: each must exist."""
+    groups = {t.id for t in parts["stakeholders"].stakeholders}
+    skeleton = {t.id for t in parts["tasks"].tasks}
+    for p in changes.profiles:
+        where = f"changes/{p.id}.toml"
+        for sid in p.stakeholders:
+            if sid not in groups:
+                raise ConfigError(f"{where}: stakeholders: unknown stakeholder template {sid!r}",
+                                  hint="add it to stakeholders.toml or fix the id")
+        mine = {w.id for w in p.work}
+        for tid in p.uses:
+            if tid not in skeleton:
+                raise ConfigError(f"{where}: uses: unknown task {tid!r} (tasks.toml has "
+                                  f"{', '.join(sorted(skeleton))})")
+        clash = mine & skeleton
+        if clash:
+            raise ConfigError(f"{where}: work: id {sorted(clash)[0]!r} is a task of tasks.toml")
+        for w in p.work:
+            for ref in [*w.depends_on, *w.before]:
+                if ref not in mine and ref not in skeleton:
+                    raise ConfigError(f"{where}: work '{w.id}': unknown task {ref!r}")

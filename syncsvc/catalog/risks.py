@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -18,6 +18,11 @@ from syncsvc.spec import parse_estimate
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
+# The categories every risk register covers (issue: change profiles)
+Category = Literal["technical", "data", "security_privacy", "timeline", "people", "dependency",
+                   "user_impact", "operations"]
+CATEGORIES: tuple[str, ...] = ("technical", "data", "security_privacy", "timeline", "people",
+                               "dependency", "user_impact", "operations")
 
 class TextIndex(WordIndex):
     """A text the risk triggers search (see `textmatch.WordIndex.keyword` for the rules)."""
@@ -43,6 +48,7 @@ class Traits:
     schedule_load: float | None
     deployment: str | None
     tolerance: str
+    profiles: frozenset[str] = frozenset()  # the change profiles of the plan
 
     @cached_property
     def index(self) -> TextIndex:
@@ -68,6 +74,10 @@ class RiskWhen(CatalogModel):
     min_schedule_load: Annotated[float, Field(gt=0, le=100)] | None = None
     deployment: list[Deployment] = Field(default_factory=list)
     tolerance: list[Level] = Field(default_factory=list)
+    # any of these change profiles is in the plan / none of them is
+    profiles: list[Slug] = Field(default_factory=list)
+    not_profiles: list[Slug] = Field(default_factory=list)
+    recognised: bool | None = None   # the plan recognised (True) / did not (False) a change
     likelihood: Level | None = None
     impact: Level | None = None
 
@@ -94,9 +104,26 @@ class RiskWhen(CatalogModel):
                  or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load))
             and (not self.deployment or t.deployment in self.deployment)
             and (not self.tolerance or t.tolerance in self.tolerance)
+            and (not self.profiles or not t.profiles.isdisjoint(self.profiles))
+            and not (self.not_profiles and not t.profiles.isdisjoint(self.not_profiles))
+            and (self.recognised is None or self.recognised == bool(t.profiles))
             and (not self.keywords or t.index.find(self.keywords) is not None)
             and (not self.also or t.index.find(self.also) is not None)
         )
+
+
+class Adjust(RiskWhen):
+    """Moves a risk's likelihood and impact when its conditions hold (steps of one level)."""
+
+    likelihood_step: Annotated[int, Field(ge=-2, le=2)] = 0
+    impact_step: Annotated[int, Field(ge=-2, le=2)] = 0
+
+
+_LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+
+
+def _step(level: Level, by: int) -> Level:
+    return _LEVELS[max(0, min(2, _LEVELS.index(level) + by))]
 
 
 class MitigationTaskTemplate(CatalogModel):
@@ -120,25 +147,40 @@ class MitigationTaskTemplate(CatalogModel):
 
 
 class RiskTemplate(CatalogModel):
-    """A risk that applies to a feature when any of its `when` cases matches."""
+    """A risk that applies to a feature when any of its `when` cases matches (a change
+    profile's risk without `when` applies whenever the profile does). Every `adjust` whose
+    conditions hold then moves its likelihood and impact."""
 
     id: Slug
     title: Text
     aliases: list[Text] = Field(default_factory=list)
-    category: str | None = None
+    category: Category | None = None
     likelihood: Level
     impact: Level
     owner_role: Text
     mitigation: Text
-    when: Annotated[list[RiskWhen], Field(min_length=1)]
+    when: list[RiskWhen] = Field(default_factory=list)
+    adjust: list[Adjust] = Field(default_factory=list)
     mitigation_task: MitigationTaskTemplate | None = None
+    # a baseline risk fills its category only when no other risk of the plan covers it
+    baseline: bool = False
 
     def applies(self, traits: Traits) -> tuple[Level, Level] | None:
         """(likelihood, impact) of the first matching case, or None when none matches."""
+        levels: tuple[Level, Level] | None = None
+        if not self.when:
+            levels = self.likelihood, self.impact
         for case in self.when:
             if case.matches(traits):
-                return case.likelihood or self.likelihood, case.impact or self.impact
-        return None
+                levels = case.likelihood or self.likelihood, case.impact or self.impact
+                break
+        if levels is None:
+            return None
+        like, imp = levels
+        for a in self.adjust:
+            if a.matches(traits):
+                like, imp = _step(like, a.likelihood_step), _step(imp, a.impact_step)
+        return like, imp
 
     @property
     def titles(self) -> list[str]:

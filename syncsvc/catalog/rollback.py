@@ -69,6 +69,7 @@ class TriggerTemplate(CatalogModel):
     early_threshold: float | None = None
     scale_with_exposure: bool = False
     min_threshold: float | None = None
+    source: str = ""   # the dashboard, query or log the number comes from
 
     @model_validator(mode="after")
     def _scaling(self) -> TriggerTemplate:
@@ -84,32 +85,6 @@ class ToleranceDefaults(CatalogModel):
     decision_maker: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     early_exposure_percent: Annotated[float, Field(ge=0, le=100)]
     triggers: Annotated[list[TriggerTemplate], Field(min_length=1)]
-
-
-class FeatureTrigger(CatalogModel):
-    """A trigger added when the feature's name or description mentions one of `keywords`."""
-
-    id: str
-    keywords: Annotated[list[str], Field(min_length=1)]
-    metric: Metric
-    operator: Operator
-    thresholds: dict[Level, float]
-    unit: str
-    window_minutes: Minutes
-    verification: Template | None = None
-
-    @model_validator(mode="after")
-    def _all_levels(self) -> FeatureTrigger:
-        missing = [lv for lv in ("low", "medium", "high") if lv not in self.thresholds]
-        if missing:
-            raise ValueError(f"thresholds needs low, medium and high (missing {missing[0]})")
-        return self
-
-    def matches(self, text: str) -> bool:
-        """Whether a keyword is a word of `text`, plural allowed ("payment" matches "payments")."""
-        low = text.lower()
-        return any(re.search(r"(?<!\w)" + re.escape(k.lower()) + r"(?:s|es)?(?!\w)", low)
-                   for k in self.keywords)
 
 
 class CommTemplate(CatalogModel):
@@ -128,6 +103,8 @@ class LintRules(CatalogModel):
     vague_phrases: Annotated[list[str], Field(min_length=1)]
     group_words: list[str] = Field(default_factory=list)
     max_total_minutes: Minutes = 30
+    # an actor naming one of these (or the decision maker) is on call at 2am
+    on_call_words: list[str] = Field(default_factory=lambda: ["on-call", "on call"])
 
 
 class Defaults(CatalogModel):
@@ -143,7 +120,6 @@ class RollbackCatalog(CatalogModel):
     defaults: Defaults
     deployments: dict[Deployment, DeploymentTemplate]
     tolerances: dict[Level, ToleranceDefaults]
-    feature_triggers: list[FeatureTrigger] = Field(default_factory=list)
     verification: list[Template] = Field(default_factory=list)
     communication: Annotated[list[CommTemplate], Field(min_length=1)]
     lint: LintRules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -71,12 +71,13 @@ class When(CatalogModel):
     tolerance: list[Level] = Field(default_factory=list)
     deployment: list[Deployment] = Field(default_factory=list)
     tasks: list[TaskSelector] = Field(default_factory=list)   # some task of the timeline matches
+    profiles: list[Slug] = Field(default_factory=list)   # any of these change profiles is in the plan
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
         given = (self.traits or self.all_traits or self.unless_traits or self.keywords
                  or self.min_users is not None or self.min_team_size is not None
-                 or self.tolerance or self.deployment or self.tasks)
+                 or self.tolerance or self.deployment or self.tasks or self.profiles)
         if self.always and given:
             raise ValueError("`always = true` cannot be combined with other conditions")
         if not self.always and not given:
@@ -143,8 +144,6 @@ class StakeholderTemplate(CatalogModel):
 
     @model_validator(mode="after")
     def _second_needs_triggers(self) -> StakeholderTemplate:
-        if self.order == "second" and not self.when:
-            raise ValueError(f"stakeholder '{self.id}': a second-order template needs `when`")
         if self.order == "first" and self.when:
             raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; "
                              "remove `when`")
@@ -238,11 +237,11 @@ class StakeholderCatalog(CatalogModel):
                      if phrase_search([t.group.replace("-", " "), *t.aliases], name)), None)
 
     def facts(self, text: str, *, users: int | None, team_size: int, tolerance: str,
-              deployment: str) -> Facts:
+              deployment: str, profiles: dict[str, str] | None = None) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
         found = {name: hit for name, words in self.traits.items()
                  if (hit := phrase_search(words, text))}
-        return Facts(found, users, team_size, tolerance, deployment, text)
+        return Facts(found, users, team_size, tolerance, deployment, text, profiles or {})
 
     def strategy(self, influence: str, interest: str) -> Strategy:
         """The power–interest grid's engagement strategy."""
@@ -290,6 +289,7 @@ class Facts:
     tolerance: str
     deployment: str
     text: str
+    profiles: dict[str, str] = field(default_factory=dict)   # id -> title of the plan's profiles
 
     def reason(self, w: When, find_task: Callable[[list[TaskSelector]], str | None]
                ) -> str | None:
@@ -306,6 +306,11 @@ class Facts:
         if w.deployment and self.deployment not in w.deployment:
             return None
         why: list[str] = []
+        if w.profiles:
+            hit = next((p for p in w.profiles if p in self.profiles), None)
+            if hit is None:
+                return None
+            why.append(f"this is a {self.profiles[hit].lower()} change")
         if w.traits:
             hit = next((t for t in w.traits if t in self.traits), None)
             if hit is None:

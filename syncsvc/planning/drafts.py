@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from syncsvc.calendar import WorkCalendar
-from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
-from syncsvc.catalog.tasks import TaskTemplate
+from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.model import Level, TaskKind
-from syncsvc.schedule import Activity, schedule
+from syncsvc.planning.staffing import Assigner, RoleWork, team_for
+from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
 
 
@@ -29,6 +28,8 @@ class TaskDraft:
     depends_on: tuple[str, ...] = ()
     source: str = "spec"
     role: str | None = None
+    people: tuple[str, ...] = ()  # whose time it takes (quick mode); else the owner's
+    estimate_range: tuple[int, int] | None = None  # optimistic, pessimistic working days
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def spec_tasks(spec: Spec) -> list[TaskDraft]:
     """The spec's own tasks as drafts (milestones default to 0 days)."""
     return [
         TaskDraft(t.id, t.name, t.phase, t.kind, t.owner, t.risk,
-                  t.estimate if t.estimate is not None else 0, tuple(t.depends_on), "spec")
+                  t.estimate if t.estimate is not None else 0, tuple(t.depends_on), "spec",
+                  estimate_range=t.estimate_range)
         for t in spec.tasks
     ]
 
@@ -103,34 +105,63 @@ def rollout_tasks(tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *
     return out
 
 
-def quick_tasks(spec: Spec, catalog: Catalog, *, cal: WorkCalendar, deadline: dt.date,
-                ladder: Sequence[PhaseTemplate], extra: Sequence[MitigationDraft]
-                ) -> list[TaskDraft]:
-    """The catalog's default task set, with estimates scaled so the plan fits the timeline.
+def quick_tasks(spec: Spec, templates: Sequence[TaskTemplate], *, sizing: Sizing,
+                profiles: int = 1, extra: Sequence[MitigationDraft] = (),
+                team_size: int | None = None) -> list[TaskDraft]:
+    """A work breakdown (the generic one of mappings/tasks.toml, or change profiles') as tasks.
 
-    Tries the largest scale first and shrinks until the whole plan (buffers, mitigation and
-    rollout tasks included) finishes by the deadline; at one day per task it stops trying.
+    Effort scales with the size drivers (users, the number of change `profiles`, the risk
+    tolerance on verify work); a task takes effort / people working days, people being the
+    team members holding its role, at most its `max_people` (see `planning.staffing`). The
+    deadline sets no duration: when the work does not fit, the levelled schedule says so.
+    `team_size` overrides the spec's (to ask what a bigger team would do).
     """
-    templates = _templates_for_team(catalog.tasks.tasks, spec.team_size)
-    total_weight = sum(t.weight for t in templates) or 1.0
-    budget = max(1, cal.index(deadline) + 1)
-    best: list[TaskDraft] | None = None
-    scale = budget / total_weight * 2
-    # Below this the build work would shrink past belief; the overrun is reported instead.
-    floor = budget / total_weight * 0.5
-    for _ in range(64):
-        tasks = _scaled(templates, scale)
-        full = insert_mitigations(tasks, extra)
-        if best is None:
-            check_quick_refs(spec, full)  # before the first schedule: it needs a sound graph
-        full += rollout_tasks(full, ladder, owner=None)
-        finish = schedule(activities(full), cal).finish_date
-        best = tasks
-        if finish <= deadline or scale * 0.9 < floor:
-            break
-        scale *= 0.9
-    assert best is not None
-    return best
+    if team_size is not None:
+        spec = spec.model_copy(update={"team_size": team_size})
+    kept = _templates_for_team(templates, spec.team_size)
+    factor = size_factor(sizing, users=spec.users, profiles=profiles)
+    efforts = {t.id: t.effort * factor * _verify(sizing, t, spec.risk_tolerance) for t in kept}
+    members = team_for(spec, _role_work(kept, efforts))
+    assigner = Assigner(members)
+    out: list[TaskDraft] = []
+    for t in kept:
+        effort = efforts[t.id]
+        people: list[str] = []
+        if t.kind == "milestone":
+            days = 0
+        elif t.outside:
+            days = max(1, math.ceil(round(effort, 6)))
+        else:
+            people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
+            days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
+        out.append(TaskDraft(t.id, t.name, t.phase, t.kind, people[0] if people else t.role,
+                             t.risk, days, tuple(t.depends_on), "catalog", role=t.role,
+                             people=tuple(people)))
+    check_quick_refs(spec, insert_mitigations(out, extra))
+    return out
+
+
+def size_factor(sizing: Sizing, *, users: int | None, profiles: int) -> float:
+    """How much more work than the base size: users (per tenfold) and extra change profiles."""
+    f = 1.0
+    if users and users > sizing.base_users:
+        f *= min(sizing.max_users_factor,
+                 1 + sizing.per_tenfold_users * math.log10(users / sizing.base_users))
+    return f * (1 + sizing.per_extra_profile * max(0, profiles - 1))
+
+
+def _verify(sizing: Sizing, t: TaskTemplate, tolerance: Level) -> float:
+    return sizing.verify_factor.get(tolerance, 1.0) if t.phase in sizing.verify_phases else 1.0
+
+
+def _role_work(templates: Sequence[TaskTemplate], efforts: dict[str, float]) -> list[RoleWork]:
+    work: dict[str, RoleWork] = {}
+    for t in templates:
+        if t.kind == "milestone" or t.outside:
+            continue
+        w = work.get(t.role, RoleWork(t.role, 0.0, 1))
+        work[t.role] = RoleWork(t.role, w.effort + efforts[t.id], max(w.max_people, t.max_people))
+    return list(work.values())
 
 
 def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> list[TaskTemplate]:
@@ -143,8 +174,6 @@ def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> li
         deps: list[str] = []
         for d in t.depends_on:
             deps.extend(_resolve(d, kept, dropped))
-        if t.serial_after and team_size < t.parallel_min_team and t.serial_after in kept:
-            deps.append(t.serial_after)
         out.append(t.model_copy(update={"depends_on": list(dict.fromkeys(deps))}))
     return out
 
@@ -157,15 +186,6 @@ def _resolve(dep: str, kept: dict[str, TaskTemplate], dropped: dict[str, TaskTem
     out: list[str] = []
     for d in dropped[dep].depends_on:
         out.extend(_resolve(d, kept, dropped))
-    return out
-
-
-def _scaled(templates: Sequence[TaskTemplate], scale: float) -> list[TaskDraft]:
-    out = []
-    for t in templates:
-        days = 0 if t.kind == "milestone" else max(1, round(t.weight * scale))
-        out.append(TaskDraft(t.id, t.name, t.phase, t.kind, t.role, t.risk, days,
-                             tuple(t.depends_on), "catalog", role=t.role))
     return out
 
 

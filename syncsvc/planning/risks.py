@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from graphlib import TopologicalSorter
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
@@ -64,17 +66,23 @@ class _Owner:
     fallback: bool = False  # nobody holds the catalog role: the PM stands in
 
 
-def assess_risks(spec: Spec, catalog: Catalog) -> RiskAssessment:
-    """Catalog risks that apply plus the spec's, scored, sorted, owned, with mitigation tasks."""
+def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = ()
+                 ) -> RiskAssessment:
+    """The risks of the plan's change profiles and the cross-cutting catalog that apply, plus
+    the spec's; baseline risks fill the categories nothing else covers; scored, sorted, owned,
+    with mitigation tasks."""
     cat = catalog.risks
-    traits = spec_traits(spec)
-    entries = _entries(spec, cat, traits)
+    traits = spec_traits(spec, frozenset(p.id for p in profiles))
+    entries = _entries(spec, _templates(cat, profiles), traits)
     entries.sort(key=_Entry.sort_key)
     risks: list[Risk] = []
     findings: list[Finding] = []
     mitigations: list[MitigationDraft] = []
     for i, e in enumerate(entries, 1):
         rid = f"R{i}"
+        if e.spec is None:  # catalog texts may name the feature
+            e = replace(e, title=e.title.replace("{feature_name}", spec.feature_name),
+                        mitigation=e.mitigation.replace("{feature_name}", spec.feature_name))
         if e.spec is not None:
             owner = _spec_owner(spec, e.spec)
         else:
@@ -101,14 +109,26 @@ def assess_risks(spec: Spec, catalog: Catalog) -> RiskAssessment:
     return RiskAssessment(risks, findings, mitigations)
 
 
-def spec_traits(spec: Spec) -> Traits:
+def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
     """What the catalog's triggers look at, read from the spec."""
     text = f"{spec.feature_name}\n{spec.description}"
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     days = work_days(spec)
     return Traits(text=text, users=users, team_size=spec.team_size, work_days=days,
                   schedule_load=_schedule_load(spec, days), deployment=spec.deployment,
-                  tolerance=spec.risk_tolerance)
+                  tolerance=spec.risk_tolerance, profiles=profiles)
+
+
+def _templates(cat: RiskCatalog, profiles: Sequence[ChangeProfile]) -> list[RiskTemplate]:
+    """The profiles' risks (primary first; a risk two profiles share counts once), then the
+    cross-cutting catalog's."""
+    out: dict[str, RiskTemplate] = {}
+    for p in profiles:
+        for r in p.risks:
+            out.setdefault(r.id, r)
+    for r in cat.risks:
+        out.setdefault(r.id, r)
+    return list(out.values())
 
 
 def users_in_text(text: str) -> int | None:
@@ -147,23 +167,59 @@ def _schedule_load(spec: Spec, days: int) -> float | None:
     return max(finish.values(), default=0) / max(1, days)
 
 
-def _entries(spec: Spec, cat: RiskCatalog, traits: Traits) -> list[_Entry]:
-    by_title = cat.by_title()
+def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[_Entry]:
+    applying: list[tuple[RiskTemplate, tuple[Level, Level]]] = []
+    for t in templates:
+        levels = t.applies(traits)
+        if levels is not None:
+            applying.append((t, levels))
+    by_title = {t: tpl for tpl in templates for t in tpl.titles}
     out: list[_Entry] = []
     overridden: set[str] = set()
     for i, r in enumerate(spec.risks):
-        tpl = by_title.get(r.title.strip().lower())
+        # the same risk by title or alias, else one that applies and says the same thing
+        tpl: RiskTemplate | None = by_title.get(r.title.strip().lower()) or next(
+            (t for t, _ in applying if t.id not in overridden and same_risk(r.title, t.titles)),
+            None)
         if tpl is not None:
             overridden.add(tpl.id)
         mitigation = r.mitigation.strip() or (tpl.mitigation if tpl else "")
         out.append(_Entry(r.title, r.likelihood, r.impact, mitigation, r, tpl, i))
-    for i, tpl in enumerate(cat.risks):
-        if tpl.id in overridden:
+    covered = {e.template.category for e in out if e.template is not None}
+    for i, (tpl, levels) in enumerate(applying):
+        if tpl.id in overridden or tpl.baseline:
             continue
-        levels = tpl.applies(traits)
-        if levels is not None:
-            out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl, i))
+        covered.add(tpl.category)
+        out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl, i))
+    for i, (tpl, levels) in enumerate(applying):
+        if tpl.baseline and tpl.id not in overridden and tpl.category not in covered:
+            covered.add(tpl.category)
+            out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl,
+                              len(applying) + i))
     return out
+
+
+_STOP = frozenset({
+    "a", "an", "and", "are", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its",
+    "of", "on", "or", "the", "to", "with", "without", "may", "can", "could", "will", "not",
+    "no", "new", "our", "their", "this", "that",
+})
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w
+            for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+
+
+def same_risk(title: str, others: Sequence[str]) -> bool:
+    """Whether a risk title says what one of `others` says: most content words shared."""
+    mine = _content_words(title)
+    for o in others:
+        theirs = _content_words(o)
+        shared = mine & theirs
+        if len(shared) >= 2 and len(shared) >= 0.6 * min(len(mine), len(theirs)):
+            return True
+    return False
 
 
 def _spec_owner(spec: Spec, r: RiskSpec) -> _Owner:

@@ -10,15 +10,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.catalog.changes import ChangeProfile, ProfileTrigger, RollbackTemplate
 from syncsvc.catalog.rollback import (
     CommTemplate,
-    FeatureTrigger,
     LintRules,
     ToleranceDefaults,
     TriggerTemplate,
     fill,
 )
-from syncsvc.model import Finding, Phase, Rollback, RollbackStep, Trigger
+from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.model import Deployment, Finding, Level, Phase, Rollback, RollbackStep, Trigger
 from syncsvc.spec import GROUP_WORDS, Spec, TriggerSpec
 
 if TYPE_CHECKING:
@@ -34,10 +35,28 @@ class RollbackResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+# The mechanism a deployment type gives a change that a flag or a redeploy can undo.
+_DEPLOYMENT_MECHANISM = {"feature_flag": "flag_off", "canary": "abort_canary",
+                         "blue_green": "switch_back", "big_bang": "redeploy_previous"}
+# Changes that move data or traffic for good at some step: their point of no return must be stated.
+_CUTOVERS = frozenset({"window_cutover", "shadow_cutover"})
+_ONE_WAY_MECHANISMS = frozenset({"fail_back", "stop_dual_write", "restore_backup"})
+# The deployment a strategy implies when the spec names none.
+_STRATEGY_DEPLOYMENT: dict[str, Deployment] = {
+    "window_cutover": "big_bang", "shadow_cutover": "blue_green", "staged_app_release": "canary"}
+
+
 def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackResult:
-    """The rollback plan for the spec's deployment type, with the 2am-test findings."""
+    """The rollback plan: the primary change profile's mechanism (or, for a change a flag or a
+    redeploy undoes, the deployment type's steps), its triggers with their data sources, and the
+    2am-test findings."""
     cat = catalog.rollback
-    kind = spec.deployment or cat.defaults.deployment
+    profile = ctx.profiles.primary
+    text = WordIndex(f"{spec.feature_name}\n{spec.description}")
+    chosen = _rollback_for(profile, text) if profile is not None else None
+    own = chosen if chosen is not None and not chosen.flag_undoes else None
+    kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(
+        ctx.strategy, cat.defaults.deployment)
     dep = cat.deployment(kind)
     tol = cat.tolerance(spec.risk_tolerance)
     given = spec.rollback
@@ -52,45 +71,121 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         "flag_key": spec.flag_key or plan_id,
         "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm,
     }
-    text = f"{spec.feature_name}\n{spec.description}"
-    features = [f for f in cat.feature_triggers if f.matches(text)]
+    extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance, text)
     findings: list[Finding] = []
 
+    # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
+    # be a guess dressed as a plan; leave them out and let the 2am test ask for them.
+    unknown_change = profile is None and spec.deployment is None
     if given is not None and given.triggers is not None:
-        triggers, unknown = _spec_triggers(given.triggers, ctx.phases)
+        triggers, unknown = _spec_triggers(given.triggers, ctx.phases,
+                                           sources=_sources(tol, extra))
         findings += unknown
+    elif unknown_change:
+        triggers = []
     else:
-        triggers = default_triggers(
-            tol, ctx.phases, extra=[_feature_trigger(f, spec.risk_tolerance) for f in features])
+        keep = profile.default_triggers if profile is not None else None
+        triggers = default_triggers(tol, ctx.phases, extra=[t for t, _ in extra], keep=keep)
 
+    checks = [fill(t.verification, values) for _, t in extra if t.verification]
+    if own is not None:
+        steps_src, switch, mechanism = own.steps, own.switch, own.mechanism
+        verification = [fill(v, values) for v in own.verification]
+        assumptions = [fill(a, values) for a in own.assumptions]
+    elif unknown_change:
+        steps_src, switch, mechanism = [], "", "undetermined"
+        verification, assumptions = [], []
+    else:
+        steps_src, switch = dep.steps, dep.switch
+        mechanism = (chosen.mechanism if chosen is not None and kind == "feature_flag"
+                     else _DEPLOYMENT_MECHANISM[kind])
+        verification = [fill(v, values) for v in dep.verification]
+        assumptions = [fill(a, values) for a in dep.assumptions]
+    limits = [fill(x, values) for x in chosen.limits] if chosen is not None else []
     steps = [
         RollbackStep(order=i, actor=fill(s.actor, values), action=fill(s.action, values),
                      expected_result=fill(s.expected_result, values), max_minutes=s.max_minutes)
-        for i, s in enumerate(dep.steps, start=1)
+        for i, s in enumerate(steps_src, start=1)
     ]
-    verification = [fill(v, values) for v in dep.verification]
-    verification += [fill(f.verification, values) for f in features if f.verification]
-    verification += [fill(v, values) for v in cat.verification]
     rollback = Rollback(
-        deployment=kind, decision_maker=decision_maker, triggers=triggers, steps=steps,
-        verification=verification,
-        communication=[_communication(c, values)
-                       for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
+        deployment=kind, mechanism=mechanism, decision_maker=decision_maker, triggers=triggers,
+        steps=steps,
+        verification=(verification + checks + [fill(v, values) for v in cat.verification]
+                      if not unknown_change else []),
+        communication=[] if unknown_change else [
+            _communication(c, values)
+            for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
         estimated_minutes=sum(s.max_minutes for s in steps),
-        switch=fill(dep.switch, values),
-        assumptions=[fill(a, values) for a in dep.assumptions],
+        switch=fill(switch, values), assumptions=assumptions, limits=limits,
+        point_of_no_return=(fill(own.point_of_no_return, values)
+                            if own is not None and own.point_of_no_return else None),
     )
-    if kind == "feature_flag":
+    if own is None and kind == "feature_flag" and not unknown_change:
         findings += _flag_defaults(spec, values)
+    findings += _mechanism_findings(spec, profile, own)
     return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
 
 
+def _rollback_for(profile: ChangeProfile, text: WordIndex) -> RollbackTemplate:
+    """The profile's rollback, or the variant for the sort of change the text names."""
+    return next((v for v in profile.rollback_variants if text.keyword(v.keywords) is not None),
+                profile.rollback)
+
+
+def _profile_triggers(profiles: Sequence[ChangeProfile], level: Level, text: WordIndex
+                      ) -> list[tuple[Trigger, ProfileTrigger]]:
+    """Each profile's triggers at this tolerance (those with keywords only when the text has
+    one); a metric two profiles share counts once."""
+    out: dict[str, tuple[Trigger, ProfileTrigger]] = {}
+    for p in profiles:
+        for t in p.triggers:
+            if t.keywords and text.keyword(t.keywords) is None:
+                continue
+            out.setdefault(t.metric, (Trigger(
+                metric=t.metric, operator=t.operator, threshold=_number(t.thresholds[level]),
+                unit=t.unit, window_minutes=t.window_minutes, source=t.source), t))
+    return list(out.values())
+
+
+def _sources(tol: ToleranceDefaults, extra: Sequence[tuple[Trigger, ProfileTrigger]]
+             ) -> dict[str, str]:
+    """Metric → where its number comes from, for the triggers the catalog knows."""
+    known = {t.metric: t.source for t in tol.triggers if t.source}
+    known.update({t.metric: t.source for t, _ in extra})
+    return known
+
+
+def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
+                        own: RollbackTemplate | None) -> list[Finding]:
+    """The 2am test knows the mechanism: a flag cannot undo a cutover, a one-way change needs
+    its point of no return stated."""
+    if profile is None or own is None:
+        return []
+    out: list[Finding] = []
+    if spec.deployment == "feature_flag" and own.mechanism != "flag_off":
+        why = own.limits[0] if own.limits else ""
+        out.append(Finding(kind=TWO_AM, subjects=["deployment", profile.id], message=(
+            f"The spec sets deployment = \"feature_flag\", but turning a flag off does not undo "
+            f"a {profile.title.lower()} change. {why} This plan rolls back by {own.mechanism} "
+            "instead; keep the flag only as the switch for the new code path.")))
+    one_way = (profile.rollout.strategy in _CUTOVERS or own.mechanism in _ONE_WAY_MECHANISMS)
+    if one_way and own.point_of_no_return is None:
+        out.append(Finding(kind=TWO_AM, subjects=["point_of_no_return", profile.id], message=(
+            f"The {own.mechanism} rollback of this {profile.title.lower()} change states no "
+            "point of no return: say after which step going back is no longer possible, and "
+            "what rolling back means after it.")))
+    return out
+
+
 def default_triggers(tol: ToleranceDefaults, phases: Sequence[Phase], *,
-                     extra: Sequence[Trigger] = ()) -> list[Trigger]:
-    """The tolerance's triggers (and `extra`) for every phase, then the phase rows that differ."""
-    out = [_trigger(t, t.threshold) for t in tol.triggers] + list(extra)
+                     extra: Sequence[Trigger] = (), keep: Sequence[str] | None = None
+                     ) -> list[Trigger]:
+    """The tolerance's triggers (those named in `keep`, when given) and `extra` for every
+    phase, then the phase rows that differ."""
+    base = [t for t in tol.triggers if keep is None or t.metric in keep]
+    out = [_trigger(t, t.threshold) for t in base] + list(extra)
     for phase in phases:
-        for t in tol.triggers:
+        for t in base:
             th = phase_threshold(t, phase.exposure_percent, tol.early_exposure_percent)
             if th != t.threshold:
                 out.append(_trigger(t, th, phase=phase.name))
@@ -120,16 +215,11 @@ def _number(x: float) -> float:
 
 def _trigger(t: TriggerTemplate, threshold: float, phase: str | None = None) -> Trigger:
     return Trigger(metric=t.metric, operator=t.operator, threshold=_number(threshold), unit=t.unit,
-                   window_minutes=t.window_minutes, phase=phase)
+                   window_minutes=t.window_minutes, phase=phase, source=t.source)
 
 
-def _feature_trigger(f: FeatureTrigger, level: str) -> Trigger:
-    return Trigger(metric=f.metric, operator=f.operator, threshold=_number(f.thresholds[level]),  # type: ignore[index]
-                   unit=f.unit, window_minutes=f.window_minutes)
-
-
-def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase]
-                   ) -> tuple[list[Trigger], list[Finding]]:
+def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase], *,
+                   sources: dict[str, str]) -> tuple[list[Trigger], list[Finding]]:
     names = {p.name.lower(): p.name for p in phases}
     out: list[Trigger] = []
     findings: list[Finding] = []
@@ -146,6 +236,7 @@ def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase]
                          "will never be in force. Use one of those phase names."),
                 subjects=[f"trigger {data['metric']}", phase]))
         data["threshold"] = _number(data["threshold"])
+        data["source"] = sources.get(data["metric"], "")
         out.append(Trigger(**data))
     return out, findings
 
@@ -204,6 +295,9 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
             flag(subject, f"{subject.capitalize()} has no window: say over how many minutes "
                           "the threshold must hold.")
         words(subject, "metric", f"{t.metric} {t.unit}".strip())
+        if not t.source.strip() and t.phase is None:
+            flag(subject, f"{subject.capitalize()} has no data source: say which dashboard, "
+                          "query or log gives its number, or nobody can tell at 2am that it fired.")
     if not rollback.steps:
         flag("steps", "No rollback steps: write who does what, exactly, and what they then see.")
     for s in rollback.steps:
@@ -217,6 +311,10 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
                           "it worked.")
         if s.max_minutes <= 0:
             flag(subject, f"Step {s.order} has no time limit: give its maximum minutes.")
+        if s.actor.strip() and not _on_call(s.actor, rollback.decision_maker, rules):
+            flag(subject, f"Step {s.order} needs {s.actor!r}, who is not on call at 2am: give "
+                          "the step to an on-call role, or put that person on the launch rota "
+                          "and name it (e.g. 'On-call DBA').")
         for what, text in (("actor", s.actor), ("action", s.action),
                            ("expected result", s.expected_result)):
             words(subject, what, text)
@@ -232,6 +330,13 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
              f"The rollback takes up to {total} minutes, more than {rules.max_total_minutes}: "
              "cut steps, automate them, or make the switch faster (a flag beats a redeploy).")
     return out
+
+
+def _on_call(actor: str, decision_maker: str | None, rules: LintRules) -> bool:
+    low = actor.strip().lower()
+    if decision_maker and low == decision_maker.strip().lower():
+        return True
+    return low == _UNNAMED or any(w.lower() in low for w in rules.on_call_words)
 
 
 def _decision_maker_findings(who: str | None, rules: LintRules,

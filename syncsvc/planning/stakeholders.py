@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.stakeholders import (
     CommTemplate,
     Facts,
@@ -114,7 +116,12 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
     taken = {s.name for s in spec.stakeholders} | {m.name for m in spec.team}
     first: list[_Party] = []
     second: list[_Party] = []
-    facts = _facts(spec, cat)
+    facts = _facts(spec, cat, ctx.profiles.chosen)
+    # the stakeholders the plan's kinds of change bring in, and the first profile to name each
+    brought: dict[str, str] = {}
+    for p in ctx.profiles.chosen:
+        for sid in p.stakeholders:
+            brought.setdefault(sid, f"this is a {p.title.lower()} change")
 
     def find(sels: list[TaskSelector]) -> str | None:
         return next((t.name for t in ctx.tasks if rollout.any_match(sels, t)), None)
@@ -132,6 +139,8 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
             first.append(_Party(_out(t, cat, name, "first", t.why), t, False, is_pm=is_pm))
             continue
         reason = next((r for w in t.when if (r := facts.reason(w, find))), None)
+        if reason is None and t.id in brought and not _ruled_out(t, facts):
+            reason = brought[t.id]
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
@@ -141,11 +150,17 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
     return ordered + sorted(second, key=_rank)
 
 
-def _facts(spec: Spec, cat: StakeholderCatalog) -> Facts:
+def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
+    # a template's `unless_traits` (customers for an internal-only tool) hold against profiles too
+    return any(u in facts.traits for w in t.when for u in w.unless_traits)
+
+
+def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile] = ()) -> Facts:
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     return cat.facts(f"{spec.feature_name}\n{spec.description}", users=users,
                      team_size=spec.team_size, tolerance=spec.risk_tolerance,
-                     deployment=spec.deployment or "feature_flag")
+                     deployment=spec.deployment or "feature_flag",
+                     profiles={p.id: p.title for p in profiles})
 
 
 def _label(t: PlannedTask) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from syncsvc.model import Plan
+from syncsvc.render.md_rollback import MECHANISM_LABELS
 from syncsvc.render.text import md, mermaid, table
 
 _ONE = dt.timedelta(days=1)
@@ -26,7 +27,7 @@ def summary_line(plan: Plan) -> str:
            else f"**does not fit the timeline** (deadline {plan.deadline.isoformat()})")
     return (f"Plan `{plan.plan_id}` · {plan.risk_tolerance} risk tolerance · team of "
             f"{plan.team_size} · {plan.timeline} from {plan.start_date.isoformat()} · "
-            f"finishes {plan.finish_date.isoformat()}, {fit}")
+            f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}")
 
 
 def timeline_section(plan: Plan) -> str:
@@ -34,7 +35,8 @@ def timeline_section(plan: Plan) -> str:
     names = {t.id: t.name for t in plan.tasks}
     rows = [
         [md(t.id), md(t.name), md(t.phase), md(t.owner or "—"), t.risk,
-         t.early_start.isoformat(), t.early_finish.isoformat(), str(t.estimate_days),
+         (t.start or t.early_start).isoformat(), (t.finish or t.early_finish).isoformat(),
+         str(t.estimate_days),
          str(t.buffer_days), str(t.total_float), "**yes**" if t.critical else "",
          md(", ".join(t.depends_on)) or "—"]
         for t in plan.tasks
@@ -42,7 +44,7 @@ def timeline_section(plan: Plan) -> str:
     out = [
         "## Timeline", "",
         f"Start {plan.start_date.isoformat()} · deadline {plan.deadline.isoformat()} · "
-        f"finish {plan.finish_date.isoformat()} · "
+        f"finish {(plan.levelled_finish or plan.finish_date).isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
         "",
         "Buffers: 20% on critical-path tasks, 30% on high-risk tasks (rounded up). Dates are "
@@ -61,6 +63,7 @@ def timeline_section(plan: Plan) -> str:
                       [[md(p.name), f"{p.exposure_percent:g}%", f"{p.monitoring_hours} h",
                         md(p.gate), _phase_dates(plan, p.task_id)] for p in plan.phases])]
     conflicts = [c for c in plan.conflicts if c.kind in ("timeline_overrun", "past_deadline",
+                                                           "resource_delay",
                                                            "review_after_launch")]
     if conflicts:
         out += ["", "### Timeline conflicts", ""]
@@ -72,7 +75,7 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
     if task_id is None:
         return "—"
     t = plan.task(task_id)
-    return f"{t.early_start.isoformat()} → {t.early_finish.isoformat()}"
+    return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
 
 
 def gantt(plan: Plan) -> str:
@@ -88,14 +91,42 @@ def gantt(plan: Plan) -> str:
         for i in idxs:
             t = plan.tasks[i]
             tags = ["crit"] if t.critical else []
+            start, finish = t.start or t.early_start, t.finish or t.early_finish  # levelled
             if t.kind == "milestone" or t.duration_days == 0:
                 tags.append("milestone")
-                span = f"{t.early_start.isoformat()}, 0d"
+                span = f"{start.isoformat()}, 0d"
             else:
-                span = f"{t.early_start.isoformat()}, {(t.early_finish + _ONE).isoformat()}"
+                span = f"{start.isoformat()}, {(finish + _ONE).isoformat()}"
             lines.append(f"    {mermaid(t.name)} :{', '.join([*tags, f't{i}'])}, {span}")
     lines.append("```")
     return "\n".join(lines)
+
+
+STRATEGY_LABELS = {
+    "percentage_ramp": "Percentage ramp behind a flag",
+    "cohort_ramp": "Cohorts in waves",
+    "shadow_cutover": "Shadow run, then cut over",
+    "window_cutover": "Rehearsed cutover in a window",
+    "staged_app_release": "Staged app-store release with a server-side kill switch",
+    "dark_launch": "Dark launch, then ramp",
+}
+
+
+def change_kinds(plan: Plan) -> str:
+    """"Payments and billing (primary: 'stripe', 'checkout'); ..." or a plain "not recognised"."""
+    if not plan.change_profiles:
+        return "**not recognised** (see the note above)"
+    out = []
+    for p in plan.change_profiles:
+        why = ("set in the spec" if p.source == "spec" else
+               "words: " + ", ".join(f"'{md(w)}'" for w in p.signals))
+        out.append(f"{md(p.title)} ({'primary; ' if p.primary else ''}{why})")
+    return "; ".join(out)
+
+
+def _not_recognised(plan: Plan) -> list[str]:
+    note = next((f for f in plan.findings if f.kind == "low_coverage"), None)
+    return [f"> **Not recognised.** {md(note.message)}", ""] if note else []
 
 
 def findings_section(plan: Plan) -> str:
@@ -146,14 +177,20 @@ def document(plan: Plan) -> str:
         "",
         md(plan.description),
         "",
+        *_not_recognised(plan),
         table(["", ""], [
+            *_confidence_rows(plan),
             ["Team", f"{plan.team_size} people"],
             ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
                          f"{plan.deadline.isoformat()}"],
-            ["Planned finish", plan.finish_date.isoformat()],
+            ["Planned finish", _planned_finish(plan)],
             ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
             ["Risk tolerance", plan.risk_tolerance],
-            ["Rollout", " → ".join(md(p.name) for p in plan.phases) or "—"],
+            ["Kind of change", change_kinds(plan)],
+            ["Rollout", f"{md(STRATEGY_LABELS.get(plan.rollout.strategy, plan.rollout.strategy))}: "
+                        + (" → ".join(md(p.name) for p in plan.phases) or "—")],
+            ["Rollback", md(MECHANISM_LABELS.get(plan.rollback.mechanism, plan.rollback.mechanism))
+             if plan.rollback else "—"],
             ["Top risk", md(plan.risks[0].title) if plan.risks else "—"],
             ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
         ]),
@@ -162,6 +199,23 @@ def document(plan: Plan) -> str:
         parts += ["", _SECTIONS[part]()(plan).strip()]
     parts += ["", conflicts_section(plan), "", findings_section(plan), "", MAINTENANCE]
     return "\n".join(parts) + "\n"
+
+
+def _confidence_rows(plan: Plan) -> list[list[str]]:
+    c = plan.confidence
+    if c is None:
+        return []
+    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
+                                        f"{c.p95.isoformat()}"],
+            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
+
+
+def _planned_finish(plan: Plan) -> str:
+    lev = plan.levelled_finish
+    if lev is None or lev == plan.finish_date:
+        return plan.finish_date.isoformat()
+    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
+            "work on one task at a time)")
 
 
 def _changelog(plan: Plan) -> list[str]:

@@ -11,6 +11,23 @@ DEPLOYMENT_LABELS = {
     "blue_green": "Blue-green deployment",
     "big_bang": "Big-bang release",
 }
+MECHANISM_LABELS = {
+    "flag_off": "Turn the feature flag off",
+    "fail_back": "Fail back to the old system",
+    "stop_dual_write": "Stop dual-write and read from the old store",
+    "halt_release": "Halt the phased app release and switch the feature off server-side",
+    "lift_enforcement": "Lift enforcement per workspace and restore suspended users",
+    "redeploy_previous": "Redeploy the previous release",
+    "restore_backup": "Restore from backup",
+    "route_back": "Route traffic back to the old provider",
+    "route_to_previous_version": "Route clients back to the previous API version",
+    "back_to_old_tool": "Send users back to the old tool or process",
+    "restore_previous_plans": "Restore the previous plans and prices",
+    "pause_and_restore": "Pause the new jobs and restore what they removed",
+    "abort_canary": "Abort the canary",
+    "switch_back": "Switch traffic back to the previous colour",
+    "undetermined": "Not determined: the kind of change was not recognised (see the findings)",
+}
 ROLLBACK_KINDS = ("two_am_test", "rollback")
 # Operators come from a closed set (the spec and catalog refuse others): safe to print as is.
 _OPERATORS = frozenset({">", ">=", "<", "<=", "==", "!="})
@@ -21,22 +38,34 @@ def section(plan: Plan) -> str:
     rb = plan.rollback
     if rb is None:
         return "## Rollback plan\n\nNo rollback plan was built for this spec.\n"
+    if rb.mechanism == "undetermined" and not rb.steps:
+        return ("## Rollback plan\n\nNot built: syncsvc did not recognise the kind of change, "
+                "so it cannot say how to undo it. Name the change (`change_types`, or a "
+                "description of what changes), or write the triggers and the deployment in the "
+                "spec.\n\n### 2am test\n\n" + _two_am(plan.findings, _minutes(rb)) + "\n")
     label = DEPLOYMENT_LABELS.get(rb.deployment, rb.deployment)
     who = md(rb.decision_maker) if rb.decision_maker else "**not named** (see the 2am test below)"
-    parts = [
-        "## Rollback plan",
-        "\n".join([
-            f"- **Deployment:** {md(label)}"
-            + (f": roll back with the {md(rb.switch)}" if rb.switch else ""),
-            f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, "
-            "no vote.",
-            f"- **Time to roll back:** {_minutes(rb)} minutes at most, "
-            f"{len(rb.steps)} step{'s' if len(rb.steps) != 1 else ''}.",
-        ]),
+    head = [
+        f"- **Mechanism:** {md(MECHANISM_LABELS.get(rb.mechanism, rb.mechanism))}"
+        + (f", with the {md(rb.switch)}" if rb.switch else ""),
+        *([f"- **Deployment:** {md(label)}"] if rb.mechanism != "undetermined" else []),
+        f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, "
+        "no vote.",
+        f"- **Time to roll back:** {_minutes(rb)} minutes at most, "
+        f"{len(rb.steps)} step{'s' if len(rb.steps) != 1 else ''}.",
+    ]
+    if rb.point_of_no_return:
+        head.append(f"- **Point of no return:** {md(rb.point_of_no_return)}")
+    parts = ["## Rollback plan", "\n".join(head)]
+    if rb.limits:
+        parts += ["**What this rollback cannot undo:**",
+                  "\n".join(f"- {md(x)}" for x in rb.limits)]
+    parts += [
         "### Triggers",
         "Roll back when any trigger in force fires. A phase row replaces the all-phases row of the "
         "same metric while that phase runs.",
         _triggers(plan, rb.triggers) if rb.triggers else "_No triggers._",
+        *([_sources(rb.triggers)] if any(t.source for t in rb.triggers) else []),
         "### Steps",
         _steps(rb) if rb.steps else "_No steps._",
         "### Verification",
@@ -75,6 +104,15 @@ def _triggers(plan: Plan, triggers: list[Trigger]) -> str:
             phase = md(t.phase)
         rows.append([phase, md(t.metric), condition(t), f"{t.window_minutes} min"])
     return table(["Phase", "Metric", "Condition", "Window"], rows)
+
+
+def _sources(triggers: list[Trigger]) -> str:
+    seen: dict[str, str] = {}
+    for t in triggers:
+        if t.source and t.metric not in seen:
+            seen[t.metric] = t.source
+    return "Where each number comes from: " + "; ".join(
+        f"{md(m)}: {md(src)}" for m, src in seen.items()) + "."
 
 
 def _steps(rb: Rollback) -> str:

@@ -120,6 +120,8 @@ def dashboard_layout(
     kv("Deadline", date(plan.deadline))
     kv("Target launch", date(plan.finish_date))
     kv("Forecast launch", date(st.forecast_finish))
+    kv("P80 launch (as planned)", date(plan.confidence.p80 if plan.confidence else None))
+    kv("P80 launch today", date(st.p80))
     kv("Slip (working days)", number(st.slip_days))
     kv("State", text(st.state, Fmt(background=state_colour)))
     kv("Fits timeline", flag(plan.fits_timeline))

@@ -40,6 +40,8 @@ class StatusView:
     state: str | None = None
     tasks: dict[str, TaskStatus] = field(default_factory=dict)
     trend: tuple[TrendPoint, ...] = ()  # oldest first, the current run last
+    p80: dt.date | None = None  # today's P80 finish of the remaining work (Monte Carlo)
+    deadline_probability: float | None = None
 
     @property
     def tasks_done(self) -> int | None:
@@ -74,7 +76,11 @@ def status_view(status: object | None) -> StatusView | None:
                    slip_days=_int(_get(p, "slip_days")),
                    forecast_finish=_date(_get(p, "forecast_finish")))
         for p in _get(status, "trend") or [])
+    conf = _get(status, "confidence")
+    chance = _get(conf, "deadline_probability") if conf is not None else None
     return StatusView(
+        p80=_date(_get(conf, "p80")) if conf is not None else None,
+        deadline_probability=None if chance is None else float(chance),
         as_of=_date(_get(status, "as_of")),
         forecast_finish=_date(_get(status, "forecast_finish")),
         slip_days=_int(_get(status, "slip_days")),

@@ -1,0 +1,284 @@
+"""Change profiles (mappings/changes/*.toml): the kinds of change a plan recognises, and what
+each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a rollback."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from syncsvc.catalog.base import CatalogModel, parse_catalog
+from syncsvc.catalog.phases import PhaseTemplate
+from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
+from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
+from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.errors import ConfigError
+from syncsvc.model import Level
+
+Strategy = Literal["percentage_ramp", "cohort_ramp", "shadow_cutover", "window_cutover",
+                   "staged_app_release", "dark_launch"]
+Mechanism = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+
+
+class Signal(CatalogModel):
+    """Words that point to a kind of change; a group counts once, with its weight.
+
+    `words` follow the keyword rules of risks.toml (whole words, plural allowed, "migrat*" for
+    any ending). With `also`, the group counts only when one of those words is there too
+    ("migrate" and "data").
+    """
+
+    words: Annotated[list[Keyword], Field(min_length=1)]
+    weight: Annotated[float, Field(gt=0, le=10)] = 1
+    also: list[Keyword] = Field(default_factory=list)
+
+
+class ProfilePhase(PhaseTemplate):
+    """A phase of a strategy that names its own phases; `only` limits it to some tolerances.
+
+    `monitoring_hours` is the medium-tolerance window; low doubles it, high halves it.
+    """
+
+    only: list[Level] = Field(default_factory=list)
+
+
+class RolloutTemplate(CatalogModel):
+    """How exposure grows for this kind of change."""
+
+    strategy: Strategy
+    summary: Template
+    # percentage_ramp uses the tolerance's ladder (phases.toml); other strategies name phases
+    phases: list[ProfilePhase] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _phases(self) -> RolloutTemplate:
+        if self.strategy != "percentage_ramp" and len(self.phases) < 2:
+            raise ValueError(f"strategy {self.strategy!r} needs its own phases (at least 2)")
+        if self.phases and self.phases[-1].exposure_percent != 100:
+            raise ValueError("the last rollout phase must expose 100% of users")
+        _no_dupes("rollout phase id", [p.id for p in self.phases])
+        return self
+
+
+class RollbackTemplate(CatalogModel):
+    """The mechanism that undoes this kind of change, its steps, and what it cannot undo."""
+
+    mechanism: Mechanism
+    switch: Template
+    # can turning a feature flag off undo this change? (False: a flag-off rollback is wrong)
+    flag_undoes: bool = False
+    point_of_no_return: Template | None = None
+    limits: list[Template] = Field(default_factory=list)
+    assumptions: list[Template] = Field(default_factory=list)
+    steps: Annotated[list[StepTemplate], Field(min_length=1)]
+    verification: Annotated[list[Template], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _limits_stated(self) -> RollbackTemplate:
+        if not self.flag_undoes and not self.limits:
+            raise ValueError("a rollback the flag cannot undo must state its `limits`")
+        return self
+
+
+class RollbackVariant(RollbackTemplate):
+    """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
+    used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
+
+    keywords: Annotated[list[Keyword], Field(min_length=1)]
+
+
+class ProfileTrigger(CatalogModel):
+    """A rollback trigger this kind of change needs, with where its number comes from."""
+
+    metric: Metric
+    operator: Operator
+    thresholds: dict[Level, float]
+    unit: str
+    window_minutes: Minutes
+    source: Annotated[str, Field(min_length=3)]
+    verification: Template | None = None
+    # only when one of these words is in the feature's name or description ("websocket")
+    keywords: list[Keyword] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _all_levels(self) -> ProfileTrigger:
+        missing = [lv for lv in ("low", "medium", "high") if lv not in self.thresholds]
+        if missing:
+            raise ValueError(f"thresholds needs low, medium and high (missing {missing[0]})")
+        return self
+
+
+class WorkItem(CatalogModel):
+    """One piece of work this change needs, for quick mode's timeline.
+
+    `effort` is person-days at the base size; `max_people` how many can share it; `before`
+    names tasks (of this breakdown or the generic skeleton) that must wait for it.
+    """
+
+    id: Slug
+    name: Text
+    phase: str
+    kind: Literal["task", "review", "milestone"] = "task"
+    role: Text
+    effort: Annotated[float, Field(ge=0, le=500)]
+    max_people: Annotated[int, Field(ge=1, le=20)] = 1
+    risk: Level = "medium"
+    depends_on: list[Slug] = Field(default_factory=list)
+    before: list[Slug] = Field(default_factory=list)
+    min_team_size: Annotated[int, Field(ge=1)] = 1
+
+
+class ChangeProfile(CatalogModel):
+    """One kind of change."""
+
+    id: Slug
+    title: Text
+    summary: Text
+    priority: int = 0              # breaks ties for the primary profile
+    threshold: Annotated[float, Field(gt=0)] = 3
+    signals: Annotated[list[Signal], Field(min_length=1)]
+    # phrases whose words do not count for this profile ("email template" is not email delivery)
+    guards: list[Keyword] = Field(default_factory=list)
+    risks: list[RiskTemplate] = Field(default_factory=list)
+    rollout: RolloutTemplate
+    rollback: RollbackTemplate
+    rollback_variants: list[RollbackVariant] = Field(default_factory=list)
+    # recognised at all, this kind of change leads: a move from one provider to another is
+    # planned as a migration first, whatever the provider does
+    leads: bool = False
+    triggers: list[ProfileTrigger] = Field(default_factory=list)
+    # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
+    default_triggers: list[Metric] | None = None
+    stakeholders: list[Slug] = Field(default_factory=list)   # ids in stakeholders.toml
+    uses: list[Slug] = Field(default_factory=list)           # generic tasks (tasks.toml) it needs
+    work: list[WorkItem] = Field(default_factory=list)
+    questions: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ChangeProfile:
+        _no_dupes("risk id", [r.id for r in self.risks])
+        _no_dupes("work id", [w.id for w in self.work])
+        _no_dupes("trigger metric", [t.metric for t in self.triggers])
+        return self
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A profile the text points to: its score and the words that made it so."""
+
+    profile: ChangeProfile
+    score: float
+    signals: tuple[str, ...]
+
+
+class ChangeCatalog(CatalogModel):
+    """Every change profile, in file-name order."""
+
+    profiles: list[ChangeProfile]
+    # the questions a PM should answer when no profile is recognised
+    questions: list[Text] = Field(default_factory=list)
+    # phrases saying the work is about a technology, not a change to it: thresholds double
+    about_guards: list[Keyword] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ChangeCatalog:
+        _no_dupes("change profile id", [p.id for p in self.profiles])
+        return self
+
+    def get(self, pid: str) -> ChangeProfile | None:
+        return next((p for p in self.profiles if p.id == pid), None)
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.profiles]
+
+    def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
+        """The profiles the feature's name and description point to, best first.
+
+        Each signal group counts once with its weight, half as much again when it is in the
+        feature name. A profile is recognised at its threshold; secondaries must reach half the
+        primary's score.
+        """
+        found: list[Detection] = []
+        about = bool(self.about_guards) and any(
+            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description))
+        for p in self.profiles:
+            # name and description apart: a phrase must not run from one into the other
+            ixs = (WordIndex(_unguarded(name, p.guards)),
+                   WordIndex(_unguarded(description, p.guards)))
+            score = 0.0
+            hits: list[str] = []
+            for s in p.signals:
+                pair = [ix.keyword(s.words) for ix in ixs]
+                hit = pair[0] or pair[1]
+                if hit is None or (s.also and all(ix.keyword(s.also) is None for ix in ixs)):
+                    continue
+                score += s.weight * (1.5 if pair[0] is not None else 1)
+                if hit not in hits:
+                    hits.append(hit)
+            if score >= p.threshold * (2 if about else 1):
+                found.append(Detection(p, score, tuple(hits)))
+        found.sort(key=lambda d: (not d.profile.leads, -d.score, -d.profile.priority))
+        if not found:
+            return []
+        top = max(d.score for d in found)
+        return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
+
+
+def _unguarded(text: str, guards: Sequence[str]) -> str:
+    """`text` with each guard phrase blanked out (whole words, hyphen or space between)."""
+    if not guards:
+        return text
+    return _guard_pattern(tuple(guards)).sub(" ", text)
+
+
+@lru_cache(maxsize=64)
+def _guard_pattern(guards: tuple[str, ...]) -> re.Pattern[str]:
+    # one alternation per profile, compiled once per process, longest phrase first
+    alts = []
+    for g in sorted(guards, key=len, reverse=True):
+        words = re.findall(r"[a-z0-9]+", g.lower())
+        if words:
+            alts.append(r"[\s\-_/]*".join(map(re.escape, words)) + r"(?:s|es)?")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])", re.IGNORECASE)
+
+
+def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
+    """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
+    `_catalog.toml` holds the catalog-wide settings (questions, about_guards)."""
+    from syncsvc.specload import key_path
+
+    files: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for f in sorted(folder.glob("*.toml")):
+                files[f.name] = f
+    profiles: list[ChangeProfile] = []
+    settings = ChangeCatalog(profiles=[])
+    for fname in sorted(files):
+        path = files[fname]
+        label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+        try:
+            data = parse_catalog(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{label}: invalid catalog file: {e}") from None
+        try:
+            if fname.startswith("_"):
+                settings = ChangeCatalog.model_validate({"profiles": [], **data})
+            else:
+                profiles.append(ChangeProfile.model_validate(data))
+        except ValidationError as e:
+            err = e.errors(include_url=False)[0]
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
+    try:
+        return ChangeCatalog(profiles=profiles, questions=settings.questions,
+                             about_guards=settings.about_guards)
+    except ValidationError as e:
+        raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None

@@ -1,0 +1,149 @@
+"""The plan's levelled schedule: who does what, one task at a time (CONTRACT §2 "Levelling").
+
+Team resources are people: a task's `people` (quick mode assigns them by role), else its owner
+when the owner is a team member or the PM. Tasks owned by an outside stakeholder (a review, an
+approval), milestones and rollout phases (monitoring windows) take no one's time. A person with
+`allocation = a` percent works on their tasks at that rate: each takes ceil(duration * 100 / a)
+working days in the levelled schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from syncsvc.calendar import WorkCalendar
+from syncsvc.level import Levelled, Network, level
+from syncsvc.planning.drafts import TaskDraft
+from syncsvc.schedule import Schedule
+from syncsvc.spec import Spec
+
+
+@dataclass(frozen=True)
+class PersonDelay:
+    """How long tasks waited for one person beyond their dependencies."""
+
+    person: str
+    waits: list[tuple[str, int]]  # (task id, working days it waited for this person)
+    on_chain_days: int  # of those, days on the chain that sets the levelled finish
+
+
+@dataclass(frozen=True)
+class LevelledPlan:
+    start: dict[str, dt.date]
+    finish: dict[str, dt.date]
+    waits_for: dict[str, list[str]]
+    durations: dict[str, int]  # working days in the levelled schedule (allocation applied)
+    stretch: dict[str, float]  # 100 / allocation, for tasks of part-time people
+    finish_date: dt.date
+    chain: list[str]  # the chain of tasks (dependencies or a shared person) that sets the finish
+    chain_waits: dict[str, str]  # a task on the chain -> the person it waits for there
+    delays: list[PersonDelay]
+    people: dict[str, list[str]]  # task id -> the people whose time it takes
+    rule: str
+
+
+def task_people(spec: Spec, drafts: Sequence[TaskDraft]) -> dict[str, list[str]]:
+    """The people whose time each task takes (see the module docstring)."""
+    team = ({m.name for m in spec.team} | {spec.pm or "PM"}
+            | {p for t in drafts for p in t.people})
+    outside = {s.name for s in spec.stakeholders} - {m.name for m in spec.team}
+    out: dict[str, list[str]] = {}
+    for t in drafts:
+        if t.kind in ("milestone", "rollout") or t.estimate_days == 0:
+            out[t.id] = []
+        elif t.people:
+            out[t.id] = list(t.people)
+        elif t.owner and t.owner in team and t.owner not in outside:
+            out[t.id] = [t.owner]
+        else:
+            out[t.id] = []
+    return out
+
+
+def level_plan(spec: Spec, drafts: Sequence[TaskDraft], sched: Schedule, cal: WorkCalendar, *,
+               allocation: dict[str, int] | None = None) -> LevelledPlan:
+    """Level the CPM schedule `sched` of `drafts` (buffers included) by the people's time."""
+    alloc = allocation if allocation is not None else {m.name: m.allocation for m in spec.team}
+    people = task_people(spec, drafts)
+    names = sorted({p for ps in people.values() for p in ps})
+    pidx = {p: i for i, p in enumerate(names)}
+    index = {t.id: i for i, t in enumerate(drafts)}
+    durations = []
+    stretch: dict[str, float] = {}
+    for t in drafts:
+        d = sched.slots[t.id].duration_days
+        rate = min((alloc.get(p, 100) for p in people[t.id]), default=100)
+        if d and 0 < rate < 100:
+            stretch[t.id] = 100 / rate
+            d = math.ceil(round(d * 100 / rate, 6))
+        durations.append(d)
+    preds = [[index[d] for d in t.depends_on] for t in drafts]
+    who = [tuple(pidx[p] for p in people[t.id]) for t in drafts]
+    lev = level(Network(durations, preds, who))
+    start: dict[str, dt.date] = {}
+    finish: dict[str, dt.date] = {}
+    for i, t in enumerate(drafts):
+        if durations[i] == 0:
+            # a milestone falls on its last predecessor's finish day (CONTRACT §2)
+            on = cal.date(lev.start[i] - 1 if preds[i] and lev.start[i] > 0 else lev.start[i])
+            start[t.id] = finish[t.id] = on
+        else:
+            start[t.id], finish[t.id] = cal.date(lev.start[i]), cal.date(lev.finish[i] - 1)
+    chain = _chain(lev, preds, durations)
+    chain_waits: dict[str, str] = {}
+    for a, b in zip(chain, chain[1:], strict=False):
+        if a in lev.waits_for[b] and lev.finish[a] > max((lev.finish[p] for p in preds[b]),
+                                                         default=0):
+            shared = [p for p in who[b] if p in who[a]]
+            if shared:
+                chain_waits[drafts[b].id] = names[shared[0]]
+    return LevelledPlan(
+        start=start, finish=finish,
+        waits_for={t.id: [drafts[j].id for j in lev.waits_for[i]] for i, t in enumerate(drafts)},
+        durations={t.id: durations[i] for i, t in enumerate(drafts)}, stretch=stretch,
+        finish_date=max(finish.values(), default=cal.start),
+        chain=[drafts[i].id for i in chain], chain_waits=chain_waits,
+        delays=_delays(lev, preds, who, names, chain, [t.id for t in drafts]),
+        people=people, rule=lev.rule,
+    )
+
+
+def _chain(lev: Levelled, preds: list[list[int]], durations: list[int]) -> list[int]:
+    n = len(durations)
+    if not n:
+        return []
+    end = max(lev.finish)
+    node = max(i for i in range(n) if lev.finish[i] == end)
+    chain = [node]
+    while True:
+        links = [*preds[node], *lev.waits_for[node]]
+        driving = [j for j in links if lev.finish[j] == lev.start[node]]
+        if not driving:
+            break
+        node = driving[0]
+        chain.append(node)
+    return chain[::-1]
+
+
+def _delays(lev: Levelled, preds: list[list[int]], who: list[tuple[int, ...]], names: list[str],
+            chain: list[int], ids: list[str]) -> list[PersonDelay]:
+    on_chain = set(chain)
+    waits: dict[int, list[tuple[str, int]]] = {}
+    chain_days: dict[int, int] = {}
+    for i, ps in enumerate(who):
+        ready = max((lev.finish[p] for p in preds[i]), default=0)
+        wait = lev.start[i] - ready
+        if wait <= 0 or not ps:
+            continue
+        # the wait belongs to the person whose earlier task it waited for
+        blockers = [p for p in ps if any(lev.finish[j] == lev.start[i] and p in who[j]
+                                         for j in lev.waits_for[i])] or list(ps)
+        for p in blockers:
+            waits.setdefault(p, []).append((ids[i], wait))
+            if i in on_chain:
+                chain_days[p] = chain_days.get(p, 0) + wait
+    return sorted((PersonDelay(names[p], w, chain_days.get(p, 0)) for p, w in waits.items()),
+                  key=lambda d: (-d.on_chain_days, -sum(x for _, x in d.waits), d.person))

@@ -1,0 +1,175 @@
+"""Which kinds of change a plan is (change profiles), and what each brings to the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from syncsvc.catalog import Catalog
+from syncsvc.catalog.changes import ChangeProfile, WorkItem
+from syncsvc.catalog.phases import PhaseTemplate
+from syncsvc.catalog.tasks import TaskTemplate
+from syncsvc.errors import SpecError
+from syncsvc.model import ChangeProfileUse, Finding, Level, Rollout
+from syncsvc.spec import Spec
+
+# How a tolerance stretches the monitoring windows of a strategy's own phases (medium = as written).
+_MONITORING = {"low": 2.0, "medium": 1.0, "high": 0.5}
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """The plan's change profiles, primary first, and why each was chosen."""
+
+    chosen: list[ChangeProfile] = field(default_factory=list)
+    uses: list[ChangeProfileUse] = field(default_factory=list)
+
+    @property
+    def primary(self) -> ChangeProfile | None:
+        return self.chosen[0] if self.chosen else None
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(p.id for p in self.chosen)
+
+
+def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
+    """`change_types` from the spec when given (checked against the catalog), else detected."""
+    changes = catalog.changes
+    if spec.change_types is not None:
+        chosen: list[ChangeProfile] = []
+        for i, pid in enumerate(spec.change_types):
+            p = changes.get(pid)
+            if p is None:
+                raise SpecError(
+                    f"{spec.label}: change_types[{i}]: unknown change type {pid!r}",
+                    hint="use one of: " + ", ".join(changes.ids))
+            if p not in chosen:
+                chosen.append(p)
+        found = {d.profile.id: d for d in changes.detect(spec.feature_name, spec.description,
+                                                          most=len(changes.profiles))}
+        uses = [ChangeProfileUse(id=p.id, title=p.title, primary=i == 0, source="spec",
+                                 signals=list(found[p.id].signals) if p.id in found else [])
+                for i, p in enumerate(chosen)]
+        return Profiles(chosen, uses)
+    detected = changes.detect(spec.feature_name, spec.description)
+    return Profiles(
+        [d.profile for d in detected],
+        [ChangeProfileUse(id=d.profile.id, title=d.profile.title, primary=i == 0,
+                          source="detected", signals=list(d.signals))
+         for i, d in enumerate(detected)])
+
+
+def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemplate],
+                ladder_summary: str) -> tuple[Rollout, list[PhaseTemplate]]:
+    """The primary profile's strategy and its phases, shaped by the risk tolerance.
+
+    A percentage ramp (and a plan with no profile) uses the tolerance's ladder (CONTRACT §2).
+    """
+    p = profiles.primary
+    if p is None or p.rollout.strategy == "percentage_ramp":
+        summary = p.rollout.summary if p is not None else ladder_summary
+        return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
+    factor = _MONITORING[tolerance]
+    phases = [
+        PhaseTemplate(id=ph.id, name=ph.name, exposure_percent=ph.exposure_percent,
+                      monitoring_hours=max(4, min(24 * 60, round(ph.monitoring_hours * factor))),
+                      gate=ph.gate, audience=ph.audience)
+        for ph in p.rollout.phases if not ph.only or tolerance in ph.only
+    ]
+    return Rollout(strategy=p.rollout.strategy, summary=p.rollout.summary), phases
+
+
+def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate]:
+    """Quick mode's work breakdown: the generic skeleton tasks the profiles use, then each
+    profile's own work (first profile to name an id wins), with `before` edges applied.
+
+    With no profile, the whole generic task set (tasks.toml).
+    """
+    generic = catalog.tasks.tasks
+    if not profiles.chosen:
+        return list(generic)
+    used = {tid for p in profiles.chosen for tid in p.uses} | {"kickoff", "launch-readiness"}
+    work: dict[str, WorkItem] = {}
+    for p in profiles.chosen:
+        for w in p.work:
+            work.setdefault(w.id, w)
+    waits: dict[str, list[str]] = {}
+    for w in work.values():
+        for b in w.before:
+            waits.setdefault(b, []).append(w.id)
+    # work nothing waits for: QA tests what was built, and the go/no-go waits for the rest
+    waited = {d for w in work.values() for d in w.depends_on} | {
+        w.id for w in work.values() if w.before}
+    for w in work.values():
+        if w.id not in waited:
+            gate = "qa" if w.phase in ("design", "build") and "qa" in used else "launch-readiness"
+            waits.setdefault(gate, []).append(w.id)
+    kept = [t for t in generic if t.id in used]
+    out = [_with_waits(t, waits.get(t.id, [])) for t in _drop_missing(kept, generic)]
+    ids = {t.id for t in out} | set(work)
+    for w in work.values():
+        deps = [d for d in [*w.depends_on, *waits.get(w.id, [])] if d in ids] or ["kickoff"]
+        out.append(TaskTemplate(
+            id=w.id, name=w.name, phase=w.phase, kind=w.kind, effort=w.effort,
+            max_people=w.max_people, role=w.role, outside=w.kind == "review",
+            depends_on=list(dict.fromkeys(deps)), risk=w.risk, min_team_size=w.min_team_size))
+    return _ordered(out)
+
+
+def _with_waits(t: TaskTemplate, extra: list[str]) -> TaskTemplate:
+    if not extra:
+        return t
+    return t.model_copy(update={"depends_on": list(dict.fromkeys([*t.depends_on, *extra]))})
+
+
+def _drop_missing(kept: list[TaskTemplate], generic: Sequence[TaskTemplate]) -> list[TaskTemplate]:
+    """A dependency on a generic task the profiles do not use becomes one on its own deps."""
+    by_id = {t.id: t for t in generic}
+    keep = {t.id for t in kept}
+
+    def resolve(dep: str) -> list[str]:
+        if dep in keep:
+            return [dep]
+        return [x for d in by_id[dep].depends_on for x in resolve(d)] if dep in by_id else []
+
+    return [t.model_copy(update={
+        "depends_on": list(dict.fromkeys(x for d in t.depends_on for x in resolve(d)))})
+        for t in kept]
+
+
+def _ordered(tasks: list[TaskTemplate]) -> list[TaskTemplate]:
+    """Dependencies before dependents, otherwise as listed (a stable topological order)."""
+    by_id = {t.id: t for t in tasks}
+    out: list[TaskTemplate] = []
+    seen: set[str] = set()
+
+    def visit(tid: str, path: frozenset[str]) -> None:
+        if tid in seen or tid not in by_id:
+            return
+        if tid in path:  # a catalog cycle: refused by the tests of the bundled catalog
+            raise SpecError(f"change profiles: dependency cycle through work item {tid!r}")
+        for d in by_id[tid].depends_on:
+            visit(d, path | {tid})
+        seen.add(tid)
+        out.append(by_id[tid])
+
+    for t in tasks:
+        visit(t.id, frozenset())
+    return out
+
+
+def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
+    """When no kind of change was recognised: say so, and what the PM should answer."""
+    if profiles.chosen:
+        return []
+    kinds = ", ".join(catalog.changes.ids)
+    questions = list(catalog.changes.questions)
+    return [Finding(
+        kind="low_coverage",
+        message=("syncsvc did not recognise the kind of change from the feature name and "
+                 "description, so this plan holds only generic risks, tasks and a default "
+                 "percentage ramp; it is a checklist, not a plan. Set change_types in the spec "
+                 f"(one or more of: {kinds}) or describe what changes, then answer: "
+                 + " ".join(questions)),
+        subjects=questions)]

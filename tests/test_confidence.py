@@ -1,0 +1,127 @@
+"""The Monte Carlo confidence range against analytic answers, and its reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from syncsvc.calendar import WorkCalendar
+from syncsvc.model import Plan
+from syncsvc.montecarlo import simulate
+
+
+def _tri_pdf(x: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
+    up = np.where((x >= a) & (x < m), 2 * (x - a) / ((b - a) * (m - a)), 0.0)
+    down = np.where((x >= m) & (x <= b), 2 * (b - x) / ((b - a) * (b - m)), 0.0)
+    return up + down
+
+
+def _sum_quantiles(ranges: list[tuple[float, float, float]], qs: list[float]) -> list[float]:
+    """Quantiles of a sum of independent triangular durations, by numeric convolution."""
+    step = 0.001
+    dens = np.array([1.0])
+    for a, m, b in ranges:
+        grid = np.arange(0, b + step, step)
+        dens = np.convolve(dens, _tri_pdf(grid, a, m, b) * step)
+    cdf = np.cumsum(dens)
+    return [float(np.searchsorted(cdf, q) * step) for q in qs]
+
+
+def test_one_task_matches_the_triangular_inverse_cdf() -> None:
+    sim = simulate([[]], [4.0], [5.0], [9.0], samples=20_000, seed=3)
+    # F(m) = 0.2, so both quantiles are on the falling side: b - sqrt((1 - q)(b - a)(b - m))
+    for q in (0.5, 0.8, 0.95):
+        exact = 9 - math.sqrt((1 - q) * 5 * 4)
+        assert abs(float(np.quantile(sim.finish, q)) - exact) < 0.05
+
+
+def test_a_long_chain_matches_the_convolution_within_a_day() -> None:
+    ranges = [(2.0 + i % 3, 4.0 + i % 3, 9.0 + i % 5) for i in range(12)]
+    preds = [[i - 1] if i else [] for i in range(12)]
+    sim = simulate(preds, *zip(*ranges, strict=True), samples=5000, seed=1)
+    for q, exact in zip((0.5, 0.8), _sum_quantiles(ranges, [0.5, 0.8]), strict=True):
+        assert abs(math.ceil(float(np.quantile(sim.finish, q))) - math.ceil(exact)) <= 1
+    assert np.allclose(sim.criticality, 1.0)  # one chain: every task always critical
+
+
+def test_the_longer_branch_is_the_more_critical() -> None:
+    # two parallel tasks into an end: the one that is longer most of the time is critical more
+    sim = simulate([[], [], [0, 1]], [5, 1, 0], [6, 4, 0], [8, 9, 0], samples=5000, seed=1)
+    assert sim.criticality[0] > sim.criticality[1] > 0
+    assert sim.criticality[0] + sim.criticality[1] == pytest.approx(1.0, abs=0.01)
+    assert sim.criticality[2] == 1.0
+
+
+CHAIN = """
+feature_name = "Chain"
+description = "One chain of work"
+team_size = 1
+timeline = "4 weeks"
+risk_tolerance = "medium"
+start_date = 2027-03-01
+[[team]]
+name = "Ana"
+[[tasks]]
+id = "build"
+name = "Build"
+estimate = "5d"
+estimate_range = "4d..9d"
+owner = "Ana"
+[[tasks]]
+id = "test"
+name = "Test"
+estimate = "3d"
+estimate_range = "2d..6d"
+owner = "Ana"
+depends_on = ["build"]
+[[tasks]]
+id = "launch"
+name = "Launch"
+kind = "rollout"
+estimate = "1d"
+estimate_range = "1d..1d"
+depends_on = ["test"]
+"""
+
+
+def test_a_plans_p50_and_p80_match_the_analytic_answer(plan_of: Callable[[str], Plan]) -> None:
+    plan = plan_of(CHAIN)
+    assert plan.confidence is not None
+    cal = WorkCalendar(plan.start_date, plan.holidays)
+    p50, p80 = _sum_quantiles([(4, 5, 9), (2, 3, 6)], [0.5, 0.8])
+    for got, exact in ((plan.confidence.p50, p50), (plan.confidence.p80, p80)):
+        want = cal.date(math.ceil(exact + 1) - 1)  # + the 1-day launch
+        assert abs(cal.wd(want, got)) <= 1, (got, want)
+    assert plan.confidence.p50 <= plan.confidence.p80 <= plan.confidence.p95
+    assert plan.confidence.samples >= 5000
+    assert plan.confidence.criticality == {"build": 1.0, "test": 1.0, "launch": 1.0}
+    assert 0.0 <= plan.confidence.deadline_probability <= 1.0
+
+
+def test_same_spec_same_confidence(plan_of: Callable[[str], Plan], example_path) -> None:  # type: ignore[no-untyped-def]
+    text = example_path.read_text()
+    a, b = plan_of(text).confidence, plan_of(text).confidence
+    assert a is not None and a == b
+    assert a.criticality  # the critical chain's tasks
+
+
+def test_high_risk_tasks_get_a_wider_range(plan_of: Callable[[str], Plan]) -> None:
+    low = plan_of(CHAIN.replace('estimate_range = "4d..9d"\n', 'risk = "low"\n'))
+    high = plan_of(CHAIN.replace('estimate_range = "4d..9d"\n', 'risk = "high"\n'))
+    assert low.confidence and high.confidence
+    assert high.confidence.p95 > low.confidence.p95
+
+
+def test_deadline_probability_counts_the_samples_by_the_deadline(
+        plan_of: Callable[[str], Plan]) -> None:
+    tight = plan_of(CHAIN.replace('timeline = "4 weeks"', 'timeline = "8 days"'))
+    loose = plan_of(CHAIN.replace('timeline = "4 weeks"', 'timeline = "30 days"'))
+    assert tight.confidence and loose.confidence
+    assert loose.confidence.deadline_probability == 1.0
+    # 8 working days: build + test + launch within 8 days needs the optimistic side of both
+    assert 0.0 < tight.confidence.deadline_probability < 0.5
+    assert tight.deadline == dt.date(2027, 3, 10)

@@ -1,0 +1,145 @@
+"""Resource levelling checked from outside: against an exact solver on small random networks."""
+
+from __future__ import annotations
+
+import random
+import statistics
+
+import pytest
+
+from syncsvc.level import Network, level
+
+
+def _random_network(rng: random.Random, n: int, people: int) -> Network:
+    durations = [rng.randint(1, 5) for _ in range(n)]
+    preds = [sorted(rng.sample(range(i), k=min(i, rng.choice([0, 0, 1, 1, 2])))) for i in range(n)]
+    who: list[tuple[int, ...]] = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.1:
+            who.append(())  # an outside reviewer: no team member's time
+        elif r < 0.25 and people > 1:
+            who.append(tuple(sorted(rng.sample(range(people), 2))))
+        else:
+            who.append((rng.randrange(people),))
+    if rng.random() < 0.3:
+        durations[rng.randrange(n)] = 0  # a milestone
+    return Network(durations, preds, who)
+
+
+def _optimum(net: Network) -> int:
+    """The shortest makespan, by depth-first search over every active schedule (an optimal
+    schedule is among them), with a longest-path bound. Independent of syncsvc.level."""
+    n = len(net.durations)
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for i, ps in enumerate(net.preds):
+        for p in ps:
+            succs[p].append(i)
+    tail = [0] * n
+    for i in reversed(range(n)):  # preds are earlier indices: reverse index order is reverse topo
+        tail[i] = net.durations[i] + max((tail[s] for s in succs[i]), default=0)
+    best = [sum(net.durations) + 1]
+    finish: dict[int, int] = {}
+    busy: dict[int, set[int]] = {}
+
+    def free(p: int, t: int, d: int) -> bool:
+        return not any(x in busy.get(p, ()) for x in range(t, t + d))
+
+    def dfs() -> None:
+        if len(finish) == n:
+            best[0] = min(best[0], max(finish.values(), default=0))
+            return
+        bound = max(finish.values(), default=0)
+        ready = {}
+        for i in range(n):
+            if i not in finish and all(p in finish for p in net.preds[i]):
+                ready[i] = max((finish[p] for p in net.preds[i]), default=0)
+        for i in range(n):
+            if i not in finish:
+                est = ready.get(i, max((finish.get(p, 0) for p in net.preds[i]), default=0))
+                bound = max(bound, est + tail[i])
+        if bound >= best[0]:
+            return
+        for i, t in ready.items():
+            d = net.durations[i]
+            while d and not all(free(p, t, d) for p in net.people[i]):
+                t += 1
+            finish[i] = t + d
+            for p in net.people[i] if d else ():
+                busy.setdefault(p, set()).update(range(t, t + d))
+            dfs()
+            for p in net.people[i] if d else ():
+                busy[p].difference_update(range(t, t + d))
+            del finish[i]
+
+    dfs()
+    return best[0]
+
+
+def _check_feasible(net: Network, start: list[int], finish: list[int]) -> None:
+    for i, ps in enumerate(net.preds):
+        assert finish[i] - start[i] == net.durations[i]
+        for p in ps:
+            assert start[i] >= finish[p], f"task {i} starts before its dependency {p} ends"
+    days: dict[tuple[int, int], int] = {}
+    for i, who in enumerate(net.people):
+        for p in who:
+            for x in range(start[i], finish[i]):
+                assert (p, x) not in days, f"person {p} double-booked on day {x}"
+                days[(p, x)] = i
+
+
+def test_levelled_schedules_are_feasible_and_near_the_optimum() -> None:
+    rng = random.Random(20261205)
+    ratios = []
+    for _ in range(60):
+        net = _random_network(rng, rng.randint(5, 8), rng.randint(1, 3))
+        got = level(net)
+        _check_feasible(net, got.start, got.finish)
+        best = _optimum(net)
+        span = max(got.finish, default=0)
+        assert span >= best
+        ratios.append(span / best if best else 1.0)
+    assert max(ratios) <= 1.15, ratios
+    assert statistics.mean(ratios) <= 1.05, statistics.mean(ratios)
+
+
+def test_larger_networks_hold_every_dependency_and_never_double_book() -> None:
+    rng = random.Random(7)
+    for _ in range(10):
+        net = _random_network(rng, 300, 6)
+        got = level(net)
+        _check_feasible(net, got.start, got.finish)
+
+
+def test_nobody_overallocated_keeps_the_early_dates() -> None:
+    net = Network([3, 2, 4], [[], [0], [0]], [(0,), (1,), (2,)])
+    got = level(net)
+    assert got.start == [0, 3, 3] and got.rule == "none"
+
+
+def test_one_person_does_parallel_tasks_one_after_the_other() -> None:
+    net = Network([3, 2, 4], [[], [], []], [(0,), (0,), (1,)])
+    got = level(net)
+    assert sorted((got.start[0], got.start[1])) in ([0, 3], [0, 2])
+    assert max(got.finish) == 5 and got.start[2] == 0
+    # the levelled network links the person's tasks in the order they do them
+    later = 0 if got.start[0] > got.start[1] else 1
+    assert got.waits_for[later] == [1 - later]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_levelled_network_reproduces_the_levelled_dates(seed: int) -> None:
+    rng = random.Random(seed)
+    net = _random_network(rng, 60, 3)
+    got = level(net)
+    start = [0] * 60
+    for i in range(60):  # dependencies point to earlier indices
+        links = [*net.preds[i], *got.waits_for[i]]
+        assert all(j < i or j in got.waits_for[i] for j in links)
+    order = sorted(range(60), key=lambda i: (got.start[i], i))
+    finish = [0] * 60
+    for i in order:
+        start[i] = max((finish[j] for j in [*net.preds[i], *got.waits_for[i]]), default=0)
+        finish[i] = start[i] + net.durations[i]
+    assert start == got.start
