@@ -27,6 +27,7 @@ class Finder:
         self.pid = site.plan_id
         self.seen: set[str] = set()
         self.restores: dict[str, tuple[str, str]] = {}  # key -> (task it holds, what it said)
+        self.duplicates: dict[str, tuple[RemoteIssue, str]] = {}  # key -> (it, the key kept)
 
     def in_use(self, epic: IssueRecord, issues: list[dict[str, Any]]) -> str | None:
         """The epic's live key when a task's issue shows it as its parent (Cloud, by id: a
@@ -70,13 +71,18 @@ class Finder:
             r = self.owned(issue, owner) if owner else self.site.remote_issue(issue)
             if r is None:
                 continue
-            if r.task_id in out and not (owner and r.task_id not in known):
-                log.warning("issues %s and %s both hold task %s of plan %s; using %s",
-                            out[r.task_id].key, r.key, r.task_id, self.pid, out[r.task_id].key)
-                continue
-            if r.task_id in out:
-                log.warning("issues %s and %s both hold task %s of plan %s; using %s (the "
-                            "state's)", out[r.task_id].key, r.key, r.task_id, self.pid, r.key)
+            if r.task_id in out:  # two issues hold one task: the state's wins, else one not
+                # labelled removed (a duplicate an earlier run set aside), else the older
+                gone = self.site.removed_label
+                take = (bool(owner) and r.task_id not in known) or (
+                    r.task_id not in known and gone in out[r.task_id].labels
+                    and gone not in r.labels)
+                kept, extra = (r, out[r.task_id]) if take else (out[r.task_id], r)
+                log.warning("issues %s and %s both hold task %s of plan %s; keeping %s",
+                            kept.key, extra.key, r.task_id, self.pid, kept.key)
+                self.duplicates[extra.key] = (extra, kept.key)
+                if not take:
+                    continue
             out[r.task_id] = r
             if owner:
                 known.add(owner)

@@ -167,12 +167,19 @@ class _Push:
         self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
                                 f"person set it to {said})"
                                 for key, (tid, said) in sorted(self.find.restores.items())]
+        removed = self.labels["removed"]
+        self.extra = [(r, kept) for r, kept in self.find.duplicates.values()
+                      if removed not in r.labels]
+        self.report.changes += [f"label {r.key} {removed} (a second issue for "
+                                f"{'the epic' if r.task_id == EPIC_ID else 'task ' + r.task_id}"
+                                f"; {kept} is kept)" for r, kept in self.extra]
         self.report.changes += changes.sentences()
         self.report.unchanged = changes.unchanged
         if self.report.dry_run:
             return
         try:
             self._restore_properties()
+            self._label_duplicates()
             self._apply(changes)
         finally:  # an interrupted first push records its baseline too (the rerun creates none)
             self._first_baseline()
@@ -239,6 +246,18 @@ class _Push:
         without reading the epic (it is left out of the search)."""
         self.epic_prop = prop
         self.state.put_site_value(f"kept:{self.pid}", {"key": epic_key, "prop": prop})
+
+    def _label_duplicates(self) -> None:
+        """A second issue for one task (two runs at once, an older bug) is labelled removed,
+        never deleted, so the plan's views and the next runs leave it out."""
+        for r, _ in self.extra:
+            self._check()
+            try:
+                self.jira.update_issue(r.key, self.site.removed_body())
+            except Rejected as e:
+                self.report.failed.append(f"label {r.key} {self.labels['removed']}: {e.message}")
+                continue
+            self.report.removed_labelled.append(r.key)
 
     def _restore_properties(self) -> None:
         for key, (tid, _) in sorted(self.find.restores.items()):
