@@ -251,13 +251,18 @@ class _Push:
         """A second issue for one task (two runs at once, an older bug) is labelled removed,
         never deleted, so the plan's views and the next runs leave it out."""
         for r, _ in self.extra:
-            self._check()
-            try:
-                self.jira.update_issue(r.key, self.site.removed_body())
-            except Rejected as e:
-                self.report.failed.append(f"label {r.key} {self.labels['removed']}: {e.message}")
-                continue
-            self.report.removed_labelled.append(r.key)
+            if self._mark_removed(r.key):
+                self.report.removed_labelled.append(r.key)
+
+    def _mark_removed(self, key: str) -> bool:
+        """Add the removed label to one issue; False (the item failed) when Jira refuses."""
+        self._check()
+        try:
+            self.jira.update_issue(key, self.site.removed_body())
+        except Rejected as e:
+            self.report.failed.append(f"label {key} {self.labels['removed']}: {e.message}")
+            return False
+        return True
 
     def _restore_properties(self) -> None:
         for key, (tid, _) in sorted(self.find.restores.items()):
@@ -448,11 +453,7 @@ class _Push:
                 u.task_id, u.key, u.issue_id, d.hash, d.values)])
             self.report.updated.append(u.key)
         for m in ch.removals:
-            self._check()
-            try:
-                self.jira.update_issue(m.key, self.site.removed_body())
-            except Rejected as e:
-                self.report.failed.append(f"label {m.key} removed: {e.message}")
+            if not self._mark_removed(m.key):
                 continue
             rec = self._record(m.task_id)
             self.state.put_issues(self.pid, [IssueRecord(
