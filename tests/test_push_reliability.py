@@ -447,3 +447,28 @@ def test_of_two_issues_without_a_state_the_one_not_set_aside_is_kept() -> None:
         aside = issue("NOTIF-3", ["syncsvc", f"syncsvc-{PID}", "syncsvc-removed"])
         out = find.remote([aside, issue("NOTIF-9", ["syncsvc", f"syncsvc-{PID}"])], {})
     assert out["qa"].key == "NOTIF-9" and list(find.duplicates) == ["NOTIF-3"]
+
+
+def test_state_check_names_labelled_issues_the_state_does_not_know(
+        example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fakes.jira_server import serve
+    from typer.testing import CliRunner
+
+    from syncsvc.cli import app
+
+    with serve() as fake:
+        monkeypatch.setenv("SYNCSVC_TEST_CHECK_TOKEN", fake.token)
+        cfg = tmp_path / "c.toml"
+        cfg.write_text(f'[jira]\nurl = "{fake.base}"\nemail = "pm@example.com"\n'
+                       'token_env = "SYNCSVC_TEST_CHECK_TOKEN"\nproject = "NOTIF"\n'
+                       'max_retries = 1\n[state]\npath = "state.db"\n')
+        run = CliRunner().invoke
+        assert run(app, ["push", str(example_path), "--config", str(cfg)]).exit_code == 0
+        assert run(app, ["state", "check", str(example_path), "--config", str(cfg)]).exit_code == 0
+        dup = fake._new_issue("NOTIF", "Task", {"summary": "QA", "labels": [
+            "syncsvc", f"syncsvc-{PID}"]}, [{"key": "syncsvc", "value": {
+                "plan_id": PID, "task_id": "qa"}}])["key"]
+        r = run(app, ["state", "check", str(example_path), "--config", str(cfg)])
+        assert r.exit_code == 1, r.output
+        assert (f"{dup}: carries the label syncsvc-{PID} but the state does not know it (its "
+                "property says task 'qa'") in r.stdout
