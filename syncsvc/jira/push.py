@@ -125,8 +125,8 @@ class _Push:
             issues = find.search(without_epic=known_epic)
         else:
             issues = list(prefetched.issues)
-            if EPIC_ID not in records or pending or any(t.id not in records
-                                                        for t in self.plan.tasks):
+            if (EPIC_ID not in records and self.jcfg.epic_issue_type) or pending or any(
+                    t.id not in records for t in self.plan.tasks):
                 # issues the state does not hold yet (a run killed before it recorded them,
                 # another machine's push): only a search can find them; look before creating
                 seen = {str(i.get("key")) for i in issues}
