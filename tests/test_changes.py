@@ -49,8 +49,12 @@ def test_every_required_kind_of_change_has_a_rich_profile() -> None:
         assert p.rollout.strategy in STRATEGIES
         assert p.triggers and all(t.source for t in p.triggers), p.id
         assert p.work and p.questions and p.stakeholders, p.id
-        if not p.rollback.flag_undoes:
-            assert p.rollback.limits and p.rollback.mechanism != "flag_off", p.id
+        for rb in (p.rollback, *p.rollback_variants):
+            if not rb.flag_undoes:  # what the mechanism leaves behind is said
+                assert rb.limits, p.id
+        if p.rollout.strategy in ("window_cutover", "shadow_cutover", "staged_app_release"):
+            # no flag moves data back, recalls an app build, or switches a cutover back
+            assert p.rollback.mechanism != "flag_off", p.id
 
 
 def test_profile_strategies_and_mechanisms_fit_the_change() -> None:
@@ -303,3 +307,35 @@ def test_a_trigger_without_a_data_source_and_an_off_rota_actor_are_findings(
     rb = plan.rollback.model_copy(update={"steps": [
         plan.rollback.steps[0].model_copy(update={"actor": "Database consultant"})]})
     assert any("not on call" in f.message for f in lint_rollback(rb))
+
+
+def test_a_vendor_move_leads_whatever_the_vendor_does(plan_of: PlanOf) -> None:
+    plan = plan_of(_spec("SendGrid to Amazon SES", "Move all transactional email from SendGrid "
+                         "to Amazon SES"))
+    assert _ids(plan)[0] == "vendor-migration"
+    assert "notifications-messaging" in _ids(plan)
+    assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
+
+
+def test_work_about_a_technology_is_not_a_change_to_it(plan_of: PlanOf) -> None:
+    talk = plan_of(_spec("Talk at KubeCon", "Give a talk at KubeCon about how we run our "
+                         "Kubernetes clusters"))
+    assert talk.change_profiles == []
+    change = plan_of(_spec("EKS upgrade", "Upgrade our Kubernetes clusters from 1.24 to 1.29"))
+    assert _ids(change)[0] == "infra-cutover"
+
+
+def test_a_rollback_variant_fits_the_sort_of_change(plan_of: PlanOf) -> None:
+    changes = load_catalog().changes
+    with_variants = [p for p in changes.profiles if p.rollback_variants]
+    assert with_variants
+    for p in with_variants:
+        for v in p.rollback_variants:
+            word = v.keywords[0].rstrip("*")
+            plan = plan_of(_spec("Launch", f"A change to the {word}",
+                                 extra=f'change_types = ["{p.id}"]\n'))
+            assert plan.rollback is not None
+            assert plan.rollback.mechanism == v.mechanism, (p.id, word)
+            assert [f for f in plan.findings if f.kind == "two_am_test"] == [], (p.id, word)
+        plain = plan_of(_spec("Launch", "A change", extra=f'change_types = ["{p.id}"]\n'))
+        assert plain.rollback is not None and plain.rollback.mechanism == p.rollback.mechanism

@@ -3,11 +3,9 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,7 +15,7 @@ from syncsvc.catalog.base import CatalogModel, parse_catalog
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
-from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.catalog.textmatch import WordIndex, mask_phrases
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
@@ -233,20 +231,7 @@ class ChangeCatalog(CatalogModel):
 
 def _unguarded(text: str, guards: Sequence[str]) -> str:
     """`text` with each guard phrase blanked out (whole words, hyphen or space between)."""
-    if not guards:
-        return text
-    return _guard_pattern(tuple(guards)).sub(" ", text)
-
-
-@lru_cache(maxsize=64)
-def _guard_pattern(guards: tuple[str, ...]) -> re.Pattern[str]:
-    # one alternation per profile, compiled once per process, longest phrase first
-    alts = []
-    for g in sorted(guards, key=len, reverse=True):
-        words = re.findall(r"[a-z0-9]+", g.lower())
-        if words:
-            alts.append(r"[\s\-_/]*".join(map(re.escape, words)) + r"(?:s|es)?")
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])", re.IGNORECASE)
+    return mask_phrases(text, guards) if guards else text
 
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:

@@ -144,3 +144,29 @@ class PhraseIndex:
             if n:
                 out |= self._index(n).get(key, set())
         return out
+
+
+def mask_phrases(text: str, phrases: Iterable[str]) -> str:
+    """`text` with every whole-word occurrence of `phrases` blanked out (any case; words may be
+    written apart or hyphenated; a plural "s"/"es" on the last word is allowed)."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+    words = [text[a:b].lower() for a, b in spans]
+    masked = [False] * len(words)
+    for p in phrases:
+        n, key = _phrase_key(p)
+        if not n:
+            continue
+        toks = key.split(" ")
+        for i in range(len(words) - n + 1):
+            if words[i:i + n - 1] == toks[:-1] and words[i + n - 1] in (
+                    toks[-1], toks[-1] + "s", toks[-1] + "es"):
+                for j in range(i, i + n):
+                    masked[j] = True
+    if not any(masked):
+        return text
+    out = list(text)
+    for (a, b), m in zip(spans, masked, strict=True):
+        if m:
+            out[a:b] = " " * (b - a)
+    return "".join(out)
+

@@ -9,8 +9,8 @@ Without `[[team]]`, a virtual team of `team_size` people covers the roles the br
 gets one person, and each further person joins the role with the most work per head among those
 that can still use one more (a role can use as many people as its widest task's `max_people`);
 people beyond that have no work. With fewer people than roles, the roles (largest effort first)
-go to whoever has the least work so far, so one person covers several roles, except that a role
-with at least two people's share of the work (by effort) first gets that many people of its own. A virtual person
+go to whoever has the least work so far, so one person covers several roles, except that a
+role with at least two people's share of the work (by effort) first gets that many people. A virtual person
 is named after their role ("Backend Lead", "Backend Lead 2", "QA Lead + Support Lead").
 """
 
