@@ -110,46 +110,8 @@ class _Push:
     # -- reading -------------------------------------------------------------------------------
 
     def run(self, prefetched: Prefetched | None = None) -> None:
-        if prefetched is None:
-            self.jira.server_info()
-            site_fields = self.jira.site_fields(self.mapping.fields.start_date)
-        else:
-            site_fields = prefetched.site_fields
-        self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
-                         self.labels["critical"], self.labels["removed"])
-        find = self.find = Finder(self.jira, self.site, self.state, dry_run=self.report.dry_run)
-        records = self.state.issues(self.pid)
-        pending = self.state.pending(self.pid)
-        known_epic = EPIC_ID in records  # then the search leaves it out (checked below)
-        if prefetched is None:
-            issues = find.search(without_epic=known_epic)
-        else:
-            issues = list(prefetched.issues)
-            if (EPIC_ID not in records and self.jcfg.epic_issue_type) or pending or any(
-                    t.id not in records for t in self.plan.tasks):
-                # issues the state does not hold yet (a run killed before it recorded them,
-                # another machine's push): only a search can find them; look before creating
-                seen = {str(i.get("key")) for i in issues}
-                issues += [i for i in find.search(without_epic=known_epic)
-                           if str(i.get("key")) not in seen]
-        find.seen |= {str(i.get("key")) for i in issues} | {r.issue_key for r in records.values()}
-        remote = find.remote(issues, records)
-        find.look_for_missing({t: r for t, r in records.items() if t != EPIC_ID}, remote, issues)
-        if pending:
-            find.find_pending(pending, records, remote, issues)
-        epic_rec = records.pop(EPIC_ID, None)
-        gone = False
-        live = find.in_use(epic_rec, issues) if epic_rec and EPIC_ID not in remote else None
-        if epic_rec is not None and live is not None and live != epic_rec.issue_key:
-            epic_rec = replace(epic_rec, issue_key=live)  # moved to another project
-            if not self.report.dry_run:
-                self.state.put_issues(self.pid, [epic_rec])
-        elif epic_rec is not None and EPIC_ID not in remote and live is None:
-            # no task shows it as its parent (Jira clears that when the epic is deleted): read
-            # it by key before deciding it is gone
-            find.look_for_missing({EPIC_ID: epic_rec}, remote, issues)
-            gone = EPIC_ID not in remote
-        epic_remote = remote.pop(EPIC_ID, None)
+        records, remote, issues = self._read(prefetched)
+        epic_rec, epic_remote, gone = self._find_epic(records, remote, issues)
         self.epic_prop = dict(epic_remote.prop) if epic_remote is not None else None
         keep.check_identity(self.plan, self.state, epic_remote.key if epic_remote else None,
                             self.epic_prop, lambda k: self.jira.get_property(
@@ -157,19 +119,18 @@ class _Push:
                             project=self.site.project, dry_run=self.report.dry_run)
         epic_key = self._epic(epic_rec, epic_remote, gone=gone)
         can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
-        desired = desired_issues(
+        self.desired = desired_issues(
             self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
             assignees=self.assignees, epic_key=epic_key if can_epic else None,
             with_start=self.site.fields.start is not None)
-        self.desired = desired
-        changes = diff(desired, records, remote, blocks_links(issues), self.state.links(self.pid),
-                       desired_links(self.plan), self.labels)
-        self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
-                                f"person set it to {said})"
-                                for key, (tid, said) in sorted(self.find.restores.items())]
+        changes = diff(self.desired, records, remote, blocks_links(issues),
+                       self.state.links(self.pid), desired_links(self.plan), self.labels)
         removed = self.labels["removed"]
         self.extra = [(r, kept) for r, kept in self.find.duplicates.values()
                       if removed not in r.labels]
+        self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
+                                f"person set it to {said})"
+                                for key, (tid, said) in sorted(self.find.restores.items())]
         self.report.changes += [f"label {r.key} {removed} (a second issue for "
                                 f"{'the epic' if r.task_id == EPIC_ID else 'task ' + r.task_id}"
                                 f"; {kept} is kept)" for r, kept in self.extra]
@@ -186,6 +147,58 @@ class _Push:
         if self.epic_refused and epic_key:
             self._epic_refused(epic_key)
         self._keep(epic_key)
+
+    def _read(self, prefetched: Prefetched | None
+              ) -> tuple[dict[str, IssueRecord], dict[str, RemoteIssue], list[dict[str, Any]]]:
+        """The state's records and the plan's issues in Jira by task (the epic included when
+        it was read), found before anything is created."""
+        if prefetched is None:
+            self.jira.server_info()
+            site_fields = self.jira.site_fields(self.mapping.fields.start_date)
+        else:
+            site_fields = prefetched.site_fields
+        self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
+                         self.labels["critical"], self.labels["removed"])
+        find = self.find = Finder(self.jira, self.site, self.state, dry_run=self.report.dry_run)
+        records = self.state.issues(self.pid)
+        pending = self.state.pending(self.pid)
+        known_epic = EPIC_ID in records  # then the search leaves it out (checked after)
+        if prefetched is None:
+            issues = find.search(without_epic=known_epic)
+        else:
+            issues = list(prefetched.issues)
+            if (EPIC_ID not in records and self.jcfg.epic_issue_type) or pending or any(
+                    t.id not in records for t in self.plan.tasks):
+                # issues the state does not hold yet (a run killed before it recorded them,
+                # another machine's push): only a search can find them; look before creating
+                seen = {str(i.get("key")) for i in issues}
+                issues += [i for i in find.search(without_epic=known_epic)
+                           if str(i.get("key")) not in seen]
+        find.seen |= {str(i.get("key")) for i in issues} | {r.issue_key for r in records.values()}
+        remote = find.remote(issues, records)
+        find.look_for_missing({t: r for t, r in records.items() if t != EPIC_ID}, remote, issues)
+        if pending:
+            find.find_pending(pending, records, remote, issues)
+        return records, remote, issues
+
+    def _find_epic(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
+                   issues: list[dict[str, Any]]
+                   ) -> tuple[IssueRecord | None, RemoteIssue | None, bool]:
+        """The epic's record, its issue when it was read, and whether it is gone: alive when
+        a task shows it as its parent (its key followed through a project move), else read by
+        key (Jira clears the children's parent when the epic is deleted)."""
+        epic_rec = records.pop(EPIC_ID, None)
+        gone = False
+        live = (self.find.in_use(epic_rec, issues) if epic_rec and EPIC_ID not in remote
+                else None)
+        if epic_rec is not None and live is not None and live != epic_rec.issue_key:
+            epic_rec = replace(epic_rec, issue_key=live)  # moved to another project
+            if not self.report.dry_run:
+                self.state.put_issues(self.pid, [epic_rec])
+        elif epic_rec is not None and EPIC_ID not in remote and live is None:
+            self.find.look_for_missing({EPIC_ID: epic_rec}, remote, issues)
+            gone = EPIC_ID not in remote
+        return epic_rec, remote.pop(EPIC_ID, None), gone
 
     def _check(self) -> None:
         """Between two writes: stop here when SIGINT/SIGTERM arrived (state is committed)."""
