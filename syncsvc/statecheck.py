@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from syncsvc.clikit import LogFormat, LogFormatOpt, RemoteConfigOpt, SpecFileArg, VerboseOpt, run
+
+if TYPE_CHECKING:
+    from syncsvc.state import Baseline
 
 READ_FIELDS = ("labels", "issuelinks", "project")
 PROPERTY_NAME = "syncsvc"  # syncsvc.jira.payload.PROPERTY (not imported: keeps `jira` lazy)
@@ -55,11 +58,14 @@ def _who(rec: Record) -> str:
 def compare(plan_id: str, project: str, records: Iterable[Record],
             links: Iterable[tuple[str, str]], issues: Iterable[dict[str, Any]], *,
             removed_label: str = "syncsvc-removed",
-            labelled: Iterable[dict[str, Any]] = ()) -> CheckResult:
+            labelled: Iterable[dict[str, Any]] = (),
+            baselines: Sequence[Baseline] = ()) -> CheckResult:
     """The state (`records`, `links` as task-id pairs) against the issues Jira returned
     (pure). A record's issue is found by key, else by id (a project move renames the key).
     `labelled` are the issues a search found with the plan's label: one the state does not
-    hold is a problem too (two pushes at once, or a run killed before it recorded it)."""
+    hold is a problem too (two pushes at once, or a run killed before it recorded it).
+    `baselines` are the state's: the epic must keep them all (a lost state is rebuilt from
+    them)."""
     recs = sorted(records, key=lambda r: r.task_id)
     pairs = sorted(set(links))
     res = CheckResult(plan_id, len(recs), len(pairs))
@@ -85,6 +91,7 @@ def compare(plan_id: str, project: str, records: Iterable[Record],
         res.problems.append(f"{issue.get('key')}: carries the label syncsvc-{plan_id} but the "
                             f"state does not know it ({says}; a duplicate from two runs at "
                             "once, or an issue made by hand)")
+    res.problems += _kept_problems(found, baselines)
     in_jira = _blocks(found.values())
     for blocker, blocked in pairs:
         a, b = found.get(blocker), found.get(blocked)
@@ -128,6 +135,26 @@ def _issue_problems(plan_id: str, project: str, rec: Record, issue: dict[str, An
         out.append(f"{where}: label{'s' if len(missing) > 1 else ''} "
                    f"{', '.join(missing)} missing")
     return out
+
+
+def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baseline]
+                   ) -> list[str]:
+    """The state's baselines the epic does not keep (the next push stores them)."""
+    from syncsvc.jira import keep
+    from syncsvc.jira.changes import EPIC_ID
+
+    epic = found.get(EPIC_ID)
+    if epic is None or not baselines:
+        return []
+    prop = (epic.get("properties") or {}).get(PROPERTY_NAME)
+    index = prop.get("baselines") if isinstance(prop, dict) else None
+    index = index if isinstance(index, list) else []
+    entries, _ = keep.to_store(baselines, index)
+    if entries == index:
+        return []
+    same = sum(1 for a, b in zip(entries, index, strict=False) if a == b)
+    return [f"{epic.get('key')} (the epic): keeps {same} of the state's {len(entries)} "
+            "baseline(s); a lost state file would lose the others (the next push stores them)"]
 
 
 def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -189,6 +216,7 @@ def check_command(
             records = [Record(r.task_id, r.issue_key, r.issue_id, r.removed)
                        for r in st.issues(plan_id).values()]
             links = st.links(plan_id)
+            baselines = st.baselines(plan_id)
         issues: list[dict[str, Any]] = []
         jira = connect(jcfg)
         jira.server_info()
@@ -200,7 +228,7 @@ def check_command(
                                fields=READ_FIELDS, properties=[PROPERTY],
                                what=f"searching {project} for the issues of plan {plan_id}")
         res = compare(plan_id, project, records, links, issues, removed_label=removed,
-                      labelled=labelled)
+                      labelled=labelled, baselines=baselines)
         typer.echo(render(res, state_path=str(path), url=jcfg.url, project=project))
         return 0 if res.ok else 1
 

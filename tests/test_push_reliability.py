@@ -449,8 +449,10 @@ def test_of_two_issues_without_a_state_the_one_not_set_aside_is_kept() -> None:
     assert out["qa"].key == "NOTIF-9" and list(find.duplicates) == ["NOTIF-3"]
 
 
-def test_state_check_names_labelled_issues_the_state_does_not_know(
-        example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def cli_jira(example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+             ) -> Iterator[tuple[Any, Any, list[str]]]:
+    """The fake Jira over loopback, a way to run the CLI, and the example's spec + config."""
     from fakes.jira_server import serve
     from typer.testing import CliRunner
 
@@ -462,13 +464,31 @@ def test_state_check_names_labelled_issues_the_state_does_not_know(
         cfg.write_text(f'[jira]\nurl = "{fake.base}"\nemail = "pm@example.com"\n'
                        'token_env = "SYNCSVC_TEST_CHECK_TOKEN"\nproject = "NOTIF"\n'
                        'max_retries = 1\n[state]\npath = "state.db"\n')
-        run = CliRunner().invoke
-        assert run(app, ["push", str(example_path), "--config", str(cfg)]).exit_code == 0
-        assert run(app, ["state", "check", str(example_path), "--config", str(cfg)]).exit_code == 0
-        dup = fake._new_issue("NOTIF", "Task", {"summary": "QA", "labels": [
-            "syncsvc", f"syncsvc-{PID}"]}, [{"key": "syncsvc", "value": {
-                "plan_id": PID, "task_id": "qa"}}])["key"]
-        r = run(app, ["state", "check", str(example_path), "--config", str(cfg)])
-        assert r.exit_code == 1, r.output
-        assert (f"{dup}: carries the label syncsvc-{PID} but the state does not know it (its "
-                "property says task 'qa'") in r.stdout
+        yield fake, lambda *a: CliRunner().invoke(app, list(a)), [str(example_path),
+                                                                  "--config", str(cfg)]
+
+
+def test_state_check_names_labelled_issues_the_state_does_not_know(
+        cli_jira: tuple[Any, Any, list[str]]) -> None:
+    fake, run, args = cli_jira
+    assert run("push", *args).exit_code == 0
+    assert run("state", "check", *args).exit_code == 0
+    dup = fake._new_issue("NOTIF", "Task", {"summary": "QA", "labels": [
+        "syncsvc", f"syncsvc-{PID}"]}, [{"key": "syncsvc", "value": {
+            "plan_id": PID, "task_id": "qa"}}])["key"]
+    r = run("state", "check", *args)
+    assert r.exit_code == 1, r.output
+    assert (f"{dup}: carries the label syncsvc-{PID} but the state does not know it (its "
+            "property says task 'qa'") in r.stdout
+
+
+def test_state_check_names_baselines_the_epic_does_not_keep(
+        cli_jira: tuple[Any, Any, list[str]]) -> None:
+    _, run, args = cli_jira
+    assert run("push", *args).exit_code == 0
+    assert run("baseline", *args, "--note", "v2").exit_code == 0
+    r = run("state", "check", *args)
+    assert r.exit_code == 1 and "(the epic): keeps 1 of the state's 2 baseline(s)" in r.stdout
+    assert run("push", *args).exit_code == 0  # stores it
+    r = run("state", "check", *args)
+    assert r.exit_code == 0, r.stdout
