@@ -79,6 +79,7 @@ def test_every_profile_rollback_passes_the_2am_test(plan_of: PlanOf, tolerance: 
                              extra=f'change_types = ["{pid}"]\n'))
         two_am = [f for f in plan.findings if f.kind == "two_am_test"]
         assert two_am == [], (pid, two_am)
+        assert "{" not in plan.rollout.summary and plan.rollout.summary, pid
         assert plan.rollback is not None and plan.rollback.estimated_minutes <= 30
 
 

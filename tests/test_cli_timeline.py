@@ -15,6 +15,7 @@ from tests_support import write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
+from syncsvc.render.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 
@@ -81,15 +82,20 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
     data = _json(runner, ["generate-timeline", str(example_path)])
     text = _ok(runner, ["generate-timeline", str(example_path)])
     names = {t["id"]: t["name"] for t in data["tasks"]}
-    header = "| ID | Task | Phase | Owner | Risk | Start | Finish | Est. (d) | Buffer (d) | Float (d) |"
+    header = "| Task | Phase | Owner | Start | Finish | Days | Float | Depends on |"
     assert header in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
     for t in data["tasks"]:
-        row = next(r for r in rows if r.startswith(f"| {t['id']} |"))
+        row = next(r for r in rows if f" (`{t['id']}`) |" in r)
         cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[5:11] == [t["early_start"], t["early_finish"], str(t["estimate_days"]),
-                               str(t["buffer_days"]), str(t["total_float"]),
-                               "**yes**" if t["critical"] else ""]
+        name = f"**{t['name']}**" if t["critical"] else t["name"]
+        days = (f"{t['estimate_days']}+{t['buffer_days']}" if t["buffer_days"]
+                else str(t["estimate_days"]))
+        assert cells[0] == f"{name} (`{t['id']}`)"
+        # dates with non-breaking hyphens: a narrow column never splits them
+        start, finish = t["start"] or t["early_start"], t["finish"] or t["early_finish"]
+        assert cells[3:7] == [start.replace("-", "\u2011"), finish.replace("-", "\u2011"), days,
+                              str(t["total_float"])]
     line = "**Critical path:** " + " → ".join(names[i] for i in data["critical_path"])
     assert line in text.splitlines()
     block = re.search(r"```mermaid\ngantt\n(.*?)\n```", text, re.S)
@@ -97,11 +103,21 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
     gantt = block.group(1)
     assert "dateFormat YYYY-MM-DD" in gantt
     bars = [b for b in gantt.splitlines() if re.match(r"^\s+\S.* :", b)]
-    assert len(bars) == len(data["tasks"])
+    assert len(bars) == len(data["tasks"]) + 1  # and the deadline marker
     for t in data["tasks"]:
-        bar = next(b for b in bars if f" {t['early_start']}, " in b and b.strip().startswith(
-            t["name"].replace(":", "")))
+        bar = next(b for b in bars if b.strip().startswith(label(t["name"]) + " :"))
         assert (":crit," in bar) == t["critical"], bar
+        if t["kind"] == "milestone":  # at its predecessor's end (Mermaid ends are exclusive)
+            assert f", {_next_day(t['finish'] or t['early_finish'])}, 0d" in bar, bar
+        else:
+            assert f", {t['start'] or t['early_start']}, " \
+                   f"{_next_day(t['finish'] or t['early_finish'])}" in bar, bar
+    assert f"Deadline {data['deadline']} :crit, milestone, deadline, " \
+           f"{_next_day(data['deadline'])}, 0d" in gantt
+
+
+def _next_day(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
 def test_output_writes_the_file_and_prints_nothing(runner: CliRunner, example_path: Path,

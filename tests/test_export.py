@@ -59,7 +59,7 @@ def test_csvs_have_headers_and_one_row_per_item(tmp_path: Path) -> None:
     export_bundle(plan, tmp_path)
 
     def rows(name: str) -> list[dict[str, str]]:
-        return list(csv.DictReader(io.StringIO((tmp_path / name).read_text(encoding="utf-8"))))
+        return list(csv.DictReader(io.StringIO((tmp_path / name).read_text(encoding="utf-8-sig"))))
 
     risks = rows("risks.csv")
     assert [r["id"] for r in risks] == [r.id for r in plan.risks]
@@ -141,25 +141,27 @@ def test_xlsx_types_styles_heat_grid_and_gantt(tmp_path: Path) -> None:
 
 def test_injection_is_escaped_in_csv_and_xlsx(tmp_path: Path) -> None:
     export_bundle(hostile_plan(), tmp_path)
-    timeline = (tmp_path / "timeline.csv").read_text(encoding="utf-8")
+    timeline = (tmp_path / "timeline.csv").read_text(encoding="utf-8-sig")
     names = [r["name"] for r in csv.DictReader(io.StringIO(timeline))]
     for bad in HOSTILE:
         assert "'" + bad in names
         assert bad not in names
-    risks = list(csv.DictReader(io.StringIO((tmp_path / "risks.csv").read_text(encoding="utf-8"))))
+    risks = list(csv.DictReader(io.StringIO((tmp_path / "risks.csv").read_text(encoding="utf-8-sig"))))
     assert any(r["title"] == "'+cmd|' /C calc'!A0" for r in risks)
-    raci = list(csv.DictReader(io.StringIO((tmp_path / "raci.csv").read_text(encoding="utf-8"))))
+    raci = list(csv.DictReader(io.StringIO((tmp_path / "raci.csv").read_text(encoding="utf-8-sig"))))
     assert any(r["responsible"] == "'-Mallory" for r in raci)
     for line in timeline.splitlines()[1:]:  # no field may begin with a formula character
         for field in next(csv.reader([line])):
             assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), field
 
+    # In the XLSX the text is a string cell: shown exactly as written, with no `'` in front
+    # (a spreadsheet never evaluates a string cell), and never stored as a formula.
     xlsx = tmp_path / "dashboard.xlsx"
     hits = [(sheet, c) for sheet, c in values(xlsx) if isinstance(c.value, str)
             and any(c.value.endswith(b) for b in (*HOSTILE, "-Mallory"))]
-    assert {c.value for _, c in hits} >= {"'" + b for b in HOSTILE} | {"'-Mallory"}
+    assert {c.value for _, c in hits} >= {*HOSTILE, "-Mallory"}
     for _, c in hits:
-        assert c.data_type == "s" and c.value.startswith("'")
+        assert c.data_type == "s" and not c.value.startswith("'")
     assert all(c.data_type != "f" for _, c in values(xlsx))
     with zipfile.ZipFile(xlsx) as z:  # no formula element anywhere in the stored sheets
         for name in z.namelist():
@@ -248,3 +250,89 @@ def test_cli_export_needs_out(runner) -> None:
     result = runner.invoke(app, ["export", str(EXAMPLE)])
     assert result.exit_code == 2
     assert "--out" in result.stderr
+
+
+def _merged_width(ws: openpyxl.worksheet.worksheet.Worksheet, cell: openpyxl.cell.cell.Cell
+                  ) -> tuple[float, bool]:
+    """The width (characters) a cell's text has: its column's, or its merged range's."""
+    from openpyxl.utils import get_column_letter
+
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return sum(ws.column_dimensions[get_column_letter(c)].width
+                       for c in range(rng.min_col, rng.max_col + 1)), True
+    return ws.column_dimensions[cell.column_letter].width, False
+
+
+def test_xlsx_text_is_never_cut_or_overprinted_and_fonts_are_named(tmp_path: Path,
+                                                                    plan_of) -> None:
+    for n, plan in enumerate([make_plan(), plan_of(EXAMPLE.read_text(encoding="utf-8"))]):
+        export_bundle(plan, tmp_path / str(n))
+        wb = openpyxl.load_workbook(tmp_path / str(n) / "dashboard.xlsx")
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if not isinstance(c.value, str) or not c.value:
+                        continue
+                    width, merged = _merged_width(ws, c)
+                    if c.alignment.wrap_text or merged:
+                        # a wrapped text gets the lines it needs: at least len/width of them
+                        lines = -(-len(c.value) // max(int(width) - 1, 1))
+                        height = ws.row_dimensions[c.row].height or 15.0
+                        assert height >= 15.0 * lines, (ws.title, c.coordinate, c.value)
+                        if lines > 1:
+                            assert c.alignment.vertical == "top"
+                        longest = max(len(w) for w in c.value.split() or [""])
+                        assert merged or width >= min(longest, 20), (ws.title, c.coordinate)
+                    elif ws[c.row][1:] and any(x.value is not None for x in ws[c.row][1:]) \
+                            or c.column > 1:
+                        # one line, shown whole (up to 50 characters, then it overflows)
+                        assert width >= min(len(c.value), 50), (ws.title, c.coordinate, c.value)
+                    else:  # a heading alone in its row: it overflows into the empty cells
+                        assert c.font.b, (ws.title, c.coordinate, c.value)
+                    if c.font.b:
+                        assert (c.font.name, c.font.sz) == ("Calibri", 11), c.coordinate
+            # print set-up: landscape, one page wide, the header row on every page
+            assert ws.page_setup.orientation == "landscape"
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.print_title_rows == "$1:$1"
+        # the heat grid's long heading does not widen the ID column (its header row does)
+        assert wb["Risks"].column_dimensions["A"].width < len("Likelihood \\ Impact") * 1.1 + 3
+        rollback = wb["Rollback"]
+        checks = [c for c in rollback["A"] if plan.rollback
+                  and c.value in plan.rollback.verification]
+        assert len(checks) == len(plan.rollback.verification)  # sentences across the table
+        assert all(_merged_width(rollback, c)[1] for c in checks)
+
+
+def test_xlsx_heat_grid_reads_as_the_markdown_and_comm_dates_sort(tmp_path: Path) -> None:
+    plan = make_plan()
+    export_bundle(plan, tmp_path)
+    wb = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
+    rows = [list(r) for r in wb["Risks"].iter_rows(values_only=True)]
+    at = next(i for i, r in enumerate(rows) if r[0] == "Likelihood \\ Impact")
+    assert rows[at][1:4] == ["Low", "Medium", "High"]
+    levels = ["High", "Medium", "Low"]
+    for r in plan.risks:  # likelihood down (high first), impact across (low first)
+        cell = rows[at + 1 + levels.index(r.likelihood.capitalize())][
+            1 + levels[::-1].index(r.impact.capitalize())]
+        assert r.id in str(cell).split(", ")
+    comm = wb["Communication"]
+    head = [c.value for c in comm[1]]
+    col = head.index("First date") + 1
+    assert comm.cell(row=2, column=col).value == dt.datetime.combine(
+        plan.communication_plan[0].date or plan.start_date, dt.time()) or \
+        plan.communication_plan[0].date is None
+    raci_head = wb["RACI"][1]
+    assert all(c.alignment.wrap_text for c in raci_head[2:])  # names wrap, never cut
+
+
+def test_csvs_carry_a_bom_so_excel_reads_utf8(tmp_path: Path) -> None:
+    plan = make_plan(owner="Tomás")
+    export_bundle(plan, tmp_path)
+    for name in ("risks.csv", "raci.csv", "timeline.csv"):
+        raw = (tmp_path / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # Excel's cue to read UTF-8, not cp1252
+    assert "Tomás" in (tmp_path / "raci.csv").read_bytes().decode("utf-8-sig")
+    assert "TomÃ¡s" in (tmp_path / "raci.csv").read_bytes()[3:].decode("cp1252")  # without it

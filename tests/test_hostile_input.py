@@ -388,7 +388,7 @@ def test_export_bundle_quotes_formula_text_from_every_text_field(tmp_path: Path)
         for row in csv.reader(io.StringIO(text)):
             for field in row:
                 assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), (name, field)
-    timeline = (tmp_path / "out" / "timeline.csv").read_text(encoding="utf-8")
+    timeline = (tmp_path / "out" / "timeline.csv").read_text(encoding="utf-8-sig")
     assert "'@Ship | <a href=javascript:x>" in timeline
     assert "'=HYPERLINK(\"\"http://evil\"\")" in timeline
 

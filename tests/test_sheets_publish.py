@@ -57,11 +57,14 @@ def test_worksheet_contents(fake, cfg):
     risks = fake.values(SPREADSHEET_ID, "Risks")
     assert risks[0][:5] == ["ID", "Risk", "Likelihood", "Impact", "Score"]
     assert risks[1][:5] == ["R1", plan.risks[0].title, "high", "high", 9.0]
-    # the 3x3 heat grid under the register: impact rows high → low, likelihood columns
-    grid_at = risks.index(["Impact \\ Likelihood", "Low", "Medium", "High"])
+    # the 3x3 heat grid under the register, as in the Markdown: likelihood rows high → low,
+    # impact columns low → high
+    grid_at = risks.index(["Likelihood \\ Impact", "Low", "Medium", "High"])
     assert [r[0] for r in risks[grid_at + 1: grid_at + 4]] == ["High", "Medium", "Low"]
-    high_high = next(r.id for r in plan.risks if r.impact == "high" and r.likelihood == "high")
-    assert risks[grid_at + 1][3] == high_high
+    levels = ("high", "medium", "low")
+    for r in plan.risks:
+        row = risks[grid_at + 1 + levels.index(r.likelihood)]
+        assert r.id in str(row[3 - levels.index(r.impact)]).split(", "), r.id
     raci = fake.values(SPREADSHEET_ID, "RACI")
     assert raci[0][:3] == ["Activity", "Task", plan.raci[0].responsible[0]]
     assert "A" in raci[1] and raci[1][0] == plan.tasks[0].id
@@ -318,3 +321,31 @@ def test_a_refused_batch_changes_nothing(fake, cfg):
         publish(make_plan(9), cfg)
     assert "(400)" in e.value.message and "nothing was written" in e.value.message
     assert fake.spreadsheets == before
+
+
+def test_sentences_across_a_table_are_merged_and_kept_in_step(fake, cfg):
+    plan = make_plan(8)
+    rb = plan.rollback
+    assert rb is not None
+    longer = plan.model_copy(update={"rollback": rb.model_copy(update={
+        "verification": [*rb.verification, "Support reports no new tickets for an hour",
+                         "The status page shows all clear"]})})
+    publish(longer, cfg)
+    sheet = fake.sheet(SPREADSHEET_ID, "Rollback")
+    rows = fake.values(SPREADSHEET_ID, "Rollback")
+    at = [i for i, r in enumerate(rows) if r and r[0] in longer.rollback.verification]
+    assert len(at) == 3
+    assert sorted(sheet.merges) == [(i, i + 1, 0, 6) for i in at]  # across steps and triggers
+    assert publish(longer, cfg).batches == 0  # read back, nothing to redo
+    # one check fewer: its merge goes (the rows below move up), the rest stay merged
+    shorter = longer.model_copy(update={"rollback": longer.rollback.model_copy(update={
+        "verification": longer.rollback.verification[:2]})})
+    report = publish(shorter, cfg)
+    kinds = [next(iter(r)) for r in fake.bodies[-1]["requests"]]
+    assert report.changed == ["Rollback"] and "mergeCells" not in kinds
+    assert sorted(fake.sheet(SPREADSHEET_ID, "Rollback").merges) == [
+        (i, i + 1, 0, 6) for i in at[:2]]
+    assert publish(shorter, cfg).batches == 0
+    # and back: the third check is merged again
+    assert publish(longer, cfg).changed == ["Rollback"]
+    assert sorted(fake.sheet(SPREADSHEET_ID, "Rollback").merges) == [(i, i + 1, 0, 6) for i in at]

@@ -91,7 +91,9 @@ def row(plan: Plan, task_id: str) -> dict[str, Any]:
 
 
 def comms(plan: Plan, audience_word: str) -> list[CommItem]:
-    return [c for c in plan.communication_plan if audience_word.lower() in c.audience.lower()]
+    """The messages one audience gets (the rollback notice, to every follower, left out)."""
+    return [c for c in plan.communication_plan if audience_word.lower() in c.audience.lower()
+            and c.cadence != "on rollback"]
 
 
 def exposing(plan: Plan) -> list[PlannedTask]:
@@ -105,7 +107,7 @@ def test_seed_leadership_gets_biweekly_updates_because_the_spec_says_so(seed: Pl
     lead = by_group(seed)["leadership"]
     assert (lead.name, lead.order, lead.cadence) == ("Leadership", "first", "biweekly")
     assert lead.strategy == "keep satisfied"  # high influence, medium interest
-    standing = [c for c in comms(seed, "leadership") if c.cadence != "per-phase"]
+    standing = [c for c in comms(seed, "leadership") if c.cadence not in ("per-phase", "once")]
     assert [c.cadence for c in standing] == ["biweekly"]
     assert "Outcomes" in standing[0].content
 
@@ -302,19 +304,40 @@ depends_on = ["ui"]
 # ---------------------------------------------------------------------- communication plan
 
 @pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
-def test_support_is_prepared_before_each_phase_that_exposes_users(plan_of: PlanOf,
-                                                                   tolerance: str) -> None:
+def test_support_is_prepared_once_before_users_are_first_exposed(plan_of: PlanOf,
+                                                                  tolerance: str) -> None:
     plan = plan_of(spec_text("Saved searches for 20,000 users", tolerance=tolerance))
     cal_days = {t.id: t for t in plan.tasks}
     prep = [c for c in comms(plan, "Customer Support") if c.content.startswith("Preparation")]
     phases = exposing(plan)
-    assert len(prep) == len(phases) >= 2
-    for item, phase in zip(prep, phases, strict=True):
-        assert item.date is not None and item.date < phase.early_start
-        assert phase.early_start.isoformat() in item.when
-        assert "3 working days before" in item.when
+    assert len(phases) >= 2 and len(prep) == 1  # not repeated before every ramp step
+    item, first = prep[0], phases[0]
+    assert item.cadence == "once"
+    assert item.date is not None and item.date < first.early_start
+    assert first.early_start.isoformat() in item.when
+    assert "3 working days before" in item.when
     internal = cal_days["rollout-internal"]
-    assert not [c for c in prep if internal.name.removeprefix("Rollout: ") in c.content]
+    assert internal.name.removeprefix("Rollout: ") not in item.content
+    # SRE / on-call works every ramp step (Responsible for the rollout tasks): a handoff each
+    handoffs = [c for c in comms(plan, "SRE") if c.content.startswith("Handoff")]
+    assert [h.date is not None and h.date < p.early_start for h, p in
+            zip(handoffs, phases, strict=True)] == [True] * len(phases)
+
+
+def test_a_rollback_notice_goes_to_everyone_who_follows_the_rollout(seed: Plan) -> None:
+    notice = [c for c in seed.communication_plan if c.cadence == "on rollback"]
+    assert len(notice) == 1 and notice[0].date is None
+    told = notice[0].audience.split(", ")
+    assert {"Leadership", "Customer Support"} <= set(told)
+    assert "Security" not in told  # hears no gate: not a follower of the rollout
+
+
+def test_leadership_gets_asks_and_outcomes_not_activity(seed: Plan) -> None:
+    lead = comms(seed, "leadership")
+    assert [c.cadence for c in lead] == ["biweekly", "once", "once"]
+    go = next(c for c in lead if c.content.startswith("Go/no-go"))
+    assert go.date is not None and go.date < seed.task("rollout-full").early_start
+    assert "decision needed" in go.content
 
 
 def test_customers_hear_before_general_availability(seed: Plan) -> None:
@@ -398,7 +421,7 @@ def test_markdown_section_shows_grid_raci_rule_and_dated_messages(
         seed_mike_overloaded: Plan) -> None:
     text = md_stakeholders.section(seed_mike_overloaded)
     for heading in ("## Stakeholders", "### Power–interest grid", "## RACI",
-                    "## Communication plan", "### Dated messages", "### Stakeholder conflicts"):
+                    "## Communication plan", "### One-off messages", "### Stakeholder conflicts"):
         assert heading in text
     assert "| **Leadership** | leadership | first | high | medium | Keep satisfied | biweekly |" \
         in text

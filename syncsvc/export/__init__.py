@@ -60,7 +60,10 @@ def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, b
         "raci.csv": lambda: raci_csv(plan),
         "timeline.csv": lambda: timeline_csv(plan),
     }
-    out = {name: make().encode("utf-8") for name, make in texts.items()}
+    # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
+    # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".
+    out = {name: make().encode("utf-8-sig" if name.endswith(".csv") else "utf-8")
+           for name, make in texts.items()}
     out["dashboard.xlsx"] = dashboard_xlsx(plan, catalog_dir=catalog_dir)
     return {name: out[name] for name in BUNDLE_FILES}
 

@@ -30,7 +30,7 @@ from syncsvc.planning.profiles import (
     rollout_for,
 )
 from syncsvc.planning.risks import assess_risks
-from syncsvc.planning.rollback import build_rollback
+from syncsvc.planning.rollback import build_rollback, placeholder_values
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
 from syncsvc.schedule import Schedule, schedule
@@ -71,8 +71,9 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     deadline = deadline_for(spec, cal)
     profiles = choose_profiles(spec, catalog)
     tolerance_ladder = catalog.phases.ladder(spec.risk_tolerance)
-    rollout, ladder = rollout_for(profiles, spec.risk_tolerance, tolerance_ladder.phases,
-                                  tolerance_ladder.summary)
+    rollout, ladder = rollout_for(
+        profiles, spec.risk_tolerance, tolerance_ladder.phases, tolerance_ladder.summary,
+        values=placeholder_values(spec, catalog))
     assessment = assess_risks(spec, catalog, profiles.chosen)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.changes import ChangeProfile, WorkItem
 from syncsvc.catalog.phases import PhaseTemplate
+from syncsvc.catalog.rollback import fill
 from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import ChangeProfileUse, Finding, Level, Rollout
@@ -61,14 +62,16 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
 
 
 def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemplate],
-                ladder_summary: str) -> tuple[Rollout, list[PhaseTemplate]]:
-    """The primary profile's strategy and its phases, shaped by the risk tolerance.
+                ladder_summary: str, *, values: dict[str, str]
+                ) -> tuple[Rollout, list[PhaseTemplate]]:
+    """The primary profile's strategy and its phases, shaped by the risk tolerance; `values`
+    fill the summary's placeholders ({feature_name}, {flag_key}...).
 
     A percentage ramp (and a plan with no profile) uses the tolerance's ladder (CONTRACT §2).
     """
     p = profiles.primary
     if p is None or p.rollout.strategy == "percentage_ramp":
-        summary = p.rollout.summary if p is not None else ladder_summary
+        summary = fill(p.rollout.summary, values) if p is not None else ladder_summary
         return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
     factor = _MONITORING[tolerance]
     phases = [
@@ -77,7 +80,7 @@ def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemp
                       gate=ph.gate, audience=ph.audience)
         for ph in p.rollout.phases if not ph.only or tolerance in ph.only
     ]
-    return Rollout(strategy=p.rollout.strategy, summary=p.rollout.summary), phases
+    return Rollout(strategy=p.rollout.strategy, summary=fill(p.rollout.summary, values)), phases
 
 
 def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate]:

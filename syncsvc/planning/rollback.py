@@ -64,13 +64,8 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         decision_maker: str | None = given.decision_maker.strip() or None
     else:
         decision_maker = dep.decision_maker or tol.decision_maker
-    plan_id = spec.plan_id or ""
-    values = {
-        "feature_name": spec.feature_name, "plan_id": plan_id,
-        "flag_provider": spec.flag_provider or cat.defaults.flag_provider,
-        "flag_key": spec.flag_key or plan_id,
-        "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm,
-    }
+    values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED,
+              "pm": ctx.pm}
     extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance, text)
     findings: list[Finding] = []
 
@@ -124,6 +119,14 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         findings += _flag_defaults(spec, values)
     findings += _mechanism_findings(spec, profile, own)
     return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
+
+
+def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
+    """What a catalog text's {feature_name}, {plan_id}, {flag_provider} and {flag_key} say."""
+    plan_id = spec.plan_id or ""
+    return {"feature_name": spec.feature_name, "plan_id": plan_id,
+            "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
+            "flag_key": spec.flag_key or plan_id}
 
 
 def _rollback_for(profile: ChangeProfile, text: WordIndex) -> RollbackTemplate:

@@ -343,6 +343,7 @@ def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Par
     facts = _facts(ctx.spec, cat)
     start = ctx.calendar.start
     finish = max((t.early_finish for t in ctx.tasks), default=start)
+    told: list[str] = []  # audiences who follow the rollout: they hear of a rollback
     for p in parties:
         if p.is_pm:
             continue
@@ -367,7 +368,21 @@ def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Par
             new, late = _items(c, p, audience, ctx, cat, rollout, labels, (start, finish))
             items += new
             findings += late
+        if _gates_for(p, cat, rollout) or (p.template and p.template.group == "leadership"):
+            told.append(audience)
+    if told and rollout.exposing:
+        items.append(_on_rollback(ctx, told))
     return items, findings
+
+
+def _on_rollback(ctx: PlanContext, audiences: list[str]) -> CommItem:
+    """The one message everyone who follows the rollout gets if it is rolled back."""
+    return CommItem(
+        audience=", ".join(audiences), cadence="on rollback",
+        channel="Incident channel, then a written note",
+        when="Within 30 minutes of a rollback decision, in any phase",
+        content=(f"Rollback of {ctx.spec.feature_name}: the phase, the trigger that fired, who "
+                 "was affected, what users see now, and when the next update comes"))
 
 
 def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: StakeholderCatalog,
@@ -394,9 +409,14 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
             return [], []
         when = "; ".join(f"{g.early_finish.isoformat()} ({_label(g)} gate)" for g in gates)
         phase = _label(gates[0]) if len(gates) == 1 else "each phase"
-        return [item("per-phase", when, gates[0].early_finish, phase=phase)], []
+        return [item("per-phase" if len(gates) > 1 else "once", when, gates[0].early_finish,
+                     phase=phase)], []
     if c.kind == "before_exposure":
-        targets = rollout.exposing
+        # before the first external exposure; before every ramp step only for an audience
+        # that works each step (Responsible for the rollout tasks, as SRE / on-call is)
+        acts = p.template is not None and any(
+            rollout.any_match(p.template.responsible, t) for t in rollout.exposing)
+        targets = rollout.exposing if acts else rollout.exposing[:1]
     elif c.kind == "before_full":
         targets = [rollout.full] if rollout.full else []
     else:  # before_owned
@@ -411,7 +431,8 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
         when = (f"{date.isoformat()} ({lead} working day{'s' * (lead != 1)} before {name} "
                 f"starts {t.early_start.isoformat()})" if lead else
                 f"{date.isoformat()} (the day {name} starts)")
-        out.append(item("per-phase" if t.kind == "rollout" else "once", when, date,
+        out.append(item("per-phase" if len(targets) > 1 and t.kind == "rollout" else "once",
+                        when, date,
                         phase=name, task=name, start=t.early_start.isoformat(),
                         date=date.isoformat(), days=str(c.days)))
         if lead < c.days:

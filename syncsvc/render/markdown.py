@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from syncsvc.model import Plan
+from syncsvc.model import Conflict, Finding, Plan
+from syncsvc.render.gantt import gantt
 from syncsvc.render.md_rollback import MECHANISM_LABELS
-from syncsvc.render.text import md, mermaid, table
-
-_ONE = dt.timedelta(days=1)
+from syncsvc.render.text import md, table
 
 
 def render_md(plan: Plan, part: str | None = None) -> str:
@@ -30,15 +29,19 @@ def summary_line(plan: Plan) -> str:
             f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}")
 
 
-def timeline_section(plan: Plan) -> str:
+NB_HYPHEN = "\u2011"
+TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch",
+                      "resource_delay")
+
+
+def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_CONFLICTS) -> str:
     """Task table, critical path line, Mermaid gantt, rollout ladder and timeline conflicts."""
     names = {t.id: t.name for t in plan.tasks}
     rows = [
-        [md(t.id), md(t.name), md(t.phase), md(t.owner or "—"), t.risk,
-         (t.start or t.early_start).isoformat(), (t.finish or t.early_finish).isoformat(),
-         str(t.estimate_days),
-         str(t.buffer_days), str(t.total_float), "**yes**" if t.critical else "",
-         md(", ".join(t.depends_on)) or "—"]
+        [_task_cell(t.id, t.name, bold=t.critical), md(t.phase), md(t.owner or "—"),
+         _day(t.start or t.early_start), _day(t.finish or t.early_finish),
+         _days(t.estimate_days, t.buffer_days),
+         str(t.total_float), md(", ".join(t.depends_on)) or "—"]
         for t in plan.tasks
     ]
     out = [
@@ -47,11 +50,13 @@ def timeline_section(plan: Plan) -> str:
         f"finish {(plan.levelled_finish or plan.finish_date).isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
         "",
-        "Buffers: 20% on critical-path tasks, 30% on high-risk tasks (rounded up). Dates are "
-        "working days (Mon–Fri minus holidays), start to finish inclusive.",
+        "Days = estimate+buffer: 20% on critical-path tasks, 30% on high-risk tasks (rounded "
+        "up). Critical tasks (float 0) are in bold. Dates are working days (Mon–Fri minus "
+        "holidays), start to finish inclusive; each task's risk and late dates are in "
+        "`timeline.csv` and `dashboard.xlsx`.",
         "",
-        table(["ID", "Task", "Phase", "Owner", "Risk", "Start", "Finish", "Est. (d)",
-               "Buffer (d)", "Float (d)", "Critical", "Depends on"], rows),
+        table(["Task", "Phase", "Owner", "Start", "Finish", "Days", "Float", "Depends on"],
+              rows),
         "",
         "**Critical path:** " + (" → ".join(md(names[i]) for i in plan.critical_path) or "—"),
         "",
@@ -62,13 +67,25 @@ def timeline_section(plan: Plan) -> str:
                 table(["Phase", "Exposure", "Monitoring", "Gate to next phase", "Dates"],
                       [[md(p.name), f"{p.exposure_percent:g}%", f"{p.monitoring_hours} h",
                         md(p.gate), _phase_dates(plan, p.task_id)] for p in plan.phases])]
-    conflicts = [c for c in plan.conflicts if c.kind in ("timeline_overrun", "past_deadline",
-                                                           "resource_delay",
-                                                           "review_after_launch")]
+    conflicts = [c for c in plan.conflicts if c.kind in conflict_kinds]
     if conflicts:
         out += ["", "### Timeline conflicts", ""]
         out += [f"- **{c.kind}**: {md(c.message)}" for c in conflicts]
     return "\n".join(out)
+
+
+def _task_cell(task_id: str, name: str, *, bold: bool) -> str:
+    text = md(name)
+    return (f"**{text}**" if bold else text) + f" (`{md(task_id)}`)"
+
+
+def _day(d: dt.date) -> str:
+    # Non-breaking hyphens: a browser otherwise breaks a date in a narrow column ("2027-" / "03-01")
+    return d.isoformat().replace("-", NB_HYPHEN)
+
+
+def _days(estimate: int, buffer: int) -> str:
+    return f"{estimate}+{buffer}" if buffer else str(estimate)
 
 
 def _phase_dates(plan: Plan, task_id: str | None) -> str:
@@ -76,30 +93,6 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
         return "—"
     t = plan.task(task_id)
     return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
-
-
-def gantt(plan: Plan) -> str:
-    """A Mermaid gantt block that GitHub renders; critical tasks marked `crit`."""
-    lines = ["```mermaid", "gantt", f"    title {mermaid(plan.feature_name)}",
-             "    dateFormat YYYY-MM-DD", "    axisFormat %b %d",
-             "    excludes " + ", ".join(["weekends", *(d.isoformat() for d in plan.holidays)])]
-    by_phase: dict[str, list[int]] = {}
-    for i, t in enumerate(plan.tasks):
-        by_phase.setdefault(t.phase, []).append(i)
-    for phase, idxs in by_phase.items():
-        lines.append(f"    section {mermaid(phase)}")
-        for i in idxs:
-            t = plan.tasks[i]
-            tags = ["crit"] if t.critical else []
-            start, finish = t.start or t.early_start, t.finish or t.early_finish  # levelled
-            if t.kind == "milestone" or t.duration_days == 0:
-                tags.append("milestone")
-                span = f"{start.isoformat()}, 0d"
-            else:
-                span = f"{start.isoformat()}, {(finish + _ONE).isoformat()}"
-            lines.append(f"    {mermaid(t.name)} :{', '.join([*tags, f't{i}'])}, {span}")
-    lines.append("```")
-    return "\n".join(lines)
 
 
 STRATEGY_LABELS = {
@@ -129,19 +122,37 @@ def _not_recognised(plan: Plan) -> list[str]:
     return [f"> **Not recognised.** {md(note.message)}", ""] if note else []
 
 
-def findings_section(plan: Plan) -> str:
+def findings_section(plan: Plan, *, shown: frozenset[str] = frozenset()) -> str:
+    """`## Findings`: every finding, or only those whose kind no section above showed."""
     if not plan.findings:
         return "## Findings\n\nNo findings: every risk has one owner, every RACI row has one " \
                "Accountable, and the rollback plan passes the 2am test."
-    rows = [[md(f.kind), md(f.message), md(", ".join(f.subjects))] for f in plan.findings]
-    return "## Findings\n\n" + table(["Kind", "Finding", "About"], rows)
+    return _listed("Findings", "finding", plan.findings, shown)
 
 
-def conflicts_section(plan: Plan) -> str:
+def conflicts_section(plan: Plan, *, shown: frozenset[str] = frozenset()) -> str:
+    """`## Conflicts`: every conflict, or only those whose kind no section above showed."""
     if not plan.conflicts:
         return "## Conflicts\n\nNo conflicts found."
-    rows = [[md(c.kind), md(c.message), md(", ".join(c.subjects))] for c in plan.conflicts]
-    return "## Conflicts\n\n" + table(["Kind", "Conflict", "About"], rows)
+    return _listed("Conflicts", "conflict", plan.conflicts, shown)
+
+
+def _listed(title: str, what: str, items: Sequence[Finding | Conflict],
+            shown: frozenset[str]) -> str:
+    rest = [x for x in items if x.kind not in shown]
+    out = [f"## {title}"]
+    if len(rest) < len(items):
+        out.append(_elsewhere(len(items) - len(rest), what))
+    if rest:
+        out.append(table(["Kind", what.capitalize(), "About"],
+                         [[md(x.kind), md(x.message), md(", ".join(x.subjects))] for x in rest]))
+    return "\n\n".join(out)
+
+
+def _elsewhere(n: int, what: str) -> str:
+    if n == 1:
+        return f"1 {what} is listed above, in the section it belongs to."
+    return f"{n} {what}s are listed above, each in the section it belongs to."
 
 
 MAINTENANCE = """## Keeping this plan alive
@@ -166,11 +177,17 @@ A rollout plan is a living artifact. Update it when:
 
 
 def document(plan: Plan) -> str:
-    """The whole plan as one Markdown document a PM can share."""
+    """The whole plan as one Markdown document a PM can share: the leadership page first, then
+    the reference sections; each conflict and finding is listed once."""
+    from syncsvc.render import md_leadership, md_rollback, md_stakeholders
+    from syncsvc.render.md_risks import risk_findings
+
     parts = [
         f"# Rollout plan: {md(plan.feature_name)}",
         "",
         f"Version {md(plan.version)} · plan `{plan.plan_id}` · PM: {md(plan.pm)}",
+        "",
+        md_leadership.page(plan),
         "",
         *_changelog(plan),
         "## Summary",
@@ -178,7 +195,7 @@ def document(plan: Plan) -> str:
         md(plan.description),
         "",
         *_not_recognised(plan),
-        table(["", ""], [
+        table(["Item", "Value"], [
             *_confidence_rows(plan),
             ["Team", f"{plan.team_size} people"],
             ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
@@ -195,27 +212,19 @@ def document(plan: Plan) -> str:
             ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
         ]),
     ]
-    for part in ("assess-risks", "map-stakeholders", "generate-timeline", "build-rollback-plan"):
-        parts += ["", _SECTIONS[part]()(plan).strip()]
-    parts += ["", conflicts_section(plan), "", findings_section(plan), "", MAINTENANCE]
+    # the stakeholder map shows the review-after-launch conflicts: the timeline does not repeat them
+    timeline_kinds = tuple(k for k in TIMELINE_CONFLICTS
+                           if k not in md_stakeholders.CONFLICT_KINDS)
+    parts += ["", _SECTIONS["assess-risks"]()(plan).strip(),
+              "", _SECTIONS["map-stakeholders"]()(plan).strip(),
+              "", timeline_section(plan, conflict_kinds=timeline_kinds).strip(),
+              "", _SECTIONS["build-rollback-plan"]()(plan).strip()]
+    shown_findings = frozenset({*(f.kind for f in risk_findings(plan)),
+                                *md_stakeholders.FINDING_KINDS, *md_rollback.ROLLBACK_KINDS})
+    shown_conflicts = frozenset({*timeline_kinds, *md_stakeholders.CONFLICT_KINDS})
+    parts += ["", conflicts_section(plan, shown=shown_conflicts),
+              "", findings_section(plan, shown=shown_findings), "", MAINTENANCE]
     return "\n".join(parts) + "\n"
-
-
-def _confidence_rows(plan: Plan) -> list[list[str]]:
-    c = plan.confidence
-    if c is None:
-        return []
-    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
-                                        f"{c.p95.isoformat()}"],
-            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
-
-
-def _planned_finish(plan: Plan) -> str:
-    lev = plan.levelled_finish
-    if lev is None or lev == plan.finish_date:
-        return plan.finish_date.isoformat()
-    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
-            "work on one task at a time)")
 
 
 def _changelog(plan: Plan) -> list[str]:
@@ -248,3 +257,20 @@ _SECTIONS: dict[str, Callable[[], Callable[[Plan], str]]] = {
     "generate-timeline": lambda: timeline_section,
     "build-rollback-plan": _rollback,
 }
+
+
+def _confidence_rows(plan: Plan) -> list[list[str]]:
+    c = plan.confidence
+    if c is None:
+        return []
+    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
+                                        f"{c.p95.isoformat()}"],
+            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
+
+
+def _planned_finish(plan: Plan) -> str:
+    lev = plan.levelled_finish
+    if lev is None or lev == plan.finish_date:
+        return plan.finish_date.isoformat()
+    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
+            "work on one task at a time)")

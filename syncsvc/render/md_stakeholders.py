@@ -80,25 +80,29 @@ def _names(names: list[str], *, missing: str = "—") -> str:
     return ", ".join(md(n) for n in names) if names else missing
 
 
+# Cadences of one-off messages; every other cadence recurs (per-phase: at each gate or step).
+ONE_OFF = ("once", "on rollback")
+
+
 def _communication(plan: Plan) -> str:
     if not plan.communication_plan:
         return "## Communication plan\n\nNo communication planned."
-    standing = [c for c in plan.communication_plan if c.cadence not in ("per-phase", "once")]
-    dated = sorted((c for c in plan.communication_plan if c.cadence in ("per-phase", "once")),
-                   key=lambda c: (c.date is None, c.date, c.audience))
+    recurring = [c for c in plan.communication_plan if c.cadence not in ONE_OFF]
+    once = sorted((c for c in plan.communication_plan if c.cadence in ONE_OFF),
+                  key=lambda c: (c.date is None, c.date, c.audience))
     out = ["## Communication plan", "",
-           "Engineers get technical detail often; leadership gets outcomes at its cadence; "
-           "support, success and docs get preparation time before each phase that exposes "
-           "users; customers hear before general availability."]
-    if standing:
-        out += ["", "### Standing updates", "",
+           "Each audience hears at its own cadence; a few one-off messages go out before the "
+           "first users are exposed, before general availability, and on a rollback. "
+           "Leadership hears outcomes, decisions and asks, not activity."]
+    if recurring:
+        out += ["", "### Recurring updates", "",
                 table(["Audience", "Cadence", "Channel", "When", "What they hear"],
-                      [_row(c) for c in standing])]
-    if dated:
-        out += ["", "### Dated messages", "",
+                      [_row(c) for c in recurring])]
+    if once:
+        out += ["", "### One-off messages", "",
                 table(["When", "Audience", "Channel", "What they hear"],
                       [[md(c.when or "—"), f"**{md(c.audience)}**", md(c.channel),
-                        md(c.content)] for c in dated])]
+                        md(c.content)] for c in once])]
     return "\n".join(out)
 
 

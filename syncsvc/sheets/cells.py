@@ -98,6 +98,9 @@ class SheetLayout:
     filter: GridRange | None = None
     # Cells (row, column) whose change alone is not worth a write (the "last synced" time).
     volatile: frozenset[tuple[int, int]] = field(default=frozenset())
+    # Cell ranges shown as one cell (a sentence across a table's width), merged in both the
+    # XLSX and the Sheets worksheet.
+    merges: tuple[GridRange, ...] = ()
 
     @property
     def n_cols(self) -> int:

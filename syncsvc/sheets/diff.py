@@ -20,7 +20,7 @@ from syncsvc.sheets.cells import (
 # The one read: everything the diff compares, nothing more (a field mask, CONTRACT §6 tabs).
 GET_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount,"
-    "frozenColumnCount)),basicFilter(range),data(startRow,startColumn,"
+    "frozenColumnCount)),basicFilter(range),merges,data(startRow,startColumn,"
     f"rowData(values({CELL_FIELDS})),columnMetadata(pixelSize)))"
 )
 # Google recommends at most 2 MB per request; bigger writes are split into several batches.
@@ -45,6 +45,7 @@ class RemoteSheet:
     filter: GridRange | None
     widths: tuple[int | None, ...]
     rows: tuple[tuple[tuple[Any, ...], ...], ...]
+    merges: frozenset[GridRange] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,8 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
             if c0 == 0 and grid.get("columnMetadata"):
                 widths = [m.get("pixelSize") for m in grid["columnMetadata"]]
         bf = (s.get("basicFilter") or {}).get("range")
-        flt = None
-        if bf is not None:
-            flt = GridRange(bf.get("startRowIndex", 0), bf.get("endRowIndex", 0),
-                            bf.get("startColumnIndex", 0), bf.get("endColumnIndex", 0))
+        flt = None if bf is None else _range(bf)
+        merges = frozenset(_range(m) for m in s.get("merges") or [])
         height = max((i for i, r in rows.items() if r), default=-1) + 1
         sheets[p.get("title", "")] = RemoteSheet(
             sheet_id=sid, title=p.get("title", ""),
@@ -96,9 +95,15 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
             frozen_rows=int(g.get("frozenRowCount", 0)),
             frozen_cols=int(g.get("frozenColumnCount", 0)),
             filter=flt, widths=tuple(widths),
-            rows=tuple(rows.get(i, ()) for i in range(height)),
+            rows=tuple(rows.get(i, ()) for i in range(height)), merges=merges,
         )
     return Remote(sheets, frozenset(ids))
+
+
+def _range(r: dict[str, Any]) -> GridRange:
+    # Sheets leaves out the indices that are 0
+    return GridRange(r.get("startRowIndex", 0), r.get("endRowIndex", 0),
+                     r.get("startColumnIndex", 0), r.get("endColumnIndex", 0))
 
 
 def _trim(cells: Sequence[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...]:
@@ -155,8 +160,17 @@ def diff_sheet(
             if _trim(have) != mine:
                 changed.append(i)
         old_widths, old_filter = remote.widths, remote.filter
+    merges = frozenset(m for m in layout.merges
+                       if m.right - m.left > 1 and m.bottom <= n_rows and m.right <= n_cols)
+    had = remote.merges if remote is not None else frozenset()
+    # merges of rows the smaller grid drops go with those rows; the others are undone first,
+    # the new ones made once their cells are written
+    reqs += [{"unmergeCells": {"range": _grid_range(sheet_id, m)}}
+             for m in sorted(had - merges, key=_order) if m.bottom <= n_rows and m.right <= n_cols]
     reqs += _width_requests(layout, sheet_id, old_widths)
     reqs += _cell_requests(layout, sheet_id, [i for i in changed if i < n_rows])
+    reqs += [{"mergeCells": {"range": _grid_range(sheet_id, m), "mergeType": "MERGE_ALL"}}
+             for m in sorted(merges - had, key=_order)]
     if layout.filter != old_filter:
         if layout.filter is None:
             reqs.append({"clearBasicFilter": {"sheetId": sheet_id}})
@@ -166,6 +180,10 @@ def diff_sheet(
     action: Literal["create", "update", "unchanged"] = (
         "create" if remote is None else "update" if reqs else "unchanged")
     return SheetChange(layout.key, layout.title, action, len(changed), tuple(reqs))
+
+
+def _order(r: GridRange) -> tuple[int, int, int, int]:
+    return (r.top, r.left, r.bottom, r.right)
 
 
 def _mask(mine: tuple[Any, ...], have: tuple[Any, ...], cols: set[int]) -> tuple[Any, ...]:

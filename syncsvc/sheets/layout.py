@@ -196,11 +196,12 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     n_table = len(rows)
     ncols = len(mapping.risks.columns)
     rows.append(())
-    rows.append((text("Heat grid: impact (rows) × likelihood (columns)", section_fmt(mapping)),))
-    rows.append(tuple(text(h, head) for h in ("Impact \\ Likelihood", "Low", "Medium", "High")))
-    for impact in ("high", "medium", "low"):
-        row = [text(impact.capitalize(), Fmt(bold=True))]
-        for likelihood in ("low", "medium", "high"):
+    rows.append((text("Heat grid: likelihood (rows) × impact (columns), as in the Markdown plan",
+                      section_fmt(mapping)),))
+    rows.append(tuple(text(h, head) for h in ("Likelihood \\ Impact", "Low", "Medium", "High")))
+    for likelihood in ("high", "medium", "low"):
+        row = [text(likelihood.capitalize(), Fmt(bold=True))]
+        for impact in ("low", "medium", "high"):
             ids = [r.id for r in plan.risks if r.impact == impact and r.likelihood == likelihood]
             colour = score_colour(mapping, _LEVEL[impact] * _LEVEL[likelihood])
             row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
@@ -226,8 +227,11 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     people = raci_people(plan)
     names = {t.id: t.name for t in plan.tasks}
     cols = mapping.raci.columns
+    # names wrap in their header (narrow columns, whole names): "Customer / Success"
+    name_head = Fmt(bold=head.bold, background=head.background, text_colour=head.text_colour,
+                    align="CENTER", wrap=True)
     rows: list[tuple[Cell, ...]] = [
-        tuple(text(c.header, head) for c in cols) + tuple(text(p, head) for p in people)
+        tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
     for r in plan.raci:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
@@ -255,6 +259,8 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
 
     rows = table_rows(mapping.rollback, rb.steps if rb else [], step_cell, head)
     n_table = len(rows)
+    span = max(len(mapping.rollback.columns), 6)  # the wider of the steps and triggers tables
+    merges: list[GridRange] = []
     if rb is not None:
         rows += [(), (text("Triggers", sect),)]
         rows.append(tuple(text(h, head) for h in
@@ -263,15 +269,21 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
             rows.append((text(t.metric), text(t.operator), number(t.threshold), text(t.unit),
                          number(t.window_minutes), text(t.phase)))
         rows += [(), (text("Verification", sect),)]
-        rows += [(text(v, wrap),) for v in rb.verification]
+        for v in rb.verification:  # a sentence across the table's width
+            merges.append(GridRange(len(rows), len(rows) + 1, 0, span))
+            rows.append((text(v, wrap),))
         rows += [(), (text("Summary", sect),)]
         rows.append((text("Deployment", Fmt(bold=True)), text(rb.deployment)))
+        rows.append((text("Rollback mechanism", Fmt(bold=True)), text(rb.mechanism)))
         rows.append((text("Decision maker", Fmt(bold=True)), text(rb.decision_maker)))
         rows.append((text("Estimated minutes", Fmt(bold=True)), number(rb.estimated_minutes)))
-        rows += [(text("Communication", Fmt(bold=True)), text(c, wrap)) for c in rb.communication]
+        for c in rb.communication:
+            merges.append(GridRange(len(rows), len(rows) + 1, 1, span))
+            rows.append((text("Communication", Fmt(bold=True)), text(c, wrap)))
     widths = tuple(c.width for c in mapping.rollback.columns)
     return SheetLayout("rollback", title, _pad(rows), widths,
-                       filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)))
+                       filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
+                       merges=tuple(merges))
 
 
 def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
@@ -279,7 +291,8 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
     head, sect = header_fmt(mapping), section_fmt(mapping)
     wrap = Fmt(wrap=True)
     rows = table_rows(mapping.communication, plan.communication_plan,
-                      lambda c, col: text(getattr(c, col.key), wrap), head)
+                      lambda c, col: date(c.date) if col.key == "date"
+                      else text(getattr(c, col.key), wrap), head)
     n_table = len(rows)
     rows += [(), (text("Stakeholders", sect),)]
     rows.append(tuple(text(h, head) for h in ("Name", "Group", "Order", "Influence", "Interest",

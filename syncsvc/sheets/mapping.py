@@ -27,7 +27,7 @@ KNOWN_COLUMNS: dict[str, frozenset[str]] = {
                            "late_finish", "total_float", "critical", "depends_on", "jira_key",
                            "status", "forecast_finish", "slip_days"}),
     "rollback": frozenset({"order", "actor", "action", "expected_result", "max_minutes"}),
-    "communication": frozenset({"audience", "cadence", "channel", "content", "when"}),
+    "communication": frozenset({"audience", "cadence", "channel", "content", "when", "date"}),
 }
 
 

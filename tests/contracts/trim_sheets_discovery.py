@@ -19,11 +19,12 @@ KEEP_METHODS = ("get", "batchUpdate")
 # Schema name → the properties kept (schemas not named here keep all of theirs).
 KEEP_MEMBERS: dict[str, tuple[str, ...]] = {
     "Request": ("addSheet", "updateSheetProperties", "updateCells", "updateDimensionProperties",
-                "setBasicFilter", "clearBasicFilter", "repeatCell", "deleteSheet"),
+                "setBasicFilter", "clearBasicFilter", "repeatCell", "deleteSheet", "mergeCells",
+                "unmergeCells"),
     "Response": ("addSheet",),
     "Spreadsheet": ("spreadsheetId", "properties", "sheets", "spreadsheetUrl"),
     "SpreadsheetProperties": ("title", "locale", "timeZone"),
-    "Sheet": ("properties", "data", "basicFilter"),
+    "Sheet": ("properties", "data", "basicFilter", "merges"),
     "SheetProperties": ("sheetId", "title", "index", "sheetType", "gridProperties", "hidden",
                         "tabColor", "rightToLeft"),
     "GridData": ("startRow", "startColumn", "rowData", "rowMetadata", "columnMetadata"),

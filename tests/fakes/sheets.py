@@ -155,6 +155,7 @@ class FakeSheet:
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     widths: dict[int, int] = field(default_factory=dict)
     basic_filter: dict[str, Any] | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # rows, columns [)
 
     @property
     def rows(self) -> int:
@@ -368,6 +369,10 @@ class FakeSheets:
                                "data": [{"rowData": rows, "columnMetadata": meta}]}
         if s.basic_filter:
             out["basicFilter"] = copy.deepcopy(s.basic_filter)
+        if s.merges:  # as Sheets answers: the indices that are 0 left out
+            out["merges"] = [{k: v for k, v in zip(
+                ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"), m,
+                strict=True) if v} | {"sheetId": s.props["sheetId"]} for m in s.merges]
         return out  # serialised at once, so the cells need no copy
 
     def _batch_update(self, request: Any, sid: str) -> dict[str, Any]:
@@ -418,6 +423,7 @@ class FakeSheets:
                     dst.pop(parts[-1], None)
             self._check_frozen(s.props)
             s.cells = {k: v for k, v in s.cells.items() if k[0] < s.rows and k[1] < s.cols}
+            s.merges = [m for m in s.merges if m[1] <= s.rows and m[3] <= s.cols]
             return {}
         if kind == "updateCells":
             self._update_cells(sheets, arg)
@@ -446,6 +452,22 @@ class FakeSheets:
             s = self._by_id(sheets, rng["sheetId"])
             self._bounds(s, rng)
             s.basic_filter = copy.deepcopy(arg["filter"])
+            return {}
+        if kind in ("mergeCells", "unmergeCells"):
+            s = self._by_id(sheets, arg["range"]["sheetId"])
+            box = self._bounds(s, arg["range"])
+            r0, r1, c0, c1 = box
+            meets = [m for m in s.merges if m[0] < r1 and r0 < m[1] and m[2] < c1 and c0 < m[3]]
+            inside = [m for m in meets if r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1]
+            if meets != inside:
+                raise _Refused(400, "Invalid requests: You must select all cells in a merged "
+                                    "range to merge or unmerge them.")
+            if kind == "unmergeCells":
+                s.merges = [m for m in s.merges if m not in inside]
+                return {}
+            if arg.get("mergeType") != "MERGE_ALL":
+                raise ContractError(f"fake: only MERGE_ALL is modelled: {arg}")
+            s.merges = [m for m in s.merges if m not in inside] + [box]
             return {}
         if kind == "clearBasicFilter":
             self._by_id(sheets, arg["sheetId"]).basic_filter = None
