@@ -43,6 +43,7 @@ class CheckResult:
     issues: int = 0
     links: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not yet in Jira, the next push does it
 
     @property
     def ok(self) -> bool:
@@ -91,7 +92,7 @@ def compare(plan_id: str, project: str, records: Iterable[Record],
         res.problems.append(f"{issue.get('key')}: carries the label syncsvc-{plan_id} but the "
                             f"state does not know it ({says}; a duplicate from two runs at "
                             "once, or an issue made by hand)")
-    res.problems += _kept_problems(found, baselines)
+    res.notes += _kept_problems(found, baselines)
     in_jira = _blocks(found.values())
     for blocker, blocked in pairs:
         a, b = found.get(blocker), found.get(blocked)
@@ -139,7 +140,7 @@ def _issue_problems(plan_id: str, project: str, rec: Record, issue: dict[str, An
 
 def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baseline]
                    ) -> list[str]:
-    """The state's baselines the epic does not keep (the next push stores them)."""
+    """The state's baselines the epic does not keep yet (a note: the next push stores them)."""
     from syncsvc.jira import keep
     from syncsvc.jira.changes import EPIC_ID
 
@@ -170,6 +171,7 @@ def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
              f"  checked {res.issues} issue(s) and {res.links} link(s) recorded in the state"]
     if res.issues == 0:
         lines.append("  the state holds no issue for this plan: nothing was pushed yet")
+    lines += [f"  note: {n}" for n in res.notes]
     if res.ok:
         lines.append("OK: Jira agrees with the state")
         return "\n".join(lines)
