@@ -48,7 +48,24 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from syncsvc import __version__
+
+        typer.echo(f"syncsvc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True,
+        help="Print the version and exit.")) -> None:
+    """Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google
+    Sheets."""
 
 
 def _planning_command(part: str, doc: str) -> Callable[..., None]:
@@ -78,9 +95,10 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
-                plan = load_plan(spec, config, quick, with_confidence=part == "create-rollout-plan",
+                plan = load_plan(spec, config, quick, change_types=change_type,
+                                 with_confidence=part == "create-rollout-plan",
                                  calendar={"start_date": start_date, "holidays": holidays,
-                                           "country": country}, change_types=change_type)
+                                           "country": country})
                 write_output(render(plan, part, format), output)
             finally:
                 gc.enable()

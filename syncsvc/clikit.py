@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:  # the heavy imports wait for the command that needs them (cold start)
+    from syncsvc.catalog import Catalog
     from syncsvc.config import Config
     from syncsvc.model import Plan
     from syncsvc.spec import Spec
@@ -83,34 +84,47 @@ FailOnSlipOpt = Annotated[bool, typer.Option(
 def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
     """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code."""
     from syncsvc.errors import Interrupted, SyncsvcError
-    from syncsvc.logs import setup_logging
+    from syncsvc.logs import error_lines, setup_logging
 
     setup_logging(verbose=verbose, log_format=log_format)
+
+    def say(message: str, hint: str | None, code: int, prefix: str = "Error") -> typer.Exit:
+        for line in error_lines(message, hint, log_format=log_format, exit_code=code,
+                                prefix=prefix):
+            typer.echo(line, err=True)
+        return typer.Exit(code)
+
     try:
         code = fn()
     except Interrupted as e:  # SIGINT/SIGTERM between batches: state committed, say what is left
-        typer.echo(f"Interrupted: {e}", err=True)
-        raise typer.Exit(e.exit_code) from None
+        raise say(e.message, e.hint, e.exit_code, "Interrupted") from None
     except SyncsvcError as e:
-        typer.echo(f"Error: {e}", err=True)
-        raise typer.Exit(e.exit_code) from None
+        raise say(e.message, e.hint, e.exit_code) from None
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
-        raise typer.Exit(130) from None
+        raise say("stopped by Ctrl-C", None, 130, "Interrupted") from None
     if code:
         raise typer.Exit(code)
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Print to stdout, or write the file whole (temp file + rename: never half-written)."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
+    """Print to stdout, or write the file whole (temp file + rename: never half-written).
+
+    Only a regular file is written: a device, a FIFO or a symbolic link at `output` is refused
+    (replacing `/dev/null` or a link with a plain file would break what was there). An existing
+    file keeps its permissions. A full disk or a closed stdout is an error, not a traceback.
+    """
     from syncsvc.errors import InputError
 
+    text = strip_controls(text if text.endswith("\n") else text + "\n")
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as e:
+            raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
+        return
     target = output.expanduser()
-    if target.is_dir():
-        raise InputError(f"--output {str(output)!r} is a folder; give a file name")
+    mode = _existing_mode(target, output)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"--output: the folder {str(folder)!r} does not exist")
@@ -119,11 +133,49 @@ def write_output(text: str, output: Path | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text if text.endswith("\n") else text + "\n")
+            f.write(text)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror})") from None
+        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror or e})",
+                         hint="free some space" if e.errno == 28 else None) from None
+
+
+def _existing_mode(target: Path, output: Path) -> int | None:
+    """The permission bits of the regular file at `target`, None when there is none; anything
+    else there (a folder, a device, a FIFO, a link) is refused."""
+    import stat
+
+    from syncsvc.errors import InputError
+
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InputError(f"--output: cannot use {str(output)!r} ({e.strerror})") from None
+    if stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    what = ("a folder; give a file name" if stat.S_ISDIR(st.st_mode)
+            else "a symbolic link; give the file it points to" if stat.S_ISLNK(st.st_mode)
+            else "not a regular file (a device, FIFO or socket); syncsvc writes only files")
+    raise InputError(f"--output {str(output)!r} is {what}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def strip_controls(text: str) -> str:
+    """`text` with terminal control characters (C0 and C1 but tab and newline) replaced by
+    U+FFFD: text from Jira or a catalog shown on a terminal must not drive it (the spec loader
+    refuses them in spec text; this covers every other source)."""
+    from syncsvc.logs import CONTROL_CHARS
+
+    return CONTROL_CHARS.sub("\ufffd", text)
 
 
 def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
@@ -136,7 +188,6 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
     `change_types` (from --change-type) replaces the spec's."""
     from syncsvc.catalog import load_catalog
     from syncsvc.errors import InputError
-    from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec, spec_from_inputs
 
     today = dt.date.today()
@@ -167,19 +218,32 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
         from syncsvc.config import load_config
 
         catalog_dir = load_config(config).catalog_dir()
-    return build_plan(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
+    return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
+
+
+def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
+    """`build_plan`, with a schedule that runs off the calendar (past 9999-12-31, through a wall
+    of holidays) as a spec error naming the keys, not a traceback."""
+    from syncsvc.errors import SpecError
+    from syncsvc.planning.build import build_plan
+
+    try:
+        return build_plan(spec, catalog, with_confidence=with_confidence)
+    except OverflowError:
+        raise SpecError(f"{spec.label}: start_date, holidays, estimates: the schedule runs "
+                        "past the last date of the calendar (9999-12-31)",
+                        hint="check start_date, the tasks' estimates and the holidays") from None
 
 
 def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
     """The checked spec of a file and its plan, with the config's catalog folder (if any):
     what the commands that talk to Jira and Sheets start from."""
     from syncsvc.catalog import load_catalog
-    from syncsvc.planning.build import build_plan
     from syncsvc.specload import load_spec
 
     parsed = load_spec(spec, today=dt.date.today())
     require_identity(parsed)
-    return parsed, build_plan(parsed, load_catalog(cfg.catalog_dir()))
+    return parsed, plan_of(parsed, load_catalog(cfg.catalog_dir()))
 
 
 def require_identity(parsed: Spec) -> None:
@@ -219,7 +283,13 @@ def parse_as_of(value: str | None) -> dt.date:
 
     if value is None:
         return dt.date.today()
+    from syncsvc.spec import FIRST_DATE, LAST_START
+
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= date <= LAST_START:  # the forecast needs calendar room after it
+        raise InputError(f"--as-of: {value} is outside the dates syncsvc plans "
+                         f"({FIRST_DATE} to {LAST_START})")
+    return date

@@ -59,6 +59,9 @@ class JiraConfig(_Cfg):
         return SecretStr(value.strip())
 
 
+_SHEET_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
+
+
 class SheetsConfig(_Cfg):
     spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
     credentials_file: str | None = None
@@ -67,6 +70,13 @@ class SheetsConfig(_Cfg):
     max_retries: Annotated[int, Field(ge=0, le=10)] = 5
     # Google's endpoint; another one (a loopback test double, a proxy) only when set here
     api_url: str = "https://sheets.googleapis.com"
+
+    @field_validator("spreadsheet_id", mode="before")
+    @classmethod
+    def _id_from_url(cls, v: Any) -> Any:
+        """The whole URL copied from the browser is fine: the id is the part after /d/."""
+        m = _SHEET_URL.match(v.strip()) if isinstance(v, str) else None
+        return m.group(1) if m else v
 
     @field_validator("api_url")
     @classmethod
@@ -104,8 +114,11 @@ class Config(_Cfg):
     base_dir: Path = Path(".")
 
     def state_path(self) -> Path:
+        """The state database: a regular file (or none yet), never opened through a link."""
         p = Path(self.state.path).expanduser()
-        return p if p.is_absolute() else self.base_dir / p
+        p = p if p.is_absolute() else self.base_dir / p
+        check_regular(p, "state.path")
+        return p
 
     def catalog_dir(self) -> Path | None:
         if not self.catalog.path:
@@ -122,6 +135,24 @@ class Config(_Cfg):
         if self.sheets is None:
             raise ConfigError(f"{label}: no [sheets] table", hint="see config.example.toml")
         return self.sheets
+
+
+def check_regular(path: Path, key: str) -> None:
+    """A file syncsvc writes must be a regular file or not exist yet: a symbolic link could
+    point it at any file of the user's, and a FIFO or device would hang or be destroyed."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise ConfigError(f"{key}: cannot use {path} ({e.strerror})") from None
+    if stat.S_ISREG(mode):
+        return
+    what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+    raise ConfigError(f"{key}: {path} is {what}; syncsvc opens its files only as regular files",
+                      hint="point it at a plain file (or a path that does not exist yet)")
 
 
 def load_config(path: str | Path) -> Config:

@@ -31,6 +31,7 @@ EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rollout": ("Rollout approach changed", ("rollout phases", "rollback triggers",
                                              "stakeholder comms")),
     "details": ("Task details changed", ("timeline",)),
+    "review": ("Findings or conflicts changed", ()),
 }
 # The parts of the plan in reading order, and the command that rebuilds each.
 PART_COMMAND: dict[str, str] = {
@@ -43,7 +44,8 @@ PART_COMMAND: dict[str, str] = {
     "rollout phases": "build-rollback-plan",
     "rollback triggers": "build-rollback-plan",
 }
-AREAS = ("plan", "dates", "risks", "tasks", "critical_path", "stakeholders", "team", "rollout")
+AREAS = ("plan", "dates", "risks", "tasks", "critical_path", "stakeholders", "team", "rollout",
+         "review")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     changes = [*_plan_changes(old, new), *_date_changes(old, new), *_risk_changes(old, new),
                *_task_changes(old, new), *_critical_changes(old, new),
                *_stakeholder_changes(old, new), *_team_changes(old, new),
-               *_rollout_changes(old, new)]
+               *_rollout_changes(old, new), *_other_changes(old, new)]
     return PlanDiff(_head(old), _head(new), tuple(changes), revisit_for(changes))
 
 
@@ -298,11 +300,22 @@ def _rollout_changes(old: Plan, new: Plan) -> Iterator[Change]:
                          "team" if key == "decision_maker" else "rollout")
 
 
+def _other_changes(old: Plan, new: Plan) -> Iterator[Change]:
+    """Every other field of every section, walked generically (see `diff_fields`)."""
+    from syncsvc.diff_fields import field_changes
+
+    a = old.model_dump(mode="json", by_alias=True)
+    b = new.model_dump(mode="json", by_alias=True)
+    for f in field_changes(a, b):
+        yield Change(f.area, f.kind, f.path, f.old, f.new, f.message, f.event)
+
+
 # ---- rendering ------------------------------------------------------------------------------
 
 _AREA_TITLES = {"plan": "Plan", "dates": "Dates", "risks": "Risks", "tasks": "Tasks",
                 "critical_path": "Critical path", "stakeholders": "Stakeholders",
-                "team": "People", "rollout": "Rollout and rollback"}
+                "team": "People", "rollout": "Rollout and rollback",
+                "review": "Findings and conflicts"}
 
 
 def render_diff_md(d: PlanDiff) -> str:

@@ -157,6 +157,7 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
              confidence: bool = True) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed; with
     `confidence`, also the Monte Carlo range of the remaining work."""
+    statuses = {k: _on_calendar(v) for k, v in statuses.items()}
     cal = WorkCalendar(baseline.start_date, baseline.holidays)
     tasks = baseline.tasks
     acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
@@ -212,6 +213,20 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
         earned=earned_schedule(baseline, statuses, as_of, cal),
         confidence=remaining_confidence(baseline, statuses, as_of, cal) if confidence else None,
     )
+
+
+# Actual dates the calendar can hold; one outside (a year-9999 date typed into Jira) is unknown.
+_FIRST, _LAST = dt.date(1900, 1, 1), dt.date(8999, 12, 31)
+
+
+def _on_calendar(st: TaskStatus) -> TaskStatus:
+    def ok(d: dt.date | None) -> dt.date | None:
+        return d if d is None or _FIRST <= d <= _LAST else None
+
+    if ok(st.actual_start) == st.actual_start and ok(st.actual_finish) == st.actual_finish:
+        return st
+    return TaskStatus(st.category, st.status, st.issue_key, ok(st.actual_start),
+                      ok(st.actual_finish))
 
 
 def remaining_confidence(baseline: Baseline, statuses: Mapping[str, TaskStatus],
@@ -281,6 +296,8 @@ def _dates(cal: WorkCalendar, es: int, ef: int, *, milestone: bool) -> tuple[dt.
 
 
 def _buffer_used(cal: WorkCalendar, t: BaselineTask, st: TaskStatus, as_of: dt.date) -> int:
+    if t.estimate_days == 0 or t.milestone:  # a milestone takes no time: it has no buffer to use
+        return 0
     if st.category == "done" and st.actual_start and st.actual_finish:
         used = cal.wd(st.actual_start, st.actual_finish) + 1
     elif st.category == "indeterminate" and st.actual_start:

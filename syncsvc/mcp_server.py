@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import signal
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -165,8 +168,8 @@ def output_schema(part: str) -> dict[str, Any]:
 
 def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
     """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
+    from syncsvc.clikit import plan_of
     from syncsvc.model import to_json
-    from syncsvc.planning.build import build_plan
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -192,8 +195,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
         if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
             raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
         spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
-    plan = build_plan(spec, _catalog(CATALOG_DIR),
-                      with_confidence=part == "create-rollout-plan")
+    plan = plan_of(spec, _catalog(CATALOG_DIR), with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
     text = (render_md(plan, part) if fmt == "md"
             else json.dumps(data, indent=2, ensure_ascii=False))
@@ -379,10 +381,14 @@ def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
     pending: set[str | int] = set()
     in_send, in_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](0)
+    direct = out_send.clone()  # our own sender, for the answers to lines that are not messages
 
     async def relay_in() -> None:
-        async with in_send, stdin:
+        async with in_send, stdin, direct:
             async for item in stdin:
+                if isinstance(item, Exception):  # not JSON-RPC: answer it here, never silence
+                    await direct.send(SessionMessage(bad_message_answer(item)))
+                    continue
                 message = item.message if isinstance(item, SessionMessage) else None
                 if isinstance(message, JSONRPCRequest):
                     pending.add(message.id)
@@ -404,6 +410,31 @@ def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
     tg.start_soon(relay_in)
     tg.start_soon(relay_out)
     return in_receive, out_send
+
+
+def bad_message_answer(exc: Exception) -> Any:
+    """The JSON-RPC error for a line that is not a valid message: -32700 for text that is not
+    JSON (id null), -32600 for a request of the wrong shape (with its id when it has one)."""
+    from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+
+    errors = exc.errors() if hasattr(exc, "errors") else []
+    if not errors or any(e.get("type") == "json_invalid" for e in errors):
+        log.info("answered a line that is not JSON", extra={"event": "bad_message"})
+        return JSONRPCError(jsonrpc="2.0", id=None,
+                            error=ErrorData(code=PARSE_ERROR, message="Parse error: not JSON"))
+    raw: dict[str, Any] = next((e["input"] for e in errors if isinstance(e.get("input"), dict)),
+                               {})
+    rid = raw.get("id")
+    rid = rid if isinstance(rid, str) or (isinstance(rid, int) and not isinstance(rid, bool)) \
+        else None
+    where = next((".".join(str(p) for p in e["loc"][1:]) for e in errors
+                  if e["loc"] and e["loc"][0] == "JSONRPCRequest" and len(e["loc"]) > 1), "")
+    detail = f" ({where}: {next(e['msg'] for e in errors if e['loc'][1:2] == (where,))})" \
+        if where and "." not in where else ""
+    log.info("answered a malformed request%s", detail, extra={"event": "bad_message"})
+    return JSONRPCError(jsonrpc="2.0", id=rid, error=ErrorData(
+        code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message of the MCP "
+        "schema" + detail))
 
 
 def _warm_up() -> None:
@@ -444,6 +475,20 @@ def serve_command(
             CATALOG_DIR = load_config(config).catalog_dir()
             _catalog(CATALOG_DIR)
         _warm_up()
+        if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
+            print("syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
+                  "a line). Register it in your MCP client instead of running it here; Ctrl-C "
+                  "stops it.", file=sys.stderr, flush=True)
+        signal.signal(signal.SIGINT, _stop_at_once)
         anyio.run(_serve)
 
     run(body, verbose=verbose, log_format=log_format.value)
+
+
+def _stop_at_once(signum: int, frame: Any) -> None:
+    # The SDK reads stdin in a worker thread blocked in read(): asyncio's own Ctrl-C handling
+    # cancels the server and then waits for that thread (a second Ctrl-C, or Enter). The tools
+    # write nothing anywhere, so there is nothing to finish: leave at once.
+    sys.stdout.flush()
+    print("Interrupted: stopped by Ctrl-C", file=sys.stderr, flush=True)
+    os._exit(130)

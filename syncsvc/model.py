@@ -254,7 +254,6 @@ def to_json(plan: Plan, part: str | None = None) -> dict[str, Any]:
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.
 FINDING_PART: dict[str, str] = {
     "unowned_risk": "assess-risks",
-    "group_owned_risk": "assess-risks",
     "suggested_task": "assess-risks",
     "risk_owner_fallback": "assess-risks",
     "unmitigated_risk": "assess-risks",

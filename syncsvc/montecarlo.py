@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,7 @@ import numpy.typing as npt
 from syncsvc.schedule import topological
 
 Floats = npt.NDArray[np.float64]
-# Elements of a (tasks x samples) matrix drawn at once: bounds memory to ~2 x 32 MB.
+# Elements of a (tasks x samples) matrix drawn at once: bounds memory to ~4 x 16 MB + 32 MB.
 CHUNK_ELEMENTS = 4_000_000
 
 
@@ -45,15 +46,21 @@ def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequenc
     rel = None if release is None else np.asarray(release, dtype=np.float64)
     flo = None if floor is None else np.asarray(floor, dtype=np.float64)
     rng = np.random.default_rng(seed)
-    width = hi - lo
-    split = np.divide(mo - lo, width, out=np.full_like(width, 0.5), where=width > 0)
+    shape = _Shape(lo, mo, hi)
     finish = np.empty(samples)
     crit = np.zeros(n)
     size = max(1, min(samples, CHUNK_ELEMENTS // max(1, n)))
+    # buffers reused by every chunk (a smaller last chunk gets its own): durations in float32
+    # (the memory-bound part), finishes in float64 (sums over long chains)
+    bufs: tuple[Any, ...] = ()
     for begin in range(0, samples, size):
         s = min(size, samples - begin)
-        dur = _triangular(rng.random((n, s)), lo, mo, hi, width, split)
-        ef = np.empty((n, s))
+        if not bufs or bufs[0].shape[1] != s:
+            bufs = (np.empty((n, s), dtype=np.float32), np.empty((n, s), dtype=np.float32),
+                    np.empty((n, s), dtype=bool), np.empty((n, s)))
+        u, tmp, left, ef = bufs
+        rng.random(out=u, dtype=np.float32)
+        dur = shape.sample(u, tmp, left)
         for i in order:
             ps = preds[i]
             row = ef[i]
@@ -80,25 +87,35 @@ def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequenc
     return Simulation(finish, crit / samples)
 
 
-def _triangular(u: Floats, lo: Floats, mo: Floats, hi: Floats, width: Floats, split: Floats
-                ) -> Floats:
-    # inverse CDF of the triangular distribution, row by row parameters; in place in `u`
-    # (few full-size temporaries: this is the memory-bound part)
-    left = u < split
-    tmp = 1.0 - u
-    tmp *= width * (hi - mo)
-    u *= width * (mo - lo)
-    np.copyto(tmp, u, where=left)
-    np.sqrt(tmp, out=tmp)
-    np.subtract(hi, tmp, out=u)
-    tmp += lo
-    np.copyto(u, tmp, where=left)
-    return u
+class _Shape:
+    """Per-task triangular parameters, as float32 columns."""
+
+    def __init__(self, lo: Floats, mo: Floats, hi: Floats) -> None:
+        width = hi - lo
+        split = np.divide(mo - lo, width, out=np.full_like(width, 0.5), where=width > 0)
+        f32 = np.float32
+        self.lo, self.hi, self.split = lo.astype(f32), hi.astype(f32), split.astype(f32)
+        self.a, self.b = (width * (mo - lo)).astype(f32), (width * (hi - mo)).astype(f32)
+
+    def sample(self, u: npt.NDArray[np.float32], tmp: npt.NDArray[np.float32],
+               left: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+        """Inverse CDF of each row's triangular distribution, in place in `u`."""
+        np.less(u, self.split, out=left)
+        np.subtract(1.0, u, out=tmp)
+        tmp *= self.b
+        u *= self.a
+        np.copyto(tmp, u, where=left)
+        np.sqrt(tmp, out=tmp)
+        np.subtract(self.hi, tmp, out=u)
+        tmp += self.lo
+        np.copyto(u, tmp, where=left)
+        return u
 
 
-def _critical(order: list[int], succs: list[list[int]], dur: Floats, ef: Floats, end: Floats,
-              crit: Floats) -> None:
-    # Backward pass; `dur` rows are overwritten with late starts once a task is done.
+def _critical(order: list[int], succs: list[list[int]], dur: npt.NDArray[np.float32],
+              ef: Floats, end: Floats, crit: Floats) -> None:
+    # Backward pass. Once task i is done, its row of `ef` holds its late start instead (its
+    # predecessors, done later, need only that), so no third matrix is needed.
     tol = 1e-9 * max(1.0, float(end.max()))
     lf = np.empty_like(end)
     for i in reversed(order):
@@ -106,15 +123,9 @@ def _critical(order: list[int], succs: list[list[int]], dur: Floats, ef: Floats,
         if not ss:
             lf[:] = end
         else:
-            lf[:] = dur[ss[0]]
+            lf[:] = ef[ss[0]]
             for x in ss[1:]:
-                np.minimum(lf, dur[x], out=lf)
-        lf -= ef[i]
-        crit[i] += np.count_nonzero(lf <= tol)
-        lf += ef[i]
-        np.subtract(lf, dur[i], out=dur[i])
-
-
-def quantile_days(sim: Simulation, q: float) -> float:
-    """The q-quantile of the finish, in working days."""
-    return float(np.quantile(sim.finish, q))
+                np.minimum(lf, ef[x], out=lf)
+        row = ef[i]
+        crit[i] += np.count_nonzero(lf - row <= tol)
+        np.subtract(lf, dur[i], out=row)

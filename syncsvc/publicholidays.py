@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from syncsvc.calendar import WorkCalendar
     from syncsvc.spec import Spec
 
+MAX_HOLIDAY_FILE = 1024 * 1024
 # How far past the start a plan may run and still have its country's holidays listed.
 YEARS_AHEAD = 30
 
@@ -48,14 +49,18 @@ def country_problem(code: str) -> str | None:
 @lru_cache(maxsize=16)
 def country_holidays(code: str, first_year: int, last_year: int) -> frozenset[dt.date]:
     """The public holidays of a checked country code from `first_year` to `last_year`."""
+    import warnings
+
     import holidays
 
     country, subdiv = _split(code)
     subdivs = {s.upper(): s for s in _supported()[country]}
-    found: Any = holidays.country_holidays(
-        country, subdiv=subdivs.get(subdiv) if subdiv else None,
-        years=range(first_year, last_year + 1))
-    return frozenset(found.keys())
+    with warnings.catch_warnings():  # "available only from 2001 to 2035": years past it are empty
+        warnings.simplefilter("ignore")
+        found: Any = holidays.country_holidays(
+            country, subdiv=subdivs.get(subdiv) if subdiv else None,
+            years=range(first_year, last_year + 1))
+        return frozenset(found.keys())
 
 
 def holidays_of(spec: Spec) -> frozenset[dt.date]:
@@ -89,6 +94,9 @@ def parse_holiday_dates(value: str, *, option: str = "--holidays") -> list[dt.da
         if not p.is_file():
             raise ValueError(f"{option}: {value!r} is neither a file nor a list of dates "
                              "(YYYY-MM-DD, comma-separated)")
+        if p.stat().st_size > MAX_HOLIDAY_FILE:
+            raise ValueError(f"{option}: {value!r} is larger than {MAX_HOLIDAY_FILE // 1024} KB; "
+                             "a holiday file lists dates, one or more per line")
         try:
             text = p.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:

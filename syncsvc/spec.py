@@ -6,24 +6,49 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+)
 
+from syncsvc.logs import CONTROL_CHARS
 from syncsvc.model import Deployment, Level, TaskKind
 
 MAX_TEXT = 20_000
 MAX_TASKS = 20_000
 GROUP_WORDS = frozenset({"team", "the team", "everyone", "all"})
 
+def no_control_chars(value: str) -> str:
+    """A text value without terminal control characters (C0 and C1 but tab and newline: an
+    ESC in a name would drive the terminal showing the plan), or a ValueError saying where."""
+    m = CONTROL_CHARS.search(value)
+    if m:
+        raise ValueError(f"contains the control character U+{ord(m.group()):04X} at position "
+                         f"{m.start() + 1}; remove it (only tabs and line breaks are allowed)")
+    return value
+
+
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(no_control_chars)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
+                 AfterValidator(no_control_chars)]
 # ISO 3166 country, optionally with a subdivision: "US", "DE-BY" (the `holidays` package's codes)
 COUNTRY_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"
 CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY_RE)]
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
 
 _ESTIMATE_RE = re.compile(r"^(\d{1,6})([dw])$")
+# An estimate of more than 40 years is a typo, and a bigger one would run dates off the calendar.
+MAX_ESTIMATE_DAYS = 10_000
+# The dates a plan may use: the calendar ends at 9999-12-31, and a plan needs room after its start.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_START = dt.date(8999, 12, 31)
 _TIMELINE_RE = re.compile(r"^(\d{1,4})\s*(weeks?|days?)$")
 
 
@@ -31,15 +56,20 @@ def parse_estimate(value: Any) -> int:
     """`"3d"` → 3, `"2w"` → 10, `4` → 4 working days; anything else is a ValueError."""
     if isinstance(value, bool):
         raise ValueError(f"must be like \"3d\", \"2w\" or a whole number of days, not {value!r}")
+    days: int | None = None
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"must not be negative (got {value})")
-        return value
-    if isinstance(value, str):
-        m = _ESTIMATE_RE.match(value.strip())
-        if m:
-            n = int(m.group(1))
-            return n * 5 if m.group(2) == "w" else n
+        days = value
+    elif isinstance(value, str) and (m := _ESTIMATE_RE.match(value.strip())):
+        days = int(m.group(1)) * (5 if m.group(2) == "w" else 1)
+    if days is not None:
+        if days > MAX_ESTIMATE_DAYS:
+            shown = f"{value!r} is {days} working days" if isinstance(value, str) else (
+                f"{days} working days is too long")
+            raise ValueError(f"{shown}; an estimate may be at most {MAX_ESTIMATE_DAYS} working "
+                             "days (about 40 years)")
+        return days
     raise ValueError(
         f"cannot read estimate {value!r}: use \"Nd\" (working days), \"Nw\" (weeks of 5 days) "
         "or a whole number of days"
@@ -153,7 +183,7 @@ class RiskSpec(_In):
 class TriggerSpec(_In):
     metric: Name
     operator: Literal[">", ">=", "<", "<=", "==", "!="]
-    threshold: float | int
+    threshold: Annotated[float, Field(allow_inf_nan=False)] | int
     unit: Text = ""
     window_minutes: Annotated[int, Field(ge=1, le=100_000)]
     phase: Text | None = None
@@ -189,7 +219,8 @@ class Spec(_In):
     tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = Field(default_factory=list)
     risks: list[RiskSpec] = Field(default_factory=list)
     rollback: RollbackSpec | None = None
-    version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "v1"
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40),
+                       AfterValidator(no_control_chars)] = "v1"
     changelog: list[Text] = Field(default_factory=list)
     _label: str = PrivateAttr(default="spec")
     _defaulted: frozenset[str] = PrivateAttr(default=frozenset())  # keys filled by defaults

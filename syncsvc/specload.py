@@ -13,7 +13,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncsvc.errors import SpecError
-from syncsvc.spec import COUNTRY_RE, GROUP_WORDS, Spec, next_monday, slugify
+from syncsvc.spec import (
+    COUNTRY_RE,
+    FIRST_DATE,
+    GROUP_WORDS,
+    LAST_START,
+    Spec,
+    next_monday,
+    slugify,
+)
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 _PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
@@ -45,7 +53,9 @@ def spec_from_inputs(
         "description": description,
         "team_size": team_size,
         "timeline": raw_timeline,
-        "risk_tolerance": risk_tolerance,
+        # `--risk-tolerance MEDIUM` is what the user meant: options are not case-sensitive
+        "risk_tolerance": risk_tolerance.strip().lower() if isinstance(risk_tolerance, str)
+        else risk_tolerance,
     }
     return check_spec(data, label=label, today=today, source=None)
 
@@ -68,6 +78,9 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
         except ValueError:
             raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD"
                              ) from None
+        if not FIRST_DATE <= start <= LAST_START:  # as the spec key: room for the plan after it
+            raise InputError(f"{names[0]}: {start} is outside the dates syncsvc plans "
+                             f"({FIRST_DATE} to {LAST_START})")
         update["start_date"] = start
     if holidays is not None:
         try:
@@ -90,10 +103,16 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
 
 def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
     """The UTF-8 text of a file no bigger than `limit`, or a SpecError saying why not."""
+    import stat
+
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        st = p.stat()
+        size = st.st_size
+        if stat.S_ISDIR(st.st_mode):
             raise SpecError(f"{label}: is a folder, not a {what} file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would wait for a writer forever
+            raise SpecError(f"{label}: is not a regular file (a FIFO, device or socket); syncsvc "
+                            f"reads a {what} only from a file", hint="save it to a file first")
         if size > limit:
             raise SpecError(
                 f"{label}: the file is {size / 1e6:.1f} MB; a {what} file may be at most "
@@ -167,18 +186,11 @@ def check_spec(
         spec = Spec.model_validate(data)
     except ValidationError as e:
         errors = _merge_union_branches(e.errors(include_url=False))
-        first = errors[0]
-        path = key_path(first["loc"])
-        raise SpecError(
-            _where(label, source, first["loc"]) + f"{path}: {_explain(first, data)}"
-            + _more(len(errors) - 1)
-        ) from None
+        raise SpecError(_all(label, source, [(err["loc"], _explain(err, data))
+                                             for err in errors])) from None
     problems = list(_cross_check(spec))
     if problems:
-        loc, message = problems[0]
-        raise SpecError(
-            _where(label, source, loc) + f"{key_path(loc)}: {message}" + _more(len(problems) - 1)
-        )
+        raise SpecError(_all(label, source, problems))
     given = set(spec.model_fields_set)
     spec = _with_defaults(spec, today)
     spec._label = label
@@ -224,8 +236,19 @@ def key_path(loc: Iterable[str | int]) -> str:
     return out or "(top level)"
 
 
-def _more(n: int) -> str:
-    return "" if n <= 0 else f" (and {n} more problem{'s' if n > 1 else ''} after this one)"
+MAX_SHOWN = 20  # problems listed in one message; the rest are counted
+
+
+def _all(label: str, source: str | None, problems: list[tuple[Any, str]]) -> str:
+    """Every problem on its own line (unknown keys first: a typo often explains a missing key),
+    so one run shows them all."""
+    order = sorted(range(len(problems)), key=lambda n: "unknown key" not in problems[n][1])
+    lines = [_where(label, source, problems[n][0]) + f"{key_path(problems[n][0])}: "
+             f"{problems[n][1]}" for n in order[:MAX_SHOWN]]
+    rest = len(problems) - MAX_SHOWN
+    if rest > 0:
+        lines.append(f"(and {rest} more problem{'s' if rest > 1 else ''})")
+    return "\n".join(lines)
 
 
 def _where(label: str, source: str | None, loc: tuple[Any, ...] | list[Any]) -> str:
@@ -341,7 +364,10 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
             yield ("tasks", i, "owner"), (f"task '{t.id}': owner '{t.owner}' has allocation 0 "
                                           "(no time on this plan); give the task to someone "
                                           "else or raise their allocation")
-        if t.kind != "milestone" and t.estimate is None:
+        if t.kind == "milestone" and t.estimate:
+            yield ("tasks", i, "estimate"), (f"task '{t.id}' is a milestone and takes no time; "
+                                             "leave its estimate out (or set kind = \"task\")")
+        elif t.kind != "milestone" and t.estimate is None:
             yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
                                              "a whole number of working days)")
         elif t.kind != "milestone" and t.estimate == 0:
@@ -392,8 +418,30 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         problem = country_problem(spec.holidays_country)
         if problem:
             yield ("holidays_country",), problem
-    if spec.start_date and spec.start_date.year > 9000:
-        yield ("start_date",), "must be before the year 9000"
+    yield from _date_range(spec)
+
+
+def _date_range(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Dates the calendar can hold: a start in range, and estimates that end before 9999."""
+    start = spec.start_date
+    if start is not None and not FIRST_DATE <= start <= LAST_START:
+        yield ("start_date",), (f"must be between {FIRST_DATE} and {LAST_START} (got {start})")
+        return
+    for i, d in enumerate(spec.holidays):
+        if d < FIRST_DATE:
+            yield ("holidays", i), f"must be on or after {FIRST_DATE} (got {d})"
+    # The plan cannot take longer than all its work one after another, buffers included:
+    # 7 calendar days per 5 working days, every holiday, and room for the rollout phases.
+    sizes: list[tuple[tuple[Any, ...], int]] = [
+        (("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)]
+    sizes += [(("risks", i, "mitigation_task", "estimate"), r.mitigation_task.estimate)
+              for i, r in enumerate(spec.risks) if r.mitigation_task is not None]
+    work = sum(-(-days * 13 // 10) for _, days in sizes)
+    span = work * 7 // 5 + len(spec.holidays) + 1000
+    if sizes and span >= (dt.date.max - (start or LAST_START)).days:
+        where = max(sizes, key=lambda s: s[1])[0]
+        yield where, (f"the estimates add up to {work} working days with buffers: the plan "
+                      "would end after the year 9999, past the calendar")
 
 
 def _range_problems(i: int, rng: tuple[int, int], estimate: int, tid: str

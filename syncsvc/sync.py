@@ -29,6 +29,8 @@ class PlanRun:
     state: str | None = None  # on_track | at_risk | slipping, when a forecast was made
     slip_days: int | None = None
     steps: list[str] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)  # the slipping critical tasks, in order
+    forecast_finish: dt.date | None = None
     error: str | None = None
     error_code: int = 0
 
@@ -61,7 +63,10 @@ def sync_lock(state_path: Path) -> Iterator[None]:
 
     lock_path = state_path.with_name(state_path.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    from syncsvc.config import check_regular
+
+    check_regular(lock_path, "state.path (its .lock file)")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never via a link
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -104,7 +109,8 @@ def run_sync(
                                   exit_code=e.exit_code) from None
             except SyncsvcError as e:
                 run.error, run.error_code = str(e), e.exit_code
-                log.error("%s: %s", run.plan_id or spec, e.message,
+                # the command prints the failure once (with its hint); the log keeps it for -v
+                log.info("%s: %s", run.plan_id or spec, e.message,
                           extra={"plan_id": run.plan_id, "event": "failed"})
     return report
 
@@ -132,6 +138,9 @@ def _sync_one(
         prefetched = pulled.prefetched
         status_json = pulled.status.model_dump(mode="json", by_alias=True)
         run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
+        run.forecast_finish = pulled.status.forecast_finish
+        late = {t.id for t in pulled.status.tasks if t.slip_days > 0}
+        run.chain = [t for t in pulled.status.critical_path if t in late]
         run.steps.append(f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
                          f"working days, forecast finish {pulled.status.forecast_finish}")
         del pulled

@@ -28,8 +28,11 @@ from syncsvc.clikit import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from syncsvc.config import Config
     from syncsvc.model import Plan
+    from syncsvc.sync import PlanRun
 
 
 def pull_command(
@@ -93,6 +96,7 @@ def sync_command(
 
         from syncsvc.config import load_config
         from syncsvc.errors import InputError
+        from syncsvc.logs import error_lines
         from syncsvc.sync import run_sync
 
         date = parse_as_of(as_of)
@@ -103,8 +107,16 @@ def sync_command(
         for r in report.runs:
             if r.ok and (verbose or dry_run):
                 typer.echo(f"{r.plan_id}: " + "; ".join(r.steps))
+        for line in sync_outcome_lines(report.runs):  # cron's log says why it exits 1 or 3
+            for out in error_lines(line, None, log_format=log_format.value,
+                                   exit_code=3 if fail_on_slip else 0, prefix="Slipping",
+                                   level="warning"):
+                typer.echo(out, err=True)
         for r in report.failed:
-            typer.echo(f"Error: {r.plan_id or r.spec}: {r.error}", err=True)
+            message, _, hint = (r.error or "").partition("\n  hint: ")
+            for out in error_lines(f"{r.plan_id or r.spec}: {message}", hint or None,
+                                   log_format=log_format.value, exit_code=r.error_code):
+                typer.echo(out, err=True)
         if report.failed:
             logging.getLogger("syncsvc.sync").info(
                 "%d of %d plans failed", len(report.failed), len(report.runs))
@@ -113,6 +125,17 @@ def sync_command(
         return report.exit_code(fail_on_slip=fail_on_slip)
 
     run(body, verbose=verbose, log_format=log_format.value)
+
+
+def sync_outcome_lines(runs: Sequence[PlanRun]) -> list[str]:
+    """One line per slipping plan: what, by how much, and the chain of late critical tasks."""
+    out = []
+    for r in runs:
+        if r.ok and r.state == "slipping":
+            chain = " → ".join(r.chain) or "(no single task late)"
+            out.append(f"{r.plan_id}: {r.slip_days:+d} working day(s), forecast finish "
+                       f"{r.forecast_finish}; late critical chain: {chain}")
+    return out
 
 
 def baseline_command(

@@ -222,3 +222,49 @@ def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | Non
         assert days is not None
         want = start + dt.timedelta(days=(days - 1) + 2 * ((days - 1) // 5))
     assert data["deadline"] == want.isoformat()
+
+
+# -- ids and dates that used to mislead the plan -----------------------------------------------
+
+SMALL = """feature_name = "X"
+description = "d"
+team_size = 5
+timeline = "6 weeks"
+risk_tolerance = "medium"
+start_date = 2027-01-04
+"""
+
+
+def test_a_spec_task_named_like_a_rollout_phase_does_not_take_its_place(plan_of) -> None:
+    plan = plan_of(SMALL + '[[tasks]]\nid = "build"\nname = "Build"\nestimate = "5d"\n'
+                   '[[tasks]]\nid = "rollout-internal"\nname = "Internal docs"\nestimate = "2d"\n')
+    internal = next(p for p in plan.phases if p.name == "internal")
+    assert internal.task_id is not None and internal.task_id != "rollout-internal"
+    task = plan.task(internal.task_id)
+    assert task.source == "rollout" and task.kind == "rollout"
+    assert plan.task("rollout-internal").source == "spec"
+    assert [p.task_id for p in plan.phases] == [t.id for t in plan.tasks if t.source == "rollout"]
+
+
+def test_a_timeline_made_only_of_holidays_is_refused_not_a_deadline_before_the_start(
+        plan_of) -> None:
+    from syncsvc.errors import SpecError
+
+    week = ", ".join(f"2027-01-0{d}" for d in range(4, 9))
+    with pytest.raises(SpecError, match=r"timeline: no working day falls within the 1 week "
+                                        r"from start_date 2027-01-04"):
+        plan_of(SMALL.replace('"6 weeks"', '"1 week"') + f"holidays = [{week}]\n")
+    plan = plan_of(SMALL.replace('"6 weeks"', '"2 weeks"') + f"holidays = [{week}]\n")
+    assert plan.deadline >= plan.start_date
+
+
+def test_quick_mode_refuses_a_spec_mitigation_task_with_a_catalog_tasks_id(plan_of) -> None:
+    from syncsvc.errors import SpecError
+
+    risk = ('[[risks]]\ntitle = "Mine"\nlikelihood = "high"\nimpact = "high"\nowner = "PM"\n'
+            'mitigation_task = {{ id = "{}", name = "My QA", estimate = "3d" }}\n')
+    with pytest.raises(SpecError, match=r"risks\[0\].mitigation_task.id: 'qa' is also the id "
+                                        "of a task the catalog generates"):
+        plan_of(SMALL + risk.format("qa"))
+    plan = plan_of(SMALL + risk.format("my-qa"))
+    assert plan.task("my-qa").name == "My QA"  # another id: inserted, never dropped

@@ -176,3 +176,105 @@ def test_cli_diff_missing_file_exits_2(tmp_path: Path, runner) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Error:") and "nope.toml" in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- the whole plan, every section ----------------------------------------------------------------
+
+EX = EXAMPLE.read_text()
+
+
+def _diff_specs(runner_tmp: Path, old: str, new: str) -> dict:
+    from typer.testing import CliRunner
+
+    a, b = runner_tmp / "a.toml", runner_tmp / "b.toml"
+    a.write_text(old)
+    b.write_text(new)
+    r = CliRunner().invoke(app, ["diff", str(a), str(b), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def _edit(old: str, new: str) -> str:
+    assert old in EX, old
+    return EX.replace(old, new)
+
+
+SPEC_EDITS = {
+    "threshold": ('operator = ">", threshold = 2,', 'operator = ">", threshold = 3,',
+                  "rollback.triggers[error_rate].threshold"),
+    "window": ("threshold = 2, unit = \"%\", window_minutes = 15",
+               "threshold = 2, unit = \"%\", window_minutes = 30",
+               "rollback.triggers[error_rate].window_minutes"),
+    "flag_key": ('flag_key      = "notifications-center"', 'flag_key      = "notif-v2"',
+                 "rollback.switch"),
+    "flag_provider": ('flag_provider = "LaunchDarkly"', 'flag_provider = "Unleash"',
+                      "rollback.switch"),
+}
+
+
+def test_diff_sees_rollback_triggers_flag_and_mitigations(tmp_path: Path) -> None:
+    for name, (old, new, path) in SPEC_EDITS.items():
+        out = _diff_specs(tmp_path, EX, _edit(old, new))
+        assert out["changed"] is True, name
+        assert path in {c["subject"] for c in out["changes"]}, (name, out["changes"])
+    risk = next(r for r in tomllib_loads(EX)["risks"] if r.get("mitigation"))
+    out = _diff_specs(tmp_path, EX, _edit(f'mitigation = "{risk["mitigation"]}"',
+                                          'mitigation = "Pray"'))
+    (change,) = [c for c in out["changes"] if c["subject"].endswith(".mitigation")]
+    assert change["old"] == risk["mitigation"] and change["new"] == "Pray"
+    assert change["area"] == "risks" and "risk matrix" in {r["part"] for r in out["revisit"]}
+
+
+def test_a_spec_risk_replaced_by_the_catalog_risk_of_the_same_title_is_a_change(
+        tmp_path: Path, plan_of) -> None:
+    title = next(r.title for r in plan_of(EX).risks if r.source == "catalog")
+    own = (f'\n[[risks]]\ntitle = "{title}"\nlikelihood = "low"\nimpact = "low"\nowner = "Mike"\n'
+           'mitigation = "Our own way"\n')
+    out = _diff_specs(tmp_path, EX + own, EX)
+    subjects = {c["subject"] for c in out["changes"]}
+    assert out["changed"] is True
+    key = " ".join(title.lower().split())
+    assert f"risks[{key}].source" in subjects and f"risks[{key}].mitigation" in subjects
+
+
+def tomllib_loads(text: str) -> dict:
+    import tomllib
+
+    return tomllib.loads(text)
+
+
+def _leaves(value: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))] or [path]
+    if isinstance(value, list) and value:
+        return _leaves(value[0], (*path, 0))
+    return [path]
+
+
+def test_every_field_of_the_plan_is_diffed_when_no_curated_comparison_words_it(
+        plan_of) -> None:
+    """Generic over the model: perturb each leaf of the example plan's dump (the first item of
+    every list): either a curated comparison of diff.py covers that key, or the walker reports
+    it. A field added to the model later is in the dump, so it is covered too."""
+    import copy
+
+    from syncsvc.diff_fields import CURATED_TOP, OTHER, SECTIONS, field_changes
+
+    base = plan_of(EX).model_dump(mode="json", by_alias=True)
+    checked = 0
+    for path in _leaves(base):
+        top = path[0]
+        sec = SECTIONS.get(top, OTHER)
+        first = next((p for p in path[1:] if isinstance(p, str)), None)
+        if top in CURATED_TOP or (first in sec.covered and (
+                len(path) > 1 and (path[1] == first or isinstance(path[1], int)))):
+            continue
+        changed = copy.deepcopy(base)
+        node = changed
+        for p in path[:-1]:
+            node = node[p]
+        node[path[-1]] = "__changed__"
+        found = list(field_changes(base, changed))
+        assert found, path
+        checked += 1
+    assert checked > 40  # the walk reached rollback steps, triggers, stakeholders, phases, ...

@@ -126,3 +126,27 @@ def test_status_report_names_the_slip_and_what_to_look_at() -> None:
     assert "**State: slipping.**" in text
     assert "| Integration | In Progress | 2027-01-15 | 2027-01-20 | 3 | **yes** |" in text
     assert "1. Integration is in progress and drives the finish" in text
+
+
+def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
+    # CONTRACT §7: a task with estimate_days = 0 uses no buffer; a milestone reported done
+    # (its actual start and finish the same day) must not mark the plan at risk for good
+    base = _baseline()
+    gate = BaselineTask("gate", ("a",), 0, 0, 0, D(2027, 1, 8), D(2027, 1, 8), True, True)
+    base = Baseline("p", MON, D(2027, 1, 15), (), (base.tasks[0], gate, *base.tasks[1:]))
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
+                "gate": TaskStatus("done", "Done", None, D(2027, 1, 8), D(2027, 1, 8))}
+    st = forecast(base, statuses, D(2027, 1, 11))
+    assert [t.buffer_used_days for t in st.tasks if t.id == "gate"] == [0]
+    assert st.state == "on_track" and st.slip_days == 0
+
+
+def test_an_actual_date_off_the_calendar_is_treated_as_unknown() -> None:
+    # a year-9999 finish typed into Jira must not crash every pull: the date is unknown, and a
+    # done task with only its start finishes on it
+    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(9999, 12, 31)),
+                "c": TaskStatus("indeterminate", "In Progress", None, D(1, 1, 1))}
+    st = forecast(_baseline(), statuses, D(2027, 1, 11))
+    a = st.tasks[0]
+    assert a.forecast_finish == D(2027, 1, 4) and st.forecast_finish == D(2027, 1, 15)
+    assert st.tasks[2].forecast_start == D(2027, 1, 11)  # started, date unknown: from as_of

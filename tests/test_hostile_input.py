@@ -112,14 +112,16 @@ def invoke(*args: str) -> Result:
 
 
 def assert_clean_exit(r: Result, allowed: tuple[int, ...] = (0, 2)) -> None:
-    """Exit 0, or 2 with one `Error: ...` message (and perhaps a hint): never a traceback."""
+    """Exit 0, or 2 with `Error: ...` lines (one per problem, perhaps a hint): no traceback."""
     assert r.exit_code in allowed, (r.exit_code, r.output, r.exception)
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Traceback" not in r.output
     if r.exit_code == 2:
         lines = r.stderr.strip().splitlines()
         assert lines and lines[0].startswith("Error: ") and len(lines[0]) > 8, r.stderr
-        assert all(x.startswith("  hint: ") for x in lines[1:]), r.stderr
+        # further problems of the same file, one per line, then perhaps a hint
+        label = lines[0].removeprefix("Error: ").split(":")[0]
+        assert all(x.startswith(("  hint: ", label)) for x in lines[1:]), r.stderr
 
 
 # -- fuzzing the spec and config loaders -------------------------------------------------------
@@ -224,11 +226,20 @@ def test_a_spec_just_under_the_limit_is_refused_by_the_text_limit(tmp_path: Path
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
-def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
-    with pytest.raises(SpecError, match="at most 8 MB"):
+def test_an_endless_device_is_not_read() -> None:
+    with pytest.raises(SpecError, match="zero: is not a regular file"):
         load_spec("/dev/zero", today=TODAY)
-    with pytest.raises(ConfigError, match="at most 1 MB"):
+    with pytest.raises(ConfigError, match="zero: is not a regular file"):
         load_config("/dev/zero")
+
+
+def test_a_fifo_spec_or_config_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "spec.toml"
+    os.mkfifo(fifo)  # nobody writes to it: opening it would wait forever
+    r = invoke("generate-timeline", str(fifo))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: spec.toml: is not a regular file")
+    with pytest.raises(ConfigError, match="spec.toml: is not a regular file"):
+        load_config(fifo)
 
 
 @pytest.mark.parametrize("doc", [
@@ -422,16 +433,59 @@ def link_to_elsewhere(tmp: Path, folder: str) -> tuple[Path, Path, Path]:
     return here, elsewhere, victim
 
 
-def test_output_through_a_symlink_replaces_the_link_never_the_file_it_points_to(
+def test_output_at_a_symlink_is_refused_and_neither_link_nor_file_changes(
         tmp_path: Path) -> None:
     here, elsewhere, victim = link_to_elsewhere(tmp_path, "here")
     r = invoke("assess-risks", str(EXAMPLE), "--output", str(here / "plan.md"))
-    assert r.exit_code == 0, r.output
+    assert_clean_exit(r, (2,))
+    assert "is a symbolic link" in r.stderr
     assert victim.read_text() == "keep me\n"
-    assert not (here / "plan.md").is_symlink()
-    assert (here / "plan.md").read_text().startswith("# In-App Notifications Center")
+    assert (here / "plan.md").is_symlink()
     assert sorted(p.name for p in here.iterdir()) == ["plan.md"]  # no temp file left
     assert sorted(p.name for p in elsewhere.iterdir()) == ["victim.txt"]
+
+
+def test_output_at_a_fifo_is_refused_and_left_in_place(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    r = invoke("assess-risks", str(EXAMPLE), "--output", str(fifo))
+    assert_clean_exit(r, (2,))
+    assert "is not a regular file" in r.stderr
+    assert fifo.is_fifo() and sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_output_keeps_an_existing_files_mode(tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    r = invoke("assess-risks", str(EXAMPLE), "--output", str(target))
+    assert r.exit_code == 0, r.output
+    assert target.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.md"  # a new file gets the usual mode (0666 less the umask)
+    assert invoke("assess-risks", str(EXAMPLE), "--output", str(fresh)).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "syncsvc", "assess-risks", str(EXAMPLE)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "Error: cannot write to stdout (No space left on device)\n"
+
+
+def test_control_characters_from_any_source_are_not_sent_to_the_terminal(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from syncsvc.clikit import write_output
+
+    write_output("status \x1b]0;pwned\x07 done\ttab\n", None)  # e.g. a Jira status name
+    assert capsys.readouterr().out == "status \ufffd]0;pwned\ufffd done\ttab\n"
 
 
 def test_a_failed_write_leaves_no_temp_file_and_the_old_output(tmp_path: Path,

@@ -417,6 +417,96 @@ def test_a_bad_catalog_folder_exits_2_before_serving(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "catalog folder" in result.output
 
 
+def _raw_server(tmp_path: Path, *, stdin: Any) -> subprocess.Popen[bytes]:
+    work = tmp_path / "cwd"
+    work.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "syncsvc", "serve-mcp"], stdin=stdin, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, cwd=work, env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work),
+                                               "PATH": ""})
+
+
+def test_a_malformed_line_gets_a_json_rpc_error_and_the_rest_are_served(tmp_path: Path) -> None:
+    from mcp_types.version import LATEST_HANDSHAKE_VERSION
+
+    lines = [json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                         "params": {"protocolVersion": LATEST_HANDSHAKE_VERSION,
+                                    "capabilities": {}, "clientInfo": {"name": "t",
+                                                                       "version": "0"}}}),
+             json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+             json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": "bad"}),
+             "this is not json",
+             json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                         "params": {"name": "assess_risks", "arguments": SEED}})]
+    proc = _raw_server(tmp_path, stdin=subprocess.PIPE)
+    out, err = proc.communicate(("\n".join(lines) + "\n").encode(), timeout=60)
+    assert proc.returncode == 0, err
+    replies = [json.loads(line) for line in out.decode().splitlines()]
+    errors = {r["id"]: r["error"] for r in replies if "error" in r}
+    assert errors[2]["code"] == -32600 and "params" in errors[2]["message"]
+    assert errors[None]["code"] == -32700
+    assert any(r.get("id") == 3 and r["result"]["isError"] is False for r in replies)
+
+
+def test_in_a_terminal_it_says_what_it_waits_for_and_one_ctrl_c_stops_it(tmp_path: Path
+                                                                         ) -> None:
+    import os
+    import select
+    import signal
+    import time
+
+    master, slave = os.openpty()
+    proc = _raw_server(tmp_path, stdin=slave)
+    os.close(slave)
+    try:
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 30)  # said once planning is warm
+        first = proc.stderr.readline().decode() if ready else "(nothing said in 30 s)"
+        assert first.startswith("syncsvc serve-mcp: waiting for an MCP client on stdin"), first
+        time.sleep(0.5)  # let the server reach its read of stdin
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 130  # the first Ctrl-C, not a second one
+        assert "Interrupted" in proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_traceback_the_tool_error_promises_is_in_the_log(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], log_format: str
+        ) -> None:
+    import logging
+
+    import mcp_types
+
+    from syncsvc import mcp_server
+    from syncsvc.logs import setup_logging
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    setup_logging(verbose=False, log_format=log_format)  # as `serve-mcp` runs by default
+    try:
+        monkeypatch.setattr(mcp_server, "plan_tool", broken)
+        handler = mcp_server.build_server().get_request_handler("tools/call")
+        assert handler is not None
+        params = mcp_types.CallToolRequestParams(name="assess_risks", arguments=SEED)
+        result = anyio.run(handler.handler, cast(Any, None), params)
+        assert "the traceback is in the server's log" in result.content[0].text  # type: ignore
+        err = capsys.readouterr().err
+    finally:
+        logging.getLogger().handlers.clear()
+    if log_format == "json":
+        (entry,) = [json.loads(line) for line in err.splitlines()]  # still one line
+        assert entry["traceback"].startswith("Traceback (most recent call last):")
+        assert "ZeroDivisionError: division by zero" in entry["traceback"]
+    else:
+        assert "Traceback (most recent call last):" in err
+        assert "ZeroDivisionError: division by zero" in err
+
+
 def test_the_tools_take_a_start_date_holidays_and_a_country(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt

@@ -126,3 +126,68 @@ def test_every_package_dir_has_an_init() -> None:
     for name in _packages_on_disk():
         folder = ROOT.joinpath(*name.split("."))
         assert (folder / "__init__.py").is_file(), f"{name} has no __init__.py"
+
+
+NEW_SPEC_KEYS = ("change_types", "estimate_range", "allocation", "holidays_country")
+
+
+def test_the_spec_reference_documents_every_key_with_an_example() -> None:
+    """docs/spec.md names every key of the spec models (and the keys CONTRACT §1 adds while
+    they are being built), each in a table row or an example line of its own."""
+    from pydantic import BaseModel
+
+    from syncsvc.spec import Spec
+
+    doc = (ROOT / "docs" / "spec.md").read_text()
+    keys: set[str] = set(NEW_SPEC_KEYS)
+    todo: list[type[BaseModel]] = [Spec]
+    while todo:
+        model = todo.pop()
+        for name, field in model.model_fields.items():
+            keys.add(name)
+            for arg in _models_in(field.annotation):
+                todo.append(arg)
+    missing = sorted(k for k in keys if not any(
+        form in doc for form in (f"`{k}`", f"\n{k} = ", f"`[[{k}]]`", f"`[{k}]`")))
+    assert not missing, missing
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/spec.md" in readme and "docs/spec.md" in (ROOT / "config.example.toml").read_text()
+
+
+def _models_in(annotation: object) -> list[type]:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in get_args(annotation) for m in _models_in(a)]
+
+
+def test_the_license_is_an_spdx_expression() -> None:
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["license"] == "MIT"  # a table is deprecated by setuptools (2027)
+    assert any(r.startswith("setuptools>=77") for r in meta["build-system"]["requires"])
+
+
+def test_the_spec_reference_examples_load(tmp_path: Path) -> None:
+    """Every example line of docs/spec.md, put together into one spec, is accepted (the
+    references between the fragments, which name tasks of a bigger plan, taken out)."""
+    import datetime as dt
+    import re
+
+    from syncsvc.specload import load_spec
+
+    doc = (ROOT / "docs" / "spec.md").read_text()
+    rows = re.findall(r"^\| `[a-z_]+` \| [^|]+ \| `([^`]+ = [^`]+)` \|", doc, re.M)
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    text = "\n".join([*rows, *blocks])
+    text = re.sub(r'depends_on = \["design-review"\]', "depends_on = []", text)
+    text = text.replace(', before = "integration"', "")
+    spec = tmp_path / "all.toml"
+    spec.write_text(text)
+    parsed = load_spec(spec, today=dt.date(2026, 11, 27))
+    assert parsed.tasks and parsed.risks and parsed.rollback and parsed.team
+    assert len(rows) >= 15

@@ -222,3 +222,12 @@ def test_bad_new_keys_name_the_key_and_exit_2(tmp_path: Path) -> None:
         assert r.exit_code == 2, (extra, r.output)
         assert message in r.stderr, (message, r.stderr)
         assert r.stderr.startswith("Error: bad.toml")
+
+
+def test_a_huge_holiday_file_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("2027-01-01\n" * 120_000)
+    r = CliRunner().invoke(app, [
+        "generate-timeline", "--feature-name", "N", "--description", "d", "--team-size", "2",
+        "--timeline", "2 weeks", "--risk-tolerance", "low", "--holidays", str(big)])
+    assert r.exit_code == 2 and "is larger than 1024 KB" in r.stderr

@@ -357,9 +357,9 @@ def test_risk_owner_given_as_a_role_resolves_to_the_person(plan_of: PlanOf) -> N
 
 
 @pytest.mark.parametrize(("owner", "kind"), [
-    ("the team", "group_owned_risk"),
-    ("Everyone", "group_owned_risk"),
-    ("all", "group_owned_risk"),
+    ("the team", "unowned_risk"),
+    ("Everyone", "unowned_risk"),
+    ("all", "unowned_risk"),
     (None, "unowned_risk"),
 ])
 def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str | None,
@@ -369,6 +369,8 @@ def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str 
     r = next(r for r in plan.risks if r.title == "Digest timing annoys users")
     found = [f for f in plan.findings if f.kind == kind]
     assert len(found) == 1 and found[0].subjects[0] == r.id
+    assert found[0].subjects[2:] == ([owner] if owner else [])  # the group word, when one
+    assert not [f for f in plan.findings if f.kind == "group_owned_risk"]  # CONTRACT §4 kind
     assert "one person, one risk" in found[0].message
     assert plan.task("digest-timing").owner is None  # a group cannot own the task either
     assert found[0].model_dump() in to_json(plan, "assess-risks")["findings"]
@@ -378,7 +380,7 @@ def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str 
 def test_group_owned_override_points_to_the_catalog_owner(plan_of: PlanOf) -> None:
     plan = plan_of(SEED_TEAM + risk("WebSocket scaling under full load", "high", "high",
                                     owner="team"))
-    (msg,) = kinds(plan, "group_owned_risk")
+    (msg,) = kinds(plan, "unowned_risk")
     assert "Backend Lead (Mike)" in msg
 
 
@@ -579,7 +581,7 @@ def test_markdown_register_grid_top_risks_and_findings(plan_of: PlanOf) -> None:
     assert "1. **WebSocket scaling under full load** (R1)" in tops
     assert "Task `load-test`" in tops and "before `integration`" in tops
     findings = text.split("### Risk findings", 1)[1]
-    assert "**Group owner**" in findings and "Digest timing annoys users" in findings
+    assert "**No single owner**" in findings and "Digest timing annoys users" in findings
 
 
 def test_markdown_escapes_user_text(plan_of: PlanOf) -> None:

@@ -347,6 +347,10 @@ def _catalog_with(tmp_path: Path, old: str, new: str) -> Path:
     ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 0\nearly_threshold = 1",
      "tolerances.medium.triggers[0].window_minutes"),
     ('[defaults]', '[defaults', "invalid catalog file"),
+    ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 15\nearly_threshold = nan",
+     "tolerances.medium.triggers[0].early_threshold"),  # would be invalid JSON in the plan
+    ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 15\nearly_threshold = inf",
+     "tolerances.medium.triggers[0].early_threshold"),
 ])
 def test_catalog_errors_name_the_file(tmp_path: Path, old: str, new: str, says: str) -> None:
     path = _catalog_with(tmp_path, old, new)

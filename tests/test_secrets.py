@@ -152,7 +152,10 @@ def test_failure_paths_keep_the_canaries_secret(bed: Bed, name: str, logs: list[
         bed.invoke("push", SPEC, "--config", "CFG")  # something to read back
     inject(bed)
     r = bed.invoke(*command, SPEC, "--config", "CFG", *logs, allowed=(code,))
-    if code:
+    if code and "json" in logs:  # every stderr line is JSON, the error among them
+        entries = [json.loads(line) for line in r.stderr.splitlines()]
+        assert any(e["level"] == "error" for e in entries) and "Traceback" not in r.output
+    elif code:
         assert "Error: " in r.stderr and "Traceback" not in r.output
 
 

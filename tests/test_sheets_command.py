@@ -157,3 +157,64 @@ def test_jira_keys_of_pushed_tasks_show_on_the_timeline(fake, key, tmp_path):
 def test_publish_never_creates_a_state_file(fake, key, tmp_path):
     assert invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path))).exit_code == 0
     assert not (tmp_path / ".syncsvc").exists()
+
+
+# -- Sheets without Google ---------------------------------------------------------------------
+
+def test_dry_run_without_a_key_previews_the_layout_offline(fake, tmp_path, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    cfg = sheets_config(tmp_path, credentials_file=None)
+    result = invoke(str(EXAMPLE), "--config", str(cfg), "--dry-run")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "offline preview, compared with an empty spreadsheet: no service-account key" in out
+    assert "6 worksheet(s) to create" in out and "0 Sheets API call(s)" in out
+    layout = out.split("Layout:\n")[1].splitlines()
+    assert [line.split()[0] for line in layout[:6]] == SIX
+    assert "ID | Task | Phase | Owner" in layout[3]  # the Timeline's header row
+    assert fake.calls == [] and fake.token_calls == 0
+    assert result.stderr == ""  # no library warning, no error
+
+
+def _unreachable_key(fake, tmp_path, key, **change: str) -> Path:
+    (tmp_path / "key.json").write_text(json.dumps({**key, **change}), encoding="utf-8")
+    return sheets_config(tmp_path, max_retries=0)
+
+
+def test_an_unreachable_sign_in_says_cannot_reach_not_a_bad_account(fake, key, tmp_path):
+    cfg = _unreachable_key(fake, tmp_path, key, token_uri="https://oauth2.offline.invalid/token")
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: Google Sheets: cannot reach Google's sign-in service")
+    assert "network" in result.stderr and "service account" not in result.stderr
+    preview = invoke(str(EXAMPLE), "--config", str(cfg), "--dry-run")  # the preview still works
+    assert preview.exit_code == 0 and "offline preview" in preview.stdout
+    assert fake.calls == []
+
+
+def test_an_unreachable_sheets_api_says_cannot_reach_the_host(fake, key, tmp_path):
+    cfg = sheets_config(tmp_path, max_retries=0)
+    cfg.write_text(cfg.read_text() + 'api_url = "https://sheets.offline.invalid"\n')
+    result = invoke(str(EXAMPLE), "--config", str(cfg))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: Google Sheets: cannot reach sheets.offline.invalid")
+
+
+def test_the_whole_spreadsheet_url_is_accepted_as_the_id(tmp_path):
+    from syncsvc.config import load_config
+
+    url = f"https://docs.google.com/spreadsheets/d/{SPREADSHEET_ID}/edit#gid=0"
+    cfg = sheets_config(tmp_path)
+    cfg.write_text(cfg.read_text().replace(f'"{SPREADSHEET_ID}"', f'"{url}"'))
+    sheets = load_config(cfg).require_sheets("t")
+    assert sheets.spreadsheet_id == SPREADSHEET_ID
+
+
+def test_a_key_file_that_is_a_fifo_is_refused_at_once(fake, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "key.json")  # nobody writes to it: reading would wait forever
+    result = invoke(str(EXAMPLE), "--config", str(sheets_config(tmp_path)))
+    assert result.exit_code == 2, result.output
+    assert "key.json: is not a regular file" in result.stderr
+    assert fake.calls == [] and fake.token_calls == 0

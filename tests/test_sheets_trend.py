@@ -172,3 +172,20 @@ def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
     # the volatile "last synced" cell is still the last row's value
     assert lay.volatile == frozenset({(len(lay.rows) - 1, 1)})
     assert lay.rows[-1][0].value == "Last synced (UTC)"
+
+
+def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets,
+                                                            cfg: Config) -> None:
+    from syncsvc.model import Confidence
+
+    planned = Confidence(p50=dt.date(2027, 2, 8), p80=dt.date(2027, 2, 10),
+                         p95=dt.date(2027, 2, 12), deadline_probability=0.9, samples=5000, seed=1)
+    plan = make_plan(8).model_copy(update={"confidence": planned})
+    status = {**status_json(plan, TREND),
+              "confidence": {"p50": "2027-02-15", "p80": "2027-02-19", "p95": "2027-02-24",
+                             "deadline_probability": 0.41, "samples": 5000, "seed": 1}}
+    publish(plan, cfg, status)
+    rows = fake.values(SPREADSHEET_ID, "Dashboard")
+    dash = {r[0]: r[1] for r in rows if len(r) > 1 and r[0]}
+    assert dash["P80 launch (as planned)"] == serial("2027-02-10")
+    assert dash["P80 launch today"] == serial("2027-02-19")

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 from fakes.sheets import SPREADSHEET_ID
-from test_track_cli import D, Moves, World, add_task, check_against, expected, pull_json, world
+from test_track_cli import (
+    D,
+    Moves,
+    World,
+    add_task,
+    check_against,
+    expected,
+    pull_json,
+    world,
+)
 
 from syncsvc.model import Plan
 from syncsvc.state import State
@@ -289,3 +298,51 @@ def test_the_first_sync_shows_the_keys_it_just_created_on_the_timeline(
         shown = {row[0]: row[col] for row in timeline[1:] if row and row[0] in
                  {t.id for t in example.tasks}}
         assert shown == {t.id: w.fake.key_of("notif-center", t.id) for t in example.tasks}
+
+
+def test_cron_output_names_each_slip_and_each_failure_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        w.work(example, {**EARLY, **LATE_BACKEND})
+        exp = expected(example, {**EARLY, **LATE_BACKEND}, D(2027, 1, 22))
+        refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
+        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
+                  "--as-of", "2027-01-22")
+        assert r.exit_code == 1, r.output
+        lines = r.stderr.splitlines()
+        # the failure once (no second copy from the log), with its message
+        assert sum("ops-plan" in line for line in lines) == 1, lines
+        # the slipping plan: what, by how much, which chain, at default verbosity
+        (slip,) = [line for line in lines if "notif-center" in line]
+        _, st = pull_json(w, "2027-01-22")
+        slips = {t["id"]: t["slip_days"] for t in st["tasks"]}
+        late = [t for t in st["critical_path"] if slips[t] > 0]
+        assert exp.state == "slipping" and st["slip_days"] == exp.plan_slip > 0
+        assert slip == (f"Slipping: notif-center: +{exp.plan_slip} working day(s), forecast "
+                        f"finish {exp.plan_finish}; late critical chain: "
+                        + " → ".join(late)), slip
+        assert late and late[0] == "integration"  # what waits on the late backend work
+        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
+                  "--as-of", "2027-01-22", "--log-format", "json")
+        assert r.exit_code == 1, r.output
+        entries = [json.loads(line) for line in r.stderr.splitlines()]  # every line is JSON
+        assert [e["level"] for e in entries].count("error") == 1
+        assert any(e["level"] == "warning" and "notif-center" in e["message"] for e in entries)
+
+
+@pytest.mark.parametrize("which", ["state", "lock"])
+def test_state_and_lock_files_are_never_opened_through_a_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        victim = w.tmp / "victim.txt"
+        victim.write_text("keep me\n")
+        path = w.state_path if which == "state" else w.state_path.with_name(
+            w.state_path.name + ".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(victim)
+        r = w.run("sync", "--as-of", "2027-01-06")
+        assert r.exit_code == 2, r.output
+        assert "is a symbolic link" in r.stderr and "Traceback" not in r.output
+        assert victim.read_text() == "keep me\n" and path.is_symlink()
+        assert w.fake.calls == []

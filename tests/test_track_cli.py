@@ -271,6 +271,11 @@ def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: py
         assert len(w.fake.calls) == n
         r = w.run("pull", "--as-of", "Jan 4")
         assert r.exit_code == 2 and "--as-of" in r.stderr and "YYYY-MM-DD" in r.stderr
+        for far in ("9999-12-31", "0001-01-01"):  # off the calendar: a usage error, no call
+            r = w.run("pull", "--as-of", far)
+            assert r.exit_code == 2, r.output
+            assert r.stderr.startswith(f"Error: --as-of: {far} is outside the dates"), r.stderr
+        assert len(w.fake.calls) == n
 
 
 def test_rebaseline_after_a_scope_change_compares_against_the_new_one(

@@ -16,9 +16,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class CatalogModel(BaseModel):
-    """Base of every catalog model: frozen, unknown keys refused."""
+    """Base of every catalog model: frozen, unknown keys refused, numbers finite (a `nan`
+    threshold would be written into the plan's JSON and the Sheets request as invalid JSON)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def bundled_dir() -> Path:

@@ -56,9 +56,16 @@ def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
     """The last working day of the timeline (CONTRACT §2)."""
     n, unit = spec.timeline_parts
     assert spec.start_date is not None
-    if unit == "weeks":
-        return cal.prev(spec.start_date + dt.timedelta(days=7 * n))
-    return cal.date(n - 1)
+    deadline = (cal.prev(spec.start_date + dt.timedelta(days=7 * n)) if unit == "weeks"
+                else cal.date(n - 1))
+    if deadline < cal.start:  # every working day of the timeline is a holiday
+        from syncsvc.errors import SpecError
+
+        raise SpecError(f"{spec.label}: timeline: no working day falls within the "
+                        f"{spec.timeline_text} from start_date {spec.start_date} (holidays fill "
+                        f"it), so the deadline would fall before the start ({deadline})",
+                        hint="lengthen the timeline, move start_date or check the holidays")
+    return deadline
 
 
 def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
@@ -159,12 +166,14 @@ def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan
 
 def _phases(ladder: Sequence[PhaseTemplate], tasks: Sequence[PlannedTask], *, given: bool
             ) -> list[Phase]:
-    ids = {t.id for t in tasks}
+    # the generated rollout tasks, one per phase in ladder order: a spec task that happens to be
+    # called "rollout-internal" is not the internal phase (its generated task got another id)
+    made = [t.id for t in tasks if t.source == "rollout"]
+    ids = made if not given and len(made) == len(ladder) else [None] * len(ladder)
     return [
         Phase(name=p.id, exposure_percent=_num(p.exposure_percent),
-              monitoring_hours=p.monitoring_hours, gate=p.gate,
-              task_id=None if given or f"rollout-{p.id}" not in ids else f"rollout-{p.id}")
-        for p in ladder
+              monitoring_hours=p.monitoring_hours, gate=p.gate, task_id=tid)
+        for p, tid in zip(ladder, ids, strict=True)
     ]
 
 

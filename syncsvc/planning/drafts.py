@@ -108,7 +108,8 @@ def rollout_tasks(tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *
 def quick_tasks(spec: Spec, templates: Sequence[TaskTemplate], *, sizing: Sizing,
                 profiles: int = 1, extra: Sequence[MitigationDraft] = (),
                 team_size: int | None = None) -> list[TaskDraft]:
-    """A work breakdown (the generic one of mappings/tasks.toml, or change profiles') as tasks.
+    """A work breakdown (the generic one of mappings/tasks.toml, or change profiles') as tasks,
+    with the mitigation tasks `extra` inserted (and staffed by role).
 
     Effort scales with the size drivers (users, the number of change `profiles`, the risk
     tolerance on verify work); a task takes effort / people working days, people being the
@@ -137,8 +138,17 @@ def quick_tasks(spec: Spec, templates: Sequence[TaskTemplate], *, sizing: Sizing
         out.append(TaskDraft(t.id, t.name, t.phase, t.kind, people[0] if people else t.role,
                              t.risk, days, tuple(t.depends_on), "catalog", role=t.role,
                              people=tuple(people)))
-    check_quick_refs(spec, insert_mitigations(out, extra))
-    return out
+    full = insert_mitigations(out, extra)
+    check_quick_refs(spec, full)
+    # a mitigation task owned by a role goes to a holder of that role, as the breakdown's work
+    names = {m.name for m in members}
+    for i, d in enumerate(full):
+        if d.source != "catalog" and not d.people and d.owner and d.owner not in names \
+                and d.estimate_days:
+            who = [m.name for m in assigner.assign(d.owner, d.estimate_days, 1, strict=True)]
+            if who:
+                full[i] = replace(d, people=tuple(who), owner=who[0], role=d.owner)
+    return full
 
 
 def size_factor(sizing: Sizing, *, users: int | None, profiles: int) -> float:
@@ -197,10 +207,16 @@ def check_quick_refs(spec: Spec, drafts: Sequence[TaskDraft]) -> None:
 
     ids = [t.id for t in drafts]
     known = set(ids)
+    generated = {t.id for t in drafts if t.source == "catalog"}
     for i, r in enumerate(spec.risks):
         mt = r.mitigation_task
         if mt is None:
             continue
+        if mt.id in generated:  # insert_mitigations would keep the catalog's task, drop this one
+            raise SpecError(
+                f"{spec.label}: risks[{i}].mitigation_task.id: '{mt.id}' is also the id of a "
+                "task the catalog generates in quick mode; give the mitigation task another id",
+                hint=f"the generated tasks are: {', '.join(sorted(generated))}")
         refs = [("before", mt.before)] + [(f"depends_on[{j}]", d)
                                           for j, d in enumerate(mt.depends_on)]
         for key, ref in refs:

@@ -83,6 +83,12 @@ def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemp
     return Rollout(strategy=p.rollout.strategy, summary=fill(p.rollout.summary, values)), phases
 
 
+# Roles of people outside the delivery team (their reviews and sign-offs take none of the
+# team's time in the levelled schedule; they still take calendar time).
+OUTSIDE_ROLES = frozenset({"Legal Counsel", "Privacy Officer", "Finance Lead", "Marketing Lead",
+                           "Security Reviewer"})
+
+
 def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate]:
     """Quick mode's work breakdown: the generic skeleton tasks the profiles use, then each
     profile's own work (first profile to name an id wins), with `before` edges applied.
@@ -115,7 +121,8 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
         deps = [d for d in [*w.depends_on, *waits.get(w.id, [])] if d in ids] or ["kickoff"]
         out.append(TaskTemplate(
             id=w.id, name=w.name, phase=w.phase, kind=w.kind, effort=w.effort,
-            max_people=w.max_people, role=w.role, outside=w.kind == "review",
+            max_people=w.max_people, role=w.role,
+            outside=w.kind == "review" or w.role in OUTSIDE_ROLES,
             depends_on=list(dict.fromkeys(deps)), risk=w.risk, min_team_size=w.min_team_size))
     return _ordered(out)
 

@@ -294,7 +294,8 @@ def _owner_findings(rid: str, e: _Entry, owner: _Owner, spec: Spec, cat: RiskCat
             return [Finding(kind="unowned_risk", subjects=subjects, message=(
                 f"{rid} '{e.title}' has no owner. Name one person: one person, one risk."
                 + hint))]
-        return [Finding(kind="group_owned_risk", subjects=[*subjects, owner.name], message=(
+        # CONTRACT §4 has one kind for both: no owner, or a group word (named in subjects)
+        return [Finding(kind="unowned_risk", subjects=[*subjects, owner.name], message=(
             f"{rid} '{e.title}' is owned by '{owner.name}', and a group owns nothing. Name one "
             "person: one person, one risk." + hint))]
     if owner.fallback and owner.role:

@@ -5,13 +5,14 @@ or one sharing its first word: "Backend Lead" work goes to a "Backend Engineer")
 matches, to the whole team. Members with `allocation = 0` get no work.
 
 Without `[[team]]`, a virtual team of `team_size` people covers the roles the breakdown needs
-(those with effort, outside reviews not counted): with at least one person per role, each role
-gets one person, and each further person joins the role with the most work per head among those
-that can still use one more (a role can use as many people as its widest task's `max_people`);
-people beyond that have no work. With fewer people than roles, the roles (largest effort first)
-go to whoever has the least work so far, so one person covers several roles, except that a
-role with at least two people's share of the work (by effort) first gets that many people. A virtual person
-is named after their role ("Backend Lead", "Backend Lead 2", "QA Lead + Support Lead").
+(those with effort, outside reviews not counted). The roles with the most work get people of
+their own, one each and then each further person to the role with the most work per head (a
+role can use as many people as its widest task's `max_people`); the other roles are shared by
+the remaining people, largest first to whoever has the least work. Of all such splits, the one
+whose busiest person has the least work wins, then the one using more people (with 2 people:
+the back end alone, everything else on the other; with 5: two on the back end). People beyond
+what the work can use get none. A virtual person is named after their role ("Backend Lead",
+"Backend Lead 2", "QA Lead + Support Lead").
 """
 
 from __future__ import annotations
@@ -43,43 +44,48 @@ def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
     """The people quick-mode work is assigned to (see the module docstring)."""
     if spec.team:
         return [Member(m.name, (m.role,), m.allocation) for m in spec.team if m.allocation > 0]
-    roles = [r for r in needed if r.effort > 0]
-    size = spec.team_size
+    roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
     if not roles:
         return []
-    if size >= len(roles):
-        heads = {r.role: 1 for r in roles}
-        for _ in range(size - len(roles)):
-            open_roles = [r for r in roles if heads[r.role] < r.max_people]
-            if not open_roles:
-                break
-            pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
-            heads[pick.role] += 1
-        return [Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-                for r in roles for k in range(heads[r.role])]
-    # Fewer people than roles: a role with at least a whole person's share of the work gets
-    # people in proportion to it (a backend-heavy breakdown gets two backend people out of
-    # five), keeping one person for the roles still uncovered; the rest share those roles.
-    total = sum(r.effort for r in roles) or 1.0
-    members: list[Member] = []
-    rest = sorted(roles, key=lambda r: -r.effort)
-    left = size
-    while rest:
-        r = rest[0]
-        n = min(r.max_people, int(r.effort / total * size), left - (1 if len(rest) > 1 else 0))
-        if n < 2:  # a single head gains nothing over sharing the role below
+    best: tuple[tuple[float, int], list[Member]] | None = None
+    # the `heavy` largest roles get people of their own; the rest share `shared` people
+    for heavy in range(len(roles) + 1):
+        light = roles[heavy:]
+        for shared in range(1 if light else 0, len(light) + 1):
+            own = spec.team_size - shared
+            if own < heavy or (shared == 0 and light):
+                continue
+            load, team = _staff(roles[:heavy], light, own, shared)
+            key = (round(load, 6), -len(team))  # the least-loaded busiest person, then more hands
+            if best is None or key < best[0]:
+                best = (key, team)
+    assert best is not None
+    return best[1]
+
+
+def _staff(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int
+           ) -> tuple[float, list[Member]]:
+    """A virtual team and its largest load per person: `own` people for the heavy roles (each
+    role as many as its work per head calls for, up to its widest task), `shared` people
+    covering the light roles between them (largest first, to whoever has least)."""
+    heads = {r.role: 1 for r in heavy}
+    for _ in range(own - len(heavy)):
+        open_roles = [r for r in heavy if heads[r.role] < r.max_people]
+        if not open_roles:
             break
-        members += [Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-                    for k in range(n)]
-        left -= n
-        rest.pop(0)
-    covers: list[list[str]] = [[] for _ in range(left)]
-    load = [0.0] * left
-    for r in rest:
-        k = min(range(left), key=lambda k: load[k])
+        pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
+        heads[pick.role] += 1
+    team = [Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+            for r in heavy for k in range(heads[r.role])]
+    loads = [r.effort / heads[r.role] for r in heavy]
+    covers: list[list[str]] = [[] for _ in range(shared)]
+    shared_load = [0.0] * shared
+    for r in light:
+        k = min(range(shared), key=lambda k: shared_load[k])
         covers[k].append(r.role)
-        load[k] += r.effort
-    return members + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+        shared_load[k] += r.effort
+    team += [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+    return max([*loads, *shared_load], default=0.0), team
 
 
 def holders(members: Sequence[Member], role: str) -> list[Member]:
@@ -100,8 +106,10 @@ class Assigner:
         self.members = list(members)
         self.load = {m.name: 0.0 for m in members}
 
-    def assign(self, role: str, effort: float, max_people: int) -> list[Member]:
-        pool = holders(self.members, role) or self.members
+    def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False
+               ) -> list[Member]:
+        """`strict`: only holders of the role (else, nobody holding it, the whole team)."""
+        pool = holders(self.members, role) or ([] if strict else self.members)
         if not pool:
             return []
         chosen = sorted(pool, key=lambda m: (self.load[m.name] / (m.allocation / 100),
@@ -109,7 +117,3 @@ class Assigner:
         for m in chosen:
             self.load[m.name] += effort / len(chosen)
         return chosen
-
-    def idle(self) -> list[str]:
-        """Members who got no work."""
-        return [m.name for m in self.members if self.load[m.name] == 0]

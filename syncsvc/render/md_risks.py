@@ -57,7 +57,7 @@ def owner_text(r: Risk, plan: Plan, findings: list[Finding]) -> str:
     kinds = {f.kind for f in findings if r.id in f.subjects}
     if r.owner is None:
         return "**none: name one person**"
-    if "group_owned_risk" in kinds:
+    if "unowned_risk" in kinds:  # with an owner written: a group word
         return f"{md(r.owner)} (**a group: name one person**)"
     if "risk_owner_fallback" in kinds and r.owner_role:
         return f"{md(r.owner)} (PM; no {md(r.owner_role)} on the team)"
@@ -139,7 +139,7 @@ def _task_note(r: Risk, plan: Plan) -> str:
 def _findings(findings: list[Finding]) -> str:
     if not findings:
         return "None: every risk has one named owner and a mitigation."
-    labels = {"unowned_risk": "No owner", "group_owned_risk": "Group owner",
+    labels = {"unowned_risk": "No single owner",
               "suggested_task": "Suggested task", "risk_owner_fallback": "Owner fallback",
               "unmitigated_risk": "No mitigation"}
     return "\n".join(f"- **{labels.get(f.kind, md(f.kind))}**: {md(f.message)}"

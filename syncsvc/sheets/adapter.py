@@ -26,6 +26,7 @@ from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
 from syncsvc.errors import ConfigError, RemoteError
+from syncsvc.sheets.publish import SheetsUnreachable
 
 log = logging.getLogger("syncsvc.sheets")
 
@@ -58,6 +59,8 @@ def load_service_account(path: Path) -> Credentials:
     try:
         if path.is_dir():
             raise ConfigError(f"{label}: is a folder, not a service-account key file", hint=hint)
+        if path.exists() and not path.is_file():  # a FIFO would wait for a writer forever
+            raise ConfigError(f"{label}: is not a regular file (a FIFO or device)", hint=hint)
         if path.stat().st_size > MAX_KEY_BYTES:
             raise ConfigError(f"{label}: too big for a service-account key file", hint=hint)
         raw = path.read_text(encoding="utf-8")
@@ -160,12 +163,24 @@ class GoogleSheets:
                     self._pause(wait)
                     attempt += 1
                     continue
+                if not isinstance(e, requests.Timeout):  # no answer at all: say so plainly
+                    raise SheetsUnreachable(
+                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing} "
+                        f"({_reason(e)}) after {attempt + 1} attempt(s)",
+                        hint="check the network connection, DNS or proxy (HTTPS_PROXY); "
+                        "`syncsvc publish --dry-run` previews the layout offline") from None
                 raise RemoteError(
                     f"Google Sheets: could not {doing}: {type(e).__name__} after "
                     f"{attempt + 1} attempt(s)",
                     hint=None if idempotent else "the update may or may not have been applied; "
                     "running publish again is safe (it rewrites only what differs)") from None
-            except (gauth_errors.RefreshError, gauth_errors.TransportError) as e:
+            except gauth_errors.TransportError as e:  # the sign-in request got no answer
+                raise SheetsUnreachable(
+                    f"Google Sheets: cannot reach Google's sign-in service to get an access "
+                    f"token ({_reason(e)})",
+                    hint="check the network connection, DNS or proxy (HTTPS_PROXY); "
+                    "`syncsvc publish --dry-run` previews the layout offline") from None
+            except gauth_errors.RefreshError as e:
                 who = f" for {self.account}" if self.account else ""
                 raise RemoteError(
                     f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
@@ -239,6 +254,17 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _reason(e: BaseException) -> str:
+    """The innermost cause of a connection failure, in words ("Name or service not known")."""
+    text = str(e)
+    for needle in ("Name or service not known", "Temporary failure in name resolution",
+                   "nodename nor servname", "Connection refused", "Network is unreachable",
+                   "No route to host", "Connection reset"):
+        if needle in text:
+            return needle
+    return type(e).__name__
 
 
 def _first_line(e: Exception) -> str:

@@ -70,6 +70,16 @@ def render_report(report: PublishReport) -> str:
         lines.append(f"  {s.title:<32} {what:<10} {rows}")
     head = ("Dry run: nothing written to" if report.dry_run else "Published to")
     lines.insert(0, f"{head} spreadsheet {report.spreadsheet_id}")
+    offline = report.extra.get("offline")
+    if offline:
+        first = str(offline).splitlines()[0]
+        lines.insert(1, f"  offline preview, compared with an empty spreadsheet: {first}")
+    if report.dry_run:  # the layout it would write: each worksheet's size and first row
+        lines.append("Layout:")
+        for sheet in report.extra.get("layout", []):
+            head_row = " | ".join(sheet["header"])
+            lines.append(f"  {sheet['title']:<32} {sheet['rows']} rows x {sheet['columns']} "
+                         f"columns: {head_row[:100]}")
     lines.append(
         f"{len(report.created)} worksheet(s) {'to create' if report.dry_run else 'created'}, "
         f"{len(report.changed)} {'to update' if report.dry_run else 'updated'}, "

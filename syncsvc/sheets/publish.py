@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.config import Config, SheetsConfig
-from syncsvc.errors import RemoteError
+from syncsvc.errors import ConfigError, RemoteError
 from syncsvc.model import Plan
 from syncsvc.sheets.diff import GET_FIELDS, SheetChange, batches, diff_all, parse_remote
 from syncsvc.sheets.layout import build_layouts
@@ -23,6 +22,10 @@ if TYPE_CHECKING:
     from syncsvc.sheets.adapter import SheetsClient
 
 log = logging.getLogger("syncsvc.sheets")
+
+
+class SheetsUnreachable(RemoteError):
+    """Google could not be reached at all (no network, DNS, a proxy): nothing was read."""
 
 
 @dataclass(frozen=True)
@@ -84,21 +87,31 @@ def publish_plan(
         from syncsvc.sheets.adapter import default_client  # gspread only when publishing
 
         client_factory = default_client
-    with deferred_signals() if not dry_run else contextlib.nullcontext():
+    if dry_run:  # a preview needs no Google: without a key or a network, compare with nothing
+        try:
+            client = client_factory(cfg)
+            return _publish(plan, sheets_cfg, client, mapping, dry_run=True, status=status,
+                            now=now)
+        except (ConfigError, SheetsUnreachable) as e:
+            log.debug("sheets: offline dry run: %s", e.message)
+            return _publish(plan, sheets_cfg, None, mapping, dry_run=True, status=status,
+                            now=now, offline=str(e))
+    with deferred_signals():
         return _publish(plan, sheets_cfg, client_factory(cfg), mapping, dry_run=dry_run,
                         status=status, now=now)
 
 
-def _publish(plan: Plan, sheets_cfg: SheetsConfig, client: SheetsClient, mapping: SheetsMapping,
-             *, dry_run: bool, status: object | None, now: dt.datetime | None) -> PublishReport:
+def _publish(plan: Plan, sheets_cfg: SheetsConfig, client: SheetsClient | None,
+             mapping: SheetsMapping, *, dry_run: bool, status: object | None,
+             now: dt.datetime | None, offline: str | None = None) -> PublishReport:
     layouts = build_layouts(plan, mapping, prefix=sheets_cfg.prefix, status=status_view(status),
                             synced_at=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None))
-    remote = parse_remote(client.get(GET_FIELDS))
+    remote = parse_remote(client.get(GET_FIELDS) if client is not None else {})
     changes = diff_all(layouts, remote)
     bodies = batches(changes)
     log.info("sheets: %d worksheet(s) to write, %d batch(es), %d bytes",
              sum(1 for c in changes if c.requests), len(bodies), sum(map(len, bodies)))
-    if not dry_run:
+    if not dry_run and client is not None:
         for i, body in enumerate(bodies):
             checkpoint(functools.partial(_note, sheets_cfg.spreadsheet_id, i, len(bodies)))
             try:
@@ -107,9 +120,14 @@ def _publish(plan: Plan, sheets_cfg: SheetsConfig, client: SheetsClient, mapping
                 done = (f"{i} of {len(bodies)} batches were applied before this one"
                         if i else "nothing was written (a batch is applied whole or not at all)")
                 raise RemoteError(f"{e.message}; {done}", hint=e.hint) from None
+    preview = [{"title": lay.title, "rows": len(lay.rows), "columns": lay.n_cols,
+                "header": [str(c.value) for c in lay.rows[0] if c.value not in (None, "")]
+                if lay.rows else []} for lay in layouts]
     return PublishReport(
         spreadsheet_id=sheets_cfg.spreadsheet_id, dry_run=dry_run, sheets=changes,
-        calls=client.calls, batches=len(bodies), payload_bytes=sum(map(len, bodies)),
+        calls=client.calls if client is not None else 0, batches=len(bodies),
+        payload_bytes=sum(map(len, bodies)),
+        extra={"layout": preview, **({"offline": offline} if offline else {})},
     )
 
 
