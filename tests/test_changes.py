@@ -322,6 +322,13 @@ def test_work_about_a_technology_is_not_a_change_to_it(plan_of: PlanOf) -> None:
     talk = plan_of(_spec("Talk at KubeCon", "Give a talk at KubeCon about how we run our "
                          "Kubernetes clusters"))
     assert talk.change_profiles == []
+    for name, text in [("Split the platform team", "Split the platform team into two squads, "
+                         "each with its own manager and backlog"),
+                       ("Logging vendor renewal", "Negotiate the renewal of our logging "
+                        "vendor's contract and cap the overage fees")]:
+        plan = plan_of(_spec(name, text))
+        assert plan.change_profiles == [], name
+        assert any(f.kind == "low_coverage" for f in plan.findings)
     change = plan_of(_spec("EKS upgrade", "Upgrade our Kubernetes clusters from 1.24 to 1.29"))
     assert _ids(change)[0] == "infra-cutover"
 

@@ -181,7 +181,7 @@ class ChangeCatalog(CatalogModel):
     profiles: list[ChangeProfile]
     # the questions a PM should answer when no profile is recognised
     questions: list[Text] = Field(default_factory=list)
-    # phrases saying the work is about a technology, not a change to it: thresholds double
+    # phrases saying the work is about a technology, not a change to it: thresholds triple
     about_guards: list[Keyword] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -220,7 +220,7 @@ class ChangeCatalog(CatalogModel):
                 score += s.weight * (1.5 if pair[0] is not None else 1)
                 if hit not in hits:
                     hits.append(hit)
-            if score >= p.threshold * (2 if about else 1):
+            if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, tuple(hits)))
         found.sort(key=lambda d: (not d.profile.leads, -d.score, -d.profile.priority))
         if not found:
