@@ -19,8 +19,9 @@ SCAN_WINDOWS = 20  # key windows of 100 read after a lost create before giving u
 
 
 class Finder:
-    """The reads of one push; remembers every issue key met (the floor for new numbers) and
-    the issues whose `syncsvc` property a person edited (to put back)."""
+    """The reads of one push; remembers every issue key met (the floor for new numbers), the
+    issues whose `syncsvc` property a person edited (to put back) and second issues found for
+    one task (to set aside)."""
 
     def __init__(self, jira: JiraAdapter, site: Site, state: State, *, dry_run: bool) -> None:
         self.jira, self.site, self.state, self.dry_run = jira, site, state, dry_run
@@ -34,7 +35,9 @@ class Finder:
         project move keeps it) or Epic Link (Server/DC): then it exists, need not be read."""
         link = self.site.fields.epic_link
         for issue in issues:
-            f = issue.get("fields") or {}
+            f = issue.get("fields")
+            if not isinstance(f, dict):
+                continue
             parent = f.get("parent")
             if isinstance(parent, dict) and (str(parent.get("id")) == epic.issue_id
                                              or parent.get("key") == epic.issue_key):
@@ -44,6 +47,7 @@ class Finder:
         return None
 
     def search(self, *, without_epic: bool = False) -> list[dict[str, Any]]:
+        """The plan's issues by its label (`without_epic`: the epic left out by its label)."""
         what = f"searching project {self.site.project} for the issues of plan {self.pid}"
         try:
             return self.jira.search(self.site.plan_jql(without_epic=without_epic),
