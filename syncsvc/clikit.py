@@ -242,7 +242,26 @@ def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
     from syncsvc.specload import load_spec
 
     parsed = load_spec(spec, today=dt.date.today())
+    require_identity(parsed)
     return parsed, plan_of(parsed, load_catalog(cfg.catalog_dir()))
+
+
+def require_identity(parsed: Spec) -> None:
+    """The remote commands need `plan_id` and `start_date` in the file (CONTRACT §3): they name
+    the plan in Jira and Sheets and pin its dates, so a rename or a new day cannot fork it."""
+    from syncsvc.errors import InputError
+
+    missing = sorted(parsed.defaulted & {"plan_id", "start_date"})
+    if not missing:
+        return
+    lines = {"plan_id": f'plan_id = "{parsed.plan_id}"',
+             "start_date": f"start_date = {parsed.start_date}"}
+    raise InputError(
+        f"{parsed.label}: {' and '.join(missing)} missing; push, publish, pull, sync and "
+        "baseline need plan_id and start_date in the spec (they name the plan in Jira and "
+        "Sheets and pin its dates)",
+        hint="add to the spec, e.g. " + "; ".join(lines[k] for k in missing)
+        + (" (a plan_id unique to this feature)" if "plan_id" in missing else ""))
 
 
 def render(plan: Plan, part: str, fmt: Format) -> str:

@@ -223,11 +223,17 @@ class Spec(_In):
                        AfterValidator(no_control_chars)] = "v1"
     changelog: list[Text] = Field(default_factory=list)
     _label: str = PrivateAttr(default="spec")
+    _defaulted: frozenset[str] = PrivateAttr(default=frozenset())  # keys filled by defaults
 
     @property
     def label(self) -> str:
         """Where the spec came from (its file name, or "quick inputs"), for error messages."""
         return self._label
+
+    @property
+    def defaulted(self) -> frozenset[str]:
+        """The optional keys the file left out and the loader filled (e.g. plan_id)."""
+        return self._defaulted
 
     @field_validator("timeline", mode="before")
     @classmethod

@@ -191,8 +191,10 @@ def check_spec(
     problems = list(_cross_check(spec))
     if problems:
         raise SpecError(_all(label, source, problems))
+    given = set(spec.model_fields_set)
     spec = _with_defaults(spec, today)
     spec._label = label
+    spec._defaulted = frozenset({"plan_id", "start_date"} - given)
     return spec
 
 

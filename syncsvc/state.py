@@ -40,6 +40,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " forecast_finish TEXT NOT NULL, status_json TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS snapshots_plan ON snapshots (plan_id, id)",
     ),
+    3: (  # push: the creates about to be sent (a killed run's rerun looks for them by key)
+        "CREATE TABLE IF NOT EXISTS pending_creates ("
+        " plan_id TEXT NOT NULL, task_id TEXT NOT NULL, project TEXT NOT NULL,"
+        " floor INTEGER, PRIMARY KEY (plan_id, task_id))",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _SQLITE_INTERNAL = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
@@ -142,11 +147,7 @@ class State:
     def put_issues(self, plan_id: str, records: Iterable[IssueRecord]) -> None:
         """Insert or replace issue records in one transaction."""
         with self._tx() as c:
-            c.executemany(
-                "INSERT OR REPLACE INTO jira_issues (plan_id, task_id, issue_key, issue_id, "
-                "fields_hash, fields_json, removed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(plan_id, r.task_id, r.issue_key, r.issue_id, r.fields_hash,
-                  json.dumps(r.fields or {}, sort_keys=True), int(r.removed)) for r in records])
+            _insert_issues(c, plan_id, records)
 
     def forget_issue(self, plan_id: str, task_id: str) -> None:
         """Drop a task's record (its issue was deleted in Jira) and the links made for it."""
@@ -155,6 +156,34 @@ class State:
                       (plan_id, task_id))
             c.execute("DELETE FROM jira_links WHERE plan_id = ? AND (blocker = ? OR blocked = ?)",
                       (plan_id, task_id, task_id))
+
+    # -- creates about to be sent ---------------------------------------------------------------
+
+    def add_pending(self, plan_id: str, task_ids: Iterable[str], *, project: str,
+                    floor: int | None) -> None:
+        """Record, before a create is sent, the tasks it makes and the highest issue number of
+        `project` known then (Jira numbers new issues above it): a rerun after a kill reads
+        the keys above `floor` to find what the lost create made."""
+        with self._tx() as c:
+            c.executemany("INSERT OR REPLACE INTO pending_creates (plan_id, task_id, project, "
+                          "floor) VALUES (?, ?, ?, ?)",
+                          [(plan_id, t, project, floor) for t in task_ids])
+
+    def pending(self, plan_id: str) -> dict[str, tuple[str, int | None]]:
+        """Task id -> (project, floor) of every create sent without a recorded answer."""
+        rows = self._conn.execute("SELECT task_id, project, floor FROM pending_creates WHERE "
+                                  "plan_id = ?", (plan_id,)).fetchall()
+        return {r[0]: (r[1], None if r[2] is None else int(r[2])) for r in rows}
+
+    def settle(self, plan_id: str, records: Iterable[IssueRecord],
+               task_ids: Iterable[str]) -> None:
+        """Store the issues a create made and drop the pending creates of `task_ids`, in one
+        transaction (a kill between the two cannot leave a made issue unrecorded)."""
+        recs = list(records)
+        with self._tx() as c:
+            _insert_issues(c, plan_id, recs)
+            c.executemany("DELETE FROM pending_creates WHERE plan_id = ? AND task_id = ?",
+                          [(plan_id, t) for t in {*task_ids, *(r.task_id for r in recs)}])
 
     # -- links syncsvc made --------------------------------------------------------------------
 
@@ -184,6 +213,16 @@ class State:
                             "VALUES (?, ?, ?, ?)",
                             (plan_id, recorded_at, note, json.dumps(plan_json, sort_keys=True)))
             return int(cur.lastrowid or 0)
+
+    def put_baselines(self, plan_id: str, baselines: Iterable[Baseline]) -> None:
+        """Restore baselines (read back from Jira into a lost state) with their original times
+        and notes, oldest first, in one transaction."""
+        with self._tx() as c:
+            c.executemany("INSERT INTO baselines (plan_id, recorded_at, note, plan_json) "
+                          "VALUES (?, ?, ?, ?)",
+                          [(plan_id, b.recorded_at, b.note, json.dumps(b.plan_json,
+                                                                       sort_keys=True))
+                           for b in baselines])
 
     def latest_baseline(self, plan_id: str) -> Baseline | None:
         row = self._conn.execute(
@@ -248,6 +287,14 @@ def _not_usable(path: Path | None, e: Exception) -> str:
 
 
 # -- opening, checking and migrating (module functions: the class holds an open state) ---------
+
+
+def _insert_issues(c: sqlite3.Connection, plan_id: str, records: Iterable[IssueRecord]) -> None:
+    c.executemany(
+        "INSERT OR REPLACE INTO jira_issues (plan_id, task_id, issue_key, issue_id, "
+        "fields_hash, fields_json, removed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(plan_id, r.task_id, r.issue_key, r.issue_id, r.fields_hash,
+          json.dumps(r.fields or {}, sort_keys=True), int(r.removed)) for r in records])
 
 
 def _connect(path: Path) -> sqlite3.Connection:

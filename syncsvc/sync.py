@@ -80,7 +80,8 @@ def sync_lock(state_path: Path) -> Iterator[None]:
         except OSError as e:
             if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise LockHeldError(
-                    f"another `syncsvc sync` holds the lock {lock_path}; not waiting",
+                    f"another `syncsvc sync` holds the lock {lock_path} (or a `syncsvc push` "
+                    "of the same state); not waiting",
                     hint="this run is skipped; the next scheduled run will catch up") from None
             raise
         yield
@@ -155,7 +156,8 @@ def _sync_one(
                          f"working days, forecast finish {pulled.status.forecast_finish}")
         del pulled
     pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
-                       client_factory=jira_factory, adapter=adapter, prefetched=prefetched)
+                       client_factory=jira_factory, adapter=adapter, prefetched=prefetched,
+                       locked=True)
     run.steps.append(f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run
                      else f"pushed: {pushed.summary()}")
     prefetched = None  # the issues read for the push: freed before the Sheets read (memory)

@@ -86,13 +86,16 @@ def _state(bed: Bed) -> tuple[Any, Any]:
 
 def _matrix(tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, setup: list[Step], step: Step,
             *, ks: Callable[[int], list[int]] | None = None,
-            modes: tuple[str, ...] = MODES, settle: bool = False, server: bool = False) -> None:
+            modes: tuple[str, ...] = MODES, settle: bool = False, server: bool = False,
+            lag: int = 0) -> None:
     """`setup` runs once without faults; `step` runs with the fault at call k (counted from the
     start of `step`), then once more without; the end state must equal the uninterrupted one.
     With `settle`, Jira is compared then, and both beds run `step` once more before Sheets are
     compared (a sync shows the keys of issues it created from the next sync on). `server`:
     Jira Server/DC (search with startAt, Epic Link field, no bulk fetch, a personal token)."""
     kw: dict[str, Any] = {"cloud": False, "email": None} if server else {}
+    if lag:
+        kw["search_lag"] = lag  # search sees an issue only `lag` calls after it was made
     with fault_bed(tmp / f"{name}-ref", monkeypatch, **kw) as bed:
         for s in setup:
             s(bed)
@@ -194,6 +197,19 @@ def test_server_dc_push_and_sync_interrupted_at_every_call(tmp_path: Path, monke
             server=True)
     _matrix(tmp_path, monkeypatch, "server-sync", [lambda b: push(b, v1()), _work],
             lambda b: sync(b, v2()), settle=True, modes=modes, server=True)
+
+
+def test_pushes_interrupted_at_every_call_under_search_lag(tmp_path: Path,
+                                                           monkeypatch: MP) -> None:
+    """The rerun cannot see the issues the interrupted run made through search: what it made
+    is found by key (the intent recorded before each create), never made twice."""
+    modes = ("kill-before", "kill-after", "drop")
+    _matrix(tmp_path, monkeypatch, "lag-push-first", [], lambda b: push(b, v1()), modes=modes,
+            lag=10 ** 6)
+    # calls 4-7 are the epic's and the three chunks' bulk creates (1-3: serverInfo, field,
+    # the search that finds nothing)
+    _matrix(tmp_path, monkeypatch, "lag-push-105", [], lambda b: push(b, plan(chain(105))),
+            ks=lambda total: [4, 5, 6, 7], modes=("kill-after", "drop"), lag=10 ** 6)
 
 
 # -- storms, bursts and people ---------------------------------------------------------------

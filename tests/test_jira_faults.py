@@ -35,8 +35,10 @@ def test_lost_create_answer_is_looked_up_not_blindly_retried(env: JiraEnv) -> No
     one_issue_per_task(env, 110)
     posts = [c for c in env.fake.calls if c.path == "issue/bulk"]
     assert len(posts) == 4  # epic, chunk 1, the lost chunk 2 (found, not re-sent), chunk 3
-    look = [c for c in env.fake.calls if c.path == "search/jql"][1]
-    assert len(look.params["reconcileIssues"]) == 50  # known ids, for read-after-write
+    # found by key (strongly consistent), above the highest key known before the create
+    assert len([c for c in env.fake.calls if c.path == "search/jql"]) == 1
+    look = [c for c in env.fake.calls if c.path == "issue/bulkfetch"]
+    assert len(look) == 1 and look[0].body["issueIdsOrKeys"][:2] == ["NOTIF-52", "NOTIF-53"]
     n = env.count()
     env.push(plan(tasks))
     assert env.fake.writes()[-1:] and [c for c in env.fake.calls[n:] if c.write] == []

@@ -39,7 +39,9 @@ def test_first_push_creates_issues_labels_properties_and_links(env: JiraEnv) -> 
     d = f.issues[design]["fields"]
     assert d["labels"] == ["syncsvc", f"syncsvc-{PID}", "syncsvc-critical"]
     assert "syncsvc-critical" not in f.issues[integ]["fields"]["labels"]
-    assert f.issues[api]["properties"]["syncsvc"] == {"plan_id": PID, "task_id": "backend-api"}
+    prop = f.issues[api]["properties"]["syncsvc"]
+    assert {k: prop[k] for k in ("plan_id", "task_id")} == {"plan_id": PID, "task_id": "backend-api"}
+    assert len(prop["hash"]) == 64  # the values pushed: a rebuilt state tells edits from changes
     assert d["duedate"] == "2027-01-05" and d["customfield_10015"] == "2027-01-04"
     assert d["assignee"]["accountId"] == "acc-priya" and "assignee" not in f.issues[integ]["fields"]
     assert f.issues[api]["fields"]["priority"]["name"] == "High"
@@ -73,7 +75,9 @@ def test_one_changed_task_costs_exactly_one_write(env: JiraEnv) -> None:
     writes = [c for c in env.fake.calls[n:] if c.write]
     key = env.fake.key_of(PID, "integration")
     assert len(writes) == 1 and writes[0].method == "PUT" and writes[0].path == f"issue/{key}"
-    assert set(writes[0].body) == {"fields"}  # only the changed fields, no labels
+    assert set(writes[0].body) == {"fields", "properties"}  # the changed fields, no labels
+    assert writes[0].body["properties"][0]["value"]["hash"] == env.fake.issues[key][
+        "properties"]["syncsvc"]["hash"]  # in the same write: the hash of the values pushed
     assert set(writes[0].body["fields"]) == {"duedate", "customfield_10015", "description"}
     assert writes[0].body["fields"]["duedate"] == "2027-01-14"
     assert r.updated == [key] and r.unchanged == 2

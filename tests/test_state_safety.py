@@ -55,7 +55,7 @@ def test_a_v1_file_is_migrated_keeping_its_records(tmp_path: Path) -> None:
     path = v1_file(tmp_path / "v1.db")
     assert "snapshots" not in tables(path)
     with State.open(path) as st:
-        assert st.version() == SCHEMA_VERSION == 2
+        assert st.version() == SCHEMA_VERSION == 3
         assert st.issues("p")["a"] == IssueRecord("a", "NOTIF-1", "10001", "h", {"summary": "A"})
         assert st.links("p") == {("a", "b")}
         latest = st.latest_baseline("p")

@@ -378,6 +378,34 @@ class JiraAdapter:
                 return None
             raise
 
+    def highest_number(self, project_jql: str, *, what: str) -> int:
+        """The highest issue number search sees for `project_jql` (one project; 0 when none):
+        a lower bound for the number of any issue made after those search already sees."""
+        params: dict[str, Any] = {"jql": f"{project_jql} ORDER BY key DESC", "maxResults": 1,
+                                  "fields": "summary"}
+        path = "search/jql" if self.is_cloud else "search"
+        page = self._request("GET", path, params=params, what=what).json()
+        issues = page.get("issues") if isinstance(page, dict) else None
+        keys = [str(i.get("key", "")) for i in issues or [] if isinstance(i, dict)]
+        return max((int(k.rpartition("-")[2]) for k in keys
+                    if k.rpartition("-")[2].isdigit()), default=0)
+
+    def get_property(self, key: str, prop: str) -> Any:
+        """An issue property's value, or None when the issue or the property does not exist."""
+        try:
+            body = self._request("GET", f"issue/{key}/properties/{prop}",
+                                 what=f"reading the {prop} property of {key}").json()
+        except Rejected as e:
+            if e.status == HTTPStatus.NOT_FOUND:
+                return None
+            raise
+        return body.get("value") if isinstance(body, dict) else None
+
+    def put_property(self, key: str, prop: str, value: Any) -> None:
+        """Set an issue property (PUT is idempotent: safe to repeat)."""
+        self._request("PUT", f"issue/{key}/properties/{prop}", body=value,
+                      what=f"writing the {prop} property of {key}")
+
     def describe_project(self, key: str) -> str:
         """Why a project or issue type is refused: the issue types it has, or the projects that
         exist (only called on the error path)."""

@@ -39,6 +39,7 @@ class RemoteIssue:
     id: str
     labels: frozenset[str]
     values: Values
+    prop: Mapping[str, Any] = field(default_factory=dict)  # its `syncsvc` property as read
 
 
 @dataclass(frozen=True)
@@ -198,12 +199,14 @@ def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
         old = dict(remote.values)
         has = set(remote.labels)
         old["critical"] = critical in has
+        if remote.prop.get("hash") == d.hash:  # the values syncsvc last pushed (kept in the
+            old = dict(d.values)  # issue's property) are the plan's: a difference is an edit
     else:
         old, has = {}, set()
     want_critical = bool(d.values.get("critical"))
     add = tuple(x for x in [critical] if want_critical and x not in has)
     if remote is not None:  # a person stripped a mark syncsvc finds its issues by: put it back
-        add += tuple(x for x in (labels.get("base"), labels.get("plan"))
+        add += tuple(x for x in (labels.get("base"), labels.get("plan"), labels.get("epic"))
                      if x and x not in remote.labels)
     rem = tuple(x for x in [critical] if not want_critical and x in has)
     if removed in has:

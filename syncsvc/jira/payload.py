@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from syncsvc.jira.adapter import SiteFields
-from syncsvc.jira.changes import EPIC_ID, Create, RemoteIssue, Update, Values
+from syncsvc.jira.changes import EPIC_ID, Create, RemoteIssue, Update, Values, values_hash
 
 PROPERTY = "syncsvc"  # the issue property every syncsvc issue carries (CONTRACT §6)
 BASE_LABEL = "syncsvc"
+EPIC_LABEL = "syncsvc_epic"  # marks the plan's epic ("_" is never in a plan_id: no clash)
 
 
 def plan_label(plan_id: str) -> str:
@@ -53,11 +55,13 @@ class Site:
         names += [f for f in (self.fields.start, self.fields.epic_link) if f]
         return names
 
-    def plan_jql(self, *, exclude: str | None = None) -> str:
+    def plan_jql(self, *, without_epic: bool = False) -> str:
+        """The plan's issues; `without_epic` leaves out the issue marked as its epic (by a
+        label, never by key: a deleted issue's key in JQL is a 400 on real Jira)."""
         jql = (f"project = {jql_quote(self.project)} AND labels = "
                f"{jql_quote(plan_label(self.plan_id))}")
-        if exclude:
-            jql += f" AND key != {jql_quote(exclude)}"
+        if without_epic:
+            jql += f" AND labels != {jql_quote(EPIC_LABEL)}"
         return jql + " ORDER BY key ASC"
 
     # -- values <-> Jira fields ------------------------------------------------------------
@@ -79,10 +83,15 @@ class Site:
             return (self.fields.epic_link, value) if self.fields.epic_link and value else None
         return None  # "critical" is a label, set through labels
 
-    def create_body(self, c: Create) -> dict[str, Any]:
-        """One element of POST issue/bulk: fields, labels and the `syncsvc` property."""
+    def create_body(self, c: Create, *, epic_prop: dict[str, Any] | None = None,
+                    extra: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
+        """One element of POST issue/bulk: fields, labels and the `syncsvc` property (for the
+        epic: `epic_prop`, which keeps the plan's feature and baseline index), plus `extra`
+        properties."""
         v = c.values
         labels = [BASE_LABEL, plan_label(self.plan_id)]
+        if c.task_id == EPIC_ID:
+            labels.append(EPIC_LABEL)
         if v.get("critical"):
             labels.append(self.critical_label)
         fields: dict[str, Any] = {"project": {"key": self.project},
@@ -93,15 +102,25 @@ class Site:
             pair = self._field(name, value)
             if pair is not None:
                 fields[pair[0]] = pair[1]
-        prop: dict[str, Any] = {"plan_id": self.plan_id, "task_id": c.task_id}
+        prop = self.task_prop(c.task_id, values_hash(v))
         if c.task_id == EPIC_ID:
-            prop = {"plan_id": self.plan_id, "task_id": None, "role": "epic"}
+            prop = {**(epic_prop or {}), "plan_id": self.plan_id, "task_id": None, "role": "epic"}
             if self.fields.epic_name:  # Server/DC: an epic needs its Epic Name
                 fields[self.fields.epic_name] = v["summary"]
-        return {"fields": fields, "properties": [{"key": PROPERTY, "value": prop}]}
+        props = [{"key": PROPERTY, "value": prop}] + [{"key": k, "value": x} for k, x in extra]
+        return {"fields": fields, "properties": props}
 
-    def update_body(self, u: Update) -> dict[str, Any]:
-        """PUT issue/{key}: the changed fields, and label add/remove operations."""
+    def task_prop(self, task_id: str, values_hash: str | None) -> dict[str, Any]:
+        """A task issue's `syncsvc` property: plan, task and the hash of the values syncsvc
+        last pushed (a rebuilt state knows from it whether a difference is a person's edit)."""
+        prop: dict[str, Any] = {"plan_id": self.plan_id, "task_id": task_id}
+        if values_hash:
+            prop["hash"] = values_hash
+        return prop
+
+    def update_body(self, u: Update, *, values_hash: str | None = None) -> dict[str, Any]:
+        """PUT issue/{key}: the changed fields, label add/remove operations and, with
+        `values_hash`, the task's `syncsvc` property with the hash of the values now pushed."""
         body: dict[str, Any] = {}
         fields: dict[str, Any] = {}
         for name in u.changed():
@@ -113,6 +132,9 @@ class Site:
         ops = [{"add": x} for x in u.add_labels] + [{"remove": x} for x in u.remove_labels]
         if ops:
             body["update"] = {"labels": ops}
+        if values_hash:
+            body["properties"] = [{"key": PROPERTY, "value": self.task_prop(u.task_id,
+                                                                           values_hash)}]
         return body
 
     def removed_body(self) -> dict[str, Any]:
@@ -120,17 +142,22 @@ class Site:
 
     # -- Jira issues -> remote snapshot ----------------------------------------------------
 
-    def remote_issue(self, issue: dict[str, Any]) -> RemoteIssue | None:
-        """The issue as a RemoteIssue when its `syncsvc` property names this plan, else None."""
+    def remote_issue(self, issue: dict[str, Any], *, task_id: str | None = None
+                     ) -> RemoteIssue | None:
+        """The issue as a RemoteIssue when its `syncsvc` property names this plan, else None;
+        with `task_id` (what the state knows it holds), whatever its property says."""
         prop = (issue.get("properties") or {}).get(PROPERTY)
-        if not isinstance(prop, dict) or prop.get("plan_id") != self.plan_id:
-            return None
-        if prop.get("role") == "epic":
-            task_id = EPIC_ID
-        elif isinstance(prop.get("task_id"), str) and prop["task_id"]:
-            task_id = prop["task_id"]
-        else:
-            return None
+        if not isinstance(prop, dict):
+            prop = {}
+        if task_id is None:
+            if prop.get("plan_id") != self.plan_id:
+                return None
+            if prop.get("role") == "epic":
+                task_id = EPIC_ID
+            elif isinstance(prop.get("task_id"), str) and prop["task_id"]:
+                task_id = prop["task_id"]
+            else:
+                return None
         f = issue.get("fields") or {}
         labels = frozenset(f.get("labels") or [])
         who = f.get("assignee") or {}
@@ -145,7 +172,8 @@ class Site:
         }
         if self.fields.start:
             values["start"] = f.get(self.fields.start)
-        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values)
+        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values,
+                           prop)
 
 
 def blocks_links(issues: list[dict[str, Any]]) -> dict[tuple[str, str], str]:

@@ -6,20 +6,19 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from syncsvc.config import Config, JiraConfig
-from syncsvc.errors import RemoteError
+from syncsvc.jira import keep
 from syncsvc.jira.adapter import (
     BULK_LIMIT,
+    BulkResult,
     JiraAdapter,
     JiraConfigFailure,
     JiraFailure,
     LostResponse,
     Rejected,
-    SiteFields,
 )
 from syncsvc.jira.changes import (
     EPIC_ID,
@@ -34,89 +33,36 @@ from syncsvc.jira.changes import (
     diff_issue,
     values_hash,
 )
+from syncsvc.jira.find import Finder
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
-from syncsvc.jira.payload import BASE_LABEL, PROPERTY, Site, blocks_links, plan_label
+from syncsvc.jira.payload import (
+    BASE_LABEL,
+    EPIC_LABEL,
+    PROPERTY,
+    Site,
+    blocks_links,
+    plan_label,
+)
+from syncsvc.jira.report import Prefetched, PushReport
 from syncsvc.model import Plan, to_json
 from syncsvc.signals import checkpoint, deferred_signals
-from syncsvc.state import IssueRecord, State
+from syncsvc.state import Baseline, IssueRecord, State
 
 log = logging.getLogger("syncsvc.jira")
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Prefetched:
-    """The plan's issues (every field the push compares), already read by key during a pull."""
-
-    issues: list[dict[str, Any]]
-    site_fields: SiteFields
-
-
-@dataclass
-class PushReport:
-    """What a push did (or, with dry_run, would do)."""
-
-    plan_id: str
-    project: str
-    dry_run: bool
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    linked: int = 0
-    unlinked: int = 0
-    removed_labelled: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    error: str | None = None
-    calls: int = 0
-    planned: dict[str, int] = field(default_factory=dict)  # creates/updates/links to apply
-    baseline_recorded: bool = False
-
-    @property
-    def status(self) -> Literal["success", "partial", "error"]:
-        if not self.failed and self.error is None:
-            return "success"
-        done = self.created or self.updated or self.linked or self.unlinked or self.removed_labelled
-        return "partial" if done else "error"
-
-    def summary(self) -> str:
-        return (f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
-                f"{self.unchanged}, linked {self.linked}, unlinked {self.unlinked}, labelled "
-                f"removed {len(self.removed_labelled)}, failed {len(self.failed)}")
-
-    def left(self) -> str:
-        """What is planned and not done yet, e.g. "3 creates, 40 links" ('' when nothing)."""
-        left = {"creates": self.planned.get("creates", 0) - len(self.created),
-                "updates": self.planned.get("updates", 0) - len(self.updated),
-                "removed labels": self.planned.get("removed labels", 0)
-                - len(self.removed_labelled),
-                "links": self.planned.get("links", 0) - self.linked}
-        return ", ".join(f"{n} {k}" for k, n in left.items() if n > 0)
-
-    def raise_for_status(self) -> None:
-        """RemoteError (exit 1) naming what was done and what was not."""
-        if self.status == "success":
-            return
-        todo = self.left()
-        lines = [self.error] if self.error else []
-        lines.append(f"Not done: {todo or 'the items that failed'}.")
-        lines += self.failed[:10] + ([f"... and {len(self.failed) - 10} more"]
-                                     if len(self.failed) > 10 else [])
-        raise RemoteError(f"push of {self.plan_id} to Jira {self.project} stopped part-way. "
-                          f"Done: {self.summary()}.\n  " + "\n  ".join(lines),
-                          hint="fix the cause and run push again: it finishes the job without "
-                          "creating duplicates")
 
 
 def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | None = None,
               client_factory: Callable[[JiraConfig], JiraAdapter] | None = None,
               assignees: Mapping[str, str] | None = None, project: str | None = None,
               mapping: JiraMapping | None = None, adapter: JiraAdapter | None = None,
-              prefetched: Prefetched | None = None) -> PushReport:
+              prefetched: Prefetched | None = None, locked: bool = False) -> PushReport:
     """Create and update one Jira issue per task with Blocks links (CONTRACT §3, §5, §6).
 
     `adapter` and `prefetched` come from a `sync` that already read the plan's issues by key
-    while pulling: the push then reads nothing more when nothing changed.
+    while pulling: the push then reads nothing more when nothing changed. A push takes the
+    sync lock (exit 75 at once when another sync or push holds it) unless `locked` says the
+    caller holds it already.
     """
     jcfg = cfg.require_jira("push")
     jcfg.token()  # a missing token is a ConfigError (exit 2) before any call
@@ -127,9 +73,12 @@ def push_plan(plan: Plan, cfg: Config, *, dry_run: bool, progress: Progress | No
             client_factory = connect
         adapter = client_factory(jcfg)
     path = cfg.state_path()
-    state = State.open(None if dry_run and not path.exists() else path)
+    from syncsvc.sync import sync_lock
+
+    lock = contextlib.nullcontext() if locked or dry_run else sync_lock(path)
     report = PushReport(plan.plan_id, project or jcfg.project, dry_run)
-    with state, deferred_signals() if not dry_run else contextlib.nullcontext():
+    with lock, State.open(None if dry_run and not path.exists() else path) as state, \
+            deferred_signals() if not dry_run else contextlib.nullcontext():
         try:
             _Push(plan, jcfg, mapping, adapter, state, report, dict(assignees or {}),
                   progress or (lambda *_: None)).run(prefetched)
@@ -155,10 +104,55 @@ class _Push:
                        "base": BASE_LABEL, "plan": plan_label(plan.plan_id)}
         self.keys: dict[str, str] = {}
         self.created_ids: list[str] = []
+        self.now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.epic_prop: dict[str, Any] | None = None  # the epic's `syncsvc` property in Jira
+        self.epic_refused = False  # a create was refused over its parent (a dead epic?)
 
     # -- reading -------------------------------------------------------------------------------
 
     def run(self, prefetched: Prefetched | None = None) -> None:
+        records, remote, issues = self._read(prefetched)
+        epic_rec, epic_remote, gone = self._find_epic(records, remote, issues)
+        self.epic_prop = dict(epic_remote.prop) if epic_remote is not None else None
+        keep.check_identity(self.plan, self.state, epic_remote.key if epic_remote else None,
+                            self.epic_prop, lambda k: self.jira.get_property(
+                                epic_remote.key if epic_remote else "", k),
+                            project=self.site.project, dry_run=self.report.dry_run)
+        epic_key = self._epic(epic_rec, epic_remote, gone=gone)
+        can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
+        self.desired = desired_issues(
+            self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
+            assignees=self.assignees, epic_key=epic_key if can_epic else None,
+            with_start=self.site.fields.start is not None)
+        changes = diff(self.desired, records, remote, blocks_links(issues),
+                       self.state.links(self.pid), desired_links(self.plan), self.labels)
+        removed = self.labels["removed"]
+        self.extra = [(r, kept) for r, kept in self.find.duplicates.values()
+                      if removed not in r.labels]
+        self.report.changes += [f"restore the {PROPERTY} property of {key}: task {tid} (a "
+                                f"person set it to {said})"
+                                for key, (tid, said) in sorted(self.find.restores.items())]
+        self.report.changes += [f"label {r.key} {removed} (a second issue for "
+                                f"{'the epic' if r.task_id == EPIC_ID else 'task ' + r.task_id}"
+                                f"; {kept} is kept)" for r, kept in self.extra]
+        self.report.changes += changes.sentences()
+        self.report.unchanged = changes.unchanged
+        if self.report.dry_run:
+            return
+        try:
+            self._restore_properties()
+            self._label_duplicates()
+            self._apply(changes)
+        finally:  # an interrupted first push records its baseline too (the rerun creates none)
+            self._first_baseline()
+        if self.epic_refused and epic_key:
+            self._epic_refused(epic_key)
+        self._keep(epic_key)
+
+    def _read(self, prefetched: Prefetched | None
+              ) -> tuple[dict[str, IssueRecord], dict[str, RemoteIssue], list[dict[str, Any]]]:
+        """The state's records and the plan's issues in Jira by task (the epic included when
+        it was read), found before anything is created."""
         if prefetched is None:  # site facts are cached in the state (a dry run keeps none)
             cache = None if self.report.dry_run else self.state
             self.jira.server_info(cache=cache)
@@ -167,37 +161,46 @@ class _Push:
             site_fields = prefetched.site_fields
         self.site = Site(self.jira.is_cloud, site_fields, self.report.project, self.pid,
                          self.labels["critical"], self.labels["removed"])
+        find = self.find = Finder(self.jira, self.site, self.state, dry_run=self.report.dry_run)
         records = self.state.issues(self.pid)
-        epic_rec = records.pop(EPIC_ID, None)
+        pending = self.state.pending(self.pid)
+        known_epic = EPIC_ID in records  # then the search leaves it out (checked after)
         if prefetched is None:
-            issues = self._search(exclude=epic_rec.issue_key if epic_rec else None)
+            issues = find.search(without_epic=known_epic)
         else:
             issues = list(prefetched.issues)
-            if (epic_rec is None and self.jcfg.epic_issue_type) or any(
+            if (EPIC_ID not in records and self.jcfg.epic_issue_type) or pending or any(
                     t.id not in records for t in self.plan.tasks):
-                # a run killed after Jira made issues, before the state recorded them: only a
-                # search finds those (reading by key cannot), so look before creating any
+                # issues the state does not hold yet (a run killed before it recorded them,
+                # another machine's push): only a search can find them; look before creating
                 seen = {str(i.get("key")) for i in issues}
-                issues += [i for i in self._search(exclude=epic_rec.issue_key if epic_rec
-                                                   else None) if str(i.get("key")) not in seen]
-        remote = self._remote(issues)
-        self._look_for_missing(records, remote, issues)
-        epic_key = self._epic(epic_rec, remote.pop(EPIC_ID, None))
-        can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
-        desired = desired_issues(
-            self.plan, self.mapping, default_issue_type=self.jcfg.issue_type,
-            assignees=self.assignees, epic_key=epic_key if can_epic else None,
-            with_start=self.site.fields.start is not None)
-        changes = diff(desired, records, remote, blocks_links(issues), self.state.links(self.pid),
-                       desired_links(self.plan), self.labels)
-        self.report.changes += changes.sentences()
-        self.report.unchanged = changes.unchanged
-        if self.report.dry_run:
-            return
-        try:
-            self._apply(changes)
-        finally:  # an interrupted first push records its baseline too (the rerun creates none)
-            self._first_baseline()
+                issues += [i for i in find.search(without_epic=known_epic)
+                           if str(i.get("key")) not in seen]
+        find.seen |= {str(i.get("key")) for i in issues} | {r.issue_key for r in records.values()}
+        remote = find.remote(issues, records)
+        find.look_for_missing({t: r for t, r in records.items() if t != EPIC_ID}, remote, issues)
+        if pending:
+            find.find_pending(pending, records, remote, issues)
+        return records, remote, issues
+
+    def _find_epic(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
+                   issues: list[dict[str, Any]]
+                   ) -> tuple[IssueRecord | None, RemoteIssue | None, bool]:
+        """The epic's record, its issue when it was read, and whether it is gone: alive when
+        a task shows it as its parent (its key followed through a project move), else read by
+        key (Jira clears the children's parent when the epic is deleted)."""
+        epic_rec = records.pop(EPIC_ID, None)
+        gone = False
+        live = (self.find.in_use(epic_rec, issues) if epic_rec and EPIC_ID not in remote
+                else None)
+        if epic_rec is not None and live is not None and live != epic_rec.issue_key:
+            epic_rec = replace(epic_rec, issue_key=live)  # moved to another project
+            if not self.report.dry_run:
+                self.state.put_issues(self.pid, [epic_rec])
+        elif epic_rec is not None and EPIC_ID not in remote and live is None:
+            self.find.look_for_missing({EPIC_ID: epic_rec}, remote, issues)
+            gone = EPIC_ID not in remote
+        return epic_rec, remote.pop(EPIC_ID, None), gone
 
     def _check(self) -> None:
         """Between two writes: stop here when SIGINT/SIGTERM arrived (state is committed)."""
@@ -212,92 +215,165 @@ class _Push:
             return
         if not self.report.created and not self.state.issues(self.pid):
             return
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=now, note="first push")
+        self.state.add_baseline(self.pid, to_json(self.plan), recorded_at=self.now,
+                                note="first push")
         self.report.baseline_recorded = True
 
-    def _search(self, *, exclude: str | None = None, reconcile: list[str] | None = None
-                ) -> list[dict[str, Any]]:
-        what = f"searching project {self.site.project} for the issues of plan {self.pid}"
+    def _baselines(self) -> list[Baseline]:
+        """The baselines to keep in Jira: the state's, or the one this first push records."""
+        have = self.state.baselines(self.pid)
+        return have or [Baseline(0, self.pid, self.now, "first push", to_json(self.plan))]
+
+    def _epic_refused(self, key: str) -> None:
+        """A create or update was refused over its parent: when the epic is gone after all,
+        forget it, so the next run makes it again (never a dead parent run after run)."""
+        if self.jira.get_issue(key, fields=["summary"]) is None:
+            self.state.forget_issue(self.pid, EPIC_ID)
+            note = (f"the epic {key} no longer exists in Jira; the next push creates it again "
+                    "and links the tasks to it")
+            self.report.error = f"{self.report.error}; {note}" if self.report.error else note
+
+    def _keep(self, epic_key: str | None) -> None:
+        """Keep the plan's feature and baselines on the epic (a lost state is rebuilt from
+        them): writes only when they changed (a new baseline, a renamed feature)."""
+        if not epic_key or not self.state.baselines(self.pid):
+            return
+        kept_key = f"kept:{self.pid}"
+        kept = self.state.site_value(kept_key) or {}
+        if self.epic_prop is None and kept.get("key") == epic_key:  # the epic was not read
+            self.epic_prop = kept.get("prop")
+        prop, chunks = keep.epic_property(self.plan, self.state.baselines(self.pid),
+                                          self.epic_prop)
+        if prop != self.epic_prop:
+            try:
+                for k, value in chunks:
+                    self.jira.put_property(epic_key, k, value)
+                self.jira.put_property(epic_key, PROPERTY, prop)
+            except JiraFailure as e:
+                log.warning("could not keep the baselines on the epic %s: %s", epic_key,
+                            e.message)
+                return
+        if kept != {"key": epic_key, "prop": prop}:
+            self._kept(epic_key, prop)
+
+    def _kept(self, epic_key: str, prop: dict[str, Any]) -> None:
+        """Remember the property the epic holds now: an unchanged run then writes nothing
+        without reading the epic (it is left out of the search)."""
+        self.epic_prop = prop
+        self.state.put_site_value(f"kept:{self.pid}", {"key": epic_key, "prop": prop})
+
+    def _label_duplicates(self) -> None:
+        """A second issue for one task (two runs at once, an older bug) is labelled removed,
+        never deleted, so the plan's views and the next runs leave it out."""
+        for r, _ in self.extra:
+            if self._mark_removed(r.key):
+                self.report.removed_labelled.append(r.key)
+
+    def _mark_removed(self, key: str) -> bool:
+        """Add the removed label to one issue; False (the item failed) when Jira refuses."""
+        self._check()
         try:
-            return self.jira.search(self.site.plan_jql(exclude=exclude),
-                                    fields=self.site.read_fields(), properties=[PROPERTY],
-                                    reconcile=reconcile or [], what=what)
+            self.jira.update_issue(key, self.site.removed_body())
         except Rejected as e:
-            if e.status != HTTPStatus.BAD_REQUEST:
-                raise
-            raise JiraConfigFailure(
-                f"{e.message}\n  {self.jira.describe_project(self.site.project)}",
-                hint="fix [jira] project in the config (or jira_project in the spec)") from None
+            self.report.failed.append(f"label {key} {self.labels['removed']}: {e.message}")
+            return False
+        return True
 
-    def _remote(self, issues: list[dict[str, Any]]) -> dict[str, RemoteIssue]:
-        out: dict[str, RemoteIssue] = {}
-        for issue in issues:
-            r = self.site.remote_issue(issue)
-            if r is None:
+    def _restore_properties(self) -> None:
+        for key, (tid, _) in sorted(self.find.restores.items()):
+            self._check()
+            try:
+                rec = self.state.issues(self.pid).get(tid)
+                self.jira.put_property(key, PROPERTY, self.site.task_prop(
+                    tid, rec.fields_hash if rec else None))
+            except Rejected as e:
+                self.report.failed.append(f"restore the {PROPERTY} property of {key}: "
+                                          f"{e.message}")
                 continue
-            if r.task_id in out:  # two issues claim one task: keep the older, say so
-                log.warning("issues %s and %s both hold task %s of plan %s; using %s",
-                            out[r.task_id].key, r.key, r.task_id, self.pid, out[r.task_id].key)
-                continue
-            out[r.task_id] = r
-        return out
+            self.report.updated.append(key)
 
-    def _look_for_missing(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
-                          issues: list[dict[str, Any]]) -> None:
-        """A known issue absent from the search lost its label or was deleted: read it by key
-        before deciding it is gone (a wrong guess would create a duplicate)."""
-        for tid, rec in sorted(records.items()):
-            if tid in remote:
-                continue
-            issue = self.jira.get_issue(rec.issue_key, fields=self.site.read_fields(),
-                                        properties=[PROPERTY])
-            if issue is None:
-                continue
-            r = self.site.remote_issue(issue)
-            if r is not None and r.task_id == tid:
-                remote[tid] = r
-                issues.append(issue)
-
-    def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None) -> str | None:
+    def _epic(self, rec: IssueRecord | None, remote: RemoteIssue | None, *, gone: bool
+              ) -> str | None:
         if not self.jcfg.epic_issue_type:
             return None
         d = desired_epic(self.plan, self.mapping, self.jcfg.epic_issue_type)
+        if rec is not None and gone:  # a person deleted the epic: make it again
+            log.warning("the epic %s of plan %s is gone from Jira; creating it again",
+                        rec.issue_key, self.pid)
+            if not self.report.dry_run:
+                self.state.forget_issue(self.pid, EPIC_ID)
+            rec = None
         if rec is None and remote is None:
             create = Create(EPIC_ID, d.issue_type, d.values)
             self.report.changes.append(create.sentence())
             if self.report.dry_run:
                 return "(new epic)"
+            prop, chunks = keep.epic_property(self.plan, self._baselines(), None)  # every chunk
+            body = self.site.create_body(create, epic_prop=prop, extra=chunks)
             what = f"creating the epic of plan {self.pid}"
-            try:
-                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
-            except LostResponse as e:
-                log.warning("%s; looking in Jira before creating again", e.message)
-                found = self._remote(self._search()).get(EPIC_ID)
-                if found is not None:
-                    return self._adopt_epic(found.key, found.id, d)
-                res = self.jira.bulk_create([self.site.create_body(create)], what=what)
+            res = self._create_bodies([EPIC_ID], [body], what)
+            if res is None and EPIC_ID not in self.state.issues(self.pid):
+                res = self._create_bodies([EPIC_ID], [body], what + " (again, after a lost "
+                                          "answer)")
+            if res is None:
+                found = self.state.issues(self.pid).get(EPIC_ID)
+                if found is None:
+                    raise JiraFailure(f"Jira at {self.jira.url}: the answer was lost twice "
+                                      f"while {what}", hint="run push again later")
+                self._kept(found.issue_key, prop)
+                return self._adopt_epic(found.issue_key, found.issue_id, d)
             if res.errors:
+                self.state.settle(self.pid, [], [EPIC_ID])  # refused: nothing was made
                 self._refused_create(res.errors[0])
             _, iid, key = res.created[0]
+            self._kept(key, prop)
             return self._adopt_epic(key, iid, d)
-        up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"]})
-        key = rec.issue_key if rec else remote.key if remote else ""
+        up = diff_issue(d, rec, remote, {"critical": "", "removed": self.labels["removed"],
+                                         "base": BASE_LABEL, "plan": self.labels["plan"],
+                                         "epic": EPIC_LABEL})
+        # moved to another project: its new key (the old one still resolves, but Jira shows
+        # the tasks' parent under the new one, which would look like a change on every run)
+        key = remote.key if remote else rec.issue_key if rec else ""
         if up is not None:
             self.report.changes.append(up.sentence())
             if not self.report.dry_run:
                 self.jira.update_issue(key, self.site.update_body(up))
                 self.report.updated.append(key)
-        if not self.report.dry_run and (up is not None or rec is None):
+        moved = rec is not None and rec.issue_key != key
+        if not self.report.dry_run and (up is not None or rec is None or moved):
             iid = rec.issue_id if rec else remote.id if remote else ""
             self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
         return key
 
     def _adopt_epic(self, key: str, iid: str, d: Desired) -> str:
-        self.state.put_issues(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)])
+        self.state.settle(self.pid, [IssueRecord(EPIC_ID, key, iid, d.hash, d.values)], [])
         self.report.created.append(key)
         self.created_ids.append(iid)
+        self.find.seen.add(key)
         return key
+
+    def _create_bodies(self, tids: list[str], bodies: list[dict[str, Any]], what: str
+                       ) -> BulkResult | None:
+        """One bulk create with its intent recorded first; the issues it made are recorded
+        with the answer. A lost answer: the keys above the floor are read (never search) and
+        what was made is recorded; returns None then (the rest is created again by the
+        caller)."""
+        floor = self.find.floor()
+        self.state.add_pending(self.pid, tids, project=self.site.project, floor=floor)
+        try:
+            return self.jira.bulk_create(bodies, what=what)
+        except LostResponse as e:
+            log.warning("%s; reading the keys above the last one known before creating again",
+                        e.message)
+        except JiraFailure:  # Jira answered with an error: it made nothing
+            self.state.settle(self.pid, [], tids)
+            raise
+        pending = self.state.pending(self.pid)
+        remote: dict[str, RemoteIssue] = {}
+        self.find.find_pending({t: pending[t] for t in tids if t in pending},
+                               self.state.issues(self.pid), remote, [])
+        self.find.seen |= {r.key for r in remote.values()}
+        return None
 
     def _refused_create(self, message: str) -> None:
         if "issuetype" in message or "project" in message:
@@ -338,69 +414,64 @@ class _Push:
             self._check()
             chunk = creates[start:start + BULK_LIMIT]
             what = f"creating issues {start + 1}-{start + len(chunk)} of {total}"
-            try:
-                self._create_chunk(chunk, what)
-            except LostResponse as e:
-                log.warning("%s; looking in Jira before creating again", e.message)
-                left = self._recover(chunk)
-                if left:
-                    try:
-                        self._create_chunk(left, what + " (again, after a lost answer)")
-                    except LostResponse as e2:
-                        raise JiraFailure(e2.message, hint="run push again later") from None
+            left = self._create_chunk(chunk, what)
+            if left and self._create_chunk(left, what + " (again, after a lost answer)"):
+                raise JiraFailure(f"Jira at {self.jira.url}: the answer was lost twice while "
+                                  f"{what}", hint="run push again later")
             self.progress("create", min(start + BULK_LIMIT, total), total)
 
-    def _create_chunk(self, chunk: list[Create], what: str) -> None:
-        res = self.jira.bulk_create([self.site.create_body(c) for c in chunk], what=what)
+    def _create_chunk(self, chunk: list[Create], what: str) -> list[Create]:
+        """Create one chunk; returns the creates still to do after a lost answer (what the lost
+        create made was found by key and recorded)."""
+        tids = [c.task_id for c in chunk]
+        res = self._create_bodies(tids, [self.site.create_body(c) for c in chunk], what)
+        if res is None:
+            have = self.state.issues(self.pid)
+            found = [c for c in chunk if c.task_id in have]
+            recs = [IssueRecord(c.task_id, have[c.task_id].issue_key, have[c.task_id].issue_id,
+                                values_hash(c.values), c.values) for c in found]
+            self.state.put_issues(self.pid, recs)
+            self._made(recs)
+            return [c for c in chunk if c.task_id not in have]
         recs = [IssueRecord(chunk[i].task_id, key, iid, values_hash(chunk[i].values),
                             chunk[i].values) for i, iid, key in res.created]
-        self.state.put_issues(self.pid, recs)  # committed right after each bulk answer
+        self.state.settle(self.pid, recs, tids)  # committed right after each bulk answer
+        self._made(recs)
+        for i, msg in sorted(res.errors.items()):
+            if not recs and ("issuetype" in msg or "project" in msg):
+                self._refused_create(msg)
+            self._note_parent(msg)
+            self.report.failed.append(f"create {chunk[i].task_id}: {msg}")
+        return []
+
+    def _note_parent(self, message: str) -> None:
+        """Jira refused a value of the epic field (`parent`, or Epic Link on Server/DC)."""
+        for f in {"parent", self.site.fields.epic_link or "parent"}:
+            if message.startswith(f"{f}:") or f"; {f}:" in message or f": {f}:" in message:
+                self.epic_refused = True
+
+    def _made(self, recs: list[IssueRecord]) -> None:
         for r in recs:
             self.keys[r.task_id] = r.issue_key
             self.created_ids.append(r.issue_id)
             self.report.created.append(r.issue_key)
-        for i, msg in sorted(res.errors.items()):
-            if not recs and ("issuetype" in msg or "project" in msg):
-                self._refused_create(msg)
-            self.report.failed.append(f"create {chunk[i].task_id}: {msg}")
-
-    def _recover(self, chunk: list[Create]) -> list[Create]:
-        """After a lost create answer: adopt what Jira has, return what is still missing."""
-        found = self._remote(self._search(reconcile=self.created_ids[-50:]))
-        recs: list[IssueRecord] = []
-        left: list[Create] = []
-        for c in chunk:
-            hit = found.get(c.task_id)
-            if hit is None:
-                left.append(c)
-            else:
-                recs.append(IssueRecord(c.task_id, hit.key, hit.id, values_hash(c.values),
-                                        c.values))
-        self.state.put_issues(self.pid, recs)
-        for rec in recs:
-            self.keys[rec.task_id] = rec.issue_key
-            self.created_ids.append(rec.issue_id)
-            self.report.created.append(rec.issue_key)
-        return left
+            self.find.seen.add(r.issue_key)
 
     def _updates(self, ch: Changes) -> None:
         for u in ch.updates:
             self._check()
+            d = self.desired[u.task_id]  # the issue holds the plan's values after this
             try:
-                self.jira.update_issue(u.key, self.site.update_body(u))
+                self.jira.update_issue(u.key, self.site.update_body(u, values_hash=d.hash))
             except Rejected as e:
                 self.report.failed.append(f"update {u.key} ({u.task_id}): {e.message}")
+                self._note_parent(e.message)
                 continue
-            d_values = {**(self._record(u.task_id).fields or {}), **u.new}
             self.state.put_issues(self.pid, [IssueRecord(
-                u.task_id, u.key, u.issue_id, values_hash(d_values), d_values)])
+                u.task_id, u.key, u.issue_id, d.hash, d.values)])
             self.report.updated.append(u.key)
         for m in ch.removals:
-            self._check()
-            try:
-                self.jira.update_issue(m.key, self.site.removed_body())
-            except Rejected as e:
-                self.report.failed.append(f"label {m.key} removed: {e.message}")
+            if not self._mark_removed(m.key):
                 continue
             rec = self._record(m.task_id)
             self.state.put_issues(self.pid, [IssueRecord(

@@ -16,7 +16,7 @@ from typing import Any
 KEEP = {
     "getServerInfo", "getFields", "createIssues", "editIssue", "getIssue", "linkIssues",
     "deleteIssueLink", "searchAndReconsileIssuesUsingJql", "searchForIssuesUsingJql",
-    "getProject", "getAllProjects", "setIssueProperty",
+    "getProject", "getAllProjects", "setIssueProperty", "getIssueProperty",
     # pull: statuses and changelogs read in bulk
     "getStatuses", "bulkFetchIssues", "getBulkChangelogs", "getChangeLogs",
 }

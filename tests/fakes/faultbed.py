@@ -118,7 +118,7 @@ class Bed:
             self.cfg.state_path().chmod(0o600)
 
 
-_JIRA_DATA = ("issues", "links", "history", "moved", "projects", "_next_id", "_next_num",
+_JIRA_DATA = ("issues", "links", "history", "moved", "projects", "born", "_next_id", "_next_num",
               "_next_link", "_next_hist")
 _SHEETS_DATA = ("spreadsheets", "_next_id")
 
@@ -212,8 +212,11 @@ def jira_state(fake: FakeJira) -> dict[str, Any]:
         if isinstance(fields.get("parent"), dict):
             fields["parent"] = tid.get(fields["parent"]["key"], "?")
         fields["labels"] = sorted(fields.get("labels") or [])
+        props = copy.deepcopy(issue["properties"])
+        for entry in (props.get("syncsvc") or {}).get("baselines") or []:
+            entry.pop("recorded_at", None)  # the clock of the run that recorded it
         issues[tid[key]] = {"project": fields.pop("project")["key"], "fields": fields,
-                            "properties": issue["properties"]}
+                            "properties": props}
     links = [(t, tid.get(a, a), tid.get(b, b)) for t, a, b in fake.links.values()]
     assert len(links) == len(set(links)), "a duplicate link"
     return {"issues": issues, "links": sorted(links)}

@@ -73,7 +73,7 @@ class FakeJira:
     def __init__(self, base: str = "https://fake.atlassian.net", *, cloud: bool = True,
                  email: str | None = "pm@example.com", token: str = "s3cret-token-value",
                  projects: dict[str, list[str]] | None = None, users: set[str] | None = None,
-                 start_field: bool = True, bulk_reads: bool = True) -> None:
+                 start_field: bool = True, bulk_reads: bool = True, search_lag: int = 0) -> None:
         self.base, self.cloud, self.email, self.token = base.rstrip("/"), cloud, email, token
         self.projects = projects or {"NOTIF": ["Task", "Story", "Bug", "Epic"]}
         self.users = users
@@ -95,6 +95,10 @@ class FakeJira:
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
         self.stuck_pages = 0  # > 0: paged reads answer the same next-page token forever
         self.page_calls = 0  # paged reads answered while stuck (the client must stop early)
+        # search lag: an issue is seen by search only `search_lag` calls after its creation
+        # (unless its id is in reconcileIssues); reads by key or id see it at once, as in Cloud
+        self.search_lag = search_lag
+        self.born: dict[str, int] = {}  # issue id -> call number of its creation
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -125,7 +129,8 @@ class FakeJira:
 
     def by_task(self, plan_id: str, task_id: str) -> list[dict[str, Any]]:
         return [i for i in self.issues.values()
-                if i["properties"].get("syncsvc") == {"plan_id": plan_id, "task_id": task_id}]
+                if {k: (i["properties"].get("syncsvc") or {}).get(k) for k in ("plan_id", "task_id")}
+                == {"plan_id": plan_id, "task_id": task_id}]
 
     def key_of(self, plan_id: str, task_id: str) -> str:
         found = self.by_task(plan_id, task_id)
@@ -143,8 +148,16 @@ class FakeJira:
         return str(self._next_link)
 
     def delete_issue(self, key: str) -> None:
+        """Delete an issue as a person would: its links go, and its children lose their
+        parent (Cloud) or Epic Link (Server/DC), as in Jira."""
         del self.issues[key]
         self.links = {i: v for i, v in self.links.items() if key not in v[1:]}
+        for other in self.issues.values():
+            parent = other["fields"].get("parent")
+            if isinstance(parent, dict) and parent.get("key") == key:
+                other["fields"]["parent"] = None
+            if other["fields"].get(EPIC_LINK) == key:
+                other["fields"][EPIC_LINK] = None
 
     def move_to_project(self, key: str, project: str) -> str:
         """Move an issue to another project as a person would: a new key, the same id, fields,
@@ -268,6 +281,8 @@ class FakeJira:
             return 200, self._project(key)
         if m == "POST" and p == "issue/bulk":
             return self._bulk(body)
+        if p.startswith("issue/") and "/properties/" in p and p.count("/") == 3:
+            return self._property(m, p.split("/")[1], p.split("/")[3], body)
         if p.startswith("issue/") and p.count("/") == 1:
             key = p.split("/")[1]
             if m == "GET":
@@ -410,8 +425,29 @@ class FakeJira:
         issue = {"id": str(self._next_id), "key": f"{project}-{self._next_num[project]}",
                  "fields": {}, "properties": {p["key"]: p["value"] for p in props}}
         self.issues[issue["key"]] = issue
+        self.born[issue["id"]] = len(self.calls)
         self._store(issue, stored)
         return issue
+
+    def _property(self, method: str, key: str, prop: str, body: Any) -> tuple[int, Any]:
+        issue = self._issue(key)
+        if method == "PUT":
+            if len(json.dumps(body)) > 32768:
+                raise JiraError(400, ["The property value is too long (32768 characters)."])
+            new = prop not in issue["properties"]
+            issue["properties"][prop] = body
+            return (201 if new else 200), None
+        if method == "GET":
+            if prop not in issue["properties"]:
+                raise JiraError(404, [f"The property with key '{prop}' does not exist."])
+            return 200, {"key": prop, "value": issue["properties"][prop]}
+        raise JiraError(405, ["fake: method not allowed"])
+
+    def visible(self, issue: dict[str, Any], reconcile: set[str]) -> bool:
+        """Whether search sees the issue yet (search lag; reconcileIssues ids are seen)."""
+        if not self.search_lag or issue["id"] in reconcile:
+            return True
+        return len(self.calls) - self.born.get(issue["id"], -10**9) > self.search_lag
 
     def _store(self, issue: dict[str, Any], fields: dict[str, Any]) -> None:
         for name, value in fields.items():
@@ -439,6 +475,8 @@ class FakeJira:
         if errors:
             raise JiraError(400, [], errors)
         self._store(issue, fields)
+        for prop in body.get("properties") or []:
+            issue["properties"][prop["key"]] = prop["value"]
         labels = list(issue["fields"].get("labels") or [])
         for op in update.get("labels", []):
             if "add" in op and op["add"] not in labels:
@@ -517,8 +555,12 @@ class FakeJira:
                 if cloud or params.get("validateQuery", ["strict"])[0] != "warn":
                     raise JiraError(400, [msg])
                 warnings.append(msg)
+        reconcile = {x for v in params.get("reconcileIssues", []) for x in v.split(",")}
         hits = [i for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
-                if matches(query, i)]
+                if matches(query, i) and self.visible(i, reconcile)]
+        if re.search(r"ORDER\s+BY\s+key\s+DESC", jql, flags=re.I):
+            hits.sort(key=lambda i: (i["key"].rpartition("-")[0],
+                                     int(i["key"].rpartition("-")[2])), reverse=True)
         size = min(int(params.get("maxResults", ["50"])[0]), self.page_size)
         if cloud:
             token = params.get("nextPageToken", [""])[0]
