@@ -162,6 +162,19 @@ def _sync_one(
                      else f"pushed: {pushed.summary()}")
     prefetched = None  # the issues read for the push: freed before the Sheets read (memory)
     pushed.raise_for_status()
+    if (status_json is None and not dry_run and not pushed.baseline_recorded
+            and state.latest_baseline(plan.plan_id) is not None):
+        # the push rebuilt a lost state's baselines from the epic: forecast this day too, so
+        # the trend keeps the day and --fail-on-slip still alerts
+        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter,
+                             client_factory=jira_factory)
+        status_json = pulled.status.model_dump(mode="json", by_alias=True)
+        run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
+        run.forecast_finish = pulled.status.forecast_finish
+        late = {t.id for t in pulled.status.tasks if t.slip_days > 0}
+        run.chain = [t for t in pulled.status.critical_path if t in late]
+        run.steps.append(f"pulled after the state was rebuilt: {pulled.status.state}, slip "
+                         f"{pulled.status.slip_days:+d} working days")
     if status_json is not None:
         # one point per status date: a rerun (after an interruption) replaces that day's point
         points = {s["as_of"]: s for s in state.snapshots(plan.plan_id, last=9)}

@@ -46,11 +46,14 @@ class Finder:
                 return epic.issue_key
         return None
 
-    def search(self, *, without_epic: bool = False) -> list[dict[str, Any]]:
-        """The plan's issues by its label (`without_epic`: the epic left out by its label)."""
+    def search(self, *, without_epic: bool = False, elsewhere: bool = False
+               ) -> list[dict[str, Any]]:
+        """The plan's issues by its label (`without_epic`: the epic left out by its label;
+        `elsewhere`: those a person moved to other projects)."""
         what = f"searching project {self.site.project} for the issues of plan {self.pid}"
         try:
-            return self.jira.search(self.site.plan_jql(without_epic=without_epic),
+            return self.jira.search(self.site.plan_jql(without_epic=without_epic,
+                                                       elsewhere=elsewhere),
                                     fields=self.site.read_fields(),
                                     properties=[PROPERTY], what=what)
         except Rejected as e:

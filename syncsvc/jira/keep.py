@@ -96,10 +96,10 @@ def epic_property(plan: Plan, baselines: Sequence[Baseline], stored: dict[str, A
 
 def check_identity(plan: Plan, state: State, epic_key: str | None,
                    epic_prop: dict[str, Any] | None, read: Callable[[str], Any], *,
-                   project: str, dry_run: bool) -> None:
+                   project: str, dry_run: bool) -> bool:
     """Refuse (exit 2, nothing written) a spec of another feature than the one the state or the
     epic in Jira holds under this plan_id; rebuild lost baselines from the epic (`read` reads
-    one of its properties)."""
+    one of its properties). True when the state is being rebuilt from Jira."""
     pid, feature = plan.plan_id, plan.feature_name
     baselines = state.baselines(pid)
     restored: list[Baseline] = []
@@ -124,3 +124,4 @@ def check_identity(plan: Plan, state: State, epic_key: str | None,
         state.put_baselines(pid, restored)
         log.warning("plan %s: %d baseline(s) rebuilt from the epic %s (the state had none)",
                     pid, len(restored), epic_key)
+    return bool(restored)

@@ -55,10 +55,11 @@ class Site:
         names += [f for f in (self.fields.start, self.fields.epic_link) if f]
         return names
 
-    def plan_jql(self, *, without_epic: bool = False) -> str:
+    def plan_jql(self, *, without_epic: bool = False, elsewhere: bool = False) -> str:
         """The plan's issues; `without_epic` leaves out the issue marked as its epic (by a
-        label, never by key: a deleted issue's key in JQL is a 400 on real Jira)."""
-        jql = (f"project = {jql_quote(self.project)} AND labels = "
+        label, never by key: a deleted issue's key in JQL is a 400 on real Jira); `elsewhere`:
+        those in other projects (moved there by a person)."""
+        jql = (f"project {'!=' if elsewhere else '='} {jql_quote(self.project)} AND labels = "
                f"{jql_quote(plan_label(self.plan_id))}")
         if without_epic:
             jql += f" AND labels != {jql_quote(EPIC_LABEL)}"

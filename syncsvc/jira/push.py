@@ -114,10 +114,12 @@ class _Push:
         records, remote, issues = self._read(prefetched)
         epic_rec, epic_remote, gone = self._find_epic(records, remote, issues)
         self.epic_prop = dict(epic_remote.prop) if epic_remote is not None else None
-        keep.check_identity(self.plan, self.state, epic_remote.key if epic_remote else None,
-                            self.epic_prop, lambda k: self.jira.get_property(
-                                epic_remote.key if epic_remote else "", k),
-                            project=self.site.project, dry_run=self.report.dry_run)
+        rebuilt = keep.check_identity(
+            self.plan, self.state, epic_remote.key if epic_remote else None, self.epic_prop,
+            lambda k: self.jira.get_property(epic_remote.key if epic_remote else "", k),
+            project=self.site.project, dry_run=self.report.dry_run)
+        if rebuilt:  # a lost state: only a search finds the issues a person moved elsewhere
+            self._moved_elsewhere(records, remote, issues)
         epic_key = self._epic(epic_rec, epic_remote, gone=gone)
         can_epic = self.site.is_cloud or self.site.fields.epic_link is not None
         self.desired = desired_issues(
@@ -182,6 +184,19 @@ class _Push:
         if pending:
             find.find_pending(pending, records, remote, issues)
         return records, remote, issues
+
+    def _moved_elsewhere(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
+                         issues: list[dict[str, Any]]) -> None:
+        """Add the plan's issues in other projects to what was read (one more search, only
+        when the state is rebuilt from Jira: a live state follows moves by key)."""
+        seen = {str(i.get("key")) for i in issues}
+        more = [i for i in self.find.search(without_epic=True, elsewhere=True)
+                if str(i.get("key")) not in seen]
+        issues += more
+        self.find.seen |= {str(i.get("key")) for i in more}
+        for tid, r in self.find.remote(more, records).items():
+            if tid != EPIC_ID and tid not in remote:
+                remote[tid] = r
 
     def _find_epic(self, records: dict[str, IssueRecord], remote: dict[str, RemoteIssue],
                    issues: list[dict[str, Any]]
