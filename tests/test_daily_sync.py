@@ -52,7 +52,7 @@ MOVED_AND_LOST_STATE_DUPLICATE = (
 
 
 @pytest.fixture
-def example(plan_of) -> Plan:  # type: ignore[no-untyped-def]
+def example(plan_of) -> Plan:
     return plan_of(EXAMPLE.read_text())
 
 
