@@ -139,14 +139,17 @@ def _sync_one(
     adapter = None
     prefetched = None
     status_json: dict[str, Any] | None = None
-    if state.latest_baseline(plan.plan_id) is not None:
-        if jira_factory is None:
-            from syncsvc.jira.adapter import connect
-            jira_factory = connect
-        jcfg.token()
-        adapter = jira_factory(jcfg)
-        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter, for_push=True)
-        prefetched = pulled.prefetched
+    if jira_factory is None:
+        from syncsvc.jira.adapter import connect
+        jira_factory = connect
+
+    def pull(for_push: bool) -> Any:
+        nonlocal adapter, status_json
+        if adapter is None:
+            jcfg.token()
+            adapter = jira_factory(jcfg)
+        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter,
+                             for_push=for_push)
         status_json = pulled.status.model_dump(mode="json", by_alias=True)
         run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
         run.forecast_finish = pulled.status.forecast_finish
@@ -154,7 +157,10 @@ def _sync_one(
         run.chain = [t for t in pulled.status.critical_path if t in late]
         run.steps.append(f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
                          f"working days, forecast finish {pulled.status.forecast_finish}")
-        del pulled
+        return pulled.prefetched
+
+    if state.latest_baseline(plan.plan_id) is not None:
+        prefetched = pull(for_push=True)
     pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
                        client_factory=jira_factory, adapter=adapter, prefetched=prefetched,
                        locked=True)
@@ -164,17 +170,7 @@ def _sync_one(
     pushed.raise_for_status()
     if (status_json is None and not dry_run and not pushed.baseline_recorded
             and state.latest_baseline(plan.plan_id) is not None):
-        # the push rebuilt a lost state's baselines from the epic: forecast this day too, so
-        # the trend keeps the day and --fail-on-slip still alerts
-        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter,
-                             client_factory=jira_factory)
-        status_json = pulled.status.model_dump(mode="json", by_alias=True)
-        run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
-        run.forecast_finish = pulled.status.forecast_finish
-        late = {t.id for t in pulled.status.tasks if t.slip_days > 0}
-        run.chain = [t for t in pulled.status.critical_path if t in late]
-        run.steps.append(f"pulled after the state was rebuilt: {pulled.status.state}, slip "
-                         f"{pulled.status.slip_days:+d} working days")
+        pull(for_push=False)  # a lost state: the push rebuilt the baselines from the epic
     if status_json is not None:
         # one point per status date: a rerun (after an interruption) replaces that day's point
         points = {s["as_of"]: s for s in state.snapshots(plan.plan_id, last=9)}

@@ -642,3 +642,38 @@ def test_an_unresolvable_sheets_host_is_exit_2_at_once(tmp_path: Path,
         no_traceback(r)
         r = w.run("publish", "--dry-run")  # the offline preview still works
         assert r.exit_code == 0 and "offline preview" in r.stdout, r.output
+
+
+def test_a_proxy_saying_ok_in_plain_text_is_named(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # every read of a JSON answer goes through one check, the reads added with plan identity
+    # (the newest key after a killed create, an issue property) too
+    from syncsvc.config import load_config
+    from syncsvc.jira.adapter import JiraConfigFailure, connect
+
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        key = w.fake.key_of("notif-center", "qa")
+        jira = connect(load_config(w.config).require_jira("t"))
+        jira.server_info()
+        w.fake.plain("GET", r"^(search/jql|issue/[^/]+/properties/syncsvc)$", "OK", times=2)
+        with pytest.raises(JiraConfigFailure, match=r"not the expected JSON \(text/plain\)"):
+            jira.highest_number('project = "NOTIF"', what="reading the newest key")
+        with pytest.raises(JiraConfigFailure, match=r"not the expected JSON \(text/plain\)"):
+            jira.get_property(key, "syncsvc")
+
+
+def test_a_baseline_that_no_longer_reads_as_a_plan_is_a_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    with world(tmp_path, monkeypatch) as w:
+        assert w.run("push").exit_code == 0
+        broken = example.model_dump(mode="json")
+        broken["tasks"][0]["duration_days"] = "a week"  # an edited or damaged record
+        with State.open(w.state_path) as s:
+            s.add_baseline("notif-center", broken, recorded_at="2027-01-05T00:00:00+00:00",
+                           note="damaged")
+        r = w.run("pull", "--as-of", AS_OF)
+        assert r.exit_code == 2, r.output
+        assert "cannot be read as a plan (tasks.0.duration_days" in r.stderr
+        assert "syncsvc baseline SPEC" in r.stderr
+        no_traceback(r)

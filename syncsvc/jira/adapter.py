@@ -384,8 +384,8 @@ class JiraAdapter:
         params: dict[str, Any] = {"jql": f"{project_jql} ORDER BY key DESC", "maxResults": 1,
                                   "fields": "summary"}
         path = "search/jql" if self.is_cloud else "search"
-        page = self._request("GET", path, params=params, what=what).json()
-        issues = page.get("issues") if isinstance(page, dict) else None
+        page = self._read("GET", path, params=params, what=what)
+        issues = page.get("issues")
         keys = [str(i.get("key", "")) for i in issues or [] if isinstance(i, dict)]
         return max((int(k.rpartition("-")[2]) for k in keys
                     if k.rpartition("-")[2].isdigit()), default=0)
@@ -393,8 +393,8 @@ class JiraAdapter:
     def get_property(self, key: str, prop: str) -> Any:
         """An issue property's value, or None when the issue or the property does not exist."""
         try:
-            body = self._request("GET", f"issue/{key}/properties/{prop}",
-                                 what=f"reading the {prop} property of {key}").json()
+            body = self._read("GET", f"issue/{_jql_key(key)}/properties/{prop}",
+                              what=f"reading the {prop} property of {key}")
         except Rejected as e:
             if e.status == HTTPStatus.NOT_FOUND:
                 return None

@@ -99,10 +99,27 @@ def pull_status(
     for tid in missing:
         log.warning("the Jira issue of task %s (%s) was not found; counted as not started",
                     tid, records[tid].issue_key)
-    baseline = merge_baseline(baseline_from_plan(Plan.model_validate(recorded.plan_json)), plan)
+    baseline = merge_baseline(baseline_from_plan(_recorded_plan(recorded, cfg)), plan)
     status = forecast(baseline, statuses, as_of)
     prefetched = Prefetched(issues, site_fields) if site_fields is not None else None
     return PullResult(status, prefetched, missing, adapter.calls, recorded.id)
+
+
+def _recorded_plan(recorded: Any, cfg: Config) -> Plan:
+    """The baseline's plan. A baseline that no longer reads as a plan (damaged, rebuilt from an
+    edited epic property, written by a syncsvc that knew other fields) is a clear error."""
+    from pydantic import ValidationError
+
+    try:
+        return Plan.model_validate(recorded.plan_json)
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        where = ".".join(str(x) for x in err["loc"]) or "(top)"
+        raise ConfigError(
+            f"baseline #{recorded.id} of plan {recorded.plan_id} in {cfg.state_path()} cannot be "
+            f"read as a plan ({where}: {err['msg']}; {e.error_count()} problem(s))",
+            hint="record a new baseline: syncsvc baseline SPEC --config FILE --note \"repaired\""
+        ) from None
 
 
 def recorded_start(plan_json: dict[str, Any]) -> dt.date | None:

@@ -117,6 +117,11 @@ class FakeJira:
         """Answer an HTML login page (an SSO proxy in front of the site) to matching calls."""
         self.faults.append(Fault(method, re.compile(path), "html", times, status))
 
+    def plain(self, method: str, path: str, text: str, *, times: int = 1) -> None:
+        """Answer 200 with `text` as text/plain (a proxy's "OK") to matching calls."""
+        self.faults.append(Fault(method, re.compile(path), "plain", times, 200,
+                                 {"Content-Type": "text/plain", "X-Body": text}))
+
     def drop(self, method: str, path: str, *, times: int = 1, skip: int = 0) -> None:
         """Do the matching call, then lose its answer (a connection error for the client)."""
         self.faults.append(Fault(method, re.compile(path), "drop", times, skip=skip))
@@ -221,6 +226,9 @@ class FakeJira:
         if fault is not None and fault.action == "status":
             call.status = fault.status
             return fault.status, fault.headers, json.dumps({"errorMessages": ["injected"]})
+        if fault is not None and fault.action == "plain":
+            call.status = 200
+            return 200, {"Content-Type": "text/plain"}, fault.headers["X-Body"]
         if fault is not None and fault.action == "html":
             call.status = fault.status
             return fault.status, {"Content-Type": "text/html;charset=UTF-8"}, (
