@@ -9,7 +9,6 @@ the 5,000-task time; `syncsvc --help` <= 0.30 s; `create-rollout-plan` on the ex
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_spec import generate  # noqa: E402
-from sections import write_section  # noqa: E402
+from sections import bench_main  # noqa: E402
 
 SECTION = "## Planning (foundation)"
 EXAMPLE = ROOT / "examples" / "notifications-center.toml"
@@ -166,14 +165,7 @@ def report(res: dict[Any, Any], runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
-    args = parser.parse_args(argv)
-    text = report(measure(args.runs), args.runs)
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
+    bench_main(SECTION, __doc__ or "", measure, report, argv)
 
 
 if __name__ == "__main__":

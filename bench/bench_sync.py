@@ -8,8 +8,9 @@ twice with nothing moved in Jira. Issue 6's budget for a no-change sync: <= 2 + 
 Jira reads for I issues, 0 Jira writes, <= 2 Sheets calls, the first sync after a push too.
 What does not change on a site (its deployment type, field ids, status categories) is read
 once and kept in the state; the first sync after a push reads the status categories (the push
-needs none), the second is the steady state cron sees. Times are wall clock of `run_sync` (lock, state, pull, forecast, push
-diff, layout, publish diff), and in brackets the same minus the time spent inside the fakes.
+needs none), the second is the steady state cron sees. Times are wall clock of `run_sync`
+(lock, state, pull, forecast, push diff, layout, publish diff), and in brackets the same minus
+the time spent inside the fakes.
 """
 
 from __future__ import annotations

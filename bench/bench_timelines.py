@@ -9,7 +9,6 @@ optimum on average and never more than 15% above it (small random networks, exac
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_plan import run_cli  # noqa: E402
 from gen_spec import generate  # noqa: E402
-from sections import write_section  # noqa: E402
+from sections import bench_main  # noqa: E402
 
 SECTION = "## Honest timelines (levelling, confidence)"
 TODAY = dt.date(2026, 11, 27)
@@ -157,14 +156,7 @@ def report(res: dict[str, Any], runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
-    args = parser.parse_args(argv)
-    text = report(measure(args.runs), args.runs)
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
+    bench_main(SECTION, __doc__ or "", measure, report, argv)
 
 
 if __name__ == "__main__":
