@@ -37,15 +37,18 @@ def _mark(ok: bool | None) -> str:
 
 def table(scores: list[FeatureScore]) -> list[str]:
     """One line per feature."""
-    lines = [f"{'feature':<30} {'risks':>6} {'stake':>6} {'trig':>6} {'primary':<26} "
-             f"{'strategy':<22} {'mechanism':<22} wrong"]
+    lines = [
+        f"{'feature':<30} {'risks':>6} {'stake':>6} {'trig':>6} {'primary':<26} "
+        f"{'strategy':<22} {'mechanism':<22} wrong"
+    ]
     for s in scores:
         primary = f"{_mark(s.primary_ok)} {s.primary_got or '(none)'}"
         lines.append(
             f"{s.id:<30} {_r(s.risks):>6} {_r(s.stakeholders):>6} {_r(s.triggers):>6} "
             f"{primary:<26} {_mark(s.strategy_ok) + ' ' + (s.strategy_got or '-'):<22} "
             f"{_mark(s.mechanism_ok) + ' ' + (s.mechanism_got or '-'):<22} {len(s.wrong_sense)}"
-            + (f"  ERROR {s.error}" if s.error else ""))
+            + (f"  ERROR {s.error}" if s.error else "")
+        )
     return lines
 
 
@@ -53,10 +56,12 @@ def missed(scores: list[FeatureScore]) -> list[str]:
     """The concepts each plan missed, and its wrong-sense hits."""
     out = []
     for s in scores:
-        parts = [f"risks: {'; '.join(s.risks.missed)}" if s.risks.missed else "",
-                 f"stakeholders: {'; '.join(s.stakeholders.missed)}" if s.stakeholders.missed else "",
-                 f"triggers: {'; '.join(s.triggers.missed)}" if s.triggers.missed else "",
-                 f"wrong: {'; '.join(s.wrong_sense)}" if s.wrong_sense else ""]
+        parts = [
+            f"risks: {'; '.join(s.risks.missed)}" if s.risks.missed else "",
+            f"stakeholders: {'; '.join(s.stakeholders.missed)}" if s.stakeholders.missed else "",
+            f"triggers: {'; '.join(s.triggers.missed)}" if s.triggers.missed else "",
+            f"wrong: {'; '.join(s.wrong_sense)}" if s.wrong_sense else "",
+        ]
         if any(parts):
             out.append(f"{s.id}:")
             out += [f"    {p}" for p in parts if p]
@@ -95,8 +100,12 @@ def main() -> None:
     if args.write:
         heading = SECTION_HELDOUT if args.heldout else SECTION
         command = "python bench/bench_eval.py" + (" --heldout" if args.heldout else "")
-        write_section(heading, f"{heading}\n\n`{command}` (quick mode, start 2027-03-01):\n\n"
-                      + "\n".join(f"- {line}" for line in summary(t)) + "\n")
+        write_section(
+            heading,
+            f"{heading}\n\n`{command}` (quick mode, start 2027-03-01):\n\n"
+            + "\n".join(f"- {line}" for line in summary(t))
+            + "\n",
+        )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,10 @@ def make_plan(n: int) -> Any:
     from syncsvc.specload import check_spec
 
     text = generate(n, deps_per_task=2)
-    return build_plan(check_spec(tomllib.loads(text), label="gen.toml", today=dt.date(2026, 11, 27),
-                                 source=text), load_catalog())
+    return build_plan(
+        check_spec(tomllib.loads(text), label="gen.toml", today=dt.date(2026, 11, 27), source=text),
+        load_catalog(),
+    )
 
 
 def child(phase: str, n: int, jira_url: str, sheets_url: str, folder: str) -> dict[str, Any]:
@@ -78,15 +80,26 @@ def child(phase: str, n: int, jira_url: str, sheets_url: str, folder: str) -> di
     jira_adapter.time.sleep = sleeps.append  # type: ignore[assignment]
     api = sheets_url.removesuffix("/v4/spreadsheets/")
     kw: dict[str, Any] = {"api_url": api}  # the adapter's setting for another endpoint
-    cfg = Config.model_validate({
-        "jira": {"url": jira_url, "email": "pm@example.com", "token_env": TOKEN_ENV,
-                 "project": "NOTIF", "max_retries": 4},
-        "sheets": {"spreadsheet_id": SHEET_ID, "credentials_file": "key.json"},
-        "state": {"path": str(Path(folder) / "state.db")}, "base_dir": folder}, strict=False)
+    cfg = Config.model_validate(
+        {
+            "jira": {
+                "url": jira_url,
+                "email": "pm@example.com",
+                "token_env": TOKEN_ENV,
+                "project": "NOTIF",
+                "max_retries": 4,
+            },
+            "sheets": {"spreadsheet_id": SHEET_ID, "credentials_file": "key.json"},
+            "state": {"path": str(Path(folder) / "state.db")},
+            "base_dir": folder,
+        },
+        strict=False,
+    )
 
     def sheets(c: Config) -> Any:
-        return sheets_adapter.GoogleSheets(Credentials(token="test-token"), SHEET_ID,
-                                           sleep=sleeps.append, **kw)
+        return sheets_adapter.GoogleSheets(
+            Credentials(token="test-token"), SHEET_ID, sleep=sleeps.append, **kw
+        )
 
     t0 = time.perf_counter()
     if phase == "push":
@@ -96,12 +109,20 @@ def child(phase: str, n: int, jira_url: str, sheets_url: str, folder: str) -> di
         import syncsvc.sheets.publish as publish_mod
 
         publish_mod.publish_plan = functools.partial(  # type: ignore[assignment]
-            publish_plan, now=dt.datetime(2027, 1, 8, 6))
-        rep = run_sync([Path("gen.toml")], cfg, as_of=AS_OF, dry_run=False,
-                       load=lambda _: (plan, {}, None), sheets_factory=sheets)
+            publish_plan, now=dt.datetime(2027, 1, 8, 6)
+        )
+        rep = run_sync(
+            [Path("gen.toml")],
+            cfg,
+            as_of=AS_OF,
+            dry_run=False,
+            load=lambda _: (plan, {}, None),
+            sheets_factory=sheets,
+        )
         assert rep.failed == [], rep.failed[0].error
-    out.update(s=time.perf_counter() - t0, rss=_rss_mb(), sleeps=len(sleeps),
-               min_sleep=min(sleeps, default=0.0))
+    out.update(
+        s=time.perf_counter() - t0, rss=_rss_mb(), sleeps=len(sleeps), min_sleep=min(sleeps, default=0.0)
+    )
     return out
 
 
@@ -113,28 +134,43 @@ def measure(n: int) -> dict[str, Any]:
 
     plan = make_plan(n)
     tasks, edges = len(plan.tasks), sum(len(t.depends_on) for t in plan.tasks)
-    out: dict[str, Any] = {"n_spec": n, "n": tasks, "e": edges,
-                           "push_budget": 4 + math.ceil(tasks / 50) + edges,
-                           "read_budget": 2 + 2 * math.ceil(tasks / 100)}
+    out: dict[str, Any] = {
+        "n_spec": n,
+        "n": tasks,
+        "e": edges,
+        "push_budget": 4 + math.ceil(tasks / 50) + edges,
+        "read_budget": 2 + 2 * math.ceil(tasks / 100),
+    }
     pacer = Pacer(rate=10.0, burst=100.0, client_waits=True)
     with tempfile.TemporaryDirectory() as folder, serve() as jira, serve_sheets() as (sh, url):
         jira._handle = pacer.wrap(jira._handle)  # type: ignore[method-assign]
         env = {**os.environ, TOKEN_ENV: jira.token}
         for phase, label in (("push", "push"), ("sync", "sync1"), ("sync", "sync2")):
             j0, s0, l0 = len(jira.calls), sh.api_calls(), pacer.limited
-            proc = subprocess.run([sys.executable, __file__, "--child", phase, str(n), jira.base,
-                                   url, folder], env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", phase, str(n), jira.base, url, folder],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode:
                 raise SystemExit(f"{label} failed:\n{proc.stderr[-3000:]}")
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             calls = jira.calls[j0:]
-            out.update({f"{label}_s": r["s"], f"{label}_rss": r["rss"],
-                        f"{label}_plan_s": r["plan_s"],
-                        f"{label}_calls": len(calls), f"{label}_writes": sum(c.write for c in calls),
-                        f"{label}_reads": sum(not c.write for c in calls),
-                        f"{label}_sheets": sh.api_calls() - s0,
-                        f"{label}_429": pacer.limited - l0, f"{label}_sleeps": r["sleeps"],
-                        f"{label}_min_sleep": r["min_sleep"]})
+            out.update(
+                {
+                    f"{label}_s": r["s"],
+                    f"{label}_rss": r["rss"],
+                    f"{label}_plan_s": r["plan_s"],
+                    f"{label}_calls": len(calls),
+                    f"{label}_writes": sum(c.write for c in calls),
+                    f"{label}_reads": sum(not c.write for c in calls),
+                    f"{label}_sheets": sh.api_calls() - s0,
+                    f"{label}_429": pacer.limited - l0,
+                    f"{label}_sleeps": r["sleeps"],
+                    f"{label}_min_sleep": r["min_sleep"],
+                }
+            )
         out["paced_s"] = pacer.clock
         assert jira.violations == [], jira.violations[:3]
         ids = [i["properties"]["syncsvc"].get("task_id") for i in jira.issues.values()]
@@ -147,8 +183,11 @@ def table(r: dict[str, Any]) -> str:
     def within(n: int, budget: int) -> str:
         return f"{n:,} (<= {budget:,})" if n <= budget else f"**{n:,} (over {budget:,})**"
 
-    rows = [("first push", "push"), ("first sync (publishes the 6 worksheets)", "sync1"),
-            ("sync, nothing changed", "sync2")]
+    rows = [
+        ("first push", "push"),
+        ("first sync (publishes the 6 worksheets)", "sync1"),
+        ("sync, nothing changed", "sync2"),
+    ]
     lines = [
         HEADING,
         "",
@@ -169,9 +208,11 @@ def table(r: dict[str, Any]) -> str:
     for name, k in rows:
         budget = r["push_budget"] if k == "push" else r["read_budget"]
         calls = r[f"{k}_calls"] if k == "push" else r[f"{k}_reads"]
-        lines.append(f"| {name} | {within(calls, budget)}{'' if k == 'push' else ' reads'} | "
-                     f"{r[f'{k}_writes']:,} | {r[f'{k}_429']:,} | {r[f'{k}_sheets']} | "
-                     f"{r[f'{k}_s']:.1f} s | {r[f'{k}_rss']:.0f} MB |")
+        lines.append(
+            f"| {name} | {within(calls, budget)}{'' if k == 'push' else ' reads'} | "
+            f"{r[f'{k}_writes']:,} | {r[f'{k}_429']:,} | {r[f'{k}_sheets']} | "
+            f"{r[f'{k}_s']:.1f} s | {r[f'{k}_rss']:.0f} MB |"
+        )
     lines += [
         "",
         f"- Peak memory: {r['peak_rss']:.0f} MB at the most (budget 300 MB).",

@@ -32,17 +32,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sections import write_section  # noqa: E402
 
 SECTION = "## MCP server"
-SEED = {"feature_name": "In-App Notifications Center",
-        "description": "Replacing email-only alerts with in-app, push and digest notifications "
-                       "for 150K users",
-        "team_size": 5, "timeline": "6 weeks", "risk_tolerance": "medium"}
-TOOLS = ("assess_risks", "map_stakeholders", "generate_timeline", "build_rollback_plan",
-         "create_rollout_plan")
+SEED = {
+    "feature_name": "In-App Notifications Center",
+    "description": "Replacing email-only alerts with in-app, push and digest notifications for 150K users",
+    "team_size": 5,
+    "timeline": "6 weeks",
+    "risk_tolerance": "medium",
+}
+TOOLS = (
+    "assess_risks",
+    "map_stakeholders",
+    "generate_timeline",
+    "build_rollback_plan",
+    "create_rollout_plan",
+)
 
 
 def _params() -> StdioServerParameters:
-    return StdioServerParameters(command=sys.executable, args=["-m", "syncsvc", "serve-mcp"],
-                                 env={"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "syncsvc", "serve-mcp"], env={"PYTHONPATH": str(ROOT)}, cwd=ROOT
+    )
 
 
 def _children_cpu() -> float:
@@ -90,8 +99,13 @@ def _process_cost(args: list[str], runs: int = 3) -> tuple[float, float]:
     walls, cpus = [], []
     for _ in range(runs):
         cpu, t0 = _children_cpu(), time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=ROOT, check=True, capture_output=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+        subprocess.run(
+            [sys.executable, *args],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         walls.append(time.perf_counter() - t0)
         cpus.append(_children_cpu() - cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -104,30 +118,37 @@ def report(n_starts: int, n_calls: int) -> str:
     init, first, total, cpu = (statistics.median(col) for col in zip(*starts, strict=True))
     worst = [max(col) for col in zip(*starts, strict=True)]
     help_wall, help_cpu = _process_cost(["-m", "syncsvc", "--help"])
-    _, sdk_cpu = _process_cost(["-c", "from mcp.server.lowlevel import Server; "
-                                "from mcp.server.stdio import stdio_server"])
+    _, sdk_cpu = _process_cost(
+        ["-c", "from mcp.server.lowlevel import Server; from mcp.server.stdio import stdio_server"]
+    )
     _, warm_cpu = _process_cost(["-c", "from syncsvc.mcp_server import _warm_up; _warm_up()"])
     medians = [statistics.median(v) for v in calls.values()]
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`python bench/bench_mcp.py --starts {n_starts} --calls {n_calls} --write`: `syncsvc "
         "serve-mcp` spawned and driven by the official SDK's stdio client, on the seed's inputs "
-        "(In-App Notifications Center, team of 5, \"6 weeks\", medium). \"First tool call after "
-        "start-up\" is from the `initialize` answer to the `create_rollout_plan` result (the "
+        '(In-App Notifications Center, team of 5, "6 weeks", medium). "First tool call after '
+        'start-up" is from the `initialize` answer to the `create_rollout_plan` result (the '
         "acceptance target: <= 0.3 s); the warm-server rows alternate `format` md and json. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs (load "
         f"average {os.getloadavg()[0]:.1f} at the end of the run), Python "
-        f"{platform.python_version()}, mcp {version('mcp')}.", "",
-        "| measure | median | worst |", "|---|---|---|",
+        f"{platform.python_version()}, mcp {version('mcp')}.",
+        "",
+        "| measure | median | worst |",
+        "|---|---|---|",
         f"| spawn → `initialize` answered | {_ms(init)} | {_ms(worst[0])} |",
-        f"| first tool call after start-up (`create_rollout_plan`) | {_ms(first)} | "
-        f"{_ms(worst[1])} |",
+        f"| first tool call after start-up (`create_rollout_plan`) | {_ms(first)} | {_ms(worst[1])} |",
         f"| spawn → first tool result | {_ms(total)} | {_ms(worst[2])} |",
-        f"| server CPU time for that (user + sys, whole process life) | {_ms(cpu)} | "
-        f"{_ms(worst[3])} |", "",
-        "| tool (warm server) | median | p95 | max |", "|---|---|---|---|",
-        *(f"| `{tool}` | {_ms(statistics.median(v))} | {_ms(_p95(v))} | {_ms(max(v))} |"
-          for tool, v in calls.items()), "",
+        f"| server CPU time for that (user + sys, whole process life) | {_ms(cpu)} | {_ms(worst[3])} |",
+        "",
+        "| tool (warm server) | median | p95 | max |",
+        "|---|---|---|---|",
+        *(
+            f"| `{tool}` | {_ms(statistics.median(v))} | {_ms(_p95(v))} | {_ms(max(v))} |"
+            for tool, v in calls.items()
+        ),
+        "",
         f"- Target {'met' if worst[1] <= 0.3 else 'MISSED'}: the first tool call after start-up "
         f"answers in {_ms(first)} (worst {_ms(worst[1])}). Warm calls take {_ms(min(medians))} to "
         f"{_ms(max(medians))} (medians); planning itself is a few ms of that (the server logs "

@@ -48,8 +48,14 @@ def run_cli(args: list[str]) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + sys) of one `python -m syncsvc ...` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "syncsvc", *args], env=_env(), cwd=ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "syncsvc", *args],
+        env=_env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"syncsvc {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
@@ -86,18 +92,27 @@ def measure(runs: int) -> dict[Any, Any]:
             path = Path(tmp) / f"bench-{n}.toml"
             text = generate(n, seed=1)
             path.write_text(text, encoding="utf-8")
-            deps = len(re.findall(r'"t\d+"', text[text.index("[[tasks]]"):])) - n
+            deps = len(re.findall(r'"t\d+"', text[text.index("[[tasks]]") :])) - n
             spec = load_spec(path, today=dt.date(2026, 11, 27))
             load = timed(partial(load_spec, path, today=dt.date(2026, 11, 27)), runs)
             build = timed(partial(build_plan, spec, catalog), runs)
-            cli = [run_cli(["generate-timeline", str(path), "--format", "json", "--output", out])
-                   for _ in range(runs)]
-            res[n] = {"deps": deps, "bytes": len(text.encode()), "load": load, "build": build,
-                      "cli_wall": [w for w, _ in cli], "cli_cpu": [c for _, c in cli],
-                      "rss": peak_rss_mb()}  # 5k runs first: the max so far is theirs
+            cli = [
+                run_cli(["generate-timeline", str(path), "--format", "json", "--output", out])
+                for _ in range(runs)
+            ]
+            res[n] = {
+                "deps": deps,
+                "bytes": len(text.encode()),
+                "load": load,
+                "build": build,
+                "cli_wall": [w for w, _ in cli],
+                "cli_cpu": [c for _, c in cli],
+                "rss": peak_rss_mb(),
+            }  # 5k runs first: the max so far is theirs
     res["help"] = [run_cli(["--help"]) for _ in range(max(7, runs))]
-    res["example"] = [run_cli(["create-rollout-plan", str(EXAMPLE), "--format", "md"])
-                      for _ in range(max(5, runs))]
+    res["example"] = [
+        run_cli(["create-rollout-plan", str(EXAMPLE), "--format", "md"]) for _ in range(max(5, runs))
+    ]
     return res
 
 

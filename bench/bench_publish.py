@@ -44,19 +44,33 @@ NOW = dt.datetime(2027, 1, 4, 9, 0)
 
 def big_spec(n_tasks: int = 1000, lanes: int = 10) -> str:
     """A spec with `n_tasks` tasks: `lanes` chains, one person each, linked every 7th task."""
-    lines = ['feature_name = "Bench launch"', 'description = "A large generated plan"',
-             f"team_size = {lanes}", 'timeline = "80 weeks"', 'risk_tolerance = "medium"',
-             'plan_id = "bench"', "start_date = 2027-01-04", ""]
+    lines = [
+        'feature_name = "Bench launch"',
+        'description = "A large generated plan"',
+        f"team_size = {lanes}",
+        'timeline = "80 weeks"',
+        'risk_tolerance = "medium"',
+        'plan_id = "bench"',
+        "start_date = 2027-01-04",
+        "",
+    ]
     for p in range(lanes):
         lines += ["[[team]]", f'name = "P{p}"', 'role = "Engineer"', ""]
     for i in range(n_tasks):
         deps = [f"t{i - lanes}"] if i >= lanes else []
         if i % 7 == 3 and i >= 2 * lanes:
             deps.append(f"t{i - lanes - 1}")
-        lines += ["[[tasks]]", f'id = "t{i}"', f'name = "Task {i}"', 'phase = "build"',
-                  f'estimate = "{1 + i % 3}d"', f'owner = "P{i % lanes}"',
-                  f"depends_on = {deps!r}".replace("'", '"'),
-                  f'risk = "{("low", "medium", "high")[i % 3]}"', ""]
+        lines += [
+            "[[tasks]]",
+            f'id = "t{i}"',
+            f'name = "Task {i}"',
+            'phase = "build"',
+            f'estimate = "{1 + i % 3}d"',
+            f'owner = "P{i % lanes}"',
+            f"depends_on = {deps!r}".replace("'", '"'),
+            f'risk = "{("low", "medium", "high")[i % 3]}"',
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -68,8 +82,9 @@ def plan_from(text: str | None) -> Plan:
     return build_plan(load_spec(path, today=TODAY), load_catalog())
 
 
-def timed(fn: Callable[[], tuple[PublishReport, FakeSheets]], runs: int
-          ) -> tuple[PublishReport, float, float]:
+def timed(
+    fn: Callable[[], tuple[PublishReport, FakeSheets]], runs: int
+) -> tuple[PublishReport, float, float]:
     """Median wall time of `fn`, and median of that time less what the fake API spent."""
     times, own = [], []
     report = None
@@ -88,15 +103,18 @@ def scenarios(plan: Plan, runs: int) -> list[dict[str, Any]]:
     """First publish, unchanged re-publish, one task renamed, dry run of a change."""
     rows = []
     cfg = load_config(sheets_config(Path(tempfile.mkdtemp())))
-    changed = plan.model_copy(update={"tasks": [
-        plan.tasks[0].model_copy(update={"name": plan.tasks[0].name + " (renamed)"}),
-        *plan.tasks[1:]]})
+    changed = plan.model_copy(
+        update={
+            "tasks": [
+                plan.tasks[0].model_copy(update={"name": plan.tasks[0].name + " (renamed)"}),
+                *plan.tasks[1:],
+            ]
+        }
+    )
 
-    def run(fake: FakeSheets, p: Plan, *, dry_run: bool = False
-            ) -> tuple[PublishReport, FakeSheets]:
+    def run(fake: FakeSheets, p: Plan, *, dry_run: bool = False) -> tuple[PublishReport, FakeSheets]:
         fake.busy_seconds = 0.0
-        return publish_plan(p, cfg, dry_run=dry_run, client_factory=token_client_factory(),
-                            now=NOW), fake
+        return publish_plan(p, cfg, dry_run=dry_run, client_factory=token_client_factory(), now=NOW), fake
 
     def first() -> tuple[PublishReport, FakeSheets]:
         with serve_fake_sheets() as fake:
@@ -106,18 +124,30 @@ def scenarios(plan: Plan, runs: int) -> list[dict[str, Any]]:
     with serve_fake_sheets() as fake:
         run(fake, plan)
         rows.append(("unchanged plan", *timed(lambda: run(fake, plan), runs)))
-        rows.append(("dry run, one task renamed",
-                     *timed(lambda: run(fake, changed, dry_run=True), runs)))
+        rows.append(("dry run, one task renamed", *timed(lambda: run(fake, changed, dry_run=True), runs)))
 
         rows.append(("one task renamed", *timed_after_reset(fake, plan, changed, run, runs)))
-    return [{"scenario": name, "calls": r.calls, "batches": r.batches,
-             "payload_bytes": r.payload_bytes, "rows_changed": r.rows_changed,
-             "seconds": secs, "own_seconds": own} for name, r, secs, own in rows]
+    return [
+        {
+            "scenario": name,
+            "calls": r.calls,
+            "batches": r.batches,
+            "payload_bytes": r.payload_bytes,
+            "rows_changed": r.rows_changed,
+            "seconds": secs,
+            "own_seconds": own,
+        }
+        for name, r, secs, own in rows
+    ]
 
 
-def timed_after_reset(fake: FakeSheets, plan: Plan, changed: Plan,
-                      run: Callable[..., tuple[PublishReport, FakeSheets]], runs: int
-                      ) -> tuple[PublishReport, float, float]:
+def timed_after_reset(
+    fake: FakeSheets,
+    plan: Plan,
+    changed: Plan,
+    run: Callable[..., tuple[PublishReport, FakeSheets]],
+    runs: int,
+) -> tuple[PublishReport, float, float]:
     """Like `timed` for a publish of `changed`, each run starting from `plan` published."""
     times, own = [], []
     report = None
@@ -137,20 +167,25 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     print(f"spreadsheet {SPREADSHEET_ID} (fake); median of {args.runs} runs\n")
-    for label, text in (("example (notifications-center.toml)", None),
-                        ("1,000 tasks (generated)", big_spec())):
+    for label, text in (
+        ("example (notifications-center.toml)", None),
+        ("1,000 tasks (generated)", big_spec()),
+    ):
         t0 = time.perf_counter()
         plan = plan_from(text)
         plan_secs = time.perf_counter() - t0
-        print(f"## {label}: {len(plan.tasks)} tasks, {len(plan.risks)} risks; "
-              f"planning took {plan_secs:.2f} s (not part of the figures below)")
-        print("| scenario | Sheets calls | batches | payload | rows changed | wall time "
-              "| syncsvc's share |")
+        print(
+            f"## {label}: {len(plan.tasks)} tasks, {len(plan.risks)} risks; "
+            f"planning took {plan_secs:.2f} s (not part of the figures below)"
+        )
+        print("| scenario | Sheets calls | batches | payload | rows changed | wall time | syncsvc's share |")
         print("|---|---|---|---|---|---|---|")
         for row in scenarios(plan, args.runs):
-            print(f"| {row['scenario']} | {row['calls']} | {row['batches']} | "
-                  f"{row['payload_bytes'] / 1e6:.2f} MB | {row['rows_changed']} | "
-                  f"{row['seconds']:.2f} s | {row['own_seconds']:.2f} s |")
+            print(
+                f"| {row['scenario']} | {row['calls']} | {row['batches']} | "
+                f"{row['payload_bytes'] / 1e6:.2f} MB | {row['rows_changed']} | "
+                f"{row['seconds']:.2f} s | {row['own_seconds']:.2f} s |"
+            )
         print()
     return 0
 

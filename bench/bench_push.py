@@ -48,8 +48,7 @@ def measure(n: int) -> dict[str, object]:
         out["again_writes"] = sum(c.write for c in again)
         out["again_reads"], out["again_budget"] = len(again), 2 + math.ceil(n / 100)
         last = tasks[-1]
-        moved = [*tasks[:-1], task(last.id, deps=tuple(last.depends_on), start=n + 3,
-                                   critical=last.critical)]
+        moved = [*tasks[:-1], task(last.id, deps=tuple(last.depends_on), start=n + 3, critical=last.critical)]
         k = len(f.calls)
         t0, b0 = time.perf_counter(), f.busy
         env.push(plan(moved))
@@ -63,13 +62,15 @@ def measure(n: int) -> dict[str, object]:
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        HEADING, "",
+        HEADING,
+        "",
         "`python bench/bench_push.py` against the in-process fake Jira (tests/fakes/jira.py, every "
         "request and answer validated against the trimmed OpenAPI). Task i depends on the two "
         "tasks before it. Calls are counted at the fake. Times: wall clock of the push, and in "
         "brackets the same minus the time spent inside the fake (syncsvc, the `jira` session, "
         "requests and `responses`; no network). Machine: 2 cores shared with other jobs, so wall "
-        "times vary by about ±50% between runs.", "",
+        "times vary by about ±50% between runs.",
+        "",
         "| N tasks | E deps | first push: calls (budget) | time | unchanged re-push: writes, "
         "reads (budget) | time | one changed task: writes, reads | time |",
         "|---:|---:|---|---:|---|---:|---|---:|",
@@ -80,11 +81,15 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{r['first_s']:.2f} s ({r['first_own']:.2f} s) | {r['again_writes']}, "
             f"{r['again_reads']} (0, <= {r['again_budget']}) | {r['again_s']:.2f} s "
             f"({r['again_own']:.2f} s) | {r['one_writes']}, {r['one_reads']} (exactly 1 write) | "
-            f"{r['one_s']:.2f} s ({r['one_own']:.2f} s) |")
-    lines += ["", "First push calls: GET serverInfo, GET field, one search (finds nothing), the "
-              "epic, ceil(N/50) bulk creates, one POST issueLink per dependency. Re-push reads: "
-              "serverInfo, field, ceil(N/100) search pages (the epic is left out by its label "
-              "`syncsvc_epic` and known to exist from its tasks' parent field)."]
+            f"{r['one_s']:.2f} s ({r['one_own']:.2f} s) |"
+        )
+    lines += [
+        "",
+        "First push calls: GET serverInfo, GET field, one search (finds nothing), the "
+        "epic, ceil(N/50) bulk creates, one POST issueLink per dependency. Re-push reads: "
+        "serverInfo, field, ceil(N/100) search pages (the epic is left out by its label "
+        "`syncsvc_epic` and known to exist from its tasks' parent field).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -98,9 +103,13 @@ def main(argv: list[str]) -> int:
     rows = [measure(n) for n in (30, 1000)]
     text = table(rows)
     print(text)
-    ok = all(r["first_calls"] <= r["first_budget"] and r["again_writes"] == 0  # type: ignore[operator]
-             and r["again_reads"] <= r["again_budget"] and r["one_writes"] == 1  # type: ignore[operator]
-             for r in rows)
+    ok = all(
+        r["first_calls"] <= r["first_budget"]
+        and r["again_writes"] == 0  # type: ignore[operator]
+        and r["again_reads"] <= r["again_budget"]
+        and r["one_writes"] == 1  # type: ignore[operator]
+        for r in rows
+    )
     if "--write" in argv:
         write_section(text)
     print("budget: " + ("met" if ok else "MISSED"))

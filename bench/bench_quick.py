@@ -51,19 +51,43 @@ def main() -> None:
     worst = 0.0
     for name, desc, team in FEATURES:
         for cmd in COMMANDS:
-            t = _wall([*exe, cmd, "--feature-name", name, "--description", desc, "--team-size",
-                       team, "--timeline", "8 weeks", "--risk-tolerance", "medium"], a.runs)
+            t = _wall(
+                [
+                    *exe,
+                    cmd,
+                    "--feature-name",
+                    name,
+                    "--description",
+                    desc,
+                    "--team-size",
+                    team,
+                    "--timeline",
+                    "8 weeks",
+                    "--risk-tolerance",
+                    "medium",
+                ],
+                a.runs,
+            )
             worst = max(worst, t)
             rows.append(f"| `{cmd}` — {name} | {t:.2f} s | <= 0.5 s |")
     load = os.getloadavg()[0]
-    text = "\n".join([
-        SECTION, "",
-        f"`python bench/bench_quick.py --runs {a.runs}`: a fresh `python -m syncsvc` process per "
-        "command on the five quick inputs (best of the runs, wall time), after the change "
-        f"profiles. Machine: {platform.machine()}, {os.cpu_count()} cores, load average "
-        f"{load:.1f} at the end, Python {platform.python_version()}.", "",
-        "| command | best wall | target |", "|---|---|---|", *rows, "",
-        f"Slowest: {worst:.2f} s ({'met' if worst <= 0.5 else 'NOT met'}).", ""])
+    text = "\n".join(
+        [
+            SECTION,
+            "",
+            f"`python bench/bench_quick.py --runs {a.runs}`: a fresh `python -m syncsvc` process per "
+            "command on the five quick inputs (best of the runs, wall time), after the change "
+            f"profiles. Machine: {platform.machine()}, {os.cpu_count()} cores, load average "
+            f"{load:.1f} at the end, Python {platform.python_version()}.",
+            "",
+            "| command | best wall | target |",
+            "|---|---|---|",
+            *rows,
+            "",
+            f"Slowest: {worst:.2f} s ({'met' if worst <= 0.5 else 'NOT met'}).",
+            "",
+        ]
+    )
     print(text)
     if a.write:
         write_section(SECTION, text)

@@ -53,32 +53,55 @@ def make_plan(n: int, tmp: Path) -> Plan:
 
 
 def config(tmp: Path, fake: FakeJira) -> Config:
-    return Config.model_validate({
-        "jira": {"url": fake.base, "email": fake.email, "token_env": TOKEN_ENV,
-                 "project": "NOTIF", "max_retries": 1},
-        "sheets": {"spreadsheet_id": SPREADSHEET_ID, "max_retries": 1},
-        "state": {"path": str(tmp / "state.db")}, "base_dir": tmp}, strict=False)
+    return Config.model_validate(
+        {
+            "jira": {
+                "url": fake.base,
+                "email": fake.email,
+                "token_env": TOKEN_ENV,
+                "project": "NOTIF",
+                "max_retries": 1,
+            },
+            "sheets": {"spreadsheet_id": SPREADSHEET_ID, "max_retries": 1},
+            "state": {"path": str(tmp / "state.db")},
+            "base_dir": tmp,
+        },
+        strict=False,
+    )
 
 
-def one_sync(fake: FakeJira, sheets: FakeSheets, cfg: Config, plan: Plan, spec: Path,
-             as_of: dt.date = AS_OF) -> dict[str, Any]:
+def one_sync(
+    fake: FakeJira, sheets: FakeSheets, cfg: Config, plan: Plan, spec: Path, as_of: dt.date = AS_OF
+) -> dict[str, Any]:
     k, s, b0 = len(fake.calls), sheets.api_calls(), fake.busy + sheets.busy_seconds
     t0 = time.perf_counter()
-    report = run_sync([spec], cfg, as_of=as_of, load=lambda p: (plan, {}, None), dry_run=False,
-                      sheets_factory=token_client_factory())
+    report = run_sync(
+        [spec],
+        cfg,
+        as_of=as_of,
+        load=lambda p: (plan, {}, None),
+        dry_run=False,
+        sheets_factory=token_client_factory(),
+    )
     wall = time.perf_counter() - t0
     assert report.failed == [], [r.error for r in report.failed]
     calls = fake.calls[k:]
-    return {"reads": sum(not c.write for c in calls), "writes": sum(c.write for c in calls),
-            "sheets": sheets.api_calls() - s, "s": wall,
-            "own": wall - (fake.busy + sheets.busy_seconds - b0),
-            "paths": [f"{c.method} {c.path}" for c in calls]}
+    return {
+        "reads": sum(not c.write for c in calls),
+        "writes": sum(c.write for c in calls),
+        "sheets": sheets.api_calls() - s,
+        "s": wall,
+        "own": wall - (fake.busy + sheets.busy_seconds - b0),
+        "paths": [f"{c.method} {c.path}" for c in calls],
+    }
 
 
 def measure(n: int) -> dict[str, Any]:
     mp = pytest.MonkeyPatch()
-    with tempfile.TemporaryDirectory() as tmp_s, \
-            responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with (
+        tempfile.TemporaryDirectory() as tmp_s,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
         tmp = Path(tmp_s)
         plan = make_plan(n, tmp)
         fake = FakeJira()
@@ -98,13 +121,20 @@ def measure(n: int) -> dict[str, Any]:
         later = one_sync(fake, sheets, cfg, plan, spec, AS_OF + dt.timedelta(days=1))
         assert fake.violations == [], fake.violations[:3]
     mp.undo()
-    return {"n": n, "issues": issues, "budget": 2 + 2 * math.ceil(issues / 100),
-            "first": first, "second": second, "later": later}
+    return {
+        "n": n,
+        "issues": issues,
+        "budget": 2 + 2 * math.ceil(issues / 100),
+        "first": first,
+        "second": second,
+        "later": later,
+    }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        HEADING, "",
+        HEADING,
+        "",
         "`python bench/bench_sync.py` against the in-process fake Jira (Cloud; every request "
         "and answer validated against the trimmed OpenAPI) and the in-process fake Sheets, both "
         "on `responses` (no network). A generated layered plan (bench/gen_spec.py, N spec tasks; "
@@ -115,7 +145,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         "Budget for a no-change sync of I issues: <= 2 + 2·ceil(I/100) Jira reads, 0 writes, "
         "<= 2 Sheets calls. Times: wall clock of `run_sync`, in brackets minus the time inside "
         "the fakes (their routing and OpenAPI validation). Machine: 2 cores shared with other "
-        "jobs (±50% between runs).", "",
+        "jobs (±50% between runs).",
+        "",
         "| N spec tasks | issues I | read budget | first sync: Jira reads, writes, Sheets calls "
         "| time | steady sync: Jira reads, writes, Sheets calls | time | next day | time |",
         "|---:|---:|---:|---|---:|---|---:|---|---:|",
@@ -126,17 +157,25 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {r['n']} | {r['issues']} | {r['budget']} | {f['reads']}, {f['writes']}, "
             f"{f['sheets']} | {f['s']:.2f} s ({f['own']:.2f} s) | {s['reads']}, {s['writes']}, "
             f"{s['sheets']} | {s['s']:.2f} s ({s['own']:.2f} s) | {x['reads']}, {x['writes']}, "
-            f"{x['sheets']} | {x['s']:.2f} s ({x['own']:.2f} s) |")
+            f"{x['sheets']} | {x['s']:.2f} s ({x['own']:.2f} s) |"
+        )
     steady, first = rows[-1]["second"]["paths"], rows[-1]["first"]["paths"]
     extra = [p for p in dict.fromkeys(first) if p not in steady]
-    lines += ["", "Steady-state Jira reads (I = " + str(rows[-1]["issues"]) + "): "
-              + ", ".join(f"`{p}`" for p in _collapse(steady)) + ". The first sync after a "
-              "push also reads " + (", ".join(f"`{p}`" for p in extra) or "nothing more")
-              + " (then kept in the state with the deployment type and the field ids the "
-              "push read; a status id the cache does not know makes the next run read the "
-              "statuses again). Sheets: one field-masked `spreadsheets.get`, and one "
-              "`batchUpdate` when a cell changed (the first publish, or the slip trend's new "
-              "row); an unchanged dashboard is the read only."]
+    lines += [
+        "",
+        "Steady-state Jira reads (I = "
+        + str(rows[-1]["issues"])
+        + "): "
+        + ", ".join(f"`{p}`" for p in _collapse(steady))
+        + ". The first sync after a "
+        "push also reads "
+        + (", ".join(f"`{p}`" for p in extra) or "nothing more")
+        + " (then kept in the state with the deployment type and the field ids the "
+        "push read; a status id the cache does not know makes the next run read the "
+        "statuses again). Sheets: one field-masked `spreadsheets.get`, and one "
+        "`batchUpdate` when a cell changed (the first publish, or the slip trend's new "
+        "row); an unchanged dashboard is the read only.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -155,8 +194,11 @@ def main(argv: list[str]) -> int:
     rows = [measure(n) for n in (100, 1000)]
     text = table(rows)
     print(text)
-    ok = all(r[k]["reads"] <= r["budget"] and r[k]["writes"] == 0 and r[k]["sheets"] <= 2
-             for r in rows for k in ("first", "second", "later"))
+    ok = all(
+        r[k]["reads"] <= r["budget"] and r[k]["writes"] == 0 and r[k]["sheets"] <= 2
+        for r in rows
+        for k in ("first", "second", "later")
+    )
     if "--write" in argv:
         from sections import write_section
 

@@ -62,17 +62,23 @@ def measure(runs: int) -> dict[str, Any]:
         cal = WorkCalendar(spec.start_date or TODAY, holidays_of(spec))
         ladder = catalog.phases.ladder(spec.risk_tolerance).phases
         tl = build.schedule_tasks(spec, spec_tasks(spec), [], ladder, cal)
-        res["level"] = [_cpu(lambda: build.level_plan(spec, tl.drafts, tl.sched, cal))[:2]
-                        for _ in range(runs)]
+        res["level"] = [
+            _cpu(lambda: build.level_plan(spec, tl.drafts, tl.sched, cal))[:2] for _ in range(runs)
+        ]
         deadline = build.deadline_for(spec, cal)
-        res["mc"] = [_cpu(lambda: plan_confidence(tl.drafts, tl.levelled, cal, deadline))[:2]
-                     for _ in range(runs)]
+        res["mc"] = [
+            _cpu(lambda: plan_confidence(tl.drafts, tl.levelled, cal, deadline))[:2] for _ in range(runs)
+        ]
         res["cpm_finish"], res["levelled_finish"] = tl.sched.finish_date, tl.levelled.finish_date
         res["rule"] = tl.levelled.rule
-        res["cli"] = [run_cli(["generate-timeline", str(path), "--format", "json", "--output",
-                               out]) for _ in range(runs)]
-        res["cli_full"] = [run_cli(["create-rollout-plan", str(path), "--format", "json",
-                                    "--output", out]) for _ in range(max(1, runs // 2))]
+        res["cli"] = [
+            run_cli(["generate-timeline", str(path), "--format", "json", "--output", out])
+            for _ in range(runs)
+        ]
+        res["cli_full"] = [
+            run_cli(["create-rollout-plan", str(path), "--format", "json", "--output", out])
+            for _ in range(max(1, runs // 2))
+        ]
     rng = random.Random(20261205)
     ratios = []
     for _ in range(200):
@@ -105,10 +111,12 @@ def report(res: dict[str, Any], runs: int) -> str:
     for n, p in res["quick"].items():
         c = p.confidence
         people = len({x for t in p.tasks for x in t.people} - {p.pm})
-        rows.append(f"| {n} | {people} | {p.finish_date.isoformat()} | "
-                    f"{p.levelled_finish.isoformat()} | {c.p50.isoformat()} / "
-                    f"{c.p80.isoformat()} / {c.p95.isoformat()} | "
-                    f"{c.deadline_probability:.0%} | {'yes' if p.fits_timeline else 'no'} |")
+        rows.append(
+            f"| {n} | {people} | {p.finish_date.isoformat()} | "
+            f"{p.levelled_finish.isoformat()} | {c.p50.isoformat()} / "
+            f"{c.p80.isoformat()} / {c.p95.isoformat()} | "
+            f"{c.deadline_probability:.0%} | {'yes' if p.fits_timeline else 'no'} |"
+        )
     lines = [
         SECTION,
         "",

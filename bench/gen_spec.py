@@ -11,8 +11,14 @@ import math
 import random
 import sys
 
-TEAM = [("Ana", "Product Manager"), ("Mike", "Backend Lead"), ("Sam", "Frontend Engineer"),
-        ("Lee", "QA Engineer"), ("Priya", "Design Lead"), ("Jo", "SRE")]
+TEAM = [
+    ("Ana", "Product Manager"),
+    ("Mike", "Backend Lead"),
+    ("Sam", "Frontend Engineer"),
+    ("Lee", "QA Engineer"),
+    ("Priya", "Design Lead"),
+    ("Jo", "SRE"),
+]
 PHASES = ["design", "build", "verify"]
 
 
@@ -39,7 +45,7 @@ def generate(n: int, *, seed: int = 1, deps_per_task: int = 3) -> str:
         if i % width == 0:
             layers.append([])
         layer = len(layers) - 1
-        pool = [t for lay in layers[max(0, layer - 3):layer] for t in lay]
+        pool = [t for lay in layers[max(0, layer - 3) : layer] for t in lay]
         deps = sorted(rng.sample(pool, min(deps_per_task, len(pool)))) if pool else []
         layers[-1].append(i)
         lines += [

@@ -22,8 +22,13 @@ def write_section(heading: str, text: str, path: Path = BENCHMARKS) -> None:
     path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
-def bench_main(section: str, doc: str, measure: Callable[[int], Any],
-               report: Callable[[Any, int], str], argv: list[str] | None = None) -> None:
+def bench_main(
+    section: str,
+    doc: str,
+    measure: Callable[[int], Any],
+    report: Callable[[Any, int], str],
+    argv: list[str] | None = None,
+) -> None:
     """The command line every benchmark shares: --runs N, --write (its own section)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -33,4 +38,3 @@ def bench_main(section: str, doc: str, measure: Callable[[int], Any],
     print(text)
     if args.write:
         write_section(section, text)
-

@@ -42,8 +42,7 @@ __all__ = ["app", "clikit"]
 
 app = typer.Typer(
     name="syncsvc",
-    help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and "
-    "Google Sheets.",
+    help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google Sheets.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -61,9 +60,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True,
-        help="Print the version and exit.")) -> None:
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google
     Sheets."""
 
@@ -86,8 +87,13 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         verbose: VerboseOpt = False,
         log_format: LogFormatOpt = LogFormat.text,
     ) -> None:
-        quick = {"feature_name": feature_name, "description": description,
-                 "team_size": team_size, "timeline": timeline, "risk_tolerance": risk_tolerance}
+        quick = {
+            "feature_name": feature_name,
+            "description": description,
+            "team_size": team_size,
+            "timeline": timeline,
+            "risk_tolerance": risk_tolerance,
+        }
 
         def body() -> None:
             import gc
@@ -95,10 +101,14 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
-                plan = load_plan(spec, config, quick, change_types=change_type,
-                                 with_confidence=part == "create-rollout-plan",
-                                 calendar={"start_date": start_date, "holidays": holidays,
-                                           "country": country})
+                plan = load_plan(
+                    spec,
+                    config,
+                    quick,
+                    change_types=change_type,
+                    with_confidence=part == "create-rollout-plan",
+                    calendar={"start_date": start_date, "holidays": holidays, "country": country},
+                )
                 write_output(render(plan, part, format), output)
             finally:
                 gc.enable()

@@ -33,52 +33,104 @@ class LogFormat(StrEnum):
     json = "json"
 
 
-SpecArg = Annotated[Path | None, typer.Argument(
-    help="The spec file (TOML). Leave out to plan from the five quick inputs instead.",
-    show_default=False)]
+SpecArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The spec file (TOML). Leave out to plan from the five quick inputs instead.", show_default=False
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to this file instead of stdout.", show_default=False)]
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", "-c", help="Config file (for a catalog folder of your own).", show_default=False)]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of stdout.", show_default=False),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Config file (for a catalog folder of your own).", show_default=False
+    ),
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")]
 LogFormatOpt = Annotated[LogFormat, typer.Option("--log-format", help="Log line format.")]
-FeatureOpt = Annotated[str | None, typer.Option(
-    "--feature-name", help="Quick input: what you are launching.", show_default=False)]
-DescriptionOpt = Annotated[str | None, typer.Option(
-    "--description", help="Quick input: the feature in a sentence.", show_default=False)]
-TeamOpt = Annotated[int | None, typer.Option(
-    "--team-size", help="Quick input: people available (>= 1).", show_default=False)]
-TimelineOpt = Annotated[str | None, typer.Option(
-    "--timeline", help='Quick input: "6 weeks", "30 days" or a number of weeks.',
-    show_default=False)]
-ToleranceOpt = Annotated[str | None, typer.Option(
-    "--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)]
-ChangeTypeOpt = Annotated[list[str] | None, typer.Option(
-    "--change-type", help="The kind of change (a change-profile id such as infra-cutover or "
-    "payments-billing; repeat for several, primary first). Default: detected from the name and "
-    "description.", show_default=False)]
-StartDateOpt = Annotated[str | None, typer.Option(
-    "--start-date", help="First working day of the plan, YYYY-MM-DD (default: the spec's, else "
-    "next Monday).", show_default=False)]
-HolidaysOpt = Annotated[str | None, typer.Option(
-    "--holidays", help="Non-working days: a file of YYYY-MM-DD dates, or a comma-separated "
-    "list of them (added to the spec's).", show_default=False)]
-CountryOpt = Annotated[str | None, typer.Option(
-    "--country", help="Skip this country's public holidays too (ISO code like US, GB, DE-BY).",
-    show_default=False)]
+FeatureOpt = Annotated[
+    str | None,
+    typer.Option("--feature-name", help="Quick input: what you are launching.", show_default=False),
+]
+DescriptionOpt = Annotated[
+    str | None,
+    typer.Option("--description", help="Quick input: the feature in a sentence.", show_default=False),
+]
+TeamOpt = Annotated[
+    int | None, typer.Option("--team-size", help="Quick input: people available (>= 1).", show_default=False)
+]
+TimelineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timeline", help='Quick input: "6 weeks", "30 days" or a number of weeks.', show_default=False
+    ),
+]
+ToleranceOpt = Annotated[
+    str | None, typer.Option("--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)
+]
+ChangeTypeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--change-type",
+        help="The kind of change (a change-profile id such as infra-cutover or "
+        "payments-billing; repeat for several, primary first). Default: detected from the name and "
+        "description.",
+        show_default=False,
+    ),
+]
+StartDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--start-date",
+        help="First working day of the plan, YYYY-MM-DD (default: the spec's, else next Monday).",
+        show_default=False,
+    ),
+]
+HolidaysOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--holidays",
+        help="Non-working days: a file of YYYY-MM-DD dates, or a comma-separated "
+        "list of them (added to the spec's).",
+        show_default=False,
+    ),
+]
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        help="Skip this country's public holidays too (ISO code like US, GB, DE-BY).",
+        show_default=False,
+    ),
+]
 SpecFileArg = Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)]
-SpecFilesArg = Annotated[list[Path], typer.Argument(help="One or more spec files (TOML).",
-                                                    show_default=False)]
-RemoteConfigOpt = Annotated[Path, typer.Option(
-    "--config", "-c", help="Config file with [jira] / [sheets] and [state].", show_default=False)]
-DryRunOpt = Annotated[bool, typer.Option(
-    "--dry-run", help="Print what would change; call no write endpoint.")]
-AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="Status date YYYY-MM-DD, read as the start of that day (default: today).",
-    show_default=False)]
-FailOnSlipOpt = Annotated[bool, typer.Option(
-    "--fail-on-slip", help="Exit 3 when the critical path is slipping.")]
+SpecFilesArg = Annotated[
+    list[Path], typer.Argument(help="One or more spec files (TOML).", show_default=False)
+]
+RemoteConfigOpt = Annotated[
+    Path,
+    typer.Option(
+        "--config", "-c", help="Config file with [jira] / [sheets] and [state].", show_default=False
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Print what would change; call no write endpoint.")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Status date YYYY-MM-DD, read as the start of that day (default: today).",
+        show_default=False,
+    ),
+]
+FailOnSlipOpt = Annotated[
+    bool, typer.Option("--fail-on-slip", help="Exit 3 when the critical path is slipping.")
+]
 
 
 def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
@@ -89,8 +141,7 @@ def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str 
     setup_logging(verbose=verbose, log_format=log_format)
 
     def say(message: str, hint: str | None, code: int, prefix: str = "Error") -> typer.Exit:
-        for line in error_lines(message, hint, log_format=log_format, exit_code=code,
-                                prefix=prefix):
+        for line in error_lines(message, hint, log_format=log_format, exit_code=code, prefix=prefix):
             typer.echo(line, err=True)
         return typer.Exit(code)
 
@@ -138,8 +189,10 @@ def write_output(text: str, output: Path | None) -> None:
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"--output: cannot write {str(output)!r} ({e.strerror or e})",
-                         hint="free some space" if e.errno == 28 else None) from None
+        raise InputError(
+            f"--output: cannot write {str(output)!r} ({e.strerror or e})",
+            hint="free some space" if e.errno == 28 else None,
+        ) from None
 
 
 def _existing_mode(target: Path, output: Path) -> int | None:
@@ -157,9 +210,13 @@ def _existing_mode(target: Path, output: Path) -> int | None:
         raise InputError(f"--output: cannot use {str(output)!r} ({e.strerror})") from None
     if stat.S_ISREG(st.st_mode):
         return stat.S_IMODE(st.st_mode)
-    what = ("a folder; give a file name" if stat.S_ISDIR(st.st_mode)
-            else "a symbolic link; give the file it points to" if stat.S_ISLNK(st.st_mode)
-            else "not a regular file (a device, FIFO or socket); syncsvc writes only files")
+    what = (
+        "a folder; give a file name"
+        if stat.S_ISDIR(st.st_mode)
+        else "a symbolic link; give the file it points to"
+        if stat.S_ISLNK(st.st_mode)
+        else "not a regular file (a device, FIFO or socket); syncsvc writes only files"
+    )
     raise InputError(f"--output {str(output)!r} is {what}")
 
 
@@ -178,9 +235,15 @@ def strip_controls(text: str) -> str:
     return CONTROL_CHARS.sub("\ufffd", text)
 
 
-def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
-              calendar: dict[str, Any] | None = None, with_confidence: bool = True,
-              change_types: list[str] | None = None) -> Plan:
+def load_plan(
+    spec: Path | None,
+    config: Path | None,
+    quick: dict[str, Any],
+    *,
+    calendar: dict[str, Any] | None = None,
+    with_confidence: bool = True,
+    change_types: list[str] | None = None,
+) -> Plan:
     """The plan for a spec file, or for the five quick inputs when no file is given.
 
     `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
@@ -194,8 +257,10 @@ def load_plan(spec: Path | None, config: Path | None, quick: dict[str, Any], *,
     given = {k: v for k, v in quick.items() if v is not None}
     if spec is not None:
         if given:
-            raise InputError(f"give either a spec file or the quick inputs, not both "
-                             f"(got {spec} and --{next(iter(given)).replace('_', '-')})")
+            raise InputError(
+                f"give either a spec file or the quick inputs, not both "
+                f"(got {spec} and --{next(iter(given)).replace('_', '-')})"
+            )
         parsed = load_spec(spec, today=today)
     else:
         missing = [k for k, v in quick.items() if v is None]
@@ -230,9 +295,11 @@ def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Pl
     try:
         return build_plan(spec, catalog, with_confidence=with_confidence)
     except OverflowError:
-        raise SpecError(f"{spec.label}: start_date, holidays, estimates: the schedule runs "
-                        "past the last date of the calendar (9999-12-31)",
-                        hint="check start_date, the tasks' estimates and the holidays") from None
+        raise SpecError(
+            f"{spec.label}: start_date, holidays, estimates: the schedule runs "
+            "past the last date of the calendar (9999-12-31)",
+            hint="check start_date, the tasks' estimates and the holidays",
+        ) from None
 
 
 def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
@@ -254,14 +321,15 @@ def require_identity(parsed: Spec) -> None:
     missing = sorted(parsed.defaulted & {"plan_id", "start_date"})
     if not missing:
         return
-    lines = {"plan_id": f'plan_id = "{parsed.plan_id}"',
-             "start_date": f"start_date = {parsed.start_date}"}
+    lines = {"plan_id": f'plan_id = "{parsed.plan_id}"', "start_date": f"start_date = {parsed.start_date}"}
     raise InputError(
         f"{parsed.label}: {' and '.join(missing)} missing; push, publish, pull, sync and "
         "baseline need plan_id and start_date in the spec (they name the plan in Jira and "
         "Sheets and pin its dates)",
-        hint="add to the spec, e.g. " + "; ".join(lines[k] for k in missing)
-        + (" (a plan_id unique to this feature)" if "plan_id" in missing else ""))
+        hint="add to the spec, e.g. "
+        + "; ".join(lines[k] for k in missing)
+        + (" (a plan_id unique to this feature)" if "plan_id" in missing else ""),
+    )
 
 
 def render(plan: Plan, part: str, fmt: Format) -> str:
@@ -290,6 +358,7 @@ def parse_as_of(value: str | None) -> dt.date:
     except ValueError:
         raise InputError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
     if not FIRST_DATE <= date <= LAST_START:  # the forecast needs calendar room after it
-        raise InputError(f"--as-of: {value} is outside the dates syncsvc plans "
-                         f"({FIRST_DATE} to {LAST_START})")
+        raise InputError(
+            f"--as-of: {value} is outside the dates syncsvc plans ({FIRST_DATE} to {LAST_START})"
+        )
     return date

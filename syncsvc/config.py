@@ -83,9 +83,10 @@ class JiraConfig(_Cfg):
         try:
             check_header_safe(value.strip(), "the token")
         except ValueError as e:  # never echo the token: only where the odd character is
-            raise ConfigError(f"the environment variable {self.token_env} (jira.token_env): {e}",
-                              hint="copy the token again as plain text (a terminal or editor "
-                              "may have replaced characters)") from None
+            raise ConfigError(
+                f"the environment variable {self.token_env} (jira.token_env): {e}",
+                hint="copy the token again as plain text (a terminal or editor may have replaced characters)",
+            ) from None
         return SecretStr(value.strip())
 
 
@@ -122,8 +123,7 @@ class SheetsConfig(_Cfg):
         env = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "").strip()
         if not env:
             raise ConfigError(
-                "no service-account key file: set sheets.credentials_file or "
-                "GOOGLE_APPLICATION_CREDENTIALS"
+                "no service-account key file: set sheets.credentials_file or GOOGLE_APPLICATION_CREDENTIALS"
             )
         return Path(env).expanduser()
 
@@ -181,8 +181,10 @@ def check_regular(path: Path, key: str) -> None:
     if stat.S_ISREG(mode):
         return
     what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-    raise ConfigError(f"{key}: {path} is {what}; syncsvc opens its files only as regular files",
-                      hint="point it at a plain file (or a path that does not exist yet)")
+    raise ConfigError(
+        f"{key}: {path} is {what}; syncsvc opens its files only as regular files",
+        hint="point it at a plain file (or a path that does not exist yet)",
+    )
 
 
 def load_config(path: str | Path) -> Config:
@@ -211,8 +213,13 @@ def load_config(path: str | Path) -> Config:
 
 def _refuse_inline_secrets(data: dict[str, Any], label: str) -> None:
     """A secret written into the config (not an env var name) is refused, never echoed."""
-    for table, key in (("jira", "token"), ("jira", "password"), ("jira", "api_token"),
-                       ("sheets", "private_key"), ("sheets", "credentials")):
+    for table, key in (
+        ("jira", "token"),
+        ("jira", "password"),
+        ("jira", "api_token"),
+        ("sheets", "private_key"),
+        ("sheets", "credentials"),
+    ):
         section = data.get(table)
         if isinstance(section, dict) and key in section:
             raise ConfigError(
@@ -264,8 +271,9 @@ def check_service_url(v: str, example: str) -> str:
     """An http(s) URL without credentials; plain http only for a loopback host."""
     u = urlparse(v)
     if u.username or u.password or "@" in u.netloc:  # checked first: never echo such a URL
-        raise ValueError("must not carry a user name or password; secrets come from the "
-                         "environment or the key file")
+        raise ValueError(
+            "must not carry a user name or password; secrets come from the environment or the key file"
+        )
     if u.scheme not in ("http", "https") or not u.hostname:
         raise ValueError(f"must be a URL like {example} (got {v!r})")
     if u.scheme == "http" and not is_loopback(u.hostname):
@@ -279,8 +287,9 @@ def check_header_safe(value: str, what: str) -> None:
     for i, ch in enumerate(value, 1):
         if not " " <= ch <= "~":
             name = unicodedata.name(ch, f"U+{ord(ch):04X}").lower()
-            raise ValueError(f"{what} holds the character {name} at position {i}; only plain "
-                             "ASCII can be sent to Jira")
+            raise ValueError(
+                f"{what} holds the character {name} at position {i}; only plain ASCII can be sent to Jira"
+            )
 
 
 def load_zone(name: str) -> dt.tzinfo:
@@ -290,8 +299,9 @@ def load_zone(name: str) -> dt.tzinfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name like "
-                         "\"America/Los_Angeles\" or \"UTC\"") from None
+        raise ValueError(
+            f'unknown time zone {name!r}; use an IANA name like "America/Los_Angeles" or "UTC"'
+        ) from None
 
 
 def _check_env_name(v: str) -> str:

@@ -23,17 +23,40 @@ class Section:
     items_covered: bool = False
 
 
-_DERIVED_TASK = frozenset({"early_start", "early_finish", "late_start", "late_finish", "start",
-                           "finish", "total_float", "critical", "buffer_days", "duration_days"})
+_DERIVED_TASK = frozenset(
+    {
+        "early_start",
+        "early_finish",
+        "late_start",
+        "late_finish",
+        "start",
+        "finish",
+        "total_float",
+        "critical",
+        "buffer_days",
+        "duration_days",
+    }
+)
 SECTIONS: dict[str, Section] = {
-    "risks": Section("risks", "risk", frozenset({"id", "title", "likelihood", "impact", "score",
-                                                 "owner"}), items_covered=True),
-    "tasks": Section("tasks", "details", frozenset({"id", "name", "phase", "kind", "risk",
-                                                    "estimate_days", "owner", "depends_on"})
-                     | _DERIVED_TASK, items_covered=True),
-    "stakeholders": Section("stakeholders", "stakeholders",
-                            frozenset({"name", "cadence", "influence", "interest"}),
-                            items_covered=True),
+    "risks": Section(
+        "risks",
+        "risk",
+        frozenset({"id", "title", "likelihood", "impact", "score", "owner"}),
+        items_covered=True,
+    ),
+    "tasks": Section(
+        "tasks",
+        "details",
+        frozenset({"id", "name", "phase", "kind", "risk", "estimate_days", "owner", "depends_on"})
+        | _DERIVED_TASK,
+        items_covered=True,
+    ),
+    "stakeholders": Section(
+        "stakeholders",
+        "stakeholders",
+        frozenset({"name", "cadence", "influence", "interest"}),
+        items_covered=True,
+    ),
     "phases": Section("rollout", "rollout", frozenset({"name"}), items_covered=True),
     "rollback": Section("rollout", "rollout", frozenset({"deployment", "decision_maker"})),
     "rollout": Section("rollout", "rollout"),
@@ -47,9 +70,24 @@ SECTIONS: dict[str, Section] = {
     "findings": Section("review", "review"),
 }
 # Compared by the curated code in diff.py (or the schema tag): left out here.
-CURATED_TOP = frozenset({"schema", "plan_id", "feature_name", "description", "timeline",
-                         "team_size", "pm", "risk_tolerance", "start_date", "deadline",
-                         "finish_date", "fits_timeline", "critical_path", "quick_mode"})
+CURATED_TOP = frozenset(
+    {
+        "schema",
+        "plan_id",
+        "feature_name",
+        "description",
+        "timeline",
+        "team_size",
+        "pm",
+        "risk_tolerance",
+        "start_date",
+        "deadline",
+        "finish_date",
+        "fits_timeline",
+        "critical_path",
+        "quick_mode",
+    }
+)
 OTHER = Section("plan", "details")  # any other field, those added to the model later included
 # The field that names a list item, in order of preference (a risk by its title: its id
 # follows the order of the register).
@@ -90,8 +128,9 @@ def field_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[FieldCha
             yield FieldChange(sec.area, sec.event, path, a, b)
 
 
-def _walk(path: str, a: Any, b: Any, sec: Section, *, top: bool = False, depth: int = 0
-          ) -> Iterator[tuple[str, Any, Any]]:
+def _walk(
+    path: str, a: Any, b: Any, sec: Section, *, top: bool = False, depth: int = 0
+) -> Iterator[tuple[str, Any, Any]]:
     if a == b:
         return
     if isinstance(a, dict) and isinstance(b, dict):

@@ -129,13 +129,29 @@ def baseline_from_plan(plan: Plan) -> Baseline:
         stretch = duration / t.duration_days if t.duration_days else 1.0
         rng = tuple(t.estimate_range) if t.estimate_range else None
         low, _, high = three_point(t.estimate_days, t.risk, rng)  # type: ignore[arg-type]
-        tasks.append(BaselineTask(
-            t.id, tuple(dict.fromkeys([*t.depends_on, *t.waits_for])), t.estimate_days,
-            t.buffer_days, duration, start, finish, t.critical, t.kind == "milestone",
-            low * stretch, high * stretch))
-    return Baseline(plan_id=plan.plan_id, start_date=plan.start_date,
-                    finish_date=plan.levelled_finish or plan.finish_date,
-                    holidays=tuple(plan.holidays), tasks=tuple(tasks), deadline=plan.deadline)
+        tasks.append(
+            BaselineTask(
+                t.id,
+                tuple(dict.fromkeys([*t.depends_on, *t.waits_for])),
+                t.estimate_days,
+                t.buffer_days,
+                duration,
+                start,
+                finish,
+                t.critical,
+                t.kind == "milestone",
+                low * stretch,
+                high * stretch,
+            )
+        )
+    return Baseline(
+        plan_id=plan.plan_id,
+        start_date=plan.start_date,
+        finish_date=plan.levelled_finish or plan.finish_date,
+        holidays=tuple(plan.holidays),
+        tasks=tuple(tasks),
+        deadline=plan.deadline,
+    )
 
 
 def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
@@ -145,16 +161,36 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
     tasks = []
     for t in baseline_from_plan(current).tasks:
         b = old.get(t.id)
-        tasks.append(t if b is None else BaselineTask(
-            t.id, t.depends_on, b.estimate_days, b.buffer_days, b.duration_days,
-            b.planned_start, b.planned_finish, b.critical, b.milestone, t.low, t.high))
-    return Baseline(recorded.plan_id, recorded.start_date, recorded.finish_date,
-                    tuple(sorted(set(recorded.holidays) | set(current.holidays))), tuple(tasks),
-                    recorded.deadline or current.deadline)
+        tasks.append(
+            t
+            if b is None
+            else BaselineTask(
+                t.id,
+                t.depends_on,
+                b.estimate_days,
+                b.buffer_days,
+                b.duration_days,
+                b.planned_start,
+                b.planned_finish,
+                b.critical,
+                b.milestone,
+                t.low,
+                t.high,
+            )
+        )
+    return Baseline(
+        recorded.plan_id,
+        recorded.start_date,
+        recorded.finish_date,
+        tuple(sorted(set(recorded.holidays) | set(current.holidays))),
+        tuple(tasks),
+        recorded.deadline or current.deadline,
+    )
 
 
-def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, *,
-             confidence: bool = True) -> Status:
+def forecast(
+    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, *, confidence: bool = True
+) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed; with
     `confidence`, also the Monte Carlo range of the remaining work."""
     statuses = {k: _on_calendar(v) for k, v in statuses.items()}
@@ -189,27 +225,40 @@ def forecast(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.d
             ef[i] = es[i] + t.duration_days
     tf = _floats(order, preds, es, ef)
     # Done work is history: it has no float to lose and is never on the forecast critical path.
-    crit = [tf[i] == 0 and statuses.get(t.id, none).category != "done"
-            for i, t in enumerate(tasks)]
+    crit = [tf[i] == 0 and statuses.get(t.id, none).category != "done" for i, t in enumerate(tasks)]
     finish_idx = max(ef, default=0)
     out: list[TaskForecast] = []
     for i, t in enumerate(tasks):
         st = statuses.get(t.id, none)
         start_d, finish_d = _dates(cal, es[i], ef[i], milestone=t.milestone or es[i] == ef[i])
-        out.append(TaskForecast(
-            id=t.id, issue_key=st.issue_key, status=st.status or st.category,
-            status_category=st.category, baseline_finish=t.planned_finish,
-            forecast_start=start_d, forecast_finish=finish_d,
-            slip_days=cal.wd(t.planned_finish, finish_d), critical=crit[i],
-            baseline_critical=t.critical, buffer_days=t.buffer_days,
-            buffer_used_days=_buffer_used(cal, t, st, as_of), total_float=tf[i],
-        ))
+        out.append(
+            TaskForecast(
+                id=t.id,
+                issue_key=st.issue_key,
+                status=st.status or st.category,
+                status_category=st.category,
+                baseline_finish=t.planned_finish,
+                forecast_start=start_d,
+                forecast_finish=finish_d,
+                slip_days=cal.wd(t.planned_finish, finish_d),
+                critical=crit[i],
+                baseline_critical=t.critical,
+                buffer_days=t.buffer_days,
+                buffer_used_days=_buffer_used(cal, t, st, as_of),
+                total_float=tf[i],
+            )
+        )
     forecast_finish = max((f.forecast_finish for f in out), default=baseline.finish_date)
     slip = cal.wd(baseline.finish_date, forecast_finish)
     return Status(
-        plan_id=baseline.plan_id, as_of=as_of, baseline_finish=baseline.finish_date,
-        forecast_finish=forecast_finish, slip_days=slip, state=_state(slip, out),
-        tasks=out, critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
+        plan_id=baseline.plan_id,
+        as_of=as_of,
+        baseline_finish=baseline.finish_date,
+        forecast_finish=forecast_finish,
+        slip_days=slip,
+        state=_state(slip, out),
+        tasks=out,
+        critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
         earned=earned_schedule(baseline, statuses, as_of, cal),
         confidence=remaining_confidence(baseline, statuses, as_of, cal) if confidence else None,
     )
@@ -225,13 +274,18 @@ def _on_calendar(st: TaskStatus) -> TaskStatus:
 
     if ok(st.actual_start) == st.actual_start and ok(st.actual_finish) == st.actual_finish:
         return st
-    return TaskStatus(st.category, st.status, st.issue_key, ok(st.actual_start),
-                      ok(st.actual_finish))
+    return TaskStatus(st.category, st.status, st.issue_key, ok(st.actual_start), ok(st.actual_finish))
 
 
-def remaining_confidence(baseline: Baseline, statuses: Mapping[str, TaskStatus],
-                         as_of: dt.date, cal: WorkCalendar, *, samples: int = 5000,
-                         seed: int = 1) -> StatusConfidence:
+def remaining_confidence(
+    baseline: Baseline,
+    statuses: Mapping[str, TaskStatus],
+    as_of: dt.date,
+    cal: WorkCalendar,
+    *,
+    samples: int = 5000,
+    seed: int = 1,
+) -> StatusConfidence:
     """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
     dates, work in progress started on its actual start and cannot finish before today, the
     rest starts today at the earliest (each with its three-point range)."""
@@ -262,17 +316,23 @@ def remaining_confidence(baseline: Baseline, statuses: Mapping[str, TaskStatus],
         low.append(lo)
         mode.append(m)
         high.append(hi)
-    sim = simulate(preds, low, mode, high, samples=samples, seed=seed, release=release,
-                   floor=floor, criticality=False)
+    sim = simulate(
+        preds, low, mode, high, samples=samples, seed=seed, release=release, floor=floor, criticality=False
+    )
     import numpy as np
 
     q50, q80, q95 = np.quantile(sim.finish, [0.5, 0.8, 0.95])
     chance = None
     if baseline.deadline is not None:
         chance = round(float(np.mean(sim.finish <= cal.index(baseline.deadline) + 1 + 1e-9)), 3)
-    return StatusConfidence(p50=finish_date(cal, float(q50)), p80=finish_date(cal, float(q80)),
-                            p95=finish_date(cal, float(q95)), deadline_probability=chance,
-                            samples=samples, seed=seed)
+    return StatusConfidence(
+        p50=finish_date(cal, float(q50)),
+        p80=finish_date(cal, float(q80)),
+        p95=finish_date(cal, float(q95)),
+        deadline_probability=chance,
+        samples=samples,
+        seed=seed,
+    )
 
 
 def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:
@@ -316,8 +376,14 @@ def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_
     return "on_track"
 
 
-def _chain(tasks: Sequence[BaselineTask], preds: list[list[int]], es: list[int], ef: list[int],
-           crit: list[bool], finish: int) -> list[str]:
+def _chain(
+    tasks: Sequence[BaselineTask],
+    preds: list[list[int]],
+    es: list[int],
+    ef: list[int],
+    crit: list[bool],
+    finish: int,
+) -> list[str]:
     ends = [i for i in range(len(tasks)) if crit[i] and ef[i] == finish]
     if not ends:
         return []
@@ -331,14 +397,16 @@ def _chain(tasks: Sequence[BaselineTask], preds: list[list[int]], es: list[int],
     return [tasks[i].id for i in reversed(chain)]
 
 
-def earned_schedule(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date,
-                    cal: WorkCalendar) -> EarnedSchedule:
+def earned_schedule(
+    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, cal: WorkCalendar
+) -> EarnedSchedule:
     """ES, SPI(t), SV(t) and IEAC(t) in working days, from planned vs done work."""
     pd = max(1, cal.index(baseline.finish_date) + 1)
     # The planned-value curve runs to the last planned day of any task: a task added after the
     # baseline may be planned past the baseline's finish (scope growth).
-    spans = [(max(0, cal.index(t.planned_start)), t.duration_days)
-             for t in baseline.tasks if t.duration_days > 0]
+    spans = [
+        (max(0, cal.index(t.planned_start)), t.duration_days) for t in baseline.tasks if t.duration_days > 0
+    ]
     horizon = max([pd, *(s + d for s, d in spans)])
     pv = [0.0] * (horizon + 1)  # planned work (task-days) completed by the end of day t
     delta = [0.0] * (horizon + 2)
@@ -361,7 +429,10 @@ def earned_schedule(baseline: Baseline, statuses: Mapping[str, TaskStatus], as_o
     at = max(0, cal.index(as_of))  # working days elapsed before the status date
     spi = es_t / at if at > 0 else None
     return EarnedSchedule(
-        planned_duration=pd, actual_time=at, earned_schedule=round(es_t, 2),
-        spi_t=round(spi, 3) if spi is not None else None, sv_t=round(es_t - at, 2),
+        planned_duration=pd,
+        actual_time=at,
+        earned_schedule=round(es_t, 2),
+        spi_t=round(spi, 3) if spi is not None else None,
+        sv_t=round(es_t - at, 2),
         ieac_t=round(pd / spi, 1) if spi else None,
     )

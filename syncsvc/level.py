@@ -55,8 +55,9 @@ def level(net: Network, *, seed: int = 1) -> Levelled:
         pos[i] = k
     es = _forward(topo, net.durations, net.preds)
     if not _overallocated(es, net.durations, net.people):
-        return Levelled(es, [es[i] + net.durations[i] for i in range(n)],
-                        _waits(es, net.durations, net.people), "none", 0)
+        return Levelled(
+            es, [es[i] + net.durations[i] for i in range(n)], _waits(es, net.durations, net.people), "none", 0
+        )
     succs: list[list[int]] = [[] for _ in range(n)]
     for i, ps in enumerate(net.preds):
         for p in ps:
@@ -70,8 +71,10 @@ def level(net: Network, *, seed: int = 1) -> Levelled:
     rules: list[tuple[str, Callable[[int], tuple[float, ...]]]] = [
         ("latest finish", lambda i: (lf[i], es[i], pos[i])),
         ("least float", lambda i: (tf[i], lf[i], pos[i])),
-        ("greatest rank positional weight",
-         lambda i: (-(dur[i] + sum(dur[s] for s in succs[i])), lf[i], pos[i])),
+        (
+            "greatest rank positional weight",
+            lambda i: (-(dur[i] + sum(dur[s] for s in succs[i])), lf[i], pos[i]),
+        ),
         ("earliest start", lambda i: (es[i], lf[i], pos[i])),
     ]
     rng = random.Random(seed)
@@ -94,26 +97,26 @@ def level(net: Network, *, seed: int = 1) -> Levelled:
             best = (span, start, name)
     assert best is not None
     _, start, name = best
-    return Levelled(start, [start[i] + dur[i] for i in range(n)],
-                    _waits(start, dur, net.people), name, passes)
+    return Levelled(
+        start, [start[i] + dur[i] for i in range(n)], _waits(start, dur, net.people), name, passes
+    )
 
 
-def _noisy(late_finish: Sequence[int], pos: Sequence[int], rng: random.Random, spread: float
-           ) -> Callable[[int], tuple[float, ...]]:
+def _noisy(
+    late_finish: Sequence[int], pos: Sequence[int], rng: random.Random, spread: float
+) -> Callable[[int], tuple[float, ...]]:
     noise = [rng.random() * spread for _ in late_finish]
     return lambda i: (late_finish[i] + noise[i], pos[i])
 
 
-def _forward(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]]
-             ) -> list[int]:
+def _forward(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]]) -> list[int]:
     es = [0] * len(dur)
     for i in order:
         es[i] = max((es[p] + dur[p] for p in preds[i]), default=0)
     return es
 
 
-def _overallocated(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]
-                   ) -> bool:
+def _overallocated(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]) -> bool:
     by_person: dict[int, list[tuple[int, int]]] = {}
     for i, ps in enumerate(people):
         if dur[i] > 0:
@@ -127,8 +130,9 @@ def _overallocated(start: Sequence[int], dur: Sequence[int], people: Sequence[Se
     return False
 
 
-def _priority_order(key: Callable[[int], tuple[float, ...]], preds: Sequence[Sequence[int]],
-                    succs: Sequence[Sequence[int]]) -> list[int]:
+def _priority_order(
+    key: Callable[[int], tuple[float, ...]], preds: Sequence[Sequence[int]], succs: Sequence[Sequence[int]]
+) -> list[int]:
     """A dependency-respecting order: always the eligible task with the smallest key."""
     indeg = [len(ps) for ps in preds]
     heap = [(key(i), i) for i in range(len(preds)) if indeg[i] == 0]
@@ -144,8 +148,9 @@ def _priority_order(key: Callable[[int], tuple[float, ...]], preds: Sequence[Seq
     return out
 
 
-def _sgs(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]],
-         people: Sequence[Sequence[int]]) -> list[int]:
+def _sgs(
+    order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]], people: Sequence[Sequence[int]]
+) -> list[int]:
     """Serial SGS: each task in `order` at the earliest index its dependencies and people allow.
 
     A person's busy time is kept as sorted, merged blocks (touching intervals become one), so
@@ -209,9 +214,14 @@ def _common_gap(t: int, d: int, timelines: list[tuple[list[int], list[int]]]) ->
     return t
 
 
-def _justify(start: list[int], dur: Sequence[int], preds: Sequence[Sequence[int]],
-             succs: Sequence[Sequence[int]], people: Sequence[Sequence[int]],
-             pos: Sequence[int]) -> list[int]:
+def _justify(
+    start: list[int],
+    dur: Sequence[int],
+    preds: Sequence[Sequence[int]],
+    succs: Sequence[Sequence[int]],
+    people: Sequence[Sequence[int]],
+    pos: Sequence[int],
+) -> list[int]:
     """Forward-backward improvement: right-justify, then left-justify; keep it if no longer."""
     n = len(dur)
     span = max((start[i] + dur[i] for i in range(n)), default=0)
@@ -224,8 +234,7 @@ def _justify(start: list[int], dur: Sequence[int], preds: Sequence[Sequence[int]
     return left if new_span <= span else start
 
 
-def _waits(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]
-           ) -> list[list[int]]:
+def _waits(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]) -> list[list[int]]:
     """Per task, the task each of its people works on just before it (by start)."""
     by_person: dict[int, list[int]] = {}
     for i, ps in enumerate(people):

@@ -10,14 +10,23 @@ import time
 
 _REDACT = [
     # `Authorization: Basic x`, and the header inside a dict's repr or JSON: `'Authorization': 'x'`
-    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(basic|bearer)?\s*[^\s,'\"}]+"),
-     r"\1\2 [REDACTED]"),
+    (
+        re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(basic|bearer)?\s*[^\s,'\"}]+"),
+        r"\1\2 [REDACTED]",
+    ),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "[REDACTED JWT]"),
     (re.compile(r"\b(ATATT|ya29\.|ghp_)[A-Za-z0-9_.=-]{8,}"), "[REDACTED TOKEN]"),
-    (re.compile(r"(?i)(\"?(?:token|password|private_key|api_token|access_token)\"?\s*[:=]\s*)"
-                r"(\"[^\"]*\"|'[^']*'|[^\s,}]+)"), r"\1[REDACTED]"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
-     "[REDACTED PRIVATE KEY]"),
+    (
+        re.compile(
+            r"(?i)(\"?(?:token|password|private_key|api_token|access_token)\"?\s*[:=]\s*)"
+            r"(\"[^\"]*\"|'[^']*'|[^\s,}]+)"
+        ),
+        r"\1[REDACTED]",
+    ),
+    (
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+        "[REDACTED PRIVATE KEY]",
+    ),
 ]
 
 
@@ -73,14 +82,31 @@ def setup_logging(*, verbose: bool, log_format: str) -> None:
     logging.getLogger("py.warnings").setLevel(logging.WARNING if verbose else logging.CRITICAL)
 
 
-def error_lines(message: str, hint: str | None, *, log_format: str, exit_code: int,
-                prefix: str = "Error", level: str = "error") -> list[str]:
+def error_lines(
+    message: str,
+    hint: str | None,
+    *,
+    log_format: str,
+    exit_code: int,
+    prefix: str = "Error",
+    level: str = "error",
+) -> list[str]:
     """A user error as stderr lines: `Error: …` (a spec's further problems on lines of their
     own) and its hint; or, with JSON logs, one JSON object holding the message, hint and code."""
     message = redact(message)
     if log_format != "json":
         return [f"{prefix}: {message}"] + ([f"  hint: {hint}"] if hint else [])
     ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    return [json.dumps({"ts": ts, "level": level, "logger": "syncsvc", "message": message,
-                        **({"hint": hint} if hint else {}), "exit_code": exit_code},
-                       ensure_ascii=False)]
+    return [
+        json.dumps(
+            {
+                "ts": ts,
+                "level": level,
+                "logger": "syncsvc",
+                "message": message,
+                **({"hint": hint} if hint else {}),
+                "exit_code": exit_code,
+            },
+            ensure_ascii=False,
+        )
+    ]

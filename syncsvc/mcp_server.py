@@ -60,9 +60,11 @@ TOOLS: dict[str, tuple[str, str]] = {
 QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
 CALENDAR_INPUTS = ("start_date", "holidays", "country")
 _ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
-_HOW = (" Give either the five inputs (feature_name, description, team_size, timeline, "
-        "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
-        "format='json') as text, and the JSON object as structured content.")
+_HOW = (
+    " Give either the five inputs (feature_name, description, team_size, timeline, "
+    "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
+    "format='json') as text, and the JSON object as structured content."
+)
 RESOURCE_PREFIX = "syncsvc://catalog/"
 _RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
 _TIMELINE_PATTERN = r"^\s*\d{1,4}(\s*([Ww][Ee][Ee][Kk][Ss]?|[Dd][Aa][Yy][Ss]?))?\s*$"  # as spec.py reads it
@@ -70,35 +72,54 @@ _DRAIN_SECONDS = 30.0  # after stdin ends, how long requests already read may ta
 
 # The seed course's six-step workflow: (title, tool, what to do and look for).
 WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
-    ("Load context", None,
-     "Read what the user has about the feature: the PRD, architecture notes, past incident "
-     "reports. Settle the five inputs: feature_name, description, team_size, timeline (\"6 "
-     "weeks\") and risk_tolerance (low, medium or high). If the user has named people, tasks, "
-     "risks or rollback triggers, write them into a spec and pass it as spec_toml."),
-    ("Risk assessment", "assess_risks",
-     "Generate the risk matrix. Review and prioritise it, high x high first. Every top risk "
-     "needs one named owner: \"the team\" owns nothing. Turn mitigations into tasks of the "
-     "plan (a spec risk's mitigation_task)."),
-    ("Stakeholder mapping", "map_stakeholders",
-     "Map every stakeholder, and do not forget the second-order ones (support, security, "
-     "legal, sales). Check the RACI matrix (one Accountable per row), review the conflict "
-     "flags with the user, and agree the communication plan by audience."),
-    ("Timeline", "generate_timeline",
-     "Check the phases and their tasks, the dependencies and the critical path. Buffers: 20% "
-     "minimum on the critical path, 30% on high-risk work. If the plan does not fit the "
-     "deadline, say which tasks overrun and what could move."),
-    ("Rollback plan", "build_rollback_plan",
-     "Choose the deployment type, write specific triggers (metric, threshold, time window), "
-     "document the step-by-step procedure and the decision maker, and apply the 2am test: "
-     "could an on-call engineer run it at 2am?"),
-    ("Full plan", "create_rollout_plan",
-     "Generate the complete plan, review it for completeness with the user, and suggest "
-     "sharing it with the stakeholders for feedback."),
+    (
+        "Load context",
+        None,
+        "Read what the user has about the feature: the PRD, architecture notes, past incident "
+        'reports. Settle the five inputs: feature_name, description, team_size, timeline ("6 '
+        'weeks") and risk_tolerance (low, medium or high). If the user has named people, tasks, '
+        "risks or rollback triggers, write them into a spec and pass it as spec_toml.",
+    ),
+    (
+        "Risk assessment",
+        "assess_risks",
+        "Generate the risk matrix. Review and prioritise it, high x high first. Every top risk "
+        'needs one named owner: "the team" owns nothing. Turn mitigations into tasks of the '
+        "plan (a spec risk's mitigation_task).",
+    ),
+    (
+        "Stakeholder mapping",
+        "map_stakeholders",
+        "Map every stakeholder, and do not forget the second-order ones (support, security, "
+        "legal, sales). Check the RACI matrix (one Accountable per row), review the conflict "
+        "flags with the user, and agree the communication plan by audience.",
+    ),
+    (
+        "Timeline",
+        "generate_timeline",
+        "Check the phases and their tasks, the dependencies and the critical path. Buffers: 20% "
+        "minimum on the critical path, 30% on high-risk work. If the plan does not fit the "
+        "deadline, say which tasks overrun and what could move.",
+    ),
+    (
+        "Rollback plan",
+        "build_rollback_plan",
+        "Choose the deployment type, write specific triggers (metric, threshold, time window), "
+        "document the step-by-step procedure and the decision maker, and apply the 2am test: "
+        "could an on-call engineer run it at 2am?",
+    ),
+    (
+        "Full plan",
+        "create_rollout_plan",
+        "Generate the complete plan, review it for completeness with the user, and suggest "
+        "sharing it with the stakeholders for feedback.",
+    ),
 )
 
 
 # The catalog folder of `serve-mcp --config` (None: the bundled catalogs).
 CATALOG_DIR: Path | None = None
+
 
 def input_schema() -> dict[str, Any]:
     """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
@@ -109,40 +130,76 @@ def input_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
-            "feature_name": {**text, "minLength": 1, "description":
-                             "What you are launching, e.g. \"In-App Notifications Center\"."},
-            "description": {**text, "description": "The feature in a sentence, e.g. \"Replacing "
-                            "email-only alerts with in-app, push and digest notifications for "
-                            "150K users\"."},
-            "team_size": {"type": "integer", "minimum": 1, "maximum": 100_000,
-                          "description": "People available to do the work (at least 1)."},
-            "timeline": {"type": "string", "pattern": _TIMELINE_PATTERN,
-                         "description": "Time available: \"N weeks\" (e.g. \"6 weeks\"), "
-                         "\"N days\" (working days), or a whole number of weeks."},
-            "risk_tolerance": {"type": "string", "enum": ["low", "medium", "high"],
-                               "description": "How conservative the rollout is. low: internal, "
-                               "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
-                               "internal, canary, gradual, full; high: internal, 25%, 100%."},
-            "change_types": {"type": "array", "maxItems": 8, "items": {
-                "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
+            "feature_name": {
+                **text,
+                "minLength": 1,
+                "description": 'What you are launching, e.g. "In-App Notifications Center".',
+            },
+            "description": {
+                **text,
+                "description": 'The feature in a sentence, e.g. "Replacing '
+                "email-only alerts with in-app, push and digest notifications for "
+                '150K users".',
+            },
+            "team_size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100_000,
+                "description": "People available to do the work (at least 1).",
+            },
+            "timeline": {
+                "type": "string",
+                "pattern": _TIMELINE_PATTERN,
+                "description": 'Time available: "N weeks" (e.g. "6 weeks"), '
+                '"N days" (working days), or a whole number of weeks.',
+            },
+            "risk_tolerance": {
+                "type": "string",
+                "enum": ["low", "medium", "high"],
+                "description": "How conservative the rollout is. low: internal, "
+                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
+                "internal, canary, gradual, full; high: internal, 25%, 100%.",
+            },
+            "change_types": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
                 "description": "Optional: the kinds of change, primary first (change-profile "
                 "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
                 "the catalog resource lists them). Default: detected from the name and "
-                "description."},
-            "spec_toml": {"type": "string", "maxLength": MAX_SPEC_BYTES, "description":
-                          "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
-                          "stakeholders, rollback). When given it wins over the five inputs, "
-                          "which may then be left out."},
-            "start_date": {"type": "string", "format": "date", "description":
-                           "Optional: the plan's first working day, YYYY-MM-DD (default: the "
-                           "spec's, else next Monday)."},
-            "holidays": {"type": "array", "items": {"type": "string", "format": "date"},
-                         "maxItems": 5000, "description": "Optional: non-working days "
-                         "(YYYY-MM-DD), added to the spec's."},
-            "country": {"type": "string", "maxLength": 10, "description": "Optional: skip this "
-                        "country's public holidays too (ISO code like US, GB, DE-BY)."},
-            "format": {"type": "string", "enum": ["md", "json"], "default": "md",
-                       "description": "The text content: Markdown (md) or the JSON object."},
+                "description.",
+            },
+            "spec_toml": {
+                "type": "string",
+                "maxLength": MAX_SPEC_BYTES,
+                "description": "Optional: a whole syncsvc spec as TOML text (team, tasks, risks, "
+                "stakeholders, rollback). When given it wins over the five inputs, "
+                "which may then be left out.",
+            },
+            "start_date": {
+                "type": "string",
+                "format": "date",
+                "description": "Optional: the plan's first working day, YYYY-MM-DD (default: the "
+                "spec's, else next Monday).",
+            },
+            "holidays": {
+                "type": "array",
+                "items": {"type": "string", "format": "date"},
+                "maxItems": 5000,
+                "description": "Optional: non-working days (YYYY-MM-DD), added to the spec's.",
+            },
+            "country": {
+                "type": "string",
+                "maxLength": 10,
+                "description": "Optional: skip this "
+                "country's public holidays too (ISO code like US, GB, DE-BY).",
+            },
+            "format": {
+                "type": "string",
+                "enum": ["md", "json"],
+                "default": "md",
+                "description": "The text content: Markdown (md) or the JSON object.",
+            },
         },
         "additionalProperties": False,
     }
@@ -154,15 +211,31 @@ def output_schema(part: str) -> dict[str, Any]:
 
     array, obj = {"type": "array"}, {"type": "object"}
     date = {"type": "string", "format": "date"}
-    types = {"risks": array, "stakeholders": array, "raci": array, "conflicts": array,
-             "communication_plan": array, "phases": array, "tasks": array,
-             "critical_path": array, "rollback": obj, "start_date": date, "deadline": date,
-             "finish_date": date, "fits_timeline": {"type": "boolean"}}
-    keys = ([k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan"
-            else list(PART_KEYS[part]))
+    types = {
+        "risks": array,
+        "stakeholders": array,
+        "raci": array,
+        "conflicts": array,
+        "communication_plan": array,
+        "phases": array,
+        "tasks": array,
+        "critical_path": array,
+        "rollback": obj,
+        "start_date": date,
+        "deadline": date,
+        "finish_date": date,
+        "fits_timeline": {"type": "boolean"},
+    }
+    keys = (
+        [k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan" else list(PART_KEYS[part])
+    )
     required = ["schema", "plan_id", *dict.fromkeys(keys), "findings"]
-    props = {"schema": {"type": "string"}, "plan_id": {"type": "string"},
-             "findings": array, **{k: types.get(k, {}) for k in keys}}
+    props = {
+        "schema": {"type": "string"},
+        "plan_id": {"type": "string"},
+        "findings": array,
+        **{k: types.get(k, {}) for k in keys},
+    }
     return {"type": "object", "properties": props, "required": required}
 
 
@@ -176,8 +249,9 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     args = dict(arguments or {})
     unknown = sorted(set(args) - set(_ARGUMENTS))
     if unknown:
-        raise InputError(f"{name}: unknown argument {unknown[0]!r}",
-                         hint="the arguments are " + ", ".join(_ARGUMENTS))
+        raise InputError(
+            f"{name}: unknown argument {unknown[0]!r}", hint="the arguments are " + ", ".join(_ARGUMENTS)
+        )
     fmt = args.get("format") or "md"
     if fmt not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
@@ -197,8 +271,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
         spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
     plan = plan_of(spec, _catalog(CATALOG_DIR), with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
-    text = (render_md(plan, part) if fmt == "md"
-            else json.dumps(data, indent=2, ensure_ascii=False))
+    text = render_md(plan, part) if fmt == "md" else json.dumps(data, indent=2, ensure_ascii=False)
     return text, data
 
 
@@ -220,18 +293,20 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
         if len(source.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
             raise SpecError(f"spec_toml: a spec may be at most {MAX_SPEC_BYTES // 2**20} MB")
         if not source.strip():
-            raise SpecError("spec_toml: the text is empty",
-                            hint="a spec needs at least feature_name, description, team_size, "
-                            "timeline and risk_tolerance")
+            raise SpecError(
+                "spec_toml: the text is empty",
+                hint="a spec needs at least feature_name, description, team_size, "
+                "timeline and risk_tolerance",
+            )
         text = source.removeprefix("\ufeff")
-        return check_spec(parse_toml(text, label="spec_toml"), label="spec_toml", today=today,
-                          source=text)
+        return check_spec(parse_toml(text, label="spec_toml"), label="spec_toml", today=today, source=text)
     missing = [k for k in QUICK_INPUTS if args.get(k) is None]
     if missing:
-        raise SpecError("no spec_toml given, and the quick inputs are incomplete: missing "
-                        + ", ".join(missing),
-                        hint="pass all five inputs (feature_name, description, team_size, "
-                        "timeline, risk_tolerance) or a whole spec as spec_toml")
+        raise SpecError(
+            "no spec_toml given, and the quick inputs are incomplete: missing " + ", ".join(missing),
+            hint="pass all five inputs (feature_name, description, team_size, "
+            "timeline, risk_tolerance) or a whole spec as spec_toml",
+        )
     return spec_from_inputs(today=today, **{k: args[k] for k in QUICK_INPUTS})
 
 
@@ -249,18 +324,24 @@ def catalog_files() -> dict[str, Path]:
 def workflow_prompt(feature_name: str | None = None, context: str | None = None) -> str:
     """The text of the `rollout_workflow` prompt: the seed's six steps, tool by tool."""
     about = f" for {feature_name.strip()}" if feature_name and feature_name.strip() else ""
-    lines = [f"Help me build a rollout plan{about} with the syncsvc tools, in six steps. After "
-             "each step, show me the result, point out what needs my decision, and wait for "
-             "me before going on.", ""]
+    lines = [
+        f"Help me build a rollout plan{about} with the syncsvc tools, in six steps. After "
+        "each step, show me the result, point out what needs my decision, and wait for "
+        "me before going on.",
+        "",
+    ]
     if context and context.strip():
         lines += ["Context from me:", context.strip(), ""]
     for n, (title, tool, what) in enumerate(WORKFLOW, 1):
         lines.append(f"{n}. {title}" + (f" (tool `{tool}`)" if tool else "") + f": {what}")
-    lines += ["", "Call every tool with the same five inputs (or the same spec_toml), so the "
-              "parts fit together. The catalogs the tools draw on are readable as resources ("
-              f"{RESOURCE_PREFIX}risks, {RESOURCE_PREFIX}stakeholders, {RESOURCE_PREFIX}phases,"
-              f" {RESOURCE_PREFIX}rollback, {RESOURCE_PREFIX}tasks). A plan is a living "
-              "document: rerun the tools after scope, team or dependency changes."]
+    lines += [
+        "",
+        "Call every tool with the same five inputs (or the same spec_toml), so the "
+        "parts fit together. The catalogs the tools draw on are readable as resources ("
+        f"{RESOURCE_PREFIX}risks, {RESOURCE_PREFIX}stakeholders, {RESOURCE_PREFIX}phases,"
+        f" {RESOURCE_PREFIX}rollback, {RESOURCE_PREFIX}tasks). A plan is a living "
+        "document: rerun the tools after scope, team or dependency changes.",
+    ]
     return "\n".join(lines)
 
 
@@ -275,86 +356,126 @@ def build_server() -> Server:
     from syncsvc.errors import SyncsvcError
 
     schema = input_schema()
-    read_only = types.ToolAnnotations(read_only_hint=True, destructive_hint=False,
-                                      idempotent_hint=True, open_world_hint=False)
-    tools = [types.Tool(name=name, description=desc + _HOW, input_schema=schema,
-                        output_schema=output_schema(part), annotations=read_only)
-             for name, (part, desc) in TOOLS.items()]
+    read_only = types.ToolAnnotations(
+        read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+    )
+    tools = [
+        types.Tool(
+            name=name,
+            description=desc + _HOW,
+            input_schema=schema,
+            output_schema=output_schema(part),
+            annotations=read_only,
+        )
+        for name, (part, desc) in TOOLS.items()
+    ]
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=tools)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in TOOLS:
-            raise MCPError(types.INVALID_PARAMS, f"unknown tool {params.name!r}; the tools are "
-                           + ", ".join(TOOLS))
+            raise MCPError(
+                types.INVALID_PARAMS, f"unknown tool {params.name!r}; the tools are " + ", ".join(TOOLS)
+            )
         started = time.perf_counter()
         try:
             text, data = await anyio.to_thread.run_sync(
-                lambda: plan_tool(params.name, params.arguments, today=dt.date.today()))
+                lambda: plan_tool(params.name, params.arguments, today=dt.date.today())
+            )
         except SyncsvcError as e:
             log.info("%s refused: %s", params.name, e.message, extra={"event": "tool_error"})
             return _tool_error(str(e))
         except Exception as e:  # a bug: its traceback goes to the log, the server keeps serving
             log.exception("%s failed", params.name, extra={"event": "tool_bug"})
-            return _tool_error(f"internal error in syncsvc ({type(e).__name__}: {e}); this is a "
-                               "bug, the traceback is in the server's log (stderr)")
-        log.debug("%s answered in %.0f ms", params.name, (time.perf_counter() - started) * 1e3,
-                  extra={"event": "tool_call", "plan_id": data.get("plan_id")})
-        return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
-                                    structured_content=data)
+            return _tool_error(
+                f"internal error in syncsvc ({type(e).__name__}: {e}); this is a "
+                "bug, the traceback is in the server's log (stderr)"
+            )
+        log.debug(
+            "%s answered in %.0f ms",
+            params.name,
+            (time.perf_counter() - started) * 1e3,
+            extra={"event": "tool_call", "plan_id": data.get("plan_id")},
+        )
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=text)], structured_content=data
+        )
 
     def _tool_error(message: str) -> types.CallToolResult:
-        return types.CallToolResult(content=[types.TextContent(type="text", text=message)],
-                                    is_error=True)
+        return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
-        return types.ListResourcesResult(resources=[
-            types.Resource(uri=uri, name=f"catalog-{p.stem}", title=f"Catalog: {p.stem}",
-                           description=f"The bundled catalog {p.name} the planning tools draw "
-                           "on (read-only).", mime_type="application/toml")
-            for uri, p in catalog_files().items()])
+        return types.ListResourcesResult(
+            resources=[
+                types.Resource(
+                    uri=uri,
+                    name=f"catalog-{p.stem}",
+                    title=f"Catalog: {p.stem}",
+                    description=f"The bundled catalog {p.name} the planning tools draw on (read-only).",
+                    mime_type="application/toml",
+                )
+                for uri, p in catalog_files().items()
+            ]
+        )
 
-    async def read_resource(ctx: Any, params: types.ReadResourceRequestParams
-                            ) -> types.ReadResourceResult:
+    async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
         path = catalog_files().get(str(params.uri))
         if path is None:
-            raise MCPError(_RESOURCE_NOT_FOUND, f"unknown resource {params.uri!r}; the catalogs "
-                           f"are {RESOURCE_PREFIX}<name>, listed by resources/list")
-        return types.ReadResourceResult(contents=[types.TextResourceContents(
-            uri=str(params.uri), mime_type="application/toml",
-            text=path.read_text(encoding="utf-8"))])
+            raise MCPError(
+                _RESOURCE_NOT_FOUND,
+                f"unknown resource {params.uri!r}; the catalogs "
+                f"are {RESOURCE_PREFIX}<name>, listed by resources/list",
+            )
+        return types.ReadResourceResult(
+            contents=[
+                types.TextResourceContents(
+                    uri=str(params.uri), mime_type="application/toml", text=path.read_text(encoding="utf-8")
+                )
+            ]
+        )
 
     prompt = types.Prompt(
-        name="rollout_workflow", title="Rollout plan workflow",
+        name="rollout_workflow",
+        title="Rollout plan workflow",
         description="Walks through the six-step workflow: context, assess_risks, "
         "map_stakeholders, generate_timeline, build_rollback_plan, create_rollout_plan.",
-        arguments=[types.PromptArgument(name="feature_name", required=False,
-                                        description="What you are launching."),
-                   types.PromptArgument(name="context", required=False,
-                                        description="PRD notes, architecture, past incidents.")])
+        arguments=[
+            types.PromptArgument(name="feature_name", required=False, description="What you are launching."),
+            types.PromptArgument(
+                name="context", required=False, description="PRD notes, architecture, past incidents."
+            ),
+        ],
+    )
 
     async def list_prompts(ctx: Any, params: Any) -> types.ListPromptsResult:
         return types.ListPromptsResult(prompts=[prompt])
 
-    async def get_prompt(ctx: Any, params: types.GetPromptRequestParams
-                         ) -> types.GetPromptResult:
+    async def get_prompt(ctx: Any, params: types.GetPromptRequestParams) -> types.GetPromptResult:
         if params.name != prompt.name:
-            raise MCPError(types.INVALID_PARAMS, f"unknown prompt {params.name!r}; the prompt "
-                           f"is {prompt.name!r}")
+            raise MCPError(
+                types.INVALID_PARAMS, f"unknown prompt {params.name!r}; the prompt is {prompt.name!r}"
+            )
         args = params.arguments or {}
         text = workflow_prompt(args.get("feature_name"), args.get("context"))
-        return types.GetPromptResult(description=prompt.description, messages=[
-            types.PromptMessage(role="user", content=types.TextContent(type="text", text=text))])
+        return types.GetPromptResult(
+            description=prompt.description,
+            messages=[types.PromptMessage(role="user", content=types.TextContent(type="text", text=text))],
+        )
 
     return Server(
-        "syncsvc", version=__version__, title="syncsvc rollout planning",
+        "syncsvc",
+        version=__version__,
+        title="syncsvc rollout planning",
         instructions="Rollout planning for feature launches. Start with the rollout_workflow "
         "prompt, or call create_rollout_plan for a first draft, then the single tools to go "
         "deeper. The tools only compute: they write nothing and call no remote service.",
-        on_list_tools=list_tools, on_call_tool=call_tool,
-        on_list_resources=list_resources, on_read_resource=read_resource,
-        on_list_prompts=list_prompts, on_get_prompt=get_prompt,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_read_resource=read_resource,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
     )
 
 
@@ -392,8 +513,7 @@ def _answer_before_eof(tg: Any, stdin: Any, stdout: Any) -> tuple[Any, Any]:
                 message = item.message if isinstance(item, SessionMessage) else None
                 if isinstance(message, JSONRPCRequest):
                     pending.add(message.id)
-                elif isinstance(message, JSONRPCNotification) and \
-                        message.method == "notifications/cancelled":
+                elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
                     pending.discard((message.params or {}).get("requestId"))  # no answer due
                 await in_send.send(item)
             with anyio.move_on_after(_DRAIN_SECONDS):
@@ -420,21 +540,34 @@ def bad_message_answer(exc: Exception) -> Any:
     errors = exc.errors() if hasattr(exc, "errors") else []
     if not errors or any(e.get("type") == "json_invalid" for e in errors):
         log.info("answered a line that is not JSON", extra={"event": "bad_message"})
-        return JSONRPCError(jsonrpc="2.0", id=None,
-                            error=ErrorData(code=PARSE_ERROR, message="Parse error: not JSON"))
-    raw: dict[str, Any] = next((e["input"] for e in errors if isinstance(e.get("input"), dict)),
-                               {})
+        return JSONRPCError(
+            jsonrpc="2.0", id=None, error=ErrorData(code=PARSE_ERROR, message="Parse error: not JSON")
+        )
+    raw: dict[str, Any] = next((e["input"] for e in errors if isinstance(e.get("input"), dict)), {})
     rid = raw.get("id")
-    rid = rid if isinstance(rid, str) or (isinstance(rid, int) and not isinstance(rid, bool)) \
-        else None
-    where = next((".".join(str(p) for p in e["loc"][1:]) for e in errors
-                  if e["loc"] and e["loc"][0] == "JSONRPCRequest" and len(e["loc"]) > 1), "")
-    detail = f" ({where}: {next(e['msg'] for e in errors if e['loc'][1:2] == (where,))})" \
-        if where and "." not in where else ""
+    rid = rid if isinstance(rid, str) or (isinstance(rid, int) and not isinstance(rid, bool)) else None
+    where = next(
+        (
+            ".".join(str(p) for p in e["loc"][1:])
+            for e in errors
+            if e["loc"] and e["loc"][0] == "JSONRPCRequest" and len(e["loc"]) > 1
+        ),
+        "",
+    )
+    detail = (
+        f" ({where}: {next(e['msg'] for e in errors if e['loc'][1:2] == (where,))})"
+        if where and "." not in where
+        else ""
+    )
     log.info("answered a malformed request%s", detail, extra={"event": "bad_message"})
-    return JSONRPCError(jsonrpc="2.0", id=rid, error=ErrorData(
-        code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message of the MCP "
-        "schema" + detail))
+    return JSONRPCError(
+        jsonrpc="2.0",
+        id=rid,
+        error=ErrorData(
+            code=INVALID_REQUEST,
+            message="Invalid request: not a JSON-RPC 2.0 message of the MCP schema" + detail,
+        ),
+    )
 
 
 def _warm_up() -> None:
@@ -442,9 +575,17 @@ def _warm_up() -> None:
     from syncsvc.errors import SyncsvcError
 
     try:
-        plan_tool("create_rollout_plan", {"feature_name": "warm-up", "description": "warm-up",
-                                          "team_size": 1, "timeline": "2 weeks",
-                                          "risk_tolerance": "medium"}, today=dt.date.today())
+        plan_tool(
+            "create_rollout_plan",
+            {
+                "feature_name": "warm-up",
+                "description": "warm-up",
+                "team_size": 1,
+                "timeline": "2 weeks",
+                "risk_tolerance": "medium",
+            },
+            today=dt.date.today(),
+        )
     except SyncsvcError as e:  # e.g. a broken catalog: every call will report it as a tool error
         log.warning("planning is not ready: %s", e.message)
     except Exception:  # a bug in planning: keep its traceback, and still serve the rest
@@ -476,9 +617,13 @@ def serve_command(
             _catalog(CATALOG_DIR)
         _warm_up()
         if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
-            print("syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
-                  "a line). Register it in your MCP client instead of running it here; Ctrl-C "
-                  "stops it.", file=sys.stderr, flush=True)
+            print(
+                "syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
+                "a line). Register it in your MCP client instead of running it here; Ctrl-C "
+                "stops it.",
+                file=sys.stderr,
+                flush=True,
+            )
         signal.signal(signal.SIGINT, _stop_at_once)
         anyio.run(_serve)
 

@@ -122,7 +122,7 @@ class Trigger(_Out):
     unit: str
     window_minutes: int
     phase: str | None = None
-    source: str = ""   # where the number comes from: a dashboard, query or log
+    source: str = ""  # where the number comes from: a dashboard, query or log
 
 
 class RollbackStep(_Out):
@@ -144,7 +144,7 @@ class Rollback(_Out):
     estimated_minutes: int = 0
     switch: str = ""
     assumptions: list[str] = Field(default_factory=list)
-    limits: list[str] = Field(default_factory=list)   # what the mechanism cannot undo
+    limits: list[str] = Field(default_factory=list)  # what the mechanism cannot undo
     point_of_no_return: str | None = None
 
 
@@ -227,8 +227,15 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "assess-risks": ("risks",),
     "map-stakeholders": ("stakeholders", "raci", "conflicts", "communication_plan"),
     "generate-timeline": (
-        "start_date", "deadline", "finish_date", "levelled_finish", "fits_timeline", "phases",
-        "tasks", "critical_path", "conflicts",
+        "start_date",
+        "deadline",
+        "finish_date",
+        "levelled_finish",
+        "fits_timeline",
+        "phases",
+        "tasks",
+        "critical_path",
+        "conflicts",
     ),
     "build-rollback-plan": ("phases", "rollback"),
 }
@@ -243,8 +250,9 @@ def to_json(plan: Plan, part: str | None = None) -> dict[str, Any]:
         return plan.model_dump(mode="json", by_alias=True, exclude=_PRIVATE)
     keys = ("schema", "plan_id", *PART_KEYS[part], "findings")
     # dump this part's fields only: a timeline of 20,000 tasks need not dump 20,000 RACI rows
-    full = plan.model_dump(mode="json", by_alias=True,
-                           include={"schema_" if k == "schema" else k for k in keys})
+    full = plan.model_dump(
+        mode="json", by_alias=True, include={"schema_" if k == "schema" else k for k in keys}
+    )
     out = {k: full[k] for k in keys}
     if part != "create-rollout-plan":
         out["findings"] = [f for f in full["findings"] if _finding_part(f["kind"]) in (part, None)]

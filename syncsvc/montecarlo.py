@@ -28,10 +28,18 @@ class Simulation:
     criticality: Floats  # per task: the share of samples in which it is critical
 
 
-def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequence[float],
-             high: Sequence[float], *, samples: int = 5000, seed: int = 1,
-             release: Sequence[float] | None = None, floor: Sequence[float] | None = None,
-             criticality: bool = True) -> Simulation:
+def simulate(
+    preds: Sequence[Sequence[int]],
+    low: Sequence[float],
+    mode: Sequence[float],
+    high: Sequence[float],
+    *,
+    samples: int = 5000,
+    seed: int = 1,
+    release: Sequence[float] | None = None,
+    floor: Sequence[float] | None = None,
+    criticality: bool = True,
+) -> Simulation:
     """Sample the network's finish. `release[i]`: task i starts no earlier than this;
     `floor[i]`: it finishes no earlier than this (work in progress that cannot end before now)."""
     n = len(preds)
@@ -56,8 +64,12 @@ def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequenc
     for begin in range(0, samples, size):
         s = min(size, samples - begin)
         if not bufs or bufs[0].shape[1] != s:
-            bufs = (np.empty((n, s), dtype=np.float32), np.empty((n, s), dtype=np.float32),
-                    np.empty((n, s), dtype=bool), np.empty((n, s)))
+            bufs = (
+                np.empty((n, s), dtype=np.float32),
+                np.empty((n, s), dtype=np.float32),
+                np.empty((n, s), dtype=bool),
+                np.empty((n, s)),
+            )
         u, tmp, left, ef = bufs
         rng.random(out=u, dtype=np.float32)
         dur = shape.sample(u, tmp, left)
@@ -81,7 +93,7 @@ def simulate(preds: Sequence[Sequence[int]], low: Sequence[float], mode: Sequenc
             if flo is not None and flo[i] > 0:
                 np.maximum(row, flo[i], out=row)
         end = ef.max(axis=0) if n else np.zeros(s)
-        finish[begin:begin + s] = end
+        finish[begin : begin + s] = end
         if criticality and n:
             _critical(order, succs, dur, ef, end, crit)
     return Simulation(finish, crit / samples)
@@ -97,8 +109,9 @@ class _Shape:
         self.lo, self.hi, self.split = lo.astype(f32), hi.astype(f32), split.astype(f32)
         self.a, self.b = (width * (mo - lo)).astype(f32), (width * (hi - mo)).astype(f32)
 
-    def sample(self, u: npt.NDArray[np.float32], tmp: npt.NDArray[np.float32],
-               left: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    def sample(
+        self, u: npt.NDArray[np.float32], tmp: npt.NDArray[np.float32], left: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.float32]:
         """Inverse CDF of each row's triangular distribution, in place in `u`."""
         np.less(u, self.split, out=left)
         np.subtract(1.0, u, out=tmp)
@@ -112,8 +125,14 @@ class _Shape:
         return u
 
 
-def _critical(order: list[int], succs: list[list[int]], dur: npt.NDArray[np.float32],
-              ef: Floats, end: Floats, crit: Floats) -> None:
+def _critical(
+    order: list[int],
+    succs: list[list[int]],
+    dur: npt.NDArray[np.float32],
+    ef: Floats,
+    end: Floats,
+    crit: Floats,
+) -> None:
     # Backward pass. Once task i is done, its row of `ef` holds its late start instead (its
     # predecessors, done later, need only that), so no third matrix is needed.
     tol = 1e-9 * max(1.0, float(end.max()))

@@ -38,8 +38,7 @@ def country_problem(code: str) -> str | None:
     if country not in known:
         near = difflib.get_close_matches(country, list(known), n=3)
         tail = f"; did you mean {', '.join(near)}?" if near else ""
-        return (f"unknown country code '{code}'{tail} (use an ISO 3166 code such as US, GB, DE, "
-                "FR or IN)")
+        return f"unknown country code '{code}'{tail} (use an ISO 3166 code such as US, GB, DE, FR or IN)"
     if subdiv is not None and subdiv not in {s.upper() for s in known[country]}:
         shown = ", ".join(known[country][:12]) + (" …" if len(known[country]) > 12 else "")
         return f"'{country}' has no subdivision '{subdiv}' (known: {shown or 'none'})"
@@ -58,8 +57,8 @@ def country_holidays(code: str, first_year: int, last_year: int) -> frozenset[dt
     with warnings.catch_warnings():  # "available only from 2001 to 2035": years past it are empty
         warnings.simplefilter("ignore")
         found: Any = holidays.country_holidays(
-            country, subdiv=subdivs.get(subdiv) if subdiv else None,
-            years=range(first_year, last_year + 1))
+            country, subdiv=subdivs.get(subdiv) if subdiv else None, years=range(first_year, last_year + 1)
+        )
         return frozenset(found.keys())
 
 
@@ -92,11 +91,14 @@ def parse_holiday_dates(value: str, *, option: str = "--holidays") -> list[dt.da
     if not looks_like_dates or not stripped:
         p = Path(value).expanduser()
         if not p.is_file():
-            raise ValueError(f"{option}: {value!r} is neither a file nor a list of dates "
-                             "(YYYY-MM-DD, comma-separated)")
+            raise ValueError(
+                f"{option}: {value!r} is neither a file nor a list of dates (YYYY-MM-DD, comma-separated)"
+            )
         if p.stat().st_size > MAX_HOLIDAY_FILE:
-            raise ValueError(f"{option}: {value!r} is larger than {MAX_HOLIDAY_FILE // 1024} KB; "
-                             "a holiday file lists dates, one or more per line")
+            raise ValueError(
+                f"{option}: {value!r} is larger than {MAX_HOLIDAY_FILE // 1024} KB; "
+                "a holiday file lists dates, one or more per line"
+            )
         try:
             text = p.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
@@ -111,8 +113,7 @@ def parse_holiday_dates(value: str, *, option: str = "--holidays") -> list[dt.da
                 out.append(dt.date.fromisoformat(part) if _DATE_RE.match(part) else _bad(part))
             except ValueError:
                 line_ref = f":{n}" if where != option else ""
-                raise ValueError(f"{where}{line_ref}: {part!r} is not a date; use YYYY-MM-DD"
-                                 ) from None
+                raise ValueError(f"{where}{line_ref}: {part!r} is not a date; use YYYY-MM-DD") from None
     return sorted(set(out))
 
 

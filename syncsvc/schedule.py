@@ -98,14 +98,18 @@ def schedule(acts: Sequence[Activity], cal: WorkCalendar) -> Schedule:
     for i, ps in enumerate(preds):
         for p in ps:
             succs[p].append(i)
-    buffers = [buffer_for(a.estimate_days, high_risk=a.high_risk, critical=False,
-                          milestone=a.milestone) for a in acts]
+    buffers = [
+        buffer_for(a.estimate_days, high_risk=a.high_risk, critical=False, milestone=a.milestone)
+        for a in acts
+    ]
     rounds = 0
     while True:
         rounds += 1
         es, ef, ls, lf, tf = _passes(acts, buffers, order, preds, succs)
-        new = [buffer_for(a.estimate_days, high_risk=a.high_risk, critical=tf[i] == 0,
-                          milestone=a.milestone) for i, a in enumerate(acts)]
+        new = [
+            buffer_for(a.estimate_days, high_risk=a.high_risk, critical=tf[i] == 0, milestone=a.milestone)
+            for i, a in enumerate(acts)
+        ]
         if new == buffers or rounds >= MAX_ROUNDS:
             break
         buffers = new
@@ -113,8 +117,11 @@ def schedule(acts: Sequence[Activity], cal: WorkCalendar) -> Schedule:
 
 
 def _passes(
-    acts: Sequence[Activity], buffers: list[int], order: list[int],
-    preds: list[list[int]], succs: list[list[int]],
+    acts: Sequence[Activity],
+    buffers: list[int],
+    order: list[int],
+    preds: list[list[int]],
+    succs: list[list[int]],
 ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
     # Half-open working-day intervals: a task occupies [es, ef); successors may start at ef.
     # A milestone has es == ef, so its successors start as if they followed its predecessor.
@@ -143,9 +150,16 @@ def _passes(
 
 
 def _build(
-    acts: Sequence[Activity], cal: WorkCalendar, buffers: list[int],
-    es: list[int], ef: list[int], ls: list[int], lf: list[int], tf: list[int],
-    preds: list[list[int]], rounds: int,
+    acts: Sequence[Activity],
+    cal: WorkCalendar,
+    buffers: list[int],
+    es: list[int],
+    ef: list[int],
+    ls: list[int],
+    lf: list[int],
+    tf: list[int],
+    preds: list[list[int]],
+    rounds: int,
 ) -> Schedule:
     slots: dict[str, Slot] = {}
     for i, a in enumerate(acts):
@@ -161,8 +175,7 @@ def _build(
         else:
             e_start, e_finish = cal.date(es[i]), cal.date(ef[i] - 1)
             l_start, l_finish = cal.date(ls[i]), cal.date(lf[i] - 1)
-        slots[a.id] = Slot(a.id, buffers[i], dur, e_start, e_finish, l_start, l_finish, tf[i],
-                           tf[i] == 0)
+        slots[a.id] = Slot(a.id, buffers[i], dur, e_start, e_finish, l_start, l_finish, tf[i], tf[i] == 0)
     finish_idx = max(ef, default=0)
     finish = max((s.early_finish for s in slots.values()), default=cal.start)
     path = _critical_chain(acts, es, ef, tf, preds, finish_idx)
@@ -170,8 +183,12 @@ def _build(
 
 
 def _critical_chain(
-    acts: Sequence[Activity], es: list[int], ef: list[int], tf: list[int],
-    preds: list[list[int]], finish: int,
+    acts: Sequence[Activity],
+    es: list[int],
+    ef: list[int],
+    tf: list[int],
+    preds: list[list[int]],
+    finish: int,
 ) -> list[str]:
     """One chain of critical tasks from a start task to the (last listed) finishing task."""
     ends = [i for i in range(len(acts)) if tf[i] == 0 and ef[i] == finish]
@@ -188,4 +205,3 @@ def _critical_chain(
         node = driving[0]
         chain.append(node)
     return [acts[i].id for i in reversed(chain)]
-

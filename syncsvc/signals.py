@@ -34,11 +34,13 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     global _pending
     if _pending is not None:  # a second signal: stop now, whatever is in flight
         _pending = None
-        raise Interrupted(f"stopped at once by a second {_name(signum)}; the call in flight "
-                          "may or may not have been applied",
-                          hint="run the same command again: it looks in Jira and Sheets before "
-                          "writing, so it finishes the job without duplicates",
-                          exit_code=exit_code(signum))
+        raise Interrupted(
+            f"stopped at once by a second {_name(signum)}; the call in flight "
+            "may or may not have been applied",
+            hint="run the same command again: it looks in Jira and Sheets before "
+            "writing, so it finishes the job without duplicates",
+            exit_code=exit_code(signum),
+        )
     _pending = signum
 
 
@@ -73,8 +75,10 @@ def deferred_signals() -> Iterator[None]:
                 signal.signal(s, h)
             late, _pending = _pending, None
             if ok and late is not None:
-                raise Interrupted(f"{_name(late)} received; the run had already finished "
-                                  "everything, nothing is left", exit_code=exit_code(late))
+                raise Interrupted(
+                    f"{_name(late)} received; the run had already finished everything, nothing is left",
+                    exit_code=exit_code(late),
+                )
 
 
 def checkpoint(note: Callable[[], str], *, hint: str | None = None) -> None:
@@ -85,6 +89,8 @@ def checkpoint(note: Callable[[], str], *, hint: str | None = None) -> None:
     if signum is None:
         return
     _pending = None
-    raise Interrupted(f"{_name(signum)} received: {note()}",
-                      hint=hint or "run the same command again to finish the job (no duplicates)",
-                      exit_code=exit_code(signum))
+    raise Interrupted(
+        f"{_name(signum)} received: {note()}",
+        hint=hint or "run the same command again to finish the job (no duplicates)",
+        exit_code=exit_code(signum),
+    )

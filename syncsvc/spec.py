@@ -23,21 +23,27 @@ MAX_TEXT = 20_000
 MAX_TASKS = 20_000
 GROUP_WORDS = frozenset({"team", "the team", "everyone", "all"})
 
+
 def no_control_chars(value: str) -> str:
     """A text value without terminal control characters (C0 and C1 but tab and newline: an
     ESC in a name would drive the terminal showing the plan), or a ValueError saying where."""
     m = CONTROL_CHARS.search(value)
     if m:
-        raise ValueError(f"contains the control character U+{ord(m.group()):04X} at position "
-                         f"{m.start() + 1}; remove it (only tabs and line breaks are allowed)")
+        raise ValueError(
+            f"contains the control character U+{ord(m.group()):04X} at position "
+            f"{m.start() + 1}; remove it (only tabs and line breaks are allowed)"
+        )
     return value
 
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(no_control_chars)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
-                 AfterValidator(no_control_chars)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
+    AfterValidator(no_control_chars),
+]
 # ISO 3166 country, optionally with a subdivision: "US", "DE-BY" (the `holidays` package's codes)
 COUNTRY_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,3})?$"
 CountryCode = Annotated[str, StringConstraints(pattern=COUNTRY_RE)]
@@ -55,7 +61,7 @@ _TIMELINE_RE = re.compile(r"^(\d{1,4})\s*(weeks?|days?)$")
 def parse_estimate(value: Any) -> int:
     """`"3d"` → 3, `"2w"` → 10, `4` → 4 working days; anything else is a ValueError."""
     if isinstance(value, bool):
-        raise ValueError(f"must be like \"3d\", \"2w\" or a whole number of days, not {value!r}")
+        raise ValueError(f'must be like "3d", "2w" or a whole number of days, not {value!r}')
     days: int | None = None
     if isinstance(value, int):
         if value < 0:
@@ -65,13 +71,17 @@ def parse_estimate(value: Any) -> int:
         days = int(m.group(1)) * (5 if m.group(2) == "w" else 1)
     if days is not None:
         if days > MAX_ESTIMATE_DAYS:
-            shown = f"{value!r} is {days} working days" if isinstance(value, str) else (
-                f"{days} working days is too long")
-            raise ValueError(f"{shown}; an estimate may be at most {MAX_ESTIMATE_DAYS} working "
-                             "days (about 40 years)")
+            shown = (
+                f"{value!r} is {days} working days"
+                if isinstance(value, str)
+                else (f"{days} working days is too long")
+            )
+            raise ValueError(
+                f"{shown}; an estimate may be at most {MAX_ESTIMATE_DAYS} working days (about 40 years)"
+            )
         return days
     raise ValueError(
-        f"cannot read estimate {value!r}: use \"Nd\" (working days), \"Nw\" (weeks of 5 days) "
+        f'cannot read estimate {value!r}: use "Nd" (working days), "Nw" (weeks of 5 days) '
         "or a whole number of days"
     )
 
@@ -86,24 +96,27 @@ def parse_range(value: Any) -> tuple[int, int]:
             pass
         else:
             if lo > hi:
-                raise ValueError(f"the optimistic end must come first (got {value!r}; "
-                                 f"write \"{hi_text.strip()}..{lo_text.strip()}\")")
+                raise ValueError(
+                    f"the optimistic end must come first (got {value!r}; "
+                    f'write "{hi_text.strip()}..{lo_text.strip()}")'
+                )
             return lo, hi
-    raise ValueError(f"cannot read range {value!r}: use \"Nd..Md\" (optimistic..pessimistic, "
-                     "like \"4d..9d\" or \"1w..3w\")")
+    raise ValueError(
+        f'cannot read range {value!r}: use "Nd..Md" (optimistic..pessimistic, like "4d..9d" or "1w..3w")'
+    )
 
 
 def parse_timeline(value: Any) -> tuple[int, Literal["weeks", "days"]]:
     """`"6 weeks"` → (6, "weeks"), `"30 days"` → (30, "days"), `6` → (6, "weeks")."""
     if isinstance(value, bool):
-        raise ValueError(f"must be \"N weeks\", \"N days\" or a whole number of weeks, not {value!r}")
+        raise ValueError(f'must be "N weeks", "N days" or a whole number of weeks, not {value!r}')
     if isinstance(value, int):
         n, unit = value, "weeks"
     elif isinstance(value, str) and (m := _TIMELINE_RE.match(value.strip().lower())):
         n, unit = int(m.group(1)), ("weeks" if m.group(2).startswith("week") else "days")
     else:
         raise ValueError(
-            f"cannot read timeline {value!r}: use \"N weeks\", \"N days\" or a whole number of weeks"
+            f'cannot read timeline {value!r}: use "N weeks", "N days" or a whole number of weeks'
         )
     if n < 1:
         raise ValueError(f"must be at least 1 {unit[:-1]} (got {n})")
@@ -219,8 +232,9 @@ class Spec(_In):
     tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = Field(default_factory=list)
     risks: list[RiskSpec] = Field(default_factory=list)
     rollback: RollbackSpec | None = None
-    version: Annotated[str, StringConstraints(min_length=1, max_length=40),
-                       AfterValidator(no_control_chars)] = "v1"
+    version: Annotated[
+        str, StringConstraints(min_length=1, max_length=40), AfterValidator(no_control_chars)
+    ] = "v1"
     changelog: list[Text] = Field(default_factory=list)
     _label: str = PrivateAttr(default="spec")
     _defaulted: frozenset[str] = PrivateAttr(default=frozenset())  # keys filled by defaults

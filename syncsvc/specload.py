@@ -54,16 +54,21 @@ def spec_from_inputs(
         "team_size": team_size,
         "timeline": raw_timeline,
         # `--risk-tolerance MEDIUM` is what the user meant: options are not case-sensitive
-        "risk_tolerance": risk_tolerance.strip().lower() if isinstance(risk_tolerance, str)
+        "risk_tolerance": risk_tolerance.strip().lower()
+        if isinstance(risk_tolerance, str)
         else risk_tolerance,
     }
     return check_spec(data, label=label, today=today, source=None)
 
 
-def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
-                  holidays: str | list[Any] | None = None, country: str | None = None,
-                  names: tuple[str, str, str] = ("--start-date", "--holidays", "--country")
-                  ) -> Spec:
+def with_calendar(
+    spec: Spec,
+    *,
+    start_date: str | dt.date | None = None,
+    holidays: str | list[Any] | None = None,
+    country: str | None = None,
+    names: tuple[str, str, str] = ("--start-date", "--holidays", "--country"),
+) -> Spec:
     """The spec with `--start-date` (replacing), `--holidays` (added: a file or a list of
     dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys.
     `names` are what errors call the three (the MCP tools' arguments are named otherwise)."""
@@ -73,26 +78,34 @@ def with_calendar(spec: Spec, *, start_date: str | dt.date | None = None,
     update: dict[str, Any] = {}
     if start_date is not None:
         try:
-            start = (start_date if isinstance(start_date, dt.date)
-                     else dt.date.fromisoformat(str(start_date).strip()))
+            start = (
+                start_date
+                if isinstance(start_date, dt.date)
+                else dt.date.fromisoformat(str(start_date).strip())
+            )
         except ValueError:
-            raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD"
-                             ) from None
+            raise InputError(f"{names[0]}: {start_date!r} is not a date; use YYYY-MM-DD") from None
         if not FIRST_DATE <= start <= LAST_START:  # as the spec key: room for the plan after it
-            raise InputError(f"{names[0]}: {start} is outside the dates syncsvc plans "
-                             f"({FIRST_DATE} to {LAST_START})")
+            raise InputError(
+                f"{names[0]}: {start} is outside the dates syncsvc plans ({FIRST_DATE} to {LAST_START})"
+            )
         update["start_date"] = start
     if holidays is not None:
         try:
-            extra = (parse_holiday_dates(holidays, option=names[1]) if isinstance(holidays, str)
-                     else parse_holiday_dates(",".join(str(h) for h in holidays),
-                                              option=names[1]))
+            extra = (
+                parse_holiday_dates(holidays, option=names[1])
+                if isinstance(holidays, str)
+                else parse_holiday_dates(",".join(str(h) for h in holidays), option=names[1])
+            )
         except ValueError as e:
             raise InputError(str(e)) from None
         update["holidays"] = sorted(set(spec.holidays) | set(extra))
     if country is not None:
-        problem = country_problem(country) if re.match(COUNTRY_RE, country) else (
-            f"{country!r} is not a country code like US or DE-BY")
+        problem = (
+            country_problem(country)
+            if re.match(COUNTRY_RE, country)
+            else (f"{country!r} is not a country code like US or DE-BY")
+        )
         if problem:
             raise InputError(f"{names[2]}: {problem}")
         update["holidays_country"] = country.upper()
@@ -111,8 +124,11 @@ def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
         if stat.S_ISDIR(st.st_mode):
             raise SpecError(f"{label}: is a folder, not a {what} file")
         if not stat.S_ISREG(st.st_mode):  # a FIFO would wait for a writer forever
-            raise SpecError(f"{label}: is not a regular file (a FIFO, device or socket); syncsvc "
-                            f"reads a {what} only from a file", hint="save it to a file first")
+            raise SpecError(
+                f"{label}: is not a regular file (a FIFO, device or socket); syncsvc "
+                f"reads a {what} only from a file",
+                hint="save it to a file first",
+            )
         if size > limit:
             raise SpecError(
                 f"{label}: the file is {size / 1e6:.1f} MB; a {what} file may be at most "
@@ -131,20 +147,19 @@ def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
     if not raw.strip():
         raise SpecError(
             f"{label}: the file is empty",
-            hint="a spec needs at least feature_name, description, team_size, timeline "
-            "and risk_tolerance" if what == "spec" else "see config.example.toml",
+            hint="a spec needs at least feature_name, description, team_size, timeline and risk_tolerance"
+            if what == "spec"
+            else "see config.example.toml",
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise SpecError(f"{label}: this is a binary file, not a TOML {what} (NUL byte at offset "
-                        f"{nul})")
+        raise SpecError(f"{label}: this is a binary file, not a TOML {what} (NUL byte at offset {nul})")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise SpecError(
-            f"{label}:{line}: the file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset "
-            f"{e.start})",
+            f"{label}:{line}: the file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
             hint="save the file as UTF-8",
         ) from None
     return text.removeprefix("\ufeff")
@@ -163,8 +178,10 @@ def parse_toml(text: str, *, label: str) -> dict[str, Any]:
     for chain in _DOTTED.finditer(text):
         if chain.group().count(".") >= MAX_KEY_PARTS:
             line = text.count("\n", 0, chain.start()) + 1
-            raise SpecError(f"{label}:{line}: a dotted key with more than {MAX_KEY_PARTS} parts",
-                            hint="TOML keys here have at most three parts, like a.b.c")
+            raise SpecError(
+                f"{label}:{line}: a dotted key with more than {MAX_KEY_PARTS} parts",
+                hint="TOML keys here have at most three parts, like a.b.c",
+            )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -178,16 +195,13 @@ def parse_toml(text: str, *, label: str) -> dict[str, Any]:
         raise SpecError(f"{label}: invalid TOML: nested too deeply") from None
 
 
-def check_spec(
-    data: Mapping[str, Any], *, label: str, today: dt.date, source: str | None
-) -> Spec:
+def check_spec(data: Mapping[str, Any], *, label: str, today: dt.date, source: str | None) -> Spec:
     """Validate parsed TOML against the models and the cross-references of CONTRACT §1."""
     try:
         spec = Spec.model_validate(data)
     except ValidationError as e:
         errors = _merge_union_branches(e.errors(include_url=False))
-        raise SpecError(_all(label, source, [(err["loc"], _explain(err, data))
-                                             for err in errors])) from None
+        raise SpecError(_all(label, source, [(err["loc"], _explain(err, data)) for err in errors])) from None
     problems = list(_cross_check(spec))
     if problems:
         raise SpecError(_all(label, source, problems))
@@ -243,8 +257,10 @@ def _all(label: str, source: str | None, problems: list[tuple[Any, str]]) -> str
     """Every problem on its own line (unknown keys first: a typo often explains a missing key),
     so one run shows them all."""
     order = sorted(range(len(problems)), key=lambda n: "unknown key" not in problems[n][1])
-    lines = [_where(label, source, problems[n][0]) + f"{key_path(problems[n][0])}: "
-             f"{problems[n][1]}" for n in order[:MAX_SHOWN]]
+    lines = [
+        _where(label, source, problems[n][0]) + f"{key_path(problems[n][0])}: {problems[n][1]}"
+        for n in order[:MAX_SHOWN]
+    ]
     rest = len(problems) - MAX_SHOWN
     if rest > 0:
         lines.append(f"(and {rest} more problem{'s' if rest > 1 else ''})")
@@ -256,9 +272,17 @@ def _where(label: str, source: str | None, loc: tuple[Any, ...] | list[Any]) -> 
     return f"{label}:{line}: " if line else f"{label}: "
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-               list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time",
-               dt.time: "a time"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "a table",
+    dt.date: "a date",
+    dt.datetime: "a date-time",
+    dt.time: "a time",
+}
 
 
 def _describe(value: Any) -> str:
@@ -282,12 +306,15 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         return f"must be one of {ctx.get('expected', '')} (got {_describe(value)})"
     if kind == "string_pattern_mismatch":
         if err["loc"] and err["loc"][-1] == "jira_project":
-            return f"must be a Jira project key like \"NOTIF\" (got {_describe(value)})"
+            return f'must be a Jira project key like "NOTIF" (got {_describe(value)})'
         if err["loc"] and err["loc"][-1] == "holidays_country":
-            return (f"must be a country code like \"US\" or \"DE-BY\" (country-subdivision; "
-                    f"got {_describe(value)})")
-        return (f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
-                f"starting with a letter or digit (got {_describe(value)})")
+            return (
+                f'must be a country code like "US" or "DE-BY" (country-subdivision; got {_describe(value)})'
+            )
+        return (
+            f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
+            f"starting with a letter or digit (got {_describe(value)})"
+        )
     if kind == "string_too_long":
         return f"text is too long ({len(value or '')} characters; at most {ctx.get('max_length')})"
     if kind == "string_too_short":
@@ -295,17 +322,25 @@ def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     if kind == "too_long":
         return f"too many entries (at most {ctx.get('max_length')})"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bound = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">",
-                 "less_than": "<"}[kind]
+        bound = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}[
+            kind
+        ]
         limit = next(iter(ctx.values()), "")
         return f"must be {bound} {limit} (got {value!r})"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind.endswith("_type") or kind in ("date_from_datetime_inexact", "int_from_float"):
-        want = {"string_type": "a string", "int_type": "an integer", "float_type": "a number",
-                "date_type": "a date (TOML date, like 2027-01-04)", "list_type": "an array",
-                "model_type": "a table", "dict_type": "a table", "bool_type": "true or false",
-                "model_attributes_type": "a table"}.get(kind, kind.removesuffix("_type"))
+        want = {
+            "string_type": "a string",
+            "int_type": "an integer",
+            "float_type": "a number",
+            "date_type": "a date (TOML date, like 2027-01-04)",
+            "list_type": "an array",
+            "model_type": "a table",
+            "dict_type": "a table",
+            "bool_type": "true or false",
+            "model_attributes_type": "a table",
+        }.get(kind, kind.removesuffix("_type"))
         return f"must be {want} (got {_describe(value)})"
     if kind == "union_tag_invalid" or kind == "union_type":
         return f"has the wrong type (got {_describe(value)})"
@@ -322,9 +357,15 @@ def _allowed_keys(loc: tuple[Any, ...] | list[Any]) -> list[str]:
         field = model.model_fields.get(part)
         if field is None:
             return []
-        model = {"team": s.TeamMember, "stakeholders": s.StakeholderSpec, "tasks": s.TaskSpec,
-                 "risks": s.RiskSpec, "mitigation_task": s.MitigationTaskSpec,
-                 "rollback": s.RollbackSpec, "triggers": s.TriggerSpec}.get(part)
+        model = {
+            "team": s.TeamMember,
+            "stakeholders": s.StakeholderSpec,
+            "tasks": s.TaskSpec,
+            "risks": s.RiskSpec,
+            "mitigation_task": s.MitigationTaskSpec,
+            "rollback": s.RollbackSpec,
+            "triggers": s.TriggerSpec,
+        }.get(part)
         if model is None:
             return []
     return list(model.model_fields)
@@ -335,8 +376,9 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
     team = {m.name for m in spec.team}
     stakeholders = {s.name for s in spec.stakeholders}
     yield from _dupes(((i, m.name) for i, m in enumerate(spec.team)), "team", "name", "team member")
-    yield from _dupes(((i, s.name) for i, s in enumerate(spec.stakeholders)), "stakeholders",
-                      "name", "stakeholder")
+    yield from _dupes(
+        ((i, s.name) for i, s in enumerate(spec.stakeholders)), "stakeholders", "name", "stakeholder"
+    )
     yield from _dupes(((i, r.title) for i, r in enumerate(spec.risks)), "risks", "title", "risk")
     ids: dict[str, tuple[Any, ...]] = {}
     duplicated = False
@@ -351,8 +393,10 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
             continue
         if mt.id in ids:
             duplicated = True
-            yield (("risks", i, "mitigation_task", "id"),
-                   f"duplicate task id '{mt.id}' (first used at {key_path(ids[mt.id])})")
+            yield (
+                ("risks", i, "mitigation_task", "id"),
+                f"duplicate task id '{mt.id}' (first used at {key_path(ids[mt.id])})",
+            )
         ids.setdefault(mt.id, ("risks", i, "mitigation_task", "id"))
     # the plan's PM may own work even when not listed in [[team]] ("PM" when none is named)
     people = team | stakeholders | {spec.pm or "PM"}
@@ -361,24 +405,37 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         if t.estimate_range is not None:
             yield from _range_problems(i, t.estimate_range, t.estimate or 0, t.id)
         if t.owner is not None and allocation.get(t.owner) == 0 and t.kind != "milestone":
-            yield ("tasks", i, "owner"), (f"task '{t.id}': owner '{t.owner}' has allocation 0 "
-                                          "(no time on this plan); give the task to someone "
-                                          "else or raise their allocation")
+            yield (
+                ("tasks", i, "owner"),
+                (
+                    f"task '{t.id}': owner '{t.owner}' has allocation 0 "
+                    "(no time on this plan); give the task to someone "
+                    "else or raise their allocation"
+                ),
+            )
         if t.kind == "milestone" and t.estimate:
-            yield ("tasks", i, "estimate"), (f"task '{t.id}' is a milestone and takes no time; "
-                                             "leave its estimate out (or set kind = \"task\")")
+            yield (
+                ("tasks", i, "estimate"),
+                (
+                    f"task '{t.id}' is a milestone and takes no time; "
+                    'leave its estimate out (or set kind = "task")'
+                ),
+            )
         elif t.kind != "milestone" and t.estimate is None:
-            yield ("tasks", i, "estimate"), (f"task '{t.id}' needs an estimate (\"3d\", \"2w\" or "
-                                             "a whole number of working days)")
+            yield (
+                ("tasks", i, "estimate"),
+                (f'task \'{t.id}\' needs an estimate ("3d", "2w" or a whole number of working days)'),
+            )
         elif t.kind != "milestone" and t.estimate == 0:
-            yield ("tasks", i, "estimate"), (f"task '{t.id}' has an estimate of 0 days; only a "
-                                             "milestone may (set kind = \"milestone\")")
+            yield (
+                ("tasks", i, "estimate"),
+                (f"task '{t.id}' has an estimate of 0 days; only a milestone may (set kind = \"milestone\")"),
+            )
         if t.owner is not None and t.owner not in people:
             yield ("tasks", i, "owner"), _unknown("owner", t.owner, people, f"task '{t.id}'")
         for j, dep in enumerate(t.depends_on):
             if dep not in ids:
-                yield ("tasks", i, "depends_on", j), _unknown("task", dep, ids, f"task '{t.id}' "
-                                                              "depends on")
+                yield ("tasks", i, "depends_on", j), _unknown("task", dep, ids, f"task '{t.id}' depends on")
     roles: dict[str, list[str]] = {}
     for m in spec.team:
         if m.role:
@@ -388,8 +445,13 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         if owner and owner not in people and owner.strip().lower() not in GROUP_WORDS:
             holders = roles.get(owner.lower(), [])
             if len(holders) > 1:
-                yield ("risks", i, "owner"), (f"risk '{r.title}': owner role '{owner}' is held by "
-                                              f"{', '.join(holders)}; name one person")
+                yield (
+                    ("risks", i, "owner"),
+                    (
+                        f"risk '{r.title}': owner role '{owner}' is held by "
+                        f"{', '.join(holders)}; name one person"
+                    ),
+                )
             elif not holders:
                 yield ("risks", i, "owner"), _unknown("owner", owner, people, f"risk '{r.title}'")
         mt = r.mitigation_task
@@ -397,15 +459,21 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
             continue
         # In quick mode the timeline comes from the catalog: `build_plan` checks these ids.
         if mt.before is not None and mt.before not in ids and not spec.quick_mode:
-            yield (("risks", i, "mitigation_task", "before"),
-                   _unknown("task", mt.before, ids, f"mitigation task '{mt.id}' comes before"))
+            yield (
+                ("risks", i, "mitigation_task", "before"),
+                _unknown("task", mt.before, ids, f"mitigation task '{mt.id}' comes before"),
+            )
         for j, dep in enumerate(mt.depends_on):
             if dep not in ids and not spec.quick_mode:
-                yield (("risks", i, "mitigation_task", "depends_on", j),
-                       _unknown("task", dep, ids, f"mitigation task '{mt.id}' depends on"))
+                yield (
+                    ("risks", i, "mitigation_task", "depends_on", j),
+                    _unknown("task", dep, ids, f"mitigation task '{mt.id}' depends on"),
+                )
         if mt.owner is not None and mt.owner not in people:
-            yield (("risks", i, "mitigation_task", "owner"),
-                   _unknown("owner", mt.owner, people, f"mitigation task '{mt.id}'"))
+            yield (
+                ("risks", i, "mitigation_task", "owner"),
+                _unknown("owner", mt.owner, people, f"mitigation task '{mt.id}'"),
+            )
     cycle = None if duplicated else find_cycle(_edges(spec))
     if cycle:
         first = cycle[0]
@@ -433,27 +501,40 @@ def _date_range(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
     # The plan cannot take longer than all its work one after another, buffers included:
     # 7 calendar days per 5 working days, every holiday, and room for the rollout phases.
     sizes: list[tuple[tuple[Any, ...], int]] = [
-        (("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)]
-    sizes += [(("risks", i, "mitigation_task", "estimate"), r.mitigation_task.estimate)
-              for i, r in enumerate(spec.risks) if r.mitigation_task is not None]
+        (("tasks", i, "estimate"), t.estimate or 0) for i, t in enumerate(spec.tasks)
+    ]
+    sizes += [
+        (("risks", i, "mitigation_task", "estimate"), r.mitigation_task.estimate)
+        for i, r in enumerate(spec.risks)
+        if r.mitigation_task is not None
+    ]
     work = sum(-(-days * 13 // 10) for _, days in sizes)
     span = work * 7 // 5 + len(spec.holidays) + 1000
     if sizes and span >= (dt.date.max - (start or LAST_START)).days:
         where = max(sizes, key=lambda s: s[1])[0]
-        yield where, (f"the estimates add up to {work} working days with buffers: the plan "
-                      "would end after the year 9999, past the calendar")
+        yield (
+            where,
+            (
+                f"the estimates add up to {work} working days with buffers: the plan "
+                "would end after the year 9999, past the calendar"
+            ),
+        )
 
 
-def _range_problems(i: int, rng: tuple[int, int], estimate: int, tid: str
-                    ) -> Iterable[tuple[tuple[Any, ...], str]]:
+def _range_problems(
+    i: int, rng: tuple[int, int], estimate: int, tid: str
+) -> Iterable[tuple[tuple[Any, ...], str]]:
     lo, hi = rng
     if not lo <= estimate <= hi:
-        yield (("tasks", i, "estimate_range"),
-               f"task '{tid}': the range {lo}d..{hi}d must contain the estimate ({estimate}d)")
+        yield (
+            ("tasks", i, "estimate_range"),
+            f"task '{tid}': the range {lo}d..{hi}d must contain the estimate ({estimate}d)",
+        )
 
 
-def _dupes(items: Iterable[tuple[int, str]], table: str, key: str, what: str
-           ) -> Iterable[tuple[tuple[Any, ...], str]]:
+def _dupes(
+    items: Iterable[tuple[int, str]], table: str, key: str, what: str
+) -> Iterable[tuple[tuple[Any, ...], str]]:
     seen: dict[str, int] = {}
     for i, name in items:
         if name in seen:
@@ -502,7 +583,7 @@ def find_cycle(deps: Mapping[str, list[str]]) -> list[str] | None:
                 if state.get(nxt) == 1:
                     # path runs from a task to what it depends on; show it in doing order,
                     # starting from the id written first in the spec
-                    cyc = list(reversed(path[path.index(nxt):]))
+                    cyc = list(reversed(path[path.index(nxt) :]))
                     order = {k: n for n, k in enumerate(deps)}
                     first = min(range(len(cyc)), key=lambda n: order[cyc[n]])
                     return cyc[first:] + cyc[:first]

@@ -104,12 +104,12 @@ class State:
         except sqlite3.DatabaseError as e:
             conn.close()
             if isinstance(e, sqlite3.OperationalError) and (
-                    "readonly" in str(e) or "unable to open" in str(e)):
+                "readonly" in str(e) or "unable to open" in str(e)
+            ):
                 raise ConfigError(_not_usable(path, e), hint=_NOT_USABLE_HINT) from None
             raise ConfigError(
                 f"the state file {path} is not a syncsvc state database ({e})",
-                hint="point [state] path at another file, or move this one away "
-                "(it was not changed)",
+                hint="point [state] path at another file, or move this one away (it was not changed)",
             ) from None
         except BaseException:
             conn.close()
@@ -140,9 +140,10 @@ class State:
         """Every task of the plan that has an issue, removed ones included."""
         rows = self._conn.execute(
             "SELECT task_id, issue_key, issue_id, fields_hash, fields_json, removed "
-            "FROM jira_issues WHERE plan_id = ?", (plan_id,)).fetchall()
-        return {r[0]: IssueRecord(r[0], r[1], r[2], r[3], json.loads(r[4]), bool(r[5]))
-                for r in rows}
+            "FROM jira_issues WHERE plan_id = ?",
+            (plan_id,),
+        ).fetchall()
+        return {r[0]: IssueRecord(r[0], r[1], r[2], r[3], json.loads(r[4]), bool(r[5])) for r in rows}
 
     def put_issues(self, plan_id: str, records: Iterable[IssueRecord]) -> None:
         """Insert or replace issue records in one transaction."""
@@ -152,89 +153,104 @@ class State:
     def forget_issue(self, plan_id: str, task_id: str) -> None:
         """Drop a task's record (its issue was deleted in Jira) and the links made for it."""
         with self._tx() as c:
-            c.execute("DELETE FROM jira_issues WHERE plan_id = ? AND task_id = ?",
-                      (plan_id, task_id))
-            c.execute("DELETE FROM jira_links WHERE plan_id = ? AND (blocker = ? OR blocked = ?)",
-                      (plan_id, task_id, task_id))
+            c.execute("DELETE FROM jira_issues WHERE plan_id = ? AND task_id = ?", (plan_id, task_id))
+            c.execute(
+                "DELETE FROM jira_links WHERE plan_id = ? AND (blocker = ? OR blocked = ?)",
+                (plan_id, task_id, task_id),
+            )
 
     # -- creates about to be sent ---------------------------------------------------------------
 
-    def add_pending(self, plan_id: str, task_ids: Iterable[str], *, project: str,
-                    floor: int | None) -> None:
+    def add_pending(self, plan_id: str, task_ids: Iterable[str], *, project: str, floor: int | None) -> None:
         """Record, before a create is sent, the tasks it makes and the highest issue number of
         `project` known then (Jira numbers new issues above it): a rerun after a kill reads
         the keys above `floor` to find what the lost create made."""
         with self._tx() as c:
-            c.executemany("INSERT OR REPLACE INTO pending_creates (plan_id, task_id, project, "
-                          "floor) VALUES (?, ?, ?, ?)",
-                          [(plan_id, t, project, floor) for t in task_ids])
+            c.executemany(
+                "INSERT OR REPLACE INTO pending_creates (plan_id, task_id, project, "
+                "floor) VALUES (?, ?, ?, ?)",
+                [(plan_id, t, project, floor) for t in task_ids],
+            )
 
     def pending(self, plan_id: str) -> dict[str, tuple[str, int | None]]:
         """Task id -> (project, floor) of every create sent without a recorded answer."""
-        rows = self._conn.execute("SELECT task_id, project, floor FROM pending_creates WHERE "
-                                  "plan_id = ?", (plan_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT task_id, project, floor FROM pending_creates WHERE plan_id = ?", (plan_id,)
+        ).fetchall()
         return {r[0]: (r[1], None if r[2] is None else int(r[2])) for r in rows}
 
-    def settle(self, plan_id: str, records: Iterable[IssueRecord],
-               task_ids: Iterable[str]) -> None:
+    def settle(self, plan_id: str, records: Iterable[IssueRecord], task_ids: Iterable[str]) -> None:
         """Store the issues a create made and drop the pending creates of `task_ids`, in one
         transaction (a kill between the two cannot leave a made issue unrecorded)."""
         recs = list(records)
         with self._tx() as c:
             _insert_issues(c, plan_id, recs)
-            c.executemany("DELETE FROM pending_creates WHERE plan_id = ? AND task_id = ?",
-                          [(plan_id, t) for t in {*task_ids, *(r.task_id for r in recs)}])
+            c.executemany(
+                "DELETE FROM pending_creates WHERE plan_id = ? AND task_id = ?",
+                [(plan_id, t) for t in {*task_ids, *(r.task_id for r in recs)}],
+            )
 
     # -- links syncsvc made --------------------------------------------------------------------
 
     def links(self, plan_id: str) -> set[tuple[str, str]]:
         """The Blocks links syncsvc made, as (blocker task id, blocked task id)."""
         rows = self._conn.execute(
-            "SELECT blocker, blocked FROM jira_links WHERE plan_id = ?", (plan_id,)).fetchall()
+            "SELECT blocker, blocked FROM jira_links WHERE plan_id = ?", (plan_id,)
+        ).fetchall()
         return {(a, b) for a, b in rows}
 
     def add_links(self, plan_id: str, links: Iterable[tuple[str, str]]) -> None:
         with self._tx() as c:
-            c.executemany("INSERT OR IGNORE INTO jira_links (plan_id, blocker, blocked) "
-                          "VALUES (?, ?, ?)", [(plan_id, a, b) for a, b in links])
+            c.executemany(
+                "INSERT OR IGNORE INTO jira_links (plan_id, blocker, blocked) VALUES (?, ?, ?)",
+                [(plan_id, a, b) for a, b in links],
+            )
 
     def remove_links(self, plan_id: str, links: Iterable[tuple[str, str]]) -> None:
         with self._tx() as c:
-            c.executemany("DELETE FROM jira_links WHERE plan_id = ? AND blocker = ? AND "
-                          "blocked = ?", [(plan_id, a, b) for a, b in links])
+            c.executemany(
+                "DELETE FROM jira_links WHERE plan_id = ? AND blocker = ? AND blocked = ?",
+                [(plan_id, a, b) for a, b in links],
+            )
 
     # -- baselines -----------------------------------------------------------------------------
 
-    def add_baseline(self, plan_id: str, plan_json: dict[str, Any], *, recorded_at: str,
-                     note: str = "") -> int:
+    def add_baseline(
+        self, plan_id: str, plan_json: dict[str, Any], *, recorded_at: str, note: str = ""
+    ) -> int:
         """Record a baseline; returns its id. `recorded_at` is passed in (no clock here)."""
         with self._tx() as c:
-            cur = c.execute("INSERT INTO baselines (plan_id, recorded_at, note, plan_json) "
-                            "VALUES (?, ?, ?, ?)",
-                            (plan_id, recorded_at, note, json.dumps(plan_json, sort_keys=True)))
+            cur = c.execute(
+                "INSERT INTO baselines (plan_id, recorded_at, note, plan_json) VALUES (?, ?, ?, ?)",
+                (plan_id, recorded_at, note, json.dumps(plan_json, sort_keys=True)),
+            )
             return int(cur.lastrowid or 0)
 
     def put_baselines(self, plan_id: str, baselines: Iterable[Baseline]) -> None:
         """Restore baselines (read back from Jira into a lost state) with their original times
         and notes, oldest first, in one transaction."""
         with self._tx() as c:
-            c.executemany("INSERT INTO baselines (plan_id, recorded_at, note, plan_json) "
-                          "VALUES (?, ?, ?, ?)",
-                          [(plan_id, b.recorded_at, b.note, json.dumps(b.plan_json,
-                                                                       sort_keys=True))
-                           for b in baselines])
+            c.executemany(
+                "INSERT INTO baselines (plan_id, recorded_at, note, plan_json) VALUES (?, ?, ?, ?)",
+                [
+                    (plan_id, b.recorded_at, b.note, json.dumps(b.plan_json, sort_keys=True))
+                    for b in baselines
+                ],
+            )
 
     def latest_baseline(self, plan_id: str) -> Baseline | None:
         row = self._conn.execute(
             "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? "
-            "ORDER BY id DESC LIMIT 1", (plan_id,)).fetchone()
-        return None if row is None else Baseline(row[0], row[1], row[2], row[3],
-                                                 json.loads(row[4]))
+            "ORDER BY id DESC LIMIT 1",
+            (plan_id,),
+        ).fetchone()
+        return None if row is None else Baseline(row[0], row[1], row[2], row[3], json.loads(row[4]))
 
     def baselines(self, plan_id: str) -> list[Baseline]:
         rows = self._conn.execute(
-            "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? "
-            "ORDER BY id", (plan_id,)).fetchall()
+            "SELECT id, plan_id, recorded_at, note, plan_json FROM baselines WHERE plan_id = ? ORDER BY id",
+            (plan_id,),
+        ).fetchall()
         return [Baseline(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
     # -- site facts and sync snapshots ---------------------------------------------------------
@@ -246,8 +262,10 @@ class State:
 
     def put_site_value(self, site: str, value: dict[str, Any]) -> None:
         with self._tx() as c:
-            c.execute("INSERT OR REPLACE INTO site_cache (site, value) VALUES (?, ?)",
-                      (site, json.dumps(value, sort_keys=True)))
+            c.execute(
+                "INSERT OR REPLACE INTO site_cache (site, value) VALUES (?, ?)",
+                (site, json.dumps(value, sort_keys=True)),
+            )
 
     def add_snapshot(self, plan_id: str, status_json: dict[str, Any], *, run_at: str) -> int:
         """Store one sync run's forecast (the dashboard's slip trend reads them back)."""
@@ -255,22 +273,30 @@ class State:
             cur = c.execute(
                 "INSERT INTO snapshots (plan_id, run_at, as_of, state, slip_days, "
                 "forecast_finish, status_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (plan_id, run_at, status_json["as_of"], status_json["state"],
-                 int(status_json["slip_days"]), status_json["forecast_finish"],
-                 json.dumps(status_json, sort_keys=True)))
+                (
+                    plan_id,
+                    run_at,
+                    status_json["as_of"],
+                    status_json["state"],
+                    int(status_json["slip_days"]),
+                    status_json["forecast_finish"],
+                    json.dumps(status_json, sort_keys=True),
+                ),
+            )
             return int(cur.lastrowid or 0)
 
     def snapshots(self, plan_id: str, *, last: int = 10) -> list[dict[str, Any]]:
         """The last `last` runs, oldest first: run_at, as_of, state, slip_days, forecast_finish."""
         rows = self._conn.execute(
             "SELECT run_at, as_of, state, slip_days, forecast_finish FROM snapshots "
-            "WHERE plan_id = ? ORDER BY id DESC LIMIT ?", (plan_id, last)).fetchall()
+            "WHERE plan_id = ? ORDER BY id DESC LIMIT ?",
+            (plan_id, last),
+        ).fetchall()
         keys = ("run_at", "as_of", "state", "slip_days", "forecast_finish")
         return [dict(zip(keys, r, strict=True)) for r in reversed(rows)]
 
 
-_NOT_USABLE_HINT = ("run syncsvc as the user who owns the state file, or point [state] path "
-                    "at a file of yours")
+_NOT_USABLE_HINT = "run syncsvc as the user who owns the state file, or point [state] path at a file of yours"
 
 
 def _not_usable(path: Path | None, e: Exception) -> str:
@@ -293,8 +319,19 @@ def _insert_issues(c: sqlite3.Connection, plan_id: str, records: Iterable[IssueR
     c.executemany(
         "INSERT OR REPLACE INTO jira_issues (plan_id, task_id, issue_key, issue_id, "
         "fields_hash, fields_json, removed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(plan_id, r.task_id, r.issue_key, r.issue_id, r.fields_hash,
-          json.dumps(r.fields or {}, sort_keys=True), int(r.removed)) for r in records])
+        [
+            (
+                plan_id,
+                r.task_id,
+                r.issue_key,
+                r.issue_id,
+                r.fields_hash,
+                json.dumps(r.fields or {}, sort_keys=True),
+                int(r.removed),
+            )
+            for r in records
+        ],
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -307,8 +344,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
         if not path.is_file():
-            raise ConfigError(f"the state file {path} is not a regular file",
-                              hint="point [state] path at a file name")
+            raise ConfigError(
+                f"the state file {path} is not a regular file", hint="point [state] path at a file name"
+            )
         return sqlite3.connect(path, timeout=10)
     except (OSError, sqlite3.Error) as e:
         raise ConfigError(
@@ -331,8 +369,7 @@ def _make_folders(folder: Path) -> None:
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     """Read (never write) the file's table list: no SQLite → DatabaseError; tables but no
     `schema_version` → a foreign database, refused. An empty file is a new state."""
-    tables = {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
     if "schema_version" in tables or not tables - _SQLITE_INTERNAL:
         return
     shown = ", ".join(sorted(tables - _SQLITE_INTERNAL)[:5])
@@ -344,8 +381,9 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _version(conn: sqlite3.Connection) -> int | None:
-    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                       "name = 'schema_version'").fetchone()
+    has = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
     if has is None:
         return None
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
@@ -366,11 +404,11 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
             current = _version(conn) or 0
             if current > target:
                 raise ConfigError(
-                    f"the state file {path} has schema version {current}; this syncsvc "
-                    f"knows {target}", hint="upgrade syncsvc")
+                    f"the state file {path} has schema version {current}; this syncsvc knows {target}",
+                    hint="upgrade syncsvc",
+                )
             if current < target:
-                conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                             "(version INTEGER NOT NULL)")
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 for version in range(current + 1, target + 1):
                     for statement in MIGRATIONS[version]:
                         conn.execute(statement)

@@ -17,12 +17,17 @@ if TYPE_CHECKING:
 READ_FIELDS = ("labels", "issuelinks", "project")
 PROPERTY_NAME = "syncsvc"  # syncsvc.jira.payload.PROPERTY (not imported: keeps `jira` lazy)
 
-state_app = typer.Typer(name="state", help="""Inspect the local sync state.
+state_app = typer.Typer(
+    name="state",
+    help="""Inspect the local sync state.
 
     Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
-    """, no_args_is_help=True,
-                        add_completion=False, rich_markup_mode=None,
-                        pretty_exceptions_enable=False)
+    """,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,17 @@ def _who(rec: Record) -> str:
     return "the epic" if rec.task_id == EPIC_ID else f"task {rec.task_id}"
 
 
-def compare(plan_id: str, project: str, records: Iterable[Record],
-            links: Iterable[tuple[str, str]], issues: Iterable[dict[str, Any]], *,
-            removed_label: str = "syncsvc-removed",
-            labelled: Iterable[dict[str, Any]] = (),
-            baselines: Sequence[Baseline] = ()) -> CheckResult:
+def compare(
+    plan_id: str,
+    project: str,
+    records: Iterable[Record],
+    links: Iterable[tuple[str, str]],
+    issues: Iterable[dict[str, Any]],
+    *,
+    removed_label: str = "syncsvc-removed",
+    labelled: Iterable[dict[str, Any]] = (),
+    baselines: Sequence[Baseline] = (),
+) -> CheckResult:
     """The state (`records`, `links` as task-id pairs) against the issues Jira returned
     (pure). A record's issue is found by key, else by id (a project move renames the key).
     `labelled` are the issues a search found with the plan's label: one the state does not
@@ -76,8 +87,9 @@ def compare(plan_id: str, project: str, records: Iterable[Record],
     for rec in recs:
         issue = by_key.get(rec.key) or (by_id.get(rec.issue_id) if rec.issue_id else None)
         if issue is None:
-            res.problems.append(f"{rec.key} ({_who(rec)}): not found in Jira (deleted, or not "
-                                "visible to this user)")
+            res.problems.append(
+                f"{rec.key} ({_who(rec)}): not found in Jira (deleted, or not visible to this user)"
+            )
             continue
         found[rec.task_id] = issue
         res.problems += _issue_problems(plan_id, project, rec, issue, removed_label)
@@ -87,27 +99,37 @@ def compare(plan_id: str, project: str, records: Iterable[Record],
         if str(issue.get("key")) in known or str(issue.get("id")) in known:
             continue
         prop = (issue.get("properties") or {}).get(PROPERTY_NAME)
-        says = (f"its property says task {prop.get('task_id')!r}" if isinstance(prop, dict)
-                and prop.get("plan_id") == plan_id else "no property of this plan")
-        res.problems.append(f"{issue.get('key')}: carries the label syncsvc-{plan_id} but the "
-                            f"state does not know it ({says}; a duplicate from two runs at "
-                            "once, or an issue made by hand)")
+        says = (
+            f"its property says task {prop.get('task_id')!r}"
+            if isinstance(prop, dict) and prop.get("plan_id") == plan_id
+            else "no property of this plan"
+        )
+        res.problems.append(
+            f"{issue.get('key')}: carries the label syncsvc-{plan_id} but the "
+            f"state does not know it ({says}; a duplicate from two runs at "
+            "once, or an issue made by hand)"
+        )
     res.notes += _kept_problems(found, baselines)
     in_jira = _blocks(found.values())
     for blocker, blocked in pairs:
         a, b = found.get(blocker), found.get(blocked)
         if a is None or b is None:
-            res.problems.append(f"link {blocker} blocks {blocked}: "
-                                f"{'an issue' if a is None and b is None else 'its issue'} "
-                                "is missing from Jira")
+            res.problems.append(
+                f"link {blocker} blocks {blocked}: "
+                f"{'an issue' if a is None and b is None else 'its issue'} "
+                "is missing from Jira"
+            )
         elif (str(a["key"]), str(b["key"])) not in in_jira:
-            res.problems.append(f"link {a['key']} blocks {b['key']} ({blocker} blocks "
-                                f"{blocked}): not in Jira (removed by someone)")
+            res.problems.append(
+                f"link {a['key']} blocks {b['key']} ({blocker} blocks "
+                f"{blocked}): not in Jira (removed by someone)"
+            )
     return res
 
 
-def _issue_problems(plan_id: str, project: str, rec: Record, issue: dict[str, Any],
-                    removed_label: str) -> list[str]:
+def _issue_problems(
+    plan_id: str, project: str, rec: Record, issue: dict[str, Any], removed_label: str
+) -> list[str]:
     from syncsvc.jira.changes import EPIC_ID
     from syncsvc.jira.payload import PROPERTY
 
@@ -121,25 +143,27 @@ def _issue_problems(plan_id: str, project: str, rec: Record, issue: dict[str, An
     if in_project != project:
         out.append(f"{where}: in project {in_project}, not {project}")
     prop = (issue.get("properties") or {}).get(PROPERTY)
-    want: dict[str, Any] = ({"plan_id": plan_id, "task_id": None, "role": "epic"}
-                            if rec.task_id == EPIC_ID else {"plan_id": plan_id,
-                                                            "task_id": rec.task_id})
+    want: dict[str, Any] = (
+        {"plan_id": plan_id, "task_id": None, "role": "epic"}
+        if rec.task_id == EPIC_ID
+        else {"plan_id": plan_id, "task_id": rec.task_id}
+    )
     if not isinstance(prop, dict):
         out.append(f"{where}: has no '{PROPERTY}' issue property")
     elif {k: prop.get(k) for k in want} != want:
-        out.append(f"{where}: its '{PROPERTY}' property says plan {prop.get('plan_id')!r}, "
-                   f"task {prop.get('task_id')!r}")
+        out.append(
+            f"{where}: its '{PROPERTY}' property says plan {prop.get('plan_id')!r}, "
+            f"task {prop.get('task_id')!r}"
+        )
     labels = set(f.get("labels") or [])
     need = ["syncsvc", f"syncsvc-{plan_id}"] + ([removed_label] if rec.removed else [])
     missing = [x for x in need if x not in labels]
     if missing:
-        out.append(f"{where}: label{'s' if len(missing) > 1 else ''} "
-                   f"{', '.join(missing)} missing")
+        out.append(f"{where}: label{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing")
     return out
 
 
-def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baseline]
-                   ) -> list[str]:
+def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baseline]) -> list[str]:
     """The state's baselines the epic does not keep yet (a note: the next push stores them)."""
     from syncsvc.jira import keep
     from syncsvc.jira.changes import EPIC_ID
@@ -154,8 +178,10 @@ def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baselin
     if entries == index:
         return []
     same = sum(1 for a, b in zip(entries, index, strict=False) if a == b)
-    return [f"{epic.get('key')} (the epic): keeps {same} of the state's {len(entries)} "
-            "baseline(s); a lost state file would lose the others (the next push stores them)"]
+    return [
+        f"{epic.get('key')} (the epic): keeps {same} of the state's {len(entries)} "
+        "baseline(s); a lost state file would lose the others (the next push stores them)"
+    ]
 
 
 def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -166,9 +192,10 @@ def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
 
 def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
     """The report printed by the command."""
-    lines = [f"State check: plan {res.plan_id}, state {state_path}, Jira {url} project "
-             f"{project}",
-             f"  checked {res.issues} issue(s) and {res.links} link(s) recorded in the state"]
+    lines = [
+        f"State check: plan {res.plan_id}, state {state_path}, Jira {url} project {project}",
+        f"  checked {res.issues} issue(s) and {res.links} link(s) recorded in the state",
+    ]
     if res.issues == 0:
         lines.append("  the state holds no issue for this plan: nothing was pushed yet")
     lines += [f"  note: {n}" for n in res.notes]
@@ -176,8 +203,10 @@ def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
         lines.append("OK: Jira agrees with the state")
         return "\n".join(lines)
     lines += [f"  problem: {p}" for p in res.problems]
-    lines.append(f"{len(res.problems)} problem(s): Jira disagrees with the state; "
-                 "`syncsvc push SPEC --config FILE` repairs them")
+    lines.append(
+        f"{len(res.problems)} problem(s): Jira disagrees with the state; "
+        "`syncsvc push SPEC --config FILE` repairs them"
+    )
     return "\n".join(lines)
 
 
@@ -212,25 +241,36 @@ def check_command(
         removed = load_jira_mapping(cfg.catalog_dir()).labels.removed
         path = cfg.state_path()
         if not path.is_file():
-            raise ConfigError(f"no state file at {path}: nothing was pushed yet",
-                              hint="run `syncsvc push` first")
+            raise ConfigError(
+                f"no state file at {path}: nothing was pushed yet", hint="run `syncsvc push` first"
+            )
         with State.open(path) as st:
-            records = [Record(r.task_id, r.issue_key, r.issue_id, r.removed)
-                       for r in st.issues(plan_id).values()]
+            records = [
+                Record(r.task_id, r.issue_key, r.issue_id, r.removed) for r in st.issues(plan_id).values()
+            ]
             links = st.links(plan_id)
             baselines = st.baselines(plan_id)
         issues: list[dict[str, Any]] = []
         jira = connect(jcfg)
         jira.server_info()
         if records:
-            issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS,
-                                       properties=[PROPERTY])
-        labelled = jira.search(f"project = {jql_quote(project)} AND labels = "
-                               f"{jql_quote(plan_label(plan_id))} ORDER BY key ASC",
-                               fields=READ_FIELDS, properties=[PROPERTY],
-                               what=f"searching {project} for the issues of plan {plan_id}")
-        res = compare(plan_id, project, records, links, issues, removed_label=removed,
-                      labelled=labelled, baselines=baselines)
+            issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS, properties=[PROPERTY])
+        labelled = jira.search(
+            f"project = {jql_quote(project)} AND labels = {jql_quote(plan_label(plan_id))} ORDER BY key ASC",
+            fields=READ_FIELDS,
+            properties=[PROPERTY],
+            what=f"searching {project} for the issues of plan {plan_id}",
+        )
+        res = compare(
+            plan_id,
+            project,
+            records,
+            links,
+            issues,
+            removed_label=removed,
+            labelled=labelled,
+            baselines=baselines,
+        )
         typer.echo(render(res, state_path=str(path), url=jcfg.url, project=project))
         return 0 if res.ok else 1
 

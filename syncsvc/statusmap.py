@@ -85,8 +85,7 @@ def status_transitions(histories: Iterable[Mapping[str, Any]]) -> list[Transitio
             if not isinstance(item, Mapping):
                 continue
             if item.get("field") == "status" or item.get("fieldId") == "status":
-                out.append(Transition(created, str(item.get("toString") or ""),
-                                      str(item.get("to") or "")))
+                out.append(Transition(created, str(item.get("toString") or ""), str(item.get("to") or "")))
     out.sort(key=lambda t: t.at)
     return out
 
@@ -127,5 +126,4 @@ def task_status(
     start_d, finish_d = _local_date(started, tz), _local_date(finished, tz)
     if category == "indeterminate" and start_d is None:
         start_d = _local_date(jira_time(fields.get("updated")), tz)
-    return TaskStatus(category, name or category, str(issue.get("key") or "") or None,
-                      start_d, finish_d)
+    return TaskStatus(category, name or category, str(issue.get("key") or "") or None, start_d, finish_d)

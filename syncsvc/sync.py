@@ -20,6 +20,7 @@ from syncsvc.signals import checkpoint, deferred_signals
 
 log = logging.getLogger("syncsvc.sync")
 
+
 @dataclass
 class PlanRun:
     """What one plan's sync did."""
@@ -37,6 +38,7 @@ class PlanRun:
     @property
     def ok(self) -> bool:
         return self.error is None
+
 
 @dataclass
 class SyncReport:
@@ -56,6 +58,7 @@ class SyncReport:
             return 1
         return 3 if fail_on_slip and self.slipping else 0
 
+
 @contextmanager
 def sync_lock(state_path: Path) -> Iterator[None]:
     """Hold `<state>.lock` for the run; another holder means exit 75 at once (never wait)."""
@@ -71,9 +74,11 @@ def sync_lock(state_path: Path) -> Iterator[None]:
     except OSError as e:  # a lock file of another user, a folder we may not write
         from syncsvc.errors import ConfigError
 
-        raise ConfigError(f"cannot open the lock file {lock_path} ({e.strerror or e})",
-                          hint="run syncsvc as the user who owns the state file, or point "
-                          "[state] path at a folder of yours") from None
+        raise ConfigError(
+            f"cannot open the lock file {lock_path} ({e.strerror or e})",
+            hint="run syncsvc as the user who owns the state file, or point "
+            "[state] path at a folder of yours",
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -82,16 +87,24 @@ def sync_lock(state_path: Path) -> Iterator[None]:
                 raise LockHeldError(
                     f"another `syncsvc sync` holds the lock {lock_path} (or a `syncsvc push` "
                     "of the same state); not waiting",
-                    hint="this run is skipped; the next scheduled run will catch up") from None
+                    hint="this run is skipped; the next scheduled run will catch up",
+                ) from None
             raise
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
+
 PlanLoader = Callable[[Path], Any]
 
+
 def run_sync(
-    specs: Sequence[Path], cfg: Config, *, as_of: dt.date, load: PlanLoader, dry_run: bool,
+    specs: Sequence[Path],
+    cfg: Config,
+    *,
+    as_of: dt.date,
+    load: PlanLoader,
+    dry_run: bool,
     now: Callable[[], dt.datetime] | None = None,
     jira_factory: Callable[..., Any] | None = None,
     sheets_factory: Callable[..., Any] | None = None,
@@ -101,33 +114,65 @@ def run_sync(
 
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     report = SyncReport()
-    with sync_lock(cfg.state_path()), State.open(cfg.state_path()) as state, \
-            deferred_signals() if not dry_run else contextlib.nullcontext():
+    with (
+        sync_lock(cfg.state_path()),
+        State.open(cfg.state_path()) as state,
+        deferred_signals() if not dry_run else contextlib.nullcontext(),
+    ):
         for n, spec in enumerate(specs):
             checkpoint(functools.partial(_note, report.runs, specs[n:]))
             run = PlanRun(str(spec))
             report.runs.append(run)
             try:
-                _sync_one(spec, cfg, state, run, as_of=as_of, load=load, dry_run=dry_run,
-                          clock=clock, jira_factory=jira_factory, sheets_factory=sheets_factory)
+                _sync_one(
+                    spec,
+                    cfg,
+                    state,
+                    run,
+                    as_of=as_of,
+                    load=load,
+                    dry_run=dry_run,
+                    clock=clock,
+                    jira_factory=jira_factory,
+                    sheets_factory=sheets_factory,
+                )
             except Interrupted as e:  # stops every plan; the note names what is done and left
-                raise Interrupted(f"{_note(report.runs[:-1], specs[n + 1:])}\n  "
-                                  f"{run.plan_id or spec}: {e.message}", hint=e.hint,
-                                  exit_code=e.exit_code) from None
+                raise Interrupted(
+                    f"{_note(report.runs[:-1], specs[n + 1 :])}\n  {run.plan_id or spec}: {e.message}",
+                    hint=e.hint,
+                    exit_code=e.exit_code,
+                ) from None
             except SyncsvcError as e:
                 run.error, run.error_code = str(e), e.exit_code
                 # the command prints the failure once (with its hint); the log keeps it for -v
-                log.info("%s: %s", run.plan_id or spec, e.message,
-                          extra={"plan_id": run.plan_id, "event": "failed"})
+                log.info(
+                    "%s: %s",
+                    run.plan_id or spec,
+                    e.message,
+                    extra={"plan_id": run.plan_id, "event": "failed"},
+                )
             except Exception as e:  # a bug: reported for this plan; the other plans still sync
                 run.error, run.error_code = _bug_text(e), 1
-                log.error("%s: unexpected error (a bug in syncsvc)", run.plan_id or spec,
-                          exc_info=True, extra={"plan_id": run.plan_id, "event": "bug"})
+                log.error(
+                    "%s: unexpected error (a bug in syncsvc)",
+                    run.plan_id or spec,
+                    exc_info=True,
+                    extra={"plan_id": run.plan_id, "event": "bug"},
+                )
     return report
 
+
 def _sync_one(
-    spec: Path, cfg: Config, state: Any, run: PlanRun, *, as_of: dt.date, load: PlanLoader,
-    dry_run: bool, clock: Callable[[], dt.datetime], jira_factory: Callable[..., Any] | None,
+    spec: Path,
+    cfg: Config,
+    state: Any,
+    run: PlanRun,
+    *,
+    as_of: dt.date,
+    load: PlanLoader,
+    dry_run: bool,
+    clock: Callable[[], dt.datetime],
+    jira_factory: Callable[..., Any] | None,
     sheets_factory: Callable[..., Any] | None,
 ) -> None:
     from syncsvc.jira.pull import pull_status
@@ -141,6 +186,7 @@ def _sync_one(
     status_json: dict[str, Any] | None = None
     if jira_factory is None:
         from syncsvc.jira.adapter import connect
+
         jira_factory = connect
 
     def pull(for_push: bool) -> Any:
@@ -148,28 +194,42 @@ def _sync_one(
         if adapter is None:
             jcfg.token()
             adapter = jira_factory(jcfg)
-        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter,
-                             for_push=for_push)
+        pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter, for_push=for_push)
         status_json = pulled.status.model_dump(mode="json", by_alias=True)
         run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
         run.forecast_finish = pulled.status.forecast_finish
         late = {t.id for t in pulled.status.tasks if t.slip_days > 0}
         run.chain = [t for t in pulled.status.critical_path if t in late]
-        run.steps.append(f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
-                         f"working days, forecast finish {pulled.status.forecast_finish}")
+        run.steps.append(
+            f"pulled: {pulled.status.state}, slip {pulled.status.slip_days:+d} "
+            f"working days, forecast finish {pulled.status.forecast_finish}"
+        )
         return pulled.prefetched
 
     if state.latest_baseline(plan.plan_id) is not None:
         prefetched = pull(for_push=True)
-    pushed = push_plan(plan, cfg, dry_run=dry_run, assignees=assignees, project=project,
-                       client_factory=jira_factory, adapter=adapter, prefetched=prefetched,
-                       locked=True)
-    run.steps.append(f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run
-                     else f"pushed: {pushed.summary()}")
+    pushed = push_plan(
+        plan,
+        cfg,
+        dry_run=dry_run,
+        assignees=assignees,
+        project=project,
+        client_factory=jira_factory,
+        adapter=adapter,
+        prefetched=prefetched,
+        locked=True,
+    )
+    run.steps.append(
+        f"would push: {'; '.join(pushed.changes) or 'nothing'}" if dry_run else f"pushed: {pushed.summary()}"
+    )
     prefetched = None  # the issues read for the push: freed before the Sheets read (memory)
     pushed.raise_for_status()
-    if (status_json is None and not dry_run and not pushed.baseline_recorded
-            and state.latest_baseline(plan.plan_id) is not None):
+    if (
+        status_json is None
+        and not dry_run
+        and not pushed.baseline_recorded
+        and state.latest_baseline(plan.plan_id) is not None
+    ):
         pull(for_push=False)  # a lost state: the push rebuilt the baselines from the epic
     if status_json is not None:
         # one point per status date: a rerun (after an interruption) replaces that day's point
@@ -177,21 +237,19 @@ def _sync_one(
         points.pop(status_json["as_of"], None)
         status_json["trend"] = [*points.values(), _trend_row(status_json)]
         if not dry_run:  # a dry run shows the dashboard a real run would, and stores nothing
-            state.add_snapshot(plan.plan_id, status_json,
-                               run_at=clock().isoformat(timespec="seconds"))
+            state.add_snapshot(plan.plan_id, status_json, run_at=clock().isoformat(timespec="seconds"))
     if cfg.sheets is not None:
         from syncsvc.sheets.publish import publish_plan
 
         status_json = _with_issue_keys(status_json, state.issues(plan.plan_id))
-        published = publish_plan(plan, cfg, dry_run=dry_run, status=status_json,
-                                 client_factory=sheets_factory)
+        published = publish_plan(
+            plan, cfg, dry_run=dry_run, status=status_json, client_factory=sheets_factory
+        )
         run.steps.append(f"published: {_publish_summary(published)}")
-    log.info("%s: %s", plan.plan_id, "; ".join(run.steps),
-             extra={"plan_id": plan.plan_id, "event": "synced"})
+    log.info("%s: %s", plan.plan_id, "; ".join(run.steps), extra={"plan_id": plan.plan_id, "event": "synced"})
 
 
-def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]
-                     ) -> dict[str, Any] | None:
+def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]) -> dict[str, Any] | None:
     """The status for the dashboard with the keys of issues this run's push just created (the
     pull ran before them), so the Timeline shows every key at once."""
     keys = {tid: r.issue_key for tid, r in records.items() if not r.removed}
@@ -208,27 +266,36 @@ def _bug_text(e: Exception) -> str:
     from syncsvc.logs import redact
 
     detail = redact(" ".join(str(e).split()))[:300]
-    return (f"unexpected error {type(e).__name__}{': ' + detail if detail else ''} (a bug in "
-            "syncsvc: the traceback is in the log above; please report it with that log)")
+    return (
+        f"unexpected error {type(e).__name__}{': ' + detail if detail else ''} (a bug in "
+        "syncsvc: the traceback is in the log above; please report it with that log)"
+    )
 
 
 def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:
     """What an interrupted sync did: the plans finished (or failed) and those not started."""
     ok = [r.plan_id or r.spec for r in finished if r.ok]
     bad = [r.plan_id or r.spec for r in finished if not r.ok]
-    return (f"sync stopped. Plans synced: {', '.join(ok) or 'none'}"
-            + (f"; failed: {', '.join(bad)}" if bad else "")
-            + f"; not started: {', '.join(map(str, todo)) or 'none'}.")
+    return (
+        f"sync stopped. Plans synced: {', '.join(ok) or 'none'}"
+        + (f"; failed: {', '.join(bad)}" if bad else "")
+        + f"; not started: {', '.join(map(str, todo)) or 'none'}."
+    )
+
 
 def _trend_row(status_json: dict[str, Any]) -> dict[str, Any]:
     return {k: status_json[k] for k in ("as_of", "state", "slip_days", "forecast_finish")}
+
 
 def _publish_summary(report: Any) -> str:
     summary = getattr(report, "summary", None)
     if callable(summary):
         return str(summary())
     written = len(report.created) + len(report.changed)
-    return (f"{'would write' if report.dry_run else 'wrote'} {written} worksheet(s), "
-            f"{len(report.unchanged)} unchanged, {report.calls} Sheets call(s)")
+    return (
+        f"{'would write' if report.dry_run else 'wrote'} {written} worksheet(s), "
+        f"{len(report.unchanged)} unchanged, {report.calls} Sheets call(s)"
+    )
+
 
 StateWord = Literal["on_track", "at_risk", "slipping"]

@@ -65,8 +65,7 @@ def pull_command(
         if format is Format.json:
             import pydantic_core
 
-            text = pydantic_core.to_json(st.model_dump(mode="json", by_alias=True),
-                                         indent=2).decode()
+            text = pydantic_core.to_json(st.model_dump(mode="json", by_alias=True), indent=2).decode()
         else:
             text = render_status_md(st, {t.id: t.name for t in plan.tasks})
         write_output(text, output)
@@ -104,24 +103,33 @@ def sync_command(
         cfg = load_config(config)
         cfg.require_jira(config.name)
         date = _team_today(cfg) if as_of is None else date
-        report = run_sync(specs, cfg, as_of=date, dry_run=dry_run,
-                          load=lambda p: _load(p, config, cfg)[1:])
+        report = run_sync(specs, cfg, as_of=date, dry_run=dry_run, load=lambda p: _load(p, config, cfg)[1:])
         for r in report.runs:
             if r.ok and (verbose or dry_run):
                 typer.echo(f"{r.plan_id}: " + "; ".join(r.steps))
         for line in sync_outcome_lines(report.runs):  # cron's log says why it exits 1 or 3
-            for out in error_lines(line, None, log_format=log_format.value,
-                                   exit_code=3 if fail_on_slip else 0, prefix="Slipping",
-                                   level="warning"):
+            for out in error_lines(
+                line,
+                None,
+                log_format=log_format.value,
+                exit_code=3 if fail_on_slip else 0,
+                prefix="Slipping",
+                level="warning",
+            ):
                 typer.echo(out, err=True)
         for r in report.failed:
             message, _, hint = (r.error or "").partition("\n  hint: ")
-            for out in error_lines(f"{r.plan_id or r.spec}: {message}", hint or None,
-                                   log_format=log_format.value, exit_code=r.error_code):
+            for out in error_lines(
+                f"{r.plan_id or r.spec}: {message}",
+                hint or None,
+                log_format=log_format.value,
+                exit_code=r.error_code,
+            ):
                 typer.echo(out, err=True)
         if report.failed:
             logging.getLogger("syncsvc.sync").info(
-                "%d of %d plans failed", len(report.failed), len(report.runs))
+                "%d of %d plans failed", len(report.failed), len(report.runs)
+            )
             bad_input = any(r.error_code == InputError.exit_code for r in report.failed)
             return 2 if bad_input else 1
         return report.exit_code(fail_on_slip=fail_on_slip)
@@ -135,8 +143,10 @@ def sync_outcome_lines(runs: Sequence[PlanRun]) -> list[str]:
     for r in runs:
         if r.ok and r.state == "slipping":
             chain = " → ".join(r.chain) or "(no single task late)"
-            out.append(f"{r.plan_id}: {r.slip_days:+d} working day(s), forecast finish "
-                       f"{r.forecast_finish}; late critical chain: {chain}")
+            out.append(
+                f"{r.plan_id}: {r.slip_days:+d} working day(s), forecast finish "
+                f"{r.forecast_finish}; late critical chain: {chain}"
+            )
     return out
 
 
@@ -161,15 +171,17 @@ def baseline_command(
         with State.open(cfg.state_path()) as state:
             n = len(state.baselines(plan.plan_id))
             bid = state.add_baseline(plan.plan_id, to_json(plan), recorded_at=now, note=note)
-        typer.echo(f"{plan.plan_id}: baseline #{bid} recorded ({n} earlier kept); finish "
-                   f"{plan.finish_date.isoformat()}, critical path "
-                   + " → ".join(plan.critical_path))
+        typer.echo(
+            f"{plan.plan_id}: baseline #{bid} recorded ({n} earlier kept); finish "
+            f"{plan.finish_date.isoformat()}, critical path " + " → ".join(plan.critical_path)
+        )
 
     run(body, verbose=verbose, log_format=log_format.value)
 
 
-def _load(spec: Path, config: Path, cfg: Config | None = None
-          ) -> tuple[Config, Plan, dict[str, str], str | None]:
+def _load(
+    spec: Path, config: Path, cfg: Config | None = None
+) -> tuple[Config, Plan, dict[str, str], str | None]:
     """Config, plan, Jira assignees by member name, and the spec's Jira project override."""
     from syncsvc.config import load_config
 
@@ -189,5 +201,7 @@ def _require_state(cfg: Config) -> None:
     from syncsvc.errors import ConfigError
 
     if not cfg.state_path().exists():
-        raise ConfigError(f"no state file at {cfg.state_path()}: nothing was pushed yet",
-                          hint="run `syncsvc push` first (it records the baseline)")
+        raise ConfigError(
+            f"no state file at {cfg.state_path()}: nothing was pushed yet",
+            hint="run `syncsvc push` first (it records the baseline)",
+        )

@@ -21,7 +21,14 @@ NEXT_MON = D(2027, 1, 11)
 def test_working_days_are_monday_to_friday_minus_holidays() -> None:
     cal = WorkCalendar(MON, [WED])
     assert [cal.is_working(d) for d in (MON, TUE, WED, THU, FRI, SAT, SUN)] == [
-        True, True, False, True, True, False, False]
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_cur_and_next() -> None:
@@ -81,8 +88,9 @@ dates = st.integers(0, 400).map(lambda k: D(2026, 12, 1) + dt.timedelta(days=k))
 
 @settings(max_examples=150, deadline=None)
 @given(dates, dates, dates, st.frozensets(dates, max_size=30))
-def test_wd_cur_next_match_a_day_by_day_count(start: dt.date, a: dt.date, b: dt.date,
-                                              holidays: frozenset[dt.date]) -> None:
+def test_wd_cur_next_match_a_day_by_day_count(
+    start: dt.date, a: dt.date, b: dt.date, holidays: frozenset[dt.date]
+) -> None:
     cal = WorkCalendar(start, holidays)
     assert cal.wd(a, b) == _naive_wd(a, b, holidays)
     assert cal.wd(a, b) == -cal.wd(b, a)
@@ -100,27 +108,31 @@ BASE = dict(feature_name="X", description="Y", team_size=2, risk_tolerance="medi
 @pytest.fixture
 def spec_with() -> Callable[..., Spec]:
     def make(timeline: str | int, start: dt.date, holidays: tuple[dt.date, ...] = ()) -> Spec:
-        return Spec.model_validate({**BASE, "timeline": timeline, "start_date": start,
-                                    "holidays": list(holidays)})
+        return Spec.model_validate(
+            {**BASE, "timeline": timeline, "start_date": start, "holidays": list(holidays)}
+        )
 
     return make
 
 
-@pytest.mark.parametrize(("timeline", "start", "holidays", "deadline"), [
-    # "N weeks": the last working day before start_date + 7N calendar days
-    ("6 weeks", D(2027, 1, 4), (), D(2027, 2, 12)),  # the CONTRACT §4 example
-    (6, D(2027, 1, 4), (), D(2027, 2, 12)),  # an integer is weeks
-    ("1 week", D(2027, 1, 6), (), D(2027, 1, 12)),  # Wed start: the Tuesday a week later
-    ("1 week", D(2027, 1, 9), (), D(2027, 1, 15)),  # Sat start: Sat + 7 = Sat, so Friday
-    ("2 weeks", D(2027, 1, 4), (D(2027, 1, 15),), D(2027, 1, 14)),  # last Friday a holiday
-    # "N days": the N-th working day, the first working day being day 1
-    ("1 day", D(2027, 1, 4), (), D(2027, 1, 4)),
-    ("5 days", D(2027, 1, 4), (), D(2027, 1, 8)),
-    ("6 days", D(2027, 1, 4), (), D(2027, 1, 11)),
-    ("5 days", D(2027, 1, 2), (), D(2027, 1, 8)),  # Sat start: day 1 is Monday
-    ("5 days", D(2027, 1, 4), (D(2027, 1, 6),), D(2027, 1, 11)),
-    ("30 days", D(2027, 1, 4), (), D(2027, 2, 12)),
-])
+@pytest.mark.parametrize(
+    ("timeline", "start", "holidays", "deadline"),
+    [
+        # "N weeks": the last working day before start_date + 7N calendar days
+        ("6 weeks", D(2027, 1, 4), (), D(2027, 2, 12)),  # the CONTRACT §4 example
+        (6, D(2027, 1, 4), (), D(2027, 2, 12)),  # an integer is weeks
+        ("1 week", D(2027, 1, 6), (), D(2027, 1, 12)),  # Wed start: the Tuesday a week later
+        ("1 week", D(2027, 1, 9), (), D(2027, 1, 15)),  # Sat start: Sat + 7 = Sat, so Friday
+        ("2 weeks", D(2027, 1, 4), (D(2027, 1, 15),), D(2027, 1, 14)),  # last Friday a holiday
+        # "N days": the N-th working day, the first working day being day 1
+        ("1 day", D(2027, 1, 4), (), D(2027, 1, 4)),
+        ("5 days", D(2027, 1, 4), (), D(2027, 1, 8)),
+        ("6 days", D(2027, 1, 4), (), D(2027, 1, 11)),
+        ("5 days", D(2027, 1, 2), (), D(2027, 1, 8)),  # Sat start: day 1 is Monday
+        ("5 days", D(2027, 1, 4), (D(2027, 1, 6),), D(2027, 1, 11)),
+        ("30 days", D(2027, 1, 4), (), D(2027, 2, 12)),
+    ],
+)
 def test_deadline(spec_with, timeline, start, holidays, deadline) -> None:
     spec = spec_with(timeline, start, holidays)
     assert deadline_for(spec, WorkCalendar(start, holidays)) == deadline

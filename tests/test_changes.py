@@ -18,19 +18,39 @@ from syncsvc.model import Plan
 from syncsvc.planning.rollback import lint_rollback
 
 PlanOf = Callable[[str], Plan]
-STRATEGIES = {"percentage_ramp", "cohort_ramp", "shadow_cutover", "window_cutover",
-              "staged_app_release", "dark_launch"}
+STRATEGIES = {
+    "percentage_ramp",
+    "cohort_ramp",
+    "shadow_cutover",
+    "window_cutover",
+    "staged_app_release",
+    "dark_launch",
+}
 # the kinds of change issue 11 names; each must have a profile
-REQUIRED = {"ui-frontend", "backend-api", "public-api-sdk", "data-migration", "infra-cutover",
-            "vendor-migration", "payments-billing", "identity-access", "mobile-release", "ml-llm",
-            "notifications-messaging", "search-recommendations", "pricing-packaging",
-            "privacy-compliance", "internal-tooling"}
+REQUIRED = {
+    "ui-frontend",
+    "backend-api",
+    "public-api-sdk",
+    "data-migration",
+    "infra-cutover",
+    "vendor-migration",
+    "payments-billing",
+    "identity-access",
+    "mobile-release",
+    "ml-llm",
+    "notifications-messaging",
+    "search-recommendations",
+    "pricing-packaging",
+    "privacy-compliance",
+    "internal-tooling",
+}
 
 
 def _spec(name: str, description: str, *, tolerance: str = "medium", extra: str = "") -> str:
-    return (f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 4\n'
-            f'timeline = "8 weeks"\nrisk_tolerance = "{tolerance}"\nstart_date = 2027-03-01\n'
-            + extra)
+    return (
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 4\n'
+        f'timeline = "8 weeks"\nrisk_tolerance = "{tolerance}"\nstart_date = 2027-03-01\n' + extra
+    )
 
 
 def _ids(plan: Plan) -> list[str]:
@@ -67,16 +87,14 @@ def test_profile_strategies_and_mechanisms_fit_the_change() -> None:
         "ui-frontend": ("percentage_ramp", "flag_off"),
     }
     for pid, (strategy, mechanism) in expect.items():
-        assert (by_id[pid].rollout.strategy, by_id[pid].rollback.mechanism) == (strategy,
-                                                                                mechanism)
+        assert (by_id[pid].rollout.strategy, by_id[pid].rollback.mechanism) == (strategy, mechanism)
     assert by_id["ml-llm"].rollout.strategy == "dark_launch"
 
 
 @pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
 def test_every_profile_rollback_passes_the_2am_test(plan_of: PlanOf, tolerance: str) -> None:
     for pid in load_catalog().changes.ids:
-        plan = plan_of(_spec("Launch", "A change", tolerance=tolerance,
-                             extra=f'change_types = ["{pid}"]\n'))
+        plan = plan_of(_spec("Launch", "A change", tolerance=tolerance, extra=f'change_types = ["{pid}"]\n'))
         two_am = [f for f in plan.findings if f.kind == "two_am_test"]
         assert two_am == [], (pid, two_am)
         assert "{" not in plan.rollout.summary and plan.rollout.summary, pid
@@ -87,9 +105,13 @@ def test_a_profile_naming_an_unknown_stakeholder_is_refused(tmp_path: Path) -> N
     (tmp_path / "changes").mkdir()
     text = (bundled_dir() / "changes" / "infra-cutover.toml").read_text(encoding="utf-8")
     (tmp_path / "changes" / "infra-cutover.toml").write_text(
-        text.replace('stakeholders = ["dba"', 'stakeholders = ["dbas"'), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"changes/infra-cutover\.toml: stakeholders: unknown "
-                                          r"stakeholder template 'dbas'"):
+        text.replace('stakeholders = ["dba"', 'stakeholders = ["dbas"'), encoding="utf-8"
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"changes/infra-cutover\.toml: stakeholders: unknown "
+        r"stakeholder template 'dbas'",
+    ):
         load_catalog(tmp_path)
 
 
@@ -97,12 +119,12 @@ def test_a_users_profile_folder_adds_and_replaces_profiles(tmp_path: Path) -> No
     (tmp_path / "changes").mkdir()
     src = (bundled_dir() / "changes" / "infra-cutover.toml").read_text(encoding="utf-8")
     mine = src.replace('id = "infra-cutover"', 'id = "warehouse-move"').replace(
-        "Infrastructure or platform upgrade with a cutover", "Warehouse move")
+        "Infrastructure or platform upgrade with a cutover", "Warehouse move"
+    )
     (tmp_path / "changes" / "warehouse-move.toml").write_text(mine, encoding="utf-8")
     changes = load_catalog(tmp_path).changes
     assert "warehouse-move" in changes.ids and "infra-cutover" in changes.ids
-    shutil.copy(bundled_dir() / "changes" / "infra-cutover.toml",
-                tmp_path / "changes" / "infra-cutover.toml")
+    shutil.copy(bundled_dir() / "changes" / "infra-cutover.toml", tmp_path / "changes" / "infra-cutover.toml")
     assert load_catalog(tmp_path).changes.ids.count("infra-cutover") == 1
 
 
@@ -110,7 +132,8 @@ def test_a_broken_profile_names_its_file_and_key(tmp_path: Path) -> None:
     (tmp_path / "changes").mkdir()
     src = (bundled_dir() / "changes" / "infra-cutover.toml").read_text(encoding="utf-8")
     (tmp_path / "changes" / "infra-cutover.toml").write_text(
-        src.replace('strategy = "window_cutover"', 'strategy = "yolo"'), encoding="utf-8")
+        src.replace('strategy = "window_cutover"', 'strategy = "yolo"'), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=r"infra-cutover\.toml: rollout\.strategy"):
         load_catalog(tmp_path)
 
@@ -118,18 +141,19 @@ def test_a_broken_profile_names_its_file_and_key(tmp_path: Path) -> None:
 # ---- detection -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "description", "primary"), [
-    ("Postgres 16 upgrade", "Move our primary Postgres 11 cluster to 16 with a cutover",
-     "infra-cutover"),
-    ("Enforce SAML SSO", "Require SAML single sign-on for every enterprise workspace",
-     "identity-access"),
-    ("iOS app v5", "Ship the new home screen in version 5 of our iOS and Android apps",
-     "mobile-release"),
-    ("Ticket summaries", "Summarise support tickets with an LLM for agents", "ml-llm"),
-    ("Dark mode", "A dark theme for the web app", "ui-frontend"),
-])
-def test_detection_finds_the_primary_kind_with_its_words(plan_of: PlanOf, name: str,
-                                                         description: str, primary: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "description", "primary"),
+    [
+        ("Postgres 16 upgrade", "Move our primary Postgres 11 cluster to 16 with a cutover", "infra-cutover"),
+        ("Enforce SAML SSO", "Require SAML single sign-on for every enterprise workspace", "identity-access"),
+        ("iOS app v5", "Ship the new home screen in version 5 of our iOS and Android apps", "mobile-release"),
+        ("Ticket summaries", "Summarise support tickets with an LLM for agents", "ml-llm"),
+        ("Dark mode", "A dark theme for the web app", "ui-frontend"),
+    ],
+)
+def test_detection_finds_the_primary_kind_with_its_words(
+    plan_of: PlanOf, name: str, description: str, primary: str
+) -> None:
     plan = plan_of(_spec(name, description))
     assert plan.change_profiles and plan.change_profiles[0].id == primary
     first = plan.change_profiles[0]
@@ -139,23 +163,30 @@ def test_detection_finds_the_primary_kind_with_its_words(plan_of: PlanOf, name: 
 
 
 def test_a_payment_provider_move_is_payments_and_a_vendor_move(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Stripe to Adyen", "Move card payments and subscriptions from Stripe "
-                         "to Adyen"))
+    plan = plan_of(_spec("Stripe to Adyen", "Move card payments and subscriptions from Stripe to Adyen"))
     assert {"payments-billing", "vendor-migration"} <= set(_ids(plan))
     assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
     assert plan.rollout.strategy in ("cohort_ramp", "shadow_cutover")
 
 
 def test_a_billing_provider_move_is_several_kinds(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Billing provider move", "Migrate subscriptions, invoices and stored "
-                         "customer payment data from Stripe to Chargebee"))
+    plan = plan_of(
+        _spec(
+            "Billing provider move",
+            "Migrate subscriptions, invoices and stored customer payment data from Stripe to Chargebee",
+        )
+    )
     assert {"vendor-migration", "payments-billing"} <= set(_ids(plan))
     assert sum(p.primary for p in plan.change_profiles) == 1
 
 
 def test_sense_guards_keep_wrong_senses_out(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Email template editor", "A drag-and-drop editor for the HTML email "
-                         "templates our customers design in the web app"))
+    plan = plan_of(
+        _spec(
+            "Email template editor",
+            "A drag-and-drop editor for the HTML email templates our customers design in the web app",
+        )
+    )
     assert "notifications-messaging" not in _ids(plan)
     metrics = {t.metric for t in plan.rollback.triggers} if plan.rollback else set()
     assert not {m for m in metrics if "deliver" in m or "bounce" in m}
@@ -169,13 +200,15 @@ def test_nothing_recognised_says_so_with_questions(plan_of: PlanOf) -> None:
     assert "did not recognise" in note.message and len(note.subjects) >= 4
     assert all(q.endswith("?") for q in note.subjects)
     # no software risk invented for it: only baseline risks that fit any project
-    assert {r.category for r in plan.risks} <= {"timeline", "people", "dependency",
-                                                 "user_impact"}
+    assert {r.category for r in plan.risks} <= {"timeline", "people", "dependency", "user_impact"}
 
 
 def test_spec_change_types_set_the_kinds_by_hand(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Project Falcon", "The Q3 initiative",
-                         extra='change_types = ["data-migration", "ui-frontend"]\n'))
+    plan = plan_of(
+        _spec(
+            "Project Falcon", "The Q3 initiative", extra='change_types = ["data-migration", "ui-frontend"]\n'
+        )
+    )
     assert _ids(plan) == ["data-migration", "ui-frontend"]
     assert [p.source for p in plan.change_profiles] == ["spec", "spec"]
     assert plan.rollout.strategy == "shadow_cutover"
@@ -188,13 +221,24 @@ def test_an_unknown_change_type_is_refused_with_the_known_ones(plan_of: PlanOf) 
 
 
 def test_cli_change_type_option_and_exit_2_for_unknown(runner: CliRunner) -> None:
-    args = ["generate-timeline", "--feature-name", "Project Falcon", "--description", "Q3",
-            "--team-size", "3", "--timeline", "6 weeks", "--risk-tolerance", "low",
-            "--format", "json"]
+    args = [
+        "generate-timeline",
+        "--feature-name",
+        "Project Falcon",
+        "--description",
+        "Q3",
+        "--team-size",
+        "3",
+        "--timeline",
+        "6 weeks",
+        "--risk-tolerance",
+        "low",
+        "--format",
+        "json",
+    ]
     ok = runner.invoke(app, [*args, "--change-type", "mobile-release"])
     assert ok.exit_code == 0, ok.output
-    full = runner.invoke(app, ["create-rollout-plan", *args[1:], "--change-type",
-                               "mobile-release"])
+    full = runner.invoke(app, ["create-rollout-plan", *args[1:], "--change-type", "mobile-release"])
     data = json.loads(full.stdout)
     assert data["rollout"]["strategy"] == "staged_app_release"
     assert data["rollback"]["mechanism"] == "halt_release"
@@ -207,8 +251,11 @@ def test_cli_change_type_option_and_exit_2_for_unknown(runner: CliRunner) -> Non
 
 
 def test_a_cutover_gets_its_own_rollout_rollback_and_triggers(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Postgres 16 upgrade", "Move our primary Postgres 11 cluster to 16 "
-                         "with a cutover for 200K users"))
+    plan = plan_of(
+        _spec(
+            "Postgres 16 upgrade", "Move our primary Postgres 11 cluster to 16 with a cutover for 200K users"
+        )
+    )
     rb = plan.rollback
     assert rb is not None
     assert plan.rollout.strategy == "window_cutover" and rb.mechanism == "fail_back"
@@ -224,8 +271,7 @@ def test_a_cutover_gets_its_own_rollout_rollback_and_triggers(plan_of: PlanOf) -
 
 def test_tolerance_shapes_a_strategys_own_phases(plan_of: PlanOf) -> None:
     def hours(tol: str) -> dict[str, int]:
-        plan = plan_of(_spec("Postgres 16 upgrade", "Postgres cluster upgrade with a cutover",
-                             tolerance=tol))
+        plan = plan_of(_spec("Postgres 16 upgrade", "Postgres cluster upgrade with a cutover", tolerance=tol))
         return {p.name: p.monitoring_hours for p in plan.phases}
 
     low, medium, high = hours("low"), hours("medium"), hours("high")
@@ -235,11 +281,9 @@ def test_tolerance_shapes_a_strategys_own_phases(plan_of: PlanOf) -> None:
 
 
 @pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
-def test_every_recognised_register_covers_every_category(plan_of: PlanOf,
-                                                         tolerance: str) -> None:
+def test_every_recognised_register_covers_every_category(plan_of: PlanOf, tolerance: str) -> None:
     for pid in load_catalog().changes.ids:
-        plan = plan_of(_spec("Launch", "A change", tolerance=tolerance,
-                             extra=f'change_types = ["{pid}"]\n'))
+        plan = plan_of(_spec("Launch", "A change", tolerance=tolerance, extra=f'change_types = ["{pid}"]\n'))
         assert {r.category for r in plan.risks} == set(CATEGORIES), pid
         titles = [r.title.lower() for r in plan.risks]
         assert len(titles) == len(set(titles)), pid
@@ -247,8 +291,11 @@ def test_every_recognised_register_covers_every_category(plan_of: PlanOf,
 
 def test_likelihood_and_impact_move_with_users(plan_of: PlanOf) -> None:
     def levels(users: int) -> dict[str, tuple[str, str]]:
-        plan = plan_of(_spec("Postgres 16 upgrade", "Postgres cluster upgrade with a cutover",
-                             extra=f"users = {users}\n"))
+        plan = plan_of(
+            _spec(
+                "Postgres 16 upgrade", "Postgres cluster upgrade with a cutover", extra=f"users = {users}\n"
+            )
+        )
         return {r.title: (r.likelihood, r.impact) for r in plan.risks}
 
     small, big = levels(1000), levels(2_000_000)
@@ -257,12 +304,16 @@ def test_likelihood_and_impact_move_with_users(plan_of: PlanOf) -> None:
 
 
 def test_a_spec_risk_merges_with_the_catalog_risk_it_restates(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec(
-        "Postgres 16 upgrade", "Postgres cluster upgrade with a cutover",
-        extra='[[risks]]\ntitle = "Replication lag loses writes during the switch"\n'
-              'likelihood = "high"\nimpact = "high"\nowner = "Dana"\n'
-              '[[stakeholders]]\nname = "Dana"\ngroup = "dba"\ninfluence = "high"\n'
-              'interest = "high"\n'))
+    plan = plan_of(
+        _spec(
+            "Postgres 16 upgrade",
+            "Postgres cluster upgrade with a cutover",
+            extra='[[risks]]\ntitle = "Replication lag loses writes during the switch"\n'
+            'likelihood = "high"\nimpact = "high"\nowner = "Dana"\n'
+            '[[stakeholders]]\nname = "Dana"\ngroup = "dba"\ninfluence = "high"\n'
+            'interest = "high"\n',
+        )
+    )
     lag = [r for r in plan.risks if "replication lag" in r.title.lower()]
     assert len(lag) == 1 and lag[0].source == "spec" and lag[0].category == "data"
 
@@ -271,61 +322,76 @@ def test_a_spec_risk_merges_with_the_catalog_risk_it_restates(plan_of: PlanOf) -
 
 
 def test_a_flag_deployment_for_a_cutover_is_a_finding(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("Postgres 16 upgrade", "Postgres cluster upgrade with a cutover",
-                         extra='deployment = "feature_flag"\n'))
+    plan = plan_of(
+        _spec(
+            "Postgres 16 upgrade",
+            "Postgres cluster upgrade with a cutover",
+            extra='deployment = "feature_flag"\n',
+        )
+    )
     [f] = [f for f in plan.findings if f.kind == "two_am_test" and "deployment" in f.subjects]
     assert "does not undo" in f.message and "fail_back" in f.message
     assert plan.rollback is not None and plan.rollback.mechanism == "fail_back"
 
 
-def test_a_one_way_change_without_a_point_of_no_return_is_a_finding(tmp_path: Path,
-                                                                     spec_of: Callable[..., object]
-                                                                     ) -> None:
+def test_a_one_way_change_without_a_point_of_no_return_is_a_finding(
+    tmp_path: Path, spec_of: Callable[..., object]
+) -> None:
     from syncsvc.planning.build import build_plan
 
     (tmp_path / "changes").mkdir()
     src = (bundled_dir() / "changes" / "infra-cutover.toml").read_text(encoding="utf-8")
     start = src.index("point_of_no_return = ")
     end = src.index("\n", start)
-    (tmp_path / "changes" / "infra-cutover.toml").write_text(src[:start] + src[end + 1:],
-                                                             encoding="utf-8")
+    (tmp_path / "changes" / "infra-cutover.toml").write_text(src[:start] + src[end + 1 :], encoding="utf-8")
     spec = spec_of(_spec("Postgres 16 upgrade", "Postgres cluster upgrade with a cutover"))
     plan = build_plan(spec, load_catalog(tmp_path))  # type: ignore[arg-type]
-    assert any(f.kind == "two_am_test" and "point_of_no_return" in f.subjects
-               for f in plan.findings)
+    assert any(f.kind == "two_am_test" and "point_of_no_return" in f.subjects for f in plan.findings)
 
 
-def test_a_trigger_without_a_data_source_and_an_off_rota_actor_are_findings(
-        plan_of: PlanOf) -> None:
-    plan = plan_of(_spec(
-        "Postgres 16 upgrade", "Postgres cluster upgrade with a cutover",
-        extra='[rollback]\ntriggers = [{ metric = "vibes", operator = "<", threshold = 3, '
-              'unit = "score", window_minutes = 10 }, { metric = "error_rate", operator = ">", '
-              'threshold = 2, unit = "%", window_minutes = 15 }]\n'))
+def test_a_trigger_without_a_data_source_and_an_off_rota_actor_are_findings(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Postgres 16 upgrade",
+            "Postgres cluster upgrade with a cutover",
+            extra='[rollback]\ntriggers = [{ metric = "vibes", operator = "<", threshold = 3, '
+            'unit = "score", window_minutes = 10 }, { metric = "error_rate", operator = ">", '
+            'threshold = 2, unit = "%", window_minutes = 15 }]\n',
+        )
+    )
     two_am = [f for f in plan.findings if f.kind == "two_am_test"]
     assert [f.subjects for f in two_am] == [["trigger vibes"]]
     assert plan.rollback is not None
-    rb = plan.rollback.model_copy(update={"steps": [
-        plan.rollback.steps[0].model_copy(update={"actor": "Database consultant"})]})
+    rb = plan.rollback.model_copy(
+        update={"steps": [plan.rollback.steps[0].model_copy(update={"actor": "Database consultant"})]}
+    )
     assert any("not on call" in f.message for f in lint_rollback(rb))
 
 
 def test_a_vendor_move_leads_whatever_the_vendor_does(plan_of: PlanOf) -> None:
-    plan = plan_of(_spec("SendGrid to Amazon SES", "Move all transactional email from SendGrid "
-                         "to Amazon SES"))
+    plan = plan_of(
+        _spec("SendGrid to Amazon SES", "Move all transactional email from SendGrid to Amazon SES")
+    )
     assert _ids(plan)[0] == "vendor-migration"
     assert "notifications-messaging" in _ids(plan)
     assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
 
 
 def test_work_about_a_technology_is_not_a_change_to_it(plan_of: PlanOf) -> None:
-    talk = plan_of(_spec("Talk at KubeCon", "Give a talk at KubeCon about how we run our "
-                         "Kubernetes clusters"))
+    talk = plan_of(
+        _spec("Talk at KubeCon", "Give a talk at KubeCon about how we run our Kubernetes clusters")
+    )
     assert talk.change_profiles == []
-    for name, text in [("Split the platform team", "Split the platform team into two squads, "
-                         "each with its own manager and backlog"),
-                       ("Logging vendor renewal", "Negotiate the renewal of our logging "
-                        "vendor's contract and cap the overage fees")]:
+    for name, text in [
+        (
+            "Split the platform team",
+            "Split the platform team into two squads, each with its own manager and backlog",
+        ),
+        (
+            "Logging vendor renewal",
+            "Negotiate the renewal of our logging vendor's contract and cap the overage fees",
+        ),
+    ]:
         plan = plan_of(_spec(name, text))
         assert plan.change_profiles == [], name
         assert any(f.kind == "low_coverage" for f in plan.findings)
@@ -340,8 +406,7 @@ def test_a_rollback_variant_fits_the_sort_of_change(plan_of: PlanOf) -> None:
     for p in with_variants:
         for v in p.rollback_variants:
             word = v.keywords[0].rstrip("*")
-            plan = plan_of(_spec("Launch", f"A change to the {word}",
-                                 extra=f'change_types = ["{p.id}"]\n'))
+            plan = plan_of(_spec("Launch", f"A change to the {word}", extra=f'change_types = ["{p.id}"]\n'))
             assert plan.rollback is not None
             assert plan.rollback.mechanism == v.mechanism, (p.id, word)
             assert [f for f in plan.findings if f.kind == "two_am_test"] == [], (p.id, word)

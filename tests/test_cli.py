@@ -28,8 +28,19 @@ def test_version_and_short_help(runner: CliRunner) -> None:
 
 
 def test_risk_tolerance_is_not_case_sensitive(runner: CliRunner) -> None:
-    args = ["assess-risks", "--feature-name", "Dark mode", "--description", "A dark theme",
-            "--team-size", "3", "--timeline", "4 weeks", "--format", "json"]
+    args = [
+        "assess-risks",
+        "--feature-name",
+        "Dark mode",
+        "--description",
+        "A dark theme",
+        "--team-size",
+        "3",
+        "--timeline",
+        "4 weeks",
+        "--format",
+        "json",
+    ]
     upper = runner.invoke(app, [*args, "--risk-tolerance", "MEDIUM"])
     lower = runner.invoke(app, [*args, "--risk-tolerance", "medium"])
     assert upper.exit_code == 0, upper.output
@@ -88,11 +99,12 @@ def test_library_warnings_never_reach_stderr_by_default(verbose: bool) -> None:
     import subprocess
     import sys
 
-    code = ("import warnings; from syncsvc.clikit import run; "
-            "run(lambda: warnings.warn('this API goes away in 2027', FutureWarning), "
-            f"verbose={verbose}, log_format='json')")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import warnings; from syncsvc.clikit import run; "
+        "run(lambda: warnings.warn('this API goes away in 2027', FutureWarning), "
+        f"verbose={verbose}, log_format='json')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     if verbose:  # for the developer, with -v: one JSON log line
         (entry,) = [json.loads(line) for line in proc.stderr.splitlines()]
@@ -102,7 +114,8 @@ def test_library_warnings_never_reach_stderr_by_default(verbose: bool) -> None:
 
 
 def test_an_error_carrying_terminal_escapes_is_printed_without_them(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import logging
 
     from syncsvc.clikit import run
@@ -121,10 +134,20 @@ def test_an_error_carrying_terminal_escapes_is_printed_without_them(
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-01"])
-def test_a_start_date_option_off_the_calendar_names_the_option(runner: CliRunner, day: str
-                                                               ) -> None:
-    args = ["generate-timeline", "--feature-name", "Dark mode", "--description", "A dark theme",
-            "--team-size", "3", "--timeline", "4 weeks", "--risk-tolerance", "medium"]
+def test_a_start_date_option_off_the_calendar_names_the_option(runner: CliRunner, day: str) -> None:
+    args = [
+        "generate-timeline",
+        "--feature-name",
+        "Dark mode",
+        "--description",
+        "A dark theme",
+        "--team-size",
+        "3",
+        "--timeline",
+        "4 weeks",
+        "--risk-tolerance",
+        "medium",
+    ]
     r = runner.invoke(app, [*args, "--start-date", day])
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith(f"Error: --start-date: {day} is outside the dates syncsvc plans")

@@ -19,14 +19,48 @@ from syncsvc.render.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 
-TIMELINE_KEYS = ["schema", "plan_id", "start_date", "deadline", "finish_date", "levelled_finish",
-                 "fits_timeline", "phases", "tasks", "critical_path", "conflicts", "findings"]
-TASK_KEYS = {"id", "name", "phase", "kind", "owner", "risk", "estimate_days", "buffer_days",
-             "duration_days", "depends_on", "early_start", "early_finish", "late_start",
-             "late_finish", "total_float", "critical"}
-QUICK = ["--feature-name", "Real-Time Notification System",
-         "--description", "Replacing email-only alerts with in-app, push, and digest notifications",
-         "--team-size", "5", "--timeline", "6 weeks"]
+TIMELINE_KEYS = [
+    "schema",
+    "plan_id",
+    "start_date",
+    "deadline",
+    "finish_date",
+    "levelled_finish",
+    "fits_timeline",
+    "phases",
+    "tasks",
+    "critical_path",
+    "conflicts",
+    "findings",
+]
+TASK_KEYS = {
+    "id",
+    "name",
+    "phase",
+    "kind",
+    "owner",
+    "risk",
+    "estimate_days",
+    "buffer_days",
+    "duration_days",
+    "depends_on",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "critical",
+}
+QUICK = [
+    "--feature-name",
+    "Real-Time Notification System",
+    "--description",
+    "Replacing email-only alerts with in-app, push, and digest notifications",
+    "--team-size",
+    "5",
+    "--timeline",
+    "6 weeks",
+]
 
 
 def _ok(runner: CliRunner, args: list[str]) -> str:
@@ -62,18 +96,34 @@ def test_json_has_exactly_the_contract_keys(runner: CliRunner, example_path: Pat
 def test_json_dates_match_the_reference_scheduler(runner: CliRunner, example_path: Path) -> None:
     """The plan's tasks, rescheduled by the independent reference of test_schedule."""
     data = _json(runner, ["generate-timeline", str(example_path)])
-    acts = [Activity(t["id"], t["estimate_days"], tuple(t["depends_on"]), t["risk"] == "high",
-                     t["kind"] == "milestone") for t in data["tasks"]]
+    acts = [
+        Activity(
+            t["id"], t["estimate_days"], tuple(t["depends_on"]), t["risk"] == "high", t["kind"] == "milestone"
+        )
+        for t in data["tasks"]
+    ]
     spec = load_spec(example_path, today=TODAY)
     assert spec.start_date is not None and spec.holidays, "the example has a holiday to skip"
     want, finish = reference_schedule(acts, spec.start_date, frozenset(spec.holidays))
     assert data["finish_date"] == finish.isoformat()
     for t in data["tasks"]:
         w = want[t["id"]]
-        got = (t["early_start"], t["early_finish"], t["late_start"], t["late_finish"],
-               t["total_float"], t["buffer_days"])
-        assert got == (w.es.isoformat(), w.ef.isoformat(), w.ls.isoformat(), w.lf.isoformat(),
-                       w.total_float, w.buffer), t["id"]
+        got = (
+            t["early_start"],
+            t["early_finish"],
+            t["late_start"],
+            t["late_finish"],
+            t["total_float"],
+            t["buffer_days"],
+        )
+        assert got == (
+            w.es.isoformat(),
+            w.ef.isoformat(),
+            w.ls.isoformat(),
+            w.lf.isoformat(),
+            w.total_float,
+            w.buffer,
+        ), t["id"]
     days = {t[k] for t in data["tasks"] for k in ("early_start", "early_finish")}
     assert not days & {h.isoformat() for h in spec.holidays}
 
@@ -89,13 +139,16 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
         row = next(r for r in rows if f" (`{t['id']}`) |" in r)
         cells = [c.strip() for c in row.strip("|").split("|")]
         name = f"**{t['name']}**" if t["critical"] else t["name"]
-        days = (f"{t['estimate_days']}+{t['buffer_days']}" if t["buffer_days"]
-                else str(t["estimate_days"]))
+        days = f"{t['estimate_days']}+{t['buffer_days']}" if t["buffer_days"] else str(t["estimate_days"])
         assert cells[0] == f"{name} (`{t['id']}`)"
         # dates with non-breaking hyphens: a narrow column never splits them
         start, finish = t["start"] or t["early_start"], t["finish"] or t["early_finish"]
-        assert cells[3:7] == [start.replace("-", "\u2011"), finish.replace("-", "\u2011"), days,
-                              str(t["total_float"])]
+        assert cells[3:7] == [
+            start.replace("-", "\u2011"),
+            finish.replace("-", "\u2011"),
+            days,
+            str(t["total_float"]),
+        ]
     line = "**Critical path:** " + " → ".join(names[i] for i in data["critical_path"])
     assert line in text.splitlines()
     block = re.search(r"```mermaid\ngantt\n(.*?)\n```", text, re.S)
@@ -110,31 +163,35 @@ def test_markdown_has_table_critical_path_and_gantt(runner: CliRunner, example_p
         if t["kind"] == "milestone":  # at its predecessor's end (Mermaid ends are exclusive)
             assert f", {_next_day(t['finish'] or t['early_finish'])}, 0d" in bar, bar
         else:
-            assert f", {t['start'] or t['early_start']}, " \
-                   f"{_next_day(t['finish'] or t['early_finish'])}" in bar, bar
-    assert f"Deadline {data['deadline']} :crit, milestone, deadline, " \
-           f"{_next_day(data['deadline'])}, 0d" in gantt
+            assert (
+                f", {t['start'] or t['early_start']}, {_next_day(t['finish'] or t['early_finish'])}" in bar
+            ), bar
+    assert (
+        f"Deadline {data['deadline']} :crit, milestone, deadline, {_next_day(data['deadline'])}, 0d" in gantt
+    )
 
 
 def _next_day(iso: str) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
-def test_output_writes_the_file_and_prints_nothing(runner: CliRunner, example_path: Path,
-                                                   tmp_path: Path) -> None:
+def test_output_writes_the_file_and_prints_nothing(
+    runner: CliRunner, example_path: Path, tmp_path: Path
+) -> None:
     want = _ok(runner, ["generate-timeline", str(example_path), "--format", "json"])
     out = tmp_path / "timeline.json"
-    printed = _ok(runner, ["generate-timeline", str(example_path), "--format", "json",
-                           "--output", str(out)])
+    printed = _ok(runner, ["generate-timeline", str(example_path), "--format", "json", "--output", str(out)])
     assert printed == ""
     assert out.read_text(encoding="utf-8") == want
     assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.json"]
 
 
-def test_output_into_a_missing_folder_is_refused(runner: CliRunner, example_path: Path,
-                                                 tmp_path: Path) -> None:
-    result = runner.invoke(app, ["generate-timeline", str(example_path), "-o",
-                                 str(tmp_path / "nope" / "t.md")])
+def test_output_into_a_missing_folder_is_refused(
+    runner: CliRunner, example_path: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["generate-timeline", str(example_path), "-o", str(tmp_path / "nope" / "t.md")]
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --output: the folder ")
     assert list(tmp_path.iterdir()) == []
@@ -175,7 +232,10 @@ def test_monitoring_windows_shrink_with_tolerance(runner: CliRunner) -> None:
 
 
 def test_overrun_names_the_tasks_on_the_late_chain(runner: CliRunner, tmp_path: Path) -> None:
-    spec = write(tmp_path, "late.toml", """
+    spec = write(
+        tmp_path,
+        "late.toml",
+        """
 feature_name = "Late"
 description = "Too much work for the time"
 team_size = 2
@@ -194,7 +254,8 @@ id = "side"
 name = "Side work"
 estimate = 1
 owner = "Ana"
-""")
+""",
+    )
     data = _json(runner, ["generate-timeline", str(spec)])
     assert data["deadline"] == "2027-03-05"
     assert data["fits_timeline"] is False
@@ -207,13 +268,28 @@ owner = "Ana"
     assert side["waits_for"] == ["build"] and side["start"] > side["early_start"]
 
 
-@pytest.mark.parametrize(("timeline", "weeks", "days"), [
-    ("6", 6, None), ("2 weeks", 2, None), ("10 days", None, 10), ("1 day", None, 1)])
-def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | None,
-                              days: int | None) -> None:
+@pytest.mark.parametrize(
+    ("timeline", "weeks", "days"),
+    [("6", 6, None), ("2 weeks", 2, None), ("10 days", None, 10), ("1 day", None, 1)],
+)
+def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | None, days: int | None) -> None:
     """A bare number is weeks. Quick mode starts on the Monday after today (no holidays)."""
-    data = _json(runner, ["generate-timeline", "--feature-name", "X", "--description", "Y",
-                          "--team-size", "2", "--timeline", timeline, "--risk-tolerance", "high"])
+    data = _json(
+        runner,
+        [
+            "generate-timeline",
+            "--feature-name",
+            "X",
+            "--description",
+            "Y",
+            "--team-size",
+            "2",
+            "--timeline",
+            timeline,
+            "--risk-tolerance",
+            "high",
+        ],
+    )
     start = dt.date.fromisoformat(data["start_date"])
     assert start.weekday() == 0 and start > dt.date.today()
     if weeks is not None:  # the last working day before start + 7N: the Friday before
@@ -236,8 +312,10 @@ start_date = 2027-01-04
 
 
 def test_a_spec_task_named_like_a_rollout_phase_does_not_take_its_place(plan_of) -> None:
-    plan = plan_of(SMALL + '[[tasks]]\nid = "build"\nname = "Build"\nestimate = "5d"\n'
-                   '[[tasks]]\nid = "rollout-internal"\nname = "Internal docs"\nestimate = "2d"\n')
+    plan = plan_of(
+        SMALL + '[[tasks]]\nid = "build"\nname = "Build"\nestimate = "5d"\n'
+        '[[tasks]]\nid = "rollout-internal"\nname = "Internal docs"\nestimate = "2d"\n'
+    )
     internal = next(p for p in plan.phases if p.name == "internal")
     assert internal.task_id is not None and internal.task_id != "rollout-internal"
     task = plan.task(internal.task_id)
@@ -246,13 +324,15 @@ def test_a_spec_task_named_like_a_rollout_phase_does_not_take_its_place(plan_of)
     assert [p.task_id for p in plan.phases] == [t.id for t in plan.tasks if t.source == "rollout"]
 
 
-def test_a_timeline_made_only_of_holidays_is_refused_not_a_deadline_before_the_start(
-        plan_of) -> None:
+def test_a_timeline_made_only_of_holidays_is_refused_not_a_deadline_before_the_start(plan_of) -> None:
     from syncsvc.errors import SpecError
 
     week = ", ".join(f"2027-01-0{d}" for d in range(4, 9))
-    with pytest.raises(SpecError, match=r"timeline: no working day falls within the 1 week "
-                                        r"from start_date 2027-01-04"):
+    with pytest.raises(
+        SpecError,
+        match=r"timeline: no working day falls within the 1 week "
+        r"from start_date 2027-01-04",
+    ):
         plan_of(SMALL.replace('"6 weeks"', '"1 week"') + f"holidays = [{week}]\n")
     plan = plan_of(SMALL.replace('"6 weeks"', '"2 weeks"') + f"holidays = [{week}]\n")
     assert plan.deadline >= plan.start_date
@@ -261,10 +341,15 @@ def test_a_timeline_made_only_of_holidays_is_refused_not_a_deadline_before_the_s
 def test_quick_mode_refuses_a_spec_mitigation_task_with_a_catalog_tasks_id(plan_of) -> None:
     from syncsvc.errors import SpecError
 
-    risk = ('[[risks]]\ntitle = "Mine"\nlikelihood = "high"\nimpact = "high"\nowner = "PM"\n'
-            'mitigation_task = {{ id = "{}", name = "My QA", estimate = "3d" }}\n')
-    with pytest.raises(SpecError, match=r"risks\[0\].mitigation_task.id: 'qa' is also the id "
-                                        "of a task the catalog generates"):
+    risk = (
+        '[[risks]]\ntitle = "Mine"\nlikelihood = "high"\nimpact = "high"\nowner = "PM"\n'
+        'mitigation_task = {{ id = "{}", name = "My QA", estimate = "3d" }}\n'
+    )
+    with pytest.raises(
+        SpecError,
+        match=r"risks\[0\].mitigation_task.id: 'qa' is also the id "
+        "of a task the catalog generates",
+    ):
         plan_of(SMALL + risk.format("qa"))
     plan = plan_of(SMALL + risk.format("my-qa"))
     assert plan.task("my-qa").name == "My QA"  # another id: inserted, never dropped

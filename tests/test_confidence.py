@@ -116,8 +116,7 @@ def test_high_risk_tasks_get_a_wider_range(plan_of: Callable[[str], Plan]) -> No
     assert high.confidence.p95 > low.confidence.p95
 
 
-def test_deadline_probability_counts_the_samples_by_the_deadline(
-        plan_of: Callable[[str], Plan]) -> None:
+def test_deadline_probability_counts_the_samples_by_the_deadline(plan_of: Callable[[str], Plan]) -> None:
     tight = plan_of(CHAIN.replace('timeline = "4 weeks"', 'timeline = "8 days"'))
     loose = plan_of(CHAIN.replace('timeline = "4 weeks"', 'timeline = "30 days"'))
     assert tight.confidence and loose.confidence

@@ -45,6 +45,8 @@ EVENTS: dict[int, tuple[str, ...]] = {
     24: ("unlink",),
     26: ("lose-state",),
 }
+
+
 @pytest.fixture
 def example(plan_of) -> Plan:
     return plan_of(EXAMPLE.read_text())
@@ -66,15 +68,16 @@ def blocks_by_task(w: World) -> set[tuple[str, str]]:
 
 def snapshot(w: World, as_of: dt.date) -> dict[str, Any] | None:
     with sqlite3.connect(w.state_path) as db:
-        rows = db.execute("SELECT status_json FROM snapshots WHERE plan_id = ? AND as_of = ? "
-                          "ORDER BY id DESC", (PID, as_of.isoformat())).fetchall()
+        rows = db.execute(
+            "SELECT status_json FROM snapshots WHERE plan_id = ? AND as_of = ? ORDER BY id DESC",
+            (PID, as_of.isoformat()),
+        ).fetchall()
     return json.loads(rows[0][0]) if rows else None
 
 
 def baselines(w: World) -> list[tuple[str, str]]:
     with State.open(w.state_path) as s:
-        return [(b.recorded_at, json.dumps(b.plan_json, sort_keys=True))
-                for b in s.baselines(PID)]
+        return [(b.recorded_at, json.dumps(b.plan_json, sort_keys=True)) for b in s.baselines(PID)]
 
 
 def check_jira(w: World, plan: Plan, links: set[tuple[str, str]], day: dt.date) -> None:
@@ -82,7 +85,8 @@ def check_jira(w: World, plan: Plan, links: set[tuple[str, str]], day: dt.date) 
     for t in plan.tasks:
         found = w.fake.by_task(PID, t.id)
         assert len(found) == 1, f"{day}: task {t.id} has {len(found)} issues: " + ", ".join(
-            i["key"] for i in found)
+            i["key"] for i in found
+        )
         assert f"syncsvc-{PID}" in found[0]["fields"]["labels"], (day, t.id)
     live = epics(w)
     assert len(live) == 1, f"{day}: {len(live)} epics: {[e['key'] for e in live]}"
@@ -93,14 +97,14 @@ def check_jira(w: World, plan: Plan, links: set[tuple[str, str]], day: dt.date) 
 
 
 def test_thirty_days_of_daily_sync_with_people_breaking_things(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     rng = random.Random(SEED)
     cal = WorkCalendar(example.start_date, example.holidays)
     days = [cal.date(cal.index(example.start_date) + i) for i in range(DAYS)]
     tasks = {t.id: t for t in example.tasks}
     # how long each task really takes: its estimate, a day less, or up to three more
-    takes = {tid: max(1, t.estimate_days + rng.choice((-1, 0, 0, 1, 2, 3)))
-             for tid, t in tasks.items()}
+    takes = {tid: max(1, t.estimate_days + rng.choice((-1, 0, 0, 1, 2, 3))) for tid, t in tasks.items()}
     waits = {tid: set(t.depends_on) | set(t.waits_for) for tid, t in tasks.items()}
     moves: Moves = {}
     budget = 2 + 2 * math.ceil(len(example.tasks) / 100)
@@ -123,8 +127,7 @@ def test_thirty_days_of_daily_sync_with_people_breaking_things(
                     w.fake.move(w.fake.key_of(PID, tid), "Done", at17)
                     moves[tid], acted = (start, day), True
             for tid in tasks:
-                ready = all((moves.get(d) or (None, None))[1] not in (None, day)
-                            for d in waits[tid])
+                ready = all((moves.get(d) or (None, None))[1] not in (None, day) for d in waits[tid])
                 if tid not in moves and ready:
                     w.fake.move(w.fake.key_of(PID, tid), "In Progress", at9)
                     moves[tid], acted = (day, None), True
@@ -134,12 +137,10 @@ def test_thirty_days_of_daily_sync_with_people_breaking_things(
                     (epic,) = epics(w)
                     w.fake.delete_issue(epic["key"])
                 elif event == "unlink":
-                    lid = rng.choice(sorted(i for i, (t, _, _) in w.fake.links.items()
-                                            if t == "Blocks"))
+                    lid = rng.choice(sorted(i for i, (t, _, _) in w.fake.links.items() if t == "Blocks"))
                     del w.fake.links[lid]
                 elif event == "move-project":
-                    tid = rng.choice(sorted(t for t in tasks
-                                            if w.fake.key_of(PID, t).startswith("NOTIF-")))
+                    tid = rng.choice(sorted(t for t in tasks if w.fake.key_of(PID, t).startswith("NOTIF-")))
                     w.fake.move_to_project(w.fake.key_of(PID, tid), "OPS")
                 elif event == "delete-task":  # an issue nobody had started yet
                     tid = rng.choice(sorted(t for t in tasks if t not in moves))
@@ -175,15 +176,18 @@ def _pushed_late(w: World, plan: Plan) -> Moves:
     """The plan pushed, everything on time except Backend API, still open on Jan 21 (due
     Jan 15): slipping."""
     assert w.run("push").exit_code == 0
-    moves: Moves = {"design-review": (dt.date(2027, 1, 4), dt.date(2027, 1, 5)),
-                    "load-test": (dt.date(2027, 1, 4), dt.date(2027, 1, 6)),
-                    "backend-api": (dt.date(2027, 1, 4), None)}
+    moves: Moves = {
+        "design-review": (dt.date(2027, 1, 4), dt.date(2027, 1, 5)),
+        "load-test": (dt.date(2027, 1, 4), dt.date(2027, 1, 6)),
+        "backend-api": (dt.date(2027, 1, 4), None),
+    }
     w.work(plan, moves)
     return moves
 
 
 def test_the_sync_after_a_lost_state_forecasts_that_day(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         moves = _pushed_late(w, example)
         day = dt.date(2027, 1, 21)
@@ -198,7 +202,8 @@ def test_the_sync_after_a_lost_state_forecasts_that_day(
 
 
 def test_an_issue_moved_to_another_project_survives_a_lost_state(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         moves = _pushed_late(w, example)
         w.fake.move_to_project(w.fake.key_of(PID, "backend-api"), "OPS")

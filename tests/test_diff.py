@@ -60,8 +60,7 @@ def test_scope_changes_tasks_added_removed_and_estimate() -> None:
     tasks = [t for t in old.tasks if t.id != "t2"] + [extra]
     new = with_task(old.model_copy(update={"tasks": tasks}), "t3", estimate_days=9)
     d = diff_plans(old, new)
-    assert {("tasks", "added", "docs"), ("tasks", "removed", "t2"),
-            ("tasks", "estimate", "t3")} <= kinds(d)
+    assert {("tasks", "added", "docs"), ("tasks", "removed", "t2"), ("tasks", "estimate", "t3")} <= kinds(d)
     assert {"risk matrix", "timeline", "stakeholder map"} <= parts(d)
 
 
@@ -69,13 +68,18 @@ def test_risks_matched_by_title_rescored_reowned_added_removed() -> None:
     old = make_plan()
     risks = list(old.risks)
     top = risks[0]
-    risks[0] = top.model_copy(update={"likelihood": "low", "score": top.score // 3,
-                                      "id": "R9", "owner": "Sam"})
+    risks[0] = top.model_copy(
+        update={"likelihood": "low", "score": top.score // 3, "id": "R9", "owner": "Sam"}
+    )
     dropped = risks.pop()
     risks.append(top.model_copy(update={"title": "Brand-new risk", "id": "R10"}))
     d = diff_plans(old, old.model_copy(update={"risks": risks}))
-    assert {("risks", "rescored", top.title), ("risks", "reowned", top.title),
-            ("risks", "removed", dropped.title), ("risks", "added", "Brand-new risk")} <= kinds(d)
+    assert {
+        ("risks", "rescored", top.title),
+        ("risks", "reowned", top.title),
+        ("risks", "removed", dropped.title),
+        ("risks", "added", "Brand-new risk"),
+    } <= kinds(d)
     rescored = next(c for c in d.changes if c.kind == "rescored")
     assert (rescored.old, rescored.new) == (top.score, top.score // 3)
     assert {"risk matrix", "rollback triggers", "risk owners"} <= parts(d)
@@ -84,10 +88,16 @@ def test_risks_matched_by_title_rescored_reowned_added_removed() -> None:
 def test_stakeholders_added_removed_and_cadence() -> None:
     old = make_plan()
     lead = old.stakeholders[0]
-    legal = Stakeholder(name="Legal", group="legal", order="second", influence="high",
-                        interest="low", cadence="monthly", channel="email")
-    new = old.model_copy(update={"stakeholders": [lead.model_copy(update={"cadence": "weekly"}),
-                                                  legal]})
+    legal = Stakeholder(
+        name="Legal",
+        group="legal",
+        order="second",
+        influence="high",
+        interest="low",
+        cadence="monthly",
+        channel="email",
+    )
+    new = old.model_copy(update={"stakeholders": [lead.model_copy(update={"cadence": "weekly"}), legal]})
     d = diff_plans(old, new)
     assert {("stakeholders", "cadence", "Leadership"), ("stakeholders", "added", "Legal")} <= kinds(d)
     gone = diff_plans(new, old)
@@ -98,13 +108,21 @@ def test_stakeholders_added_removed_and_cadence() -> None:
 def test_dates_and_critical_path() -> None:
     old = make_plan()
     path = [t for t in old.critical_path if t != old.critical_path[0]]
-    new = old.model_copy(update={
-        "deadline": old.deadline - dt.timedelta(days=7), "fits_timeline": not old.fits_timeline,
-        "finish_date": old.finish_date + dt.timedelta(days=2), "critical_path": path})
+    new = old.model_copy(
+        update={
+            "deadline": old.deadline - dt.timedelta(days=7),
+            "fits_timeline": not old.fits_timeline,
+            "finish_date": old.finish_date + dt.timedelta(days=2),
+            "critical_path": path,
+        }
+    )
     d = diff_plans(old, new)
-    assert {("dates", "deadline", "deadline"), ("dates", "finish_date", "finish"),
-            ("dates", "fits_timeline", "fits timeline"),
-            ("critical_path", "changed", "critical path")} <= kinds(d)
+    assert {
+        ("dates", "deadline", "deadline"),
+        ("dates", "finish_date", "finish"),
+        ("dates", "fits_timeline", "fits timeline"),
+        ("critical_path", "changed", "critical path"),
+    } <= kinds(d)
     finish = next(c for c in d.changes if c.kind == "finish_date")
     assert finish.new == (old.finish_date + dt.timedelta(days=2)).isoformat()
     cp = next(c for c in d.changes if c.area == "critical_path")
@@ -128,8 +146,9 @@ def test_revisit_follows_part_order_and_json_shape() -> None:
 def _modified_example(tmp_path: Path) -> Path:
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace('estimate = "7d"', 'estimate = "12d"', 1)  # backend-api
-    text = text.replace('depends_on = ["qa", "security-review"]',
-                        'depends_on = ["qa", "security-review", "push-digest"]')
+    text = text.replace(
+        'depends_on = ["qa", "security-review"]', 'depends_on = ["qa", "security-review", "push-digest"]'
+    )
     text = text.replace('cadence = "biweekly"', 'cadence = "weekly"')
     assert text.count("12d") == 1
     p = tmp_path / "v2.toml"
@@ -153,15 +172,22 @@ def test_cli_diff_md_names_changed_task_and_revisit(tmp_path: Path, runner) -> N
 def test_cli_diff_json_and_output_file(tmp_path: Path, runner) -> None:
     new = _modified_example(tmp_path)
     target = tmp_path / "diff.json"
-    result = runner.invoke(app, ["diff", str(EXAMPLE), str(new), "--format", "json",
-                                 "-o", str(target)])
+    result = runner.invoke(app, ["diff", str(EXAMPLE), str(new), "--format", "json", "-o", str(target)])
     assert result.exit_code == 0, result.output
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["schema"] == "syncsvc.diff/1" and doc["changed"] is True
     est = [c for c in doc["changes"] if c["kind"] == "estimate"]
-    assert est == [{"area": "tasks", "kind": "estimate", "subject": "backend-api", "old": 7,
-                    "new": 12, "message": "task backend-api estimate 7d → 12d",
-                    "event": "Scope change"}]
+    assert est == [
+        {
+            "area": "tasks",
+            "kind": "estimate",
+            "subject": "backend-api",
+            "old": 7,
+            "new": 12,
+            "message": "task backend-api estimate 7d → 12d",
+            "event": "Scope change",
+        }
+    ]
     assert {"timeline", "risk matrix"} <= {r["part"] for r in doc["revisit"]}
 
 
@@ -200,15 +226,18 @@ def _edit(old: str, new: str) -> str:
 
 
 SPEC_EDITS = {
-    "threshold": ('operator = ">", threshold = 2,', 'operator = ">", threshold = 3,',
-                  "rollback.triggers[error_rate].threshold"),
-    "window": ("threshold = 2, unit = \"%\", window_minutes = 15",
-               "threshold = 2, unit = \"%\", window_minutes = 30",
-               "rollback.triggers[error_rate].window_minutes"),
-    "flag_key": ('flag_key      = "notifications-center"', 'flag_key      = "notif-v2"',
-                 "rollback.switch"),
-    "flag_provider": ('flag_provider = "LaunchDarkly"', 'flag_provider = "Unleash"',
-                      "rollback.switch"),
+    "threshold": (
+        'operator = ">", threshold = 2,',
+        'operator = ">", threshold = 3,',
+        "rollback.triggers[error_rate].threshold",
+    ),
+    "window": (
+        'threshold = 2, unit = "%", window_minutes = 15',
+        'threshold = 2, unit = "%", window_minutes = 30',
+        "rollback.triggers[error_rate].window_minutes",
+    ),
+    "flag_key": ('flag_key      = "notifications-center"', 'flag_key      = "notif-v2"', "rollback.switch"),
+    "flag_provider": ('flag_provider = "LaunchDarkly"', 'flag_provider = "Unleash"', "rollback.switch"),
 }
 
 
@@ -218,18 +247,20 @@ def test_diff_sees_rollback_triggers_flag_and_mitigations(tmp_path: Path) -> Non
         assert out["changed"] is True, name
         assert path in {c["subject"] for c in out["changes"]}, (name, out["changes"])
     risk = next(r for r in tomllib_loads(EX)["risks"] if r.get("mitigation"))
-    out = _diff_specs(tmp_path, EX, _edit(f'mitigation = "{risk["mitigation"]}"',
-                                          'mitigation = "Pray"'))
+    out = _diff_specs(tmp_path, EX, _edit(f'mitigation = "{risk["mitigation"]}"', 'mitigation = "Pray"'))
     (change,) = [c for c in out["changes"] if c["subject"].endswith(".mitigation")]
     assert change["old"] == risk["mitigation"] and change["new"] == "Pray"
     assert change["area"] == "risks" and "risk matrix" in {r["part"] for r in out["revisit"]}
 
 
 def test_a_spec_risk_replaced_by_the_catalog_risk_of_the_same_title_is_a_change(
-        tmp_path: Path, plan_of) -> None:
+    tmp_path: Path, plan_of
+) -> None:
     title = next(r.title for r in plan_of(EX).risks if r.source == "catalog")
-    own = (f'\n[[risks]]\ntitle = "{title}"\nlikelihood = "low"\nimpact = "low"\nowner = "Mike"\n'
-           'mitigation = "Our own way"\n')
+    own = (
+        f'\n[[risks]]\ntitle = "{title}"\nlikelihood = "low"\nimpact = "low"\nowner = "Mike"\n'
+        'mitigation = "Our own way"\n'
+    )
     out = _diff_specs(tmp_path, EX + own, EX)
     subjects = {c["subject"] for c in out["changes"]}
     assert out["changed"] is True
@@ -251,8 +282,7 @@ def _leaves(value: object, path: tuple = ()) -> list[tuple]:
     return [path]
 
 
-def test_every_field_of_the_plan_is_diffed_when_no_curated_comparison_words_it(
-        plan_of) -> None:
+def test_every_field_of_the_plan_is_diffed_when_no_curated_comparison_words_it(plan_of) -> None:
     """Generic over the model: perturb each leaf of the example plan's dump (the first item of
     every list): either a curated comparison of diff.py covers that key, or the walker reports
     it. A field added to the model later is in the dump, so it is covered too."""
@@ -266,8 +296,9 @@ def test_every_field_of_the_plan_is_diffed_when_no_curated_comparison_words_it(
         top = path[0]
         sec = SECTIONS.get(top, OTHER)
         first = next((p for p in path[1:] if isinstance(p, str)), None)
-        if top in CURATED_TOP or (first in sec.covered and (
-                len(path) > 1 and (path[1] == first or isinstance(path[1], int)))):
+        if top in CURATED_TOP or (
+            first in sec.covered and (len(path) > 1 and (path[1] == first or isinstance(path[1], int)))
+        ):
             continue
         changed = copy.deepcopy(base)
         node = changed

@@ -43,28 +43,35 @@ def test_every_feature_is_planned(evaluated: tuple[list[Feature], list[FeatureSc
 
 
 def test_overall_risk_recall_at_least_80_percent(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     _, _, t = evaluated
     assert t.risk_recall >= 0.80, f"risk recall {t.risk_recall:.2f}"
 
 
 def test_every_feature_has_half_its_risks(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     _, scores, _ = evaluated
-    low = [f"{s.id} {s.risks.hit}/{s.risks.total} (missed: {', '.join(s.risks.missed)})"
-           for s in scores if (s.risks.value or 0.0) < 0.5]
+    low = [
+        f"{s.id} {s.risks.hit}/{s.risks.total} (missed: {', '.join(s.risks.missed)})"
+        for s in scores
+        if (s.risks.value or 0.0) < 0.5
+    ]
     assert low == []
 
 
 def test_no_risk_or_trigger_in_the_wrong_sense(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     _, scores, _ = evaluated
     wrong = [f"{s.id}: {w}" for s in scores for w in s.wrong_sense]
     assert wrong == []
 
 
 def test_primary_profile_right_on_90_percent(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     features, scores, t = evaluated
     expected = {f.id: (f.expected.profiles or ("(none)",))[0] for f in features}
     wrong = [f"{s.id}: want {expected[s.id]}, got {s.primary_got}" for s in scores if not s.primary_ok]
@@ -72,20 +79,26 @@ def test_primary_profile_right_on_90_percent(
 
 
 def test_strategy_and_mechanism_right_on_90_percent(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     _, scores, t = evaluated
     assert t.strategy_right >= 0.90, [f"{s.id}: {s.strategy_got}" for s in scores if s.strategy_ok is False]
-    assert t.mechanism_right >= 0.90, [f"{s.id}: {s.mechanism_got}" for s in scores
-                                       if s.mechanism_ok is False]
+    assert t.mechanism_right >= 0.90, [
+        f"{s.id}: {s.mechanism_got}" for s in scores if s.mechanism_ok is False
+    ]
 
 
 def test_unrecognised_changes_get_no_profile_and_say_so(
-        evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
     features, scores, t = evaluated
     none_ids = {f.id for f in features if not f.expected.recognisable}
     assert len(none_ids) >= 6
-    bad = [f"{s.id}: profiles {s.profiles_got}, finding {s.flagged_unrecognised}"
-           for s in scores if s.id in none_ids and not (s.primary_ok and s.flagged_unrecognised)]
+    bad = [
+        f"{s.id}: profiles {s.profiles_got}, finding {s.flagged_unrecognised}"
+        for s in scores
+        if s.id in none_ids and not (s.primary_ok and s.flagged_unrecognised)
+    ]
     assert bad == []
     assert t.none_clean == t.none_features
 
@@ -98,8 +111,9 @@ def test_eval_files_follow_the_format(path: Path) -> None:
     features = load_features(path)
     recognised = [f for f in features if f.expected.recognisable]
     assert all(4 <= len(f.expected.risks) <= 8 for f in features)
-    assert all(2 <= len(f.expected.stakeholders) <= 5 and 1 <= len(f.expected.triggers) <= 4
-               for f in recognised)
+    assert all(
+        2 <= len(f.expected.stakeholders) <= 5 and 1 <= len(f.expected.triggers) <= 4 for f in recognised
+    )
     if path == FEATURES:
         assert len(features) >= 36 and len(features) - len(recognised) >= 6
         count = {p: sum(p in f.expected.profiles for f in features) for p in PROFILE_IDS}
@@ -112,10 +126,13 @@ def test_eval_files_follow_the_format(path: Path) -> None:
 
 def test_a_bad_features_file_names_the_feature(tmp_path: Path) -> None:
     p = tmp_path / "bad.toml"
-    p.write_text('[[feature]]\nid = "x"\nfeature_name = "X"\ndescription = "d"\nteam_size = 1\n'
-                 'timeline = "2 weeks"\nrisk_tolerance = "low"\n[feature.expected]\n'
-                 'profiles = ["ui-frontned"]\nstrategy = ["percentage_ramp"]\nmechanism = ["flag_off"]\n'
-                 'risks = []\nstakeholders = []\ntriggers = []\n', encoding="utf-8")
+    p.write_text(
+        '[[feature]]\nid = "x"\nfeature_name = "X"\ndescription = "d"\nteam_size = 1\n'
+        'timeline = "2 weeks"\nrisk_tolerance = "low"\n[feature.expected]\n'
+        'profiles = ["ui-frontned"]\nstrategy = ["percentage_ramp"]\nmechanism = ["flag_off"]\n'
+        "risks = []\nstakeholders = []\ntriggers = []\n",
+        encoding="utf-8",
+    )
     with pytest.raises(EvalFileError, match=r"bad\.toml: feature 'x': unknown profile id\(s\) ui-frontned"):
         load_features(p)
 
@@ -128,12 +145,18 @@ def _c(name: str, *pats: str) -> Concept:
 
 
 FAKE = Feature(
-    id="pg", inputs={},
+    id="pg",
+    inputs={},
     expected=Expected(
         profiles=("infra-cutover", "data-migration"),
-        strategy=frozenset({"window_cutover"}), mechanism=frozenset({"fail_back", "other"}),
-        risks=(_c("lag", "replicat"), _c("downtime", "downtime", "window"),
-               _c("no way back", "fail.?back"), _c("drivers", "driver")),
+        strategy=frozenset({"window_cutover"}),
+        mechanism=frozenset({"fail_back", "other"}),
+        risks=(
+            _c("lag", "replicat"),
+            _c("downtime", "downtime", "window"),
+            _c("no way back", "fail.?back"),
+            _c("drivers", "driver"),
+        ),
         stakeholders=(_c("dba", r"\bdba"), _c("sre", "sre")),
         triggers=(_c("lag", "(?<![a-z])lag"), _c("errors", "error")),
         must_not=(re.compile("accessib", re.IGNORECASE), re.compile("crash", re.IGNORECASE)),
@@ -143,16 +166,24 @@ FAKE = Feature(
 
 def _plan(**over: object) -> SimpleNamespace:
     base: dict[str, object] = dict(
-        change_profiles=[SimpleNamespace(id="data-migration", primary=False),
-                         SimpleNamespace(id="infra-cutover", primary=True)],
-        risks=[SimpleNamespace(title="Replication falls behind", mitigation="watch it"),
-               SimpleNamespace(title="Cutover overruns", mitigation="rehearse the downtime twice"),
-               SimpleNamespace(title="Screen reader accessibility", mitigation="audit")],
+        change_profiles=[
+            SimpleNamespace(id="data-migration", primary=False),
+            SimpleNamespace(id="infra-cutover", primary=True),
+        ],
+        risks=[
+            SimpleNamespace(title="Replication falls behind", mitigation="watch it"),
+            SimpleNamespace(title="Cutover overruns", mitigation="rehearse the downtime twice"),
+            SimpleNamespace(title="Screen reader accessibility", mitigation="audit"),
+        ],
         stakeholders=[SimpleNamespace(name="DBA on call", group="engineering", why="")],
         rollout=SimpleNamespace(strategy="window_cutover"),
-        rollback=SimpleNamespace(mechanism="fail_back", triggers=[
-            SimpleNamespace(metric="feature_flag_errors", unit="%"),
-            SimpleNamespace(metric="crash_free_sessions", unit="%")]),
+        rollback=SimpleNamespace(
+            mechanism="fail_back",
+            triggers=[
+                SimpleNamespace(metric="feature_flag_errors", unit="%"),
+                SimpleNamespace(metric="crash_free_sessions", unit="%"),
+            ],
+        ),
         findings=[],
     )
     base.update(over)
@@ -168,15 +199,19 @@ def test_scorer_counts_what_the_fake_plan_covers() -> None:
     assert (s.triggers.hit, s.triggers.missed) == (1, ["lag"])
     assert s.primary_ok and s.primary_got == "infra-cutover" and s.secondaries.hit == 1
     assert s.strategy_ok is True and s.mechanism_ok is True
-    assert s.wrong_sense == ["risk 'Screen reader accessibility' ~ /accessib/",
-                             "trigger 'crash_free_sessions' ~ /crash/"]
+    assert s.wrong_sense == [
+        "risk 'Screen reader accessibility' ~ /accessib/",
+        "trigger 'crash_free_sessions' ~ /crash/",
+    ]
 
 
 def test_scorer_reads_plan_json_dicts_and_other_mechanisms() -> None:
-    plan = {"change_profiles": [{"id": "data-migration", "primary": True}],
-            "risks": [{"title": "No fail-back path", "mitigation": "reverse replication"}],
-            "rollout": {"strategy": "percentage_ramp"},
-            "rollback": {"mechanism": "swap_dns_back", "triggers": []}}
+    plan = {
+        "change_profiles": [{"id": "data-migration", "primary": True}],
+        "risks": [{"title": "No fail-back path", "mitigation": "reverse replication"}],
+        "rollout": {"strategy": "percentage_ramp"},
+        "rollback": {"mechanism": "swap_dns_back", "triggers": []},
+    }
     s = score_plan(FAKE, plan)
     assert (s.risks.hit, s.primary_ok, s.secondaries.hit) == (2, False, 1)
     assert s.strategy_ok is False
@@ -194,10 +229,18 @@ def test_scorer_gives_zero_and_no_crash_for_a_plan_without_the_new_fields() -> N
 
 
 def test_a_none_feature_is_right_only_without_profiles() -> None:
-    none = Feature(id="office", inputs={}, expected=Expected(
-        (), frozenset(), frozenset(), FAKE.expected.risks, (), (), ()))
-    quiet = score_plan(none, _plan(change_profiles=[], findings=[
-        SimpleNamespace(kind="low_coverage", message="no kind of change recognised")]))
+    none = Feature(
+        id="office",
+        inputs={},
+        expected=Expected((), frozenset(), frozenset(), FAKE.expected.risks, (), (), ()),
+    )
+    quiet = score_plan(
+        none,
+        _plan(
+            change_profiles=[],
+            findings=[SimpleNamespace(kind="low_coverage", message="no kind of change recognised")],
+        ),
+    )
     assert quiet.primary_ok and quiet.flagged_unrecognised
     assert quiet.strategy_ok is None and quiet.mechanism_ok is None
     assert not score_plan(none, _plan()).primary_ok

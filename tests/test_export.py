@@ -83,8 +83,12 @@ def test_xlsx_holds_what_the_markdown_holds(tmp_path: Path, plan_of, source: str
     cells = strings(tmp_path / "dashboard.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
     assert wb.sheetnames == SHEETS
-    expected = ([t.id for t in plan.tasks] + [t.name for t in plan.tasks]
-                + [r.title for r in plan.risks] + [r.activity for r in plan.raci])
+    expected = (
+        [t.id for t in plan.tasks]
+        + [t.name for t in plan.tasks]
+        + [r.title for r in plan.risks]
+        + [r.activity for r in plan.raci]
+    )
     assert plan.tasks and plan.risks
     if source == "hand-made":
         assert plan.raci
@@ -124,16 +128,23 @@ def test_xlsx_types_styles_heat_grid_and_gantt(tmp_path: Path) -> None:
     # Gantt: every task row has coloured week cells, critical tasks in the critical colour.
     for i, t in enumerate(plan.tasks, start=2):
         fills = {c.fill.fgColor.rgb for c in timeline[i] if c.fill.fill_type == "solid"}
-        want = (colours.gantt_milestone if t.kind == "milestone"
-                else colours.gantt_critical if t.critical else colours.gantt_task)
+        want = (
+            colours.gantt_milestone
+            if t.kind == "milestone"
+            else colours.gantt_critical
+            if t.critical
+            else colours.gantt_task
+        )
         assert argb(want) in fills, t.id
     assert any(not t.critical for t in plan.tasks) and any(t.critical for t in plan.tasks)
     # Heat grid: the 3x3 cells carry the green/amber/red colours by score.
-    risk_fills = {c.fill.fgColor.rgb for row in wb["Risks"].iter_rows() for c in row
-                  if c.fill.fill_type == "solid"}
+    risk_fills = {
+        c.fill.fgColor.rgb for row in wb["Risks"].iter_rows() for c in row if c.fill.fill_type == "solid"
+    }
     assert {argb(colours.risk_low), argb(colours.risk_medium), argb(colours.risk_high)} <= risk_fills
-    heat = [row for row in wb["Risks"].iter_rows(values_only=True)
-            if row and row[0] in ("High", "Medium", "Low")]
+    heat = [
+        row for row in wb["Risks"].iter_rows(values_only=True) if row and row[0] in ("High", "Medium", "Low")
+    ]
     assert len(heat) == 3
     grid_ids = {i.strip() for row in heat for c in row[1:4] if c for i in str(c).split(",")}
     assert grid_ids == {r.id for r in plan.risks}
@@ -157,8 +168,11 @@ def test_injection_is_escaped_in_csv_and_xlsx(tmp_path: Path) -> None:
     # In the XLSX the text is a string cell: shown exactly as written, with no `'` in front
     # (a spreadsheet never evaluates a string cell), and never stored as a formula.
     xlsx = tmp_path / "dashboard.xlsx"
-    hits = [(sheet, c) for sheet, c in values(xlsx) if isinstance(c.value, str)
-            and any(c.value.endswith(b) for b in (*HOSTILE, "-Mallory"))]
+    hits = [
+        (sheet, c)
+        for sheet, c in values(xlsx)
+        if isinstance(c.value, str) and any(c.value.endswith(b) for b in (*HOSTILE, "-Mallory"))
+    ]
     assert {c.value for _, c in hits} >= {*HOSTILE, "-Mallory"}
     for _, c in hits:
         assert c.data_type == "s" and not c.value.startswith("'")
@@ -252,20 +266,21 @@ def test_cli_export_needs_out(runner) -> None:
     assert "--out" in result.stderr
 
 
-def _merged_width(ws: openpyxl.worksheet.worksheet.Worksheet, cell: openpyxl.cell.cell.Cell
-                  ) -> tuple[float, bool]:
+def _merged_width(
+    ws: openpyxl.worksheet.worksheet.Worksheet, cell: openpyxl.cell.cell.Cell
+) -> tuple[float, bool]:
     """The width (characters) a cell's text has: its column's, or its merged range's."""
     from openpyxl.utils import get_column_letter
 
     for rng in ws.merged_cells.ranges:
         if cell.coordinate in rng:
-            return sum(ws.column_dimensions[get_column_letter(c)].width
-                       for c in range(rng.min_col, rng.max_col + 1)), True
+            return sum(
+                ws.column_dimensions[get_column_letter(c)].width for c in range(rng.min_col, rng.max_col + 1)
+            ), True
     return ws.column_dimensions[cell.column_letter].width, False
 
 
-def test_xlsx_text_is_never_cut_or_overprinted_and_fonts_are_named(tmp_path: Path,
-                                                                    plan_of) -> None:
+def test_xlsx_text_is_never_cut_or_overprinted_and_fonts_are_named(tmp_path: Path, plan_of) -> None:
     for n, plan in enumerate([make_plan(), plan_of(EXAMPLE.read_text(encoding="utf-8"))]):
         export_bundle(plan, tmp_path / str(n))
         wb = openpyxl.load_workbook(tmp_path / str(n) / "dashboard.xlsx")
@@ -284,8 +299,7 @@ def test_xlsx_text_is_never_cut_or_overprinted_and_fonts_are_named(tmp_path: Pat
                             assert c.alignment.vertical == "top"
                         longest = max(len(w) for w in c.value.split() or [""])
                         assert merged or width >= min(longest, 20), (ws.title, c.coordinate)
-                    elif ws[c.row][1:] and any(x.value is not None for x in ws[c.row][1:]) \
-                            or c.column > 1:
+                    elif ws[c.row][1:] and any(x.value is not None for x in ws[c.row][1:]) or c.column > 1:
                         # one line, shown whole (up to 50 characters, then it overflows)
                         assert width >= min(len(c.value), 50), (ws.title, c.coordinate, c.value)
                     else:  # a heading alone in its row: it overflows into the empty cells
@@ -300,8 +314,7 @@ def test_xlsx_text_is_never_cut_or_overprinted_and_fonts_are_named(tmp_path: Pat
         # the heat grid's long heading does not widen the ID column (its header row does)
         assert wb["Risks"].column_dimensions["A"].width < len("Likelihood \\ Impact") * 1.1 + 3
         rollback = wb["Rollback"]
-        checks = [c for c in rollback["A"] if plan.rollback
-                  and c.value in plan.rollback.verification]
+        checks = [c for c in rollback["A"] if plan.rollback and c.value in plan.rollback.verification]
         assert len(checks) == len(plan.rollback.verification)  # sentences across the table
         assert all(_merged_width(rollback, c)[1] for c in checks)
 
@@ -316,14 +329,17 @@ def test_xlsx_heat_grid_reads_as_the_markdown_and_comm_dates_sort(tmp_path: Path
     levels = ["High", "Medium", "Low"]
     for r in plan.risks:  # likelihood down (high first), impact across (low first)
         cell = rows[at + 1 + levels.index(r.likelihood.capitalize())][
-            1 + levels[::-1].index(r.impact.capitalize())]
+            1 + levels[::-1].index(r.impact.capitalize())
+        ]
         assert r.id in str(cell).split(", ")
     comm = wb["Communication"]
     head = [c.value for c in comm[1]]
     col = head.index("First date") + 1
-    assert comm.cell(row=2, column=col).value == dt.datetime.combine(
-        plan.communication_plan[0].date or plan.start_date, dt.time()) or \
-        plan.communication_plan[0].date is None
+    assert (
+        comm.cell(row=2, column=col).value
+        == dt.datetime.combine(plan.communication_plan[0].date or plan.start_date, dt.time())
+        or plan.communication_plan[0].date is None
+    )
     raci_head = wb["RACI"][1]
     assert all(c.alignment.wrap_text for c in raci_head[2:])  # names wrap, never cut
 

@@ -69,9 +69,15 @@ def publish(bed: Bed, p: Plan) -> Any:
 
 
 def sync(bed: Bed, p: Plan) -> Any:
-    report = run_sync([Path("spec.toml")], bed.cfg, as_of=AS_OF, dry_run=False,
-                      load=lambda _: (p, ASSIGNEES, None), sheets_factory=bed.sheets_factory(),
-                      now=lambda: dt.datetime(2027, 1, 8, 6, tzinfo=dt.UTC))
+    report = run_sync(
+        [Path("spec.toml")],
+        bed.cfg,
+        as_of=AS_OF,
+        dry_run=False,
+        load=lambda _: (p, ASSIGNEES, None),
+        sheets_factory=bed.sheets_factory(),
+        now=lambda: dt.datetime(2027, 1, 8, 6, tzinfo=dt.UTC),
+    )
     if report.failed:
         raise SyncsvcError(report.failed[0].error or "failed")
     return report
@@ -84,10 +90,19 @@ def _state(bed: Bed) -> tuple[Any, Any]:
     return jira_state(bed.jira), sheets_state(bed.sheets)
 
 
-def _matrix(tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, setup: list[Step], step: Step,
-            *, ks: Callable[[int], list[int]] | None = None,
-            modes: tuple[str, ...] = MODES, settle: bool = False, server: bool = False,
-            lag: int = 0) -> None:
+def _matrix(
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    setup: list[Step],
+    step: Step,
+    *,
+    ks: Callable[[int], list[int]] | None = None,
+    modes: tuple[str, ...] = MODES,
+    settle: bool = False,
+    server: bool = False,
+    lag: int = 0,
+) -> None:
     """`setup` runs once without faults; `step` runs with the fault at call k (counted from the
     start of `step`), then once more without; the end state must equal the uninterrupted one.
     With `settle`, Jira is compared then, and both beds run `step` once more before Sheets are
@@ -132,36 +147,43 @@ def _matrix(tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, setup: list[S
 def _sample(total: int, every: int = 5, head: int = 8) -> list[int]:
     """Every call among the first `head` (reads, epic, creates), then every `every`-th, and
     the last."""
-    return sorted(set(range(1, min(head, total) + 1)) | set(range(head, total + 1, every))
-                  | {total})
+    return sorted(set(range(1, min(head, total) + 1)) | set(range(head, total + 1, every)) | {total})
 
 
 # -- push ----------------------------------------------------------------------------------------
+
 
 def test_first_push_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     _matrix(tmp_path, monkeypatch, "push-first", [], lambda b: push(b, v1()))
 
 
 def test_changed_plan_push_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
-    _matrix(tmp_path, monkeypatch, "push-change", [lambda b: push(b, v1())],
-            lambda b: push(b, v2()))
+    _matrix(tmp_path, monkeypatch, "push-change", [lambda b: push(b, v1())], lambda b: push(b, v2()))
 
 
 def test_three_chunk_push_interrupted_at_sampled_calls(tmp_path: Path, monkeypatch: MP) -> None:
     big = plan(chain(105, fan=1))  # the epic, chunks of 50, 50 and 5, 104 links
-    _matrix(tmp_path, monkeypatch, "push-105", [], lambda b: push(b, big),
-            ks=functools.partial(_sample, every=17), modes=("kill-before", "kill-after", "drop"))
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "push-105",
+        [],
+        lambda b: push(b, big),
+        ks=functools.partial(_sample, every=17),
+        modes=("kill-before", "kill-after", "drop"),
+    )
 
 
 # -- publish -------------------------------------------------------------------------------------
 
+
 def test_publish_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
     _matrix(tmp_path, monkeypatch, "publish-first", [], lambda b: publish(b, v1()))
-    _matrix(tmp_path, monkeypatch, "publish-change", [lambda b: publish(b, v1())],
-            lambda b: publish(b, v2()))
+    _matrix(tmp_path, monkeypatch, "publish-change", [lambda b: publish(b, v1())], lambda b: publish(b, v2()))
 
 
 # -- sync ----------------------------------------------------------------------------------------
+
 
 def _work(bed: Bed) -> None:
     """A person starts t0000 and finishes t0001 (so the pull has changelogs to read)."""
@@ -172,47 +194,80 @@ def _work(bed: Bed) -> None:
 
 
 def test_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
-    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
-                        functools.partial(publish_plan, now=NOW))  # a fixed "last synced"
-    _matrix(tmp_path, monkeypatch, "sync", [lambda b: push(b, v1()), _work],
-            lambda b: sync(b, v2()), settle=True, modes=("kill-before", "kill-after", "drop", "500"))
+    monkeypatch.setattr(
+        "syncsvc.sheets.publish.publish_plan", functools.partial(publish_plan, now=NOW)
+    )  # a fixed "last synced"
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "sync",
+        [lambda b: push(b, v1()), _work],
+        lambda b: sync(b, v2()),
+        settle=True,
+        modes=("kill-before", "kill-after", "drop", "500"),
+    )
 
 
 def test_a_login_page_answering_any_call_is_recovered(tmp_path: Path, monkeypatch: MP) -> None:
     # issue 16.9: a proxy's login page (200, HTML) answers one call without doing it; the run
     # says so (exit 2), never takes a write for done, and the next run converges
-    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
-                        functools.partial(publish_plan, now=NOW))
-    _matrix(tmp_path, monkeypatch, "push-change-html", [lambda b: push(b, v1())],
-            lambda b: push(b, v2()), modes=("html",))
-    _matrix(tmp_path, monkeypatch, "sync-html", [lambda b: push(b, v1()), _work],
-            lambda b: sync(b, v2()), settle=True, modes=("html",))
+    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan", functools.partial(publish_plan, now=NOW))
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "push-change-html",
+        [lambda b: push(b, v1())],
+        lambda b: push(b, v2()),
+        modes=("html",),
+    )
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "sync-html",
+        [lambda b: push(b, v1()), _work],
+        lambda b: sync(b, v2()),
+        settle=True,
+        modes=("html",),
+    )
 
 
 def test_server_dc_push_and_sync_interrupted_at_every_call(tmp_path: Path, monkeypatch: MP) -> None:
-    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
-                        functools.partial(publish_plan, now=NOW))
+    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan", functools.partial(publish_plan, now=NOW))
     modes = ("kill-before", "kill-after", "drop")
-    _matrix(tmp_path, monkeypatch, "server-push", [], lambda b: push(b, v1()), modes=modes,
-            server=True)
-    _matrix(tmp_path, monkeypatch, "server-sync", [lambda b: push(b, v1()), _work],
-            lambda b: sync(b, v2()), settle=True, modes=modes, server=True)
+    _matrix(tmp_path, monkeypatch, "server-push", [], lambda b: push(b, v1()), modes=modes, server=True)
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "server-sync",
+        [lambda b: push(b, v1()), _work],
+        lambda b: sync(b, v2()),
+        settle=True,
+        modes=modes,
+        server=True,
+    )
 
 
-def test_pushes_interrupted_at_every_call_under_search_lag(tmp_path: Path,
-                                                           monkeypatch: MP) -> None:
+def test_pushes_interrupted_at_every_call_under_search_lag(tmp_path: Path, monkeypatch: MP) -> None:
     """The rerun cannot see the issues the interrupted run made through search: what it made
     is found by key (the intent recorded before each create), never made twice."""
     modes = ("kill-before", "kill-after", "drop")
-    _matrix(tmp_path, monkeypatch, "lag-push-first", [], lambda b: push(b, v1()), modes=modes,
-            lag=10 ** 6)
+    _matrix(tmp_path, monkeypatch, "lag-push-first", [], lambda b: push(b, v1()), modes=modes, lag=10**6)
     # calls 4-7 are the epic's and the three chunks' bulk creates (1-3: serverInfo, field,
     # the search that finds nothing)
-    _matrix(tmp_path, monkeypatch, "lag-push-105", [], lambda b: push(b, plan(chain(105))),
-            ks=lambda total: [4, 5, 6, 7], modes=("kill-after", "drop"), lag=10 ** 6)
+    _matrix(
+        tmp_path,
+        monkeypatch,
+        "lag-push-105",
+        [],
+        lambda b: push(b, plan(chain(105))),
+        ks=lambda total: [4, 5, 6, 7],
+        modes=("kill-after", "drop"),
+        lag=10**6,
+    )
 
 
 # -- storms, bursts and people ---------------------------------------------------------------
+
 
 def _reference(tmp: Path, monkeypatch: pytest.MonkeyPatch, steps: list[Step]) -> tuple[Any, Any]:
     with fault_bed(tmp / "reference", monkeypatch) as bed:

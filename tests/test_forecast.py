@@ -16,7 +16,10 @@ def _baseline() -> Baseline:
     # a (5d, critical) -> b (5d, critical); c (2d, float 8) runs beside them. No buffers here:
     # the forecast uses the durations the baseline recorded, whatever they were made of.
     return Baseline(
-        plan_id="p", start_date=MON, finish_date=D(2027, 1, 15), holidays=(),
+        plan_id="p",
+        start_date=MON,
+        finish_date=D(2027, 1, 15),
+        holidays=(),
         tasks=(
             BaselineTask("a", (), 5, 0, 5, D(2027, 1, 4), D(2027, 1, 8), True),
             BaselineTask("b", ("a",), 5, 0, 5, D(2027, 1, 11), D(2027, 1, 15), True),
@@ -42,8 +45,10 @@ def test_a_late_critical_task_slips_the_plan() -> None:
 
 
 def test_a_late_non_critical_task_is_absorbed_by_float() -> None:
-    statuses = {"a": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4)),
-                "c": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4))}
+    statuses = {
+        "a": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4)),
+        "c": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4)),
+    }
     st = forecast(_baseline(), statuses, D(2027, 1, 7))
     c = st.tasks[2]
     # c was due Jan 5 and is still open on Thursday Jan 7: finishes no earlier than Jan 7
@@ -77,8 +82,10 @@ def test_buffer_over_half_used_on_a_critical_task_is_at_risk() -> None:
 
 
 def test_earned_schedule_on_plan() -> None:
-    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
-                "c": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 5))}
+    statuses = {
+        "a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
+        "c": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 5)),
+    }
     st = forecast(_baseline(), statuses, D(2027, 1, 11))
     # planned by end of day 5: a 5 + c 2 = 7 task-days; earned 7: ES = 5 = AT
     assert st.earned.earned_schedule == pytest.approx(5.0)
@@ -103,9 +110,15 @@ def test_a_task_added_mid_flight_joins_the_forecast(plan_of) -> None:
 
     text = EXAMPLE.read_text()
     recorded = baseline_from_plan(plan_of(text))
-    grown = plan_of(text.replace('[[risks]]', '[[tasks]]\nid = "a11y"\nname = "Accessibility audit"\n'
-                                 'estimate = "2d"\nowner = "Lee"\ndepends_on = ["staging"]\n\n'
-                                 '[[risks]]', 1))
+    grown = plan_of(
+        text.replace(
+            "[[risks]]",
+            '[[tasks]]\nid = "a11y"\nname = "Accessibility audit"\n'
+            'estimate = "2d"\nowner = "Lee"\ndepends_on = ["staging"]\n\n'
+            "[[risks]]",
+            1,
+        )
+    )
     merged = merge_baseline(recorded, grown)
     assert "a11y" in {t.id for t in merged.tasks}
     st = forecast(merged, {}, recorded.start_date)
@@ -117,9 +130,11 @@ def test_a_task_added_mid_flight_joins_the_forecast(plan_of) -> None:
 def test_status_report_names_the_slip_and_what_to_look_at() -> None:
     from syncsvc.render.status_md import render_status_md
 
-    statuses = {"a": TaskStatus("done", "Done", "P-1", D(2027, 1, 4), D(2027, 1, 12)),
-                "b": TaskStatus("indeterminate", "In Progress", "P-2", D(2027, 1, 13)),
-                "c": TaskStatus("done", "Done", "P-3", D(2027, 1, 4), D(2027, 1, 5))}
+    statuses = {
+        "a": TaskStatus("done", "Done", "P-1", D(2027, 1, 4), D(2027, 1, 12)),
+        "b": TaskStatus("indeterminate", "In Progress", "P-2", D(2027, 1, 13)),
+        "c": TaskStatus("done", "Done", "P-3", D(2027, 1, 4), D(2027, 1, 5)),
+    }
     # b started Jan 13 and runs 5 days (to Jan 19), but is still open on Jan 20: finishes Jan 20
     st = forecast(_baseline(), statuses, D(2027, 1, 20))
     text = render_status_md(st, {"a": "Backend API", "b": "Integration"})
@@ -134,8 +149,9 @@ def test_scope_growth_past_the_baseline_finish_keeps_the_forecast_working() -> N
     base = _baseline()
     late = BaselineTask("d", ("b",), 3, 0, 3, D(2027, 1, 20), D(2027, 1, 22), True)
     grown = Baseline(base.plan_id, base.start_date, base.finish_date, (), (*base.tasks, late))
-    statuses = {t.id: TaskStatus("done", "Done", None, t.planned_start, t.planned_finish)
-                for t in grown.tasks}
+    statuses = {
+        t.id: TaskStatus("done", "Done", None, t.planned_start, t.planned_finish) for t in grown.tasks
+    }
     for as_of in (D(2027, 1, 4), D(2027, 1, 18), D(2027, 1, 25)):
         st = forecast(grown, {} if as_of == MON else statuses, as_of)
         assert st.earned.planned_duration == 10
@@ -148,8 +164,10 @@ def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
     base = _baseline()
     gate = BaselineTask("gate", ("a",), 0, 0, 0, D(2027, 1, 8), D(2027, 1, 8), True, True)
     base = Baseline("p", MON, D(2027, 1, 15), (), (base.tasks[0], gate, *base.tasks[1:]))
-    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
-                "gate": TaskStatus("done", "Done", None, D(2027, 1, 8), D(2027, 1, 8))}
+    statuses = {
+        "a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
+        "gate": TaskStatus("done", "Done", None, D(2027, 1, 8), D(2027, 1, 8)),
+    }
     st = forecast(base, statuses, D(2027, 1, 11))
     assert [t.buffer_used_days for t in st.tasks if t.id == "gate"] == [0]
     assert st.state == "on_track" and st.slip_days == 0
@@ -158,8 +176,10 @@ def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
 def test_an_actual_date_off_the_calendar_is_treated_as_unknown() -> None:
     # a year-9999 finish typed into Jira must not crash every pull: the date is unknown, and a
     # done task with only its start finishes on it
-    statuses = {"a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(9999, 12, 31)),
-                "c": TaskStatus("indeterminate", "In Progress", None, D(1, 1, 1))}
+    statuses = {
+        "a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(9999, 12, 31)),
+        "c": TaskStatus("indeterminate", "In Progress", None, D(1, 1, 1)),
+    }
     st = forecast(_baseline(), statuses, D(2027, 1, 11))
     a = st.tasks[0]
     assert a.forecast_finish == D(2027, 1, 4) and st.forecast_finish == D(2027, 1, 15)

@@ -40,6 +40,7 @@ def test_the_readme_transcript_is_real_output() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     marker = "$ syncsvc create-rollout-plan examples/notifications-center.toml\n"
     shown = readme.split(marker, 1)[1].split("\n...\n", 1)[0]
-    result = CliRunner().invoke(app, ["create-rollout-plan", str(ROOT / "examples" /
-                                                                 "notifications-center.toml")])
+    result = CliRunner().invoke(
+        app, ["create-rollout-plan", str(ROOT / "examples" / "notifications-center.toml")]
+    )
     assert result.exit_code == 0 and result.stdout.startswith(shown)

@@ -29,11 +29,18 @@ from syncsvc.specload import load_spec, parse_toml
 
 TODAY = dt.date(2026, 11, 27)
 # A hang shows as a deadline error; the figure is generous (a loaded CI machine), not a speed test.
-FUZZ = settings(deadline=timedelta(seconds=10), derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
-PLANNING = ("assess-risks", "map-stakeholders", "generate-timeline", "build-rollback-plan",
-            "create-rollout-plan")
+FUZZ = settings(
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+PLANNING = (
+    "assess-risks",
+    "map-stakeholders",
+    "generate-timeline",
+    "build-rollback-plan",
+    "create-rollout-plan",
+)
 HOSTILE_SPEC = """feature_name   = "Pipes | <script>alert(1)</script> & co"
 description    = "Line one\\nline two | <img src=x onerror=alert(1)> =cmd|' /C calc'!A0"
 team_size      = 3
@@ -126,37 +133,98 @@ def assert_clean_exit(r: Result, allowed: tuple[int, ...] = (0, 2)) -> None:
 
 # -- fuzzing the spec and config loaders -------------------------------------------------------
 
-SPEC_KEYS = ["feature_name", "description", "team_size", "timeline", "risk_tolerance", "plan_id",
-             "start_date", "holidays", "users", "deployment", "pm", "jira_project", "id", "name",
-             "estimate", "depends_on", "owner", "kind", "risk", "title", "likelihood", "impact",
-             "triggers", "decision_maker", "[", "]", "="]
+SPEC_KEYS = [
+    "feature_name",
+    "description",
+    "team_size",
+    "timeline",
+    "risk_tolerance",
+    "plan_id",
+    "start_date",
+    "holidays",
+    "users",
+    "deployment",
+    "pm",
+    "jira_project",
+    "id",
+    "name",
+    "estimate",
+    "depends_on",
+    "owner",
+    "kind",
+    "risk",
+    "title",
+    "likelihood",
+    "impact",
+    "triggers",
+    "decision_maker",
+    "[",
+    "]",
+    "=",
+]
 TOML_BITS = st.one_of(
-    st.sampled_from(['feature_name = "x"', 'description = "d"', "team_size = 3",
-                     'timeline = "6 weeks"', 'risk_tolerance = "low"', "[[tasks]]", "[[team]]",
-                     "[rollback]", "[[risks]]", "[[stakeholders]]", 'estimate = "3d"',
-                     'depends_on = ["a", "a"]', 'id = "a"', "start_date = 2027-01-04",
-                     "a = [[[[1]]]]", "x = {y = {z = 1}}", 'name = """', "\\u0000", "\\ud800",
-                     "team_size = 99999999999999999999", "timeline = -1", "\ufeff", "\r\n"]),
+    st.sampled_from(
+        [
+            'feature_name = "x"',
+            'description = "d"',
+            "team_size = 3",
+            'timeline = "6 weeks"',
+            'risk_tolerance = "low"',
+            "[[tasks]]",
+            "[[team]]",
+            "[rollback]",
+            "[[risks]]",
+            "[[stakeholders]]",
+            'estimate = "3d"',
+            'depends_on = ["a", "a"]',
+            'id = "a"',
+            "start_date = 2027-01-04",
+            "a = [[[[1]]]]",
+            "x = {y = {z = 1}}",
+            'name = """',
+            "\\u0000",
+            "\\ud800",
+            "team_size = 99999999999999999999",
+            "timeline = -1",
+            "\ufeff",
+            "\r\n",
+        ]
+    ),
     st.tuples(st.sampled_from(SPEC_KEYS), st.text(max_size=12)).map(lambda kv: f"{kv[0]} = {kv[1]}"),
     st.text(max_size=30),
 )
 TOML_ISH = st.lists(TOML_BITS, max_size=12).map("\n".join)
 CONFIG_BITS = st.one_of(
-    st.sampled_from(["[jira]", "[sheets]", "[state]", "[catalog]", 'url = "https://x.atlassian.net"',
-                     'url = "http://evil.example.com"', 'url = "https://u:p@x.net"',
-                     'project = "NOTIF"', 'token_env = "JIRA_API_TOKEN"', 'token = "abc"',
-                     'token_env = "ATATT3xFfGF0abcdefghijklmnop"', "timeout_seconds = 0",
-                     "max_retries = 1000", 'spreadsheet_id = "x"', 'path = "../../etc/passwd"',
-                     "prefix = 1", 'email = 3']),
+    st.sampled_from(
+        [
+            "[jira]",
+            "[sheets]",
+            "[state]",
+            "[catalog]",
+            'url = "https://x.atlassian.net"',
+            'url = "http://evil.example.com"',
+            'url = "https://u:p@x.net"',
+            'project = "NOTIF"',
+            'token_env = "JIRA_API_TOKEN"',
+            'token = "abc"',
+            'token_env = "ATATT3xFfGF0abcdefghijklmnop"',
+            "timeout_seconds = 0",
+            "max_retries = 1000",
+            'spreadsheet_id = "x"',
+            'path = "../../etc/passwd"',
+            "prefix = 1",
+            "email = 3",
+        ]
+    ),
     st.text(max_size=30),
 )
 
 
 @settings(FUZZ, max_examples=120)
-@given(data=st.one_of(st.binary(max_size=400), TOML_ISH.map(lambda s: s.encode("utf-8",
-                                                                                  "surrogatepass"))))
-def test_any_spec_bytes_exit_0_or_2_through_the_cli(tmp_path_factory: pytest.TempPathFactory,
-                                                     data: bytes) -> None:
+@given(data=st.one_of(st.binary(max_size=400), TOML_ISH.map(lambda s: s.encode("utf-8", "surrogatepass"))))
+def test_any_spec_bytes_exit_0_or_2_through_the_cli(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "s.toml"
     path.write_bytes(data)
     r = invoke("generate-timeline", str(path), "--format", "json")
@@ -166,11 +234,15 @@ def test_any_spec_bytes_exit_0_or_2_through_the_cli(tmp_path_factory: pytest.Tem
 
 
 @settings(FUZZ, max_examples=300)
-@given(data=st.one_of(st.binary(max_size=300),
-                      st.lists(CONFIG_BITS, max_size=10).map(lambda x: "\n".join(x).encode(
-                          "utf-8", "surrogatepass"))))
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.lists(CONFIG_BITS, max_size=10).map(lambda x: "\n".join(x).encode("utf-8", "surrogatepass")),
+    )
+)
 def test_any_config_bytes_give_a_config_or_one_config_error(
-        tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("cfg") / "c.toml"
     path.write_bytes(data)
     try:
@@ -181,8 +253,9 @@ def test_any_config_bytes_give_a_config_or_one_config_error(
 
 @settings(FUZZ, max_examples=25)
 @given(text=st.lists(CONFIG_BITS, max_size=8).map("\n".join))
-def test_any_config_text_exits_0_or_2_through_the_cli(tmp_path_factory: pytest.TempPathFactory,
-                                                      text: str) -> None:
+def test_any_config_text_exits_0_or_2_through_the_cli(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     path = tmp_path_factory.mktemp("cfg") / "c.toml"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     assert_clean_exit(invoke("assess-risks", str(EXAMPLE), "--config", str(path)))
@@ -218,7 +291,8 @@ def test_a_10_mb_spec_or_config_is_refused_without_reading_it(tmp_path: Path) ->
 
 def test_a_spec_just_under_the_limit_is_refused_by_the_text_limit(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
-        'description    = "', 'description    = "' + "y" * (8 * 1024 * 1024 - 5000), 1)
+        'description    = "', 'description    = "' + "y" * (8 * 1024 * 1024 - 5000), 1
+    )
     path = tmp_path / "long.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError, match=r"long\.toml:5: description: text is too long"):
@@ -242,16 +316,19 @@ def test_a_fifo_spec_or_config_is_refused_at_once(tmp_path: Path) -> None:
         load_config(fifo)
 
 
-@pytest.mark.parametrize("doc", [
-    "a = " + "[" * 50_000 + "]" * 50_000,
-    "a = " + "{b = " * 20_000 + "1" + "}" * 20_000,
-    ".".join(["a"] * 3_000) + " = 1",
-    "[" + ".".join(["t"] * 3_000) + "]\nx = 1",
-    # the parser is quadratic in a dotted key's length: 300,000 parts (600 KB) would need
-    # terabytes; refused before parsing
-    ".".join(["a"] * 300_000) + " = 1",
-    "[" + ".".join(['"t"'] * 200_000) + "]",
-])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "a = " + "[" * 50_000 + "]" * 50_000,
+        "a = " + "{b = " * 20_000 + "1" + "}" * 20_000,
+        ".".join(["a"] * 3_000) + " = 1",
+        "[" + ".".join(["t"] * 3_000) + "]\nx = 1",
+        # the parser is quadratic in a dotted key's length: 300,000 parts (600 KB) would need
+        # terabytes; refused before parsing
+        ".".join(["a"] * 300_000) + " = 1",
+        "[" + ".".join(['"t"'] * 200_000) + "]",
+    ],
+)
 def test_deeply_nested_toml_is_refused_cleanly(tmp_path: Path, doc: str) -> None:
     spec = tmp_path / "deep.toml"
     spec.write_text(doc, encoding="utf-8")
@@ -265,8 +342,7 @@ def test_deeply_nested_toml_is_refused_cleanly(tmp_path: Path, doc: str) -> None
 def test_a_long_dotted_key_is_refused_naming_its_line_and_a_short_one_is_fine() -> None:
     with pytest.raises(SpecError, match=r"^t\.toml:2: a dotted key with more than 64 parts"):
         parse_toml("x = 1\n" + ".".join(["k"] * 65) + " = 1", label="t.toml")
-    deep = parse_toml(".".join(["k"] * 64) + ' = 1\ns = "' + ".".join(["w"] * 100) + '"',
-                      label="t.toml")
+    deep = parse_toml(".".join(["k"] * 64) + ' = 1\ns = "' + ".".join(["w"] * 100) + '"', label="t.toml")
     assert "k" in deep and "s" in deep
 
 
@@ -275,7 +351,8 @@ def test_a_long_dotted_key_is_refused_naming_its_line_and_a_short_one_is_fine() 
 # The fake's parser splits ORDER BY before tokenizing, so a literal holding " ORDER BY " is
 # outside what it can read (Jira itself reads it fine); those values are left out.
 JQL_TEXT = st.text(st.characters(codec="utf-8"), max_size=40).filter(
-    lambda s: not re.search(r"\s+ORDER\s+BY\s+", s, re.I))
+    lambda s: not re.search(r"\s+ORDER\s+BY\s+", s, re.I)
+)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
@@ -287,8 +364,9 @@ def test_jql_quote_round_trips_any_text_as_one_literal(value: str) -> None:
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(plan_id=JQL_TEXT, project=JQL_TEXT, without_epic=st.booleans())
-def test_plan_jql_has_exactly_its_clauses_whatever_the_values(plan_id: str, project: str,
-                                                             without_epic: bool) -> None:
+def test_plan_jql_has_exactly_its_clauses_whatever_the_values(
+    plan_id: str, project: str, without_epic: bool
+) -> None:
     assume(plan_id and project)
     site = Site(True, SiteFields(), project, plan_id, "syncsvc-critical", "syncsvc-removed")
     jql = site.plan_jql(without_epic=without_epic)
@@ -299,15 +377,28 @@ def test_plan_jql_has_exactly_its_clauses_whatever_the_values(plan_id: str, proj
     assert parse_jql(jql).clauses == want
 
 
-@pytest.mark.parametrize("value", [
-    'x" OR project = "SECRET', 'x\\" OR 1=1 --', "x) OR (key = ABC-1", 'a"\n OR "b',
-    "\\u0022 OR x", "x\u2028y", "\x00", '"', "\\", "'",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        'x" OR project = "SECRET',
+        'x\\" OR 1=1 --',
+        "x) OR (key = ABC-1",
+        'a"\n OR "b',
+        "\\u0022 OR x",
+        "x\u2028y",
+        "\x00",
+        '"',
+        "\\",
+        "'",
+    ],
+)
 def test_known_injection_strings_stay_inside_their_literal(value: str) -> None:
     site = Site(False, SiteFields(), value, value, "c", "r")
     assert parse_jql(site.plan_jql(without_epic=True)).clauses == [
-        ("project", "=", [value]), ("labels", "=", [plan_label(value)]),
-        ("labels", "!=", ["syncsvc_epic"])]
+        ("project", "=", [value]),
+        ("labels", "=", [plan_label(value)]),
+        ("labels", "!=", ["syncsvc_epic"]),
+    ]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -340,8 +431,7 @@ def pipes(line: str) -> int:
 
 
 @pytest.mark.parametrize("command", PLANNING)
-def test_markdown_escapes_pipes_html_and_newlines_in_every_section(tmp_path: Path,
-                                                                  command: str) -> None:
+def test_markdown_escapes_pipes_html_and_newlines_in_every_section(tmp_path: Path, command: str) -> None:
     spec = tmp_path / "hostile.toml"
     spec.write_text(HOSTILE_SPEC, encoding="utf-8")
     r = invoke(command, str(spec))
@@ -356,8 +446,9 @@ def test_markdown_escapes_pipes_html_and_newlines_in_every_section(tmp_path: Pat
     for raw in ("<script", "<img", "<b>", "<a ", "<u>", "<s>", "<q>", "<g>", "<x>"):
         assert raw not in out, raw
     for line in out.splitlines():  # a newline in user text never starts a line of its own
-        assert not line.startswith(("next |", "newline", "second line", "line two", "Lead |",
-                                    "<script>c")), line
+        assert not line.startswith(("next |", "newline", "second line", "line two", "Lead |", "<script>c")), (
+            line
+        )
     assert "&lt;script&gt;" in out and "\\|" in out  # escaped, not dropped
 
 
@@ -401,7 +492,7 @@ def test_export_bundle_quotes_formula_text_from_every_text_field(tmp_path: Path)
                 assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), (name, field)
     timeline = (tmp_path / "out" / "timeline.csv").read_text(encoding="utf-8-sig")
     assert "'@Ship | <a href=javascript:x>" in timeline
-    assert "'=HYPERLINK(\"\"http://evil\"\")" in timeline
+    assert '\'=HYPERLINK(""http://evil"")' in timeline
 
 
 # -- output paths ------------------------------------------------------------------------------
@@ -433,8 +524,7 @@ def link_to_elsewhere(tmp: Path, folder: str) -> tuple[Path, Path, Path]:
     return here, elsewhere, victim
 
 
-def test_output_at_a_symlink_is_refused_and_neither_link_nor_file_changes(
-        tmp_path: Path) -> None:
+def test_output_at_a_symlink_is_refused_and_neither_link_nor_file_changes(tmp_path: Path) -> None:
     here, elsewhere, victim = link_to_elsewhere(tmp_path, "here")
     r = invoke("assess-risks", str(EXAMPLE), "--output", str(here / "plan.md"))
     assert_clean_exit(r, (2,))
@@ -474,23 +564,29 @@ def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
     import sys
 
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-m", "syncsvc", "assess-risks", str(EXAMPLE)],
-                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "syncsvc", "assess-risks", str(EXAMPLE)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "Error: cannot write to stdout (No space left on device)\n"
 
 
 def test_control_characters_from_any_source_are_not_sent_to_the_terminal(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from syncsvc.clikit import write_output
 
     write_output("status \x1b]0;pwned\x07 done\ttab\n", None)  # e.g. a Jira status name
     assert capsys.readouterr().out == "status \ufffd]0;pwned\ufffd done\ttab\n"
 
 
-def test_a_failed_write_leaves_no_temp_file_and_the_old_output(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_a_failed_write_leaves_no_temp_file_and_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "r.md"
     target.write_text("old\n")
 
@@ -546,8 +642,7 @@ def test_export_out_that_is_a_symlink_to_a_folder_writes_into_that_folder(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
-def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fakes.jira_server import serve
 
     spec = tmp_path / "hostile.toml"
@@ -556,8 +651,10 @@ def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path,
         monkeypatch.setenv("SYNCSVC_HOSTILE_TOKEN", fake.token)
         monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", lambda s: None)
         cfg = tmp_path / "syncsvc.toml"
-        cfg.write_text(f'[jira]\nurl = "{fake.base}"\nemail = "{fake.email}"\n'
-                       'token_env = "SYNCSVC_HOSTILE_TOKEN"\nproject = "NOTIF"\n')
+        cfg.write_text(
+            f'[jira]\nurl = "{fake.base}"\nemail = "{fake.email}"\n'
+            'token_env = "SYNCSVC_HOSTILE_TOKEN"\nproject = "NOTIF"\n'
+        )
         assert invoke("push", str(spec), "--config", str(cfg)).exit_code == 0
         r = invoke("pull", str(spec), "--config", str(cfg), "--as-of", "2027-03-08")
     assert r.exit_code == 0, r.output
@@ -565,5 +662,4 @@ def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path,
     assert tables and "Design \\| &lt;script&gt;" in r.stdout
     for table in tables:
         assert all(pipes(row) == pipes(table[0]) for row in table), table
-    assert "<script" not in r.stdout and not any(
-        line.startswith("next |") for line in r.stdout.splitlines())
+    assert "<script" not in r.stdout and not any(line.startswith("next |") for line in r.stdout.splitlines())

@@ -25,8 +25,15 @@ LABELS = {"critical": "syncsvc-critical", "removed": "syncsvc-removed"}
 
 def _desired(**kw: object) -> dict[str, Desired]:
     p = plan([task("a", critical=True), task("b", deps=("a",), start=2, risk="high")])
-    return desired_issues(p, load_jira_mapping(), default_issue_type="Task",
-                          assignees={"Mike": "acc-1"}, epic_key="N-1", with_start=True, **kw)
+    return desired_issues(
+        p,
+        load_jira_mapping(),
+        default_issue_type="Task",
+        assignees={"Mike": "acc-1"},
+        epic_key="N-1",
+        with_start=True,
+        **kw,
+    )
 
 
 def test_desired_values_follow_the_mapping() -> None:
@@ -40,8 +47,7 @@ def test_desired_values_follow_the_mapping() -> None:
 
 def test_unchanged_record_gives_no_change_and_one_field_gives_one_update() -> None:
     d = _desired()
-    recs = {t: IssueRecord(t, f"N-{i + 2}", str(i), x.hash, x.values)
-            for i, (t, x) in enumerate(d.items())}
+    recs = {t: IssueRecord(t, f"N-{i + 2}", str(i), x.hash, x.values) for i, (t, x) in enumerate(d.items())}
     remote = {t: RemoteIssue(t, r.issue_key, r.issue_id, frozenset(), {}) for t, r in recs.items()}
     ch = diff(d, recs, remote, {}, set(), set(), LABELS)
     assert ch.writes() == 0 and ch.unchanged == 2
@@ -56,8 +62,7 @@ def test_links_are_added_and_only_own_links_removed() -> None:
     recs = {"a": IssueRecord("a", "N-2"), "b": IssueRecord("b", "N-3"), "c": IssueRecord("c", "N-4")}
     remote = {t: RemoteIssue(t, r.issue_key, "", frozenset(), {}) for t, r in recs.items()}
     jira_links = {("N-4", "N-3"): "900", ("N-3", "N-2"): "901"}  # c blocks b (ours), b blocks a
-    ch = diff(d, recs, remote, jira_links, made_links={("c", "b")}, want_links={("a", "b")},
-              labels=LABELS)
+    ch = diff(d, recs, remote, jira_links, made_links={("c", "b")}, want_links={("a", "b")}, labels=LABELS)
     assert ch.link_adds == [AddLink("a", "b")]
     assert ch.link_removes == [RemoveLink("c", "b", "900")]  # b blocks a is not ours: kept
     assert [m.key for m in ch.removals] == ["N-4"]
@@ -65,8 +70,13 @@ def test_links_are_added_and_only_own_links_removed() -> None:
 
 def test_rebuilt_issue_is_compared_with_jira_and_labels_diffed() -> None:
     d = _desired()["a"]
-    rem = RemoteIssue("a", "N-2", "7", frozenset({"syncsvc", "syncsvc-removed"}),
-                      {k: v for k, v in d.values.items() if k != "critical"})
+    rem = RemoteIssue(
+        "a",
+        "N-2",
+        "7",
+        frozenset({"syncsvc", "syncsvc-removed"}),
+        {k: v for k, v in d.values.items() if k != "critical"},
+    )
     up = diff_issue(d, None, rem, LABELS)
     assert up is not None and up.changed() == [] and up.add_labels == ("syncsvc-critical",)
     assert up.remove_labels == ("syncsvc-removed",)

@@ -111,8 +111,9 @@ def test_503_without_retry_after_backs_off_and_succeeds(env: JiraEnv) -> None:
     assert len(env.sleeps) == 2
 
 
-def test_missing_token_is_a_config_error_before_any_call(env: JiraEnv,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_token_is_a_config_error_before_any_call(
+    env: JiraEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(TOKEN_ENV)
     with pytest.raises(ConfigError) as e:
         env.push(plan(chain(2)))
@@ -120,8 +121,9 @@ def test_missing_token_is_a_config_error_before_any_call(env: JiraEnv,
     assert env.fake.calls == []
 
 
-def test_401_names_site_user_and_env_var_never_the_token(env: JiraEnv,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_401_names_site_user_and_env_var_never_the_token(
+    env: JiraEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(TOKEN_ENV, "wrong-token-123")
     with pytest.raises(RemoteError) as e:
         env.push(plan(chain(2)))
@@ -138,8 +140,7 @@ def test_403_is_named(env: JiraEnv) -> None:
         env.push(plan(chain(2)))
 
 
-def test_unknown_project_lists_the_projects(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_project_lists_the_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with jira_env(tmp_path, monkeypatch, project="NOPE") as env:
         with pytest.raises(RemoteError) as e:
             env.push(plan(chain(2)))
@@ -148,8 +149,13 @@ def test_unknown_project_lists_the_projects(tmp_path: Path,
 
 
 def test_unknown_issue_type_lists_the_types(env: JiraEnv) -> None:
-    env.cfg = env.cfg.model_copy(update={"jira": env.cfg.jira.model_copy(  # type: ignore[union-attr]
-        update={"epic_issue_type": "Saga"})})
+    env.cfg = env.cfg.model_copy(
+        update={
+            "jira": env.cfg.jira.model_copy(  # type: ignore[union-attr]
+                update={"epic_issue_type": "Saga"}
+            )
+        }
+    )
     with pytest.raises(RemoteError) as e:
         env.push(plan(chain(2)))
     assert "Task, Story, Bug, Epic" in e.value.message

@@ -9,8 +9,7 @@ from fakes.jira_env import chain, jira_env, plan
 
 
 @pytest.mark.parametrize("label", ["syncsvc", "syncsvc-notif-center"])
-def test_a_stripped_label_is_put_back_without_a_duplicate(tmp_path: Path, monkeypatch,
-                                                          label: str) -> None:
+def test_a_stripped_label_is_put_back_without_a_duplicate(tmp_path: Path, monkeypatch, label: str) -> None:
     p = plan(chain(4))
     with jira_env(tmp_path, monkeypatch) as env:
         env.push(p)

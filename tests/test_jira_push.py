@@ -21,9 +21,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JiraEnv]:
 
 
 def three() -> list:
-    return [task("design", critical=True, owner="Priya"),
-            task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high"),
-            task("integration", deps=("backend-api",), start=7, owner=None)]
+    return [
+        task("design", critical=True, owner="Priya"),
+        task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high"),
+        task("integration", deps=("backend-api",), start=7, owner=None),
+    ]
 
 
 def test_first_push_creates_issues_labels_properties_and_links(env: JiraEnv) -> None:
@@ -34,8 +36,11 @@ def test_first_push_creates_issues_labels_properties_and_links(env: JiraEnv) -> 
     # `depends_on = ["design"]` on backend-api: design blocks backend-api
     assert f.blocks() == {(design, api), (api, integ)}
     bodies = [c.body for c in f.calls if c.path == "issueLink"]
-    assert {"type": {"name": "Blocks"}, "inwardIssue": {"key": design},
-            "outwardIssue": {"key": api}} in bodies
+    assert {
+        "type": {"name": "Blocks"},
+        "inwardIssue": {"key": design},
+        "outwardIssue": {"key": api},
+    } in bodies
     d = f.issues[design]["fields"]
     assert d["labels"] == ["syncsvc", f"syncsvc-{PID}", "syncsvc-critical"]
     assert "syncsvc-critical" not in f.issues[integ]["fields"]["labels"]
@@ -76,8 +81,10 @@ def test_one_changed_task_costs_exactly_one_write(env: JiraEnv) -> None:
     key = env.fake.key_of(PID, "integration")
     assert len(writes) == 1 and writes[0].method == "PUT" and writes[0].path == f"issue/{key}"
     assert set(writes[0].body) == {"fields", "properties"}  # the changed fields, no labels
-    assert writes[0].body["properties"][0]["value"]["hash"] == env.fake.issues[key][
-        "properties"]["syncsvc"]["hash"]  # in the same write: the hash of the values pushed
+    assert (
+        writes[0].body["properties"][0]["value"]["hash"]
+        == env.fake.issues[key]["properties"]["syncsvc"]["hash"]
+    )  # in the same write: the hash of the values pushed
     assert set(writes[0].body["fields"]) == {"duedate", "customfield_10015", "description"}
     assert writes[0].body["fields"]["duedate"] == "2027-01-14"
     assert r.updated == [key] and r.unchanged == 2
@@ -100,8 +107,10 @@ def test_renamed_and_removed_tasks(env: JiraEnv) -> None:
     f = env.fake
     api, integ = f.key_of(PID, "backend-api"), f.key_of(PID, "integration")
     n_issues = len(f.issues)
-    renamed = [tasks[0], task("backend-api", deps=("design",), start=2, days=5, critical=True,
-                              risk="high", name="Public API")]
+    renamed = [
+        tasks[0],
+        task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high", name="Public API"),
+    ]
     r = env.push(plan(renamed))
     assert f.issues[api]["fields"]["summary"] == "Public API"
     assert "syncsvc-removed" in f.issues[integ]["fields"]["labels"]
@@ -193,13 +202,13 @@ def test_dry_run_makes_no_write_and_says_what_it_would_do(env: JiraEnv) -> None:
     moved = [*three()[:2], task("integration", deps=("backend-api",), start=9, owner=None)]
     r = env.push(plan(moved), dry_run=True)
     key = env.fake.key_of(PID, "integration")
-    assert r.changes == [f"update {key}: description (changed); duedate 2027-01-12 → 2027-01-14; "
-                         "start 2027-01-11 → 2027-01-13"]
+    assert r.changes == [
+        f"update {key}: description (changed); duedate 2027-01-12 → 2027-01-14; start 2027-01-11 → 2027-01-13"
+    ]
     assert env.fake.issues[key]["fields"]["duedate"] == "2027-01-12"
 
 
-def test_no_epic_when_epic_issue_type_is_empty(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_epic_when_epic_issue_type_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with jira_env(tmp_path, monkeypatch, epic="") as env:
         tasks = chain(10)
         env.push(plan(tasks))
@@ -207,8 +216,9 @@ def test_no_epic_when_epic_issue_type_is_empty(tmp_path: Path,
         assert env.count() <= 3 + 1 + 9  # no epic call: under the budget by one
 
 
-def test_server_dc_uses_search_startat_names_and_epic_link(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_dc_uses_search_startat_names_and_epic_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with jira_env(tmp_path, monkeypatch, cloud=False, email=None) as env:
         env.fake.page_size = 7
         tasks = chain(20)
@@ -247,14 +257,18 @@ def test_first_push_records_the_baseline_once(env: JiraEnv) -> None:
     assert not r.baseline_recorded and len(State.open(env.tmp / "state.db").baselines(PID)) == 1
 
 
-def test_a_refused_task_fails_alone_and_nothing_is_unlinked(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_task_fails_alone_and_nothing_is_unlinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with jira_env(tmp_path, monkeypatch, users={"acc-mike", "acc-priya"}) as env:
         tasks = three()
         assert env.push(plan(tasks)).status == "success"
         env.assignees = {**env.assignees, "Lee": "acc-gone"}
-        changed = [task("design", critical=True, owner="Priya"), tasks[1],
-                   task("qa", deps=("design",), start=3, owner="Lee")]
+        changed = [
+            task("design", critical=True, owner="Priya"),
+            tasks[1],
+            task("qa", deps=("design",), start=3, owner="Lee"),
+        ]
         r = env.push(plan(changed))
         assert r.status == "partial"
         assert any(m.startswith("create qa:") and "acc-gone" in m for m in r.failed)

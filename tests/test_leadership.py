@@ -25,16 +25,24 @@ def page_of(md: str) -> str:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_each_example_opens_with_a_one_screen_leadership_page(
-        plan_of: Callable[..., Plan], path: Path) -> None:
+    plan_of: Callable[..., Plan], path: Path
+) -> None:
     plan = plan_of(path.read_text(encoding="utf-8"))
     md = render_md(plan)
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings[0] == "## For leadership"
     page = page_of(md)
     assert len(("## For leadership" + page).splitlines()) <= PAGE_LINES
-    for part in ("**What ships:**", "**Decisions and help needed:**", "**Dates:**",
-                 "**Fits the deadline:**", "**Top risks:**", "**Rollout:**", "**Rollback:**",
-                 "**Assumed:**"):
+    for part in (
+        "**What ships:**",
+        "**Decisions and help needed:**",
+        "**Dates:**",
+        "**Fits the deadline:**",
+        "**Top risks:**",
+        "**Rollout:**",
+        "**Rollback:**",
+        "**Assumed:**",
+    ):
         assert part in page, part
     assert plan.deadline.isoformat() in page and plan.finish_date.isoformat() in page
     for r in plan.risks[:3]:  # the top three risks, with their owners
@@ -44,8 +52,9 @@ def test_each_example_opens_with_a_one_screen_leadership_page(
     assert ("yes," in page) == plan.fits_timeline
     # every section the page links to exists under that anchor
     for anchor in re.findall(r"\]\(#([a-z-]+)\)", page):
-        assert any(re.sub(r"[^a-z -]", "", h[3:].lower()).replace(" ", "-") == anchor
-                   for h in headings), anchor
+        assert any(re.sub(r"[^a-z -]", "", h[3:].lower()).replace(" ", "-") == anchor for h in headings), (
+            anchor
+        )
 
 
 def test_a_late_plan_asks_for_a_decision_with_the_numbers() -> None:
@@ -60,22 +69,35 @@ def test_a_late_plan_asks_for_a_decision_with_the_numbers() -> None:
 
 def test_confidence_and_change_profiles_are_shown_once_the_planners_fill_them() -> None:
     base = make_plan(12)
-    plan = base.model_copy(update={
-        "confidence": Confidence(p50=dt.date(2027, 2, 1), p80=dt.date(2027, 2, 8),
-                                 p95=dt.date(2027, 2, 15), deadline_probability=0.62,
-                                 samples=5000, seed=1),
-        "change_profiles": [
-            ChangeProfileUse(id="notifications", title="Notifications", primary=True,
-                             source="detected", signals=["notifications", "real-time"]),
-            ChangeProfileUse(id="infra-cutover", title="Infrastructure cutover", primary=False,
-                             source="spec")],
-        "rollout": Rollout(strategy="cohort_ramp", summary="Workspaces in three waves."),
-    })
+    plan = base.model_copy(
+        update={
+            "confidence": Confidence(
+                p50=dt.date(2027, 2, 1),
+                p80=dt.date(2027, 2, 8),
+                p95=dt.date(2027, 2, 15),
+                deadline_probability=0.62,
+                samples=5000,
+                seed=1,
+            ),
+            "change_profiles": [
+                ChangeProfileUse(
+                    id="notifications",
+                    title="Notifications",
+                    primary=True,
+                    source="detected",
+                    signals=["notifications", "real-time"],
+                ),
+                ChangeProfileUse(
+                    id="infra-cutover", title="Infrastructure cutover", primary=False, source="spec"
+                ),
+            ],
+            "rollout": Rollout(strategy="cohort_ramp", summary="Workspaces in three waves."),
+        }
+    )
     page = page_of(render_md(plan))
     assert "P50 2027-02-01 · P80 2027-02-08 · P95 2027-02-15" in page
     assert "met in 62% of them" in page
-    assert "Primary change: **Notifications** (detected from “notifications”, “real-time”)" \
-        in page
+    assert "Primary change: **Notifications** (detected from “notifications”, “real-time”)" in page
     assert "Also: **Infrastructure cutover** (set in the spec)" in page
     assert "**Rollout:** Workspaces in three waves." in page
     if base.fits_timeline:
@@ -84,13 +106,18 @@ def test_confidence_and_change_profiles_are_shown_once_the_planners_fill_them() 
 
 def test_each_conflict_and_finding_is_listed_once() -> None:
     base = make_plan(12)
-    conflicts = [Conflict(kind="overallocation", message=f"Mike double-booked {i}",
-                          subjects=["Mike"]) for i in range(3)]
-    conflicts += [Conflict(kind="review_after_launch", message="Security review late",
-                           subjects=["sec"]),
-                  Conflict(kind="something_new", message="A new kind of conflict")]
-    findings = [Finding(kind="unowned_risk", message="R9 has no owner"),
-                Finding(kind="timeline", message="A timeline finding")]
+    conflicts = [
+        Conflict(kind="overallocation", message=f"Mike double-booked {i}", subjects=["Mike"])
+        for i in range(3)
+    ]
+    conflicts += [
+        Conflict(kind="review_after_launch", message="Security review late", subjects=["sec"]),
+        Conflict(kind="something_new", message="A new kind of conflict"),
+    ]
+    findings = [
+        Finding(kind="unowned_risk", message="R9 has no owner"),
+        Finding(kind="timeline", message="A timeline finding"),
+    ]
     md = render_md(base.model_copy(update={"conflicts": conflicts, "findings": findings}))
     for c in conflicts:
         assert md.count(c.message) == 1, c.message

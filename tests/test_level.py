@@ -104,8 +104,7 @@ def test_levelled_schedules_are_feasible_and_near_the_optimum() -> None:
         ratios.append(span / best if best else 1.0)
         # one pass in the order the tasks are listed, no priority rule, no justification
         first = _sgs(range(len(net.durations)), net.durations, net.preds, net.people)
-        naive.append(max(first[i] + d for i, d in enumerate(net.durations)) / best
-                     if best else 1.0)
+        naive.append(max(first[i] + d for i, d in enumerate(net.durations)) / best if best else 1.0)
     assert max(ratios) <= 1.15, ratios
     assert statistics.mean(ratios) <= 1.05, statistics.mean(ratios)
     # the networks are hard enough for the bound to mean something: listing order alone misses

@@ -59,7 +59,8 @@ depends_on = ["api", "jobs", "review", "review-2"]
 
 
 def test_the_seed_scenario_keeps_its_dates_nobody_is_over_allocated(
-        plan_of: Callable[[str], Plan], example_path: Path) -> None:
+    plan_of: Callable[[str], Plan], example_path: Path
+) -> None:
     plan = plan_of(example_path.read_text())
     assert plan.levelled_finish == plan.finish_date == dt.date(2027, 2, 12)
     assert plan.fits_timeline
@@ -72,8 +73,7 @@ def test_the_seed_scenario_keeps_its_dates_nobody_is_over_allocated(
     assert plan.task("backend-api").people == ["Mike"]
 
 
-def test_one_person_does_one_task_at_a_time_stakeholders_in_parallel(
-        plan_of: Callable[[str], Plan]) -> None:
+def test_one_person_does_one_task_at_a_time_stakeholders_in_parallel(plan_of: Callable[[str], Plan]) -> None:
     plan = plan_of(TWO_JOBS.format(ana=""))
     api, jobs = plan.task("api"), plan.task("jobs")
     assert api.early_start == jobs.early_start  # CPM: both on day one
@@ -109,8 +109,7 @@ def test_the_forecast_runs_on_the_levelled_network(plan_of: Callable[[str], Plan
     first = min((plan.task("api"), plan.task("jobs")), key=lambda t: t.start)  # type: ignore[arg-type,return-value]
     late = dt.date(2027, 3, 1) + dt.timedelta(days=14)
     # the first of Ana's tasks runs two weeks late: the second still waits for it
-    st = forecast(base, {first.id: TaskStatus("indeterminate", actual_start=plan.start_date)},
-                  late)
+    st = forecast(base, {first.id: TaskStatus("indeterminate", actual_start=plan.start_date)}, late)
     rows = {t.id: t for t in st.tasks}
     other = "jobs" if first.id == "api" else "api"
     assert rows[other].forecast_start > rows[first.id].forecast_finish
@@ -119,5 +118,4 @@ def test_the_forecast_runs_on_the_levelled_network(plan_of: Callable[[str], Plan
     assert st.confidence.deadline_probability is not None
     on_plan = forecast(base, {}, plan.start_date)
     assert on_plan.slip_days == 0
-    assert {t.id: t.forecast_finish for t in on_plan.tasks} == {
-        t.id: t.finish for t in plan.tasks}
+    assert {t.id: t.forecast_finish for t in on_plan.tasks} == {t.id: t.finish for t in plan.tasks}

@@ -38,22 +38,31 @@ def budgets(n: int, edges: int) -> dict[str, int]:
     """BENCHMARKS.md `## Push to Jira` and the sync issue: first push = serverInfo, field, one
     search, the epic, ceil(N/50) bulk creates, one link per dependency; a sync with nothing to
     change reads <= 2 + 2*ceil(N/100) times from Jira, writes nothing, and calls Sheets <= 2."""
-    return {"push calls": 4 + math.ceil(n / 50) + edges,
-            "push writes": 1 + math.ceil(n / 50) + edges,
-            "sync reads": 2 + 2 * math.ceil(n / 100), "sync sheets": 2}
+    return {
+        "push calls": 4 + math.ceil(n / 50) + edges,
+        "push writes": 1 + math.ceil(n / 50) + edges,
+        "sync reads": 2 + 2 * math.ceil(n / 100),
+        "sync sheets": 2,
+    }
 
 
 def sync(bed: Bed, plan: Plan, as_of: dt.date) -> Any:
-    report = run_sync([Path("spec.toml")], bed.cfg, as_of=as_of, dry_run=False,
-                      load=lambda _: (plan, {}, None), sheets_factory=bed.sheets_factory())
+    report = run_sync(
+        [Path("spec.toml")],
+        bed.cfg,
+        as_of=as_of,
+        dry_run=False,
+        load=lambda _: (plan, {}, None),
+        sheets_factory=bed.sheets_factory(),
+    )
     assert report.failed == [], report.failed[0].error
     return report
 
 
-def test_1000_tasks_push_then_sync_within_the_call_budgets(tmp_path: Path, monkeypatch,
-                                                           plan_of: Callable[[str], Plan]) -> None:
-    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan",
-                        functools.partial(publish_plan, now=NOW))
+def test_1000_tasks_push_then_sync_within_the_call_budgets(
+    tmp_path: Path, monkeypatch, plan_of: Callable[[str], Plan]
+) -> None:
+    monkeypatch.setattr("syncsvc.sheets.publish.publish_plan", functools.partial(publish_plan, now=NOW))
     plan = plan_of(generated_spec(N))
     edges = sum(len(t.depends_on) for t in plan.tasks)
     n = len(plan.tasks)  # the planner adds its rollout tasks to the generated ones

@@ -23,13 +23,20 @@ from syncsvc.catalog.base import bundled_dir
 from syncsvc.cli import app
 from syncsvc.model import PART_KEYS
 
-TOOLS = {"assess_risks": "assess-risks", "map_stakeholders": "map-stakeholders",
-         "generate_timeline": "generate-timeline", "build_rollback_plan": "build-rollback-plan",
-         "create_rollout_plan": "create-rollout-plan"}
-SEED: dict[str, Any] = {"feature_name": "In-App Notifications Center",
-        "description": "Replacing email-only alerts with in-app, push and digest notifications "
-                       "for 150K users",
-        "team_size": 5, "timeline": "6 weeks", "risk_tolerance": "medium"}
+TOOLS = {
+    "assess_risks": "assess-risks",
+    "map_stakeholders": "map-stakeholders",
+    "generate_timeline": "generate-timeline",
+    "build_rollback_plan": "build-rollback-plan",
+    "create_rollout_plan": "create-rollout-plan",
+}
+SEED: dict[str, Any] = {
+    "feature_name": "In-App Notifications Center",
+    "description": "Replacing email-only alerts with in-app, push and digest notifications for 150K users",
+    "team_size": 5,
+    "timeline": "6 weeks",
+    "risk_tolerance": "medium",
+}
 SEED_PLAN_ID = "in-app-notifications-center"
 # CONTRACT §2: the exposure ladder of each tolerance (internal first, 0% of users).
 LADDERS = {"low": [0, 1, 5, 25, 50, 100], "medium": [0, 5, 50, 100], "high": [0, 25, 100]}
@@ -64,8 +71,12 @@ PACKAGE_ROOT = str(Path(syncsvc.__file__).resolve().parents[1])
 
 
 def _server_params(cwd: Path, *extra: str) -> StdioServerParameters:
-    return StdioServerParameters(command=sys.executable, args=["-m", "syncsvc", "serve-mcp", *extra],
-                                 env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(cwd)}, cwd=cwd)
+    return StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "syncsvc", "serve-mcp", *extra],
+        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(cwd)},
+        cwd=cwd,
+    )
 
 
 @asynccontextmanager
@@ -73,14 +84,15 @@ async def _session(tmp_path: Path, *extra: str) -> AsyncIterator[ClientSession]:
     work = tmp_path / "cwd"
     work.mkdir(exist_ok=True)
     with (tmp_path / "server-stderr.log").open("a", encoding="utf-8") as errlog:
-        async with stdio_client(_server_params(work, *extra), errlog=errlog) as (read, write), \
-                ClientSession(read, write) as session:
+        async with (
+            stdio_client(_server_params(work, *extra), errlog=errlog) as (read, write),
+            ClientSession(read, write) as session,
+        ):
             await session.initialize()
             yield session
 
 
-def _with_server(tmp_path: Path, check: Callable[[ClientSession], Awaitable[None]],
-                 *extra: str) -> None:
+def _with_server(tmp_path: Path, check: Callable[[ClientSession], Awaitable[None]], *extra: str) -> None:
     async def main() -> None:
         with anyio.fail_after(90):
             async with _session(tmp_path, *extra) as session:
@@ -120,9 +132,19 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
         assert list(tools) == list(TOOLS)
         for tool in tools.values():
             props = tool.input_schema["properties"]
-            assert set(props) == {"feature_name", "description", "team_size", "timeline",
-                                  "risk_tolerance", "change_types", "spec_toml", "format",
-                                  "start_date", "holidays", "country"}
+            assert set(props) == {
+                "feature_name",
+                "description",
+                "team_size",
+                "timeline",
+                "risk_tolerance",
+                "change_types",
+                "spec_toml",
+                "format",
+                "start_date",
+                "holidays",
+                "country",
+            }
             assert all(p.get("description") for p in props.values())
             assert props["feature_name"]["type"] == "string"
             assert props["feature_name"]["minLength"] == 1
@@ -142,8 +164,11 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
             assert tool.annotations is not None and tool.annotations.read_only_hint is True
             required = set(tool.output_schema["required"])  # type: ignore[index]
             part = TOOLS[tool.name]
-            expected = [k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan" \
+            expected = (
+                [k for p in PART_KEYS.values() for k in p]
+                if part == "create-rollout-plan"
                 else PART_KEYS[part]
+            )
             assert required == {"schema", "plan_id", "findings", *expected}
         # the workflow prompt and the catalogs as read-only resources
         prompts = (await session.list_prompts()).prompts
@@ -153,16 +178,24 @@ def test_lists_the_five_tools_the_workflow_prompt_and_the_catalogs(tmp_path: Pat
         assert "Dark mode" in text
         steps = [text.index(f"{n}. ") for n in range(1, 7)]
         assert steps == sorted(steps)
-        tools_in_order = [text.index(f"`{t}`") for t in
-                          ("assess_risks", "map_stakeholders", "generate_timeline",
-                           "build_rollback_plan", "create_rollout_plan")]
+        tools_in_order = [
+            text.index(f"`{t}`")
+            for t in (
+                "assess_risks",
+                "map_stakeholders",
+                "generate_timeline",
+                "build_rollback_plan",
+                "create_rollout_plan",
+            )
+        ]
         assert tools_in_order == sorted(tools_in_order)
         resources = {str(r.uri): r for r in (await session.list_resources()).resources}
         for name in ("risks", "stakeholders", "phases", "rollback", "tasks"):
             assert f"syncsvc://catalog/{name}" in resources
         body = (await session.read_resource("syncsvc://catalog/phases")).contents[0]
         assert body.text == (bundled_dir() / "phases.toml").read_text(  # type: ignore[union-attr]
-            encoding="utf-8")
+            encoding="utf-8"
+        )
         with pytest.raises(MCPError, match="unknown resource"):
             await session.read_resource("syncsvc://catalog/../../etc/passwd")
 
@@ -176,8 +209,11 @@ def test_each_tool_on_the_seed_inputs(tmp_path: Path) -> None:
             assert data["schema"] == "syncsvc.plan/1"
             assert data["plan_id"] == SEED_PLAN_ID
             assert isinstance(data["findings"], list)
-            keys = [k for p in PART_KEYS.values() for k in p] if part == "create-rollout-plan" \
+            keys = (
+                [k for p in PART_KEYS.values() for k in p]
+                if part == "create-rollout-plan"
                 else PART_KEYS[part]
+            )
             assert set(keys) <= set(data), f"{tool} lacks {set(keys) - set(data)}"
             first_line = text.splitlines()[0]
             assert first_line.startswith("# ") and SEED["feature_name"] in first_line
@@ -236,12 +272,18 @@ def test_bad_input_is_a_tool_error_with_the_cli_message(tmp_path: Path) -> None:
     spec_file.write_text(CYCLE, encoding="utf-8")
     quick = [f"--{k.replace('_', '-')}" for k in SEED]
     cases = {
-        "extreme": ({**SEED, "risk_tolerance": "extreme"},
-                    ["assess-risks", *_flags(quick, {**SEED, "risk_tolerance": "extreme"})]),
-        "team of 0": ({**SEED, "team_size": 0},
-                      ["generate-timeline", *_flags(quick, {**SEED, "team_size": 0})]),
-        "6 months": ({**SEED, "timeline": "6 months"},
-                     ["build-rollback-plan", *_flags(quick, {**SEED, "timeline": "6 months"})]),
+        "extreme": (
+            {**SEED, "risk_tolerance": "extreme"},
+            ["assess-risks", *_flags(quick, {**SEED, "risk_tolerance": "extreme"})],
+        ),
+        "team of 0": (
+            {**SEED, "team_size": 0},
+            ["generate-timeline", *_flags(quick, {**SEED, "team_size": 0})],
+        ),
+        "6 months": (
+            {**SEED, "timeline": "6 months"},
+            ["build-rollback-plan", *_flags(quick, {**SEED, "timeline": "6 months"})],
+        ),
         "cycle": ({"spec_toml": CYCLE}, ["generate-timeline", str(spec_file)]),
     }
     expected = {name: _cli_error(runner, cli) for name, (_, cli) in cases.items()}
@@ -254,12 +296,14 @@ def test_bad_input_is_a_tool_error_with_the_cli_message(tmp_path: Path) -> None:
                 assert await _refused(session, tool, **args) == expected[name], (name, tool)
         incomplete = await _refused(session, "assess_risks", feature_name="X")
         assert "missing description, team_size, timeline, risk_tolerance" in incomplete
-        assert "unknown argument 'colour'" in await _refused(session, "map_stakeholders",
-                                                              **SEED, colour="red")
+        assert "unknown argument 'colour'" in await _refused(
+            session, "map_stakeholders", **SEED, colour="red"
+        )
         assert "format" in await _refused(session, "assess_risks", **SEED, format="pdf")
         bad_toml = 'feature_name = "X"\nteam_size = = 3\n'
         assert (await _refused(session, "assess_risks", spec_toml=bad_toml)).startswith(
-            "spec_toml:2: invalid TOML")
+            "spec_toml:2: invalid TOML"
+        )
         assert "empty" in await _refused(session, "assess_risks", spec_toml="  ")
         with pytest.raises(MCPError, match="unknown tool 'delete_everything'"):
             await session.call_tool("delete_everything", SEED)
@@ -310,22 +354,41 @@ def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path
     from mcp_types.version import LATEST_HANDSHAKE_VERSION
 
     messages: list[dict[str, Any]] = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-         "params": {"protocolVersion": LATEST_HANDSHAKE_VERSION, "capabilities": {},
-                    "clientInfo": {"name": "test", "version": "0"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": LATEST_HANDSHAKE_VERSION,
+                "capabilities": {},
+                "clientInfo": {"name": "test", "version": "0"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-         "params": {"name": "assess_risks", "arguments": SEED}},
-        {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
-         "params": {"name": "assess_risks", "arguments": {**SEED, "team_size": 0}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "assess_risks", "arguments": SEED},
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "assess_risks", "arguments": {**SEED, "team_size": 0}},
+        },
     ]
     work = tmp_path / "cwd"
     work.mkdir()
     # All requests at once, then stdin closes: every request is answered, then the server exits.
     proc = subprocess.run(
         [sys.executable, "-m", "syncsvc", "serve-mcp", "--verbose", "--log-format", "json"],
-        input="".join(json.dumps(m) + "\n" for m in messages), capture_output=True, text=True,
-        cwd=work, env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""}, timeout=60,
+        input="".join(json.dumps(m) + "\n" for m in messages),
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     lines, stderr = proc.stdout.splitlines(), proc.stderr
@@ -343,13 +406,19 @@ def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path
 
 def test_the_cli_does_not_import_the_sdk_until_the_server_starts() -> None:
     code = "import sys, syncsvc.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mcp'))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": PACKAGE_ROOT, "PATH": ""}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": PACKAGE_ROOT, "PATH": ""},
+    ).stdout
     assert out.strip() == "[]"
 
 
 def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """In-process through the server's own tools/call handler, with planning made to fail."""
     import mcp_types
 
@@ -370,8 +439,7 @@ def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
     monkeypatch.setattr(mcp_server, "plan_tool", broken)
     result = anyio.run(call)
     assert result.is_error
-    assert "internal error in syncsvc (ZeroDivisionError: division by zero)" in \
-        result.content[0].text  # type: ignore[union-attr]
+    assert "internal error in syncsvc (ZeroDivisionError: division by zero)" in result.content[0].text  # type: ignore[union-attr]
     assert any(r.exc_info and r.name == "syncsvc.mcp" for r in caplog.records)  # traceback logged
     monkeypatch.undo()
     result = anyio.run(call)
@@ -380,10 +448,10 @@ def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
 
 def test_readme_registers_the_server_with_a_valid_client_config() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## MCP server"):]
-    section = section[:section.index("\n## ", 5)]
-    snippet = section[section.index("```json") + len("```json"):]
-    config = json.loads(snippet[:snippet.index("```")])
+    section = readme[readme.index("## MCP server") :]
+    section = section[: section.index("\n## ", 5)]
+    snippet = section[section.index("```json") + len("```json") :]
+    config = json.loads(snippet[: snippet.index("```")])
     server = config["mcpServers"]["syncsvc"]
     assert server["command"].endswith("syncsvc") and server["args"] == ["serve-mcp"]
     assert all(f"`{tool}`" in section for tool in TOOLS)
@@ -396,8 +464,8 @@ def test_a_config_catalog_folder_shapes_the_tools_and_the_resources(tmp_path: Pa
     mine.mkdir()
     phases = (bundled_dir() / "phases.toml").read_text(encoding="utf-8")
     mine.joinpath("phases.toml").write_text(
-        phases.replace('name = "Canary (5% of users)"', 'name = "Early adopters (5%)"'),
-        encoding="utf-8")
+        phases.replace('name = "Canary (5% of users)"', 'name = "Early adopters (5%)"'), encoding="utf-8"
+    )
     config = tmp_path / "syncsvc.toml"
     config.write_text(f'[catalog]\npath = "{mine.name}"\n', encoding="utf-8")
 
@@ -421,23 +489,43 @@ def _raw_server(tmp_path: Path, *, stdin: Any) -> subprocess.Popen[bytes]:
     work = tmp_path / "cwd"
     work.mkdir(exist_ok=True)
     return subprocess.Popen(
-        [sys.executable, "-m", "syncsvc", "serve-mcp"], stdin=stdin, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, cwd=work, env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work),
-                                               "PATH": ""})
+        [sys.executable, "-m", "syncsvc", "serve-mcp"],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=work,
+        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
+    )
 
 
 def test_a_malformed_line_gets_a_json_rpc_error_and_the_rest_are_served(tmp_path: Path) -> None:
     from mcp_types.version import LATEST_HANDSHAKE_VERSION
 
-    lines = [json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                         "params": {"protocolVersion": LATEST_HANDSHAKE_VERSION,
-                                    "capabilities": {}, "clientInfo": {"name": "t",
-                                                                       "version": "0"}}}),
-             json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-             json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": "bad"}),
-             "this is not json",
-             json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
-                         "params": {"name": "assess_risks", "arguments": SEED}})]
+    lines = [
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": LATEST_HANDSHAKE_VERSION,
+                    "capabilities": {},
+                    "clientInfo": {"name": "t", "version": "0"},
+                },
+            }
+        ),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": "bad"}),
+        "this is not json",
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 3,
+                "method": "tools/call",
+                "params": {"name": "assess_risks", "arguments": SEED},
+            }
+        ),
+    ]
     proc = _raw_server(tmp_path, stdin=subprocess.PIPE)
     out, err = proc.communicate(("\n".join(lines) + "\n").encode(), timeout=60)
     assert proc.returncode == 0, err
@@ -448,8 +536,7 @@ def test_a_malformed_line_gets_a_json_rpc_error_and_the_rest_are_served(tmp_path
     assert any(r.get("id") == 3 and r["result"]["isError"] is False for r in replies)
 
 
-def test_in_a_terminal_it_says_what_it_waits_for_and_one_ctrl_c_stops_it(tmp_path: Path
-                                                                         ) -> None:
+def test_in_a_terminal_it_says_what_it_waits_for_and_one_ctrl_c_stops_it(tmp_path: Path) -> None:
     import os
     import select
     import signal
@@ -475,8 +562,8 @@ def test_in_a_terminal_it_says_what_it_waits_for_and_one_ctrl_c_stops_it(tmp_pat
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_the_traceback_the_tool_error_promises_is_in_the_log(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], log_format: str
-        ) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], log_format: str
+) -> None:
     import logging
 
     import mcp_types
@@ -507,8 +594,7 @@ def test_the_traceback_the_tool_error_promises_is_in_the_log(
         assert "ZeroDivisionError: division by zero" in err
 
 
-def test_the_tools_take_a_start_date_holidays_and_a_country(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tools_take_a_start_date_holidays_and_a_country(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
     from syncsvc import mcp_server
@@ -517,9 +603,17 @@ def test_the_tools_take_a_start_date_holidays_and_a_country(
 
     monkeypatch.setattr(mcp_server, "CATALOG_DIR", None)  # the bundled catalogs
 
-    args = {"feature_name": "Notif", "description": "in-app notifications", "team_size": 4,
-            "timeline": "8 weeks", "risk_tolerance": "medium", "format": "json",
-            "start_date": "2027-11-15", "holidays": ["2027-11-26"], "country": "US"}
+    args = {
+        "feature_name": "Notif",
+        "description": "in-app notifications",
+        "team_size": 4,
+        "timeline": "8 weeks",
+        "risk_tolerance": "medium",
+        "format": "json",
+        "start_date": "2027-11-15",
+        "holidays": ["2027-11-26"],
+        "country": "US",
+    }
     _, data = plan_tool("generate_timeline", args, today=dt.date(2026, 11, 27))
     assert data["start_date"] == "2027-11-15"
     off = {"2027-11-25", "2027-11-26", "2027-12-24"}  # Thanksgiving (US), the given day, Xmas Eve

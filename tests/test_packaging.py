@@ -19,8 +19,13 @@ MAPPINGS = sorted((ROOT / "mappings").glob("*.toml"))
 
 
 def test_the_planning_commands_are_registered() -> None:
-    assert {"assess-risks", "map-stakeholders", "generate-timeline", "build-rollback-plan",
-            "create-rollout-plan"} <= set(COMMANDS)
+    assert {
+        "assess-risks",
+        "map-stakeholders",
+        "generate-timeline",
+        "build-rollback-plan",
+        "create-rollout-plan",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -29,7 +34,8 @@ def test_command_has_help_and_is_named_in_the_readme(name: str, runner: CliRunne
     text = (cmd.help or "").strip()
     assert text, f"{name} has no help text"
     assert text.splitlines()[-1].strip().startswith(f"Example: syncsvc {name}"), (
-        f"{name}: the help should end with an example line")
+        f"{name}: the help should end with an example line"
+    )
     for param in cmd.params:
         if param.param_type_name == "option":
             assert getattr(param, "help", None), f"{name} {param.opts[0]} has no help"
@@ -57,10 +63,11 @@ def test_config_example_exists_and_loads() -> None:
 def test_every_config_key_is_documented_in_the_example() -> None:
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    for table, keys in {"jira": ["url", "email", "token_env", "project", "issue_type",
-                                 "epic_issue_type", "timezone"],
-                        "sheets": ["spreadsheet_id", "credentials_file", "prefix"],
-                        "state": ["path"]}.items():
+    for table, keys in {
+        "jira": ["url", "email", "token_env", "project", "issue_type", "epic_issue_type", "timezone"],
+        "sheets": ["spreadsheet_id", "credentials_file", "prefix"],
+        "state": ["path"],
+    }.items():
         assert table in data, table
         for key in keys:
             assert key in data[table], f"[{table}] {key}"
@@ -68,8 +75,7 @@ def test_every_config_key_is_documented_in_the_example() -> None:
 
 def test_there_are_mapping_files() -> None:
     names = {p.name for p in MAPPINGS}
-    assert {"phases.toml", "tasks.toml", "risks.toml", "stakeholders.toml",
-            "rollback.toml"} <= names
+    assert {"phases.toml", "tasks.toml", "risks.toml", "stakeholders.toml", "rollback.toml"} <= names
 
 
 @pytest.mark.parametrize("path", MAPPINGS, ids=[p.name for p in MAPPINGS])
@@ -88,9 +94,11 @@ def test_the_other_mappings_load() -> None:
     """Each mapping file beyond the catalogs has a loader; every one of them must accept it."""
     import importlib
 
-    loaders = {"jira.toml": ("syncsvc.jira.mapping", "load_jira_mapping"),
-               "sheets.toml": ("syncsvc.sheets.mapping", "load_mapping"),
-               "status.toml": ("syncsvc.statusmap", "load_status_mapping")}
+    loaders = {
+        "jira.toml": ("syncsvc.jira.mapping", "load_jira_mapping"),
+        "sheets.toml": ("syncsvc.sheets.mapping", "load_mapping"),
+        "status.toml": ("syncsvc.statusmap", "load_status_mapping"),
+    }
     for p in MAPPINGS:
         if p.name in loaders:
             module, fn = loaders[p.name]
@@ -147,8 +155,9 @@ def test_the_spec_reference_documents_every_key_with_an_example() -> None:
             keys.add(name)
             for arg in _models_in(field.annotation):
                 todo.append(arg)
-    missing = sorted(k for k in keys if not any(
-        form in doc for form in (f"`{k}`", f"\n{k} = ", f"`[[{k}]]`", f"`[{k}]`")))
+    missing = sorted(
+        k for k in keys if not any(form in doc for form in (f"`{k}`", f"\n{k} = ", f"`[[{k}]]`", f"`[{k}]`"))
+    )
     assert not missing, missing
     readme = (ROOT / "README.md").read_text()
     assert "docs/spec.md" in readme and "docs/spec.md" in (ROOT / "config.example.toml").read_text()

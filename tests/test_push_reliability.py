@@ -31,9 +31,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JiraEnv]:
 
 
 def three() -> list[Any]:
-    return [task("design", critical=True, owner="Priya"),
-            task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high"),
-            task("qa", deps=("backend-api",), start=7, owner=None)]
+    return [
+        task("design", critical=True, owner="Priya"),
+        task("backend-api", deps=("design",), start=2, days=5, critical=True, risk="high"),
+        task("qa", deps=("backend-api",), start=7, owner=None),
+    ]
 
 
 def renamed(p: Plan, name: str) -> Plan:
@@ -46,6 +48,7 @@ def epics(env: JiraEnv) -> list[dict[str, Any]]:
 
 # -- item 16.3: killed during a bulk create, rerun while search cannot see young issues -----------
 
+
 def _bulk_calls(tmp: Path, monkeypatch: pytest.MonkeyPatch, p: Plan) -> list[int]:
     """The call numbers (1-based, as the injector counts) of every bulk create of a first push."""
     with fault_bed(tmp / "ref", monkeypatch) as bed:
@@ -55,13 +58,14 @@ def _bulk_calls(tmp: Path, monkeypatch: pytest.MonkeyPatch, p: Plan) -> list[int
 
 @pytest.mark.parametrize("mode", ["kill-after", "drop"])
 def test_killed_bulk_create_rerun_under_search_lag_creates_no_duplicate(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
     p = plan(chain(80))
     ks = _bulk_calls(tmp_path, monkeypatch, p)
     assert len(ks) == 3  # the epic, then 2 chunks of <= 50
     for k in ks:
         with fault_bed(tmp_path / f"{mode}-{k}", monkeypatch, k=k, mode=mode) as bed:
-            bed.jira.search_lag = 10 ** 6  # search sees no issue made in this test
+            bed.jira.search_lag = 10**6  # search sees no issue made in this test
             first = run_killable(lambda: push_plan(p, bed.cfg, dry_run=False))  # noqa: B023
             bed.inj.k = 0
             again = run_killable(lambda: push_plan(p, bed.cfg, dry_run=False))  # noqa: B023
@@ -96,6 +100,7 @@ def test_create_intent_is_recorded_before_the_create(env: JiraEnv) -> None:
 
 # -- item 16.2: one writer at a time; state check finds issues it does not know -----------------
 
+
 def test_push_takes_the_sync_lock(env: JiraEnv) -> None:
     with sync_lock(env.cfg.state_path()):
         with pytest.raises(LockHeldError) as e:
@@ -109,12 +114,18 @@ def test_push_takes_the_sync_lock(env: JiraEnv) -> None:
 
 def test_sync_holding_the_lock_pushes(env: JiraEnv) -> None:
     env.push(plan(three()))
-    report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
-                      load=lambda _: (plan(three()), {}, None))
+    report = run_sync(
+        [Path("s.toml")],
+        env.cfg,
+        as_of=dt.date(2027, 1, 5),
+        dry_run=False,
+        load=lambda _: (plan(three()), {}, None),
+    )
     assert report.failed == [], report.failed[0].error
 
 
 # -- item 16.1: plan identity -----------------------------------------------------------------
+
 
 def test_another_feature_under_the_same_plan_id_is_refused_by_the_state(env: JiraEnv) -> None:
     env.push(plan(three()))
@@ -127,8 +138,7 @@ def test_another_feature_under_the_same_plan_id_is_refused_by_the_state(env: Jir
     assert e.value.exit_code == 2 and len(env.fake.writes()) == n
 
 
-def test_another_feature_under_the_same_plan_id_is_refused_by_jira(
-        env: JiraEnv, tmp_path: Path) -> None:
+def test_another_feature_under_the_same_plan_id_is_refused_by_jira(env: JiraEnv, tmp_path: Path) -> None:
     env.push(plan(three()))
     n = len(env.fake.writes())
     other = config(tmp_path / "other", env.fake.base)  # another machine: its own state file
@@ -155,31 +165,36 @@ def test_remote_commands_need_plan_id_and_start_date(runner: Any, tmp_path: Path
     from syncsvc.cli import app
 
     spec = tmp_path / "c-sdk.toml"
-    spec.write_text('feature_name = "C++ SDK"\ndescription = "d"\nteam_size = 2\n'
-                    'timeline = "4 weeks"\nrisk_tolerance = "low"\n')
+    spec.write_text(
+        'feature_name = "C++ SDK"\ndescription = "d"\nteam_size = 2\n'
+        'timeline = "4 weeks"\nrisk_tolerance = "low"\n'
+    )
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
-                   'token_env = "SYNCSVC_TEST_UNSET_TOKEN"\nproject = "XX"\n'
-                   '[state]\npath = "state.db"\n')
+    cfg.write_text(
+        '[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
+        'token_env = "SYNCSVC_TEST_UNSET_TOKEN"\nproject = "XX"\n'
+        '[state]\npath = "state.db"\n'
+    )
     for cmd in (["push"], ["pull"], ["baseline", "--note", "x"], ["sync"]):
         if cmd == ["sync"]:  # the commands of one plan write nothing (sync opens its state)
             assert not (tmp_path / "state.db").exists()
-        r = runner.invoke(app, [*cmd, str(spec), "--config", str(cfg)],
-                          env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
+        r = runner.invoke(app, [*cmd, str(spec), "--config", str(cfg)], env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
         assert r.exit_code == 2, (cmd, r.output)
         assert "plan_id and start_date missing" in r.stderr, (cmd, r.stderr)
         assert 'plan_id = "c-sdk"' in r.stderr and "start_date = 20" in r.stderr
     spec.write_text(spec.read_text() + 'plan_id = "cpp-sdk"\n')
-    r = runner.invoke(app, ["push", str(spec), "--config", str(cfg)],
-                      env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
+    r = runner.invoke(app, ["push", str(spec), "--config", str(cfg)], env={"SYNCSVC_TEST_UNSET_TOKEN": "t"})
     assert r.exit_code == 2 and "start_date missing" in r.stderr
     assert "plan_id" not in r.stderr.split("missing")[0]
 
 
 # -- item 16.4: an edited syncsvc property -----------------------------------------------------
 
-@pytest.mark.parametrize("said", [{"plan_id": PID, "task_id": "backend-api"},
-                                  {"plan_id": "other-plan", "task_id": "qa"}, "garbage"])
+
+@pytest.mark.parametrize(
+    "said",
+    [{"plan_id": PID, "task_id": "backend-api"}, {"plan_id": "other-plan", "task_id": "qa"}, "garbage"],
+)
 def test_an_edited_property_is_put_back_never_forked(env: JiraEnv, said: Any) -> None:
     env.push(plan(three()))
     qa, api = env.fake.key_of(PID, "qa"), env.fake.key_of(PID, "backend-api")
@@ -200,9 +215,11 @@ def test_an_edited_property_is_put_back_never_forked(env: JiraEnv, said: Any) ->
 
 # -- issue 14 item 1: a deleted epic -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "server"])
 def test_a_deleted_epic_is_created_again_and_never_reaches_jql(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloud: bool) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloud: bool
+) -> None:
     kw: dict[str, Any] = {} if cloud else {"cloud": False, "email": None}
     with jira_env(tmp_path, monkeypatch, **kw) as env:
         env.push(plan(three()))
@@ -229,13 +246,19 @@ def test_a_deleted_epic_during_sync(env: JiraEnv) -> None:
     (old,) = epics(env)
     env.fake.delete_issue(old["key"])
     for _ in range(2):
-        report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
-                          load=lambda _: (plan(three()), {}, None))
+        report = run_sync(
+            [Path("s.toml")],
+            env.cfg,
+            as_of=dt.date(2027, 1, 5),
+            dry_run=False,
+            load=lambda _: (plan(three()), {}, None),
+        )
         assert report.failed == [], report.failed[0].error
     assert len(epics(env)) == 1 and epics(env)[0]["key"] != old["key"]
 
 
 # -- issue 14 item 13: a lost state file rebuilt with the original baselines -------------------
+
 
 def test_a_lost_state_is_rebuilt_with_the_original_baselines(env: JiraEnv) -> None:
     first = plan(three())
@@ -244,8 +267,9 @@ def test_a_lost_state_is_rebuilt_with_the_original_baselines(env: JiraEnv) -> No
         original = st.baselines(PID)
     later = plan([*three(), task("docs", deps=("qa",), start=9)])
     with State.open(env.cfg.state_path()) as st:  # `syncsvc baseline`: a scope change
-        st.add_baseline(PID, json.loads(later.model_dump_json()), recorded_at="2027-01-06T08:00",
-                        note="scope v2")
+        st.add_baseline(
+            PID, json.loads(later.model_dump_json()), recorded_at="2027-01-06T08:00", note="scope v2"
+        )
         original = st.baselines(PID)
     r = env.push(later)  # keeps the new baseline on the epic
     assert r.status == "success"
@@ -260,21 +284,27 @@ def test_a_lost_state_is_rebuilt_with_the_original_baselines(env: JiraEnv) -> No
     assert r.status == "success" and r.created == [] and not r.baseline_recorded
     with State.open(env.cfg.state_path()) as st:
         rebuilt = st.baselines(PID)
-    assert [(b.recorded_at, b.note, b.plan_json) for b in rebuilt] == \
-        [(b.recorded_at, b.note, b.plan_json) for b in original]
+    assert [(b.recorded_at, b.note, b.plan_json) for b in rebuilt] == [
+        (b.recorded_at, b.note, b.plan_json) for b in original
+    ]
 
 
 def test_baselines_bigger_than_one_property_round_trip() -> None:
-    big = {**json.loads(plan(chain(50)).model_dump_json()),
-           "description": random.Random(4).randbytes(60_000).hex()}  # compresses badly
-    bs = [Baseline(0, PID, "2027-01-04T09:00:00+00:00", "first push", big),
-          Baseline(0, PID, "2027-02-01T09:00:00+00:00", "v2", {"feature_name": "x"})]
+    big = {
+        **json.loads(plan(chain(50)).model_dump_json()),
+        "description": random.Random(4).randbytes(60_000).hex(),
+    }  # compresses badly
+    bs = [
+        Baseline(0, PID, "2027-01-04T09:00:00+00:00", "first push", big),
+        Baseline(0, PID, "2027-02-01T09:00:00+00:00", "v2", {"feature_name": "x"}),
+    ]
     index, chunks = keep.to_store(bs, [])
     assert index[0]["parts"] > 1 and all(len(json.dumps(v)) <= 32768 for _, v in chunks)
     store = dict(chunks)
     back = keep.restore(index, store.get, PID)
-    assert [(b.recorded_at, b.note, b.plan_json) for b in back] == \
-        [(b.recorded_at, b.note, b.plan_json) for b in bs]
+    assert [(b.recorded_at, b.note, b.plan_json) for b in back] == [
+        (b.recorded_at, b.note, b.plan_json) for b in bs
+    ]
     assert keep.to_store(bs, index)[1] == []  # nothing to write again
     store[keep.chunk_key(1, 2)] = {"data": "damaged"}
     assert keep.restore(index, store.get, PID) == []  # a damaged chunk is never half-read
@@ -319,8 +349,7 @@ def test_a_dead_parent_refused_once_then_the_epic_is_made_again(env: JiraEnv) ->
     grown = plan([*three(), task("docs", deps=("qa",), start=9)])
     r = env.push(grown)
     assert r.status == "error" and "create docs: parent:" in " ".join(r.failed)
-    assert f"the epic {old['key']} no longer exists in Jira; the next push creates it" in (
-        r.error or "")
+    assert f"the epic {old['key']} no longer exists in Jira; the next push creates it" in (r.error or "")
     r = env.push(grown)
     assert r.status == "success", r.error
     (new,) = epics(env)
@@ -336,14 +365,16 @@ def test_the_epic_is_left_out_of_the_search_by_a_label_not_by_key(env: JiraEnv) 
     n = len(env.fake.calls)
     env.push(plan(three()))
     (search,) = [c for c in env.fake.calls[n:] if c.path == "search/jql"]
-    assert search.params["jql"] == ['project = "NOTIF" AND labels = "syncsvc-notif-center" AND '
-                                    'labels != "syncsvc_epic" ORDER BY key ASC']
+    assert search.params["jql"] == [
+        'project = "NOTIF" AND labels = "syncsvc-notif-center" AND labels != "syncsvc_epic" ORDER BY key ASC'
+    ]
     # one page: the site facts are cached in the state, and the epic is not read
     assert len(env.fake.calls[n:]) == 1
 
 
 def test_a_refused_search_blames_the_project_only_when_it_does_not_exist(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from syncsvc.errors import RemoteError
 
     with jira_env(tmp_path / "a", monkeypatch) as env:
@@ -370,17 +401,21 @@ def test_a_create_jira_refused_leaves_no_intent(env: JiraEnv) -> None:
     assert not [c for c in env.fake.calls[n:] if c.path == "issue/bulkfetch"]
 
 
-def test_push_cli_exits_75_while_a_sync_holds_the_lock(runner: Any, example_path: Path,
-                                                      tmp_path: Path) -> None:
+def test_push_cli_exits_75_while_a_sync_holds_the_lock(
+    runner: Any, example_path: Path, tmp_path: Path
+) -> None:
     from syncsvc.cli import app
 
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
-                   'token_env = "SYNCSVC_TEST_LOCK_TOKEN"\nproject = "NOTIF"\n'
-                   '[state]\npath = "state.db"\n')
+    cfg.write_text(
+        '[jira]\nurl = "https://x.atlassian.net"\nemail = "a@b.c"\n'
+        'token_env = "SYNCSVC_TEST_LOCK_TOKEN"\nproject = "NOTIF"\n'
+        '[state]\npath = "state.db"\n'
+    )
     with sync_lock(tmp_path / "state.db"):
-        r = runner.invoke(app, ["push", str(example_path), "--config", str(cfg)],
-                          env={"SYNCSVC_TEST_LOCK_TOKEN": "t"})
+        r = runner.invoke(
+            app, ["push", str(example_path), "--config", str(cfg)], env={"SYNCSVC_TEST_LOCK_TOKEN": "t"}
+        )
     assert r.exit_code == 75, r.output
     assert "holds the lock" in r.stderr and "Traceback" not in r.output
 
@@ -393,18 +428,31 @@ def test_a_sync_after_a_lost_state_keeps_the_original_baseline(env: JiraEnv) -> 
     env.cfg.state_path().unlink()
     later = plan([*three(), task("docs", deps=("qa",), start=9)])
     for _ in range(2):
-        report = run_sync([Path("s.toml")], env.cfg, as_of=dt.date(2027, 1, 5), dry_run=False,
-                          load=lambda _: (later, {}, None))
+        report = run_sync(
+            [Path("s.toml")],
+            env.cfg,
+            as_of=dt.date(2027, 1, 5),
+            dry_run=False,
+            load=lambda _: (later, {}, None),
+        )
         assert report.failed == [], report.failed[0].error
     with State.open(env.cfg.state_path()) as st:
-        assert [(b.recorded_at, b.plan_json) for b in st.baselines(PID)] == \
-            [(b.recorded_at, b.plan_json) for b in original]
+        assert [(b.recorded_at, b.plan_json) for b in st.baselines(PID)] == [
+            (b.recorded_at, b.plan_json) for b in original
+        ]
     assert report.runs[0].slip_days is not None  # the second run forecast against it
 
 
-@pytest.mark.parametrize("index", [
-    [{"n": "x", "parts": 1, "sha": "0"}], [{"n": 1, "parts": "many"}], ["text", 3, None],
-    [{"n": 1, "parts": 1, "sha": "", "recorded_at": "t"}], [{}]])
+@pytest.mark.parametrize(
+    "index",
+    [
+        [{"n": "x", "parts": 1, "sha": "0"}],
+        [{"n": 1, "parts": "many"}],
+        ["text", 3, None],
+        [{"n": 1, "parts": 1, "sha": "", "recorded_at": "t"}],
+        [{}],
+    ],
+)
 def test_a_damaged_baseline_index_restores_nothing_and_never_crashes(index: list[Any]) -> None:
     store = {keep.chunk_key(1, 1): {"data": "not base64!"}}
     assert keep.restore(index, store.get, PID) == []
@@ -415,9 +463,15 @@ def test_a_damaged_baseline_index_restores_nothing_and_never_crashes(index: list
 def test_a_second_issue_for_a_task_is_labelled_removed_not_only_warned(env: JiraEnv) -> None:
     env.push(plan(three()))
     qa = env.fake.key_of(PID, "qa")
-    dup = env.fake._new_issue("NOTIF", "Task", {  # what a second run at once made
-        "summary": "Qa", "labels": ["syncsvc", f"syncsvc-{PID}"]},
-        [{"key": "syncsvc", "value": {"plan_id": PID, "task_id": "qa"}}])["key"]
+    dup = env.fake._new_issue(
+        "NOTIF",
+        "Task",
+        {  # what a second run at once made
+            "summary": "Qa",
+            "labels": ["syncsvc", f"syncsvc-{PID}"],
+        },
+        [{"key": "syncsvc", "value": {"plan_id": PID, "task_id": "qa"}}],
+    )["key"]
     r = env.push(plan(three()))
     assert r.status == "success" and r.removed_labelled == [dup]
     assert f"label {dup} syncsvc-removed (a second issue for task qa; {qa} is kept)" in r.changes
@@ -440,8 +494,12 @@ def test_of_two_issues_without_a_state_the_one_not_set_aside_is_kept() -> None:
     site = Site(True, SiteFields(), "NOTIF", PID, "syncsvc-critical", "syncsvc-removed")
 
     def issue(key: str, labels: list[str]) -> dict[str, Any]:
-        return {"key": key, "id": key[6:], "fields": {"labels": labels, "summary": "Qa"},
-                "properties": {"syncsvc": {"plan_id": PID, "task_id": "qa"}}}
+        return {
+            "key": key,
+            "id": key[6:],
+            "fields": {"labels": labels, "summary": "Qa"},
+            "properties": {"syncsvc": {"plan_id": PID, "task_id": "qa"}},
+        }
 
     with State.open(None) as st:
         find = Finder(None, site, st, dry_run=True)  # type: ignore[arg-type]
@@ -451,8 +509,9 @@ def test_of_two_issues_without_a_state_the_one_not_set_aside_is_kept() -> None:
 
 
 @pytest.fixture
-def cli_jira(example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-             ) -> Iterator[tuple[Any, Any, list[str]]]:
+def cli_jira(
+    example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Any, Any, list[str]]]:
     """The fake Jira over loopback, a way to run the CLI, and the example's spec + config."""
     from fakes.jira_server import serve
     from typer.testing import CliRunner
@@ -462,29 +521,34 @@ def cli_jira(example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with serve() as fake:
         monkeypatch.setenv("SYNCSVC_TEST_CHECK_TOKEN", fake.token)
         cfg = tmp_path / "c.toml"
-        cfg.write_text(f'[jira]\nurl = "{fake.base}"\nemail = "pm@example.com"\n'
-                       'token_env = "SYNCSVC_TEST_CHECK_TOKEN"\nproject = "NOTIF"\n'
-                       'max_retries = 1\n[state]\npath = "state.db"\n')
-        yield fake, lambda *a: CliRunner().invoke(app, list(a)), [str(example_path),
-                                                                  "--config", str(cfg)]
+        cfg.write_text(
+            f'[jira]\nurl = "{fake.base}"\nemail = "pm@example.com"\n'
+            'token_env = "SYNCSVC_TEST_CHECK_TOKEN"\nproject = "NOTIF"\n'
+            'max_retries = 1\n[state]\npath = "state.db"\n'
+        )
+        yield fake, lambda *a: CliRunner().invoke(app, list(a)), [str(example_path), "--config", str(cfg)]
 
 
 def test_state_check_names_labelled_issues_the_state_does_not_know(
-        cli_jira: tuple[Any, Any, list[str]]) -> None:
+    cli_jira: tuple[Any, Any, list[str]],
+) -> None:
     fake, run, args = cli_jira
     assert run("push", *args).exit_code == 0
     assert run("state", "check", *args).exit_code == 0
-    dup = fake._new_issue("NOTIF", "Task", {"summary": "QA", "labels": [
-        "syncsvc", f"syncsvc-{PID}"]}, [{"key": "syncsvc", "value": {
-            "plan_id": PID, "task_id": "qa"}}])["key"]
+    dup = fake._new_issue(
+        "NOTIF",
+        "Task",
+        {"summary": "QA", "labels": ["syncsvc", f"syncsvc-{PID}"]},
+        [{"key": "syncsvc", "value": {"plan_id": PID, "task_id": "qa"}}],
+    )["key"]
     r = run("state", "check", *args)
     assert r.exit_code == 1, r.output
-    assert (f"{dup}: carries the label syncsvc-{PID} but the state does not know it (its "
-            "property says task 'qa'") in r.stdout
+    assert (
+        f"{dup}: carries the label syncsvc-{PID} but the state does not know it (its property says task 'qa'"
+    ) in r.stdout
 
 
-def test_state_check_names_baselines_the_epic_does_not_keep(
-        cli_jira: tuple[Any, Any, list[str]]) -> None:
+def test_state_check_names_baselines_the_epic_does_not_keep(cli_jira: tuple[Any, Any, list[str]]) -> None:
     _, run, args = cli_jira
     assert run("push", *args).exit_code == 0
     assert run("baseline", *args, "--note", "v2").exit_code == 0

@@ -42,8 +42,7 @@ def _work_days(plan: Plan) -> dict[str, set[dt.date]]:
     return out
 
 
-def test_two_five_and_twenty_people_give_three_plausible_schedules(
-        plan_of: Callable[[str], Plan]) -> None:
+def test_two_five_and_twenty_people_give_three_plausible_schedules(plan_of: Callable[[str], Plan]) -> None:
     plans = {n: plan_of(SEED.format(n=n)) for n in (2, 5, 20)}
     finishes = {n: p.levelled_finish for n, p in plans.items()}
     assert len(set(finishes.values())) == 3, finishes
@@ -73,8 +72,7 @@ def test_the_deadline_never_sets_a_duration(plan_of: Callable[[str], Plan]) -> N
     assert not short.fits_timeline and long.fits_timeline
 
 
-def test_an_overrun_says_by_how_much_which_chain_and_what_would_fit(
-        plan_of: Callable[[str], Plan]) -> None:
+def test_an_overrun_says_by_how_much_which_chain_and_what_would_fit(plan_of: Callable[[str], Plan]) -> None:
     plan = plan_of(SEED.format(n=2).replace('"6 weeks"', '"7 weeks"'))
     assert not plan.fits_timeline
     overrun = next(c for c in plan.conflicts if c.kind == "timeline_overrun")
@@ -100,9 +98,16 @@ def test_size_drivers_scale_the_effort(plan_of: Callable[[str], Plan]) -> None:
     total = lambda p: sum(t.estimate_days for t in p.tasks if t.source == "catalog")  # noqa: E731
     assert total(big) > total(small)
     assert low.task("qa").estimate_days > small.task("qa").estimate_days
-    spec_5 = Spec.model_validate({"feature_name": "x", "description": "y", "team_size": 5,
-                                  "timeline": 6, "risk_tolerance": "medium",
-                                  "start_date": dt.date(2027, 1, 4)})
+    spec_5 = Spec.model_validate(
+        {
+            "feature_name": "x",
+            "description": "y",
+            "team_size": 5,
+            "timeline": 6,
+            "risk_tolerance": "medium",
+            "start_date": dt.date(2027, 1, 4),
+        }
+    )
     cat = load_catalog().tasks
     one = quick_tasks(spec_5, cat.tasks, sizing=cat.sizing, profiles=1)
     three = quick_tasks(spec_5, cat.tasks, sizing=cat.sizing, profiles=3)
@@ -111,16 +116,38 @@ def test_size_drivers_scale_the_effort(plan_of: Callable[[str], Plan]) -> None:
 
 def test_quick_tasks_take_any_breakdown() -> None:
     """A change profile's own breakdown goes through the same function."""
-    spec = Spec.model_validate({"feature_name": "x", "description": "y", "team_size": 4,
-                                "timeline": 6, "risk_tolerance": "medium",
-                                "start_date": dt.date(2027, 1, 4)})
+    spec = Spec.model_validate(
+        {
+            "feature_name": "x",
+            "description": "y",
+            "team_size": 4,
+            "timeline": 6,
+            "risk_tolerance": "medium",
+            "start_date": dt.date(2027, 1, 4),
+        }
+    )
     templates = [
-        TaskTemplate(id="replica", name="Set up the replica", phase="build", effort=6,
-                     max_people=2, role="DBA"),
-        TaskTemplate(id="rehearse", name="Rehearse the cutover", phase="verify", effort=2,
-                     role="DBA", depends_on=["replica"]),
-        TaskTemplate(id="cab", name="Change board approval", phase="verify", kind="review",
-                     effort=1, role="Change Board", outside=True, depends_on=["rehearse"]),
+        TaskTemplate(
+            id="replica", name="Set up the replica", phase="build", effort=6, max_people=2, role="DBA"
+        ),
+        TaskTemplate(
+            id="rehearse",
+            name="Rehearse the cutover",
+            phase="verify",
+            effort=2,
+            role="DBA",
+            depends_on=["replica"],
+        ),
+        TaskTemplate(
+            id="cab",
+            name="Change board approval",
+            phase="verify",
+            kind="review",
+            effort=1,
+            role="Change Board",
+            outside=True,
+            depends_on=["rehearse"],
+        ),
     ]
     tasks = quick_tasks(spec, templates, sizing=load_catalog().tasks.sizing)
     by_id = {t.id: t for t in tasks}
@@ -129,7 +156,9 @@ def test_quick_tasks_take_any_breakdown() -> None:
 
 
 def test_a_named_team_gets_the_work_by_role(plan_of: Callable[[str], Plan]) -> None:
-    plan = plan_of(SEED.format(n=3) + """
+    plan = plan_of(
+        SEED.format(n=3)
+        + """
 [[team]]
 name = "Mike"
 role = "Backend Engineer"
@@ -140,7 +169,8 @@ allocation = 50
 [[team]]
 name = "Lee"
 role = "QA Engineer"
-""")
+"""
+    )
     assert plan.task("backend-api").people == ["Mike"]
     assert plan.task("frontend-ui").people == ["Sam"]
     assert plan.task("qa").people == ["Lee"]
@@ -154,11 +184,30 @@ role = "QA Engineer"
 
 
 def test_quick_mode_puts_no_work_on_the_countrys_holidays(tmp_path: Path) -> None:
-    r = CliRunner().invoke(app, [
-        "generate-timeline", "--feature-name", "Notif", "--description", "in-app notifications",
-        "--team-size", "5", "--timeline", "8 weeks", "--risk-tolerance", "medium",
-        "--start-date", "2027-11-15", "--country", "US", "--holidays", "2027-11-26",
-        "--format", "json"])
+    r = CliRunner().invoke(
+        app,
+        [
+            "generate-timeline",
+            "--feature-name",
+            "Notif",
+            "--description",
+            "in-app notifications",
+            "--team-size",
+            "5",
+            "--timeline",
+            "8 weeks",
+            "--risk-tolerance",
+            "medium",
+            "--start-date",
+            "2027-11-15",
+            "--country",
+            "US",
+            "--holidays",
+            "2027-11-26",
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     import json
 
@@ -183,8 +232,19 @@ def test_quick_mode_puts_no_work_on_the_countrys_holidays(tmp_path: Path) -> Non
 
 
 def test_country_and_dates_are_checked(tmp_path: Path) -> None:
-    base = ["generate-timeline", "--feature-name", "N", "--description", "d", "--team-size",
-            "2", "--timeline", "2 weeks", "--risk-tolerance", "low"]
+    base = [
+        "generate-timeline",
+        "--feature-name",
+        "N",
+        "--description",
+        "d",
+        "--team-size",
+        "2",
+        "--timeline",
+        "2 weeks",
+        "--risk-tolerance",
+        "low",
+    ]
     r = CliRunner().invoke(app, [*base, "--country", "ZZ"])
     assert r.exit_code == 2 and "--country: unknown country code 'ZZ'" in r.stderr
     r = CliRunner().invoke(app, [*base, "--start-date", "monday"])
@@ -199,14 +259,23 @@ def test_country_and_dates_are_checked(tmp_path: Path) -> None:
 
 BAD_KEYS = [
     ('[[team]]\nname = "Ana"\nallocation = 120\n', "team[0].allocation: must be <= 100"),
-    ('[[team]]\nname = "Ana"\nallocation = 0\n[[tasks]]\nid = "a"\nname = "A"\nestimate = 2\n'
-     'owner = "Ana"\n', "task 'a': owner 'Ana' has allocation 0"),
-    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "6d..9d"\n',
-     "the range 6d..9d must contain the estimate (5d)"),
-    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "9d..4d"\n',
-     "the optimistic end must come first"),
-    ('[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "about a week"\n',
-     "cannot read range 'about a week'"),
+    (
+        '[[team]]\nname = "Ana"\nallocation = 0\n[[tasks]]\nid = "a"\nname = "A"\nestimate = 2\n'
+        'owner = "Ana"\n',
+        "task 'a': owner 'Ana' has allocation 0",
+    ),
+    (
+        '[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "6d..9d"\n',
+        "the range 6d..9d must contain the estimate (5d)",
+    ),
+    (
+        '[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "9d..4d"\n',
+        "the optimistic end must come first",
+    ),
+    (
+        '[[tasks]]\nid = "a"\nname = "A"\nestimate = "5d"\nestimate_range = "about a week"\n',
+        "cannot read range 'about a week'",
+    ),
     ('holidays_country = "XX"\n', "holidays_country: unknown country code 'XX'"),
     ('holidays_country = "United States"\n', "holidays_country: must be a country code"),
 ]
@@ -227,7 +296,22 @@ def test_bad_new_keys_name_the_key_and_exit_2(tmp_path: Path) -> None:
 def test_a_huge_holiday_file_is_refused(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text("2027-01-01\n" * 120_000)
-    r = CliRunner().invoke(app, [
-        "generate-timeline", "--feature-name", "N", "--description", "d", "--team-size", "2",
-        "--timeline", "2 weeks", "--risk-tolerance", "low", "--holidays", str(big)])
+    r = CliRunner().invoke(
+        app,
+        [
+            "generate-timeline",
+            "--feature-name",
+            "N",
+            "--description",
+            "d",
+            "--team-size",
+            "2",
+            "--timeline",
+            "2 weeks",
+            "--risk-tolerance",
+            "low",
+            "--holidays",
+            str(big),
+        ],
+    )
     assert r.exit_code == 2 and "is larger than 1024 KB" in r.stderr

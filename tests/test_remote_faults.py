@@ -46,7 +46,8 @@ def no_traceback(r: Any) -> None:
 
 
 def test_a_repeated_next_page_token_stops_the_read_and_frees_the_lock(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.fake.stuck_pages = 50  # the changelog read pages for ever (the old client: for good)
@@ -68,8 +69,7 @@ def test_a_repeated_next_page_token_stops_the_read_and_frees_the_lock(
         assert w.fake.page_calls <= 2
 
 
-def test_more_pages_than_the_bound_stop_the_read(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_more_pages_than_the_bound_stop_the_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import syncsvc.jira.adapter as adapter
 
     with world(tmp_path, monkeypatch) as w:
@@ -88,7 +88,8 @@ def test_more_pages_than_the_bound_stop_the_read(tmp_path: Path,
 
 @pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "server"])
 def test_a_deleted_issue_does_not_break_the_key_search(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloud: bool) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cloud: bool
+) -> None:
     with world(tmp_path, monkeypatch, cloud=cloud, bulk_reads=False) as w:
         assert w.run("push").exit_code == 0
         gone = w.fake.key_of("notif-center", "qa")
@@ -109,7 +110,8 @@ def test_a_deleted_issue_does_not_break_the_key_search(
 
 @pytest.mark.parametrize("command", ["push", "pull", "sync", "state check"])
 def test_a_login_page_instead_of_json_says_what_answered(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.fake.html("GET", r".*", times=99)
@@ -146,8 +148,9 @@ ODD_FIELDS: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("case", sorted(ODD_FIELDS))
-def test_odd_field_shapes_never_crash_a_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             case: str) -> None:
+def test_odd_field_shapes_never_crash_a_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
     field, value = ODD_FIELDS[case]
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
@@ -166,27 +169,38 @@ def test_odd_field_shapes_never_crash_a_sync(tmp_path: Path, monkeypatch: pytest
         no_traceback(r)
 
 
-def test_odd_links_and_changelogs_never_crash_a_sync(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_odd_links_and_changelogs_never_crash_a_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         key = done_at(w, "design-review", dt.datetime(2027, 1, 5, 15, tzinfo=dt.UTC))
         hist = w.fake.history[key]
         hist.append({"id": "1", "created": "not a time", "items": [{"field": "status"}]})
-        hist.append({"id": "2", "created": "9999-12-31T23:59:59.000-1200", "items": [
-            {"field": "status", "to": "10001", "toString": "Done"}]})
-        hist.append({"id": "3", "created": "9999-06-30T10:00:00.000+0000", "items": [
-            {"field": "status", "to": "10001", "toString": "Done"}]})
+        hist.append(
+            {
+                "id": "2",
+                "created": "9999-12-31T23:59:59.000-1200",
+                "items": [{"field": "status", "to": "10001", "toString": "Done"}],
+            }
+        )
+        hist.append(
+            {
+                "id": "3",
+                "created": "9999-06-30T10:00:00.000+0000",
+                "items": [{"field": "status", "to": "10001", "toString": "Done"}],
+            }
+        )
         hist.append({"id": "4", "items": "status"})
         hist.append("a string, not a history")
         other = w.fake.key_of("notif-center", "qa")
         real_links = w.fake._issuelinks
 
         def links(k: str, index: Any = None) -> list[Any]:
-            odd = [{"id": "9", "type": {"name": "Blocks"}, "outwardIssue": {"id": "5"}},
-                   {"id": "9", "type": "Blocks", "inwardIssue": {"key": other}},
-                   {"id": "9", "type": {"name": "Blocks"}, "inwardIssue": "NOTIF-1"},
-                   "not a link"]
+            odd = [
+                {"id": "9", "type": {"name": "Blocks"}, "outwardIssue": {"id": "5"}},
+                {"id": "9", "type": "Blocks", "inwardIssue": {"key": other}},
+                {"id": "9", "type": {"name": "Blocks"}, "inwardIssue": "NOTIF-1"},
+                "not a link",
+            ]
             return [*real_links(k, index), *odd]
 
         monkeypatch.setattr(w.fake, "_issuelinks", links)
@@ -204,22 +218,43 @@ def test_untrusted_issue_shapes_are_cleaned() -> None:
     assert clean_issue({"key": "NOTIF-1"}) is None  # no id
     assert clean_issue({"id": "1", "key": "not a key"}) is None
     assert clean_issues({"issues": []}) == []
-    got = clean_issue({"id": 7, "key": "NOTIF-1", "fields": {
-        "assignee": "bob", "labels": ["a", 3], "duedate": "9999-99-99",
-        "issuelinks": [{"id": 1, "type": {"name": "Blocks"}, "outwardIssue": {"key": "NOTIF-2"}},
-                       {"type": {"name": "Blocks"}, "inwardIssue": {"key": None}}],
-        "customfield_10015": {"x": 1}}, "properties": {"syncsvc": "x"}})
-    assert got == {"id": "7", "key": "NOTIF-1", "properties": {}, "fields": {
-        "assignee": None, "labels": ["a"], "duedate": None, "customfield_10015": None,
-        "issuelinks": [{"id": "1", "type": {"name": "Blocks"},
-                        "outwardIssue": {"key": "NOTIF-2"}}]}}
+    got = clean_issue(
+        {
+            "id": 7,
+            "key": "NOTIF-1",
+            "fields": {
+                "assignee": "bob",
+                "labels": ["a", 3],
+                "duedate": "9999-99-99",
+                "issuelinks": [
+                    {"id": 1, "type": {"name": "Blocks"}, "outwardIssue": {"key": "NOTIF-2"}},
+                    {"type": {"name": "Blocks"}, "inwardIssue": {"key": None}},
+                ],
+                "customfield_10015": {"x": 1},
+            },
+            "properties": {"syncsvc": "x"},
+        }
+    )
+    assert got == {
+        "id": "7",
+        "key": "NOTIF-1",
+        "properties": {},
+        "fields": {
+            "assignee": None,
+            "labels": ["a"],
+            "duedate": None,
+            "customfield_10015": None,
+            "issuelinks": [{"id": "1", "type": {"name": "Blocks"}, "outwardIssue": {"key": "NOTIF-2"}}],
+        },
+    }
 
 
 # -- 16.12 a state file of another user, a pasted "…" ----------------------------------------
 
 
 def test_a_state_file_owned_by_another_user_is_a_clear_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.state_path.chmod(0o644)  # readable by others: the open tries to make it private
@@ -236,7 +271,8 @@ def test_a_state_file_owned_by_another_user_is_a_clear_error(
 
 @pytest.mark.parametrize("token", ["abc…", "abc’def", "abc\ndef"])
 def test_a_token_with_a_pasted_character_is_a_clear_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
     from test_track_cli import TOKEN_ENV
 
     with world(tmp_path, monkeypatch) as w:
@@ -249,8 +285,9 @@ def test_a_token_with_a_pasted_character_is_a_clear_error(
         no_traceback(r)
 
 
-def test_an_email_with_a_smart_quote_is_a_clear_error(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_email_with_a_smart_quote_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         w.config.write_text(w.config.read_text().replace("pm@example.com", "pm@example.com”"))
         r = w.run("push")
@@ -263,7 +300,8 @@ def test_an_email_with_a_smart_quote_is_a_clear_error(tmp_path: Path,
 
 
 def test_dates_from_jira_are_read_in_the_configured_time_zone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     import json
 
     with world(tmp_path, monkeypatch) as w:
@@ -293,8 +331,9 @@ def test_dates_from_jira_are_read_in_the_configured_time_zone(
         finally:
             monkeypatch.setenv("TZ", "UTC")  # as the suite pins it (conftest)
             time.tzset()
-        w.config.write_text(w.config.read_text().replace(
-            'project = "NOTIF"', 'project = "NOTIF"\ntimezone = "Mars/Olympus"'))
+        w.config.write_text(
+            w.config.read_text().replace('project = "NOTIF"', 'project = "NOTIF"\ntimezone = "Mars/Olympus"')
+        )
         r = w.run("pull", "--as-of", "2027-01-07")
         assert r.exit_code == 2 and "unknown time zone" in r.stderr
 
@@ -304,11 +343,13 @@ def test_dates_from_jira_are_read_in_the_configured_time_zone(
 
 @pytest.mark.parametrize("epic", ["Epic", ""], ids=["epic", "no-epic"])
 def test_every_no_change_sync_after_a_push_is_within_the_read_budget(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan, epic: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan, epic: str
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         if not epic:
-            w.config.write_text(w.config.read_text().replace(
-                'project = "NOTIF"', 'project = "NOTIF"\nepic_issue_type = ""'))
+            w.config.write_text(
+                w.config.read_text().replace('project = "NOTIF"', 'project = "NOTIF"\nepic_issue_type = ""')
+            )
         assert w.run("push").exit_code == 0
         budget = 2 + 2 * math.ceil(len(example.tasks) / 100)
         for day in ("2027-01-04", "2027-01-05", "2027-01-06"):
@@ -323,13 +364,17 @@ def test_every_no_change_sync_after_a_push_is_within_the_read_budget(
 
 
 def test_a_status_the_cache_does_not_know_is_read_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         assert w.run("sync", "--as-of", "2027-01-04").exit_code == 0
         # a workflow gains a status after the categories were cached
-        w.fake.statuses["Building"] = {"id": "10077", "name": "Building", "statusCategory": {
-            "id": 4, "key": "indeterminate", "name": "In Progress"}}
+        w.fake.statuses["Building"] = {
+            "id": "10077",
+            "name": "Building",
+            "statusCategory": {"id": 4, "key": "indeterminate", "name": "In Progress"},
+        }
         key = w.fake.key_of("notif-center", "backend-api")
         w.fake.move(key, "Building", dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC))
         w.fake.move(key, "Done", dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC))
@@ -345,15 +390,20 @@ def test_a_status_the_cache_does_not_know_is_read_again(
 # -- 14.7 exit codes that route alerts ----------------------------------------------------------
 
 
-def test_an_unresolvable_host_is_exit_2_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                ) -> None:
+def test_an_unresolvable_host_is_exit_2_at_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     slept: list[float] = []
     with world(tmp_path, monkeypatch) as w:
         monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", slept.append)
 
         def no_dns(*a: Any, **kw: Any) -> Any:
-            reason = NameResolutionError("jira.acme.test", None,  # type: ignore[arg-type]
-                                         OSError(-2, "Name or service not known"))
+            reason = NameResolutionError(
+                "jira.acme.test",
+                None,  # type: ignore[arg-type]
+                OSError(-2, "Name or service not known"),
+            )
             raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 
         monkeypatch.setattr("syncsvc.jira.adapter.requests.Session.request", no_dns)
@@ -364,18 +414,15 @@ def test_an_unresolvable_host_is_exit_2_at_once(tmp_path: Path, monkeypatch: pyt
         no_traceback(r)
 
 
-def test_a_placeholder_url_is_exit_2_before_any_call(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_placeholder_url_is_exit_2_before_any_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as w:
-        w.config.write_text(w.config.read_text().replace(
-            w.fake.base, "https://your-site.atlassian.net"))
+        w.config.write_text(w.config.read_text().replace(w.fake.base, "https://your-site.atlassian.net"))
         r = w.run("push")
         assert r.exit_code == 2 and "example value" in r.stderr, r.output
         assert w.fake.calls == []
 
 
-def test_a_url_without_jira_behind_it_is_exit_2(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_url_without_jira_behind_it_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as w:
         w.fake.fail("GET", r"^serverInfo$", 404)
         r = w.run("push")
@@ -383,8 +430,9 @@ def test_a_url_without_jira_behind_it_is_exit_2(tmp_path: Path,
         no_traceback(r)
 
 
-def test_a_silent_server_is_named_while_it_is_waited_for(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_silent_server_is_named_while_it_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = requests.Session.request
     with world(tmp_path, monkeypatch) as w:
         waits = {"n": 0}
@@ -398,8 +446,7 @@ def test_a_silent_server_is_named_while_it_is_waited_for(tmp_path: Path,
         monkeypatch.setattr("syncsvc.jira.adapter.requests.Session.request", slow)
         r = w.run("push")
         assert r.exit_code == 0, r.output
-        assert "has not answered within 30 s while reading the server info; trying again" \
-            in r.stderr
+        assert "has not answered within 30 s while reading the server info; trying again" in r.stderr
 
 
 def test_site_facts_are_kept_in_the_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,8 +456,9 @@ def test_site_facts_are_kept_in_the_state(tmp_path: Path, monkeypatch: pytest.Mo
             assert s.site_value(f"server:{w.fake.base}") == {"deploymentType": "Cloud"}
 
 
-def test_publish_names_a_login_page_in_front_of_sheets(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publish_names_a_login_page_in_front_of_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def login_page(self: Any, doing: str, method: str, url: str, **kw: Any) -> Any:
         r = requests.Response()
         r.status_code, r.url = 200, url
@@ -426,8 +474,9 @@ def test_publish_names_a_login_page_in_front_of_sheets(tmp_path: Path,
         no_traceback(r)
 
 
-def test_a_lock_file_of_another_user_is_a_clear_error(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_file_of_another_user_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
     with world(tmp_path, monkeypatch) as w:
@@ -446,13 +495,17 @@ def test_a_lock_file_of_another_user_is_a_clear_error(tmp_path: Path,
         no_traceback(r)
 
 
-@pytest.mark.parametrize("doc", [
-    {"sheets": ["Dashboard"]},
-    {"sheets": [{"properties": {"title": "T", "sheetId": "x"}}]},
-    {"sheets": [{"properties": {"title": "T", "gridProperties": {"rowCount": [1]}}}]},
-    {"sheets": [{"properties": {"title": "T"}, "data": [{"startRow": 20_000_000, "rowData": [{}]}]}]},
-    {"sheets": [{"properties": {"title": "T"}, "data": [{"rowData": ["a row"]}]}]},
-], ids=["sheet-string", "id-string", "count-list", "row-far-away", "row-string"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"sheets": ["Dashboard"]},
+        {"sheets": [{"properties": {"title": "T", "sheetId": "x"}}]},
+        {"sheets": [{"properties": {"title": "T", "gridProperties": {"rowCount": [1]}}}]},
+        {"sheets": [{"properties": {"title": "T"}, "data": [{"startRow": 20_000_000, "rowData": [{}]}]}]},
+        {"sheets": [{"properties": {"title": "T"}, "data": [{"rowData": ["a row"]}]}]},
+    ],
+    ids=["sheet-string", "id-string", "count-list", "row-far-away", "row-string"],
+)
 def test_an_odd_spreadsheet_answer_is_a_remote_error(doc: dict[str, Any]) -> None:
     from syncsvc.errors import RemoteError
     from syncsvc.sheets.diff import parse_remote
@@ -462,7 +515,8 @@ def test_an_odd_spreadsheet_answer_is_a_remote_error(doc: dict[str, Any]) -> Non
 
 
 def test_a_task_added_past_the_baseline_finish_is_synced_and_pushed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of
+) -> None:  # type: ignore[no-untyped-def]
     # issue 16.5 end to end: the task waits for the last one, so it starts after the baseline's
     # finish; every sync raised IndexError and the task was never pushed
     from test_track_cli import add_task
@@ -482,8 +536,9 @@ def test_a_task_added_past_the_baseline_finish_is_synced_and_pushed(
         assert r.exit_code == 3, r.output  # later than the baseline: slipping, and said so
 
 
-def test_a_silent_sheets_is_named_while_it_is_waited_for(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_silent_sheets_is_named_while_it_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gspread
 
     real = gspread.http_client.HTTPClient.request
@@ -500,12 +555,15 @@ def test_a_silent_sheets_is_named_while_it_is_waited_for(tmp_path: Path,
         monkeypatch.setattr(gspread.http_client.HTTPClient, "request", slow)
         r = w.run("publish")
         assert r.exit_code == 0, r.output
-        assert "Google Sheets has not answered within 30 s when trying to read the " \
+        assert (
+            "Google Sheets has not answered within 30 s when trying to read the "
             "spreadsheet; trying again" in r.stderr
+        )
 
 
-def test_a_server_site_that_ignores_start_at_is_stopped(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_site_that_ignores_start_at_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch, cloud=False) as w:
         assert w.run("push").exit_code == 0
         real = w.fake._search
@@ -524,7 +582,8 @@ def test_a_server_site_that_ignores_start_at_is_stopped(tmp_path: Path,
 
 
 def test_an_issue_deleted_between_two_reads_has_no_history(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch, bulk_reads=False) as w:
         assert w.run("push").exit_code == 0
         gone = w.fake.key_of("notif-center", "qa")
@@ -535,7 +594,8 @@ def test_an_issue_deleted_between_two_reads_has_no_history(
 
 
 def test_a_state_file_that_cannot_be_written_is_a_clear_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlite3
 
     with world(tmp_path, monkeypatch) as w:
@@ -552,7 +612,8 @@ def test_a_state_file_that_cannot_be_written_is_a_clear_error(
 
 
 def test_a_login_page_accepting_a_write_is_not_taken_for_done(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         key = w.fake.key_of("notif-center", "qa")
@@ -568,23 +629,26 @@ def test_a_login_page_accepting_a_write_is_not_taken_for_done(
 
 
 def test_remote_text_reaches_the_terminal_without_control_characters(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from syncsvc.jira.adapter import error_text
 
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         key = w.fake.key_of("notif-center", "qa")
         w.fake.issues[key]["fields"]["status"] = {
-            **w.fake.statuses["In Progress"], "name": "Doing\x1b]0;owned\x07\x1b[2J"}
+            **w.fake.statuses["In Progress"],
+            "name": "Doing\x1b]0;owned\x07\x1b[2J",
+        }
         r = w.run("pull", "--as-of", AS_OF)
         assert r.exit_code == 0, r.output
         assert "Doing?]0;owned??[2J" in r.stdout and "\x1b" not in r.output
-    assert error_text({"errorMessages": ["bad\x1b[31m"], "errors": {"f": "x\x9by"}}) == \
-        "bad?[31m; f: x?y"
+    assert error_text({"errorMessages": ["bad\x1b[31m"], "errors": {"f": "x\x9by"}}) == "bad?[31m; f: x?y"
 
 
 def test_an_unusable_issue_in_a_server_search_page_does_not_shift_the_pages(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch, cloud=False) as w:
         assert w.run("push").exit_code == 0
         w.fake.page_size = 5  # 13 issues in 3 pages
@@ -607,14 +671,16 @@ def test_an_unusable_issue_in_a_server_search_page_does_not_shift_the_pages(
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_the_default_status_date_is_today_in_the_team_time_zone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
     import json
     import zoneinfo
 
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
-        w.config.write_text(w.config.read_text().replace(
-            'project = "NOTIF"', f'project = "NOTIF"\ntimezone = "{zone}"'))
+        w.config.write_text(
+            w.config.read_text().replace('project = "NOTIF"', f'project = "NOTIF"\ntimezone = "{zone}"')
+        )
         before = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
         r = w.run("pull", "--format", "json")  # UTC+14 and UTC-11: never the same date
         after = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
@@ -622,15 +688,19 @@ def test_the_default_status_date_is_today_in_the_team_time_zone(
         assert json.loads(r.stdout)["as_of"] in (before.isoformat(), after.isoformat())
 
 
-def test_an_unresolvable_sheets_host_is_exit_2_at_once(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unresolvable_sheets_host_is_exit_2_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gspread
 
     slept: list[float] = []
 
     def no_dns(self: Any, method: str, url: str, *a: Any, **kw: Any) -> Any:
-        reason = NameResolutionError("sheets.acme.test", None,  # type: ignore[arg-type]
-                                     OSError(-2, "Name or service not known"))
+        reason = NameResolutionError(
+            "sheets.acme.test",
+            None,  # type: ignore[arg-type]
+            OSError(-2, "Name or service not known"),
+        )
         raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 
     with world(tmp_path, monkeypatch, sheets=True) as w:
@@ -644,8 +714,7 @@ def test_an_unresolvable_sheets_host_is_exit_2_at_once(tmp_path: Path,
         assert r.exit_code == 0 and "offline preview" in r.stdout, r.output
 
 
-def test_a_proxy_saying_ok_in_plain_text_is_named(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_proxy_saying_ok_in_plain_text_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # every read of a JSON answer goes through one check, the reads added with plan identity
     # (the newest key after a killed create, an issue property) too
     from syncsvc.config import load_config
@@ -664,14 +733,14 @@ def test_a_proxy_saying_ok_in_plain_text_is_named(tmp_path: Path,
 
 
 def test_a_baseline_that_no_longer_reads_as_a_plan_is_a_clear_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         broken = example.model_dump(mode="json")
         broken["tasks"][0]["duration_days"] = "a week"  # an edited or damaged record
         with State.open(w.state_path) as s:
-            s.add_baseline("notif-center", broken, recorded_at="2027-01-05T00:00:00+00:00",
-                           note="damaged")
+            s.add_baseline("notif-center", broken, recorded_at="2027-01-05T00:00:00+00:00", note="damaged")
         r = w.run("pull", "--as-of", AS_OF)
         assert r.exit_code == 2, r.output
         assert "cannot be read as a plan (tasks.0.duration_days" in r.stderr

@@ -31,7 +31,9 @@ risk_tolerance = "medium"
 start_date = 2027-01-04
 """
 
-SEED_TEAM = SEED_QUICK + """
+SEED_TEAM = (
+    SEED_QUICK
+    + """
 pm = "Dana"
 [[team]]
 name = "Dana"
@@ -46,6 +48,7 @@ role = "Design Lead"
 name = "Sam"
 role = "Frontend Engineer"
 """
+)
 
 HEAD = """
 feature_name = "{name}"
@@ -57,8 +60,9 @@ start_date = 2027-03-01
 """
 
 
-def head(desc: str, *, name: str = "Feature", team: int = 5, timeline: str = "8 weeks",
-         tol: str = "medium") -> str:
+def head(
+    desc: str, *, name: str = "Feature", team: int = 5, timeline: str = "8 weeks", tol: str = "medium"
+) -> str:
     return HEAD.format(name=name, desc=desc, team=team, timeline=timeline, tol=tol)
 
 
@@ -89,11 +93,23 @@ role = "Backend Lead"
 """
 
 
-def risk(title: str, likelihood: str, impact: str, *, owner: str | None = "Mike",
-         mitigation: str | None = "Do it", task: str | None = None) -> str:
+def risk(
+    title: str,
+    likelihood: str,
+    impact: str,
+    *,
+    owner: str | None = "Mike",
+    mitigation: str | None = "Do it",
+    task: str | None = None,
+) -> str:
     """One [[risks]] table of a spec; `task` is the mitigation_task inline table."""
-    lines = ["", "[[risks]]", f"title = {json.dumps(title)}", f'likelihood = "{likelihood}"',
-             f'impact = "{impact}"']
+    lines = [
+        "",
+        "[[risks]]",
+        f"title = {json.dumps(title)}",
+        f'likelihood = "{likelihood}"',
+        f'impact = "{impact}"',
+    ]
     if owner is not None:
         lines.append(f"owner = {json.dumps(owner)}")
     if mitigation is not None:
@@ -115,6 +131,7 @@ def kinds(plan: Plan, kind: str) -> list[str]:
 
 
 # --- the seed scenario -------------------------------------------------------------------
+
 
 def test_seed_quick_mode_top_three_risks_and_role_owners(plan_of: PlanOf) -> None:
     plan = plan_of(SEED_QUICK)
@@ -159,9 +176,13 @@ def test_bundled_example_keeps_the_seed_owners(example_path: Path, today: object
 
 # --- other features get their own risks ----------------------------------------------------
 
-PAY_AUTH_MOBILE = head(
-    "One-tap checkout with saved credit cards, Google SSO login, and the new iOS and Android app",
-    name="Mobile checkout", team=6) + """
+PAY_AUTH_MOBILE = (
+    head(
+        "One-tap checkout with saved credit cards, Google SSO login, and the new iOS and Android app",
+        name="Mobile checkout",
+        team=6,
+    )
+    + """
 pm = "Olu"
 [[team]]
 name = "Olu"
@@ -176,6 +197,7 @@ role = "Senior iOS Developer"
 name = "Kim"
 role = "UX Designer"
 """
+)
 
 
 def test_payments_auth_mobile_spec_gets_its_own_risks_and_owners(plan_of: PlanOf) -> None:
@@ -198,44 +220,90 @@ def test_payments_auth_mobile_spec_gets_its_own_risks_and_owners(plan_of: PlanOf
     assert {"payment-sandbox-tests", "auth-e2e-tests", "app-store-submission"} <= ids
 
 
-@pytest.mark.parametrize(("desc", "team", "timeline", "extra", "expected"), [
-    ("Move orders to a new database schema with a backfill", 5, "8 weeks", "",
-     "Database migration locks tables or corrupts data"),
-    ("Collect date of birth and phone number for KYC under GDPR", 5, "8 weeks", "",
-     "Personal data exposed or collected beyond need (GDPR/CCPA)"),
-    ("Smarter search with typeahead", 5, "8 weeks", "",
-     "Search results are irrelevant or slow at launch"),
-    ("Personalized recommendations on the home page", 5, "8 weeks", "",
-     "Recommendations or model output are poor, biased or harmful"),
-    ("An LLM-powered assistant over customer data", 5, "8 weeks", "",
-     "LLM output leaks data or follows injected instructions"),
-    ("Launch the app in 12 languages including right-to-left", 5, "8 weeks", "",
-     "Untranslated or broken text in other languages"),
-    ("Screen reader support (WCAG) for the editor", 5, "8 weeks", "",
-     "Accessibility gaps exclude users (WCAG 2.1 AA)"),
-    ("Sync orders to Salesforce through their API", 5, "8 weeks", "",
-     "Third-party API outage, rate limits or breaking changes"),
-    ("A settings page", 2, "8 weeks", "", "Key-person dependency in a small team"),
-    ("A settings page", 5, "3 weeks", "", "Compressed timeline squeezes testing and buffers"),
-    ("A settings page", 5, "8 weeks", 'deployment = "big_bang"',
-     "Big-bang release exposes every user at once"),
-    ("A settings page", 5, "8 weeks", "users = 2000000", "Capacity shortfall at full traffic"),
-    ("New pricing tiers with a paywall", 5, "8 weeks", "",
-     "Customers react badly to the pricing change"),
-])
-def test_traits_trigger_catalog_risks(plan_of: PlanOf, desc: str, team: int, timeline: str,
-                                      extra: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("desc", "team", "timeline", "extra", "expected"),
+    [
+        (
+            "Move orders to a new database schema with a backfill",
+            5,
+            "8 weeks",
+            "",
+            "Database migration locks tables or corrupts data",
+        ),
+        (
+            "Collect date of birth and phone number for KYC under GDPR",
+            5,
+            "8 weeks",
+            "",
+            "Personal data exposed or collected beyond need (GDPR/CCPA)",
+        ),
+        (
+            "Smarter search with typeahead",
+            5,
+            "8 weeks",
+            "",
+            "Search results are irrelevant or slow at launch",
+        ),
+        (
+            "Personalized recommendations on the home page",
+            5,
+            "8 weeks",
+            "",
+            "Recommendations or model output are poor, biased or harmful",
+        ),
+        (
+            "An LLM-powered assistant over customer data",
+            5,
+            "8 weeks",
+            "",
+            "LLM output leaks data or follows injected instructions",
+        ),
+        (
+            "Launch the app in 12 languages including right-to-left",
+            5,
+            "8 weeks",
+            "",
+            "Untranslated or broken text in other languages",
+        ),
+        (
+            "Screen reader support (WCAG) for the editor",
+            5,
+            "8 weeks",
+            "",
+            "Accessibility gaps exclude users (WCAG 2.1 AA)",
+        ),
+        (
+            "Sync orders to Salesforce through their API",
+            5,
+            "8 weeks",
+            "",
+            "Third-party API outage, rate limits or breaking changes",
+        ),
+        ("A settings page", 2, "8 weeks", "", "Key-person dependency in a small team"),
+        ("A settings page", 5, "3 weeks", "", "Compressed timeline squeezes testing and buffers"),
+        (
+            "A settings page",
+            5,
+            "8 weeks",
+            'deployment = "big_bang"',
+            "Big-bang release exposes every user at once",
+        ),
+        ("A settings page", 5, "8 weeks", "users = 2000000", "Capacity shortfall at full traffic"),
+        ("New pricing tiers with a paywall", 5, "8 weeks", "", "Customers react badly to the pricing change"),
+    ],
+)
+def test_traits_trigger_catalog_risks(
+    plan_of: PlanOf, desc: str, team: int, timeline: str, extra: str, expected: str
+) -> None:
     plan = plan_of(head(desc, team=team, timeline=timeline) + extra)
     assert expected in [r.title for r in plan.risks]
 
 
-def test_an_unrecognised_feature_gets_only_the_baseline_that_fits_any_project(
-        plan_of: PlanOf) -> None:
+def test_an_unrecognised_feature_gets_only_the_baseline_that_fits_any_project(plan_of: PlanOf) -> None:
     plan = plan_of(head("Quarterly planning offsite", team=5, timeline="8 weeks"))
     assert plan.change_profiles == []
     assert all(r.source == "catalog" and r.id for r in plan.risks)
-    assert {r.category for r in plan.risks} == {"timeline", "people", "dependency",
-                                                "user_impact"}
+    assert {r.category for r in plan.risks} == {"timeline", "people", "dependency", "user_impact"}
     assert any(f.kind == "low_coverage" for f in plan.findings)
 
 
@@ -255,7 +323,7 @@ def test_timeline_pressure_from_weeks_and_from_hand_made_estimates(plan_of: Plan
         return [(r.likelihood, r.impact) for r in plan.risks if r.title == title]
 
     long_build = TASKS.replace('estimate = "5d"', 'estimate = "8w"')  # chain 44 working days
-    assert levels("2 weeks", TASKS) == [("high", "medium")]        # <= 20 working days
+    assert levels("2 weeks", TASKS) == [("high", "medium")]  # <= 20 working days
     assert levels("10 weeks", long_build) == [("medium", "medium")]  # chain is 88% of 50 days
     assert levels("20 weeks", long_build) == []
     assert levels("10 weeks", TASKS) == []
@@ -263,21 +331,24 @@ def test_timeline_pressure_from_weeks_and_from_hand_made_estimates(plan_of: Plan
 
 # --- keyword matching ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("keywords", "text", "hit"), [
-    (["push"], "Push notifications for everyone", True),
-    (["push"], "some pushback from sales", False),
-    (["real-time"], "a realtime feed", True),
-    (["real-time"], "a Real Time feed", True),
-    (["payment"], "new PAYMENTS page", True),
-    (["auth"], "the author page", False),
-    (["auth"], "OAuth and auth flows", True),
-    (["notif*"], "Notifications center", True),
-    (["ai"], "said in maine", False),
-    (["email"], "email-only alerts", True),
-    (["in-app"], "in app purchases", True),
-])
-def test_keywords_match_whole_words_case_insensitively(keywords: list[str], text: str,
-                                                       hit: bool) -> None:
+
+@pytest.mark.parametrize(
+    ("keywords", "text", "hit"),
+    [
+        (["push"], "Push notifications for everyone", True),
+        (["push"], "some pushback from sales", False),
+        (["real-time"], "a realtime feed", True),
+        (["real-time"], "a Real Time feed", True),
+        (["payment"], "new PAYMENTS page", True),
+        (["auth"], "the author page", False),
+        (["auth"], "OAuth and auth flows", True),
+        (["notif*"], "Notifications center", True),
+        (["ai"], "said in maine", False),
+        (["email"], "email-only alerts", True),
+        (["in-app"], "in app purchases", True),
+    ],
+)
+def test_keywords_match_whole_words_case_insensitively(keywords: list[str], text: str, hit: bool) -> None:
     assert (find_keyword(keywords, text) is not None) is hit
 
 
@@ -286,11 +357,18 @@ def test_pushback_does_not_trigger_push_risks(plan_of: PlanOf) -> None:
     assert "Push notification opt-out confusion" not in [r.title for r in plan.risks]
 
 
-@pytest.mark.parametrize(("text", "users"), [
-    ("for 150K users", 150_000), ("1.2 million MAU", 1_200_000), ("20,000 customers", 20_000),
-    ("10k+ users and 2M devices", 2_000_000), ("for 2M monthly shoppers", 2_000_000),
-    ("version 2 of the API", None), ("2M requests a day", None),
-])
+@pytest.mark.parametrize(
+    ("text", "users"),
+    [
+        ("for 150K users", 150_000),
+        ("1.2 million MAU", 1_200_000),
+        ("20,000 customers", 20_000),
+        ("10k+ users and 2M devices", 2_000_000),
+        ("for 2M monthly shoppers", 2_000_000),
+        ("version 2 of the API", None),
+        ("2M requests a day", None),
+    ],
+)
 def test_user_counts_are_read_from_the_description(text: str, users: int | None) -> None:
     assert users_in_text(text) == users
 
@@ -303,69 +381,83 @@ def test_spec_users_beat_the_description(plan_of: PlanOf) -> None:
 
 # --- spec risks: override, sorting, owners ------------------------------------------------
 
+
 def test_spec_risk_overrides_catalog_risk_by_title_case_insensitively(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + risk("websocket SCALING under full load", "low", "medium",
-                                    owner="Sam", mitigation=None))
+    plan = plan_of(
+        SEED_TEAM + risk("websocket SCALING under full load", "low", "medium", owner="Sam", mitigation=None)
+    )
     ws = [r for r in plan.risks if "websocket" in r.title.lower()]
     assert len(ws) == 1
     r = ws[0]
-    assert (r.source, r.likelihood, r.impact, r.score, r.owner) == ("spec", "low", "medium", 2,
-                                                                    "Sam")
+    assert (r.source, r.likelihood, r.impact, r.score, r.owner) == ("spec", "low", "medium", 2, "Sam")
     assert r.category == "technical"  # kept from the catalog
     assert r.mitigation.startswith("Load test the real-time tier")  # no mitigation given
     assert plan.risks[0].title == "Security review timeline may block launch"
 
 
 def test_spec_risk_overrides_by_alias(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + risk("WebSocket/real-time scaling under full load", "high",
-                                    "high", mitigation="Soak test"))
+    plan = plan_of(
+        SEED_TEAM
+        + risk("WebSocket/real-time scaling under full load", "high", "high", mitigation="Soak test")
+    )
     assert sum("scaling under full load" in r.title for r in plan.risks) == 1
 
 
 def test_sorting_score_impact_likelihood_then_spec_then_written(plan_of: PlanOf) -> None:
     # catalog: accessibility (M x M), score 4; spec risks written in a scrambled order
-    plan = plan_of(head("Screen reader support (WCAG) for the editor") + MIKE + "".join([
-        risk("Spec B medium-medium", "medium", "medium", mitigation="b"),
-        risk("High likelihood, medium impact", "high", "medium", mitigation="x"),
-        risk("Medium likelihood, high impact", "medium", "high", mitigation="y"),
-        risk("Spec A medium-medium", "medium", "medium", mitigation="a"),
-        risk("Low-high", "low", "high", mitigation="z"),
-        risk("High-low", "high", "low", mitigation="w"),
-    ]))
+    plan = plan_of(
+        head("Screen reader support (WCAG) for the editor")
+        + MIKE
+        + "".join(
+            [
+                risk("Spec B medium-medium", "medium", "medium", mitigation="b"),
+                risk("High likelihood, medium impact", "high", "medium", mitigation="x"),
+                risk("Medium likelihood, high impact", "medium", "high", mitigation="y"),
+                risk("Spec A medium-medium", "medium", "medium", mitigation="a"),
+                risk("Low-high", "low", "high", mitigation="z"),
+                risk("High-low", "high", "low", mitigation="w"),
+            ]
+        )
+    )
     assert [r.id for r in plan.risks] == [f"R{i}" for i in range(1, len(plan.risks) + 1)]
     keys = [(-r.score, -SCALE[r.impact], -SCALE[r.likelihood]) for r in plan.risks]
     assert keys == sorted(keys)
-    mine = [(r.title, r.score) for r in plan.risks
-            if r.source == "spec" or r.title.startswith("Accessibility")]
+    mine = [
+        (r.title, r.score) for r in plan.risks if r.source == "spec" or r.title.startswith("Accessibility")
+    ]
     assert mine == [
-        ("Medium likelihood, high impact", 6),   # 6, impact high first
+        ("Medium likelihood, high impact", 6),  # 6, impact high first
         ("High likelihood, medium impact", 6),
-        ("Spec B medium-medium", 4),             # ties: spec as written ...
+        ("Spec B medium-medium", 4),  # ties: spec as written ...
         ("Spec A medium-medium", 4),
         ("Accessibility gaps exclude users (WCAG 2.1 AA)", 4),  # ... then catalog
-        ("Low-high", 3),                         # 3, impact high before impact low
+        ("Low-high", 3),  # 3, impact high before impact low
         ("High-low", 3),
     ]
 
 
 def test_risk_owner_given_as_a_role_resolves_to_the_person(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low",
-                                    owner="design lead", task=DIGEST_TASK))
+    plan = plan_of(
+        SEED_TEAM + risk("Digest timing annoys users", "low", "low", owner="design lead", task=DIGEST_TASK)
+    )
     r = next(r for r in plan.risks if r.title == "Digest timing annoys users")
     assert (r.owner, r.owner_role, r.mitigation_task) == ("Priya", "design lead", "digest-timing")
     assert plan.task("digest-timing").owner == "Priya"  # the mitigation task's default owner
 
 
-@pytest.mark.parametrize(("owner", "kind"), [
-    ("the team", "unowned_risk"),
-    ("Everyone", "unowned_risk"),
-    ("all", "unowned_risk"),
-    (None, "unowned_risk"),
-])
-def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str | None,
-                                                    kind: str) -> None:
-    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low", owner=owner,
-                                    task=DIGEST_TASK))
+@pytest.mark.parametrize(
+    ("owner", "kind"),
+    [
+        ("the team", "unowned_risk"),
+        ("Everyone", "unowned_risk"),
+        ("all", "unowned_risk"),
+        (None, "unowned_risk"),
+    ],
+)
+def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str | None, kind: str) -> None:
+    plan = plan_of(
+        SEED_TEAM + risk("Digest timing annoys users", "low", "low", owner=owner, task=DIGEST_TASK)
+    )
     r = next(r for r in plan.risks if r.title == "Digest timing annoys users")
     found = [f for f in plan.findings if f.kind == kind]
     assert len(found) == 1 and found[0].subjects[0] == r.id
@@ -378,8 +470,7 @@ def test_unowned_and_group_owned_risks_are_findings(plan_of: PlanOf, owner: str 
 
 
 def test_group_owned_override_points_to_the_catalog_owner(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + risk("WebSocket scaling under full load", "high", "high",
-                                    owner="team"))
+    plan = plan_of(SEED_TEAM + risk("WebSocket scaling under full load", "high", "high", owner="team"))
     (msg,) = kinds(plan, "unowned_risk")
     assert "Backend Lead (Mike)" in msg
 
@@ -392,12 +483,15 @@ def test_a_risk_without_any_mitigation_is_a_finding(plan_of: PlanOf) -> None:
 
 # --- mitigation tasks ------------------------------------------------------------------------
 
+
 def test_quick_mode_inserts_catalog_mitigation_tasks_before_their_task(plan_of: PlanOf) -> None:
     plan = plan_of(SEED_QUICK)
     ids = [t.id for t in plan.tasks]
-    for task_id, before in [("load-test", "integration"),
-                            ("security-intake", "security-review"),
-                            ("prefs-usability-test", "frontend-ui")]:
+    for task_id, before in [
+        ("load-test", "integration"),
+        ("security-intake", "security-review"),
+        ("prefs-usability-test", "frontend-ui"),
+    ]:
         t, after = plan.task(task_id), plan.task(before)
         assert ids.index(task_id) < ids.index(before)
         assert task_id in after.depends_on
@@ -428,7 +522,9 @@ def test_suggestion_names_where_when_the_task_is_missing(plan_of: PlanOf) -> Non
 
 
 def test_no_suggestion_when_the_task_is_already_planned(plan_of: PlanOf) -> None:
-    tasks = TASKS + """
+    tasks = (
+        TASKS
+        + """
 [[tasks]]
 id = "load-test"
 name = "Our own load test"
@@ -436,39 +532,42 @@ estimate = "2d"
 owner = "Mike"
 depends_on = ["build"]
 """
+    )
     plan = plan_of(head("Live updates over WebSockets for 250K users") + MIKE + tasks)
     assert not [m for m in kinds(plan, "suggested_task") if "load-test" in m]
 
 
 def test_spec_mitigation_task_always_goes_into_the_timeline(plan_of: PlanOf) -> None:
     task = '{ id = "perf", name = "Perf check", estimate = "2d", before = "qa" }'
-    plan = plan_of(head("A settings page") + MIKE + TASKS + risk("Slow page", "medium", "medium",
-                                                                  task=task))
+    plan = plan_of(head("A settings page") + MIKE + TASKS + risk("Slow page", "medium", "medium", task=task))
     assert "perf" in plan.task("qa").depends_on
     assert plan.task("perf").owner == "Mike"
 
 
 # --- owner resolution ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("roles", "want", "holder"), [
-    (["Frontend Engineer", "Backend Lead"], "Backend Lead", 1),
-    (["Backend Engineering Lead"], "Backend Lead", 0),
-    (["Senior Backend Engineer", "Back-end Lead"], "Backend Lead", 1),
-    (["Senior Backend Engineer"], "Backend Lead", 0),
-    (["Frontend Engineer"], "Backend Lead", None),
-    (["Site Reliability Engineer"], "SRE Lead", 0),
-    (["QA Engineer", "Design Lead"], "QA Lead", 0),
-    (["Data Scientist"], "ML Lead", 0),
-    (["Growth Lead"], "Growth Lead", 0),
-    (["Full-stack Developer"], "Frontend Lead", 0),
-    (["Tech Lead"], "Backend Lead", 0),
-    (["Tech Lead", "Backend Engineer"], "Backend Lead", 1),
-    (["Engineering Manager"], "Design Lead", None),
-    (["Back-end Engineering Lead"], "Mobile Lead", None),  # a specialist covers nobody
-    (["Tech Lead"], "Security Lead", None),
-])
-def test_role_holder_tolerates_role_wording(roles: list[str], want: str,
-                                            holder: int | None) -> None:
+
+@pytest.mark.parametrize(
+    ("roles", "want", "holder"),
+    [
+        (["Frontend Engineer", "Backend Lead"], "Backend Lead", 1),
+        (["Backend Engineering Lead"], "Backend Lead", 0),
+        (["Senior Backend Engineer", "Back-end Lead"], "Backend Lead", 1),
+        (["Senior Backend Engineer"], "Backend Lead", 0),
+        (["Frontend Engineer"], "Backend Lead", None),
+        (["Site Reliability Engineer"], "SRE Lead", 0),
+        (["QA Engineer", "Design Lead"], "QA Lead", 0),
+        (["Data Scientist"], "ML Lead", 0),
+        (["Growth Lead"], "Growth Lead", 0),
+        (["Full-stack Developer"], "Frontend Lead", 0),
+        (["Tech Lead"], "Backend Lead", 0),
+        (["Tech Lead", "Backend Engineer"], "Backend Lead", 1),
+        (["Engineering Manager"], "Design Lead", None),
+        (["Back-end Engineering Lead"], "Mobile Lead", None),  # a specialist covers nobody
+        (["Tech Lead"], "Security Lead", None),
+    ],
+)
+def test_role_holder_tolerates_role_wording(roles: list[str], want: str, holder: int | None) -> None:
     team = [TeamMember(name=f"P{i}", role=r) for i, r in enumerate(roles)]
     got = role_holder(team, load_catalog().risks, want)
     assert (got.name if got else None) == (None if holder is None else f"P{holder}")
@@ -476,12 +575,14 @@ def test_role_holder_tolerates_role_wording(roles: list[str], want: str,
 
 # --- the catalog -----------------------------------------------------------------------------
 
+
 def test_catalog_has_enough_templates_and_consistent_references() -> None:
     cat = load_catalog()
     task_ids = {t.id for t in cat.tasks.tasks}
     # cross-cutting risks may name the generic tasks; a profile's also its own work items
     risks = [(r, task_ids) for r in cat.risks.risks] + [
-        (r, task_ids | {w.id for w in p.work}) for p in cat.changes.profiles for r in p.risks]
+        (r, task_ids | {w.id for w in p.work}) for p in cat.changes.profiles for r in p.risks
+    ]
     assert len(risks) >= 150
     known = {a.name for a in cat.risks.roles}
     for r, ids in risks:
@@ -512,28 +613,40 @@ def _bundled_text() -> str:
     return (bundled_dir() / "risks.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda s: s.replace('likelihood = "medium"\nimpact = "high"\nowner_role = "PM"',
-                         'likelihood = "sometimes"\nimpact = "high"\nowner_role = "PM"', 1),
-     r"mycat/risks\.toml: risks\[1\]\.likelihood"),
-    (lambda s: s.replace('id = "key-person-dependency"', 'id = "realtime-scaling"'),
-     r"mycat/risks\.toml: .*duplicate risk id 'realtime-scaling'"),
-    (lambda s: s.replace('owner_role = "Design Lead"', 'owner = "Design Lead"', 1),
-     r"mycat/risks\.toml: risks\[\d+\]\.(owner|owner_role)"),
-    (lambda s: s.replace("[[risks.when]]\nmin_users = 1000000", "[[risks.when]]"),
-     r"mycat/risks\.toml: .*at least one condition"),
-    (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml: invalid catalog file"),
-])
-def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], str],
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda s: s.replace(
+                'likelihood = "medium"\nimpact = "high"\nowner_role = "PM"',
+                'likelihood = "sometimes"\nimpact = "high"\nowner_role = "PM"',
+                1,
+            ),
+            r"mycat/risks\.toml: risks\[1\]\.likelihood",
+        ),
+        (
+            lambda s: s.replace('id = "key-person-dependency"', 'id = "realtime-scaling"'),
+            r"mycat/risks\.toml: .*duplicate risk id 'realtime-scaling'",
+        ),
+        (
+            lambda s: s.replace('owner_role = "Design Lead"', 'owner = "Design Lead"', 1),
+            r"mycat/risks\.toml: risks\[\d+\]\.(owner|owner_role)",
+        ),
+        (
+            lambda s: s.replace("[[risks.when]]\nmin_users = 1000000", "[[risks.when]]"),
+            r"mycat/risks\.toml: .*at least one condition",
+        ),
+        (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml: invalid catalog file"),
+    ],
+)
+def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], str], message: str) -> None:
     text = change(_bundled_text())
     assert text != _bundled_text()
     with pytest.raises(ConfigError, match=message):
         load_catalog(_folder_with(tmp_path, text))
 
 
-def test_users_own_catalog_folder_replaces_the_bundled_risks(tmp_path: Path,
-                                                            spec_of: SpecOf) -> None:
+def test_users_own_catalog_folder_replaces_the_bundled_risks(tmp_path: Path, spec_of: SpecOf) -> None:
     # the notifications risks live in their change profile: a user's copy of it replaces it
     folder = tmp_path / "mycat"
     (folder / "changes").mkdir(parents=True)
@@ -541,8 +654,9 @@ def test_users_own_catalog_folder_replaces_the_bundled_risks(tmp_path: Path,
     shutil.copy(bundled_dir() / name, folder / name)
     text = (folder / name).read_text(encoding="utf-8")
     (folder / name).write_text(
-        text.replace('title = "WebSocket scaling under full load"',
-                     'title = "Socket fleet melts at peak"'), encoding="utf-8")
+        text.replace('title = "WebSocket scaling under full load"', 'title = "Socket fleet melts at peak"'),
+        encoding="utf-8",
+    )
     catalog = load_catalog(folder)
     spec = spec_of(SEED_QUICK)
     profiles = choose_profiles(spec, catalog).chosen
@@ -551,6 +665,7 @@ def test_users_own_catalog_folder_replaces_the_bundled_risks(tmp_path: Path,
 
 
 # --- Markdown -------------------------------------------------------------------------------
+
 
 def _grid(section: str) -> dict[str, list[str]]:
     part = section.split("### Heat grid", 1)[1].split("###", 1)[0]
@@ -563,20 +678,18 @@ def _grid(section: str) -> dict[str, list[str]]:
 
 
 def test_markdown_register_grid_top_risks_and_findings(plan_of: PlanOf) -> None:
-    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low",
-                                    owner="the team"))
+    plan = plan_of(SEED_TEAM + risk("Digest timing annoys users", "low", "low", owner="the team"))
     text = md_risks.section(plan)
     assert text.startswith("## Risk assessment\n")
     grid = _grid(text)
     assert list(grid) == ["High", "Medium", "Low"]
-    assert "R1" in grid["High"][2].split(", ")          # High x High, top right
-    assert "R2" in grid["Medium"][2].split(", ")        # security review: Medium x High
-    assert "R3" in grid["Medium"][1].split(", ")        # push opt-out: Medium x Medium
+    assert "R1" in grid["High"][2].split(", ")  # High x High, top right
+    assert "R2" in grid["Medium"][2].split(", ")  # security review: Medium x High
+    assert "R3" in grid["Medium"][1].split(", ")  # push opt-out: Medium x Medium
     placed = sorted(re.findall(r"R\d+", "".join(c for cells in grid.values() for c in cells)))
     assert placed == sorted(r.id for r in plan.risks)  # every risk exactly once
     register = text.split("### Risk register", 1)[1].split("###", 1)[0]
-    assert "| R1 | WebSocket scaling under full load | High | High | 9 | Mike (Backend Lead) |" \
-        in register
+    assert "| R1 | WebSocket scaling under full load | High | High | 9 | Mike (Backend Lead) |" in register
     tops = text.split("### Top risks", 1)[1].split("###", 1)[0]
     assert "1. **WebSocket scaling under full load** (R1)" in tops
     assert "Task `load-test`" in tops and "before `integration`" in tops

@@ -30,7 +30,9 @@ start_date = 2027-01-04
 plan_id = "notif-center"
 """
 
-SEEDED = BASE.format(tolerance="medium") + """
+SEEDED = (
+    BASE.format(tolerance="medium")
+    + """
 deployment = "feature_flag"
 flag_provider = "LaunchDarkly"
 flag_key = "notifications-center"
@@ -43,6 +45,7 @@ triggers = [
   { metric = "p95_ms", operator = ">", threshold = 900, unit = "ms", window_minutes = 10, phase = "Canary" },
 ]
 """
+)
 
 # The exact switch each deployment type's steps must name, for plan id "notif-center".
 SWITCHES = {
@@ -62,8 +65,7 @@ def _spec(tolerance: str = "medium", deployment: str | None = None, extra: str =
 
 
 def _two_am(plan_or_findings: Plan | list[Finding]) -> list[Finding]:
-    findings = plan_or_findings.findings if isinstance(plan_or_findings, Plan) \
-        else plan_or_findings
+    findings = plan_or_findings.findings if isinstance(plan_or_findings, Plan) else plan_or_findings
     return [f for f in findings if f.kind == "two_am_test"]
 
 
@@ -75,16 +77,33 @@ def _rb(plan: Plan) -> Rollback:
 def _handmade(**changes: object) -> Rollback:
     """A Rollback that passes the 2am test; `changes` replace its fields."""
     data: dict[str, object] = dict(
-        deployment="feature_flag", decision_maker="On-call engineering lead",
-        triggers=[Trigger(metric="error_rate", operator=">", threshold=2, unit="%",
-                          window_minutes=15, source="the 5xx panel of the launch dashboard")],
+        deployment="feature_flag",
+        decision_maker="On-call engineering lead",
+        triggers=[
+            Trigger(
+                metric="error_rate",
+                operator=">",
+                threshold=2,
+                unit="%",
+                window_minutes=15,
+                source="the 5xx panel of the launch dashboard",
+            )
+        ],
         steps=[
-            RollbackStep(order=1, actor="On-call engineer",
-                         action="In LaunchDarkly turn flag `x` OFF in production",
-                         expected_result="Flag `x` shows OFF", max_minutes=3),
-            RollbackStep(order=2, actor="On-call engineer",
-                         action="Watch error_rate on the launch dashboard for 10 minutes",
-                         expected_result="error_rate under 2%", max_minutes=10),
+            RollbackStep(
+                order=1,
+                actor="On-call engineer",
+                action="In LaunchDarkly turn flag `x` OFF in production",
+                expected_result="Flag `x` shows OFF",
+                max_minutes=3,
+            ),
+            RollbackStep(
+                order=2,
+                actor="On-call engineer",
+                action="Watch error_rate on the launch dashboard for 10 minutes",
+                expected_result="error_rate under 2%",
+                max_minutes=10,
+            ),
         ],
         verification=["Audit log shows flag `x` OFF"],
     )
@@ -99,8 +118,7 @@ def test_spec_triggers_and_decision_maker_are_used_as_given(plan_of: PlanOf) -> 
     plan = plan_of(SEEDED)
     rb = _rb(plan)
     assert rb.decision_maker == "On-call engineering lead"
-    got = [(t.metric, t.operator, t.threshold, t.unit, t.window_minutes, t.phase)
-           for t in rb.triggers]
+    got = [(t.metric, t.operator, t.threshold, t.unit, t.window_minutes, t.phase) for t in rb.triggers]
     assert got == [
         ("error_rate", ">", 2, "%", 15, None),
         ("user_complaints", ">", 20, "count", 60, None),
@@ -132,8 +150,7 @@ def test_quick_mode_defaults_match_the_seed(plan_of: PlanOf) -> None:
     first = to_json(plan, "build-rollback-plan")["rollback"]["triggers"][0]
     assert first["threshold"] == 2 and isinstance(first["threshold"], int)
     # the seed's triggers come first, before any phase-specific row
-    assert [t.metric for t in rb.triggers[:3]] == [
-        "error_rate", "p95_latency_increase", "user_complaints"]
+    assert [t.metric for t in rb.triggers[:3]] == ["error_rate", "p95_latency_increase", "user_complaints"]
 
 
 def test_default_triggers_are_tighter_in_early_phases(plan_of: PlanOf) -> None:
@@ -145,11 +162,11 @@ def test_default_triggers_are_tighter_in_early_phases(plan_of: PlanOf) -> None:
         [t] = [t for t in triggers_for_phase(rb, phase) if t.metric == metric]
         return t.threshold
 
-    assert at("canary", "error_rate") == 1          # early phase: tighter
+    assert at("canary", "error_rate") == 1  # early phase: tighter
     assert at("gradual", "error_rate") == 2
     assert at("full", "error_rate") == 2
-    assert at("canary", "user_complaints") == 3     # 20 x 5% = 1, floored at 3
-    assert at("gradual", "user_complaints") == 10   # 20 x 50%
+    assert at("canary", "user_complaints") == 3  # 20 x 5% = 1, floored at 3
+    assert at("gradual", "user_complaints") == 10  # 20 x 50%
     assert at("full", "user_complaints") == 20
     for phase in plan.phases:  # every phase has every metric exactly once
         metrics = [t.metric for t in triggers_for_phase(rb, phase.name)]
@@ -159,8 +176,7 @@ def test_default_triggers_are_tighter_in_early_phases(plan_of: PlanOf) -> None:
 
 def test_low_tolerance_is_tighter_than_high(plan_of: PlanOf) -> None:
     def every_phase(tol: str) -> dict[str, Trigger]:
-        return {t.metric: t for t in _rb(plan_of(BASE.format(tolerance=tol))).triggers
-                if t.phase is None}
+        return {t.metric: t for t in _rb(plan_of(BASE.format(tolerance=tol))).triggers if t.phase is None}
 
     low, med, high = every_phase("low"), every_phase("medium"), every_phase("high")
     for metric in ("error_rate", "p95_latency_increase", "user_complaints"):
@@ -168,31 +184,48 @@ def test_low_tolerance_is_tighter_than_high(plan_of: PlanOf) -> None:
     assert low["error_rate"].window_minutes <= med["error_rate"].window_minutes
     low_plan = plan_of(BASE.format(tolerance="low"))
     assert {t.phase for t in _rb(low_plan).triggers if t.phase} == {
-        "internal", "1pct", "5pct", "25pct", "50pct"}
+        "internal",
+        "1pct",
+        "5pct",
+        "25pct",
+        "50pct",
+    }
 
 
 def test_change_profiles_add_their_triggers_with_sources(plan_of: PlanOf) -> None:
-    pay = _spec().replace(
-        'description = "Replacing email-only alerts with in-app, push and digest notifications '
-        'for 150K users"',
-        'description = "One-click checkout with saved payments in the iOS app"').replace(
-        'feature_name = "Notifications Center"', 'feature_name = "Express checkout"')
+    pay = (
+        _spec()
+        .replace(
+            'description = "Replacing email-only alerts with in-app, push and digest notifications '
+            'for 150K users"',
+            'description = "One-click checkout with saved payments in the iOS app"',
+        )
+        .replace('feature_name = "Notifications Center"', 'feature_name = "Express checkout"')
+    )
     metrics = {t.metric: t for t in _rb(plan_of(pay)).triggers}
     assert "double_charge_count" in metrics and metrics["double_charge_count"].source
     assert metrics["crash_free_sessions"].operator == "<"
     assert "delivery_failure_rate" not in metrics
     assert any("reconcil" in v for v in _rb(plan_of(pay)).verification)
-    plain = _spec().replace(
-        'description = "Replacing email-only alerts with in-app, push and digest notifications '
-        'for 150K users"', 'description = "An offsite for the planning team"').replace(
-        'feature_name = "Notifications Center"', 'feature_name = "Planning offsite"')
+    plain = (
+        _spec()
+        .replace(
+            'description = "Replacing email-only alerts with in-app, push and digest notifications '
+            'for 150K users"',
+            'description = "An offsite for the planning team"',
+        )
+        .replace('feature_name = "Notifications Center"', 'feature_name = "Planning offsite"')
+    )
     # nothing recognised: no web-service triggers guessed for it, and the 2am test asks
     unknown = plan_of(plain)
     assert _rb(unknown).triggers == [] and _rb(unknown).mechanism == "undetermined"
     assert any(f.subjects == ["triggers"] for f in _two_am(unknown))
     flagged = plan_of(plain + 'deployment = "feature_flag"\n')
     assert {t.metric for t in _rb(flagged).triggers} == {
-        "error_rate", "p95_latency_increase", "user_complaints"}
+        "error_rate",
+        "p95_latency_increase",
+        "user_complaints",
+    }
 
 
 # ---- steps per deployment type -----------------------------------------------------------
@@ -236,14 +269,17 @@ def test_communication_says_who_tells_whom_within_minutes(plan_of: PlanOf) -> No
 
 @pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
 @pytest.mark.parametrize("deployment", sorted(SWITCHES))
-def test_catalog_text_passes_the_2am_test(plan_of: PlanOf, tolerance: str,
-                                          deployment: str) -> None:
+def test_catalog_text_passes_the_2am_test(plan_of: PlanOf, tolerance: str, deployment: str) -> None:
     # a description that matches every feature trigger of the catalog
-    every = ("Payments checkout, SSO login, iOS app, WebSocket real-time feed, push email, "
-             "database migration, search, third-party webhook")
+    every = (
+        "Payments checkout, SSO login, iOS app, WebSocket real-time feed, push email, "
+        "database migration, search, third-party webhook"
+    )
     text = _spec(tolerance, deployment).replace(
         'description = "Replacing email-only alerts with in-app, push and digest notifications '
-        'for 150K users"', f'description = "{every}"')
+        'for 150K users"',
+        f'description = "{every}"',
+    )
     plan = plan_of(text)
     # the catalog's own texts pass; naming a flag deployment for an app release is the spec's
     # choice, and the 2am test rightly says a flag cannot undo a shipped build
@@ -262,9 +298,15 @@ def test_handmade_rollback_without_problems_passes() -> None:
 
 def test_vague_words_are_found_and_named() -> None:
     rb = _handmade(
-        steps=[RollbackStep(order=1, actor="On-call engineer",
-                            action="Restart the services as needed, etc.",
-                            expected_result="Should be fine", max_minutes=5)],
+        steps=[
+            RollbackStep(
+                order=1,
+                actor="On-call engineer",
+                action="Restart the services as needed, etc.",
+                expected_result="Should be fine",
+                max_minutes=5,
+            )
+        ],
         verification=["Monitor closely", "etcd keys for irrelevant tenants are untouched"],
         communication=["Tell the relevant people ASAP"],
     )
@@ -276,25 +318,31 @@ def test_vague_words_are_found_and_named() -> None:
     assert "'as needed', 'etc.'" in step_msgs[0] and "'etc'" not in step_msgs[0]
     assert "'should be fine'" in step_msgs[1]
     assert "'monitor closely'" in by_subject["verification 1"]
-    assert "'relevant'" in by_subject["communication 1"] and "'ASAP'" in by_subject[
-        "communication 1"]
+    assert "'relevant'" in by_subject["communication 1"] and "'ASAP'" in by_subject["communication 1"]
 
 
 def test_steps_without_actor_or_expected_result() -> None:
-    rb = _handmade(steps=[
-        RollbackStep(order=1, actor=" ", action="Turn flag `x` OFF", expected_result="OFF",
-                     max_minutes=2),
-        RollbackStep(order=2, actor="On-call engineer", action="Check `x`",
-                     expected_result="", max_minutes=2),
-    ])
+    rb = _handmade(
+        steps=[
+            RollbackStep(
+                order=1, actor=" ", action="Turn flag `x` OFF", expected_result="OFF", max_minutes=2
+            ),
+            RollbackStep(
+                order=2, actor="On-call engineer", action="Check `x`", expected_result="", max_minutes=2
+            ),
+        ]
+    )
     found = _two_am(lint_rollback(rb))
-    assert [(f.subjects, "no actor" in f.message, "no expected result" in f.message)
-            for f in found] == [(["step 1"], True, False), (["step 2"], False, True)]
+    assert [(f.subjects, "no actor" in f.message, "no expected result" in f.message) for f in found] == [
+        (["step 1"], True, False),
+        (["step 2"], False, True),
+    ]
 
 
 def test_triggers_without_number_or_window() -> None:
-    bad = Trigger.model_construct(metric="error_rate", operator=">", threshold=math.nan,
-                                  unit="%", window_minutes=0, phase="canary")
+    bad = Trigger.model_construct(
+        metric="error_rate", operator=">", threshold=math.nan, unit="%", window_minutes=0, phase="canary"
+    )
     found = _two_am(lint_rollback(_handmade(triggers=[bad])))
     assert [f.subjects for f in found] == [["trigger error_rate (canary)"]] * 2
     assert "no number" in found[0].message and "no window" in found[1].message
@@ -309,9 +357,16 @@ def test_missing_or_group_decision_maker(who: str | None) -> None:
 
 def test_rollback_longer_than_30_minutes() -> None:
     def steps(*minutes: int) -> list[RollbackStep]:
-        return [RollbackStep(order=i, actor="On-call engineer", action=f"Run `step-{i}`",
-                             expected_result="Exit code 0", max_minutes=m)
-                for i, m in enumerate(minutes, start=1)]
+        return [
+            RollbackStep(
+                order=i,
+                actor="On-call engineer",
+                action=f"Run `step-{i}`",
+                expected_result="Exit code 0",
+                max_minutes=m,
+            )
+            for i, m in enumerate(minutes, start=1)
+        ]
 
     [found] = _two_am(lint_rollback(_handmade(steps=steps(20, 15))))
     assert found.subjects == ["estimated_minutes"] and "35 minutes" in found.message
@@ -321,12 +376,12 @@ def test_rollback_longer_than_30_minutes() -> None:
 
 
 def test_spec_decision_maker_empty_or_group_is_a_finding(plan_of: PlanOf) -> None:
-    empty = plan_of(SEEDED.replace('decision_maker = "On-call engineering lead"',
-                                   'decision_maker = ""'))
+    empty = plan_of(SEEDED.replace('decision_maker = "On-call engineering lead"', 'decision_maker = ""'))
     assert _rb(empty).decision_maker is None
     assert [f.subjects for f in _two_am(empty)] == [["decision_maker"]]
-    team = plan_of(SEEDED.replace('decision_maker = "On-call engineering lead"',
-                                  'decision_maker = "the team"'))
+    team = plan_of(
+        SEEDED.replace('decision_maker = "On-call engineering lead"', 'decision_maker = "the team"')
+    )
     assert _rb(team).decision_maker == "the team"
     [found] = _two_am(team)
     assert "group" in found.message
@@ -344,18 +399,30 @@ def _catalog_with(tmp_path: Path, old: str, new: str) -> Path:
     return folder / "rollback.toml"
 
 
-@pytest.mark.parametrize(("old", "new", "says"), [
-    ("max_minutes = 5\n", "max_minutes = 5\nowner = \"x\"\n", "unknown key"),
-    ("open flag `{flag_key}`", "open flag `{flag_name}`", "unknown placeholder {flag_name}"),
-    ("[deployments.big_bang]", "[deployments.big_bang_x]", "deployments.big_bang_x"),
-    ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 0\nearly_threshold = 1",
-     "tolerances.medium.triggers[0].window_minutes"),
-    ('[defaults]', '[defaults', "invalid catalog file"),
-    ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 15\nearly_threshold = nan",
-     "tolerances.medium.triggers[0].early_threshold"),  # would be invalid JSON in the plan
-    ("window_minutes = 15\nearly_threshold = 1", "window_minutes = 15\nearly_threshold = inf",
-     "tolerances.medium.triggers[0].early_threshold"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("max_minutes = 5\n", 'max_minutes = 5\nowner = "x"\n', "unknown key"),
+        ("open flag `{flag_key}`", "open flag `{flag_name}`", "unknown placeholder {flag_name}"),
+        ("[deployments.big_bang]", "[deployments.big_bang_x]", "deployments.big_bang_x"),
+        (
+            "window_minutes = 15\nearly_threshold = 1",
+            "window_minutes = 0\nearly_threshold = 1",
+            "tolerances.medium.triggers[0].window_minutes",
+        ),
+        ("[defaults]", "[defaults", "invalid catalog file"),
+        (
+            "window_minutes = 15\nearly_threshold = 1",
+            "window_minutes = 15\nearly_threshold = nan",
+            "tolerances.medium.triggers[0].early_threshold",
+        ),  # would be invalid JSON in the plan
+        (
+            "window_minutes = 15\nearly_threshold = 1",
+            "window_minutes = 15\nearly_threshold = inf",
+            "tolerances.medium.triggers[0].early_threshold",
+        ),
+    ],
+)
 def test_catalog_errors_name_the_file(tmp_path: Path, old: str, new: str, says: str) -> None:
     path = _catalog_with(tmp_path, old, new)
     with pytest.raises(ConfigError) as err:
@@ -371,7 +438,7 @@ def test_user_catalog_folder_error_names_the_file(tmp_path: Path) -> None:
 
 
 def test_fill_replaces_only_known_placeholders() -> None:
-    assert fill("{plan_id} {x} {\"a\":1}", {"plan_id": "p"}) == "p {x} {\"a\":1}"
+    assert fill('{plan_id} {x} {"a":1}', {"plan_id": "p"}) == 'p {x} {"a":1}'
 
 
 # ---- Markdown and JSON -------------------------------------------------------------------
@@ -417,14 +484,18 @@ def test_json_rollback_part(plan_of: PlanOf) -> None:
     rb = out["rollback"]
     assert {"deployment", "decision_maker", "triggers", "steps", "verification"} <= set(rb)
     assert rb["triggers"][0] == {
-        "metric": "error_rate", "operator": ">", "threshold": 2, "unit": "%",
-        "window_minutes": 15, "phase": None,
-        "source": "the HTTP 5xx share of requests on the launch dashboard (load balancer logs)"}
+        "metric": "error_rate",
+        "operator": ">",
+        "threshold": 2,
+        "unit": "%",
+        "window_minutes": 15,
+        "phase": None,
+        "source": "the HTTP 5xx share of requests on the launch dashboard (load balancer logs)",
+    }
     assert rb["steps"][0]["order"] == 1 and rb["steps"][0]["max_minutes"] == 5
 
 
-def test_cli_builds_the_rollback_plan_of_the_example(runner: CliRunner, example_path: Path
-                                                     ) -> None:
+def test_cli_builds_the_rollback_plan_of_the_example(runner: CliRunner, example_path: Path) -> None:
     result = runner.invoke(app, ["build-rollback-plan", str(example_path)])
     assert result.exit_code == 0, result.output
     assert "## Rollback plan" in result.output

@@ -48,14 +48,20 @@ def networks(draw: st.DrawFn, max_tasks: int = 16) -> Network:
         mile[-1] = False
     ids = [f"t{i}" for i in range(n)]
     acts = [
-        Activity(ids[i], 0 if mile[i] else est[i], tuple(ids[p] for p in preds[i]),
-                 high_risk=risky[i] and not mile[i], milestone=mile[i])
+        Activity(
+            ids[i],
+            0 if mile[i] else est[i],
+            tuple(ids[p] for p in preds[i]),
+            high_risk=risky[i] and not mile[i],
+            milestone=mile[i],
+        )
         for i in range(n)
     ]
     acts = draw(st.permutations(acts))
     start = MONDAY + dt.timedelta(days=draw(st.integers(0, 200)))
-    holidays = draw(st.frozensets(
-        st.integers(-3, 150).map(lambda k: start + dt.timedelta(days=k)), max_size=12))
+    holidays = draw(
+        st.frozensets(st.integers(-3, 150).map(lambda k: start + dt.timedelta(days=k)), max_size=12)
+    )
     return Network(list(acts), start, holidays)
 
 
@@ -206,8 +212,9 @@ class RefSlot:
     buffer: int
 
 
-def reference_schedule(acts: Sequence[Activity], start: dt.date, holidays: frozenset[dt.date]
-                       ) -> tuple[dict[str, RefSlot], dt.date]:
+def reference_schedule(
+    acts: Sequence[Activity], start: dt.date, holidays: frozenset[dt.date]
+) -> tuple[dict[str, RefSlot], dt.date]:
     """MS-Project-style CPM on dates, with the CONTRACT §2 buffer iteration, written apart."""
     cal = RefCalendar(holidays)
     first = cal.on_or_after(start)
@@ -300,8 +307,7 @@ def test_every_date_float_and_flag_matches_a_reference_scheduler(net: Network) -
     assert got.finish_date == finish
     for a in net.acts:
         g, w = got.slots[a.id], want[a.id]
-        assert (g.early_start, g.early_finish, g.late_start, g.late_finish) == (
-            w.es, w.ef, w.ls, w.lf), a
+        assert (g.early_start, g.early_finish, g.late_start, g.late_finish) == (w.es, w.ef, w.ls, w.lf), a
         assert g.total_float == w.total_float, a
         assert g.critical == (w.total_float == 0), a
         assert g.buffer_days == w.buffer, a
@@ -357,12 +363,24 @@ def _friday(week_end: int) -> dt.date:
 # example (ch. 3, "Project Management", Examples 4-8): 8 activities in weeks, project 15 weeks,
 # critical path A-C-E-G-H. Published ES, EF, LS, LF and slack (Table 3.3):
 MILWAUKEE = {
-    "A": (2, ""), "B": (3, ""), "C": (2, "A"), "D": (4, "AB"),
-    "E": (4, "C"), "F": (3, "C"), "G": (5, "DE"), "H": (2, "FG"),
+    "A": (2, ""),
+    "B": (3, ""),
+    "C": (2, "A"),
+    "D": (4, "AB"),
+    "E": (4, "C"),
+    "F": (3, "C"),
+    "G": (5, "DE"),
+    "H": (2, "FG"),
 }
 MILWAUKEE_PUBLISHED = {  # ES, EF, LS, LF, slack
-    "A": (0, 2, 0, 2, 0), "B": (0, 3, 1, 4, 1), "C": (2, 4, 2, 4, 0), "D": (3, 7, 4, 8, 1),
-    "E": (4, 8, 4, 8, 0), "F": (4, 7, 10, 13, 6), "G": (8, 13, 8, 13, 0), "H": (13, 15, 13, 15, 0),
+    "A": (0, 2, 0, 2, 0),
+    "B": (0, 3, 1, 4, 1),
+    "C": (2, 4, 2, 4, 0),
+    "D": (3, 7, 4, 8, 1),
+    "E": (4, 8, 4, 8, 0),
+    "F": (4, 7, 10, 13, 6),
+    "G": (8, 13, 8, 13, 0),
+    "H": (13, 15, 13, 15, 0),
 }
 
 # Hillier & Lieberman, "Introduction to Operations Research" (McGraw-Hill), the Reliable
@@ -370,23 +388,47 @@ MILWAUKEE_PUBLISHED = {  # ES, EF, LS, LF, slack
 # project 44 weeks, critical path A-B-C-E-F-J-L-N. Published ES/EF/LS/LF and slack ("Slack
 # for Reliable's activities" table):
 RELIABLE = {
-    "A": (2, ""), "B": (4, "A"), "C": (10, "B"), "D": (6, "C"), "E": (4, "C"), "F": (5, "E"),
-    "G": (7, "D"), "H": (9, "EG"), "I": (7, "C"), "J": (8, "FI"), "K": (4, "J"), "L": (5, "J"),
-    "M": (2, "H"), "N": (6, "KL"),
+    "A": (2, ""),
+    "B": (4, "A"),
+    "C": (10, "B"),
+    "D": (6, "C"),
+    "E": (4, "C"),
+    "F": (5, "E"),
+    "G": (7, "D"),
+    "H": (9, "EG"),
+    "I": (7, "C"),
+    "J": (8, "FI"),
+    "K": (4, "J"),
+    "L": (5, "J"),
+    "M": (2, "H"),
+    "N": (6, "KL"),
 }
 RELIABLE_PUBLISHED = {
-    "A": (0, 2, 0, 2, 0), "B": (2, 6, 2, 6, 0), "C": (6, 16, 6, 16, 0), "D": (16, 22, 20, 26, 4),
-    "E": (16, 20, 16, 20, 0), "F": (20, 25, 20, 25, 0), "G": (22, 29, 26, 33, 4),
-    "H": (29, 38, 33, 42, 4), "I": (16, 23, 18, 25, 2), "J": (25, 33, 25, 33, 0),
-    "K": (33, 37, 34, 38, 1), "L": (33, 38, 33, 38, 0), "M": (38, 40, 42, 44, 4),
+    "A": (0, 2, 0, 2, 0),
+    "B": (2, 6, 2, 6, 0),
+    "C": (6, 16, 6, 16, 0),
+    "D": (16, 22, 20, 26, 4),
+    "E": (16, 20, 16, 20, 0),
+    "F": (20, 25, 20, 25, 0),
+    "G": (22, 29, 26, 33, 4),
+    "H": (29, 38, 33, 42, 4),
+    "I": (16, 23, 18, 25, 2),
+    "J": (25, 33, 25, 33, 0),
+    "K": (33, 37, 34, 38, 1),
+    "L": (33, 38, 33, 38, 0),
+    "M": (38, 40, 42, 44, 4),
     "N": (38, 44, 38, 44, 0),
 }
 
 
-@pytest.mark.parametrize(("table", "published", "weeks", "path"), [
-    (MILWAUKEE, MILWAUKEE_PUBLISHED, 15, list("ACEGH")),
-    (RELIABLE, RELIABLE_PUBLISHED, 44, list("ABCEFJLN")),
-], ids=["heizer-render-milwaukee", "hillier-lieberman-reliable"])
+@pytest.mark.parametrize(
+    ("table", "published", "weeks", "path"),
+    [
+        (MILWAUKEE, MILWAUKEE_PUBLISHED, 15, list("ACEGH")),
+        (RELIABLE, RELIABLE_PUBLISHED, 44, list("ABCEFJLN")),
+    ],
+    ids=["heizer-render-milwaukee", "hillier-lieberman-reliable"],
+)
 def test_textbook_network_published_answers(table, published, weeks, path) -> None:
     acts = _acts(table)
     assert _unbuffered(acts) == published
@@ -417,10 +459,17 @@ def test_textbook_network_with_buffers() -> None:
     s = schedule(_acts(MILWAUKEE, scale=5), cal)
     assert s.critical_path == list("ACEGH")
     assert {k: v.buffer_days for k, v in s.slots.items()} == {
-        "A": 2, "B": 0, "C": 2, "D": 0, "E": 4, "F": 0, "G": 5, "H": 2}
+        "A": 2,
+        "B": 0,
+        "C": 2,
+        "D": 0,
+        "E": 4,
+        "F": 0,
+        "G": 5,
+        "H": 2,
+    }
     assert cal.index(s.finish_date) + 1 == 90
-    assert {k: v.total_float for k, v in s.slots.items() if not v.critical} == {
-        "B": 13, "D": 13, "F": 39}
+    assert {k: v.total_float for k, v in s.slots.items() if not v.critical} == {"B": 13, "D": 13, "F": 39}
     assert s.finish_date == dt.date(2027, 5, 7)  # 18 weeks of Mon-Fri from 2027-01-04
 
 
@@ -440,7 +489,10 @@ def test_one_day_task_starts_and_finishes_the_same_day_and_successor_next_workin
     # a critical 1-day task carries ceil(0.2) = 1 day of buffer: 2 days
     solo = schedule([Activity("x", 1)], cal).slots["x"]
     assert (solo.buffer_days, solo.early_start, solo.early_finish) == (
-        1, dt.date(2027, 1, 8), dt.date(2027, 1, 12))
+        1,
+        dt.date(2027, 1, 8),
+        dt.date(2027, 1, 12),
+    )
 
 
 def test_start_on_a_weekend_moves_to_the_first_working_day() -> None:
@@ -502,8 +554,12 @@ def test_milestones_fall_on_the_last_predecessor_finish() -> None:
 
 
 def test_start_milestone_takes_the_smallest_float_of_its_successors() -> None:
-    acts = [Activity("main", 10), Activity("m", 0, milestone=True), Activity("x", 2, ("m",)),
-            Activity("y", 4, ("m",))]
+    acts = [
+        Activity("main", 10),
+        Activity("m", 0, milestone=True),
+        Activity("x", 2, ("m",)),
+        Activity("y", 4, ("m",)),
+    ]
     s = schedule(acts, WorkCalendar(MONDAY))
     # main: 10 + 2 = 12 days; y has 8 days of float, x 10: m takes 8
     assert s.slots["y"].total_float == 8 and s.slots["x"].total_float == 10

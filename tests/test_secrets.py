@@ -28,8 +28,13 @@ CANARY_TOKEN = "ATATT3xFfGF0Canary0Token0c4n4ry7e57" + "0" * 8 + "=ABCD1234"
 EMAIL = "pm@example.com"
 TOKEN_ENV = "SYNCSVC_CANARY_TOKEN"
 SPEC = str(EXAMPLE)
-PLANNING = ("assess-risks", "map-stakeholders", "generate-timeline", "build-rollback-plan",
-            "create-rollout-plan")
+PLANNING = (
+    "assess-risks",
+    "map-stakeholders",
+    "generate-timeline",
+    "build-rollback-plan",
+    "create-rollout-plan",
+)
 
 
 @dataclass
@@ -49,8 +54,7 @@ class Bed:
         pem = [x for x in self.key["private_key"].splitlines() if len(x) > 40]
         basic = base64.b64encode(f"{EMAIL}:{CANARY_TOKEN}".encode()).decode()
         issued = [t for t in self.sheets.tokens if t.startswith("ya29.")]
-        return [CANARY_TOKEN, CANARY_TOKEN[:20], basic, *pem, "PRIVATE KEY", "eyJhbGciOi",
-                *issued]
+        return [CANARY_TOKEN, CANARY_TOKEN[:20], basic, *pem, "PRIVATE KEY", "eyJhbGciOi", *issued]
 
     def invoke(self, *args: str, allowed: tuple[int, ...] = (0,)) -> Result:
         r = CliRunner().invoke(app, [a.replace("CFG", str(self.config)) for a in args])
@@ -80,8 +84,10 @@ class Bed:
 
 @pytest.fixture
 def bed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bed]:
-    with serve(email=EMAIL, token=CANARY_TOKEN) as jira, \
-            responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with (
+        serve(email=EMAIL, token=CANARY_TOKEN) as jira,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
         rsps.add_passthru(jira.base)
         sheets = FakeSheets().install(rsps)
         sheets.create_spreadsheet(SPREADSHEET_ID)
@@ -93,7 +99,8 @@ def bed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bed]:
             'project = "NOTIF"\nmax_retries = 1\ntimeout_seconds = 5\n\n'
             f'[sheets]\nspreadsheet_id = "{SPREADSHEET_ID}"\ncredentials_file = "key.json"\n'
             'max_retries = 0\ntimeout_seconds = 5\n\n[state]\npath = "state/state.db"\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         monkeypatch.setenv(TOKEN_ENV, CANARY_TOKEN)
         monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", lambda s: None)
         b = Bed(tmp_path, jira, sheets, config, key)
@@ -108,8 +115,17 @@ LOGS = [[], ["-v"], ["-v", "--log-format", "json"]]
 def test_every_command_keeps_the_canaries_secret(bed: Bed, logs: list[str]) -> None:
     for command in PLANNING:
         bed.invoke(command, SPEC, "--config", "CFG", *logs)
-    bed.invoke("create-rollout-plan", SPEC, "--config", "CFG", "--format", "json", "--output",
-               str(bed.tmp / "plan.json"), *logs)
+    bed.invoke(
+        "create-rollout-plan",
+        SPEC,
+        "--config",
+        "CFG",
+        "--format",
+        "json",
+        "--output",
+        str(bed.tmp / "plan.json"),
+        *logs,
+    )
     bed.invoke("export", SPEC, "--config", "CFG", "--out", str(bed.tmp / "bundle"), *logs)
     bed.invoke("push", SPEC, "--config", "CFG", "--dry-run", *logs)
     bed.invoke("push", SPEC, "--config", "CFG", *logs)
@@ -129,15 +145,16 @@ FAILURES: dict[str, tuple[Callable[[Bed], None], list[str], int]] = {
     "jira-401": (lambda b: b.jira.fail("GET", r"^serverInfo$", 401), ["push"], 2),
     "jira-403": (lambda b: b.jira.fail("POST", r"^issue/bulk$", 403, times=5), ["push"], 2),
     "jira-500": (lambda b: b.jira.fail("POST", r"^issueLink$", 500, times=50), ["push"], 1),
-    "jira-429-storm": (lambda b: b.jira.fail("GET", r"^serverInfo$", 429, times=50,
-                                             headers={"Retry-After": "1"}), ["push"], 1),
+    "jira-429-storm": (
+        lambda b: b.jira.fail("GET", r"^serverInfo$", 429, times=50, headers={"Retry-After": "1"}),
+        ["push"],
+        1,
+    ),
     "jira-lost-answer": (lambda b: b.jira.drop("POST", r"^issue/bulk$", times=3), ["push"], 0),
     # pull reads serverInfo once per site (cached in the state): the bulk read meets the 401
     "jira-401-on-pull": (lambda b: b.jira.fail("POST", r"^issue/bulkfetch$", 401), ["pull"], 2),
-    "jira-401-on-check": (lambda b: b.jira.fail("GET", r"^serverInfo$", 401),
-                          ["state", "check"], 2),
-    "jira-500-on-sync": (lambda b: b.jira.fail("POST", r"^issue/bulkfetch$", 500, times=50),
-                         ["sync"], 1),
+    "jira-401-on-check": (lambda b: b.jira.fail("GET", r"^serverInfo$", 401), ["state", "check"], 2),
+    "jira-500-on-sync": (lambda b: b.jira.fail("POST", r"^issue/bulkfetch$", 500, times=50), ["sync"], 1),
     "sheets-token-401": (lambda b: b.sheets.fail_next("token", 401, times=5), ["publish"], 1),
     "sheets-403": (lambda b: b.sheets.fail_next("get", 403), ["publish"], 2),
     "sheets-500": (lambda b: b.sheets.fail_next("batchUpdate", 500), ["publish"], 1),
@@ -179,12 +196,15 @@ def test_a_bad_key_file_is_refused_without_echoing_it(bed: Bed, broken: str) -> 
 
 def test_logs_redact_authorization_headers_in_every_shape() -> None:
     basic = base64.b64encode(f"{EMAIL}:{CANARY_TOKEN}".encode()).decode()
-    for line in (f"Authorization: Basic {basic}",
-                 f"{{'Authorization': 'Basic {basic}', 'Accept': 'application/json'}}",
-                 f'{{"Authorization": "Bearer {CANARY_TOKEN}"}}',
-                 f"send: b'GET /rest/api/2/serverInfo HTTP/1.1\\r\\nauthorization: Basic {basic}'",
-                 f"token={CANARY_TOKEN}", f"the token {CANARY_TOKEN} was refused",
-                 "assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJwdWJsaXNoZXIifQ.c2lnbmF0dXJl"):
+    for line in (
+        f"Authorization: Basic {basic}",
+        f"{{'Authorization': 'Basic {basic}', 'Accept': 'application/json'}}",
+        f'{{"Authorization": "Bearer {CANARY_TOKEN}"}}',
+        f"send: b'GET /rest/api/2/serverInfo HTTP/1.1\\r\\nauthorization: Basic {basic}'",
+        f"token={CANARY_TOKEN}",
+        f"the token {CANARY_TOKEN} was refused",
+        "assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJwdWJsaXNoZXIifQ.c2lnbmF0dXJl",
+    ):
         out = redact(line)
         assert CANARY_TOKEN not in out and basic not in out and "eyJhbGciOi" not in out, out
         assert "REDACTED" in out
@@ -192,7 +212,8 @@ def test_logs_redact_authorization_headers_in_every_shape() -> None:
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_http_library_debug_logs_pass_through_the_redacting_formatter(
-        log_format: str, capsys: pytest.CaptureFixture[str]) -> None:
+    log_format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Even when a user turns the HTTP libraries' own loggers up to DEBUG, what they log (here:
     the headers a request would carry) goes out redacted."""
     basic = base64.b64encode(f"{EMAIL}:{CANARY_TOKEN}".encode()).decode()
@@ -215,28 +236,36 @@ def test_http_library_debug_logs_pass_through_the_redacting_formatter(
 
 # -- secrets written into the config are refused, never echoed ----------------------------------
 
-PEM = ("-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7canary"
-       "\\n-----END PRIVATE KEY-----\\n")
+PEM = (
+    "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7canary"
+    "\\n-----END PRIVATE KEY-----\\n"
+)
 JIRA = '[jira]\nurl = "https://x.atlassian.net"\nproject = "NOTIF"\n'
 SHEETS = f'[sheets]\nspreadsheet_id = "{SPREADSHEET_ID}"\n'
 
 
-@pytest.mark.parametrize(("text", "where", "secret"), [
-    (JIRA + f'token = "{CANARY_TOKEN}"\n', "jira.token", CANARY_TOKEN),
-    (JIRA + 'password = "hunter2-canary"\n', "jira.password", "hunter2-canary"),
-    (JIRA + f'api_token = "{CANARY_TOKEN}"\n', "jira.api_token", CANARY_TOKEN),
-    (JIRA + f'token_env = "{CANARY_TOKEN}"\n', "jira.token_env", CANARY_TOKEN),
-    (JIRA + 'token_env = "k8Fq2Lz9Xw4Rt7Yp1Nc6Vb3M"\n', "jira.token_env",
-     "k8Fq2Lz9Xw4Rt7Yp1Nc6Vb3M"),
-    (JIRA + f'email = "{CANARY_TOKEN}"\n', "jira.email", CANARY_TOKEN),
-    (SHEETS + f'private_key = "{PEM}"\n', "sheets.private_key", "MIIEvQIBADAN"),
-    (SHEETS + f'credentials_file = "{PEM}"\n', "sheets.credentials_file", "MIIEvQIBADAN"),
-    (SHEETS + f'credentials = {{ type = "service_account", private_key = "{PEM}" }}\n',
-     "sheets.credentials", "MIIEvQIBADAN"),
-    (SHEETS + f'[sheets.extra]\nnote = "{PEM}"\n', "sheets.extra.note", "MIIEvQIBADAN"),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "secret"),
+    [
+        (JIRA + f'token = "{CANARY_TOKEN}"\n', "jira.token", CANARY_TOKEN),
+        (JIRA + 'password = "hunter2-canary"\n', "jira.password", "hunter2-canary"),
+        (JIRA + f'api_token = "{CANARY_TOKEN}"\n', "jira.api_token", CANARY_TOKEN),
+        (JIRA + f'token_env = "{CANARY_TOKEN}"\n', "jira.token_env", CANARY_TOKEN),
+        (JIRA + 'token_env = "k8Fq2Lz9Xw4Rt7Yp1Nc6Vb3M"\n', "jira.token_env", "k8Fq2Lz9Xw4Rt7Yp1Nc6Vb3M"),
+        (JIRA + f'email = "{CANARY_TOKEN}"\n', "jira.email", CANARY_TOKEN),
+        (SHEETS + f'private_key = "{PEM}"\n', "sheets.private_key", "MIIEvQIBADAN"),
+        (SHEETS + f'credentials_file = "{PEM}"\n', "sheets.credentials_file", "MIIEvQIBADAN"),
+        (
+            SHEETS + f'credentials = {{ type = "service_account", private_key = "{PEM}" }}\n',
+            "sheets.credentials",
+            "MIIEvQIBADAN",
+        ),
+        (SHEETS + f'[sheets.extra]\nnote = "{PEM}"\n', "sheets.extra.note", "MIIEvQIBADAN"),
+    ],
+)
 def test_a_config_holding_a_secret_is_refused_without_echoing_it(
-        tmp_path: Path, text: str, where: str, secret: str) -> None:
+    tmp_path: Path, text: str, where: str, secret: str
+) -> None:
     path = tmp_path / "syncsvc.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
@@ -251,19 +280,23 @@ def test_a_config_holding_a_secret_is_refused_without_echoing_it(
 
 def test_a_url_carrying_credentials_is_refused_without_echoing_them(tmp_path: Path) -> None:
     path = tmp_path / "syncsvc.toml"
-    path.write_text('[jira]\nurl = "https://pm:hunter2-canary@x.atlassian.net"\n'
-                    'project = "NOTIF"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="jira.url: must not carry a user name or password"
-                       ) as err:
+    path.write_text(
+        '[jira]\nurl = "https://pm:hunter2-canary@x.atlassian.net"\nproject = "NOTIF"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="jira.url: must not carry a user name or password") as err:
         load_config(path)
     assert "hunter2-canary" not in str(err.value)
 
 
 def test_ordinary_values_that_merely_look_random_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "syncsvc.toml"
-    path.write_text(JIRA + 'token_env = "JIRA_API_TOKEN_PROD_2"\n' + SHEETS
-                    + 'credentials_file = "keys/publisher-4f2a9c1e7b3d.json"\n',
-                    encoding="utf-8")
+    path.write_text(
+        JIRA
+        + 'token_env = "JIRA_API_TOKEN_PROD_2"\n'
+        + SHEETS
+        + 'credentials_file = "keys/publisher-4f2a9c1e7b3d.json"\n',
+        encoding="utf-8",
+    )
     cfg = load_config(path)
     assert cfg.jira is not None and cfg.jira.token_env == "JIRA_API_TOKEN_PROD_2"
 

@@ -62,13 +62,18 @@ def test_dry_run_prints_changes_and_writes_nothing(fake, key, tmp_path):
     assert fake.titles(SPREADSHEET_ID) == ["Sheet1"]
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "service-account key file not found"),
-    ("{not json", "not a JSON key file (line 1, column 2)"),
-    ('{"type": "authorized_user", "client_id": "x"}', "not a service-account key"),
-    ('{"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}',
-     "the key file lacks private_key, token_uri"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "service-account key file not found"),
+        ("{not json", "not a JSON key file (line 1, column 2)"),
+        ('{"type": "authorized_user", "client_id": "x"}', "not a service-account key"),
+        (
+            '{"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com"}',
+            "the key file lacks private_key, token_uri",
+        ),
+    ],
+)
 def test_bad_key_file_exits_2_before_any_call(fake, tmp_path, content, expected):
     if content is not None:
         (tmp_path / "key.json").write_text(content, encoding="utf-8")
@@ -142,8 +147,10 @@ def test_jira_keys_of_pushed_tasks_show_on_the_timeline(fake, key, tmp_path):
 
     cfg = sheets_config(tmp_path)
     with State.open(tmp_path / ".syncsvc" / "state.db") as state:
-        state.put_issues("notif-center", [IssueRecord("design-review", "NOTIF-7"),
-                                          IssueRecord("gone", "NOTIF-8", removed=True)])
+        state.put_issues(
+            "notif-center",
+            [IssueRecord("design-review", "NOTIF-7"), IssueRecord("gone", "NOTIF-8", removed=True)],
+        )
     result = invoke(str(EXAMPLE), "--config", str(cfg))
     assert result.exit_code == 0, result.stderr
     rows = fake.values(SPREADSHEET_ID, "Timeline")
@@ -160,6 +167,7 @@ def test_publish_never_creates_a_state_file(fake, key, tmp_path):
 
 
 # -- Sheets without Google ---------------------------------------------------------------------
+
 
 def test_dry_run_without_a_key_previews_the_layout_offline(fake, tmp_path, monkeypatch):
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)

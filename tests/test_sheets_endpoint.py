@@ -18,8 +18,11 @@ from syncsvc.errors import ConfigError
 
 def _config(tmp: Path, api_url: str, key: str = "key.json") -> Path:
     p = tmp / "syncsvc.toml"
-    p.write_text(f'[sheets]\nspreadsheet_id = "{SPREADSHEET_ID}"\ncredentials_file = "{key}"\n'
-                 f'api_url = "{api_url}"\nmax_retries = 1\n', encoding="utf-8")
+    p.write_text(
+        f'[sheets]\nspreadsheet_id = "{SPREADSHEET_ID}"\ncredentials_file = "{key}"\n'
+        f'api_url = "{api_url}"\nmax_retries = 1\n',
+        encoding="utf-8",
+    )
     return p
 
 
@@ -37,14 +40,17 @@ def test_publish_through_the_cli_to_a_loopback_sheets_api(tmp_path: Path) -> Non
         assert info["private_key"].splitlines()[1] not in result.output
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://sheets.example-proxy.internal", True),
-    ("http://127.0.0.1:8089", True),
-    ("http://localhost:8089", True),
-    ("http://sheets.example.com", False),
-    ("https://user:pw@sheets.example.com", False),
-    ("ftp://sheets.example.com", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://sheets.example-proxy.internal", True),
+        ("http://127.0.0.1:8089", True),
+        ("http://localhost:8089", True),
+        ("http://sheets.example.com", False),
+        ("https://user:pw@sheets.example.com", False),
+        ("ftp://sheets.example.com", False),
+    ],
+)
 def test_api_url_is_https_except_on_loopback(tmp_path: Path, url: str, ok: bool) -> None:
     cfg = _config(tmp_path, url)
     if ok:

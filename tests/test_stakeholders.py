@@ -61,8 +61,13 @@ depends_on = ["api"]
 """
 
 
-def spec_text(description: str = "A dark theme for the web app", *, name: str = "Dark mode",
-              tolerance: str = "medium", extra: str = TASKS) -> str:
+def spec_text(
+    description: str = "A dark theme for the web app",
+    *,
+    name: str = "Dark mode",
+    tolerance: str = "medium",
+    extra: str = TASKS,
+) -> str:
     return BASE.format(name=name, description=description, tolerance=tolerance) + extra
 
 
@@ -76,9 +81,12 @@ def seed() -> Plan:
 def seed_quick() -> Plan:
     spec = spec_from_inputs(
         feature_name="Real-Time Notification System",
-        description="Replacing email-only alerts with in-app, push, and digest notifications "
-                    "for 150K users",
-        team_size=5, timeline="6 weeks", risk_tolerance="medium", today=dt.date(2026, 11, 27))
+        description="Replacing email-only alerts with in-app, push, and digest notifications for 150K users",
+        team_size=5,
+        timeline="6 weeks",
+        risk_tolerance="medium",
+        today=dt.date(2026, 11, 27),
+    )
     return build_plan(spec, load_catalog())
 
 
@@ -92,8 +100,11 @@ def row(plan: Plan, task_id: str) -> dict[str, Any]:
 
 def comms(plan: Plan, audience_word: str) -> list[CommItem]:
     """The messages one audience gets (the rollback notice, to every follower, left out)."""
-    return [c for c in plan.communication_plan if audience_word.lower() in c.audience.lower()
-            and c.cadence != "on rollback"]
+    return [
+        c
+        for c in plan.communication_plan
+        if audience_word.lower() in c.audience.lower() and c.cadence != "on rollback"
+    ]
 
 
 def exposing(plan: Plan) -> list[PlannedTask]:
@@ -102,6 +113,7 @@ def exposing(plan: Plan) -> list[PlannedTask]:
 
 
 # ------------------------------------------------------------------------------ the seed
+
 
 def test_seed_leadership_gets_biweekly_updates_because_the_spec_says_so(seed: Plan) -> None:
     lead = by_group(seed)["leadership"]
@@ -113,8 +125,10 @@ def test_seed_leadership_gets_biweekly_updates_because_the_spec_says_so(seed: Pl
 
 
 def test_leadership_defaults_to_weekly_without_a_cadence(plan_of: PlanOf) -> None:
-    plan = plan_of(spec_text() + '\n[[stakeholders]]\nname = "VP Product"\ngroup = "leadership"'
-                   '\ninfluence = "high"\ninterest = "medium"\n')
+    plan = plan_of(
+        spec_text() + '\n[[stakeholders]]\nname = "VP Product"\ngroup = "leadership"'
+        '\ninfluence = "high"\ninterest = "medium"\n'
+    )
     vp = by_group(plan)["leadership"]
     assert (vp.name, vp.cadence) == ("VP Product", "weekly")
     assert [s.name for s in plan.stakeholders].count("Leadership") == 0  # covered by the spec
@@ -139,20 +153,29 @@ def test_quick_inputs_of_the_seed_map_support_security_sre_and_success(seed_quic
     # "150K users" in the description is read as 150,000 users
     assert "150,000 users" in groups["customer-success"].why
     assert {"product", "engineering", "leadership"} <= {
-        s.group for s in seed_quick.stakeholders if s.order == "first"}
+        s.group for s in seed_quick.stakeholders if s.order == "first"
+    }
     assert groups["leadership"].cadence == "weekly"
 
 
 def test_power_interest_grid_decides_the_strategy(plan_of: PlanOf) -> None:
     people = "".join(
-        f'\n[[stakeholders]]\nname = "{n}"\ngroup = "guild-{n}"\ninfluence = "{i}"\n'
-        f'interest = "{j}"\n'
-        for n, i, j in [("a", "high", "high"), ("b", "high", "low"), ("c", "low", "high"),
-                        ("d", "low", "low")])
+        f'\n[[stakeholders]]\nname = "{n}"\ngroup = "guild-{n}"\ninfluence = "{i}"\ninterest = "{j}"\n'
+        for n, i, j in [
+            ("a", "high", "high"),
+            ("b", "high", "low"),
+            ("c", "low", "high"),
+            ("d", "low", "low"),
+        ]
+    )
     plan = plan_of(spec_text() + people)
     got = {s.name: (s.strategy, s.cadence) for s in plan.stakeholders if len(s.name) == 1}
-    assert got == {"a": ("manage closely", "weekly"), "b": ("keep satisfied", "biweekly"),
-                   "c": ("keep informed", "weekly"), "d": ("monitor", "monthly")}
+    assert got == {
+        "a": ("manage closely", "weekly"),
+        "b": ("keep satisfied", "biweekly"),
+        "c": ("keep informed", "weekly"),
+        "d": ("monitor", "monthly"),
+    }
 
 
 def test_b2c_and_internal_features_get_other_second_order_stakeholders(plan_of: PlanOf) -> None:
@@ -165,16 +188,17 @@ def test_b2c_and_internal_features_get_other_second_order_stakeholders(plan_of: 
 
 
 def test_payments_feature_brings_finance_legal_security_and_compliance(plan_of: PlanOf) -> None:
-    groups = by_group(plan_of(spec_text(
-        "Checkout with saved credit cards and subscriptions for 40,000 merchants")))
+    groups = by_group(
+        plan_of(spec_text("Checkout with saved credit cards and subscriptions for 40,000 merchants"))
+    )
     assert {"finance", "legal", "security", "compliance", "sre", "sales"} <= set(groups)
     assert "credit card" in groups["finance"].why or "checkout" in groups["finance"].why
 
 
 # ------------------------------------------------------------------------------------ RACI
 
-def test_every_raci_row_has_exactly_one_accountable_and_a_responsible(seed: Plan,
-                                                                      seed_quick: Plan) -> None:
+
+def test_every_raci_row_has_exactly_one_accountable_and_a_responsible(seed: Plan, seed_quick: Plan) -> None:
     for plan in (seed, seed_quick):
         assert [r.activity for r in plan.raci] == [t.id for t in plan.tasks]
         for r in plan.raci:
@@ -207,8 +231,9 @@ def test_quick_mode_role_owners_and_the_pm_role(seed_quick: Plan) -> None:
 
 
 def test_task_without_owner_is_a_raci_finding(plan_of: PlanOf) -> None:
-    plan = plan_of(spec_text(extra=TASKS + '\n[[tasks]]\nid = "copy"\nname = "Write copy"\n'
-                                           'estimate = "1d"\n'))
+    plan = plan_of(
+        spec_text(extra=TASKS + '\n[[tasks]]\nid = "copy"\nname = "Write copy"\nestimate = "1d"\n')
+    )
     assert row(plan, "copy")["responsible"] == []
     assert row(plan, "copy")["accountable"] == "Dana"
     found = [f for f in plan.findings if f.kind == "raci"]
@@ -219,14 +244,14 @@ def test_task_without_owner_is_a_raci_finding(plan_of: PlanOf) -> None:
 
 # ------------------------------------------------------------------------------- conflicts
 
+
 @pytest.fixture(scope="module")
 def seed_mike_overloaded() -> Plan:
     """The example with the load test left to its risk's owner, Mike, beside the Backend API."""
     example = Path(__file__).resolve().parents[1] / "examples" / "notifications-center.toml"
     text = example.read_text(encoding="utf-8").replace(', owner = "Lee" }', " }")
     assert text != example.read_text(encoding="utf-8")
-    spec = check_spec(tomllib.loads(text), label="t.toml", today=dt.date(2026, 11, 27),
-                      source=text)
+    spec = check_spec(tomllib.loads(text), label="t.toml", today=dt.date(2026, 11, 27), source=text)
     return build_plan(spec, load_catalog())
 
 
@@ -239,21 +264,24 @@ def test_one_person_responsible_for_overlapping_tasks(seed_mike_overloaded: Plan
 
 
 def test_overlaps_cluster_and_groups_are_not_overallocated(plan_of: PlanOf) -> None:
-    parallel = "".join(f'\n[[tasks]]\nid = "t{i}"\nname = "Task {i}"\nestimate = "3d"\n'
-                       f'owner = "Sam"\n' for i in range(5))
-    groups = ('\n[[stakeholders]]\nname = "Security"\ngroup = "security"\n'
-              + "".join(f'\n[[tasks]]\nid = "s{i}"\nname = "Scan {i}"\nestimate = "2d"\n'
-                        f'owner = "Security"\n' for i in range(3)))
+    parallel = "".join(
+        f'\n[[tasks]]\nid = "t{i}"\nname = "Task {i}"\nestimate = "3d"\nowner = "Sam"\n' for i in range(5)
+    )
+    groups = '\n[[stakeholders]]\nname = "Security"\ngroup = "security"\n' + "".join(
+        f'\n[[tasks]]\nid = "s{i}"\nname = "Scan {i}"\nestimate = "2d"\nowner = "Security"\n'
+        for i in range(3)
+    )
     plan = plan_of(spec_text(extra=parallel + groups))
     over = [c for c in plan.conflicts if c.kind == "overallocation"]
     assert [c.subjects for c in over] == [["Sam", "t0", "t1", "t2", "t3", "t4"]]
 
 
 def test_sequential_tasks_of_one_owner_are_no_conflict(plan_of: PlanOf) -> None:
-    extra = TASKS + '\n[[tasks]]\nid = "ui2"\nname = "More UI"\nestimate = "2d"\nowner = "Sam"\n' \
-                    'depends_on = ["ui"]\n'
-    assert not [c for c in plan_of(spec_text(extra=extra)).conflicts
-                if c.kind == "overallocation"]
+    extra = (
+        TASKS + '\n[[tasks]]\nid = "ui2"\nname = "More UI"\nestimate = "2d"\nowner = "Sam"\n'
+        'depends_on = ["ui"]\n'
+    )
+    assert not [c for c in plan_of(spec_text(extra=extra)).conflicts if c.kind == "overallocation"]
 
 
 def test_slow_cadence_that_misses_rollout_gates_is_a_conflict(plan_of: PlanOf) -> None:
@@ -278,7 +306,9 @@ def test_catalog_cadences_and_per_phase_cadences_do_not_gap(plan_of: PlanOf) -> 
 
 
 def test_review_owner_label_names_the_stakeholder_behind_the_review(plan_of: PlanOf) -> None:
-    extra = TASKS + """
+    extra = (
+        TASKS
+        + """
 [[tasks]]
 id = "security-review"
 name = "Security review"
@@ -294,6 +324,7 @@ kind = "rollout"
 owner = "Dana"
 depends_on = ["ui"]
 """
+    )
     plan = plan_of(spec_text(extra=extra))
     assert by_group(plan)["security"].order == "second"  # the timeline has a security review
     late = [c for c in plan.conflicts if c.kind == "review_after_launch"]
@@ -303,9 +334,9 @@ depends_on = ["ui"]
 
 # ---------------------------------------------------------------------- communication plan
 
+
 @pytest.mark.parametrize("tolerance", ["low", "medium", "high"])
-def test_support_is_prepared_once_before_users_are_first_exposed(plan_of: PlanOf,
-                                                                  tolerance: str) -> None:
+def test_support_is_prepared_once_before_users_are_first_exposed(plan_of: PlanOf, tolerance: str) -> None:
     plan = plan_of(spec_text("Saved searches for 20,000 users", tolerance=tolerance))
     cal_days = {t.id: t for t in plan.tasks}
     prep = [c for c in comms(plan, "Customer Support") if c.content.startswith("Preparation")]
@@ -320,8 +351,9 @@ def test_support_is_prepared_once_before_users_are_first_exposed(plan_of: PlanOf
     assert internal.name.removeprefix("Rollout: ") not in item.content
     # SRE / on-call works every ramp step (Responsible for the rollout tasks): a handoff each
     handoffs = [c for c in comms(plan, "SRE") if c.content.startswith("Handoff")]
-    assert [h.date is not None and h.date < p.early_start for h, p in
-            zip(handoffs, phases, strict=True)] == [True] * len(phases)
+    assert [h.date is not None and h.date < p.early_start for h, p in zip(handoffs, phases, strict=True)] == [
+        True
+    ] * len(phases)
 
 
 def test_a_rollback_notice_goes_to_everyone_who_follows_the_rollout(seed: Plan) -> None:
@@ -354,7 +386,9 @@ def test_engineers_hear_often_and_in_technical_detail(seed: Plan) -> None:
 
 
 def test_spec_rollout_tasks_use_internal_words_for_exposure(plan_of: PlanOf) -> None:
-    extra = TASKS + """
+    extra = (
+        TASKS
+        + """
 [[tasks]]
 id = "dogfood"
 name = "Staff dogfood"
@@ -371,6 +405,7 @@ kind = "rollout"
 owner = "Dana"
 depends_on = ["dogfood"]
 """
+    )
     plan = plan_of(spec_text("Saved searches for 20,000 users", extra=extra))
     prep = [c for c in comms(plan, "Customer Support") if c.content.startswith("Preparation")]
     assert [c.content.split(" starting")[0] for c in prep] == ["Preparation for Everyone"]
@@ -386,13 +421,15 @@ def test_short_notice_for_an_owned_review_is_a_finding(seed: Plan) -> None:
 
 # -------------------------------------------------------------------- catalog and Markdown
 
+
 def test_catalog_errors_name_the_file_and_key(tmp_path: Path) -> None:
     good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
     cases = {
-        'influence = "high"\ninterest = "high"\ncadence = "daily"':
-            'influence = "huge"\ninterest = "high"\ncadence = "daily"',
+        'influence = "high"\ninterest = "high"\ncadence = "daily"': (
+            'influence = "huge"\ninterest = "high"\ncadence = "daily"'
+        ),
         'when = [{ traits = ["ecosystem"] }]': 'when = [{ traits = ["ecosystems"] }]',
-        'Book {task} (starts {start})': 'Book {tsk} (starts {start})',
+        "Book {task} (starts {start})": "Book {tsk} (starts {start})",
     }
     expected = ["stakeholders[0].influence", "unknown trait 'ecosystems'", "{tsk}"]
     for (old, new), want in zip(cases.items(), expected, strict=True):
@@ -407,33 +444,42 @@ def test_catalog_errors_name_the_file_and_key(tmp_path: Path) -> None:
 
 
 def test_users_own_catalog_folder_replaces_the_stakeholder_templates(
-        tmp_path: Path, spec_of: Callable[[str], Spec]) -> None:
+    tmp_path: Path, spec_of: Callable[[str], Spec]
+) -> None:
     text = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
     (tmp_path / "stakeholders.toml").write_text(
-        text.replace('name = "Customer Support"', 'name = "Helpdesk crew"'), encoding="utf-8")
+        text.replace('name = "Customer Support"', 'name = "Helpdesk crew"'), encoding="utf-8"
+    )
     shutil.copy(bundled_dir() / "phases.toml", tmp_path / "phases.toml")
-    plan = build_plan(spec_of(spec_text("Saved searches for 20,000 users")),
-                      load_catalog(tmp_path))
+    plan = build_plan(spec_of(spec_text("Saved searches for 20,000 users")), load_catalog(tmp_path))
     assert by_group(plan)["support"].name == "Helpdesk crew"
 
 
-def test_markdown_section_shows_grid_raci_rule_and_dated_messages(
-        seed_mike_overloaded: Plan) -> None:
+def test_markdown_section_shows_grid_raci_rule_and_dated_messages(seed_mike_overloaded: Plan) -> None:
     text = md_stakeholders.section(seed_mike_overloaded)
-    for heading in ("## Stakeholders", "### Power–interest grid", "## RACI",
-                    "## Communication plan", "### One-off messages", "### Stakeholder conflicts"):
+    for heading in (
+        "## Stakeholders",
+        "### Power–interest grid",
+        "## RACI",
+        "## Communication plan",
+        "### One-off messages",
+        "### Stakeholder conflicts",
+    ):
         assert heading in text
-    assert "| **Leadership** | leadership | first | high | medium | Keep satisfied | biweekly |" \
-        in text
-    assert "**Accountable:** Dana (the PM) for every task, except sign-offs owned by a " \
-           "stakeholder: Security review → Security." in text
+    assert "| **Leadership** | leadership | first | high | medium | Keep satisfied | biweekly |" in text
+    assert (
+        "**Accountable:** Dana (the PM) for every task, except sign-offs owned by a "
+        "stakeholder: Security review → Security." in text
+    )
     assert "| Security review (`security-review`) | Security | Security | Dana |" in text
     assert "**overallocation**: Mike is Responsible for overlapping tasks" in text
 
 
 def test_markdown_escapes_stakeholder_text(plan_of: PlanOf) -> None:
-    plan = plan_of(spec_text() + '\n[[stakeholders]]\nname = "Ops | <b>night</b>"\n'
-                                 'group = "sre"\nnotes = "pager *always* on"\n')
+    plan = plan_of(
+        spec_text() + '\n[[stakeholders]]\nname = "Ops | <b>night</b>"\n'
+        'group = "sre"\nnotes = "pager *always* on"\n'
+    )
     text = md_stakeholders.section(plan)
     assert "Ops \\| &lt;b&gt;night&lt;/b&gt;" in text and "<b>" not in text
     assert "| Ops |" not in text
@@ -442,8 +488,13 @@ def test_markdown_escapes_stakeholder_text(plan_of: PlanOf) -> None:
 def test_spec_stakeholders_resolve_to_catalog_groups_by_group_or_name(plan_of: PlanOf) -> None:
     extra = TASKS + "".join(
         f'\n[[stakeholders]]\nname = "{n}"\ngroup = "{g}"\n'
-        for n, g in [("Ana", "Customer Success"), ("Night ops", ""), ("Head of product", "product"),
-                     ("Legal team", "")])
+        for n, g in [
+            ("Ana", "Customer Success"),
+            ("Night ops", ""),
+            ("Head of product", "product"),
+            ("Legal team", ""),
+        ]
+    )
     plan = plan_of(spec_text("Audit log export for our B2B SaaS, 20,000 users", extra=extra))
     got = {s.name: (s.group, s.order) for s in plan.stakeholders}
     assert got["Ana"] == ("Customer Success", "first")
@@ -459,10 +510,12 @@ def test_spec_stakeholders_resolve_to_catalog_groups_by_group_or_name(plan_of: P
 
 
 def test_unknown_group_managed_closely_with_a_slow_cadence_gaps(plan_of: PlanOf) -> None:
-    people = ('\n[[stakeholders]]\nname = "Board"\ngroup = "board"\ninfluence = "high"\n'
-              'interest = "high"\ncadence = "biweekly"\n'
-              '\n[[stakeholders]]\nname = "Interns"\ngroup = "interns"\ninfluence = "low"\n'
-              'interest = "low"\ncadence = "monthly"\n')
+    people = (
+        '\n[[stakeholders]]\nname = "Board"\ngroup = "board"\ninfluence = "high"\n'
+        'interest = "high"\ncadence = "biweekly"\n'
+        '\n[[stakeholders]]\nname = "Interns"\ngroup = "interns"\ninfluence = "low"\n'
+        'interest = "low"\ncadence = "monthly"\n'
+    )
     plan = plan_of(spec_text(tolerance="low", extra=TASKS + people))
     gaps = {c.subjects[0]: c for c in plan.conflicts if c.kind == "cadence_gap"}
     assert list(gaps) == ["Board"]  # "monitor" needs no gate news

@@ -24,8 +24,13 @@ def test_created_private_with_wal_and_version(tmp_path: Path) -> None:
 
 def test_issue_records_round_trip_and_forget(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.db") as st:
-        st.put_issues("p", [IssueRecord("a", "X-1", "1", "h1", {"duedate": "2027-01-05"}),
-                            IssueRecord("b", "X-2", "2", removed=True)])
+        st.put_issues(
+            "p",
+            [
+                IssueRecord("a", "X-1", "1", "h1", {"duedate": "2027-01-05"}),
+                IssueRecord("b", "X-2", "2", removed=True),
+            ],
+        )
         st.put_issues("q", [IssueRecord("a", "Y-1")])
         st.add_links("p", [("a", "b")])
         got = st.issues("p")
@@ -49,13 +54,13 @@ def test_baselines_latest_first(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.db") as st:
         assert st.latest_baseline("p") is None
         st.add_baseline("p", {"finish": "2027-02-10"}, recorded_at="2027-01-04T09:00:00Z")
-        bid = st.add_baseline("p", {"finish": "2027-02-12"}, recorded_at="2027-01-11T09:00:00Z",
-                              note="scope +1")
+        bid = st.add_baseline(
+            "p", {"finish": "2027-02-12"}, recorded_at="2027-01-11T09:00:00Z", note="scope +1"
+        )
         latest = st.latest_baseline("p")
         assert latest is not None and latest.id == bid and latest.note == "scope +1"
         assert latest.plan_json == {"finish": "2027-02-12"}
-        assert [b.recorded_at for b in st.baselines("p")] == ["2027-01-04T09:00:00Z",
-                                                            "2027-01-11T09:00:00Z"]
+        assert [b.recorded_at for b in st.baselines("p")] == ["2027-01-04T09:00:00Z", "2027-01-11T09:00:00Z"]
 
 
 def test_newer_schema_and_garbage_are_refused(tmp_path: Path) -> None:

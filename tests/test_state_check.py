@@ -29,8 +29,10 @@ def fake(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 def write_config(tmp: Path, url: str) -> Path:
     p = tmp / "syncsvc.toml"
-    p.write_text(f'[jira]\nurl = "{url}"\nemail = "pm@example.com"\ntoken_env = "{TOKEN_ENV}"\n'
-                 'project = "NOTIF"\nmax_retries = 1\n\n[state]\npath = "state/state.db"\n')
+    p.write_text(
+        f'[jira]\nurl = "{url}"\nemail = "pm@example.com"\ntoken_env = "{TOKEN_ENV}"\n'
+        'project = "NOTIF"\nmax_retries = 1\n\n[state]\npath = "state/state.db"\n'
+    )
     return p
 
 
@@ -38,8 +40,9 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, list(args))
 
 
-def test_consistent_then_people_break_it_then_push_repairs(example_path: Path, tmp_path: Path,
-                                                          fake: FakeJira) -> None:
+def test_consistent_then_people_break_it_then_push_repairs(
+    example_path: Path, tmp_path: Path, fake: FakeJira
+) -> None:
     cfg = write_config(tmp_path, fake.base)
     assert invoke("push", str(example_path), "--config", str(cfg)).exit_code == 0
     writes = len(fake.writes())
@@ -66,8 +69,9 @@ def test_consistent_then_people_break_it_then_push_repairs(example_path: Path, t
     assert r.exit_code == 0, r.output
 
 
-def test_bad_input_exits_2_before_any_call(example_path: Path, tmp_path: Path, fake: FakeJira,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input_exits_2_before_any_call(
+    example_path: Path, tmp_path: Path, fake: FakeJira, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = write_config(tmp_path, fake.base)
     r = invoke("state", "check", str(example_path), "--config", str(cfg))
     assert r.exit_code == 2 and "no state file at" in r.stderr and "syncsvc push" in r.stderr
@@ -81,9 +85,9 @@ def test_bad_input_exits_2_before_any_call(example_path: Path, tmp_path: Path, f
     assert fake.calls == [] and "Traceback" not in r.output
 
 
-def test_a_refused_token_is_a_configuration_mistake(example_path: Path, tmp_path: Path,
-                                             fake: FakeJira,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_token_is_a_configuration_mistake(
+    example_path: Path, tmp_path: Path, fake: FakeJira, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = write_config(tmp_path, fake.base)
     assert invoke("push", str(example_path), "--config", str(cfg)).exit_code == 0
     monkeypatch.setenv(TOKEN_ENV, "wrong-token-123")
@@ -91,25 +95,41 @@ def test_a_refused_token_is_a_configuration_mistake(example_path: Path, tmp_path
     assert r.exit_code == 2 and "HTTP 401" in r.stderr and "wrong-token-123" not in r.output
 
 
-def issue(key: str, task: str | None, *, iid: str = "1", labels: tuple[str, ...] = (
-        "syncsvc", f"syncsvc-{PID}"), plan: str = PID, project: str = "NOTIF",
-          links: list[dict] | None = None, role: str | None = None) -> dict:
+def issue(
+    key: str,
+    task: str | None,
+    *,
+    iid: str = "1",
+    labels: tuple[str, ...] = ("syncsvc", f"syncsvc-{PID}"),
+    plan: str = PID,
+    project: str = "NOTIF",
+    links: list[dict] | None = None,
+    role: str | None = None,
+) -> dict:
     prop: dict = {"plan_id": plan, "task_id": task}
     if role:
         prop["role"] = role
-    return {"id": iid, "key": key, "properties": {"syncsvc": prop},
-            "fields": {"labels": list(labels), "project": {"key": project},
-                       "issuelinks": links or []}}
+    return {
+        "id": iid,
+        "key": key,
+        "properties": {"syncsvc": prop},
+        "fields": {"labels": list(labels), "project": {"key": project}, "issuelinks": links or []},
+    }
 
 
 def test_compare_finds_each_kind_of_disagreement() -> None:
-    recs = [Record("#epic", "NOTIF-1", "1"), Record("a", "NOTIF-2", "2"),
-            Record("b", "NOTIF-3", "3"), Record("c", "NOTIF-4", "4", removed=True),
-            Record("d", "NOTIF-5", "5")]
+    recs = [
+        Record("#epic", "NOTIF-1", "1"),
+        Record("a", "NOTIF-2", "2"),
+        Record("b", "NOTIF-3", "3"),
+        Record("c", "NOTIF-4", "4", removed=True),
+        Record("d", "NOTIF-5", "5"),
+    ]
     issues = [
         issue("NOTIF-1", None, iid="1", role="epic"),
-        issue("NOTIF-2", "a", iid="2", links=[{"type": {"name": "Blocks"},
-                                               "outwardIssue": {"key": "NOTIF-3"}}]),
+        issue(
+            "NOTIF-2", "a", iid="2", links=[{"type": {"name": "Blocks"}, "outwardIssue": {"key": "NOTIF-3"}}]
+        ),
         issue("OTHER-9", "b", iid="3", project="OTHER"),  # moved: found by id
         issue("NOTIF-4", "c", iid="4"),  # removed from the spec, but no removed label
         issue("NOTIF-5", "x", iid="5", plan="another-plan"),
@@ -128,12 +148,19 @@ def test_compare_finds_each_kind_of_disagreement() -> None:
 
 def test_compare_consistent_and_empty() -> None:
     links = [{"type": {"name": "Blocks"}, "outwardIssue": {"key": "NOTIF-3"}}]
-    ok = compare(PID, "NOTIF", [Record("a", "NOTIF-2"), Record("b", "NOTIF-3")], {("a", "b")},
-                 [issue("NOTIF-2", "a", links=links), issue("NOTIF-3", "b", iid="3")])
+    ok = compare(
+        PID,
+        "NOTIF",
+        [Record("a", "NOTIF-2"), Record("b", "NOTIF-3")],
+        {("a", "b")},
+        [issue("NOTIF-2", "a", links=links), issue("NOTIF-3", "b", iid="3")],
+    )
     assert ok.ok and ok.problems == []
     assert compare(PID, "NOTIF", [], set(), []).ok
     bare = issue("NOTIF-2", "a", labels=())
     bare["properties"] = {}
     res = compare(PID, "NOTIF", [Record("a", "NOTIF-2")], set(), [bare])
-    assert res.problems == ["NOTIF-2 (task a): has no 'syncsvc' issue property",
-                            f"NOTIF-2 (task a): labels syncsvc, syncsvc-{PID} missing"]
+    assert res.problems == [
+        "NOTIF-2 (task a): has no 'syncsvc' issue property",
+        f"NOTIF-2 (task a): labels syncsvc, syncsvc-{PID} missing",
+    ]

@@ -62,8 +62,11 @@ def test_a_v1_file_is_migrated_keeping_its_records(tmp_path: Path) -> None:
         assert latest is not None and latest.note == "first push"
         # the tables step 2 added work
         st.put_site_value("https://x", {"start": "customfield_1"})
-        st.add_snapshot("p", {"as_of": "2027-01-11", "state": "on_track", "slip_days": 0,
-                              "forecast_finish": "2027-02-10"}, run_at="2027-01-11T09:00:00Z")
+        st.add_snapshot(
+            "p",
+            {"as_of": "2027-01-11", "state": "on_track", "slip_days": 0, "forecast_finish": "2027-02-10"},
+            run_at="2027-01-11T09:00:00Z",
+        )
         assert st.snapshots("p")[0]["state"] == "on_track"
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
@@ -72,8 +75,9 @@ def test_a_v1_file_is_migrated_keeping_its_records(tmp_path: Path) -> None:
         assert st.version() == SCHEMA_VERSION
 
 
-def test_a_failing_step_rolls_the_whole_migration_back(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_step_rolls_the_whole_migration_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = v1_file(tmp_path / "v1.db")
     broken = {**MIGRATIONS, 3: ("CREATE TABLE extra (x INTEGER)", "THIS IS NOT SQL")}
     monkeypatch.setattr(state_mod, "MIGRATIONS", broken)
@@ -96,11 +100,14 @@ def test_a_file_whose_version_row_was_never_written_is_completed(tmp_path: Path)
         st.put_issues("p", [IssueRecord("a", "X-1")])
 
 
-@pytest.mark.parametrize("content", [
-    os.urandom(4096),
-    b"SQLite format 3\x00" + os.urandom(4080),  # the right magic, a garbage header and pages
-    b"[jira]\nurl = 'x'\n" * 50,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        os.urandom(4096),
+        b"SQLite format 3\x00" + os.urandom(4080),  # the right magic, a garbage header and pages
+        b"[jira]\nurl = 'x'\n" * 50,
+    ],
+)
 def test_a_corrupt_file_is_refused_and_left_unchanged(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "state.db"
     path.write_bytes(content)
@@ -117,9 +124,11 @@ def test_a_corrupt_file_is_refused_and_left_unchanged(tmp_path: Path, content: b
 def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "app.db"
     conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);"
-                       "INSERT INTO users (name) VALUES ('ann');"
-                       "CREATE TABLE jira_issues (x TEXT);")
+    conn.executescript(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);"
+        "INSERT INTO users (name) VALUES ('ann');"
+        "CREATE TABLE jira_issues (x TEXT);"
+    )
     conn.commit()
     conn.close()
     before = path.read_bytes()
@@ -166,8 +175,7 @@ def test_new_file_0600_new_folders_0700_and_wal(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_an_existing_folder_keeps_its_mode_and_a_loose_state_file_is_tightened(
-        tmp_path: Path) -> None:
+def test_an_existing_folder_keeps_its_mode_and_a_loose_state_file_is_tightened(tmp_path: Path) -> None:
     os.chmod(tmp_path, 0o755)
     path = tmp_path / "state.db"
     with State.open(path):

@@ -47,12 +47,12 @@ def follow_plan(env, plan: Plan, until: dt.date, *, skip: tuple[str, ...] = ()) 
 
 
 def _sync(env, plan: Plan, as_of: dt.date, **kw):  # type: ignore[no-untyped-def]
-    return run_sync([EXAMPLE], env.cfg, as_of=as_of, load=lambda p: (plan, {}, None),
-                    dry_run=False, **kw)
+    return run_sync([EXAMPLE], env.cfg, as_of=as_of, load=lambda p: (plan, {}, None), dry_run=False, **kw)
 
 
-def test_sync_on_track_then_a_critical_task_finishing_late(tmp_path: Path, monkeypatch,
-                                                           example: Plan) -> None:
+def test_sync_on_track_then_a_critical_task_finishing_late(
+    tmp_path: Path, monkeypatch, example: Plan
+) -> None:
     with jira_env(tmp_path, monkeypatch) as env:
         env.push(example)
         follow_plan(env, example, dt.date(2027, 1, 11))
@@ -72,11 +72,12 @@ def test_sync_on_track_then_a_critical_task_finishing_late(tmp_path: Path, monke
         with State.open(env.cfg.state_path()) as st:
             snaps = st.snapshots("notif-center")
         assert [(s["as_of"], s["state"], s["slip_days"]) for s in snaps] == [
-            ("2027-01-11", "on_track", 0), ("2027-01-21", "slipping", 2)]
+            ("2027-01-11", "on_track", 0),
+            ("2027-01-21", "slipping", 2),
+        ]
 
 
-def test_a_late_non_critical_task_is_absorbed_by_float(tmp_path: Path, monkeypatch,
-                                                       example: Plan) -> None:
+def test_a_late_non_critical_task_is_absorbed_by_float(tmp_path: Path, monkeypatch, example: Plan) -> None:
     with jira_env(tmp_path, monkeypatch) as env:
         env.push(example)
         follow_plan(env, example, dt.date(2027, 1, 18), skip=("frontend-ui",))
@@ -90,8 +91,7 @@ def test_a_late_non_critical_task_is_absorbed_by_float(tmp_path: Path, monkeypat
         assert result.status.slip_days == 0 and result.status.state == "on_track"
 
 
-def test_a_reopened_task_counts_from_its_last_close(tmp_path: Path, monkeypatch,
-                                                    example: Plan) -> None:
+def test_a_reopened_task_counts_from_its_last_close(tmp_path: Path, monkeypatch, example: Plan) -> None:
     with jira_env(tmp_path, monkeypatch) as env:
         env.push(example)
         rev = env.fake.key_of("notif-center", "design-review")
@@ -109,8 +109,9 @@ def test_a_reopened_task_counts_from_its_last_close(tmp_path: Path, monkeypatch,
         assert row.status_category == "done" and row.forecast_finish == dt.date(2027, 1, 11)
 
 
-def test_no_change_sync_reads_within_budget_and_writes_nothing(tmp_path: Path, monkeypatch,
-                                                               example: Plan) -> None:
+def test_no_change_sync_reads_within_budget_and_writes_nothing(
+    tmp_path: Path, monkeypatch, example: Plan
+) -> None:
     with jira_env(tmp_path, monkeypatch) as env:
         env.push(example)
         _sync(env, example, dt.date(2027, 1, 4))  # first sync caches the site's field ids
@@ -123,8 +124,7 @@ def test_no_change_sync_reads_within_budget_and_writes_nothing(tmp_path: Path, m
         assert len(calls) <= budget, [f"{c.method} {c.path}" for c in calls]
 
 
-def test_pull_without_a_push_says_to_push_first(tmp_path: Path, monkeypatch,
-                                                example: Plan) -> None:
+def test_pull_without_a_push_says_to_push_first(tmp_path: Path, monkeypatch, example: Plan) -> None:
     from syncsvc.errors import ConfigError
 
     with jira_env(tmp_path, monkeypatch) as env, State.open(env.cfg.state_path()) as st:
@@ -134,7 +134,8 @@ def test_pull_without_a_push_says_to_push_first(tmp_path: Path, monkeypatch,
 
 
 def test_pull_on_a_site_without_the_bulk_endpoints_reads_by_key_search(
-        tmp_path: Path, monkeypatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch, example: Plan
+) -> None:
     with jira_env(tmp_path, monkeypatch, bulk_reads=False) as env:
         env.push(example)
         follow_plan(env, example, dt.date(2027, 1, 21), skip=("backend-api",))

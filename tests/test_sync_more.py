@@ -26,8 +26,11 @@ from syncsvc.model import Plan
 from syncsvc.state import State
 from syncsvc.sync import sync_lock
 
-EARLY: Moves = {"design-review": (D(2027, 1, 4), D(2027, 1, 5)),
-                "backend-api": (D(2027, 1, 4), None), "load-test": (D(2027, 1, 4), None)}
+EARLY: Moves = {
+    "design-review": (D(2027, 1, 4), D(2027, 1, 5)),
+    "backend-api": (D(2027, 1, 4), None),
+    "load-test": (D(2027, 1, 4), None),
+}
 
 
 @pytest.fixture
@@ -43,8 +46,7 @@ def snapshots(w: World, plan_id: str = "notif-center") -> list[dict]:
 
 
 def other_spec(w: World, plan_id: str, **replace: str) -> Path:
-    text = EXAMPLE.read_text().replace('plan_id       = "notif-center"',
-                                       f'plan_id       = "{plan_id}"')
+    text = EXAMPLE.read_text().replace('plan_id       = "notif-center"', f'plan_id       = "{plan_id}"')
     for old, new in replace.items():
         assert old in text
         text = text.replace(old, new)
@@ -54,7 +56,8 @@ def other_spec(w: World, plan_id: str, **replace: str) -> Path:
 
 
 def test_sync_is_quiet_on_success_and_logs_json_lines_when_asked(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.work(example, EARLY)
@@ -66,15 +69,19 @@ def test_sync_is_quiet_on_success_and_logs_json_lines_when_asked(
         assert r.stdout.startswith("notif-center: pulled: on_track, slip +0 working days")
         lines = r.stderr.splitlines()
         assert lines and all(isinstance(json.loads(line), dict) for line in lines)
-        synced = [json.loads(line) for line in lines
-                  if "notif-center: pulled" in json.loads(line).get("message", "")]
+        synced = [
+            json.loads(line)
+            for line in lines
+            if "notif-center: pulled" in json.loads(line).get("message", "")
+        ]
         assert synced, lines
         assert w.fake.token not in r.output
         assert [s["as_of"] for s in snapshots(w)] == ["2027-01-06", "2027-01-07"]
 
 
 def test_a_second_sync_exits_75_at_once_and_writes_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch, sheets=True) as w:
         assert w.run("push").exit_code == 0
         assert w.sheets is not None
@@ -92,12 +99,12 @@ def test_a_second_sync_exits_75_at_once_and_writes_nothing(
 
 
 def test_a_plan_failing_among_two_does_not_stop_the_other(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         # the other plan's Jira project does not exist on the site: Jira refuses it
         refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
-        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
-                  "--as-of", "2027-01-04")
+        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config), "--as-of", "2027-01-04")
         assert r.exit_code == 2, r.output  # an unknown project is a configuration mistake
         assert "Error: ops-plan:" in r.stderr and "OPS" in r.stderr
         assert "notif-center" not in r.stderr  # the good plan is not reported as failing
@@ -110,15 +117,15 @@ def test_a_plan_failing_among_two_does_not_stop_the_other(
         bad = w.tmp / "bad.toml"
         bad.write_text('feature_name = "x"\nteam_size = \n')
         n = len(snapshots(w))
-        r = w.cli("sync", str(bad), str(w.spec), "--config", str(w.config),
-                  "--as-of", "2027-01-05")
+        r = w.cli("sync", str(bad), str(w.spec), "--config", str(w.config), "--as-of", "2027-01-05")
         assert r.exit_code == 2, r.output
         assert "bad.toml" in r.stderr and "Traceback" not in r.output
         assert len(snapshots(w)) == n + 1 and snapshots(w)[-1]["as_of"] == "2027-01-05"
 
 
 def test_sync_publishes_the_dashboard_with_status_and_trend(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch, sheets=True) as w:
         assert w.sheets is not None
         r = w.run("sync", "--as-of", "2027-01-04")  # nothing pushed yet: push, then publish
@@ -126,8 +133,7 @@ def test_sync_publishes_the_dashboard_with_status_and_trend(
         assert snapshots(w) == []  # no forecast before a baseline
         w.work(example, EARLY)
         counts = []
-        for day, moves in (("2027-01-06", {}),
-                           ("2027-01-21", {k: v for k, v in LATE_BACKEND.items()})):
+        for day, moves in (("2027-01-06", {}), ("2027-01-21", {k: v for k, v in LATE_BACKEND.items()})):
             w.work(example, moves)
             n = w.sheets.api_calls()
             r = w.run("sync", "--as-of", day)
@@ -140,10 +146,11 @@ def test_sync_publishes_the_dashboard_with_status_and_trend(
         assert exp.state == "slipping"
         assert dash["State"] == exp.state and dash["Slip (working days)"] == exp.plan_slip
         start = next(i for i, r in enumerate(rows) if r and r[0] == "Slip trend (last 2 runs)")
-        serial = [float((d - dt.date(1899, 12, 30)).days) for d in (D(2027, 1, 6),
-                                                                      D(2027, 1, 21))]
-        assert [r[:3] for r in rows[start + 2:start + 4]] == [
-            [serial[0], "on_track", 0], [serial[1], "slipping", exp.plan_slip]]
+        serial = [float((d - dt.date(1899, 12, 30)).days) for d in (D(2027, 1, 6), D(2027, 1, 21))]
+        assert [r[:3] for r in rows[start + 2 : start + 4]] == [
+            [serial[0], "on_track", 0],
+            [serial[1], "slipping", exp.plan_slip],
+        ]
         timeline = w.sheets.values(SPREADSHEET_ID, "Timeline")
         col = timeline[0].index("Slip (d)")
         by_id = {r[0]: r for r in timeline[1:]}
@@ -151,14 +158,17 @@ def test_sync_publishes_the_dashboard_with_status_and_trend(
 
 
 # Backend API closes Thursday Jan 21: 3 working days after its Friday Jan 15 due date.
-LATE_BACKEND: Moves = {"backend-api": (D(2027, 1, 4), D(2027, 1, 21)),
-                       "load-test": (D(2027, 1, 4), D(2027, 1, 6)),
-                       "frontend-ui": (D(2027, 1, 6), D(2027, 1, 13)),
-                       "security-review": (D(2027, 1, 6), D(2027, 1, 8))}
+LATE_BACKEND: Moves = {
+    "backend-api": (D(2027, 1, 4), D(2027, 1, 21)),
+    "load-test": (D(2027, 1, 4), D(2027, 1, 6)),
+    "frontend-ui": (D(2027, 1, 6), D(2027, 1, 13)),
+    "security-review": (D(2027, 1, 6), D(2027, 1, 8)),
+}
 
 
 def test_sync_dry_run_writes_nothing_anywhere(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch, sheets=True) as w:
         assert w.sheets is not None
         assert w.run("sync", "--as-of", "2027-01-04").exit_code == 0
@@ -166,8 +176,7 @@ def test_sync_dry_run_writes_nothing_anywhere(
         # the spec grew a task and a day passed: a real sync would write to all three
         w.spec.write_text(add_task(EXAMPLE.read_text(), "docs", "2d", ["qa"]))
         w.work(example, EARLY)
-        writes, batches, snaps = (len(w.fake.writes()), w.sheets.api_calls("batchUpdate"),
-                                  snapshots(w))
+        writes, batches, snaps = (len(w.fake.writes()), w.sheets.api_calls("batchUpdate"), snapshots(w))
         state_bytes = w.state_path.read_bytes()
         r = w.run("sync", "--as-of", "2027-01-06", "--dry-run")
         assert r.exit_code == 0, r.output
@@ -181,7 +190,8 @@ def test_sync_dry_run_writes_nothing_anywhere(
 
 
 def test_a_dry_run_shows_the_dashboard_a_real_run_would_write(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with world(tmp_path, monkeypatch, sheets=True) as w:
         assert w.run("push").exit_code == 0
         assert w.run("sync", "--as-of", "2027-01-05").exit_code == 0
@@ -197,8 +207,8 @@ def test_a_dry_run_shows_the_dashboard_a_real_run_would_write(
 
 
 def test_a_task_added_mid_flight_is_pushed_and_forecast(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan,
-        plan_of) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan, plan_of
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.work(example, EARLY)
@@ -225,13 +235,13 @@ def test_a_task_added_mid_flight_is_pushed_and_forecast(
         assert st["baseline_finish"] == example.finish_date.isoformat()
         docs = next(t for t in st["tasks"] if t["id"] == "docs")
         assert docs["issue_key"] == key and docs["status_category"] == "new"
-        assert docs["baseline_finish"] == next(
-            t.finish for t in grown.tasks if t.id == "docs").isoformat()
+        assert docs["baseline_finish"] == next(t.finish for t in grown.tasks if t.id == "docs").isoformat()
         assert "confidence" in st and st["confidence"]["p80"] >= st["confidence"]["p50"]
 
 
 def test_sync_fail_on_slip_exits_3_only_when_slipping(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.work(example, EARLY)
@@ -246,7 +256,8 @@ def test_sync_fail_on_slip_exits_3_only_when_slipping(
 
 
 def test_pull_on_a_server_site_reads_the_changelog_with_the_issues(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch, cloud=False) as w:
         assert w.run("push").exit_code == 0
         moves = {**EARLY, **LATE_BACKEND}
@@ -269,17 +280,39 @@ def test_a_second_sync_process_exits_75_while_the_first_holds_the_lock(tmp_path:
     import syncsvc
 
     config = tmp_path / "syncsvc.toml"
-    config.write_text('[jira]\nurl = "http://127.0.0.1:9"\nemail = "pm@example.com"\n'
-                      'token_env = "SYNCSVC_TRACK_JIRA_TOKEN"\nproject = "NOTIF"\n\n'
-                      '[state]\npath = "state/state.db"\n', encoding="utf-8")
+    config.write_text(
+        '[jira]\nurl = "http://127.0.0.1:9"\nemail = "pm@example.com"\n'
+        'token_env = "SYNCSVC_TRACK_JIRA_TOKEN"\nproject = "NOTIF"\n\n'
+        '[state]\npath = "state/state.db"\n',
+        encoding="utf-8",
+    )
     root = str(Path(syncsvc.__file__).resolve().parents[1])
     with sync_lock(tmp_path / "state" / "state.db"):
         proc = subprocess.run(
-            [sys.executable, "-m", "syncsvc", "sync", str(EXAMPLE), "--config", str(config),
-             "--as-of", "2027-01-04", "--log-format", "json"],
-            capture_output=True, text=True, cwd=tmp_path, timeout=60,
-            env={"PYTHONPATH": root, "HOME": str(tmp_path), "PATH": "",
-                 "SYNCSVC_TRACK_JIRA_TOKEN": "t0ken-for-the-test"})
+            [
+                sys.executable,
+                "-m",
+                "syncsvc",
+                "sync",
+                str(EXAMPLE),
+                "--config",
+                str(config),
+                "--as-of",
+                "2027-01-04",
+                "--log-format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+            env={
+                "PYTHONPATH": root,
+                "HOME": str(tmp_path),
+                "PATH": "",
+                "SYNCSVC_TRACK_JIRA_TOKEN": "t0ken-for-the-test",
+            },
+        )
     assert proc.returncode == 75, proc.stderr
     assert proc.stdout == ""
     assert "another `syncsvc sync` holds the lock" in proc.stderr
@@ -288,20 +321,21 @@ def test_a_second_sync_process_exits_75_while_the_first_holds_the_lock(tmp_path:
 
 
 def test_the_first_sync_shows_the_keys_it_just_created_on_the_timeline(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch, sheets=True) as w:
         assert w.sheets is not None
         r = w.run("sync", "--as-of", "2027-01-04")  # nothing pushed before: push, then publish
         assert r.exit_code == 0, r.output
         timeline = w.sheets.values(SPREADSHEET_ID, "Timeline")
         col = timeline[0].index("Jira")
-        shown = {row[0]: row[col] for row in timeline[1:] if row and row[0] in
-                 {t.id for t in example.tasks}}
+        shown = {row[0]: row[col] for row in timeline[1:] if row and row[0] in {t.id for t in example.tasks}}
         assert shown == {t.id: w.fake.key_of("notif-center", t.id) for t in example.tasks}
 
 
 def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     # issue 16.6: any exception in one plan stopped the whole cron run
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
@@ -315,10 +349,13 @@ def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
 
         monkeypatch.setattr("syncsvc.jira.pull.pull_status", pull)
         with State.open(w.state_path) as s:  # the broken plan is tracked (it has a baseline)
-            s.add_baseline("ops-plan", example.model_dump(mode="json") | {"plan_id": "ops-plan"},
-                           recorded_at="2027-01-04T00:00:00+00:00", note="test")
-        r = w.cli("sync", str(broken), str(w.spec), "--config", str(w.config),
-                  "--as-of", "2027-01-05")
+            s.add_baseline(
+                "ops-plan",
+                example.model_dump(mode="json") | {"plan_id": "ops-plan"},
+                recorded_at="2027-01-04T00:00:00+00:00",
+                note="test",
+            )
+        r = w.cli("sync", str(broken), str(w.spec), "--config", str(w.config), "--as-of", "2027-01-05")
         assert r.exit_code == 1, r.output
         assert "Error: ops-plan: unexpected error KeyError" in r.stderr
         assert "a bug in syncsvc" in r.stderr
@@ -327,14 +364,14 @@ def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
 
 
 def test_cron_output_names_each_slip_and_each_failure_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.work(example, {**EARLY, **LATE_BACKEND})
         exp = expected(example, {**EARLY, **LATE_BACKEND}, D(2027, 1, 22))
         refused = other_spec(w, "ops-plan", **{'jira_project  = "NOTIF"': 'jira_project  = "OPS"'})
-        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
-                  "--as-of", "2027-01-22")
+        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config), "--as-of", "2027-01-22")
         assert r.exit_code == 2, r.output  # an unknown project: a config mistake
         lines = r.stderr.splitlines()
         # the failure once (no second copy from the log), with its message
@@ -345,12 +382,22 @@ def test_cron_output_names_each_slip_and_each_failure_once(
         slips = {t["id"]: t["slip_days"] for t in st["tasks"]}
         late = [t for t in st["critical_path"] if slips[t] > 0]
         assert exp.state == "slipping" and st["slip_days"] == exp.plan_slip > 0
-        assert slip == (f"Slipping: notif-center: +{exp.plan_slip} working day(s), forecast "
-                        f"finish {exp.plan_finish}; late critical chain: "
-                        + " → ".join(late)), slip
+        assert slip == (
+            f"Slipping: notif-center: +{exp.plan_slip} working day(s), forecast "
+            f"finish {exp.plan_finish}; late critical chain: " + " → ".join(late)
+        ), slip
         assert late and late[0] == "integration"  # what waits on the late backend work
-        r = w.cli("sync", str(refused), str(w.spec), "--config", str(w.config),
-                  "--as-of", "2027-01-22", "--log-format", "json")
+        r = w.cli(
+            "sync",
+            str(refused),
+            str(w.spec),
+            "--config",
+            str(w.config),
+            "--as-of",
+            "2027-01-22",
+            "--log-format",
+            "json",
+        )
         assert r.exit_code == 2, r.output  # an unknown project: a config mistake
         entries = [json.loads(line) for line in r.stderr.splitlines()]  # every line is JSON
         assert [e["level"] for e in entries].count("error") == 1
@@ -359,12 +406,12 @@ def test_cron_output_names_each_slip_and_each_failure_once(
 
 @pytest.mark.parametrize("which", ["state", "lock"])
 def test_state_and_lock_files_are_never_opened_through_a_link(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         victim = w.tmp / "victim.txt"
         victim.write_text("keep me\n")
-        path = w.state_path if which == "state" else w.state_path.with_name(
-            w.state_path.name + ".lock")
+        path = w.state_path if which == "state" else w.state_path.with_name(w.state_path.name + ".lock")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.symlink_to(victim)
         r = w.run("sync", "--as-of", "2027-01-06")

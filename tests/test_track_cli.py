@@ -28,10 +28,26 @@ from syncsvc.state import State
 
 TOKEN_ENV = "SYNCSVC_TRACK_JIRA_TOKEN"
 D = dt.date
-STATUS_KEYS = {"schema", "plan_id", "as_of", "baseline_finish", "forecast_finish", "slip_days",
-               "state", "tasks"}
-TASK_KEYS = {"id", "issue_key", "status", "status_category", "baseline_finish",
-             "forecast_finish", "slip_days", "critical"}
+STATUS_KEYS = {
+    "schema",
+    "plan_id",
+    "as_of",
+    "baseline_finish",
+    "forecast_finish",
+    "slip_days",
+    "state",
+    "tasks",
+}
+TASK_KEYS = {
+    "id",
+    "issue_key",
+    "status",
+    "status_category",
+    "baseline_finish",
+    "forecast_finish",
+    "slip_days",
+    "critical",
+}
 Moves = dict[str, tuple[dt.date | None, dt.date | None]]  # task id -> (started, done)
 
 
@@ -60,31 +76,48 @@ class World:
         for tid, (start, done) in moves.items():
             key = self.fake.key_of(plan.plan_id, tid)
             if start:
-                self.fake.move(key, "In Progress", dt.datetime(*start.timetuple()[:3], 9,
-                                                               tzinfo=dt.UTC))
+                self.fake.move(key, "In Progress", dt.datetime(*start.timetuple()[:3], 9, tzinfo=dt.UTC))
             if done:
-                self.fake.move(key, "Done", dt.datetime(*done.timetuple()[:3], 17,
-                                                        tzinfo=dt.UTC))
+                self.fake.move(key, "Done", dt.datetime(*done.timetuple()[:3], 17, tzinfo=dt.UTC))
 
 
 @contextmanager
-def world(tmp: Path, monkeypatch: pytest.MonkeyPatch, *, sheets: bool = False,
-          spec_text: str | None = None, **fake_kw: Any) -> Iterator[World]:
+def world(
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    sheets: bool = False,
+    spec_text: str | None = None,
+    **fake_kw: Any,
+) -> Iterator[World]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake = FakeJira(**fake_kw)
         fake.install(rsps)
         monkeypatch.setenv(TOKEN_ENV, fake.token)
         monkeypatch.setattr("syncsvc.jira.adapter.time.sleep", lambda s: None)
-        lines = ["[jira]", f'url = "{fake.base}"', 'email = "pm@example.com"',
-                 f'token_env = "{TOKEN_ENV}"', 'project = "NOTIF"', "max_retries = 1", "",
-                 "[state]", 'path = "state/state.db"', ""]
+        lines = [
+            "[jira]",
+            f'url = "{fake.base}"',
+            'email = "pm@example.com"',
+            f'token_env = "{TOKEN_ENV}"',
+            'project = "NOTIF"',
+            "max_retries = 1",
+            "",
+            "[state]",
+            'path = "state/state.db"',
+            "",
+        ]
         fs = None
         if sheets:
             fs = FakeSheets().install(rsps)
             fs.create_spreadsheet(SPREADSHEET_ID)
             (tmp / "key.json").write_text(json.dumps(fs.service_account()), encoding="utf-8")
-            lines += ["[sheets]", f'spreadsheet_id = "{SPREADSHEET_ID}"',
-                      'credentials_file = "key.json"', "max_retries = 1"]
+            lines += [
+                "[sheets]",
+                f'spreadsheet_id = "{SPREADSHEET_ID}"',
+                'credentials_file = "key.json"',
+                "max_retries = 1",
+            ]
         config = tmp / "syncsvc.toml"
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spec = tmp / "notif.toml"
@@ -96,8 +129,10 @@ def world(tmp: Path, monkeypatch: pytest.MonkeyPatch, *, sheets: bool = False,
 def add_task(spec_text: str, tid: str, estimate: str, depends_on: list[str]) -> str:
     """The spec with one more task appended (an array-of-tables entry may come anywhere)."""
     deps = ", ".join(f'"{d}"' for d in depends_on)
-    return (spec_text + f'\n[[tasks]]\nid = "{tid}"\nname = "{tid.title()}"\nphase = "verify"\n'
-            f'estimate = "{estimate}"\nowner = "Lee"\ndepends_on = [{deps}]\n')
+    return (
+        spec_text + f'\n[[tasks]]\nid = "{tid}"\nname = "{tid.title()}"\nphase = "verify"\n'
+        f'estimate = "{estimate}"\nowner = "Lee"\ndepends_on = [{deps}]\n'
+    )
 
 
 @dataclass(frozen=True)
@@ -110,8 +145,7 @@ class Expected:
     state: str
 
 
-def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = None
-             ) -> Expected:
+def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = None) -> Expected:
     """CONTRACT §7 by hand: done keeps its dates; started finishes at max(start + duration - 1,
     cur(as_of)); not started starts at the latest of next(predecessors), cur(as_of), start.
     `baseline` is the plan recorded at the push when the spec changed since: its tasks keep
@@ -124,8 +158,10 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = N
     finish: dict[str, dt.date] = {}
     category: dict[str, str] = {}
     used: dict[str, int] = {}
-    tasks = [recorded.get(t.id, t).model_copy(
-        update={"depends_on": [*t.depends_on, *t.waits_for]}) for t in plan.tasks]
+    tasks = [
+        recorded.get(t.id, t).model_copy(update={"depends_on": [*t.depends_on, *t.waits_for]})
+        for t in plan.tasks
+    ]
     for t in sorted(tasks, key=lambda t: t.start or t.early_start):  # after what they wait for
         assert t.kind != "milestone"  # the example has none; this pass does not model them
         start, done = moves.get(t.id, (None, None))
@@ -138,16 +174,16 @@ def expected(plan: Plan, moves: Moves, as_of: dt.date, baseline: Plan | None = N
             finish[t.id], category[t.id] = max(end, now), "indeterminate"
             used[t.id] = cal.wd(start, now)
         else:
-            begin = max([cal.next(finish[d]) for d in t.depends_on]
-                        + [now, cal.cur(plan.start_date)])
+            begin = max([cal.next(finish[d]) for d in t.depends_on] + [now, cal.cur(plan.start_date)])
             finish[t.id] = cal.date(cal.index(begin) + t.duration_days - 1)
             category[t.id], used[t.id] = "new", 0
     slip = {t.id: cal.wd(t.finish or t.early_finish, finish[t.id]) for t in tasks}
     plan_finish = max(finish.values())
     plan_slip = cal.wd(base.levelled_finish or base.finish_date, plan_finish)
-    risky = any(t.critical and (slip[t.id] > 0
-                                or max(0, used[t.id] - t.estimate_days) > t.buffer_days / 2)
-                for t in tasks)
+    risky = any(
+        t.critical and (slip[t.id] > 0 or max(0, used[t.id] - t.estimate_days) > t.buffer_days / 2)
+        for t in tasks
+    )
     state = "slipping" if plan_slip > 0 else "at_risk" if risky else "on_track"
     return Expected(finish, slip, category, plan_finish, plan_slip, state)
 
@@ -191,13 +227,17 @@ def check_against(status: dict[str, Any], exp: Expected) -> None:
     assert set(rows) == set(exp.finish)
     for tid, row in rows.items():
         assert (row["status_category"], row["forecast_finish"], row["slip_days"]) == (
-            exp.category[tid], exp.finish[tid].isoformat(), exp.slip[tid]), tid
+            exp.category[tid],
+            exp.finish[tid].isoformat(),
+            exp.slip[tid],
+        ), tid
     assert status["forecast_finish"] == exp.plan_finish.isoformat()
     assert (status["slip_days"], status["state"]) == (exp.plan_slip, exp.state)
 
 
 def test_pull_json_matches_an_independent_forecast_and_fail_on_slip(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         r = w.run("push")
         assert r.exit_code == 0, r.output
@@ -220,8 +260,9 @@ def test_pull_json_matches_an_independent_forecast_and_fail_on_slip(
         assert code == 0
 
 
-def test_fail_on_slip_is_0_on_track_and_at_risk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               example: Plan) -> None:
+def test_fail_on_slip_is_0_on_track_and_at_risk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         code, st = pull_json(w, "2027-01-04", "--fail-on-slip")
@@ -235,8 +276,9 @@ def test_fail_on_slip_is_0_on_track_and_at_risk(tmp_path: Path, monkeypatch: pyt
         assert code == 0
 
 
-def test_pull_markdown_names_what_slipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          example: Plan) -> None:
+def test_pull_markdown_names_what_slipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: Plan
+) -> None:
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         w.work(example, LATE)
@@ -252,8 +294,7 @@ def test_pull_markdown_names_what_slipped(tmp_path: Path, monkeypatch: pytest.Mo
         assert names["security-review"] not in slipped
 
 
-def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                 ) -> None:
+def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as w:
         r = w.run("pull", "--as-of", "2027-01-04")
         assert r.exit_code == 2 and r.stdout == ""
@@ -261,8 +302,9 @@ def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: py
         assert w.fake.calls == []
         # a state that knows another plan, but not this one: still "push first", no Jira call
         other = w.tmp / "other.toml"
-        other.write_text(EXAMPLE.read_text().replace('plan_id       = "notif-center"',
-                                                     'plan_id       = "other-plan"'))
+        other.write_text(
+            EXAMPLE.read_text().replace('plan_id       = "notif-center"', 'plan_id       = "other-plan"')
+        )
         assert w.run("push", spec=other).exit_code == 0
         n = len(w.fake.calls)
         r = w.run("pull", "--as-of", "2027-01-04", "--format", "json")
@@ -279,14 +321,17 @@ def test_pull_before_any_push_says_to_push_first(tmp_path: Path, monkeypatch: py
 
 
 def test_rebaseline_after_a_scope_change_compares_against_the_new_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of
+) -> None:
     text = EXAMPLE.read_text()
     with world(tmp_path, monkeypatch, spec_text=text) as w:
         assert w.run("push").exit_code == 0
         old = plan_of(text)
         # scope change: QA grows from 3 to 5 days (+2 on the critical path)
-        grown = text.replace('id = "qa"\nname = "QA"\nphase = "verify"\nestimate = "3d"',
-                             'id = "qa"\nname = "QA"\nphase = "verify"\nestimate = "5d"')
+        grown = text.replace(
+            'id = "qa"\nname = "QA"\nphase = "verify"\nestimate = "3d"',
+            'id = "qa"\nname = "QA"\nphase = "verify"\nestimate = "5d"',
+        )
         assert grown != text
         w.spec.write_text(grown)
         new = plan_of(grown)
@@ -303,16 +348,20 @@ def test_rebaseline_after_a_scope_change_compares_against_the_new_one(
         assert st["baseline_finish"] == new.finish_date.isoformat()
         check_against(st, expected(new, {}, D(2027, 1, 4)))
         qa = next(t for t in st["tasks"] if t["id"] == "qa")
-        assert qa["baseline_finish"] == next(
-            t.early_finish for t in new.tasks if t.id == "qa").isoformat()
+        assert qa["baseline_finish"] == next(t.early_finish for t in new.tasks if t.id == "qa").isoformat()
         with State.open(w.state_path) as s:
             kept = s.baselines("notif-center")
         assert len(kept) == 2
         assert [b.plan_json["finish_date"] for b in kept] == [
-            old.finish_date.isoformat(), new.finish_date.isoformat()]
+            old.finish_date.isoformat(),
+            new.finish_date.isoformat(),
+        ]
         # the scope change made the plan late against the first baseline only: slip 0 now
-        moves: Moves = {"design-review": (D(2027, 1, 4), D(2027, 1, 5)),
-                        "backend-api": (D(2027, 1, 4), None), "load-test": (D(2027, 1, 4), None)}
+        moves: Moves = {
+            "design-review": (D(2027, 1, 4), D(2027, 1, 5)),
+            "backend-api": (D(2027, 1, 4), None),
+            "load-test": (D(2027, 1, 4), None),
+        }
         w.work(new, moves)
         _, st = pull_json(w, "2027-01-06")
         check_against(st, expected(new, moves, D(2027, 1, 6)))

@@ -47,8 +47,10 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
         return _bundled()
     p = Path(folder)
     if not p.is_dir():
-        raise ConfigError(f"catalog folder {str(p)!r} does not exist or is not a folder",
-                          hint="fix catalog.path in the config, or remove it to use the bundled one")
+        raise ConfigError(
+            f"catalog folder {str(p)!r} does not exist or is not a folder",
+            hint="fix catalog.path in the config, or remove it to use the bundled one",
+        )
     return _load(p)
 
 
@@ -58,8 +60,9 @@ def _bundled() -> Catalog:
 
 
 def _load(folder: Path | None) -> Catalog:
-    parts: dict[str, Any] = {key: load_model(find_file(name, folder), model)
-                             for key, (name, model) in FILES.items()}
+    parts: dict[str, Any] = {
+        key: load_model(find_file(name, folder), model) for key, (name, model) in FILES.items()
+    }
     # a folder of profiles: the user's changes/ adds files and replaces bundled ones by name
     folders = [bundled_dir() / "changes", *([folder / "changes"] if folder else [])]
     changes = load_changes(folders)
@@ -75,13 +78,16 @@ def _check_refs(changes: ChangeCatalog, parts: dict[str, Any]) -> None:
         where = f"changes/{p.id}.toml"
         for sid in p.stakeholders:
             if sid not in groups:
-                raise ConfigError(f"{where}: stakeholders: unknown stakeholder template {sid!r}",
-                                  hint="add it to stakeholders.toml or fix the id")
+                raise ConfigError(
+                    f"{where}: stakeholders: unknown stakeholder template {sid!r}",
+                    hint="add it to stakeholders.toml or fix the id",
+                )
         mine = {w.id for w in p.work}
         for tid in p.uses:
             if tid not in skeleton:
-                raise ConfigError(f"{where}: uses: unknown task {tid!r} (tasks.toml has "
-                                  f"{', '.join(sorted(skeleton))})")
+                raise ConfigError(
+                    f"{where}: uses: unknown task {tid!r} (tasks.toml has {', '.join(sorted(skeleton))})"
+                )
         clash = mine & skeleton
         if clash:
             raise ConfigError(f"{where}: work: id {sorted(clash)[0]!r} is a task of tasks.toml")

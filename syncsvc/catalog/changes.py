@@ -19,8 +19,9 @@ from syncsvc.catalog.textmatch import WordIndex, mask_phrases
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
-Strategy = Literal["percentage_ramp", "cohort_ramp", "shadow_cutover", "window_cutover",
-                   "staged_app_release", "dark_launch"]
+Strategy = Literal[
+    "percentage_ramp", "cohort_ramp", "shadow_cutover", "window_cutover", "staged_app_release", "dark_launch"
+]
 Mechanism = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
@@ -138,7 +139,7 @@ class ChangeProfile(CatalogModel):
     id: Slug
     title: Text
     summary: Text
-    priority: int = 0              # breaks ties for the primary profile
+    priority: int = 0  # breaks ties for the primary profile
     threshold: Annotated[float, Field(gt=0)] = 3
     signals: Annotated[list[Signal], Field(min_length=1)]
     # phrases whose words do not count for this profile ("email template" is not email delivery)
@@ -153,8 +154,8 @@ class ChangeProfile(CatalogModel):
     triggers: list[ProfileTrigger] = Field(default_factory=list)
     # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
     default_triggers: list[Metric] | None = None
-    stakeholders: list[Slug] = Field(default_factory=list)   # ids in stakeholders.toml
-    uses: list[Slug] = Field(default_factory=list)           # generic tasks (tasks.toml) it needs
+    stakeholders: list[Slug] = Field(default_factory=list)  # ids in stakeholders.toml
+    uses: list[Slug] = Field(default_factory=list)  # generic tasks (tasks.toml) it needs
     work: list[WorkItem] = Field(default_factory=list)
     questions: list[Text] = Field(default_factory=list)
 
@@ -205,11 +206,11 @@ class ChangeCatalog(CatalogModel):
         """
         found: list[Detection] = []
         about = bool(self.about_guards) and any(
-            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description))
+            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description)
+        )
         for p in self.profiles:
             # name and description apart: a phrase must not run from one into the other
-            ixs = (WordIndex(_unguarded(name, p.guards)),
-                   WordIndex(_unguarded(description, p.guards)))
+            ixs = (WordIndex(_unguarded(name, p.guards)), WordIndex(_unguarded(description, p.guards)))
             score = 0.0
             hits: list[str] = []
             for s in p.signals:
@@ -263,7 +264,8 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
             raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
     try:
-        return ChangeCatalog(profiles=profiles, questions=settings.questions,
-                             about_guards=settings.about_guards)
+        return ChangeCatalog(
+            profiles=profiles, questions=settings.questions, about_guards=settings.about_guards
+        )
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None

@@ -19,10 +19,20 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 # The categories every risk register covers (issue: change profiles)
-Category = Literal["technical", "data", "security_privacy", "timeline", "people", "dependency",
-                   "user_impact", "operations"]
-CATEGORIES: tuple[str, ...] = ("technical", "data", "security_privacy", "timeline", "people",
-                               "dependency", "user_impact", "operations")
+Category = Literal[
+    "technical", "data", "security_privacy", "timeline", "people", "dependency", "user_impact", "operations"
+]
+CATEGORIES: tuple[str, ...] = (
+    "technical",
+    "data",
+    "security_privacy",
+    "timeline",
+    "people",
+    "dependency",
+    "user_impact",
+    "operations",
+)
+
 
 class TextIndex(WordIndex):
     """A text the risk triggers search (see `textmatch.WordIndex.keyword` for the rules)."""
@@ -77,7 +87,7 @@ class RiskWhen(CatalogModel):
     # any of these change profiles is in the plan / none of them is
     profiles: list[Slug] = Field(default_factory=list)
     not_profiles: list[Slug] = Field(default_factory=list)
-    recognised: bool | None = None   # the plan recognised (True) / did not (False) a change
+    recognised: bool | None = None  # the plan recognised (True) / did not (False) a change
     likelihood: Level | None = None
     impact: Level | None = None
 
@@ -100,8 +110,10 @@ class RiskWhen(CatalogModel):
             and (self.max_team_size is None or t.team_size <= self.max_team_size)
             and (self.min_work_days is None or t.work_days >= self.min_work_days)
             and (self.max_work_days is None or t.work_days <= self.max_work_days)
-            and (self.min_schedule_load is None
-                 or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load))
+            and (
+                self.min_schedule_load is None
+                or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load)
+            )
             and (not self.deployment or t.deployment in self.deployment)
             and (not self.tolerance or t.tolerance in self.tolerance)
             and (not self.profiles or not t.profiles.isdisjoint(self.profiles))
@@ -220,8 +232,7 @@ class RiskCatalog(CatalogModel):
     def _unique(self) -> RiskCatalog:
         _no_dupes("risk id", [r.id for r in self.risks])
         _no_dupes("risk title or alias", [t for r in self.risks for t in r.titles])
-        _no_dupes("mitigation task id",
-                  [r.mitigation_task.id for r in self.risks if r.mitigation_task])
+        _no_dupes("mitigation task id", [r.mitigation_task.id for r in self.risks if r.mitigation_task])
         _no_dupes("role area", [a.name for a in self.roles])
         names = {a.name for a in self.roles}
         for a in self.roles:

@@ -11,8 +11,7 @@ from syncsvc.catalog.base import CatalogModel
 from syncsvc.model import Deployment, Level
 
 # The names a catalog text may use as {placeholder}; `fill` replaces exactly these.
-PLACEHOLDERS = frozenset(
-    {"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm"})
+PLACEHOLDERS = frozenset({"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm"})
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 DEPLOYMENTS: tuple[Deployment, ...] = ("feature_flag", "canary", "blue_green", "big_bang")
 Operator = Literal[">", ">=", "<", "<=", "==", "!="]
@@ -23,12 +22,14 @@ def _known_placeholders(text: str) -> str:
     if unknown:
         raise ValueError(
             f"unknown placeholder {{{unknown[0]}}}; use one of "
-            + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS)))
+            + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
+        )
     return text
 
 
-Template = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
-                     AfterValidator(_known_placeholders)]
+Template = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_known_placeholders)
+]
 Metric = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
 
@@ -69,12 +70,11 @@ class TriggerTemplate(CatalogModel):
     early_threshold: float | None = None
     scale_with_exposure: bool = False
     min_threshold: float | None = None
-    source: str = ""   # the dashboard, query or log the number comes from
+    source: str = ""  # the dashboard, query or log the number comes from
 
     @model_validator(mode="after")
     def _scaling(self) -> TriggerTemplate:
-        if self.scale_with_exposure and (
-                self.operator not in (">", ">=") or self.min_threshold is None):
+        if self.scale_with_exposure and (self.operator not in (">", ">=") or self.min_threshold is None):
             raise ValueError("scale_with_exposure needs operator '>' or '>=' and min_threshold")
         return self
 

@@ -19,7 +19,12 @@ Strategy = Literal["manage closely", "keep satisfied", "keep informed", "monitor
 RolloutScope = Literal["any", "exposing", "internal", "full"]
 Gates = Literal["none", "all", "exposing", "full"]
 CommKind = Literal[
-    "regular", "fixed", "before_exposure", "before_full", "at_gates", "before_owned",
+    "regular",
+    "fixed",
+    "before_exposure",
+    "before_full",
+    "at_gates",
+    "before_owned",
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 TraitName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
@@ -33,8 +38,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 def _check_placeholders(text: str) -> str:
     bad = [m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS]
     if bad:
-        raise ValueError(f"unknown placeholder {{{bad[0]}}} (allowed: "
-                         + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS)) + ")")
+        raise ValueError(
+            f"unknown placeholder {{{bad[0]}}} (allowed: "
+            + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+            + ")"
+        )
     return text
 
 
@@ -70,14 +78,23 @@ class When(CatalogModel):
     min_team_size: Annotated[int, Field(ge=1)] | None = None
     tolerance: list[Level] = Field(default_factory=list)
     deployment: list[Deployment] = Field(default_factory=list)
-    tasks: list[TaskSelector] = Field(default_factory=list)   # some task of the timeline matches
-    profiles: list[Slug] = Field(default_factory=list)   # any of these change profiles is in the plan
+    tasks: list[TaskSelector] = Field(default_factory=list)  # some task of the timeline matches
+    profiles: list[Slug] = Field(default_factory=list)  # any of these change profiles is in the plan
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
-        given = (self.traits or self.all_traits or self.unless_traits or self.keywords
-                 or self.min_users is not None or self.min_team_size is not None
-                 or self.tolerance or self.deployment or self.tasks or self.profiles)
+        given = (
+            self.traits
+            or self.all_traits
+            or self.unless_traits
+            or self.keywords
+            or self.min_users is not None
+            or self.min_team_size is not None
+            or self.tolerance
+            or self.deployment
+            or self.tasks
+            or self.profiles
+        )
         if self.always and given:
             raise ValueError("`always = true` cannot be combined with other conditions")
         if not self.always and not given:
@@ -129,9 +146,9 @@ class StakeholderTemplate(CatalogModel):
     channel: Annotated[str, Field(min_length=1)]
     why: Annotated[str, Field(min_length=1)]
     needs: Annotated[str, Field(min_length=1)]
-    gates: Gates = "none"    # rollout gates whose result this group must hear
+    gates: Gates = "none"  # rollout gates whose result this group must hear
     when: list[When] = Field(default_factory=list)
-    owns: list[TaskSelector] = Field(default_factory=list)        # tasks it requests or signs off
+    owns: list[TaskSelector] = Field(default_factory=list)  # tasks it requests or signs off
     responsible: list[TaskSelector] = Field(default_factory=list)  # tasks it helps do
     consulted: list[TaskSelector] = Field(default_factory=list)
     informed: list[TaskSelector] = Field(default_factory=list)
@@ -145,8 +162,7 @@ class StakeholderTemplate(CatalogModel):
     @model_validator(mode="after")
     def _second_needs_triggers(self) -> StakeholderTemplate:
         if self.order == "first" and self.when:
-            raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; "
-                             "remove `when`")
+            raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; remove `when`")
         return self
 
 
@@ -176,6 +192,8 @@ class RolloutRules(CatalogModel):
     """Telling a user-exposing rollout task from an internal one, for specs that give their own."""
 
     internal_words: Words = Field(default_factory=list)
+
+
 _LEVELS = ("low", "medium", "high")
 _CADENCE_DAYS = {"daily": 1, "weekly": 5, "biweekly": 10, "monthly": 21}
 
@@ -187,7 +205,8 @@ class StakeholderCatalog(CatalogModel):
     grid: dict[Level, dict[Level, Strategy]]
     strategies: dict[Strategy, StrategyDefaults]
     cadence_days: dict[Cadence, Annotated[int, Field(ge=1, le=366)]] = Field(
-        default_factory=lambda: dict(_CADENCE_DAYS))  # type: ignore[arg-type]
+        default_factory=lambda: dict(_CADENCE_DAYS)
+    )  # type: ignore[arg-type]
     raci: RaciRules
     rollout: RolloutRules
     stakeholders: Annotated[list[StakeholderTemplate], Field(min_length=1)]
@@ -197,10 +216,10 @@ class StakeholderCatalog(CatalogModel):
         for infl in _LEVELS:
             row = self.grid.get(infl)  # type: ignore[call-overload]
             if row is None or any(i not in row for i in _LEVELS):
-                raise ValueError(f"grid: give a strategy for every influence/interest pair "
-                                 f"(missing under '{infl}')")
-        missing = {"manage closely", "keep satisfied", "keep informed", "monitor"} - set(
-            self.strategies)
+                raise ValueError(
+                    f"grid: give a strategy for every influence/interest pair (missing under '{infl}')"
+                )
+        missing = {"manage closely", "keep satisfied", "keep informed", "monitor"} - set(self.strategies)
         if missing:
             raise ValueError(f"strategies: missing {', '.join(sorted(missing))}")
         ids = [t.id for t in self.stakeholders]
@@ -211,13 +230,16 @@ class StakeholderCatalog(CatalogModel):
             for w in t.when:
                 for trait in (*w.traits, *w.all_traits, *w.unless_traits):
                     if trait not in self.traits:
-                        raise ValueError(f"stakeholder '{t.id}': unknown trait '{trait}' "
-                                         f"(define it under [traits])")
+                        raise ValueError(
+                            f"stakeholder '{t.id}': unknown trait '{trait}' (define it under [traits])"
+                        )
             for c in t.comms:
                 for trait in (*c.traits, *c.unless_traits):
                     if trait not in self.traits:
-                        raise ValueError(f"stakeholder '{t.id}': unknown trait '{trait}' in "
-                                         "comms (define it under [traits])")
+                        raise ValueError(
+                            f"stakeholder '{t.id}': unknown trait '{trait}' in "
+                            "comms (define it under [traits])"
+                        )
         return self
 
     def template_for(self, group: str, name: str) -> StakeholderTemplate | None:
@@ -233,14 +255,20 @@ class StakeholderCatalog(CatalogModel):
             for t in groups:
                 if key in {t.group, t.id, *(normalize(a) for a in t.aliases)}:
                     return t
-        return next((t for t in groups
-                     if phrase_search([t.group.replace("-", " "), *t.aliases], name)), None)
+        return next((t for t in groups if phrase_search([t.group.replace("-", " "), *t.aliases], name)), None)
 
-    def facts(self, text: str, *, users: int | None, team_size: int, tolerance: str,
-              deployment: str, profiles: dict[str, str] | None = None) -> Facts:
+    def facts(
+        self,
+        text: str,
+        *,
+        users: int | None,
+        team_size: int,
+        tolerance: str,
+        deployment: str,
+        profiles: dict[str, str] | None = None,
+    ) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
-        found = {name: hit for name, words in self.traits.items()
-                 if (hit := phrase_search(words, text))}
+        found = {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))}
         return Facts(found, users, team_size, tolerance, deployment, text, profiles or {})
 
     def strategy(self, influence: str, interest: str) -> Strategy:
@@ -283,16 +311,15 @@ def fill(text: str, **values: str) -> str:
 class Facts:
     """What the `when` conditions read of a spec: traits found in its text, users, team."""
 
-    traits: dict[str, str]     # trait -> the word that revealed it
+    traits: dict[str, str]  # trait -> the word that revealed it
     users: int | None
     team_size: int
     tolerance: str
     deployment: str
     text: str
-    profiles: dict[str, str] = field(default_factory=dict)   # id -> title of the plan's profiles
+    profiles: dict[str, str] = field(default_factory=dict)  # id -> title of the plan's profiles
 
-    def reason(self, w: When, find_task: Callable[[list[TaskSelector]], str | None]
-               ) -> str | None:
+    def reason(self, w: When, find_task: Callable[[list[TaskSelector]], str | None]) -> str | None:
         """Why `w` holds, as a phrase for the stakeholder's `why`; None when it does not.
 
         `find_task` gives the name of a timeline task matching one of the selectors, or None.
@@ -319,8 +346,7 @@ class Facts:
         if w.all_traits:
             if any(t not in self.traits for t in w.all_traits):
                 return None
-            why.append("the description mentions "
-                       + ", ".join(f"'{self.traits[t]}'" for t in w.all_traits))
+            why.append("the description mentions " + ", ".join(f"'{self.traits[t]}'" for t in w.all_traits))
         if w.keywords:
             word = phrase_search(w.keywords, self.text)
             if word is None:

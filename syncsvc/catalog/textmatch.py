@@ -45,7 +45,7 @@ class WordIndex:
             table = {}
             w = self._words
             for i in range(len(w) - n + 1):
-                table.setdefault(" ".join(w[i:i + n]), i)
+                table.setdefault(" ".join(w[i : i + n]), i)
             self._tables[n] = table
         return table
 
@@ -56,7 +56,7 @@ class WordIndex:
         return keys
 
     def _span(self, i: int, n: int) -> str:
-        return self.text[self._spans[i][0]:self._spans[i + n - 1][1]]
+        return self.text[self._spans[i][0] : self._spans[i + n - 1][1]]
 
     def phrase(self, phrases: Iterable[str]) -> str | None:
         """The earliest of `phrases` found as whole words (`"b2b"`, `"customer success"`)."""
@@ -97,7 +97,7 @@ class WordIndex:
                 j = bisect_left(keys, key)
                 if j < len(keys) and keys[j].startswith(key):
                     table = self._table(n)
-                    first = min(table[k] for k in keys[j:_prefix_end(keys, j, key)])
+                    first = min(table[k] for k in keys[j : _prefix_end(keys, j, key)])
                     hits.append((first, n))
                 continue
             table = self._table(n)
@@ -132,7 +132,7 @@ class PhraseIndex:
             grams = {}
             for doc, w in self._words.items():
                 for i in range(len(w) - n + 1):
-                    grams.setdefault(" ".join(w[i:i + n]), set()).add(doc)
+                    grams.setdefault(" ".join(w[i : i + n]), set()).add(doc)
             self._grams[n] = grams
         return grams
 
@@ -158,8 +158,11 @@ def mask_phrases(text: str, phrases: Iterable[str]) -> str:
             continue
         toks = key.split(" ")
         for i in range(len(words) - n + 1):
-            if words[i:i + n - 1] == toks[:-1] and words[i + n - 1] in (
-                    toks[-1], toks[-1] + "s", toks[-1] + "es"):
+            if words[i : i + n - 1] == toks[:-1] and words[i + n - 1] in (
+                toks[-1],
+                toks[-1] + "s",
+                toks[-1] + "es",
+            ):
                 for j in range(i, i + n):
                     masked[j] = True
     if not any(masked):
@@ -169,4 +172,3 @@ def mask_phrases(text: str, phrases: Iterable[str]) -> str:
         if m:
             out[a:b] = " " * (b - a)
     return "".join(out)
-

@@ -39,8 +39,9 @@ def check_out_dir(out: Path) -> Path:
         raise InputError("--out: the path is empty", hint="give a folder, e.g. --out out/")
     target = Path(os.path.abspath(out.expanduser())).resolve()
     if target.exists() and not target.is_dir():
-        raise InputError(f"--out {raw!r} is a file, not a folder",
-                         hint="give a folder (it is created if missing)")
+        raise InputError(
+            f"--out {raw!r} is a file, not a folder", hint="give a folder (it is created if missing)"
+        )
     return target
 
 
@@ -62,8 +63,9 @@ def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, b
     }
     # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
     # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".
-    out = {name: make().encode("utf-8-sig" if name.endswith(".csv") else "utf-8")
-           for name, make in texts.items()}
+    out = {
+        name: make().encode("utf-8-sig" if name.endswith(".csv") else "utf-8") for name, make in texts.items()
+    }
     out["dashboard.xlsx"] = dashboard_xlsx(plan, catalog_dir=catalog_dir)
     return {name: out[name] for name in BUNDLE_FILES}
 

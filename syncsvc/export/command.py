@@ -12,11 +12,15 @@ from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 
 def export_command(
     spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
-    out: Annotated[Path, typer.Option(
-        "--out", help="Folder for the bundle (created if missing).", show_default=False)],
-    config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Config file (for a catalog folder of your own).",
-        show_default=False)] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the bundle (created if missing).", show_default=False)
+    ],
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Config file (for a catalog folder of your own).", show_default=False
+        ),
+    ] = None,
     verbose: VerboseOpt = False,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:

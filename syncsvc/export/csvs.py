@@ -12,12 +12,39 @@ from syncsvc.render.text import cell
 
 Value = str | int | float | bool | dt.date | None
 
-RISK_HEADERS = ("id", "title", "likelihood", "impact", "score", "owner", "owner_role",
-                "mitigation", "mitigation_task", "category", "source")
+RISK_HEADERS = (
+    "id",
+    "title",
+    "likelihood",
+    "impact",
+    "score",
+    "owner",
+    "owner_role",
+    "mitigation",
+    "mitigation_task",
+    "category",
+    "source",
+)
 RACI_HEADERS = ("activity", "task", "responsible", "accountable", "consulted", "informed")
-TIMELINE_HEADERS = ("id", "name", "phase", "kind", "owner", "risk", "estimate_days",
-                    "buffer_days", "duration_days", "depends_on", "early_start", "early_finish",
-                    "late_start", "late_finish", "total_float", "critical", "source")
+TIMELINE_HEADERS = (
+    "id",
+    "name",
+    "phase",
+    "kind",
+    "owner",
+    "risk",
+    "estimate_days",
+    "buffer_days",
+    "duration_days",
+    "depends_on",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "critical",
+    "source",
+)
 
 
 def _field(value: Value) -> str:
@@ -49,28 +76,70 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Value]]) -> str:
 
 def risks_csv(plan: Plan) -> str:
     """One row per risk, in the plan's order (by score)."""
-    return to_csv(RISK_HEADERS, [
-        (r.id, r.title, r.likelihood, r.impact, r.score, r.owner, r.owner_role, r.mitigation,
-         r.mitigation_task, r.category, r.source)
-        for r in plan.risks
-    ])
+    return to_csv(
+        RISK_HEADERS,
+        [
+            (
+                r.id,
+                r.title,
+                r.likelihood,
+                r.impact,
+                r.score,
+                r.owner,
+                r.owner_role,
+                r.mitigation,
+                r.mitigation_task,
+                r.category,
+                r.source,
+            )
+            for r in plan.risks
+        ],
+    )
 
 
 def raci_csv(plan: Plan) -> str:
     """One row per activity; several names in a cell are separated by "; "."""
     names = {t.id: t.name for t in plan.tasks}
-    return to_csv(RACI_HEADERS, [
-        (r.activity, names.get(r.activity), _join(r.responsible), r.accountable,
-         _join(r.consulted), _join(r.informed))
-        for r in plan.raci
-    ])
+    return to_csv(
+        RACI_HEADERS,
+        [
+            (
+                r.activity,
+                names.get(r.activity),
+                _join(r.responsible),
+                r.accountable,
+                _join(r.consulted),
+                _join(r.informed),
+            )
+            for r in plan.raci
+        ],
+    )
 
 
 def timeline_csv(plan: Plan) -> str:
     """One row per task with its CPM dates (ISO), buffer, float and criticality."""
-    return to_csv(TIMELINE_HEADERS, [
-        (t.id, t.name, t.phase, t.kind, t.owner, t.risk, t.estimate_days, t.buffer_days,
-         t.duration_days, _join(t.depends_on), t.early_start, t.early_finish, t.late_start,
-         t.late_finish, t.total_float, t.critical, t.source)
-        for t in plan.tasks
-    ])
+    return to_csv(
+        TIMELINE_HEADERS,
+        [
+            (
+                t.id,
+                t.name,
+                t.phase,
+                t.kind,
+                t.owner,
+                t.risk,
+                t.estimate_days,
+                t.buffer_days,
+                t.duration_days,
+                _join(t.depends_on),
+                t.early_start,
+                t.early_finish,
+                t.late_start,
+                t.late_finish,
+                t.total_float,
+                t.critical,
+                t.source,
+            )
+            for t in plan.tasks
+        ],
+    )

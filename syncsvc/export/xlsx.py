@@ -74,8 +74,7 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
 
     chars = [max(round(px / _PX_PER_CHAR, 1), 3.0) for px in layout.widths]
     merged = {(g.top, g.left): g for g in layout.merges}
-    inside = {(r, c) for g in layout.merges for r in range(g.top, g.bottom)
-              for c in range(g.left, g.right)}
+    inside = {(r, c) for g in layout.merges for r in range(g.top, g.bottom) for c in range(g.left, g.right)}
     wrapped: list[tuple[int, int, str]] = []  # (row, column, text) whose lines set a row height
     need: dict[int, float] = {}  # column -> the width its longest one-line value needs
     for r, row in enumerate(layout.rows):
@@ -104,19 +103,16 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
         _widen(chars, c, min(n, MAX_FIT_CHARS))
     for r, c, value in wrapped:
         if (r, c) not in merged:  # a wrapped text breaks between words, not inside one
-            _widen(chars, c, min(max((len(w) for w in value.split()), default=0) + 2,
-                                 MAX_WORD_CHARS))
+            _widen(chars, c, min(max((len(w) for w in value.split()), default=0) + 2, MAX_WORD_CHARS))
     for i, w in enumerate(chars, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     for m in layout.merges:
         if m.right - m.left > 1 and m.top < len(layout.rows):
-            ws.merge_cells(start_row=m.top + 1, start_column=m.left + 1, end_row=m.bottom,
-                           end_column=m.right)
+            ws.merge_cells(start_row=m.top + 1, start_column=m.left + 1, end_row=m.bottom, end_column=m.right)
     heights: dict[int, int] = {}
     for r, c, value in wrapped:
         span = merged.get((r, c))
-        width = (sum(_width(chars, i) for i in range(c, span.right)) if span
-                 else _width(chars, c))
+        width = sum(_width(chars, i) for i in range(c, span.right)) if span else _width(chars, c)
         heights[r] = max(heights.get(r, 1), _lines(value, width))
     for r, n in heights.items():
         if n > 1:
@@ -128,8 +124,9 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
         ws.freeze_panes = ws.cell(row=layout.frozen_rows + 1, column=layout.frozen_cols + 1)
     g = layout.filter
     if g is not None and g.bottom > g.top and g.right > g.left:
-        ws.auto_filter.ref = (f"{get_column_letter(g.left + 1)}{g.top + 1}:"
-                              f"{get_column_letter(g.right)}{g.bottom}")
+        ws.auto_filter.ref = (
+            f"{get_column_letter(g.left + 1)}{g.top + 1}:{get_column_letter(g.right)}{g.bottom}"
+        )
     _print_setup(ws, layout)
 
 
@@ -202,7 +199,8 @@ def _write(target: Any, item: Cell) -> None:
             v = v.astimezone(dt.UTC).replace(tzinfo=None)
         target.value = v
         target.number_format = item.fmt.date_pattern or (
-            DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT)
+            DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT
+        )
     font, fill, alignment = _styles(item.fmt)
     if font is not None:
         target.font = font
@@ -218,14 +216,27 @@ def _styles(f: Fmt) -> tuple[Any, Any, Any]:
     # time openpyxl takes for a workbook of this size.
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    font = (Font(name=FONT_NAME, size=FONT_SIZE, bold=f.bold,
-                 color=_argb(f.text_colour) if f.text_colour else None)
-            if f.bold or f.text_colour else None)
-    fill = (PatternFill(fill_type="solid", start_color=_argb(f.background),
-                        end_color=_argb(f.background)) if f.background else None)
-    alignment = (Alignment(horizontal=f.align.lower() if f.align else None,
-                           wrap_text=f.wrap or None, vertical="top" if f.wrap else None)
-                 if f.align or f.wrap else None)
+    font = (
+        Font(
+            name=FONT_NAME, size=FONT_SIZE, bold=f.bold, color=_argb(f.text_colour) if f.text_colour else None
+        )
+        if f.bold or f.text_colour
+        else None
+    )
+    fill = (
+        PatternFill(fill_type="solid", start_color=_argb(f.background), end_color=_argb(f.background))
+        if f.background
+        else None
+    )
+    alignment = (
+        Alignment(
+            horizontal=f.align.lower() if f.align else None,
+            wrap_text=f.wrap or None,
+            vertical="top" if f.wrap else None,
+        )
+        if f.align or f.wrap
+        else None
+    )
     return font, fill, alignment
 
 

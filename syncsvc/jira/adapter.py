@@ -39,8 +39,15 @@ _EPIC_NAME = "com.pyxis.greenhopper.jira:gh-epic-label"
 class JiraFailure(RemoteError):
     """A Jira call that failed after retries (or was refused); ends the run's writes."""
 
-    def __init__(self, message: str, *, hint: str | None = None, status: int | None = None,
-                 body: Any = None, exit_code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        body: Any = None,
+        exit_code: int | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
         self.body = body
@@ -120,9 +127,14 @@ class JiraAdapter:
     """Jira calls the push engine needs; every call has a timeout, `Accept-Language: en`, and
     retries 429/503 honouring Retry-After. POSTs that create are never retried blindly."""
 
-    def __init__(self, client: JIRA, cfg: JiraConfig, *,
-                 sleep: Callable[[float], None] | None = None,
-                 now: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        client: JIRA,
+        cfg: JiraConfig,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        now: Callable[[], float] | None = None,
+    ) -> None:
         self._client = client
         self._session = client._session
         self._cfg = cfg
@@ -136,8 +148,16 @@ class JiraAdapter:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, *, what: str, params: dict[str, Any] | None = None,
-                 body: Any = None, safe_to_repeat: bool = True) -> requests.Response:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        safe_to_repeat: bool = True,
+    ) -> requests.Response:
         url = self._client._get_url(path)
         data = None if body is None else json.dumps(body)
         attempts = self._cfg.max_retries + 1
@@ -145,39 +165,55 @@ class JiraAdapter:
         for attempt in range(1, attempts + 1):
             self.calls += 1
             try:
-                r = requests.Session.request(self._session, method, url, params=params, data=data,
-                                             timeout=(min(10.0, timeout), timeout))
+                r = requests.Session.request(
+                    self._session,
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    timeout=(min(10.0, timeout), timeout),
+                )
             except (requests.ConnectionError, requests.Timeout) as e:
                 log.debug("%s %s: %s", method, path, type(e).__name__)
                 if unresolvable(e):  # no request left the machine: retrying will not help
                     raise JiraConfigFailure(
                         f"Jira at {self.url}: the host name {_host(self.url)!r} does not resolve "
                         f"(while {what})",
-                        hint="check [jira] url in the config, and the machine's DNS and "
-                        "network") from None
+                        hint="check [jira] url in the config, and the machine's DNS and network",
+                    ) from None
                 if not safe_to_repeat:
-                    raise LostResponse(f"Jira at {self.url}: no answer while {what} "
-                                       f"({type(e).__name__})") from None
+                    raise LostResponse(
+                        f"Jira at {self.url}: no answer while {what} ({type(e).__name__})"
+                    ) from None
                 if attempt < attempts:
                     wait = self._backoff(attempt, None)
-                    log.warning("Jira at %s %s while %s; trying again in %.0f s (attempt %d of "
-                                "%d)", self.url, no_answer(e, timeout), what, wait, attempt + 1,
-                                attempts)
+                    log.warning(
+                        "Jira at %s %s while %s; trying again in %.0f s (attempt %d of %d)",
+                        self.url,
+                        no_answer(e, timeout),
+                        what,
+                        wait,
+                        attempt + 1,
+                        attempts,
+                    )
                     self._sleep(wait)
                     continue
-                raise JiraFailure(f"Jira at {self.url} {no_answer(e, timeout)} while {what} "
-                                  f"({attempts} attempts)",
-                                  hint="check [jira] url and the network; run push again") from None
+                raise JiraFailure(
+                    f"Jira at {self.url} {no_answer(e, timeout)} while {what} ({attempts} attempts)",
+                    hint="check [jira] url and the network; run push again",
+                ) from None
             except requests.RequestException as e:  # bad URL, redirects, a broken answer...
                 cls = JiraFailure if safe_to_repeat else LostResponse
-                raise cls(f"Jira at {self.url}: the request failed while {what} "
-                          f"({type(e).__name__})", hint="check [jira] url") from None
+                raise cls(
+                    f"Jira at {self.url}: the request failed while {what} ({type(e).__name__})",
+                    hint="check [jira] url",
+                ) from None
             log.debug("%s %s -> %s", method, path, r.status_code)
             if r.status_code in _RETRY_STATUSES and attempt < attempts:
-                wait = self._backoff(attempt, retry_after_seconds(r.headers.get("Retry-After"),
-                                                                  self._now()))
-                log.info("Jira at %s answered %s while %s; waiting %.0f s", self.url,
-                         r.status_code, what, wait)
+                wait = self._backoff(attempt, retry_after_seconds(r.headers.get("Retry-After"), self._now()))
+                log.info(
+                    "Jira at %s answered %s while %s; waiting %.0f s", self.url, r.status_code, what, wait
+                )
                 self._sleep(wait)
                 continue
             if r.status_code < 400:
@@ -187,8 +223,16 @@ class JiraAdapter:
             self._raise(r, what, attempts, safe_to_repeat)
         raise AssertionError("unreachable")
 
-    def _read(self, method: str, path: str, *, what: str, expect: type = dict,
-              params: dict[str, Any] | None = None, body: Any = None) -> Any:
+    def _read(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        expect: type = dict,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
         """A call whose answer must be JSON of type `expect`; anything else (a proxy's or an
         SSO login page, an empty body) is refused naming what answered."""
         r = self._request(method, path, what=what, params=params, body=body)
@@ -207,7 +251,8 @@ class JiraAdapter:
             f"(HTTP {r.status_code})",
             hint="check [jira] url (the site's base URL, like https://your-site.atlassian.net); "
             "a login page means a proxy or single sign-on stands in front of the API",
-            status=r.status_code)
+            status=r.status_code,
+        )
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         # Never sooner than Retry-After (up to the cap), plus jitter so parallel runs spread out.
@@ -226,24 +271,32 @@ class JiraAdapter:
                 f"Jira at {self.url} refused the credentials of {who} (token from "
                 f"${self._cfg.token_env}) while {what} (HTTP 401)",
                 hint=f"check jira.email and that ${self._cfg.token_env} holds a valid API token "
-                "(Cloud) or personal access token (Server/DC)", status=code)
+                "(Cloud) or personal access token (Server/DC)",
+                status=code,
+            )
         if code == HTTPStatus.FORBIDDEN:
             raise JiraConfigFailure(
                 f"Jira at {self.url} denied {who} (token from ${self._cfg.token_env}) while "
                 f"{what} (HTTP 403){': ' + detail if detail else ''}",
                 hint="check the user's permissions on the project (browse, create, edit, link)",
-                status=code)
+                status=code,
+            )
         if code in _RETRY_STATUSES:
-            raise JiraFailure(f"Jira at {self.url} kept answering {code} while {what} "
-                              f"({attempts} attempts)",
-                              hint="Jira is rate-limiting or busy; run push again later",
-                              status=code)
+            raise JiraFailure(
+                f"Jira at {self.url} kept answering {code} while {what} ({attempts} attempts)",
+                hint="Jira is rate-limiting or busy; run push again later",
+                status=code,
+            )
         if code >= 500:
             cls = JiraFailure if safe else LostResponse
-            raise cls(f"Jira at {self.url} failed while {what} (HTTP {code})"
-                      f"{': ' + detail if detail else ''}", status=code, body=body)
-        raise Rejected(f"Jira refused {what} (HTTP {code}){': ' + detail if detail else ''}",
-                       status=code, body=body)
+            raise cls(
+                f"Jira at {self.url} failed while {what} (HTTP {code}){': ' + detail if detail else ''}",
+                status=code,
+                body=body,
+            )
+        raise Rejected(
+            f"Jira refused {what} (HTTP {code}){': ' + detail if detail else ''}", status=code, body=body
+        )
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -258,13 +311,19 @@ class JiraAdapter:
             try:
                 info = self._read("GET", "serverInfo", what="reading the server info")
             except Rejected as e:
-                if e.status not in (HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST,
-                                    HTTPStatus.GONE, HTTPStatus.METHOD_NOT_ALLOWED):
+                if e.status not in (
+                    HTTPStatus.NOT_FOUND,
+                    HTTPStatus.BAD_REQUEST,
+                    HTTPStatus.GONE,
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                ):
                     raise
                 raise JiraConfigFailure(
                     f"no Jira REST API at {self.url} (HTTP {e.status} for serverInfo)",
                     hint="check [jira] url: the site's base URL, like "
-                    "https://your-site.atlassian.net (no path)", status=e.status) from None
+                    "https://your-site.atlassian.net (no path)",
+                    status=e.status,
+                ) from None
             if cache is not None and isinstance(info.get("deploymentType"), str):
                 cache.put_site_value(key, {"deploymentType": info["deploymentType"]})
         self.is_cloud = info.get("deploymentType") == "Cloud"
@@ -277,8 +336,12 @@ class JiraAdapter:
         key = f"fields:{self.url}:{start_name}"
         cached = cache.site_value(key) if cache is not None else None
         if cached is not None:
-            return SiteFields(*(v if isinstance(v, str) else None for v in (
-                cached.get("start"), cached.get("epic_link"), cached.get("epic_name"))))
+            return SiteFields(
+                *(
+                    v if isinstance(v, str) else None
+                    for v in (cached.get("start"), cached.get("epic_link"), cached.get("epic_name"))
+                )
+            )
         fields = self._read("GET", "field", what="reading the field list", expect=list)
         start = epic_link = epic_name = None
         for f in fields:
@@ -295,11 +358,11 @@ class JiraAdapter:
                 epic_name = f["id"]
         if start_name and start is None:
             log.warning("Jira has no field named %r: the planned start is not pushed", start_name)
-        found = SiteFields(start, None if self.is_cloud else epic_link,
-                           None if self.is_cloud else epic_name)
+        found = SiteFields(start, None if self.is_cloud else epic_link, None if self.is_cloud else epic_name)
         if cache is not None:
-            cache.put_site_value(key, {"start": found.start, "epic_link": found.epic_link,
-                                       "epic_name": found.epic_name})
+            cache.put_site_value(
+                key, {"start": found.start, "epic_link": found.epic_link, "epic_name": found.epic_name}
+            )
         return found
 
     def _pages(self, what: str) -> Callable[[Any], None]:
@@ -313,22 +376,32 @@ class JiraAdapter:
                 raise self._repeated_page(what, len(seen))
             seen.add(mark)
             if len(seen) > MAX_PAGES:
-                raise JiraFailure(f"Jira at {self.url} kept sending pages while {what}; stopped "
-                                  f"after {MAX_PAGES} pages",
-                                  hint="narrow the plan or check the site; try again later")
+                raise JiraFailure(
+                    f"Jira at {self.url} kept sending pages while {what}; stopped after {MAX_PAGES} pages",
+                    hint="narrow the plan or check the site; try again later",
+                )
+
         return check
 
     def _repeated_page(self, what: str, pages: int) -> JiraFailure:
-        return JiraFailure(f"Jira at {self.url} sent the same next page again while {what} "
-                           f"(after {pages} pages); stopped reading",
-                           hint="a proxy or the site is paging wrongly; try again later")
+        return JiraFailure(
+            f"Jira at {self.url} sent the same next page again while {what} "
+            f"(after {pages} pages); stopped reading",
+            hint="a proxy or the site is paging wrongly; try again later",
+        )
 
-    def search(self, jql: str, *, fields: Iterable[str], properties: Iterable[str] = (),
-               reconcile: Iterable[str] = (), what: str) -> list[dict[str, Any]]:
+    def search(
+        self,
+        jql: str,
+        *,
+        fields: Iterable[str],
+        properties: Iterable[str] = (),
+        reconcile: Iterable[str] = (),
+        what: str,
+    ) -> list[dict[str, Any]]:
         """Every issue matching `jql`: `search/jql` with nextPageToken on Cloud, `search` with
         startAt on Server/DC."""
-        params: dict[str, Any] = {"jql": jql, "maxResults": PAGE_SIZE,
-                                  "fields": ",".join(fields)}
+        params: dict[str, Any] = {"jql": jql, "maxResults": PAGE_SIZE, "fields": ",".join(fields)}
         if props := ",".join(properties):
             params["properties"] = props
         out: list[dict[str, Any]] = []
@@ -364,15 +437,17 @@ class JiraAdapter:
             if not isinstance(total, int) or at >= total:
                 return out
 
-    def get_issue(self, key: str, *, fields: Iterable[str], properties: Iterable[str] = (),
-                  expand: str | None = None) -> dict[str, Any] | None:
+    def get_issue(
+        self, key: str, *, fields: Iterable[str], properties: Iterable[str] = (), expand: str | None = None
+    ) -> dict[str, Any] | None:
         """One issue by key, or None when Jira says it does not exist."""
         params = {"fields": ",".join(fields), "properties": ",".join(properties)}
         if expand:
             params["expand"] = expand
         try:
-            return clean_issue(self._read("GET", f"issue/{_jql_key(key)}", params=params,
-                                          what=f"reading {key}"))
+            return clean_issue(
+                self._read("GET", f"issue/{_jql_key(key)}", params=params, what=f"reading {key}")
+            )
         except Rejected as e:
             if e.status == HTTPStatus.NOT_FOUND:
                 return None
@@ -381,20 +456,25 @@ class JiraAdapter:
     def highest_number(self, project_jql: str, *, what: str) -> int:
         """The highest issue number search sees for `project_jql` (one project; 0 when none):
         a lower bound for the number of any issue made after those search already sees."""
-        params: dict[str, Any] = {"jql": f"{project_jql} ORDER BY key DESC", "maxResults": 1,
-                                  "fields": "summary"}
+        params: dict[str, Any] = {
+            "jql": f"{project_jql} ORDER BY key DESC",
+            "maxResults": 1,
+            "fields": "summary",
+        }
         path = "search/jql" if self.is_cloud else "search"
         page = self._read("GET", path, params=params, what=what)
         issues = page.get("issues")
         keys = [str(i.get("key", "")) for i in issues or [] if isinstance(i, dict)]
-        return max((int(k.rpartition("-")[2]) for k in keys
-                    if k.rpartition("-")[2].isdigit()), default=0)
+        return max((int(k.rpartition("-")[2]) for k in keys if k.rpartition("-")[2].isdigit()), default=0)
 
     def get_property(self, key: str, prop: str) -> Any:
         """An issue property's value, or None when the issue or the property does not exist."""
         try:
-            body = self._read("GET", f"issue/{_jql_key(key)}/properties/{prop}",
-                              what=f"reading the {prop} property of {key}")
+            body = self._read(
+                "GET",
+                f"issue/{_jql_key(key)}/properties/{prop}",
+                what=f"reading the {prop} property of {key}",
+            )
         except Rejected as e:
             if e.status == HTTPStatus.NOT_FOUND:
                 return None
@@ -403,8 +483,9 @@ class JiraAdapter:
 
     def put_property(self, key: str, prop: str, value: Any) -> None:
         """Set an issue property (PUT is idempotent: safe to repeat)."""
-        self._request("PUT", f"issue/{key}/properties/{prop}", body=value,
-                      what=f"writing the {prop} property of {key}")
+        self._request(
+            "PUT", f"issue/{key}/properties/{prop}", body=value, what=f"writing the {prop} property of {key}"
+        )
 
     def describe_project(self, key: str) -> str:
         """Why a project or issue type is refused: the issue types it has, or the projects that
@@ -413,17 +494,19 @@ class JiraAdapter:
             proj = self._read("GET", f"project/{key}", what=f"reading project {key}")
         except Rejected:
             projects = self._read("GET", "project", what="listing projects", expect=list)
-            names = printable(", ".join(sorted(str(p.get("key", "?")) for p in projects
-                                               if isinstance(p, dict)))) or "none visible"
+            names = (
+                printable(", ".join(sorted(str(p.get("key", "?")) for p in projects if isinstance(p, dict))))
+                or "none visible"
+            )
             return f"project {key} does not exist or is not visible; projects: {names}"
-        types = ", ".join(str(t.get("name", "?")) for t in proj.get("issueTypes") or []
-                          if isinstance(t, dict))
+        types = ", ".join(
+            str(t.get("name", "?")) for t in proj.get("issueTypes") or [] if isinstance(t, dict)
+        )
         return f"project {key} has the issue types: {printable(types) or 'none'}"
 
     # -- reads for pull -------------------------------------------------------------------------
 
-    def status_categories(self, cache: SiteCache | None = None, *,
-                          refresh: bool = False) -> dict[str, str]:
+    def status_categories(self, cache: SiteCache | None = None, *, refresh: bool = False) -> dict[str, str]:
         """Status id -> category key (new, indeterminate, done), from GET status (one call;
         with a `cache`, once per site, and again with `refresh` when a status id it does not
         know turns up)."""
@@ -432,14 +515,16 @@ class JiraAdapter:
         if cached is not None:
             return {str(k): str(v) for k, v in cached.items()}
         rows = self._read("GET", "status", what="reading the workflow statuses", expect=list)
-        found = {str(r.get("id")): str(_category_key(r.get("statusCategory")))
-                 for r in rows if isinstance(r, dict)}
+        found = {
+            str(r.get("id")): str(_category_key(r.get("statusCategory"))) for r in rows if isinstance(r, dict)
+        }
         if cache is not None:
             cache.put_site_value(key, found)
         return found
 
-    def fetch_issues(self, keys: list[str], *, fields: Iterable[str],
-                     properties: Iterable[str] = ()) -> list[dict[str, Any]]:
+    def fetch_issues(
+        self, keys: list[str], *, fields: Iterable[str], properties: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
         """Known issues by key, never through eventually consistent search on Cloud:
         POST issue/bulkfetch (<= 100 a call). Server/DC has no bulk fetch; there a search on
         `key in (...)` (consistent on a single node) carries the changelog as well, and so it
@@ -448,7 +533,7 @@ class JiraAdapter:
         fields, properties = list(fields), list(properties)
         out: list[dict[str, Any]] = []
         for start in range(0, len(keys), FETCH_LIMIT):
-            chunk = keys[start:start + FETCH_LIMIT]
+            chunk = keys[start : start + FETCH_LIMIT]
             what = f"reading issues {start + 1}-{start + len(chunk)} of {len(keys)}"
             if self.is_cloud and self._bulk_reads:
                 body: dict[str, Any] = {"issueIdsOrKeys": chunk, "fields": fields}
@@ -466,8 +551,9 @@ class JiraAdapter:
             out += self._key_search(chunk, fields, properties, what)
         return out
 
-    def _key_search(self, keys: list[str], fields: list[str], properties: list[str],
-                    what: str) -> list[dict[str, Any]]:
+    def _key_search(
+        self, keys: list[str], fields: list[str], properties: list[str], what: str
+    ) -> list[dict[str, Any]]:
         """`key in (...)` with the changelog. Jira answers 400 when one key no longer exists
         (Cloud; Server too without validateQuery=warn): the keys it names are dropped and the
         search is repeated once; failing that, each issue is read by key (GET issue)."""
@@ -488,8 +574,7 @@ class JiraAdapter:
             except Rejected as e:
                 if e.status != HTTPStatus.BAD_REQUEST:
                     raise
-                gone = {k for k in left if re.search(rf"['\"]{re.escape(k)}['\"]",
-                                                     error_text(e.body))}
+                gone = {k for k in left if re.search(rf"['\"]{re.escape(k)}['\"]", error_text(e.body))}
                 if not gone:
                     break
                 log.info("Jira no longer has %s; reading the other issues", ", ".join(sorted(gone)))
@@ -508,8 +593,11 @@ class JiraAdapter:
         out: dict[str, list[dict[str, Any]]] = {}
         what = "reading the status history"
         for start in range(0, len(ids) if self._bulk_changelogs else 0, CHANGELOG_LIMIT):
-            body: dict[str, Any] = {"issueIdsOrKeys": ids[start:start + CHANGELOG_LIMIT],
-                                    "fieldIds": ["status"], "maxResults": 10000}
+            body: dict[str, Any] = {
+                "issueIdsOrKeys": ids[start : start + CHANGELOG_LIMIT],
+                "fieldIds": ["status"],
+                "maxResults": 10000,
+            }
             check = self._pages(what)
             while True:
                 check(body.get("nextPageToken"))
@@ -518,15 +606,15 @@ class JiraAdapter:
                 except Rejected as e:
                     if e.status != HTTPStatus.NOT_FOUND:
                         raise
-                    log.info("Jira at %s has no changelog/bulkfetch; reading each issue's",
-                             self.url)
+                    log.info("Jira at %s has no changelog/bulkfetch; reading each issue's", self.url)
                     self._bulk_changelogs = False
                     return self.changelogs(ids)
                 logs = page.get("issueChangeLogs")
                 for log_ in logs if isinstance(logs, list) else []:
                     if isinstance(log_, dict):
                         out.setdefault(str(log_.get("issueId")), []).extend(
-                            clean_histories(log_.get("changeHistories")))
+                            clean_histories(log_.get("changeHistories"))
+                        )
                 token = page.get("nextPageToken")
                 if not token:
                     break
@@ -548,8 +636,9 @@ class JiraAdapter:
         at = 0
         while True:
             check(at)
-            page = self._read("GET", f"issue/{issue_id}/changelog",
-                              params={"startAt": at, "maxResults": 100}, what=what)
+            page = self._read(
+                "GET", f"issue/{issue_id}/changelog", params={"startAt": at, "maxResults": 100}, what=what
+            )
             values = page.get("values")
             if not isinstance(values, list) or not values:
                 return histories
@@ -566,18 +655,17 @@ class JiraAdapter:
         if len(updates) > BULK_LIMIT:
             raise ValueError("at most 50 issues per bulk create")
         try:
-            r = self._request("POST", "issue/bulk", body={"issueUpdates": updates}, what=what,
-                              safe_to_repeat=False)
+            r = self._request(
+                "POST", "issue/bulk", body={"issueUpdates": updates}, what=what, safe_to_repeat=False
+            )
             body = r.json()
         except Rejected as e:
             if e.status != HTTPStatus.BAD_REQUEST or not isinstance(e.body, dict):
                 raise
             body = e.body  # 400: every element failed; same CreatedIssues shape
         except ValueError:
-            raise LostResponse(f"Jira at {self.url}: {what_answered(r)} answered while "
-                               f"{what}") from None
-        unusable = LostResponse(f"Jira at {self.url}: an answer of an unexpected shape while "
-                                f"{what}")
+            raise LostResponse(f"Jira at {self.url}: {what_answered(r)} answered while {what}") from None
+        unusable = LostResponse(f"Jira at {self.url}: an answer of an unexpected shape while {what}")
         if not isinstance(body, dict):
             raise unusable
         res = BulkResult()
@@ -589,8 +677,10 @@ class JiraAdapter:
         ok = [i for i in range(len(updates)) if i not in res.errors]
         issues = body.get("issues") or []
         if not isinstance(issues, list) or len(issues) != len(ok):
-            raise LostResponse(f"Jira at {self.url}: the answer while {what} lists "
-                               f"{len(issues)} issues for {len(ok)} accepted")
+            raise LostResponse(
+                f"Jira at {self.url}: the answer while {what} lists "
+                f"{len(issues)} issues for {len(ok)} accepted"
+            )
         made = [clean_issue(x) for x in issues]
         if any(x is None for x in made):
             raise unusable
@@ -604,9 +694,16 @@ class JiraAdapter:
     def link(self, blocker: str, blocked: str) -> None:
         """`blocker` blocks `blocked`: the blocker is the inwardIssue (see research §1.1).
         Jira answers a repeat with 201 and keeps one link, so a lost answer may be retried."""
-        self._request("POST", "issueLink", what=f"linking {blocker} blocks {blocked}", body={
-            "type": {"name": BLOCKS}, "inwardIssue": {"key": blocker},
-            "outwardIssue": {"key": blocked}})
+        self._request(
+            "POST",
+            "issueLink",
+            what=f"linking {blocker} blocks {blocked}",
+            body={
+                "type": {"name": BLOCKS},
+                "inwardIssue": {"key": blocker},
+                "outwardIssue": {"key": blocked},
+            },
+        )
 
     def unlink(self, link_id: str, label: str) -> None:
         self._request("DELETE", f"issueLink/{link_id}", what=f"removing the link {label}")
@@ -618,23 +715,31 @@ def connect(cfg: JiraConfig) -> JiraAdapter:
     if placeholder_host(cfg.url):
         raise JiraConfigFailure(
             f"[jira] url is still the example value {cfg.url}",
-            hint="set [jira] url to your site, like https://<your-team>.atlassian.net")
+            hint="set [jira] url to your site, like https://<your-team>.atlassian.net",
+        )
     token = cfg.token().get_secret_value()
-    auth: dict[str, Any] = ({"basic_auth": (cfg.email, token)} if cfg.email
-                            else {"token_auth": token})
+    auth: dict[str, Any] = {"basic_auth": (cfg.email, token)} if cfg.email else {"token_auth": token}
     try:
-        client = JIRA(server=cfg.url, options={"headers": {"Accept-Language": "en"},
-                                               "rest_api_version": "2"},
-                      get_server_info=False, max_retries=0, timeout=cfg.timeout_seconds, **auth)
+        client = JIRA(
+            server=cfg.url,
+            options={"headers": {"Accept-Language": "en"}, "rest_api_version": "2"},
+            get_server_info=False,
+            max_retries=0,
+            timeout=cfg.timeout_seconds,
+            **auth,
+        )
     except JIRAError as e:  # no call is made here, but the library may still refuse the options
-        raise JiraFailure(f"Jira at {cfg.url}: cannot set up the client (HTTP {e.status_code})",
-                          hint="check [jira] url") from None
+        raise JiraFailure(
+            f"Jira at {cfg.url}: cannot set up the client (HTTP {e.status_code})", hint="check [jira] url"
+        ) from None
     return JiraAdapter(client, cfg)
 
 
 _PLACEHOLDER = re.compile(
     r"(^|\.)(your-(site|domain|company|team|instance)[a-z0-9-]*\.atlassian\.net|example\.(com|org|"
-    r"net)|[a-z0-9-]+\.(example|invalid))$|^example\.|<|>", re.I)
+    r"net)|[a-z0-9-]+\.(example|invalid))$|^example\.|<|>",
+    re.I,
+)
 
 
 def placeholder_host(url: str) -> bool:
@@ -650,11 +755,11 @@ def _category_key(value: Any) -> str:
 def _jql_key(key: str) -> str:
     """An issue key for JQL; anything else is refused, so a value cannot change the query."""
     if not _KEY_RE.match(key):
-        raise JiraFailure(f"not an issue key: {key!r} (the state file may be damaged)",
-                          hint="run `syncsvc push` to rebuild the state from Jira")
+        raise JiraFailure(
+            f"not an issue key: {key!r} (the state file may be damaged)",
+            hint="run `syncsvc push` to rebuild the state from Jira",
+        )
     return key
-
-
 
 
 def _host(url: str) -> str:

@@ -125,13 +125,17 @@ class Changes:
     unchanged: int = 0
 
     def sentences(self) -> list[str]:
-        items: list[Any] = [*self.creates, *self.updates, *self.removals, *self.link_adds,
-                            *self.link_removes]
+        items: list[Any] = [*self.creates, *self.updates, *self.removals, *self.link_adds, *self.link_removes]
         return [c.sentence() for c in items]
 
     def writes(self) -> int:
-        return (len(self.creates) + len(self.updates) + len(self.removals) + len(self.link_adds)
-                + len(self.link_removes))
+        return (
+            len(self.creates)
+            + len(self.updates)
+            + len(self.removals)
+            + len(self.link_adds)
+            + len(self.link_removes)
+        )
 
 
 def _show(v: Any) -> str:
@@ -148,9 +152,15 @@ def values_hash(values: Values) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def desired_issues(plan: Plan, mapping: JiraMapping, *, default_issue_type: str,
-                   assignees: Mapping[str, str], epic_key: str | None,
-                   with_start: bool) -> dict[str, Desired]:
+def desired_issues(
+    plan: Plan,
+    mapping: JiraMapping,
+    *,
+    default_issue_type: str,
+    assignees: Mapping[str, str],
+    epic_key: str | None,
+    with_start: bool,
+) -> dict[str, Desired]:
     """The issue each task of the plan should have (values are site-independent)."""
     out: dict[str, Desired] = {}
     for t in plan.tasks:
@@ -180,8 +190,9 @@ def desired_links(plan: Plan) -> set[Link]:
     return {(a, t.id) for t in plan.tasks for a in t.depends_on}
 
 
-def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
-               labels: Mapping[str, str]) -> Update | None:
+def diff_issue(
+    d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None, labels: Mapping[str, str]
+) -> Update | None:
     """The update that brings one existing issue to `d`, or None when nothing changed.
 
     With a state record, compare against what syncsvc last pushed (a person's edit in Jira is
@@ -206,8 +217,11 @@ def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
     want_critical = bool(d.values.get("critical"))
     add = tuple(x for x in [critical] if want_critical and x not in has)
     if remote is not None:  # a person stripped a mark syncsvc finds its issues by: put it back
-        add += tuple(x for x in (labels.get("base"), labels.get("plan"), labels.get("epic"))
-                     if x and x not in remote.labels)
+        add += tuple(
+            x
+            for x in (labels.get("base"), labels.get("plan"), labels.get("epic"))
+            if x and x not in remote.labels
+        )
     rem = tuple(x for x in [critical] if not want_critical and x in has)
     if removed in has:
         rem += (removed,)
@@ -217,9 +231,15 @@ def diff_issue(d: Desired, rec: IssueRecord | None, remote: RemoteIssue | None,
     return Update(d.task_id, key, issue_id, {k: old.get(k) for k in new}, new, add, rem)
 
 
-def diff(desired: Mapping[str, Desired], records: Mapping[str, IssueRecord],
-         remote: Mapping[str, RemoteIssue], remote_links: Mapping[tuple[str, str], str],
-         made_links: set[Link], want_links: set[Link], labels: Mapping[str, str]) -> Changes:
+def diff(
+    desired: Mapping[str, Desired],
+    records: Mapping[str, IssueRecord],
+    remote: Mapping[str, RemoteIssue],
+    remote_links: Mapping[tuple[str, str], str],
+    made_links: set[Link],
+    want_links: set[Link],
+    labels: Mapping[str, str],
+) -> Changes:
     """Compare the plan with the state and Jira; `remote_links` maps (blocker key, blocked key)
     to the link id of every Blocks link seen on the plan's issues."""
     ch = Changes()
@@ -264,8 +284,13 @@ def diff(desired: Mapping[str, Desired], records: Mapping[str, IssueRecord],
     return ch
 
 
-def _diff_links(ch: Changes, keys: Mapping[str, str], remote_links: Mapping[tuple[str, str], str],
-                made_links: set[Link], want_links: set[Link]) -> None:
+def _diff_links(
+    ch: Changes,
+    keys: Mapping[str, str],
+    remote_links: Mapping[tuple[str, str], str],
+    made_links: set[Link],
+    want_links: set[Link],
+) -> None:
     for a, b in sorted(want_links):
         ka, kb = keys.get(a), keys.get(b)
         if ka and kb and (ka, kb) in remote_links:

@@ -20,10 +20,12 @@ log = logging.getLogger("syncsvc.jira")
 
 def push_command(
     spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
-    config: Annotated[Path, typer.Option("--config", "-c", help="Config file with [jira].",
-                                         show_default=False)],
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Print what would change; call no write endpoint.")] = False,
+    config: Annotated[
+        Path, typer.Option("--config", "-c", help="Config file with [jira].", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; call no write endpoint.")
+    ] = False,
     verbose: VerboseOpt = False,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -42,13 +44,20 @@ def push_command(
         parsed, plan = spec_and_plan(spec, cfg)
         assignees = {m.name: m.jira for m in parsed.team if m.jira}
         with _progress() as progress:
-            report = push_plan(plan, cfg, dry_run=dry_run, progress=progress,
-                               assignees=assignees, project=parsed.jira_project)
+            report = push_plan(
+                plan,
+                cfg,
+                dry_run=dry_run,
+                progress=progress,
+                assignees=assignees,
+                project=parsed.jira_project,
+            )
         if dry_run:
             for line in report.changes:
                 typer.echo(line)
-            typer.echo(f"dry run: {len(report.changes)} change(s) for Jira {report.project}; "
-                       "nothing was written")
+            typer.echo(
+                f"dry run: {len(report.changes)} change(s) for Jira {report.project}; nothing was written"
+            )
         else:
             typer.echo(f"{plan.plan_id} → Jira {report.project}: {report.summary()}")
         report.raise_for_status()

@@ -33,14 +33,20 @@ def _blob(plan_json: dict[str, Any]) -> str:
 def index_entry(n: int, b: Baseline) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """The index entry of the n-th baseline (1-based) and its chunk properties."""
     blob = _blob(b.plan_json)
-    parts = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
-    entry = {"n": n, "recorded_at": b.recorded_at, "note": b.note, "parts": len(parts),
-             "sha": hashlib.sha256(blob.encode()).hexdigest()[:16]}
+    parts = [blob[i : i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
+    entry = {
+        "n": n,
+        "recorded_at": b.recorded_at,
+        "note": b.note,
+        "parts": len(parts),
+        "sha": hashlib.sha256(blob.encode()).hexdigest()[:16],
+    }
     return entry, [(chunk_key(n, p + 1), {"data": part}) for p, part in enumerate(parts)]
 
 
-def to_store(baselines: Sequence[Baseline], index: Sequence[dict[str, Any]]
-             ) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+def to_store(
+    baselines: Sequence[Baseline], index: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
     """The index for `baselines`, and the chunk properties Jira lacks (those whose entry
     differs from the stored `index`)."""
     have = {_n(e): e for e in index if isinstance(e, dict)}
@@ -60,8 +66,7 @@ def _n(entry: dict[str, Any]) -> int:
     return n if isinstance(n, int) and not isinstance(n, bool) else 0
 
 
-def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
-            plan_id: str) -> list[Baseline]:
+def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any], plan_id: str) -> list[Baseline]:
     """The baselines an index names, read chunk by chunk through `read(property key)`; an
     entry with a missing or damaged chunk is left out (and so are the later ones)."""
     out: list[Baseline] = []
@@ -79,24 +84,36 @@ def restore(index: Sequence[dict[str, Any]], read: Callable[[str], Any],
             break
         if not isinstance(plan_json, dict):
             break
-        out.append(Baseline(0, plan_id, str(e.get("recorded_at", "")), str(e.get("note", "")),
-                            plan_json))
+        out.append(Baseline(0, plan_id, str(e.get("recorded_at", "")), str(e.get("note", "")), plan_json))
     return out
 
 
-def epic_property(plan: Plan, baselines: Sequence[Baseline], stored: dict[str, Any] | None
-                  ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+def epic_property(
+    plan: Plan, baselines: Sequence[Baseline], stored: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """The epic's `syncsvc` property for the plan's feature and `baselines`, and the chunk
     properties that the `stored` property's index lacks."""
     entries, chunks = to_store(baselines, (stored or {}).get("baselines") or [])
-    prop = {"plan_id": plan.plan_id, "task_id": None, "role": "epic",
-            "feature_name": plan.feature_name, "baselines": entries}
+    prop = {
+        "plan_id": plan.plan_id,
+        "task_id": None,
+        "role": "epic",
+        "feature_name": plan.feature_name,
+        "baselines": entries,
+    }
     return prop, chunks
 
 
-def check_identity(plan: Plan, state: State, epic_key: str | None,
-                   epic_prop: dict[str, Any] | None, read: Callable[[str], Any], *,
-                   project: str, dry_run: bool) -> bool:
+def check_identity(
+    plan: Plan,
+    state: State,
+    epic_key: str | None,
+    epic_prop: dict[str, Any] | None,
+    read: Callable[[str], Any],
+    *,
+    project: str,
+    dry_run: bool,
+) -> bool:
     """Refuse (exit 2, nothing written) a spec of another feature than the one the state or the
     epic in Jira holds under this plan_id; rebuild lost baselines from the epic (`read` reads
     one of its properties). True when the state is being rebuilt from Jira."""
@@ -113,15 +130,21 @@ def check_identity(plan: Plan, state: State, epic_key: str | None,
             f"plan_id {pid!r} belongs to the feature {names[-1]!r} (its baseline in {where}); "
             f"this spec is {feature!r}. Nothing was written",
             hint="give this spec its own plan_id; if the feature was renamed, record a new "
-            "baseline first: syncsvc baseline SPEC --config FILE --note \"renamed\"")
+            'baseline first: syncsvc baseline SPEC --config FILE --note "renamed"',
+        )
     in_jira = (epic_prop or {}).get("feature_name")
     if isinstance(in_jira, str) and in_jira != feature and in_jira not in names:
         raise InputError(
             f"plan_id {pid!r} in Jira {project} belongs to the feature {in_jira!r} (epic "
             f"{epic_key}); this spec is {feature!r}. Nothing was written",
-            hint="give this spec its own plan_id (two specs share this one)")
+            hint="give this spec its own plan_id (two specs share this one)",
+        )
     if restored and not dry_run:
         state.put_baselines(pid, restored)
-        log.warning("plan %s: %d baseline(s) rebuilt from the epic %s (the state had none)",
-                    pid, len(restored), epic_key)
+        log.warning(
+            "plan %s: %d baseline(s) rebuilt from the epic %s (the state had none)",
+            pid,
+            len(restored),
+            epic_key,
+        )
     return bool(restored)

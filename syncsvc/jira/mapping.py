@@ -13,11 +13,26 @@ from syncsvc.errors import ConfigError
 from syncsvc.model import Plan, PlannedTask
 
 MAPPING_FILE = "jira.toml"
-TASK_FIELDS = frozenset({
-    "id", "name", "phase", "kind", "owner", "risk", "estimate_days", "buffer_days",
-    "duration_days", "total_float", "critical", "depends_on", "early_start", "early_finish",
-    "plan_id", "feature_name",
-})
+TASK_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "phase",
+        "kind",
+        "owner",
+        "risk",
+        "estimate_days",
+        "buffer_days",
+        "duration_days",
+        "total_float",
+        "critical",
+        "depends_on",
+        "early_start",
+        "early_finish",
+        "plan_id",
+        "feature_name",
+    }
+)
 EPIC_FIELDS = frozenset({"plan_id", "feature_name"})
 _Label = Annotated[str, Field(pattern=r"^[^\s]{1,255}$")]
 
@@ -32,8 +47,7 @@ def _check_template(value: str, allowed: frozenset[str]) -> str:
         if name is None:
             continue
         if name not in allowed or conv or (spec and "{" in spec):
-            raise ValueError(f"unknown template field {{{name}}}; known: "
-                             + ", ".join(sorted(allowed)))
+            raise ValueError(f"unknown template field {{{name}}}; known: " + ", ".join(sorted(allowed)))
     return value
 
 
@@ -103,13 +117,17 @@ class JiraMapping(CatalogModel):
             "plan_id": plan.plan_id,
             "feature_name": plan.feature_name,
         }
-        return (_one_line(self.templates.summary.format(**values)),
-                self.templates.description.format(**values).strip())
+        return (
+            _one_line(self.templates.summary.format(**values)),
+            self.templates.description.format(**values).strip(),
+        )
 
     def epic_text(self, plan: Plan) -> tuple[str, str]:
         values = {"plan_id": plan.plan_id, "feature_name": plan.feature_name}
-        return (_one_line(self.templates.epic_summary.format(**values)),
-                self.templates.epic_description.format(**values).strip())
+        return (
+            _one_line(self.templates.epic_summary.format(**values)),
+            self.templates.epic_description.format(**values).strip(),
+        )
 
 
 def _one_line(text: str) -> str:

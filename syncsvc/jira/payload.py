@@ -50,8 +50,16 @@ class Site:
     # -- what to read ----------------------------------------------------------------------
 
     def read_fields(self) -> list[str]:
-        names = ["summary", "description", "priority", "duedate", "assignee", "labels",
-                 "issuelinks", "parent"]
+        names = [
+            "summary",
+            "description",
+            "priority",
+            "duedate",
+            "assignee",
+            "labels",
+            "issuelinks",
+            "parent",
+        ]
         names += [f for f in (self.fields.start, self.fields.epic_link) if f]
         return names
 
@@ -59,8 +67,10 @@ class Site:
         """The plan's issues; `without_epic` leaves out the issue marked as its epic (by a
         label, never by key: a deleted issue's key in JQL is a 400 on real Jira); `elsewhere`:
         those in other projects (moved there by a person)."""
-        jql = (f"project {'!=' if elsewhere else '='} {jql_quote(self.project)} AND labels = "
-               f"{jql_quote(plan_label(self.plan_id))}")
+        jql = (
+            f"project {'!=' if elsewhere else '='} {jql_quote(self.project)} AND labels = "
+            f"{jql_quote(plan_label(self.plan_id))}"
+        )
         if without_epic:
             jql += f" AND labels != {jql_quote(EPIC_LABEL)}"
         return jql + " ORDER BY key ASC"
@@ -84,8 +94,9 @@ class Site:
             return (self.fields.epic_link, value) if self.fields.epic_link and value else None
         return None  # "critical" is a label, set through labels
 
-    def create_body(self, c: Create, *, epic_prop: dict[str, Any] | None = None,
-                    extra: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
+    def create_body(
+        self, c: Create, *, epic_prop: dict[str, Any] | None = None, extra: Sequence[tuple[str, Any]] = ()
+    ) -> dict[str, Any]:
         """One element of POST issue/bulk: fields, labels and the `syncsvc` property (for the
         epic: `epic_prop`, which keeps the plan's feature and baseline index), plus `extra`
         properties."""
@@ -95,8 +106,11 @@ class Site:
             labels.append(EPIC_LABEL)
         if v.get("critical"):
             labels.append(self.critical_label)
-        fields: dict[str, Any] = {"project": {"key": self.project},
-                                  "issuetype": {"name": c.issue_type}, "labels": labels}
+        fields: dict[str, Any] = {
+            "project": {"key": self.project},
+            "issuetype": {"name": c.issue_type},
+            "labels": labels,
+        }
         for name, value in v.items():
             if name == "assignee" and value is None:
                 continue  # leave the project's default assignee
@@ -134,8 +148,7 @@ class Site:
         if ops:
             body["update"] = {"labels": ops}
         if values_hash:
-            body["properties"] = [{"key": PROPERTY, "value": self.task_prop(u.task_id,
-                                                                           values_hash)}]
+            body["properties"] = [{"key": PROPERTY, "value": self.task_prop(u.task_id, values_hash)}]
         return body
 
     def removed_body(self) -> dict[str, Any]:
@@ -143,8 +156,7 @@ class Site:
 
     # -- Jira issues -> remote snapshot ----------------------------------------------------
 
-    def remote_issue(self, issue: dict[str, Any], *, task_id: str | None = None
-                     ) -> RemoteIssue | None:
+    def remote_issue(self, issue: dict[str, Any], *, task_id: str | None = None) -> RemoteIssue | None:
         """The issue as a RemoteIssue when its `syncsvc` property names this plan, else None;
         with `task_id` (what the state knows it holds), whatever its property says."""
         prop = (issue.get("properties") or {}).get(PROPERTY)
@@ -168,13 +180,17 @@ class Site:
             "priority": (f.get("priority") or {}).get("name"),
             "duedate": f.get("duedate"),
             "assignee": who.get("accountId" if self.is_cloud else "name") if who else None,
-            "epic": ((f.get("parent") or {}).get("key") if self.is_cloud
-                     else f.get(self.fields.epic_link) if self.fields.epic_link else None),
+            "epic": (
+                (f.get("parent") or {}).get("key")
+                if self.is_cloud
+                else f.get(self.fields.epic_link)
+                if self.fields.epic_link
+                else None
+            ),
         }
         if self.fields.start:
             values["start"] = f.get(self.fields.start)
-        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values,
-                           prop)
+        return RemoteIssue(task_id, str(issue["key"]), str(issue.get("id", "")), labels, values, prop)
 
 
 def blocks_links(issues: list[dict[str, Any]]) -> dict[tuple[str, str], str]:

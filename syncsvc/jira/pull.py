@@ -42,10 +42,17 @@ class PullResult:
 
 
 def pull_status(
-    plan: Plan, cfg: Config, *, as_of: dt.date, state: State,
+    plan: Plan,
+    cfg: Config,
+    *,
+    as_of: dt.date,
+    state: State,
     client_factory: Callable[[JiraConfig], JiraAdapter] | None = None,
-    adapter: JiraAdapter | None = None, for_push: bool = False, tz: dt.tzinfo | None = None,
-    mapping: StatusMapping | None = None, jira_mapping: JiraMapping | None = None,
+    adapter: JiraAdapter | None = None,
+    for_push: bool = False,
+    tz: dt.tzinfo | None = None,
+    mapping: StatusMapping | None = None,
+    jira_mapping: JiraMapping | None = None,
 ) -> PullResult:
     """Read every issue of the plan by key and forecast from `as_of` (CONTRACT §7).
 
@@ -57,16 +64,17 @@ def pull_status(
     if recorded is None:
         raise ConfigError(
             f"plan {plan.plan_id} has no baseline in {cfg.state_path()}",
-            hint="run `syncsvc push` first: the first push records the baseline")
+            hint="run `syncsvc push` first: the first push records the baseline",
+        )
     jcfg.token()
     if adapter is None:
         if client_factory is None:
             from syncsvc.jira.adapter import connect
+
             client_factory = connect
         adapter = client_factory(jcfg)
     mapping = mapping or load_status_mapping(cfg.catalog_dir())
-    records = {tid: r for tid, r in state.issues(plan.plan_id).items()
-               if tid != EPIC_ID and not r.removed}
+    records = {tid: r for tid, r in state.issues(plan.plan_id).items() if tid != EPIC_ID and not r.removed}
     tz = tz or jcfg.zone()
     # facts about the site that do not change are read once and kept in the state
     adapter.server_info(cache=state)
@@ -78,9 +86,11 @@ def pull_status(
         fields += Site(adapter.is_cloud, site_fields, "", plan.plan_id, "", "").read_fields()
     keys = sorted({r.issue_key for r in records.values()}, key=_key_order)
     issues = adapter.fetch_issues(keys, fields=fields, properties=[PROPERTY])
-    histories = (adapter.changelogs([str(i["id"]) for i in issues]) if adapter.is_cloud
-                 else {str(i["id"]): (i.get("changelog") or {}).get("histories") or []
-                       for i in issues})
+    histories = (
+        adapter.changelogs([str(i["id"]) for i in issues])
+        if adapter.is_cloud
+        else {str(i["id"]): (i.get("changelog") or {}).get("histories") or [] for i in issues}
+    )
     transitions = {iid: status_transitions(h) for iid, h in histories.items()}
     categories = adapter.status_categories(cache=state)
     if any(t.to_id and t.to_id not in categories for ts in transitions.values() for t in ts):
@@ -92,13 +102,15 @@ def pull_status(
         tid = _task_of(issue, plan.plan_id, by_key)
         if tid is None:
             continue
-        st = task_status(issue, transitions.get(str(issue["id"]), []), mapping, categories,
-                         tz=tz)
+        st = task_status(issue, transitions.get(str(issue["id"]), []), mapping, categories, tz=tz)
         statuses[tid] = _checked_dates(st, window, tid)
     missing = sorted(tid for tid in records if tid not in statuses)
     for tid in missing:
-        log.warning("the Jira issue of task %s (%s) was not found; counted as not started",
-                    tid, records[tid].issue_key)
+        log.warning(
+            "the Jira issue of task %s (%s) was not found; counted as not started",
+            tid,
+            records[tid].issue_key,
+        )
     baseline = merge_baseline(baseline_from_plan(_recorded_plan(recorded, cfg)), plan)
     status = forecast(baseline, statuses, as_of)
     prefetched = Prefetched(issues, site_fields) if site_fields is not None else None
@@ -118,7 +130,7 @@ def _recorded_plan(recorded: Any, cfg: Config) -> Plan:
         raise ConfigError(
             f"baseline #{recorded.id} of plan {recorded.plan_id} in {cfg.state_path()} cannot be "
             f"read as a plan ({where}: {err['msg']}; {e.error_count()} problem(s))",
-            hint="record a new baseline: syncsvc baseline SPEC --config FILE --note \"repaired\""
+            hint='record a new baseline: syncsvc baseline SPEC --config FILE --note "repaired"',
         ) from None
 
 
@@ -136,8 +148,10 @@ def _believable(plan: Plan, recorded: dt.date | None, as_of: dt.date) -> tuple[d
     """The dates an actual start or finish read from Jira can fall on: from some years before
     the plan's start to the day after the status date (a time zone ahead)."""
     first = min(d for d in (plan.start_date, recorded, as_of) if d is not None)
-    return (dt.date(max(1, first.year - BELIEVABLE_YEARS), 1, 1),
-            min(as_of, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
+    return (
+        dt.date(max(1, first.year - BELIEVABLE_YEARS), 1, 1),
+        min(as_of, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1),
+    )
 
 
 def _checked_dates(st: TaskStatus, window: tuple[dt.date, dt.date], tid: str) -> TaskStatus:
@@ -147,8 +161,14 @@ def _checked_dates(st: TaskStatus, window: tuple[dt.date, dt.date], tid: str) ->
     odd = [d for d in (st.actual_start, st.actual_finish) if d is not None and not lo <= d <= hi]
     if not odd:
         return st
-    log.warning("the Jira issue of task %s (%s) has an actual date %s outside %s..%s; ignored",
-                tid, st.issue_key, odd[0].isoformat(), lo.isoformat(), hi.isoformat())
+    log.warning(
+        "the Jira issue of task %s (%s) has an actual date %s outside %s..%s; ignored",
+        tid,
+        st.issue_key,
+        odd[0].isoformat(),
+        lo.isoformat(),
+        hi.isoformat(),
+    )
     return replace(st, actual_start=None, actual_finish=None)
 
 

@@ -45,17 +45,20 @@ class PushReport:
         return "partial" if done else "error"
 
     def summary(self) -> str:
-        return (f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
-                f"{self.unchanged}, linked {self.linked}, unlinked {self.unlinked}, labelled "
-                f"removed {len(self.removed_labelled)}, failed {len(self.failed)}")
+        return (
+            f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
+            f"{self.unchanged}, linked {self.linked}, unlinked {self.unlinked}, labelled "
+            f"removed {len(self.removed_labelled)}, failed {len(self.failed)}"
+        )
 
     def left(self) -> str:
         """What is planned and not done yet, e.g. "3 creates, 40 links" ('' when nothing)."""
-        left = {"creates": self.planned.get("creates", 0) - len(self.created),
-                "updates": self.planned.get("updates", 0) - len(self.updated),
-                "removed labels": self.planned.get("removed labels", 0)
-                - len(self.removed_labelled),
-                "links": self.planned.get("links", 0) - self.linked}
+        left = {
+            "creates": self.planned.get("creates", 0) - len(self.created),
+            "updates": self.planned.get("updates", 0) - len(self.updated),
+            "removed labels": self.planned.get("removed labels", 0) - len(self.removed_labelled),
+            "links": self.planned.get("links", 0) - self.linked,
+        }
         return ", ".join(f"{n} {k}" for k, n in left.items() if n > 0)
 
     def raise_for_status(self) -> None:
@@ -65,9 +68,11 @@ class PushReport:
         todo = self.left()
         lines = [self.error] if self.error else []
         lines.append(f"Not done: {todo or 'the items that failed'}.")
-        lines += self.failed[:10] + ([f"... and {len(self.failed) - 10} more"]
-                                     if len(self.failed) > 10 else [])
-        raise RemoteError(f"push of {self.plan_id} to Jira {self.project} stopped part-way. "
-                          f"Done: {self.summary()}.\n  " + "\n  ".join(lines),
-                          hint="fix the cause and run push again: it finishes the job without "
-                          "creating duplicates")
+        lines += self.failed[:10] + (
+            [f"... and {len(self.failed) - 10} more"] if len(self.failed) > 10 else []
+        )
+        raise RemoteError(
+            f"push of {self.plan_id} to Jira {self.project} stopped part-way. "
+            f"Done: {self.summary()}.\n  " + "\n  ".join(lines),
+            hint="fix the cause and run push again: it finishes the job without creating duplicates",
+        )

@@ -120,9 +120,11 @@ def _histories(value: Any) -> list[dict[str, Any]]:
     for h in value if isinstance(value, list) else []:
         if not isinstance(h, dict) or not isinstance(h.get("created"), (str, int, float)):
             continue
-        items = [{k: _text(i.get(k)) for k in ("field", "fieldId", "from", "to", "fromString",
-                                                 "toString")}
-                 for i in h.get("items") or [] if isinstance(i, dict)]
+        items = [
+            {k: _text(i.get(k)) for k in ("field", "fieldId", "from", "to", "fromString", "toString")}
+            for i in h.get("items") or []
+            if isinstance(i, dict)
+        ]
         out.append({"id": _text(h.get("id")), "created": h["created"], "items": items})
     return out
 
@@ -131,18 +133,19 @@ def clean_issue(raw: Any) -> dict[str, Any] | None:
     """The issue with every field the engine reads in its expected shape (odd values become
     None or are dropped); None, with a warning, when it has no usable id and key."""
     if not isinstance(raw, dict):
-        log.warning("Jira answered something that is not an issue (%s); ignored",
-                    type(raw).__name__)
+        log.warning("Jira answered something that is not an issue (%s); ignored", type(raw).__name__)
         return None
     key, iid = raw.get("key"), _text(raw.get("id"))
     if not isinstance(key, str) or not KEY_RE.match(key) or iid is None or not _ID_RE.match(iid):
-        log.warning("Jira answered an issue without a usable key and id (key %.40r); ignored",
-                    key)
+        log.warning("Jira answered an issue without a usable key and id (key %.40r); ignored", key)
         return None
     got = raw.get("fields")
     fields: dict[str, Any] = got if isinstance(got, dict) else {}
-    out: dict[str, Any] = {"id": iid, "key": key,
-                           "fields": {str(k): _field(str(k), v) for k, v in fields.items()}}
+    out: dict[str, Any] = {
+        "id": iid,
+        "key": key,
+        "fields": {str(k): _field(str(k), v) for k, v in fields.items()},
+    }
     props = raw.get("properties")
     if isinstance(props, dict):
         out["properties"] = {str(k): v for k, v in props.items() if isinstance(v, dict)}

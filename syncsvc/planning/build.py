@@ -56,15 +56,16 @@ def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
     """The last working day of the timeline (CONTRACT §2)."""
     n, unit = spec.timeline_parts
     assert spec.start_date is not None
-    deadline = (cal.prev(spec.start_date + dt.timedelta(days=7 * n)) if unit == "weeks"
-                else cal.date(n - 1))
+    deadline = cal.prev(spec.start_date + dt.timedelta(days=7 * n)) if unit == "weeks" else cal.date(n - 1)
     if deadline < cal.start:  # every working day of the timeline is a holiday
         from syncsvc.errors import SpecError
 
-        raise SpecError(f"{spec.label}: timeline: no working day falls within the "
-                        f"{spec.timeline_text} from start_date {spec.start_date} (holidays fill "
-                        f"it), so the deadline would fall before the start ({deadline})",
-                        hint="lengthen the timeline, move start_date or check the holidays")
+        raise SpecError(
+            f"{spec.label}: timeline: no working day falls within the "
+            f"{spec.timeline_text} from start_date {spec.start_date} (holidays fill "
+            f"it), so the deadline would fall before the start ({deadline})",
+            hint="lengthen the timeline, move start_date or check the holidays",
+        )
     return deadline
 
 
@@ -79,16 +80,25 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     profiles = choose_profiles(spec, catalog)
     tolerance_ladder = catalog.phases.ladder(spec.risk_tolerance)
     rollout, ladder = rollout_for(
-        profiles, spec.risk_tolerance, tolerance_ladder.phases, tolerance_ladder.summary,
-        values=placeholder_values(spec, catalog))
+        profiles,
+        spec.risk_tolerance,
+        tolerance_ladder.phases,
+        tolerance_ladder.summary,
+        values=placeholder_values(spec, catalog),
+    )
     assessment = assess_risks(spec, catalog, profiles.chosen)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
     def timeline(team_size: int | None = None) -> Timeline:
         if spec.quick_mode:
-            base = quick_tasks(spec, breakdown, sizing=catalog.tasks.sizing,
-                               profiles=max(1, len(profiles.chosen)),
-                               extra=assessment.mitigations, team_size=team_size)
+            base = quick_tasks(
+                spec,
+                breakdown,
+                sizing=catalog.tasks.sizing,
+                profiles=max(1, len(profiles.chosen)),
+                extra=assessment.mitigations,
+                team_size=team_size,
+            )
         else:
             base = spec_tasks(spec)
         return schedule_tasks(spec, base, assessment.mitigations, ladder, cal)
@@ -97,30 +107,52 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
     tasks = _planned(drafts, sched, lev)
     phases = _phases(ladder, tasks, given=tl.given_rollouts)
-    ctx = PlanContext(spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path,
-                      profiles, rollout.strategy)
+    ctx = PlanContext(
+        spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path, profiles, rollout.strategy
+    )
     people = map_stakeholders(spec, catalog, ctx)
     rollback = build_rollback(spec, catalog, ctx)
 
-    conflicts = (timeline_conflicts(ctx, sched, people.owner_labels, lev)
-                 + people.conflicts)
-    findings: list[Finding] = [*coverage_findings(profiles, catalog), *assessment.findings,
-                               *people.findings, *rollback.findings,
-                               *fit_findings(spec, tl, deadline, cal, replan=timeline),
-                               *idle_people(spec, tl)]
+    conflicts = timeline_conflicts(ctx, sched, people.owner_labels, lev) + people.conflicts
+    findings: list[Finding] = [
+        *coverage_findings(profiles, catalog),
+        *assessment.findings,
+        *people.findings,
+        *rollback.findings,
+        *fit_findings(spec, tl, deadline, cal, replan=timeline),
+        *idle_people(spec, tl),
+    ]
     conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
     return Plan(
-        plan_id=spec.plan_id, feature_name=spec.feature_name, description=spec.description,
-        risk_tolerance=spec.risk_tolerance, team_size=spec.team_size,
-        timeline=spec.timeline_text, pm=spec.pm, users=spec.users,
-        start_date=sched.start_date, holidays=listed_holidays(spec, cal, lev.finish_date),
-        deadline=deadline, finish_date=sched.finish_date, levelled_finish=lev.finish_date,
-        fits_timeline=lev.finish_date <= deadline, confidence=conf, risks=assessment.risks,
-        change_profiles=profiles.uses, rollout=rollout,
-        stakeholders=people.stakeholders, raci=people.raci,
-        communication_plan=people.communication_plan, phases=phases, tasks=tasks,
-        critical_path=sched.critical_path, rollback=rollback.rollback, conflicts=conflicts,
-        findings=findings, quick_mode=spec.quick_mode, version=spec.version,
+        plan_id=spec.plan_id,
+        feature_name=spec.feature_name,
+        description=spec.description,
+        risk_tolerance=spec.risk_tolerance,
+        team_size=spec.team_size,
+        timeline=spec.timeline_text,
+        pm=spec.pm,
+        users=spec.users,
+        start_date=sched.start_date,
+        holidays=listed_holidays(spec, cal, lev.finish_date),
+        deadline=deadline,
+        finish_date=sched.finish_date,
+        levelled_finish=lev.finish_date,
+        fits_timeline=lev.finish_date <= deadline,
+        confidence=conf,
+        risks=assessment.risks,
+        change_profiles=profiles.uses,
+        rollout=rollout,
+        stakeholders=people.stakeholders,
+        raci=people.raci,
+        communication_plan=people.communication_plan,
+        phases=phases,
+        tasks=tasks,
+        critical_path=sched.critical_path,
+        rollback=rollback.rollback,
+        conflicts=conflicts,
+        findings=findings,
+        quick_mode=spec.quick_mode,
+        version=spec.version,
         changelog=list(spec.changelog),
     )
 
@@ -135,8 +167,13 @@ class Timeline:
     given_rollouts: bool
 
 
-def schedule_tasks(spec: Spec, base: list[TaskDraft], mitigations: Sequence[MitigationDraft],
-                   ladder: Sequence[PhaseTemplate], cal: WorkCalendar) -> Timeline:
+def schedule_tasks(
+    spec: Spec,
+    base: list[TaskDraft],
+    mitigations: Sequence[MitigationDraft],
+    ladder: Sequence[PhaseTemplate],
+    cal: WorkCalendar,
+) -> Timeline:
     """Mitigation and rollout tasks added to `base`, scheduled (CPM), then levelled."""
     drafts = insert_mitigations(base, mitigations)
     given_rollouts = any(t.kind == "rollout" for t in drafts)
@@ -146,33 +183,52 @@ def schedule_tasks(spec: Spec, base: list[TaskDraft], mitigations: Sequence[Miti
     return Timeline(drafts, sched, level_plan(spec, drafts, sched, cal), given_rollouts)
 
 
-def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan
-             ) -> list[PlannedTask]:
+def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:
     out = []
     for t in drafts:
         s = sched.slots[t.id]
-        out.append(PlannedTask(
-            id=t.id, name=t.name, phase=t.phase, kind=t.kind, owner=t.owner, risk=t.risk,
-            estimate_days=t.estimate_days, buffer_days=s.buffer_days,
-            duration_days=s.duration_days, depends_on=list(t.depends_on),
-            early_start=s.early_start, early_finish=s.early_finish, late_start=s.late_start,
-            late_finish=s.late_finish, total_float=s.total_float, critical=s.critical,
-            source=t.source, start=lev.start[t.id], finish=lev.finish[t.id],
-            waits_for=lev.waits_for[t.id], people=lev.people[t.id],
-            estimate_range=list(t.estimate_range) if t.estimate_range else None,
-        ))
+        out.append(
+            PlannedTask(
+                id=t.id,
+                name=t.name,
+                phase=t.phase,
+                kind=t.kind,
+                owner=t.owner,
+                risk=t.risk,
+                estimate_days=t.estimate_days,
+                buffer_days=s.buffer_days,
+                duration_days=s.duration_days,
+                depends_on=list(t.depends_on),
+                early_start=s.early_start,
+                early_finish=s.early_finish,
+                late_start=s.late_start,
+                late_finish=s.late_finish,
+                total_float=s.total_float,
+                critical=s.critical,
+                source=t.source,
+                start=lev.start[t.id],
+                finish=lev.finish[t.id],
+                waits_for=lev.waits_for[t.id],
+                people=lev.people[t.id],
+                estimate_range=list(t.estimate_range) if t.estimate_range else None,
+            )
+        )
     return out
 
 
-def _phases(ladder: Sequence[PhaseTemplate], tasks: Sequence[PlannedTask], *, given: bool
-            ) -> list[Phase]:
+def _phases(ladder: Sequence[PhaseTemplate], tasks: Sequence[PlannedTask], *, given: bool) -> list[Phase]:
     # the generated rollout tasks, one per phase in ladder order: a spec task that happens to be
     # called "rollout-internal" is not the internal phase (its generated task got another id)
     made = [t.id for t in tasks if t.source == "rollout"]
     ids = made if not given and len(made) == len(ladder) else [None] * len(ladder)
     return [
-        Phase(name=p.id, exposure_percent=_num(p.exposure_percent),
-              monitoring_hours=p.monitoring_hours, gate=p.gate, task_id=tid)
+        Phase(
+            name=p.id,
+            exposure_percent=_num(p.exposure_percent),
+            monitoring_hours=p.monitoring_hours,
+            gate=p.gate,
+            task_id=tid,
+        )
         for p, tid in zip(ladder, ids, strict=True)
     ]
 

@@ -49,23 +49,30 @@ class Drafts:
 
 def activities(tasks: Sequence[TaskDraft]) -> list[Activity]:
     return [
-        Activity(t.id, t.estimate_days, t.depends_on, t.risk == "high", t.kind == "milestone")
-        for t in tasks
+        Activity(t.id, t.estimate_days, t.depends_on, t.risk == "high", t.kind == "milestone") for t in tasks
     ]
 
 
 def spec_tasks(spec: Spec) -> list[TaskDraft]:
     """The spec's own tasks as drafts (milestones default to 0 days)."""
     return [
-        TaskDraft(t.id, t.name, t.phase, t.kind, t.owner, t.risk,
-                  t.estimate if t.estimate is not None else 0, tuple(t.depends_on), "spec",
-                  estimate_range=t.estimate_range)
+        TaskDraft(
+            t.id,
+            t.name,
+            t.phase,
+            t.kind,
+            t.owner,
+            t.risk,
+            t.estimate if t.estimate is not None else 0,
+            tuple(t.depends_on),
+            "spec",
+            estimate_range=t.estimate_range,
+        )
         for t in spec.tasks
     ]
 
 
-def insert_mitigations(tasks: list[TaskDraft], mitigations: Sequence[MitigationDraft]
-                       ) -> list[TaskDraft]:
+def insert_mitigations(tasks: list[TaskDraft], mitigations: Sequence[MitigationDraft]) -> list[TaskDraft]:
     """Put each mitigation task just before the task it names and make that task wait for it."""
     known = {t.id for t in tasks}
     out = list(tasks)
@@ -86,8 +93,9 @@ def insert_mitigations(tasks: list[TaskDraft], mitigations: Sequence[MitigationD
     return out
 
 
-def rollout_tasks(tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *,
-                  owner: str | None) -> list[TaskDraft]:
+def rollout_tasks(
+    tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *, owner: str | None
+) -> list[TaskDraft]:
     """One rollout task per phase, chained, the first after every task nothing else waits for."""
     waited_on = {d for t in tasks for d in t.depends_on}
     ends = tuple(t.id for t in tasks if t.id not in waited_on)
@@ -99,15 +107,24 @@ def rollout_tasks(tasks: Sequence[TaskDraft], ladder: Sequence[PhaseTemplate], *
         while tid in used:
             tid += "-x"
         used.add(tid)
-        out.append(TaskDraft(tid, f"Rollout: {ph.name}", "rollout", "rollout", owner, "medium",
-                             ph.days, prev, "rollout"))
+        out.append(
+            TaskDraft(
+                tid, f"Rollout: {ph.name}", "rollout", "rollout", owner, "medium", ph.days, prev, "rollout"
+            )
+        )
         prev = (tid,)
     return out
 
 
-def quick_tasks(spec: Spec, templates: Sequence[TaskTemplate], *, sizing: Sizing,
-                profiles: int = 1, extra: Sequence[MitigationDraft] = (),
-                team_size: int | None = None) -> list[TaskDraft]:
+def quick_tasks(
+    spec: Spec,
+    templates: Sequence[TaskTemplate],
+    *,
+    sizing: Sizing,
+    profiles: int = 1,
+    extra: Sequence[MitigationDraft] = (),
+    team_size: int | None = None,
+) -> list[TaskDraft]:
     """A work breakdown (the generic one of mappings/tasks.toml, or change profiles') as tasks,
     with the mitigation tasks `extra` inserted (and staffed by role).
 
@@ -135,16 +152,27 @@ def quick_tasks(spec: Spec, templates: Sequence[TaskTemplate], *, sizing: Sizing
         else:
             people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
             days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
-        out.append(TaskDraft(t.id, t.name, t.phase, t.kind, people[0] if people else t.role,
-                             t.risk, days, tuple(t.depends_on), "catalog", role=t.role,
-                             people=tuple(people)))
+        out.append(
+            TaskDraft(
+                t.id,
+                t.name,
+                t.phase,
+                t.kind,
+                people[0] if people else t.role,
+                t.risk,
+                days,
+                tuple(t.depends_on),
+                "catalog",
+                role=t.role,
+                people=tuple(people),
+            )
+        )
     full = insert_mitigations(out, extra)
     check_quick_refs(spec, full)
     # a mitigation task owned by a role goes to a holder of that role, as the breakdown's work
     names = {m.name for m in members}
     for i, d in enumerate(full):
-        if d.source != "catalog" and not d.people and d.owner and d.owner not in names \
-                and d.estimate_days:
+        if d.source != "catalog" and not d.people and d.owner and d.owner not in names and d.estimate_days:
             who = [m.name for m in assigner.assign(d.owner, d.estimate_days, 1, strict=True)]
             if who:
                 full[i] = replace(d, people=tuple(who), owner=who[0], role=d.owner)
@@ -155,8 +183,9 @@ def size_factor(sizing: Sizing, *, users: int | None, profiles: int) -> float:
     """How much more work than the base size: users (per tenfold) and extra change profiles."""
     f = 1.0
     if users and users > sizing.base_users:
-        f *= min(sizing.max_users_factor,
-                 1 + sizing.per_tenfold_users * math.log10(users / sizing.base_users))
+        f *= min(
+            sizing.max_users_factor, 1 + sizing.per_tenfold_users * math.log10(users / sizing.base_users)
+        )
     return f * (1 + sizing.per_extra_profile * max(0, profiles - 1))
 
 
@@ -188,8 +217,7 @@ def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> li
     return out
 
 
-def _resolve(dep: str, kept: dict[str, TaskTemplate], dropped: dict[str, TaskTemplate]
-             ) -> list[str]:
+def _resolve(dep: str, kept: dict[str, TaskTemplate], dropped: dict[str, TaskTemplate]) -> list[str]:
     # a dependency on a task left out for a small team becomes a dependency on its own deps
     if dep in kept:
         return [dep]
@@ -216,15 +244,17 @@ def check_quick_refs(spec: Spec, drafts: Sequence[TaskDraft]) -> None:
             raise SpecError(
                 f"{spec.label}: risks[{i}].mitigation_task.id: '{mt.id}' is also the id of a "
                 "task the catalog generates in quick mode; give the mitigation task another id",
-                hint=f"the generated tasks are: {', '.join(sorted(generated))}")
-        refs = [("before", mt.before)] + [(f"depends_on[{j}]", d)
-                                          for j, d in enumerate(mt.depends_on)]
+                hint=f"the generated tasks are: {', '.join(sorted(generated))}",
+            )
+        refs = [("before", mt.before)] + [(f"depends_on[{j}]", d) for j, d in enumerate(mt.depends_on)]
         for key, ref in refs:
             if ref is not None and ref not in known:
                 raise SpecError(
                     f"{spec.label}: risks[{i}].mitigation_task.{key}: unknown task '{ref}'; in quick mode "
-                    f"the timeline's tasks are: {', '.join(ids)}")
+                    f"the timeline's tasks are: {', '.join(ids)}"
+                )
     cycle = find_cycle({t.id: list(t.depends_on) for t in drafts})
     if cycle:
-        raise SpecError(f"{spec.label}: dependency cycle through a mitigation task: "
-                        + " → ".join([*cycle, cycle[0]]))
+        raise SpecError(
+            f"{spec.label}: dependency cycle through a mitigation task: " + " → ".join([*cycle, cycle[0]])
+        )

@@ -20,8 +20,9 @@ MAX_EXTRA_PEOPLE = 50
 _SHOWN = 5
 
 
-def timeline_conflicts(ctx: PlanContext, sched: Schedule, owner_labels: dict[str, str],
-                       lev: LevelledPlan) -> list[Conflict]:
+def timeline_conflicts(
+    ctx: PlanContext, sched: Schedule, owner_labels: dict[str, str], lev: LevelledPlan
+) -> list[Conflict]:
     """Tasks past the deadline (the chain that drives the levelled finish), the delay each
     person causes, and reviews that land after launch. Dates are the levelled ones."""
     out: list[Conflict] = []
@@ -32,41 +33,57 @@ def timeline_conflicts(ctx: PlanContext, sched: Schedule, owner_labels: dict[str
         days = ctx.calendar.wd(ctx.deadline, finish)
         why = ""
         if finish > sched.finish_date:
-            why = (f" (the dependencies alone would finish {sched.finish_date.isoformat()}; "
-                   "the rest comes from people doing one task at a time)")
-        what = ("the critical path" if lev.chain == sched.critical_path
-                else "the chain (dependencies and people's time)")
-        out.append(Conflict(
-            kind="timeline_overrun",
-            message=(f"The plan finishes {finish.isoformat()}, {_days(days)} after the deadline "
-                     f"{ctx.deadline.isoformat()}{why}; {what} drives it: "
-                     + " → ".join(_link(by_id[i], lev) for i in lev.chain)),
-            subjects=list(lev.chain),
-        ))
+            why = (
+                f" (the dependencies alone would finish {sched.finish_date.isoformat()}; "
+                "the rest comes from people doing one task at a time)"
+            )
+        what = (
+            "the critical path"
+            if lev.chain == sched.critical_path
+            else "the chain (dependencies and people's time)"
+        )
+        out.append(
+            Conflict(
+                kind="timeline_overrun",
+                message=(
+                    f"The plan finishes {finish.isoformat()}, {_days(days)} after the deadline "
+                    f"{ctx.deadline.isoformat()}{why}; {what} drives it: "
+                    + " → ".join(_link(by_id[i], lev) for i in lev.chain)
+                ),
+                subjects=list(lev.chain),
+            )
+        )
         chain = set(lev.chain)
         out += [_late_task(t, ctx, owner_labels) for t in late if t.id in chain or t.critical]
     out += _person_delays(lev)
-    first_exposure = next(
-        (t for t in ctx.tasks if t.kind == "rollout" and t.id != _internal_id(ctx)), None)
+    first_exposure = next((t for t in ctx.tasks if t.kind == "rollout" and t.id != _internal_id(ctx)), None)
     if first_exposure is not None:
         exposed = _start(first_exposure)
         for t in ctx.tasks:
             if t.kind == "review" and _finish(t) >= exposed:
                 who = _who(t, owner_labels)
-                out.append(Conflict(
-                    kind="review_after_launch",
-                    message=(f"{t.name} ({t.id}) finishes {_finish(t).isoformat()}, after "
-                             f"users are first exposed on {exposed.isoformat()}"
-                             f" ({first_exposure.name}); {who}. Schedule the review earlier or "
-                             f"make {first_exposure.id} depend on it."),
-                    subjects=[t.id, *([t.owner] if t.owner else []),
-                              *([owner_labels[t.id]] if t.id in owner_labels else [])],
-                ))
+                out.append(
+                    Conflict(
+                        kind="review_after_launch",
+                        message=(
+                            f"{t.name} ({t.id}) finishes {_finish(t).isoformat()}, after "
+                            f"users are first exposed on {exposed.isoformat()}"
+                            f" ({first_exposure.name}); {who}. Schedule the review earlier or "
+                            f"make {first_exposure.id} depend on it."
+                        ),
+                        subjects=[
+                            t.id,
+                            *([t.owner] if t.owner else []),
+                            *([owner_labels[t.id]] if t.id in owner_labels else []),
+                        ],
+                    )
+                )
     return out
 
 
-def fit_findings(spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar, *,
-                 replan: Callable[[int], Timeline]) -> list[Finding]:
+def fit_findings(
+    spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar, *, replan: Callable[[int], Timeline]
+) -> list[Finding]:
     """When the levelled finish is past the deadline: what would make it fit (a later date,
     less work on the driving chain, or, for a quick-mode team, how many more people)."""
     lev = tl.levelled
@@ -77,18 +94,29 @@ def fit_findings(spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar,
     biggest = sorted((i for i in lev.chain if durations[i] > 0), key=lambda i: -durations[i])
     ways = [f"move the deadline to {lev.finish_date.isoformat()} or later"]
     if biggest:
-        ways.append(f"cut or split at least {_days(short)} of work on the chain that drives "
-                    "the finish (largest: " + ", ".join(f"{i} {durations[i]} d"
-                                                        for i in biggest[:3]) + ")")
+        ways.append(
+            f"cut or split at least {_days(short)} of work on the chain that drives "
+            "the finish (largest: " + ", ".join(f"{i} {durations[i]} d" for i in biggest[:3]) + ")"
+        )
     if spec.quick_mode and not spec.team:
         ways.append(_more_people(spec.team_size, lev.finish_date, deadline, replan))
     elif lev.delays and any(d.on_chain_days for d in lev.delays):
         who = [d.person for d in lev.delays if d.on_chain_days]
-        ways.append("give some of the work of " + ", ".join(who[:_SHOWN])
-                    + " to someone else (the chain waits for them)")
-    return [Finding(kind="timeline", subjects=[*lev.chain[-1:], *biggest[:3]],
-                    message=(f"The work does not fit: {_days(short)} past the deadline "
-                             f"{deadline.isoformat()}. To fit: " + "; or ".join(ways) + "."))]
+        ways.append(
+            "give some of the work of "
+            + ", ".join(who[:_SHOWN])
+            + " to someone else (the chain waits for them)"
+        )
+    return [
+        Finding(
+            kind="timeline",
+            subjects=[*lev.chain[-1:], *biggest[:3]],
+            message=(
+                f"The work does not fit: {_days(short)} past the deadline "
+                f"{deadline.isoformat()}. To fit: " + "; or ".join(ways) + "."
+            ),
+        )
+    ]
 
 
 def idle_people(spec: Spec, tl: Timeline) -> list[Finding]:
@@ -97,31 +125,45 @@ def idle_people(spec: Spec, tl: Timeline) -> list[Finding]:
         return []
     working = {p for ps in tl.levelled.people.values() for p in ps} - {spec.pm}
     if spec.team:
-        idle = [m.name for m in spec.team if m.allocation > 0 and m.name not in working
-                and m.name != spec.pm]
+        idle = [m.name for m in spec.team if m.allocation > 0 and m.name not in working and m.name != spec.pm]
         if not idle:
             return []
-        return [Finding(kind="timeline", subjects=idle, message=(
-            f"No task of this work breakdown matches the role of {', '.join(idle)}: they have "
-            "no work in this plan (give them a role the breakdown uses, or tasks of their own)."))]
+        return [
+            Finding(
+                kind="timeline",
+                subjects=idle,
+                message=(
+                    f"No task of this work breakdown matches the role of {', '.join(idle)}: they have "
+                    "no work in this plan (give them a role the breakdown uses, or tasks of their own)."
+                ),
+            )
+        ]
     spare = spec.team_size - len(working)
     if spare <= 0:
         return []
-    return [Finding(kind="timeline", subjects=[], message=(
-        f"This work breakdown can use {len(working)} of the {spec.team_size} people (each task "
-        f"takes at most its max_people); the other {spare} have no work in this plan."))]
+    return [
+        Finding(
+            kind="timeline",
+            subjects=[],
+            message=(
+                f"This work breakdown can use {len(working)} of the {spec.team_size} people (each task "
+                f"takes at most its max_people); the other {spare} have no work in this plan."
+            ),
+        )
+    ]
 
 
-def _more_people(size: int, now: dt.date, deadline: dt.date,
-                 replan: Callable[[int], Timeline]) -> str:
+def _more_people(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], Timeline]) -> str:
     best: tuple[int, dt.date] | None = None
     used = -1
     for extra in range(1, MAX_EXTRA_PEOPLE + 1):
         tl = replan(size + extra)
         finish = tl.levelled.finish_date
         if finish <= deadline:
-            return (f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
-                    f"{size + extra} finishes {finish.isoformat()})")
+            return (
+                f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
+                f"{size + extra} finishes {finish.isoformat()})"
+            )
         if best is None or finish < best[1]:
             best = (size + extra, finish)
         working = len({p for ps in tl.levelled.people.values() for p in ps})
@@ -129,10 +171,11 @@ def _more_people(size: int, now: dt.date, deadline: dt.date,
             break  # the extra person got no work: the tasks cannot use more people
         used = working
     if best is None or best[1] >= now:
-        return ("more people would not help: the chain's tasks already have as many people "
-                "as they can use")
-    return (f"more people alone would not make it: a team of {best[0]} still finishes "
-            f"{best[1].isoformat()} (each task can use only so many people)")
+        return "more people would not help: the chain's tasks already have as many people as they can use"
+    return (
+        f"more people alone would not make it: a team of {best[0]} still finishes "
+        f"{best[1].isoformat()} (each task can use only so many people)"
+    )
 
 
 def _person_delays(lev: LevelledPlan) -> list[Conflict]:
@@ -140,13 +183,21 @@ def _person_delays(lev: LevelledPlan) -> list[Conflict]:
     for d in lev.delays:
         shown = ", ".join(f"{tid} waits {_days(n)}" for tid, n in d.waits[:_SHOWN])
         more = f" and {len(d.waits) - _SHOWN} more" if len(d.waits) > _SHOWN else ""
-        effect = (f"this delays the finish by {_days(d.on_chain_days)}" if d.on_chain_days
-                  else "the finish does not move")
-        out.append(Conflict(
-            kind="resource_delay",
-            message=(f"{d.person} works on one task at a time, so tasks wait for them: "
-                     f"{shown}{more}; {effect}."),
-            subjects=[d.person, *(tid for tid, _ in d.waits[:_SHOWN])]))
+        effect = (
+            f"this delays the finish by {_days(d.on_chain_days)}"
+            if d.on_chain_days
+            else "the finish does not move"
+        )
+        out.append(
+            Conflict(
+                kind="resource_delay",
+                message=(
+                    f"{d.person} works on one task at a time, so tasks wait for them: "
+                    f"{shown}{more}; {effect}."
+                ),
+                subjects=[d.person, *(tid for tid, _ in d.waits[:_SHOWN])],
+            )
+        )
     return out
 
 
@@ -171,11 +222,15 @@ def _late_task(t: PlannedTask, ctx: PlanContext, owner_labels: dict[str, str]) -
     what = "review" if t.kind == "review" else "task"
     return Conflict(
         kind="past_deadline",
-        message=(f"The {what} {t.name} ({t.id}) finishes {_finish(t).isoformat()}, past the "
-                 f"deadline {ctx.deadline.isoformat()}; {_who(t, owner_labels)}."),
-        subjects=[t.id, *([t.owner] if t.owner else []),
-                  *([owner_labels[t.id]] if t.id in owner_labels
-                    and owner_labels[t.id] != t.owner else [])],
+        message=(
+            f"The {what} {t.name} ({t.id}) finishes {_finish(t).isoformat()}, past the "
+            f"deadline {ctx.deadline.isoformat()}; {_who(t, owner_labels)}."
+        ),
+        subjects=[
+            t.id,
+            *([t.owner] if t.owner else []),
+            *([owner_labels[t.id]] if t.id in owner_labels and owner_labels[t.id] != t.owner else []),
+        ],
     )
 
 

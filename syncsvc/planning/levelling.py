@@ -47,8 +47,7 @@ class LevelledPlan:
 
 def task_people(spec: Spec, drafts: Sequence[TaskDraft]) -> dict[str, list[str]]:
     """The people whose time each task takes (see the module docstring)."""
-    team = ({m.name for m in spec.team} | {spec.pm or "PM"}
-            | {p for t in drafts for p in t.people})
+    team = {m.name for m in spec.team} | {spec.pm or "PM"} | {p for t in drafts for p in t.people}
     outside = {s.name for s in spec.stakeholders} - {m.name for m in spec.team}
     out: dict[str, list[str]] = {}
     for t in drafts:
@@ -63,8 +62,14 @@ def task_people(spec: Spec, drafts: Sequence[TaskDraft]) -> dict[str, list[str]]
     return out
 
 
-def level_plan(spec: Spec, drafts: Sequence[TaskDraft], sched: Schedule, cal: WorkCalendar, *,
-               allocation: dict[str, int] | None = None) -> LevelledPlan:
+def level_plan(
+    spec: Spec,
+    drafts: Sequence[TaskDraft],
+    sched: Schedule,
+    cal: WorkCalendar,
+    *,
+    allocation: dict[str, int] | None = None,
+) -> LevelledPlan:
     """Level the CPM schedule `sched` of `drafts` (buffers included) by the people's time."""
     alloc = allocation if allocation is not None else {m.name: m.allocation for m in spec.team}
     people = task_people(spec, drafts)
@@ -95,19 +100,22 @@ def level_plan(spec: Spec, drafts: Sequence[TaskDraft], sched: Schedule, cal: Wo
     chain = _chain(lev, preds, durations)
     chain_waits: dict[str, str] = {}
     for a, b in zip(chain, chain[1:], strict=False):
-        if a in lev.waits_for[b] and lev.finish[a] > max((lev.finish[p] for p in preds[b]),
-                                                         default=0):
+        if a in lev.waits_for[b] and lev.finish[a] > max((lev.finish[p] for p in preds[b]), default=0):
             shared = [p for p in who[b] if p in who[a]]
             if shared:
                 chain_waits[drafts[b].id] = names[shared[0]]
     return LevelledPlan(
-        start=start, finish=finish,
+        start=start,
+        finish=finish,
         waits_for={t.id: [drafts[j].id for j in lev.waits_for[i]] for i, t in enumerate(drafts)},
-        durations={t.id: durations[i] for i, t in enumerate(drafts)}, stretch=stretch,
+        durations={t.id: durations[i] for i, t in enumerate(drafts)},
+        stretch=stretch,
         finish_date=max(finish.values(), default=cal.start),
-        chain=[drafts[i].id for i in chain], chain_waits=chain_waits,
+        chain=[drafts[i].id for i in chain],
+        chain_waits=chain_waits,
         delays=_delays(lev, preds, who, names, chain, [t.id for t in drafts]),
-        people=people, rule=lev.rule,
+        people=people,
+        rule=lev.rule,
     )
 
 
@@ -128,8 +136,14 @@ def _chain(lev: Levelled, preds: list[list[int]], durations: list[int]) -> list[
     return chain[::-1]
 
 
-def _delays(lev: Levelled, preds: list[list[int]], who: list[tuple[int, ...]], names: list[str],
-            chain: list[int], ids: list[str]) -> list[PersonDelay]:
+def _delays(
+    lev: Levelled,
+    preds: list[list[int]],
+    who: list[tuple[int, ...]],
+    names: list[str],
+    chain: list[int],
+    ids: list[str],
+) -> list[PersonDelay]:
     on_chain = set(chain)
     waits: dict[int, list[tuple[str, int]]] = {}
     chain_days: dict[int, int] = {}
@@ -139,11 +153,14 @@ def _delays(lev: Levelled, preds: list[list[int]], who: list[tuple[int, ...]], n
         if wait <= 0 or not ps:
             continue
         # the wait belongs to the person whose earlier task it waited for
-        blockers = [p for p in ps if any(lev.finish[j] == lev.start[i] and p in who[j]
-                                         for j in lev.waits_for[i])] or list(ps)
+        blockers = [
+            p for p in ps if any(lev.finish[j] == lev.start[i] and p in who[j] for j in lev.waits_for[i])
+        ] or list(ps)
         for p in blockers:
             waits.setdefault(p, []).append((ids[i], wait))
             if i in on_chain:
                 chain_days[p] = chain_days.get(p, 0) + wait
-    return sorted((PersonDelay(names[p], w, chain_days.get(p, 0)) for p, w in waits.items()),
-                  key=lambda d: (-d.on_chain_days, -sum(x for _, x in d.waits), d.person))
+    return sorted(
+        (PersonDelay(names[p], w, chain_days.get(p, 0)) for p, w in waits.items()),
+        key=lambda d: (-d.on_chain_days, -sum(x for _, x in d.waits), d.person),
+    )

@@ -44,26 +44,49 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
             if p is None:
                 raise SpecError(
                     f"{spec.label}: change_types[{i}]: unknown change type {pid!r}",
-                    hint="use one of: " + ", ".join(changes.ids))
+                    hint="use one of: " + ", ".join(changes.ids),
+                )
             if p not in chosen:
                 chosen.append(p)
-        found = {d.profile.id: d for d in changes.detect(spec.feature_name, spec.description,
-                                                          most=len(changes.profiles))}
-        uses = [ChangeProfileUse(id=p.id, title=p.title, primary=i == 0, source="spec",
-                                 signals=list(found[p.id].signals) if p.id in found else [])
-                for i, p in enumerate(chosen)]
+        found = {
+            d.profile.id: d
+            for d in changes.detect(spec.feature_name, spec.description, most=len(changes.profiles))
+        }
+        uses = [
+            ChangeProfileUse(
+                id=p.id,
+                title=p.title,
+                primary=i == 0,
+                source="spec",
+                signals=list(found[p.id].signals) if p.id in found else [],
+            )
+            for i, p in enumerate(chosen)
+        ]
         return Profiles(chosen, uses)
     detected = changes.detect(spec.feature_name, spec.description)
     return Profiles(
         [d.profile for d in detected],
-        [ChangeProfileUse(id=d.profile.id, title=d.profile.title, primary=i == 0,
-                          source="detected", signals=list(d.signals))
-         for i, d in enumerate(detected)])
+        [
+            ChangeProfileUse(
+                id=d.profile.id,
+                title=d.profile.title,
+                primary=i == 0,
+                source="detected",
+                signals=list(d.signals),
+            )
+            for i, d in enumerate(detected)
+        ],
+    )
 
 
-def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemplate],
-                ladder_summary: str, *, values: dict[str, str]
-                ) -> tuple[Rollout, list[PhaseTemplate]]:
+def rollout_for(
+    profiles: Profiles,
+    tolerance: Level,
+    ladder: Sequence[PhaseTemplate],
+    ladder_summary: str,
+    *,
+    values: dict[str, str],
+) -> tuple[Rollout, list[PhaseTemplate]]:
     """The primary profile's strategy and its phases, shaped by the risk tolerance; `values`
     fill the summary's placeholders ({feature_name}, {flag_key}...).
 
@@ -75,18 +98,25 @@ def rollout_for(profiles: Profiles, tolerance: Level, ladder: Sequence[PhaseTemp
         return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
     factor = _MONITORING[tolerance]
     phases = [
-        PhaseTemplate(id=ph.id, name=ph.name, exposure_percent=ph.exposure_percent,
-                      monitoring_hours=max(4, min(24 * 60, round(ph.monitoring_hours * factor))),
-                      gate=ph.gate, audience=ph.audience)
-        for ph in p.rollout.phases if not ph.only or tolerance in ph.only
+        PhaseTemplate(
+            id=ph.id,
+            name=ph.name,
+            exposure_percent=ph.exposure_percent,
+            monitoring_hours=max(4, min(24 * 60, round(ph.monitoring_hours * factor))),
+            gate=ph.gate,
+            audience=ph.audience,
+        )
+        for ph in p.rollout.phases
+        if not ph.only or tolerance in ph.only
     ]
     return Rollout(strategy=p.rollout.strategy, summary=fill(p.rollout.summary, values)), phases
 
 
 # Roles of people outside the delivery team (their reviews and sign-offs take none of the
 # team's time in the levelled schedule; they still take calendar time).
-OUTSIDE_ROLES = frozenset({"Legal Counsel", "Privacy Officer", "Finance Lead", "Marketing Lead",
-                           "Security Reviewer"})
+OUTSIDE_ROLES = frozenset(
+    {"Legal Counsel", "Privacy Officer", "Finance Lead", "Marketing Lead", "Security Reviewer"}
+)
 
 
 def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate]:
@@ -108,8 +138,7 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
         for b in w.before:
             waits.setdefault(b, []).append(w.id)
     # work nothing waits for: QA tests what was built, and the go/no-go waits for the rest
-    waited = {d for w in work.values() for d in w.depends_on} | {
-        w.id for w in work.values() if w.before}
+    waited = {d for w in work.values() for d in w.depends_on} | {w.id for w in work.values() if w.before}
     for w in work.values():
         if w.id not in waited:
             gate = "qa" if w.phase in ("design", "build") and "qa" in used else "launch-readiness"
@@ -119,11 +148,21 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
     ids = {t.id for t in out} | set(work)
     for w in work.values():
         deps = [d for d in [*w.depends_on, *waits.get(w.id, [])] if d in ids] or ["kickoff"]
-        out.append(TaskTemplate(
-            id=w.id, name=w.name, phase=w.phase, kind=w.kind, effort=w.effort,
-            max_people=w.max_people, role=w.role,
-            outside=w.kind == "review" or w.role in OUTSIDE_ROLES,
-            depends_on=list(dict.fromkeys(deps)), risk=w.risk, min_team_size=w.min_team_size))
+        out.append(
+            TaskTemplate(
+                id=w.id,
+                name=w.name,
+                phase=w.phase,
+                kind=w.kind,
+                effort=w.effort,
+                max_people=w.max_people,
+                role=w.role,
+                outside=w.kind == "review" or w.role in OUTSIDE_ROLES,
+                depends_on=list(dict.fromkeys(deps)),
+                risk=w.risk,
+                min_team_size=w.min_team_size,
+            )
+        )
     return _ordered(out)
 
 
@@ -143,9 +182,10 @@ def _drop_missing(kept: list[TaskTemplate], generic: Sequence[TaskTemplate]) -> 
             return [dep]
         return [x for d in by_id[dep].depends_on for x in resolve(d)] if dep in by_id else []
 
-    return [t.model_copy(update={
-        "depends_on": list(dict.fromkeys(x for d in t.depends_on for x in resolve(d)))})
-        for t in kept]
+    return [
+        t.model_copy(update={"depends_on": list(dict.fromkeys(x for d in t.depends_on for x in resolve(d)))})
+        for t in kept
+    ]
 
 
 def _ordered(tasks: list[TaskTemplate]) -> list[TaskTemplate]:
@@ -175,11 +215,15 @@ def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
         return []
     kinds = ", ".join(catalog.changes.ids)
     questions = list(catalog.changes.questions)
-    return [Finding(
-        kind="low_coverage",
-        message=("syncsvc did not recognise the kind of change from the feature name and "
-                 "description, so this plan holds only generic risks, tasks and a default "
-                 "percentage ramp; it is a checklist, not a plan. Set change_types in the spec "
-                 f"(one or more of: {kinds}) or describe what changes, then answer: "
-                 + " ".join(questions)),
-        subjects=questions)]
+    return [
+        Finding(
+            kind="low_coverage",
+            message=(
+                "syncsvc did not recognise the kind of change from the feature name and "
+                "description, so this plan holds only generic risks, tasks and a default "
+                "percentage ramp; it is a checklist, not a plan. Set change_types in the spec "
+                f"(one or more of: {kinds}) or describe what changes, then answer: " + " ".join(questions)
+            ),
+            subjects=questions,
+        )
+    ]

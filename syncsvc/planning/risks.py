@@ -54,8 +54,13 @@ class _Entry:
 
     def sort_key(self) -> tuple[int, int, int, int, int]:
         # CONTRACT §2: score, impact, likelihood (desc), spec before catalog, then as written
-        return (-self.score, -SCALE[self.impact], -SCALE[self.likelihood],
-                0 if self.spec is not None else 1, self.order)
+        return (
+            -self.score,
+            -SCALE[self.impact],
+            -SCALE[self.likelihood],
+            0 if self.spec is not None else 1,
+            self.order,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,7 @@ class _Owner:
     fallback: bool = False  # nobody holds the catalog role: the PM stands in
 
 
-def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = ()
-                 ) -> RiskAssessment:
+def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = ()) -> RiskAssessment:
     """The risks of the plan's change profiles and the cross-cutting catalog that apply, plus
     the spec's; baseline risks fill the categories nothing else covers; scored, sorted, owned,
     with mitigation tasks."""
@@ -81,8 +85,11 @@ def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile]
     for i, e in enumerate(entries, 1):
         rid = f"R{i}"
         if e.spec is None:  # catalog texts may name the feature
-            e = replace(e, title=e.title.replace("{feature_name}", spec.feature_name),
-                        mitigation=e.mitigation.replace("{feature_name}", spec.feature_name))
+            e = replace(
+                e,
+                title=e.title.replace("{feature_name}", spec.feature_name),
+                mitigation=e.mitigation.replace("{feature_name}", spec.feature_name),
+            )
         if e.spec is not None:
             owner = _spec_owner(spec, e.spec)
         else:
@@ -95,17 +102,31 @@ def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile]
         if suggestion is not None:
             findings.append(suggestion)
         if not e.mitigation.strip():
-            findings.append(Finding(
-                kind="unmitigated_risk",
-                message=(f"{rid} '{e.title}' has no mitigation: write what will lower its "
-                         "likelihood or impact, and who does it by when."),
-                subjects=[rid, e.title]))
-        risks.append(Risk(
-            id=rid, title=e.title, likelihood=e.likelihood, impact=e.impact, score=e.score,
-            owner=owner.name, mitigation=e.mitigation,
-            source="spec" if e.spec is not None else "catalog", owner_role=owner.role,
-            mitigation_task=task_id, category=e.template.category if e.template else None,
-        ))
+            findings.append(
+                Finding(
+                    kind="unmitigated_risk",
+                    message=(
+                        f"{rid} '{e.title}' has no mitigation: write what will lower its "
+                        "likelihood or impact, and who does it by when."
+                    ),
+                    subjects=[rid, e.title],
+                )
+            )
+        risks.append(
+            Risk(
+                id=rid,
+                title=e.title,
+                likelihood=e.likelihood,
+                impact=e.impact,
+                score=e.score,
+                owner=owner.name,
+                mitigation=e.mitigation,
+                source="spec" if e.spec is not None else "catalog",
+                owner_role=owner.role,
+                mitigation_task=task_id,
+                category=e.template.category if e.template else None,
+            )
+        )
     return RiskAssessment(risks, findings, mitigations)
 
 
@@ -114,9 +135,16 @@ def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
     text = f"{spec.feature_name}\n{spec.description}"
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     days = work_days(spec)
-    return Traits(text=text, users=users, team_size=spec.team_size, work_days=days,
-                  schedule_load=_schedule_load(spec, days), deployment=spec.deployment,
-                  tolerance=spec.risk_tolerance, profiles=profiles)
+    return Traits(
+        text=text,
+        users=users,
+        team_size=spec.team_size,
+        work_days=days,
+        schedule_load=_schedule_load(spec, days),
+        deployment=spec.deployment,
+        tolerance=spec.risk_tolerance,
+        profiles=profiles,
+    )
 
 
 def _templates(cat: RiskCatalog, profiles: Sequence[ChangeProfile]) -> list[RiskTemplate]:
@@ -179,8 +207,8 @@ def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[
     for i, r in enumerate(spec.risks):
         # the same risk by title or alias, else one that applies and says the same thing
         tpl: RiskTemplate | None = by_title.get(r.title.strip().lower()) or next(
-            (t for t, _ in applying if t.id not in overridden and same_risk(r.title, t.titles)),
-            None)
+            (t for t, _ in applying if t.id not in overridden and same_risk(r.title, t.titles)), None
+        )
         if tpl is not None:
             overridden.add(tpl.id)
         mitigation = r.mitigation.strip() or (tpl.mitigation if tpl else "")
@@ -194,21 +222,54 @@ def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[
     for i, (tpl, levels) in enumerate(applying):
         if tpl.baseline and tpl.id not in overridden and tpl.category not in covered:
             covered.add(tpl.category)
-            out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl,
-                              len(applying) + i))
+            out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl, len(applying) + i))
     return out
 
 
-_STOP = frozenset({
-    "a", "an", "and", "are", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its",
-    "of", "on", "or", "the", "to", "with", "without", "may", "can", "could", "will", "not",
-    "no", "new", "our", "their", "this", "that",
-})
+_STOP = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "without",
+        "may",
+        "can",
+        "could",
+        "will",
+        "not",
+        "no",
+        "new",
+        "our",
+        "their",
+        "this",
+        "that",
+    }
+)
 
 
 def _content_words(text: str) -> set[str]:
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w
-            for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 3 else w
+        for w in re.findall(r"[a-z0-9]+", text.lower())
+        if w not in _STOP
+    }
 
 
 def same_risk(title: str, others: Sequence[str]) -> bool:
@@ -281,51 +342,92 @@ def role_holder(team: list[TeamMember], cat: RiskCatalog, role: str) -> TeamMemb
     return best
 
 
-def _owner_findings(rid: str, e: _Entry, owner: _Owner, spec: Spec, cat: RiskCatalog
-                    ) -> list[Finding]:
+def _owner_findings(rid: str, e: _Entry, owner: _Owner, spec: Spec, cat: RiskCatalog) -> list[Finding]:
     subjects = [rid, e.title]
     if e.spec is not None and not owner.person:
         hint = ""
         if e.template is not None:
             alt = _catalog_owner(spec, cat, e.template.owner_role)
             hint = f" The catalog would give it to the {e.template.owner_role}" + (
-                f" ({alt.name})." if alt.name != e.template.owner_role else ".")
+                f" ({alt.name})." if alt.name != e.template.owner_role else "."
+            )
         if owner.name is None:
-            return [Finding(kind="unowned_risk", subjects=subjects, message=(
-                f"{rid} '{e.title}' has no owner. Name one person: one person, one risk."
-                + hint))]
+            return [
+                Finding(
+                    kind="unowned_risk",
+                    subjects=subjects,
+                    message=(
+                        f"{rid} '{e.title}' has no owner. Name one person: one person, one risk." + hint
+                    ),
+                )
+            ]
         # CONTRACT §4 has one kind for both: no owner, or a group word (named in subjects)
-        return [Finding(kind="unowned_risk", subjects=[*subjects, owner.name], message=(
-            f"{rid} '{e.title}' is owned by '{owner.name}', and a group owns nothing. Name one "
-            "person: one person, one risk." + hint))]
+        return [
+            Finding(
+                kind="unowned_risk",
+                subjects=[*subjects, owner.name],
+                message=(
+                    f"{rid} '{e.title}' is owned by '{owner.name}', and a group owns nothing. Name one "
+                    "person: one person, one risk." + hint
+                ),
+            )
+        ]
     if owner.fallback and owner.role:
-        return [Finding(kind="risk_owner_fallback", subjects=[*subjects, owner.role], message=(
-            f"{rid} '{e.title}': no team member holds the {owner.role} role, so the PM "
-            f"({owner.name}) owns it. Hand it to a {owner.role} if one joins, or keep it "
-            "deliberately."))]
+        return [
+            Finding(
+                kind="risk_owner_fallback",
+                subjects=[*subjects, owner.role],
+                message=(
+                    f"{rid} '{e.title}': no team member holds the {owner.role} role, so the PM "
+                    f"({owner.name}) owns it. Hand it to a {owner.role} if one joins, or keep it "
+                    "deliberately."
+                ),
+            )
+        ]
     return []
 
 
-def _mitigation(rid: str, e: _Entry, owner: _Owner, spec: Spec, catalog: Catalog
-                ) -> tuple[str | None, MitigationDraft | None, Finding | None]:
+def _mitigation(
+    rid: str, e: _Entry, owner: _Owner, spec: Spec, catalog: Catalog
+) -> tuple[str | None, MitigationDraft | None, Finding | None]:
     """(task id in the plan, the draft to insert, a suggestion finding) for one risk."""
     task_owner = owner.name if owner.person else None
     mt = e.spec.mitigation_task if e.spec is not None else None
     if mt is not None:
-        draft = TaskDraft(mt.id, mt.name, mt.phase, "task", mt.owner or task_owner,
-                          mt.risk or "medium", mt.estimate, tuple(mt.depends_on), "mitigation",
-                          role=None if mt.owner else owner.role)
+        draft = TaskDraft(
+            mt.id,
+            mt.name,
+            mt.phase,
+            "task",
+            mt.owner or task_owner,
+            mt.risk or "medium",
+            mt.estimate,
+            tuple(mt.depends_on),
+            "mitigation",
+            role=None if mt.owner else owner.role,
+        )
         return mt.id, MitigationDraft(draft, mt.before, e.title), None
     tpl = e.template.mitigation_task if e.template is not None else None
     if tpl is None:
         return None, None, None
-    planned = {t.id for t in spec.tasks} | {r.mitigation_task.id for r in spec.risks
-                                            if r.mitigation_task is not None}
+    planned = {t.id for t in spec.tasks} | {
+        r.mitigation_task.id for r in spec.risks if r.mitigation_task is not None
+    }
     if tpl.id in planned:  # the spec already plans a task by that id: that one mitigates it
         return (tpl.id if spec.quick_mode else None), None, None
     if spec.quick_mode:
-        draft = TaskDraft(tpl.id, tpl.name, tpl.phase, "task", task_owner, tpl.risk,
-                          tpl.estimate, tuple(tpl.depends_on), "mitigation", role=owner.role)
+        draft = TaskDraft(
+            tpl.id,
+            tpl.name,
+            tpl.phase,
+            "task",
+            task_owner,
+            tpl.risk,
+            tpl.estimate,
+            tuple(tpl.depends_on),
+            "mitigation",
+            role=owner.role,
+        )
         return tpl.id, MitigationDraft(draft, tpl.before, e.title), None
     if tpl.name.strip().lower() in {t.name.strip().lower() for t in spec.tasks}:
         return None, None, None
@@ -334,12 +436,22 @@ def _mitigation(rid: str, e: _Entry, owner: _Owner, spec: Spec, catalog: Catalog
         where = f"before '{tpl.before}' ({spec_names[tpl.before]})"
     else:
         default = next((t.name for t in catalog.tasks.tasks if t.id == tpl.before), tpl.before)
-        where = (f"before your {default.lower()} work (this plan has no task "
-                 f"'{tpl.before}'; make that work depend on it)")
+        where = (
+            f"before your {default.lower()} work (this plan has no task "
+            f"'{tpl.before}'; make that work depend on it)"
+        )
     who = f", owned by {task_owner}" if task_owner else ""
     days = f"{tpl.estimate} working day{'s' if tpl.estimate != 1 else ''}"
-    return None, None, Finding(
-        kind="suggested_task", subjects=[rid, tpl.id, tpl.before],
-        message=(f"{rid} '{e.title}': consider a task '{tpl.id}' ({tpl.name}, {days}{who}) "
-                 f"{where}. Add it to [[tasks]] or as the risk's mitigation_task; syncsvc does "
-                 "not change a hand-made timeline by itself."))
+    return (
+        None,
+        None,
+        Finding(
+            kind="suggested_task",
+            subjects=[rid, tpl.id, tpl.before],
+            message=(
+                f"{rid} '{e.title}': consider a task '{tpl.id}' ({tpl.name}, {days}{who}) "
+                f"{where}. Add it to [[tasks]] or as the risk's mitigation_task; syncsvc does "
+                "not change a hand-made timeline by itself."
+            ),
+        ),
+    )

@@ -36,14 +36,21 @@ class RollbackResult:
 
 
 # The mechanism a deployment type gives a change that a flag or a redeploy can undo.
-_DEPLOYMENT_MECHANISM = {"feature_flag": "flag_off", "canary": "abort_canary",
-                         "blue_green": "switch_back", "big_bang": "redeploy_previous"}
+_DEPLOYMENT_MECHANISM = {
+    "feature_flag": "flag_off",
+    "canary": "abort_canary",
+    "blue_green": "switch_back",
+    "big_bang": "redeploy_previous",
+}
 # Changes that move data or traffic for good at some step: their point of no return must be stated.
 _CUTOVERS = frozenset({"window_cutover", "shadow_cutover"})
 _ONE_WAY_MECHANISMS = frozenset({"fail_back", "stop_dual_write", "restore_backup"})
 # The deployment a strategy implies when the spec names none.
 _STRATEGY_DEPLOYMENT: dict[str, Deployment] = {
-    "window_cutover": "big_bang", "shadow_cutover": "blue_green", "staged_app_release": "canary"}
+    "window_cutover": "big_bang",
+    "shadow_cutover": "blue_green",
+    "staged_app_release": "canary",
+}
 
 
 def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackResult:
@@ -55,8 +62,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     text = WordIndex(f"{spec.feature_name}\n{spec.description}")
     chosen = _rollback_for(profile, text) if profile is not None else None
     own = chosen if chosen is not None and not chosen.flag_undoes else None
-    kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(
-        ctx.strategy, cat.defaults.deployment)
+    kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
     dep = cat.deployment(kind)
     tol = cat.tolerance(spec.risk_tolerance)
     given = spec.rollback
@@ -64,8 +70,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         decision_maker: str | None = given.decision_maker.strip() or None
     else:
         decision_maker = dep.decision_maker or tol.decision_maker
-    values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED,
-              "pm": ctx.pm}
+    values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm}
     extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance, text)
     findings: list[Finding] = []
 
@@ -73,8 +78,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     # be a guess dressed as a plan; leave them out and let the 2am test ask for them.
     unknown_change = profile is None and spec.deployment is None
     if given is not None and given.triggers is not None:
-        triggers, unknown = _spec_triggers(given.triggers, ctx.phases,
-                                           sources=_sources(tol, extra))
+        triggers, unknown = _spec_triggers(given.triggers, ctx.phases, sources=_sources(tol, extra))
         findings += unknown
     elif unknown_change:
         triggers = []
@@ -92,28 +96,41 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         verification, assumptions = [], []
     else:
         steps_src, switch = dep.steps, dep.switch
-        mechanism = (chosen.mechanism if chosen is not None and kind == "feature_flag"
-                     else _DEPLOYMENT_MECHANISM[kind])
+        mechanism = (
+            chosen.mechanism if chosen is not None and kind == "feature_flag" else _DEPLOYMENT_MECHANISM[kind]
+        )
         verification = [fill(v, values) for v in dep.verification]
         assumptions = [fill(a, values) for a in dep.assumptions]
     limits = [fill(x, values) for x in chosen.limits] if chosen is not None else []
     steps = [
-        RollbackStep(order=i, actor=fill(s.actor, values), action=fill(s.action, values),
-                     expected_result=fill(s.expected_result, values), max_minutes=s.max_minutes)
+        RollbackStep(
+            order=i,
+            actor=fill(s.actor, values),
+            action=fill(s.action, values),
+            expected_result=fill(s.expected_result, values),
+            max_minutes=s.max_minutes,
+        )
         for i, s in enumerate(steps_src, start=1)
     ]
     rollback = Rollback(
-        deployment=kind, mechanism=mechanism, decision_maker=decision_maker, triggers=triggers,
+        deployment=kind,
+        mechanism=mechanism,
+        decision_maker=decision_maker,
+        triggers=triggers,
         steps=steps,
-        verification=(verification + checks + [fill(v, values) for v in cat.verification]
-                      if not unknown_change else []),
-        communication=[] if unknown_change else [
-            _communication(c, values)
-            for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
+        verification=(
+            verification + checks + [fill(v, values) for v in cat.verification] if not unknown_change else []
+        ),
+        communication=[]
+        if unknown_change
+        else [_communication(c, values) for c in sorted(cat.communication, key=lambda c: c.within_minutes)],
         estimated_minutes=sum(s.max_minutes for s in steps),
-        switch=fill(switch, values), assumptions=assumptions, limits=limits,
-        point_of_no_return=(fill(own.point_of_no_return, values)
-                            if own is not None and own.point_of_no_return else None),
+        switch=fill(switch, values),
+        assumptions=assumptions,
+        limits=limits,
+        point_of_no_return=(
+            fill(own.point_of_no_return, values) if own is not None and own.point_of_no_return else None
+        ),
     )
     if own is None and kind == "feature_flag" and not unknown_change:
         findings += _flag_defaults(spec, values)
@@ -124,19 +141,24 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
 def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
     """What a catalog text's {feature_name}, {plan_id}, {flag_provider} and {flag_key} say."""
     plan_id = spec.plan_id or ""
-    return {"feature_name": spec.feature_name, "plan_id": plan_id,
-            "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
-            "flag_key": spec.flag_key or plan_id}
+    return {
+        "feature_name": spec.feature_name,
+        "plan_id": plan_id,
+        "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
+        "flag_key": spec.flag_key or plan_id,
+    }
 
 
 def _rollback_for(profile: ChangeProfile, text: WordIndex) -> RollbackTemplate:
     """The profile's rollback, or the variant for the sort of change the text names."""
-    return next((v for v in profile.rollback_variants if text.keyword(v.keywords) is not None),
-                profile.rollback)
+    return next(
+        (v for v in profile.rollback_variants if text.keyword(v.keywords) is not None), profile.rollback
+    )
 
 
-def _profile_triggers(profiles: Sequence[ChangeProfile], level: Level, text: WordIndex
-                      ) -> list[tuple[Trigger, ProfileTrigger]]:
+def _profile_triggers(
+    profiles: Sequence[ChangeProfile], level: Level, text: WordIndex
+) -> list[tuple[Trigger, ProfileTrigger]]:
     """Each profile's triggers at this tolerance (those with keywords only when the text has
     one); a metric two profiles share counts once."""
     out: dict[str, tuple[Trigger, ProfileTrigger]] = {}
@@ -144,22 +166,33 @@ def _profile_triggers(profiles: Sequence[ChangeProfile], level: Level, text: Wor
         for t in p.triggers:
             if t.keywords and text.keyword(t.keywords) is None:
                 continue
-            out.setdefault(t.metric, (Trigger(
-                metric=t.metric, operator=t.operator, threshold=_number(t.thresholds[level]),
-                unit=t.unit, window_minutes=t.window_minutes, source=t.source), t))
+            out.setdefault(
+                t.metric,
+                (
+                    Trigger(
+                        metric=t.metric,
+                        operator=t.operator,
+                        threshold=_number(t.thresholds[level]),
+                        unit=t.unit,
+                        window_minutes=t.window_minutes,
+                        source=t.source,
+                    ),
+                    t,
+                ),
+            )
     return list(out.values())
 
 
-def _sources(tol: ToleranceDefaults, extra: Sequence[tuple[Trigger, ProfileTrigger]]
-             ) -> dict[str, str]:
+def _sources(tol: ToleranceDefaults, extra: Sequence[tuple[Trigger, ProfileTrigger]]) -> dict[str, str]:
     """Metric → where its number comes from, for the triggers the catalog knows."""
     known = {t.metric: t.source for t in tol.triggers if t.source}
     known.update({t.metric: t.source for t, _ in extra})
     return known
 
 
-def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
-                        own: RollbackTemplate | None) -> list[Finding]:
+def _mechanism_findings(
+    spec: Spec, profile: ChangeProfile | None, own: RollbackTemplate | None
+) -> list[Finding]:
     """The 2am test knows the mechanism: a flag cannot undo a cutover, a one-way change needs
     its point of no return stated."""
     if profile is None or own is None:
@@ -167,22 +200,40 @@ def _mechanism_findings(spec: Spec, profile: ChangeProfile | None,
     out: list[Finding] = []
     if spec.deployment == "feature_flag" and own.mechanism != "flag_off":
         why = own.limits[0] if own.limits else ""
-        out.append(Finding(kind=TWO_AM, subjects=["deployment", profile.id], message=(
-            f"The spec sets deployment = \"feature_flag\", but turning a flag off does not undo "
-            f"a {profile.title.lower()} change. {why} This plan rolls back by {own.mechanism} "
-            "instead; keep the flag only as the switch for the new code path.")))
-    one_way = (profile.rollout.strategy in _CUTOVERS or own.mechanism in _ONE_WAY_MECHANISMS)
+        out.append(
+            Finding(
+                kind=TWO_AM,
+                subjects=["deployment", profile.id],
+                message=(
+                    f'The spec sets deployment = "feature_flag", but turning a flag off does not undo '
+                    f"a {profile.title.lower()} change. {why} This plan rolls back by {own.mechanism} "
+                    "instead; keep the flag only as the switch for the new code path."
+                ),
+            )
+        )
+    one_way = profile.rollout.strategy in _CUTOVERS or own.mechanism in _ONE_WAY_MECHANISMS
     if one_way and own.point_of_no_return is None:
-        out.append(Finding(kind=TWO_AM, subjects=["point_of_no_return", profile.id], message=(
-            f"The {own.mechanism} rollback of this {profile.title.lower()} change states no "
-            "point of no return: say after which step going back is no longer possible, and "
-            "what rolling back means after it.")))
+        out.append(
+            Finding(
+                kind=TWO_AM,
+                subjects=["point_of_no_return", profile.id],
+                message=(
+                    f"The {own.mechanism} rollback of this {profile.title.lower()} change states no "
+                    "point of no return: say after which step going back is no longer possible, and "
+                    "what rolling back means after it."
+                ),
+            )
+        )
     return out
 
 
-def default_triggers(tol: ToleranceDefaults, phases: Sequence[Phase], *,
-                     extra: Sequence[Trigger] = (), keep: Sequence[str] | None = None
-                     ) -> list[Trigger]:
+def default_triggers(
+    tol: ToleranceDefaults,
+    phases: Sequence[Phase],
+    *,
+    extra: Sequence[Trigger] = (),
+    keep: Sequence[str] | None = None,
+) -> list[Trigger]:
     """The tolerance's triggers (those named in `keep`, when given) and `extra` for every
     phase, then the phase rows that differ."""
     base = [t for t in tol.triggers if keep is None or t.metric in keep]
@@ -197,8 +248,7 @@ def default_triggers(tol: ToleranceDefaults, phases: Sequence[Phase], *,
 
 def phase_threshold(t: TriggerTemplate, exposure: float, early_max: float) -> float:
     """A trigger's threshold in a phase exposing `exposure` percent of users."""
-    th = t.early_threshold if t.early_threshold is not None and exposure <= early_max else \
-        t.threshold
+    th = t.early_threshold if t.early_threshold is not None and exposure <= early_max else t.threshold
     if t.scale_with_exposure and t.min_threshold is not None:
         th = max(t.min_threshold, float(math.ceil(th * exposure / 100)))
     return th
@@ -217,12 +267,20 @@ def _number(x: float) -> float:
 
 
 def _trigger(t: TriggerTemplate, threshold: float, phase: str | None = None) -> Trigger:
-    return Trigger(metric=t.metric, operator=t.operator, threshold=_number(threshold), unit=t.unit,
-                   window_minutes=t.window_minutes, phase=phase, source=t.source)
+    return Trigger(
+        metric=t.metric,
+        operator=t.operator,
+        threshold=_number(threshold),
+        unit=t.unit,
+        window_minutes=t.window_minutes,
+        phase=phase,
+        source=t.source,
+    )
 
 
-def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase], *,
-                   sources: dict[str, str]) -> tuple[list[Trigger], list[Finding]]:
+def _spec_triggers(
+    given: Iterable[TriggerSpec], phases: Sequence[Phase], *, sources: dict[str, str]
+) -> tuple[list[Trigger], list[Finding]]:
     names = {p.name.lower(): p.name for p in phases}
     out: list[Trigger] = []
     findings: list[Finding] = []
@@ -232,12 +290,17 @@ def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase], *,
         if phase is not None and phase.strip().lower() in names:
             data["phase"] = names[phase.strip().lower()]
         elif phase is not None:
-            findings.append(Finding(
-                kind="rollback",
-                message=(f"Rollback trigger {data['metric']} names phase {phase!r}, which is not "
-                         f"a phase of this rollout ({', '.join(p.name for p in phases)}); it "
-                         "will never be in force. Use one of those phase names."),
-                subjects=[f"trigger {data['metric']}", phase]))
+            findings.append(
+                Finding(
+                    kind="rollback",
+                    message=(
+                        f"Rollback trigger {data['metric']} names phase {phase!r}, which is not "
+                        f"a phase of this rollout ({', '.join(p.name for p in phases)}); it "
+                        "will never be in force. Use one of those phase names."
+                    ),
+                    subjects=[f"trigger {data['metric']}", phase],
+                )
+            )
         data["threshold"] = _number(data["threshold"])
         data["source"] = sources.get(data["metric"], "")
         out.append(Trigger(**data))
@@ -245,8 +308,10 @@ def _spec_triggers(given: Iterable[TriggerSpec], phases: Sequence[Phase], *,
 
 
 def _communication(c: CommTemplate, values: dict[str, str]) -> str:
-    return (f"Within {c.within_minutes} min: {fill(c.who, values)} → {fill(c.whom, values)}, "
-            f"via {fill(c.channel, values)}: {fill(c.message, values)}")
+    return (
+        f"Within {c.within_minutes} min: {fill(c.who, values)} → {fill(c.whom, values)}, "
+        f"via {fill(c.channel, values)}: {fill(c.message, values)}"
+    )
 
 
 def _flag_defaults(spec: Spec, values: dict[str, str]) -> list[Finding]:
@@ -254,12 +319,16 @@ def _flag_defaults(spec: Spec, values: dict[str, str]) -> list[Finding]:
     if not missing:
         return []
     used = " and ".join(f"{k} = {values[k]!r}" for k in missing)
-    return [Finding(
-        kind="rollback",
-        message=(f"The spec sets no {' or '.join(missing)}: the rollback steps assume {used}. "
-                 "Set the real value in the spec so the on-call engineer flips the right switch."),
-        subjects=missing,
-    )]
+    return [
+        Finding(
+            kind="rollback",
+            message=(
+                f"The spec sets no {' or '.join(missing)}: the rollback steps assume {used}. "
+                "Set the real value in the spec so the on-call engineer flips the right switch."
+            ),
+            subjects=missing,
+        )
+    ]
 
 
 # ---- the 2am test ---------------------------------------------------------------------------
@@ -278,14 +347,19 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
     def words(subject: str, what: str, text: str) -> None:
         hits = vague(text)
         if hits:
-            flag(subject, f"{subject.capitalize()}: {what} {_quote(text)} is vague "
-                          f"({', '.join(repr(h) for h in hits)}); say exactly what, who, "
-                          "how much or by when.")
+            flag(
+                subject,
+                f"{subject.capitalize()}: {what} {_quote(text)} is vague "
+                f"({', '.join(repr(h) for h in hits)}); say exactly what, who, "
+                "how much or by when.",
+            )
 
     out += _decision_maker_findings(rollback.decision_maker, rules, vague)
     if not rollback.triggers:
-        flag("triggers", "No rollback triggers: name the metrics, thresholds and windows that "
-                         "make the decision for you.")
+        flag(
+            "triggers",
+            "No rollback triggers: name the metrics, thresholds and windows that make the decision for you.",
+        )
     for t in rollback.triggers:
         subject = f"trigger {t.metric or '(no metric)'}" + (f" ({t.phase})" if t.phase else "")
         if not t.metric.strip():
@@ -295,12 +369,17 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
         if not t.operator.strip():
             flag(subject, f"{subject.capitalize()} has no operator (>, <, ...).")
         if t.window_minutes <= 0:
-            flag(subject, f"{subject.capitalize()} has no window: say over how many minutes "
-                          "the threshold must hold.")
+            flag(
+                subject,
+                f"{subject.capitalize()} has no window: say over how many minutes the threshold must hold.",
+            )
         words(subject, "metric", f"{t.metric} {t.unit}".strip())
         if not t.source.strip() and t.phase is None:
-            flag(subject, f"{subject.capitalize()} has no data source: say which dashboard, "
-                          "query or log gives its number, or nobody can tell at 2am that it fired.")
+            flag(
+                subject,
+                f"{subject.capitalize()} has no data source: say which dashboard, "
+                "query or log gives its number, or nobody can tell at 2am that it fired.",
+            )
     if not rollback.steps:
         flag("steps", "No rollback steps: write who does what, exactly, and what they then see.")
     for s in rollback.steps:
@@ -310,16 +389,17 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
         if not s.action.strip():
             flag(subject, f"Step {s.order} has no action: give the exact flag, command or switch.")
         if not s.expected_result.strip():
-            flag(subject, f"Step {s.order} has no expected result: say what the actor sees when "
-                          "it worked.")
+            flag(subject, f"Step {s.order} has no expected result: say what the actor sees when it worked.")
         if s.max_minutes <= 0:
             flag(subject, f"Step {s.order} has no time limit: give its maximum minutes.")
         if s.actor.strip() and not _on_call(s.actor, rollback.decision_maker, rules):
-            flag(subject, f"Step {s.order} needs {s.actor!r}, who is not on call at 2am: give "
-                          "the step to an on-call role, or put that person on the launch rota "
-                          "and name it (e.g. 'On-call DBA').")
-        for what, text in (("actor", s.actor), ("action", s.action),
-                           ("expected result", s.expected_result)):
+            flag(
+                subject,
+                f"Step {s.order} needs {s.actor!r}, who is not on call at 2am: give "
+                "the step to an on-call role, or put that person on the launch rota "
+                "and name it (e.g. 'On-call DBA').",
+            )
+        for what, text in (("actor", s.actor), ("action", s.action), ("expected result", s.expected_result)):
             words(subject, what, text)
     if not rollback.verification:
         flag("verification", "No verification checks: say how you know the rollback worked.")
@@ -329,9 +409,11 @@ def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Fi
         words(f"communication {i}", "message", c)
     total = rollback.estimated_minutes or sum(max(0, s.max_minutes) for s in rollback.steps)
     if total > rules.max_total_minutes:
-        flag("estimated_minutes",
-             f"The rollback takes up to {total} minutes, more than {rules.max_total_minutes}: "
-             "cut steps, automate them, or make the switch faster (a flag beats a redeploy).")
+        flag(
+            "estimated_minutes",
+            f"The rollback takes up to {total} minutes, more than {rules.max_total_minutes}: "
+            "cut steps, automate them, or make the switch faster (a flag beats a redeploy).",
+        )
     return out
 
 
@@ -342,15 +424,15 @@ def _on_call(actor: str, decision_maker: str | None, rules: LintRules) -> bool:
     return low == _UNNAMED or any(w.lower() in low for w in rules.on_call_words)
 
 
-def _decision_maker_findings(who: str | None, rules: LintRules,
-                             vague: _Matcher) -> list[Finding]:
+def _decision_maker_findings(who: str | None, rules: LintRules, vague: _Matcher) -> list[Finding]:
     subject = "decision_maker"
     if who is None or not who.strip():
-        msg = ("No decision maker: name the one person (a role on call at 2am, such as "
-               "'On-call engineering lead') who decides to roll back.")
+        msg = (
+            "No decision maker: name the one person (a role on call at 2am, such as "
+            "'On-call engineering lead') who decides to roll back."
+        )
     elif who.strip().lower() in GROUP_WORDS | {g.lower() for g in rules.group_words}:
-        msg = (f"Decision maker {who!r} is a group, not a person: at 2am one named role "
-               "decides, no vote.")
+        msg = f"Decision maker {who!r} is a group, not a person: at 2am one named role decides, no vote."
     elif hits := vague(who):
         msg = f"Decision maker {who!r} is vague ({', '.join(repr(h) for h in hits)})."
     else:
@@ -365,8 +447,9 @@ class _Matcher:
         ordered = sorted({p.lower(): p for p in phrases}.items(), key=lambda kv: -len(kv[0]))
         self._names = dict(ordered)
         # one alternation, longest first: "etc." wins over "etc" at the same place
-        self._re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered)
-                              + r")(?!\w)", re.IGNORECASE)
+        self._re = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)", re.IGNORECASE
+        )
 
     def __call__(self, text: str) -> list[str]:
         seen: list[str] = []

@@ -63,8 +63,9 @@ def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
     return best[1]
 
 
-def _staff(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int
-           ) -> tuple[float, list[Member]]:
+def _staff(
+    heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int
+) -> tuple[float, list[Member]]:
     """A virtual team and its largest load per person: `own` people for the heavy roles (each
     role as many as its work per head calls for, up to its widest task), `shared` people
     covering the light roles between them (largest first, to whoever has least)."""
@@ -75,8 +76,11 @@ def _staff(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, share
             break
         pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
         heads[pick.role] += 1
-    team = [Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-            for r in heavy for k in range(heads[r.role])]
+    team = [
+        Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+        for r in heavy
+        for k in range(heads[r.role])
+    ]
     loads = [r.effort / heads[r.role] for r in heavy]
     covers: list[list[str]] = [[] for _ in range(shared)]
     shared_load = [0.0] * shared
@@ -95,8 +99,7 @@ def holders(members: Sequence[Member], role: str) -> list[Member]:
     exact = [m for m in members if any(r.strip().lower() == want for r in m.roles)]
     if exact:
         return exact
-    return [m for m in members
-            if any(first and first in r.strip().lower().split() for r in m.roles)]
+    return [m for m in members if any(first and first in r.strip().lower().split() for r in m.roles)]
 
 
 class Assigner:
@@ -106,14 +109,14 @@ class Assigner:
         self.members = list(members)
         self.load = {m.name: 0.0 for m in members}
 
-    def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False
-               ) -> list[Member]:
+    def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
         """`strict`: only holders of the role (else, nobody holding it, the whole team)."""
         pool = holders(self.members, role) or ([] if strict else self.members)
         if not pool:
             return []
-        chosen = sorted(pool, key=lambda m: (self.load[m.name] / (m.allocation / 100),
-                                             self.members.index(m)))[:max_people]
+        chosen = sorted(
+            pool, key=lambda m: (self.load[m.name] / (m.allocation / 100), self.members.index(m))
+        )[:max_people]
         for m in chosen:
             self.load[m.name] += effort / len(chosen)
         return chosen

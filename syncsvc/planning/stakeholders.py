@@ -28,8 +28,12 @@ if TYPE_CHECKING:
     from syncsvc.planning.build import PlanContext
 
 _STRATEGY_RANK = {"manage closely": 0, "keep satisfied": 1, "keep informed": 2, "monitor": 3}
-_EVERY = {"daily": "Every working day", "weekly": "Every week", "biweekly": "Every two weeks",
-          "monthly": "Every month"}
+_EVERY = {
+    "daily": "Every working day",
+    "weekly": "Every week",
+    "biweekly": "Every two weeks",
+    "monthly": "Every month",
+}
 
 
 @dataclass(frozen=True)
@@ -88,29 +92,44 @@ def map_stakeholders(spec: Spec, catalog: Catalog, ctx: PlanContext) -> Stakehol
     gaps = _cadence_gaps(ctx, cat, parties, rollout)
     comms, late = _communication(ctx, cat, parties, rollout, labels, skip_gates=set(gaps))
     return StakeholderMap(
-        stakeholders=[p.out for p in parties], raci=raci, communication_plan=comms,
+        stakeholders=[p.out for p in parties],
+        raci=raci,
+        communication_plan=comms,
         conflicts=_overallocation(ctx, spec) + list(gaps.values()),
-        findings=findings + late, owner_labels=labels,
+        findings=findings + late,
+        owner_labels=labels,
     )
 
 
 # ------------------------------------------------------------------ who the stakeholders are
 
+
 def _rollout(ctx: PlanContext, cat: StakeholderCatalog) -> _Rollout:
     tasks = sorted((t for t in ctx.tasks if t.kind == "rollout"), key=lambda t: t.early_start)
     exposure = {p.task_id: p.exposure_percent for p in ctx.phases if p.task_id}
-    exposing = [t for t in tasks
-                if (exposure[t.id] > 0 if t.id in exposure
-                    else not phrase_search(cat.rollout.internal_words, f"{t.id} {t.name}"))]
+    exposing = [
+        t
+        for t in tasks
+        if (
+            exposure[t.id] > 0
+            if t.id in exposure
+            else not phrase_search(cat.rollout.internal_words, f"{t.id} {t.name}")
+        )
+    ]
     full = next((t for t in tasks if exposure.get(t.id) == 100), exposing[-1] if exposing else None)
     exposed = {t.id for t in exposing}
-    scopes = {t.id: {"any", "exposing" if t.id in exposed else "internal",
-                     *(["full"] if full is not None and t.id == full.id else [])} for t in tasks}
+    scopes = {
+        t.id: {
+            "any",
+            "exposing" if t.id in exposed else "internal",
+            *(["full"] if full is not None and t.id == full.id else []),
+        }
+        for t in tasks
+    }
     return _Rollout(tasks, exposing, full, TaskMatcher(ctx.tasks, scopes))
 
 
-def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout
-             ) -> list[_Party]:
+def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout) -> list[_Party]:
     mine = [_from_spec(s, cat) for s in spec.stakeholders]
     covered = {p.template.id for p in mine if p.template is not None}
     taken = {s.name for s in spec.stakeholders} | {m.name for m in spec.team}
@@ -144,8 +163,7 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
-        second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."),
-                             t, False))
+        second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
     ordered = sorted([*first, *mine], key=lambda p: (not p.is_pm, _rank(p)))
     return ordered + sorted(second, key=_rank)
 
@@ -157,10 +175,14 @@ def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
 
 def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile] = ()) -> Facts:
     users = spec.users if spec.users is not None else users_in_text(spec.description)
-    return cat.facts(f"{spec.feature_name}\n{spec.description}", users=users,
-                     team_size=spec.team_size, tolerance=spec.risk_tolerance,
-                     deployment=spec.deployment or "feature_flag",
-                     profiles={p.id: p.title for p in profiles})
+    return cat.facts(
+        f"{spec.feature_name}\n{spec.description}",
+        users=users,
+        team_size=spec.team_size,
+        tolerance=spec.risk_tolerance,
+        deployment=spec.deployment or "feature_flag",
+        profiles={p.id: p.title for p in profiles},
+    )
 
 
 def _label(t: PlannedTask) -> str:
@@ -172,11 +194,20 @@ def _rank(p: _Party) -> int:
     return _STRATEGY_RANK[p.out.strategy]
 
 
-def _out(t: StakeholderTemplate, cat: StakeholderCatalog, name: str,
-         order: Literal["first", "second"], why: str) -> Stakeholder:
-    return Stakeholder(name=name, group=t.group, order=order, influence=t.influence,
-                       interest=t.interest, cadence=t.cadence, channel=t.channel,
-                       strategy=cat.strategy(t.influence, t.interest), why=why)
+def _out(
+    t: StakeholderTemplate, cat: StakeholderCatalog, name: str, order: Literal["first", "second"], why: str
+) -> Stakeholder:
+    return Stakeholder(
+        name=name,
+        group=t.group,
+        order=order,
+        influence=t.influence,
+        interest=t.interest,
+        cadence=t.cadence,
+        channel=t.channel,
+        strategy=cat.strategy(t.influence, t.interest),
+        why=why,
+    )
 
 
 def _from_spec(s: StakeholderSpec, cat: StakeholderCatalog) -> _Party:
@@ -186,17 +217,23 @@ def _from_spec(s: StakeholderSpec, cat: StakeholderCatalog) -> _Party:
     cadence = s.cadence or (template.cadence if template else defaults.cadence)
     why = " ".join(x for x in (s.notes.strip(), template.why if template else "") if x)
     out = Stakeholder(
-        name=s.name, group=s.group or (template.group if template else ""), order="first",
-        influence=s.influence, interest=s.interest, cadence=cadence,
-        channel=template.channel if template else defaults.channel, strategy=strategy,
-        why=why or defaults.description)
+        name=s.name,
+        group=s.group or (template.group if template else ""),
+        order="first",
+        influence=s.influence,
+        interest=s.interest,
+        cadence=cadence,
+        channel=template.channel if template else defaults.channel,
+        strategy=strategy,
+        why=why or defaults.description,
+    )
     return _Party(out, template, s.cadence is not None)
 
 
 # ------------------------------------------------------------------------------------ RACI
 
-def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rollout
-                  ) -> dict[str, str]:
+
+def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rollout) -> dict[str, str]:
     """Task id → the stakeholder who owns or requests it (the owner when it is a stakeholder)."""
     names = {p.out.name for p in parties if not p.is_pm}
     owns = [(p.out.name, rollout.matching(p.template.owns)) for p in parties if p.template]
@@ -211,17 +248,25 @@ def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rol
     return out
 
 
-def _raci(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
-          labels: dict[str, str], rollout: _Rollout) -> tuple[list[RaciRow], list[Finding]]:
+def _raci(
+    ctx: PlanContext,
+    cat: StakeholderCatalog,
+    parties: list[_Party],
+    labels: dict[str, str],
+    rollout: _Rollout,
+) -> tuple[list[RaciRow], list[Finding]]:
     rows: list[RaciRow] = []
     findings: list[Finding] = []
     pm_roles = {r.lower() for r in cat.raci.pm_roles}
-    sets = [(p.out.name,
-             rollout.matching(p.template.responsible if p.template else []),
-             rollout.matching(p.template.consulted if p.template else []),
-             rollout.matching(p.template.informed if p.template
-                              else cat.engagement(p.out.strategy).informed))
-            for p in parties]
+    sets = [
+        (
+            p.out.name,
+            rollout.matching(p.template.responsible if p.template else []),
+            rollout.matching(p.template.consulted if p.template else []),
+            rollout.matching(p.template.informed if p.template else cat.engagement(p.out.strategy).informed),
+        )
+        for p in parties
+    ]
     for t in ctx.tasks:
         owner = t.owner
         if owner is not None and owner.strip().lower() in pm_roles:
@@ -242,23 +287,40 @@ def _raci(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
             consulted.insert(0, ctx.pm)
         resp = list(dict.fromkeys(resp))
         consulted = [c for c in dict.fromkeys(consulted) if c not in resp and c != accountable]
-        informed = [i for i in dict.fromkeys(informed)
-                    if i not in resp and i != accountable and i not in consulted]
-        rows.append(RaciRow(activity=t.id, responsible=resp, accountable=accountable,
-                            consulted=consulted, informed=informed))
+        informed = [
+            i for i in dict.fromkeys(informed) if i not in resp and i != accountable and i not in consulted
+        ]
+        rows.append(
+            RaciRow(
+                activity=t.id,
+                responsible=resp,
+                accountable=accountable,
+                consulted=consulted,
+                informed=informed,
+            )
+        )
         if not resp:
-            findings.append(Finding(
-                kind="raci", subjects=[t.id],
-                message=f"{t.name} ({t.id}) has no Responsible: nobody owns the work. Set "
-                        f"`owner` on the task to the one person who will do it."))
+            findings.append(
+                Finding(
+                    kind="raci",
+                    subjects=[t.id],
+                    message=f"{t.name} ({t.id}) has no Responsible: nobody owns the work. Set "
+                    f"`owner` on the task to the one person who will do it.",
+                )
+            )
         if not accountable:
-            findings.append(Finding(
-                kind="raci", subjects=[t.id],
-                message=f"{t.name} ({t.id}) has no Accountable: name the PM in the spec (`pm`)."))
+            findings.append(
+                Finding(
+                    kind="raci",
+                    subjects=[t.id],
+                    message=f"{t.name} ({t.id}) has no Accountable: name the PM in the spec (`pm`).",
+                )
+            )
     return rows, findings
 
 
 # ------------------------------------------------------------------------------- conflicts
+
 
 def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
     """One conflict per cluster of overlapping tasks with the same (person) owner."""
@@ -284,15 +346,19 @@ def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
 
 def _overlap(person: str, tasks: list[PlannedTask]) -> Conflict:
     shown = tasks[:8]
-    listed = [f"{t.name} ({t.id}, {t.early_start.isoformat()} to {t.early_finish.isoformat()})"
-              for t in shown]
+    listed = [
+        f"{t.name} ({t.id}, {t.early_start.isoformat()} to {t.early_finish.isoformat()})" for t in shown
+    ]
     more = f" and {len(tasks) - len(shown)} more" if len(tasks) > len(shown) else ""
     both = " and ".join(listed) if len(listed) == 2 else ", ".join(listed) + more
     return Conflict(
         kind="overallocation",
-        message=(f"{person} is Responsible for overlapping tasks: {both}. Give one to someone "
-                 f"else, or make one depend on the other and accept the later finish."),
-        subjects=[person, *(t.id for t in tasks)])
+        message=(
+            f"{person} is Responsible for overlapping tasks: {both}. Give one to someone "
+            f"else, or make one depend on the other and accept the later finish."
+        ),
+        subjects=[person, *(t.id for t in tasks)],
+    )
 
 
 def _gates_for(p: _Party, cat: StakeholderCatalog, rollout: _Rollout) -> list[PlannedTask]:
@@ -306,8 +372,9 @@ def _gates_for(p: _Party, cat: StakeholderCatalog, rollout: _Rollout) -> list[Pl
     return []
 
 
-def _cadence_gaps(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
-                  rollout: _Rollout) -> dict[str, Conflict]:
+def _cadence_gaps(
+    ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party], rollout: _Rollout
+) -> dict[str, Conflict]:
     """Stakeholders whose chosen cadence is slower than the gates they must hear about."""
     out: dict[str, Conflict] = {}
     for p in parties:
@@ -315,29 +382,43 @@ def _cadence_gaps(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Part
         gates = _gates_for(p, cat, rollout)
         if not p.explicit_cadence or every is None or len(gates) < 2:
             continue
-        close = [(a, b, ctx.calendar.wd(a.early_finish, b.early_finish))
-                 for a, b in zip(gates, gates[1:], strict=False)]
+        close = [
+            (a, b, ctx.calendar.wd(a.early_finish, b.early_finish))
+            for a, b in zip(gates, gates[1:], strict=False)
+        ]
         close = [(a, b, n) for a, b, n in close if 0 < n < every]  # same day: heard at once
         if not close:
             continue
-        pairs = "; ".join(f"{_label(a)} ({a.early_finish.isoformat()}) → {_label(b)} "
-                          f"({b.early_finish.isoformat()}), {n} working day{'s' * (n != 1)}"
-                          for a, b, n in close)
+        pairs = "; ".join(
+            f"{_label(a)} ({a.early_finish.isoformat()}) → {_label(b)} "
+            f"({b.early_finish.isoformat()}), {n} working day{'s' * (n != 1)}"
+            for a, b, n in close
+        )
         out[p.out.name] = Conflict(
             kind="cadence_gap",
-            message=(f"{p.out.name} hears {p.out.cadence} (every {every} working days), but "
-                     f"the rollout gates they must hear about come faster: {pairs}. They would "
-                     f"learn a gate's result after the next phase began. Add per-phase gate "
-                     f"notices for the rollout weeks, or set cadence = \"per-phase\"."),
-            subjects=[p.out.name, *dict.fromkeys(t.id for a, b, _ in close for t in (a, b))])
+            message=(
+                f"{p.out.name} hears {p.out.cadence} (every {every} working days), but "
+                f"the rollout gates they must hear about come faster: {pairs}. They would "
+                f"learn a gate's result after the next phase began. Add per-phase gate "
+                f'notices for the rollout weeks, or set cadence = "per-phase".'
+            ),
+            subjects=[p.out.name, *dict.fromkeys(t.id for a, b, _ in close for t in (a, b))],
+        )
     return out
 
 
 # -------------------------------------------------------------------- communication plan
 
-def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Party],
-                   rollout: _Rollout, labels: dict[str, str], *, skip_gates: set[str]
-                   ) -> tuple[list[CommItem], list[Finding]]:
+
+def _communication(
+    ctx: PlanContext,
+    cat: StakeholderCatalog,
+    parties: list[_Party],
+    rollout: _Rollout,
+    labels: dict[str, str],
+    *,
+    skip_gates: set[str],
+) -> tuple[list[CommItem], list[Finding]]:
     items: list[CommItem] = []
     findings: list[Finding] = []
     facts = _facts(ctx.spec, cat)
@@ -347,17 +428,22 @@ def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Par
     for p in parties:
         if p.is_pm:
             continue
-        audience = p.out.name if not p.out.group or phrase_search(
-            [p.out.group, p.out.group.replace("-", " ")], p.out.name) else \
-            f"{p.out.name} ({p.out.group})"
+        audience = (
+            p.out.name
+            if not p.out.group or phrase_search([p.out.group, p.out.group.replace("-", " ")], p.out.name)
+            else f"{p.out.name} ({p.out.group})"
+        )
         templates = p.template.comms if p.template else []
         if not any(c.kind == "regular" for c in templates):
             defaults = cat.engagement(p.out.strategy)
-            templates = [CommTemplate(kind="regular", content=p.template.needs if p.template
-                                      else defaults.needs), *templates]
+            templates = [
+                CommTemplate(kind="regular", content=p.template.needs if p.template else defaults.needs),
+                *templates,
+            ]
             if not p.template and defaults.gates != "none":
-                templates.append(CommTemplate(
-                    kind="at_gates", content="Gate result for {phase} and what happens next"))
+                templates.append(
+                    CommTemplate(kind="at_gates", content="Gate result for {phase} and what happens next")
+                )
         for c in templates:
             if c.traits and not any(t in facts.traits for t in c.traits):
                 continue
@@ -378,24 +464,36 @@ def _communication(ctx: PlanContext, cat: StakeholderCatalog, parties: list[_Par
 def _on_rollback(ctx: PlanContext, audiences: list[str]) -> CommItem:
     """The one message everyone who follows the rollout gets if it is rolled back."""
     return CommItem(
-        audience=", ".join(audiences), cadence="on rollback",
+        audience=", ".join(audiences),
+        cadence="on rollback",
         channel="Incident channel, then a written note",
         when="Within 30 minutes of a rollback decision, in any phase",
-        content=(f"Rollback of {ctx.spec.feature_name}: the phase, the trigger that fired, who "
-                 "was affected, what users see now, and when the next update comes"))
+        content=(
+            f"Rollback of {ctx.spec.feature_name}: the phase, the trigger that fired, who "
+            "was affected, what users see now, and when the next update comes"
+        ),
+    )
 
 
-def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: StakeholderCatalog,
-           rollout: _Rollout, labels: dict[str, str], span: tuple[dt.date, dt.date]
-           ) -> tuple[list[CommItem], list[Finding]]:
+def _items(
+    c: CommTemplate,
+    p: _Party,
+    audience: str,
+    ctx: PlanContext,
+    cat: StakeholderCatalog,
+    rollout: _Rollout,
+    labels: dict[str, str],
+    span: tuple[dt.date, dt.date],
+) -> tuple[list[CommItem], list[Finding]]:
     """The dated lines one communication template gives for one audience."""
     start, finish = span
     channel = fill(c.channel or p.out.channel, feature=ctx.spec.feature_name, pm=ctx.pm)
 
     def item(cadence: str, when: str, on: dt.date | None, **vals: str) -> CommItem:
         content = fill(c.content, feature=ctx.spec.feature_name, pm=ctx.pm, **vals)
-        return CommItem(audience=audience, cadence=cadence, channel=channel, content=content,
-                        when=when, date=on)
+        return CommItem(
+            audience=audience, cadence=cadence, channel=channel, content=content, when=when, date=on
+        )
 
     if c.kind in ("regular", "fixed"):
         cadence = p.out.cadence if c.kind == "regular" else (c.cadence or p.out.cadence)
@@ -409,13 +507,13 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
             return [], []
         when = "; ".join(f"{g.early_finish.isoformat()} ({_label(g)} gate)" for g in gates)
         phase = _label(gates[0]) if len(gates) == 1 else "each phase"
-        return [item("per-phase" if len(gates) > 1 else "once", when, gates[0].early_finish,
-                     phase=phase)], []
+        return [item("per-phase" if len(gates) > 1 else "once", when, gates[0].early_finish, phase=phase)], []
     if c.kind == "before_exposure":
         # before the first external exposure; before every ramp step only for an audience
         # that works each step (Responsible for the rollout tasks, as SRE / on-call is)
         acts = p.template is not None and any(
-            rollout.any_match(p.template.responsible, t) for t in rollout.exposing)
+            rollout.any_match(p.template.responsible, t) for t in rollout.exposing
+        )
         targets = rollout.exposing if acts else rollout.exposing[:1]
     elif c.kind == "before_full":
         targets = [rollout.full] if rollout.full else []
@@ -425,26 +523,47 @@ def _items(c: CommTemplate, p: _Party, audience: str, ctx: PlanContext, cat: Sta
     short: list[tuple[PlannedTask, str, int]] = []
     for t in targets:
         name = _label(t)
-        date = max(ctx.calendar.date(ctx.calendar.index(t.early_start) - c.days), start) \
-            if c.days else t.early_start
+        date = (
+            max(ctx.calendar.date(ctx.calendar.index(t.early_start) - c.days), start)
+            if c.days
+            else t.early_start
+        )
         lead = ctx.calendar.wd(date, t.early_start)
-        when = (f"{date.isoformat()} ({lead} working day{'s' * (lead != 1)} before {name} "
-                f"starts {t.early_start.isoformat()})" if lead else
-                f"{date.isoformat()} (the day {name} starts)")
-        out.append(item("per-phase" if len(targets) > 1 and t.kind == "rollout" else "once",
-                        when, date,
-                        phase=name, task=name, start=t.early_start.isoformat(),
-                        date=date.isoformat(), days=str(c.days)))
+        when = (
+            f"{date.isoformat()} ({lead} working day{'s' * (lead != 1)} before {name} "
+            f"starts {t.early_start.isoformat()})"
+            if lead
+            else f"{date.isoformat()} (the day {name} starts)"
+        )
+        out.append(
+            item(
+                "per-phase" if len(targets) > 1 and t.kind == "rollout" else "once",
+                when,
+                date,
+                phase=name,
+                task=name,
+                start=t.early_start.isoformat(),
+                date=date.isoformat(),
+                days=str(c.days),
+            )
+        )
         if lead < c.days:
             short.append((t, name, lead))
     if not short:
         return out, []
-    listed = ", ".join(f"{name} ({t.early_start.isoformat()}, {lead} working day"
-                       f"{'s' * (lead != 1)})" for t, name, lead in short[:5])
+    listed = ", ".join(
+        f"{name} ({t.early_start.isoformat()}, {lead} working day{'s' * (lead != 1)})"
+        for t, name, lead in short[:5]
+    )
     more = f" and {len(short) - 5} more" if len(short) > 5 else ""
-    return out, [Finding(
-        kind="stakeholder", subjects=[p.out.name, *(t.id for t, _, _ in short)],
-        message=(f"{p.out.name} needs {c.days} working days' notice, but the plan starts too "
-                 f"late for it before {listed}{more}: tell them at kickoff "
-                 f"({start.isoformat()}) and confirm they can make the date."))]
-
+    return out, [
+        Finding(
+            kind="stakeholder",
+            subjects=[p.out.name, *(t.id for t, _, _ in short)],
+            message=(
+                f"{p.out.name} needs {c.days} working days' notice, but the plan starts too "
+                f"late for it before {listed}{more}: tell them at kickoff "
+                f"({start.isoformat()}) and confirm they can make the date."
+            ),
+        )
+    ]

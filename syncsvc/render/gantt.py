@@ -25,10 +25,23 @@ _ONE = dt.timedelta(days=1)
 _KEYWORD = re.compile(
     r"(gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|"
     r"todaymarker|weekday|weekend|title|accdescr|acctitle|accdescription|section|call|click|"
-    r"href|vert|\d{4}-\d\d-\d\d)", re.I)
+    r"href|vert|\d{4}-\d\d-\d\d)",
+    re.I,
+)
 # The text stays readable: each character the grammar uses becomes a look-alike or a word.
-_REPLACE = str.maketrans({":": "\u2236", "#": "\u266f", ";": ",", "%": " percent", "<": "\u2039",
-                          ">": "\u203a", "{": "(", "}": ")", "`": "'"})
+_REPLACE = str.maketrans(
+    {
+        ":": "\u2236",
+        "#": "\u266f",
+        ";": ",",
+        "%": " percent",
+        "<": "\u2039",
+        ">": "\u203a",
+        "{": "(",
+        "}": ")",
+        "`": "'",
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 # A zero-width space before a keyword: the lexer no longer sees the word at the line's start,
 # and the chart shows the title unchanged.
@@ -50,9 +63,11 @@ def gantt(plan: Plan) -> str:
     """The Markdown for the plan's chart: every task up to 60 tasks, else the summary chart."""
     if len(plan.tasks) <= FULL_CHART_MAX_TASKS:
         return _block(_full(plan))
-    note = (f"The plan has {len(plan.tasks):,} tasks, too many for one readable chart: this one "
-            "shows one bar per phase, the critical path and the milestones. The full chart is "
-            "the Timeline sheet of `dashboard.xlsx` (`syncsvc export`).")
+    note = (
+        f"The plan has {len(plan.tasks):,} tasks, too many for one readable chart: this one "
+        "shows one bar per phase, the critical path and the milestones. The full chart is "
+        "the Timeline sheet of `dashboard.xlsx` (`syncsvc export`)."
+    )
     return note + "\n\n" + _block(summary_lines(plan))
 
 
@@ -61,15 +76,18 @@ def _block(lines: list[str]) -> str:
 
 
 def _head(plan: Plan, title: str) -> list[str]:
-    return ["gantt", f"    title {label(title, limit=120)}", "    dateFormat YYYY-MM-DD",
-            "    axisFormat %b %d",
-            "    excludes " + ", ".join(["weekends", *(d.isoformat() for d in plan.holidays)])]
+    return [
+        "gantt",
+        f"    title {label(title, limit=120)}",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %b %d",
+        "    excludes " + ", ".join(["weekends", *(d.isoformat() for d in plan.holidays)]),
+    ]
 
 
 def _bar(name: str, tags: list[str], tid: str, start: dt.date, finish: dt.date) -> str:
     # Mermaid's end date is exclusive: the bar runs to the end of the inclusive finish day.
-    return (f"    {label(name)} :{', '.join([*tags, tid])}, {start.isoformat()}, "
-            f"{(finish + _ONE).isoformat()}")
+    return f"    {label(name)} :{', '.join([*tags, tid])}, {start.isoformat()}, {(finish + _ONE).isoformat()}"
 
 
 def _milestone(name: str, tags: list[str], tid: str, on: dt.date) -> str:
@@ -103,9 +121,10 @@ def _task_line(t: PlannedTask, tid: str) -> str:
 
 
 def _deadline(plan: Plan) -> list[str]:
-    return ["    section Deadline",
-            _milestone(f"Deadline {plan.deadline.isoformat()}", ["crit"], "deadline",
-                       plan.deadline + _ONE)]
+    return [
+        "    section Deadline",
+        _milestone(f"Deadline {plan.deadline.isoformat()}", ["crit"], "deadline", plan.deadline + _ONE),
+    ]
 
 
 def _full(plan: Plan) -> list[str]:
@@ -130,8 +149,15 @@ def summary_lines(plan: Plan) -> list[str]:
     for n, (phase, tasks) in enumerate(phases.items()):
         start = min(start_of(t) for t in tasks)
         finish = max(finish_of(t) for t in tasks)
-        lines.append(_bar(f"{phase} ({len(tasks)} task{'s' * (len(tasks) != 1)})", [], f"p{n}",
-                          start, max(start, finish)))
+        lines.append(
+            _bar(
+                f"{phase} ({len(tasks)} task{'s' * (len(tasks) != 1)})",
+                [],
+                f"p{n}",
+                start,
+                max(start, finish),
+            )
+        )
     by_id = {t.id: t for t in plan.tasks}
     path = [by_id[i] for i in plan.critical_path if i in by_id]
     if path:
@@ -142,8 +168,9 @@ def summary_lines(plan: Plan) -> list[str]:
                 lines.append(_task_line(first, f"c{n}"))
                 continue
             name = f"{first.phase}: {first.name} … {last.name} ({len(run)} tasks)"
-            lines.append(_bar(name, ["crit"], f"c{n}", start_of(first),
-                              max(start_of(first), finish_of(last))))
+            lines.append(
+                _bar(name, ["crit"], f"c{n}", start_of(first), max(start_of(first), finish_of(last)))
+            )
     milestones = [t for t in plan.tasks if _is_milestone(t)]
     tail = _deadline(plan)
     budget = MAX_TEXT - sum(len(x) + 1 for x in [*lines, *tail]) - 200
@@ -156,8 +183,14 @@ def summary_lines(plan: Plan) -> list[str]:
                 break
             kept.append(line)
         if budget < 0:  # say so in the chart rather than drop milestones silently
-            kept.append(_milestone(f"… {len(milestones) - len(kept) + 1} more milestones "
-                                   "in dashboard.xlsx", [], "mmore", milestone_point(t)))
+            kept.append(
+                _milestone(
+                    f"… {len(milestones) - len(kept) + 1} more milestones in dashboard.xlsx",
+                    [],
+                    "mmore",
+                    milestone_point(t),
+                )
+            )
         lines += kept
     return lines + tail
 
@@ -169,8 +202,12 @@ def _runs(path: list[PlannedTask]) -> list[list[PlannedTask]]:
         return [[t] for t in path]
     runs: list[list[PlannedTask]] = []
     for t in path:
-        if runs and not _is_milestone(t) and not _is_milestone(runs[-1][-1]) \
-                and runs[-1][-1].phase == t.phase:
+        if (
+            runs
+            and not _is_milestone(t)
+            and not _is_milestone(runs[-1][-1])
+            and runs[-1][-1].phase == t.phase
+        ):
             runs[-1].append(t)
         else:
             runs.append([t])

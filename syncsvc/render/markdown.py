@@ -15,37 +15,52 @@ def render_md(plan: Plan, part: str | None = None) -> str:
     """The Markdown for one tool (`part` = command name) or the full plan (None)."""
     if part is None or part == "create-rollout-plan":
         return document(plan)
-    title = {"assess-risks": "Risk assessment", "map-stakeholders": "Stakeholder map",
-             "generate-timeline": "Timeline", "build-rollback-plan": "Rollback plan"}[part]
+    title = {
+        "assess-risks": "Risk assessment",
+        "map-stakeholders": "Stakeholder map",
+        "generate-timeline": "Timeline",
+        "build-rollback-plan": "Rollback plan",
+    }[part]
     body = _SECTIONS[part]()(plan)
     return f"# {md(plan.feature_name)}: {title}\n\n{summary_line(plan)}\n\n{body.strip()}\n"
 
 
 def summary_line(plan: Plan) -> str:
-    fit = ("fits the timeline" if plan.fits_timeline
-           else f"**does not fit the timeline** (deadline {plan.deadline.isoformat()})")
-    return (f"Plan `{plan.plan_id}` · {plan.risk_tolerance} risk tolerance · team of "
-            f"{plan.team_size} · {plan.timeline} from {plan.start_date.isoformat()} · "
-            f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}")
+    fit = (
+        "fits the timeline"
+        if plan.fits_timeline
+        else f"**does not fit the timeline** (deadline {plan.deadline.isoformat()})"
+    )
+    return (
+        f"Plan `{plan.plan_id}` · {plan.risk_tolerance} risk tolerance · team of "
+        f"{plan.team_size} · {plan.timeline} from {plan.start_date.isoformat()} · "
+        f"finishes {(plan.levelled_finish or plan.finish_date).isoformat()}, {fit}"
+    )
 
 
 NB_HYPHEN = "\u2011"
-TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch",
-                      "resource_delay")
+TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch", "resource_delay")
 
 
 def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_CONFLICTS) -> str:
     """Task table, critical path line, Mermaid gantt, rollout ladder and timeline conflicts."""
     names = {t.id: t.name for t in plan.tasks}
     rows = [
-        [_task_cell(t.id, t.name, bold=t.critical), md(t.phase), md(t.owner or "—"),
-         _day(t.start or t.early_start), _day(t.finish or t.early_finish),
-         _days(t.estimate_days, t.buffer_days),
-         str(t.total_float), md(", ".join(t.depends_on)) or "—"]
+        [
+            _task_cell(t.id, t.name, bold=t.critical),
+            md(t.phase),
+            md(t.owner or "—"),
+            _day(t.start or t.early_start),
+            _day(t.finish or t.early_finish),
+            _days(t.estimate_days, t.buffer_days),
+            str(t.total_float),
+            md(", ".join(t.depends_on)) or "—",
+        ]
         for t in plan.tasks
     ]
     out = [
-        "## Timeline", "",
+        "## Timeline",
+        "",
         f"Start {plan.start_date.isoformat()} · deadline {plan.deadline.isoformat()} · "
         f"finish {(plan.levelled_finish or plan.finish_date).isoformat()} · "
         + ("fits the timeline." if plan.fits_timeline else "**overruns the deadline.**"),
@@ -55,18 +70,31 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
         "holidays), start to finish inclusive; each task's risk and late dates are in "
         "`timeline.csv` and `dashboard.xlsx`.",
         "",
-        table(["Task", "Phase", "Owner", "Start", "Finish", "Days", "Float", "Depends on"],
-              rows),
+        table(["Task", "Phase", "Owner", "Start", "Finish", "Days", "Float", "Depends on"], rows),
         "",
         "**Critical path:** " + (" → ".join(md(names[i]) for i in plan.critical_path) or "—"),
         "",
         gantt(plan),
     ]
     if plan.phases:
-        out += ["", "### Rollout ladder", "",
-                table(["Phase", "Exposure", "Monitoring", "Gate to next phase", "Dates"],
-                      [[md(p.name), f"{p.exposure_percent:g}%", f"{p.monitoring_hours} h",
-                        md(p.gate), _phase_dates(plan, p.task_id)] for p in plan.phases])]
+        out += [
+            "",
+            "### Rollout ladder",
+            "",
+            table(
+                ["Phase", "Exposure", "Monitoring", "Gate to next phase", "Dates"],
+                [
+                    [
+                        md(p.name),
+                        f"{p.exposure_percent:g}%",
+                        f"{p.monitoring_hours} h",
+                        md(p.gate),
+                        _phase_dates(plan, p.task_id),
+                    ]
+                    for p in plan.phases
+                ],
+            ),
+        ]
     conflicts = [c for c in plan.conflicts if c.kind in conflict_kinds]
     if conflicts:
         out += ["", "### Timeline conflicts", ""]
@@ -106,13 +134,16 @@ STRATEGY_LABELS = {
 
 
 def change_kinds(plan: Plan) -> str:
-    """"Payments and billing (primary: 'stripe', 'checkout'); ..." or a plain "not recognised"."""
+    """ "Payments and billing (primary: 'stripe', 'checkout'); ..." or a plain "not recognised"."""
     if not plan.change_profiles:
         return "**not recognised** (see the note above)"
     out = []
     for p in plan.change_profiles:
-        why = ("set in the spec" if p.source == "spec" else
-               "words: " + ", ".join(f"'{md(w)}'" for w in p.signals))
+        why = (
+            "set in the spec"
+            if p.source == "spec"
+            else "words: " + ", ".join(f"'{md(w)}'" for w in p.signals)
+        )
         out.append(f"{md(p.title)} ({'primary; ' if p.primary else ''}{why})")
     return "; ".join(out)
 
@@ -125,8 +156,10 @@ def _not_recognised(plan: Plan) -> list[str]:
 def findings_section(plan: Plan, *, shown: frozenset[str] = frozenset()) -> str:
     """`## Findings`: every finding, or only those whose kind no section above showed."""
     if not plan.findings:
-        return "## Findings\n\nNo findings: every risk has one owner, every RACI row has one " \
-               "Accountable, and the rollback plan passes the 2am test."
+        return (
+            "## Findings\n\nNo findings: every risk has one owner, every RACI row has one "
+            "Accountable, and the rollback plan passes the 2am test."
+        )
     return _listed("Findings", "finding", plan.findings, shown)
 
 
@@ -137,15 +170,18 @@ def conflicts_section(plan: Plan, *, shown: frozenset[str] = frozenset()) -> str
     return _listed("Conflicts", "conflict", plan.conflicts, shown)
 
 
-def _listed(title: str, what: str, items: Sequence[Finding | Conflict],
-            shown: frozenset[str]) -> str:
+def _listed(title: str, what: str, items: Sequence[Finding | Conflict], shown: frozenset[str]) -> str:
     rest = [x for x in items if x.kind not in shown]
     out = [f"## {title}"]
     if len(rest) < len(items):
         out.append(_elsewhere(len(items) - len(rest), what))
     if rest:
-        out.append(table(["Kind", what.capitalize(), "About"],
-                         [[md(x.kind), md(x.message), md(", ".join(x.subjects))] for x in rest]))
+        out.append(
+            table(
+                ["Kind", what.capitalize(), "About"],
+                [[md(x.kind), md(x.message), md(", ".join(x.subjects))] for x in rest],
+            )
+        )
     return "\n\n".join(out)
 
 
@@ -195,35 +231,60 @@ def document(plan: Plan) -> str:
         md(plan.description),
         "",
         *_not_recognised(plan),
-        table(["Item", "Value"], [
-            *_confidence_rows(plan),
-            ["Team", f"{plan.team_size} people"],
-            ["Timeline", f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
-                         f"{plan.deadline.isoformat()}"],
-            ["Planned finish", _planned_finish(plan)],
-            ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
-            ["Risk tolerance", plan.risk_tolerance],
-            ["Kind of change", change_kinds(plan)],
-            ["Rollout", f"{md(STRATEGY_LABELS.get(plan.rollout.strategy, plan.rollout.strategy))}: "
-                        + (" → ".join(md(p.name) for p in plan.phases) or "—")],
-            ["Rollback", md(MECHANISM_LABELS.get(plan.rollback.mechanism, plan.rollback.mechanism))
-             if plan.rollback else "—"],
-            ["Top risk", md(plan.risks[0].title) if plan.risks else "—"],
-            ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
-        ]),
+        table(
+            ["Item", "Value"],
+            [
+                *_confidence_rows(plan),
+                ["Team", f"{plan.team_size} people"],
+                [
+                    "Timeline",
+                    f"{md(plan.timeline)}: {plan.start_date.isoformat()} → deadline "
+                    f"{plan.deadline.isoformat()}",
+                ],
+                ["Planned finish", _planned_finish(plan)],
+                ["Fits the timeline", "yes" if plan.fits_timeline else "**no**"],
+                ["Risk tolerance", plan.risk_tolerance],
+                ["Kind of change", change_kinds(plan)],
+                [
+                    "Rollout",
+                    f"{md(STRATEGY_LABELS.get(plan.rollout.strategy, plan.rollout.strategy))}: "
+                    + (" → ".join(md(p.name) for p in plan.phases) or "—"),
+                ],
+                [
+                    "Rollback",
+                    md(MECHANISM_LABELS.get(plan.rollback.mechanism, plan.rollback.mechanism))
+                    if plan.rollback
+                    else "—",
+                ],
+                ["Top risk", md(plan.risks[0].title) if plan.risks else "—"],
+                ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
+            ],
+        ),
     ]
     # the stakeholder map shows the review-after-launch conflicts: the timeline does not repeat them
-    timeline_kinds = tuple(k for k in TIMELINE_CONFLICTS
-                           if k not in md_stakeholders.CONFLICT_KINDS)
-    parts += ["", _SECTIONS["assess-risks"]()(plan).strip(),
-              "", _SECTIONS["map-stakeholders"]()(plan).strip(),
-              "", timeline_section(plan, conflict_kinds=timeline_kinds).strip(),
-              "", _SECTIONS["build-rollback-plan"]()(plan).strip()]
-    shown_findings = frozenset({*(f.kind for f in risk_findings(plan)),
-                                *md_stakeholders.FINDING_KINDS, *md_rollback.ROLLBACK_KINDS})
+    timeline_kinds = tuple(k for k in TIMELINE_CONFLICTS if k not in md_stakeholders.CONFLICT_KINDS)
+    parts += [
+        "",
+        _SECTIONS["assess-risks"]()(plan).strip(),
+        "",
+        _SECTIONS["map-stakeholders"]()(plan).strip(),
+        "",
+        timeline_section(plan, conflict_kinds=timeline_kinds).strip(),
+        "",
+        _SECTIONS["build-rollback-plan"]()(plan).strip(),
+    ]
+    shown_findings = frozenset(
+        {*(f.kind for f in risk_findings(plan)), *md_stakeholders.FINDING_KINDS, *md_rollback.ROLLBACK_KINDS}
+    )
     shown_conflicts = frozenset({*timeline_kinds, *md_stakeholders.CONFLICT_KINDS})
-    parts += ["", conflicts_section(plan, shown=shown_conflicts),
-              "", findings_section(plan, shown=shown_findings), "", MAINTENANCE]
+    parts += [
+        "",
+        conflicts_section(plan, shown=shown_conflicts),
+        "",
+        findings_section(plan, shown=shown_findings),
+        "",
+        MAINTENANCE,
+    ]
     return "\n".join(parts) + "\n"
 
 
@@ -263,14 +324,17 @@ def _confidence_rows(plan: Plan) -> list[list[str]]:
     c = plan.confidence
     if c is None:
         return []
-    return [["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / "
-                                        f"{c.p95.isoformat()}"],
-            ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"]]
+    return [
+        ["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / {c.p95.isoformat()}"],
+        ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"],
+    ]
 
 
 def _planned_finish(plan: Plan) -> str:
     lev = plan.levelled_finish
     if lev is None or lev == plan.finish_date:
         return plan.finish_date.isoformat()
-    return (f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
-            "work on one task at a time)")
+    return (
+        f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
+        "work on one task at a time)"
+    )

@@ -14,13 +14,29 @@ def section(plan: Plan) -> str:
     findings = risk_findings(plan)
     out = ["## Risk assessment", "", _intro(plan)]
     if not plan.risks:
-        out += ["", "No risks: neither the spec nor the catalog names one for this feature. "
-                "Add the ones the team worries about under [[risks]]."]
+        out += [
+            "",
+            "No risks: neither the spec nor the catalog names one for this feature. "
+            "Add the ones the team worries about under [[risks]].",
+        ]
     else:
-        out += ["", "### Top risks", "", _top(plan, findings), "", "### Risk register", "",
-                register(plan, findings), "", "### Heat grid", "",
-                "Likelihood down, impact across; each cell lists the risks in it. Work from the "
-                "top-right corner (High × High) down.", "", heat_grid(plan.risks)]
+        out += [
+            "",
+            "### Top risks",
+            "",
+            _top(plan, findings),
+            "",
+            "### Risk register",
+            "",
+            register(plan, findings),
+            "",
+            "### Heat grid",
+            "",
+            "Likelihood down, impact across; each cell lists the risks in it. Work from the "
+            "top-right corner (High × High) down.",
+            "",
+            heat_grid(plan.risks),
+        ]
     out += ["", "### Risk findings", "", _findings(findings)]
     return "\n".join(out) + "\n"
 
@@ -33,8 +49,15 @@ def risk_findings(plan: Plan) -> list[Finding]:
 def register(plan: Plan, findings: list[Finding]) -> str:
     """The risk register table, in the plan's order (R1 first)."""
     rows = [
-        [r.id, md(r.title), r.likelihood.capitalize(), r.impact.capitalize(), str(r.score),
-         owner_text(r, plan, findings), _mitigation_text(r, plan)]
+        [
+            r.id,
+            md(r.title),
+            r.likelihood.capitalize(),
+            r.impact.capitalize(),
+            str(r.score),
+            owner_text(r, plan, findings),
+            _mitigation_text(r, plan),
+        ]
         for r in plan.risks
     ]
     return table(["ID", "Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation"], rows)
@@ -79,34 +102,40 @@ def _intro(plan: Plan) -> str:
     if spec_n:
         origin.append(f"{spec_n} from the spec")
     if cat_n:
-        origin.append(f"{cat_n} from the catalog, matched to this feature's description, "
-                      "scale, team and timeline")
+        origin.append(
+            f"{cat_n} from the catalog, matched to this feature's description, scale, team and timeline"
+        )
     if spec_n and cat_n:
         text = f"{parts[0]}: " + " and ".join(origin) + ". "
     else:
         text = f"{parts[0]}, all " + origin[0].removeprefix(f"{spec_n or cat_n} ") + ". "
-    text += ("Score = likelihood × impact, each Low 1 · Medium 2 · High 3; sorted by score, "
-             "then impact, then likelihood. ")
-    text += (f"{hh} High × High risk{'s' if hh != 1 else ''}." if hh
-             else "No High × High risks.")
-    if any(r.owner is not None and r.owner == r.owner_role and r.owner != plan.pm
-           for r in plan.risks):
-        text += (" Owners marked (role) are roles in this quick draft: replace each with the "
-                 "person who holds it.")
+    text += (
+        "Score = likelihood × impact, each Low 1 · Medium 2 · High 3; sorted by score, "
+        "then impact, then likelihood. "
+    )
+    text += f"{hh} High × High risk{'s' if hh != 1 else ''}." if hh else "No High × High risks."
+    if any(r.owner is not None and r.owner == r.owner_role and r.owner != plan.pm for r in plan.risks):
+        text += (
+            " Owners marked (role) are roles in this quick draft: replace each with the person who holds it."
+        )
     return text
 
 
 def _top(plan: Plan, findings: list[Finding]) -> str:
     # every High x High risk, and at least the three highest
     top = [r for i, r in enumerate(plan.risks) if r.score == 9 or i < _TOP]
-    lead = ("Deal with the High × High risks before the build starts; the others are the next "
-            "highest." if any(r.score == 9 for r in top)
-            else "No High × High risks; these are the highest.")
+    lead = (
+        "Deal with the High × High risks before the build starts; the others are the next highest."
+        if any(r.score == 9 for r in top)
+        else "No High × High risks; these are the highest."
+    )
     lines = [lead, ""]
     for n, r in enumerate(top, 1):
-        line = (f"{n}. **{md(r.title)}** ({r.id}): {r.likelihood.capitalize()} likelihood × "
-                f"{r.impact.capitalize()} impact, score {r.score}. Owner: "
-                f"{owner_text(r, plan, findings)}.")
+        line = (
+            f"{n}. **{md(r.title)}** ({r.id}): {r.likelihood.capitalize()} likelihood × "
+            f"{r.impact.capitalize()} impact, score {r.score}. Owner: "
+            f"{owner_text(r, plan, findings)}."
+        )
         if r.mitigation:
             line += f" Mitigation: {md(r.mitigation.rstrip('.'))}."
         task = _task_note(r, plan)
@@ -123,7 +152,7 @@ def _mitigation_text(r: Risk, plan: Plan) -> str:
 
 
 def _task_note(r: Risk, plan: Plan) -> str:
-    """"Task `load-test` (3 d, starts 2027-01-12) before `integration`." when it is planned."""
+    """ "Task `load-test` (3 d, starts 2027-01-12) before `integration`." when it is planned."""
     if not r.mitigation_task:
         return ""
     try:
@@ -132,15 +161,19 @@ def _task_note(r: Risk, plan: Plan) -> str:
         return f"Task `{md(r.mitigation_task)}`."
     after = [u.id for u in plan.tasks if t.id in u.depends_on]
     where = f" before {', '.join(f'`{md(a)}`' for a in after)}" if after else ""
-    return (f"Task `{md(t.id)}` ({t.estimate_days} d, {t.early_start.isoformat()} → "
-            f"{t.early_finish.isoformat()}){where}.")
+    return (
+        f"Task `{md(t.id)}` ({t.estimate_days} d, {t.early_start.isoformat()} → "
+        f"{t.early_finish.isoformat()}){where}."
+    )
 
 
 def _findings(findings: list[Finding]) -> str:
     if not findings:
         return "None: every risk has one named owner and a mitigation."
-    labels = {"unowned_risk": "No single owner",
-              "suggested_task": "Suggested task", "risk_owner_fallback": "Owner fallback",
-              "unmitigated_risk": "No mitigation"}
-    return "\n".join(f"- **{labels.get(f.kind, md(f.kind))}**: {md(f.message)}"
-                     for f in findings)
+    labels = {
+        "unowned_risk": "No single owner",
+        "suggested_task": "Suggested task",
+        "risk_owner_fallback": "Owner fallback",
+        "unmitigated_risk": "No mitigation",
+    }
+    return "\n".join(f"- **{labels.get(f.kind, md(f.kind))}**: {md(f.message)}" for f in findings)

@@ -40,18 +40,19 @@ def section(plan: Plan) -> str:
     if rb is None:
         return "## Rollback plan\n\nNo rollback plan was built for this spec.\n"
     if rb.mechanism == "undetermined" and not rb.steps:
-        return ("## Rollback plan\n\nNot built: syncsvc did not recognise the kind of change, "
-                "so it cannot say how to undo it. Name the change (`change_types`, or a "
-                "description of what changes), or write the triggers and the deployment in the "
-                "spec.\n\n### 2am test\n\n" + _two_am(plan.findings, _minutes(rb)) + "\n")
+        return (
+            "## Rollback plan\n\nNot built: syncsvc did not recognise the kind of change, "
+            "so it cannot say how to undo it. Name the change (`change_types`, or a "
+            "description of what changes), or write the triggers and the deployment in the "
+            "spec.\n\n### 2am test\n\n" + _two_am(plan.findings, _minutes(rb)) + "\n"
+        )
     label = DEPLOYMENT_LABELS.get(rb.deployment, rb.deployment)
     who = md(rb.decision_maker) if rb.decision_maker else "**not named** (see the 2am test below)"
     head = [
         f"- **Mechanism:** {md(MECHANISM_LABELS.get(rb.mechanism, rb.mechanism))}"
         + (f", with the {md(_no_article(rb.switch))}" if rb.switch else ""),
         *([f"- **Deployment:** {md(label)}"] if rb.mechanism != "undetermined" else []),
-        f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, "
-        "no vote.",
+        f"- **Decision maker:** {who}. One person decides when a trigger fires; no meeting, no vote.",
         f"- **Time to roll back:** {_minutes(rb)} minutes at most, "
         f"{len(rb.steps)} step{'s' if len(rb.steps) != 1 else ''}.",
     ]
@@ -59,8 +60,7 @@ def section(plan: Plan) -> str:
         head.append(f"- **Point of no return:** {md(rb.point_of_no_return)}")
     parts = ["## Rollback plan", "\n".join(head)]
     if rb.limits:
-        parts += ["**What this rollback cannot undo:**",
-                  "\n".join(f"- {md(x)}" for x in rb.limits)]
+        parts += ["**What this rollback cannot undo:**", "\n".join(f"- {md(x)}" for x in rb.limits)]
     parts += [
         "### Triggers",
         "Roll back when any trigger in force fires. A phase row replaces the all-phases row of the "
@@ -75,8 +75,7 @@ def section(plan: Plan) -> str:
     if rb.communication:
         parts += ["### Communication", "\n".join(f"- {md(c)}" for c in rb.communication)]
     if rb.assumptions:
-        parts += ["### Assumptions to confirm before launch",
-                  "\n".join(f"- {md(a)}" for a in rb.assumptions)]
+        parts += ["### Assumptions to confirm before launch", "\n".join(f"- {md(a)}" for a in rb.assumptions)]
     parts += ["### 2am test", _two_am(plan.findings, _minutes(rb))]
     return "\n\n".join(parts) + "\n"
 
@@ -117,24 +116,37 @@ def _sources(triggers: list[Trigger]) -> str:
     for t in triggers:
         if t.source and t.metric not in seen:
             seen[t.metric] = t.source
-    return "Where each number comes from: " + "; ".join(
-        f"{md(m)}: {md(src)}" for m, src in seen.items()) + "."
+    return (
+        "Where each number comes from: " + "; ".join(f"{md(m)}: {md(src)}" for m, src in seen.items()) + "."
+    )
 
 
 def _steps(rb: Rollback) -> str:
-    rows = [[str(s.order), md(s.actor) or "**none**", md(s.action),
-             md(s.expected_result) or "**none**", str(s.max_minutes)] for s in rb.steps]
+    rows = [
+        [
+            str(s.order),
+            md(s.actor) or "**none**",
+            md(s.action),
+            md(s.expected_result) or "**none**",
+            str(s.max_minutes),
+        ]
+        for s in rb.steps
+    ]
     return table(["#", "Actor", "Action", "Expected result", "Max min"], rows)
 
 
 def _two_am(findings: list[Finding], minutes: int) -> str:
     mine = [f for f in findings if f.kind in ROLLBACK_KINDS]
     if not mine:
-        return ("Passes: one decision maker; every trigger has a number and a window; every step "
-                "has an actor, an exact action and an expected result; no vague words; the "
-                f"rollback is done within {minutes} minutes.")
-    intro = (f"{len(mine)} finding{'s' if len(mine) != 1 else ''} to fix before launch: an "
-             "on-call engineer woken at 2am must be able to run this plan without asking anyone.")
+        return (
+            "Passes: one decision maker; every trigger has a number and a window; every step "
+            "has an actor, an exact action and an expected result; no vague words; the "
+            f"rollback is done within {minutes} minutes."
+        )
+    intro = (
+        f"{len(mine)} finding{'s' if len(mine) != 1 else ''} to fix before launch: an "
+        "on-call engineer woken at 2am must be able to run this plan without asking anyone."
+    )
     return intro + "\n\n" + "\n".join(f"- {md(f.message)}" for f in mine)
 
 

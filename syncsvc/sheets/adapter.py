@@ -33,16 +33,25 @@ log = logging.getLogger("syncsvc.sheets")
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)  # no Drive: publish needs none
 MAX_KEY_BYTES = 64 * 1024
-RETRY_STATUSES = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS,
-                            HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.BAD_GATEWAY,
-                            HTTPStatus.SERVICE_UNAVAILABLE, HTTPStatus.GATEWAY_TIMEOUT})
+RETRY_STATUSES = frozenset(
+    {
+        HTTPStatus.REQUEST_TIMEOUT,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        HTTPStatus.BAD_GATEWAY,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        HTTPStatus.GATEWAY_TIMEOUT,
+    }
+)
 BASE_DELAY = 1.0  # seconds; full jitter over min(MAX_DELAY, BASE_DELAY * 2**attempt)
 MAX_DELAY = 32.0
 MAX_TOTAL_WAIT = 180.0  # never sleep longer than this in all, whatever Retry-After says
 
 
-_OFFLINE_HINT = ("check the network connection, DNS or proxy (HTTPS_PROXY), and [sheets] "
-                 "api_url when set; `syncsvc publish --dry-run` previews the layout offline")
+_OFFLINE_HINT = (
+    "check the network connection, DNS or proxy (HTTPS_PROXY), and [sheets] "
+    "api_url when set; `syncsvc publish --dry-run` previews the layout offline"
+)
 
 
 class SheetsHostUnknown(SheetsUnreachable):
@@ -66,8 +75,10 @@ def load_service_account(path: Path) -> Credentials:
     """Service-account credentials from a JSON key file, scope `spreadsheets` only.
     Every problem is a ConfigError naming the file; the key itself is never echoed."""
     label = str(path)
-    hint = ("set [sheets] credentials_file (or GOOGLE_APPLICATION_CREDENTIALS) to the JSON key "
-            "of a service account, downloaded from Google Cloud (IAM > Service accounts > Keys)")
+    hint = (
+        "set [sheets] credentials_file (or GOOGLE_APPLICATION_CREDENTIALS) to the JSON key "
+        "of a service account, downloaded from Google Cloud (IAM > Service accounts > Keys)"
+    )
     try:
         if path.is_dir():
             raise ConfigError(f"{label}: is a folder, not a service-account key file", hint=hint)
@@ -79,30 +90,37 @@ def load_service_account(path: Path) -> Credentials:
     except FileNotFoundError:
         raise ConfigError(f"{label}: service-account key file not found", hint=hint) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{label}: cannot read the key file ({type(e).__name__})",
-                          hint=hint) from None
+        raise ConfigError(f"{label}: cannot read the key file ({type(e).__name__})", hint=hint) from None
     try:
         info = json.loads(raw)
     except json.JSONDecodeError as e:  # the message holds positions only, never content
-        raise ConfigError(f"{label}: not a JSON key file (line {e.lineno}, column {e.colno})",
-                          hint=hint) from None
+        raise ConfigError(
+            f"{label}: not a JSON key file (line {e.lineno}, column {e.colno})", hint=hint
+        ) from None
     if not isinstance(info, dict) or info.get("type") != "service_account":
         kind = info.get("type") if isinstance(info, dict) else None
-        raise ConfigError(f"{label}: not a service-account key (type is {kind!r}, "
-                          "expected 'service_account')", hint=hint)
-    missing = [k for k in ("client_email", "private_key", "token_uri")
-               if not isinstance(info.get(k), str) or not info[k].strip()]
+        raise ConfigError(
+            f"{label}: not a service-account key (type is {kind!r}, expected 'service_account')", hint=hint
+        )
+    missing = [
+        k
+        for k in ("client_email", "private_key", "token_uri")
+        if not isinstance(info.get(k), str) or not info[k].strip()
+    ]
     if missing:
         raise ConfigError(f"{label}: the key file lacks {', '.join(missing)}", hint=hint)
     token_uri = urlparse(info["token_uri"])
-    if token_uri.scheme != "https" and not (token_uri.scheme == "http" and token_uri.hostname
-                                            and is_loopback(token_uri.hostname)):
+    if token_uri.scheme != "https" and not (
+        token_uri.scheme == "http" and token_uri.hostname and is_loopback(token_uri.hostname)
+    ):
         raise ConfigError(f"{label}: token_uri must be an https URL", hint=hint)
     try:
         return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
     except (ValueError, TypeError, IndexError):
-        raise ConfigError(f"{label}: private_key is not a valid PEM private key "
-                          f"(service account {info['client_email']})", hint=hint) from None
+        raise ConfigError(
+            f"{label}: private_key is not a valid PEM private key (service account {info['client_email']})",
+            hint=hint,
+        ) from None
 
 
 class GoogleSheets:
@@ -137,16 +155,20 @@ class GoogleSheets:
     def get(self, fields: str) -> dict[str, Any]:
         """`spreadsheets.get` with a field mask (a read; retried on timeouts too)."""
         url = self._url % self.spreadsheet_id
-        resp = self._call("read the spreadsheet", "get", url, params={"fields": fields},
-                          idempotent=True)
+        resp = self._call("read the spreadsheet", "get", url, params={"fields": fields}, idempotent=True)
         return self._json(resp, "read the spreadsheet")
 
     def batch_update(self, body: bytes) -> dict[str, Any]:
         """One `spreadsheets.batchUpdate` (atomic at Sheets: a refused batch changed nothing)."""
         url = self._batch_url % self.spreadsheet_id
-        resp = self._call("update the spreadsheet", "post", url, data=body,
-                          headers={"Content-Type": "application/json; charset=utf-8"},
-                          idempotent=False)
+        resp = self._call(
+            "update the spreadsheet",
+            "post",
+            url,
+            data=body,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            idempotent=False,
+        )
         return self._json(resp, "update the spreadsheet")
 
     def _json(self, resp: requests.Response, doing: str) -> dict[str, Any]:
@@ -158,10 +180,10 @@ class GoogleSheets:
             f"Google Sheets: {what_answered(resp)} answered instead of the Sheets API when "
             f"trying to {doing} (HTTP {resp.status_code})",
             hint="check [sheets] api_url (leave it out for Google's own endpoint); a login page "
-            "means a proxy stands in front of the API")
+            "means a proxy stands in front of the API",
+        )
 
-    def _call(self, doing: str, method: str, url: str, *, idempotent: bool,
-              **kw: Any) -> requests.Response:
+    def _call(self, doing: str, method: str, url: str, *, idempotent: bool, **kw: Any) -> requests.Response:
         attempt = 0
         while True:
             self.calls += 1
@@ -171,8 +193,7 @@ class GoogleSheets:
                 status = e.response.status_code
                 wait = self._backoff(attempt, e.response)
                 if status in RETRY_STATUSES and wait is not None:
-                    log.info("sheets: %s answered %s; retry %d in %.1fs", doing, status,
-                             attempt + 1, wait)
+                    log.info("sheets: %s answered %s; retry %d in %.1fs", doing, status, attempt + 1, wait)
                     self._pause(wait)
                     attempt += 1
                     continue
@@ -181,15 +202,22 @@ class GoogleSheets:
                 if unresolvable(e):  # nothing left the machine; retrying will not help
                     raise SheetsHostUnknown(
                         f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing}: the "
-                        "host name does not resolve", hint=_OFFLINE_HINT) from None
+                        "host name does not resolve",
+                        hint=_OFFLINE_HINT,
+                    ) from None
                 # A write that timed out may have been applied: never blindly resent.
                 safe = idempotent or isinstance(e, requests.ConnectTimeout)
                 wait = self._backoff(attempt, None)
                 if safe and wait is not None:
                     # said at default verbosity: a silent wait of minutes looks like a hang
-                    log.warning("Google Sheets %s when trying to %s; trying again in %.0f s "
-                                "(attempt %d of %d)", no_answer(e, self._timeout), doing, wait,
-                                attempt + 2, self.max_retries + 1)
+                    log.warning(
+                        "Google Sheets %s when trying to %s; trying again in %.0f s (attempt %d of %d)",
+                        no_answer(e, self._timeout),
+                        doing,
+                        wait,
+                        attempt + 2,
+                        self.max_retries + 1,
+                    )
                     self._pause(wait)
                     attempt += 1
                     continue
@@ -197,23 +225,28 @@ class GoogleSheets:
                     raise SheetsUnreachable(
                         f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing} "
                         f"({_reason(e)}) after {attempt + 1} attempt(s)",
-                        hint=_OFFLINE_HINT) from None
+                        hint=_OFFLINE_HINT,
+                    ) from None
                 raise RemoteError(
-                    f"Google Sheets: could not {doing}: {type(e).__name__} after "
-                    f"{attempt + 1} attempt(s)",
-                    hint=None if idempotent else "the update may or may not have been applied; "
-                    "running publish again is safe (it rewrites only what differs)") from None
+                    f"Google Sheets: could not {doing}: {type(e).__name__} after {attempt + 1} attempt(s)",
+                    hint=None
+                    if idempotent
+                    else "the update may or may not have been applied; "
+                    "running publish again is safe (it rewrites only what differs)",
+                ) from None
             except gauth_errors.TransportError as e:  # the sign-in request got no answer
                 cls = SheetsHostUnknown if unresolvable(e) else SheetsUnreachable
                 raise cls(
                     f"Google Sheets: cannot reach Google's sign-in service to get an access "
-                    f"token ({_reason(e)})", hint=_OFFLINE_HINT) from None
+                    f"token ({_reason(e)})",
+                    hint=_OFFLINE_HINT,
+                ) from None
             except gauth_errors.RefreshError as e:
                 who = f" for {self.account}" if self.account else ""
                 raise RemoteError(
                     f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
-                    hint="check that the service account and its key still exist and are "
-                    "enabled") from None
+                    hint="check that the service account and its key still exist and are enabled",
+                ) from None
 
     def _backoff(self, attempt: int, resp: requests.Response | None) -> float | None:
         """Seconds to wait before the next attempt, or None when retries are used up."""
@@ -231,8 +264,7 @@ class GoogleSheets:
         self.waited += seconds
         self._sleep(seconds)
 
-    def _api_error(self, doing: str, e: gspread.exceptions.APIError,
-                   attempts: int) -> RemoteError:
+    def _api_error(self, doing: str, e: gspread.exceptions.APIError, attempts: int) -> RemoteError:
         status = e.response.status_code
         err = e.error if isinstance(e.error, dict) else {}
         detail = printable(str(err.get("message") or e.response.reason or "")[:300])
@@ -241,25 +273,30 @@ class GoogleSheets:
             return RemoteConfigError(
                 f"Google Sheets: could not {doing}: the Sheets API is not enabled for the "
                 "service account's project (403)",
-                hint="enable the Google Sheets API in Google Cloud for that project, then run "
-                "again")
+                hint="enable the Google Sheets API in Google Cloud for that project, then run again",
+            )
         if status == HTTPStatus.FORBIDDEN:
             who = self.account or "the service account (client_email in the key file)"
-            return RemoteConfigError(f"Google Sheets: no access to spreadsheet {sid} (403)",
-                                     hint=f"share the spreadsheet with {who} as Editor")
+            return RemoteConfigError(
+                f"Google Sheets: no access to spreadsheet {sid} (403)",
+                hint=f"share the spreadsheet with {who} as Editor",
+            )
         if status == HTTPStatus.NOT_FOUND:
-            return RemoteConfigError(f"Google Sheets: spreadsheet {sid} not found (404)",
-                                     hint="check [sheets] spreadsheet_id: it is the part of "
-                                     "the spreadsheet's URL between /d/ and /edit")
+            return RemoteConfigError(
+                f"Google Sheets: spreadsheet {sid} not found (404)",
+                hint="check [sheets] spreadsheet_id: it is the part of "
+                "the spreadsheet's URL between /d/ and /edit",
+            )
         if status == HTTPStatus.UNAUTHORIZED:
             return RemoteConfigError(
                 f"Google Sheets: the credentials were refused (401): {detail}",
-                hint="check the service-account key file")
+                hint="check the service-account key file",
+            )
         if status in RETRY_STATUSES:
-            return RemoteError(f"Google Sheets: could not {doing}: still {status} after "
-                               f"{attempts} attempt(s): {detail}",
-                               hint="Sheets is busy or over quota (60 writes a minute per "
-                               "service account); run again later")
+            return RemoteError(
+                f"Google Sheets: could not {doing}: still {status} after {attempts} attempt(s): {detail}",
+                hint="Sheets is busy or over quota (60 writes a minute per service account); run again later",
+            )
         return RemoteError(f"Google Sheets: could not {doing} ({status}): {detail}")
 
 
@@ -267,8 +304,13 @@ def default_client(cfg: Config) -> GoogleSheets:
     """The real client from the config: the key file is checked before any call."""
     sheets = cfg.require_sheets("publish")
     creds = load_service_account(sheets.credentials_path(cfg.base_dir))
-    return GoogleSheets(creds, sheets.spreadsheet_id, timeout=sheets.timeout_seconds,
-                        max_retries=sheets.max_retries, api_url=sheets.api_url)
+    return GoogleSheets(
+        creds,
+        sheets.spreadsheet_id,
+        timeout=sheets.timeout_seconds,
+        max_retries=sheets.max_retries,
+        api_url=sheets.api_url,
+    )
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -289,9 +331,15 @@ def _retry_after(value: str | None) -> float | None:
 def _reason(e: BaseException) -> str:
     """The innermost cause of a connection failure, in words ("Name or service not known")."""
     text = str(e)
-    for needle in ("Name or service not known", "Temporary failure in name resolution",
-                   "nodename nor servname", "Connection refused", "Network is unreachable",
-                   "No route to host", "Connection reset"):
+    for needle in (
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "nodename nor servname",
+        "Connection refused",
+        "Network is unreachable",
+        "No route to host",
+        "Connection reset",
+    ):
         if needle in text:
             return needle
     return type(e).__name__

@@ -140,10 +140,8 @@ def cell_data(cell: Cell) -> dict[str, Any]:
     elif cell.kind in ("date", "datetime"):
         assert isinstance(cell.value, dt.date)
         out["userEnteredValue"] = {"numberValue": serial(cell.value)}
-        pattern = cell.fmt.date_pattern or (
-            DATETIME_PATTERN if cell.kind == "datetime" else DATE_PATTERN)
-        fmt["numberFormat"] = {"type": "DATE_TIME" if cell.kind == "datetime" else "DATE",
-                               "pattern": pattern}
+        pattern = cell.fmt.date_pattern or (DATETIME_PATTERN if cell.kind == "datetime" else DATE_PATTERN)
+        fmt["numberFormat"] = {"type": "DATE_TIME" if cell.kind == "datetime" else "DATE", "pattern": pattern}
     f = cell.fmt
     if f.background:
         fmt["backgroundColor"] = rgb(f.background)

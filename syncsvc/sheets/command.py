@@ -14,13 +14,16 @@ if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.sheets.publish import PublishReport
 
 
-
 def publish_command(
     spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
-    config: Annotated[Path, typer.Option("--config", "-c", help="Config file with [sheets].",
-                                         show_default=False)],
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Show which worksheets and how many rows would change; write nothing.")
+    config: Annotated[
+        Path, typer.Option("--config", "-c", help="Config file with [sheets].", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show which worksheets and how many rows would change; write nothing."
+        ),
     ] = False,
     verbose: VerboseOpt = False,
     log_format: LogFormatOpt = LogFormat.text,
@@ -63,12 +66,14 @@ def render_report(report: PublishReport) -> str:
     verb = "would change" if report.dry_run else "changed"
     lines = []
     for s in report.sheets:
-        what = {"create": "create" if report.dry_run else "created",
-                "update": "update" if report.dry_run else "updated",
-                "unchanged": "unchanged"}[s.action]
+        what = {
+            "create": "create" if report.dry_run else "created",
+            "update": "update" if report.dry_run else "updated",
+            "unchanged": "unchanged",
+        }[s.action]
         rows = f"{s.rows_changed} row{'s' if s.rows_changed != 1 else ''}"
         lines.append(f"  {s.title:<32} {what:<10} {rows}")
-    head = ("Dry run: nothing written to" if report.dry_run else "Published to")
+    head = "Dry run: nothing written to" if report.dry_run else "Published to"
     lines.insert(0, f"{head} spreadsheet {report.spreadsheet_id}")
     offline = report.extra.get("offline")
     if offline:
@@ -78,11 +83,13 @@ def render_report(report: PublishReport) -> str:
         lines.append("Layout:")
         for sheet in report.extra.get("layout", []):
             head_row = " | ".join(sheet["header"])
-            lines.append(f"  {sheet['title']:<32} {sheet['rows']} rows x {sheet['columns']} "
-                         f"columns: {head_row[:100]}")
+            lines.append(
+                f"  {sheet['title']:<32} {sheet['rows']} rows x {sheet['columns']} columns: {head_row[:100]}"
+            )
     lines.append(
         f"{len(report.created)} worksheet(s) {'to create' if report.dry_run else 'created'}, "
         f"{len(report.changed)} {'to update' if report.dry_run else 'updated'}, "
         f"{len(report.unchanged)} unchanged; {report.rows_changed} row(s) {verb}; "
-        f"{report.calls} Sheets API call(s)")
+        f"{report.calls} Sheets API call(s)"
+    )
     return "\n".join(lines)

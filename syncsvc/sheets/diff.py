@@ -29,8 +29,10 @@ MAX_BATCH_BYTES = 2_000_000
 # updateCells requests are cut at this size so that a batch can be split between them.
 _CHUNK_BYTES = 200_000
 _EMPTY = canonical({})
-_GRID_FIELDS = ("gridProperties.rowCount,gridProperties.columnCount,"
-                "gridProperties.frozenRowCount,gridProperties.frozenColumnCount")
+_GRID_FIELDS = (
+    "gridProperties.rowCount,gridProperties.columnCount,"
+    "gridProperties.frozenRowCount,gridProperties.frozenColumnCount"
+)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,10 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as e:
         from syncsvc.errors import RemoteError
 
-        raise RemoteError(f"Google Sheets answered the spreadsheet read in an unexpected shape "
-                          f"({type(e).__name__})",
-                          hint="check [sheets] api_url (leave it out for Google's own "
-                          "endpoint); run again later") from None
+        raise RemoteError(
+            f"Google Sheets answered the spreadsheet read in an unexpected shape ({type(e).__name__})",
+            hint="check [sheets] api_url (leave it out for Google's own endpoint); run again later",
+        ) from None
 
 
 def _parse_remote(doc: dict[str, Any]) -> Remote:
@@ -106,20 +108,28 @@ def _parse_remote(doc: dict[str, Any]) -> Remote:
         merges = frozenset(_range(m) for m in s.get("merges") or [])
         height = max((i for i, r in rows.items() if r), default=-1) + 1
         sheets[p.get("title", "")] = RemoteSheet(
-            sheet_id=sid, title=p.get("title", ""),
-            row_count=int(g.get("rowCount", 0)), col_count=int(g.get("columnCount", 0)),
+            sheet_id=sid,
+            title=p.get("title", ""),
+            row_count=int(g.get("rowCount", 0)),
+            col_count=int(g.get("columnCount", 0)),
             frozen_rows=int(g.get("frozenRowCount", 0)),
             frozen_cols=int(g.get("frozenColumnCount", 0)),
-            filter=flt, widths=tuple(widths),
-            rows=tuple(rows.get(i, ()) for i in range(height)), merges=merges,
+            filter=flt,
+            widths=tuple(widths),
+            rows=tuple(rows.get(i, ()) for i in range(height)),
+            merges=merges,
         )
     return Remote(sheets, frozenset(ids))
 
 
 def _range(r: dict[str, Any]) -> GridRange:
     # Sheets leaves out the indices that are 0
-    return GridRange(r.get("startRowIndex", 0), r.get("endRowIndex", 0),
-                     r.get("startColumnIndex", 0), r.get("endColumnIndex", 0))
+    return GridRange(
+        r.get("startRowIndex", 0),
+        r.get("endRowIndex", 0),
+        r.get("startColumnIndex", 0),
+        r.get("endColumnIndex", 0),
+    )
 
 
 def _trim(cells: Sequence[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...]:
@@ -150,20 +160,30 @@ def diff_sheet(
     want = [_trim([canonical_cell(c) for c in row]) for row in layout.rows]
     n_rows, n_cols = layout.n_rows, layout.n_cols
     reqs: list[dict[str, Any]] = []
-    grid = {"rowCount": n_rows, "columnCount": n_cols,
-            "frozenRowCount": layout.frozen_rows, "frozenColumnCount": layout.frozen_cols}
+    grid = {
+        "rowCount": n_rows,
+        "columnCount": n_cols,
+        "frozenRowCount": layout.frozen_rows,
+        "frozenColumnCount": layout.frozen_cols,
+    }
     if remote is None:
-        reqs.append({"addSheet": {"properties": {
-            "sheetId": sheet_id, "title": layout.title, "gridProperties": grid}}})
+        reqs.append(
+            {"addSheet": {"properties": {"sheetId": sheet_id, "title": layout.title, "gridProperties": grid}}}
+        )
         changed = [i for i, row in enumerate(want)]
         old_widths: tuple[int | None, ...] = ()
         old_filter = None
     else:
         old = (remote.row_count, remote.col_count, remote.frozen_rows, remote.frozen_cols)
         if old != tuple(grid.values()):
-            reqs.append({"updateSheetProperties": {
-                "properties": {"sheetId": sheet_id, "gridProperties": grid},
-                "fields": _GRID_FIELDS}})
+            reqs.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
+                        "fields": _GRID_FIELDS,
+                    }
+                }
+            )
         changed = []
         for i in range(max(len(want), len(remote.rows))):
             have = remote.rows[i][:n_cols] if i < len(remote.rows) else ()
@@ -176,25 +196,31 @@ def diff_sheet(
             if _trim(have) != mine:
                 changed.append(i)
         old_widths, old_filter = remote.widths, remote.filter
-    merges = frozenset(m for m in layout.merges
-                       if m.right - m.left > 1 and m.bottom <= n_rows and m.right <= n_cols)
+    merges = frozenset(
+        m for m in layout.merges if m.right - m.left > 1 and m.bottom <= n_rows and m.right <= n_cols
+    )
     had = remote.merges if remote is not None else frozenset()
     # merges of rows the smaller grid drops go with those rows; the others are undone first,
     # the new ones made once their cells are written
-    reqs += [{"unmergeCells": {"range": _grid_range(sheet_id, m)}}
-             for m in sorted(had - merges, key=_order) if m.bottom <= n_rows and m.right <= n_cols]
+    reqs += [
+        {"unmergeCells": {"range": _grid_range(sheet_id, m)}}
+        for m in sorted(had - merges, key=_order)
+        if m.bottom <= n_rows and m.right <= n_cols
+    ]
     reqs += _width_requests(layout, sheet_id, old_widths)
     reqs += _cell_requests(layout, sheet_id, [i for i in changed if i < n_rows])
-    reqs += [{"mergeCells": {"range": _grid_range(sheet_id, m), "mergeType": "MERGE_ALL"}}
-             for m in sorted(merges - had, key=_order)]
+    reqs += [
+        {"mergeCells": {"range": _grid_range(sheet_id, m), "mergeType": "MERGE_ALL"}}
+        for m in sorted(merges - had, key=_order)
+    ]
     if layout.filter != old_filter:
         if layout.filter is None:
             reqs.append({"clearBasicFilter": {"sheetId": sheet_id}})
         else:
-            reqs.append({"setBasicFilter": {"filter": {
-                "range": _grid_range(sheet_id, layout.filter)}}})
+            reqs.append({"setBasicFilter": {"filter": {"range": _grid_range(sheet_id, layout.filter)}}})
     action: Literal["create", "update", "unchanged"] = (
-        "create" if remote is None else "update" if reqs else "unchanged")
+        "create" if remote is None else "update" if reqs else "unchanged"
+    )
     return SheetChange(layout.key, layout.title, action, len(changed), tuple(reqs))
 
 
@@ -214,13 +240,16 @@ def _mask(mine: tuple[Any, ...], have: tuple[Any, ...], cols: set[int]) -> tuple
 
 
 def _grid_range(sheet_id: int, r: GridRange) -> dict[str, int]:
-    return {"sheetId": sheet_id, "startRowIndex": r.top, "endRowIndex": r.bottom,
-            "startColumnIndex": r.left, "endColumnIndex": r.right}
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": r.top,
+        "endRowIndex": r.bottom,
+        "startColumnIndex": r.left,
+        "endColumnIndex": r.right,
+    }
 
 
-def _width_requests(
-    layout: SheetLayout, sheet_id: int, old: tuple[int | None, ...]
-) -> list[dict[str, Any]]:
+def _width_requests(layout: SheetLayout, sheet_id: int, old: tuple[int | None, ...]) -> list[dict[str, Any]]:
     """One updateDimensionProperties per run of columns whose width must change."""
     out: list[dict[str, Any]] = []
     runs: list[list[int]] = []  # [start, end, width]
@@ -232,10 +261,20 @@ def _width_requests(
         else:
             runs.append([i, i + 1, w])
     for start, end, w in runs:
-        out.append({"updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "COLUMNS",
-                      "startIndex": start, "endIndex": end},
-            "properties": {"pixelSize": w}, "fields": "pixelSize"}})
+        out.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": start,
+                        "endIndex": end,
+                    },
+                    "properties": {"pixelSize": w},
+                    "fields": "pixelSize",
+                }
+            }
+        )
     return out
 
 
@@ -250,9 +289,15 @@ def _cell_requests(layout: SheetLayout, sheet_id: int, changed: list[int]) -> li
 
     def flush() -> None:
         if run:
-            out.append({"updateCells": {
-                "range": _grid_range(sheet_id, GridRange(start, start + len(run), 0, n_cols)),
-                "rows": list(run), "fields": "userEnteredValue,userEnteredFormat"}})
+            out.append(
+                {
+                    "updateCells": {
+                        "range": _grid_range(sheet_id, GridRange(start, start + len(run), 0, n_cols)),
+                        "rows": list(run),
+                        "fields": "userEnteredValue,userEnteredFormat",
+                    }
+                }
+            )
 
     for i in changed:
         row = layout.rows[i] if i < len(layout.rows) else ()
@@ -268,9 +313,7 @@ def _cell_requests(layout: SheetLayout, sheet_id: int, changed: list[int]) -> li
     return out
 
 
-def diff_all(
-    layouts: Sequence[SheetLayout], remote: Remote
-) -> list[SheetChange]:
+def diff_all(layouts: Sequence[SheetLayout], remote: Remote) -> list[SheetChange]:
     """Changes for every worksheet; the volatile cells (last synced) ride along only when
     something else changes, so an unchanged plan makes no write at all."""
     used = set(remote.sheet_ids)
@@ -281,9 +324,12 @@ def diff_all(
         used.add(ids[lay.title])
     changes = [diff_sheet(lay, remote.sheets.get(lay.title), ids[lay.title]) for lay in layouts]
     if any(c.requests for c in changes):
-        changes = [diff_sheet(lay, remote.sheets.get(lay.title), ids[lay.title],
-                              include_volatile=bool(lay.volatile))
-                   if lay.volatile else ch for lay, ch in zip(layouts, changes, strict=True)]
+        changes = [
+            diff_sheet(lay, remote.sheets.get(lay.title), ids[lay.title], include_volatile=bool(lay.volatile))
+            if lay.volatile
+            else ch
+            for lay, ch in zip(layouts, changes, strict=True)
+        ]
     return changes
 
 

@@ -131,8 +131,13 @@ def dashboard_layout(
     rows += trend_rows(st, mapping)
     for i, r in enumerate(plan.risks[:3], start=1):
         owner = f" (owner: {r.owner})" if r.owner else " (no owner)"
-        kv(f"Top risk {i}", text(f"{r.id} · score {r.score} · {r.title}{owner}",
-                                 Fmt(background=score_colour(mapping, r.score), wrap=True)))
+        kv(
+            f"Top risk {i}",
+            text(
+                f"{r.id} · score {r.score} · {r.title}{owner}",
+                Fmt(background=score_colour(mapping, r.score), wrap=True),
+            ),
+        )
     kv("Conflicts", number(len(plan.conflicts)))
     for c in plan.conflicts[:MAX_LISTED]:
         kv("", text(f"[{c.kind}] {c.message}", wrap))
@@ -147,15 +152,13 @@ def dashboard_layout(
     widths: tuple[int, ...] = (mapping.dashboard.label_width, mapping.dashboard.value_width)
     if st.trend:
         widths += TREND_WIDTHS
-    return SheetLayout("dashboard", title, _pad(rows), widths,
-                       volatile=frozenset({(len(rows) - 1, 1)}))
+    return SheetLayout("dashboard", title, _pad(rows), widths, volatile=frozenset({(len(rows) - 1, 1)}))
 
 
 def state_colours(mapping: SheetsMapping) -> dict[str, str]:
     """Forecast state → its background colour."""
     c = mapping.colours
-    return {"on_track": c.state_on_track, "at_risk": c.state_at_risk,
-            "slipping": c.state_slipping}
+    return {"on_track": c.state_on_track, "at_risk": c.state_at_risk, "slipping": c.state_slipping}
 
 
 def trend_rows(st: StatusView, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
@@ -166,12 +169,19 @@ def trend_rows(st: StatusView, mapping: SheetsMapping) -> list[tuple[Cell, ...]]
     colours = state_colours(mapping)
     head = header_fmt(mapping)
     out: list[tuple[Cell, ...]] = [
-        (), (text(f"Slip trend (last {len(points)} runs)", section_fmt(mapping)),),
-        tuple(text(h, head) for h in ("As of", "State", "Slip (d)", "Forecast finish"))]
+        (),
+        (text(f"Slip trend (last {len(points)} runs)", section_fmt(mapping)),),
+        tuple(text(h, head) for h in ("As of", "State", "Slip (d)", "Forecast finish")),
+    ]
     for p in points:
-        out.append((date(p.as_of, Fmt(align="LEFT")),
-                    text(p.state, Fmt(background=colours.get(p.state or ""))),
-                    number(p.slip_days), date(p.forecast_finish)))
+        out.append(
+            (
+                date(p.as_of, Fmt(align="LEFT")),
+                text(p.state, Fmt(background=colours.get(p.state or ""))),
+                number(p.slip_days),
+                date(p.forecast_finish),
+            )
+        )
     return out
 
 
@@ -196,8 +206,14 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     n_table = len(rows)
     ncols = len(mapping.risks.columns)
     rows.append(())
-    rows.append((text("Heat grid: likelihood (rows) × impact (columns), as in the Markdown plan",
-                      section_fmt(mapping)),))
+    rows.append(
+        (
+            text(
+                "Heat grid: likelihood (rows) × impact (columns), as in the Markdown plan",
+                section_fmt(mapping),
+            ),
+        )
+    )
     rows.append(tuple(text(h, head) for h in ("Likelihood \\ Impact", "Low", "Medium", "High")))
     for likelihood in ("high", "medium", "low"):
         row = [text(likelihood.capitalize(), Fmt(bold=True))]
@@ -207,8 +223,7 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
             row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
         rows.append(tuple(row))
     widths = tuple(c.width for c in mapping.risks.columns)
-    return SheetLayout("risks", title, _pad(rows), widths,
-                       filter=GridRange(0, n_table, 0, ncols))
+    return SheetLayout("risks", title, _pad(rows), widths, filter=GridRange(0, n_table, 0, ncols))
 
 
 def raci_people(plan: Plan) -> list[str]:
@@ -228,8 +243,9 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     names = {t.id: t.name for t in plan.tasks}
     cols = mapping.raci.columns
     # names wrap in their header (narrow columns, whole names): "Customer / Success"
-    name_head = Fmt(bold=head.bold, background=head.background, text_colour=head.text_colour,
-                    align="CENTER", wrap=True)
+    name_head = Fmt(
+        bold=head.bold, background=head.background, text_colour=head.text_colour, align="CENTER", wrap=True
+    )
     rows: list[tuple[Cell, ...]] = [
         tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
@@ -237,14 +253,29 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
         marks = []
         for p in people:
-            letters = [x for x, hit in (("R", p in r.responsible), ("A", p == r.accountable),
-                                        ("C", p in r.consulted), ("I", p in r.informed)) if hit]
-            marks.append(text("/".join(letters),
-                              Fmt(bold="A" in letters, align="CENTER")) if letters else BLANK)
+            letters = [
+                x
+                for x, hit in (
+                    ("R", p in r.responsible),
+                    ("A", p == r.accountable),
+                    ("C", p in r.consulted),
+                    ("I", p in r.informed),
+                )
+                if hit
+            ]
+            marks.append(
+                text("/".join(letters), Fmt(bold="A" in letters, align="CENTER")) if letters else BLANK
+            )
         rows.append(tuple(lead + marks))
     widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
-    return SheetLayout("raci", title, _pad(rows), widths, frozen_cols=1,
-                       filter=GridRange(0, len(rows), 0, len(cols) + len(people)))
+    return SheetLayout(
+        "raci",
+        title,
+        _pad(rows),
+        widths,
+        frozen_cols=1,
+        filter=GridRange(0, len(rows), 0, len(cols) + len(people)),
+    )
 
 
 def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
@@ -263,11 +294,20 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
     merges: list[GridRange] = []
     if rb is not None:
         rows += [(), (text("Triggers", sect),)]
-        rows.append(tuple(text(h, head) for h in
-                          ("Metric", "Operator", "Threshold", "Unit", "Window (min)", "Phase")))
+        rows.append(
+            tuple(text(h, head) for h in ("Metric", "Operator", "Threshold", "Unit", "Window (min)", "Phase"))
+        )
         for t in rb.triggers:
-            rows.append((text(t.metric), text(t.operator), number(t.threshold), text(t.unit),
-                         number(t.window_minutes), text(t.phase)))
+            rows.append(
+                (
+                    text(t.metric),
+                    text(t.operator),
+                    number(t.threshold),
+                    text(t.unit),
+                    number(t.window_minutes),
+                    text(t.phase),
+                )
+            )
         rows += [(), (text("Verification", sect),)]
         for v in rb.verification:  # a sentence across the table's width
             merges.append(GridRange(len(rows), len(rows) + 1, 0, span))
@@ -281,28 +321,55 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
             merges.append(GridRange(len(rows), len(rows) + 1, 1, span))
             rows.append((text("Communication", Fmt(bold=True)), text(c, wrap)))
     widths = tuple(c.width for c in mapping.rollback.columns)
-    return SheetLayout("rollback", title, _pad(rows), widths,
-                       filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
-                       merges=tuple(merges))
+    return SheetLayout(
+        "rollback",
+        title,
+        _pad(rows),
+        widths,
+        filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
+        merges=tuple(merges),
+    )
 
 
 def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     """The communication plan (filtered table), then the stakeholders it serves."""
     head, sect = header_fmt(mapping), section_fmt(mapping)
     wrap = Fmt(wrap=True)
-    rows = table_rows(mapping.communication, plan.communication_plan,
-                      lambda c, col: date(c.date) if col.key == "date"
-                      else text(getattr(c, col.key), wrap), head)
+    rows = table_rows(
+        mapping.communication,
+        plan.communication_plan,
+        lambda c, col: date(c.date) if col.key == "date" else text(getattr(c, col.key), wrap),
+        head,
+    )
     n_table = len(rows)
     rows += [(), (text("Stakeholders", sect),)]
-    rows.append(tuple(text(h, head) for h in ("Name", "Group", "Order", "Influence", "Interest",
-                                               "Cadence", "Channel", "Strategy")))
+    rows.append(
+        tuple(
+            text(h, head)
+            for h in ("Name", "Group", "Order", "Influence", "Interest", "Cadence", "Channel", "Strategy")
+        )
+    )
     for s in plan.stakeholders:
-        rows.append((text(s.name), text(s.group), text(s.order), text(s.influence),
-                     text(s.interest), text(s.cadence), text(s.channel), text(s.strategy, wrap)))
+        rows.append(
+            (
+                text(s.name),
+                text(s.group),
+                text(s.order),
+                text(s.influence),
+                text(s.interest),
+                text(s.cadence),
+                text(s.channel),
+                text(s.strategy, wrap),
+            )
+        )
     widths = tuple(c.width for c in mapping.communication.columns)
-    return SheetLayout("communication", title, _pad(rows), widths,
-                       filter=GridRange(0, n_table, 0, len(mapping.communication.columns)))
+    return SheetLayout(
+        "communication",
+        title,
+        _pad(rows),
+        widths,
+        filter=GridRange(0, n_table, 0, len(mapping.communication.columns)),
+    )
 
 
 def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:

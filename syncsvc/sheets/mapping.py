@@ -19,13 +19,45 @@ _WIDTH = Annotated[int, Field(ge=10, le=2000)]
 
 # The column keys each table knows; a mapping may order, rename or drop them.
 KNOWN_COLUMNS: dict[str, frozenset[str]] = {
-    "risks": frozenset({"id", "title", "likelihood", "impact", "score", "owner", "mitigation",
-                        "mitigation_task", "category", "source"}),
+    "risks": frozenset(
+        {
+            "id",
+            "title",
+            "likelihood",
+            "impact",
+            "score",
+            "owner",
+            "mitigation",
+            "mitigation_task",
+            "category",
+            "source",
+        }
+    ),
     "raci": frozenset({"activity", "task"}),
-    "timeline": frozenset({"id", "name", "phase", "kind", "owner", "risk", "estimate_days",
-                           "buffer_days", "duration_days", "start", "finish", "late_start",
-                           "late_finish", "total_float", "critical", "depends_on", "jira_key",
-                           "status", "forecast_finish", "slip_days"}),
+    "timeline": frozenset(
+        {
+            "id",
+            "name",
+            "phase",
+            "kind",
+            "owner",
+            "risk",
+            "estimate_days",
+            "buffer_days",
+            "duration_days",
+            "start",
+            "finish",
+            "late_start",
+            "late_finish",
+            "total_float",
+            "critical",
+            "depends_on",
+            "jira_key",
+            "status",
+            "forecast_finish",
+            "slip_days",
+        }
+    ),
     "rollback": frozenset({"order", "actor", "action", "expected_result", "max_minutes"}),
     "communication": frozenset({"audience", "cadence", "channel", "content", "when", "date"}),
 }
@@ -158,8 +190,7 @@ def load_mapping(catalog_dir: Path | None = None) -> SheetsMapping:
 def _load(path: Path) -> SheetsMapping:
     label = str(path.name)
     try:
-        data = parse_toml(read_text_file(path, label=label, limit=1024 * 1024, what="mapping"),
-                          label=label)
+        data = parse_toml(read_text_file(path, label=label, limit=1024 * 1024, what="mapping"), label=label)
     except SpecError as e:
         raise ConfigError(str(e)) from None
     try:

@@ -59,11 +59,15 @@ class PublishReport:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (no request bodies)."""
         return {
-            "spreadsheet_id": self.spreadsheet_id, "dry_run": self.dry_run,
-            "calls": self.calls, "batches": self.batches, "payload_bytes": self.payload_bytes,
+            "spreadsheet_id": self.spreadsheet_id,
+            "dry_run": self.dry_run,
+            "calls": self.calls,
+            "batches": self.batches,
+            "payload_bytes": self.payload_bytes,
             "rows_changed": self.rows_changed,
-            "worksheets": [{"title": s.title, "action": s.action, "rows_changed": s.rows_changed}
-                           for s in self.sheets],
+            "worksheets": [
+                {"title": s.title, "action": s.action, "rows_changed": s.rows_changed} for s in self.sheets
+            ],
         }
 
 
@@ -90,47 +94,79 @@ def publish_plan(
     if dry_run:  # a preview needs no Google: without a key or a network, compare with nothing
         try:
             client = client_factory(cfg)
-            return _publish(plan, sheets_cfg, client, mapping, dry_run=True, status=status,
-                            now=now)
+            return _publish(plan, sheets_cfg, client, mapping, dry_run=True, status=status, now=now)
         except (ConfigError, SheetsUnreachable) as e:
             log.debug("sheets: offline dry run: %s", e.message)
-            return _publish(plan, sheets_cfg, None, mapping, dry_run=True, status=status,
-                            now=now, offline=str(e))
+            return _publish(
+                plan, sheets_cfg, None, mapping, dry_run=True, status=status, now=now, offline=str(e)
+            )
     with deferred_signals():
-        return _publish(plan, sheets_cfg, client_factory(cfg), mapping, dry_run=dry_run,
-                        status=status, now=now)
+        return _publish(
+            plan, sheets_cfg, client_factory(cfg), mapping, dry_run=dry_run, status=status, now=now
+        )
 
 
-def _publish(plan: Plan, sheets_cfg: SheetsConfig, client: SheetsClient | None,
-             mapping: SheetsMapping, *, dry_run: bool, status: object | None,
-             now: dt.datetime | None, offline: str | None = None) -> PublishReport:
-    layouts = build_layouts(plan, mapping, prefix=sheets_cfg.prefix, status=status_view(status),
-                            synced_at=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None))
+def _publish(
+    plan: Plan,
+    sheets_cfg: SheetsConfig,
+    client: SheetsClient | None,
+    mapping: SheetsMapping,
+    *,
+    dry_run: bool,
+    status: object | None,
+    now: dt.datetime | None,
+    offline: str | None = None,
+) -> PublishReport:
+    layouts = build_layouts(
+        plan,
+        mapping,
+        prefix=sheets_cfg.prefix,
+        status=status_view(status),
+        synced_at=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None),
+    )
     remote = parse_remote(client.get(GET_FIELDS) if client is not None else {})
     changes = diff_all(layouts, remote)
     bodies = batches(changes)
-    log.info("sheets: %d worksheet(s) to write, %d batch(es), %d bytes",
-             sum(1 for c in changes if c.requests), len(bodies), sum(map(len, bodies)))
+    log.info(
+        "sheets: %d worksheet(s) to write, %d batch(es), %d bytes",
+        sum(1 for c in changes if c.requests),
+        len(bodies),
+        sum(map(len, bodies)),
+    )
     if not dry_run and client is not None:
         for i, body in enumerate(bodies):
             checkpoint(functools.partial(_note, sheets_cfg.spreadsheet_id, i, len(bodies)))
             try:
                 client.batch_update(body)
             except RemoteError as e:
-                done = (f"{i} of {len(bodies)} batches were applied before this one"
-                        if i else "nothing was written (a batch is applied whole or not at all)")
+                done = (
+                    f"{i} of {len(bodies)} batches were applied before this one"
+                    if i
+                    else "nothing was written (a batch is applied whole or not at all)"
+                )
                 raise RemoteError(f"{e.message}; {done}", hint=e.hint) from None
-    preview = [{"title": lay.title, "rows": len(lay.rows), "columns": lay.n_cols,
-                "header": [str(c.value) for c in lay.rows[0] if c.value not in (None, "")]
-                if lay.rows else []} for lay in layouts]
+    preview = [
+        {
+            "title": lay.title,
+            "rows": len(lay.rows),
+            "columns": lay.n_cols,
+            "header": [str(c.value) for c in lay.rows[0] if c.value not in (None, "")] if lay.rows else [],
+        }
+        for lay in layouts
+    ]
     return PublishReport(
-        spreadsheet_id=sheets_cfg.spreadsheet_id, dry_run=dry_run, sheets=changes,
-        calls=client.calls if client is not None else 0, batches=len(bodies),
+        spreadsheet_id=sheets_cfg.spreadsheet_id,
+        dry_run=dry_run,
+        sheets=changes,
+        calls=client.calls if client is not None else 0,
+        batches=len(bodies),
         payload_bytes=sum(map(len, bodies)),
         extra={"layout": preview, **({"offline": offline} if offline else {})},
     )
 
 
 def _note(spreadsheet_id: str, done: int, total: int) -> str:
-    return (f"publish to spreadsheet {spreadsheet_id} stopped between batches: {done} of {total} "
-            "applied (each batch is applied whole or not at all).")
+    return (
+        f"publish to spreadsheet {spreadsheet_id} stopped between batches: {done} of {total} "
+        "applied (each batch is applied whole or not at all)."
+    )

@@ -72,10 +72,14 @@ def status_view(status: object | None) -> StatusView | None:
             critical=_bool(_get(t, "critical")),
         )
     trend = tuple(
-        TrendPoint(as_of=_date(_get(p, "as_of")), state=_str(_get(p, "state")),
-                   slip_days=_int(_get(p, "slip_days")),
-                   forecast_finish=_date(_get(p, "forecast_finish")))
-        for p in _get(status, "trend") or [])
+        TrendPoint(
+            as_of=_date(_get(p, "as_of")),
+            state=_str(_get(p, "state")),
+            slip_days=_int(_get(p, "slip_days")),
+            forecast_finish=_date(_get(p, "forecast_finish")),
+        )
+        for p in _get(status, "trend") or []
+    )
     conf = _get(status, "confidence")
     chance = _get(conf, "deadline_probability") if conf is not None else None
     return StatusView(

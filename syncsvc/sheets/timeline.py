@@ -30,8 +30,9 @@ def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[
     first = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
     ends = [plan.finish_date, plan.deadline, *(t.early_finish for t in plan.tasks)]
     if status is not None:
-        ends += [d for d in [status.forecast_finish,
-                             *(t.forecast_finish for t in status.tasks.values())] if d]
+        ends += [
+            d for d in [status.forecast_finish, *(t.forecast_finish for t in status.tasks.values())] if d
+        ]
     last = max(ends)
     n = (last - first).days // 7 + 1
     weeks = [first + dt.timedelta(weeks=i) for i in range(min(n, max_weeks))]
@@ -46,8 +47,9 @@ def _slip_fmt(ts: TaskStatus, mapping: SheetsMapping) -> Fmt:
     return Fmt(background=c.state_slipping if ts.critical else c.state_at_risk)
 
 
-def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt,
-               mapping: SheetsMapping) -> Cell:
+def _task_cell(
+    t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt, mapping: SheetsMapping
+) -> Cell:
     k = col.key
     if k in ("start", "finish", "late_start", "late_finish"):
         attr = {"start": "early_start", "finish": "early_finish"}.get(k, k)
@@ -74,8 +76,7 @@ def _task_cell(t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt,
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
     """The task's Gantt row: its colour in every week it runs in, blank elsewhere."""
     c = mapping.colours
-    colour = (c.gantt_milestone if t.kind == "milestone"
-              else c.gantt_critical if t.critical else c.gantt_task)
+    colour = c.gantt_milestone if t.kind == "milestone" else c.gantt_critical if t.critical else c.gantt_task
     first = max(0, (t.early_start - weeks[0]).days // 7)
     last = min((t.early_finish - weeks[0]).days // 7, len(weeks) - 1)
     if last < first or first >= len(weeks):
@@ -83,9 +84,7 @@ def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[C
     return [BLANK] * first + [fill(colour)] * (last - first + 1) + [BLANK] * (len(weeks) - last - 1)
 
 
-def timeline_layout(
-    plan: Plan, mapping: SheetsMapping, title: str, status: StatusView | None
-) -> SheetLayout:
+def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: StatusView | None) -> SheetLayout:
     """Tasks with dates, buffer, float, critical, Jira key and status; a Gantt to the right
     (one column per week, bars as cell colours, critical tasks in the critical colour, the
     deadline's week marked in the header)."""
@@ -93,10 +92,15 @@ def timeline_layout(
     cols = mapping.timeline.columns
     weeks, cut = gantt_weeks(plan, status, mapping.gantt.max_weeks)
     deadline_week = plan.deadline - dt.timedelta(days=plan.deadline.weekday())
-    deadline_fmt = Fmt(bold=True, background=mapping.colours.gantt_deadline,
-                       text_colour="#FFFFFF", date_pattern=WEEK_PATTERN)
-    week_fmt = Fmt(bold=True, background=mapping.colours.header_background,
-                   text_colour=mapping.colours.header_text, date_pattern=WEEK_PATTERN)
+    deadline_fmt = Fmt(
+        bold=True, background=mapping.colours.gantt_deadline, text_colour="#FFFFFF", date_pattern=WEEK_PATTERN
+    )
+    week_fmt = Fmt(
+        bold=True,
+        background=mapping.colours.header_background,
+        text_colour=mapping.colours.header_text,
+        date_pattern=WEEK_PATTERN,
+    )
     header = [text(c.header, head) for c in cols]
     header += [date(w, deadline_fmt if w == deadline_week else week_fmt) for w in weeks]
     if cut:  # say so where the reader looks, instead of silently dropping weeks
@@ -105,8 +109,10 @@ def timeline_layout(
     critical_fmt = Fmt(bold=True, text_colour=mapping.colours.gantt_critical)
     for t in plan.tasks:
         ts = task_status(status, t)
-        rows.append(tuple([_task_cell(t, ts, c, critical_fmt, mapping) for c in cols]
-                          + _bar(t, weeks, mapping)))
+        rows.append(
+            tuple([_task_cell(t, ts, c, critical_fmt, mapping) for c in cols] + _bar(t, weeks, mapping))
+        )
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
-    return SheetLayout("timeline", title, _pad(rows), widths, frozen_cols=1,
-                       filter=GridRange(0, len(rows), 0, len(cols)))
+    return SheetLayout(
+        "timeline", title, _pad(rows), widths, frozen_cols=1, filter=GridRange(0, len(rows), 0, len(cols))
+    )

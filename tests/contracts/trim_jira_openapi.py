@@ -14,11 +14,24 @@ from typing import Any
 
 # The operations the Jira adapter calls, by operationId.
 KEEP = {
-    "getServerInfo", "getFields", "createIssues", "editIssue", "getIssue", "linkIssues",
-    "deleteIssueLink", "searchAndReconsileIssuesUsingJql", "searchForIssuesUsingJql",
-    "getProject", "getAllProjects", "setIssueProperty", "getIssueProperty",
+    "getServerInfo",
+    "getFields",
+    "createIssues",
+    "editIssue",
+    "getIssue",
+    "linkIssues",
+    "deleteIssueLink",
+    "searchAndReconsileIssuesUsingJql",
+    "searchForIssuesUsingJql",
+    "getProject",
+    "getAllProjects",
+    "setIssueProperty",
+    "getIssueProperty",
     # pull: statuses and changelogs read in bulk
-    "getStatuses", "bulkFetchIssues", "getBulkChangelogs", "getChangeLogs",
+    "getStatuses",
+    "bulkFetchIssues",
+    "getBulkChangelogs",
+    "getChangeLogs",
 }
 OUT = Path(__file__).with_name("jira-openapi.trimmed.json")
 
@@ -39,8 +52,7 @@ def trim(spec: dict[str, Any]) -> dict[str, Any]:
     """The kept operations and the schemas they reach."""
     paths: dict[str, Any] = {}
     for path, ops in spec["paths"].items():
-        kept = {m: op for m, op in ops.items() if isinstance(op, dict)
-                and op.get("operationId") in KEEP}
+        kept = {m: op for m, op in ops.items() if isinstance(op, dict) and op.get("operationId") in KEEP}
         if kept:
             for op in kept.values():
                 op.pop("x-atlassian-connect-scope", None)
@@ -60,8 +72,11 @@ def trim(spec: dict[str, Any]) -> dict[str, Any]:
             todo.append(m)
     return {
         "openapi": spec["openapi"],
-        "info": {"title": spec["info"]["title"], "version": spec["info"]["version"],
-                 "x-trimmed": sorted(KEEP)},
+        "info": {
+            "title": spec["info"]["title"],
+            "version": spec["info"]["version"],
+            "x-trimmed": sorted(KEEP),
+        },
         "paths": paths,
         "components": {"schemas": {k: schemas[k] for k in sorted(need)}},
     }

@@ -25,21 +25,53 @@ HELDOUT = HERE / "heldout.toml"
 START_DATE = dt.date(2027, 3, 1)
 TODAY = dt.date(2026, 11, 27)
 
-PROFILE_IDS = frozenset({
-    "ui-frontend", "backend-api", "public-api-sdk", "data-migration", "infra-cutover",
-    "vendor-migration", "payments-billing", "identity-access", "mobile-release", "ml-llm",
-    "notifications-messaging", "search-recommendations", "pricing-packaging",
-    "privacy-compliance", "internal-tooling",
-})
-STRATEGIES = frozenset({"percentage_ramp", "cohort_ramp", "shadow_cutover", "window_cutover",
-                        "staged_app_release", "dark_launch"})
-MECHANISMS = frozenset({"flag_off", "fail_back", "stop_dual_write", "halt_release",
-                        "lift_enforcement", "redeploy_previous", "restore_backup", "route_back"})
+PROFILE_IDS = frozenset(
+    {
+        "ui-frontend",
+        "backend-api",
+        "public-api-sdk",
+        "data-migration",
+        "infra-cutover",
+        "vendor-migration",
+        "payments-billing",
+        "identity-access",
+        "mobile-release",
+        "ml-llm",
+        "notifications-messaging",
+        "search-recommendations",
+        "pricing-packaging",
+        "privacy-compliance",
+        "internal-tooling",
+    }
+)
+STRATEGIES = frozenset(
+    {
+        "percentage_ramp",
+        "cohort_ramp",
+        "shadow_cutover",
+        "window_cutover",
+        "staged_app_release",
+        "dark_launch",
+    }
+)
+MECHANISMS = frozenset(
+    {
+        "flag_off",
+        "fail_back",
+        "stop_dual_write",
+        "halt_release",
+        "lift_enforcement",
+        "redeploy_previous",
+        "restore_backup",
+        "route_back",
+    }
+)
 OTHER = "other"  # in an expected mechanism list: any mechanism outside the named eight
 QUICK_KEYS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance", "users")
 # the finding a plan gives when it recognised no kind of change (CONTRACT §4 names low_coverage)
-UNRECOGNISED_KIND = re.compile(r"low_coverage|unrecogni[sz]ed|not_recogni[sz]ed|no_profile|unknown_change",
-                               re.IGNORECASE)
+UNRECOGNISED_KIND = re.compile(
+    r"low_coverage|unrecogni[sz]ed|not_recogni[sz]ed|no_profile|unknown_change", re.IGNORECASE
+)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _METHOD = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -131,6 +163,7 @@ class Totals:
 
 # ───────────────────────────── loading ─────────────────────────────
 
+
 def load_features(path: Path | str = FEATURES) -> list[Feature]:
     """The features of one evaluation file, checked; a bad file raises EvalFileError."""
     p = Path(path)
@@ -192,12 +225,17 @@ def _expected(exp: Mapping[str, Any], where: str) -> Expected:
     people = _concepts(exp.get("stakeholders", []), f"{where}: expected.stakeholders")
     triggers = _concepts(exp.get("triggers", []), f"{where}: expected.triggers")
     lo_people, lo_triggers = (2, 1) if recognisable else (0, 0)
-    for name, items, lo, hi in (("risks", risks, 4, 8), ("stakeholders", people, lo_people, 5),
-                                ("triggers", triggers, lo_triggers, 4)):
+    for name, items, lo, hi in (
+        ("risks", risks, 4, 8),
+        ("stakeholders", people, lo_people, 5),
+        ("triggers", triggers, lo_triggers, 4),
+    ):
         if not lo <= len(items) <= hi:
             raise EvalFileError(f"{where}: expected.{name} has {len(items)} items (want {lo}..{hi})")
-    must_not = tuple(_regex(x, f"{where}: expected.must_not")
-                     for x in _strings(exp.get("must_not", []), f"{where}: expected.must_not"))
+    must_not = tuple(
+        _regex(x, f"{where}: expected.must_not")
+        for x in _strings(exp.get("must_not", []), f"{where}: expected.must_not")
+    )
     return Expected(profiles, strategy, mechanism, risks, people, triggers, must_not)
 
 
@@ -220,13 +258,14 @@ def _concepts(v: Any, where: str) -> tuple[Concept, ...]:
     out = []
     for item in v:
         if not isinstance(item, Mapping) or set(item) != {"concept", "any"}:
-            raise EvalFileError(f"{where}: each item is {{ concept = \"...\", any = [\"regex\", ...] }}")
+            raise EvalFileError(f'{where}: each item is {{ concept = "...", any = ["regex", ...] }}')
         pats = tuple(_regex(x, f"{where} {item['concept']!r}") for x in _strings(item["any"], where))
         out.append(Concept(str(item["concept"]), pats))
     return tuple(out)
 
 
 # ───────────────────────────── planning ─────────────────────────────
+
 
 def build_feature_plan(feature: Feature, catalog: Any = None) -> Any:
     """The quick-mode plan for a feature's inputs, start date fixed to 2027-03-01."""
@@ -240,6 +279,7 @@ def build_feature_plan(feature: Feature, catalog: Any = None) -> Any:
 
 
 # ───────────────────────────── scoring ─────────────────────────────
+
 
 def _get(obj: Any, name: str) -> Any:
     if obj is None:
@@ -340,12 +380,16 @@ def score_plan(feature: Feature, plan: Any) -> FeatureScore:
         risks_distinct=distinct_cover(exp.risks, risk_texts),
         stakeholders=_recall(exp.stakeholders, people_texts),
         triggers=_recall(exp.triggers, trigger_texts),
-        profiles_got=ids, primary_got=primary, primary_ok=primary_ok, secondaries=secondaries,
+        profiles_got=ids,
+        primary_got=primary,
+        primary_ok=primary_ok,
+        secondaries=secondaries,
         strategy_got=strategy_s,
         strategy_ok=(strategy_s in exp.strategy) if exp.strategy else None,
         mechanism_got=mechanism_s,
         mechanism_ok=_mechanism_ok(mechanism_s, exp.mechanism) if exp.mechanism else None,
-        wrong_sense=wrong, flagged_unrecognised=flagged,
+        wrong_sense=wrong,
+        flagged_unrecognised=flagged,
     )
 
 
@@ -392,8 +436,9 @@ def totals(features: Sequence[Feature], scores: Sequence[FeatureScore]) -> Total
     return Totals(
         features=len(scores),
         risk_recall=micro("risks"),
-        risk_recall_distinct=_ratio(sum(s.risks_distinct for s in scores),
-                                    sum(s.risks.total for s in scores)),
+        risk_recall_distinct=_ratio(
+            sum(s.risks_distinct for s in scores), sum(s.risks.total for s in scores)
+        ),
         stakeholder_recall=micro("stakeholders"),
         trigger_recall=micro("triggers"),
         primary_right=_ratio(sum(s.primary_ok for s in scores), len(scores)),

@@ -72,6 +72,7 @@ class Injector:
             if self.mode == "kill-after":
                 raise Killed(f"killed after call {self.n} ({name}) was processed")
             raise requests.ConnectionError(f"injected drop after call {self.n} was processed")
+
         return call
 
     @staticmethod
@@ -102,10 +103,11 @@ class Bed:
         """Both fakes' data and the state file's bytes (to start many cases from one set-up)."""
         self.cfg.state_path()  # the state is closed between runs: its file is complete
         j = self.jira
-        return {"jira": copy.deepcopy({k: getattr(j, k) for k in _JIRA_DATA}),
-                "sheets": copy.deepcopy({k: getattr(self.sheets, k) for k in _SHEETS_DATA}),
-                "state": self.cfg.state_path().read_bytes() if self.cfg.state_path().exists()
-                else None}
+        return {
+            "jira": copy.deepcopy({k: getattr(j, k) for k in _JIRA_DATA}),
+            "sheets": copy.deepcopy({k: getattr(self.sheets, k) for k in _SHEETS_DATA}),
+            "state": self.cfg.state_path().read_bytes() if self.cfg.state_path().exists() else None,
+        }
 
     def load(self, saved: dict[str, Any]) -> None:
         for k, v in copy.deepcopy(saved["jira"]).items():
@@ -118,26 +120,62 @@ class Bed:
             self.cfg.state_path().chmod(0o600)
 
 
-_JIRA_DATA = ("issues", "links", "history", "moved", "projects", "born", "_next_id", "_next_num",
-              "_next_link", "_next_hist")
+_JIRA_DATA = (
+    "issues",
+    "links",
+    "history",
+    "moved",
+    "projects",
+    "born",
+    "_next_id",
+    "_next_num",
+    "_next_link",
+    "_next_hist",
+)
 _SHEETS_DATA = ("spreadsheets", "_next_id")
 
 
-def make_config(tmp: Path, base: str, email: str | None, *, sheets: bool = True,
-                spreadsheet_id: str = SPREADSHEET_ID, max_retries: int = 4) -> Config:
+def make_config(
+    tmp: Path,
+    base: str,
+    email: str | None,
+    *,
+    sheets: bool = True,
+    spreadsheet_id: str = SPREADSHEET_ID,
+    max_retries: int = 4,
+) -> Config:
     raw: dict[str, Any] = {
-        "jira": {"url": base, "token_env": TOKEN_ENV, "project": "NOTIF",
-                 "epic_issue_type": "Epic", "max_retries": max_retries, "email": email},
-        "state": {"path": str(tmp / "state.db")}, "base_dir": tmp}
+        "jira": {
+            "url": base,
+            "token_env": TOKEN_ENV,
+            "project": "NOTIF",
+            "epic_issue_type": "Epic",
+            "max_retries": max_retries,
+            "email": email,
+        },
+        "state": {"path": str(tmp / "state.db")},
+        "base_dir": tmp,
+    }
     if sheets:
-        raw["sheets"] = {"spreadsheet_id": spreadsheet_id, "credentials_file": "key.json",
-                         "max_retries": max_retries, "timeout_seconds": 5}
+        raw["sheets"] = {
+            "spreadsheet_id": spreadsheet_id,
+            "credentials_file": "key.json",
+            "max_retries": max_retries,
+            "timeout_seconds": 5,
+        }
     return Config.model_validate(raw, strict=False)
 
 
 @contextmanager
-def fault_bed(tmp: Path, monkeypatch: pytest.MonkeyPatch, *, k: int = 0, mode: str = "",
-              pacer: Pacer | None = None, **fake_kw: Any) -> Iterator[Bed]:
+def fault_bed(
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    k: int = 0,
+    mode: str = "",
+    pacer: Pacer | None = None,
+    **fake_kw: Any,
+) -> Iterator[Bed]:
     """Both fakes on one mock; every API call counted; call k gets `mode`; no real sleeping;
     with `pacer`, Jira's writes are rate-limited on its virtual clock."""
     inj = Injector(k, mode)
@@ -171,6 +209,7 @@ def _sheets_wrap(inj: Injector, name: str, real: Callable[..., Any]) -> Callable
         if isinstance(out, dict) and out.get("error", {}).get("message") == "injected":
             raise _Refused(out["error"]["code"], "injected", "INTERNAL")
         return out
+
     return handler
 
 
@@ -192,6 +231,7 @@ def run_killable(fn: Callable[[], Any]) -> str:
 
 
 # -- snapshots -----------------------------------------------------------------------------------
+
 
 def jira_state(fake: FakeJira) -> dict[str, Any]:
     """Issues, fields, labels, properties and links with every key replaced by the task id
@@ -215,8 +255,7 @@ def jira_state(fake: FakeJira) -> dict[str, Any]:
         props = copy.deepcopy(issue["properties"])
         for entry in (props.get("syncsvc") or {}).get("baselines") or []:
             entry.pop("recorded_at", None)  # the clock of the run that recorded it
-        issues[tid[key]] = {"project": fields.pop("project")["key"], "fields": fields,
-                            "properties": props}
+        issues[tid[key]] = {"project": fields.pop("project")["key"], "fields": fields, "properties": props}
     links = [(t, tid.get(a, a), tid.get(b, b)) for t, a, b in fake.links.values()]
     assert len(links) == len(set(links)), "a duplicate link"
     return {"issues": issues, "links": sorted(links)}
@@ -228,8 +267,14 @@ def sheets_state(fake: FakeSheets, sid: str = SPREADSHEET_ID) -> list[Any]:
     for s in fake.spreadsheets[sid].sheets:
         props = {k: v for k, v in s.props.items() if k != "sheetId"}
         cells = sorted((r, c, json.dumps(v, sort_keys=True)) for (r, c), v in s.cells.items())
-        out.append((json.dumps(props, sort_keys=True), cells, sorted(s.widths.items()),
-                    json.dumps(_no_ids(s.basic_filter), sort_keys=True)))
+        out.append(
+            (
+                json.dumps(props, sort_keys=True),
+                cells,
+                sorted(s.widths.items()),
+                json.dumps(_no_ids(s.basic_filter), sort_keys=True),
+            )
+        )
     return out
 
 

@@ -22,12 +22,17 @@ import responses
 from fakes.jira_contract import contract
 from fakes.jira_jql import JqlError, matches, parse_jql
 
-LINK_TYPES = {"Blocks": ("is blocked by", "blocks", "10000"),
-              "Relates": ("relates to", "relates to", "10003")}
+LINK_TYPES = {
+    "Blocks": ("is blocked by", "blocks", "10000"),
+    "Relates": ("relates to", "relates to", "10003"),
+}
 # (name, id, category id, category key, category name): a default Jira Software workflow
-STATUSES = [("To Do", "1", 2, "new", "To Do"), ("In Progress", "3", 4, "indeterminate", "In Progress"),
-            ("In Review", "10002", 4, "indeterminate", "In Progress"),
-            ("Done", "10001", 3, "done", "Done")]
+STATUSES = [
+    ("To Do", "1", 2, "new", "To Do"),
+    ("In Progress", "3", 4, "indeterminate", "In Progress"),
+    ("In Review", "10002", 4, "indeterminate", "In Progress"),
+    ("Done", "10001", 3, "done", "Done"),
+]
 # POST endpoints that only read (bulk fetches and search)
 READ_POSTS = frozenset({"issue/bulkfetch", "changelog/bulkfetch", "search/jql", "search"})
 PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
@@ -61,8 +66,9 @@ class Fault:
 
 
 class JiraError(Exception):
-    def __init__(self, status: int, messages: list[str] | None = None,
-                 errors: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, messages: list[str] | None = None, errors: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status)
         self.status, self.body = status, {"errorMessages": messages or [], "errors": errors or {}}
 
@@ -70,10 +76,19 @@ class JiraError(Exception):
 class FakeJira:
     """One Jira site. `install(rsps)` routes every /rest/api/ call on `base` to it."""
 
-    def __init__(self, base: str = "https://fake.atlassian.net", *, cloud: bool = True,
-                 email: str | None = "pm@example.com", token: str = "s3cret-token-value",
-                 projects: dict[str, list[str]] | None = None, users: set[str] | None = None,
-                 start_field: bool = True, bulk_reads: bool = True, search_lag: int = 0) -> None:
+    def __init__(
+        self,
+        base: str = "https://fake.atlassian.net",
+        *,
+        cloud: bool = True,
+        email: str | None = "pm@example.com",
+        token: str = "s3cret-token-value",
+        projects: dict[str, list[str]] | None = None,
+        users: set[str] | None = None,
+        start_field: bool = True,
+        bulk_reads: bool = True,
+        search_lag: int = 0,
+    ) -> None:
         self.base, self.cloud, self.email, self.token = base.rstrip("/"), cloud, email, token
         self.projects = projects or {"NOTIF": ["Task", "Story", "Bug", "Epic"]}
         self.users = users
@@ -88,8 +103,10 @@ class FakeJira:
         self._next_link = 20000
         self._next_hist = 30000
         self.fields = self._field_list(start_field)
-        self.statuses = {name: {"id": sid, "name": name, "statusCategory": {
-            "id": cid, "key": cat, "name": cname}} for name, sid, cid, cat, cname in STATUSES}
+        self.statuses = {
+            name: {"id": sid, "name": name, "statusCategory": {"id": cid, "key": cat, "name": cname}}
+            for name, sid, cid, cat, cname in STATUSES
+        }
         self.history: dict[str, list[dict[str, Any]]] = {}  # issue key -> changelog, oldest first
         self.bulk_reads = bulk_reads  # False: the bulk fetch endpoints answer 404 (older sites)
         self.moved: dict[str, str] = {}  # old key -> new key, after a move to another project
@@ -107,11 +124,18 @@ class FakeJira:
         for m in ("GET", "POST", "PUT", "DELETE"):
             rsps.add_callback(m, rx, callback=self._handle)
 
-    def fail(self, method: str, path: str, status: int, *, times: int = 1, skip: int = 0,
-             headers: dict[str, str] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        times: int = 1,
+        skip: int = 0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer `status` (without doing anything) to `times` matching calls after `skip`."""
-        self.faults.append(Fault(method, re.compile(path), "status", times, status,
-                                 headers or {}, skip))
+        self.faults.append(Fault(method, re.compile(path), "status", times, status, headers or {}, skip))
 
     def html(self, method: str, path: str, *, times: int = 1, status: int = 200) -> None:
         """Answer an HTML login page (an SSO proxy in front of the site) to matching calls."""
@@ -119,8 +143,11 @@ class FakeJira:
 
     def plain(self, method: str, path: str, text: str, *, times: int = 1) -> None:
         """Answer 200 with `text` as text/plain (a proxy's "OK") to matching calls."""
-        self.faults.append(Fault(method, re.compile(path), "plain", times, 200,
-                                 {"Content-Type": "text/plain", "X-Body": text}))
+        self.faults.append(
+            Fault(
+                method, re.compile(path), "plain", times, 200, {"Content-Type": "text/plain", "X-Body": text}
+            )
+        )
 
     def drop(self, method: str, path: str, *, times: int = 1, skip: int = 0) -> None:
         """Do the matching call, then lose its answer (a connection error for the client)."""
@@ -133,9 +160,12 @@ class FakeJira:
         return [c for c in self.calls if not c.write]
 
     def by_task(self, plan_id: str, task_id: str) -> list[dict[str, Any]]:
-        return [i for i in self.issues.values()
-                if {k: (i["properties"].get("syncsvc") or {}).get(k) for k in ("plan_id", "task_id")}
-                == {"plan_id": plan_id, "task_id": task_id}]
+        return [
+            i
+            for i in self.issues.values()
+            if {k: (i["properties"].get("syncsvc") or {}).get(k) for k in ("plan_id", "task_id")}
+            == {"plan_id": plan_id, "task_id": task_id}
+        ]
 
     def key_of(self, plan_id: str, task_id: str) -> str:
         found = self.by_task(plan_id, task_id)
@@ -179,8 +209,9 @@ class FakeJira:
         self.issues[new] = issue
         self.moved = {k: (new if v == old else v) for k, v in self.moved.items()}
         self.moved[old] = new
-        self.links = {i: (t, new if a == old else a, new if b == old else b)
-                      for i, (t, a, b) in self.links.items()}
+        self.links = {
+            i: (t, new if a == old else a, new if b == old else b) for i, (t, a, b) in self.links.items()
+        }
         if old in self.history:
             self.history[new] = self.history.pop(old)
         for other in self.issues.values():
@@ -194,11 +225,23 @@ class FakeJira:
         issue = self._issue(key)
         old, new = issue["fields"]["status"], self.statuses[status]
         self._next_hist += 1
-        self.history.setdefault(key, []).append({
-            "id": str(self._next_hist), "created": at.isoformat(timespec="milliseconds"),
-            "items": [{"field": "status", "fieldtype": "jira", "fieldId": "status",
-                       "from": old["id"], "fromString": old["name"], "to": new["id"],
-                       "toString": new["name"]}]})
+        self.history.setdefault(key, []).append(
+            {
+                "id": str(self._next_hist),
+                "created": at.isoformat(timespec="milliseconds"),
+                "items": [
+                    {
+                        "field": "status",
+                        "fieldtype": "jira",
+                        "fieldId": "status",
+                        "from": old["id"],
+                        "fromString": old["name"],
+                        "to": new["id"],
+                        "toString": new["name"],
+                    }
+                ],
+            }
+        )
         issue["fields"]["status"] = new
         done = new["statusCategory"]["key"] == "done"
         issue["fields"]["resolutiondate"] = at.isoformat(timespec="milliseconds") if done else None
@@ -231,13 +274,23 @@ class FakeJira:
             return 200, {"Content-Type": "text/plain"}, fault.headers["X-Body"]
         if fault is not None and fault.action == "html":
             call.status = fault.status
-            return fault.status, {"Content-Type": "text/html;charset=UTF-8"}, (
-                "<!DOCTYPE html><html><head><title>Sign in - Example SSO</title></head>"
-                "<body><form action='/login'>...</form></body></html>")
+            return (
+                fault.status,
+                {"Content-Type": "text/html;charset=UTF-8"},
+                (
+                    "<!DOCTYPE html><html><head><title>Sign in - Example SSO</title></head>"
+                    "<body><form action='/login'>...</form></body></html>"
+                ),
+            )
         if not self._authorized(request.headers.get("Authorization", "")):
             call.status = 401
-            return 401, {}, json.dumps({"errorMessages": [
-                "Client must be authenticated to access this resource."], "errors": {}})
+            return (
+                401,
+                {},
+                json.dumps(
+                    {"errorMessages": ["Client must be authenticated to access this resource."], "errors": {}}
+                ),
+            )
         op, bad = contract().check_request(call.method, url.path, params, body)
         if bad:
             self.violations += bad
@@ -252,8 +305,7 @@ class FakeJira:
             self.violations += contract().check_response(op, status, answer)
         if fault is not None and fault.action == "drop":
             raise requests.ConnectionError("connection reset (injected, after processing)")
-        return status, {"Content-Type": "application/json"}, "" if answer is None else json.dumps(
-            answer)
+        return status, {"Content-Type": "application/json"}, "" if answer is None else json.dumps(answer)
 
     def _fault(self, call: Call) -> Fault | None:
         for f in self.faults:
@@ -274,10 +326,13 @@ class FakeJira:
     def _route(self, c: Call, params: dict[str, list[str]], body: Any) -> tuple[int, Any]:
         m, p = c.method, c.path
         if m == "GET" and p == "serverInfo":
-            return 200, {"baseUrl": self.base, "deploymentType": "Cloud" if self.cloud
-                         else "Server", "version": "1001.0.0" if self.cloud else "9.12.0",
-                         "versionNumbers": [1001, 0, 0] if self.cloud else [9, 12, 0],
-                         "serverTitle": "Jira"}
+            return 200, {
+                "baseUrl": self.base,
+                "deploymentType": "Cloud" if self.cloud else "Server",
+                "version": "1001.0.0" if self.cloud else "9.12.0",
+                "versionNumbers": [1001, 0, 0] if self.cloud else [9, 12, 0],
+                "serverTitle": "Jira",
+            }
         if m == "GET" and p == "field":
             return 200, self.fields
         if m == "GET" and p == "project":
@@ -330,33 +385,64 @@ class FakeJira:
 
     def _field_list(self, start: bool) -> list[dict[str, Any]]:
         def sys_(fid: str, name: str, typ: str) -> dict[str, Any]:
-            return {"id": fid, "key": fid, "name": name, "custom": False, "clauseNames": [fid],
-                    "schema": {"type": typ, "system": fid}}
+            return {
+                "id": fid,
+                "key": fid,
+                "name": name,
+                "custom": False,
+                "clauseNames": [fid],
+                "schema": {"type": typ, "system": fid},
+            }
 
         def cust(fid: str, name: str, typ: str, custom: str) -> dict[str, Any]:
-            return {"id": fid, "key": fid, "name": name, "custom": True, "clauseNames": [name],
-                    "schema": {"type": typ, "custom": custom, "customId": int(fid[12:])}}
+            return {
+                "id": fid,
+                "key": fid,
+                "name": name,
+                "custom": True,
+                "clauseNames": [name],
+                "schema": {"type": typ, "custom": custom, "customId": int(fid[12:])},
+            }
 
-        out = [sys_("summary", "Summary", "string"), sys_("description", "Description", "string"),
-               sys_("duedate", "Due date", "date"), sys_("labels", "Labels", "array"),
-               sys_("priority", "Priority", "priority"), sys_("assignee", "Assignee", "user"),
-               sys_("issuelinks", "Linked Issues", "array"), sys_("project", "Project", "project"),
-               sys_("issuetype", "Issue Type", "issuetype"), sys_("status", "Status", "status")]
+        out = [
+            sys_("summary", "Summary", "string"),
+            sys_("description", "Description", "string"),
+            sys_("duedate", "Due date", "date"),
+            sys_("labels", "Labels", "array"),
+            sys_("priority", "Priority", "priority"),
+            sys_("assignee", "Assignee", "user"),
+            sys_("issuelinks", "Linked Issues", "array"),
+            sys_("project", "Project", "project"),
+            sys_("issuetype", "Issue Type", "issuetype"),
+            sys_("status", "Status", "status"),
+        ]
         if self.cloud:
             out.append(sys_("parent", "Parent", "issuelink"))
         else:
-            out += [cust(EPIC_LINK, "Epic Link", "any", "com.pyxis.greenhopper.jira:gh-epic-link"),
-                    cust(EPIC_NAME, "Epic Name", "string",
-                         "com.pyxis.greenhopper.jira:gh-epic-label")]
+            out += [
+                cust(EPIC_LINK, "Epic Link", "any", "com.pyxis.greenhopper.jira:gh-epic-link"),
+                cust(EPIC_NAME, "Epic Name", "string", "com.pyxis.greenhopper.jira:gh-epic-label"),
+            ]
         if start:
-            out.append(cust(START_FIELD, "Start date", "date",
-                            "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"))
+            out.append(
+                cust(
+                    START_FIELD,
+                    "Start date",
+                    "date",
+                    "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
+                )
+            )
         return out
 
     def _project(self, key: str) -> dict[str, Any]:
-        return {"id": str(10 + list(self.projects).index(key)), "key": key, "name": key.title(),
-                "issueTypes": [{"id": str(100 + i), "name": n, "subtask": False}
-                               for i, n in enumerate(self.projects[key])]}
+        return {
+            "id": str(10 + list(self.projects).index(key)),
+            "key": key,
+            "name": key.title(),
+            "issueTypes": [
+                {"id": str(100 + i), "name": n, "subtask": False} for i, n in enumerate(self.projects[key])
+            ],
+        }
 
     def _issue(self, key: str) -> dict[str, Any]:
         key = self.moved.get(key, key)
@@ -369,8 +455,9 @@ class FakeJira:
         known = {f["id"] for f in self.fields}
         for name, value in fields.items():
             if name not in known or name in ("status", "issuelinks"):
-                errors[name] = (f"Field '{name}' cannot be set. It is not on the appropriate "
-                                "screen, or unknown.")
+                errors[name] = (
+                    f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
+                )
             elif name == "summary" and (not value or "\n" in value or len(value) > 255):
                 errors[name] = "Summary must be one line of at most 255 characters."
             elif name == "priority" and value is not None and value.get("name") not in PRIORITIES:
@@ -381,8 +468,11 @@ class FakeJira:
                 idk = "accountId" if self.cloud else "name"
                 if set(value) != {idk} or (self.users is not None and value[idk] not in self.users):
                     errors[name] = f"User {value} does not exist."
-            elif name in ("duedate", START_FIELD) and value is not None and not re.fullmatch(
-                    r"\d{4}-\d\d-\d\d", str(value)):
+            elif (
+                name in ("duedate", START_FIELD)
+                and value is not None
+                and not re.fullmatch(r"\d{4}-\d\d-\d\d", str(value))
+            ):
                 errors[name] = "Error parsing date string."
             elif name in ("parent", EPIC_LINK) and value is not None:
                 key = value.get("key") if name == "parent" else value
@@ -415,23 +505,41 @@ class FakeJira:
             if not errors:
                 self._check_fields(fields, project, errors)
             if errors:
-                errs.append({"status": 400, "failedElementNumber": n,
-                             "elementErrors": {"errorMessages": [], "errors": errors}})
+                errs.append(
+                    {
+                        "status": 400,
+                        "failedElementNumber": n,
+                        "elementErrors": {"errorMessages": [], "errors": errors},
+                    }
+                )
                 continue
             issue = self._new_issue(project, itype, fields, up.get("properties") or [])
-            created.append({"id": issue["id"], "key": issue["key"],
-                            "self": f"{self.base}/rest/api/2/issue/{issue['id']}"})
+            created.append(
+                {
+                    "id": issue["id"],
+                    "key": issue["key"],
+                    "self": f"{self.base}/rest/api/2/issue/{issue['id']}",
+                }
+            )
         return (201 if created else 400), {"issues": created, "errors": errs}
 
-    def _new_issue(self, project: str, itype: str, fields: dict[str, Any],
-                   props: list[dict[str, Any]]) -> dict[str, Any]:
+    def _new_issue(
+        self, project: str, itype: str, fields: dict[str, Any], props: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         self._next_id += 1
         self._next_num[project] += 1
-        stored = {**fields, "project": {"key": project},
-                  "issuetype": {"name": itype, "id": str(100 + self.projects[project].index(
-                      itype))}, "status": self.statuses["To Do"]}
-        issue = {"id": str(self._next_id), "key": f"{project}-{self._next_num[project]}",
-                 "fields": {}, "properties": {p["key"]: p["value"] for p in props}}
+        stored = {
+            **fields,
+            "project": {"key": project},
+            "issuetype": {"name": itype, "id": str(100 + self.projects[project].index(itype))},
+            "status": self.statuses["To Do"],
+        }
+        issue = {
+            "id": str(self._next_id),
+            "key": f"{project}-{self._next_num[project]}",
+            "fields": {},
+            "properties": {p["key"]: p["value"] for p in props},
+        }
         self.issues[issue["key"]] = issue
         self.born[issue["id"]] = len(self.calls)
         self._store(issue, stored)
@@ -455,7 +563,7 @@ class FakeJira:
         """Whether search sees the issue yet (search lag; reconcileIssues ids are seen)."""
         if not self.search_lag or issue["id"] in reconcile:
             return True
-        return len(self.calls) - self.born.get(issue["id"], -10**9) > self.search_lag
+        return len(self.calls) - self.born.get(issue["id"], -(10**9)) > self.search_lag
 
     def _store(self, issue: dict[str, Any], fields: dict[str, Any]) -> None:
         for name, value in fields.items():
@@ -515,31 +623,40 @@ class FakeJira:
                 index.setdefault(v[2], []).append((lid, v))
         return index
 
-    def _issuelinks(self, key: str, index: dict[str, list[Any]] | None = None
-                    ) -> list[dict[str, Any]]:
+    def _issuelinks(self, key: str, index: dict[str, list[Any]] | None = None) -> list[dict[str, Any]]:
         out = []
         for lid, (t, a, b) in (index if index is not None else self._link_index()).get(key, []):
             inward, outward, tid = LINK_TYPES[t]
             other, side = (b, "outwardIssue") if key == a else (a, "inwardIssue")
             o = self.issues.get(other)
-            out.append({"id": lid, "type": {"id": tid, "name": t, "inward": inward,
-                                            "outward": outward},
-                        side: {"id": o["id"] if o else "0", "key": other, "fields": {
-                            "summary": o["fields"].get("summary") if o else ""}}})
+            out.append(
+                {
+                    "id": lid,
+                    "type": {"id": tid, "name": t, "inward": inward, "outward": outward},
+                    side: {
+                        "id": o["id"] if o else "0",
+                        "key": other,
+                        "fields": {"summary": o["fields"].get("summary") if o else ""},
+                    },
+                }
+            )
         return out
 
-    def _view(self, issue: dict[str, Any], params: dict[str, list[str]],
-              index: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    def _view(
+        self, issue: dict[str, Any], params: dict[str, list[str]], index: dict[str, list[Any]] | None = None
+    ) -> dict[str, Any]:
         wanted = ",".join(params.get("fields", ["id"])).split(",")
         fields = {**issue["fields"], "issuelinks": self._issuelinks(issue["key"], index)}
-        shown = fields if "*all" in wanted else {k: fields.get(k) for k in wanted
-                                                 if k and k != "id"}
+        shown = fields if "*all" in wanted else {k: fields.get(k) for k in wanted if k and k != "id"}
         props = [p for p in ",".join(params.get("properties", [])).split(",") if p]
-        out = {"id": issue["id"], "key": issue["key"],
-               "self": f"{self.base}/rest/api/2/issue/{issue['id']}", "fields": shown}
+        out = {
+            "id": issue["id"],
+            "key": issue["key"],
+            "self": f"{self.base}/rest/api/2/issue/{issue['id']}",
+            "fields": shown,
+        }
         if props:
-            out["properties"] = {p: issue["properties"][p] for p in props
-                                 if p in issue["properties"]}
+            out["properties"] = {p: issue["properties"][p] for p in props if p in issue["properties"]}
         return out
 
     def _search(self, params: dict[str, list[str]], *, cloud: bool) -> tuple[int, Any]:
@@ -553,8 +670,7 @@ class FakeJira:
         warnings = []
         for f, _, vals in query.clauses:
             if f == "project" and not set(vals) & set(self.projects):
-                raise JiraError(400, [f"The value '{vals[0]}' does not exist for the field "
-                                      "'project'."])
+                raise JiraError(400, [f"The value '{vals[0]}' does not exist for the field 'project'."])
             for v in vals if f == "key" else []:
                 if v in self.issues or v in self.moved:
                     continue
@@ -564,11 +680,15 @@ class FakeJira:
                     raise JiraError(400, [msg])
                 warnings.append(msg)
         reconcile = {x for v in params.get("reconcileIssues", []) for x in v.split(",")}
-        hits = [i for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
-                if matches(query, i) and self.visible(i, reconcile)]
+        hits = [
+            i
+            for i in sorted(self.issues.values(), key=lambda i: int(i["id"]))
+            if matches(query, i) and self.visible(i, reconcile)
+        ]
         if re.search(r"ORDER\s+BY\s+key\s+DESC", jql, flags=re.I):
-            hits.sort(key=lambda i: (i["key"].rpartition("-")[0],
-                                     int(i["key"].rpartition("-")[2])), reverse=True)
+            hits.sort(
+                key=lambda i: (i["key"].rpartition("-")[0], int(i["key"].rpartition("-")[2])), reverse=True
+            )
         size = min(int(params.get("maxResults", ["50"])[0]), self.page_size)
         if cloud:
             token = params.get("nextPageToken", [""])[0]
@@ -576,15 +696,13 @@ class FakeJira:
         else:
             start = int(params.get("startAt", ["0"])[0])
         index = self._link_index()
-        page = [self._view(i, params, index) for i in hits[start:start + size]]
+        page = [self._view(i, params, index) for i in hits[start : start + size]]
         if "changelog" in ",".join(params.get("expand", [])).split(","):
             for v in page:
                 hs = list(reversed(self.history.get(v["key"], [])))  # newest first, as Jira
-                v["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs),
-                                  "histories": hs}
+                v["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs), "histories": hs}
         if not cloud:
-            ans: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(hits),
-                                   "issues": page}
+            ans: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(hits), "issues": page}
             if warnings:
                 ans["warningMessages"] = warnings
             return 200, ans
@@ -607,12 +725,16 @@ class FakeJira:
         if len(wanted) > 100:
             raise JiraError(400, ["The number of issues requested exceeds the limit of 100."])
         by_id = {i["id"]: i for i in self.issues.values()}
-        params = {"fields": [",".join(body.get("fields") or ["*navigable"])],
-                  "properties": [",".join(body.get("properties") or [])]}
+        params = {
+            "fields": [",".join(body.get("fields") or ["*navigable"])],
+            "properties": [",".join(body.get("properties") or [])],
+        }
         index = self._link_index()
         found = [self.issues.get(self.moved.get(k, k)) or by_id.get(k) for k in wanted]
-        return 200, {"issues": [self._view(i, params, index) for i in found if i is not None],
-                     "issueErrors": []}
+        return 200, {
+            "issues": [self._view(i, params, index) for i in found if i is not None],
+            "issueErrors": [],
+        }
 
     def _changelogs(self, body: dict[str, Any]) -> tuple[int, Any]:
         by_id = {i["id"]: i for i in self.issues.values()}
@@ -624,12 +746,13 @@ class FakeJira:
             issue = self.issues.get(k) or by_id.get(k)
             if issue is not None:
                 rows += [(issue["id"], h) for h in self.history.get(issue["key"], [])]
-        page = rows[start:start + size]
+        page = rows[start : start + size]
         logs: dict[str, list[dict[str, Any]]] = {}
         for iid, h in page:
             logs.setdefault(iid, []).append(h)
-        out: dict[str, Any] = {"issueChangeLogs": [{"issueId": i, "changeHistories": hs}
-                                                   for i, hs in logs.items()]}
+        out: dict[str, Any] = {
+            "issueChangeLogs": [{"issueId": i, "changeHistories": hs} for i, hs in logs.items()]
+        }
         if start + size < len(rows):
             out["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
         if self.stuck_pages:
@@ -645,6 +768,11 @@ class FakeJira:
         rows = self.history.get(issue["key"], [])
         start = int(params.get("startAt", ["0"])[0])
         size = min(int(params.get("maxResults", ["50"])[0]), 2)  # small pages: paging is tested
-        page = rows[start:start + size]
-        return 200, {"startAt": start, "maxResults": size, "total": len(rows),
-                     "isLast": start + size >= len(rows), "values": page}
+        page = rows[start : start + size]
+        return 200, {
+            "startAt": start,
+            "maxResults": size,
+            "total": len(rows),
+            "isLast": start + size >= len(rows),
+            "values": page,
+        }

@@ -47,7 +47,8 @@ class Contract:
     def __init__(self, path: Path = SPEC_FILE) -> None:
         spec = _nullable(json.loads(path.read_text(encoding="utf-8")))
         self._registry = Registry().with_resource(
-            _ROOT, Resource.from_contents(spec, default_specification=DRAFT7))
+            _ROOT, Resource.from_contents(spec, default_specification=DRAFT7)
+        )
         self.ops: list[Operation] = []
         for template, ops in spec["paths"].items():
             rx = "^" + re.sub(r"\\\{[^}]+\\\}", r"[^/]+", re.escape(template)) + "$"
@@ -65,11 +66,14 @@ class Contract:
 
     def _validate(self, schema: dict[str, Any], value: Any, where: str) -> list[str]:
         v = Draft7Validator(schema, registry=self._registry)
-        return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                for e in v.iter_errors(value)]
+        return [
+            f"{where}: {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in v.iter_errors(value)
+        ]
 
-    def check_request(self, method: str, path: str, params: dict[str, list[str]],
-                      body: Any) -> tuple[Operation | None, list[str]]:
+    def check_request(
+        self, method: str, path: str, params: dict[str, list[str]], body: Any
+    ) -> tuple[Operation | None, list[str]]:
         o = self.find(method, path)
         if o is None:
             return None, [f"{method} {path}: no such operation in the contract"]
@@ -109,8 +113,10 @@ def _anchor(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _rebase(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: (f"{_ROOT}{v}" if k == "$ref" and isinstance(v, str) and v.startswith("#")
-                    else _rebase(v)) for k, v in node.items()}
+        return {
+            k: (f"{_ROOT}{v}" if k == "$ref" and isinstance(v, str) and v.startswith("#") else _rebase(v))
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_rebase(v) for v in node]
     return node

@@ -20,32 +20,78 @@ TOKEN_ENV = "SYNCSVC_TEST_JIRA_TOKEN"
 D0 = dt.date(2027, 1, 4)
 
 
-def config(tmp: Path, base: str, *, email: str | None = "pm@example.com",
-           epic: str = "Epic", project: str = "NOTIF", max_retries: int = 4) -> Config:
-    jira: dict[str, Any] = {"url": base, "token_env": TOKEN_ENV, "project": project,
-                            "epic_issue_type": epic, "max_retries": max_retries}
+def config(
+    tmp: Path,
+    base: str,
+    *,
+    email: str | None = "pm@example.com",
+    epic: str = "Epic",
+    project: str = "NOTIF",
+    max_retries: int = 4,
+) -> Config:
+    jira: dict[str, Any] = {
+        "url": base,
+        "token_env": TOKEN_ENV,
+        "project": project,
+        "epic_issue_type": epic,
+        "max_retries": max_retries,
+    }
     if email:
         jira["email"] = email
-    return Config.model_validate({"jira": jira, "state": {"path": str(tmp / "state.db")},
-                                  "base_dir": tmp}, strict=False)
+    return Config.model_validate(
+        {"jira": jira, "state": {"path": str(tmp / "state.db")}, "base_dir": tmp}, strict=False
+    )
 
 
-def task(tid: str, *, deps: tuple[str, ...] = (), start: int = 0, days: int = 2,
-         critical: bool = False, name: str | None = None, owner: str | None = "Mike",
-         risk: str = "medium", kind: str = "task") -> PlannedTask:
+def task(
+    tid: str,
+    *,
+    deps: tuple[str, ...] = (),
+    start: int = 0,
+    days: int = 2,
+    critical: bool = False,
+    name: str | None = None,
+    owner: str | None = "Mike",
+    risk: str = "medium",
+    kind: str = "task",
+) -> PlannedTask:
     s, f = D0 + dt.timedelta(days=start), D0 + dt.timedelta(days=start + days - 1)
-    return PlannedTask(id=tid, name=name or tid.replace("-", " ").title(), phase="build",
-                       kind=kind, owner=owner, risk=risk, estimate_days=days, buffer_days=0,
-                       duration_days=days, depends_on=list(deps), early_start=s, early_finish=f,
-                       late_start=s, late_finish=f, total_float=0 if critical else 3,
-                       critical=critical)
+    return PlannedTask(
+        id=tid,
+        name=name or tid.replace("-", " ").title(),
+        phase="build",
+        kind=kind,
+        owner=owner,
+        risk=risk,
+        estimate_days=days,
+        buffer_days=0,
+        duration_days=days,
+        depends_on=list(deps),
+        early_start=s,
+        early_finish=f,
+        late_start=s,
+        late_finish=f,
+        total_float=0 if critical else 3,
+        critical=critical,
+    )
 
 
 def plan(tasks: list[PlannedTask], plan_id: str = "notif-center") -> Plan:
     end = max((t.early_finish for t in tasks), default=D0)
-    return Plan(plan_id=plan_id, feature_name="In-App Notifications Center", description="d",
-                risk_tolerance="medium", team_size=3, timeline="6 weeks", pm="Dana",
-                start_date=D0, deadline=end, finish_date=end, fits_timeline=True, tasks=tasks)
+    return Plan(
+        plan_id=plan_id,
+        feature_name="In-App Notifications Center",
+        description="d",
+        risk_tolerance="medium",
+        team_size=3,
+        timeline="6 weeks",
+        pm="Dana",
+        start_date=D0,
+        deadline=end,
+        finish_date=end,
+        fits_timeline=True,
+        tasks=tasks,
+    )
 
 
 def chain(n: int, *, fan: int = 1) -> list[PlannedTask]:

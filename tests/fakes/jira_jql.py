@@ -32,10 +32,10 @@ def _literal(tok: str) -> str:
             continue
         nxt = body[i + 1]
         if nxt == "u":
-            out.append(chr(int(body[i + 2:i + 6], 16)))
+            out.append(chr(int(body[i + 2 : i + 6], 16)))
             i += 6
             continue
-        if nxt not in '"\\ntr\' ':
+        if nxt not in "\"\\ntr' ":
             raise JqlError(f"Illegal escape sequence \\{nxt}")
         out.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
         i += 2
@@ -80,8 +80,12 @@ def parse_jql(jql: str) -> Query:
 def matches(q: Query, issue: dict[str, Any]) -> bool:
     f = issue["fields"]
     for field, op, vals in q.clauses:
-        have = {"project": [f["project"]["key"]], "labels": f.get("labels") or [],
-                "key": [issue["key"]], "issuetype": [f["issuetype"]["name"]]}[field]
+        have = {
+            "project": [f["project"]["key"]],
+            "labels": f.get("labels") or [],
+            "key": [issue["key"]],
+            "issuetype": [f["issuetype"]["name"]],
+        }[field]
         hit = bool(set(have) & set(vals))
         if field == "labels" and op in ("!=", "not in") and not have:
             return False  # Jira: `labels != x` never matches an issue without labels

@@ -13,16 +13,16 @@ import requests
 from fakes.jira import FakeJira
 
 
-def _handler(fake: FakeJira, lock: threading.Lock, delay: float
-             ) -> type[BaseHTTPRequestHandler]:
+def _handler(fake: FakeJira, lock: threading.Lock, delay: float) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
             size = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(size) if size else None
-            prep = requests.Request(self.command, fake.base + self.path,
-                                    headers=dict(self.headers.items()), data=body).prepare()
+            prep = requests.Request(
+                self.command, fake.base + self.path, headers=dict(self.headers.items()), data=body
+            ).prepare()
             if delay:
                 time.sleep(delay)  # a slow site: a client can be signalled mid-run
             try:

@@ -37,7 +37,7 @@ class Pacer:
     def clock(self) -> float:
         """Virtual seconds since the start."""
         if self._counted < len(self.sleeps):
-            self._slept += sum(self.sleeps[self._counted:])
+            self._slept += sum(self.sleeps[self._counted :])
             self._counted = len(self.sleeps)
         return self.calls * self.per_call + self._slept
 
@@ -56,8 +56,12 @@ class Pacer:
                     wait = math.ceil((1 - self._tokens) / self.rate)
                     if self.client_waits:
                         self._slept += wait
-                    return 429, {"Retry-After": str(wait)}, json.dumps(
-                        {"errorMessages": ["Rate limit exceeded."], "errors": {}})
+                    return (
+                        429,
+                        {"Retry-After": str(wait)},
+                        json.dumps({"errorMessages": ["Rate limit exceeded."], "errors": {}}),
+                    )
                 self._tokens -= 1
             return handler(request)
+
         return call

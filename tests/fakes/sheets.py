@@ -40,6 +40,7 @@ class ContractError(AssertionError):
 
 # --- contract ----------------------------------------------------------------------------------
 
+
 class Discovery:
     """Validation of values against the discovery document's schemas."""
 
@@ -95,6 +96,7 @@ class Discovery:
 
 # --- field masks -------------------------------------------------------------------------------
 
+
 def parse_mask(mask: str) -> dict[str, Any]:
     """`a(b,c.d),e` → {"a": {"b": None, "c": {"d": None}}, "e": None} (None: the whole value)."""
     pos = 0
@@ -149,6 +151,7 @@ def apply_mask(value: Any, tree: dict[str, Any] | None) -> Any:
 
 # --- state -------------------------------------------------------------------------------------
 
+
 @dataclass
 class FakeSheet:
     props: dict[str, Any]
@@ -202,39 +205,58 @@ class FakeSheets:
 
     def install(self, rsps: responses.RequestsMock) -> FakeSheets:
         rsps.add_callback(responses.POST, TOKEN_URL, callback=self._token)
-        rsps.add_callback(responses.GET, re.compile(re.escape(BASE) + r"[^/:?]+(\?.*)?$"),
-                          callback=self._wrap("get", self._get))
-        rsps.add_callback(responses.POST, re.compile(re.escape(BASE) + r"[^/:?]+:batchUpdate$"),
-                          callback=self._wrap("batchUpdate", self._batch_update))
+        rsps.add_callback(
+            responses.GET,
+            re.compile(re.escape(BASE) + r"[^/:?]+(\?.*)?$"),
+            callback=self._wrap("get", self._get),
+        )
+        rsps.add_callback(
+            responses.POST,
+            re.compile(re.escape(BASE) + r"[^/:?]+:batchUpdate$"),
+            callback=self._wrap("batchUpdate", self._batch_update),
+        )
         return self
 
-    def create_spreadsheet(self, sid: str, *, titles: tuple[str, ...] = ("Sheet1",),
-                           shared_with: set[str] | None = None) -> None:
-        sheets = [FakeSheet(self._props(t, i, 1000, 26, None if i else 0))
-                  for i, t in enumerate(titles)]
+    def create_spreadsheet(
+        self, sid: str, *, titles: tuple[str, ...] = ("Sheet1",), shared_with: set[str] | None = None
+    ) -> None:
+        sheets = [FakeSheet(self._props(t, i, 1000, 26, None if i else 0)) for i, t in enumerate(titles)]
         self.spreadsheets[sid] = FakeSpreadsheet(sheets, shared_with)
 
-    def service_account(self, email: str = "publisher@demo-proj.iam.gserviceaccount.com"
-                        ) -> dict[str, Any]:
+    def service_account(self, email: str = "publisher@demo-proj.iam.gserviceaccount.com") -> dict[str, Any]:
         """A real-format key file (fresh RSA key) whose token requests this fake accepts."""
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
         self.accounts[email] = key.public_key()
-        return {"type": "service_account", "project_id": "demo-proj", "private_key_id": "k1",
-                "private_key": pem, "client_email": email, "client_id": "1",
-                "token_uri": TOKEN_URL, "auth_uri": "https://accounts.google.com/o/oauth2/auth"}
+        return {
+            "type": "service_account",
+            "project_id": "demo-proj",
+            "private_key_id": "k1",
+            "private_key": pem,
+            "client_email": email,
+            "client_id": "1",
+            "token_uri": TOKEN_URL,
+            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        }
 
-    def fail_next(self, kind: str, status: int, *, times: int = 1,
-                  headers: dict[str, str] | None = None) -> None:
+    def fail_next(
+        self, kind: str, status: int, *, times: int = 1, headers: dict[str, str] | None = None
+    ) -> None:
         """Answer the next `times` calls of `kind` ("get", "batchUpdate", "token") with `status`
         (0: raise a read timeout instead of answering)."""
         reason = {429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE", 500: "INTERNAL"}.get(
-            status, "FAILED_PRECONDITION")
-        msg = ("Quota exceeded for quota metric 'Write requests' and limit 'Write requests per "
-               "minute per user'" if status == 429 else "The service is currently unavailable.")
+            status, "FAILED_PRECONDITION"
+        )
+        msg = (
+            "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'"
+            if status == 429
+            else "The service is currently unavailable."
+        )
         self._failures.setdefault(kind, []).extend(
-            [(status, headers or {}, error_body(status, msg, reason))] * times)
+            [(status, headers or {}, error_body(status, msg, reason))] * times
+        )
 
     # inspection ----------------------------------------------------------------------------
 
@@ -250,8 +272,12 @@ class FakeSheets:
     def cell(self, sid: str, title: str, row: int, col: int) -> tuple[str, Any]:
         """("string"|"number"|"bool"|"formula"|"empty", value) of a cell, as Sheets holds it."""
         v = self.sheet(sid, title).cells.get((row, col), {}).get("userEnteredValue") or {}
-        for key, kind in (("formulaValue", "formula"), ("stringValue", "string"),
-                          ("numberValue", "number"), ("boolValue", "bool")):
+        for key, kind in (
+            ("formulaValue", "formula"),
+            ("stringValue", "string"),
+            ("numberValue", "number"),
+            ("boolValue", "bool"),
+        ):
             if key in v:
                 return kind, v[key]
         return "empty", None
@@ -300,19 +326,18 @@ class FakeSheets:
                 if book is None:
                     raise _Refused(404, "Requested entity was not found.", "NOT_FOUND")
                 if book.shared_with is not None and ident not in book.shared_with:
-                    raise _Refused(403, "The caller does not have permission",
-                                   "PERMISSION_DENIED")
+                    raise _Refused(403, "The caller does not have permission", "PERMISSION_DENIED")
                 return 200, {}, json.dumps(handler(request, sid))
             except _Refused as e:
                 return e.status, {}, json.dumps(error_body(e.status, e.message, e.reason))
+
         return cb
 
     def _identity(self, request: Any) -> str:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ")
         if not auth.startswith("Bearer ") or token not in self.tokens:
-            raise _Refused(401, "Request had invalid authentication credentials.",
-                           "UNAUTHENTICATED")
+            raise _Refused(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
         return self.tokens[token]
 
     def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
@@ -321,23 +346,28 @@ class FakeSheets:
         if failures:
             status, headers, _ = failures.pop(0)
             return status, headers, json.dumps({"error": "temporarily_unavailable"})
-        form = {k: v[0] for k, v in parse_qs(request.body if isinstance(request.body, str)
-                                             else request.body.decode()).items()}
+        form = {
+            k: v[0]
+            for k, v in parse_qs(
+                request.body if isinstance(request.body, str) else request.body.decode()
+            ).items()
+        }
         if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
             return 400, {}, json.dumps({"error": "unsupported_grant_type"})
         head_b64, claims_b64, sig_b64 = form["assertion"].split(".")
         claims = json.loads(_b64(claims_b64))
         key = self.accounts.get(claims.get("iss", ""))
         if key is None:
-            return 400, {}, json.dumps({"error": "invalid_grant",
-                                        "error_description": "Invalid JWT Signature."})
-        key.verify(_b64(sig_b64), f"{head_b64}.{claims_b64}".encode(), padding.PKCS1v15(),
-                   hashes.SHA256())
+            return (
+                400,
+                {},
+                json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
+            )
+        key.verify(_b64(sig_b64), f"{head_b64}.{claims_b64}".encode(), padding.PKCS1v15(), hashes.SHA256())
         self.scopes.append(claims.get("scope", ""))
         token = f"ya29.fake-{len(self.tokens)}"
         self.tokens[token] = claims["iss"]
-        return 200, {}, json.dumps({"access_token": token, "expires_in": 3599,
-                                    "token_type": "Bearer"})
+        return 200, {}, json.dumps({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
     def _get(self, request: Any, sid: str) -> dict[str, Any]:
         query = parse_qs(urlparse(request.url).query)
@@ -365,14 +395,24 @@ class FakeSheets:
             width = max(cells, default=-1) + 1
             rows.append({"values": [cells.get(c, {}) for c in range(width)]} if cells else {})
         meta = [{"pixelSize": s.widths.get(c, 100)} for c in range(s.cols)]
-        out: dict[str, Any] = {"properties": copy.deepcopy(s.props),
-                               "data": [{"rowData": rows, "columnMetadata": meta}]}
+        out: dict[str, Any] = {
+            "properties": copy.deepcopy(s.props),
+            "data": [{"rowData": rows, "columnMetadata": meta}],
+        }
         if s.basic_filter:
             out["basicFilter"] = copy.deepcopy(s.basic_filter)
         if s.merges:  # as Sheets answers: the indices that are 0 left out
-            out["merges"] = [{k: v for k, v in zip(
-                ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"), m,
-                strict=True) if v} | {"sheetId": s.props["sheetId"]} for m in s.merges]
+            out["merges"] = [
+                {
+                    k: v
+                    for k, v in zip(
+                        ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"), m, strict=True
+                    )
+                    if v
+                }
+                | {"sheetId": s.props["sheetId"]}
+                for m in s.merges
+            ]
         return out  # serialised at once, so the cells need no copy
 
     def _batch_update(self, request: Any, sid: str) -> dict[str, Any]:
@@ -388,20 +428,18 @@ class FakeSheets:
     # requests ------------------------------------------------------------------------------
 
     def _apply(self, sheets: list[FakeSheet], req: dict[str, Any]) -> dict[str, Any]:
-        (kind, arg), = req.items()
+        ((kind, arg),) = req.items()
         if kind == "addSheet":
             p = arg.get("properties", {})
             sid = p.get("sheetId", self._next_id)
             self._next_id += 1
             title = p.get("title", f"Sheet{len(sheets) + 1}")
             if any(s.props["sheetId"] == sid for s in sheets):
-                raise _Refused(400, f"Invalid requests[0].addSheet: Sheet with id {sid} "
-                                    "already exists.")
+                raise _Refused(400, f"Invalid requests[0].addSheet: Sheet with id {sid} already exists.")
             if any(s.props["title"].lower() == title.lower() for s in sheets):
                 raise _Refused(400, f'A sheet with the name "{title}" already exists.')
             g = p.get("gridProperties", {})
-            props = self._props(title, len(sheets), g.get("rowCount", 1000),
-                                g.get("columnCount", 26), sid)
+            props = self._props(title, len(sheets), g.get("rowCount", 1000), g.get("columnCount", 26), sid)
             props["gridProperties"].update({k: v for k, v in g.items()})
             self._check_frozen(props)
             sheets.append(FakeSheet(props))
@@ -442,8 +480,9 @@ class FakeSheets:
             if rng["dimension"] != "COLUMNS" or arg["fields"] != "pixelSize":
                 raise ContractError(f"fake: only column pixelSize is modelled: {arg}")
             if rng.get("endIndex", s.cols) > s.cols:
-                raise _Refused(400, f"Invalid requests: column {rng['endIndex']} is past the "
-                                    f"grid ({s.cols} columns)")
+                raise _Refused(
+                    400, f"Invalid requests: column {rng['endIndex']} is past the grid ({s.cols} columns)"
+                )
             for c in range(rng.get("startIndex", 0), rng.get("endIndex", s.cols)):
                 s.widths[c] = arg["properties"]["pixelSize"]
             return {}
@@ -460,8 +499,10 @@ class FakeSheets:
             meets = [m for m in s.merges if m[0] < r1 and r0 < m[1] and m[2] < c1 and c0 < m[3]]
             inside = [m for m in meets if r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1]
             if meets != inside:
-                raise _Refused(400, "Invalid requests: You must select all cells in a merged "
-                                    "range to merge or unmerge them.")
+                raise _Refused(
+                    400,
+                    "Invalid requests: You must select all cells in a merged range to merge or unmerge them.",
+                )
             if kind == "unmergeCells":
                 s.merges = [m for m in s.merges if m not in inside]
                 return {}
@@ -486,8 +527,9 @@ class FakeSheets:
             r0, c0 = st.get("rowIndex", 0), st.get("columnIndex", 0)
             r1 = r0 + len(rows)
             c1 = c0 + max((len(r.get("values", [])) for r in rows), default=0)
-            self._bounds(s, {"startRowIndex": r0, "endRowIndex": r1,
-                             "startColumnIndex": c0, "endColumnIndex": c1})
+            self._bounds(
+                s, {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
+            )
         for r in range(r0, r1):
             values = rows[r - r0].get("values", []) if r - r0 < len(rows) else []
             if len(values) > c1 - c0:
@@ -497,8 +539,7 @@ class FakeSheets:
                 if "range" in arg or c - c0 < len(values):
                     self._put(s, r, c, given, tree)
 
-    def _put(self, s: FakeSheet, r: int, c: int, data: dict[str, Any],
-             tree: dict[str, Any]) -> None:
+    def _put(self, s: FakeSheet, r: int, c: int, data: dict[str, Any], tree: dict[str, Any]) -> None:
         cur = s.cells.get((r, c), {})
         keys = ("userEnteredValue", "userEnteredFormat", "note") if "*" in tree else tree
         for k in keys:
@@ -516,8 +557,11 @@ class FakeSheets:
         r0, r1 = rng.get("startRowIndex", 0), rng.get("endRowIndex", s.rows)
         c0, c1 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", s.cols)
         if r1 > s.rows or c1 > s.cols or r0 > r1 or c0 > c1:
-            raise _Refused(400, f"Range ({s.props['title']}!R{r1}C{c1}) exceeds grid limits. "
-                                f"Max rows: {s.rows}, max columns: {s.cols}")
+            raise _Refused(
+                400,
+                f"Range ({s.props['title']}!R{r1}C{c1}) exceeds grid limits. "
+                f"Max rows: {s.rows}, max columns: {s.cols}",
+            )
         return r0, r1, c0, c1
 
     @staticmethod
@@ -535,12 +579,18 @@ class FakeSheets:
         if g.get("frozenColumnCount", 0) >= g["columnCount"]:
             raise _Refused(400, "You can't freeze all visible columns on the sheet.")
 
-    def _props(self, title: str, index: int, rows: int, cols: int,
-               sheet_id: int | None = None) -> dict[str, Any]:
+    def _props(
+        self, title: str, index: int, rows: int, cols: int, sheet_id: int | None = None
+    ) -> dict[str, Any]:
         if sheet_id is None:
             sheet_id, self._next_id = self._next_id, self._next_id + 1
-        return {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
-                "gridProperties": {"rowCount": rows, "columnCount": cols}}
+        return {
+            "sheetId": sheet_id,
+            "title": title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": rows, "columnCount": cols},
+        }
 
 
 def _b64(s: str) -> bytes:
@@ -563,12 +613,17 @@ def serve_fake_sheets() -> Iterator[FakeSheets]:
         yield fake
 
 
-def sheets_config(tmp: Path, *, prefix: bool = False, credentials_file: str | None = "key.json",
-                  max_retries: int = 5) -> Path:
+def sheets_config(
+    tmp: Path, *, prefix: bool = False, credentials_file: str | None = "key.json", max_retries: int = 5
+) -> Path:
     """A config file with a [sheets] table, written into `tmp`."""
-    lines = ["[sheets]", f'spreadsheet_id = "{SPREADSHEET_ID}"',
-             f"prefix = {'true' if prefix else 'false'}", f"max_retries = {max_retries}",
-             "timeout_seconds = 5"]
+    lines = [
+        "[sheets]",
+        f'spreadsheet_id = "{SPREADSHEET_ID}"',
+        f"prefix = {'true' if prefix else 'false'}",
+        f"max_retries = {max_retries}",
+        "timeout_seconds = 5",
+    ]
     if credentials_file is not None:
         lines.append(f'credentials_file = "{credentials_file}"')
     path = tmp / "syncsvc.toml"
@@ -586,8 +641,13 @@ def token_client_factory(sleeps: list[float] | None = None) -> Callable[[Any], A
 
     def factory(cfg: Any) -> Any:
         s = cfg.require_sheets("test")
-        return GoogleSheets(Credentials(token=TEST_TOKEN), s.spreadsheet_id,
-                            timeout=s.timeout_seconds, max_retries=s.max_retries,
-                            sleep=slept.append, rand=lambda: 0.5)
+        return GoogleSheets(
+            Credentials(token=TEST_TOKEN),
+            s.spreadsheet_id,
+            timeout=s.timeout_seconds,
+            max_retries=s.max_retries,
+            sleep=slept.append,
+            rand=lambda: 0.5,
+        )
 
     return factory

@@ -33,8 +33,9 @@ def serve_sheets() -> Iterator[tuple[FakeSheets, str]]:
             size = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(size) if size else None
             url = BASE + self.path.split("/v4/spreadsheets/", 1)[-1]
-            prep = requests.Request(self.command, url, headers=dict(self.headers.items()),
-                                    data=body).prepare()
+            prep = requests.Request(
+                self.command, url, headers=dict(self.headers.items()), data=body
+            ).prepare()
             with lock:
                 if self.path == "/token":  # OAuth, for a key file whose token_uri is here
                     status, headers, text = fake._token(prep)
