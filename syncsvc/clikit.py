@@ -334,12 +334,9 @@ def require_identity(parsed: Spec) -> None:
 
 def render(plan: Plan, part: str, fmt: Format) -> str:
     if fmt is Format.json:
-        import pydantic_core
+        from syncsvc.model import to_json_text
 
-        from syncsvc.model import to_json
-
-        # the same text as json.dumps(indent=2, ensure_ascii=False), several times faster
-        return pydantic_core.to_json(to_json(plan, part), indent=2).decode()
+        return to_json_text(plan, part)
     from syncsvc.render.markdown import render_md
 
     return render_md(plan, part)

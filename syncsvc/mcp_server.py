@@ -8,7 +8,6 @@ nothing anywhere; a `SyncsvcError` becomes a tool error carrying the message the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import signal
@@ -243,6 +242,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
     """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
     from syncsvc.clikit import plan_of
     from syncsvc.model import to_json
+    from syncsvc.render.jsontext import json_text
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -271,7 +271,7 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
         spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
     plan = plan_of(spec, _catalog(CATALOG_DIR), with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
-    text = render_md(plan, part) if fmt == "md" else json.dumps(data, indent=2, ensure_ascii=False)
+    text = render_md(plan, part) if fmt == "md" else json_text(data)
     return text, data
 
 
