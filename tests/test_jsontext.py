@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, generated_spec
 
 from syncsvc.clikit import Format, render
 from syncsvc.export import render_bundle
@@ -24,14 +23,6 @@ def _stdlib(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def _generated(n: int) -> str:
-    spec = importlib.util.spec_from_file_location("gen_spec", ROOT / "bench" / "gen_spec.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return str(module.generate(n))
-
-
 @pytest.fixture(scope="module")
 def generated_plan() -> Plan:
     import tomllib
@@ -42,7 +33,7 @@ def generated_plan() -> Plan:
     from syncsvc.planning.build import build_plan
     from syncsvc.specload import check_spec
 
-    text = _generated(1000)
+    text = generated_spec(1000)
     return build_plan(
         check_spec(tomllib.loads(text), label="g.toml", today=TODAY, source=text), load_catalog()
     )
