@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from syncsvc.clikit import ConfigOpt, Format, LogFormat, LogFormatOpt, OutputOpt, VerboseOpt
+from syncsvc.cli.options import ConfigOpt, Format, LogFormat, LogFormatOpt, OutputOpt, VerboseOpt
 
 if TYPE_CHECKING:  # the CLI imports this module at start-up: keep it light
     from syncsvc.model import Plan
@@ -533,7 +533,7 @@ def diff_command(
 
     Example: syncsvc diff plan-v1.toml examples/notifications-center.toml --format json
     """
-    from syncsvc.clikit import load_plan, run, write_output
+    from syncsvc.cli.options import load_plan, run, write_output
 
     def body() -> None:
         import json

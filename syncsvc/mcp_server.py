@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.clikit import ConfigOpt, LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.cli.options import ConfigOpt, LogFormat, LogFormatOpt, VerboseOpt
 from syncsvc.errors import InputError, SpecError
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def output_schema(part: str) -> dict[str, Any]:
 
 def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
     """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
-    from syncsvc.clikit import plan_of
+    from syncsvc.cli.options import plan_of
     from syncsvc.model import to_json
     from syncsvc.render.markdown import render_md
 
@@ -604,7 +604,7 @@ def serve_command(
 
     Example: syncsvc serve-mcp --verbose
     """
-    from syncsvc.clikit import run
+    from syncsvc.cli.options import run
 
     def body() -> None:
         import anyio

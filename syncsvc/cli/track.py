@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from syncsvc.clikit import (
+from syncsvc.cli.options import (
     AsOfOpt,
     DryRunOpt,
     FailOnSlipOpt,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt
 
 if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.config import Config
@@ -32,7 +32,7 @@ def publish_command(
 
     Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
-    from syncsvc.clikit import run, spec_and_plan
+    from syncsvc.cli.options import run, spec_and_plan
 
     def body() -> None:
         from syncsvc.config import load_config

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import typer
 
-from syncsvc import clikit
-from syncsvc.clikit import (
+from syncsvc.cli import options as clikit
+from syncsvc.cli.export import export_command
+from syncsvc.cli.options import (
     ChangeTypeOpt,
     ConfigOpt,
     CountryOpt,
@@ -30,13 +31,12 @@ from syncsvc.clikit import (
     run,
     write_output,
 )
+from syncsvc.cli.publish import publish_command
+from syncsvc.cli.push import push_command
+from syncsvc.cli.track import baseline_command, pull_command, sync_command
 from syncsvc.diff import diff_command
-from syncsvc.export.command import export_command
-from syncsvc.jira.command import push_command
 from syncsvc.mcp_server import serve_command
-from syncsvc.sheets.command import publish_command
 from syncsvc.statecheck import state_app
-from syncsvc.track import baseline_command, pull_command, sync_command
 
 __all__ = ["app", "clikit"]
 

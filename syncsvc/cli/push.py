@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt, run, spec_and_plan
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, run, spec_and_plan
 
 log = logging.getLogger("syncsvc.jira")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt
 
 
 def export_command(
@@ -28,7 +28,7 @@ def export_command(
 
     Example: syncsvc export examples/notifications-center.toml --out out/
     """
-    from syncsvc.clikit import load_plan, run
+    from syncsvc.cli.options import load_plan, run
 
     def body() -> None:
         from syncsvc.config import load_config
