@@ -1,8 +1,10 @@
-"""`syncsvc serve-mcp`: the five planning tools, a workflow prompt and the catalogs over MCP (stdio).
+"""The MCP server of `syncsvc serve-mcp`: the five planning tools, a workflow prompt and the
+catalogs over MCP (stdio). `build_server(catalog)` makes it; `serve(catalog)` runs it on stdio.
 
 The only module that imports the `mcp` SDK, and only when the server starts, so `syncsvc --help`
-stays fast. Tool calls run the same pure core as the CLI (spec → `build_plan` → render) and write
-nothing anywhere; a `SyncsvcError` becomes a tool error carrying the message the CLI would print.
+stays fast (the CLI imports this module only inside `serve-mcp`). Tool calls run the same pure
+core as the CLI (spec → `build_plan` → render) and write nothing anywhere; a `SyncsvcError`
+becomes a tool error carrying the message the CLI would print.
 """
 
 from __future__ import annotations
@@ -14,11 +16,9 @@ import os
 import signal
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.cli.options import ConfigOpt, LogFormat, LogFormatOpt, VerboseOpt
 from syncsvc.errors import InputError, SpecError
 
 if TYPE_CHECKING:
@@ -115,10 +115,6 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
         "sharing it with the stakeholders for feedback.",
     ),
 )
-
-
-# The catalog folder of `serve-mcp --config` (None: the bundled catalogs).
-CATALOG_DIR: Path | None = None
 
 
 def input_schema() -> dict[str, Any]:
@@ -239,10 +235,13 @@ def output_schema(part: str) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": required}
 
 
-def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
-    """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
-    from syncsvc.cli.options import plan_of
+def plan_tool(
+    name: str, arguments: dict[str, Any] | None, *, today: dt.date, catalog: Catalog | None = None
+) -> tuple[str, Any]:
+    """Run one planning tool with `catalog` (default: the bundled catalogs): (text content,
+    structured content), or a `SyncsvcError`."""
     from syncsvc.model import to_json
+    from syncsvc.plans import plan_of
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -269,18 +268,14 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
         if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
             raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
         spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
-    plan = plan_of(spec, _catalog(CATALOG_DIR), with_confidence=part == "create-rollout-plan")
+    if catalog is None:
+        from syncsvc.catalog import load_catalog
+
+        catalog = load_catalog()
+    plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
     text = render_md(plan, part) if fmt == "md" else json.dumps(data, indent=2, ensure_ascii=False)
     return text, data
-
-
-@lru_cache(maxsize=2)
-def _catalog(folder: Path | None) -> Catalog:
-    # read once per server: a folder of the user's own is not re-read on every tool call
-    from syncsvc.catalog import load_catalog
-
-    return load_catalog(folder)
 
 
 def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
@@ -310,14 +305,14 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
     return spec_from_inputs(today=today, **{k: args[k] for k in QUICK_INPUTS})
 
 
-def catalog_files() -> dict[str, Path]:
+def catalog_files(folder: Path | None = None) -> dict[str, Path]:
     """The catalogs (mappings/*.toml) by resource URI: the bundled ones, each replaced by the
-    file of the same name in the config's catalog folder when the server was given one."""
+    file of the same name in `folder` (the config's catalog folder) when there is one."""
     from syncsvc.catalog.base import bundled_dir
 
     files = {p.name: p for p in sorted(bundled_dir().glob("*.toml"))}
-    if CATALOG_DIR is not None:
-        files.update({p.name: p for p in sorted(CATALOG_DIR.glob("*.toml")) if p.name in files})
+    if folder is not None:
+        files.update({p.name: p for p in sorted(folder.glob("*.toml")) if p.name in files})
     return {RESOURCE_PREFIX + Path(name).stem: p for name, p in sorted(files.items())}
 
 
@@ -345,8 +340,10 @@ def workflow_prompt(feature_name: str | None = None, context: str | None = None)
     return "\n".join(lines)
 
 
-def build_server() -> Server:
-    """The MCP server: tools, the `rollout_workflow` prompt and the catalogs as resources."""
+def build_server(catalog: Catalog) -> Server:
+    """The MCP server planning with `catalog` (its folder's files are the resources): the tools,
+    the `rollout_workflow` prompt and the catalogs as resources. Nothing global: two servers
+    with two catalogs can live in one process."""
     import anyio.to_thread
     import mcp_types as types
     from mcp.server.lowlevel import Server
@@ -381,7 +378,7 @@ def build_server() -> Server:
         started = time.perf_counter()
         try:
             text, data = await anyio.to_thread.run_sync(
-                lambda: plan_tool(params.name, params.arguments, today=dt.date.today())
+                lambda: plan_tool(params.name, params.arguments, today=dt.date.today(), catalog=catalog)
             )
         except SyncsvcError as e:
             log.info("%s refused: %s", params.name, e.message, extra={"event": "tool_error"})
@@ -415,12 +412,12 @@ def build_server() -> Server:
                     description=f"The bundled catalog {p.name} the planning tools draw on (read-only).",
                     mime_type="application/toml",
                 )
-                for uri, p in catalog_files().items()
+                for uri, p in catalog_files(catalog.folder).items()
             ]
         )
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
-        path = catalog_files().get(str(params.uri))
+        path = catalog_files(catalog.folder).get(str(params.uri))
         if path is None:
             raise MCPError(
                 _RESOURCE_NOT_FOUND,
@@ -479,11 +476,29 @@ def build_server() -> Server:
     )
 
 
-async def _serve() -> None:
+def serve(catalog: Catalog) -> None:
+    """Serve on stdio until stdin closes: warm the planning core up first (so the first tool
+    call is as fast as the rest), then answer; one Ctrl-C stops it at once (exit 130)."""
+    import anyio
+
+    _warm_up(catalog)
+    if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
+        print(
+            "syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
+            "a line). Register it in your MCP client instead of running it here; Ctrl-C "
+            "stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    signal.signal(signal.SIGINT, _stop_at_once)
+    anyio.run(_serve, catalog)
+
+
+async def _serve(catalog: Catalog) -> None:
     import anyio
     from mcp.server.stdio import stdio_server
 
-    server = build_server()
+    server = build_server(catalog)
     async with stdio_server() as (stdin, stdout), anyio.create_task_group() as tg:
         read_stream, write_stream = _answer_before_eof(tg, stdin, stdout)
         log.debug("serving on stdio", extra={"event": "start"})
@@ -570,7 +585,7 @@ def bad_message_answer(exc: Exception) -> Any:
     )
 
 
-def _warm_up() -> None:
+def _warm_up(catalog: Catalog | None = None) -> None:
     """Import the planning core and plan once, so the first tool call is as fast as the rest."""
     from syncsvc.errors import SyncsvcError
 
@@ -585,49 +600,12 @@ def _warm_up() -> None:
                 "risk_tolerance": "medium",
             },
             today=dt.date.today(),
+            catalog=catalog,
         )
     except SyncsvcError as e:  # e.g. a broken catalog: every call will report it as a tool error
         log.warning("planning is not ready: %s", e.message)
     except Exception:  # a bug in planning: keep its traceback, and still serve the rest
         log.exception("planning failed on the warm-up call")
-
-
-def serve_command(
-    config: ConfigOpt = None,
-    verbose: VerboseOpt = False,
-    log_format: LogFormatOpt = LogFormat.text,
-) -> None:
-    """MCP server on stdio with the five planning tools, a workflow prompt and the catalogs.
-
-    Register it in an MCP client (Claude Desktop, an IDE) as the command `syncsvc serve-mcp`.
-    Logs go to stderr; stdout carries only protocol messages. It stops when stdin closes.
-
-    Example: syncsvc serve-mcp --verbose
-    """
-    from syncsvc.cli.options import run
-
-    def body() -> None:
-        import anyio
-
-        global CATALOG_DIR
-        if config is not None:  # a bad config or catalog folder: exit 2 before serving
-            from syncsvc.config import load_config
-
-            CATALOG_DIR = load_config(config).catalog_dir()
-            _catalog(CATALOG_DIR)
-        _warm_up()
-        if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
-            print(
-                "syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
-                "a line). Register it in your MCP client instead of running it here; Ctrl-C "
-                "stops it.",
-                file=sys.stderr,
-                flush=True,
-            )
-        signal.signal(signal.SIGINT, _stop_at_once)
-        anyio.run(_serve)
-
-    run(body, verbose=verbose, log_format=log_format.value)
 
 
 def _stop_at_once(signum: int, frame: Any) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import typer
 
 from syncsvc.cli import options as clikit
+from syncsvc.cli.diff import diff_command
 from syncsvc.cli.export import export_command
 from syncsvc.cli.options import (
     ChangeTypeOpt,
@@ -26,17 +27,13 @@ from syncsvc.cli.options import (
     TimelineOpt,
     ToleranceOpt,
     VerboseOpt,
-    load_plan,
-    render,
     run,
-    write_output,
 )
 from syncsvc.cli.publish import publish_command
 from syncsvc.cli.push import push_command
+from syncsvc.cli.serve import serve_command
+from syncsvc.cli.state import state_app
 from syncsvc.cli.track import baseline_command, pull_command, sync_command
-from syncsvc.diff import diff_command
-from syncsvc.mcp_server import serve_command
-from syncsvc.statecheck import state_app
 
 __all__ = ["app", "clikit"]
 
@@ -98,6 +95,9 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         def body() -> None:
             import gc
 
+            from syncsvc.output import write_output
+            from syncsvc.plans import load_plan, render
+
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
@@ -109,7 +109,7 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
                     with_confidence=part == "create-rollout-plan",
                     calendar={"start_date": start_date, "holidays": holidays, "country": country},
                 )
-                write_output(render(plan, part, format), output)
+                write_output(render(plan, part=part, format=format), output)
             finally:
                 gc.enable()
 

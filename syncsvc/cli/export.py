@@ -28,11 +28,12 @@ def export_command(
 
     Example: syncsvc export examples/notifications-center.toml --out out/
     """
-    from syncsvc.cli.options import load_plan, run
+    from syncsvc.cli.options import run
 
     def body() -> None:
         from syncsvc.config import load_config
         from syncsvc.export import check_out_dir, export_bundle
+        from syncsvc.plans import load_plan
 
         check_out_dir(out)  # a bad --out fails before the plan is built
         plan = load_plan(spec, config, {})

@@ -32,10 +32,11 @@ def publish_command(
 
     Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
-    from syncsvc.cli.options import run, spec_and_plan
+    from syncsvc.cli.options import run
 
     def body() -> None:
         from syncsvc.config import load_config
+        from syncsvc.plans import spec_and_plan
         from syncsvc.sheets.publish import publish_plan
 
         cfg = load_config(config)

@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, run, spec_and_plan
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, run
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -37,6 +37,7 @@ def push_command(
     def body() -> None:
         from syncsvc.config import load_config
         from syncsvc.jira.push import push_plan
+        from syncsvc.plans import spec_and_plan
 
         cfg = load_config(config)
         jcfg = cfg.require_jira(config.name)

@@ -21,10 +21,7 @@ from syncsvc.cli.options import (
     SpecFileArg,
     SpecFilesArg,
     VerboseOpt,
-    parse_as_of,
     run,
-    spec_and_plan,
-    write_output,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +49,8 @@ def pull_command(
 
     def body() -> int:
         from syncsvc.jira.pull import pull_status
+        from syncsvc.output import write_output
+        from syncsvc.plans import parse_as_of
         from syncsvc.render.status_md import render_status_md
         from syncsvc.state import State
 
@@ -97,6 +96,7 @@ def sync_command(
         from syncsvc.config import load_config
         from syncsvc.errors import InputError
         from syncsvc.logs import error_lines
+        from syncsvc.plans import parse_as_of
         from syncsvc.sync import run_sync
 
         date = parse_as_of(as_of)
@@ -184,6 +184,7 @@ def _load(
 ) -> tuple[Config, Plan, dict[str, str], str | None]:
     """Config, plan, Jira assignees by member name, and the spec's Jira project override."""
     from syncsvc.config import load_config
+    from syncsvc.plans import spec_and_plan
 
     cfg = cfg or load_config(config)
     parsed, plan = spec_and_plan(spec, cfg)
