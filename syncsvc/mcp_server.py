@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.errors import InputError, SpecError
+from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -57,17 +58,15 @@ TOOLS: dict[str, tuple[str, str]] = {
         "phases, rollback, communication). Good for a quick first draft to share.",
     ),
 }
-QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
 CALENDAR_INPUTS = ("start_date", "holidays", "country")
-_ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
+_ARGUMENTS = (*FIELDS, *CALENDAR_INPUTS, "spec_toml", "format")
 _HOW = (
-    " Give either the five inputs (feature_name, description, team_size, timeline, "
-    "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
-    "format='json') as text, and the JSON object as structured content."
+    f" Give either the five inputs ({', '.join(QUICK_INPUTS)}) or a whole spec as spec_toml. "
+    "Returns Markdown (or JSON with format='json') as text, and the JSON object as structured "
+    "content."
 )
 RESOURCE_PREFIX = "syncsvc://catalog/"
 _RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
-_TIMELINE_PATTERN = r"^\s*\d{1,4}(\s*([Ww][Ee][Ee][Kk][Ss]?|[Dd][Aa][Yy][Ss]?))?\s*$"  # as spec.py reads it
 _DRAIN_SECONDS = 30.0  # after stdin ends, how long requests already read may take to finish
 
 # The seed course's six-step workflow: (title, tool, what to do and look for).
@@ -118,53 +117,14 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
 
 
 def input_schema() -> dict[str, Any]:
-    """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
-    from syncsvc.spec import MAX_TEXT
+    """The JSON Schema of every tool's arguments: the quick inputs (from their model, the same
+    as the CLI's options), a whole spec, the calendar and the format."""
     from syncsvc.specload import MAX_SPEC_BYTES
 
-    text = {"type": "string", "maxLength": MAX_TEXT}
     return {
         "type": "object",
         "properties": {
-            "feature_name": {
-                **text,
-                "minLength": 1,
-                "description": 'What you are launching, e.g. "In-App Notifications Center".',
-            },
-            "description": {
-                **text,
-                "description": 'The feature in a sentence, e.g. "Replacing '
-                "email-only alerts with in-app, push and digest notifications for "
-                '150K users".',
-            },
-            "team_size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 100_000,
-                "description": "People available to do the work (at least 1).",
-            },
-            "timeline": {
-                "type": "string",
-                "pattern": _TIMELINE_PATTERN,
-                "description": 'Time available: "N weeks" (e.g. "6 weeks"), '
-                '"N days" (working days), or a whole number of weeks.',
-            },
-            "risk_tolerance": {
-                "type": "string",
-                "enum": ["low", "medium", "high"],
-                "description": "How conservative the rollout is. low: internal, "
-                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
-                "internal, canary, gradual, full; high: internal, 25%, 100%.",
-            },
-            "change_types": {
-                "type": "array",
-                "maxItems": 8,
-                "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
-                "description": "Optional: the kinds of change, primary first (change-profile "
-                "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
-                "the catalog resource lists them). Default: detected from the name and "
-                "description.",
-            },
+            **input_properties(),
             "spec_toml": {
                 "type": "string",
                 "maxLength": MAX_SPEC_BYTES,
@@ -279,7 +239,7 @@ def plan_tool(
 
 
 def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
-    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml, spec_from_inputs
+    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
     source = args.get("spec_toml")
     if source is not None:
@@ -295,14 +255,13 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
             )
         text = source.removeprefix("\ufeff")
         return check_spec(parse_toml(text, label="spec_toml"), label="spec_toml", today=today, source=text)
-    missing = [k for k in QUICK_INPUTS if args.get(k) is None]
+    missing = missing_inputs(args)
     if missing:
         raise SpecError(
             "no spec_toml given, and the quick inputs are incomplete: missing " + ", ".join(missing),
-            hint="pass all five inputs (feature_name, description, team_size, "
-            "timeline, risk_tolerance) or a whole spec as spec_toml",
+            hint=f"pass all five inputs ({', '.join(QUICK_INPUTS)}) or a whole spec as spec_toml",
         )
-    return spec_from_inputs(today=today, **{k: args[k] for k in QUICK_INPUTS})
+    return spec_of_inputs(args, today=today)
 
 
 def catalog_files(folder: Path | None = None) -> dict[str, Path]:

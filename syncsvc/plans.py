@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.errors import InputError, SpecError
+from syncsvc.inputs import flag, missing_inputs, spec_of_inputs
 
 if TYPE_CHECKING:
     from syncsvc.catalog import Catalog
@@ -35,7 +36,7 @@ def load_plan(
     set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
     `change_types` (from --change-type) replaces the spec's."""
     from syncsvc.catalog import load_catalog
-    from syncsvc.specload import load_spec, spec_from_inputs
+    from syncsvc.specload import load_spec
 
     today = dt.date.today()
     given = {k: v for k, v in quick.items() if v is not None}
@@ -43,19 +44,19 @@ def load_plan(
         if given:
             raise InputError(
                 f"give either a spec file or the quick inputs, not both "
-                f"(got {spec} and --{next(iter(given)).replace('_', '-')})"
+                f"(got {spec} and {flag(next(iter(given)))})"
             )
         parsed = load_spec(spec, today=today)
     else:
-        missing = [k for k, v in quick.items() if v is None]
+        missing = missing_inputs(quick)
         if missing:
             raise InputError(
                 "no spec file given, and the quick inputs are incomplete: missing "
-                + ", ".join("--" + k.replace("_", "-") for k in missing),
+                + ", ".join(map(flag, missing)),
                 hint="pass a spec file (syncsvc create-rollout-plan examples/"
                 "notifications-center.toml) or all five quick inputs",
             )
-        parsed = spec_from_inputs(today=today, **quick)
+        parsed = spec_of_inputs(quick, today=today)
     if calendar and any(v is not None for v in calendar.values()):
         from syncsvc.specload import with_calendar
 

@@ -1,7 +1,8 @@
-"""Shared pieces of the typer commands: option types, error handling, output, plan loading.
+"""Shared pieces of the typer commands: the option types, and `run` (errors and exit codes).
 
-Command modules import this, never `syncsvc.cli`, so `cli.py` can import every command module
-at start-up without an import cycle. Only typer and the standard library load here.
+Command modules import this, never `syncsvc.cli`, so `cli/__init__.py` can import every command
+module at start-up without an import cycle. Only typer, the standard library and the plain
+quick-input table (`syncsvc.inputs`) load here: the library loads inside each command's body.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-if TYPE_CHECKING:  # the heavy imports wait for the command that needs them (cold start)
-    pass
+from syncsvc.inputs import cli_help, flag
+
+if TYPE_CHECKING:  # the library loads inside the commands' bodies (cold start)
+    from syncsvc.results import Result
 
 
 class Format(StrEnum):
@@ -46,33 +49,23 @@ ConfigOpt = Annotated[
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log more (to stderr).")]
 LogFormatOpt = Annotated[LogFormat, typer.Option("--log-format", help="Log line format.")]
-FeatureOpt = Annotated[
-    str | None,
-    typer.Option("--feature-name", help="Quick input: what you are launching.", show_default=False),
-]
-DescriptionOpt = Annotated[
-    str | None,
-    typer.Option("--description", help="Quick input: the feature in a sentence.", show_default=False),
-]
-TeamOpt = Annotated[
-    int | None, typer.Option("--team-size", help="Quick input: people available (>= 1).", show_default=False)
-]
-TimelineOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--timeline", help='Quick input: "6 weeks", "30 days" or a number of weeks.', show_default=False
-    ),
-]
-ToleranceOpt = Annotated[
-    str | None, typer.Option("--risk-tolerance", help="Quick input: low, medium or high.", show_default=False)
-]
+
+
+def _quick(name: str, kind: type) -> Any:
+    """The option of a quick input: flag and help from `syncsvc.inputs` (declared once there)."""
+    return Annotated[kind | None, typer.Option(flag(name), help=cli_help(name), show_default=False)]
+
+
+FeatureOpt = _quick("feature_name", str)
+DescriptionOpt = _quick("description", str)
+TeamOpt = _quick("team_size", int)
+TimelineOpt = _quick("timeline", str)
+ToleranceOpt = _quick("risk_tolerance", str)
 ChangeTypeOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--change-type",
-        help="The kind of change (a change-profile id such as infra-cutover or "
-        "payments-billing; repeat for several, primary first). Default: detected from the name and "
-        "description.",
+        help=cli_help("change_types") + " Repeat --change-type for several, primary first.",
         show_default=False,
     ),
 ]
@@ -111,6 +104,12 @@ RemoteConfigOpt = Annotated[
         "--config", "-c", help="Config file with [jira] / [sheets] and [state].", show_default=False
     ),
 ]
+JiraConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Config file with [jira].", show_default=False)
+]
+SheetsConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Config file with [sheets].", show_default=False)
+]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print what would change; call no write endpoint.")
 ]
@@ -127,10 +126,20 @@ FailOnSlipOpt = Annotated[
 ]
 
 
-def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str = "text") -> None:
-    """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code."""
+def run(
+    fn: Callable[[], Result[Any] | int | None],
+    *,
+    verbose: bool = False,
+    log_format: str = "text",
+    fail_on_slip: bool = False,
+) -> None:
+    """Run a command body: user errors become `Error: …` on stderr and the CONTRACT exit code.
+
+    The body returns a `Result` (its exit code is `syncsvc.results.exit_code`'s; the error of a
+    run that stopped part-way is printed like any other), an exit code, or None (0)."""
     from syncsvc.errors import Interrupted, SyncsvcError
     from syncsvc.logs import error_lines, setup_logging
+    from syncsvc.results import Result, exit_code
 
     setup_logging(verbose=verbose, log_format=log_format)
 
@@ -140,12 +149,15 @@ def run(fn: Callable[[], int | None], *, verbose: bool = False, log_format: str 
         return typer.Exit(code)
 
     try:
-        code = fn()
+        out = fn()
     except Interrupted as e:  # SIGINT/SIGTERM between batches: state committed, say what is left
         raise say(e.message, e.hint, e.exit_code, "Interrupted") from None
     except SyncsvcError as e:
         raise say(e.message, e.hint, e.exit_code) from None
     except KeyboardInterrupt:
         raise say("stopped by Ctrl-C", None, 130, "Interrupted") from None
+    code = exit_code(out, fail_on_slip=fail_on_slip) if isinstance(out, Result) else out
+    if isinstance(out, Result) and out.error is not None:
+        raise say(out.error.message, out.error.hint, code or out.error.exit_code)
     if code:
         raise typer.Exit(code)

@@ -1,24 +1,21 @@
-"""The `syncsvc publish` command (thin: parse options, publish, print the report)."""
+"""`syncsvc publish`: the plan's worksheets to Google Sheets."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.cli.options import LogFormat, LogFormatOpt, SheetsConfigOpt, SpecFileArg, VerboseOpt, run
 
-if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
-    from syncsvc.config import Config
+if TYPE_CHECKING:
+    from syncsvc.results import Result
     from syncsvc.sheets.publish import PublishReport
 
 
 def publish_command(
-    spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
-    config: Annotated[
-        Path, typer.Option("--config", "-c", help="Config file with [sheets].", show_default=False)
-    ],
+    spec: SpecFileArg,
+    config: SheetsConfigOpt,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -32,65 +29,13 @@ def publish_command(
 
     Example: syncsvc publish examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
-    from syncsvc.cli.options import run
 
-    def body() -> None:
-        from syncsvc.config import load_config
-        from syncsvc.plans import spec_and_plan
-        from syncsvc.sheets.publish import publish_plan
+    def body() -> Result[PublishReport]:
+        from syncsvc.api import publish
+        from syncsvc.render.reports import publish_report
 
-        cfg = load_config(config)
-        cfg.require_sheets(config.name)
-        _, plan = spec_and_plan(spec, cfg)
-        report = publish_plan(plan, cfg, dry_run=dry_run, status=pushed_issues(cfg, plan.plan_id))
-        typer.echo(render_report(report))
+        result = publish(spec, config=config, dry_run=dry_run)
+        typer.echo(publish_report(result.report))
+        return result
 
     run(body, verbose=verbose, log_format=log_format.value)
-
-
-def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
-    """The Jira keys of the plan's pushed tasks, from the state file when there is one (never
-    created here), as a status with tasks only: the Timeline shows the keys once pushed."""
-    path = cfg.state_path()
-    if not path.is_file():
-        return None
-    from syncsvc.state import State
-
-    with State.open(path) as state:
-        issues = state.issues(plan_id)
-    tasks = [{"id": r.task_id, "issue_key": r.issue_key} for r in issues.values() if not r.removed]
-    return {"tasks": tasks} if tasks else None
-
-
-def render_report(report: PublishReport) -> str:
-    """The human summary: one line per worksheet, then the totals."""
-    verb = "would change" if report.dry_run else "changed"
-    lines = []
-    for s in report.sheets:
-        what = {
-            "create": "create" if report.dry_run else "created",
-            "update": "update" if report.dry_run else "updated",
-            "unchanged": "unchanged",
-        }[s.action]
-        rows = f"{s.rows_changed} row{'s' if s.rows_changed != 1 else ''}"
-        lines.append(f"  {s.title:<32} {what:<10} {rows}")
-    head = "Dry run: nothing written to" if report.dry_run else "Published to"
-    lines.insert(0, f"{head} spreadsheet {report.spreadsheet_id}")
-    offline = report.extra.get("offline")
-    if offline:
-        first = str(offline).splitlines()[0]
-        lines.insert(1, f"  offline preview, compared with an empty spreadsheet: {first}")
-    if report.dry_run:  # the layout it would write: each worksheet's size and first row
-        lines.append("Layout:")
-        for sheet in report.extra.get("layout", []):
-            head_row = " | ".join(sheet["header"])
-            lines.append(
-                f"  {sheet['title']:<32} {sheet['rows']} rows x {sheet['columns']} columns: {head_row[:100]}"
-            )
-    lines.append(
-        f"{len(report.created)} worksheet(s) {'to create' if report.dry_run else 'created'}, "
-        f"{len(report.changed)} {'to update' if report.dry_run else 'updated'}, "
-        f"{len(report.unchanged)} unchanged; {report.rows_changed} row(s) {verb}; "
-        f"{report.calls} Sheets API call(s)"
-    )
-    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""The five planning commands (assess-risks ... create-rollout-plan): a spec, or the quick
+inputs, to one part of the plan as Markdown or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from syncsvc.cli.options import (
+    ChangeTypeOpt,
+    ConfigOpt,
+    CountryOpt,
+    DescriptionOpt,
+    FeatureOpt,
+    Format,
+    FormatOpt,
+    HolidaysOpt,
+    LogFormat,
+    LogFormatOpt,
+    OutputOpt,
+    SpecArg,
+    StartDateOpt,
+    TeamOpt,
+    TimelineOpt,
+    ToleranceOpt,
+    VerboseOpt,
+    run,
+)
+
+
+def planning_command(part: str, doc: str) -> Callable[..., None]:
+    def command(
+        spec: SpecArg = None,
+        format: FormatOpt = Format.md,
+        output: OutputOpt = None,
+        config: ConfigOpt = None,
+        feature_name: FeatureOpt = None,
+        description: DescriptionOpt = None,
+        team_size: TeamOpt = None,
+        timeline: TimelineOpt = None,
+        risk_tolerance: ToleranceOpt = None,
+        change_type: ChangeTypeOpt = None,
+        start_date: StartDateOpt = None,
+        holidays: HolidaysOpt = None,
+        country: CountryOpt = None,
+        verbose: VerboseOpt = False,
+        log_format: LogFormatOpt = LogFormat.text,
+    ) -> None:
+        quick = {
+            "feature_name": feature_name,
+            "description": description,
+            "team_size": team_size,
+            "timeline": timeline,
+            "risk_tolerance": risk_tolerance,
+        }
+
+        def body() -> None:
+            import gc
+
+            from syncsvc.output import write_output
+            from syncsvc.plans import load_plan, render
+
+            gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
+            try:
+                # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
+                plan = load_plan(
+                    spec,
+                    config,
+                    quick,
+                    change_types=change_type,
+                    with_confidence=part == "create-rollout-plan",
+                    calendar={"start_date": start_date, "holidays": holidays, "country": country},
+                )
+                write_output(render(plan, part=part, format=format), output)
+            finally:
+                gc.enable()
+
+        run(body, verbose=verbose, log_format=log_format.value)
+
+    command.__doc__ = doc
+    command.__name__ = part.replace("-", "_")
+    return command
+
+
+EXAMPLE = "examples/notifications-center.toml"
+PLANNING = {
+    "assess-risks": f"""Risk matrix: likelihood x impact, one owner per risk, mitigations.
+
+    Example: syncsvc assess-risks {EXAMPLE} --format json""",
+    "map-stakeholders": f"""Stakeholders (first and second order), RACI, conflicts, communication plan.
+
+    Example: syncsvc map-stakeholders {EXAMPLE}""",
+    "generate-timeline": f"""Phases, tasks, dependencies, buffers and the critical path.
+
+    Example: syncsvc generate-timeline {EXAMPLE} --format md -o timeline.md""",
+    "build-rollback-plan": f"""Deployment type, triggers, decision maker, steps, 2am-test findings.
+
+    Example: syncsvc build-rollback-plan {EXAMPLE}""",
+    "create-rollout-plan": f"""The whole rollout plan as one document.
+
+    Example: syncsvc create-rollout-plan {EXAMPLE} -o plan.md""",
+}
