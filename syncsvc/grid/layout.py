@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from syncsvc.model import Plan, PlannedTask, Risk
-from syncsvc.sheets.cells import (
+from syncsvc.grid.cells import (
     BLANK,
     Cell,
     Fmt,
@@ -18,7 +17,8 @@ from syncsvc.sheets.cells import (
     number,
     text,
 )
-from syncsvc.sheets.mapping import Column, SheetsMapping, Table
+from syncsvc.grid.mapping import Column, SheetsMapping, Table
+from syncsvc.model import Plan, PlannedTask, Risk
 from syncsvc.sheets.status import StatusView, TaskStatus
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
@@ -42,7 +42,7 @@ def build_layouts(
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
-    from syncsvc.sheets.timeline import timeline_layout  # the Gantt lives in its own module
+    from syncsvc.grid.timeline import timeline_layout  # the Gantt lives in its own module
 
     titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
     return [

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from syncsvc.model import Plan, PlannedTask
-from syncsvc.sheets.cells import (
+from syncsvc.grid.cells import (
     BLANK,
     Cell,
     Fmt,
@@ -17,8 +16,9 @@ from syncsvc.sheets.cells import (
     number,
     text,
 )
-from syncsvc.sheets.layout import _pad, header_fmt, task_status
-from syncsvc.sheets.mapping import Column, SheetsMapping
+from syncsvc.grid.layout import _pad, header_fmt, task_status
+from syncsvc.grid.mapping import Column, SheetsMapping
+from syncsvc.model import Plan, PlannedTask
 from syncsvc.sheets.status import StatusView, TaskStatus
 
 WEEK_PATTERN = "d mmm"
