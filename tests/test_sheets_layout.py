@@ -12,8 +12,8 @@ from fakes.sheets_plan import make_plan
 
 from syncsvc.errors import ConfigError
 from syncsvc.grid.cells import MAX_CELL_CHARS, canonical, cell_data, date, flag, number, text
-from syncsvc.grid.layout import build_layouts, header_fmt, sheet_titles
-from syncsvc.grid.mapping import load_mapping, mapping_path
+from syncsvc.grid.layout import build_layouts, sheet_titles
+from syncsvc.grid.mapping import header_fmt, load_mapping, mapping_path
 from syncsvc.sheets.diff import (
     GET_FIELDS,
     Remote,

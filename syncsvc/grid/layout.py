@@ -16,10 +16,12 @@ from syncsvc.grid.cells import (
     flag,
     number,
     text,
+    trim_rows,
 )
-from syncsvc.grid.mapping import Column, SheetsMapping, Table
-from syncsvc.model import Plan, PlannedTask, Risk
-from syncsvc.sheets.status import StatusView, TaskStatus
+from syncsvc.grid.mapping import Column, SheetsMapping, Table, header_fmt, section_fmt
+from syncsvc.grid.timeline import timeline_layout
+from syncsvc.model import Plan, Risk
+from syncsvc.sheets.status import StatusView
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
@@ -42,8 +44,6 @@ def build_layouts(
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
-    from syncsvc.grid.timeline import timeline_layout  # the Gantt lives in its own module
-
     titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
     return [
         dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at),
@@ -53,15 +53,6 @@ def build_layouts(
         rollback_layout(plan, mapping, titles["rollback"]),
         communication_layout(plan, mapping, titles["communication"]),
     ]
-
-
-def header_fmt(mapping: SheetsMapping) -> Fmt:
-    c = mapping.colours
-    return Fmt(bold=True, background=c.header_background, text_colour=c.header_text)
-
-
-def section_fmt(mapping: SheetsMapping) -> Fmt:
-    return Fmt(bold=True, background=mapping.colours.section_background)
 
 
 def score_colour(mapping: SheetsMapping, score: int) -> str:
@@ -80,17 +71,6 @@ def table_rows(
     rows = [tuple(text(c.header, head) for c in table.columns)]
     rows += [tuple(cell_of(item, c) for c in table.columns) for item in items]
     return rows
-
-
-def _pad(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Cell, ...], ...]:
-    # Trailing blank cells say nothing; dropping them keeps payloads and diffs small.
-    out = []
-    for r in rows:
-        cells = list(r)
-        while cells and cells[-1] == BLANK:
-            cells.pop()
-        out.append(tuple(cells))
-    return tuple(out)
 
 
 def dashboard_layout(
@@ -152,7 +132,7 @@ def dashboard_layout(
     widths: tuple[int, ...] = (mapping.dashboard.label_width, mapping.dashboard.value_width)
     if st.trend:
         widths += TREND_WIDTHS
-    return SheetLayout("dashboard", title, _pad(rows), widths, volatile=frozenset({(len(rows) - 1, 1)}))
+    return SheetLayout("dashboard", title, trim_rows(rows), widths, volatile=frozenset({(len(rows) - 1, 1)}))
 
 
 def state_colours(mapping: SheetsMapping) -> dict[str, str]:
@@ -223,7 +203,7 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
             row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
         rows.append(tuple(row))
     widths = tuple(c.width for c in mapping.risks.columns)
-    return SheetLayout("risks", title, _pad(rows), widths, filter=GridRange(0, n_table, 0, ncols))
+    return SheetLayout("risks", title, trim_rows(rows), widths, filter=GridRange(0, n_table, 0, ncols))
 
 
 def raci_people(plan: Plan) -> list[str]:
@@ -271,7 +251,7 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     return SheetLayout(
         "raci",
         title,
-        _pad(rows),
+        trim_rows(rows),
         widths,
         frozen_cols=1,
         filter=GridRange(0, len(rows), 0, len(cols) + len(people)),
@@ -324,7 +304,7 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
     return SheetLayout(
         "rollback",
         title,
-        _pad(rows),
+        trim_rows(rows),
         widths,
         filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
         merges=tuple(merges),
@@ -366,11 +346,7 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
     return SheetLayout(
         "communication",
         title,
-        _pad(rows),
+        trim_rows(rows),
         widths,
         filter=GridRange(0, n_table, 0, len(mapping.communication.columns)),
     )
-
-
-def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
-    return (status.tasks.get(task.id) if status else None) or TaskStatus()

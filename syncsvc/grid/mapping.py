@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from syncsvc.errors import ConfigError, SpecError
+from syncsvc.grid.cells import Fmt
 from syncsvc.specload import key_path, parse_toml, read_text_file
 
 MAPPING_FILE = "sheets.toml"
@@ -202,3 +203,12 @@ def _load(path: Path) -> SheetsMapping:
             msg = "unknown key"
         where = f"{key_path(err['loc'])}: " if err["loc"] else ""  # model checks name their key
         raise ConfigError(f"{label}: {where}{msg}") from None
+
+
+def header_fmt(mapping: SheetsMapping) -> Fmt:
+    c = mapping.colours
+    return Fmt(bold=True, background=c.header_background, text_colour=c.header_text)
+
+
+def section_fmt(mapping: SheetsMapping) -> Fmt:
+    return Fmt(bold=True, background=mapping.colours.section_background)

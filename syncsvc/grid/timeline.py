@@ -15,9 +15,9 @@ from syncsvc.grid.cells import (
     flag,
     number,
     text,
+    trim_rows,
 )
-from syncsvc.grid.layout import _pad, header_fmt, task_status
-from syncsvc.grid.mapping import Column, SheetsMapping
+from syncsvc.grid.mapping import Column, SheetsMapping, header_fmt
 from syncsvc.model import Plan, PlannedTask
 from syncsvc.sheets.status import StatusView, TaskStatus
 
@@ -114,5 +114,14 @@ def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: Stat
         )
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout(
-        "timeline", title, _pad(rows), widths, frozen_cols=1, filter=GridRange(0, len(rows), 0, len(cols))
+        "timeline",
+        title,
+        trim_rows(rows),
+        widths,
+        frozen_cols=1,
+        filter=GridRange(0, len(rows), 0, len(cols)),
     )
+
+
+def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
+    return (status.tasks.get(task.id) if status else None) or TaskStatus()
