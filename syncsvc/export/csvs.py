@@ -7,7 +7,8 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from syncsvc.model import Plan
+from syncsvc.columns import TaskColumn, task_columns
+from syncsvc.model import Plan, PlannedTask
 from syncsvc.render.text import cell
 
 Value = str | int | float | bool | dt.date | None
@@ -26,25 +27,8 @@ RISK_HEADERS = (
     "source",
 )
 RACI_HEADERS = ("activity", "task", "responsible", "accountable", "consulted", "informed")
-TIMELINE_HEADERS = (
-    "id",
-    "name",
-    "phase",
-    "kind",
-    "owner",
-    "risk",
-    "estimate_days",
-    "buffer_days",
-    "duration_days",
-    "depends_on",
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "critical",
-    "source",
-)
+TIMELINE_COLUMNS = task_columns("csv")
+TIMELINE_HEADERS = tuple(c.key for c in TIMELINE_COLUMNS)
 
 
 def _field(value: Value) -> str:
@@ -118,28 +102,9 @@ def raci_csv(plan: Plan) -> str:
 
 def timeline_csv(plan: Plan) -> str:
     """One row per task with its CPM dates (ISO), buffer, float and criticality."""
-    return to_csv(
-        TIMELINE_HEADERS,
-        [
-            (
-                t.id,
-                t.name,
-                t.phase,
-                t.kind,
-                t.owner,
-                t.risk,
-                t.estimate_days,
-                t.buffer_days,
-                t.duration_days,
-                _join(t.depends_on),
-                t.early_start,
-                t.early_finish,
-                t.late_start,
-                t.late_finish,
-                t.total_float,
-                t.critical,
-                t.source,
-            )
-            for t in plan.tasks
-        ],
-    )
+    return to_csv(TIMELINE_HEADERS, [tuple(_csv_value(c, t) for c in TIMELINE_COLUMNS) for t in plan.tasks])
+
+
+def _csv_value(col: TaskColumn, task: PlannedTask) -> Value:
+    v = col.value(task)
+    return _join(v) if col.kind == "list" else v

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from syncsvc.columns import sheet_columns
 from syncsvc.errors import ConfigError, SpecError
 from syncsvc.grid.cells import Fmt
 from syncsvc.specload import key_path, parse_toml, read_text_file
@@ -35,30 +36,7 @@ KNOWN_COLUMNS: dict[str, frozenset[str]] = {
         }
     ),
     "raci": frozenset({"activity", "task"}),
-    "timeline": frozenset(
-        {
-            "id",
-            "name",
-            "phase",
-            "kind",
-            "owner",
-            "risk",
-            "estimate_days",
-            "buffer_days",
-            "duration_days",
-            "start",
-            "finish",
-            "late_start",
-            "late_finish",
-            "total_float",
-            "critical",
-            "depends_on",
-            "jira_key",
-            "status",
-            "forecast_finish",
-            "slip_days",
-        }
-    ),
+    "timeline": frozenset(sheet_columns()),
     "rollback": frozenset({"order", "actor", "action", "expected_result", "max_minutes"}),
     "communication": frozenset({"audience", "cadence", "channel", "content", "when", "date"}),
 }
