@@ -7,27 +7,16 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from syncsvc.columns import TaskColumn, task_columns
+from syncsvc.columns import ColumnDef, columns
 from syncsvc.model import Plan, PlannedTask
 from syncsvc.render.text import cell
 
 Value = str | int | float | bool | dt.date | None
 
-RISK_HEADERS = (
-    "id",
-    "title",
-    "likelihood",
-    "impact",
-    "score",
-    "owner",
-    "owner_role",
-    "mitigation",
-    "mitigation_task",
-    "category",
-    "source",
-)
+RISK_COLUMNS = columns("risks", "csv")
+RISK_HEADERS = tuple(c.key for c in RISK_COLUMNS)
 RACI_HEADERS = ("activity", "task", "responsible", "accountable", "consulted", "informed")
-TIMELINE_COLUMNS = task_columns("csv")
+TIMELINE_COLUMNS = columns("timeline", "csv")
 TIMELINE_HEADERS = tuple(c.key for c in TIMELINE_COLUMNS)
 
 
@@ -60,25 +49,7 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Value]]) -> str:
 
 def risks_csv(plan: Plan) -> str:
     """One row per risk, in the plan's order (by score)."""
-    return to_csv(
-        RISK_HEADERS,
-        [
-            (
-                r.id,
-                r.title,
-                r.likelihood,
-                r.impact,
-                r.score,
-                r.owner,
-                r.owner_role,
-                r.mitigation,
-                r.mitigation_task,
-                r.category,
-                r.source,
-            )
-            for r in plan.risks
-        ],
-    )
+    return to_csv(RISK_HEADERS, [tuple(c.value(r) for c in RISK_COLUMNS) for r in plan.risks])
 
 
 def raci_csv(plan: Plan) -> str:
@@ -105,6 +76,6 @@ def timeline_csv(plan: Plan) -> str:
     return to_csv(TIMELINE_HEADERS, [tuple(_csv_value(c, t) for c in TIMELINE_COLUMNS) for t in plan.tasks])
 
 
-def _csv_value(col: TaskColumn, task: PlannedTask) -> Value:
-    v = col.value(task)
+def _csv_value(col: ColumnDef, row: PlannedTask) -> Value:
+    v = col.value(row)
     return _join(v) if col.kind == "list" else v

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from syncsvc.columns import sheet_columns
 from syncsvc.grid.cells import (
     BLANK,
     Cell,
@@ -27,6 +28,7 @@ _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
 MAX_TREND = 12  # the slip trend shows the latest runs, at most this many
 TREND_WIDTHS = (80, 110)  # the trend's third and fourth columns (slip, forecast finish)
+_RISK_COLUMNS = sheet_columns("risks")  # the registry, by sheets.toml key
 
 
 def sheet_titles(plan_id: str, mapping: SheetsMapping, *, prefix: bool) -> dict[str, str]:
@@ -169,12 +171,10 @@ def _risk_cell(mapping: SheetsMapping) -> Callable[[Any, Column], Cell]:
     wrap = Fmt(wrap=True)
 
     def cell(r: Risk, col: Column) -> Cell:
-        k = col.key
-        if k == "score":
-            return number(r.score, Fmt(background=score_colour(mapping, r.score), align="CENTER"))
-        if k in ("title", "mitigation"):
-            return text(getattr(r, k), wrap)
-        return text(getattr(r, k))
+        reg = _RISK_COLUMNS[col.key]
+        if reg.kind == "number":  # the score, in its heat colour
+            return number(reg.value(r), Fmt(background=score_colour(mapping, r.score), align="CENTER"))
+        return text(reg.value(r), wrap if reg.key in ("title", "mitigation") else Fmt())
 
     return cell
 

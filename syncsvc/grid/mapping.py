@@ -21,22 +21,9 @@ _WIDTH = Annotated[int, Field(ge=10, le=2000)]
 
 # The column keys each table knows; a mapping may order, rename or drop them.
 KNOWN_COLUMNS: dict[str, frozenset[str]] = {
-    "risks": frozenset(
-        {
-            "id",
-            "title",
-            "likelihood",
-            "impact",
-            "score",
-            "owner",
-            "mitigation",
-            "mitigation_task",
-            "category",
-            "source",
-        }
-    ),
+    "risks": frozenset(sheet_columns("risks")),
     "raci": frozenset({"activity", "task"}),
-    "timeline": frozenset(sheet_columns()),
+    "timeline": frozenset(sheet_columns("timeline")),
     "rollback": frozenset({"order", "actor", "action", "expected_result", "max_minutes"}),
     "communication": frozenset({"audience", "cadence", "channel", "content", "when", "date"}),
 }

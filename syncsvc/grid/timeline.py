@@ -23,7 +23,7 @@ from syncsvc.model import Plan, PlannedTask
 from syncsvc.sheets.status import StatusView, TaskStatus
 
 WEEK_PATTERN = "d mmm"
-_COLUMNS = sheet_columns()  # the registry, by sheets.toml key
+_COLUMNS = sheet_columns("timeline")  # the registry, by sheets.toml key
 
 
 def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[list[dt.date], bool]:

@@ -9,14 +9,14 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from syncsvc.catalog.base import CatalogModel, find_file, load_model
-from syncsvc.columns import TaskColumn, task_columns
+from syncsvc.columns import ColumnDef, columns
 from syncsvc.errors import ConfigError
 from syncsvc.model import Plan, PlannedTask
 
 MAPPING_FILE = "jira.toml"
 EPIC_FIELDS = frozenset({"plan_id", "feature_name"})
 # the {fields} a task template may use: the registry's Jira columns, and the epic's
-TASK_COLUMNS = task_columns("jira")
+TASK_COLUMNS = columns("timeline", "jira")
 TASK_FIELDS = frozenset(c.key for c in TASK_COLUMNS) | EPIC_FIELDS
 _Label = Annotated[str, Field(pattern=r"^[^\s]{1,255}$")]
 
@@ -106,7 +106,7 @@ class JiraMapping(CatalogModel):
         )
 
 
-def _text(col: TaskColumn, value: Any) -> Any:
+def _text(col: ColumnDef, value: Any) -> Any:
     # what a template shows for a value: words for a flag, a list or nothing, ISO dates
     if col.kind == "flag":
         return "yes" if value else "no"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from syncsvc.columns import task_column
+from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
 from syncsvc.render import md_leadership, md_risks, md_rollback, md_stakeholders
 from syncsvc.render.gantt import gantt
@@ -43,9 +43,9 @@ def summary_line(plan: Plan) -> str:
 NB_HYPHEN = "\u2011"
 # the table's columns: registry labels, and "Days" (estimate+buffer in one cell)
 _TIMELINE_HEADERS = [
-    *(task_column(k).label for k in ("name", "phase", "owner", "early_start", "early_finish")),
+    *(column("timeline", k).label for k in ("name", "phase", "owner", "early_start", "early_finish")),
     "Days",
-    *(task_column(k).label for k in ("total_float", "depends_on")),
+    *(column("timeline", k).label for k in ("total_float", "depends_on")),
 ]
 TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch", "resource_delay")
 
