@@ -75,6 +75,21 @@ def table_rows(
     return rows
 
 
+def _table_sheet(
+    key: str,
+    title: str,
+    rows: list[tuple[Cell, ...]],
+    table: Table,
+    n_table: int,
+    *,
+    merges: tuple[GridRange, ...] = (),
+) -> SheetLayout:
+    """A worksheet whose first `n_table` rows are the mapping's table (filtered), then more."""
+    widths = tuple(c.width for c in table.columns)
+    table_range = GridRange(0, n_table, 0, len(table.columns))
+    return SheetLayout(key, title, trim_rows(rows), widths, filter=table_range, merges=merges)
+
+
 def dashboard_layout(
     plan: Plan,
     mapping: SheetsMapping,
@@ -184,7 +199,6 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     head = header_fmt(mapping)
     rows = table_rows(mapping.risks, plan.risks, _risk_cell(mapping), head)
     n_table = len(rows)
-    ncols = len(mapping.risks.columns)
     rows.append(())
     rows.append(
         (
@@ -202,8 +216,7 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
             colour = score_colour(mapping, _LEVEL[impact] * _LEVEL[likelihood])
             row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
         rows.append(tuple(row))
-    widths = tuple(c.width for c in mapping.risks.columns)
-    return SheetLayout("risks", title, trim_rows(rows), widths, filter=GridRange(0, n_table, 0, ncols))
+    return _table_sheet("risks", title, rows, mapping.risks, n_table)
 
 
 def raci_people(plan: Plan) -> list[str]:
@@ -300,15 +313,7 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
         for c in rb.communication:
             merges.append(GridRange(len(rows), len(rows) + 1, 1, span))
             rows.append((text("Communication", Fmt(bold=True)), text(c, wrap)))
-    widths = tuple(c.width for c in mapping.rollback.columns)
-    return SheetLayout(
-        "rollback",
-        title,
-        trim_rows(rows),
-        widths,
-        filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
-        merges=tuple(merges),
-    )
+    return _table_sheet("rollback", title, rows, mapping.rollback, n_table, merges=tuple(merges))
 
 
 def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
@@ -342,11 +347,4 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
                 text(s.strategy, wrap),
             )
         )
-    widths = tuple(c.width for c in mapping.communication.columns)
-    return SheetLayout(
-        "communication",
-        title,
-        trim_rows(rows),
-        widths,
-        filter=GridRange(0, n_table, 0, len(mapping.communication.columns)),
-    )
+    return _table_sheet("communication", title, rows, mapping.communication, n_table)
