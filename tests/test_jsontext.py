@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, generated_spec
 
-from syncsvc.clikit import Format, render
 from syncsvc.export import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
+from syncsvc.plans import render
 from syncsvc.render.jsontext import json_text, model_json_text
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
@@ -44,7 +44,7 @@ def _check_plan(plan: Plan) -> None:
         want = _stdlib(to_json(plan, part))
         assert to_json_text(plan, part) == want, part
         if part is not None:
-            assert render(plan, part, Format.json) == want, part
+            assert render(plan, part=part, format="json") == want, part
     assert render_bundle(plan)["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
 
 

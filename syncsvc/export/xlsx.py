@@ -1,7 +1,7 @@
 """The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with XlsxWriter.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
-(`syncsvc.sheets.layout.build_layouts`), so the offline workbook and the online dashboard never
+(`syncsvc.grid.layout.build_layouts`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
 imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
 each row to a temporary file as it is written (its `constant_memory` mode), several times faster
@@ -17,10 +17,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
+from syncsvc.grid.layout import build_layouts
+from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
-from syncsvc.sheets.cells import PLAIN, Cell, Fmt, SheetLayout
-from syncsvc.sheets.layout import build_layouts
-from syncsvc.sheets.mapping import load_mapping
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
