@@ -147,14 +147,20 @@ class Pair:
 def mcp_warm(calls: int) -> list[float]:
     """Seconds per warm `create_rollout_plan` call on the quick inputs, the server's side only:
     the tool function the MCP call handler runs (spec from the inputs, plan, Markdown, JSON)."""
+    import inspect
+
+    from syncsvc.catalog import load_catalog
+
     plan_tool = _plan_tool()
     today = dt.date.today()
+    # the server is built with its catalog (read once) and hands it to every call
+    extra = {"catalog": load_catalog()} if "catalog" in inspect.signature(plan_tool).parameters else {}
     for _ in range(20):  # warm-up, as serve-mcp plans once before it serves
-        plan_tool("create_rollout_plan", dict(QUICK), today=today)
+        plan_tool("create_rollout_plan", dict(QUICK), today=today, **extra)
     out = []
     for _ in range(calls):
         t = time.perf_counter()
-        plan_tool("create_rollout_plan", dict(QUICK), today=today)
+        plan_tool("create_rollout_plan", dict(QUICK), today=today, **extra)
         out.append(time.perf_counter() - t)
     return out
 
