@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
-from syncsvc.schedule import Activity, topological_order
+from syncsvc.network import Network
 
 Category = Literal["new", "indeterminate", "done"]
 STATUS_SCHEMA = "syncsvc.status/1"
@@ -196,14 +196,12 @@ def forecast(
     statuses = {k: _on_calendar(v) for k, v in statuses.items()}
     cal = WorkCalendar(baseline.start_date, baseline.holidays)
     tasks = baseline.tasks
-    acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
-    order = topological_order(acts)
-    index = {t.id: i for i, t in enumerate(tasks)}
-    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    net = Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
+    preds = net.preds
     now = cal.index(as_of)  # cur(as_of): the status date is read as the start of that day
     none = TaskStatus("new")
     es, ef = [0] * len(tasks), [0] * len(tasks)
-    for i in order:
+    for i in net.order:
         t, st = tasks[i], statuses.get(tasks[i].id, none)
         ready = max((ef[p] for p in preds[i]), default=0)
         if t.milestone:
@@ -223,10 +221,10 @@ def forecast(
         else:
             es[i] = max(ready, now, 0)
             ef[i] = es[i] + t.duration_days
-    tf = _floats(order, preds, es, ef)
+    ls, _ = net.backward([ef[i] - es[i] for i in range(len(es))], max(ef, default=0))
+    tf = [max(0, ls[i] - es[i]) for i in range(len(es))]
     # Done work is history: it has no float to lose and is never on the forecast critical path.
     crit = [tf[i] == 0 and statuses.get(t.id, none).category != "done" for i, t in enumerate(tasks)]
-    finish_idx = max(ef, default=0)
     out: list[TaskForecast] = []
     for i, t in enumerate(tasks):
         st = statuses.get(t.id, none)
@@ -258,9 +256,9 @@ def forecast(
         slip_days=slip,
         state=_state(slip, out),
         tasks=out,
-        critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
+        critical_path=[tasks[i].id for i in net.critical_chain(es, ef, crit)],
         earned=earned_schedule(baseline, statuses, as_of, cal),
-        confidence=remaining_confidence(baseline, statuses, as_of, cal) if confidence else None,
+        confidence=remaining_confidence(baseline, statuses, as_of, cal, network=net) if confidence else None,
     )
 
 
@@ -285,6 +283,7 @@ def remaining_confidence(
     *,
     samples: int = 5000,
     seed: int = 1,
+    network: Network | None = None,
 ) -> StatusConfidence:
     """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
     dates, work in progress started on its actual start and cannot finish before today, the
@@ -293,8 +292,7 @@ def remaining_confidence(
     from syncsvc.planning.confidence import finish_date
 
     tasks = baseline.tasks
-    index = {t.id: i for i, t in enumerate(tasks)}
-    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    net = network or Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
     now = cal.index(as_of)
     none = TaskStatus("new")
     low, mode, high, release, floor = [], [], [], [], []
@@ -317,7 +315,16 @@ def remaining_confidence(
         mode.append(m)
         high.append(hi)
     sim = simulate(
-        preds, low, mode, high, samples=samples, seed=seed, release=release, floor=floor, criticality=False
+        net.preds,
+        low,
+        mode,
+        high,
+        samples=samples,
+        seed=seed,
+        release=release,
+        floor=floor,
+        criticality=False,
+        network=net,
     )
     import numpy as np
 
@@ -333,19 +340,6 @@ def remaining_confidence(
         samples=samples,
         seed=seed,
     )
-
-
-def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:
-    succs: list[list[int]] = [[] for _ in es]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succs[p].append(i)
-    finish = max(ef, default=0)
-    ls = [0] * len(es)
-    for i in reversed(order):
-        late_end = min((ls[s] for s in succs[i]), default=finish)
-        ls[i] = late_end - (ef[i] - es[i])
-    return [max(0, ls[i] - es[i]) for i in range(len(es))]
 
 
 def _dates(cal: WorkCalendar, es: int, ef: int, *, milestone: bool) -> tuple[dt.date, dt.date]:
@@ -374,27 +368,6 @@ def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_
         if t.baseline_critical and (t.slip_days > 0 or t.buffer_used_days > t.buffer_days / 2):
             return "at_risk"
     return "on_track"
-
-
-def _chain(
-    tasks: Sequence[BaselineTask],
-    preds: list[list[int]],
-    es: list[int],
-    ef: list[int],
-    crit: list[bool],
-    finish: int,
-) -> list[str]:
-    ends = [i for i in range(len(tasks)) if crit[i] and ef[i] == finish]
-    if not ends:
-        return []
-    node, chain = ends[-1], [ends[-1]]
-    while True:
-        driving = [p for p in preds[node] if crit[p] and ef[p] == es[node]]
-        if not driving:
-            break
-        node = driving[0]
-        chain.append(node)
-    return [tasks[i].id for i in reversed(chain)]
 
 
 def earned_schedule(
