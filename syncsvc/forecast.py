@@ -5,16 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
 from syncsvc.network import Network
+from syncsvc.status import (
+    STATUS_SCHEMA,
+    Category,
+    EarnedSchedule,
+    StateWord,
+    Status,
+    StatusConfidence,
+    TaskForecast,
+    TaskStatus,
+)
 
-Category = Literal["new", "indeterminate", "done"]
-STATUS_SCHEMA = "syncsvc.status/1"
+__all__ = [  # the status models, where the forecast's callers have always found them
+    "STATUS_SCHEMA",
+    "Category",
+    "EarnedSchedule",
+    "Status",
+    "StatusConfidence",
+    "TaskForecast",
+    "TaskStatus",
+    "BaselineNetwork",
+    "BaselineTask",
+    "baseline_from_plan",
+    "merge_baseline",
+    "forecast",
+    "remaining_confidence",
+    "earned_schedule",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +57,9 @@ class BaselineTask:
 
 
 @dataclass(frozen=True, slots=True)
-class Baseline:
+class BaselineNetwork:
+    """The network the forecast runs on: a recorded plan's tasks with their durations and dates."""
+
     plan_id: str
     start_date: dt.date
     finish_date: dt.date
@@ -45,76 +68,7 @@ class Baseline:
     deadline: dt.date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TaskStatus:
-    """A task's status as read from Jira."""
-
-    category: Category
-    status: str = ""
-    issue_key: str | None = None
-    actual_start: dt.date | None = None
-    actual_finish: dt.date | None = None
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TaskForecast(_Out):
-    id: str
-    issue_key: str | None
-    status: str
-    status_category: Category
-    baseline_finish: dt.date
-    forecast_start: dt.date
-    forecast_finish: dt.date
-    slip_days: int
-    critical: bool
-    baseline_critical: bool
-    buffer_days: int
-    buffer_used_days: int
-    total_float: int
-
-
-class EarnedSchedule(_Out):
-    """Earned-schedule figures in working days (50/50 rule for work in progress)."""
-
-    planned_duration: int
-    actual_time: int
-    earned_schedule: float
-    spi_t: float | None
-    sv_t: float
-    ieac_t: float | None
-
-
-class StatusConfidence(_Out):
-    """The Monte Carlo range of the remaining work (CONTRACT §4 `pull` `confidence`)."""
-
-    p50: dt.date
-    p80: dt.date
-    p95: dt.date
-    deadline_probability: float | None
-    samples: int
-    seed: int
-
-
-class Status(_Out):
-    schema_: str = Field(default=STATUS_SCHEMA, alias="schema")
-    plan_id: str
-    as_of: dt.date
-    baseline_finish: dt.date
-    forecast_finish: dt.date
-    slip_days: int
-    state: Literal["on_track", "at_risk", "slipping"]
-    tasks: list[TaskForecast]
-    critical_path: list[str]
-    earned: EarnedSchedule
-    confidence: StatusConfidence | None = None
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def baseline_from_plan(plan: Plan) -> Baseline:
+def baseline_from_plan(plan: Plan) -> BaselineNetwork:
     """The baseline a plan's schedule makes (recorded at the first push): the levelled dates,
     and the levelled network (a task also waits for the same person's earlier task)."""
     from syncsvc.planning.confidence import three_point
@@ -144,7 +98,7 @@ def baseline_from_plan(plan: Plan) -> Baseline:
                 high * stretch,
             )
         )
-    return Baseline(
+    return BaselineNetwork(
         plan_id=plan.plan_id,
         start_date=plan.start_date,
         finish_date=plan.levelled_finish or plan.finish_date,
@@ -154,7 +108,7 @@ def baseline_from_plan(plan: Plan) -> Baseline:
     )
 
 
-def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
+def merge_baseline(recorded: BaselineNetwork, current: Plan) -> BaselineNetwork:
     """The forecast network: the current plan's tasks and dependencies, with the durations and
     planned dates the recorded baseline gave them (tasks added since keep their own plan)."""
     old = {t.id: t for t in recorded.tasks}
@@ -178,7 +132,7 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
                 t.high,
             )
         )
-    return Baseline(
+    return BaselineNetwork(
         recorded.plan_id,
         recorded.start_date,
         recorded.finish_date,
@@ -189,7 +143,7 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
 
 
 def forecast(
-    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, *, confidence: bool = True
+    baseline: BaselineNetwork, statuses: Mapping[str, TaskStatus], as_of: dt.date, *, confidence: bool = True
 ) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed; with
     `confidence`, also the Monte Carlo range of the remaining work."""
@@ -276,7 +230,7 @@ def _on_calendar(st: TaskStatus) -> TaskStatus:
 
 
 def remaining_confidence(
-    baseline: Baseline,
+    baseline: BaselineNetwork,
     statuses: Mapping[str, TaskStatus],
     as_of: dt.date,
     cal: WorkCalendar,
@@ -361,7 +315,7 @@ def _buffer_used(cal: WorkCalendar, t: BaselineTask, st: TaskStatus, as_of: dt.d
     return max(0, used - t.estimate_days)
 
 
-def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_risk", "slipping"]:
+def _state(slip: int, tasks: Sequence[TaskForecast]) -> StateWord:
     if slip > 0:
         return "slipping"
     for t in tasks:
@@ -371,7 +325,7 @@ def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_
 
 
 def earned_schedule(
-    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, cal: WorkCalendar
+    baseline: BaselineNetwork, statuses: Mapping[str, TaskStatus], as_of: dt.date, cal: WorkCalendar
 ) -> EarnedSchedule:
     """ES, SPI(t), SV(t) and IEAC(t) in working days, from planned vs done work."""
     pd = max(1, cal.index(baseline.finish_date) + 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,7 @@ from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
 if TYPE_CHECKING:  # keep `syncsvc --help` fast: nothing heavy at import time
     from syncsvc.config import Config
     from syncsvc.sheets.publish import PublishReport
+    from syncsvc.status import TrackedStatus
 
 
 def publish_command(
@@ -47,9 +48,9 @@ def publish_command(
     run(body, verbose=verbose, log_format=log_format.value)
 
 
-def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
+def pushed_issues(cfg: Config, plan_id: str) -> TrackedStatus | None:
     """The Jira keys of the plan's pushed tasks, from the state file when there is one (never
-    created here), as a status with tasks only: the Timeline shows the keys once pushed."""
+    created here), as a status without a forecast: the Timeline shows the keys once pushed."""
     path = cfg.state_path()
     if not path.is_file():
         return None
@@ -57,8 +58,10 @@ def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
 
     with State.open(path) as state:
         issues = state.issues(plan_id)
-    tasks = [{"id": r.task_id, "issue_key": r.issue_key} for r in issues.values() if not r.removed]
-    return {"tasks": tasks} if tasks else None
+    from syncsvc.status import TrackedStatus
+
+    keys = {r.task_id: r.issue_key for r in issues.values() if not r.removed}
+    return TrackedStatus(issue_keys=keys) if keys else None
 
 
 def render_report(report: PublishReport) -> str:

@@ -19,7 +19,7 @@ from syncsvc.sheets.cells import (
     text,
 )
 from syncsvc.sheets.mapping import Column, SheetsMapping, Table
-from syncsvc.sheets.status import StatusView, TaskStatus
+from syncsvc.status import TaskForecast, TrackedStatus
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
@@ -38,7 +38,7 @@ def build_layouts(
     mapping: SheetsMapping,
     *,
     prefix: bool = False,
-    status: StatusView | None = None,
+    status: TrackedStatus | None = None,
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
@@ -97,14 +97,14 @@ def dashboard_layout(
     plan: Plan,
     mapping: SheetsMapping,
     title: str,
-    status: StatusView | None,
+    status: TrackedStatus | None,
     synced_at: dt.datetime | None,
 ) -> SheetLayout:
     """Key figures for a PM: dates, target vs forecast, state, critical path, risks, issues."""
     head = header_fmt(mapping)
     bold = Fmt(bold=True)
     wrap = Fmt(wrap=True)
-    st = status or StatusView()
+    st = status or TrackedStatus()
     state_colour = state_colours(mapping).get(st.state or "")
     rows: list[tuple[Cell, ...]] = [(text("Rollout dashboard", head), text(plan.feature_name, head))]
 
@@ -161,7 +161,7 @@ def state_colours(mapping: SheetsMapping) -> dict[str, str]:
     return {"on_track": c.state_on_track, "at_risk": c.state_at_risk, "slipping": c.state_slipping}
 
 
-def trend_rows(st: StatusView, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
+def trend_rows(st: TrackedStatus, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
     """The "Slip trend" table (latest runs, oldest first): as of, state, slip, forecast."""
     if not st.trend:
         return []
@@ -372,5 +372,6 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
     )
 
 
-def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
-    return (status.tasks.get(task.id) if status else None) or TaskStatus()
+def task_status(status: TrackedStatus | None, task: PlannedTask) -> TaskForecast | None:
+    """The task's forecast, when a pull made one."""
+    return status.task(task.id) if status else None
