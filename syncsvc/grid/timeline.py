@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from syncsvc.model import Plan, PlannedTask
-from syncsvc.sheets.cells import (
+from syncsvc.columns import sheet_columns
+from syncsvc.grid.cells import (
     BLANK,
     Cell,
     Fmt,
@@ -16,12 +16,14 @@ from syncsvc.sheets.cells import (
     flag,
     number,
     text,
+    trim_rows,
 )
-from syncsvc.sheets.layout import _pad, header_fmt, task_status
-from syncsvc.sheets.mapping import Column, SheetsMapping
+from syncsvc.grid.mapping import Column, SheetsMapping, header_fmt
+from syncsvc.model import Plan, PlannedTask
 from syncsvc.status import TaskForecast, TrackedStatus
 
 WEEK_PATTERN = "d mmm"
+_COLUMNS = sheet_columns("timeline")  # the registry, by sheets.toml key
 
 
 def gantt_weeks(plan: Plan, status: TrackedStatus | None, max_weeks: int) -> tuple[list[dt.date], bool]:
@@ -54,27 +56,24 @@ def _task_cell(
     critical_fmt: Fmt,
     mapping: SheetsMapping,
 ) -> Cell:
-    k = col.key
-    if k in ("start", "finish", "late_start", "late_finish"):
-        attr = {"start": "early_start", "finish": "early_finish"}.get(k, k)
-        return date(getattr(t, attr))
-    if k in ("estimate_days", "buffer_days", "duration_days", "total_float"):
-        return number(getattr(t, k))
-    if k == "critical":
-        return flag(t.critical, Fmt(align="CENTER"))
-    if k == "depends_on":
-        return text(", ".join(t.depends_on))
-    if k == "jira_key":
-        return text(key)
-    if k == "status":
-        return text(ts.status if ts else None)
-    if k == "forecast_finish":
-        return date(ts.forecast_finish if ts else None, _slip_fmt(ts, mapping))
-    if k == "slip_days":
-        return number(ts.slip_days if ts else None, _slip_fmt(ts, mapping))
-    if k == "id":
-        return text(t.id, critical_fmt if t.critical else Fmt())
-    return text(getattr(t, k))
+    reg = _COLUMNS[col.key]
+    if reg.of == "status":  # the pull's forecast; the Jira key also when only the push recorded it
+        v = key if reg.attr == "issue_key" else reg.value(ts) if ts is not None else None
+    else:
+        v = reg.value(t)
+    if reg.of == "status" and reg.kind in ("date", "number"):  # the forecast, in the state colours
+        fmt = _slip_fmt(ts, mapping)
+    elif reg.key == "id" and t.critical:
+        fmt = critical_fmt
+    else:
+        fmt = Fmt(align="CENTER") if reg.kind == "flag" else Fmt()
+    if reg.kind == "date":
+        return date(v, fmt)
+    if reg.kind == "number":
+        return number(v, fmt)
+    if reg.kind == "flag":
+        return flag(v, fmt)
+    return text(", ".join(v) if reg.kind == "list" else v, fmt)
 
 
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
@@ -121,5 +120,15 @@ def timeline_layout(
         )
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout(
-        "timeline", title, _pad(rows), widths, frozen_cols=1, filter=GridRange(0, len(rows), 0, len(cols))
+        "timeline",
+        title,
+        trim_rows(rows),
+        widths,
+        frozen_cols=1,
+        filter=GridRange(0, len(rows), 0, len(cols)),
     )
+
+
+def task_status(status: TrackedStatus | None, task: PlannedTask) -> TaskForecast | None:
+    """The task's forecast, when a pull made one."""
+    return status.task(task.id) if status else None
