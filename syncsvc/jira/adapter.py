@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import requests
 from jira import JIRA
@@ -707,7 +707,7 @@ def jira_session(email: str | None, token: str) -> requests.Session:
     an email (Cloud) or a bearer token (Server/DC personal access token)), with English
     messages, and no retry of its own: the HTTP layer retries."""
     session = requests.Session()
-    session.headers.update(JIRA.DEFAULT_OPTIONS["headers"])
+    session.headers.update(cast(dict[str, str], JIRA.DEFAULT_OPTIONS["headers"]))
     session.headers["Accept-Language"] = "en"
     session.auth = (email, token) if email else TokenAuth(token)
     return session
