@@ -410,7 +410,7 @@ def _catalog_with(tmp_path: Path, old: str, new: str) -> Path:
             "window_minutes = 0\nearly_threshold = 1",
             "tolerances.medium.triggers[0].window_minutes",
         ),
-        ("[defaults]", "[defaults", "invalid catalog file"),
+        ("[defaults]", "[defaults", "invalid TOML: "),
         (
             "window_minutes = 15\nearly_threshold = 1",
             "window_minutes = 15\nearly_threshold = nan",
