@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
-from syncsvc.catalog.base import bundled_dir, load_model
-from syncsvc.catalog.rollback import RollbackCatalog, fill
+from syncsvc.catalog.base import bundled_dir, fill, load_model
+from syncsvc.catalog.rollback import RollbackCatalog
 from syncsvc.cli import app
 from syncsvc.errors import ConfigError
 from syncsvc.model import Finding, Plan, Rollback, RollbackStep, Trigger, to_json

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syncsvc.catalog import load_catalog
+from syncsvc.catalog.base import check_placeholders, fill
 from syncsvc.config import load_config
 from syncsvc.errors import ConfigError, SpecError
 from syncsvc.tomlmodel import parse_toml
@@ -183,3 +184,28 @@ def test_a_catalog_folder_is_loaded_once_until_a_file_changes(tmp_path: Path) ->
     )
     again = load_catalog(folder)
     assert again is not changed and again.changes.get("infra-cutover") != changed.changes.get("infra-cutover")
+
+
+# -- one template filler and one placeholder check for every catalog ------------------------------
+
+
+def test_one_fill_for_every_catalog_text() -> None:
+    text = 'Tell {pm} about {feature} ({feature_name}); {x} {"a": 1} {} stay'
+    assert fill(text, {"pm": "Ana", "feature_name": "F"}, feature="Search") == (
+        'Tell Ana about Search (F); {x} {"a": 1} {} stay'
+    )
+    assert fill(text, pm="Ana") == fill(text, {"pm": "Ana"})
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("{feature} at {start}", True), ("{Feature}", False), ("{plan_id}", False), ('{"json": 1} {}', True)],
+)
+def test_one_placeholder_check_for_every_catalog_text(text: str, ok: bool) -> None:
+    from syncsvc.catalog.stakeholders import PLACEHOLDERS
+
+    if ok:
+        assert check_placeholders(text, PLACEHOLDERS) == text
+    else:
+        with pytest.raises(ValueError, match=r"unknown placeholder \{\w+\} \(allowed: \{date\}, \{days\}"):
+            check_placeholders(text, PLACEHOLDERS)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,3 +62,27 @@ def load_model(
         error=ConfigError,
         prepare=prepare,
     )
+
+
+# A `{name}` in a catalog text; other braces (JSON, shell, TOML examples) are text.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_ -]*)\}")
+
+
+def fill(text: str, values: Mapping[str, str] | None = None, /, **more: str) -> str:
+    """`text` with each `{name}` given (in `values` or as keywords) replaced; any other brace
+    stays as written."""
+    given = {**(values or {}), **more}
+    return _PLACEHOLDER.sub(lambda m: given.get(m.group(1), m.group(0)), text)
+
+
+def check_placeholders(text: str, allowed: frozenset[str]) -> str:
+    """`text` when every `{name}` in it is one of `allowed`, else a ValueError naming the first
+    unknown one (a validator of catalog texts)."""
+    unknown = [m for m in _PLACEHOLDER.findall(text) if m not in allowed]
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder {{{unknown[0]}}} (allowed: "
+            + ", ".join(f"{{{p}}}" for p in sorted(allowed))
+            + ")"
+        )
+    return text

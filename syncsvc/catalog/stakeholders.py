@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.base import CatalogModel, check_placeholders
 from syncsvc.catalog.textmatch import PhraseIndex, WordIndex
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
@@ -32,18 +32,10 @@ Words = list[Annotated[str, Field(min_length=1)]]
 
 # Placeholders a catalog text may use; anything else in braces is refused when loading.
 PLACEHOLDERS = frozenset({"feature", "phase", "date", "days", "pm", "task", "start"})
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def _check_placeholders(text: str) -> str:
-    bad = [m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS]
-    if bad:
-        raise ValueError(
-            f"unknown placeholder {{{bad[0]}}} (allowed: "
-            + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
-            + ")"
-        )
-    return text
+    return check_placeholders(text, PLACEHOLDERS)
 
 
 class TaskSelector(CatalogModel):
@@ -300,11 +292,6 @@ def phrase_search(words: list[str] | tuple[str, ...], text: str) -> str | None:
 def _index(text: str) -> WordIndex:
     # the same description is searched for every trait and template: split it once
     return WordIndex(text)
-
-
-def fill(text: str, **values: str) -> str:
-    """Replace the `{name}` placeholders given; others stay as written."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 @dataclass(frozen=True)

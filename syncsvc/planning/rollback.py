@@ -10,13 +10,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile, ProfileTrigger, RollbackTemplate
 from syncsvc.catalog.rollback import (
-    CommTemplate,
     LintRules,
+    RollbackNotice,
     ToleranceDefaults,
     TriggerTemplate,
-    fill,
 )
 from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Finding, Level, Phase, Rollback, RollbackStep, Trigger
@@ -307,7 +307,7 @@ def _spec_triggers(
     return out, findings
 
 
-def _communication(c: CommTemplate, values: dict[str, str]) -> str:
+def _communication(c: RollbackNotice, values: dict[str, str]) -> str:
     return (
         f"Within {c.within_minutes} min: {fill(c.who, values)} → {fill(c.whom, values)}, "
         f"via {fill(c.channel, values)}: {fill(c.message, values)}"

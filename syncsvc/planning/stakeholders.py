@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.stakeholders import (
     CommTemplate,
@@ -17,7 +18,6 @@ from syncsvc.catalog.stakeholders import (
     StakeholderTemplate,
     TaskMatcher,
     TaskSelector,
-    fill,
     phrase_search,
 )
 from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
