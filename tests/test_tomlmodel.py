@@ -78,7 +78,7 @@ SCALARS = st.one_of(
     st.booleans(),
     st.text(max_size=20),
     st.dates(),
-    st.datetimes(max_value=dt.datetime(9999, 1, 1), timezones=st.none() | st.timezones()),
+    st.datetimes(max_value=dt.datetime(9999, 1, 1), timezones=st.one_of(st.none(), st.timezones())),
     st.times(),
 )
 KEYS = st.text(min_size=1, max_size=8)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from syncsvc.catalog.base import CatalogModel, load_model
+from syncsvc.catalog.conditions import Condition
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -84,14 +85,14 @@ class RollbackTemplate(CatalogModel):
         return self
 
 
-class RollbackVariant(RollbackTemplate):
+class RollbackVariant(RollbackTemplate, Condition):
     """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
     used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
 
     keywords: Annotated[list[Keyword], Field(min_length=1)]
 
 
-class ProfileTrigger(CatalogModel):
+class ProfileTrigger(Condition):
     """A rollback trigger this kind of change needs, with where its number comes from."""
 
     metric: Metric

@@ -445,9 +445,7 @@ def _communication(
                     CommTemplate(kind="at_gates", content="Gate result for {phase} and what happens next")
                 )
         for c in templates:
-            if c.traits and not any(t in facts.traits for t in c.traits):
-                continue
-            if any(t in facts.traits for t in c.unless_traits):
+            if not c.holds(facts):  # its traits / unless_traits
                 continue
             if c.kind == "at_gates" and p.out.name in skip_gates:
                 continue
