@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from pydantic import TypeAdapter
+
 from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
@@ -174,36 +176,38 @@ def cpm_tasks(
 
 
 def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:
-    out = []
-    for t in drafts:
-        s = sched.slots[t.id]
-        out.append(
-            PlannedTask(
-                id=t.id,
-                name=t.name,
-                phase=t.phase,
-                kind=t.kind,
-                owner=t.owner,
-                risk=t.risk,
-                estimate_days=t.estimate_days,
-                buffer_days=s.buffer_days,
-                duration_days=s.duration_days,
-                depends_on=list(t.depends_on),
-                early_start=s.early_start,
-                early_finish=s.early_finish,
-                late_start=s.late_start,
-                late_finish=s.late_finish,
-                total_float=s.total_float,
-                critical=s.critical,
-                source=t.source,
-                start=lev.start[t.id],
-                finish=lev.finish[t.id],
-                waits_for=lev.waits_for[t.id],
-                people=lev.people[t.id],
-                estimate_range=list(t.estimate_range) if t.estimate_range else None,
-            )
-        )
-    return out
+    # the schedule's lists by index (the drafts' order), validated as one list at the end
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "phase": t.phase,
+            "kind": t.kind,
+            "owner": t.owner,
+            "risk": t.risk,
+            "estimate_days": t.estimate_days,
+            "buffer_days": sched.buffers[i],
+            "duration_days": sched.durations[i],
+            "depends_on": list(t.depends_on),
+            "early_start": sched.early_start[i],
+            "early_finish": sched.early_finish[i],
+            "late_start": sched.late_start[i],
+            "late_finish": sched.late_finish[i],
+            "total_float": sched.total_float[i],
+            "critical": sched.total_float[i] == 0,
+            "source": t.source,
+            "start": lev.start[t.id],
+            "finish": lev.finish[t.id],
+            "waits_for": lev.waits_for[t.id],
+            "people": lev.people[t.id],
+            "estimate_range": list(t.estimate_range) if t.estimate_range else None,
+        }
+        for i, t in enumerate(drafts)
+    ]
+    return _TASKS.validate_python(rows)
+
+
+_TASKS = TypeAdapter(list[PlannedTask])
 
 
 def _phases(ladder: Sequence[PhaseTemplate], tasks: Sequence[PlannedTask], *, given: bool) -> list[Phase]:
