@@ -11,11 +11,11 @@ from syncsvc.export.csvs import RISK_HEADERS, TIMELINE_HEADERS
 from syncsvc.grid.mapping import KNOWN_COLUMNS, load_mapping, mapping_path
 from syncsvc.jira.mapping import TASK_FIELDS
 from syncsvc.model import PlannedTask, Risk
-from syncsvc.sheets.status import TaskStatus
+from syncsvc.status import TaskForecast
 
 
 def test_every_column_reads_a_field_that_exists() -> None:
-    status_fields = set(TaskStatus.__dataclass_fields__)
+    status_fields = set(TaskForecast.model_fields)  # a status column reads the task's forecast
     models: dict[Table, type[BaseModel]] = {"timeline": PlannedTask, "risks": Risk}
     for name, model in models.items():
         cols = TABLES[name]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -12,7 +11,7 @@ from pathlib import Path
 from syncsvc.errors import InputError
 from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.export.xlsx import dashboard_xlsx
-from syncsvc.model import Plan, to_json
+from syncsvc.model import Plan, to_json_text
 from syncsvc.render.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
@@ -50,7 +49,7 @@ def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, b
     """File name → bytes for every file of the bundle (pure: touches no disk but the catalog)."""
     texts: dict[str, Callable[[], str]] = {
         "plan.md": lambda: render_md(plan),
-        "plan.json": lambda: json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n",
+        "plan.json": lambda: to_json_text(plan) + "\n",
         "risks.csv": lambda: risks_csv(plan),
         "raci.csv": lambda: raci_csv(plan),
         "timeline.csv": lambda: timeline_csv(plan),
