@@ -175,7 +175,7 @@ def _plan_tool() -> Callable[..., Any]:
         except ImportError:
             continue
         if hasattr(mod, "plan_tool"):
-            return mod.plan_tool  # type: ignore[no-any-return]
+            return mod.plan_tool
     raise SystemExit("bench_speed: cannot find the MCP server's plan_tool")
 
 
