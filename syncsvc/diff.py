@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
-import typer
-
-from syncsvc.clikit import ConfigOpt, Format, LogFormat, LogFormatOpt, OutputOpt, VerboseOpt
-
-if TYPE_CHECKING:  # the CLI imports this module at start-up: keep it light
-    from syncsvc.model import Plan
+from syncsvc.model import Plan
+from syncsvc.plans import load_plan
 
 DIFF_SCHEMA = "syncsvc.diff/1"
 
@@ -107,6 +103,11 @@ class PlanDiff:
                 for r in self.revisit
             ],
         }
+
+
+def diff_specs(old: Path, new: Path, *, config: Path | None = None) -> PlanDiff:
+    """The diff of the plans of two spec files (the config's catalog folder, if any, for both)."""
+    return diff_plans(load_plan(old, config, {}), load_plan(new, config, {}))
 
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
@@ -517,33 +518,3 @@ def render_diff_md(d: PlanDiff) -> str:
             out += [f"- {md(c.message)}" for c in items]
             out.append("")
     return "\n".join(out)
-
-
-def diff_command(
-    old: Annotated[Path, typer.Argument(help="The older spec file (TOML).", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="The newer spec file (TOML).", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (Format.md),
-    output: OutputOpt = None,
-    config: ConfigOpt = None,
-    verbose: VerboseOpt = False,
-    log_format: LogFormatOpt = LogFormat.text,
-) -> None:
-    """What changed between two versions of a spec (risks, tasks, dates, critical path,
-    stakeholders) and which parts of the plan to revisit. Exits 0 whether or not they differ.
-
-    Example: syncsvc diff plan-v1.toml examples/notifications-center.toml --format json
-    """
-    from syncsvc.clikit import load_plan, run, write_output
-
-    def body() -> None:
-        import json
-
-        d = diff_plans(load_plan(old, config, {}), load_plan(new, config, {}))
-        text = (
-            json.dumps(d.to_json(), indent=2, ensure_ascii=False)
-            if format is Format.json
-            else render_diff_md(d)
-        )
-        write_output(text, output)
-
-    run(body, verbose=verbose, log_format=log_format.value)

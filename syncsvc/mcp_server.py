@@ -1,8 +1,10 @@
-"""`syncsvc serve-mcp`: the five planning tools, a workflow prompt and the catalogs over MCP (stdio).
+"""The MCP server of `syncsvc serve-mcp`: the five planning tools, a workflow prompt and the
+catalogs over MCP (stdio). `build_server(catalog)` makes it; `serve(catalog)` runs it on stdio.
 
 The only module that imports the `mcp` SDK, and only when the server starts, so `syncsvc --help`
-stays fast. Tool calls run the same pure core as the CLI (spec → `build_plan` → render) and write
-nothing anywhere; a `SyncsvcError` becomes a tool error carrying the message the CLI would print.
+stays fast (the CLI imports this module only inside `serve-mcp`). Tool calls run the same pure
+core as the CLI (spec → `build_plan` → render) and write nothing anywhere; a `SyncsvcError`
+becomes a tool error carrying the message the CLI would print.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ import os
 import signal
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.clikit import ConfigOpt, LogFormat, LogFormatOpt, VerboseOpt
 from syncsvc.errors import InputError, SpecError
+from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -57,17 +58,15 @@ TOOLS: dict[str, tuple[str, str]] = {
         "phases, rollback, communication). Good for a quick first draft to share.",
     ),
 }
-QUICK_INPUTS = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
 CALENDAR_INPUTS = ("start_date", "holidays", "country")
-_ARGUMENTS = (*QUICK_INPUTS, "change_types", *CALENDAR_INPUTS, "spec_toml", "format")
+_ARGUMENTS = (*FIELDS, *CALENDAR_INPUTS, "spec_toml", "format")
 _HOW = (
-    " Give either the five inputs (feature_name, description, team_size, timeline, "
-    "risk_tolerance) or a whole spec as spec_toml. Returns Markdown (or JSON with "
-    "format='json') as text, and the JSON object as structured content."
+    f" Give either the five inputs ({', '.join(QUICK_INPUTS)}) or a whole spec as spec_toml. "
+    "Returns Markdown (or JSON with format='json') as text, and the JSON object as structured "
+    "content."
 )
 RESOURCE_PREFIX = "syncsvc://catalog/"
 _RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for an unknown resource URI
-_TIMELINE_PATTERN = r"^\s*\d{1,4}(\s*([Ww][Ee][Ee][Kk][Ss]?|[Dd][Aa][Yy][Ss]?))?\s*$"  # as spec.py reads it
 _DRAIN_SECONDS = 30.0  # after stdin ends, how long requests already read may take to finish
 
 # The seed course's six-step workflow: (title, tool, what to do and look for).
@@ -117,58 +116,15 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
 )
 
 
-# The catalog folder of `serve-mcp --config` (None: the bundled catalogs).
-CATALOG_DIR: Path | None = None
-
-
 def input_schema() -> dict[str, Any]:
-    """The JSON Schema of every tool's arguments (the same five inputs as the CLI)."""
-    from syncsvc.spec import MAX_TEXT
+    """The JSON Schema of every tool's arguments: the quick inputs (from their model, the same
+    as the CLI's options), a whole spec, the calendar and the format."""
     from syncsvc.specload import MAX_SPEC_BYTES
 
-    text = {"type": "string", "maxLength": MAX_TEXT}
     return {
         "type": "object",
         "properties": {
-            "feature_name": {
-                **text,
-                "minLength": 1,
-                "description": 'What you are launching, e.g. "In-App Notifications Center".',
-            },
-            "description": {
-                **text,
-                "description": 'The feature in a sentence, e.g. "Replacing '
-                "email-only alerts with in-app, push and digest notifications for "
-                '150K users".',
-            },
-            "team_size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 100_000,
-                "description": "People available to do the work (at least 1).",
-            },
-            "timeline": {
-                "type": "string",
-                "pattern": _TIMELINE_PATTERN,
-                "description": 'Time available: "N weeks" (e.g. "6 weeks"), '
-                '"N days" (working days), or a whole number of weeks.',
-            },
-            "risk_tolerance": {
-                "type": "string",
-                "enum": ["low", "medium", "high"],
-                "description": "How conservative the rollout is. low: internal, "
-                "1%, 5%, 25%, 50%, 100% with the longest monitoring; medium: "
-                "internal, canary, gradual, full; high: internal, 25%, 100%.",
-            },
-            "change_types": {
-                "type": "array",
-                "maxItems": 8,
-                "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"},
-                "description": "Optional: the kinds of change, primary first (change-profile "
-                "ids such as infra-cutover, payments-billing, identity-access, mobile-release; "
-                "the catalog resource lists them). Default: detected from the name and "
-                "description.",
-            },
+            **input_properties(),
             "spec_toml": {
                 "type": "string",
                 "maxLength": MAX_SPEC_BYTES,
@@ -239,10 +195,13 @@ def output_schema(part: str) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": required}
 
 
-def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) -> tuple[str, Any]:
-    """Run one planning tool: (text content, structured content), or a `SyncsvcError`."""
-    from syncsvc.clikit import plan_of
+def plan_tool(
+    name: str, arguments: dict[str, Any] | None, *, today: dt.date, catalog: Catalog | None = None
+) -> tuple[str, Any]:
+    """Run one planning tool with `catalog` (default: the bundled catalogs): (text content,
+    structured content), or a `SyncsvcError`."""
     from syncsvc.model import to_json
+    from syncsvc.plans import plan_of
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -269,22 +228,18 @@ def plan_tool(name: str, arguments: dict[str, Any] | None, *, today: dt.date) ->
         if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
             raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
         spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
-    plan = plan_of(spec, _catalog(CATALOG_DIR), with_confidence=part == "create-rollout-plan")
+    if catalog is None:
+        from syncsvc.catalog import load_catalog
+
+        catalog = load_catalog()
+    plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
     text = render_md(plan, part) if fmt == "md" else json.dumps(data, indent=2, ensure_ascii=False)
     return text, data
 
 
-@lru_cache(maxsize=2)
-def _catalog(folder: Path | None) -> Catalog:
-    # read once per server: a folder of the user's own is not re-read on every tool call
-    from syncsvc.catalog import load_catalog
-
-    return load_catalog(folder)
-
-
 def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
-    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml, spec_from_inputs
+    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
     source = args.get("spec_toml")
     if source is not None:
@@ -300,24 +255,23 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
             )
         text = source.removeprefix("\ufeff")
         return check_spec(parse_toml(text, label="spec_toml"), label="spec_toml", today=today, source=text)
-    missing = [k for k in QUICK_INPUTS if args.get(k) is None]
+    missing = missing_inputs(args)
     if missing:
         raise SpecError(
             "no spec_toml given, and the quick inputs are incomplete: missing " + ", ".join(missing),
-            hint="pass all five inputs (feature_name, description, team_size, "
-            "timeline, risk_tolerance) or a whole spec as spec_toml",
+            hint=f"pass all five inputs ({', '.join(QUICK_INPUTS)}) or a whole spec as spec_toml",
         )
-    return spec_from_inputs(today=today, **{k: args[k] for k in QUICK_INPUTS})
+    return spec_of_inputs(args, today=today)
 
 
-def catalog_files() -> dict[str, Path]:
+def catalog_files(folder: Path | None = None) -> dict[str, Path]:
     """The catalogs (mappings/*.toml) by resource URI: the bundled ones, each replaced by the
-    file of the same name in the config's catalog folder when the server was given one."""
+    file of the same name in `folder` (the config's catalog folder) when there is one."""
     from syncsvc.catalog.base import bundled_dir
 
     files = {p.name: p for p in sorted(bundled_dir().glob("*.toml"))}
-    if CATALOG_DIR is not None:
-        files.update({p.name: p for p in sorted(CATALOG_DIR.glob("*.toml")) if p.name in files})
+    if folder is not None:
+        files.update({p.name: p for p in sorted(folder.glob("*.toml")) if p.name in files})
     return {RESOURCE_PREFIX + Path(name).stem: p for name, p in sorted(files.items())}
 
 
@@ -345,8 +299,10 @@ def workflow_prompt(feature_name: str | None = None, context: str | None = None)
     return "\n".join(lines)
 
 
-def build_server() -> Server:
-    """The MCP server: tools, the `rollout_workflow` prompt and the catalogs as resources."""
+def build_server(catalog: Catalog) -> Server:
+    """The MCP server planning with `catalog` (its folder's files are the resources): the tools,
+    the `rollout_workflow` prompt and the catalogs as resources. Nothing global: two servers
+    with two catalogs can live in one process."""
     import anyio.to_thread
     import mcp_types as types
     from mcp.server.lowlevel import Server
@@ -381,7 +337,7 @@ def build_server() -> Server:
         started = time.perf_counter()
         try:
             text, data = await anyio.to_thread.run_sync(
-                lambda: plan_tool(params.name, params.arguments, today=dt.date.today())
+                lambda: plan_tool(params.name, params.arguments, today=dt.date.today(), catalog=catalog)
             )
         except SyncsvcError as e:
             log.info("%s refused: %s", params.name, e.message, extra={"event": "tool_error"})
@@ -415,12 +371,12 @@ def build_server() -> Server:
                     description=f"The bundled catalog {p.name} the planning tools draw on (read-only).",
                     mime_type="application/toml",
                 )
-                for uri, p in catalog_files().items()
+                for uri, p in catalog_files(catalog.folder).items()
             ]
         )
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
-        path = catalog_files().get(str(params.uri))
+        path = catalog_files(catalog.folder).get(str(params.uri))
         if path is None:
             raise MCPError(
                 _RESOURCE_NOT_FOUND,
@@ -479,11 +435,29 @@ def build_server() -> Server:
     )
 
 
-async def _serve() -> None:
+def serve(catalog: Catalog) -> None:
+    """Serve on stdio until stdin closes: warm the planning core up first (so the first tool
+    call is as fast as the rest), then answer; one Ctrl-C stops it at once (exit 130)."""
+    import anyio
+
+    _warm_up(catalog)
+    if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
+        print(
+            "syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
+            "a line). Register it in your MCP client instead of running it here; Ctrl-C "
+            "stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    signal.signal(signal.SIGINT, _stop_at_once)
+    anyio.run(_serve, catalog)
+
+
+async def _serve(catalog: Catalog) -> None:
     import anyio
     from mcp.server.stdio import stdio_server
 
-    server = build_server()
+    server = build_server(catalog)
     async with stdio_server() as (stdin, stdout), anyio.create_task_group() as tg:
         read_stream, write_stream = _answer_before_eof(tg, stdin, stdout)
         log.debug("serving on stdio", extra={"event": "start"})
@@ -570,7 +544,7 @@ def bad_message_answer(exc: Exception) -> Any:
     )
 
 
-def _warm_up() -> None:
+def _warm_up(catalog: Catalog | None = None) -> None:
     """Import the planning core and plan once, so the first tool call is as fast as the rest."""
     from syncsvc.errors import SyncsvcError
 
@@ -585,49 +559,12 @@ def _warm_up() -> None:
                 "risk_tolerance": "medium",
             },
             today=dt.date.today(),
+            catalog=catalog,
         )
     except SyncsvcError as e:  # e.g. a broken catalog: every call will report it as a tool error
         log.warning("planning is not ready: %s", e.message)
     except Exception:  # a bug in planning: keep its traceback, and still serve the rest
         log.exception("planning failed on the warm-up call")
-
-
-def serve_command(
-    config: ConfigOpt = None,
-    verbose: VerboseOpt = False,
-    log_format: LogFormatOpt = LogFormat.text,
-) -> None:
-    """MCP server on stdio with the five planning tools, a workflow prompt and the catalogs.
-
-    Register it in an MCP client (Claude Desktop, an IDE) as the command `syncsvc serve-mcp`.
-    Logs go to stderr; stdout carries only protocol messages. It stops when stdin closes.
-
-    Example: syncsvc serve-mcp --verbose
-    """
-    from syncsvc.clikit import run
-
-    def body() -> None:
-        import anyio
-
-        global CATALOG_DIR
-        if config is not None:  # a bad config or catalog folder: exit 2 before serving
-            from syncsvc.config import load_config
-
-            CATALOG_DIR = load_config(config).catalog_dir()
-            _catalog(CATALOG_DIR)
-        _warm_up()
-        if sys.stdin.isatty():  # a person ran it by hand: say what it is waiting for
-            print(
-                "syncsvc serve-mcp: waiting for an MCP client on stdin (JSON-RPC, one message "
-                "a line). Register it in your MCP client instead of running it here; Ctrl-C "
-                "stops it.",
-                file=sys.stderr,
-                flush=True,
-            )
-        signal.signal(signal.SIGINT, _stop_at_once)
-        anyio.run(_serve)
-
-    run(body, verbose=verbose, log_format=log_format.value)
 
 
 def _stop_at_once(signum: int, frame: Any) -> None:

@@ -1,33 +1,18 @@
-"""`syncsvc state check`: verify the state file's issues and links against Jira (read only)."""
+"""Verify the state file's issues and links against Jira (read only): `syncsvc state check`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import typer
-
-from syncsvc.clikit import LogFormat, LogFormatOpt, RemoteConfigOpt, SpecFileArg, VerboseOpt, run
 
 if TYPE_CHECKING:
     from syncsvc.state import Baseline
 
 READ_FIELDS = ("labels", "issuelinks", "project")
 PROPERTY_NAME = "syncsvc"  # syncsvc.jira.payload.PROPERTY (not imported: keeps `jira` lazy)
-
-state_app = typer.Typer(
-    name="state",
-    help="""Inspect the local sync state.
-
-    Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
-    """,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
 
 
 @dataclass(frozen=True)
@@ -49,6 +34,9 @@ class CheckResult:
     links: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # not yet in Jira, the next push does it
+    state_path: str = ""  # where the check looked (for the report)
+    url: str = ""
+    project: str = ""
 
     @property
     def ok(self) -> bool:
@@ -190,8 +178,9 @@ def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
     return set(blocks_links(list(issues)))
 
 
-def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
+def render(res: CheckResult) -> str:
     """The report printed by the command."""
+    state_path, url, project = res.state_path, res.url, res.project
     lines = [
         f"State check: plan {res.plan_id}, state {state_path}, Jira {url} project {project}",
         f"  checked {res.issues} issue(s) and {res.links} link(s) recorded in the state",
@@ -210,68 +199,52 @@ def render(res: CheckResult, *, state_path: str, url: str, project: str) -> str:
     return "\n".join(lines)
 
 
-@state_app.command("check")
-def check_command(
-    spec: SpecFileArg,
-    config: RemoteConfigOpt,
-    verbose: VerboseOpt = False,
-    log_format: LogFormatOpt = LogFormat.text,
-) -> None:
-    """Verify the state against Jira: every recorded issue exists with its syncsvc property and
-    labels, and every link syncsvc made is there. Exit 0 consistent, 1 Jira disagrees.
+def check_state(spec: Path, *, config: Path) -> CheckResult:
+    """Compare the state file's issues and links for the plan of `spec` with Jira (read only):
+    every recorded issue exists with its syncsvc property and labels, and every link syncsvc
+    made is there. Errors of input or config raise (exit 2) before any call."""
+    from syncsvc.config import load_config
+    from syncsvc.errors import ConfigError
+    from syncsvc.jira.adapter import connect
+    from syncsvc.jira.mapping import load_jira_mapping
+    from syncsvc.jira.payload import PROPERTY, jql_quote, plan_label
+    from syncsvc.specload import load_spec
+    from syncsvc.state import State
 
-    Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
-    """
-
-    def body() -> int:
-        from syncsvc.config import load_config
-        from syncsvc.errors import ConfigError
-        from syncsvc.jira.adapter import connect
-        from syncsvc.jira.mapping import load_jira_mapping
-        from syncsvc.jira.payload import PROPERTY, jql_quote, plan_label
-        from syncsvc.specload import load_spec
-        from syncsvc.state import State
-
-        cfg = load_config(config)
-        jcfg = cfg.require_jira(config.name)
-        jcfg.token()  # exit 2 before any call when the variable is not set
-        parsed = load_spec(spec, today=dt.date.today())
-        plan_id = str(parsed.plan_id)
-        project = parsed.jira_project or jcfg.project
-        removed = load_jira_mapping(cfg.catalog_dir()).labels.removed
-        path = cfg.state_path()
-        if not path.is_file():
-            raise ConfigError(
-                f"no state file at {path}: nothing was pushed yet", hint="run `syncsvc push` first"
-            )
-        with State.open(path) as st:
-            records = [
-                Record(r.task_id, r.issue_key, r.issue_id, r.removed) for r in st.issues(plan_id).values()
-            ]
-            links = st.links(plan_id)
-            baselines = st.baselines(plan_id)
-        issues: list[dict[str, Any]] = []
-        jira = connect(jcfg)
-        jira.server_info()
-        if records:
-            issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS, properties=[PROPERTY])
-        labelled = jira.search(
-            f"project = {jql_quote(project)} AND labels = {jql_quote(plan_label(plan_id))} ORDER BY key ASC",
-            fields=READ_FIELDS,
-            properties=[PROPERTY],
-            what=f"searching {project} for the issues of plan {plan_id}",
-        )
-        res = compare(
-            plan_id,
-            project,
-            records,
-            links,
-            issues,
-            removed_label=removed,
-            labelled=labelled,
-            baselines=baselines,
-        )
-        typer.echo(render(res, state_path=str(path), url=jcfg.url, project=project))
-        return 0 if res.ok else 1
-
-    run(body, verbose=verbose, log_format=log_format.value)
+    cfg = load_config(config)
+    jcfg = cfg.require_jira(config.name)
+    jcfg.token()  # exit 2 before any call when the variable is not set
+    parsed = load_spec(spec, today=dt.date.today())
+    plan_id = str(parsed.plan_id)
+    project = parsed.jira_project or jcfg.project
+    removed = load_jira_mapping(cfg.catalog_dir()).labels.removed
+    path = cfg.state_path()
+    if not path.is_file():
+        raise ConfigError(f"no state file at {path}: nothing was pushed yet", hint="run `syncsvc push` first")
+    with State.open(path) as st:
+        records = [Record(r.task_id, r.issue_key, r.issue_id, r.removed) for r in st.issues(plan_id).values()]
+        links = st.links(plan_id)
+        baselines = st.baselines(plan_id)
+    issues: list[dict[str, Any]] = []
+    jira = connect(jcfg)
+    jira.server_info()
+    if records:
+        issues = jira.fetch_issues([r.key for r in records], fields=READ_FIELDS, properties=[PROPERTY])
+    labelled = jira.search(
+        f"project = {jql_quote(project)} AND labels = {jql_quote(plan_label(plan_id))} ORDER BY key ASC",
+        fields=READ_FIELDS,
+        properties=[PROPERTY],
+        what=f"searching {project} for the issues of plan {plan_id}",
+    )
+    res = compare(
+        plan_id,
+        project,
+        records,
+        links,
+        issues,
+        removed_label=removed,
+        labelled=labelled,
+        baselines=baselines,
+    )
+    res.state_path, res.url, res.project = str(path), jcfg.url, project
+    return res

@@ -100,7 +100,7 @@ def test_library_warnings_never_reach_stderr_by_default(verbose: bool) -> None:
     import sys
 
     code = (
-        "import warnings; from syncsvc.clikit import run; "
+        "import warnings; from syncsvc.cli.options import run; "
         "run(lambda: warnings.warn('this API goes away in 2027', FutureWarning), "
         f"verbose={verbose}, log_format='json')"
     )
@@ -118,7 +118,7 @@ def test_an_error_carrying_terminal_escapes_is_printed_without_them(
 ) -> None:
     import logging
 
-    from syncsvc.clikit import run
+    from syncsvc.cli.options import run
     from syncsvc.errors import RemoteError
 
     def body() -> None:  # e.g. a Jira error message quoting an issue summary

@@ -578,7 +578,7 @@ def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
 def test_control_characters_from_any_source_are_not_sent_to_the_terminal(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from syncsvc.clikit import write_output
+    from syncsvc.output import write_output
 
     write_output("status \x1b]0;pwned\x07 done\ttab\n", None)  # e.g. a Jira status name
     assert capsys.readouterr().out == "status \ufffd]0;pwned\ufffd done\ttab\n"
@@ -593,7 +593,7 @@ def test_a_failed_write_leaves_no_temp_file_and_the_old_output(
     def refuse(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("syncsvc.clikit.os.replace", refuse)
+    monkeypatch.setattr("syncsvc.output.os.replace", refuse)
     r = invoke("assess-risks", str(EXAMPLE), "--output", str(target))
     assert_clean_exit(r, (2,))
     assert "No space left on device" in r.stderr

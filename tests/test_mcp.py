@@ -19,6 +19,7 @@ from mcp.shared.exceptions import MCPError
 from typer.testing import CliRunner
 
 import syncsvc
+from syncsvc.catalog import load_catalog
 from syncsvc.catalog.base import bundled_dir
 from syncsvc.cli import app
 from syncsvc.model import PART_KEYS
@@ -427,7 +428,7 @@ def test_a_bug_in_planning_is_a_tool_error_and_the_server_keeps_serving(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    handler = mcp_server.build_server().get_request_handler("tools/call")
+    handler = mcp_server.build_server(load_catalog()).get_request_handler("tools/call")
     assert handler is not None
     params = mcp_types.CallToolRequestParams(name="assess_risks", arguments=SEED)
 
@@ -577,7 +578,7 @@ def test_the_traceback_the_tool_error_promises_is_in_the_log(
     setup_logging(verbose=False, log_format=log_format)  # as `serve-mcp` runs by default
     try:
         monkeypatch.setattr(mcp_server, "plan_tool", broken)
-        handler = mcp_server.build_server().get_request_handler("tools/call")
+        handler = mcp_server.build_server(load_catalog()).get_request_handler("tools/call")
         assert handler is not None
         params = mcp_types.CallToolRequestParams(name="assess_risks", arguments=SEED)
         result = anyio.run(handler.handler, cast(Any, None), params)
@@ -597,11 +598,8 @@ def test_the_traceback_the_tool_error_promises_is_in_the_log(
 def test_the_tools_take_a_start_date_holidays_and_a_country(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from syncsvc import mcp_server
     from syncsvc.errors import SyncsvcError
     from syncsvc.mcp_server import plan_tool
-
-    monkeypatch.setattr(mcp_server, "CATALOG_DIR", None)  # the bundled catalogs
 
     args = {
         "feature_name": "Notif",

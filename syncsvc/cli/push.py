@@ -5,27 +5,33 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
+
+from syncsvc.cli.options import (
+    DryRunOpt,
+    JiraConfigOpt,
+    LogFormat,
+    LogFormatOpt,
+    SpecFileArg,
+    VerboseOpt,
+    run,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt, run, spec_and_plan
+    from syncsvc.jira.report import PushReport
+    from syncsvc.results import Result
 
 log = logging.getLogger("syncsvc.jira")
 
 
 def push_command(
-    spec: Annotated[Path, typer.Argument(help="The spec file (TOML).", show_default=False)],
-    config: Annotated[
-        Path, typer.Option("--config", "-c", help="Config file with [jira].", show_default=False)
-    ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print what would change; call no write endpoint.")
-    ] = False,
+    spec: SpecFileArg,
+    config: JiraConfigOpt,
+    dry_run: DryRunOpt = False,
     verbose: VerboseOpt = False,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -34,24 +40,12 @@ def push_command(
     Example: syncsvc push examples/notifications-center.toml --config syncsvc.toml --dry-run
     """
 
-    def body() -> None:
-        from syncsvc.config import load_config
-        from syncsvc.jira.push import push_plan
+    def body() -> Result[PushReport]:
+        from syncsvc.api import push
 
-        cfg = load_config(config)
-        jcfg = cfg.require_jira(config.name)
-        jcfg.token()  # exit 2 before any call when the variable is not set
-        parsed, plan = spec_and_plan(spec, cfg)
-        assignees = {m.name: m.jira for m in parsed.team if m.jira}
         with _progress() as progress:
-            report = push_plan(
-                plan,
-                cfg,
-                dry_run=dry_run,
-                progress=progress,
-                assignees=assignees,
-                project=parsed.jira_project,
-            )
+            result = push(spec, config=config, dry_run=dry_run, progress=progress)
+        report = result.report
         if dry_run:
             for line in report.changes:
                 typer.echo(line)
@@ -59,8 +53,8 @@ def push_command(
                 f"dry run: {len(report.changes)} change(s) for Jira {report.project}; nothing was written"
             )
         else:
-            typer.echo(f"{plan.plan_id} → Jira {report.project}: {report.summary()}")
-        report.raise_for_status()
+            typer.echo(f"{report.plan_id} → Jira {report.project}: {report.summary()}")
+        return result
 
     run(body, verbose=verbose, log_format=log_format.value)
 

@@ -1,13 +1,11 @@
-"""The `syncsvc` command line: thin typer commands over the library (CONTRACT §3)."""
+"""The five planning commands (assess-risks ... create-rollout-plan): a spec, or the quick
+inputs, to one part of the plan as Markdown or JSON."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import typer
-
-from syncsvc import clikit
-from syncsvc.clikit import (
+from syncsvc.cli.options import (
     ChangeTypeOpt,
     ConfigOpt,
     CountryOpt,
@@ -25,51 +23,11 @@ from syncsvc.clikit import (
     TimelineOpt,
     ToleranceOpt,
     VerboseOpt,
-    load_plan,
-    render,
     run,
-    write_output,
-)
-from syncsvc.diff import diff_command
-from syncsvc.export.command import export_command
-from syncsvc.jira.command import push_command
-from syncsvc.mcp_server import serve_command
-from syncsvc.sheets.command import publish_command
-from syncsvc.statecheck import state_app
-from syncsvc.track import baseline_command, pull_command, sync_command
-
-__all__ = ["app", "clikit"]
-
-app = typer.Typer(
-    name="syncsvc",
-    help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google Sheets.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        from syncsvc import __version__
-
-        typer.echo(f"syncsvc {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google
-    Sheets."""
-
-
-def _planning_command(part: str, doc: str) -> Callable[..., None]:
+def planning_command(part: str, doc: str) -> Callable[..., None]:
     def command(
         spec: SpecArg = None,
         format: FormatOpt = Format.md,
@@ -98,6 +56,9 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
         def body() -> None:
             import gc
 
+            from syncsvc.output import write_output
+            from syncsvc.plans import load_plan, render
+
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
@@ -109,7 +70,7 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
                     with_confidence=part == "create-rollout-plan",
                     calendar={"start_date": start_date, "holidays": holidays, "country": country},
                 )
-                write_output(render(plan, part, format), output)
+                write_output(render(plan, part=part, format=format), output)
             finally:
                 gc.enable()
 
@@ -120,35 +81,21 @@ def _planning_command(part: str, doc: str) -> Callable[..., None]:
     return command
 
 
-_EX = "examples/notifications-center.toml"
-_PLANNING = {
+EXAMPLE = "examples/notifications-center.toml"
+PLANNING = {
     "assess-risks": f"""Risk matrix: likelihood x impact, one owner per risk, mitigations.
 
-    Example: syncsvc assess-risks {_EX} --format json""",
+    Example: syncsvc assess-risks {EXAMPLE} --format json""",
     "map-stakeholders": f"""Stakeholders (first and second order), RACI, conflicts, communication plan.
 
-    Example: syncsvc map-stakeholders {_EX}""",
+    Example: syncsvc map-stakeholders {EXAMPLE}""",
     "generate-timeline": f"""Phases, tasks, dependencies, buffers and the critical path.
 
-    Example: syncsvc generate-timeline {_EX} --format md -o timeline.md""",
+    Example: syncsvc generate-timeline {EXAMPLE} --format md -o timeline.md""",
     "build-rollback-plan": f"""Deployment type, triggers, decision maker, steps, 2am-test findings.
 
-    Example: syncsvc build-rollback-plan {_EX}""",
+    Example: syncsvc build-rollback-plan {EXAMPLE}""",
     "create-rollout-plan": f"""The whole rollout plan as one document.
 
-    Example: syncsvc create-rollout-plan {_EX} -o plan.md""",
+    Example: syncsvc create-rollout-plan {EXAMPLE} -o plan.md""",
 }
-for _name, _doc in _PLANNING.items():
-    app.command(_name)(_planning_command(_name, _doc))
-for _name, _command in (
-    ("export", export_command),
-    ("diff", diff_command),
-    ("push", push_command),
-    ("publish", publish_command),
-    ("pull", pull_command),
-    ("sync", sync_command),
-    ("baseline", baseline_command),
-    ("serve-mcp", serve_command),
-):
-    app.command(_name)(_command)
-app.add_typer(state_app, name="state")

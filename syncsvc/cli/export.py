@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.clikit import LogFormat, LogFormatOpt, VerboseOpt
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, run
 
 
 def export_command(
@@ -28,16 +28,11 @@ def export_command(
 
     Example: syncsvc export examples/notifications-center.toml --out out/
     """
-    from syncsvc.clikit import load_plan, run
 
     def body() -> None:
-        from syncsvc.config import load_config
-        from syncsvc.export import check_out_dir, export_bundle
+        from syncsvc.api import export
 
-        check_out_dir(out)  # a bad --out fails before the plan is built
-        plan = load_plan(spec, config, {})
-        catalog_dir = load_config(config).catalog_dir() if config is not None else None
-        for path in export_bundle(plan, out, catalog_dir=catalog_dir):
+        for path in export(spec, out=out, config=config):
             typer.echo(str(path))
 
     run(body, verbose=verbose, log_format=log_format.value)

@@ -1,0 +1,88 @@
+"""Writing a command's output: to stdout, or to a file written whole (never half-written).
+
+Library code, not CLI code: anything that prints a plan or a report (the commands, a script
+using syncsvc) writes through here, with terminal control characters neutralised.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from syncsvc.errors import InputError
+from syncsvc.logs import CONTROL_CHARS
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print to stdout, or write the file whole (temp file + rename: never half-written).
+
+    Only a regular file is written: a device, a FIFO or a symbolic link at `output` is refused
+    (replacing `/dev/null` or a link with a plain file would break what was there). An existing
+    file keeps its permissions. A full disk or a closed stdout is an error, not a traceback.
+    """
+
+    text = strip_controls(text if text.endswith("\n") else text + "\n")
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as e:
+            raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
+        return
+    target = output.expanduser()
+    mode = _existing_mode(target, output)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"--output: the folder {str(folder)!r} does not exist")
+    import tempfile  # not at the top: it costs --help a few hundredths of a second
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(
+            f"--output: cannot write {str(output)!r} ({e.strerror or e})",
+            hint="free some space" if e.errno == 28 else None,
+        ) from None
+
+
+def _existing_mode(target: Path, output: Path) -> int | None:
+    """The permission bits of the regular file at `target`, None when there is none; anything
+    else there (a folder, a device, a FIFO, a link) is refused."""
+    import stat
+
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InputError(f"--output: cannot use {str(output)!r} ({e.strerror})") from None
+    if stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    what = (
+        "a folder; give a file name"
+        if stat.S_ISDIR(st.st_mode)
+        else "a symbolic link; give the file it points to"
+        if stat.S_ISLNK(st.st_mode)
+        else "not a regular file (a device, FIFO or socket); syncsvc writes only files"
+    )
+    raise InputError(f"--output {str(output)!r} is {what}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def strip_controls(text: str) -> str:
+    """`text` with terminal control characters (C0 and C1 but tab and newline) replaced by
+    U+FFFD: text from Jira or a catalog shown on a terminal must not drive it (the spec loader
+    refuses them in spec text; this covers every other source)."""
+
+    return CONTROL_CHARS.sub("\ufffd", text)

@@ -1,0 +1,150 @@
+"""From a spec (a file, or the five quick inputs) to a plan, and a plan to text.
+
+What every front end starts from: the commands, the MCP server, tracking, diff and export. The
+heavy modules (catalogs, planning, the config) are imported when a function needs them, so the
+CLI can import this cheaply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from syncsvc.errors import InputError, SpecError
+from syncsvc.inputs import flag, missing_inputs, spec_of_inputs
+
+if TYPE_CHECKING:
+    from syncsvc.catalog import Catalog
+    from syncsvc.config import Config
+    from syncsvc.model import Plan
+    from syncsvc.spec import Spec
+
+
+def load_plan(
+    spec: Path | None,
+    config: Path | None,
+    quick: dict[str, Any],
+    *,
+    calendar: dict[str, Any] | None = None,
+    with_confidence: bool = True,
+    change_types: list[str] | None = None,
+) -> Plan:
+    """The plan for a spec file, or for the five quick inputs when no file is given.
+
+    `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
+    set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
+    `change_types` (from --change-type) replaces the spec's."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.specload import load_spec
+
+    today = dt.date.today()
+    given = {k: v for k, v in quick.items() if v is not None}
+    if spec is not None:
+        if given:
+            raise InputError(
+                f"give either a spec file or the quick inputs, not both "
+                f"(got {spec} and {flag(next(iter(given)))})"
+            )
+        parsed = load_spec(spec, today=today)
+    else:
+        missing = missing_inputs(quick)
+        if missing:
+            raise InputError(
+                "no spec file given, and the quick inputs are incomplete: missing "
+                + ", ".join(map(flag, missing)),
+                hint="pass a spec file (syncsvc create-rollout-plan examples/"
+                "notifications-center.toml) or all five quick inputs",
+            )
+        parsed = spec_of_inputs(quick, today=today)
+    if calendar and any(v is not None for v in calendar.values()):
+        from syncsvc.specload import with_calendar
+
+        parsed = with_calendar(parsed, **calendar)
+    if change_types:
+        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
+    catalog_dir = None
+    if config is not None:  # the config (and its models) only when one is given
+        from syncsvc.config import load_config
+
+        catalog_dir = load_config(config).catalog_dir()
+    return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
+
+
+def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
+    """`build_plan`, with a schedule that runs off the calendar (past 9999-12-31, through a wall
+    of holidays) as a spec error naming the keys, not a traceback."""
+    from syncsvc.planning.build import build_plan
+
+    try:
+        return build_plan(spec, catalog, with_confidence=with_confidence)
+    except OverflowError:
+        raise SpecError(
+            f"{spec.label}: start_date, holidays, estimates: the schedule runs "
+            "past the last date of the calendar (9999-12-31)",
+            hint="check start_date, the tasks' estimates and the holidays",
+        ) from None
+
+
+def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
+    """The checked spec of a file and its plan, with the config's catalog folder (if any):
+    what the commands that talk to Jira and Sheets start from."""
+    from syncsvc.catalog import load_catalog
+    from syncsvc.specload import load_spec
+
+    parsed = load_spec(spec, today=dt.date.today())
+    require_identity(parsed)
+    return parsed, plan_of(parsed, load_catalog(cfg.catalog_dir()))
+
+
+def require_identity(parsed: Spec) -> None:
+    """The remote commands need `plan_id` and `start_date` in the file (CONTRACT §3): they name
+    the plan in Jira and Sheets and pin its dates, so a rename or a new day cannot fork it."""
+
+    missing = sorted(parsed.defaulted & {"plan_id", "start_date"})
+    if not missing:
+        return
+    lines = {"plan_id": f'plan_id = "{parsed.plan_id}"', "start_date": f"start_date = {parsed.start_date}"}
+    raise InputError(
+        f"{parsed.label}: {' and '.join(missing)} missing; push, publish, pull, sync and "
+        "baseline need plan_id and start_date in the spec (they name the plan in Jira and "
+        "Sheets and pin its dates)",
+        hint="add to the spec, e.g. "
+        + "; ".join(lines[k] for k in missing)
+        + (" (a plan_id unique to this feature)" if "plan_id" in missing else ""),
+    )
+
+
+def render(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md") -> str:
+    """The plan (or one part of it: "assess-risks", "generate-timeline", ...) as Markdown
+    (`format="md"`) or as the JSON text of CONTRACT §4 (`format="json"`)."""
+    if format not in ("md", "json"):
+        raise InputError(f"format: must be 'md' or 'json' (got {format!r})")
+    if format == "json":
+        import pydantic_core
+
+        from syncsvc.model import to_json
+
+        # the same text as json.dumps(indent=2, ensure_ascii=False), several times faster
+        return pydantic_core.to_json(to_json(plan, part), indent=2).decode()
+    from syncsvc.render.markdown import render_md
+
+    return render_md(plan, part)
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """`--as-of` as a date (default today); a bad value is a usage error (exit 2)."""
+
+    if value is None:
+        return dt.date.today()
+    from syncsvc.spec import FIRST_DATE, LAST_START
+
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= date <= LAST_START:  # the forecast needs calendar room after it
+        raise InputError(
+            f"--as-of: {value} is outside the dates syncsvc plans ({FIRST_DATE} to {LAST_START})"
+        )
+    return date
