@@ -248,13 +248,14 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
+        seen: dict[str, WordIndex] = {}  # one index per distinct (guarded) text
         about = bool(self.about_guards) and any(
             WordIndex(t).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
             if p.vetoes and any(WordIndex(t).keyword(p.vetoes) is not None for t in (name, description)):
                 continue
-            score, hits = _score(p.signals, p.guards, name, description)
+            score, hits = _score(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, hits))
         if any(not d.profile.fallback for d in found):
@@ -271,22 +272,29 @@ class ChangeCatalog(CatalogModel):
         if not profiles:
             return []
         out: list[FacetHit] = []
+        seen: dict[str, WordIndex] = {}
         for f in self.facets:
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits = _score(f.signals, f.guards, name, description)
+            score, hits = _score(f.signals, f.guards, name, description, seen)
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
 
 
 def _score(
-    signals: Sequence[Signal], guards: Sequence[str], name: str, description: str
+    signals: Sequence[Signal],
+    guards: Sequence[str],
+    name: str,
+    description: str,
+    seen: dict[str, WordIndex] | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
-    not run from one into the other)."""
-    ixs = (WordIndex(_unguarded(name, guards)), WordIndex(_unguarded(description, guards)))
+    not run from one into the other). `seen` shares the word indexes of texts no guard
+    changed between profiles (their n-gram tables are built once)."""
+    seen = {} if seen is None else seen
+    ixs = tuple(_index(_unguarded(t, guards), seen) for t in (name, description))
     score = 0.0
     hits: list[str] = []
     for s in signals:
@@ -298,6 +306,13 @@ def _score(
         if hit not in hits:
             hits.append(hit)
     return score, tuple(hits)
+
+
+def _index(text: str, seen: dict[str, WordIndex]) -> WordIndex:
+    ix = seen.get(text)
+    if ix is None:
+        ix = seen[text] = WordIndex(text)
+    return ix
 
 
 def _unguarded(text: str, guards: Sequence[str]) -> str:
