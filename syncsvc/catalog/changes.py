@@ -3,15 +3,15 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from syncsvc.catalog.base import CatalogModel, parse_catalog
+from syncsvc.catalog.base import CatalogModel, load_model
+from syncsvc.catalog.conditions import Condition
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -85,14 +85,14 @@ class RollbackTemplate(CatalogModel):
         return self
 
 
-class RollbackVariant(RollbackTemplate):
+class RollbackVariant(RollbackTemplate, Condition):
     """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
     used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
 
     keywords: Annotated[list[Keyword], Field(min_length=1)]
 
 
-class ProfileTrigger(CatalogModel):
+class ProfileTrigger(Condition):
     """A rollback trigger this kind of change needs, with where its number comes from."""
 
     metric: Metric
@@ -250,10 +250,10 @@ class ChangeCatalog(CatalogModel):
         found: list[Detection] = []
         seen: dict[str, WordIndex] = {}  # one index per distinct (guarded) text
         about = bool(self.about_guards) and any(
-            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description)
+            _index(t, seen).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
-            if p.vetoes and any(WordIndex(t).keyword(p.vetoes) is not None for t in (name, description)):
+            if p.vetoes and any(_index(t, seen).keyword(p.vetoes) is not None for t in (name, description)):
                 continue
             score, hits = _score(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
@@ -324,8 +324,6 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
     files starting with "_" hold the catalog-wide settings (`_catalog.toml`: questions,
     about_guards; `_facets.toml`: facets), added together."""
-    from syncsvc.specload import key_path
-
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
@@ -336,22 +334,17 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
-        try:
-            data = parse_catalog(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise ConfigError(f"{label}: invalid catalog file: {e}") from None
-        try:
-            if fname.startswith("_"):
-                part = ChangeCatalog.model_validate({"profiles": [], **data})
-                for key in settings:
-                    settings[key] += getattr(part, key)
-            else:
-                profiles.append(ChangeProfile.model_validate(data))
-        except ValidationError as e:
-            err = e.errors(include_url=False)[0]
-            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
+        if fname.startswith("_"):
+            part = load_model(path, ChangeCatalog, label=label, prepare=_no_profiles)
+            for key in settings:
+                settings[key] += getattr(part, key)
+        else:
+            profiles.append(load_model(path, ChangeProfile, label=label))
     try:
         return ChangeCatalog.model_validate({"profiles": profiles, **settings})
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None
+
+
+def _no_profiles(data: dict[str, Any]) -> dict[str, Any]:
+    return {"profiles": [], **data}
