@@ -205,12 +205,20 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
+        indexes: dict[str, WordIndex] = {}  # one index (and its n-gram tables) per distinct text
+
+        def index(text: str) -> WordIndex:
+            ix = indexes.get(text)
+            if ix is None:
+                ix = indexes[text] = WordIndex(text)
+            return ix
+
         about = bool(self.about_guards) and any(
-            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description)
+            index(t).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
             # name and description apart: a phrase must not run from one into the other
-            ixs = (WordIndex(_unguarded(name, p.guards)), WordIndex(_unguarded(description, p.guards)))
+            ixs = (index(_unguarded(name, p.guards)), index(_unguarded(description, p.guards)))
             score = 0.0
             hits: list[str] = []
             for s in p.signals:
