@@ -116,14 +116,14 @@ def model() -> type[BaseModel]:
         if not f.required:
             default = PydanticField(default_factory=list, description=f.description)
         fields[name] = (_annotation(f.schema), default)
-    cls = create_model(  # type: ignore[call-overload]
+    cls = create_model(
         "QuickInputs",
         __config__=ConfigDict(extra="forbid", frozen=True),
         __doc__="The five quick inputs of a plan (and the kinds of change).",
         __module__=__name__,
         **fields,
     )
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def _annotation(schema: dict[str, Any]) -> Any:
