@@ -477,6 +477,7 @@ def test_publish_names_a_login_page_in_front_of_sheets(
 def test_a_lock_file_of_another_user_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import importlib
     import os
 
     with world(tmp_path, monkeypatch) as w:
@@ -488,7 +489,8 @@ def test_a_lock_file_of_another_user_is_a_clear_error(
                 raise PermissionError(13, "Permission denied")
             return real_open(path, *a, **kw)
 
-        monkeypatch.setattr("syncsvc.sync.os.open", refused)
+        # the module, not `syncsvc.sync` (the library function of that name)
+        monkeypatch.setattr(importlib.import_module("syncsvc.sync").os, "open", refused)
         r = w.run("sync", "--as-of", AS_OF)
         assert r.exit_code == 2, r.output
         assert "cannot open the lock file" in r.stderr and "Permission denied" in r.stderr
