@@ -15,6 +15,7 @@ from tests_support import write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
+from syncsvc.export.csvs import TIMELINE_HEADERS
 from syncsvc.render.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
@@ -33,24 +34,8 @@ TIMELINE_KEYS = [
     "conflicts",
     "findings",
 ]
-TASK_KEYS = {
-    "id",
-    "name",
-    "phase",
-    "kind",
-    "owner",
-    "risk",
-    "estimate_days",
-    "buffer_days",
-    "duration_days",
-    "depends_on",
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "critical",
-}
+# every column of timeline.csv is a key of each task in the JSON too
+TASK_KEYS = set(TIMELINE_HEADERS)
 QUICK = [
     "--feature-name",
     "Real-Time Notification System",

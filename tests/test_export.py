@@ -17,8 +17,8 @@ from fakes.sheets_plan import make_plan
 from syncsvc.cli import app
 from syncsvc.errors import InputError
 from syncsvc.export import BUNDLE_FILES, export_bundle
+from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
-from syncsvc.sheets.mapping import load_mapping
 
 HOSTILE = ('=HYPERLINK("x")', "@SUM(1)")
 SHEETS = ["Dashboard", "Risks", "RACI", "Timeline", "Rollback", "Communication"]

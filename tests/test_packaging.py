@@ -96,8 +96,8 @@ def test_the_other_mappings_load() -> None:
 
     loaders = {
         "jira.toml": ("syncsvc.jira.mapping", "load_jira_mapping"),
-        "sheets.toml": ("syncsvc.sheets.mapping", "load_mapping"),
-        "status.toml": ("syncsvc.statusmap", "load_status_mapping"),
+        "sheets.toml": ("syncsvc.grid.mapping", "load_mapping"),
+        "status.toml": ("syncsvc.jira.statusmap", "load_status_mapping"),
     }
     for p in MAPPINGS:
         if p.name in loaders:

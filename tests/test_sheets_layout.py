@@ -11,7 +11,9 @@ from fakes.sheets import SIX
 from fakes.sheets_plan import make_plan
 
 from syncsvc.errors import ConfigError
-from syncsvc.sheets.cells import MAX_CELL_CHARS, canonical, cell_data, date, flag, number, text
+from syncsvc.grid.cells import MAX_CELL_CHARS, canonical, cell_data, date, flag, number, text
+from syncsvc.grid.layout import build_layouts, sheet_titles
+from syncsvc.grid.mapping import header_fmt, load_mapping, mapping_path
 from syncsvc.sheets.diff import (
     GET_FIELDS,
     Remote,
@@ -20,8 +22,6 @@ from syncsvc.sheets.diff import (
     new_sheet_id,
     parse_remote,
 )
-from syncsvc.sheets.layout import build_layouts, header_fmt, sheet_titles
-from syncsvc.sheets.mapping import load_mapping, mapping_path
 
 MAPPING = load_mapping()
 NOW = dt.datetime(2027, 1, 4, 9, 30)

@@ -18,11 +18,11 @@ from fakes.sheets import (
 from fakes.sheets_plan import make_plan
 
 from syncsvc.config import Config, load_config
+from syncsvc.grid.cells import rgb
+from syncsvc.grid.layout import MAX_TREND, dashboard_layout
+from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
 from syncsvc.sheets import publish_plan
-from syncsvc.sheets.cells import rgb
-from syncsvc.sheets.layout import MAX_TREND, dashboard_layout
-from syncsvc.sheets.mapping import load_mapping
 from syncsvc.sheets.status import status_view
 
 NOW = dt.datetime(2027, 1, 21, 9, 0)

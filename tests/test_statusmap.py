@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from syncsvc.statusmap import StatusMapping, load_status_mapping, status_transitions, task_status
+from syncsvc.jira.statusmap import StatusMapping, load_status_mapping, status_transitions, task_status
 
 CATS = {"1": "new", "3": "indeterminate", "10001": "done"}
 

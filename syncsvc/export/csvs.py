@@ -7,44 +7,17 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from syncsvc.model import Plan
+from syncsvc.columns import ColumnDef, columns
+from syncsvc.model import Plan, PlannedTask
 from syncsvc.render.text import cell
 
 Value = str | int | float | bool | dt.date | None
 
-RISK_HEADERS = (
-    "id",
-    "title",
-    "likelihood",
-    "impact",
-    "score",
-    "owner",
-    "owner_role",
-    "mitigation",
-    "mitigation_task",
-    "category",
-    "source",
-)
+RISK_COLUMNS = columns("risks", "csv")
+RISK_HEADERS = tuple(c.key for c in RISK_COLUMNS)
 RACI_HEADERS = ("activity", "task", "responsible", "accountable", "consulted", "informed")
-TIMELINE_HEADERS = (
-    "id",
-    "name",
-    "phase",
-    "kind",
-    "owner",
-    "risk",
-    "estimate_days",
-    "buffer_days",
-    "duration_days",
-    "depends_on",
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "critical",
-    "source",
-)
+TIMELINE_COLUMNS = columns("timeline", "csv")
+TIMELINE_HEADERS = tuple(c.key for c in TIMELINE_COLUMNS)
 
 
 def _field(value: Value) -> str:
@@ -76,25 +49,7 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Value]]) -> str:
 
 def risks_csv(plan: Plan) -> str:
     """One row per risk, in the plan's order (by score)."""
-    return to_csv(
-        RISK_HEADERS,
-        [
-            (
-                r.id,
-                r.title,
-                r.likelihood,
-                r.impact,
-                r.score,
-                r.owner,
-                r.owner_role,
-                r.mitigation,
-                r.mitigation_task,
-                r.category,
-                r.source,
-            )
-            for r in plan.risks
-        ],
-    )
+    return to_csv(RISK_HEADERS, [tuple(c.value(r) for c in RISK_COLUMNS) for r in plan.risks])
 
 
 def raci_csv(plan: Plan) -> str:
@@ -118,28 +73,9 @@ def raci_csv(plan: Plan) -> str:
 
 def timeline_csv(plan: Plan) -> str:
     """One row per task with its CPM dates (ISO), buffer, float and criticality."""
-    return to_csv(
-        TIMELINE_HEADERS,
-        [
-            (
-                t.id,
-                t.name,
-                t.phase,
-                t.kind,
-                t.owner,
-                t.risk,
-                t.estimate_days,
-                t.buffer_days,
-                t.duration_days,
-                _join(t.depends_on),
-                t.early_start,
-                t.early_finish,
-                t.late_start,
-                t.late_finish,
-                t.total_float,
-                t.critical,
-                t.source,
-            )
-            for t in plan.tasks
-        ],
-    )
+    return to_csv(TIMELINE_HEADERS, [tuple(_csv_value(c, t) for c in TIMELINE_COLUMNS) for t in plan.tasks])
+
+
+def _csv_value(col: ColumnDef, row: PlannedTask) -> Value:
+    v = col.value(row)
+    return _join(v) if col.kind == "list" else v

@@ -1,7 +1,7 @@
 """The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with openpyxl.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
-(`syncsvc.sheets.layout.build_layouts`), so the offline workbook and the online dashboard never
+(`syncsvc.grid.layout.build_layouts`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into openpyxl cells; it is the one place that
 imports openpyxl, and only inside its functions (the CLI starts without it).
 """
@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
+from syncsvc.grid.layout import build_layouts
+from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
-from syncsvc.sheets.cells import PLAIN, Cell, Fmt, SheetLayout
-from syncsvc.sheets.layout import build_layouts
-from syncsvc.sheets.mapping import load_mapping
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

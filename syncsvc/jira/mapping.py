@@ -9,31 +9,15 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from syncsvc.catalog.base import CatalogModel, find_file, load_model
+from syncsvc.columns import ColumnDef, columns
 from syncsvc.errors import ConfigError
 from syncsvc.model import Plan, PlannedTask
 
 MAPPING_FILE = "jira.toml"
-TASK_FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "phase",
-        "kind",
-        "owner",
-        "risk",
-        "estimate_days",
-        "buffer_days",
-        "duration_days",
-        "total_float",
-        "critical",
-        "depends_on",
-        "early_start",
-        "early_finish",
-        "plan_id",
-        "feature_name",
-    }
-)
 EPIC_FIELDS = frozenset({"plan_id", "feature_name"})
+# the {fields} a task template may use: the registry's Jira columns, and the epic's
+TASK_COLUMNS = columns("timeline", "jira")
+TASK_FIELDS = frozenset(c.key for c in TASK_COLUMNS) | EPIC_FIELDS
 _Label = Annotated[str, Field(pattern=r"^[^\s]{1,255}$")]
 
 
@@ -107,16 +91,8 @@ class JiraMapping(CatalogModel):
 
     def task_text(self, plan: Plan, task: PlannedTask) -> tuple[str, str]:
         """The summary (one line, <= 255 chars) and description of a task's issue."""
-        values: dict[str, Any] = {
-            **task.model_dump(include=set(TASK_FIELDS)),
-            "owner": task.owner or "nobody",
-            "critical": "yes" if task.critical else "no",
-            "depends_on": ", ".join(task.depends_on) or "none",
-            "early_start": task.early_start.isoformat(),
-            "early_finish": task.early_finish.isoformat(),
-            "plan_id": plan.plan_id,
-            "feature_name": plan.feature_name,
-        }
+        values: dict[str, Any] = {c.key: _text(c, c.value(task)) for c in TASK_COLUMNS}
+        values |= {"plan_id": plan.plan_id, "feature_name": plan.feature_name}
         return (
             _one_line(self.templates.summary.format(**values)),
             self.templates.description.format(**values).strip(),
@@ -128,6 +104,17 @@ class JiraMapping(CatalogModel):
             _one_line(self.templates.epic_summary.format(**values)),
             self.templates.epic_description.format(**values).strip(),
         )
+
+
+def _text(col: ColumnDef, value: Any) -> Any:
+    # what a template shows for a value: words for a flag, a list or nothing, ISO dates
+    if col.kind == "flag":
+        return "yes" if value else "no"
+    if col.kind == "list":
+        return ", ".join(value) or "none"
+    if col.kind == "date":
+        return value.isoformat()
+    return "nobody" if value is None and col.key == "owner" else value
 
 
 def _one_line(text: str) -> str:

@@ -22,9 +22,9 @@ from syncsvc.jira.changes import EPIC_ID
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
 from syncsvc.jira.payload import PROPERTY, Site
 from syncsvc.jira.push import Prefetched
+from syncsvc.jira.statusmap import StatusMapping, load_status_mapping, status_transitions, task_status
 from syncsvc.model import Plan
 from syncsvc.state import State
-from syncsvc.statusmap import StatusMapping, load_status_mapping, status_transitions, task_status
 
 log = logging.getLogger("syncsvc.jira")
 STATUS_FIELDS = ("status", "resolutiondate", "updated")

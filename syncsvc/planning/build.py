@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
+from syncsvc.errors import SpecError
 from syncsvc.model import Finding, Phase, Plan, PlannedTask
 from syncsvc.planning.confidence import plan_confidence
+from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.drafts import (
     MitigationDraft,
     TaskDraft,
@@ -23,7 +24,6 @@ from syncsvc.planning.drafts import (
 from syncsvc.planning.fit import fit_findings, idle_people, timeline_conflicts
 from syncsvc.planning.levelling import LevelledPlan, level_plan
 from syncsvc.planning.profiles import (
-    Profiles,
     choose_profiles,
     coverage_findings,
     profile_templates,
@@ -37,29 +37,12 @@ from syncsvc.schedule import Schedule, schedule
 from syncsvc.spec import Spec
 
 
-@dataclass(frozen=True)
-class PlanContext:
-    """What the stakeholder and rollback steps read of the scheduled plan."""
-
-    spec: Spec
-    pm: str
-    calendar: WorkCalendar
-    deadline: dt.date
-    tasks: list[PlannedTask]
-    phases: list[Phase]
-    critical_path: list[str]
-    profiles: Profiles = field(default_factory=Profiles)
-    strategy: str = "percentage_ramp"
-
-
 def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
     """The last working day of the timeline (CONTRACT §2)."""
     n, unit = spec.timeline_parts
     assert spec.start_date is not None
     deadline = cal.prev(spec.start_date + dt.timedelta(days=7 * n)) if unit == "weeks" else cal.date(n - 1)
     if deadline < cal.start:  # every working day of the timeline is a holiday
-        from syncsvc.errors import SpecError
-
         raise SpecError(
             f"{spec.label}: timeline: no working day falls within the "
             f"{spec.timeline_text} from start_date {spec.start_date} (holidays fill "
@@ -155,16 +138,6 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
         version=spec.version,
         changelog=list(spec.changelog),
     )
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """The tasks of a plan, their CPM schedule and their levelled schedule."""
-
-    drafts: list[TaskDraft]
-    sched: Schedule
-    levelled: LevelledPlan
-    given_rollouts: bool
 
 
 def schedule_tasks(

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Conflict, Finding, PlannedTask
+from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.levelling import LevelledPlan
 from syncsvc.schedule import Schedule
 from syncsvc.spec import Spec
-
-if TYPE_CHECKING:
-    from syncsvc.planning.build import PlanContext, Timeline
 
 # How many people a "add people" suggestion may try adding, at most.
 MAX_EXTRA_PEOPLE = 50

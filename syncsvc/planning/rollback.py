@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.changes import ChangeProfile, ProfileTrigger, RollbackTemplate
@@ -20,10 +19,8 @@ from syncsvc.catalog.rollback import (
 )
 from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Finding, Level, Phase, Rollback, RollbackStep, Trigger
+from syncsvc.planning.context import PlanContext
 from syncsvc.spec import GROUP_WORDS, Spec, TriggerSpec
-
-if TYPE_CHECKING:
-    from syncsvc.planning.build import PlanContext
 
 TWO_AM = "two_am_test"
 _UNNAMED = "the decision maker (not named)"

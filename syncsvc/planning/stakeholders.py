@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.changes import ChangeProfile
@@ -21,11 +21,9 @@ from syncsvc.catalog.stakeholders import (
     phrase_search,
 )
 from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
+from syncsvc.planning.context import PlanContext
 from syncsvc.planning.risks import users_in_text
 from syncsvc.spec import Spec, StakeholderSpec
-
-if TYPE_CHECKING:
-    from syncsvc.planning.build import PlanContext
 
 _STRATEGY_RANK = {"manage closely": 0, "keep satisfied": 1, "keep informed": 2, "monitor": 3}
 _EVERY = {

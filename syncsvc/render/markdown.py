@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
+from syncsvc.render import md_leadership, md_risks, md_rollback, md_stakeholders
 from syncsvc.render.gantt import gantt
-from syncsvc.render.md_rollback import MECHANISM_LABELS
+from syncsvc.render.labels import MECHANISM_LABELS, STRATEGY_LABELS
 from syncsvc.render.text import md, table
 
 
@@ -21,7 +23,7 @@ def render_md(plan: Plan, part: str | None = None) -> str:
         "generate-timeline": "Timeline",
         "build-rollback-plan": "Rollback plan",
     }[part]
-    body = _SECTIONS[part]()(plan)
+    body = _SECTIONS[part](plan)
     return f"# {md(plan.feature_name)}: {title}\n\n{summary_line(plan)}\n\n{body.strip()}\n"
 
 
@@ -39,6 +41,12 @@ def summary_line(plan: Plan) -> str:
 
 
 NB_HYPHEN = "\u2011"
+# the table's columns: registry labels, and "Days" (estimate+buffer in one cell)
+_TIMELINE_HEADERS = [
+    *(column("timeline", k).label for k in ("name", "phase", "owner", "early_start", "early_finish")),
+    "Days",
+    *(column("timeline", k).label for k in ("total_float", "depends_on")),
+]
 TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch", "resource_delay")
 
 
@@ -70,7 +78,7 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
         "holidays), start to finish inclusive; each task's risk and late dates are in "
         "`timeline.csv` and `dashboard.xlsx`.",
         "",
-        table(["Task", "Phase", "Owner", "Start", "Finish", "Days", "Float", "Depends on"], rows),
+        table(_TIMELINE_HEADERS, rows),
         "",
         "**Critical path:** " + (" → ".join(md(names[i]) for i in plan.critical_path) or "—"),
         "",
@@ -121,16 +129,6 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
         return "—"
     t = plan.task(task_id)
     return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
-
-
-STRATEGY_LABELS = {
-    "percentage_ramp": "Percentage ramp behind a flag",
-    "cohort_ramp": "Cohorts in waves",
-    "shadow_cutover": "Shadow run, then cut over",
-    "window_cutover": "Rehearsed cutover in a window",
-    "staged_app_release": "Staged app-store release with a server-side kill switch",
-    "dark_launch": "Dark launch, then ramp",
-}
 
 
 def change_kinds(plan: Plan) -> str:
@@ -215,9 +213,6 @@ A rollout plan is a living artifact. Update it when:
 def document(plan: Plan) -> str:
     """The whole plan as one Markdown document a PM can share: the leadership page first, then
     the reference sections; each conflict and finding is listed once."""
-    from syncsvc.render import md_leadership, md_rollback, md_stakeholders
-    from syncsvc.render.md_risks import risk_findings
-
     parts = [
         f"# Rollout plan: {md(plan.feature_name)}",
         "",
@@ -265,16 +260,20 @@ def document(plan: Plan) -> str:
     timeline_kinds = tuple(k for k in TIMELINE_CONFLICTS if k not in md_stakeholders.CONFLICT_KINDS)
     parts += [
         "",
-        _SECTIONS["assess-risks"]()(plan).strip(),
+        _SECTIONS["assess-risks"](plan).strip(),
         "",
-        _SECTIONS["map-stakeholders"]()(plan).strip(),
+        _SECTIONS["map-stakeholders"](plan).strip(),
         "",
         timeline_section(plan, conflict_kinds=timeline_kinds).strip(),
         "",
-        _SECTIONS["build-rollback-plan"]()(plan).strip(),
+        _SECTIONS["build-rollback-plan"](plan).strip(),
     ]
     shown_findings = frozenset(
-        {*(f.kind for f in risk_findings(plan)), *md_stakeholders.FINDING_KINDS, *md_rollback.ROLLBACK_KINDS}
+        {
+            *(f.kind for f in md_risks.risk_findings(plan)),
+            *md_stakeholders.FINDING_KINDS,
+            *md_rollback.ROLLBACK_KINDS,
+        }
     )
     shown_conflicts = frozenset({*timeline_kinds, *md_stakeholders.CONFLICT_KINDS})
     parts += [
@@ -294,29 +293,11 @@ def _changelog(plan: Plan) -> list[str]:
     return ["**Change log**", "", *(f"- {md(line)}" for line in plan.changelog), ""]
 
 
-def _risks() -> Callable[[Plan], str]:
-    from syncsvc.render import md_risks
-
-    return md_risks.section
-
-
-def _stakeholders() -> Callable[[Plan], str]:
-    from syncsvc.render import md_stakeholders
-
-    return md_stakeholders.section
-
-
-def _rollback() -> Callable[[Plan], str]:
-    from syncsvc.render import md_rollback
-
-    return md_rollback.section
-
-
-_SECTIONS: dict[str, Callable[[], Callable[[Plan], str]]] = {
-    "assess-risks": _risks,
-    "map-stakeholders": _stakeholders,
-    "generate-timeline": lambda: timeline_section,
-    "build-rollback-plan": _rollback,
+_SECTIONS: dict[str, Callable[[Plan], str]] = {
+    "assess-risks": md_risks.section,
+    "map-stakeholders": md_stakeholders.section,
+    "generate-timeline": timeline_section,
+    "build-rollback-plan": md_rollback.section,
 }
 
 

@@ -7,8 +7,8 @@ import re
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan, Risk
+from syncsvc.render.labels import MECHANISM_LABELS, STRATEGY_LABELS
 from syncsvc.render.md_risks import owner_text, risk_findings
-from syncsvc.render.md_rollback import MECHANISM_LABELS
 from syncsvc.render.text import md, table
 
 _THE = re.compile(r"^the\s+", re.I)
@@ -191,8 +191,6 @@ def _li(r: Risk) -> str:
 
 
 def _rollout(plan: Plan) -> str:
-    from syncsvc.render.markdown import STRATEGY_LABELS
-
     if plan.rollout.summary:  # its first sentence: the page gives each subject one
         return md(re.split(r"(?<=[.!?])\s+", plan.rollout.summary.strip(), maxsplit=1)[0])
     if not plan.phases:

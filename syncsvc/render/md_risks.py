@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from syncsvc.columns import column
 from syncsvc.model import FINDING_PART, Finding, Plan, Risk
 from syncsvc.render.text import md, table
 
 _LEVELS = ("low", "medium", "high")
 _TOP = 3
+_REGISTER_HEADERS = [
+    column("risks", k).label for k in ("id", "title", "likelihood", "impact", "score", "owner", "mitigation")
+]
 
 
 def section(plan: Plan) -> str:
@@ -60,7 +64,7 @@ def register(plan: Plan, findings: list[Finding]) -> str:
         ]
         for r in plan.risks
     ]
-    return table(["ID", "Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation"], rows)
+    return table(_REGISTER_HEADERS, rows)
 
 
 def heat_grid(risks: list[Risk]) -> str:

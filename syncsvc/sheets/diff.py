@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from syncsvc.sheets.cells import (
+from syncsvc.grid.cells import (
     CELL_FIELDS,
     GridRange,
     SheetLayout,

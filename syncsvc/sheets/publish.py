@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from syncsvc.config import Config, SheetsConfig
 from syncsvc.errors import ConfigError, RemoteError
+from syncsvc.grid.layout import build_layouts
+from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Plan
 from syncsvc.sheets.diff import GET_FIELDS, SheetChange, batches, diff_all, parse_remote
-from syncsvc.sheets.layout import build_layouts
-from syncsvc.sheets.mapping import SheetsMapping, load_mapping
 from syncsvc.sheets.status import status_view
 from syncsvc.signals import checkpoint, deferred_signals
 

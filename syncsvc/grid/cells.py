@@ -75,6 +75,18 @@ def fill(colour: str | None) -> Cell:
     return Cell("empty", None, Fmt(background=colour))
 
 
+def trim_rows(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Cell, ...], ...]:
+    """The rows without their trailing blank cells: they say nothing, and dropping them keeps
+    payloads and diffs small."""
+    out = []
+    for r in rows:
+        cells = list(r)
+        while cells and cells[-1] == BLANK:
+            cells.pop()
+        out.append(tuple(cells))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class GridRange:
     """Rows [top, bottom) and columns [left, right) of a worksheet, zero-based."""

@@ -10,7 +10,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from syncsvc.columns import sheet_columns
 from syncsvc.errors import ConfigError, SpecError
+from syncsvc.grid.cells import Fmt
 from syncsvc.specload import key_path, parse_toml, read_text_file
 
 MAPPING_FILE = "sheets.toml"
@@ -19,45 +21,9 @@ _WIDTH = Annotated[int, Field(ge=10, le=2000)]
 
 # The column keys each table knows; a mapping may order, rename or drop them.
 KNOWN_COLUMNS: dict[str, frozenset[str]] = {
-    "risks": frozenset(
-        {
-            "id",
-            "title",
-            "likelihood",
-            "impact",
-            "score",
-            "owner",
-            "mitigation",
-            "mitigation_task",
-            "category",
-            "source",
-        }
-    ),
+    "risks": frozenset(sheet_columns("risks")),
     "raci": frozenset({"activity", "task"}),
-    "timeline": frozenset(
-        {
-            "id",
-            "name",
-            "phase",
-            "kind",
-            "owner",
-            "risk",
-            "estimate_days",
-            "buffer_days",
-            "duration_days",
-            "start",
-            "finish",
-            "late_start",
-            "late_finish",
-            "total_float",
-            "critical",
-            "depends_on",
-            "jira_key",
-            "status",
-            "forecast_finish",
-            "slip_days",
-        }
-    ),
+    "timeline": frozenset(sheet_columns("timeline")),
     "rollback": frozenset({"order", "actor", "action", "expected_result", "max_minutes"}),
     "communication": frozenset({"audience", "cadence", "channel", "content", "when", "date"}),
 }
@@ -202,3 +168,12 @@ def _load(path: Path) -> SheetsMapping:
             msg = "unknown key"
         where = f"{key_path(err['loc'])}: " if err["loc"] else ""  # model checks name their key
         raise ConfigError(f"{label}: {where}{msg}") from None
+
+
+def header_fmt(mapping: SheetsMapping) -> Fmt:
+    c = mapping.colours
+    return Fmt(bold=True, background=c.header_background, text_colour=c.header_text)
+
+
+def section_fmt(mapping: SheetsMapping) -> Fmt:
+    return Fmt(bold=True, background=mapping.colours.section_background)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from syncsvc.model import Plan, PlannedTask
-from syncsvc.sheets.cells import (
+from syncsvc.columns import sheet_columns
+from syncsvc.grid.cells import (
     BLANK,
     Cell,
     Fmt,
@@ -16,12 +16,14 @@ from syncsvc.sheets.cells import (
     flag,
     number,
     text,
+    trim_rows,
 )
-from syncsvc.sheets.layout import _pad, header_fmt, task_status
-from syncsvc.sheets.mapping import Column, SheetsMapping
+from syncsvc.grid.mapping import Column, SheetsMapping, header_fmt
+from syncsvc.model import Plan, PlannedTask
 from syncsvc.sheets.status import StatusView, TaskStatus
 
 WEEK_PATTERN = "d mmm"
+_COLUMNS = sheet_columns("timeline")  # the registry, by sheets.toml key
 
 
 def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[list[dt.date], bool]:
@@ -50,27 +52,21 @@ def _slip_fmt(ts: TaskStatus, mapping: SheetsMapping) -> Fmt:
 def _task_cell(
     t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt, mapping: SheetsMapping
 ) -> Cell:
-    k = col.key
-    if k in ("start", "finish", "late_start", "late_finish"):
-        attr = {"start": "early_start", "finish": "early_finish"}.get(k, k)
-        return date(getattr(t, attr))
-    if k in ("estimate_days", "buffer_days", "duration_days", "total_float"):
-        return number(getattr(t, k))
-    if k == "critical":
-        return flag(t.critical, Fmt(align="CENTER"))
-    if k == "depends_on":
-        return text(", ".join(t.depends_on))
-    if k == "jira_key":
-        return text(ts.issue_key)
-    if k == "status":
-        return text(ts.status)
-    if k == "forecast_finish":
-        return date(ts.forecast_finish, _slip_fmt(ts, mapping))
-    if k == "slip_days":
-        return number(ts.slip_days, _slip_fmt(ts, mapping))
-    if k == "id":
-        return text(t.id, critical_fmt if t.critical else Fmt())
-    return text(getattr(t, k))
+    reg = _COLUMNS[col.key]
+    v = reg.value(ts if reg.of == "status" else t)
+    if reg.of == "status" and reg.kind in ("date", "number"):  # the forecast, in the state colours
+        fmt = _slip_fmt(ts, mapping)
+    elif reg.key == "id" and t.critical:
+        fmt = critical_fmt
+    else:
+        fmt = Fmt(align="CENTER") if reg.kind == "flag" else Fmt()
+    if reg.kind == "date":
+        return date(v, fmt)
+    if reg.kind == "number":
+        return number(v, fmt)
+    if reg.kind == "flag":
+        return flag(v, fmt)
+    return text(", ".join(v) if reg.kind == "list" else v, fmt)
 
 
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
@@ -114,5 +110,14 @@ def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: Stat
         )
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout(
-        "timeline", title, _pad(rows), widths, frozen_cols=1, filter=GridRange(0, len(rows), 0, len(cols))
+        "timeline",
+        title,
+        trim_rows(rows),
+        widths,
+        frozen_cols=1,
+        filter=GridRange(0, len(rows), 0, len(cols)),
     )
+
+
+def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
+    return (status.tasks.get(task.id) if status else None) or TaskStatus()

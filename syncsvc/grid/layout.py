@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from syncsvc.model import Plan, PlannedTask, Risk
-from syncsvc.sheets.cells import (
+from syncsvc.columns import sheet_columns
+from syncsvc.grid.cells import (
     BLANK,
     Cell,
     Fmt,
@@ -17,14 +17,18 @@ from syncsvc.sheets.cells import (
     flag,
     number,
     text,
+    trim_rows,
 )
-from syncsvc.sheets.mapping import Column, SheetsMapping, Table
-from syncsvc.sheets.status import StatusView, TaskStatus
+from syncsvc.grid.mapping import Column, SheetsMapping, Table, header_fmt, section_fmt
+from syncsvc.grid.timeline import timeline_layout
+from syncsvc.model import Plan, Risk
+from syncsvc.sheets.status import StatusView
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
 MAX_TREND = 12  # the slip trend shows the latest runs, at most this many
 TREND_WIDTHS = (80, 110)  # the trend's third and fourth columns (slip, forecast finish)
+_RISK_COLUMNS = sheet_columns("risks")  # the registry, by sheets.toml key
 
 
 def sheet_titles(plan_id: str, mapping: SheetsMapping, *, prefix: bool) -> dict[str, str]:
@@ -42,8 +46,6 @@ def build_layouts(
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
-    from syncsvc.sheets.timeline import timeline_layout  # the Gantt lives in its own module
-
     titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
     return [
         dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at),
@@ -53,15 +55,6 @@ def build_layouts(
         rollback_layout(plan, mapping, titles["rollback"]),
         communication_layout(plan, mapping, titles["communication"]),
     ]
-
-
-def header_fmt(mapping: SheetsMapping) -> Fmt:
-    c = mapping.colours
-    return Fmt(bold=True, background=c.header_background, text_colour=c.header_text)
-
-
-def section_fmt(mapping: SheetsMapping) -> Fmt:
-    return Fmt(bold=True, background=mapping.colours.section_background)
 
 
 def score_colour(mapping: SheetsMapping, score: int) -> str:
@@ -82,15 +75,19 @@ def table_rows(
     return rows
 
 
-def _pad(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Cell, ...], ...]:
-    # Trailing blank cells say nothing; dropping them keeps payloads and diffs small.
-    out = []
-    for r in rows:
-        cells = list(r)
-        while cells and cells[-1] == BLANK:
-            cells.pop()
-        out.append(tuple(cells))
-    return tuple(out)
+def _table_sheet(
+    key: str,
+    title: str,
+    rows: list[tuple[Cell, ...]],
+    table: Table,
+    n_table: int,
+    *,
+    merges: tuple[GridRange, ...] = (),
+) -> SheetLayout:
+    """A worksheet whose first `n_table` rows are the mapping's table (filtered), then more."""
+    widths = tuple(c.width for c in table.columns)
+    table_range = GridRange(0, n_table, 0, len(table.columns))
+    return SheetLayout(key, title, trim_rows(rows), widths, filter=table_range, merges=merges)
 
 
 def dashboard_layout(
@@ -152,7 +149,7 @@ def dashboard_layout(
     widths: tuple[int, ...] = (mapping.dashboard.label_width, mapping.dashboard.value_width)
     if st.trend:
         widths += TREND_WIDTHS
-    return SheetLayout("dashboard", title, _pad(rows), widths, volatile=frozenset({(len(rows) - 1, 1)}))
+    return SheetLayout("dashboard", title, trim_rows(rows), widths, volatile=frozenset({(len(rows) - 1, 1)}))
 
 
 def state_colours(mapping: SheetsMapping) -> dict[str, str]:
@@ -189,12 +186,10 @@ def _risk_cell(mapping: SheetsMapping) -> Callable[[Any, Column], Cell]:
     wrap = Fmt(wrap=True)
 
     def cell(r: Risk, col: Column) -> Cell:
-        k = col.key
-        if k == "score":
-            return number(r.score, Fmt(background=score_colour(mapping, r.score), align="CENTER"))
-        if k in ("title", "mitigation"):
-            return text(getattr(r, k), wrap)
-        return text(getattr(r, k))
+        reg = _RISK_COLUMNS[col.key]
+        if reg.kind == "number":  # the score, in its heat colour
+            return number(reg.value(r), Fmt(background=score_colour(mapping, r.score), align="CENTER"))
+        return text(reg.value(r), wrap if reg.key in ("title", "mitigation") else Fmt())
 
     return cell
 
@@ -204,7 +199,6 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     head = header_fmt(mapping)
     rows = table_rows(mapping.risks, plan.risks, _risk_cell(mapping), head)
     n_table = len(rows)
-    ncols = len(mapping.risks.columns)
     rows.append(())
     rows.append(
         (
@@ -222,8 +216,7 @@ def risks_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
             colour = score_colour(mapping, _LEVEL[impact] * _LEVEL[likelihood])
             row.append(text(", ".join(ids), Fmt(background=colour, align="CENTER", wrap=True)))
         rows.append(tuple(row))
-    widths = tuple(c.width for c in mapping.risks.columns)
-    return SheetLayout("risks", title, _pad(rows), widths, filter=GridRange(0, n_table, 0, ncols))
+    return _table_sheet("risks", title, rows, mapping.risks, n_table)
 
 
 def raci_people(plan: Plan) -> list[str]:
@@ -271,7 +264,7 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     return SheetLayout(
         "raci",
         title,
-        _pad(rows),
+        trim_rows(rows),
         widths,
         frozen_cols=1,
         filter=GridRange(0, len(rows), 0, len(cols) + len(people)),
@@ -320,15 +313,7 @@ def rollback_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayo
         for c in rb.communication:
             merges.append(GridRange(len(rows), len(rows) + 1, 1, span))
             rows.append((text("Communication", Fmt(bold=True)), text(c, wrap)))
-    widths = tuple(c.width for c in mapping.rollback.columns)
-    return SheetLayout(
-        "rollback",
-        title,
-        _pad(rows),
-        widths,
-        filter=GridRange(0, n_table, 0, len(mapping.rollback.columns)),
-        merges=tuple(merges),
-    )
+    return _table_sheet("rollback", title, rows, mapping.rollback, n_table, merges=tuple(merges))
 
 
 def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
@@ -362,15 +347,4 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
                 text(s.strategy, wrap),
             )
         )
-    widths = tuple(c.width for c in mapping.communication.columns)
-    return SheetLayout(
-        "communication",
-        title,
-        _pad(rows),
-        widths,
-        filter=GridRange(0, n_table, 0, len(mapping.communication.columns)),
-    )
-
-
-def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
-    return (status.tasks.get(task.id) if status else None) or TaskStatus()
+    return _table_sheet("communication", title, rows, mapping.communication, n_table)
