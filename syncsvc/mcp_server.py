@@ -24,10 +24,10 @@ from syncsvc.catalog.base import bundled_dir
 from syncsvc.errors import InputError, SpecError, SyncsvcError
 from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
 from syncsvc.model import PART_KEYS, to_json
-from syncsvc.plans import plan_of
+from syncsvc.plans import adjusted, plan_of
 from syncsvc.render.jsontext import json_text
 from syncsvc.render.markdown import render_md
-from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml, with_calendar
+from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -216,16 +216,12 @@ def plan_tool(
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
     spec = _spec(args, today=today)
     kinds = args.get("change_types")
-    if kinds is not None:
-        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
-            raise InputError("change_types: must be a list of change-profile ids")
-        if kinds:
-            spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
+    if kinds is not None and (not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds)):
+        raise InputError("change_types: must be a list of change-profile ids")
     calendar = {k: args.get(k) for k in CALENDAR_INPUTS}
-    if any(v is not None for v in calendar.values()):
-        if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
-            raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
-        spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
+    if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
+        raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
+    spec = adjusted(spec, change_types=kinds, calendar=calendar, names=CALENDAR_INPUTS)
     if catalog is None:
         catalog = load_catalog()
     plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")

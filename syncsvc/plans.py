@@ -57,16 +57,30 @@ def load_plan(
                 "notifications-center.toml) or all five quick inputs",
             )
         parsed = spec_of_inputs(quick, today=today)
-    if calendar and any(v is not None for v in calendar.values()):
-        parsed = with_calendar(parsed, **calendar)
-    if change_types:
-        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
+    parsed = adjusted(parsed, change_types=change_types, calendar=calendar)
     catalog_dir = None
     if config is not None:  # the config (and its models) only when one is given
         from syncsvc.config import load_config
 
         catalog_dir = load_config(config).catalog_dir()
     return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
+
+
+def adjusted(
+    spec: Spec,
+    *,
+    change_types: list[str] | None = None,
+    calendar: dict[str, Any] | None = None,
+    names: tuple[str, str, str] = ("--start-date", "--holidays", "--country"),
+) -> Spec:
+    """The spec with the options given beside it: `calendar` (start_date, holidays, country;
+    None when not given) sets, or for holidays adds to, the spec's; `change_types` replaces the
+    spec's. `names` are what errors call the three calendar inputs."""
+    if calendar and any(v is not None for v in calendar.values()):
+        spec = with_calendar(spec, **calendar, names=names)
+    if change_types:
+        spec = spec.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
+    return spec
 
 
 def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
