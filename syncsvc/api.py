@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from syncsvc.sheets.publish import PublishReport
     from syncsvc.spec import Spec
     from syncsvc.statecheck import CheckResult
+    from syncsvc.status import TrackedStatus
     from syncsvc.sync import SyncReport
 
 __all__ = [
@@ -234,9 +235,9 @@ def record_baseline(
     return Result("success", Recorded(plan, bid, n), plan)
 
 
-def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
+def pushed_issues(cfg: Config, plan_id: str) -> TrackedStatus | None:
     """The Jira keys of the plan's pushed tasks, from the state file when there is one (never
-    created here), as a status with tasks only: the Timeline shows the keys once pushed."""
+    created here), as a status without a forecast: the Timeline shows the keys once pushed."""
     path = cfg.state_path()
     if not path.is_file():
         return None
@@ -244,8 +245,10 @@ def pushed_issues(cfg: Config, plan_id: str) -> dict[str, Any] | None:
 
     with State.open(path) as state:
         issues = state.issues(plan_id)
-    tasks = [{"id": r.task_id, "issue_key": r.issue_key} for r in issues.values() if not r.removed]
-    return {"tasks": tasks} if tasks else None
+    from syncsvc.status import TrackedStatus
+
+    keys = {r.task_id: r.issue_key for r in issues.values() if not r.removed}
+    return TrackedStatus(issue_keys=keys) if keys else None
 
 
 def team_today(cfg: Config) -> dt.date:

@@ -5,16 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
-from syncsvc.schedule import Activity, topological_order
+from syncsvc.network import Network
+from syncsvc.status import (
+    STATUS_SCHEMA,
+    Category,
+    EarnedSchedule,
+    StateWord,
+    Status,
+    StatusConfidence,
+    TaskForecast,
+    TaskStatus,
+)
 
-Category = Literal["new", "indeterminate", "done"]
-STATUS_SCHEMA = "syncsvc.status/1"
+__all__ = [  # the status models, where the forecast's callers have always found them
+    "STATUS_SCHEMA",
+    "Category",
+    "EarnedSchedule",
+    "Status",
+    "StatusConfidence",
+    "TaskForecast",
+    "TaskStatus",
+    "BaselineNetwork",
+    "BaselineTask",
+    "baseline_from_plan",
+    "merge_baseline",
+    "forecast",
+    "remaining_confidence",
+    "earned_schedule",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +57,9 @@ class BaselineTask:
 
 
 @dataclass(frozen=True, slots=True)
-class Baseline:
+class BaselineNetwork:
+    """The network the forecast runs on: a recorded plan's tasks with their durations and dates."""
+
     plan_id: str
     start_date: dt.date
     finish_date: dt.date
@@ -45,76 +68,7 @@ class Baseline:
     deadline: dt.date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TaskStatus:
-    """A task's status as read from Jira."""
-
-    category: Category
-    status: str = ""
-    issue_key: str | None = None
-    actual_start: dt.date | None = None
-    actual_finish: dt.date | None = None
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TaskForecast(_Out):
-    id: str
-    issue_key: str | None
-    status: str
-    status_category: Category
-    baseline_finish: dt.date
-    forecast_start: dt.date
-    forecast_finish: dt.date
-    slip_days: int
-    critical: bool
-    baseline_critical: bool
-    buffer_days: int
-    buffer_used_days: int
-    total_float: int
-
-
-class EarnedSchedule(_Out):
-    """Earned-schedule figures in working days (50/50 rule for work in progress)."""
-
-    planned_duration: int
-    actual_time: int
-    earned_schedule: float
-    spi_t: float | None
-    sv_t: float
-    ieac_t: float | None
-
-
-class StatusConfidence(_Out):
-    """The Monte Carlo range of the remaining work (CONTRACT §4 `pull` `confidence`)."""
-
-    p50: dt.date
-    p80: dt.date
-    p95: dt.date
-    deadline_probability: float | None
-    samples: int
-    seed: int
-
-
-class Status(_Out):
-    schema_: str = Field(default=STATUS_SCHEMA, alias="schema")
-    plan_id: str
-    as_of: dt.date
-    baseline_finish: dt.date
-    forecast_finish: dt.date
-    slip_days: int
-    state: Literal["on_track", "at_risk", "slipping"]
-    tasks: list[TaskForecast]
-    critical_path: list[str]
-    earned: EarnedSchedule
-    confidence: StatusConfidence | None = None
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def baseline_from_plan(plan: Plan) -> Baseline:
+def baseline_from_plan(plan: Plan) -> BaselineNetwork:
     """The baseline a plan's schedule makes (recorded at the first push): the levelled dates,
     and the levelled network (a task also waits for the same person's earlier task)."""
     from syncsvc.planning.confidence import three_point
@@ -144,7 +98,7 @@ def baseline_from_plan(plan: Plan) -> Baseline:
                 high * stretch,
             )
         )
-    return Baseline(
+    return BaselineNetwork(
         plan_id=plan.plan_id,
         start_date=plan.start_date,
         finish_date=plan.levelled_finish or plan.finish_date,
@@ -154,7 +108,7 @@ def baseline_from_plan(plan: Plan) -> Baseline:
     )
 
 
-def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
+def merge_baseline(recorded: BaselineNetwork, current: Plan) -> BaselineNetwork:
     """The forecast network: the current plan's tasks and dependencies, with the durations and
     planned dates the recorded baseline gave them (tasks added since keep their own plan)."""
     old = {t.id: t for t in recorded.tasks}
@@ -178,7 +132,7 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
                 t.high,
             )
         )
-    return Baseline(
+    return BaselineNetwork(
         recorded.plan_id,
         recorded.start_date,
         recorded.finish_date,
@@ -189,21 +143,19 @@ def merge_baseline(recorded: Baseline, current: Plan) -> Baseline:
 
 
 def forecast(
-    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, *, confidence: bool = True
+    baseline: BaselineNetwork, statuses: Mapping[str, TaskStatus], as_of: dt.date, *, confidence: bool = True
 ) -> Status:
     """Re-run the baseline's schedule from `as_of` with done and started work fixed; with
     `confidence`, also the Monte Carlo range of the remaining work."""
     statuses = {k: _on_calendar(v) for k, v in statuses.items()}
     cal = WorkCalendar(baseline.start_date, baseline.holidays)
     tasks = baseline.tasks
-    acts = [Activity(t.id, t.duration_days, t.depends_on) for t in tasks]
-    order = topological_order(acts)
-    index = {t.id: i for i, t in enumerate(tasks)}
-    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    net = Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
+    preds = net.preds
     now = cal.index(as_of)  # cur(as_of): the status date is read as the start of that day
     none = TaskStatus("new")
     es, ef = [0] * len(tasks), [0] * len(tasks)
-    for i in order:
+    for i in net.order:
         t, st = tasks[i], statuses.get(tasks[i].id, none)
         ready = max((ef[p] for p in preds[i]), default=0)
         if t.milestone:
@@ -223,10 +175,10 @@ def forecast(
         else:
             es[i] = max(ready, now, 0)
             ef[i] = es[i] + t.duration_days
-    tf = _floats(order, preds, es, ef)
+    ls, _ = net.backward([ef[i] - es[i] for i in range(len(es))], max(ef, default=0))
+    tf = [max(0, ls[i] - es[i]) for i in range(len(es))]
     # Done work is history: it has no float to lose and is never on the forecast critical path.
     crit = [tf[i] == 0 and statuses.get(t.id, none).category != "done" for i, t in enumerate(tasks)]
-    finish_idx = max(ef, default=0)
     out: list[TaskForecast] = []
     for i, t in enumerate(tasks):
         st = statuses.get(t.id, none)
@@ -258,9 +210,9 @@ def forecast(
         slip_days=slip,
         state=_state(slip, out),
         tasks=out,
-        critical_path=_chain(tasks, preds, es, ef, crit, finish_idx),
+        critical_path=[tasks[i].id for i in net.critical_chain(es, ef, crit)],
         earned=earned_schedule(baseline, statuses, as_of, cal),
-        confidence=remaining_confidence(baseline, statuses, as_of, cal) if confidence else None,
+        confidence=remaining_confidence(baseline, statuses, as_of, cal, network=net) if confidence else None,
     )
 
 
@@ -278,13 +230,14 @@ def _on_calendar(st: TaskStatus) -> TaskStatus:
 
 
 def remaining_confidence(
-    baseline: Baseline,
+    baseline: BaselineNetwork,
     statuses: Mapping[str, TaskStatus],
     as_of: dt.date,
     cal: WorkCalendar,
     *,
     samples: int = 5000,
     seed: int = 1,
+    network: Network | None = None,
 ) -> StatusConfidence:
     """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
     dates, work in progress started on its actual start and cannot finish before today, the
@@ -293,8 +246,7 @@ def remaining_confidence(
     from syncsvc.planning.confidence import finish_date
 
     tasks = baseline.tasks
-    index = {t.id: i for i, t in enumerate(tasks)}
-    preds = [[index[d] for d in t.depends_on if d in index] for t in tasks]
+    net = network or Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
     now = cal.index(as_of)
     none = TaskStatus("new")
     low, mode, high, release, floor = [], [], [], [], []
@@ -317,7 +269,16 @@ def remaining_confidence(
         mode.append(m)
         high.append(hi)
     sim = simulate(
-        preds, low, mode, high, samples=samples, seed=seed, release=release, floor=floor, criticality=False
+        net.preds,
+        low,
+        mode,
+        high,
+        samples=samples,
+        seed=seed,
+        release=release,
+        floor=floor,
+        criticality=False,
+        network=net,
     )
     import numpy as np
 
@@ -333,19 +294,6 @@ def remaining_confidence(
         samples=samples,
         seed=seed,
     )
-
-
-def _floats(order: list[int], preds: list[list[int]], es: list[int], ef: list[int]) -> list[int]:
-    succs: list[list[int]] = [[] for _ in es]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succs[p].append(i)
-    finish = max(ef, default=0)
-    ls = [0] * len(es)
-    for i in reversed(order):
-        late_end = min((ls[s] for s in succs[i]), default=finish)
-        ls[i] = late_end - (ef[i] - es[i])
-    return [max(0, ls[i] - es[i]) for i in range(len(es))]
 
 
 def _dates(cal: WorkCalendar, es: int, ef: int, *, milestone: bool) -> tuple[dt.date, dt.date]:
@@ -367,7 +315,7 @@ def _buffer_used(cal: WorkCalendar, t: BaselineTask, st: TaskStatus, as_of: dt.d
     return max(0, used - t.estimate_days)
 
 
-def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_risk", "slipping"]:
+def _state(slip: int, tasks: Sequence[TaskForecast]) -> StateWord:
     if slip > 0:
         return "slipping"
     for t in tasks:
@@ -376,29 +324,8 @@ def _state(slip: int, tasks: Sequence[TaskForecast]) -> Literal["on_track", "at_
     return "on_track"
 
 
-def _chain(
-    tasks: Sequence[BaselineTask],
-    preds: list[list[int]],
-    es: list[int],
-    ef: list[int],
-    crit: list[bool],
-    finish: int,
-) -> list[str]:
-    ends = [i for i in range(len(tasks)) if crit[i] and ef[i] == finish]
-    if not ends:
-        return []
-    node, chain = ends[-1], [ends[-1]]
-    while True:
-        driving = [p for p in preds[node] if crit[p] and ef[p] == es[node]]
-        if not driving:
-            break
-        node = driving[0]
-        chain.append(node)
-    return [tasks[i].id for i in reversed(chain)]
-
-
 def earned_schedule(
-    baseline: Baseline, statuses: Mapping[str, TaskStatus], as_of: dt.date, cal: WorkCalendar
+    baseline: BaselineNetwork, statuses: Mapping[str, TaskStatus], as_of: dt.date, cal: WorkCalendar
 ) -> EarnedSchedule:
     """ES, SPI(t), SV(t) and IEAC(t) in working days, from planned vs done work."""
     pd = max(1, cal.index(baseline.finish_date) + 1)

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from syncsvc.schedule import topological
+from syncsvc.network import Network
 
 # Tasks placed over all passes, at most (the first two rules always run): for 5,000 tasks the
 # two passes take about 0.2 s; a network of 500 tasks gets all four rules and some random ones.
@@ -38,35 +38,29 @@ class Levelled:
 
 
 @dataclass(frozen=True, slots=True)
-class Network:
-    """What levelling needs of the tasks: durations, dependencies and people."""
+class Workload:
+    """What levelling needs of the tasks: durations, the dependency network and people."""
 
     durations: Sequence[int]
-    preds: Sequence[Sequence[int]]
+    network: Network
     people: Sequence[Sequence[int]]  # person indices per task; () = no team member's time
 
+    @property
+    def preds(self) -> list[list[int]]:
+        return self.network.preds
 
-def level(net: Network, *, seed: int = 1) -> Levelled:
+
+def level(net: Workload, *, seed: int = 1) -> Levelled:
     """The shortest levelled schedule the rules find (see the module docstring)."""
     n = len(net.durations)
-    topo = topological(net.preds)
-    pos = [0] * n
-    for k, i in enumerate(topo):
-        pos[i] = k
-    es = _forward(topo, net.durations, net.preds)
-    if not _overallocated(es, net.durations, net.people):
-        return Levelled(
-            es, [es[i] + net.durations[i] for i in range(n)], _waits(es, net.durations, net.people), "none", 0
-        )
-    succs: list[list[int]] = [[] for _ in range(n)]
-    for i, ps in enumerate(net.preds):
-        for p in ps:
-            succs[p].append(i)
+    pos = net.network.pos
     dur = net.durations
-    end = max((es[i] + dur[i] for i in range(n)), default=0)
-    lf = [end] * n
-    for i in reversed(topo):
-        lf[i] = min((lf[s] - dur[s] for s in succs[i]), default=end)
+    es, ef = net.network.forward(dur)
+    if not _overallocated(es, dur, net.people):
+        return Levelled(es, ef, _waits(es, dur, net.people), "none", 0)
+    succs = net.network.succs
+    end = max(ef, default=0)
+    _, lf = net.network.backward(dur, end)
     tf = [lf[i] - dur[i] - es[i] for i in range(n)]
     rules: list[tuple[str, Callable[[int], tuple[float, ...]]]] = [
         ("latest finish", lambda i: (lf[i], es[i], pos[i])),
@@ -107,13 +101,6 @@ def _noisy(
 ) -> Callable[[int], tuple[float, ...]]:
     noise = [rng.random() * spread for _ in late_finish]
     return lambda i: (late_finish[i] + noise[i], pos[i])
-
-
-def _forward(order: Sequence[int], dur: Sequence[int], preds: Sequence[Sequence[int]]) -> list[int]:
-    es = [0] * len(dur)
-    for i in order:
-        es[i] = max((es[p] + dur[p] for p in preds[i]), default=0)
-    return es
 
 
 def _overallocated(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]) -> bool:

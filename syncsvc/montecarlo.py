@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from syncsvc.schedule import topological
+from syncsvc.network import Network
 
 Floats = npt.NDArray[np.float64]
 # Elements of a (tasks x samples) matrix drawn at once: bounds memory to ~4 x 16 MB + 32 MB.
@@ -39,18 +39,17 @@ def simulate(
     release: Sequence[float] | None = None,
     floor: Sequence[float] | None = None,
     criticality: bool = True,
+    network: Network | None = None,
 ) -> Simulation:
     """Sample the network's finish. `release[i]`: task i starts no earlier than this;
-    `floor[i]`: it finishes no earlier than this (work in progress that cannot end before now)."""
+    `floor[i]`: it finishes no earlier than this (work in progress that cannot end before now).
+    `network`, when the caller has it, is `preds`' network (not derived again)."""
     n = len(preds)
     lo, mo, hi = (np.asarray(x, dtype=np.float64).reshape(n, 1) for x in (low, mode, high))
     if np.any(lo > mo) or np.any(mo > hi) or np.any(lo < 0):
         raise ValueError("each range must satisfy 0 <= low <= mode <= high")
-    order = topological(preds)
-    succs: list[list[int]] = [[] for _ in range(n)]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succs[p].append(i)
+    net = network if network is not None else Network.of_preds(preds)
+    order, succs = net.order, net.succs
     rel = None if release is None else np.asarray(release, dtype=np.float64)
     flo = None if floor is None else np.asarray(floor, dtype=np.float64)
     rng = np.random.default_rng(seed)

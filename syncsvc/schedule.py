@@ -1,13 +1,15 @@
-"""CPM scheduler with the buffer fixpoint of CONTRACT §2. Pure and linear in tasks + links."""
+"""CPM scheduler with the buffer fixpoint of CONTRACT §2, on the shared `network`. Pure."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syncsvc.calendar import WorkCalendar
+from syncsvc.network import Network
 
 HIGH_RISK_BUFFER = 0.30
 CRITICAL_BUFFER = 0.20
@@ -40,13 +42,44 @@ class Slot:
     critical: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Schedule:
-    slots: dict[str, Slot]
+    """The schedule of a list of activities: per task (by index, in the activities' order) its
+    buffer, duration, dates and float; `slots` gives the same per task id."""
+
+    ids: list[str]
+    network: Network
+    buffers: list[int]
+    durations: list[int]
+    early_start: list[dt.date]
+    early_finish: list[dt.date]
+    late_start: list[dt.date]
+    late_finish: list[dt.date]
+    total_float: list[int]
     start_date: dt.date
     finish_date: dt.date
     critical_path: list[str]
     rounds: int
+
+    def slot(self, i: int) -> Slot:
+        """Task i's schedule as one record."""
+        tf = self.total_float[i]
+        return Slot(
+            self.ids[i],
+            self.buffers[i],
+            self.durations[i],
+            self.early_start[i],
+            self.early_finish[i],
+            self.late_start[i],
+            self.late_finish[i],
+            tf,
+            tf == 0,
+        )
+
+    @functools.cached_property
+    def slots(self) -> dict[str, Slot]:
+        """Every task's schedule by id (built on first use: the planner reads the lists)."""
+        return {t: self.slot(i) for i, t in enumerate(self.ids)}
 
 
 def buffer_for(estimate_days: int, *, high_risk: bool, critical: bool, milestone: bool) -> int:
@@ -62,146 +95,141 @@ def buffer_for(estimate_days: int, *, high_risk: bool, critical: bool, milestone
 
 def topological_order(acts: Sequence[Activity]) -> list[int]:
     """Indices of `acts` in dependency order (Kahn, stable); ValueError on a cycle."""
-    index = {a.id: i for i, a in enumerate(acts)}
-    return topological([[index[d] for d in a.depends_on] for a in acts])
+    return network_of(acts).order
 
 
 def topological(preds: Sequence[Sequence[int]]) -> list[int]:
     """Indices in dependency order, `preds[i]` being the indices task i waits for (Kahn,
     stable); ValueError on a cycle."""
-    n = len(preds)
-    indeg = [len(ps) for ps in preds]
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succ[p].append(i)
-    order = [i for i in range(n) if indeg[i] == 0]
-    head = 0
-    while head < len(order):
-        i = order[head]
-        head += 1
-        for j in succ[i]:
-            indeg[j] -= 1
-            if indeg[j] == 0:
-                order.append(j)
-    if len(order) != n:
-        raise ValueError("dependency cycle")
-    return order
+    return Network.of_preds(preds).order
 
 
-def schedule(acts: Sequence[Activity], cal: WorkCalendar) -> Schedule:
-    """Schedule `acts` from `cal.start`, finding buffers by the CONTRACT §2 iteration."""
-    order = topological_order(acts)
-    index = {a.id: i for i, a in enumerate(acts)}
-    preds = [[index[d] for d in a.depends_on] for a in acts]
-    succs: list[list[int]] = [[] for _ in acts]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succs[p].append(i)
-    buffers = [
+def network_of(acts: Sequence[Activity]) -> Network:
+    """The dependency network of `acts` (ValueError on a cycle)."""
+    return Network.of_ids([a.id for a in acts], [a.depends_on for a in acts])
+
+
+def schedule(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | None = None) -> Schedule:
+    """Schedule `acts` from `cal.start`, finding buffers by the CONTRACT §2 iteration.
+
+    Round 1 runs the full passes; each later round redoes them only from the tasks whose
+    buffer changed (the same numbers as full passes, in a fraction of the time)."""
+    net = network if network is not None else network_of(acts)
+    n = len(acts)
+    est = [a.estimate_days for a in acts]
+    # the buffer each task gets when critical and when not: the rule of CONTRACT §2
+    when_crit = [
+        buffer_for(a.estimate_days, high_risk=a.high_risk, critical=True, milestone=a.milestone) for a in acts
+    ]
+    when_not = [
         buffer_for(a.estimate_days, high_risk=a.high_risk, critical=False, milestone=a.milestone)
         for a in acts
     ]
-    rounds = 0
+    milestone = [a.milestone for a in acts]
+    buffers = list(when_not)
+    dur = [est[i] + buffers[i] for i in range(n)]
+    passes = _Passes(net, milestone)
+    passes.full(dur)
+    rounds = 1
     while True:
-        rounds += 1
-        es, ef, ls, lf, tf = _passes(acts, buffers, order, preds, succs)
-        new = [
-            buffer_for(a.estimate_days, high_risk=a.high_risk, critical=tf[i] == 0, milestone=a.milestone)
-            for i, a in enumerate(acts)
-        ]
-        if new == buffers or rounds >= MAX_ROUNDS:
+        tf = passes.tf
+        changed = [i for i in range(n) if (when_crit[i] if tf[i] == 0 else when_not[i]) != buffers[i]]
+        if not changed or rounds >= MAX_ROUNDS:
             break
-        buffers = new
-    return _build(acts, cal, buffers, es, ef, ls, lf, tf, preds, rounds)
+        rounds += 1
+        for i in changed:
+            buffers[i] = when_crit[i] if tf[i] == 0 else when_not[i]
+            dur[i] = est[i] + buffers[i]
+        passes.update(dur, changed)
+    return _build(acts, cal, net, buffers, dur, passes, rounds)
 
 
-def _passes(
-    acts: Sequence[Activity],
-    buffers: list[int],
-    order: list[int],
-    preds: list[list[int]],
-    succs: list[list[int]],
-) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
-    # Half-open working-day intervals: a task occupies [es, ef); successors may start at ef.
-    # A milestone has es == ef, so its successors start as if they followed its predecessor.
-    n = len(acts)
-    es, ef = [0] * n, [0] * n
-    for i in order:
-        start = max((ef[p] for p in preds[i]), default=0)
-        es[i] = start
-        ef[i] = start + acts[i].estimate_days + buffers[i]
-    finish = max(ef, default=0)
-    ls, lf = [0] * n, [0] * n
-    for i in reversed(order):
-        late_end = min((ls[s] for s in succs[i]), default=finish)
-        if acts[i].milestone and es[i] == 0 and not succs[i]:
-            # An unlinked milestone on the start day: its late date is the project's finish day.
-            late_end = max(finish - 1, 0)
-        lf[i] = late_end
-        ls[i] = late_end - (acts[i].estimate_days + buffers[i])
-    tf = [ls[i] - es[i] for i in range(n)]
-    for i in order:
-        if acts[i].milestone and not preds[i] and succs[i]:
-            # A start milestone delays nothing and takes its successors' smallest float.
+class _Passes:
+    """The CPM numbers of one round: early and late times (half-open working-day intervals, a
+    task occupies [es, ef)) and total floats, with the milestone rules of CONTRACT §2."""
+
+    def __init__(self, net: Network, milestone: Sequence[bool]) -> None:
+        self.net = net
+        self.milestone = milestone
+        # a milestone without predecessors delays nothing: it takes its successors' float
+        self.start_milestones = [
+            i for i in range(len(net)) if milestone[i] and not net.preds[i] and net.succs[i]
+        ]
+        self.es: list[int] = []
+        self.ef: list[int] = []
+        self.ls: list[int] = []
+        self.lf: list[int] = []
+        self.tf: list[int] = []
+        self.finish = 0
+
+    def _sink_ends(self) -> dict[int, int]:
+        # an unlinked milestone on the start day: its late date is the project's finish day
+        es, succs, end = self.es, self.net.succs, max(self.finish - 1, 0)
+        return {i: end for i in self._lone_milestones if es[i] == 0 and not succs[i]}
+
+    @functools.cached_property
+    def _lone_milestones(self) -> list[int]:
+        succs = self.net.succs
+        return [i for i in range(len(succs)) if self.milestone[i] and not succs[i]]
+
+    def full(self, dur: Sequence[int]) -> None:
+        self.es, self.ef = self.net.forward(dur)
+        self.finish = max(self.ef, default=0)
+        self.ls, self.lf = self.net.backward(dur, self.finish, sink_end=self._sink_ends())
+        self._floats()
+
+    def update(self, dur: Sequence[int], changed: Sequence[int]) -> None:
+        moved = self.net.reforward(dur, self.es, self.ef, changed)
+        finish = max(self.ef, default=0)
+        if finish != self.finish:  # every late date hangs on the finish: one full backward pass
+            self.finish = finish
+            self.ls, self.lf = self.net.backward(dur, finish, sink_end=self._sink_ends())
+        else:
+            lone = set(self._lone_milestones)
+            dirty = [*changed, *(i for i in moved if i in lone)]
+            self.net.rebackward(dur, finish, self.ls, self.lf, dirty, sink_end=self._sink_ends())
+        self._floats()
+
+    def _floats(self) -> None:
+        es, ls, lf = self.es, self.ls, self.lf
+        tf = [ls[i] - es[i] for i in range(len(es))]
+        succs = self.net.succs
+        for i in self.start_milestones:
             tf[i] = min(tf[s] for s in succs[i])
             ls[i] = lf[i] = es[i] + tf[i]
-    return es, ef, ls, lf, tf
+        self.tf = tf
 
 
 def _build(
     acts: Sequence[Activity],
     cal: WorkCalendar,
+    net: Network,
     buffers: list[int],
-    es: list[int],
-    ef: list[int],
-    ls: list[int],
-    lf: list[int],
-    tf: list[int],
-    preds: list[list[int]],
+    dur: list[int],
+    p: _Passes,
     rounds: int,
 ) -> Schedule:
-    slots: dict[str, Slot] = {}
-    for i, a in enumerate(acts):
-        dur = a.estimate_days + buffers[i]
-        if dur == 0:
+    es, ef, ls, lf, tf = p.es, p.ef, p.ls, p.lf, p.tf
+    n = len(acts)
+    date = cal.date
+    e_start, e_finish, l_start, l_finish = [date(0)] * n, [date(0)] * n, [date(0)] * n, [date(0)] * n
+    preds = net.preds
+    for i in range(n):
+        if dur[i] == 0:
             # A milestone falls on its last predecessor's finish day (the start day if none, or
             # if its predecessors are milestones on the start day: then it acts as one of them).
             after = bool(preds[i]) and es[i] > 0
-            early = cal.date(es[i] - 1) if after else cal.date(es[i])
-            late = cal.date(lf[i] - 1) if after else cal.date(ls[i])
-            e_start = e_finish = early
-            l_start = l_finish = late
+            early = date(es[i] - 1) if after else date(es[i])
+            late = date(lf[i] - 1) if after else date(ls[i])
+            e_start[i] = e_finish[i] = early
+            l_start[i] = l_finish[i] = late
         else:
-            e_start, e_finish = cal.date(es[i]), cal.date(ef[i] - 1)
-            l_start, l_finish = cal.date(ls[i]), cal.date(lf[i] - 1)
-        slots[a.id] = Slot(a.id, buffers[i], dur, e_start, e_finish, l_start, l_finish, tf[i], tf[i] == 0)
-    finish_idx = max(ef, default=0)
-    finish = max((s.early_finish for s in slots.values()), default=cal.start)
-    path = _critical_chain(acts, es, ef, tf, preds, finish_idx)
-    return Schedule(slots, cal.start, finish, path, rounds)
-
-
-def _critical_chain(
-    acts: Sequence[Activity],
-    es: list[int],
-    ef: list[int],
-    tf: list[int],
-    preds: list[list[int]],
-    finish: int,
-) -> list[str]:
-    """One chain of critical tasks from a start task to the (last listed) finishing task."""
-    ends = [i for i in range(len(acts)) if tf[i] == 0 and ef[i] == finish]
-    if not ends:
-        return []
-    # Prefer a real task over a zero-length milestone sharing its finish only when the
-    # milestone comes first in the list; otherwise the last listed finisher ends the chain.
-    node = ends[-1]
-    chain = [node]
-    while True:
-        driving = [p for p in preds[node] if tf[p] == 0 and ef[p] == es[node]]
-        if not driving:
-            break
-        node = driving[0]
-        chain.append(node)
-    return [acts[i].id for i in reversed(chain)]
+            e_start[i], e_finish[i] = date(es[i]), date(ef[i] - 1)
+            l_start[i], l_finish[i] = date(ls[i]), date(lf[i] - 1)
+    finish = max(e_finish, default=cal.start)
+    crit = [x == 0 for x in tf]
+    ids = [a.id for a in acts]
+    path = [ids[i] for i in net.critical_chain(es, ef, crit)]
+    return Schedule(
+        ids, net, buffers, dur, e_start, e_finish, l_start, l_finish, tf, cal.start, finish, path, rounds
+    )

@@ -9,12 +9,13 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from syncsvc.config import Config
 from syncsvc.errors import Interrupted, SyncsvcError
 from syncsvc.lock import sync_lock
 from syncsvc.signals import checkpoint, deferred_signals
+from syncsvc.status import Status, TrackedStatus
 
 log = logging.getLogger("syncsvc.sync")
 
@@ -145,19 +146,19 @@ def _sync_one(
     jcfg = cfg.require_jira("sync")
     adapter = None
     prefetched = None
-    status_json: dict[str, Any] | None = None
+    pulled_status: Status | None = None
     if jira_factory is None:
         from syncsvc.jira.adapter import connect
 
         jira_factory = connect
 
     def pull(for_push: bool) -> Any:
-        nonlocal adapter, status_json
+        nonlocal adapter, pulled_status
         if adapter is None:
             jcfg.token()
             adapter = jira_factory(jcfg)
         pulled = pull_status(plan, cfg, as_of=as_of, state=state, adapter=adapter, for_push=for_push)
-        status_json = pulled.status.model_dump(mode="json", by_alias=True)
+        pulled_status = pulled.status
         run.state, run.slip_days = pulled.status.state, pulled.status.slip_days
         run.forecast_finish = pulled.status.forecast_finish
         late = {t.id for t in pulled.status.tasks if t.slip_days > 0}
@@ -187,40 +188,35 @@ def _sync_one(
     prefetched = None  # the issues read for the push: freed before the Sheets read (memory)
     pushed.raise_for_status()
     if (
-        status_json is None
+        pulled_status is None
         and not dry_run
         and not pushed.baseline_recorded
         and state.latest_baseline(plan.plan_id) is not None
     ):
         pull(for_push=False)  # a lost state: the push rebuilt the baselines from the epic
-    if status_json is not None:
-        # one point per status date: a rerun (after an interruption) replaces that day's point
-        points = {s["as_of"]: s for s in state.snapshots(plan.plan_id, last=9)}
-        points.pop(status_json["as_of"], None)
-        status_json["trend"] = [*points.values(), _trend_row(status_json)]
-        if not dry_run:  # a dry run shows the dashboard a real run would, and stores nothing
-            state.add_snapshot(plan.plan_id, status_json, run_at=clock().isoformat(timespec="seconds"))
+    # the one status of this run: the forecast, the trend (one point per status date: a rerun
+    # after an interruption replaces that day's point) and the keys of the issues this run's
+    # push just created (the pull ran before them), so the Timeline shows every key at once
+    status = TrackedStatus.of(
+        pulled_status,
+        history=state.snapshots(plan.plan_id, last=9) if pulled_status is not None else (),
+        issue_keys={tid: r.issue_key for tid, r in state.issues(plan.plan_id).items() if not r.removed},
+    )
+    if pulled_status is not None and not dry_run:
+        # a dry run shows the dashboard a real run would, and stores nothing
+        state.add_snapshot(plan.plan_id, status.snapshot_json(), run_at=clock().isoformat(timespec="seconds"))
     if cfg.sheets is not None:
         from syncsvc.sheets.publish import publish_plan
 
-        status_json = _with_issue_keys(status_json, state.issues(plan.plan_id))
         published = publish_plan(
-            plan, cfg, dry_run=dry_run, status=status_json, client_factory=sheets_factory
+            plan,
+            cfg,
+            dry_run=dry_run,
+            status=status if pulled_status is not None or status.issue_keys else None,
+            client_factory=sheets_factory,
         )
         run.steps.append(f"published: {_publish_summary(published)}")
     log.info("%s: %s", plan.plan_id, "; ".join(run.steps), extra={"plan_id": plan.plan_id, "event": "synced"})
-
-
-def _with_issue_keys(status_json: dict[str, Any] | None, records: dict[str, Any]) -> dict[str, Any] | None:
-    """The status for the dashboard with the keys of issues this run's push just created (the
-    pull ran before them), so the Timeline shows every key at once."""
-    keys = {tid: r.issue_key for tid, r in records.items() if not r.removed}
-    if status_json is None:
-        return {"tasks": [{"id": t, "issue_key": k} for t, k in keys.items()]} if keys else None
-    for t in status_json.get("tasks", []):
-        if not t.get("issue_key") and t["id"] in keys:
-            t["issue_key"] = keys[t["id"]]
-    return status_json
 
 
 def _bug_text(e: Exception) -> str:
@@ -245,10 +241,6 @@ def _note(finished: Sequence[PlanRun], todo: Sequence[Path]) -> str:
     )
 
 
-def _trend_row(status_json: dict[str, Any]) -> dict[str, Any]:
-    return {k: status_json[k] for k in ("as_of", "state", "slip_days", "forecast_finish")}
-
-
 def _publish_summary(report: Any) -> str:
     summary = getattr(report, "summary", None)
     if callable(summary):
@@ -258,6 +250,3 @@ def _publish_summary(report: Any) -> str:
         f"{'would write' if report.dry_run else 'wrote'} {written} worksheet(s), "
         f"{len(report.unchanged)} unchanged, {report.calls} Sheets call(s)"
     )
-
-
-StateWord = Literal["on_track", "at_risk", "slipping"]

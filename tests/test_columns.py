@@ -9,11 +9,11 @@ from syncsvc.export.csvs import RISK_HEADERS, TIMELINE_HEADERS
 from syncsvc.grid.mapping import KNOWN_COLUMNS, load_mapping, mapping_path
 from syncsvc.jira.mapping import TASK_FIELDS
 from syncsvc.model import PlannedTask, Risk
-from syncsvc.sheets.status import TaskStatus
+from syncsvc.status import TaskForecast
 
 
 def test_every_column_reads_a_field_that_exists() -> None:
-    status_fields = set(TaskStatus.__dataclass_fields__)
+    status_fields = set(TaskForecast.model_fields)  # a status column reads the task's forecast
     for name, model in (("timeline", PlannedTask), ("risks", Risk)):
         cols = TABLES[name]
         for c in cols:

@@ -6,16 +6,16 @@ import datetime as dt
 
 import pytest
 
-from syncsvc.forecast import Baseline, BaselineTask, TaskStatus, baseline_from_plan, forecast
+from syncsvc.forecast import BaselineNetwork, BaselineTask, TaskStatus, baseline_from_plan, forecast
 
 D = dt.date
 MON = D(2027, 1, 4)
 
 
-def _baseline() -> Baseline:
+def _baseline() -> BaselineNetwork:
     # a (5d, critical) -> b (5d, critical); c (2d, float 8) runs beside them. No buffers here:
     # the forecast uses the durations the baseline recorded, whatever they were made of.
-    return Baseline(
+    return BaselineNetwork(
         plan_id="p",
         start_date=MON,
         finish_date=D(2027, 1, 15),
@@ -72,7 +72,7 @@ def test_a_weekend_status_date_counts_from_monday() -> None:
 def test_buffer_over_half_used_on_a_critical_task_is_at_risk() -> None:
     base = _baseline()
     tasks = (BaselineTask("a", (), 4, 1, 5, D(2027, 1, 4), D(2027, 1, 8), True), *base.tasks[1:])
-    base = Baseline("p", MON, D(2027, 1, 15), (), tasks)
+    base = BaselineNetwork("p", MON, D(2027, 1, 15), (), tasks)
     # in progress since Jan 4; on Jan 11 five days are used, one over the estimate of 4,
     # which is more than half the 1-day buffer; a finishes Jan 11 at the earliest -> slips
     statuses = {"a": TaskStatus("indeterminate", "In Progress", None, D(2027, 1, 4))}
@@ -148,7 +148,7 @@ def test_scope_growth_past_the_baseline_finish_keeps_the_forecast_working() -> N
     # after the baseline's finish, made earned_schedule index past its planned-value curve
     base = _baseline()
     late = BaselineTask("d", ("b",), 3, 0, 3, D(2027, 1, 20), D(2027, 1, 22), True)
-    grown = Baseline(base.plan_id, base.start_date, base.finish_date, (), (*base.tasks, late))
+    grown = BaselineNetwork(base.plan_id, base.start_date, base.finish_date, (), (*base.tasks, late))
     statuses = {
         t.id: TaskStatus("done", "Done", None, t.planned_start, t.planned_finish) for t in grown.tasks
     }
@@ -163,7 +163,7 @@ def test_a_done_milestone_uses_no_buffer_and_leaves_the_plan_on_track() -> None:
     # (its actual start and finish the same day) must not mark the plan at risk for good
     base = _baseline()
     gate = BaselineTask("gate", ("a",), 0, 0, 0, D(2027, 1, 8), D(2027, 1, 8), True, True)
-    base = Baseline("p", MON, D(2027, 1, 15), (), (base.tasks[0], gate, *base.tasks[1:]))
+    base = BaselineNetwork("p", MON, D(2027, 1, 15), (), (base.tasks[0], gate, *base.tasks[1:]))
     statuses = {
         "a": TaskStatus("done", "Done", None, D(2027, 1, 4), D(2027, 1, 8)),
         "gate": TaskStatus("done", "Done", None, D(2027, 1, 8), D(2027, 1, 8)),

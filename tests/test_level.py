@@ -7,10 +7,15 @@ import statistics
 
 import pytest
 
-from syncsvc.level import Network, level
+from syncsvc.level import Workload, level
+from syncsvc.network import Network
 
 
-def _random_network(rng: random.Random, n: int, people: int) -> Network:
+def _work(durations: list[int], preds: list[list[int]], who: list[tuple[int, ...]]) -> Workload:
+    return Workload(durations, Network.of_preds(preds), who)
+
+
+def _random_network(rng: random.Random, n: int, people: int) -> Workload:
     durations = [rng.randint(1, 5) for _ in range(n)]
     preds = [sorted(rng.sample(range(i), k=min(i, rng.choice([0, 0, 1, 1, 2])))) for i in range(n)]
     who: list[tuple[int, ...]] = []
@@ -24,10 +29,10 @@ def _random_network(rng: random.Random, n: int, people: int) -> Network:
             who.append((rng.randrange(people),))
     if rng.random() < 0.3:
         durations[rng.randrange(n)] = 0  # a milestone
-    return Network(durations, preds, who)
+    return _work(durations, preds, who)
 
 
-def _optimum(net: Network) -> int:
+def _optimum(net: Workload) -> int:
     """The shortest makespan, by depth-first search over every active schedule (an optimal
     schedule is among them), with a longest-path bound. Independent of syncsvc.level."""
     n = len(net.durations)
@@ -76,7 +81,7 @@ def _optimum(net: Network) -> int:
     return best[0]
 
 
-def _check_feasible(net: Network, start: list[int], finish: list[int]) -> None:
+def _check_feasible(net: Workload, start: list[int], finish: list[int]) -> None:
     for i, ps in enumerate(net.preds):
         assert finish[i] - start[i] == net.durations[i]
         for p in ps:
@@ -120,13 +125,13 @@ def test_larger_networks_hold_every_dependency_and_never_double_book() -> None:
 
 
 def test_nobody_overallocated_keeps_the_early_dates() -> None:
-    net = Network([3, 2, 4], [[], [0], [0]], [(0,), (1,), (2,)])
+    net = _work([3, 2, 4], [[], [0], [0]], [(0,), (1,), (2,)])
     got = level(net)
     assert got.start == [0, 3, 3] and got.rule == "none"
 
 
 def test_one_person_does_parallel_tasks_one_after_the_other() -> None:
-    net = Network([3, 2, 4], [[], [], []], [(0,), (0,), (1,)])
+    net = _work([3, 2, 4], [[], [], []], [(0,), (0,), (1,)])
     got = level(net)
     assert sorted((got.start[0], got.start[1])) in ([0, 3], [0, 2])
     assert max(got.finish) == 5 and got.start[2] == 0

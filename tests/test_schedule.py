@@ -14,7 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncsvc.calendar import WorkCalendar
-from syncsvc.schedule import MAX_ROUNDS, Activity, Schedule, _build, _passes, schedule, topological_order
+from syncsvc.schedule import (
+    MAX_ROUNDS,
+    Activity,
+    Schedule,
+    _build,
+    _Passes,
+    buffer_for,
+    network_of,
+    schedule,
+)
 
 ONE = dt.timedelta(days=1)
 MONDAY = dt.date(2027, 1, 4)
@@ -101,6 +110,45 @@ def _rule(a: Activity, critical: bool) -> int:
     if a.high_risk:
         return math.ceil(a.estimate_days * 3 / 10)
     return math.ceil(a.estimate_days * 2 / 10) if critical else 0
+
+
+def _full_rounds(acts: list[Activity]) -> tuple[list[int], _Passes, int]:
+    """The buffer iteration with full passes every round (what the incremental rounds must equal)."""
+    net = network_of(acts)
+    buffers = [
+        buffer_for(a.estimate_days, high_risk=a.high_risk, critical=False, milestone=a.milestone)
+        for a in acts
+    ]
+    rounds = 0
+    while True:
+        rounds += 1
+        p = _Passes(net, [a.milestone for a in acts])
+        p.full([a.estimate_days + b for a, b in zip(acts, buffers, strict=True)])
+        new = [
+            buffer_for(a.estimate_days, high_risk=a.high_risk, critical=p.tf[i] == 0, milestone=a.milestone)
+            for i, a in enumerate(acts)
+        ]
+        if new == buffers or rounds >= MAX_ROUNDS:
+            return buffers, p, rounds
+        buffers = new
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks())
+def test_incremental_rounds_equal_full_passes(net: Network) -> None:
+    cal = WorkCalendar(net.start, net.holidays)
+    got = schedule(net.acts, cal)
+    buffers, p, rounds = _full_rounds(net.acts)
+    want = _build(
+        net.acts,
+        cal,
+        p.net,
+        buffers,
+        [a.estimate_days + b for a, b in zip(net.acts, buffers, strict=True)],
+        p,
+        rounds,
+    )
+    assert got == want
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -329,26 +377,22 @@ def _acts(table: dict[str, tuple[int, str]], scale: int = 1) -> list[Activity]:
     return [Activity(k, d * scale, tuple(p)) for k, (d, p) in table.items()]
 
 
-def _unbuffered_passes(acts: list[Activity]) -> tuple[list[int], ...]:
-    """The scheduler's own passes with every buffer switched off, and the predecessor lists."""
-    order = topological_order(acts)
-    index = {a.id: i for i, a in enumerate(acts)}
-    preds = [[index[d] for d in a.depends_on] for a in acts]
-    succs: list[list[int]] = [[] for _ in acts]
-    for i, ps in enumerate(preds):
-        for p in ps:
-            succs[p].append(i)
-    return (*_passes(acts, [0] * len(acts), order, preds, succs), preds)  # type: ignore[return-value]
+def _unbuffered_passes(acts: list[Activity]) -> _Passes:
+    """The scheduler's own passes with every buffer switched off."""
+    p = _Passes(network_of(acts), [a.milestone for a in acts])
+    p.full([a.estimate_days for a in acts])
+    return p
 
 
 def _unbuffered(acts: list[Activity]) -> dict[str, tuple[int, int, int, int, int]]:
-    es, ef, ls, lf, tf, _ = _unbuffered_passes(acts)
-    return {a.id: (es[i], ef[i], ls[i], lf[i], tf[i]) for i, a in enumerate(acts)}
+    p = _unbuffered_passes(acts)
+    return {a.id: (p.es[i], p.ef[i], p.ls[i], p.lf[i], p.tf[i]) for i, a in enumerate(acts)}
 
 
 def _unbuffered_schedule(acts: list[Activity], cal: WorkCalendar) -> Schedule:
-    es, ef, ls, lf, tf, preds = _unbuffered_passes(acts)
-    return _build(acts, cal, [0] * len(acts), es, ef, ls, lf, tf, preds, 1)  # type: ignore[arg-type]
+    p = _unbuffered_passes(acts)
+    dur = [a.estimate_days for a in acts]
+    return _build(acts, cal, p.net, [0] * len(acts), dur, p, 1)
 
 
 def _monday(week_index: int) -> dt.date:
@@ -576,3 +620,27 @@ def test_cycle_is_refused_by_the_scheduler() -> None:
 def test_empty_network() -> None:
     s = schedule([], WorkCalendar(MONDAY))
     assert s.slots == {} and s.critical_path == [] and s.finish_date == MONDAY
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(), st.data())
+def test_incremental_passes_equal_full_passes(net: Network, data: st.DataObject) -> None:
+    """`reforward`/`rebackward` after some durations changed give the full passes' numbers
+    (for the backward pass, at a fixed project finish: the scheduler redoes it in full when
+    the finish moves)."""
+    network = network_of(net.acts)
+    n = len(net.acts)
+    old = [a.estimate_days for a in net.acts]
+    changed = data.draw(st.lists(st.integers(0, n - 1), unique=True, min_size=1))
+    new = list(old)
+    for i in changed:
+        new[i] = data.draw(st.integers(0, 20))
+    es, ef = network.forward(old)
+    finish = max(ef) + data.draw(st.integers(0, 5))
+    ls, lf = network.backward(old, finish)
+    moved = network.reforward(new, es, ef, changed)
+    want_es, want_ef = network.forward(new)
+    assert (es, ef) == (want_es, want_ef)
+    assert set(moved) == {i for i in range(n) if network.forward(old)[0][i] != want_es[i]}
+    network.rebackward(new, finish, ls, lf, changed)
+    assert (ls, lf) == network.backward(new, finish)

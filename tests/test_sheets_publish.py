@@ -16,7 +16,7 @@ from fakes.sheets import (
     sheets_config,
     token_client_factory,
 )
-from fakes.sheets_plan import make_plan
+from fakes.sheets_plan import make_plan, make_status
 
 from syncsvc.config import Config, load_config
 from syncsvc.errors import RemoteError
@@ -301,31 +301,12 @@ def test_prefix_lets_two_plans_share_a_spreadsheet(fake, tmp_path):
 
 def test_status_fills_forecast_and_jira_columns(fake, cfg):
     plan = make_plan(8)
-    t0 = plan.tasks[0]
-    status = {
-        "schema": "syncsvc.status/1",
-        "plan_id": plan.plan_id,
-        "as_of": "2027-01-11",
-        "forecast_finish": "2027-02-10",
-        "slip_days": 3,
-        "state": "slipping",
-        "tasks": [
-            {
-                "id": t0.id,
-                "issue_key": "NOTIF-1",
-                "status": "In Progress",
-                "status_category": "indeterminate",
-                "forecast_finish": "2027-01-12",
-                "slip_days": 1,
-                "critical": True,
-            }
-        ],
-    }
+    status = make_status(plan, [("2027-01-11", "slipping", 3, "2027-02-10")], tasks=1)
     publish(plan, cfg, status=status)
     dash = {r[0]: r[1] for r in fake.values(SPREADSHEET_ID, "Dashboard") if len(r) > 1}
     assert dash["State"] == "slipping" and dash["Slip (working days)"] == 3
     tl = fake.values(SPREADSHEET_ID, "Timeline")
-    assert tl[1][11:13] == ["NOTIF-1", "In Progress"]
+    assert tl[1][11:13] == ["NOTIF-1", "Done"]
 
 
 def test_a_write_that_timed_out_is_not_resent(fake, cfg):

@@ -15,7 +15,7 @@ from fakes.sheets import (
     sheets_config,
     token_client_factory,
 )
-from fakes.sheets_plan import make_plan
+from fakes.sheets_plan import make_plan, make_status
 
 from syncsvc.config import Config, load_config
 from syncsvc.grid.cells import rgb
@@ -23,7 +23,7 @@ from syncsvc.grid.layout import MAX_TREND, dashboard_layout
 from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
 from syncsvc.sheets import publish_plan
-from syncsvc.sheets.status import status_view
+from syncsvc.status import TrackedStatus
 
 NOW = dt.datetime(2027, 1, 21, 9, 0)
 EPOCH = dt.date(1899, 12, 30)
@@ -46,36 +46,10 @@ def serial(d: str) -> float:
     return float((dt.date.fromisoformat(d) - EPOCH).days)
 
 
-def status_json(plan: Plan, trend: list[tuple[str, str, int, str]]) -> dict[str, Any]:
-    """A `syncsvc.status/1` object as `sync` hands it to publish: the first task is 2 days
-    late and critical, the second 1 day late off the critical path, the rest on time."""
-    as_of, state, slip, finish = trend[-1]
-    tasks = []
-    for i, t in enumerate(plan.tasks):
-        late = 2 if i == 0 else 1 if i == 1 else 0
-        tasks.append(
-            {
-                "id": t.id,
-                "issue_key": f"NOTIF-{i + 1}",
-                "status": "Done" if i < 2 else "To Do",
-                "status_category": "done" if i < 2 else "new",
-                "baseline_finish": t.early_finish.isoformat(),
-                "forecast_finish": (t.early_finish + dt.timedelta(days=late)).isoformat(),
-                "slip_days": late,
-                "critical": i == 0,
-            }
-        )
-    return {
-        "schema": "syncsvc.status/1",
-        "plan_id": plan.plan_id,
-        "as_of": as_of,
-        "baseline_finish": plan.finish_date.isoformat(),
-        "forecast_finish": finish,
-        "slip_days": slip,
-        "state": state,
-        "tasks": tasks,
-        "trend": [{"as_of": a, "state": s, "slip_days": d, "forecast_finish": f} for a, s, d, f in trend],
-    }
+def status_json(plan: Plan, trend: list[tuple[str, str, int, str]]) -> TrackedStatus:
+    """The status `sync` hands to publish: the first task 2 days late and critical, the second
+    1 day late off the critical path, the rest on time."""
+    return make_status(plan, trend)
 
 
 TREND = [
@@ -85,7 +59,7 @@ TREND = [
 ]
 
 
-def publish(plan: Plan, cfg: Config, status: dict[str, Any] | None):
+def publish(plan: Plan, cfg: Config, status: TrackedStatus | None):
     return publish_plan(
         plan, cfg, dry_run=False, status=status, client_factory=token_client_factory(), now=NOW
     )
@@ -177,8 +151,8 @@ def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
     assert len(plain.widths) == 2
     days = [dt.date(2027, 1, 4) + dt.timedelta(days=i) for i in range(MAX_TREND + 5)]
     many = [(d.isoformat(), "on_track", 0, "2027-02-10") for d in days]
-    view = status_view(status_json(plan, many))
-    assert view is not None and len(view.trend) == MAX_TREND + 5
+    view = status_json(plan, many)
+    assert len(view.trend) == MAX_TREND + 5
     lay = dashboard_layout(plan, mapping, "Dashboard", view, NOW)
     dates = [r[0].value for r in lay.rows if r and r[0].kind == "date"]
     assert dates == days[-MAX_TREND:]  # the latest runs, oldest first
@@ -199,9 +173,10 @@ def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets, cf
         seed=1,
     )
     plan = make_plan(8).model_copy(update={"confidence": planned})
-    status = {
-        **status_json(plan, TREND),
-        "confidence": {
+    status = make_status(
+        plan,
+        TREND,
+        confidence={
             "p50": "2027-02-15",
             "p80": "2027-02-19",
             "p95": "2027-02-24",
@@ -209,9 +184,64 @@ def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets, cf
             "samples": 5000,
             "seed": 1,
         },
-    }
+    )
     publish(plan, cfg, status)
     rows = fake.values(SPREADSHEET_ID, "Dashboard")
     dash = {r[0]: r[1] for r in rows if len(r) > 1 and r[0]}
     assert dash["P80 launch (as planned)"] == serial("2027-02-10")
     assert dash["P80 launch today"] == serial("2027-02-19")
+
+
+def test_tracked_status_keeps_one_trend_point_per_day_and_fills_keys_from_the_push() -> None:
+    plan = make_plan(4)
+    run = make_status(plan, [("2027-01-21", "slipping", 2, "2027-02-12")], tasks=1)
+    assert run.forecast is not None
+    history = [
+        {
+            "run_at": "x",
+            "as_of": "2027-01-11",
+            "state": "on_track",
+            "slip_days": 0,
+            "forecast_finish": "2027-02-10",
+        },
+        {
+            "run_at": "x",
+            "as_of": "2027-01-18",
+            "state": "on_track",
+            "slip_days": 0,
+            "forecast_finish": "2027-02-10",
+        },
+        {
+            "run_at": "y",
+            "as_of": "2027-01-18",
+            "state": "at_risk",
+            "slip_days": 1,
+            "forecast_finish": "2027-02-11",
+        },
+        {
+            "run_at": "z",
+            "as_of": "2027-01-21",
+            "state": "on_track",
+            "slip_days": 0,
+            "forecast_finish": "2027-02-10",
+        },
+    ]
+    pushed = {plan.tasks[0].id: "OLD-1", plan.tasks[1].id: "NOTIF-9"}
+    st = TrackedStatus.of(run.forecast, history=history, issue_keys=pushed)
+    # a rerun's point replaces the earlier one of its day; this run's point comes last
+    assert [(p.as_of.isoformat(), p.state, p.slip_days) for p in st.trend] == [
+        ("2027-01-11", "on_track", 0),
+        ("2027-01-18", "at_risk", 1),
+        ("2027-01-21", "slipping", 2),
+    ]
+    # the pull's key wins; a task the pull did not see shows the key the push recorded
+    assert st.issue_key(plan.tasks[0].id) == "NOTIF-1"
+    assert st.issue_key(plan.tasks[1].id) == "NOTIF-9"
+    assert st.issue_key(plan.tasks[2].id) is None
+    assert st.tasks_done == 1 and st.state == "slipping"
+    snap = st.snapshot_json()
+    assert snap["schema"] == "syncsvc.status/1" and len(snap["trend"]) == 3
+    keys_only = TrackedStatus(issue_keys=pushed)
+    assert (
+        keys_only.tasks_done is None and keys_only.state is None and keys_only.task(plan.tasks[0].id) is None
+    )

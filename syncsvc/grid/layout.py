@@ -22,7 +22,7 @@ from syncsvc.grid.cells import (
 from syncsvc.grid.mapping import Column, SheetsMapping, Table, header_fmt, section_fmt
 from syncsvc.grid.timeline import timeline_layout
 from syncsvc.model import Plan, Risk
-from syncsvc.sheets.status import StatusView
+from syncsvc.status import TrackedStatus
 
 _LEVEL = {"low": 1, "medium": 2, "high": 3}
 MAX_LISTED = 25  # conflicts / findings listed one per row on the Dashboard
@@ -42,7 +42,7 @@ def build_layouts(
     mapping: SheetsMapping,
     *,
     prefix: bool = False,
-    status: StatusView | None = None,
+    status: TrackedStatus | None = None,
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
@@ -94,14 +94,14 @@ def dashboard_layout(
     plan: Plan,
     mapping: SheetsMapping,
     title: str,
-    status: StatusView | None,
+    status: TrackedStatus | None,
     synced_at: dt.datetime | None,
 ) -> SheetLayout:
     """Key figures for a PM: dates, target vs forecast, state, critical path, risks, issues."""
     head = header_fmt(mapping)
     bold = Fmt(bold=True)
     wrap = Fmt(wrap=True)
-    st = status or StatusView()
+    st = status or TrackedStatus()
     state_colour = state_colours(mapping).get(st.state or "")
     rows: list[tuple[Cell, ...]] = [(text("Rollout dashboard", head), text(plan.feature_name, head))]
 
@@ -158,7 +158,7 @@ def state_colours(mapping: SheetsMapping) -> dict[str, str]:
     return {"on_track": c.state_on_track, "at_risk": c.state_at_risk, "slipping": c.state_slipping}
 
 
-def trend_rows(st: StatusView, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
+def trend_rows(st: TrackedStatus, mapping: SheetsMapping) -> list[tuple[Cell, ...]]:
     """The "Slip trend" table (latest runs, oldest first): as of, state, slip, forecast."""
     if not st.trend:
         return []

@@ -20,40 +20,47 @@ from syncsvc.grid.cells import (
 )
 from syncsvc.grid.mapping import Column, SheetsMapping, header_fmt
 from syncsvc.model import Plan, PlannedTask
-from syncsvc.sheets.status import StatusView, TaskStatus
+from syncsvc.status import TaskForecast, TrackedStatus
 
 WEEK_PATTERN = "d mmm"
 _COLUMNS = sheet_columns("timeline")  # the registry, by sheets.toml key
 
 
-def gantt_weeks(plan: Plan, status: StatusView | None, max_weeks: int) -> tuple[list[dt.date], bool]:
+def gantt_weeks(plan: Plan, status: TrackedStatus | None, max_weeks: int) -> tuple[list[dt.date], bool]:
     """Mondays of the weeks from the start to the latest of finish, deadline and forecast;
     and whether the list was cut at `max_weeks`."""
     first = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
     ends = [plan.finish_date, plan.deadline, *(t.early_finish for t in plan.tasks)]
     if status is not None:
-        ends += [
-            d for d in [status.forecast_finish, *(t.forecast_finish for t in status.tasks.values())] if d
-        ]
+        tasks = status.forecast.tasks if status.forecast else []
+        ends += [d for d in [status.forecast_finish, *(t.forecast_finish for t in tasks)] if d]
     last = max(ends)
     n = (last - first).days // 7 + 1
     weeks = [first + dt.timedelta(weeks=i) for i in range(min(n, max_weeks))]
     return weeks, n > max_weeks
 
 
-def _slip_fmt(ts: TaskStatus, mapping: SheetsMapping) -> Fmt:
+def _slip_fmt(ts: TaskForecast | None, mapping: SheetsMapping) -> Fmt:
     """A late task in the state colours: slipping when critical in the forecast, else at risk."""
-    if not ts.slip_days or ts.slip_days <= 0:
+    if ts is None or ts.slip_days <= 0:
         return Fmt()
     c = mapping.colours
     return Fmt(background=c.state_slipping if ts.critical else c.state_at_risk)
 
 
 def _task_cell(
-    t: PlannedTask, ts: TaskStatus, col: Column, critical_fmt: Fmt, mapping: SheetsMapping
+    t: PlannedTask,
+    ts: TaskForecast | None,
+    key: str | None,
+    col: Column,
+    critical_fmt: Fmt,
+    mapping: SheetsMapping,
 ) -> Cell:
     reg = _COLUMNS[col.key]
-    v = reg.value(ts if reg.of == "status" else t)
+    if reg.of == "status":  # the pull's forecast; the Jira key also when only the push recorded it
+        v = key if reg.attr == "issue_key" else reg.value(ts) if ts is not None else None
+    else:
+        v = reg.value(t)
     if reg.of == "status" and reg.kind in ("date", "number"):  # the forecast, in the state colours
         fmt = _slip_fmt(ts, mapping)
     elif reg.key == "id" and t.critical:
@@ -80,7 +87,9 @@ def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[C
     return [BLANK] * first + [fill(colour)] * (last - first + 1) + [BLANK] * (len(weeks) - last - 1)
 
 
-def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: StatusView | None) -> SheetLayout:
+def timeline_layout(
+    plan: Plan, mapping: SheetsMapping, title: str, status: TrackedStatus | None
+) -> SheetLayout:
     """Tasks with dates, buffer, float, critical, Jira key and status; a Gantt to the right
     (one column per week, bars as cell colours, critical tasks in the critical colour, the
     deadline's week marked in the header)."""
@@ -105,8 +114,9 @@ def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: Stat
     critical_fmt = Fmt(bold=True, text_colour=mapping.colours.gantt_critical)
     for t in plan.tasks:
         ts = task_status(status, t)
+        key = status.issue_key(t.id) if status else None
         rows.append(
-            tuple([_task_cell(t, ts, c, critical_fmt, mapping) for c in cols] + _bar(t, weeks, mapping))
+            tuple([_task_cell(t, ts, key, c, critical_fmt, mapping) for c in cols] + _bar(t, weeks, mapping))
         )
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout(
@@ -119,5 +129,6 @@ def timeline_layout(plan: Plan, mapping: SheetsMapping, title: str, status: Stat
     )
 
 
-def task_status(status: StatusView | None, task: PlannedTask) -> TaskStatus:
-    return (status.tasks.get(task.id) if status else None) or TaskStatus()
+def task_status(status: TrackedStatus | None, task: PlannedTask) -> TaskForecast | None:
+    """The task's forecast, when a pull made one."""
+    return status.task(task.id) if status else None

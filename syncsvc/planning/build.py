@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from pydantic import TypeAdapter
+
 from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
@@ -21,7 +23,7 @@ from syncsvc.planning.drafts import (
     rollout_tasks,
     spec_tasks,
 )
-from syncsvc.planning.fit import fit_findings, idle_people, timeline_conflicts
+from syncsvc.planning.fit import Restaffed, fit_findings, idle_people, timeline_conflicts
 from syncsvc.planning.levelling import LevelledPlan, level_plan
 from syncsvc.planning.profiles import (
     choose_profiles,
@@ -72,7 +74,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     assessment = assess_risks(spec, catalog, profiles.chosen)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
-    def timeline(team_size: int | None = None) -> Timeline:
+    def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
         if spec.quick_mode:
             base = quick_tasks(
                 spec,
@@ -84,9 +86,14 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
             )
         else:
             base = spec_tasks(spec)
-        return schedule_tasks(spec, base, assessment.mitigations, ladder, cal)
+        return base
 
-    tl = timeline()
+    def restaffed(team_size: int) -> Restaffed:
+        # another team size, scheduled (CPM) but levelled only if the search needs it
+        drafts, sched, _ = cpm_tasks(spec, tasks_for(team_size), assessment.mitigations, ladder, cal)
+        return Restaffed(spec, drafts, sched, cal)
+
+    tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
     tasks = _planned(drafts, sched, lev)
     phases = _phases(ladder, tasks, given=tl.given_rollouts)
@@ -102,7 +109,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
         *assessment.findings,
         *people.findings,
         *rollback.findings,
-        *fit_findings(spec, tl, deadline, cal, replan=timeline),
+        *fit_findings(spec, tl, deadline, cal, replan=restaffed),
         *idle_people(spec, tl),
     ]
     conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
@@ -148,45 +155,59 @@ def schedule_tasks(
     cal: WorkCalendar,
 ) -> Timeline:
     """Mitigation and rollout tasks added to `base`, scheduled (CPM), then levelled."""
+    drafts, sched, given_rollouts = cpm_tasks(spec, base, mitigations, ladder, cal)
+    return Timeline(drafts, sched, level_plan(spec, drafts, sched, cal), given_rollouts)
+
+
+def cpm_tasks(
+    spec: Spec,
+    base: list[TaskDraft],
+    mitigations: Sequence[MitigationDraft],
+    ladder: Sequence[PhaseTemplate],
+    cal: WorkCalendar,
+) -> tuple[list[TaskDraft], Schedule, bool]:
+    """Mitigation and rollout tasks added to `base`, and their CPM schedule (not levelled);
+    whether the rollout tasks were the spec's own."""
     drafts = insert_mitigations(base, mitigations)
     given_rollouts = any(t.kind == "rollout" for t in drafts)
     if not given_rollouts:
         drafts += rollout_tasks(drafts, ladder, owner=spec.pm)
-    sched = schedule(activities(drafts), cal)
-    return Timeline(drafts, sched, level_plan(spec, drafts, sched, cal), given_rollouts)
+    return drafts, schedule(activities(drafts), cal), given_rollouts
 
 
 def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:
-    out = []
-    for t in drafts:
-        s = sched.slots[t.id]
-        out.append(
-            PlannedTask(
-                id=t.id,
-                name=t.name,
-                phase=t.phase,
-                kind=t.kind,
-                owner=t.owner,
-                risk=t.risk,
-                estimate_days=t.estimate_days,
-                buffer_days=s.buffer_days,
-                duration_days=s.duration_days,
-                depends_on=list(t.depends_on),
-                early_start=s.early_start,
-                early_finish=s.early_finish,
-                late_start=s.late_start,
-                late_finish=s.late_finish,
-                total_float=s.total_float,
-                critical=s.critical,
-                source=t.source,
-                start=lev.start[t.id],
-                finish=lev.finish[t.id],
-                waits_for=lev.waits_for[t.id],
-                people=lev.people[t.id],
-                estimate_range=list(t.estimate_range) if t.estimate_range else None,
-            )
-        )
-    return out
+    # the schedule's lists by index (the drafts' order), validated as one list at the end
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "phase": t.phase,
+            "kind": t.kind,
+            "owner": t.owner,
+            "risk": t.risk,
+            "estimate_days": t.estimate_days,
+            "buffer_days": sched.buffers[i],
+            "duration_days": sched.durations[i],
+            "depends_on": list(t.depends_on),
+            "early_start": sched.early_start[i],
+            "early_finish": sched.early_finish[i],
+            "late_start": sched.late_start[i],
+            "late_finish": sched.late_finish[i],
+            "total_float": sched.total_float[i],
+            "critical": sched.total_float[i] == 0,
+            "source": t.source,
+            "start": lev.start[t.id],
+            "finish": lev.finish[t.id],
+            "waits_for": lev.waits_for[t.id],
+            "people": lev.people[t.id],
+            "estimate_range": list(t.estimate_range) if t.estimate_range else None,
+        }
+        for i, t in enumerate(drafts)
+    ]
+    return _TASKS.validate_python(rows)
+
+
+_TASKS = TypeAdapter(list[PlannedTask])
 
 
 def _phases(ladder: Sequence[PhaseTemplate], tasks: Sequence[PlannedTask], *, given: bool) -> list[Phase]:

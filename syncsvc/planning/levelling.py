@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syncsvc.calendar import WorkCalendar
-from syncsvc.level import Levelled, Network, level
+from syncsvc.level import Levelled, Workload, level
+from syncsvc.network import critical_chain
 from syncsvc.planning.drafts import TaskDraft
 from syncsvc.schedule import Schedule
 from syncsvc.spec import Spec
@@ -75,19 +76,18 @@ def level_plan(
     people = task_people(spec, drafts)
     names = sorted({p for ps in people.values() for p in ps})
     pidx = {p: i for i, p in enumerate(names)}
-    index = {t.id: i for i, t in enumerate(drafts)}
     durations = []
     stretch: dict[str, float] = {}
-    for t in drafts:
-        d = sched.slots[t.id].duration_days
+    for i, t in enumerate(drafts):
+        d = sched.durations[i]
         rate = min((alloc.get(p, 100) for p in people[t.id]), default=100)
         if d and 0 < rate < 100:
             stretch[t.id] = 100 / rate
             d = math.ceil(round(d * 100 / rate, 6))
         durations.append(d)
-    preds = [[index[d] for d in t.depends_on] for t in drafts]
+    preds = sched.network.preds
     who = [tuple(pidx[p] for p in people[t.id]) for t in drafts]
-    lev = level(Network(durations, preds, who))
+    lev = level(Workload(durations, sched.network, who))
     start: dict[str, dt.date] = {}
     finish: dict[str, dt.date] = {}
     for i, t in enumerate(drafts):
@@ -97,7 +97,7 @@ def level_plan(
             start[t.id] = finish[t.id] = on
         else:
             start[t.id], finish[t.id] = cal.date(lev.start[i]), cal.date(lev.finish[i] - 1)
-    chain = _chain(lev, preds, durations)
+    chain = _chain(lev, preds)
     chain_waits: dict[str, str] = {}
     for a, b in zip(chain, chain[1:], strict=False):
         if a in lev.waits_for[b] and lev.finish[a] > max((lev.finish[p] for p in preds[b]), default=0):
@@ -119,21 +119,10 @@ def level_plan(
     )
 
 
-def _chain(lev: Levelled, preds: list[list[int]], durations: list[int]) -> list[int]:
-    n = len(durations)
-    if not n:
-        return []
-    end = max(lev.finish)
-    node = max(i for i in range(n) if lev.finish[i] == end)
-    chain = [node]
-    while True:
-        links = [*preds[node], *lev.waits_for[node]]
-        driving = [j for j in links if lev.finish[j] == lev.start[node]]
-        if not driving:
-            break
-        node = driving[0]
-        chain.append(node)
-    return chain[::-1]
+def _chain(lev: Levelled, preds: list[list[int]]) -> list[int]:
+    # the chain that sets the levelled finish: over dependencies and a person's previous task
+    links = [[*preds[i], *lev.waits_for[i]] for i in range(len(preds))]
+    return critical_chain(links, lev.start, lev.finish, None)
 
 
 def _delays(

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from graphlib import TopologicalSorter
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
 from syncsvc.model import Finding, Level, Risk
+from syncsvc.network import Network
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
 from syncsvc.spec import GROUP_WORDS, RiskSpec, Spec, TeamMember
 
@@ -87,8 +88,8 @@ def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile]
         if e.spec is None:  # catalog texts may name the feature
             e = replace(
                 e,
-                title=e.title.replace("{feature_name}", spec.feature_name),
-                mitigation=e.mitigation.replace("{feature_name}", spec.feature_name),
+                title=fill(e.title, feature_name=spec.feature_name),
+                mitigation=fill(e.mitigation, feature_name=spec.feature_name),
             )
         if e.spec is not None:
             owner = _spec_owner(spec, e.spec)
@@ -184,15 +185,14 @@ def work_days(spec: Spec) -> int:
 
 
 def _schedule_load(spec: Spec, days: int) -> float | None:
-    # the longest chain of estimates (no buffers) against the working days available
+    # the longest chain of estimates (no buffers) against the working days available: one
+    # forward pass of the scheduler's network (the risks come before the schedule: they decide
+    # the mitigation tasks it holds)
     if not spec.tasks:
         return None
-    est = {t.id: t.estimate or 0 for t in spec.tasks}
-    graph = {t.id: [d for d in t.depends_on if d in est] for t in spec.tasks}
-    finish: dict[str, int] = {}
-    for tid in TopologicalSorter(graph).static_order():
-        finish[tid] = est[tid] + max((finish[d] for d in graph[tid]), default=0)
-    return max(finish.values(), default=0) / max(1, days)
+    net = Network.of_ids([t.id for t in spec.tasks], [t.depends_on for t in spec.tasks], skip_unknown=True)
+    _, finish = net.forward([t.estimate or 0 for t in spec.tasks])
+    return max(finish, default=0) / max(1, days)
 
 
 def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[_Entry]:

@@ -15,8 +15,8 @@ from syncsvc.grid.layout import build_layouts
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Plan
 from syncsvc.sheets.diff import GET_FIELDS, SheetChange, batches, diff_all, parse_remote
-from syncsvc.sheets.status import status_view
 from syncsvc.signals import checkpoint, deferred_signals
+from syncsvc.status import TrackedStatus
 
 if TYPE_CHECKING:
     from syncsvc.sheets.adapter import SheetsClient
@@ -72,7 +72,7 @@ def publish_plan(
     cfg: Config,
     *,
     dry_run: bool,
-    status: object | None = None,
+    status: TrackedStatus | None = None,
     client_factory: Callable[[Config], SheetsClient] | None = None,
     mapping: SheetsMapping | None = None,
     now: dt.datetime | None = None,
@@ -80,7 +80,7 @@ def publish_plan(
     """Write the plan's six worksheets: a field-masked read, then one atomic batchUpdate
     holding sheet creation, properties, values and formats (more batches only past ~2 MB).
     An unchanged plan makes the read only. With `dry_run`, nothing is written.
-    `status` (a `syncsvc.status/1` object or mapping) fills the forecast columns."""
+    `status` (the forecast, trend and Jira keys) fills the forecast columns."""
     sheets_cfg = cfg.require_sheets("publish")
     mapping = mapping or load_mapping(cfg.catalog_dir())
     if client_factory is None:
@@ -109,7 +109,7 @@ def _publish(
     mapping: SheetsMapping,
     *,
     dry_run: bool,
-    status: object | None,
+    status: TrackedStatus | None,
     now: dt.datetime | None,
     offline: str | None = None,
 ) -> PublishReport:
@@ -117,7 +117,7 @@ def _publish(
         plan,
         mapping,
         prefix=sheets_cfg.prefix,
-        status=status_view(status),
+        status=status,
         synced_at=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None),
     )
     remote = parse_remote(client.get(GET_FIELDS) if client is not None else {})

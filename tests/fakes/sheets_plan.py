@@ -20,6 +20,7 @@ from syncsvc.model import (
     Trigger,
 )
 from syncsvc.schedule import Activity, schedule
+from syncsvc.status import EarnedSchedule, Status, TaskForecast, TrackedStatus
 
 START = dt.date(2027, 1, 4)
 PEOPLE = ["Mike", "Ana", "Raj", "Lee", "Dana"]
@@ -154,3 +155,54 @@ def make_plan(
         conflicts=[Conflict(kind="deadline", message="t3 finishes after the deadline", subjects=["t3"])],
         findings=[Finding(kind="unowned_risk", message="Risk 4 has no owner", subjects=["Risk 4"])],
     )
+
+
+def make_status(
+    plan: Plan,
+    trend: list[tuple[str, str, int, str]],
+    *,
+    confidence: dict[str, object] | None = None,
+    tasks: int | None = None,
+) -> TrackedStatus:
+    """A tracked status as `sync` hands it to publish, the last `trend` point being this run's:
+    the first task is 2 days late and critical, the second 1 day late off the critical path,
+    the rest on time; the first two are done. `tasks` limits the forecast to the first few."""
+    as_of, state, slip, finish = trend[-1]
+    out = []
+    for i, t in enumerate(plan.tasks[:tasks]):
+        late = 2 if i == 0 else 1 if i == 1 else 0
+        out.append(
+            TaskForecast(
+                id=t.id,
+                issue_key=f"NOTIF-{i + 1}",
+                status="Done" if i < 2 else "To Do",
+                status_category="done" if i < 2 else "new",
+                baseline_finish=t.early_finish,
+                forecast_start=t.early_start,
+                forecast_finish=t.early_finish + dt.timedelta(days=late),
+                slip_days=late,
+                critical=i == 0,
+                baseline_critical=t.critical,
+                buffer_days=t.buffer_days,
+                buffer_used_days=0,
+                total_float=t.total_float,
+            )
+        )
+    forecast = Status.model_validate(
+        {
+            "plan_id": plan.plan_id,
+            "as_of": as_of,
+            "baseline_finish": plan.finish_date,
+            "forecast_finish": finish,
+            "slip_days": slip,
+            "state": state,
+            "tasks": out,
+            "critical_path": [],
+            "earned": EarnedSchedule(
+                planned_duration=1, actual_time=0, earned_schedule=0.0, spi_t=None, sv_t=0.0, ieac_t=None
+            ),
+            "confidence": confidence,
+        }
+    )
+    history = [{"as_of": a, "state": s, "slip_days": d, "forecast_finish": f} for a, s, d, f in trend[:-1]]
+    return TrackedStatus.of(forecast, history=history)
