@@ -20,11 +20,13 @@ TEAM = [
     ("Jo", "SRE"),
 ]
 PHASES = ["design", "build", "verify"]
+RISKS = ("low", "medium", "medium", "high")  # a quarter of the tasks high-risk
 
 
-def generate(n: int, *, seed: int = 1, deps_per_task: int = 3) -> str:
+def generate(n: int, *, seed: int = 1, deps_per_task: int = 3, risks: tuple[str, ...] = RISKS) -> str:
     """The TOML text of a spec with `n` tasks in layers; each task after the first layer
-    depends on up to `deps_per_task` distinct tasks of the previous three layers."""
+    depends on up to `deps_per_task` distinct tasks of the previous three layers; each task's
+    risk is drawn from `risks` (repeat a level to make it likelier)."""
     rng = random.Random(seed)
     width = max(1, round(math.sqrt(n) * 2))
     lines = [
@@ -56,7 +58,7 @@ def generate(n: int, *, seed: int = 1, deps_per_task: int = 3) -> str:
             f'estimate = "{rng.randint(1, 8)}d"',
             f'owner = "{TEAM[rng.randrange(len(TEAM))][0]}"',
             "depends_on = [" + ", ".join(f'"t{d}"' for d in deps) + "]",
-            f'risk = "{rng.choice(["low", "medium", "medium", "high"])}"',
+            f'risk = "{rng.choice(risks)}"',
             "",
         ]
     return "\n".join(lines)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from syncsvc.errors import ConfigError
-from syncsvc.specload import key_path, parse_toml, read_text_file
+from syncsvc.tomlmodel import load_toml
 
 MAX_CONFIG_BYTES = 1024 * 1024
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -191,24 +191,22 @@ def load_config(path: str | Path) -> Config:
     """Read and check a config file; relative paths in it are relative to its folder."""
     p = Path(path)
     label = p.name or str(p)
-    try:
-        text = read_text_file(p, label=label, limit=MAX_CONFIG_BYTES, what="config")
-        data = parse_toml(text, label=label)
-    except ConfigError:
-        raise
-    except Exception as e:  # SpecError from the shared readers: same words, config's class
-        raise ConfigError(getattr(e, "message", str(e)), hint=getattr(e, "hint", None)) from None
-    _refuse_inline_secrets(data, label)
-    try:
-        cfg = Config.model_validate({**data, "base_dir": p.resolve().parent}, strict=False)
-    except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        where = key_path(err["loc"])
-        msg = err.get("ctx", {}).get("error") or err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise ConfigError(f"{label}: {where}: {msg}", hint="see config.example.toml") from None
-    return cfg
+
+    def prepare(data: dict[str, Any]) -> dict[str, Any]:
+        _refuse_inline_secrets(data, label)
+        return {**data, "base_dir": p.resolve().parent}
+
+    return load_toml(
+        p,
+        Config,
+        label=label,
+        what="config",
+        limit=MAX_CONFIG_BYTES,
+        error=ConfigError,
+        hint="see config.example.toml",
+        prepare=prepare,
+        strict=False,
+    )
 
 
 def _refuse_inline_secrets(data: dict[str, Any], label: str) -> None:

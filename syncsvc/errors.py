@@ -44,6 +44,10 @@ class RemoteConfigError(RemoteError):
     exit_code = 2
 
 
+class RemoteUnreachable(RemoteError):
+    """A remote could not be reached at all (no network, DNS, a proxy): nothing was read."""
+
+
 class SlipError(SyncsvcError):
     """`--fail-on-slip` and the critical path is slipping: exit 3."""
 

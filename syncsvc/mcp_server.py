@@ -10,7 +10,6 @@ becomes a tool error carrying the message the CLI would print.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import signal
@@ -202,6 +201,7 @@ def plan_tool(
     structured content), or a `SyncsvcError`."""
     from syncsvc.model import to_json
     from syncsvc.plans import plan_of
+    from syncsvc.render.jsontext import json_text
     from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
@@ -234,7 +234,7 @@ def plan_tool(
         catalog = load_catalog()
     plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
-    text = render_md(plan, part) if fmt == "md" else json.dumps(data, indent=2, ensure_ascii=False)
+    text = render_md(plan, part) if fmt == "md" else json_text(data)
     return text, data
 
 

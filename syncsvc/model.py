@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from syncsvc.render.jsontext import json_text, model_json_text
+
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
 Deployment = Literal["feature_flag", "canary", "blue_green", "big_bang"]
@@ -257,6 +259,13 @@ def to_json(plan: Plan, part: str | None = None) -> dict[str, Any]:
     if part != "create-rollout-plan":
         out["findings"] = [f for f in full["findings"] if _finding_part(f["kind"]) in (part, None)]
     return out
+
+
+def to_json_text(plan: Plan, part: str | None = None) -> str:
+    """`to_json(plan, part)` as `json.dumps(indent=2, ensure_ascii=False)` writes it, faster."""
+    if part is None or part == "create-rollout-plan":
+        return model_json_text(plan, by_alias=True, exclude=_PRIVATE)
+    return json_text(to_json(plan, part))
 
 
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.

@@ -121,12 +121,9 @@ def render(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md")
     if format not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {format!r})")
     if format == "json":
-        import pydantic_core
+        from syncsvc.model import to_json_text
 
-        from syncsvc.model import to_json
-
-        # the same text as json.dumps(indent=2, ensure_ascii=False), several times faster
-        return pydantic_core.to_json(to_json(plan, part), indent=2).decode()
+        return to_json_text(plan, part)
     from syncsvc.render.markdown import render_md
 
     return render_md(plan, part)

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from syncsvc.errors import SpecError
 from syncsvc.spec import (
@@ -22,6 +19,26 @@ from syncsvc.spec import (
     next_monday,
     slugify,
 )
+from syncsvc.tomlmodel import (
+    describe_problems,
+    key_path,
+    locate_line,
+    parse_toml,
+    read_text_file,
+    validate_model,
+)
+
+__all__ = [
+    "check_spec",
+    "find_cycle",
+    "key_path",
+    "load_spec",
+    "locate_line",
+    "parse_toml",
+    "read_text_file",
+    "spec_from_inputs",
+    "with_calendar",
+]
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 _PM_ROLE = re.compile(r"\b(product manager|product owner|pm)\b", re.IGNORECASE)
@@ -31,8 +48,8 @@ def load_spec(path: str | Path, *, today: dt.date) -> Spec:
     """Read, parse and check the spec at `path`; defaults that need a date use `today`."""
     p = Path(path)
     label = p.name or str(p)
-    text = read_text_file(p, label=label, limit=MAX_SPEC_BYTES, what="spec")
-    data = parse_toml(text, label=label)
+    text = read_text_file(p, label=label, limit=MAX_SPEC_BYTES, what="spec", error=SpecError)
+    data = parse_toml(text, label=label, error=SpecError)
     return check_spec(data, label=label, today=today, source=text)
 
 
@@ -114,117 +131,17 @@ def with_calendar(
     return out
 
 
-def read_text_file(p: Path, *, label: str, limit: int, what: str) -> str:
-    """The UTF-8 text of a file no bigger than `limit`, or a SpecError saying why not."""
-    import stat
-
-    try:
-        st = p.stat()
-        size = st.st_size
-        if stat.S_ISDIR(st.st_mode):
-            raise SpecError(f"{label}: is a folder, not a {what} file")
-        if not stat.S_ISREG(st.st_mode):  # a FIFO would wait for a writer forever
-            raise SpecError(
-                f"{label}: is not a regular file (a FIFO, device or socket); syncsvc "
-                f"reads a {what} only from a file",
-                hint="save it to a file first",
-            )
-        if size > limit:
-            raise SpecError(
-                f"{label}: the file is {size / 1e6:.1f} MB; a {what} file may be at most "
-                f"{limit // (1024 * 1024)} MB"
-            )
-        with p.open("rb") as f:  # bounded: a device like /dev/zero never ends
-            raw = f.read(limit + 1)
-    except FileNotFoundError:
-        raise SpecError(f"{label}: no such file", hint=f"check the path {str(p)!r}") from None
-    except PermissionError:
-        raise SpecError(f"{label}: permission denied reading the {what} file") from None
-    except OSError as e:
-        raise SpecError(f"{label}: cannot read the {what} file ({e.strerror})") from None
-    if len(raw) > limit:
-        raise SpecError(f"{label}: a {what} file may be at most {limit // (1024 * 1024)} MB")
-    if not raw.strip():
-        raise SpecError(
-            f"{label}: the file is empty",
-            hint="a spec needs at least feature_name, description, team_size, timeline and risk_tolerance"
-            if what == "spec"
-            else "see config.example.toml",
-        )
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise SpecError(f"{label}: this is a binary file, not a TOML {what} (NUL byte at offset {nul})")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise SpecError(
-            f"{label}:{line}: the file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
-            hint="save the file as UTF-8",
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-# The parser's time and memory grow with the square of a dotted key's length (8,000 parts: 2 s
-# and 250 MB), so a long one is refused before parsing. Each chain of `part.` is matched once
-# (from a word's start, possessively), which keeps the scan linear in the file's size.
-MAX_KEY_PARTS = 64
-_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n\\]*+"|'[^'\n]*+')"""
-_DOTTED = re.compile(rf"""(?<![A-Za-z0-9_\-"'.])(?:{_KEY_PART}[ \t]*+\.[ \t]*+)++""")
-
-
-def parse_toml(text: str, *, label: str) -> dict[str, Any]:
-    """Parse TOML, turning the parser's error into `file:line: message`."""
-    for chain in _DOTTED.finditer(text):
-        if chain.group().count(".") >= MAX_KEY_PARTS:
-            line = text.count("\n", 0, chain.start()) + 1
-            raise SpecError(
-                f"{label}:{line}: a dotted key with more than {MAX_KEY_PARTS} parts",
-                hint="TOML keys here have at most three parts, like a.b.c",
-            )
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        msg = str(e)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        where = f"{label}:{m.group(1)}" if m else label
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).rstrip(".")
-        col = f" (column {m.group(2)})" if m else ""
-        raise SpecError(f"{where}: invalid TOML: {detail}{col}") from None
-    except RecursionError:
-        raise SpecError(f"{label}: invalid TOML: nested too deeply") from None
-
-
 def check_spec(data: Mapping[str, Any], *, label: str, today: dt.date, source: str | None) -> Spec:
     """Validate parsed TOML against the models and the cross-references of CONTRACT §1."""
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as e:
-        errors = _merge_union_branches(e.errors(include_url=False))
-        raise SpecError(_all(label, source, [(err["loc"], _explain(err, data)) for err in errors])) from None
+    spec = validate_model(Spec, data, label=label, source=source, error=SpecError)
     problems = list(_cross_check(spec))
     if problems:
-        raise SpecError(_all(label, source, problems))
+        raise SpecError(describe_problems(label, source, problems, data=data))
     given = set(spec.model_fields_set)
     spec = _with_defaults(spec, today)
     spec._label = label
     spec._defaulted = frozenset({"plan_id", "start_date"} - given)
     return spec
-
-
-_UNION_TAG = re.compile(r"^(str|int|float|bool|date|list\[.*\]|function-.*|constrained-.*)$")
-
-
-def _merge_union_branches(errors: list[Any]) -> list[Any]:
-    """One error per key: the members of a union (`threshold.float`, `threshold.int`) are one."""
-    out, seen = [], set()
-    for err in errors:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
-        if loc in seen:
-            continue
-        seen.add(loc)
-        out.append({**err, "loc": loc})
-    return out
 
 
 def _with_defaults(spec: Spec, today: dt.date) -> Spec:
@@ -237,138 +154,6 @@ def _with_defaults(spec: Spec, today: dt.date) -> Spec:
         pm = next((m.name for m in spec.team if _PM_ROLE.search(m.role)), None)
         update["pm"] = pm or "PM"
     return spec.model_copy(update=update) if update else spec
-
-
-def key_path(loc: Iterable[str | int]) -> str:
-    """`("tasks", 3, "depends_on", 0)` → `tasks[3].depends_on[0]`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
-MAX_SHOWN = 20  # problems listed in one message; the rest are counted
-
-
-def _all(label: str, source: str | None, problems: list[tuple[Any, str]]) -> str:
-    """Every problem on its own line (unknown keys first: a typo often explains a missing key),
-    so one run shows them all."""
-    order = sorted(range(len(problems)), key=lambda n: "unknown key" not in problems[n][1])
-    lines = [
-        _where(label, source, problems[n][0]) + f"{key_path(problems[n][0])}: {problems[n][1]}"
-        for n in order[:MAX_SHOWN]
-    ]
-    rest = len(problems) - MAX_SHOWN
-    if rest > 0:
-        lines.append(f"(and {rest} more problem{'s' if rest > 1 else ''})")
-    return "\n".join(lines)
-
-
-def _where(label: str, source: str | None, loc: tuple[Any, ...] | list[Any]) -> str:
-    line = locate_line(source, tuple(loc)) if source else None
-    return f"{label}:{line}: " if line else f"{label}: "
-
-
-_TYPE_NAMES = {
-    str: "a string",
-    int: "an integer",
-    float: "a number",
-    bool: "a boolean",
-    list: "an array",
-    dict: "a table",
-    dt.date: "a date",
-    dt.datetime: "a date-time",
-    dt.time: "a time",
-}
-
-
-def _describe(value: Any) -> str:
-    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
-    if isinstance(value, (dict, list)):
-        return kind
-    shown = repr(value)
-    return f"{kind} {shown if len(shown) <= 40 else shown[:37] + '...'}"
-
-
-def _explain(err: Mapping[str, Any], data: Mapping[str, Any]) -> str:
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(err["loc"])
-        near = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        return f"unknown key{hint}" + (f" (allowed: {', '.join(allowed)})" if not near else "")
-    if kind == "missing":
-        return "missing required key"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')} (got {_describe(value)})"
-    if kind == "string_pattern_mismatch":
-        if err["loc"] and err["loc"][-1] == "jira_project":
-            return f'must be a Jira project key like "NOTIF" (got {_describe(value)})'
-        if err["loc"] and err["loc"][-1] == "holidays_country":
-            return (
-                f'must be a country code like "US" or "DE-BY" (country-subdivision; got {_describe(value)})'
-            )
-        return (
-            f"must be a slug: lowercase letters, digits and dashes, 1-40 characters, "
-            f"starting with a letter or digit (got {_describe(value)})"
-        )
-    if kind == "string_too_long":
-        return f"text is too long ({len(value or '')} characters; at most {ctx.get('max_length')})"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_long":
-        return f"too many entries (at most {ctx.get('max_length')})"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bound = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}[
-            kind
-        ]
-        limit = next(iter(ctx.values()), "")
-        return f"must be {bound} {limit} (got {value!r})"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    if kind.endswith("_type") or kind in ("date_from_datetime_inexact", "int_from_float"):
-        want = {
-            "string_type": "a string",
-            "int_type": "an integer",
-            "float_type": "a number",
-            "date_type": "a date (TOML date, like 2027-01-04)",
-            "list_type": "an array",
-            "model_type": "a table",
-            "dict_type": "a table",
-            "bool_type": "true or false",
-            "model_attributes_type": "a table",
-        }.get(kind, kind.removesuffix("_type"))
-        return f"must be {want} (got {_describe(value)})"
-    if kind == "union_tag_invalid" or kind == "union_type":
-        return f"has the wrong type (got {_describe(value)})"
-    return f"{err['msg']} (got {_describe(value)})"
-
-
-def _allowed_keys(loc: tuple[Any, ...] | list[Any]) -> list[str]:
-    from syncsvc import spec as s
-
-    model: Any = s.Spec
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = {
-            "team": s.TeamMember,
-            "stakeholders": s.StakeholderSpec,
-            "tasks": s.TaskSpec,
-            "risks": s.RiskSpec,
-            "mitigation_task": s.MitigationTaskSpec,
-            "rollback": s.RollbackSpec,
-            "triggers": s.TriggerSpec,
-        }.get(part)
-        if model is None:
-            return []
-    return list(model.model_fields)
 
 
 def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
@@ -595,65 +380,4 @@ def find_cycle(deps: Mapping[str, list[str]]) -> list[str] | None:
                 state[node] = 2
                 stack.pop()
                 path.pop()
-    return None
-
-
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
-
-
-def locate_line(source: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line of a key path in the TOML text (the parser only gives syntax errors')."""
-    if not loc:
-        return None
-    lines = source.splitlines()
-    table, index, rest = _split_loc(loc)
-    start, end = 0, len(lines)
-    if table is not None:
-        count, found = -1, None
-        for n, line in enumerate(lines):
-            m = _HEADER.match(line)
-            if not m:
-                continue
-            name = m.group(1).strip()
-            if found is not None and name != f"{table}":
-                end = n
-                break
-            if found is not None and name == table and index is not None:
-                end = n
-                break
-            if name == table:
-                count += 1
-                if index is None or count == index:
-                    found, start = n, n + 1
-        if found is None:
-            return _key_line(lines, 0, _first_header(lines), table)
-        if not rest:
-            return found + 1
-    else:
-        end = _first_header(lines)
-    key = next((p for p in rest if isinstance(p, str)), None)
-    if key is None:
-        return None
-    hit = _key_line(lines, start, end, key)
-    return hit if hit is not None else (start if table is not None else None)
-
-
-def _split_loc(loc: tuple[Any, ...]) -> tuple[str | None, int | None, tuple[Any, ...]]:
-    head = loc[0]
-    if head in ("team", "stakeholders", "tasks", "risks") and len(loc) > 1 and isinstance(loc[1], int):
-        return head, loc[1], loc[2:]
-    if head == "rollback":
-        return head, None, loc[1:]
-    return None, None, loc
-
-
-def _first_header(lines: list[str]) -> int:
-    return next((n for n, line in enumerate(lines) if _HEADER.match(line)), len(lines))
-
-
-def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:
-    pat = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-    for n in range(start, end):
-        if pat.match(lines[n]):
-            return n + 1
     return None

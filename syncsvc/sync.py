@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import functools
 import logging
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from syncsvc.config import Config
-from syncsvc.errors import Interrupted, LockHeldError, SyncsvcError
+from syncsvc.errors import Interrupted, SyncsvcError
+from syncsvc.lock import sync_lock
 from syncsvc.signals import checkpoint, deferred_signals
 from syncsvc.status import Status, TrackedStatus
 
@@ -58,42 +56,6 @@ class SyncReport:
         if self.failed:
             return 1
         return 3 if fail_on_slip and self.slipping else 0
-
-
-@contextmanager
-def sync_lock(state_path: Path) -> Iterator[None]:
-    """Hold `<state>.lock` for the run; another holder means exit 75 at once (never wait)."""
-    import fcntl
-
-    lock_path = state_path.with_name(state_path.name + ".lock")
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        from syncsvc.config import check_regular
-
-        check_regular(lock_path, "state.path (its .lock file)")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never via a link
-    except OSError as e:  # a lock file of another user, a folder we may not write
-        from syncsvc.errors import ConfigError
-
-        raise ConfigError(
-            f"cannot open the lock file {lock_path} ({e.strerror or e})",
-            hint="run syncsvc as the user who owns the state file, or point "
-            "[state] path at a folder of yours",
-        ) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise LockHeldError(
-                    f"another `syncsvc sync` holds the lock {lock_path} (or a `syncsvc push` "
-                    "of the same state); not waiting",
-                    hint="this run is skipped; the next scheduled run will catch up",
-                ) from None
-            raise
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 PlanLoader = Callable[[Path], Any]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import time
 import tomllib
@@ -35,6 +36,15 @@ timeline = "4 weeks"
 risk_tolerance = "medium"
 start_date = 2027-03-01
 """
+
+
+def generated_spec(n: int, **options: int) -> str:
+    """The TOML of the benchmarks' generated spec (bench/gen_spec.py: a layered random DAG)."""
+    spec = importlib.util.spec_from_file_location("gen_spec", ROOT / "bench" / "gen_spec.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.generate(n, **options))
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.util
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT
+import conftest
 from fakes.faultbed import Bed, fault_bed, jira_state
 from fakes.pacing import Pacer
 
@@ -27,11 +26,7 @@ NOW = dt.datetime(2027, 1, 8, 6, 0)
 
 def generated_spec(n: int) -> str:
     """The benchmark's generator (bench/gen_spec.py): layered random DAG, ~2 deps a task."""
-    spec = importlib.util.spec_from_file_location("gen_spec", ROOT / "bench" / "gen_spec.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return str(mod.generate(n, deps_per_task=2))
+    return conftest.generated_spec(n, deps_per_task=2)
 
 
 def budgets(n: int, edges: int) -> dict[str, int]:

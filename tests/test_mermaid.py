@@ -5,7 +5,6 @@ machine has it (`npm install -g @mermaid-js/mermaid-cli` and a Chromium)."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import re
@@ -16,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, generated_spec
 from fakes.sheets_plan import make_plan
 
 from syncsvc.model import Plan
@@ -114,14 +113,6 @@ def hostile_plan() -> Plan:
     return plan.model_copy(update={"tasks": tasks, "feature_name": HOSTILE_FEATURE})
 
 
-def _generated(n: int) -> str:
-    spec = importlib.util.spec_from_file_location("gen_spec", ROOT / "bench" / "gen_spec.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return str(module.generate(n))
-
-
 def _block(md: str) -> list[str]:
     m = re.search(r"```mermaid\n(.*?)\n```", md, re.S)
     assert m, "a Mermaid block"
@@ -191,7 +182,7 @@ def test_a_milestone_without_predecessors_sits_at_the_start() -> None:
 def test_big_plans_get_a_summary_chart_under_mermaids_text_limit(
     plan_of: Callable[..., Plan], n: int
 ) -> None:
-    plan = plan_of(_generated(n))
+    plan = plan_of(generated_spec(n))
     md = gantt(plan)
     assert "full chart is the Timeline sheet of `dashboard.xlsx`" in md
     lines = _block(md)
@@ -253,8 +244,8 @@ def test_every_chart_renders_with_mermaid_cli(plan_of: Callable[..., Plan], tmp_
         for p in sorted((ROOT / "examples").glob("*.toml"))
     }
     plans["hostile"] = hostile_plan()
-    plans["tasks-300"] = plan_of(_generated(300))
-    plans["tasks-1000"] = plan_of(_generated(1000))
+    plans["tasks-300"] = plan_of(generated_spec(300))
+    plans["tasks-1000"] = plan_of(generated_spec(1000))
     names = list(plans)
     doc = "\n\n".join(f"## {k}\n\n{gantt(plans[k])}" for k in names)
     (tmp_path / "in.md").write_text(doc, encoding="utf-8")

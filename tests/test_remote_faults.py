@@ -488,7 +488,7 @@ def test_a_lock_file_of_another_user_is_a_clear_error(
                 raise PermissionError(13, "Permission denied")
             return real_open(path, *a, **kw)
 
-        monkeypatch.setattr("syncsvc.sync.os.open", refused)
+        monkeypatch.setattr("syncsvc.lock.os.open", refused)
         r = w.run("sync", "--as-of", AS_OF)
         assert r.exit_code == 2, r.output
         assert "cannot open the lock file" in r.stderr and "Permission denied" in r.stderr
@@ -551,7 +551,7 @@ def test_a_silent_sheets_is_named_while_it_is_waited_for(
         return real(self, method, url, *a, **kw)
 
     with world(tmp_path, monkeypatch, sheets=True) as w:
-        monkeypatch.setattr("syncsvc.sheets.adapter.time.sleep", lambda s: None)
+        monkeypatch.setattr("syncsvc.http.time.sleep", lambda s: None)
         monkeypatch.setattr(gspread.http_client.HTTPClient, "request", slow)
         r = w.run("publish")
         assert r.exit_code == 0, r.output
@@ -704,7 +704,7 @@ def test_an_unresolvable_sheets_host_is_exit_2_at_once(
         raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 
     with world(tmp_path, monkeypatch, sheets=True) as w:
-        monkeypatch.setattr("syncsvc.sheets.adapter.time.sleep", slept.append)
+        monkeypatch.setattr("syncsvc.http.time.sleep", slept.append)
         monkeypatch.setattr(gspread.http_client.HTTPClient, "request", no_dns)
         r = w.run("publish")
         assert r.exit_code == 2, r.output

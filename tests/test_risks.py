@@ -622,21 +622,21 @@ def _bundled_text() -> str:
                 'likelihood = "sometimes"\nimpact = "high"\nowner_role = "PM"',
                 1,
             ),
-            r"mycat/risks\.toml: risks\[1\]\.likelihood",
+            r"mycat/risks\.toml:(\d+:)? risks\[1\]\.likelihood",
         ),
         (
             lambda s: s.replace('id = "key-person-dependency"', 'id = "realtime-scaling"'),
-            r"mycat/risks\.toml: .*duplicate risk id 'realtime-scaling'",
+            r"mycat/risks\.toml:(\d+:)? .*duplicate risk id 'realtime-scaling'",
         ),
         (
             lambda s: s.replace('owner_role = "Design Lead"', 'owner = "Design Lead"', 1),
-            r"mycat/risks\.toml: risks\[\d+\]\.(owner|owner_role)",
+            r"mycat/risks\.toml:(\d+:)? risks\[\d+\]\.(owner|owner_role)",
         ),
         (
             lambda s: s.replace("[[risks.when]]\nmin_users = 1000000", "[[risks.when]]"),
-            r"mycat/risks\.toml: .*at least one condition",
+            r"mycat/risks\.toml:(\d+:)? .*at least one condition",
         ),
-        (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml: invalid catalog file"),
+        (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml:\d+: invalid TOML: "),
     ],
 )
 def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], str], message: str) -> None:
@@ -644,6 +644,24 @@ def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], st
     assert text != _bundled_text()
     with pytest.raises(ConfigError, match=message):
         load_catalog(_folder_with(tmp_path, text))
+
+
+def test_catalog_errors_read_like_spec_errors(tmp_path: Path) -> None:
+    """File, line, key path, what was wrong: every problem of the file, not only the first."""
+    old = 'likelihood = "medium"\nimpact = "high"\nowner_role = "PM"'
+    text = _bundled_text().replace(old, 'likelihood = "sometimes"\nimpact = "high"\nowner_role = "PM"', 1)
+    text = text.replace('owner_role = "Design Lead"', 'owner_rol = "Design Lead"', 1)
+    line = _bundled_text()[: _bundled_text().index(old)].count("\n") + 1
+    with pytest.raises(ConfigError) as err:
+        load_catalog(_folder_with(tmp_path, text))
+    lines = str(err.value).splitlines()
+    assert re.fullmatch(
+        r"mycat/risks\.toml:\d+: risks\[\d+\]\.owner_rol: unknown key; did you mean 'owner_role'\?", lines[0]
+    )
+    assert (
+        f"mycat/risks.toml:{line}: risks[1].likelihood: "
+        "must be one of 'low', 'medium' or 'high' (got a string 'sometimes')" in lines
+    )
 
 
 def test_users_own_catalog_folder_replaces_the_bundled_risks(tmp_path: Path, spec_of: SpecOf) -> None:

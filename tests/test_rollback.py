@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
-from syncsvc.catalog.base import bundled_dir, load_model
-from syncsvc.catalog.rollback import RollbackCatalog, fill
+from syncsvc.catalog.base import bundled_dir, fill, load_model
+from syncsvc.catalog.rollback import RollbackCatalog
 from syncsvc.cli import app
 from syncsvc.errors import ConfigError
 from syncsvc.model import Finding, Plan, Rollback, RollbackStep, Trigger, to_json
@@ -410,7 +410,7 @@ def _catalog_with(tmp_path: Path, old: str, new: str) -> Path:
             "window_minutes = 0\nearly_threshold = 1",
             "tolerances.medium.triggers[0].window_minutes",
         ),
-        ("[defaults]", "[defaults", "invalid catalog file"),
+        ("[defaults]", "[defaults", "invalid TOML: "),
         (
             "window_minutes = 15\nearly_threshold = 1",
             "window_minutes = 15\nearly_threshold = nan",

@@ -51,7 +51,37 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
             f"catalog folder {str(p)!r} does not exist or is not a folder",
             hint="fix catalog.path in the config, or remove it to use the bundled one",
         )
-    return _load(p)
+    # compiled once per process (quick mode and the MCP server ask on every call), again when
+    # a file of the folder is added, removed or changed
+    key, stamp = p.resolve(), _stamp(p)
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    catalog = _load(p)
+    if len(_LOADED) >= 8:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = (stamp, catalog)
+    return catalog
+
+
+_LOADED: dict[Path, tuple[tuple[Any, ...], Catalog]] = {}
+
+
+def _stamp(folder: Path) -> tuple[Any, ...]:
+    """What changes when a catalog file of the folder does: names, sizes, modification times."""
+    out: list[Any] = []
+    for d in (folder, folder / "changes"):
+        try:
+            files = sorted(d.glob("*.toml"))
+        except OSError:
+            files = []
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            out.append((str(f), st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)

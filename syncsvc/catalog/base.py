@@ -1,16 +1,17 @@
-"""Loading one catalog TOML file into a frozen pydantic model, each error naming the file."""
+"""Catalog models, where the catalog files are, and loading one into its model."""
 
 from __future__ import annotations
 
-import tomllib
+import re
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import rtoml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from syncsvc.errors import ConfigError
+from syncsvc.tomlmodel import load_toml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,30 +40,49 @@ def find_file(name: str, folder: Path | None) -> Path:
     return bundled_dir() / name
 
 
-def parse_catalog(text: str) -> dict[str, Any]:
-    """A catalog file's TOML: rtoml (compiled; the bundled catalogs parse 18x faster, which is
-    most of a quick plan's start-up), else the standard parser, whose message the error quotes."""
-    try:
-        data = rtoml.loads(text)
-    except Exception:  # rtoml's errors differ in kind and wording: let tomllib say what is wrong
-        return tomllib.loads(text)
-    return data if isinstance(data, dict) else tomllib.loads(text)
+MAX_CATALOG_BYTES = 8 * 1024 * 1024
 
 
-def load_model(path: Path, model: type[M]) -> M:
-    """Parse and validate one catalog file; errors name the file and the key path."""
-    from syncsvc.specload import key_path
+def load_model(
+    path: Path,
+    model: type[M],
+    *,
+    label: str | None = None,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> M:
+    """Read, parse and validate one catalog file; errors name the file, the line, the key path
+    and what is wrong (`label`: how messages name the file, `folder/file.toml` by default;
+    `prepare`: applied to the parsed table first)."""
+    return load_toml(
+        path,
+        model,
+        label=label or f"{path.parent.name}/{path.name}",
+        what="catalog",
+        limit=MAX_CATALOG_BYTES,
+        error=ConfigError,
+        prepare=prepare,
+    )
 
-    label = f"{path.parent.name}/{path.name}"
-    try:
-        data = parse_catalog(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{label}: catalog file not found") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{label}: invalid catalog file: {e}") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
+
+# A `{name}` in a catalog text; other braces (JSON, shell, TOML examples) are text.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_ -]*)\}")
+
+
+def fill(text: str, values: Mapping[str, str] | None = None, /, **more: str) -> str:
+    """`text` with each `{name}` given (in `values` or as keywords) replaced; any other brace
+    stays as written."""
+    given = {**(values or {}), **more}
+    return _PLACEHOLDER.sub(lambda m: given.get(m.group(1), m.group(0)), text)
+
+
+def check_placeholders(text: str, allowed: frozenset[str]) -> str:
+    """`text` when every `{name}` in it is one of `allowed`, else a ValueError naming the first
+    unknown one (a validator of catalog texts)."""
+    unknown = [m for m in _PLACEHOLDER.findall(text) if m not in allowed]
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder {{{unknown[0]}}} (allowed: "
+            + ", ".join(f"{{{p}}}" for p in sorted(allowed))
+            + ")"
+        )
+    return text

@@ -3,15 +3,15 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from syncsvc.catalog.base import CatalogModel, parse_catalog
+from syncsvc.catalog.base import CatalogModel, load_model
+from syncsvc.catalog.conditions import Condition
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -85,14 +85,14 @@ class RollbackTemplate(CatalogModel):
         return self
 
 
-class RollbackVariant(RollbackTemplate):
+class RollbackVariant(RollbackTemplate, Condition):
     """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
     used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
 
     keywords: Annotated[list[Keyword], Field(min_length=1)]
 
 
-class ProfileTrigger(CatalogModel):
+class ProfileTrigger(Condition):
     """A rollback trigger this kind of change needs, with where its number comes from."""
 
     metric: Metric
@@ -205,12 +205,20 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
+        indexes: dict[str, WordIndex] = {}  # one index (and its n-gram tables) per distinct text
+
+        def index(text: str) -> WordIndex:
+            ix = indexes.get(text)
+            if ix is None:
+                ix = indexes[text] = WordIndex(text)
+            return ix
+
         about = bool(self.about_guards) and any(
-            WordIndex(t).keyword(self.about_guards) is not None for t in (name, description)
+            index(t).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
             # name and description apart: a phrase must not run from one into the other
-            ixs = (WordIndex(_unguarded(name, p.guards)), WordIndex(_unguarded(description, p.guards)))
+            ixs = (index(_unguarded(name, p.guards)), index(_unguarded(description, p.guards)))
             score = 0.0
             hits: list[str] = []
             for s in p.signals:
@@ -238,8 +246,6 @@ def _unguarded(text: str, guards: Sequence[str]) -> str:
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
     `_catalog.toml` holds the catalog-wide settings (questions, about_guards)."""
-    from syncsvc.specload import key_path
-
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
@@ -250,22 +256,17 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
-        try:
-            data = parse_catalog(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise ConfigError(f"{label}: invalid catalog file: {e}") from None
-        try:
-            if fname.startswith("_"):
-                settings = ChangeCatalog.model_validate({"profiles": [], **data})
-            else:
-                profiles.append(ChangeProfile.model_validate(data))
-        except ValidationError as e:
-            err = e.errors(include_url=False)[0]
-            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            raise ConfigError(f"{label}: {key_path(err['loc'])}: {msg}") from None
+        if fname.startswith("_"):
+            settings = load_model(path, ChangeCatalog, label=label, prepare=_no_profiles)
+        else:
+            profiles.append(load_model(path, ChangeProfile, label=label))
     try:
         return ChangeCatalog(
             profiles=profiles, questions=settings.questions, about_guards=settings.about_guards
         )
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None
+
+
+def _no_profiles(data: dict[str, Any]) -> dict[str, Any]:
+    return {"profiles": [], **data}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Level
 from syncsvc.spec import parse_estimate
@@ -34,38 +33,15 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 
-class TextIndex(WordIndex):
-    """A text the risk triggers search (see `textmatch.WordIndex.keyword` for the rules)."""
-
-    def find(self, keywords: Sequence[str]) -> str | None:
-        """The first text matched by any keyword of the group, or None."""
-        return self.keyword(keywords)
-
-
 def find_keyword(keywords: Sequence[str], text: str) -> str | None:
     """The first text matched by any keyword of the group, or None."""
-    return TextIndex(text).find(keywords)
+    return WordIndex(text).keyword(keywords)
 
 
-@dataclass(frozen=True)
-class Traits:
-    """What the triggers look at, read from a spec (see `planning.risks.spec_traits`)."""
-
-    text: str
-    users: int | None
-    team_size: int
-    work_days: int
-    schedule_load: float | None
-    deployment: str | None
-    tolerance: str
-    profiles: frozenset[str] = frozenset()  # the change profiles of the plan
-
-    @cached_property
-    def index(self) -> TextIndex:
-        return TextIndex(self.text)
+Traits = Situation  # what the triggers look at (see `planning.risks.spec_traits`)
 
 
-class RiskWhen(CatalogModel):
+class RiskWhen(Condition):
     """One case in which a risk applies: every condition given must hold.
 
     `keywords`: any of them in the feature name or description; `also`: and any of these too.
@@ -102,26 +78,7 @@ class RiskWhen(CatalogModel):
 
     def matches(self, t: Traits) -> bool:
         """True when every condition of this case holds for the traits."""
-        # cheap numeric checks first; the keyword search only when they pass
-        return (
-            (self.min_users is None or (t.users is not None and t.users >= self.min_users))
-            and (self.max_users is None or (t.users is not None and t.users <= self.max_users))
-            and (self.min_team_size is None or t.team_size >= self.min_team_size)
-            and (self.max_team_size is None or t.team_size <= self.max_team_size)
-            and (self.min_work_days is None or t.work_days >= self.min_work_days)
-            and (self.max_work_days is None or t.work_days <= self.max_work_days)
-            and (
-                self.min_schedule_load is None
-                or (t.schedule_load is not None and t.schedule_load >= self.min_schedule_load)
-            )
-            and (not self.deployment or t.deployment in self.deployment)
-            and (not self.tolerance or t.tolerance in self.tolerance)
-            and (not self.profiles or not t.profiles.isdisjoint(self.profiles))
-            and not (self.not_profiles and not t.profiles.isdisjoint(self.not_profiles))
-            and (self.recognised is None or self.recognised == bool(t.profiles))
-            and (not self.keywords or t.index.find(self.keywords) is not None)
-            and (not self.also or t.index.find(self.also) is not None)
-        )
+        return self.holds(t)
 
 
 class Adjust(RiskWhen):

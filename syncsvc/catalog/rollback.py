@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.base import CatalogModel, check_placeholders
 from syncsvc.model import Deployment, Level
 
 # The names a catalog text may use as {placeholder}; `fill` replaces exactly these.
 PLACEHOLDERS = frozenset({"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm"})
-_PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 DEPLOYMENTS: tuple[Deployment, ...] = ("feature_flag", "canary", "blue_green", "big_bang")
 Operator = Literal[">", ">=", "<", "<=", "==", "!="]
 
 
 def _known_placeholders(text: str) -> str:
-    unknown = sorted({m for m in _PLACEHOLDER_RE.findall(text) if m not in PLACEHOLDERS})
-    if unknown:
-        raise ValueError(
-            f"unknown placeholder {{{unknown[0]}}}; use one of "
-            + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
-        )
-    return text
+    return check_placeholders(text, PLACEHOLDERS)
 
 
 Template = Annotated[
@@ -32,11 +24,6 @@ Template = Annotated[
 ]
 Metric = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """`text` with each known `{placeholder}` replaced; other braces (JSON, shell) stay as written."""
-    return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 class StepTemplate(CatalogModel):
@@ -87,7 +74,7 @@ class ToleranceDefaults(CatalogModel):
     triggers: Annotated[list[TriggerTemplate], Field(min_length=1)]
 
 
-class CommTemplate(CatalogModel):
+class RollbackNotice(CatalogModel):
     """Who tells whom, where, within how many minutes of the rollback decision, and what."""
 
     who: Template
@@ -121,7 +108,7 @@ class RollbackCatalog(CatalogModel):
     deployments: dict[Deployment, DeploymentTemplate]
     tolerances: dict[Level, ToleranceDefaults]
     verification: list[Template] = Field(default_factory=list)
-    communication: Annotated[list[CommTemplate], Field(min_length=1)]
+    communication: Annotated[list[RollbackNotice], Field(min_length=1)]
     lint: LintRules
 
     @model_validator(mode="after")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.base import CatalogModel, check_placeholders
+from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.textmatch import PhraseIndex, WordIndex
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
@@ -32,18 +32,10 @@ Words = list[Annotated[str, Field(min_length=1)]]
 
 # Placeholders a catalog text may use; anything else in braces is refused when loading.
 PLACEHOLDERS = frozenset({"feature", "phase", "date", "days", "pm", "task", "start"})
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def _check_placeholders(text: str) -> str:
-    bad = [m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS]
-    if bad:
-        raise ValueError(
-            f"unknown placeholder {{{bad[0]}}} (allowed: "
-            + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
-            + ")"
-        )
-    return text
+    return check_placeholders(text, PLACEHOLDERS)
 
 
 class TaskSelector(CatalogModel):
@@ -62,11 +54,14 @@ class TaskSelector(CatalogModel):
         return self
 
 
-class When(CatalogModel):
+class When(Condition):
     """One way a template applies to a spec: every condition given must hold.
 
-    A template applies when any of its `when` entries holds.
+    A template applies when any of its `when` entries holds. Its keywords are whole words or
+    phrases (no plurals or word endings, unlike a risk's).
     """
+
+    keyword_rule: ClassVar[Literal["keyword", "phrase"]] = "phrase"
 
     always: bool = False
     traits: Words = Field(default_factory=list)  # any of these traits is present
@@ -102,7 +97,7 @@ class When(CatalogModel):
         return self
 
 
-class CommTemplate(CatalogModel):
+class CommTemplate(Condition):
     """One line of the communication plan for an audience.
 
     kind: regular (the stakeholder's cadence, overridable in the spec), fixed (its own cadence),
@@ -205,8 +200,8 @@ class StakeholderCatalog(CatalogModel):
     grid: dict[Level, dict[Level, Strategy]]
     strategies: dict[Strategy, StrategyDefaults]
     cadence_days: dict[Cadence, Annotated[int, Field(ge=1, le=366)]] = Field(
-        default_factory=lambda: dict(_CADENCE_DAYS)
-    )  # type: ignore[arg-type]
+        default_factory=lambda: dict(_CADENCE_DAYS)  # type: ignore[arg-type]
+    )
     raci: RaciRules
     rollout: RolloutRules
     stakeholders: Annotated[list[StakeholderTemplate], Field(min_length=1)]
@@ -269,7 +264,15 @@ class StakeholderCatalog(CatalogModel):
     ) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
         found = {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))}
-        return Facts(found, users, team_size, tolerance, deployment, text, profiles or {})
+        return Facts(
+            text=text,
+            users=users,
+            team_size=team_size,
+            tolerance=tolerance,
+            deployment=deployment,
+            profiles=profiles or {},
+            traits=found,
+        )
 
     def strategy(self, influence: str, interest: str) -> Strategy:
         """The power–interest grid's engagement strategy."""
@@ -302,70 +305,7 @@ def _index(text: str) -> WordIndex:
     return WordIndex(text)
 
 
-def fill(text: str, **values: str) -> str:
-    """Replace the `{name}` placeholders given; others stay as written."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the `when` conditions read of a spec: traits found in its text, users, team."""
-
-    traits: dict[str, str]  # trait -> the word that revealed it
-    users: int | None
-    team_size: int
-    tolerance: str
-    deployment: str
-    text: str
-    profiles: dict[str, str] = field(default_factory=dict)  # id -> title of the plan's profiles
-
-    def reason(self, w: When, find_task: Callable[[list[TaskSelector]], str | None]) -> str | None:
-        """Why `w` holds, as a phrase for the stakeholder's `why`; None when it does not.
-
-        `find_task` gives the name of a timeline task matching one of the selectors, or None.
-        """
-        if w.always:
-            return "every launch needs them"
-        if any(t in self.traits for t in w.unless_traits):
-            return None
-        if w.tolerance and self.tolerance not in w.tolerance:
-            return None
-        if w.deployment and self.deployment not in w.deployment:
-            return None
-        why: list[str] = []
-        if w.profiles:
-            hit = next((p for p in w.profiles if p in self.profiles), None)
-            if hit is None:
-                return None
-            why.append(f"this is a {self.profiles[hit].lower()} change")
-        if w.traits:
-            hit = next((t for t in w.traits if t in self.traits), None)
-            if hit is None:
-                return None
-            why.append(f"the description mentions '{self.traits[hit]}'")
-        if w.all_traits:
-            if any(t not in self.traits for t in w.all_traits):
-                return None
-            why.append("the description mentions " + ", ".join(f"'{self.traits[t]}'" for t in w.all_traits))
-        if w.keywords:
-            word = phrase_search(w.keywords, self.text)
-            if word is None:
-                return None
-            why.append(f"the description mentions '{word}'")
-        if w.min_users is not None:
-            if self.users is None or self.users < w.min_users:
-                return None
-            why.append(f"{self.users:,} users ({w.min_users:,} or more)")
-        if w.min_team_size is not None:
-            if self.team_size < w.min_team_size:
-                return None
-            why.append(f"a team of {self.team_size}")
-        if w.tasks:
-            task = find_task(w.tasks)
-            if task is None:
-                return None
-            why.append(f"the timeline has '{task}'")
-        return " and ".join(why) or "the launch reaches people outside the team"
+Facts = Situation  # what the `when` conditions read of a spec (see `planning.stakeholders._facts`)
 
 
 class TaskMatcher:

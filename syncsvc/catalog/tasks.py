@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.conditions import Condition
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Factor = Annotated[float, Field(gt=0, le=10)]
 Tolerance = Literal["low", "medium", "high"]
 
 
-class TaskTemplate(CatalogModel):
+class TaskTemplate(Condition):
     """One item of a work breakdown (the generic one, or a change profile's)."""
 
     id: Slug

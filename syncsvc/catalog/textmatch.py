@@ -82,16 +82,9 @@ class WordIndex:
         return None if best is None else self._span(*best)
 
     def _keyword_hits(self, keyword: str) -> list[tuple[int, int]]:
-        raw = keyword.strip().lower()
-        prefix = raw.endswith("*")
-        toks = words_of(raw.rstrip("*"))
-        if not toks:
-            return []
-        forms = [(len(toks), " ".join(toks))]
-        if len(toks) > 1:
-            forms.append((1, "".join(toks)))  # run together: "realtime"
+        prefix, forms = _keyword_forms(keyword)
         hits = []
-        for n, key in forms:
+        for n, key, plurals in forms:
             if prefix:
                 keys = self._keys(n)
                 j = bisect_left(keys, key)
@@ -101,11 +94,25 @@ class WordIndex:
                     hits.append((first, n))
                 continue
             table = self._table(n)
-            for form in (key, key + "s", key + "es"):
+            for form in plurals:
                 i = table.get(form)
                 if i is not None:
                     hits.append((i, n))
         return hits
+
+
+@lru_cache(maxsize=8192)
+def _keyword_forms(keyword: str) -> tuple[bool, tuple[tuple[int, str, tuple[str, ...]], ...]]:
+    """(ends with `*`, the forms it is looked up in: number of words, the words, and them with
+    a plural ending): catalog keywords are split once per process, not on every lookup."""
+    raw = keyword.strip().lower()
+    toks = words_of(raw.rstrip("*"))
+    if not toks:
+        return False, ()
+    keys = [(len(toks), " ".join(toks))]
+    if len(toks) > 1:
+        keys.append((1, "".join(toks)))  # run together: "realtime"
+    return raw.endswith("*"), tuple((n, key, (key, key + "s", key + "es")) for n, key in keys)
 
 
 def _prefix_end(keys: list[str], start: int, prefix: str) -> int:

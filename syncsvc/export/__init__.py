@@ -47,16 +47,14 @@ def check_out_dir(out: Path) -> Path:
 
 def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, bytes]:
     """File name → bytes for every file of the bundle (pure: touches no disk but the catalog)."""
-    import json
-
     from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
     from syncsvc.export.xlsx import dashboard_xlsx
-    from syncsvc.model import to_json
+    from syncsvc.model import to_json_text
     from syncsvc.render.markdown import render_md
 
     texts: dict[str, Callable[[], str]] = {
         "plan.md": lambda: render_md(plan),
-        "plan.json": lambda: json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n",
+        "plan.json": lambda: to_json_text(plan) + "\n",
         "risks.csv": lambda: risks_csv(plan),
         "raci.csv": lambda: raci_csv(plan),
         "timeline.csv": lambda: timeline_csv(plan),

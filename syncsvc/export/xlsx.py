@@ -1,9 +1,12 @@
-"""The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with openpyxl.
+"""The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with XlsxWriter.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
 (`syncsvc.grid.layout.build_layouts`), so the offline workbook and the online dashboard never
-drift apart. This module only turns typed cells into openpyxl cells; it is the one place that
-imports openpyxl, and only inside its functions (the CLI starts without it).
+drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
+imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
+each row to a temporary file as it is written (its `constant_memory` mode), several times faster
+than building the workbook in memory, and in a fraction of the memory: columns and row heights
+are measured in a first pass over the layout, the rows written in a second.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +23,10 @@ from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
-# Characters an XLSX cell cannot hold (XML 1.0); openpyxl refuses them, so they are dropped.
+# Characters an XLSX cell cannot hold (XML 1.0): they are dropped.
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 # Characters Excel refuses in a worksheet title (and its 31-character limit).
 _BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
@@ -38,24 +41,28 @@ LINE_POINTS = 15.0  # the height of one line of 11-point Calibri, in points
 MAX_FIT_CHARS = 50  # a column grows to fit its longest unwrapped text up to this width
 MAX_WORD_CHARS = 20  # and to fit the longest word of a wrapped text up to this width
 _BOLD_WIDER = 1.1  # bold text takes about a tenth more room
+# text is always a string cell: never a formula, a number or a link, whatever it looks like
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 def dashboard_xlsx(plan: Plan, *, catalog_dir: Path | None = None) -> bytes:
     """The workbook's bytes: Dashboard, Risks (with the coloured heat grid), RACI, Timeline
     (with the week-by-week Gantt grid), Rollback and Communication."""
-    from openpyxl import Workbook
+    from xlsxwriter import Workbook
 
     layouts = build_layouts(plan, load_mapping(catalog_dir))
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
+    buf = io.BytesIO()
+    wb = Workbook(buf, _OPTIONS)
+    formats = _Formats(wb)
     used: set[str] = set()
     for layout in layouts:
-        ws = wb.create_sheet(_title(layout.title, used))
-        _fill(ws, layout)
-    buf = io.BytesIO()
-    wb.save(buf)
+        _fill(wb.add_worksheet(_title(layout.title, used)), layout, formats)
+    wb.close()
     return buf.getvalue()
 
 
@@ -69,9 +76,33 @@ def _title(title: str, used: set[str]) -> str:
     return name
 
 
-def _fill(ws: Worksheet, layout: SheetLayout) -> None:
-    from openpyxl.utils import get_column_letter
+def _fill(ws: Worksheet, layout: SheetLayout, formats: _Formats) -> None:
+    chars, heights = _measure(layout)
+    for i, w in enumerate(chars):
+        ws.set_column(i, i, w)
+    if layout.frozen_rows or layout.frozen_cols:
+        ws.freeze_panes(layout.frozen_rows, layout.frozen_cols)
+    g = layout.filter
+    if g is not None and g.bottom > g.top and g.right > g.left:
+        ws.autofilter(g.top, g.left, g.bottom - 1, g.right - 1)
+    _print_setup(ws, layout)
+    # merges are one row high (the layout makes no other): each is laid before its row's cells
+    merges: dict[int, list[tuple[int, int]]] = {}
+    for m in layout.merges:
+        if m.right - m.left > 1 and m.top < len(layout.rows):
+            merges.setdefault(m.top, []).append((m.left, m.right))
+    for r, row in enumerate(layout.rows):
+        top = heights.get(r, 1) > 1
+        if top:  # a tall row reads from its top line, every cell of it
+            ws.set_row(r, heights[r] * LINE_POINTS)
+        for left, right in merges.get(r, ()):
+            ws.merge_range(r, left, r, right - 1, "", formats.get(PLAIN, None, top))
+        for c, item in enumerate(row):
+            _write(ws, r, c, item, formats, top)
 
+
+def _measure(layout: SheetLayout) -> tuple[list[float], dict[int, int]]:
+    """Each column's width (characters) and the lines of each row taller than one line."""
     chars = [max(round(px / _PX_PER_CHAR, 1), 3.0) for px in layout.widths]
     merged = {(g.top, g.left): g for g in layout.merges}
     inside = {(r, c) for g in layout.merges for r in range(g.top, g.bottom) for c in range(g.left, g.right)}
@@ -81,10 +112,7 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
         for c, item in enumerate(row):
             kind = item.kind
             if kind == "empty":
-                if item.fmt != PLAIN:
-                    _write(ws.cell(row=r + 1, column=c + 1), item)
                 continue
-            _write(ws.cell(row=r + 1, column=c + 1), item)
             f = item.fmt
             if f.wrap or (merged and (r, c) in merged):
                 wrapped.append((r, c, str(item.value)))
@@ -104,30 +132,12 @@ def _fill(ws: Worksheet, layout: SheetLayout) -> None:
     for r, c, value in wrapped:
         if (r, c) not in merged:  # a wrapped text breaks between words, not inside one
             _widen(chars, c, min(max((len(w) for w in value.split()), default=0) + 2, MAX_WORD_CHARS))
-    for i, w in enumerate(chars, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    for m in layout.merges:
-        if m.right - m.left > 1 and m.top < len(layout.rows):
-            ws.merge_cells(start_row=m.top + 1, start_column=m.left + 1, end_row=m.bottom, end_column=m.right)
     heights: dict[int, int] = {}
     for r, c, value in wrapped:
         span = merged.get((r, c))
         width = sum(_width(chars, i) for i in range(c, span.right)) if span else _width(chars, c)
         heights[r] = max(heights.get(r, 1), _lines(value, width))
-    for r, n in heights.items():
-        if n > 1:
-            ws.row_dimensions[r + 1].height = n * LINE_POINTS
-            for cell in ws[r + 1]:  # a tall row reads from its top line, every cell of it
-                a = cell.alignment
-                cell.alignment = _top(a.horizontal, bool(a.wrap_text))
-    if layout.frozen_rows or layout.frozen_cols:
-        ws.freeze_panes = ws.cell(row=layout.frozen_rows + 1, column=layout.frozen_cols + 1)
-    g = layout.filter
-    if g is not None and g.bottom > g.top and g.right > g.left:
-        ws.auto_filter.ref = (
-            f"{get_column_letter(g.left + 1)}{g.top + 1}:{get_column_letter(g.right)}{g.bottom}"
-        )
-    _print_setup(ws, layout)
+    return chars, heights
 
 
 def _widen(chars: list[float], col: int, width: float) -> None:
@@ -136,13 +146,6 @@ def _widen(chars: list[float], col: int, width: float) -> None:
         chars.append(8.43)  # Excel's default column width
     if width > chars[col]:
         chars[col] = round(width, 1)
-
-
-@lru_cache(maxsize=16)
-def _top(horizontal: str | None, wrap: bool) -> Any:
-    from openpyxl.styles import Alignment
-
-    return Alignment(horizontal=horizontal, wrap_text=wrap or None, vertical="top")
 
 
 def _width(chars: list[float], col: int) -> float:
@@ -170,75 +173,72 @@ def _lines(text: str, width: float) -> int:
 
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     """Landscape, one page wide (as many pages long as needed), header rows on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     if layout.frozen_rows:
-        ws.print_title_rows = f"1:{layout.frozen_rows}"
+        ws.repeat_rows(0, layout.frozen_rows - 1)
 
 
-def _write(target: Any, item: Cell) -> None:
+def _write(ws: Worksheet, r: int, c: int, item: Cell, formats: _Formats, top: bool) -> None:
     """One typed cell: text always as a string, numbers and dates with a format.
 
     Text goes in as a string cell, which Excel and LibreOffice never evaluate, so it needs no
     `'` in front and shows none (the CSVs, which have no cell types, keep that escape).
     """
-    v = item.value
-    if item.kind == "string":
-        target.value = _ILLEGAL.sub("", str(v))
-        target.data_type = "s"  # never a formula, whatever the text looks like
-    elif item.kind == "number":
-        target.value = v
-        target.number_format = INT_FORMAT if isinstance(v, int) else FLOAT_FORMAT
-    elif item.kind == "bool":
-        target.value = bool(v)
-    elif item.kind in ("date", "datetime"):
+    kind, v = item.kind, item.value
+    if kind == "string":
+        ws.write_string(r, c, _ILLEGAL.sub("", str(v)), formats.get(item.fmt, None, top))
+    elif kind == "number":
+        assert isinstance(v, int | float)
+        ws.write_number(
+            r, c, v, formats.get(item.fmt, INT_FORMAT if isinstance(v, int) else FLOAT_FORMAT, top)
+        )
+    elif kind == "bool":
+        ws.write_boolean(r, c, bool(v), formats.get(item.fmt, None, top))
+    elif kind in ("date", "datetime"):
         assert isinstance(v, dt.date)
         if isinstance(v, dt.datetime) and v.tzinfo is not None:  # Excel has no time zones
             v = v.astimezone(dt.UTC).replace(tzinfo=None)
-        target.value = v
-        target.number_format = item.fmt.date_pattern or (
-            DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT
-        )
-    font, fill, alignment = _styles(item.fmt)
-    if font is not None:
-        target.font = font
-    if fill is not None:
-        target.fill = fill
-    if alignment is not None:
-        target.alignment = alignment
+        pattern = item.fmt.date_pattern or (DATETIME_FORMAT if isinstance(v, dt.datetime) else DATE_FORMAT)
+        ws.write_datetime(r, c, v, formats.get(item.fmt, pattern, top))
+    elif item.fmt != PLAIN or top:  # an empty cell that shows something (a Gantt bar)
+        ws.write_blank(r, c, None, formats.get(item.fmt, None, top))
 
 
-@lru_cache(maxsize=256)
-def _styles(f: Fmt) -> tuple[Any, Any, Any]:
-    # One set of (immutable) style objects per format: building them per cell is most of the
-    # time openpyxl takes for a workbook of this size.
-    from openpyxl.styles import Alignment, Font, PatternFill
+class _Formats:
+    """One workbook format per (cell format, number format, top-aligned): XlsxWriter keeps a
+    table of them, and building one per cell would be most of the time a workbook takes."""
 
-    font = (
-        Font(
-            name=FONT_NAME, size=FONT_SIZE, bold=f.bold, color=_argb(f.text_colour) if f.text_colour else None
-        )
-        if f.bold or f.text_colour
-        else None
-    )
-    fill = (
-        PatternFill(fill_type="solid", start_color=_argb(f.background), end_color=_argb(f.background))
-        if f.background
-        else None
-    )
-    alignment = (
-        Alignment(
-            horizontal=f.align.lower() if f.align else None,
-            wrap_text=f.wrap or None,
-            vertical="top" if f.wrap else None,
-        )
-        if f.align or f.wrap
-        else None
-    )
-    return font, fill, alignment
+    def __init__(self, wb: Workbook) -> None:
+        self._wb = wb
+        self._made: dict[tuple[Fmt, str | None, bool], Any] = {}
+
+    def get(self, f: Fmt, number: str | None, top: bool) -> Any:
+        key = (f, number, top)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._wb.add_format(_properties(f, number, top))
+        return made
 
 
-def _argb(colour: str) -> str:
-    return "FF" + colour.lstrip("#").upper()
+def _properties(f: Fmt, number: str | None, top: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {"font_name": FONT_NAME, "font_size": FONT_SIZE}
+    if f.bold:
+        props["bold"] = True
+    if f.text_colour:
+        props["font_color"] = _rgb(f.text_colour)
+    if f.background:
+        props.update(pattern=1, bg_color=_rgb(f.background))
+    if f.align:
+        props["align"] = f.align.lower()
+    if f.wrap:
+        props["text_wrap"] = True
+    if f.wrap or top:
+        props["valign"] = "top"
+    if number:
+        props["num_format"] = number
+    return props
+
+
+def _rgb(colour: str) -> str:
+    return "#" + colour.lstrip("#").upper()

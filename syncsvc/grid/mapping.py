@@ -8,12 +8,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from syncsvc.columns import sheet_columns
-from syncsvc.errors import ConfigError, SpecError
+from syncsvc.errors import ConfigError
 from syncsvc.grid.cells import Fmt
-from syncsvc.specload import key_path, parse_toml, read_text_file
+from syncsvc.tomlmodel import load_toml
 
 MAPPING_FILE = "sheets.toml"
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -154,20 +154,9 @@ def load_mapping(catalog_dir: Path | None = None) -> SheetsMapping:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> SheetsMapping:
-    label = str(path.name)
-    try:
-        data = parse_toml(read_text_file(path, label=label, limit=1024 * 1024, what="mapping"), label=label)
-    except SpecError as e:
-        raise ConfigError(str(e)) from None
-    try:
-        return SheetsMapping.model_validate(data)
-    except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        msg = err.get("ctx", {}).get("error") or err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        where = f"{key_path(err['loc'])}: " if err["loc"] else ""  # model checks name their key
-        raise ConfigError(f"{label}: {where}{msg}") from None
+    return load_toml(
+        path, SheetsMapping, label=path.name, what="mapping", limit=1024 * 1024, error=ConfigError
+    )
 
 
 def header_fmt(mapping: SheetsMapping) -> Fmt:

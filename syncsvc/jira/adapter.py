@@ -1,26 +1,35 @@
-"""The one module that talks to Jira: the `jira` library's session plus thin raw REST calls."""
+"""The one module that talks to Jira: thin raw REST calls through the HTTP layer (syncsvc.http).
+
+The `jira` library is used through its public surface only: its URL template
+(`JIRA.JIRA_BASE_URL`), its default headers (`JIRA.DEFAULT_OPTIONS`) and its bearer-token auth
+(`jira.client.TokenAuth`). Its methods are not used for the calls themselves: they offer no
+raw REST call, `create_issue(s)` cannot send `update`/`properties`, `create_issue_link` reads
+the link types on every call, and its ResilientSession resends POSTs and crashes on an
+HTTP-date Retry-After (research jira §1.3, §3.3, §8). So the session is a plain
+`requests.Session` set up as the library sets up its own.
+"""
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import random
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import requests
-from jira import JIRA, JIRAError
+from jira import JIRA
+from jira.client import TokenAuth
 
 from syncsvc.config import JiraConfig
 from syncsvc.errors import RemoteError
+from syncsvc.http import AnswerLost, HostUnknown, Http, HttpError, NoAnswer
 from syncsvc.jira.untrusted import KEY_RE as _KEY_RE
 from syncsvc.jira.untrusted import clean_histories, clean_issue, clean_issues
-from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
+from syncsvc.remote import json_of, no_answer, printable, what_answered
 
 log = logging.getLogger("syncsvc.jira")
 
@@ -29,9 +38,7 @@ PAGE_SIZE = 100  # issues per search page
 FETCH_LIMIT = 100  # issues per POST issue/bulkfetch (Jira's maximum)
 CHANGELOG_LIMIT = 1000  # issues per POST changelog/bulkfetch (Jira's maximum)
 MAX_PAGES = 2000  # pages of one paged read (200,000 issues): a server that never ends is refused
-MAX_RETRY_DELAY = 60.0  # seconds; a longer Retry-After is capped (the run fails later instead)
 BLOCKS = "Blocks"
-_RETRY_STATUSES = {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE}
 _EPIC_LINK = "com.pyxis.greenhopper.jira:gh-epic-link"
 _EPIC_NAME = "com.pyxis.greenhopper.jira:gh-epic-label"
 
@@ -96,21 +103,6 @@ class BulkResult:
     errors: dict[int, str] = field(default_factory=dict)
 
 
-def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """A Retry-After header as seconds from now: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
 def error_text(body: Any) -> str:
     """Jira's error messages (errorMessages + errors) as one line."""
     if not isinstance(body, dict):
@@ -125,26 +117,37 @@ def error_text(body: Any) -> str:
 
 class JiraAdapter:
     """Jira calls the push engine needs; every call has a timeout, `Accept-Language: en`, and
-    retries 429/503 honouring Retry-After. POSTs that create are never retried blindly."""
+    goes through the one retry policy (syncsvc.http). POSTs that create are never resent
+    after a lost answer: LostResponse tells the caller to look in Jira first."""
 
     def __init__(
         self,
-        client: JIRA,
+        session: requests.Session,
         cfg: JiraConfig,
         *,
         sleep: Callable[[float], None] | None = None,
         now: Callable[[], float] | None = None,
+        rand: Callable[[], float] | None = None,
     ) -> None:
-        self._client = client
-        self._session = client._session
+        self._rest = session
         self._cfg = cfg
         self.url = cfg.url
-        self._sleep = sleep or time.sleep
-        self._now = now or time.time
+        self._http = Http(
+            f"Jira at {cfg.url}",
+            retries=cfg.max_retries,
+            timeout=cfg.timeout_seconds,
+            sleep=sleep,
+            rand=rand,
+            now=now or time.time,
+        )
         self.is_cloud = False
-        self.calls = 0
         # the bulk read endpoints, until a site answers 404 to them (older sites, proxies)
         self._bulk_reads = self._bulk_changelogs = True
+
+    @property
+    def calls(self) -> int:
+        """Jira API requests sent, retries included."""
+        return self._http.calls
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -158,70 +161,52 @@ class JiraAdapter:
         body: Any = None,
         safe_to_repeat: bool = True,
     ) -> requests.Response:
-        url = self._client._get_url(path)
+        url = rest_url(self.url, path)
         data = None if body is None else json.dumps(body)
-        attempts = self._cfg.max_retries + 1
         timeout = self._cfg.timeout_seconds
-        for attempt in range(1, attempts + 1):
-            self.calls += 1
-            try:
-                r = requests.Session.request(
-                    self._session,
-                    method,
-                    url,
-                    params=params,
-                    data=data,
-                    timeout=(min(10.0, timeout), timeout),
-                )
-            except (requests.ConnectionError, requests.Timeout) as e:
-                log.debug("%s %s: %s", method, path, type(e).__name__)
-                if unresolvable(e):  # no request left the machine: retrying will not help
-                    raise JiraConfigFailure(
-                        f"Jira at {self.url}: the host name {_host(self.url)!r} does not resolve "
-                        f"(while {what})",
-                        hint="check [jira] url in the config, and the machine's DNS and network",
-                    ) from None
-                if not safe_to_repeat:
-                    raise LostResponse(
-                        f"Jira at {self.url}: no answer while {what} ({type(e).__name__})"
-                    ) from None
-                if attempt < attempts:
-                    wait = self._backoff(attempt, None)
-                    log.warning(
-                        "Jira at %s %s while %s; trying again in %.0f s (attempt %d of %d)",
-                        self.url,
-                        no_answer(e, timeout),
-                        what,
-                        wait,
-                        attempt + 1,
-                        attempts,
-                    )
-                    self._sleep(wait)
-                    continue
-                raise JiraFailure(
-                    f"Jira at {self.url} {no_answer(e, timeout)} while {what} ({attempts} attempts)",
-                    hint="check [jira] url and the network; run push again",
-                ) from None
-            except requests.RequestException as e:  # bad URL, redirects, a broken answer...
-                cls = JiraFailure if safe_to_repeat else LostResponse
-                raise cls(
-                    f"Jira at {self.url}: the request failed while {what} ({type(e).__name__})",
-                    hint="check [jira] url",
-                ) from None
-            log.debug("%s %s -> %s", method, path, r.status_code)
-            if r.status_code in _RETRY_STATUSES and attempt < attempts:
-                wait = self._backoff(attempt, retry_after_seconds(r.headers.get("Retry-After"), self._now()))
-                log.info(
-                    "Jira at %s answered %s while %s; waiting %.0f s", self.url, r.status_code, what, wait
-                )
-                self._sleep(wait)
-                continue
-            if r.status_code < 400:
-                if safe_to_repeat and "html" in r.headers.get("Content-Type", "").lower():
-                    raise self._not_the_api(r, what)  # a login page "accepting" a write too
-                return r
-            self._raise(r, what, attempts, safe_to_repeat)
+
+        def attempt() -> requests.Response:
+            return self._rest.request(
+                method, url, params=params, data=data, timeout=(min(10.0, timeout), timeout)
+            )
+
+        try:
+            answer = self._http.send(method, url, attempt, during=f"while {what}", repeatable=safe_to_repeat)
+        except HttpError as e:
+            raise self._no_answer(e, what) from None
+        r = answer.response
+        log.debug("%s %s -> %s", method, path, r.status_code)
+        if r.status_code < 400:
+            if safe_to_repeat and "html" in r.headers.get("Content-Type", "").lower():
+                raise self._not_the_api(r, what)  # a login page "accepting" a write too
+            return r
+        self._raise(r, what, answer.attempts, safe_to_repeat)
         raise AssertionError("unreachable")
+
+    def _no_answer(self, e: HttpError, what: str) -> JiraFailure:
+        """The HTTP layer's failure in Jira's words."""
+        timeout = self._cfg.timeout_seconds
+        if isinstance(e, HostUnknown):  # no request left the machine: retrying will not help
+            return JiraConfigFailure(
+                f"Jira at {self.url}: the host name {_host(self.url)!r} does not resolve (while {what})",
+                hint="check [jira] url in the config, and the machine's DNS and network",
+            )
+        if isinstance(e, AnswerLost):
+            if isinstance(e.cause, requests.ConnectionError | requests.Timeout):
+                return LostResponse(f"Jira at {self.url}: no answer while {what} ({type(e.cause).__name__})")
+            return LostResponse(
+                f"Jira at {self.url}: the request failed while {what} ({type(e.cause).__name__})",
+                hint="check [jira] url",
+            )
+        if isinstance(e, NoAnswer):
+            return JiraFailure(
+                f"Jira at {self.url} {no_answer(e.cause, timeout)} while {what} ({e.attempts} attempts)",
+                hint="check [jira] url and the network; run push again",
+            )
+        return JiraFailure(  # bad URL, redirects, a broken answer...
+            f"Jira at {self.url}: the request failed while {what} ({type(e.cause).__name__})",
+            hint="check [jira] url",
+        )
 
     def _read(
         self,
@@ -254,11 +239,6 @@ class JiraAdapter:
             status=r.status_code,
         )
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        # Never sooner than Retry-After (up to the cap), plus jitter so parallel runs spread out.
-        base = retry_after if retry_after is not None else float(2 ** (attempt - 1))
-        return min(MAX_RETRY_DELAY, base) * (1.0 + 0.2 * random.random())
-
     def _raise(self, r: requests.Response, what: str, attempts: int, safe: bool) -> None:
         try:
             body = r.json()
@@ -281,7 +261,7 @@ class JiraAdapter:
                 hint="check the user's permissions on the project (browse, create, edit, link)",
                 status=code,
             )
-        if code in _RETRY_STATUSES:
+        if code in (HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE):
             raise JiraFailure(
                 f"Jira at {self.url} kept answering {code} while {what} ({attempts} attempts)",
                 hint="Jira is rate-limiting or busy; run push again later",
@@ -289,8 +269,10 @@ class JiraAdapter:
             )
         if code >= 500:
             cls = JiraFailure if safe else LostResponse
+            tries = f", {attempts} attempts" if attempts > 1 else ""
             raise cls(
-                f"Jira at {self.url} failed while {what} (HTTP {code}){': ' + detail if detail else ''}",
+                f"Jira at {self.url} failed while {what} (HTTP {code}{tries})"
+                f"{': ' + detail if detail else ''}",
                 status=code,
                 body=body,
             )
@@ -327,7 +309,6 @@ class JiraAdapter:
             if cache is not None and isinstance(info.get("deploymentType"), str):
                 cache.put_site_value(key, {"deploymentType": info["deploymentType"]})
         self.is_cloud = info.get("deploymentType") == "Cloud"
-        self._client.deploymentType = info.get("deploymentType")
         return info
 
     def site_fields(self, start_name: str, cache: SiteCache | None = None) -> SiteFields:
@@ -718,21 +699,26 @@ def connect(cfg: JiraConfig) -> JiraAdapter:
             hint="set [jira] url to your site, like https://<your-team>.atlassian.net",
         )
     token = cfg.token().get_secret_value()
-    auth: dict[str, Any] = {"basic_auth": (cfg.email, token)} if cfg.email else {"token_auth": token}
-    try:
-        client = JIRA(
-            server=cfg.url,
-            options={"headers": {"Accept-Language": "en"}, "rest_api_version": "2"},
-            get_server_info=False,
-            max_retries=0,
-            timeout=cfg.timeout_seconds,
-            **auth,
-        )
-    except JIRAError as e:  # no call is made here, but the library may still refuse the options
-        raise JiraFailure(
-            f"Jira at {cfg.url}: cannot set up the client (HTTP {e.status_code})", hint="check [jira] url"
-        ) from None
-    return JiraAdapter(client, cfg)
+    return JiraAdapter(jira_session(cfg.email, token), cfg)
+
+
+def jira_session(email: str | None, token: str) -> requests.Session:
+    """A session set up as `jira.JIRA` sets up its own (its default headers, basic auth with
+    an email (Cloud) or a bearer token (Server/DC personal access token)), with English
+    messages, and no retry of its own: the HTTP layer retries."""
+    session = requests.Session()
+    session.headers.update(cast(dict[str, str], JIRA.DEFAULT_OPTIONS["headers"]))
+    session.headers["Accept-Language"] = "en"
+    session.auth = (email, token) if email else TokenAuth(token)
+    return session
+
+
+def rest_url(server: str, path: str) -> str:
+    """The REST v2 URL of `path`, from the library's own template (Cloud and Server/DC share
+    v2, where `description` is a plain string; research jira §0)."""
+    return JIRA.JIRA_BASE_URL.format(
+        server=server.rstrip("/"), rest_path="api", rest_api_version="2", path=path
+    )
 
 
 _PLACEHOLDER = re.compile(

@@ -20,8 +20,8 @@ from syncsvc.forecast import (
 from syncsvc.jira.adapter import JiraAdapter, SiteFields
 from syncsvc.jira.changes import EPIC_ID
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
-from syncsvc.jira.payload import PROPERTY, Site
-from syncsvc.jira.push import Prefetched
+from syncsvc.jira.payload import PROPERTY
+from syncsvc.jira.reader import Prefetched, push_fields, read_by_key, site_facts
 from syncsvc.jira.statusmap import StatusMapping, load_status_mapping, status_transitions, task_status
 from syncsvc.model import Plan
 from syncsvc.state import State
@@ -77,15 +77,15 @@ def pull_status(
     records = {tid: r for tid, r in state.issues(plan.plan_id).items() if tid != EPIC_ID and not r.removed}
     tz = tz or jcfg.zone()
     # facts about the site that do not change are read once and kept in the state
-    adapter.server_info(cache=state)
     fields = list(STATUS_FIELDS)
     site_fields: SiteFields | None = None
     if for_push:
         jm = jira_mapping or load_jira_mapping(cfg.catalog_dir())
-        site_fields = adapter.site_fields(jm.fields.start_date, cache=state)
-        fields += Site(adapter.is_cloud, site_fields, "", plan.plan_id, "", "").read_fields()
-    keys = sorted({r.issue_key for r in records.values()}, key=_key_order)
-    issues = adapter.fetch_issues(keys, fields=fields, properties=[PROPERTY])
+        site_fields = site_facts(adapter, jm.fields.start_date, state)
+        fields += push_fields(adapter, plan.plan_id, site_fields)
+    else:
+        adapter.server_info(cache=state)
+    issues = read_by_key(adapter, [r.issue_key for r in records.values()], fields)
     histories = (
         adapter.changelogs([str(i["id"]) for i in issues])
         if adapter.is_cloud
@@ -178,8 +178,3 @@ def _task_of(issue: dict[str, Any], plan_id: str, by_key: dict[str, str]) -> str
     if isinstance(prop, dict) and prop.get("plan_id") == plan_id and prop.get("task_id"):
         return str(prop["task_id"])
     return by_key.get(str(issue.get("key")))
-
-
-def _key_order(key: str) -> tuple[str, int]:
-    project, _, num = key.rpartition("-")
-    return project, int(num) if num.isdigit() else 0

@@ -43,7 +43,9 @@ from syncsvc.jira.payload import (
     blocks_links,
     plan_label,
 )
-from syncsvc.jira.report import Prefetched, PushReport
+from syncsvc.jira.reader import Prefetched, site_facts
+from syncsvc.jira.report import PushReport
+from syncsvc.lock import sync_lock
 from syncsvc.model import Plan, to_json
 from syncsvc.signals import checkpoint, deferred_signals
 from syncsvc.state import Baseline, IssueRecord, State
@@ -83,8 +85,6 @@ def push_plan(
             client_factory = connect
         adapter = client_factory(jcfg)
     path = cfg.state_path()
-    from syncsvc.sync import sync_lock
-
     lock = contextlib.nullcontext() if locked or dry_run else sync_lock(path)
     report = PushReport(plan.plan_id, project or jcfg.project, dry_run)
     with (
@@ -214,8 +214,7 @@ class _Push:
         it was read), found before anything is created."""
         if prefetched is None:  # site facts are cached in the state (a dry run keeps none)
             cache = None if self.report.dry_run else self.state
-            self.jira.server_info(cache=cache)
-            site_fields = self.jira.site_fields(self.mapping.fields.start_date, cache=cache)
+            site_fields = site_facts(self.jira, self.mapping.fields.start_date, cache)
         else:
             site_fields = prefetched.site_fields
         self.site = Site(

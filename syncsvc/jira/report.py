@@ -1,20 +1,11 @@
-"""What a push did (or, with dry_run, would do), and the issues a sync's pull already read."""
+"""What a push did (or, with dry_run, would do)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from syncsvc.errors import RemoteError
-from syncsvc.jira.adapter import SiteFields
-
-
-@dataclass(frozen=True)
-class Prefetched:
-    """The plan's issues (every field the push compares), already read by key during a pull."""
-
-    issues: list[dict[str, Any]]
-    site_fields: SiteFields
 
 
 @dataclass

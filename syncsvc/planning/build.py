@@ -23,7 +23,7 @@ from syncsvc.planning.drafts import (
     rollout_tasks,
     spec_tasks,
 )
-from syncsvc.planning.fit import fit_findings, idle_people, timeline_conflicts
+from syncsvc.planning.fit import Restaffed, fit_findings, idle_people, timeline_conflicts
 from syncsvc.planning.levelling import LevelledPlan, level_plan
 from syncsvc.planning.profiles import (
     choose_profiles,
@@ -74,7 +74,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     assessment = assess_risks(spec, catalog, profiles.chosen)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
-    def timeline(team_size: int | None = None) -> Timeline:
+    def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
         if spec.quick_mode:
             base = quick_tasks(
                 spec,
@@ -86,9 +86,14 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
             )
         else:
             base = spec_tasks(spec)
-        return schedule_tasks(spec, base, assessment.mitigations, ladder, cal)
+        return base
 
-    tl = timeline()
+    def restaffed(team_size: int) -> Restaffed:
+        # another team size, scheduled (CPM) but levelled only if the search needs it
+        drafts, sched, _ = cpm_tasks(spec, tasks_for(team_size), assessment.mitigations, ladder, cal)
+        return Restaffed(spec, drafts, sched, cal)
+
+    tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
     tasks = _planned(drafts, sched, lev)
     phases = _phases(ladder, tasks, given=tl.given_rollouts)
@@ -104,7 +109,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
         *assessment.findings,
         *people.findings,
         *rollback.findings,
-        *fit_findings(spec, tl, deadline, cal, replan=timeline),
+        *fit_findings(spec, tl, deadline, cal, replan=restaffed),
         *idle_people(spec, tl),
     ]
     conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
@@ -150,12 +155,24 @@ def schedule_tasks(
     cal: WorkCalendar,
 ) -> Timeline:
     """Mitigation and rollout tasks added to `base`, scheduled (CPM), then levelled."""
+    drafts, sched, given_rollouts = cpm_tasks(spec, base, mitigations, ladder, cal)
+    return Timeline(drafts, sched, level_plan(spec, drafts, sched, cal), given_rollouts)
+
+
+def cpm_tasks(
+    spec: Spec,
+    base: list[TaskDraft],
+    mitigations: Sequence[MitigationDraft],
+    ladder: Sequence[PhaseTemplate],
+    cal: WorkCalendar,
+) -> tuple[list[TaskDraft], Schedule, bool]:
+    """Mitigation and rollout tasks added to `base`, and their CPM schedule (not levelled);
+    whether the rollout tasks were the spec's own."""
     drafts = insert_mitigations(base, mitigations)
     given_rollouts = any(t.kind == "rollout" for t in drafts)
     if not given_rollouts:
         drafts += rollout_tasks(drafts, ladder, owner=spec.pm)
-    sched = schedule(activities(drafts), cal)
-    return Timeline(drafts, sched, level_plan(spec, drafts, sched, cal), given_rollouts)
+    return drafts, schedule(activities(drafts), cal), given_rollouts
 
 
 def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.model import Level, TaskKind
@@ -204,7 +205,8 @@ def _role_work(templates: Sequence[TaskTemplate], efforts: dict[str, float]) -> 
 
 
 def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> list[TaskTemplate]:
-    kept = {t.id: t for t in templates if team_size >= t.min_team_size}
+    team = Situation(text="", team_size=team_size)
+    kept = {t.id: t for t in templates if t.holds(team)}  # their min_team_size
     dropped = {t.id: t for t in templates if t.id not in kept}
     out: list[TaskTemplate] = []
     for t in templates:

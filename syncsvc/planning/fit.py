@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Conflict, Finding, PlannedTask
 from syncsvc.planning.context import PlanContext, Timeline
-from syncsvc.planning.levelling import LevelledPlan
+from syncsvc.planning.drafts import TaskDraft
+from syncsvc.planning.levelling import LevelledPlan, level_plan, task_people
 from syncsvc.schedule import Schedule
 from syncsvc.spec import Spec
 
@@ -78,8 +81,47 @@ def timeline_conflicts(
     return out
 
 
+@dataclass
+class Restaffed:
+    """A quick-mode timeline for another team size: its tasks and their CPM schedule, levelled
+    only when asked (levelling is most of the cost, and the search below rarely needs it)."""
+
+    spec: Spec
+    drafts: list[TaskDraft]
+    sched: Schedule
+    cal: WorkCalendar
+    _finish: dt.date | None = field(default=None, init=False)
+
+    @cached_property
+    def _people(self) -> dict[str, list[str]]:
+        return task_people(self.spec, self.drafts)
+
+    @cached_property
+    def lower_bound(self) -> dt.date:
+        """No levelled finish is earlier than this: levelling only delays tasks (so not before
+        the CPM finish), and each person does their tasks one after another (so not before the
+        busiest person's work, end to end, is done)."""
+        load: dict[str, int] = {}
+        for t in self.drafts:
+            for p in self._people[t.id]:
+                load[p] = load.get(p, 0) + self.sched.slots[t.id].duration_days
+        busiest = max(load.values(), default=0)
+        return max(self.sched.finish_date, self.cal.date(busiest - 1)) if busiest else self.sched.finish_date
+
+    @property
+    def working(self) -> int:
+        """How many people have work (levelling does not change who does what)."""
+        return len({p for ps in self._people.values() for p in ps})
+
+    def finish(self) -> dt.date:
+        """The levelled finish."""
+        if self._finish is None:
+            self._finish = level_plan(self.spec, self.drafts, self.sched, self.cal).finish_date
+        return self._finish
+
+
 def fit_findings(
-    spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar, *, replan: Callable[[int], Timeline]
+    spec: Spec, tl: Timeline, deadline: dt.date, cal: WorkCalendar, *, replan: Callable[[int], Restaffed]
 ) -> list[Finding]:
     """When the levelled finish is past the deadline: what would make it fit (a later date,
     less work on the driving chain, or, for a quick-mode team, how many more people)."""
@@ -150,28 +192,38 @@ def idle_people(spec: Spec, tl: Timeline) -> list[Finding]:
     ]
 
 
-def _more_people(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], Timeline]) -> str:
-    best: tuple[int, dt.date] | None = None
+def _more_people(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], Restaffed]) -> str:
+    """The smallest team that fits (adding people while the extra person still gets work), else
+    the team with the earliest levelled finish (the smaller on a tie). Levelling each size is
+    most of a quick plan's time: a size is levelled only when its CPM finish (a lower bound of
+    its levelled finish) leaves it a chance to fit, or to beat the best finish found so far."""
+    sizes: list[tuple[int, Restaffed]] = []
     used = -1
     for extra in range(1, MAX_EXTRA_PEOPLE + 1):
-        tl = replan(size + extra)
-        finish = tl.levelled.finish_date
-        if finish <= deadline:
+        team = replan(size + extra)
+        sizes.append((extra, team))
+        working = team.working
+        if working <= used:
+            break  # the extra person got no work: the tasks cannot use more people
+        used = working
+    for extra, team in sizes:
+        if team.lower_bound <= deadline and (finish := team.finish()) <= deadline:
             return (
                 f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
                 f"{size + extra} finishes {finish.isoformat()})"
             )
-        if best is None or finish < best[1]:
-            best = (size + extra, finish)
-        working = len({p for ps in tl.levelled.people.values() for p in ps})
-        if working <= used:
-            break  # the extra person got no work: the tasks cannot use more people
-        used = working
-    if best is None or best[1] >= now:
+    best: tuple[dt.date, int] | None = None  # (levelled finish, team size)
+    for extra, team in sorted(sizes, key=lambda s: (s[1].lower_bound, s[0])):
+        if best is not None and (team.lower_bound, size + extra) >= best:
+            break  # this size and every later one cannot beat the best
+        key = (team.finish(), size + extra)
+        if best is None or key < best:
+            best = key
+    if best is None or best[0] >= now:
         return "more people would not help: the chain's tasks already have as many people as they can use"
     return (
-        f"more people alone would not make it: a team of {best[0]} still finishes "
-        f"{best[1].isoformat()} (each task can use only so many people)"
+        f"more people alone would not make it: a team of {best[1]} still finishes "
+        f"{best[0].isoformat()} (each task can use only so many people)"
     )
 
 

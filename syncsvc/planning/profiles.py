@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile, WorkItem
 from syncsvc.catalog.phases import PhaseTemplate
-from syncsvc.catalog.rollback import fill
 from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import ChangeProfileUse, Finding, Level, Rollout

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
 from syncsvc.model import Finding, Level, Risk
@@ -87,8 +88,8 @@ def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile]
         if e.spec is None:  # catalog texts may name the feature
             e = replace(
                 e,
-                title=e.title.replace("{feature_name}", spec.feature_name),
-                mitigation=e.mitigation.replace("{feature_name}", spec.feature_name),
+                title=fill(e.title, feature_name=spec.feature_name),
+                mitigation=fill(e.mitigation, feature_name=spec.feature_name),
             )
         if e.spec is not None:
             owner = _spec_owner(spec, e.spec)

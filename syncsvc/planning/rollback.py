@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile, ProfileTrigger, RollbackTemplate
+from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.rollback import (
-    CommTemplate,
     LintRules,
+    RollbackNotice,
     ToleranceDefaults,
     TriggerTemplate,
-    fill,
 )
-from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Finding, Level, Phase, Rollback, RollbackStep, Trigger
 from syncsvc.planning.context import PlanContext
 from syncsvc.spec import GROUP_WORDS, Spec, TriggerSpec
@@ -56,7 +56,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     2am-test findings."""
     cat = catalog.rollback
     profile = ctx.profiles.primary
-    text = WordIndex(f"{spec.feature_name}\n{spec.description}")
+    text = Situation(text=f"{spec.feature_name}\n{spec.description}")  # for their keywords
     chosen = _rollback_for(profile, text) if profile is not None else None
     own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
@@ -146,22 +146,20 @@ def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
     }
 
 
-def _rollback_for(profile: ChangeProfile, text: WordIndex) -> RollbackTemplate:
+def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
     """The profile's rollback, or the variant for the sort of change the text names."""
-    return next(
-        (v for v in profile.rollback_variants if text.keyword(v.keywords) is not None), profile.rollback
-    )
+    return next((v for v in profile.rollback_variants if v.holds(text)), profile.rollback)
 
 
 def _profile_triggers(
-    profiles: Sequence[ChangeProfile], level: Level, text: WordIndex
+    profiles: Sequence[ChangeProfile], level: Level, text: Situation
 ) -> list[tuple[Trigger, ProfileTrigger]]:
     """Each profile's triggers at this tolerance (those with keywords only when the text has
     one); a metric two profiles share counts once."""
     out: dict[str, tuple[Trigger, ProfileTrigger]] = {}
     for p in profiles:
         for t in p.triggers:
-            if t.keywords and text.keyword(t.keywords) is None:
+            if not t.holds(text):  # its keywords
                 continue
             out.setdefault(
                 t.metric,
@@ -304,7 +302,7 @@ def _spec_triggers(
     return out, findings
 
 
-def _communication(c: CommTemplate, values: dict[str, str]) -> str:
+def _communication(c: RollbackNotice, values: dict[str, str]) -> str:
     return (
         f"Within {c.within_minutes} min: {fill(c.who, values)} → {fill(c.whom, values)}, "
         f"via {fill(c.channel, values)}: {fill(c.message, values)}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from syncsvc.catalog import Catalog
+from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import ChangeProfile
 from syncsvc.catalog.stakeholders import (
     CommTemplate,
@@ -17,7 +18,6 @@ from syncsvc.catalog.stakeholders import (
     StakeholderTemplate,
     TaskMatcher,
     TaskSelector,
-    fill,
     phrase_search,
 )
 from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
@@ -443,9 +443,7 @@ def _communication(
                     CommTemplate(kind="at_gates", content="Gate result for {phase} and what happens next")
                 )
         for c in templates:
-            if c.traits and not any(t in facts.traits for t in c.traits):
-                continue
-            if any(t in facts.traits for t in c.unless_traits):
+            if not c.holds(facts):  # its traits / unless_traits
                 continue
             if c.kind == "at_gates" and p.out.name in skip_gates:
                 continue

@@ -1,17 +1,15 @@
 """The Google Sheets adapter: the only module importing gspread and google-auth.
 
 Two operations (a field-masked `spreadsheets.get` and a raw `spreadsheets.batchUpdate`) through
-gspread's low-level HTTP client, with a timeout on every call and a bounded, jittered retry of
-429/5xx that honours Retry-After. Every vendor error ends here as a ConfigError or RemoteError.
+gspread's HTTP client (`gspread.HTTPClient`, public, on google-auth's `AuthorizedSession`), with
+a timeout on every call and the one retry policy (syncsvc.http). Every vendor error ends here
+as a ConfigError or RemoteError.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import random
-import time
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -22,36 +20,28 @@ import gspread
 import requests
 from google.auth import exceptions as gauth_errors
 from google.auth.credentials import Credentials
+from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
 from syncsvc.config import Config, is_loopback
-from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError
-from syncsvc.remote import json_of, no_answer, printable, unresolvable, what_answered
-from syncsvc.sheets.publish import SheetsUnreachable
+from syncsvc.errors import ConfigError, RemoteConfigError, RemoteError, RemoteUnreachable
+from syncsvc.http import RETRY_STATUSES, AnswerLost, HostUnknown, Http, HttpError, NoAnswer
+from syncsvc.remote import json_of, printable, unresolvable, what_answered
 
 log = logging.getLogger("syncsvc.sheets")
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)  # no Drive: publish needs none
 MAX_KEY_BYTES = 64 * 1024
-RETRY_STATUSES = frozenset(
-    {
-        HTTPStatus.REQUEST_TIMEOUT,
-        HTTPStatus.TOO_MANY_REQUESTS,
-        HTTPStatus.INTERNAL_SERVER_ERROR,
-        HTTPStatus.BAD_GATEWAY,
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        HTTPStatus.GATEWAY_TIMEOUT,
-    }
-)
-BASE_DELAY = 1.0  # seconds; full jitter over min(MAX_DELAY, BASE_DELAY * 2**attempt)
-MAX_DELAY = 32.0
-MAX_TOTAL_WAIT = 180.0  # never sleep longer than this in all, whatever Retry-After says
 
 
 _OFFLINE_HINT = (
     "check the network connection, DNS or proxy (HTTPS_PROXY), and [sheets] "
     "api_url when set; `syncsvc publish --dry-run` previews the layout offline"
 )
+
+
+class SheetsUnreachable(RemoteUnreachable):
+    """Google could not be reached at all (no network, DNS, a proxy): nothing was read."""
 
 
 class SheetsHostUnknown(SheetsUnreachable):
@@ -64,7 +54,8 @@ class SheetsHostUnknown(SheetsUnreachable):
 class SheetsClient(Protocol):
     """What publishing needs from Sheets (tests and benchmarks hand in their own)."""
 
-    calls: int
+    @property
+    def calls(self) -> int: ...  # API requests sent, retries included
 
     def get(self, fields: str) -> dict[str, Any]: ...
 
@@ -134,10 +125,12 @@ class GoogleSheets:
         timeout: float = 30.0,
         max_retries: int = 5,
         api_url: str = "https://sheets.googleapis.com",
-        sleep: Callable[[float], None] = time.sleep,
-        rand: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] | None = None,
+        rand: Callable[[], float] | None = None,
     ) -> None:
-        self._http = gspread.authorize(credentials).http_client
+        # gspread's public client on google-auth's session (which signs and refreshes): its
+        # `request` raises APIError on any non-2xx answer; it retries nothing itself
+        self._http = gspread.HTTPClient(credentials, session=AuthorizedSession(credentials))
         # (connect, read): connecting should be quick; Sheets may take long to apply a batch.
         self._http.set_timeout((min(10.0, timeout), timeout))
         self._timeout = timeout
@@ -148,9 +141,12 @@ class GoogleSheets:
         self._batch_url = base + "%s:batchUpdate"
         self.account = getattr(credentials, "service_account_email", None)
         self.max_retries = max_retries
-        self._sleep, self._rand = sleep, rand
-        self.calls = 0  # Sheets API requests sent, retries included
-        self.waited = 0.0
+        self._layer = Http("Google Sheets", retries=max_retries, timeout=timeout, sleep=sleep, rand=rand)
+
+    @property
+    def calls(self) -> int:
+        """Sheets API requests sent, retries included."""
+        return self._layer.calls
 
     def get(self, fields: str) -> dict[str, Any]:
         """`spreadsheets.get` with a field mask (a read; retried on timeouts too)."""
@@ -184,90 +180,65 @@ class GoogleSheets:
         )
 
     def _call(self, doing: str, method: str, url: str, *, idempotent: bool, **kw: Any) -> requests.Response:
-        attempt = 0
-        while True:
-            self.calls += 1
+        def attempt() -> requests.Response:
             try:
                 return self._http.request(method, url, **kw)
             except gspread.exceptions.APIError as e:
-                status = e.response.status_code
-                wait = self._backoff(attempt, e.response)
-                if status in RETRY_STATUSES and wait is not None:
-                    log.info("sheets: %s answered %s; retry %d in %.1fs", doing, status, attempt + 1, wait)
-                    self._pause(wait)
-                    attempt += 1
-                    continue
-                raise self._api_error(doing, e, attempt + 1) from None
-            except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as e:
-                if unresolvable(e):  # nothing left the machine; retrying will not help
-                    raise SheetsHostUnknown(
-                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing}: the "
-                        "host name does not resolve",
-                        hint=_OFFLINE_HINT,
-                    ) from None
-                # A write that timed out may have been applied: never blindly resent.
-                safe = idempotent or isinstance(e, requests.ConnectTimeout)
-                wait = self._backoff(attempt, None)
-                if safe and wait is not None:
-                    # said at default verbosity: a silent wait of minutes looks like a hang
-                    log.warning(
-                        "Google Sheets %s when trying to %s; trying again in %.0f s (attempt %d of %d)",
-                        no_answer(e, self._timeout),
-                        doing,
-                        wait,
-                        attempt + 2,
-                        self.max_retries + 1,
-                    )
-                    self._pause(wait)
-                    attempt += 1
-                    continue
-                if not isinstance(e, requests.Timeout):  # no answer at all: say so plainly
-                    raise SheetsUnreachable(
-                        f"Google Sheets: cannot reach {urlparse(url).hostname} to {doing} "
-                        f"({_reason(e)}) after {attempt + 1} attempt(s)",
-                        hint=_OFFLINE_HINT,
-                    ) from None
-                raise RemoteError(
-                    f"Google Sheets: could not {doing}: {type(e).__name__} after {attempt + 1} attempt(s)",
-                    hint=None
-                    if idempotent
-                    else "the update may or may not have been applied; "
-                    "running publish again is safe (it rewrites only what differs)",
-                ) from None
-            except gauth_errors.TransportError as e:  # the sign-in request got no answer
-                cls = SheetsHostUnknown if unresolvable(e) else SheetsUnreachable
-                raise cls(
-                    f"Google Sheets: cannot reach Google's sign-in service to get an access "
-                    f"token ({_reason(e)})",
-                    hint=_OFFLINE_HINT,
-                ) from None
-            except gauth_errors.RefreshError as e:
-                who = f" for {self.account}" if self.account else ""
-                raise RemoteError(
-                    f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
-                    hint="check that the service account and its key still exist and are enabled",
-                ) from None
+                return e.response  # the HTTP layer decides on the status; worded below
 
-    def _backoff(self, attempt: int, resp: requests.Response | None) -> float | None:
-        """Seconds to wait before the next attempt, or None when retries are used up."""
-        if attempt >= self.max_retries:
-            return None
-        wait = self._rand() * min(MAX_DELAY, BASE_DELAY * 2**attempt)
-        after = _retry_after(resp.headers.get("Retry-After") if resp is not None else None)
-        if after is not None:
-            wait = max(wait, after)
-        if self.waited + wait > MAX_TOTAL_WAIT:
-            return None
-        return wait
+        try:
+            # a batchUpdate is atomic: an error answer means nothing was applied, so it may be
+            # sent again then; a lost answer may mean it was (never resent)
+            answer = self._layer.send(
+                method, url, attempt, during=f"when trying to {doing}", repeatable=idempotent, atomic=True
+            )
+        except HttpError as e:
+            raise self._no_answer(e, doing, url, idempotent) from None
+        except gauth_errors.TransportError as e:  # the sign-in request got no answer
+            cls = SheetsHostUnknown if unresolvable(e) else SheetsUnreachable
+            raise cls(
+                f"Google Sheets: cannot reach Google's sign-in service to get an access token ({_reason(e)})",
+                hint=_OFFLINE_HINT,
+            ) from None
+        except gauth_errors.RefreshError as e:
+            who = f" for {self.account}" if self.account else ""
+            raise RemoteError(
+                f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
+                hint="check that the service account and its key still exist and are enabled",
+            ) from None
+        resp = answer.response
+        if not resp.ok:
+            raise self._api_error(doing, resp, answer.attempts)
+        return resp
 
-    def _pause(self, seconds: float) -> None:
-        self.waited += seconds
-        self._sleep(seconds)
+    def _no_answer(self, e: HttpError, doing: str, url: str, idempotent: bool) -> RemoteError:
+        """The HTTP layer's failure in Sheets' words."""
+        host = urlparse(url).hostname
+        if isinstance(e, HostUnknown):  # nothing left the machine; retrying will not help
+            return SheetsHostUnknown(
+                f"Google Sheets: cannot reach {host} to {doing}: the host name does not resolve",
+                hint=_OFFLINE_HINT,
+            )
+        if isinstance(e, NoAnswer | AnswerLost) and not isinstance(e.cause, requests.Timeout):
+            return SheetsUnreachable(  # no answer at all: say so plainly
+                f"Google Sheets: cannot reach {host} to {doing} ({_reason(e.cause)}) after "
+                f"{e.attempts} attempt(s)",
+                hint=_OFFLINE_HINT,
+            )
+        return RemoteError(
+            f"Google Sheets: could not {doing}: {type(e.cause).__name__} after {e.attempts} attempt(s)",
+            hint=None
+            if idempotent
+            else "the update may or may not have been applied; "
+            "running publish again is safe (it rewrites only what differs)",
+        )
 
-    def _api_error(self, doing: str, e: gspread.exceptions.APIError, attempts: int) -> RemoteError:
-        status = e.response.status_code
-        err = e.error if isinstance(e.error, dict) else {}
-        detail = printable(str(err.get("message") or e.response.reason or "")[:300])
+    def _api_error(self, doing: str, resp: requests.Response, attempts: int) -> RemoteError:
+        status = resp.status_code
+        ok, body = json_of(resp, dict)
+        err = body.get("error") if ok else None
+        err = err if isinstance(err, dict) else {}
+        detail = printable(str(err.get("message") or resp.reason or "")[:300])
         sid = self.spreadsheet_id
         if status == HTTPStatus.FORBIDDEN and "has not been used" in detail:
             return RemoteConfigError(
@@ -311,21 +282,6 @@ def default_client(cfg: Config) -> GoogleSheets:
         max_retries=sheets.max_retries,
         api_url=sheets.api_url,
     )
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: a number, or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _reason(e: BaseException) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.config import Config, SheetsConfig
-from syncsvc.errors import ConfigError, RemoteError
+from syncsvc.errors import ConfigError, RemoteError, RemoteUnreachable
 from syncsvc.grid.layout import build_layouts
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Plan
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from syncsvc.sheets.adapter import SheetsClient
 
 log = logging.getLogger("syncsvc.sheets")
-
-
-class SheetsUnreachable(RemoteError):
-    """Google could not be reached at all (no network, DNS, a proxy): nothing was read."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ def publish_plan(
         try:
             client = client_factory(cfg)
             return _publish(plan, sheets_cfg, client, mapping, dry_run=True, status=status, now=now)
-        except (ConfigError, SheetsUnreachable) as e:
+        except (ConfigError, RemoteUnreachable) as e:
             log.debug("sheets: offline dry run: %s", e.message)
             return _publish(
                 plan, sheets_cfg, None, mapping, dry_run=True, status=status, now=now, offline=str(e)

@@ -1,0 +1,38 @@
+"""JSON text of the plan: `json.dumps(indent=2, ensure_ascii=False)`'s exact bytes, written faster.
+
+`pydantic_core.to_json` writes the same text several times faster (key order, indentation,
+non-ASCII characters and escapes alike) with one exception: a float smaller than 1e-4 (not 0)
+is `1e-05` in Python but `0.00001` or `1e-7` in pydantic-core. Both of its spellings contain
+`0.0000` or a digit followed by `e-`, so when the fast text contains neither, it holds no such
+float and is the standard library's text; otherwise (rare: it may also be a string) the standard
+library writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pydantic_core
+from pydantic import BaseModel
+
+# where pydantic-core may spell a float differently from Python (see the module docstring)
+_MAY_DIFFER = re.compile(rb"0\.0000|[0-9]e-")
+_MAY_DIFFER_STR = re.compile(_MAY_DIFFER.pattern.decode())
+
+
+def json_text(data: Any) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, byte for byte."""
+    fast = pydantic_core.to_json(data, indent=2)
+    if _MAY_DIFFER.search(fast) is None:
+        return fast.decode()
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def model_json_text(model: BaseModel, **dump: Any) -> str:
+    """`json_text(model.model_dump(mode="json", **dump))`, without building the dict first."""
+    fast = model.model_dump_json(indent=2, **dump)
+    if _MAY_DIFFER_STR.search(fast) is None:
+        return fast
+    return json.dumps(model.model_dump(mode="json", **dump), indent=2, ensure_ascii=False)

@@ -1,0 +1,109 @@
+"""The "add people" search levels only the team sizes that can matter, and says what levelling
+every size would say (the smallest team that fits, else the earliest finish)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import ROOT, TODAY
+
+from syncsvc.catalog import load_catalog
+from syncsvc.planning import fit
+from syncsvc.planning.build import build_plan
+from syncsvc.specload import check_spec
+
+FEATURES = tomllib.loads((ROOT / "tests" / "eval" / "features.toml").read_text(encoding="utf-8"))["feature"]
+
+
+def _every_size(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
+    """The search as it was: level each size in turn (the reference)."""
+    best: tuple[int, dt.date] | None = None
+    used = -1
+    for extra in range(1, fit.MAX_EXTRA_PEOPLE + 1):
+        team = replan(size + extra)
+        finish = team.finish()
+        if finish <= deadline:
+            return (
+                f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
+                f"{size + extra} finishes {finish.isoformat()})"
+            )
+        if best is None or finish < best[1]:
+            best = (size + extra, finish)
+        if team.working <= used:
+            break
+        used = team.working
+    if best is None or best[1] >= now:
+        return "more people would not help: the chain's tasks already have as many people as they can use"
+    return (
+        f"more people alone would not make it: a team of {best[0]} still finishes "
+        f"{best[1].isoformat()} (each task can use only so many people)"
+    )
+
+
+def _quick(feature: dict[str, Any], team_size: int, timeline: str) -> str:
+    lines = [f"{k} = {json.dumps(feature[k])}" for k in ("feature_name", "description", "risk_tolerance")]
+    return "\n".join(
+        [*lines, f"team_size = {team_size}", f'timeline = "{timeline}"', "start_date = 2027-03-01"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("index", "team_size", "timeline"),
+    [(i, n, t) for i in (0, 7, 14, 21, 28, 35) for n, t in ((1, "3 weeks"), (3, "5 weeks"), (5, "6 weeks"))],
+)
+def test_pruned_search_says_what_levelling_every_size_says(
+    index: int, team_size: int, timeline: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feature = FEATURES[index]
+    text = _quick(feature, team_size, timeline)
+    calls: list[tuple[str, str, int, int]] = []
+    pruned = fit._more_people
+
+    def both(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
+        levelled: list[int] = []
+
+        def counting(n: int) -> fit.Restaffed:
+            team = replan(n)
+            finish = team.finish
+
+            def count() -> dt.date:
+                levelled.append(n)
+                return finish()
+
+            team.finish = count  # type: ignore[method-assign]
+            return team
+
+        got = pruned(size, now, deadline, counting)
+        tried = len(levelled)
+        levelled.clear()
+        want = _every_size(size, now, deadline, counting)
+        calls.append((got, want, len(set(levelled)), tried))
+        return got
+
+    monkeypatch.setattr(fit, "_more_people", both)
+    spec = check_spec(tomllib.loads(text), label="q.toml", today=TODAY, source=text)
+    build_plan(spec, load_catalog(), with_confidence=False)
+    for got, want, every, tried in calls:
+        assert got == want
+        assert tried <= every
+
+
+def test_the_seed_overrun_levels_fewer_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the seed's inputs (5 people, 6 weeks) fit with no team size: the old search levelled
+    # every size up to the one whose extra person gets no work
+    from test_quick_mode import SEED
+
+    sizes: list[int] = []
+    levelled: list[int] = []
+    people, level = fit.task_people, fit.level_plan
+    monkeypatch.setattr(fit, "task_people", lambda *a: sizes.append(1) or people(*a))
+    monkeypatch.setattr(fit, "level_plan", lambda *a: levelled.append(1) or level(*a))
+    text = SEED.format(n=5)
+    plan = build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
+    assert any("more people alone would not make it" in f.message for f in plan.findings)
+    assert len(sizes) >= 5 and len(levelled) < len(sizes) / 2, (len(sizes), len(levelled))

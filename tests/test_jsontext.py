@@ -1,0 +1,112 @@
+"""The fast JSON writer gives `json.dumps(indent=2, ensure_ascii=False)`'s text, byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, generated_spec
+
+from syncsvc.export import render_bundle
+from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
+from syncsvc.plans import render
+from syncsvc.render.jsontext import json_text, model_json_text
+
+PARTS = [None, "create-rollout-plan", *PART_KEYS]
+EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+
+
+def _stdlib(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def generated_plan() -> Plan:
+    import tomllib
+
+    from conftest import TODAY
+
+    from syncsvc.catalog import load_catalog
+    from syncsvc.planning.build import build_plan
+    from syncsvc.specload import check_spec
+
+    text = generated_spec(1000)
+    return build_plan(
+        check_spec(tomllib.loads(text), label="g.toml", today=TODAY, source=text), load_catalog()
+    )
+
+
+def _check_plan(plan: Plan) -> None:
+    for part in PARTS:
+        want = _stdlib(to_json(plan, part))
+        assert to_json_text(plan, part) == want, part
+        if part is not None:
+            assert render(plan, part=part, format="json") == want, part
+    assert render_bundle(plan)["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_bundled_examples_same_text(path: Path, plan_of: Callable[..., Plan]) -> None:
+    _check_plan(plan_of(path.read_text(encoding="utf-8")))
+
+
+def test_generated_1k_task_plan_same_text(generated_plan: Plan) -> None:
+    assert len(generated_plan.tasks) > 1000 and generated_plan.confidence is not None
+    _check_plan(generated_plan)
+
+
+def test_quick_mode_plan_same_text(plan_of: Callable[..., Plan]) -> None:
+    from conftest import MINIMAL
+
+    _check_plan(plan_of(MINIMAL.replace('description = "', "description = \"Tomás's café — 北京 ")))
+
+
+def test_tiny_floats_are_written_as_python_writes_them(plan_of: Callable[..., Plan]) -> None:
+    # pydantic-core writes 5e-05 as 0.00005 and 1e-07 as 1e-7; Python as 5e-05 and 1e-07
+    plan = plan_of(EXAMPLES[0].read_text(encoding="utf-8"))
+    assert plan.confidence is not None
+    crit = {tid: v for tid, v in zip(plan.confidence.criticality, (5e-05, 1e-07, 0.25, 1e-4), strict=False)}
+    tiny = plan.model_copy(
+        update={
+            "confidence": Confidence.model_validate({**plan.confidence.model_dump(), "criticality": crit})
+        }
+    )
+    text = to_json_text(tiny)
+    assert "5e-05" in text and "1e-07" in text
+    _check_plan(tiny)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"a": [], "b": {}, "c": [1, {"x": None, "y": True, "z": False}]},
+        {"text": 'Tomás "quoted" \\ back\nslash\t\x01\x1f\x7f\u2028 北京 🎉', "ключ": "значение"},
+        [0.1, 2.5, 100.0, -0.0, 1e16, 1e15, 0.30000000000000004, 5e-324, 1.7976931348623157e308],
+        [0.0001, 0.00009999, 5e-05, 1e-05, 1e-07, -3e-12],
+        {"looks like a float": "0.00001 and 1e-5"},
+        [],
+        {},
+        "",
+        12345678901234567890,
+    ],
+)
+def test_json_text_matches_json_dumps(data: Any) -> None:
+    assert json_text(data) == _stdlib(data)
+
+
+def test_model_json_text_falls_back_for_tiny_floats() -> None:
+    c = Confidence.model_validate(
+        {
+            "p50": "2027-01-04",
+            "p80": "2027-01-05",
+            "p95": "2027-01-06",
+            "deadline_probability": 0.00002,
+            "samples": 50000,
+            "seed": 1,
+            "criticality": {"t1": 1e-06, "t2": 0.5},
+        }
+    )
+    assert model_json_text(c) == _stdlib(c.model_dump(mode="json"))
