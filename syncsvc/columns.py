@@ -91,8 +91,8 @@ RISK_COLUMNS: tuple[ColumnDef, ...] = (
     ColumnDef("category", "Category", outputs=_only("csv", "sheets")),
     ColumnDef("source", "Source", outputs=_only("csv", "sheets")),
 )
-TABLES: dict[str, tuple[ColumnDef, ...]] = {"timeline": TASK_COLUMNS, "risks": RISK_COLUMNS}
 Table = Literal["timeline", "risks"]
+TABLES: dict[Table, tuple[ColumnDef, ...]] = {"timeline": TASK_COLUMNS, "risks": RISK_COLUMNS}
 
 
 def column(table: Table, key: str) -> ColumnDef:

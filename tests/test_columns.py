@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import tomllib
 
-from syncsvc.columns import RISK_COLUMNS, TABLES, TASK_COLUMNS, column, columns, sheet_columns
+from pydantic import BaseModel
+
+from syncsvc.columns import RISK_COLUMNS, TABLES, TASK_COLUMNS, Table, column, columns, sheet_columns
 from syncsvc.export.csvs import RISK_HEADERS, TIMELINE_HEADERS
 from syncsvc.grid.mapping import KNOWN_COLUMNS, load_mapping, mapping_path
 from syncsvc.jira.mapping import TASK_FIELDS
@@ -14,7 +16,8 @@ from syncsvc.status import TaskForecast
 
 def test_every_column_reads_a_field_that_exists() -> None:
     status_fields = set(TaskForecast.model_fields)  # a status column reads the task's forecast
-    for name, model in (("timeline", PlannedTask), ("risks", Risk)):
+    models: dict[Table, type[BaseModel]] = {"timeline": PlannedTask, "risks": Risk}
+    for name, model in models.items():
         cols = TABLES[name]
         for c in cols:
             assert (c.attr or c.key) in (set(model.model_fields) if c.of == "row" else status_fields), c.key

@@ -14,6 +14,7 @@ import pytest
 from conftest import EXAMPLE
 from fakes.sheets_plan import make_plan
 
+import syncsvc.export
 from syncsvc.cli import app
 from syncsvc.errors import InputError
 from syncsvc.export import BUNDLE_FILES, export_bundle
@@ -223,14 +224,12 @@ def test_out_with_nul_byte_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import syncsvc.export.xlsx as xlsx
-
     def boom(*_a: object, **_k: object) -> bytes:
         raise RuntimeError("disk on fire")
 
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "plan.md").write_text("old", encoding="utf-8")
-    monkeypatch.setattr(xlsx, "dashboard_xlsx", boom)
+    monkeypatch.setattr(syncsvc.export, "dashboard_xlsx", boom)  # the last file rendered
     with pytest.raises(RuntimeError):
         export_bundle(make_plan(), tmp_path / "out")
     with pytest.raises(RuntimeError):

@@ -31,7 +31,7 @@ def test_grid_and_offline_files_import_no_remote(path: Path) -> None:
         top = name.split(".")[0]
         assert top not in ("gspread", "jira", "google", "requests"), (path.name, name)
         assert not name.startswith("syncsvc.jira"), (path.name, name)
-        assert not name.startswith("syncsvc.sheets") or name in ALLOWED_FROM_SHEETS, (path.name, name)
+        assert not name.startswith("syncsvc.sheets"), (path.name, name)
 
 
 def test_the_column_registry_depends_on_nothing_of_syncsvc() -> None:

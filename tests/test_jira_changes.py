@@ -100,5 +100,5 @@ def test_a_user_mapping_file_replaces_the_bundled_one(tmp_path) -> None:  # type
     m = load_jira_mapping(tmp_path)
     assert m.templates.summary == "[{phase}] {name}" and m.labels.critical == "syncsvc-critical"
     (tmp_path / "jira.toml").write_text('[labels]\ncritical = "has space"\n')
-    with pytest.raises(ConfigError, match="jira.toml: labels.critical"):
+    with pytest.raises(ConfigError, match=r"jira.toml:2: labels.critical: must match"):
         load_jira_mapping(tmp_path)

@@ -7,12 +7,12 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from syncsvc.errors import InputError
-
-if TYPE_CHECKING:
-    from syncsvc.model import Plan
+from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
+from syncsvc.export.xlsx import dashboard_xlsx
+from syncsvc.model import Plan, to_json_text
+from syncsvc.render.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
@@ -47,11 +47,6 @@ def check_out_dir(out: Path) -> Path:
 
 def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, bytes]:
     """File name → bytes for every file of the bundle (pure: touches no disk but the catalog)."""
-    from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
-    from syncsvc.export.xlsx import dashboard_xlsx
-    from syncsvc.model import to_json_text
-    from syncsvc.render.markdown import render_md
-
     texts: dict[str, Callable[[], str]] = {
         "plan.md": lambda: render_md(plan),
         "plan.json": lambda: to_json_text(plan) + "\n",

@@ -1,4 +1,4 @@
-"""Publish a plan to Google Sheets (CONTRACT §6): layouts, diff, and the gspread adapter."""
+"""Publish a plan to Google Sheets (CONTRACT §6): diff, publish, gspread adapter (layouts: `syncsvc.grid`)."""
 
 from __future__ import annotations
 
