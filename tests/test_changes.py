@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -654,3 +655,25 @@ def test_a_sales_push_in_a_language_is_not_a_messaging_change(plan_of: PlanOf) -
     assert "Translations fall behind" in _titles(plan)
     loc = next(s for s in plan.stakeholders if s.group == "localization")
     assert "other languages" in loc.why
+
+
+def test_no_rollback_text_of_any_profile_or_variant_is_vague() -> None:
+    # the 2am test's vague words, checked in every rollback the catalog can give, variants included
+    catalog = load_catalog()
+    vague = [
+        re.compile(rf"(?<![\w-]){re.escape(p)}(?![\w-])", re.IGNORECASE)
+        for p in catalog.rollback.lint.vague_phrases
+    ]
+    found = []
+    for p in catalog.changes.profiles:
+        for rb in [p.rollback, *p.rollback_variants]:
+            texts = [
+                rb.switch,
+                *rb.verification,
+                *(t for s in rb.steps for t in (s.action, s.expected_result)),
+            ]
+            found += [f"{p.id}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
+    for src in [*catalog.changes.profiles, *catalog.changes.facets]:
+        texts = [x for t in src.triggers for x in (t.verification, t.unit, t.source) if x]
+        found += [f"{src.id}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
+    assert found == []
