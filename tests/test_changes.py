@@ -593,6 +593,19 @@ def test_settings_files_add_up_and_a_users_file_replaces_the_bundled_one(tmp_pat
             "Sample data clutters",
             "activation_rate_drop",
         ),
+        (
+            "Import from Trello",
+            "Let teams bring their boards and cards over from Trello in one step.",
+            "creates duplicates",
+            "import_job_failure_rate",
+        ),
+        (
+            "Book a class",
+            "Members of the gym can book a place in a class from the app, up to 7 days ahead, with a "
+            "waitlist when it is full.",
+            "book the same slot at once",
+            "overbooked_slot_count",
+        ),
     ],
 )
 def test_a_kind_of_product_change_brings_its_own_risks_and_triggers(
@@ -634,6 +647,16 @@ def test_a_kind_of_product_change_brings_its_own_risks_and_triggers(
             "Ask the docs",
             "Let users ask questions in natural language and a large language model answers from the docs.",
             "Translations of",
+        ),
+        (
+            "Tax on imported goods",
+            "Calculate import duties on orders shipped from outside the EU at checkout.",
+            "creates duplicates",
+        ),
+        (
+            "Appointment reminders by text",
+            "Text patients a reminder 24 hours before their appointment; they reply C to confirm.",
+            "book the same slot at once",
         ),
     ],
 )
