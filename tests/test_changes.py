@@ -486,6 +486,10 @@ def test_product_feature_is_only_a_fallback(plan_of: PlanOf) -> None:
         ),
         ("Customer summit", "Run a summit where customers can meet our product managers and share feedback."),
         ("Support rota", "A new rota so agents can take Fridays off while customers still get answers."),
+        (
+            "Launch sign-off",
+            "The launch needs sign-off from legal and the leadership team before the press release goes out.",
+        ),
     ],
 )
 def test_non_product_work_in_product_words_stays_unrecognised(
@@ -592,6 +596,13 @@ def test_settings_files_add_up_and_a_users_file_replaces_the_bundled_one(tmp_pat
             "Show new users a short welcome tour after signup with an example project they can play with.",
             "Sample data clutters",
             "activation_rate_drop",
+        ),
+        (
+            "Expense sign-off",
+            "Expense reports above 500 EUR need sign-off from the employee's manager before "
+            "reimbursement; the company admin sets the limit.",
+            "self-approval",
+            "pending_approvals_over_3_days",
         ),
         (
             "Import from Trello",
