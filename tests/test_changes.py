@@ -512,6 +512,7 @@ def test_facets_attach_inside_a_known_profile(plan_of: PlanOf) -> None:
     assert _ids(plan)[0] == "backend-api"
     titles = _titles(plan)
     assert "fail silently or are missed" in titles and "daylight-saving" in titles
+    assert plan.rollback is not None
     assert "scheduled_job_failure_rate" in {t.metric for t in plan.rollback.triggers}
 
 
@@ -707,7 +708,9 @@ def test_no_rollback_text_of_any_profile_or_variant_is_vague() -> None:
                 *(t for s in rb.steps for t in (s.action, s.expected_result)),
             ]
             found += [f"{p.id}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
-    for src in [*catalog.changes.profiles, *catalog.changes.facets]:
-        texts = [x for t in src.triggers for x in (t.verification, t.unit, t.source) if x]
-        found += [f"{src.id}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
+    sources = [(p.id, p.triggers) for p in catalog.changes.profiles]
+    sources += [(f.id, f.triggers) for f in catalog.changes.facets]
+    for sid, triggers in sources:
+        texts = [x for t in triggers for x in (t.verification, t.unit, t.source) if x]
+        found += [f"{sid}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
     assert found == []
