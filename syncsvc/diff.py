@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syncsvc.diff_fields import field_changes
 from syncsvc.model import Plan
 from syncsvc.plans import load_plan
+from syncsvc.render.text import md, table
 
 DIFF_SCHEMA = "syncsvc.diff/1"
 
@@ -454,7 +456,6 @@ def _rollout_changes(old: Plan, new: Plan) -> Iterator[Change]:
 
 def _other_changes(old: Plan, new: Plan) -> Iterator[Change]:
     """Every other field of every section, walked generically (see `diff_fields`)."""
-    from syncsvc.diff_fields import field_changes
 
     a = old.model_dump(mode="json", by_alias=True)
     b = new.model_dump(mode="json", by_alias=True)
@@ -479,7 +480,6 @@ _AREA_TITLES = {
 
 def render_diff_md(d: PlanDiff) -> str:
     """The diff as Markdown: what to revisit first, then the changes by area."""
-    from syncsvc.render.text import md, table
 
     o, n = d.old, d.new
     out = [

@@ -7,7 +7,9 @@ using syncsvc) writes through here, with terminal control characters neutralised
 from __future__ import annotations
 
 import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 from syncsvc.errors import InputError
@@ -35,7 +37,6 @@ def write_output(text: str, output: Path | None) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"--output: the folder {str(folder)!r} does not exist")
-    import tempfile  # not at the top: it costs --help a few hundredths of a second
 
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
@@ -54,7 +55,6 @@ def write_output(text: str, output: Path | None) -> None:
 def _existing_mode(target: Path, output: Path) -> int | None:
     """The permission bits of the regular file at `target`, None when there is none; anything
     else there (a folder, a device, a FIFO, a link) is refused."""
-    import stat
 
     try:
         st = target.lstat()

@@ -6,12 +6,11 @@ import re
 from typing import Any
 
 import requests
+from urllib3.exceptions import NameResolutionError
 
 
 def unresolvable(e: BaseException) -> bool:
     """A host name that does not resolve (no request was sent)."""
-    from urllib3.exceptions import NameResolutionError
-
     seen: set[int] = set()
     todo: list[Any] = [e]
     while todo:

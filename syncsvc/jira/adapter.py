@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Protocol, cast
+from urllib.parse import urlparse
 
 import requests
 from jira import JIRA
@@ -749,6 +750,4 @@ def _jql_key(key: str) -> str:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlparse
-
     return urlparse(url).hostname or url

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pydantic import ValidationError
+
 from syncsvc.config import Config, JiraConfig
 from syncsvc.errors import ConfigError
 from syncsvc.forecast import (
@@ -17,7 +19,7 @@ from syncsvc.forecast import (
     forecast,
     merge_baseline,
 )
-from syncsvc.jira.adapter import JiraAdapter, SiteFields
+from syncsvc.jira.adapter import JiraAdapter, SiteFields, connect
 from syncsvc.jira.changes import EPIC_ID
 from syncsvc.jira.mapping import JiraMapping, load_jira_mapping
 from syncsvc.jira.payload import PROPERTY
@@ -69,8 +71,6 @@ def pull_status(
     jcfg.token()
     if adapter is None:
         if client_factory is None:
-            from syncsvc.jira.adapter import connect
-
             client_factory = connect
         adapter = client_factory(jcfg)
     mapping = mapping or load_status_mapping(cfg.catalog_dir())
@@ -120,8 +120,6 @@ def pull_status(
 def _recorded_plan(recorded: Any, cfg: Config) -> Plan:
     """The baseline's plan. A baseline that no longer reads as a plan (damaged, rebuilt from an
     edited epic property, written by a syncsvc that knew other fields) is a clear error."""
-    from pydantic import ValidationError
-
     try:
         return Plan.model_validate(recorded.plan_json)
     except ValidationError as e:

@@ -19,6 +19,7 @@ from syncsvc.jira.adapter import (
     JiraFailure,
     LostResponse,
     Rejected,
+    connect,
 )
 from syncsvc.jira.changes import (
     EPIC_ID,
@@ -80,8 +81,6 @@ def push_plan(
     mapping = mapping or load_jira_mapping(cfg.catalog_dir())
     if adapter is None:
         if client_factory is None:
-            from syncsvc.jira.adapter import connect
-
             client_factory = connect
         adapter = client_factory(jcfg)
     path = cfg.state_path()

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import pydantic_core
+
+from syncsvc.logs import error_lines
+
 if TYPE_CHECKING:
     from syncsvc.forecast import Status
     from syncsvc.sheets.publish import PublishReport
@@ -60,7 +64,6 @@ def sync_outcome_lines(runs: Sequence[PlanRun]) -> list[str]:
 
 def status_json(status: Status) -> str:
     """A forecast as the JSON text `pull --format json` prints (CONTRACT §7's keys)."""
-    import pydantic_core
 
     return pydantic_core.to_json(status.model_dump(mode="json", by_alias=True), indent=2).decode()
 
@@ -68,7 +71,6 @@ def status_json(status: Status) -> str:
 def sync_stderr_lines(report: SyncReport, *, log_format: str, fail_on_slip: bool) -> list[str]:
     """What a sync says on stderr, for cron's log: each slipping plan (a warning), then each
     failed plan with its hint, in the log format."""
-    from syncsvc.logs import error_lines
 
     out = []
     for line in sync_outcome_lines(report.runs):  # cron's log says why it exits 1 or 3
