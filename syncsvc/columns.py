@@ -64,9 +64,12 @@ TASK_COLUMNS: tuple[ColumnDef, ...] = (
     ColumnDef("buffer_days", "Buffer", "number", unit="d"),
     ColumnDef("duration_days", "Duration", "number", unit="d"),
     ColumnDef("depends_on", "Depends on", "list"),
-    # the Sheets mapping calls the early dates "start" and "finish"
-    ColumnDef("early_start", "Start", "date", sheet_key="start"),
-    ColumnDef("early_finish", "Finish", "date", sheet_key="finish"),
+    # the planned (levelled) dates: what people will do when, one task at a time; the early
+    # dates are the CPM values and differ from them only when someone is over-allocated
+    ColumnDef("start", "Start", "date", attr="planned_start"),
+    ColumnDef("finish", "Finish", "date", attr="planned_finish"),
+    ColumnDef("early_start", "Early start", "date"),
+    ColumnDef("early_finish", "Early finish", "date"),
     ColumnDef("late_start", "Late start", "date", _only("csv", "sheets")),
     ColumnDef("late_finish", "Late finish", "date", _only("csv", "sheets")),
     ColumnDef("total_float", "Float", "number", unit="d"),

@@ -78,7 +78,7 @@ def baseline_from_plan(plan: Plan) -> BaselineNetwork:
     cal = WorkCalendar(plan.start_date, plan.holidays)
     tasks = []
     for t in plan.tasks:
-        start, finish = t.start or t.early_start, t.finish or t.early_finish
+        start, finish = t.planned_start, t.planned_finish
         levelled = t.start is not None and (start, finish) != (t.early_start, t.early_finish)
         # a part-time person's task spans more working days than its duration
         duration = cal.wd(start, finish) + 1 if levelled and t.duration_days else t.duration_days

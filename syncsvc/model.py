@@ -116,6 +116,16 @@ class PlannedTask(_Out):
     people: list[str] = Field(default_factory=list)  # whose time it takes (levelling)
     estimate_range: list[int] | None = None  # [optimistic, pessimistic] working days, if given
 
+    @property
+    def planned_start(self) -> dt.date:
+        """When the work is planned to start: the levelled date (the early date on old plans)."""
+        return self.start or self.early_start
+
+    @property
+    def planned_finish(self) -> dt.date:
+        """When the work is planned to finish: the levelled date (the early date on old plans)."""
+        return self.finish or self.early_finish
+
 
 class Trigger(_Out):
     metric: str

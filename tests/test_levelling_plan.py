@@ -119,3 +119,34 @@ def test_the_forecast_runs_on_the_levelled_network(plan_of: Callable[[str], Plan
     on_plan = forecast(base, {}, plan.start_date)
     assert on_plan.slip_days == 0
     assert {t.id: t.forecast_finish for t in on_plan.tasks} == {t.id: t.finish for t in plan.tasks}
+
+
+def test_every_output_dates_a_task_by_its_levelled_plan(plan_of: Callable[[str], Plan]) -> None:
+    """Start and Finish in the CSV, the Sheets/XLSX Timeline (and its Gantt bars) and Jira's
+    dates are the levelled dates, not the CPM dates nobody can keep."""
+    import csv
+    import io
+
+    from syncsvc.export.csvs import timeline_csv
+    from syncsvc.grid.layout import build_layouts
+    from syncsvc.grid.mapping import load_mapping
+    from syncsvc.jira.changes import desired_issues
+    from syncsvc.jira.mapping import load_jira_mapping
+
+    plan = plan_of(TWO_JOBS.format(ana=""))
+    late = max((plan.task("api"), plan.task("jobs")), key=lambda t: t.planned_start)
+    assert late.planned_start != late.early_start
+    row = {r["id"]: r for r in csv.DictReader(io.StringIO(timeline_csv(plan)))}[late.id]
+    assert (row["start"], row["finish"]) == (late.planned_start.isoformat(), late.planned_finish.isoformat())
+    assert row["early_start"] == late.early_start.isoformat()
+    issues = desired_issues(
+        plan, load_jira_mapping(None), default_issue_type="Task", assignees={}, epic_key=None, with_start=True
+    )
+    assert issues[late.id].values["duedate"] == late.planned_finish.isoformat()
+    assert issues[late.id].values["start"] == late.planned_start.isoformat()
+    assert f"Planned: {late.planned_start.isoformat()} to {late.planned_finish.isoformat()}." in str(
+        issues[late.id].values["description"]
+    )
+    timeline = next(s for s in build_layouts(plan, load_mapping()) if s.key == "timeline")
+    mine = next([c.value for c in r] for r in timeline.rows if any(c.value == late.name for c in r))
+    assert late.planned_start in mine and late.planned_finish in mine and late.early_start not in mine

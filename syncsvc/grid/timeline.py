@@ -30,7 +30,7 @@ def gantt_weeks(plan: Plan, status: TrackedStatus | None, max_weeks: int) -> tup
     """Mondays of the weeks from the start to the latest of finish, deadline and forecast;
     and whether the list was cut at `max_weeks`."""
     first = plan.start_date - dt.timedelta(days=plan.start_date.weekday())
-    ends = [plan.finish_date, plan.deadline, *(t.early_finish for t in plan.tasks)]
+    ends = [plan.finish_date, plan.deadline, *(t.planned_finish for t in plan.tasks)]
     if status is not None:
         tasks = status.forecast.tasks if status.forecast else []
         ends += [d for d in [status.forecast_finish, *(t.forecast_finish for t in tasks)] if d]
@@ -80,8 +80,8 @@ def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[C
     """The task's Gantt row: its colour in every week it runs in, blank elsewhere."""
     c = mapping.colours
     colour = c.gantt_milestone if t.kind == "milestone" else c.gantt_critical if t.critical else c.gantt_task
-    first = max(0, (t.early_start - weeks[0]).days // 7)
-    last = min((t.early_finish - weeks[0]).days // 7, len(weeks) - 1)
+    first = max(0, (t.planned_start - weeks[0]).days // 7)
+    last = min((t.planned_finish - weeks[0]).days // 7, len(weeks) - 1)
     if last < first or first >= len(weeks):
         return [BLANK] * len(weeks)
     return [BLANK] * first + [fill(colour)] * (last - first + 1) + [BLANK] * (len(weeks) - last - 1)

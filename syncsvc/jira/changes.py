@@ -169,13 +169,13 @@ def desired_issues(
             "summary": summary,
             "description": description,
             "priority": mapping.priority(t.risk),
-            "duedate": t.early_finish.isoformat(),
+            "duedate": t.planned_finish.isoformat(),
             "assignee": assignees.get(t.owner) if t.owner else None,
             "epic": epic_key,
             "critical": t.critical,
         }
         if with_start:
-            values["start"] = t.early_start.isoformat()
+            values["start"] = t.planned_start.isoformat()
         out[t.id] = Desired(t.id, mapping.issue_type(t.kind, default_issue_type), values)
     return out
 

@@ -27,7 +27,7 @@ def timeline_conflicts(
     person causes, and reviews that land after launch. Dates are the levelled ones."""
     out: list[Conflict] = []
     by_id = {t.id: t for t in ctx.tasks}
-    late = [t for t in ctx.tasks if _finish(t) > ctx.deadline]
+    late = [t for t in ctx.tasks if t.planned_finish > ctx.deadline]
     if late:
         finish = lev.finish_date
         days = ctx.calendar.wd(ctx.deadline, finish)
@@ -58,15 +58,15 @@ def timeline_conflicts(
     out += _person_delays(lev)
     first_exposure = next((t for t in ctx.tasks if t.kind == "rollout" and t.id != _internal_id(ctx)), None)
     if first_exposure is not None:
-        exposed = _start(first_exposure)
+        exposed = first_exposure.planned_start
         for t in ctx.tasks:
-            if t.kind == "review" and _finish(t) >= exposed:
+            if t.kind == "review" and t.planned_finish >= exposed:
                 who = _who(t, owner_labels)
                 out.append(
                     Conflict(
                         kind="review_after_launch",
                         message=(
-                            f"{t.name} ({t.id}) finishes {_finish(t).isoformat()}, after "
+                            f"{t.name} ({t.id}) finishes {t.planned_finish.isoformat()}, after "
                             f"users are first exposed on {exposed.isoformat()}"
                             f" ({first_exposure.name}); {who}. Schedule the review earlier or "
                             f"make {first_exposure.id} depend on it."
@@ -255,14 +255,6 @@ def _link(t: PlannedTask, lev: LevelledPlan) -> str:
     return f"{t.name} (waits for {person})" if person else t.name
 
 
-def _start(t: PlannedTask) -> dt.date:
-    return t.start or t.early_start
-
-
-def _finish(t: PlannedTask) -> dt.date:
-    return t.finish or t.early_finish
-
-
 def _days(n: int) -> str:
     return f"{n} working day{'s' if n != 1 else ''}"
 
@@ -272,7 +264,7 @@ def _late_task(t: PlannedTask, ctx: PlanContext, owner_labels: dict[str, str]) -
     return Conflict(
         kind="past_deadline",
         message=(
-            f"The {what} {t.name} ({t.id}) finishes {_finish(t).isoformat()}, past the "
+            f"The {what} {t.name} ({t.id}) finishes {t.planned_finish.isoformat()}, past the "
             f"deadline {ctx.deadline.isoformat()}; {_who(t, owner_labels)}."
         ),
         subjects=[

@@ -94,19 +94,10 @@ def _milestone(name: str, tags: list[str], tid: str, on: dt.date) -> str:
     return f"    {label(name)} :{', '.join([*tags, 'milestone', tid])}, {on.isoformat()}, 0d"
 
 
-def start_of(t: PlannedTask) -> dt.date:
-    """The date a task is drawn from: levelled (CONTRACT §2 "Levelling"), else the CPM date."""
-    return t.start or t.early_start
-
-
-def finish_of(t: PlannedTask) -> dt.date:
-    return t.finish or t.early_finish
-
-
 def milestone_point(t: PlannedTask) -> dt.date:
     """Where a milestone is drawn: at the end of its finish day (its predecessor's end), or at
     the start of the start date when nothing precedes it (CONTRACT §2)."""
-    return start_of(t) + _ONE if t.depends_on else start_of(t)
+    return t.planned_start + _ONE if t.depends_on else t.planned_start
 
 
 def _is_milestone(t: PlannedTask) -> bool:
@@ -117,7 +108,7 @@ def _task_line(t: PlannedTask, tid: str) -> str:
     tags = ["crit"] if t.critical else []
     if _is_milestone(t):
         return _milestone(t.name, tags, tid, milestone_point(t))
-    return _bar(t.name, tags, tid, start_of(t), finish_of(t))
+    return _bar(t.name, tags, tid, t.planned_start, t.planned_finish)
 
 
 def _deadline(plan: Plan) -> list[str]:
@@ -147,8 +138,8 @@ def summary_lines(plan: Plan) -> list[str]:
     for t in plan.tasks:
         phases.setdefault(t.phase, []).append(t)
     for n, (phase, tasks) in enumerate(phases.items()):
-        start = min(start_of(t) for t in tasks)
-        finish = max(finish_of(t) for t in tasks)
+        start = min(t.planned_start for t in tasks)
+        finish = max(t.planned_finish for t in tasks)
         lines.append(
             _bar(
                 f"{phase} ({len(tasks)} task{'s' * (len(tasks) != 1)})",
@@ -169,7 +160,13 @@ def summary_lines(plan: Plan) -> list[str]:
                 continue
             name = f"{first.phase}: {first.name} … {last.name} ({len(run)} tasks)"
             lines.append(
-                _bar(name, ["crit"], f"c{n}", start_of(first), max(start_of(first), finish_of(last)))
+                _bar(
+                    name,
+                    ["crit"],
+                    f"c{n}",
+                    first.planned_start,
+                    max(first.planned_start, last.planned_finish),
+                )
             )
     milestones = [t for t in plan.tasks if _is_milestone(t)]
     tail = _deadline(plan)

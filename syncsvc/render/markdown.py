@@ -43,7 +43,7 @@ def summary_line(plan: Plan) -> str:
 NB_HYPHEN = "\u2011"
 # the table's columns: registry labels, and "Days" (estimate+buffer in one cell)
 _TIMELINE_HEADERS = [
-    *(column("timeline", k).label for k in ("name", "phase", "owner", "early_start", "early_finish")),
+    *(column("timeline", k).label for k in ("name", "phase", "owner", "start", "finish")),
     "Days",
     *(column("timeline", k).label for k in ("total_float", "depends_on")),
 ]
@@ -58,8 +58,8 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
             _task_cell(t.id, t.name, bold=t.critical),
             md(t.phase),
             md(t.owner or "—"),
-            _day(t.start or t.early_start),
-            _day(t.finish or t.early_finish),
+            _day(t.planned_start),
+            _day(t.planned_finish),
             _days(t.estimate_days, t.buffer_days),
             str(t.total_float),
             md(", ".join(t.depends_on)) or "—",
@@ -128,7 +128,7 @@ def _phase_dates(plan: Plan, task_id: str | None) -> str:
     if task_id is None:
         return "—"
     t = plan.task(task_id)
-    return f"{(t.start or t.early_start).isoformat()} → {(t.finish or t.early_finish).isoformat()}"
+    return f"{t.planned_start.isoformat()} → {t.planned_finish.isoformat()}"
 
 
 def change_kinds(plan: Plan) -> str:
