@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import responses
 from conftest import EXAMPLE
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.jira_server import serve
 from fakes.sheets import SPREADSHEET_ID, FakeSheets
 from typer.testing import CliRunner, Result

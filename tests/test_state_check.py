@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.jira_server import serve
 from typer.testing import CliRunner
 
