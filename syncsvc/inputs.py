@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from syncsvc.spec import Spec
 
+    QuickInputs: type[BaseModel]  # made on first use: see `model`
+
 MAX_TEXT = 20_000  # syncsvc.spec.MAX_TEXT (not imported: it loads pydantic)
 # "6 weeks", "30 days" or a number of weeks, as syncsvc.spec.parse_timeline reads it
 TIMELINE_PATTERN = r"^\s*\d{1,4}(\s*([Ww][Ee][Ee][Kk][Ss]?|[Dd][Aa][Yy][Ss]?))?\s*$"
@@ -112,18 +114,20 @@ def model() -> type[BaseModel]:
 
     fields: dict[str, Any] = {}
     for name, f in FIELDS.items():
-        default = PydanticField(description=f.description) if f.required else None
-        if not f.required:
-            default = PydanticField(default_factory=list, description=f.description)
+        default = (
+            PydanticField(description=f.description)
+            if f.required
+            else PydanticField(default_factory=list, description=f.description)
+        )
         fields[name] = (_annotation(f.schema), default)
-    cls = create_model(  # type: ignore[call-overload]
+    cls: type[BaseModel] = create_model(
         "QuickInputs",
         __config__=ConfigDict(extra="forbid", frozen=True),
         __doc__="The five quick inputs of a plan (and the kinds of change).",
         __module__=__name__,
         **fields,
     )
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def _annotation(schema: dict[str, Any]) -> Any:

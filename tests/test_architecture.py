@@ -99,22 +99,19 @@ def _graph(modules: dict[str, ast.Module]) -> dict[str, set[str]]:
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test)
             for s in ast.walk(node)
         }
-        body = ast.Module(body=[s for s in ast.walk(tree) if id(s) not in typing_only], type_ignores=[])
+        imports: list[ast.stmt] = [
+            s
+            for s in ast.walk(tree)
+            if isinstance(s, ast.Import | ast.ImportFrom) and id(s) not in typing_only
+        ]
         edges = set()
-        for name in _imported(m, _flat(body)):
+        for name in _imported(m, ast.Module(body=imports, type_ignores=[])):
             while name and name not in modules:
                 name = name.rpartition(".")[0]
             if name and name != m:
                 edges.add(name)
         graph[m] = edges
     return graph
-
-
-def _flat(body: ast.Module) -> ast.Module:
-    """The import statements of `body` as a module of their own (ast.walk then finds each once)."""
-    return ast.Module(
-        body=[s for s in body.body if isinstance(s, ast.Import | ast.ImportFrom)], type_ignores=[]
-    )
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -101,8 +101,17 @@ def test_the_seed_overrun_levels_fewer_sizes(monkeypatch: pytest.MonkeyPatch) ->
     sizes: list[int] = []
     levelled: list[int] = []
     people, level = fit.task_people, fit.level_plan
-    monkeypatch.setattr(fit, "task_people", lambda *a: sizes.append(1) or people(*a))
-    monkeypatch.setattr(fit, "level_plan", lambda *a: levelled.append(1) or level(*a))
+
+    def counted_people(*a: Any) -> Any:
+        sizes.append(1)
+        return people(*a)
+
+    def counted_level(*a: Any) -> Any:
+        levelled.append(1)
+        return level(*a)
+
+    monkeypatch.setattr(fit, "task_people", counted_people)
+    monkeypatch.setattr(fit, "level_plan", counted_level)
     text = SEED.format(n=5)
     plan = build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
     assert any("more people alone would not make it" in f.message for f in plan.findings)

@@ -37,7 +37,7 @@ def write_config(tmp: Path, url: str, **extra: str) -> Path:
     return p
 
 
-def push(runner: CliRunner, example_path: Path, config: Path, *args: str):  # type: ignore[no-untyped-def]
+def push(runner: CliRunner, example_path: Path, config: Path, *args: str):
     return runner.invoke(app, ["push", str(example_path), "--config", str(config), *args])
 
 

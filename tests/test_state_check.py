@@ -36,7 +36,7 @@ def write_config(tmp: Path, url: str) -> Path:
     return p
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str):
     return CliRunner().invoke(app, list(args))
 
 

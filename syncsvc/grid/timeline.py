@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from syncsvc.columns import sheet_columns
 from syncsvc.grid.cells import (
@@ -57,6 +58,7 @@ def _task_cell(
     mapping: SheetsMapping,
 ) -> Cell:
     reg = _COLUMNS[col.key]
+    v: Any
     if reg.of == "status":  # the pull's forecast; the Jira key also when only the push recorded it
         v = key if reg.attr == "issue_key" else reg.value(ts) if ts is not None else None
     else:
