@@ -1,9 +1,10 @@
 """Score quick-mode plans against the PM-written evaluation set of issue 11 (tests/eval/).
 
-Usage (from the repository root): python bench/bench_eval.py [--heldout] [--missed] [--write]
+Usage (from the repository root): python bench/bench_eval.py [--heldout | --set NAME] [--missed] [--write]
 Prints one row per feature (risk, stakeholder and trigger recall; primary profile; strategy;
 mechanism; wrong-sense hits) and the totals. --heldout scores tests/eval/heldout.toml instead
-(the features not seen: run it once, at the end). --missed lists the concepts each plan missed
+(the features not seen: run it once, at the end); --set NAME scores tests/eval/NAME.toml (heldout2 ...
+heldout6, everyday, everyday2). --missed lists the concepts each plan missed
 and the wrong-sense hits. --write puts the totals in this script's own section of BENCHMARKS.md.
 Targets (issue 11): risk recall >= 0.80 overall (>= 0.75 in every held-out plan), no wrong-sense
 hit, strategy and mechanism right for the change.
@@ -86,10 +87,16 @@ def summary(t: Totals) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--heldout", action="store_true", help="score the held-out features instead")
+    ap.add_argument("--set", metavar="NAME", help="score tests/eval/NAME.toml instead (e.g. everyday)")
     ap.add_argument("--missed", action="store_true", help="list missed concepts and wrong-sense hits")
     ap.add_argument("--write", action="store_true", help="write the totals to BENCHMARKS.md")
     args = ap.parse_args()
-    path = HELDOUT if args.heldout else FEATURES
+    path = FEATURES.parent / f"{args.set}.toml" if args.set else HELDOUT if args.heldout else FEATURES
+    if args.set and (args.write or not path.is_file()):
+        ap.error(
+            f"--set {args.set}: "
+            + ("--write takes the dev or held-out set only" if args.write else "no such file in tests/eval/")
+        )
     _, scores, t = evaluate(path)
     print("\n".join(table(scores)))
     if args.missed:

@@ -6,8 +6,9 @@ and `render` plan offline; `push`, `publish`, `pull`, `sync`, `check_state` and
 `exit_code` is the command's. Options are keyword-only. Errors a user can fix raise a
 `SyncsvcError` subclass (`InputError` for bad input: exit 2).
 
-The remote modules (and the `jira`, `gspread` libraries behind them) are imported inside the
-functions that need them: planning offline never loads them.
+The engines (push, pull, publish, sync, state check, export: and the `jira`, `gspread`,
+`xlsxwriter` libraries behind them) are imported inside the functions that use them: planning
+offline never loads them.
 """
 
 from __future__ import annotations
@@ -18,20 +19,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncsvc import specload
+from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.config import Config, load_config
 from syncsvc.errors import ConfigError, InputError, RemoteError
+from syncsvc.inputs import spec_of_inputs
+from syncsvc.model import Plan, to_json
 from syncsvc.plans import load_plan, parse_as_of, plan_of, render, spec_and_plan
 from syncsvc.results import Result, Status
+from syncsvc.spec import Spec
+from syncsvc.state import State
+from syncsvc.status import TrackedStatus
 
-if TYPE_CHECKING:
-    from syncsvc.catalog import Catalog
-    from syncsvc.config import Config
+if TYPE_CHECKING:  # the engines load inside the functions that use them (jira, gspread)
     from syncsvc.jira.pull import PullResult
     from syncsvc.jira.report import PushReport
-    from syncsvc.model import Plan
     from syncsvc.sheets.publish import PublishReport
-    from syncsvc.spec import Spec
     from syncsvc.statecheck import CheckResult
-    from syncsvc.status import TrackedStatus
     from syncsvc.sync import SyncReport
 
 __all__ = [
@@ -55,12 +59,9 @@ def load_spec(source: str | Path | Mapping[str, Any], *, today: dt.date | None =
     """A checked spec: from a spec file (TOML) when `source` is a path, or from the five quick
     inputs when it is a mapping (`feature_name`, `description`, `team_size`, `timeline`,
     `risk_tolerance`). `today` (default: today) fills the defaults that need a date."""
-    from syncsvc import specload
 
     today = today or dt.date.today()
     if isinstance(source, Mapping):
-        from syncsvc.plans import spec_of_inputs
-
         return spec_of_inputs(source, today=today)
     return specload.load_spec(source, today=today)
 
@@ -75,7 +76,6 @@ def build_plan(
     and RACI, timeline and critical path, rollout phases, rollback. `catalog` is a loaded
     `Catalog` or a catalog folder of your own (default: the bundled catalogs);
     `with_confidence=False` skips the Monte Carlo finish range (faster)."""
-    from syncsvc.catalog import Catalog, load_catalog
 
     parsed = spec if not isinstance(spec, str | Path) else load_spec(spec)
     cat = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
@@ -86,7 +86,6 @@ def export(spec: str | Path, *, out: str | Path, config: str | Path | None = Non
     """Write the offline bundle of the spec's plan into the folder `out` (created if missing):
     plan.md, plan.json, risks.csv, raci.csv, timeline.csv, dashboard.xlsx; all or nothing.
     Returns the files written."""
-    from syncsvc.config import load_config
     from syncsvc.export import check_out_dir, export_bundle
 
     check_out_dir(Path(out))  # a bad folder fails before the plan is built
@@ -107,7 +106,6 @@ def push(
     `progress(stage, done, total)` is called as the work goes. A push that stops part-way
     returns status "partial" (or "error" when nothing was done) and the error saying what is
     left; running it again finishes the job without duplicates."""
-    from syncsvc.config import load_config
     from syncsvc.jira.push import push_plan
 
     config = Path(config)
@@ -135,7 +133,6 @@ def publish(spec: str | Path, *, config: str | Path, dry_run: bool = False) -> R
     """Write the plan's worksheets (risk matrix, RACI, timeline, dashboard) to the config's
     spreadsheet; with `dry_run`, say what would change and write nothing. The Timeline shows
     the Jira keys of tasks already pushed (read from the state file, never created here)."""
-    from syncsvc.config import load_config
     from syncsvc.sheets.publish import publish_plan
 
     config = Path(config)
@@ -151,7 +148,6 @@ def pull(spec: str | Path, *, config: str | Path, as_of: dt.date | str | None = 
     team's time zone). Status "slipping" when the critical path slips (`exit_code` makes it 3
     with `fail_on_slip`)."""
     from syncsvc.jira.pull import pull_status
-    from syncsvc.state import State
 
     date = as_of if isinstance(as_of, dt.date) else parse_as_of(as_of)
     cfg, plan, _, _ = _load(Path(spec), Path(config))
@@ -174,7 +170,6 @@ def sync(
     (`LockHeldError`, exit 75, at once when another sync holds it). A failing plan does not stop
     the others: status "invalid" when one failed on bad input, "error" when one failed
     otherwise, "slipping" when one slips, else "success"; the report has each plan's run."""
-    from syncsvc.config import load_config
     from syncsvc.sync import run_sync
 
     date = as_of if isinstance(as_of, dt.date) else parse_as_of(as_of)
@@ -224,8 +219,6 @@ def record_baseline(
     spec: str | Path, *, config: str | Path, note: str, now: dt.datetime | None = None
 ) -> Result[Recorded]:
     """Record a new baseline of the plan on purpose (a scope change); older ones are kept."""
-    from syncsvc.model import to_json
-    from syncsvc.state import State
 
     cfg, plan, _, _ = _load(Path(spec), Path(config))
     when = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
@@ -241,11 +234,9 @@ def pushed_issues(cfg: Config, plan_id: str) -> TrackedStatus | None:
     path = cfg.state_path()
     if not path.is_file():
         return None
-    from syncsvc.state import State
 
     with State.open(path) as state:
         issues = state.issues(plan_id)
-    from syncsvc.status import TrackedStatus
 
     keys = {r.task_id: r.issue_key for r in issues.values() if not r.removed}
     return TrackedStatus(issue_keys=keys) if keys else None
@@ -262,7 +253,6 @@ def _load(
     spec: Path, config: Path, cfg: Config | None = None
 ) -> tuple[Config, Plan, dict[str, str], str | None]:
     """Config, plan, Jira assignees by member name, and the spec's Jira project override."""
-    from syncsvc.config import load_config
 
     cfg = cfg or load_config(config)
     parsed, plan = spec_and_plan(spec, cfg)

@@ -18,13 +18,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc.errors import InputError, SpecError
+from syncsvc import __version__
+from syncsvc.catalog import Catalog, load_catalog
+from syncsvc.catalog.base import bundled_dir
+from syncsvc.errors import InputError, SpecError, SyncsvcError
 from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
+from syncsvc.model import PART_KEYS, to_json
+from syncsvc.plans import adjusted, plan_of
+from syncsvc.render.jsontext import json_text
+from syncsvc.render.markdown import render_md
+from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
-
-    from syncsvc.catalog import Catalog
 
 log = logging.getLogger("syncsvc.mcp")
 
@@ -118,7 +124,6 @@ WORKFLOW: tuple[tuple[str, str | None, str], ...] = (
 def input_schema() -> dict[str, Any]:
     """The JSON Schema of every tool's arguments: the quick inputs (from their model, the same
     as the CLI's options), a whole spec, the calendar and the format."""
-    from syncsvc.specload import MAX_SPEC_BYTES
 
     return {
         "type": "object",
@@ -162,7 +167,6 @@ def input_schema() -> dict[str, Any]:
 
 def output_schema(part: str) -> dict[str, Any]:
     """The JSON Schema of a tool's structured content: CONTRACT §4's keys for its part."""
-    from syncsvc.model import PART_KEYS
 
     array, obj = {"type": "array"}, {"type": "object"}
     date = {"type": "string", "format": "date"}
@@ -199,10 +203,6 @@ def plan_tool(
 ) -> tuple[str, Any]:
     """Run one planning tool with `catalog` (default: the bundled catalogs): (text content,
     structured content), or a `SyncsvcError`."""
-    from syncsvc.model import to_json
-    from syncsvc.plans import plan_of
-    from syncsvc.render.jsontext import json_text
-    from syncsvc.render.markdown import render_md
 
     part = TOOLS[name][0]
     args = dict(arguments or {})
@@ -216,21 +216,13 @@ def plan_tool(
         raise InputError(f"format: must be 'md' or 'json' (got {fmt!r})")
     spec = _spec(args, today=today)
     kinds = args.get("change_types")
-    if kinds is not None:
-        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
-            raise InputError("change_types: must be a list of change-profile ids")
-        if kinds:
-            spec = spec.model_copy(update={"change_types": list(dict.fromkeys(kinds))})
+    if kinds is not None and (not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds)):
+        raise InputError("change_types: must be a list of change-profile ids")
     calendar = {k: args.get(k) for k in CALENDAR_INPUTS}
-    if any(v is not None for v in calendar.values()):
-        from syncsvc.specload import with_calendar
-
-        if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
-            raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
-        spec = with_calendar(spec, **calendar, names=CALENDAR_INPUTS)
+    if calendar["holidays"] is not None and not isinstance(calendar["holidays"], list):
+        raise InputError("holidays: must be a list of dates (YYYY-MM-DD)")
+    spec = adjusted(spec, change_types=kinds, calendar=calendar, names=CALENDAR_INPUTS)
     if catalog is None:
-        from syncsvc.catalog import load_catalog
-
         catalog = load_catalog()
     plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")
     data = to_json(plan, part)
@@ -239,7 +231,6 @@ def plan_tool(
 
 
 def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
-    from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
     source = args.get("spec_toml")
     if source is not None:
@@ -267,7 +258,6 @@ def _spec(args: dict[str, Any], *, today: dt.date) -> Any:
 def catalog_files(folder: Path | None = None) -> dict[str, Path]:
     """The catalogs (mappings/*.toml) by resource URI: the bundled ones, each replaced by the
     file of the same name in `folder` (the config's catalog folder) when there is one."""
-    from syncsvc.catalog.base import bundled_dir
 
     files = {p.name: p for p in sorted(bundled_dir().glob("*.toml"))}
     if folder is not None:
@@ -307,9 +297,6 @@ def build_server(catalog: Catalog) -> Server:
     import mcp_types as types
     from mcp.server.lowlevel import Server
     from mcp.shared.exceptions import MCPError
-
-    from syncsvc import __version__
-    from syncsvc.errors import SyncsvcError
 
     schema = input_schema()
     read_only = types.ToolAnnotations(
@@ -546,7 +533,6 @@ def bad_message_answer(exc: Exception) -> Any:
 
 def _warm_up(catalog: Catalog | None = None) -> None:
     """Import the planning core and plan once, so the first tool call is as fast as the rest."""
-    from syncsvc.errors import SyncsvcError
 
     try:
         plan_tool(

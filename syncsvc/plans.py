@@ -1,8 +1,8 @@
 """From a spec (a file, or the five quick inputs) to a plan, and a plan to text.
 
-What every front end starts from: the commands, the MCP server, tracking, diff and export. The
-heavy modules (catalogs, planning, the config) are imported when a function needs them, so the
-CLI can import this cheaply.
+What every front end starts from: the commands, the MCP server, tracking, diff and export (the
+CLI imports it inside its commands). The config and the Markdown renderer load only when used:
+a plan without --config, or as JSON, does not pay for them.
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.errors import InputError, SpecError
 from syncsvc.inputs import flag, missing_inputs, spec_of_inputs
+from syncsvc.model import Plan, to_json_text
+from syncsvc.planning.build import build_plan
+from syncsvc.spec import FIRST_DATE, LAST_START, Spec
+from syncsvc.specload import load_spec, with_calendar
 
 if TYPE_CHECKING:
-    from syncsvc.catalog import Catalog
     from syncsvc.config import Config
-    from syncsvc.model import Plan
-    from syncsvc.spec import Spec
 
 
 def load_plan(
@@ -35,8 +37,6 @@ def load_plan(
     `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
     set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
     `change_types` (from --change-type) replaces the spec's."""
-    from syncsvc.catalog import load_catalog
-    from syncsvc.specload import load_spec
 
     today = dt.date.today()
     given = {k: v for k, v in quick.items() if v is not None}
@@ -57,12 +57,7 @@ def load_plan(
                 "notifications-center.toml) or all five quick inputs",
             )
         parsed = spec_of_inputs(quick, today=today)
-    if calendar and any(v is not None for v in calendar.values()):
-        from syncsvc.specload import with_calendar
-
-        parsed = with_calendar(parsed, **calendar)
-    if change_types:
-        parsed = parsed.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
+    parsed = adjusted(parsed, change_types=change_types, calendar=calendar)
     catalog_dir = None
     if config is not None:  # the config (and its models) only when one is given
         from syncsvc.config import load_config
@@ -71,10 +66,26 @@ def load_plan(
     return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
 
 
+def adjusted(
+    spec: Spec,
+    *,
+    change_types: list[str] | None = None,
+    calendar: dict[str, Any] | None = None,
+    names: tuple[str, str, str] = ("--start-date", "--holidays", "--country"),
+) -> Spec:
+    """The spec with the options given beside it: `calendar` (start_date, holidays, country;
+    None when not given) sets, or for holidays adds to, the spec's; `change_types` replaces the
+    spec's. `names` are what errors call the three calendar inputs."""
+    if calendar and any(v is not None for v in calendar.values()):
+        spec = with_calendar(spec, **calendar, names=names)
+    if change_types:
+        spec = spec.model_copy(update={"change_types": list(dict.fromkeys(change_types))})
+    return spec
+
+
 def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
     """`build_plan`, with a schedule that runs off the calendar (past 9999-12-31, through a wall
     of holidays) as a spec error naming the keys, not a traceback."""
-    from syncsvc.planning.build import build_plan
 
     try:
         return build_plan(spec, catalog, with_confidence=with_confidence)
@@ -89,8 +100,6 @@ def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Pl
 def spec_and_plan(spec: Path, cfg: Config) -> tuple[Spec, Plan]:
     """The checked spec of a file and its plan, with the config's catalog folder (if any):
     what the commands that talk to Jira and Sheets start from."""
-    from syncsvc.catalog import load_catalog
-    from syncsvc.specload import load_spec
 
     parsed = load_spec(spec, today=dt.date.today())
     require_identity(parsed)
@@ -121,8 +130,6 @@ def render(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md")
     if format not in ("md", "json"):
         raise InputError(f"format: must be 'md' or 'json' (got {format!r})")
     if format == "json":
-        from syncsvc.model import to_json_text
-
         return to_json_text(plan, part)
     from syncsvc.render.markdown import render_md
 
@@ -134,7 +141,6 @@ def parse_as_of(value: str | None) -> dt.date:
 
     if value is None:
         return dt.date.today()
-    from syncsvc.spec import FIRST_DATE, LAST_START
 
     try:
         date = dt.date.fromisoformat(value)

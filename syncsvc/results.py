@@ -10,7 +10,7 @@ into CONTRACT §3's exit code; errors raised before a result exists carry their 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from syncsvc.errors import InputError, RemoteError, SlipError, SyncsvcError
 
@@ -52,7 +52,7 @@ class Result(Generic[R]):
             raise self.error
 
 
-def exit_code(result: Result[object], *, fail_on_slip: bool = False) -> int:
+def exit_code(result: Result[Any], *, fail_on_slip: bool = False) -> int:
     """CONTRACT §3's exit code of a result: 0 success; 1 a remote failure (partial or not) or,
     for `state check`, Jira disagreeing; 2 bad input; 3 slipping with `--fail-on-slip`
     (else 0)."""

@@ -6,13 +6,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from syncsvc.state import Baseline
+from syncsvc.config import load_config
+from syncsvc.errors import ConfigError
+from syncsvc.jira import keep
+from syncsvc.jira.adapter import connect
+from syncsvc.jira.changes import EPIC_ID
+from syncsvc.jira.mapping import load_jira_mapping
+from syncsvc.jira.payload import PROPERTY, blocks_links, jql_quote, plan_label
+from syncsvc.specload import load_spec
+from syncsvc.state import Baseline, State
 
 READ_FIELDS = ("labels", "issuelinks", "project")
-PROPERTY_NAME = "syncsvc"  # syncsvc.jira.payload.PROPERTY (not imported: keeps `jira` lazy)
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,6 @@ class CheckResult:
 
 
 def _who(rec: Record) -> str:
-    from syncsvc.jira.changes import EPIC_ID
 
     return "the epic" if rec.task_id == EPIC_ID else f"task {rec.task_id}"
 
@@ -86,7 +91,7 @@ def compare(
     for issue in labelled:
         if str(issue.get("key")) in known or str(issue.get("id")) in known:
             continue
-        prop = (issue.get("properties") or {}).get(PROPERTY_NAME)
+        prop = (issue.get("properties") or {}).get(PROPERTY)
         says = (
             f"its property says task {prop.get('task_id')!r}"
             if isinstance(prop, dict) and prop.get("plan_id") == plan_id
@@ -118,8 +123,6 @@ def compare(
 def _issue_problems(
     plan_id: str, project: str, rec: Record, issue: dict[str, Any], removed_label: str
 ) -> list[str]:
-    from syncsvc.jira.changes import EPIC_ID
-    from syncsvc.jira.payload import PROPERTY
 
     key = str(issue.get("key"))
     where = f"{rec.key} ({_who(rec)})"
@@ -153,13 +156,11 @@ def _issue_problems(
 
 def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baseline]) -> list[str]:
     """The state's baselines the epic does not keep yet (a note: the next push stores them)."""
-    from syncsvc.jira import keep
-    from syncsvc.jira.changes import EPIC_ID
 
     epic = found.get(EPIC_ID)
     if epic is None or not baselines:
         return []
-    prop = (epic.get("properties") or {}).get(PROPERTY_NAME)
+    prop = (epic.get("properties") or {}).get(PROPERTY)
     index = prop.get("baselines") if isinstance(prop, dict) else None
     index = index if isinstance(index, list) else []
     entries, _ = keep.to_store(baselines, index)
@@ -173,7 +174,6 @@ def _kept_problems(found: dict[str, dict[str, Any]], baselines: Sequence[Baselin
 
 
 def _blocks(issues: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
-    from syncsvc.jira.payload import blocks_links
 
     return set(blocks_links(list(issues)))
 
@@ -203,13 +203,6 @@ def check_state(spec: Path, *, config: Path) -> CheckResult:
     """Compare the state file's issues and links for the plan of `spec` with Jira (read only):
     every recorded issue exists with its syncsvc property and labels, and every link syncsvc
     made is there. Errors of input or config raise (exit 2) before any call."""
-    from syncsvc.config import load_config
-    from syncsvc.errors import ConfigError
-    from syncsvc.jira.adapter import connect
-    from syncsvc.jira.mapping import load_jira_mapping
-    from syncsvc.jira.payload import PROPERTY, jql_quote, plan_label
-    from syncsvc.specload import load_spec
-    from syncsvc.state import State
 
     cfg = load_config(config)
     jcfg = cfg.require_jira(config.name)

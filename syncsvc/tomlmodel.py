@@ -135,7 +135,9 @@ def parse_toml(text: str, *, label: str, error: type[InputError] = SpecError) ->
     what is accepted, and every error message are the standard parser's."""
     try:
         data = rtoml.loads(text)
-    except Exception:  # noqa: BLE001 - rtoml's errors differ in kind and wording: tomllib says what
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - its errors (and a Rust panic) differ: tomllib says what
         data = None
     if isinstance(data, dict) and not _has_times(text, data):
         if text.count(".") >= MAX_KEY_PARTS:  # rtoml takes 80 parts; the limit is 64
@@ -279,6 +281,7 @@ PATTERNS = {
     "(country-subdivision; got {got})",
     r"^[A-Za-z0-9_-]{10,200}$": "must be a spreadsheet id (the part after /d/ in its URL) or the "
     "whole URL (got {got})",
+    r"^[^\s]{1,255}$": "must be a Jira label: 1-255 characters, no spaces (got {got})",
     r"^[a-z][a-z0-9_]{0,59}$": "must be a metric name: lowercase letters, digits and "
     "underscores, starting with a letter (got {got})",
     r"^[a-z][a-z0-9_]{1,39}$": "must be a name of lowercase letters, digits and underscores, "

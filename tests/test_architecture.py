@@ -1,11 +1,19 @@
-"""The layers hold: typer only in the CLI wing, no import cycle (imports inside functions count),
-and imports inside functions only at the seams that keep start-up fast."""
+"""The layers hold: typer only in the CLI wing, the library never borrows from the CLI, the
+library face is lazy and keyword-only, nothing reaches a submodule the face shadows, no import
+cycle (imports inside functions count) and imports inside functions only at the seams that keep
+start-up fast."""
 
 from __future__ import annotations
 
 import ast
+import inspect
+import subprocess
+import sys
 
+import pytest
 from conftest import ROOT
+
+import syncsvc
 
 PACKAGE = ROOT / "syncsvc"
 
@@ -45,6 +53,134 @@ def test_typer_is_imported_only_under_syncsvc_cli() -> None:
     assert outside == []
 
 
+def test_the_library_never_imports_the_cli() -> None:
+    borrowing = sorted(
+        m
+        for m, tree in _modules().items()
+        if not m.startswith("syncsvc.cli")
+        and m != "syncsvc.__main__"  # `python -m syncsvc` is the command line
+        and any(n.startswith("syncsvc.cli") for n in _imported(m, tree))
+    )
+    assert borrowing == []
+
+
+def test_the_cli_loads_no_library_before_a_command_runs() -> None:
+    """`syncsvc --help` stays fast: importing the CLI loads typer, its own modules and the plain
+    quick-input table, not pydantic, the planning core or the remote adapters."""
+    code = (
+        "import sys, syncsvc.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith(('syncsvc', 'pydantic', 'jira', 'gspread'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = eval(out)  # a list of module names
+    assert [m for m in loaded if not m.startswith("syncsvc.cli")] == ["syncsvc", "syncsvc.inputs"]
+
+
+def test_importing_syncsvc_is_cheap() -> None:
+    code = (
+        "import sys, syncsvc; "
+        "print(sorted(m for m in ('pydantic', 'typer', 'syncsvc.api') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", syncsvc.__all__)
+def test_every_name_of_the_library_face_resolves_and_is_documented(name: str) -> None:
+    value = getattr(syncsvc, name)
+    if name == "__version__":
+        return
+    assert inspect.getdoc(value), f"syncsvc.{name} has no docstring"
+    if inspect.isfunction(value):
+        params = list(inspect.signature(value).parameters.values())
+        loose = [p.name for p in params[1:] if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+        assert loose == [], f"syncsvc.{name}: options {loose} should be keyword-only"
+
+
+def test_render_and_sync_stay_the_functions_after_their_submodules_load() -> None:
+    import importlib
+
+    importlib.import_module("syncsvc.render.markdown")
+    importlib.import_module("syncsvc.sync")
+    from syncsvc import api
+
+    assert syncsvc.render is api.render and syncsvc.sync is api.sync
+    from syncsvc.render import markdown  # the submodules stay importable
+
+    assert callable(markdown.render_md)
+
+
+def _shadow_reach(tree: ast.Module) -> list[str]:
+    """Uses that would meet the function instead of the submodule `syncsvc.render`/`syncsvc.sync`."""
+    bad = []
+    shadowed = ("syncsvc.render", "syncsvc.sync")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bad += [
+                f"import {a.name} as {a.asname}"
+                for a in node.names
+                if a.asname and a.name.startswith(tuple(s + "." for s in shadowed)) or a.name in shadowed
+            ]
+        elif isinstance(node, ast.ImportFrom) and node.module == "syncsvc" and not node.level:
+            bad += [f"from syncsvc import {a.name}" for a in node.names if a.name in ("render", "sync")]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            target = node.args[0].value
+            if func in ("setattr", "delattr", "patch") and str(target).startswith(
+                tuple(s + "." for s in shadowed)
+            ):
+                bad.append(repr(target))  # e.g. monkeypatch.setattr("syncsvc.sync.os.open", ...)
+    return bad
+
+
+def test_nothing_reaches_a_submodule_through_a_name_the_face_shadows() -> None:
+    found = {}
+    for folder in ("syncsvc", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            hits = _shadow_reach(ast.parse(path.read_text(encoding="utf-8")))
+            if hits:
+                found[str(path.relative_to(ROOT))] = hits
+    assert found == {}, (
+        "`syncsvc.render` and `syncsvc.sync` are the library functions: reach the submodules "
+        f"with `from syncsvc.render import x` or importlib.import_module('syncsvc.sync'): {found}"
+    )
+
+
+def test_the_shadow_check_finds_what_it_looks_for() -> None:
+    tree = ast.parse(
+        "import syncsvc.render.markdown as m\nfrom syncsvc import sync\n"
+        "mp.setattr('syncsvc.sync.os.open', 1)\n"
+        "from syncsvc.render import markdown\nimport syncsvc.spec as s\n"
+    )
+    assert len(_shadow_reach(tree)) == 3
+
+
+def test_no_module_global_catalog_in_the_mcp_server() -> None:
+    tree = _modules()["syncsvc.mcp_server"]
+    assigned = [
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(t, ast.Name) and "CATALOG" in t.id.upper()
+    ]
+    assert assigned == []
+    assert "catalog" in inspect.signature(__import__("syncsvc.mcp_server").mcp_server.build_server).parameters
+
+
+def test_the_old_homes_of_the_commands_are_gone() -> None:
+    # the commands live in syncsvc/cli/ only
+    for old in (
+        "cli.py",
+        "clikit.py",
+        "track.py",
+        "jira/command.py",
+        "sheets/command.py",
+        "export/command.py",
+    ):
+        assert not (PACKAGE / old).exists(), old
+
+
 # The modules that may import inside a function, and why. Everything else imports at the top.
 LAZY_SEAMS = {
     # the CLI calling the library: `syncsvc --help` loads typer and the command table only
@@ -54,10 +190,8 @@ LAZY_SEAMS = {
     "syncsvc.plans": "a planning command loads the config and the Markdown renderer on demand",
     # the engine opening an adapter (a remote or a heavy vendor library)
     "syncsvc.sync": "opens the Jira and Sheets remotes it is configured for",
-    "syncsvc.statecheck": "opens the Jira remote",
     "syncsvc.sheets.publish": "opens the gspread/google-auth adapter",
     "syncsvc.mcp_server": "the mcp SDK and anyio load when the server starts",
-    "syncsvc.export": "the XLSX writer (xlsxwriter) loads when a bundle is written",
     "syncsvc.export.xlsx": "xlsxwriter loads when a workbook is written",
     "syncsvc.publicholidays": "the holidays package (~0.1 s) loads only when a country is named",
 }

@@ -412,3 +412,105 @@ def test_a_rollback_variant_fits_the_sort_of_change(plan_of: PlanOf) -> None:
             assert [f for f in plan.findings if f.kind == "two_am_test"] == [], (p.id, word)
         plain = plan_of(_spec("Launch", "A change", extra=f'change_types = ["{p.id}"]\n'))
         assert plain.rollback is not None and plain.rollback.mechanism == p.rollback.mechanism
+
+
+# ---- everyday product changes: the product-feature fallback and facets ----------------------
+
+
+def _titles(plan: Plan) -> str:
+    return "\n".join(r.title for r in plan.risks)
+
+
+def test_a_plain_product_change_is_a_product_feature_with_the_risks_of_what_it_does(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Shared shopping lists",
+            "Members can keep shopping lists and share a list with people outside their household, "
+            "who can view and tick items off.",
+        )
+    )
+    assert _ids(plan) == ["product-feature"]
+    assert plan.rollout.strategy == "percentage_ramp" and plan.rollback is not None
+    assert plan.rollback.mechanism == "flag_off"
+    assert any("stays where it is" in x for x in plan.rollback.limits)  # what flag-off cannot undo
+    titles = _titles(plan)
+    assert "shared items reach the wrong people" in titles  # shares-access
+    assert "outlives its owner" in titles  # stores-data
+    assert "is used or helps" in titles  # every product change: analytics
+    assert "access_denied_rate_change" in {t.metric for t in plan.rollback.triggers}
+    security = next(s for s in plan.stakeholders if s.group == "security")
+    assert "shares things with other people" in security.why
+    assert not [f for f in plan.findings if f.kind == "low_coverage"]
+    assert {r.category for r in plan.risks} == set(CATEGORIES)
+
+
+def test_product_feature_is_only_a_fallback(plan_of: PlanOf) -> None:
+    plan = plan_of(_spec("Dark mode", "Users can switch the web app to a dark theme in their settings."))
+    assert _ids(plan) == ["ui-frontend"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Handbook refresh",
+            "Rewrite the employee handbook so people can find the leave policy and share it.",
+        ),
+        ("Customer summit", "Run a summit where customers can meet our product managers and share feedback."),
+        ("Support rota", "A new rota so agents can take Fridays off while customers still get answers."),
+    ],
+)
+def test_non_product_work_in_product_words_stays_unrecognised(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert _ids(plan) == []
+    assert [f.kind for f in plan.findings if f.kind == "low_coverage"] == ["low_coverage"]
+    # a facet describes a change; with none recognised, none attaches
+    assert "shared items reach the wrong people" not in _titles(plan)
+
+
+def test_facets_attach_inside_a_known_profile(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Invoice reminder endpoint",
+            "A REST API endpoint and a job that runs every night to flag overdue invoices for each account.",
+        )
+    )
+    assert _ids(plan)[0] == "backend-api"
+    titles = _titles(plan)
+    assert "fail silently or are missed" in titles and "daylight-saving" in titles
+    assert plan.rollback is not None
+    assert "scheduled_job_failure_rate" in {t.metric for t in plan.rollback.triggers}
+
+
+def test_a_facet_stays_off_where_a_profile_covers_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec("Weekly digest email", "Send every member a weekly email digest of unread notifications.")
+    )
+    assert "notifications-messaging" in _ids(plan)
+    assert "still get them after opting out" not in _titles(plan)  # sends-messages facet: off
+
+
+def test_a_facet_naming_an_unknown_stakeholder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "changes").mkdir()
+    text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
+    (tmp_path / "changes" / "_facets.toml").write_text(
+        text.replace('stakeholders = ["privacy", "sre"]', 'stakeholders = ["privacy", "sres"]'),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError, match=r"facet 'stores-data': stakeholders: unknown stakeholder template 'sres'"
+    ):
+        load_catalog(tmp_path)
+
+
+def test_settings_files_add_up_and_a_users_file_replaces_the_bundled_one(tmp_path: Path) -> None:
+    bundled = load_catalog().changes
+    assert bundled.facets and bundled.questions and bundled.about_guards  # from two "_" files
+    (tmp_path / "changes").mkdir()
+    (tmp_path / "changes" / "_facets.toml").write_text("facets = []\n", encoding="utf-8")
+    mine = load_catalog(tmp_path).changes
+    assert mine.facets == [] and mine.questions == bundled.questions

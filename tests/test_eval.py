@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from eval.score import (
+    EVERYDAY,
     FEATURES,
     HELDOUT,
     PROFILE_IDS,
@@ -106,7 +107,7 @@ def test_unrecognised_changes_get_no_profile_and_say_so(
 # ───────────────────────────── the files themselves ─────────────────────────────
 
 
-@pytest.mark.parametrize("path", [FEATURES, HELDOUT], ids=["features", "heldout"])
+@pytest.mark.parametrize("path", [FEATURES, HELDOUT, EVERYDAY], ids=["features", "heldout", "everyday"])
 def test_eval_files_follow_the_format(path: Path) -> None:
     features = load_features(path)
     recognised = [f for f in features if f.expected.recognisable]
@@ -116,12 +117,44 @@ def test_eval_files_follow_the_format(path: Path) -> None:
     )
     if path == FEATURES:
         assert len(features) >= 36 and len(features) - len(recognised) >= 6
-        count = {p: sum(p in f.expected.profiles for f in features) for p in PROFILE_IDS}
+        # the fifteen kinds of the issue; the product-feature fallback is checked by everyday.toml
+        kinds = PROFILE_IDS - {"product-feature"}
+        count = {p: sum(p in f.expected.profiles for f in features) for p in kinds}
         assert min(count.values()) >= 2, count
         assert sum(len(f.expected.profiles) > 1 for f in features) >= 3
     else:
         assert len(features) >= 10
     assert not {f.id for f in load_features(FEATURES)} & {f.id for f in load_features(HELDOUT)}
+
+
+# ───────────── everyday product changes (product-feature fallback and facets) ─────────────
+
+
+@pytest.fixture(scope="module")
+def everyday() -> tuple[list[Feature], list[FeatureScore], Totals]:
+    features = load_features(EVERYDAY)
+    scores = score_features(features)
+    return features, scores, totals(features, scores)
+
+
+def test_everyday_product_changes_are_recognised_and_get_their_risks(
+    everyday: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
+    # plain "users can now..." changes: recognised (product-feature or a domain profile), with
+    # the risks of what they do (facets), and non-product work still not recognised
+    features, scores, t = everyday
+    assert t.risk_recall >= 0.85, f"risk recall {t.risk_recall:.2f}"
+    low = [
+        f"{s.id} {s.risks.hit}/{s.risks.total} {s.risks.missed}"
+        for s in scores
+        if (s.risks.value or 0) < 0.75
+    ]
+    assert low == []
+    assert [f"{s.id}: {w}" for s in scores for w in s.wrong_sense] == []
+    recognisable = {f.id for f in features if f.expected.recognisable}
+    assert [s.id for s in scores if s.id in recognisable and not s.profiles_got] == []
+    assert t.none_clean == t.none_features >= 4
+    assert t.strategy_right == 1.0 and t.mechanism_right == 1.0
 
 
 def test_a_bad_features_file_names_the_feature(tmp_path: Path) -> None:

@@ -100,5 +100,8 @@ def test_a_user_mapping_file_replaces_the_bundled_one(tmp_path) -> None:
     m = load_jira_mapping(tmp_path)
     assert m.templates.summary == "[{phase}] {name}" and m.labels.critical == "syncsvc-critical"
     (tmp_path / "jira.toml").write_text('[labels]\ncritical = "has space"\n')
-    with pytest.raises(ConfigError, match=r"jira.toml:2: labels.critical: must match"):
+    with pytest.raises(
+        ConfigError,
+        match=r"jira\.toml:2: labels\.critical: must be a Jira label: 1-255 characters, no spaces",
+    ):
         load_jira_mapping(tmp_path)

@@ -104,6 +104,14 @@ def _check_refs(changes: ChangeCatalog, parts: dict[str, Any]) -> None:
     """Profiles name stakeholder templates and skeleton tasks: each must exist."""
     groups = {t.id for t in parts["stakeholders"].stakeholders}
     skeleton = {t.id for t in parts["tasks"].tasks}
+    for f in changes.facets:
+        unknown = [sid for sid in f.stakeholders if sid not in groups]
+        if unknown:
+            raise ConfigError(
+                f"changes/_facets.toml: facet {f.id!r}: stakeholders: unknown stakeholder template "
+                f"{unknown[0]!r}",
+                hint="add it to stakeholders.toml or fix the id",
+            )
     for p in changes.profiles:
         where = f"changes/{p.id}.toml"
         for sid in p.stakeholders:

@@ -133,7 +133,25 @@ class WorkItem(CatalogModel):
     min_team_size: Annotated[int, Field(ge=1)] = 1
 
 
-class ChangeProfile(CatalogModel):
+class Brings(CatalogModel):
+    """What a profile or a facet brings to a plan, and the words that call it in."""
+
+    signals: Annotated[list[Signal], Field(min_length=1)]
+    # phrases whose words do not count here ("email template" is not email delivery)
+    guards: list[Keyword] = Field(default_factory=list)
+    risks: list[RiskTemplate] = Field(default_factory=list)
+    triggers: list[ProfileTrigger] = Field(default_factory=list)
+    stakeholders: list[Slug] = Field(default_factory=list)  # ids in stakeholders.toml
+    questions: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_brought(self) -> Brings:
+        _no_dupes("risk id", [r.id for r in self.risks])
+        _no_dupes("trigger metric", [t.metric for t in self.triggers])
+        return self
+
+
+class ChangeProfile(Brings):
     """One kind of change."""
 
     id: Slug
@@ -141,30 +159,52 @@ class ChangeProfile(CatalogModel):
     summary: Text
     priority: int = 0  # breaks ties for the primary profile
     threshold: Annotated[float, Field(gt=0)] = 3
-    signals: Annotated[list[Signal], Field(min_length=1)]
-    # phrases whose words do not count for this profile ("email template" is not email delivery)
-    guards: list[Keyword] = Field(default_factory=list)
-    risks: list[RiskTemplate] = Field(default_factory=list)
     rollout: RolloutTemplate
     rollback: RollbackTemplate
     rollback_variants: list[RollbackVariant] = Field(default_factory=list)
     # recognised at all, this kind of change leads: a move from one provider to another is
     # planned as a migration first, whatever the provider does
     leads: bool = False
-    triggers: list[ProfileTrigger] = Field(default_factory=list)
+    # recognised only when no other profile is: the general kind (a product feature) that a
+    # more specific profile replaces
+    fallback: bool = False
+    # phrases saying the text is not this kind of change at all (an office move, a policy
+    # document): with one in the name or description, the profile is not recognised
+    vetoes: list[Keyword] = Field(default_factory=list)
     # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
     default_triggers: list[Metric] | None = None
-    stakeholders: list[Slug] = Field(default_factory=list)  # ids in stakeholders.toml
     uses: list[Slug] = Field(default_factory=list)  # generic tasks (tasks.toml) it needs
     work: list[WorkItem] = Field(default_factory=list)
-    questions: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> ChangeProfile:
-        _no_dupes("risk id", [r.id for r in self.risks])
         _no_dupes("work id", [w.id for w in self.work])
-        _no_dupes("trigger metric", [t.metric for t in self.triggers])
         return self
+
+
+class Facet(Brings):
+    """What a feature does (stores new data, shares things with other people, runs on a
+    schedule, sends messages...), read from its verbs and objects whatever its kind of change.
+
+    A facet attaches to any plan that recognised a kind of change, and brings the risks,
+    triggers and stakeholders that doing that thing has; its risks come after the profiles'
+    (a profile's risk of the same id wins). `not_profiles`: profiles that already cover it.
+    """
+
+    id: Slug
+    title: Text  # what the feature does, as a reason: "stores new data"
+    threshold: Annotated[float, Field(gt=0)] = 2
+    not_profiles: list[Slug] = Field(default_factory=list)
+    # only in a plan with one of these profiles (empty: any)
+    profiles: list[Slug] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FacetHit:
+    """A facet the text shows, and the words that showed it."""
+
+    facet: Facet
+    signals: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -184,10 +224,13 @@ class ChangeCatalog(CatalogModel):
     questions: list[Text] = Field(default_factory=list)
     # phrases saying the work is about a technology, not a change to it: thresholds triple
     about_guards: list[Keyword] = Field(default_factory=list)
+    # what a feature does, whatever its kind (mappings/changes/_facets.toml)
+    facets: list[Facet] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> ChangeCatalog:
         _no_dupes("change profile id", [p.id for p in self.profiles])
+        _no_dupes("facet id", [f.id for f in self.facets])
         return self
 
     def get(self, pid: str) -> ChangeProfile | None:
@@ -205,37 +248,71 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
-        indexes: dict[str, WordIndex] = {}  # one index (and its n-gram tables) per distinct text
-
-        def index(text: str) -> WordIndex:
-            ix = indexes.get(text)
-            if ix is None:
-                ix = indexes[text] = WordIndex(text)
-            return ix
-
+        seen: dict[str, WordIndex] = {}  # one index per distinct (guarded) text
         about = bool(self.about_guards) and any(
-            index(t).keyword(self.about_guards) is not None for t in (name, description)
+            _index(t, seen).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
-            # name and description apart: a phrase must not run from one into the other
-            ixs = (index(_unguarded(name, p.guards)), index(_unguarded(description, p.guards)))
-            score = 0.0
-            hits: list[str] = []
-            for s in p.signals:
-                pair = [ix.keyword(s.words) for ix in ixs]
-                hit = pair[0] or pair[1]
-                if hit is None or (s.also and all(ix.keyword(s.also) is None for ix in ixs)):
-                    continue
-                score += s.weight * (1.5 if pair[0] is not None else 1)
-                if hit not in hits:
-                    hits.append(hit)
+            if p.vetoes and any(_index(t, seen).keyword(p.vetoes) is not None for t in (name, description)):
+                continue
+            score, hits = _score(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
-                found.append(Detection(p, score, tuple(hits)))
+                found.append(Detection(p, score, hits))
+        if any(not d.profile.fallback for d in found):
+            found = [d for d in found if not d.profile.fallback]
         found.sort(key=lambda d: (not d.profile.leads, -d.score, -d.profile.priority))
         if not found:
             return []
         top = max(d.score for d in found)
         return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
+
+    def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
+        """The facets the feature's text shows, for a plan with these profile ids (none when
+        the plan recognised no kind of change: a facet describes a change, it is not one)."""
+        if not profiles:
+            return []
+        out: list[FacetHit] = []
+        seen: dict[str, WordIndex] = {}
+        for f in self.facets:
+            if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
+                continue
+            score, hits = _score(f.signals, f.guards, name, description, seen)
+            if score >= f.threshold:
+                out.append(FacetHit(f, hits))
+        return out
+
+
+def _score(
+    signals: Sequence[Signal],
+    guards: Sequence[str],
+    name: str,
+    description: str,
+    seen: dict[str, WordIndex] | None = None,
+) -> tuple[float, tuple[str, ...]]:
+    """Each signal group counts once with its weight, half as much again in the name; guard
+    phrases are blanked first, and name and description are searched apart (a phrase must
+    not run from one into the other). `seen` shares the word indexes of texts no guard
+    changed between profiles (their n-gram tables are built once)."""
+    seen = {} if seen is None else seen
+    ixs = tuple(_index(_unguarded(t, guards), seen) for t in (name, description))
+    score = 0.0
+    hits: list[str] = []
+    for s in signals:
+        pair = [ix.keyword(s.words) for ix in ixs]
+        hit = pair[0] or pair[1]
+        if hit is None or (s.also and all(ix.keyword(s.also) is None for ix in ixs)):
+            continue
+        score += s.weight * (1.5 if pair[0] is not None else 1)
+        if hit not in hits:
+            hits.append(hit)
+    return score, tuple(hits)
+
+
+def _index(text: str, seen: dict[str, WordIndex]) -> WordIndex:
+    ix = seen.get(text)
+    if ix is None:
+        ix = seen[text] = WordIndex(text)
+    return ix
 
 
 def _unguarded(text: str, guards: Sequence[str]) -> str:
@@ -245,25 +322,26 @@ def _unguarded(text: str, guards: Sequence[str]) -> str:
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
-    `_catalog.toml` holds the catalog-wide settings (questions, about_guards)."""
+    files starting with "_" hold the catalog-wide settings (`_catalog.toml`: questions,
+    about_guards; `_facets.toml`: facets), added together."""
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
             for f in sorted(folder.glob("*.toml")):
                 files[f.name] = f
     profiles: list[ChangeProfile] = []
-    settings = ChangeCatalog(profiles=[])
+    settings: dict[str, list[object]] = {"questions": [], "about_guards": [], "facets": []}
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
         if fname.startswith("_"):
-            settings = load_model(path, ChangeCatalog, label=label, prepare=_no_profiles)
+            part = load_model(path, ChangeCatalog, label=label, prepare=_no_profiles)
+            for key in settings:
+                settings[key] += getattr(part, key)
         else:
             profiles.append(load_model(path, ChangeProfile, label=label))
     try:
-        return ChangeCatalog(
-            profiles=profiles, questions=settings.questions, about_guards=settings.about_guards
-        )
+        return ChangeCatalog.model_validate({"profiles": profiles, **settings})
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None
 

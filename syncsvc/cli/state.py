@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from syncsvc.cli.options import LogFormat, LogFormatOpt, RemoteConfigOpt, SpecFileArg, VerboseOpt, run
+
+if TYPE_CHECKING:
+    from syncsvc.results import Result
+    from syncsvc.statecheck import CheckResult
 
 state_app = typer.Typer(
     name="state",
@@ -32,11 +38,12 @@ def check_command(
     Example: syncsvc state check examples/notifications-center.toml --config syncsvc.toml
     """
 
-    def body() -> int:
-        from syncsvc.statecheck import check_state, render
+    def body() -> Result[CheckResult]:
+        from syncsvc.api import check_state
+        from syncsvc.statecheck import render
 
-        res = check_state(spec, config=config)
-        typer.echo(render(res))
-        return 0 if res.ok else 1
+        result = check_state(spec, config=config)
+        typer.echo(render(result.report))
+        return result  # exit 1 when Jira disagrees (status "error")
 
     run(body, verbose=verbose, log_format=log_format.value)

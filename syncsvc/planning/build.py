@@ -71,7 +71,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
         tolerance_ladder.summary,
         values=placeholder_values(spec, catalog),
     )
-    assessment = assess_risks(spec, catalog, profiles.chosen)
+    assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
     def tasks_for(team_size: int | None = None) -> list[TaskDraft]:

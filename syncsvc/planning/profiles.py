@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import ChangeProfile, WorkItem
+from syncsvc.catalog.changes import Brings, ChangeProfile, Facet, FacetHit, WorkItem
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.errors import SpecError
@@ -24,6 +24,8 @@ class Profiles:
 
     chosen: list[ChangeProfile] = field(default_factory=list)
     uses: list[ChangeProfileUse] = field(default_factory=list)
+    # what the feature does (stores data, shares, runs on a schedule...), whatever its kind
+    facets: list[FacetHit] = field(default_factory=list)
 
     @property
     def primary(self) -> ChangeProfile | None:
@@ -33,9 +35,26 @@ class Profiles:
     def ids(self) -> frozenset[str]:
         return frozenset(p.id for p in self.chosen)
 
+    @property
+    def sources(self) -> list[Brings]:
+        """Where the plan's risks, triggers and stakeholders come from: the profiles, primary
+        first, then the facets."""
+        return [*self.chosen, *(h.facet for h in self.facets)]
+
+    @property
+    def facet_list(self) -> list[Facet]:
+        return [h.facet for h in self.facets]
+
 
 def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
-    """`change_types` from the spec when given (checked against the catalog), else detected."""
+    """`change_types` from the spec when given (checked against the catalog), else detected;
+    then the facets the feature's text shows."""
+    chosen = _choose(spec, catalog)
+    facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
+    return Profiles(chosen.chosen, chosen.uses, facets)
+
+
+def _choose(spec: Spec, catalog: Catalog) -> Profiles:
     changes = catalog.changes
     if spec.change_types is not None:
         chosen: list[ChangeProfile] = []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import ChangeProfile
+from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.network import Network
@@ -72,13 +72,15 @@ class _Owner:
     fallback: bool = False  # nobody holds the catalog role: the PM stands in
 
 
-def assess_risks(spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = ()) -> RiskAssessment:
-    """The risks of the plan's change profiles and the cross-cutting catalog that apply, plus
-    the spec's; baseline risks fill the categories nothing else covers; scored, sorted, owned,
-    with mitigation tasks."""
+def assess_risks(
+    spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = (), facets: Sequence[Facet] = ()
+) -> RiskAssessment:
+    """The risks of the plan's change profiles, of what the feature does (its facets) and of the
+    cross-cutting catalog that apply, plus the spec's; baseline risks fill the categories
+    nothing else covers; scored, sorted, owned, with mitigation tasks."""
     cat = catalog.risks
     traits = spec_traits(spec, frozenset(p.id for p in profiles))
-    entries = _entries(spec, _templates(cat, profiles), traits)
+    entries = _entries(spec, _templates(cat, [*profiles, *facets]), traits)
     entries.sort(key=_Entry.sort_key)
     risks: list[Risk] = []
     findings: list[Finding] = []
@@ -148,9 +150,9 @@ def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
     )
 
 
-def _templates(cat: RiskCatalog, profiles: Sequence[ChangeProfile]) -> list[RiskTemplate]:
+def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplate]:
     """The profiles' risks (primary first; a risk two profiles share counts once), then the
-    cross-cutting catalog's."""
+    facets', then the cross-cutting catalog's."""
     out: dict[str, RiskTemplate] = {}
     for p in profiles:
         for r in p.risks:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import ChangeProfile, ProfileTrigger, RollbackTemplate
+from syncsvc.catalog.changes import Brings, ChangeProfile, ProfileTrigger, RollbackTemplate
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.rollback import (
     LintRules,
@@ -68,7 +68,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     else:
         decision_maker = dep.decision_maker or tol.decision_maker
     values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm}
-    extra = _profile_triggers(ctx.profiles.chosen, spec.risk_tolerance, text)
+    extra = _profile_triggers(ctx.profiles.sources, spec.risk_tolerance, text)
     findings: list[Finding] = []
 
     # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
@@ -152,10 +152,10 @@ def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
 
 
 def _profile_triggers(
-    profiles: Sequence[ChangeProfile], level: Level, text: Situation
+    profiles: Sequence[Brings], level: Level, text: Situation
 ) -> list[tuple[Trigger, ProfileTrigger]]:
-    """Each profile's triggers at this tolerance (those with keywords only when the text has
-    one); a metric two profiles share counts once."""
+    """Each profile's (then facet's) triggers at this tolerance (those with keywords only when
+    the text has one); a metric two of them share counts once."""
     out: dict[str, tuple[Trigger, ProfileTrigger]] = {}
     for p in profiles:
         for t in p.triggers:

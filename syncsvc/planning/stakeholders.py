@@ -139,6 +139,9 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
     for p in ctx.profiles.chosen:
         for sid in p.stakeholders:
             brought.setdefault(sid, f"this is a {p.title.lower()} change")
+    for h in ctx.profiles.facets:
+        for sid in h.facet.stakeholders:
+            brought.setdefault(sid, f"the feature {h.facet.title}")
 
     def find(sels: list[TaskSelector]) -> str | None:
         return next((t.name for t in ctx.tasks if rollout.any_match(sels, t)), None)

@@ -22,6 +22,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 FEATURES = HERE / "features.toml"
 HELDOUT = HERE / "heldout.toml"
+EVERYDAY = HERE / "everyday.toml"  # plain product changes, written before the facets were built
 START_DATE = dt.date(2027, 3, 1)
 TODAY = dt.date(2026, 11, 27)
 
@@ -42,6 +43,7 @@ PROFILE_IDS = frozenset(
         "pricing-packaging",
         "privacy-compliance",
         "internal-tooling",
+        "product-feature",
     }
 )
 STRATEGIES = frozenset(
