@@ -112,8 +112,8 @@ def test_push_takes_the_sync_lock(env: JiraEnv) -> None:
     assert env.push(plan(three())).status == "success"
 
 
-def test_sync_holding_the_lock_pushes(env: JiraEnv) -> None:
-    env.push(plan(three()))
+def sync_three(env: JiraEnv) -> None:
+    """A sync of the three-task plan as of 2027-01-05, which must not fail."""
     report = run_sync(
         [Path("s.toml")],
         env.cfg,
@@ -122,6 +122,11 @@ def test_sync_holding_the_lock_pushes(env: JiraEnv) -> None:
         load=lambda _: (plan(three()), {}, None),
     )
     assert report.failed == [], report.failed[0].error
+
+
+def test_sync_holding_the_lock_pushes(env: JiraEnv) -> None:
+    env.push(plan(three()))
+    sync_three(env)
 
 
 # -- item 16.1: plan identity -----------------------------------------------------------------
@@ -246,14 +251,7 @@ def test_a_deleted_epic_during_sync(env: JiraEnv) -> None:
     (old,) = epics(env)
     env.fake.delete_issue(old["key"])
     for _ in range(2):
-        report = run_sync(
-            [Path("s.toml")],
-            env.cfg,
-            as_of=dt.date(2027, 1, 5),
-            dry_run=False,
-            load=lambda _: (plan(three()), {}, None),
-        )
-        assert report.failed == [], report.failed[0].error
+        sync_three(env)
     assert len(epics(env)) == 1 and epics(env)[0]["key"] != old["key"]
 
 

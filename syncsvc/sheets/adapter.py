@@ -206,6 +206,11 @@ class GoogleSheets:
                 f"Google Sheets: could not get an access token{who}: {_first_line(e)}",
                 hint="check that the service account and its key still exist and are enabled",
             ) from None
+        except gauth_errors.GoogleAuthError as e:  # any other sign-in library error
+            raise RemoteError(
+                f"Google Sheets: could not sign in to {doing} ({type(e).__name__}: {_first_line(e)})",
+                hint="check [sheets] credentials_file: the JSON key of a service account",
+            ) from None
         resp = answer.response
         if not resp.ok:
             raise self._api_error(doing, resp, answer.attempts)
