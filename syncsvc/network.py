@@ -174,11 +174,16 @@ def _late_end(succs: Sequence[int], ls: Sequence[int], default: int) -> int:
 
 
 def critical_chain(
-    preds: Sequence[Sequence[int]], es: Sequence[int], ef: Sequence[int], critical: Sequence[bool] | None
+    preds: Sequence[Sequence[int]],
+    es: Sequence[int],
+    ef: Sequence[int],
+    critical: Sequence[bool] | None,
+    *,
+    also: Sequence[Sequence[int]] | None = None,
 ) -> list[int]:
     """One chain of critical tasks (all tasks when `critical` is None) from a start task to the
     last listed critical task that finishes last, each driven by its first listed critical
-    predecessor that finishes when it starts."""
+    predecessor that finishes when it starts (`also[i]`: more links, after the predecessors)."""
     n = len(ef)
     if not n:
         return []
@@ -191,7 +196,8 @@ def critical_chain(
     chain = [node]
     while True:
         start = es[node]
-        node = next((p for p in preds[node] if ef[p] == start and (critical is None or critical[p])), -1)
+        links = preds[node] if also is None else [*preds[node], *also[node]]
+        node = next((p for p in links if ef[p] == start and (critical is None or critical[p])), -1)
         if node < 0:
             break
         chain.append(node)

@@ -102,9 +102,9 @@ class Restaffed:
         the CPM finish), and each person does their tasks one after another (so not before the
         busiest person's work, end to end, is done)."""
         load: dict[str, int] = {}
-        for t in self.drafts:
+        for i, t in enumerate(self.drafts):
             for p in self._people[t.id]:
-                load[p] = load.get(p, 0) + self.sched.slots[t.id].duration_days
+                load[p] = load.get(p, 0) + self.sched.durations[i]
         busiest = max(load.values(), default=0)
         return max(self.sched.finish_date, self.cal.date(busiest - 1)) if busiest else self.sched.finish_date
 

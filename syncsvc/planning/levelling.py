@@ -121,8 +121,7 @@ def level_plan(
 
 def _chain(lev: Levelled, preds: list[list[int]]) -> list[int]:
     # the chain that sets the levelled finish: over dependencies and a person's previous task
-    links = [[*preds[i], *lev.waits_for[i]] for i in range(len(preds))]
-    return critical_chain(links, lev.start, lev.finish, None)
+    return critical_chain(preds, lev.start, lev.finish, None, also=lev.waits_for)
 
 
 def _delays(
