@@ -6,11 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
-from syncsvc.montecarlo import simulate
 from syncsvc.network import Network
 from syncsvc.planning.confidence import finish_date, three_point
 from syncsvc.status import (
@@ -244,6 +241,10 @@ def remaining_confidence(
     """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
     dates, work in progress started on its actual start and cannot finish before today, the
     rest starts today at the earliest (each with its three-point range)."""
+    import numpy as np  # see LAZY_SEAMS in tests/test_architecture.py
+
+    from syncsvc.montecarlo import simulate
+
     tasks = baseline.tasks
     net = network or Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
     now = cal.index(as_of)

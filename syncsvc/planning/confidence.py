@@ -6,11 +6,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-import numpy as np
-
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Confidence, Level
-from syncsvc.montecarlo import simulate
 from syncsvc.planning.drafts import TaskDraft
 from syncsvc.planning.levelling import LevelledPlan
 
@@ -38,6 +35,8 @@ def plan_confidence(
     seed: int = SEED,
 ) -> Confidence:
     """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality."""
+    from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
+
     index = {t.id: i for i, t in enumerate(drafts)}
     preds = [[index[d] for d in (*t.depends_on, *lev.waits_for[t.id])] for t in drafts]
     low, mode, high = [], [], []
@@ -68,6 +67,8 @@ def confidence_of(
     criticality: dict[str, float] | None = None,
 ) -> Confidence:
     """Quantile dates of sampled finishes (working days from the calendar's start)."""
+    import numpy as np
+
     f = np.asarray(finish, dtype=np.float64)
     q50, q80, q95 = np.quantile(f, [0.5, 0.8, 0.95])
     limit = cal.index(deadline) + 1  # the deadline's working day ends at this index
