@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from syncsvc.cli import _startup  # noqa: F401  (first: before any model is built)
 from syncsvc.cli.baseline import baseline_command
 from syncsvc.cli.diff import diff_command
 from syncsvc.cli.export import export_command

@@ -144,7 +144,8 @@ def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Ro
             brought.setdefault(sid, f"the feature {h.facet.title}")
 
     def find(sels: list[TaskSelector]) -> str | None:
-        return next((t.name for t in ctx.tasks if rollout.any_match(sels, t)), None)
+        ids = rollout.matching(sels)  # matched once per selector list, then looked up
+        return next((t.name for t in ctx.tasks if t.id in ids), None) if ids else None
 
     for t in cat.stakeholders:
         if t.id in covered:
@@ -259,29 +260,27 @@ def _raci(
     rows: list[RaciRow] = []
     findings: list[Finding] = []
     pm_roles = {r.lower() for r in cat.raci.pm_roles}
-    sets = [
-        (
-            p.out.name,
-            rollout.matching(p.template.responsible if p.template else []),
-            rollout.matching(p.template.consulted if p.template else []),
-            rollout.matching(p.template.informed if p.template else cat.engagement(p.out.strategy).informed),
+    # task id -> the parties (in their order) each role's selectors give it: one pass over each
+    # party's matches, not a lookup per task and party
+    by_task: tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]] = ({}, {}, {})
+    for p in parties:
+        selectors = (
+            p.template.responsible if p.template else [],
+            p.template.consulted if p.template else [],
+            p.template.informed if p.template else cat.engagement(p.out.strategy).informed,
         )
-        for p in parties
-    ]
+        for role, sels in zip(by_task, selectors, strict=True):
+            for tid in rollout.matching(sels):
+                role.setdefault(tid, []).append(p.out.name)
+    by_resp, by_consulted, by_informed = by_task
     for t in ctx.tasks:
         owner = t.owner
         if owner is not None and owner.strip().lower() in pm_roles:
             owner = ctx.pm
         resp = [owner] if owner else []
-        consulted: list[str] = []
-        informed: list[str] = []
-        for name, r_ids, c_ids, i_ids in sets:
-            if t.id in r_ids:
-                resp.append(name)
-            if t.id in c_ids:
-                consulted.append(name)
-            if t.id in i_ids:
-                informed.append(name)
+        resp += by_resp.get(t.id, ())
+        consulted: list[str] = list(by_consulted.get(t.id, ()))
+        informed: list[str] = list(by_informed.get(t.id, ()))
         accountable: str | None = ctx.pm or None
         if t.kind in cat.raci.signoff_kinds and t.id in labels:
             accountable = labels[t.id]
