@@ -29,7 +29,7 @@ import responses
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
-from fakes.jira import FakeJira  # noqa: E402
+from fakes.fake_jira import FakeJira  # noqa: E402
 from fakes.jira_env import TOKEN_ENV  # noqa: E402
 from fakes.sheets import SPREADSHEET_ID, FakeSheets, token_client_factory  # noqa: E402
 from gen_spec import generate  # noqa: E402

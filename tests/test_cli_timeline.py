@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import TODAY
 from test_schedule import reference_schedule
-from tests_support import write
+from tests_support import quick_args, write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
@@ -261,19 +261,7 @@ def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | Non
     """A bare number is weeks. Quick mode starts on the Monday after today (no holidays)."""
     data = _json(
         runner,
-        [
-            "generate-timeline",
-            "--feature-name",
-            "X",
-            "--description",
-            "Y",
-            "--team-size",
-            "2",
-            "--timeline",
-            timeline,
-            "--risk-tolerance",
-            "high",
-        ],
+        quick_args(timeline=timeline, risk_tolerance="high"),
     )
     start = dt.date.fromisoformat(data["start_date"])
     assert start.weekday() == 0 and start > dt.date.today()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT
+from fakes.fake_jira import FakeJira
 from fakes.faultbed import Bed, fault_bed, jira_state
-from fakes.jira import FakeJira
 from fakes.jira_env import chain, plan
 from fakes.jira_server import serve
 from fakes.sheets import SIX, SPREADSHEET_ID
