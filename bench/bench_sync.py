@@ -40,7 +40,7 @@ from syncsvc.jira.push import push_plan  # noqa: E402
 from syncsvc.model import Plan  # noqa: E402
 from syncsvc.planning.build import build_plan  # noqa: E402
 from syncsvc.specload import load_spec  # noqa: E402
-from syncsvc.sync import run_sync  # noqa: E402
+from syncsvc.tracking import run_sync  # noqa: E402
 
 HEADING = "## Pull and sync"
 AS_OF = dt.date(2027, 1, 4)

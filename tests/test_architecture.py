@@ -97,62 +97,14 @@ def test_every_name_of_the_library_face_resolves_and_is_documented(name: str) ->
         assert loose == [], f"syncsvc.{name}: options {loose} should be keyword-only"
 
 
-def test_render_and_sync_stay_the_functions_after_their_submodules_load() -> None:
+def test_render_and_sync_are_the_functions_next_to_the_rendering_and_tracking_modules() -> None:
     import importlib
 
-    importlib.import_module("syncsvc.render.markdown")
-    importlib.import_module("syncsvc.sync")
+    importlib.import_module("syncsvc.rendering.markdown")
+    importlib.import_module("syncsvc.tracking")
     from syncsvc import api
 
     assert syncsvc.render is api.render and syncsvc.sync is api.sync
-    from syncsvc.render import markdown  # the submodules stay importable
-
-    assert callable(markdown.render_md)
-
-
-def _shadow_reach(tree: ast.Module) -> list[str]:
-    """Uses that would meet the function instead of the submodule `syncsvc.render`/`syncsvc.sync`."""
-    bad = []
-    shadowed = ("syncsvc.render", "syncsvc.sync")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            bad += [
-                f"import {a.name} as {a.asname}"
-                for a in node.names
-                if a.asname and a.name.startswith(tuple(s + "." for s in shadowed)) or a.name in shadowed
-            ]
-        elif isinstance(node, ast.ImportFrom) and node.module == "syncsvc" and not node.level:
-            bad += [f"from syncsvc import {a.name}" for a in node.names if a.name in ("render", "sync")]
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            target = node.args[0].value
-            if func in ("setattr", "delattr", "patch") and str(target).startswith(
-                tuple(s + "." for s in shadowed)
-            ):
-                bad.append(repr(target))  # e.g. monkeypatch.setattr("syncsvc.sync.os.open", ...)
-    return bad
-
-
-def test_nothing_reaches_a_submodule_through_a_name_the_face_shadows() -> None:
-    found = {}
-    for folder in ("syncsvc", "tests", "bench"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            hits = _shadow_reach(ast.parse(path.read_text(encoding="utf-8")))
-            if hits:
-                found[str(path.relative_to(ROOT))] = hits
-    assert found == {}, (
-        "`syncsvc.render` and `syncsvc.sync` are the library functions: reach the submodules "
-        f"with `from syncsvc.render import x` or importlib.import_module('syncsvc.sync'): {found}"
-    )
-
-
-def test_the_shadow_check_finds_what_it_looks_for() -> None:
-    tree = ast.parse(
-        "import syncsvc.render.markdown as m\nfrom syncsvc import sync\n"
-        "mp.setattr('syncsvc.sync.os.open', 1)\n"
-        "from syncsvc.render import markdown\nimport syncsvc.spec as s\n"
-    )
-    assert len(_shadow_reach(tree)) == 3
 
 
 def test_no_module_global_catalog_in_the_mcp_server() -> None:
@@ -189,7 +141,7 @@ LAZY_SEAMS = {
     "syncsvc.api": "the library face: each call loads only the remote it drives",
     "syncsvc.plans": "a planning command loads the config and the Markdown renderer on demand",
     # the engine opening an adapter (a remote or a heavy vendor library)
-    "syncsvc.sync": "opens the Jira and Sheets remotes it is configured for",
+    "syncsvc.tracking": "opens the Jira and Sheets remotes it is configured for",
     "syncsvc.sheets.publish": "opens the gspread/google-auth adapter",
     "syncsvc.mcp_server": "the mcp SDK and anyio load when the server starts",
     "syncsvc.export.xlsx": "xlsxwriter loads when a workbook is written",

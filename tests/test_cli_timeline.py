@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from syncsvc.cli import app
 from syncsvc.export.csvs import TIMELINE_HEADERS
-from syncsvc.render.gantt import label
+from syncsvc.rendering.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 

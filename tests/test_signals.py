@@ -31,7 +31,7 @@ from syncsvc.jira.push import PushReport, push_plan
 from syncsvc.model import Plan
 from syncsvc.sheets.publish import publish_plan
 from syncsvc.state import State
-from syncsvc.sync import SyncReport, run_sync
+from syncsvc.tracking import SyncReport, run_sync
 
 MP = pytest.MonkeyPatch
 PID = "notif-center"

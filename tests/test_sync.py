@@ -13,7 +13,7 @@ from fakes.jira_env import jira_env
 from syncsvc.jira.pull import pull_status
 from syncsvc.model import Plan
 from syncsvc.state import State
-from syncsvc.sync import run_sync
+from syncsvc.tracking import run_sync
 
 UTC = dt.UTC
 

@@ -24,7 +24,7 @@ from test_track_cli import (
 
 from syncsvc.model import Plan
 from syncsvc.state import State
-from syncsvc.sync import sync_lock
+from syncsvc.tracking import sync_lock
 
 EARLY: Moves = {
     "design-review": (D(2027, 1, 4), D(2027, 1, 5)),
