@@ -13,7 +13,7 @@ from conftest import ROOT, generated_spec
 from syncsvc.export import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
 from syncsvc.plans import render
-from syncsvc.rendering.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -129,6 +129,4 @@ def test_model_json_text_falls_back_for_tiny_floats() -> None:
     ],
 )
 def test_may_differ_agrees_with_the_pattern(text: bytes) -> None:
-    from syncsvc.render.jsontext import _MAY_DIFFER, _may_differ
-
     assert _may_differ(text) is (_MAY_DIFFER.search(text) is not None)
