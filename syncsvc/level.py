@@ -75,7 +75,7 @@ def level(net: Workload, *, seed: int = 1) -> Levelled:
     if hit is None:
         hit = _level(net, seed)
         if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
+            _cache.pop(next(iter(_cache), ()), None)  # the oldest; tolerant of a concurrent call
         _cache[key] = hit
     # a copy: callers own their lists
     return Levelled(list(hit.start), list(hit.finish), [list(w) for w in hit.waits_for], hit.rule, hit.passes)
