@@ -179,6 +179,21 @@ def test_a_small_network_levelled_again_gives_the_same_schedule_and_fresh_lists(
         fresh.rule,
     )
     # another network of the same size is not confused with the first
-    other = _work(list(net.durations), [[] for _ in net.durations], list(net.people))
+    other = _work(list(net.durations), [[] for _ in net.durations], [tuple(p) for p in net.people])
     monkeypatch.setattr(level_mod, "CACHED_TASKS", 2_000)
     assert level(other).start != again.start or not any(net.preds)
+
+
+def test_kept_results_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import syncsvc.level as level_mod
+
+    monkeypatch.setattr(level_mod, "_cache", {})
+    monkeypatch.setattr(level_mod, "_CACHE_SIZE", 2)
+    rng = random.Random(5)
+    nets = [_random_network(rng, 12, 2) for _ in range(4)]
+    for net in nets:
+        level(net)
+    assert len(level_mod._cache) == 2
+    # the last two are the ones kept: levelling them again adds nothing
+    level(nets[-1])
+    assert len(level_mod._cache) == 2
