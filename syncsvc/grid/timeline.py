@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from syncsvc.columns import ColumnDef, sheet_columns
@@ -52,11 +52,11 @@ def _slip_fmt(ts: TaskForecast | None, mapping: SheetsMapping) -> Fmt:
 
 
 _CENTER = Fmt(align="CENTER")
-_MAKE = {"date": date, "number": number, "flag": flag}
+_MAKE: dict[str, Callable[..., Cell]] = {"date": date, "number": number, "flag": flag}
 
 
 def _task_cells(
-    cols: list[Column], critical_fmt: Fmt, mapping: SheetsMapping
+    cols: Sequence[Column], critical_fmt: Fmt, mapping: SheetsMapping
 ) -> Callable[[PlannedTask, TaskForecast | None, str | None], list[Cell]]:
     """The function giving one task's row of table cells (each column's registry entry,
     format and cell maker looked up once, not per task)."""
