@@ -31,7 +31,7 @@ Ints = npt.NDArray[np.intp]
 CHUNK_ELEMENTS = 4_000_000
 # At most this many dependency rows gathered at once (a level with more is split in blocks).
 BLOCK_EDGES = 4096
-# Rows of the (tasks x chunk) matrix turned into durations at once (bounds the temporaries).
+# Rows of the (tasks x chunk) matrix drawn and turned into durations at once.
 SAMPLE_ROWS = 512
 
 
@@ -64,7 +64,9 @@ def simulate(
     net = network if network is not None else Network.of_preds(preds)
     lv = _Levels.of(net)
     perm = lv.perm
-    shape = _Shape(lo[perm], mo[perm], hi[perm])
+    shape = _Shape(lo, mo, hi)
+    rank = np.empty(n, dtype=np.intp)
+    rank[perm] = np.arange(n)
     # a release or floor of 0 (or less) changes nothing: every time is >= 0
     rel = None if release is None else _positive(release, perm)
     flo = None if floor is None else _positive(floor, perm)
@@ -75,13 +77,11 @@ def simulate(
     for begin in range(0, samples, size):
         s = min(size, samples - begin)
         if begin == 0 or s != size:
-            u = np.empty((n, s), dtype=np.float32)
             # durations in float32 (the memory-bound part), times in float64 (sums over long
             # chains); row n of `ef` is the finish, the successor of every task without one
             dur = np.empty((n, s), dtype=np.float32)
             ef = np.empty((n + 1, s))
-        rng.random(out=u, dtype=np.float32)
-        shape.sample(u, perm, dur)
+        shape.sample(rng, rank, dur)
         lv.forward(dur, ef, rel, flo)
         end = ef[:n].max(axis=0) if n else np.zeros(s)
         finish[begin : begin + s] = end
@@ -229,7 +229,7 @@ def _block(
 
 
 class _Shape:
-    """Per-task triangular parameters (renumbered), as float32 columns."""
+    """Per-task triangular parameters, as float32 columns."""
 
     def __init__(self, lo: Floats, mo: Floats, hi: Floats) -> None:
         lo, mo, hi = (x.reshape(-1, 1) for x in (lo, mo, hi))
@@ -239,26 +239,27 @@ class _Shape:
         self.lo, self.hi, self.split = lo.astype(f32), hi.astype(f32), split.astype(f32)
         self.a, self.b = (width * (mo - lo)).astype(f32), (width * (hi - mo)).astype(f32)
 
-    def sample(self, u: npt.NDArray[np.float32], perm: Ints, dur: npt.NDArray[np.float32]) -> None:
-        """Inverse CDF of each row's triangular distribution: row k of `dur` from row
-        perm[k] of the uniform draws `u` (in blocks of rows)."""
-        n, s = u.shape
+    def sample(self, rng: np.random.Generator, rank: Ints, dur: npt.NDArray[np.float32]) -> None:
+        """Draw one chunk: a (tasks x chunk) matrix of uniforms in the listed task order, in
+        blocks of rows (the same numbers as drawn at once), each row turned into durations by
+        its task's inverse CDF and put in row rank[i] of `dur`."""
+        n, s = dur.shape
         step = max(1, min(n, SAMPLE_ROWS))
-        x = np.empty((step, s), dtype=np.float32)
-        tmp = np.empty_like(x)
+        u = np.empty((step, s), dtype=np.float32)
+        tmp = np.empty_like(u)
         left = np.empty((step, s), dtype=bool)
         for r in range(0, n, step):
             q = min(step, n - r)
-            ux, t, lt = x[:q], tmp[:q], left[:q]
-            np.take(u, perm[r : r + q], axis=0, out=ux)
+            x, t, lt = u[:q], tmp[:q], left[:q]
+            rng.random(out=x, dtype=np.float32)
             sl = slice(r, r + q)
-            np.less(ux, self.split[sl], out=lt)
-            np.subtract(1.0, ux, out=t)
+            np.less(x, self.split[sl], out=lt)
+            np.subtract(1.0, x, out=t)
             t *= self.b[sl]
-            ux *= self.a[sl]
-            np.copyto(t, ux, where=lt)
+            x *= self.a[sl]
+            np.copyto(t, x, where=lt)
             np.sqrt(t, out=t)
-            out = dur[sl]
-            np.subtract(self.hi[sl], t, out=out)
+            np.subtract(self.hi[sl], t, out=x)
             t += self.lo[sl]
-            np.copyto(out, t, where=lt)
+            np.copyto(x, t, where=lt)
+            dur[rank[sl]] = x
