@@ -71,7 +71,7 @@ def child(phase: str, n: int, jira_url: str, sheets_url: str, folder: str) -> di
     from syncsvc.config import Config
     from syncsvc.jira.push import push_plan
     from syncsvc.sheets.publish import publish_plan
-    from syncsvc.sync import run_sync
+    from syncsvc.tracking import run_sync
 
     t0 = time.perf_counter()
     plan = make_plan(n)

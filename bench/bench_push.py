@@ -64,7 +64,7 @@ def table(rows: list[dict[str, object]]) -> str:
     lines = [
         HEADING,
         "",
-        "`python bench/bench_push.py` against the in-process fake Jira (tests/fakes/jira.py, every "
+        "`python bench/bench_push.py` against the in-process fake Jira (tests/fakes/fake_jira.py, every "
         "request and answer validated against the trimmed OpenAPI). Task i depends on the two "
         "tasks before it. Calls are counted at the fake. Times: wall clock of the push, and in "
         "brackets the same minus the time spent inside the fake (syncsvc, the `jira` session, "

@@ -29,7 +29,7 @@ import responses
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
-from fakes.jira import FakeJira  # noqa: E402
+from fakes.fake_jira import FakeJira  # noqa: E402
 from fakes.jira_env import TOKEN_ENV  # noqa: E402
 from fakes.sheets import SPREADSHEET_ID, FakeSheets, token_client_factory  # noqa: E402
 from gen_spec import generate  # noqa: E402
@@ -40,7 +40,7 @@ from syncsvc.jira.push import push_plan  # noqa: E402
 from syncsvc.model import Plan  # noqa: E402
 from syncsvc.planning.build import build_plan  # noqa: E402
 from syncsvc.specload import load_spec  # noqa: E402
-from syncsvc.sync import run_sync  # noqa: E402
+from syncsvc.tracking import run_sync  # noqa: E402
 
 HEADING = "## Pull and sync"
 AS_OF = dt.date(2027, 1, 4)

@@ -15,8 +15,6 @@ Names load on first use (PEP 562), so `import syncsvc` and `syncsvc --help` stay
 
 from __future__ import annotations
 
-import sys
-import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -86,36 +84,9 @@ def __getattr__(name: str) -> Any:
     if name not in __all__ or name.startswith("__"):
         raise AttributeError(f"module 'syncsvc' has no attribute {name!r}")
     value = getattr(import_module(_HOME.get(name, "syncsvc.api")), name)
-    if name not in _SHADOWED:
-        globals()[name] = value  # the next access is a plain attribute
+    globals()[name] = value  # the next access is a plain attribute
     return value
 
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-# `render` and `sync` are also the names of a subpackage and a module (syncsvc/render/,
-# syncsvc/sync.py). Importing those sets the attribute of the same name on this package, which
-# would hide the functions; these properties keep `syncsvc.render` and `syncsvc.sync` the
-# functions (the submodules stay importable: `from syncsvc.render import markdown`).
-_SHADOWED = ("render", "sync")
-
-
-def _shadowed(name: str) -> property:
-    def get(self: types.ModuleType) -> Any:
-        return __getattr__(name)
-
-    def ignore_submodule(self: types.ModuleType, value: Any) -> None:
-        if not isinstance(value, types.ModuleType):
-            raise AttributeError(f"syncsvc.{name} is the library function; it cannot be replaced")
-
-    return property(get, ignore_submodule, doc=f"syncsvc.api.{name}")
-
-
-class _Package(types.ModuleType):
-    render = _shadowed("render")
-    sync = _shadowed("sync")
-
-
-sys.modules[__name__].__class__ = _Package

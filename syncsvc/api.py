@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the engines load inside the functions that use them (jira, 
     from syncsvc.jira.report import PushReport
     from syncsvc.sheets.publish import PublishReport
     from syncsvc.statecheck import CheckResult
-    from syncsvc.sync import SyncReport
+    from syncsvc.tracking import SyncReport
 
 __all__ = [
     "Recorded",
@@ -170,7 +170,7 @@ def sync(
     (`LockHeldError`, exit 75, at once when another sync holds it). A failing plan does not stop
     the others: status "invalid" when one failed on bad input, "error" when one failed
     otherwise, "slipping" when one slips, else "success"; the report has each plan's run."""
-    from syncsvc.sync import run_sync
+    from syncsvc.tracking import run_sync
 
     date = as_of if isinstance(as_of, dt.date) else parse_as_of(as_of)
     config = Path(config)

@@ -6,7 +6,9 @@ import datetime as dt
 import ipaddress
 import os
 import re
+import stat
 import unicodedata
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -170,8 +172,6 @@ class Config(_Cfg):
 def check_regular(path: Path, key: str) -> None:
     """A file syncsvc writes must be a regular file or not exist yet: a symbolic link could
     point it at any file of the user's, and a FIFO or device would hang or be destroyed."""
-    import stat
-
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -292,8 +292,6 @@ def check_header_safe(value: str, what: str) -> None:
 
 def load_zone(name: str) -> dt.tzinfo:
     """An IANA time zone ("America/Los_Angeles", "UTC")."""
-    import zoneinfo
-
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):

@@ -10,7 +10,7 @@ from typing import Any
 from syncsvc.diff_fields import field_changes
 from syncsvc.model import Plan
 from syncsvc.plans import load_plan
-from syncsvc.render.text import md, table
+from syncsvc.rendering.text import md, table
 
 DIFF_SCHEMA = "syncsvc.diff/1"
 

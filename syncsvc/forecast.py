@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
 from syncsvc.network import Network
+from syncsvc.planning.confidence import finish_date, three_point
 from syncsvc.status import (
     STATUS_SCHEMA,
     Category,
@@ -71,8 +72,6 @@ class BaselineNetwork:
 def baseline_from_plan(plan: Plan) -> BaselineNetwork:
     """The baseline a plan's schedule makes (recorded at the first push): the levelled dates,
     and the levelled network (a task also waits for the same person's earlier task)."""
-    from syncsvc.planning.confidence import three_point
-
     cal = WorkCalendar(plan.start_date, plan.holidays)
     tasks = []
     for t in plan.tasks:
@@ -242,8 +241,9 @@ def remaining_confidence(
     """The Monte Carlo range of the finish from the work left at `as_of`: done work keeps its
     dates, work in progress started on its actual start and cannot finish before today, the
     rest starts today at the earliest (each with its three-point range)."""
+    import numpy as np  # see LAZY_SEAMS in tests/test_architecture.py
+
     from syncsvc.montecarlo import simulate
-    from syncsvc.planning.confidence import finish_date
 
     tasks = baseline.tasks
     net = network or Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
@@ -280,7 +280,6 @@ def remaining_confidence(
         criticality=False,
         network=net,
     )
-    import numpy as np
 
     q50, q80, q95 = np.quantile(sim.finish, [0.5, 0.8, 0.95])
     chance = None

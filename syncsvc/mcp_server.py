@@ -25,8 +25,8 @@ from syncsvc.errors import InputError, SpecError, SyncsvcError
 from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
 from syncsvc.model import PART_KEYS, to_json
 from syncsvc.plans import adjusted, plan_of
-from syncsvc.render.jsontext import json_text
-from syncsvc.render.markdown import render_md
+from syncsvc.rendering.jsontext import json_text
+from syncsvc.rendering.markdown import render_md
 from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.render.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import json_text, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]

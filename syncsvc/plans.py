@@ -131,7 +131,7 @@ def render(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md")
         raise InputError(f"format: must be 'md' or 'json' (got {format!r})")
     if format == "json":
         return to_json_text(plan, part)
-    from syncsvc.render.markdown import render_md
+    from syncsvc.rendering.markdown import render_md
 
     return render_md(plan, part)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,6 @@ def country_problem(code: str) -> str | None:
 @lru_cache(maxsize=16)
 def country_holidays(code: str, first_year: int, last_year: int) -> frozenset[dt.date]:
     """The public holidays of a checked country code from `first_year` to `last_year`."""
-    import warnings
-
     import holidays
 
     country, subdiv = _split(code)

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from syncsvc.errors import SpecError
+from syncsvc.errors import InputError, SpecError
+from syncsvc.publicholidays import country_problem, parse_holiday_dates
 from syncsvc.spec import (
     COUNTRY_RE,
     FIRST_DATE,
@@ -89,9 +90,6 @@ def with_calendar(
     """The spec with `--start-date` (replacing), `--holidays` (added: a file or a list of
     dates) and `--country` (replacing `holidays_country`) applied, checked like spec keys.
     `names` are what errors call the three (the MCP tools' arguments are named otherwise)."""
-    from syncsvc.errors import InputError
-    from syncsvc.publicholidays import country_problem, parse_holiday_dates
-
     update: dict[str, Any] = {}
     if start_date is not None:
         try:
@@ -266,8 +264,6 @@ def _cross_check(spec: Spec) -> Iterable[tuple[tuple[Any, ...], str]]:
         loc = (*loc[:-1], "depends_on") if loc[-1] == "id" else loc
         yield loc, "dependency cycle: " + " → ".join([*cycle, cycle[0]])
     if spec.holidays_country is not None:
-        from syncsvc.publicholidays import country_problem
-
         problem = country_problem(spec.holidays_country)
         if problem:
             yield ("holidays_country",), problem

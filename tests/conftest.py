@@ -7,13 +7,15 @@ import importlib.util
 import os
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakes.sheets import FakeSheets, serve_fake_sheets, sheets_config
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
+from syncsvc.config import Config, load_config
 from syncsvc.model import Plan
 from syncsvc.planning.build import build_plan
 from syncsvc.spec import Spec
@@ -27,6 +29,14 @@ time.tzset()
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "notifications-center.toml"
 TODAY = dt.date(2026, 11, 27)
+# the five planning commands (CLI names), each reading a spec or the quick inputs
+PLANNING_COMMANDS = (
+    "assess-risks",
+    "map-stakeholders",
+    "generate-timeline",
+    "build-rollback-plan",
+    "create-rollout-plan",
+)
 
 MINIMAL = """
 feature_name = "Dark mode"
@@ -80,3 +90,16 @@ def plan_of(spec_of: Callable[..., Spec]) -> Callable[..., Plan]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def fake_sheets() -> Iterator[FakeSheets]:
+    """The stateful fake of the Sheets API, served for the test."""
+    with serve_fake_sheets() as f:
+        yield f
+
+
+@pytest.fixture
+def sheets_cfg(tmp_path: Path) -> Config:
+    """A config publishing to the fake Sheets (its service-account key written under tmp_path)."""
+    return load_config(sheets_config(tmp_path))

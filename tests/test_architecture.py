@@ -1,5 +1,7 @@
 """The layers hold: typer only in the CLI wing, the library never borrows from the CLI, the
-library face is lazy and keyword-only, and nothing reaches a submodule the face shadows."""
+library face is lazy and keyword-only, nothing reaches a submodule the face shadows, no import
+cycle (imports inside functions count) and imports inside functions only at the seams that keep
+start-up fast."""
 
 from __future__ import annotations
 
@@ -95,62 +97,14 @@ def test_every_name_of_the_library_face_resolves_and_is_documented(name: str) ->
         assert loose == [], f"syncsvc.{name}: options {loose} should be keyword-only"
 
 
-def test_render_and_sync_stay_the_functions_after_their_submodules_load() -> None:
+def test_render_and_sync_are_the_functions_next_to_the_rendering_and_tracking_modules() -> None:
     import importlib
 
-    importlib.import_module("syncsvc.render.markdown")
-    importlib.import_module("syncsvc.sync")
+    importlib.import_module("syncsvc.rendering.markdown")
+    importlib.import_module("syncsvc.tracking")
     from syncsvc import api
 
     assert syncsvc.render is api.render and syncsvc.sync is api.sync
-    from syncsvc.render import markdown  # the submodules stay importable
-
-    assert callable(markdown.render_md)
-
-
-def _shadow_reach(tree: ast.Module) -> list[str]:
-    """Uses that would meet the function instead of the submodule `syncsvc.render`/`syncsvc.sync`."""
-    bad = []
-    shadowed = ("syncsvc.render", "syncsvc.sync")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            bad += [
-                f"import {a.name} as {a.asname}"
-                for a in node.names
-                if a.asname and a.name.startswith(tuple(s + "." for s in shadowed)) or a.name in shadowed
-            ]
-        elif isinstance(node, ast.ImportFrom) and node.module == "syncsvc" and not node.level:
-            bad += [f"from syncsvc import {a.name}" for a in node.names if a.name in ("render", "sync")]
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            target = node.args[0].value
-            if func in ("setattr", "delattr", "patch") and str(target).startswith(
-                tuple(s + "." for s in shadowed)
-            ):
-                bad.append(repr(target))  # e.g. monkeypatch.setattr("syncsvc.sync.os.open", ...)
-    return bad
-
-
-def test_nothing_reaches_a_submodule_through_a_name_the_face_shadows() -> None:
-    found = {}
-    for folder in ("syncsvc", "tests", "bench"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            hits = _shadow_reach(ast.parse(path.read_text(encoding="utf-8")))
-            if hits:
-                found[str(path.relative_to(ROOT))] = hits
-    assert found == {}, (
-        "`syncsvc.render` and `syncsvc.sync` are the library functions: reach the submodules "
-        f"with `from syncsvc.render import x` or importlib.import_module('syncsvc.sync'): {found}"
-    )
-
-
-def test_the_shadow_check_finds_what_it_looks_for() -> None:
-    tree = ast.parse(
-        "import syncsvc.render.markdown as m\nfrom syncsvc import sync\n"
-        "mp.setattr('syncsvc.sync.os.open', 1)\n"
-        "from syncsvc.render import markdown\nimport syncsvc.spec as s\n"
-    )
-    assert len(_shadow_reach(tree)) == 3
 
 
 def test_no_module_global_catalog_in_the_mcp_server() -> None:
@@ -177,3 +131,127 @@ def test_the_old_homes_of_the_commands_are_gone() -> None:
         "export/command.py",
     ):
         assert not (PACKAGE / old).exists(), old
+
+
+# The modules that may import inside a function, and why. Everything else imports at the top.
+LAZY_SEAMS = {
+    # the CLI calling the library: `syncsvc --help` loads typer and the command table only
+    "syncsvc.cli": "the library loads when a command runs",
+    "syncsvc.inputs": "read by the CLI at --help; pydantic loads only when the model is built",
+    "syncsvc.api": "the library face: each call loads only the remote it drives",
+    "syncsvc.plans": "a planning command loads the config and the Markdown renderer on demand",
+    # the engine opening an adapter (a remote or a heavy vendor library)
+    "syncsvc.tracking": "opens the Jira and Sheets remotes it is configured for",
+    "syncsvc.sheets.publish": "opens the gspread/google-auth adapter",
+    "syncsvc.mcp_server": "the mcp SDK and anyio load when the server starts",
+    "syncsvc.export.xlsx": "xlsxwriter loads when a workbook is written",
+    # numpy (the Monte Carlo) loads when it runs: a planning command has switched the garbage
+    # collector off by then, and importing numpy with it on costs create-rollout-plan ~30 ms
+    "syncsvc.planning.confidence": "numpy and syncsvc.montecarlo load when the simulation runs",
+    "syncsvc.forecast": "numpy and syncsvc.montecarlo load when the simulation runs",
+    "syncsvc.publicholidays": "the holidays package (~0.1 s) loads only when a country is named",
+}
+
+
+def _in_seams(module: str) -> bool:
+    return any(module == s or module.startswith(s + ".") for s in LAZY_SEAMS)
+
+
+def _inner_imports(tree: ast.Module) -> list[str]:
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for s in ast.walk(node):
+                if isinstance(s, ast.Import | ast.ImportFrom):
+                    found[(s.lineno, s.col_offset)] = f"line {s.lineno}: {ast.unparse(s)}"
+    return [found[k] for k in sorted(found)]
+
+
+def test_imports_inside_functions_only_at_the_seams() -> None:
+    outside = {
+        m: inner for m, tree in _modules().items() if not _in_seams(m) and (inner := _inner_imports(tree))
+    }
+    assert outside == {}, "import at the module top (or add the module to LAZY_SEAMS, saying why)"
+
+
+def test_every_seam_names_a_module() -> None:
+    modules = _modules()
+    assert [s for s in LAZY_SEAMS if s not in modules] == []
+
+
+def _graph(modules: dict[str, ast.Module]) -> dict[str, set[str]]:
+    """Module -> the syncsvc modules it imports (anywhere in it, TYPE_CHECKING blocks excepted)."""
+    graph: dict[str, set[str]] = {}
+    for m, tree in modules.items():
+        typing_only = {
+            id(s)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test)
+            for s in ast.walk(node)
+        }
+        imports: list[ast.stmt] = [
+            s
+            for s in ast.walk(tree)
+            if isinstance(s, ast.Import | ast.ImportFrom) and id(s) not in typing_only
+        ]
+        edges = set()
+        for name in _imported(m, ast.Module(body=imports, type_ignores=[])):
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != m:
+                edges.add(name)
+        graph[m] = edges
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycles_counting_imports_inside_functions() -> None:
+    assert _cycles(_graph(_modules())) == []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function() -> None:
+    modules = {
+        "syncsvc.a": ast.parse("from syncsvc.b import x\n"),
+        "syncsvc.b": ast.parse("def f():\n    from syncsvc import a\n"),
+        "syncsvc.c": ast.parse(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from syncsvc.a import y\n"
+        ),
+        "syncsvc": ast.parse(""),
+    }
+    assert _cycles(_graph(modules)) == [["syncsvc.a", "syncsvc.b"]]
+
+
+def test_the_seam_check_sees_an_import_in_a_nested_function() -> None:
+    tree = ast.parse("def f():\n    def g():\n        import json\n    return g\n")
+    assert _inner_imports(tree) == ["line 3: import json"]

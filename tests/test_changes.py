@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -374,7 +375,32 @@ def test_a_vendor_move_leads_whatever_the_vendor_does(plan_of: PlanOf) -> None:
     )
     assert _ids(plan)[0] == "vendor-migration"
     assert "notifications-messaging" in _ids(plan)
+    # a sending provider cannot be shadowed (a message sent twice reaches people twice): the
+    # sends are ramped by our adapter's routing flag, whose off state is the old provider
+    assert plan.rollout.strategy == "percentage_ramp"
+    assert plan.rollback is not None and plan.rollback.mechanism == "flag_off"
+    assert plan.rollback.steps and "suppression sync" in " ".join(s.action for s in plan.rollback.steps)
+    assert any("cannot be recalled" in x for x in plan.rollback.limits)
+
+
+def test_a_vendor_move_that_sends_nothing_keeps_its_shadow_run(plan_of: PlanOf) -> None:
+    plan = plan_of(_spec("Help desk move", "Move our help desk from Zendesk to Intercom with ticket history"))
+    assert _ids(plan)[0] == "vendor-migration"
+    assert plan.rollout.strategy == "shadow_cutover"
     assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
+
+
+def test_a_passing_vendor_word_does_not_make_a_database_upgrade_a_vendor_move(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Billing database to MySQL 8",
+            "Upgrade the billing MySQL cluster and its two read replicas to MySQL 8 before the "
+            "vendor support ends, on a new cluster fed by replication, switching over in a window.",
+        )
+    )
+    assert _ids(plan)[0] == "infra-cutover" and "vendor-migration" not in _ids(plan)
+    # its read replicas do not make it the "add a read replica" sort of change
+    assert plan.rollback is not None and plan.rollback.mechanism == "fail_back"
 
 
 def test_work_about_a_technology_is_not_a_change_to_it(plan_of: PlanOf) -> None:
@@ -460,6 +486,10 @@ def test_product_feature_is_only_a_fallback(plan_of: PlanOf) -> None:
         ),
         ("Customer summit", "Run a summit where customers can meet our product managers and share feedback."),
         ("Support rota", "A new rota so agents can take Fridays off while customers still get answers."),
+        (
+            "Launch sign-off",
+            "The launch needs sign-off from legal and the leadership team before the press release goes out.",
+        ),
     ],
 )
 def test_non_product_work_in_product_words_stays_unrecognised(
@@ -482,6 +512,7 @@ def test_facets_attach_inside_a_known_profile(plan_of: PlanOf) -> None:
     assert _ids(plan)[0] == "backend-api"
     titles = _titles(plan)
     assert "fail silently or are missed" in titles and "daylight-saving" in titles
+    assert plan.rollback is not None
     assert "scheduled_job_failure_rate" in {t.metric for t in plan.rollback.triggers}
 
 
@@ -513,3 +544,173 @@ def test_settings_files_add_up_and_a_users_file_replaces_the_bundled_one(tmp_pat
     (tmp_path / "changes" / "_facets.toml").write_text("facets = []\n", encoding="utf-8")
     mine = load_catalog(tmp_path).changes
     assert mine.facets == [] and mine.questions == bundled.questions
+
+
+# ---- kinds of product change read from their general words (facets) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title_part", "metric"),
+    [
+        (
+            "Portuguese and Italian dashboard",
+            "Make the dashboard screens available in Portuguese and Italian, chosen from each "
+            "user's preferred language.",
+            "long words overflow or are truncated",
+            "untranslated_string_count",
+        ),
+        (
+            "Public forms",
+            "Let customers publish a form at a public URL so people without an account can fill it in.",
+            "guessed or enumerated",
+            "abuse_report_count",
+        ),
+        (
+            "Deal automations",
+            "Let sales teams build automations: whenever a deal is marked won, create an invoice "
+            "draft and notify finance.",
+            "trigger each other in a loop",
+            "rule_executions_vs_baseline",
+        ),
+        (
+            "Leave requests need approval",
+            "Add an approval step to leave requests: managers approve or reject requests before the "
+            "dates are booked.",
+            "self-approval",
+            "time_to_approval_p90_hours",
+        ),
+        (
+            "Purge old chat transcripts",
+            "Permanently delete chat transcripts older than two years for all customers unless they "
+            "opt into longer retention.",
+            "deleted for good",
+            "restore_request_count",
+        ),
+        (
+            "Custom properties on tickets",
+            "Admins can add custom properties to tickets (text, number, picklist) and use them in views.",
+            "changing its type destroys",
+            None,
+        ),
+        (
+            "Welcome tour",
+            "Show new users a short welcome tour after signup with an example project they can play with.",
+            "Sample data clutters",
+            "activation_rate_drop",
+        ),
+        (
+            "Expense sign-off",
+            "Expense reports above 500 EUR need sign-off from the employee's manager before "
+            "reimbursement; the company admin sets the limit.",
+            "self-approval",
+            "pending_approvals_over_3_days",
+        ),
+        (
+            "Import from Trello",
+            "Let teams bring their boards and cards over from Trello in one step.",
+            "creates duplicates",
+            "import_job_failure_rate",
+        ),
+        (
+            "Book a class",
+            "Members of the gym can book a place in a class from the app, up to 7 days ahead, with a "
+            "waitlist when it is full.",
+            "book the same slot at once",
+            "overbooked_slot_count",
+        ),
+    ],
+)
+def test_a_kind_of_product_change_brings_its_own_risks_and_triggers(
+    plan_of: PlanOf, name: str, description: str, title_part: str, metric: str | None
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert plan.change_profiles
+    assert title_part in _titles(plan)
+    assert plan.rollback is not None
+    if metric is not None:
+        trigger = next(t for t in plan.rollback.triggers if t.metric == metric)
+        assert trigger.source
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title_part"),
+    [
+        (
+            "Link your Google account",
+            "Let users link their Google account to import contacts from it.",
+            "enumerated",
+        ),
+        (
+            "Billing test suite",
+            "Build an automated test suite for the billing service and run it in CI on every merge.",
+            "in a loop",
+        ),
+        (
+            "Retention dashboard",
+            "Let the success team see customer retention rate by cohort and plan on a dashboard page.",
+            "deleted for good",
+        ),
+        (
+            "Monday summary",
+            "Every Monday morning each member receives a summary of what changed in their projects.",
+            "rank or watch individuals",
+        ),
+        (
+            "Ask the docs",
+            "Let users ask questions in natural language and a large language model answers from the docs.",
+            "Translations of",
+        ),
+        (
+            "Tax on imported goods",
+            "Calculate import duties on orders shipped from outside the EU at checkout.",
+            "creates duplicates",
+        ),
+        (
+            "Appointment reminders by text",
+            "Text patients a reminder 24 hours before their appointment; they reply C to confirm.",
+            "book the same slot at once",
+        ),
+    ],
+)
+def test_a_kind_of_product_change_is_not_read_from_a_word_in_another_sense(
+    plan_of: PlanOf, name: str, description: str, title_part: str
+) -> None:
+    assert title_part not in _titles(plan_of(_spec(name, description)))
+
+
+def test_a_sales_push_in_a_language_is_not_a_messaging_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Korean version of the web app",
+            "Offer the web app and transactional emails in Korean, from the browser language, for the "
+            "sales push in Seoul.",
+        )
+    )
+    assert _ids(plan)[0] == "ui-frontend" and "notifications-messaging" not in _ids(plan)
+    assert "Translations fall behind" in _titles(plan)
+    loc = next(s for s in plan.stakeholders if s.group == "localization")
+    assert "other languages" in loc.why
+
+
+def test_no_rollback_text_of_any_profile_or_variant_is_vague() -> None:
+    # the 2am test's vague words, checked in every rollback the catalog can give, variants included
+    catalog = load_catalog()
+    vague = [
+        re.compile(rf"(?<![\w-]){re.escape(p)}(?![\w-])", re.IGNORECASE)
+        for p in catalog.rollback.lint.vague_phrases
+    ]
+    found = []
+    for p in catalog.changes.profiles:
+        for rb in [p.rollback, *p.rollback_variants]:
+            texts = [
+                rb.switch,
+                *rb.verification,
+                *(t for s in rb.steps for t in (s.action, s.expected_result)),
+            ]
+            found += [f"{p.id}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
+    sources = [(p.id, p.triggers) for p in catalog.changes.profiles]
+    sources += [(f.id, f.triggers) for f in catalog.changes.facets]
+    for sid, triggers in sources:
+        texts = [x for t in triggers for x in (t.verification, t.unit, t.source) if x]
+        found += [f"{sid}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
+    assert found == []

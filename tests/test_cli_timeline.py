@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from conftest import TODAY
 from test_schedule import reference_schedule
-from tests_support import write
+from tests_support import quick_args, write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
 from syncsvc.export.csvs import TIMELINE_HEADERS
-from syncsvc.render.gantt import label
+from syncsvc.rendering.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec
 
@@ -261,19 +261,7 @@ def test_quick_timeline_forms(runner: CliRunner, timeline: str, weeks: int | Non
     """A bare number is weeks. Quick mode starts on the Monday after today (no holidays)."""
     data = _json(
         runner,
-        [
-            "generate-timeline",
-            "--feature-name",
-            "X",
-            "--description",
-            "Y",
-            "--team-size",
-            "2",
-            "--timeline",
-            timeline,
-            "--risk-tolerance",
-            "high",
-        ],
+        quick_args(timeline=timeline, risk_tolerance="high"),
     )
     start = dt.date.fromisoformat(data["start_date"])
     assert start.weekday() == 0 and start > dt.date.today()

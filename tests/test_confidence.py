@@ -103,7 +103,7 @@ def test_a_plans_p50_and_p80_match_the_analytic_answer(plan_of: Callable[[str], 
     assert 0.0 <= plan.confidence.deadline_probability <= 1.0
 
 
-def test_same_spec_same_confidence(plan_of: Callable[[str], Plan], example_path) -> None:  # type: ignore[no-untyped-def]
+def test_same_spec_same_confidence(plan_of: Callable[[str], Plan], example_path) -> None:
     text = example_path.read_text()
     a, b = plan_of(text).confidence, plan_of(text).confidence
     assert a is not None and a == b

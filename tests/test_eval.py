@@ -11,6 +11,7 @@ from eval.score import (
     EVERYDAY,
     FEATURES,
     HELDOUT,
+    HELDOUT7,
     PROFILE_IDS,
     Concept,
     EvalFileError,
@@ -107,7 +108,9 @@ def test_unrecognised_changes_get_no_profile_and_say_so(
 # ───────────────────────────── the files themselves ─────────────────────────────
 
 
-@pytest.mark.parametrize("path", [FEATURES, HELDOUT, EVERYDAY], ids=["features", "heldout", "everyday"])
+@pytest.mark.parametrize(
+    "path", [FEATURES, HELDOUT, EVERYDAY, HELDOUT7], ids=["features", "heldout", "everyday", "heldout7"]
+)
 def test_eval_files_follow_the_format(path: Path) -> None:
     features = load_features(path)
     recognised = [f for f in features if f.expected.recognisable]
@@ -130,9 +133,11 @@ def test_eval_files_follow_the_format(path: Path) -> None:
 # ───────────── everyday product changes (product-feature fallback and facets) ─────────────
 
 
-@pytest.fixture(scope="module")
-def everyday() -> tuple[list[Feature], list[FeatureScore], Totals]:
-    features = load_features(EVERYDAY)
+@pytest.fixture(scope="module", params=[EVERYDAY, HELDOUT7], ids=["everyday", "heldout7"])
+def everyday(request: pytest.FixtureRequest) -> tuple[list[Feature], list[FeatureScore], Totals]:
+    # everyday.toml, and heldout7.toml (scored once blind after round 7, then used to develop
+    # round 8: localisation, sharing by link, automation rules, approval steps, deletion...)
+    features = load_features(request.param)
     scores = score_features(features)
     return features, scores, totals(features, scores)
 
@@ -153,7 +158,7 @@ def test_everyday_product_changes_are_recognised_and_get_their_risks(
     assert [f"{s.id}: {w}" for s in scores for w in s.wrong_sense] == []
     recognisable = {f.id for f in features if f.expected.recognisable}
     assert [s.id for s in scores if s.id in recognisable and not s.profiles_got] == []
-    assert t.none_clean == t.none_features >= 4
+    assert t.none_clean == t.none_features >= 2
     assert t.strategy_right == 1.0 and t.mechanism_right == 1.0
 
 

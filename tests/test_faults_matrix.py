@@ -28,7 +28,7 @@ from syncsvc.jira.push import push_plan
 from syncsvc.model import Plan
 from syncsvc.sheets.publish import publish_plan
 from syncsvc.state import State
-from syncsvc.sync import run_sync
+from syncsvc.tracking import run_sync
 
 MP = pytest.MonkeyPatch
 PID = "notif-center"

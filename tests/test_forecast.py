@@ -128,7 +128,7 @@ def test_a_task_added_mid_flight_joins_the_forecast(plan_of) -> None:
 
 
 def test_status_report_names_the_slip_and_what_to_look_at() -> None:
-    from syncsvc.render.status_md import render_status_md
+    from syncsvc.rendering.status_md import render_status_md
 
     statuses = {
         "a": TaskStatus("done", "Done", "P-1", D(2027, 1, 4), D(2027, 1, 12)),

@@ -20,7 +20,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 @pytest.mark.parametrize("command", ["create-rollout-plan", "generate-timeline"])
-def test_markdown_matches_the_golden_file(example, command) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_matches_the_golden_file(example, command) -> None:
     result = CliRunner().invoke(app, [command, str(example)])
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"{example.stem}.{command}.md"

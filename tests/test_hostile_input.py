@@ -3,7 +3,6 @@ cannot change, spreadsheet injection, Markdown escaping and output paths that co
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, PLANNING_COMMANDS, TODAY
 from fakes.jira_jql import parse_jql
 from fakes.sheets import SPREADSHEET_ID, FakeSheets, serve_fake_sheets, sheets_config
 from hypothesis import HealthCheck, assume, given, settings
@@ -27,20 +26,13 @@ from syncsvc.jira.adapter import JiraFailure, SiteFields, _jql_key
 from syncsvc.jira.payload import Site, jql_quote, plan_label
 from syncsvc.specload import load_spec, parse_toml
 
-TODAY = dt.date(2026, 11, 27)
 # A hang shows as a deadline error; the figure is generous (a loaded CI machine), not a speed test.
 FUZZ = settings(
     deadline=timedelta(seconds=10),
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PLANNING = (
-    "assess-risks",
-    "map-stakeholders",
-    "generate-timeline",
-    "build-rollback-plan",
-    "create-rollout-plan",
-)
+PLANNING = PLANNING_COMMANDS
 HOSTILE_SPEC = """feature_name   = "Pipes | <script>alert(1)</script> & co"
 description    = "Line one\\nline two | <img src=x onerror=alert(1)> =cmd|' /C calc'!A0"
 team_size      = 3

@@ -95,7 +95,7 @@ def test_templates_refuse_unknown_or_unsafe_fields() -> None:
     assert JiraMapping().priority("high") == "High"
 
 
-def test_a_user_mapping_file_replaces_the_bundled_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_mapping_file_replaces_the_bundled_one(tmp_path) -> None:
     (tmp_path / "jira.toml").write_text('[templates]\nsummary = "[{phase}] {name}"\n')
     m = load_jira_mapping(tmp_path)
     assert m.templates.summary == "[{phase}] {name}" and m.labels.critical == "syncsvc-critical"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.jira_server import serve
 from typer.testing import CliRunner
 
@@ -37,7 +37,7 @@ def write_config(tmp: Path, url: str, **extra: str) -> Path:
     return p
 
 
-def push(runner: CliRunner, example_path: Path, config: Path, *args: str):  # type: ignore[no-untyped-def]
+def push(runner: CliRunner, example_path: Path, config: Path, *args: str):
     return runner.invoke(app, ["push", str(example_path), "--config", str(config), *args])
 
 

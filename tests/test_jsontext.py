@@ -13,7 +13,7 @@ from conftest import ROOT, generated_spec
 from syncsvc.export import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
 from syncsvc.plans import render
-from syncsvc.render.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import json_text, model_json_text
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))

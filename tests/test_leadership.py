@@ -12,7 +12,7 @@ from conftest import ROOT
 from fakes.sheets_plan import make_plan
 
 from syncsvc.model import ChangeProfileUse, Confidence, Conflict, Finding, Plan, Rollout
-from syncsvc.render.markdown import render_md
+from syncsvc.rendering.markdown import render_md
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 PAGE_LINES = 60  # one screen

@@ -66,7 +66,7 @@ def test_the_seed_scenario_keeps_its_dates_nobody_is_over_allocated(
     assert plan.fits_timeline
     for t in plan.tasks:
         assert (t.start, t.finish) == (t.early_start, t.early_finish), t.id
-        assert t.waits_for == [] or all(plan.task(w).finish < t.start for w in t.waits_for)
+        assert t.waits_for == [] or all(plan.task(w).planned_finish < t.planned_start for w in t.waits_for)
     assert not [c for c in plan.conflicts if c.kind == "resource_delay"]
     # the outside stakeholder's review and the PM's rollout phases take no team member's time
     assert plan.task("security-review").people == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from test_jira_command import fake, write_config
 from typer.testing import CliRunner
 

@@ -18,7 +18,7 @@ from fakes.pacing import Pacer
 from syncsvc.jira.push import push_plan
 from syncsvc.model import Plan
 from syncsvc.sheets.publish import publish_plan
-from syncsvc.sync import run_sync
+from syncsvc.tracking import run_sync
 
 N = 1000
 NOW = dt.datetime(2027, 1, 8, 6, 0)

@@ -19,7 +19,7 @@ from conftest import ROOT, generated_spec
 from fakes.sheets_plan import make_plan
 
 from syncsvc.model import Plan
-from syncsvc.render.gantt import FULL_CHART_MAX_TASKS, GUARD, gantt, label, milestone_point
+from syncsvc.rendering.gantt import FULL_CHART_MAX_TASKS, GUARD, gantt, label, milestone_point
 
 # Task titles that broke or silently changed the chart: keywords the gantt lexer reads at the
 # start of a line, a leading date, comment and entity characters, HTML, and plain oddities.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import ROOT
+from conftest import PLANNING_COMMANDS, ROOT
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
@@ -19,13 +19,7 @@ MAPPINGS = sorted((ROOT / "mappings").glob("*.toml"))
 
 
 def test_the_planning_commands_are_registered() -> None:
-    assert {
-        "assess-risks",
-        "map-stakeholders",
-        "generate-timeline",
-        "build-rollback-plan",
-        "create-rollout-plan",
-    } <= set(COMMANDS)
+    assert set(PLANNING_COMMANDS) <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

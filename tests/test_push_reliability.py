@@ -19,7 +19,7 @@ from syncsvc.jira import keep
 from syncsvc.jira.push import push_plan
 from syncsvc.model import Plan
 from syncsvc.state import Baseline, State
-from syncsvc.sync import run_sync, sync_lock
+from syncsvc.tracking import run_sync, sync_lock
 
 PID = "notif-center"
 

@@ -42,15 +42,20 @@ def _work_days(plan: Plan) -> dict[str, set[dt.date]]:
     return out
 
 
+def _levelled_finish(plan: Plan) -> dt.date:
+    assert plan.levelled_finish is not None, "a built plan is levelled"
+    return plan.levelled_finish
+
+
 def test_two_five_and_twenty_people_give_three_plausible_schedules(plan_of: Callable[[str], Plan]) -> None:
     plans = {n: plan_of(SEED.format(n=n)) for n in (2, 5, 20)}
-    finishes = {n: p.levelled_finish for n, p in plans.items()}
+    finishes = {n: _levelled_finish(p) for n, p in plans.items()}
     assert len(set(finishes.values())) == 3, finishes
     assert finishes[2] > finishes[5] > finishes[20]  # more people, sooner; never by a deadline
     for n, plan in plans.items():
         people = set(_work_days(plan)) - {plan.pm}  # the PM is not counted in the team size
         assert 1 <= len(people) <= n
-        assert plan.fits_timeline == (plan.levelled_finish <= plan.deadline)
+        assert plan.fits_timeline == (_levelled_finish(plan) <= plan.deadline)
         for t in plan.tasks:  # every dependency held in the levelled dates
             for d in t.depends_on:
                 assert plan.task(d).finish <= t.start  # type: ignore[operator]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ AS_OF = "2027-01-06"
 
 
 @pytest.fixture
-def example(plan_of) -> Plan:  # type: ignore[no-untyped-def]
+def example(plan_of) -> Plan:
     return plan_of(EXAMPLE.read_text())
 
 
@@ -173,7 +174,7 @@ def test_odd_links_and_changelogs_never_crash_a_sync(tmp_path: Path, monkeypatch
     with world(tmp_path, monkeypatch) as w:
         assert w.run("push").exit_code == 0
         key = done_at(w, "design-review", dt.datetime(2027, 1, 5, 15, tzinfo=dt.UTC))
-        hist = w.fake.history[key]
+        hist: list[Any] = w.fake.history[key]  # odd entries on purpose
         hist.append({"id": "1", "created": "not a time", "items": [{"field": "status"}]})
         hist.append(
             {
@@ -402,7 +403,7 @@ def test_an_unresolvable_host_is_exit_2_at_once(
             reason = NameResolutionError(
                 "jira.acme.test",
                 None,  # type: ignore[arg-type]
-                OSError(-2, "Name or service not known"),
+                socket.gaierror(-2, "Name or service not known"),
             )
             raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 
@@ -516,7 +517,7 @@ def test_an_odd_spreadsheet_answer_is_a_remote_error(doc: dict[str, Any]) -> Non
 
 def test_a_task_added_past_the_baseline_finish_is_synced_and_pushed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan_of
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # issue 16.5 end to end: the task waits for the last one, so it starts after the baseline's
     # finish; every sync raised IndexError and the task was never pushed
     from test_track_cli import add_task
@@ -699,7 +700,7 @@ def test_an_unresolvable_sheets_host_is_exit_2_at_once(
         reason = NameResolutionError(
             "sheets.acme.test",
             None,  # type: ignore[arg-type]
-            OSError(-2, "Name or service not known"),
+            socket.gaierror(-2, "Name or service not known"),
         )
         raise requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 

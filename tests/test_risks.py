@@ -16,7 +16,7 @@ from syncsvc.errors import ConfigError
 from syncsvc.model import Plan, to_json
 from syncsvc.planning.profiles import choose_profiles
 from syncsvc.planning.risks import SCALE, assess_risks, role_holder, users_in_text
-from syncsvc.render import md_risks
+from syncsvc.rendering import md_risks
 from syncsvc.spec import Spec, TeamMember
 
 PlanOf = Callable[[str], Plan]

@@ -16,7 +16,7 @@ from syncsvc.cli import app
 from syncsvc.errors import ConfigError
 from syncsvc.model import Finding, Plan, Rollback, RollbackStep, Trigger, to_json
 from syncsvc.planning.rollback import lint_rollback, triggers_for_phase
-from syncsvc.render.md_rollback import condition, section
+from syncsvc.rendering.md_rollback import condition, section
 
 PlanOf = Callable[[str], Plan]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import responses
-from conftest import EXAMPLE
-from fakes.jira import FakeJira
+from conftest import EXAMPLE, PLANNING_COMMANDS
+from fakes.fake_jira import FakeJira
 from fakes.jira_server import serve
 from fakes.sheets import SPREADSHEET_ID, FakeSheets
 from typer.testing import CliRunner, Result
@@ -28,13 +28,7 @@ CANARY_TOKEN = "ATATT3xFfGF0Canary0Token0c4n4ry7e57" + "0" * 8 + "=ABCD1234"
 EMAIL = "pm@example.com"
 TOKEN_ENV = "SYNCSVC_CANARY_TOKEN"
 SPEC = str(EXAMPLE)
-PLANNING = (
-    "assess-risks",
-    "map-stakeholders",
-    "generate-timeline",
-    "build-rollback-plan",
-    "create-rollout-plan",
-)
+PLANNING = PLANNING_COMMANDS
 
 
 @dataclass

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fakes.sheets import (
     SPREADSHEET_ID,
     FakeSheets,
-    serve_fake_sheets,
-    sheets_config,
     token_client_factory,
 )
 from fakes.sheets_plan import make_plan, make_status
 
-from syncsvc.config import Config, load_config
+from syncsvc.config import Config
 from syncsvc.grid.cells import rgb
 from syncsvc.grid.layout import MAX_TREND, dashboard_layout
 from syncsvc.grid.mapping import load_mapping
@@ -29,17 +24,6 @@ NOW = dt.datetime(2027, 1, 21, 9, 0)
 EPOCH = dt.date(1899, 12, 30)
 # the bundled mappings/sheets.toml colours
 GREEN, YELLOW, RED = "#C6EFCE", "#FFEB9C", "#FFC7CE"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with serve_fake_sheets() as f:
-        yield f
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> Config:
-    return load_config(sheets_config(tmp_path))
 
 
 def serial(d: str) -> float:
@@ -59,14 +43,14 @@ TREND = [
 ]
 
 
-def publish(plan: Plan, cfg: Config, status: TrackedStatus | None):
+def publish(plan: Plan, sheets_cfg: Config, status: TrackedStatus | None):
     return publish_plan(
-        plan, cfg, dry_run=False, status=status, client_factory=token_client_factory(), now=NOW
+        plan, sheets_cfg, dry_run=False, status=status, client_factory=token_client_factory(), now=NOW
     )
 
 
-def bg(fake: FakeSheets, title: str, row: int, col: int) -> dict[str, float] | None:
-    cell = fake.sheet(SPREADSHEET_ID, title).cells.get((row, col), {})
+def bg(fake_sheets: FakeSheets, title: str, row: int, col: int) -> dict[str, float] | None:
+    cell = fake_sheets.sheet(SPREADSHEET_ID, title).cells.get((row, col), {})
     return (cell.get("userEnteredFormat") or {}).get("backgroundColor")
 
 
@@ -81,14 +65,16 @@ def trend_block(rows: list[list[Any]]) -> list[list[Any]]:
     return out
 
 
-def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets, cfg: Config) -> None:
+def test_dashboard_shows_state_in_colour_and_the_slip_trend(
+    fake_sheets: FakeSheets, sheets_cfg: Config
+) -> None:
     plan = make_plan(8)
-    report = publish(plan, cfg, status_json(plan, TREND))
+    report = publish(plan, sheets_cfg, status_json(plan, TREND))
     assert report.calls == 2  # one read, one write
-    rows = fake.values(SPREADSHEET_ID, "Dashboard")
+    rows = fake_sheets.values(SPREADSHEET_ID, "Dashboard")
     dash = {r[0]: (i, r[1]) for i, r in enumerate(rows) if len(r) > 1 and r[0]}
     assert dash["State"][1] == "slipping"
-    assert bg(fake, "Dashboard", dash["State"][0], 1) == rgb(RED)
+    assert bg(fake_sheets, "Dashboard", dash["State"][0], 1) == rgb(RED)
     assert dash["Slip (working days)"][1] == 2
     assert dash["Forecast launch"][1] == serial("2027-02-12")
     assert any(r and r[0] == "Slip trend (last 3 runs)" for r in rows)
@@ -100,16 +86,22 @@ def test_dashboard_shows_state_in_colour_and_the_slip_trend(fake: FakeSheets, cf
         [serial("2027-01-21"), "slipping", 2, serial("2027-02-12")],
     ]
     first = next(i for i, r in enumerate(rows) if r[:1] == [serial("2027-01-11")])
-    assert [bg(fake, "Dashboard", first + k, 1) for k in range(3)] == [rgb(GREEN), rgb(YELLOW), rgb(RED)]
+    assert [bg(fake_sheets, "Dashboard", first + k, 1) for k in range(3)] == [
+        rgb(GREEN),
+        rgb(YELLOW),
+        rgb(RED),
+    ]
     # the trend's extra columns get widths; the label and value columns keep theirs
-    widths = fake.sheet(SPREADSHEET_ID, "Dashboard").widths
+    widths = fake_sheets.sheet(SPREADSHEET_ID, "Dashboard").widths
     assert [widths.get(c) for c in range(4)] == [180, 520, 80, 110]
 
 
-def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets, cfg: Config) -> None:
+def test_timeline_shows_status_forecast_and_slip_per_task(
+    fake_sheets: FakeSheets, sheets_cfg: Config
+) -> None:
     plan = make_plan(8)
-    publish(plan, cfg, status_json(plan, TREND))
-    rows = fake.values(SPREADSHEET_ID, "Timeline")
+    publish(plan, sheets_cfg, status_json(plan, TREND))
+    rows = fake_sheets.values(SPREADSHEET_ID, "Timeline")
     head = rows[0]
     col = {h: head.index(h) for h in ("ID", "Jira", "Status", "Forecast finish", "Slip (d)")}
     by_id = {r[0]: r for r in rows[1:]}
@@ -123,24 +115,24 @@ def test_timeline_shows_status_forecast_and_slip_per_task(fake: FakeSheets, cfg:
     r1 = 1 + plan.tasks.index(t1)
     r2 = 1 + plan.tasks.index(t2)
     # late and critical: the slipping colour; late off the critical path: at risk; on time: none
-    assert bg(fake, "Timeline", r0, col["Slip (d)"]) == rgb(RED)
-    assert bg(fake, "Timeline", r1, col["Slip (d)"]) == rgb(YELLOW)
-    assert bg(fake, "Timeline", r2, col["Slip (d)"]) is None
+    assert bg(fake_sheets, "Timeline", r0, col["Slip (d)"]) == rgb(RED)
+    assert bg(fake_sheets, "Timeline", r1, col["Slip (d)"]) == rgb(YELLOW)
+    assert bg(fake_sheets, "Timeline", r2, col["Slip (d)"]) is None
 
 
 def test_a_new_run_adds_a_trend_row_and_an_unchanged_one_writes_nothing(
-    fake: FakeSheets, cfg: Config
+    fake_sheets: FakeSheets, sheets_cfg: Config
 ) -> None:
     plan = make_plan(8)
-    publish(plan, cfg, status_json(plan, TREND[:2]))
-    assert len(trend_block(fake.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 2
-    n = fake.api_calls()
-    report = publish(plan, cfg, status_json(plan, TREND))
-    assert report.calls == 2 and fake.api_calls() - n == 2
-    assert len(trend_block(fake.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 3
-    n = fake.api_calls()
-    report = publish(plan, cfg, status_json(plan, TREND))
-    assert report.calls == 1 and fake.api_calls() - n == 1  # the read only
+    publish(plan, sheets_cfg, status_json(plan, TREND[:2]))
+    assert len(trend_block(fake_sheets.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 2
+    n = fake_sheets.api_calls()
+    report = publish(plan, sheets_cfg, status_json(plan, TREND))
+    assert report.calls == 2 and fake_sheets.api_calls() - n == 2
+    assert len(trend_block(fake_sheets.values(SPREADSHEET_ID, "Dashboard"))) == 1 + 3
+    n = fake_sheets.api_calls()
+    report = publish(plan, sheets_cfg, status_json(plan, TREND))
+    assert report.calls == 1 and fake_sheets.api_calls() - n == 1  # the read only
 
 
 def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
@@ -161,7 +153,9 @@ def test_no_status_no_trend_and_the_trend_keeps_the_latest_runs() -> None:
     assert lay.rows[-1][0].value == "Last synced (UTC)"
 
 
-def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets, cfg: Config) -> None:
+def test_dashboard_shows_todays_p80_next_to_the_planned_one(
+    fake_sheets: FakeSheets, sheets_cfg: Config
+) -> None:
     from syncsvc.model import Confidence
 
     planned = Confidence(
@@ -185,8 +179,8 @@ def test_dashboard_shows_todays_p80_next_to_the_planned_one(fake: FakeSheets, cf
             "seed": 1,
         },
     )
-    publish(plan, cfg, status)
-    rows = fake.values(SPREADSHEET_ID, "Dashboard")
+    publish(plan, sheets_cfg, status)
+    rows = fake_sheets.values(SPREADSHEET_ID, "Dashboard")
     dash = {r[0]: r[1] for r in rows if len(r) > 1 and r[0]}
     assert dash["P80 launch (as planned)"] == serial("2027-02-10")
     assert dash["P80 launch today"] == serial("2027-02-19")

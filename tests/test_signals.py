@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT
+from fakes.fake_jira import FakeJira
 from fakes.faultbed import Bed, fault_bed, jira_state
-from fakes.jira import FakeJira
 from fakes.jira_env import chain, plan
 from fakes.jira_server import serve
 from fakes.sheets import SIX, SPREADSHEET_ID
@@ -31,7 +31,7 @@ from syncsvc.jira.push import PushReport, push_plan
 from syncsvc.model import Plan
 from syncsvc.sheets.publish import publish_plan
 from syncsvc.state import State
-from syncsvc.sync import SyncReport, run_sync
+from syncsvc.tracking import SyncReport, run_sync
 
 MP = pytest.MonkeyPatch
 PID = "notif-center"

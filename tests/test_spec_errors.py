@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests_support import write
+from tests_support import quick_args, write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
@@ -315,52 +315,16 @@ def test_the_corpus_base_itself_is_a_good_spec(tmp_path: Path, runner: CliRunner
             "--risk-tolerance",
         ),
         (
-            [
-                "generate-timeline",
-                "--feature-name",
-                "X",
-                "--description",
-                "Y",
-                "--team-size",
-                "0",
-                "--timeline",
-                "4 weeks",
-                "--risk-tolerance",
-                "low",
-            ],
+            quick_args(team_size="0"),
             "Error: quick inputs: team_size: must be >= 1 (got 0)",
         ),
         (
-            [
-                "generate-timeline",
-                "--feature-name",
-                "X",
-                "--description",
-                "Y",
-                "--team-size",
-                "2",
-                "--timeline",
-                "soon",
-                "--risk-tolerance",
-                "low",
-            ],
+            quick_args(timeline="soon"),
             'Error: quick inputs: timeline: cannot read timeline \'soon\': use "N weeks", "N days" or a '
             "whole number of weeks",
         ),
         (
-            [
-                "generate-timeline",
-                "--feature-name",
-                "X",
-                "--description",
-                "Y",
-                "--team-size",
-                "2",
-                "--timeline",
-                "4 weeks",
-                "--risk-tolerance",
-                "reckless",
-            ],
+            quick_args(risk_tolerance="reckless"),
             "Error: quick inputs: risk_tolerance: must be one of 'low', 'medium' or 'high' (got a string "
             "'reckless')",
         ),

@@ -17,7 +17,7 @@ from syncsvc.catalog.stakeholders import StakeholderCatalog
 from syncsvc.errors import ConfigError
 from syncsvc.model import CommItem, Plan, PlannedTask, Stakeholder, to_json
 from syncsvc.planning.build import build_plan
-from syncsvc.render import md_stakeholders
+from syncsvc.rendering import md_stakeholders
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec, load_spec, spec_from_inputs
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.jira_server import serve
 from typer.testing import CliRunner
 
@@ -36,7 +36,7 @@ def write_config(tmp: Path, url: str) -> Path:
     return p
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str):
     return CliRunner().invoke(app, list(args))
 
 

@@ -13,7 +13,7 @@ from fakes.jira_env import jira_env
 from syncsvc.jira.pull import pull_status
 from syncsvc.model import Plan
 from syncsvc.state import State
-from syncsvc.sync import run_sync
+from syncsvc.tracking import run_sync
 
 UTC = dt.UTC
 
@@ -23,11 +23,11 @@ def at(day: int, hour: int = 10, month: int = 1) -> dt.datetime:
 
 
 @pytest.fixture
-def example(plan_of) -> Plan:  # type: ignore[no-untyped-def]
+def example(plan_of) -> Plan:
     return plan_of(EXAMPLE.read_text())
 
 
-def follow_plan(env, plan: Plan, until: dt.date, *, skip: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+def follow_plan(env, plan: Plan, until: dt.date, *, skip: tuple[str, ...] = ()) -> None:
     """Work the plan in the fake Jira exactly as scheduled up to (not including) `until`;
     the tasks in `skip`, and whatever waits for them, are left alone."""
     from syncsvc.calendar import WorkCalendar
@@ -46,7 +46,7 @@ def follow_plan(env, plan: Plan, until: dt.date, *, skip: tuple[str, ...] = ()) 
             env.fake.move(key, "Done", at(done.day, 17, done.month))
 
 
-def _sync(env, plan: Plan, as_of: dt.date, **kw):  # type: ignore[no-untyped-def]
+def _sync(env, plan: Plan, as_of: dt.date, **kw):
     return run_sync([EXAMPLE], env.cfg, as_of=as_of, load=lambda p: (plan, {}, None), dry_run=False, **kw)
 
 

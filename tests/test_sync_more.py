@@ -24,7 +24,7 @@ from test_track_cli import (
 
 from syncsvc.model import Plan
 from syncsvc.state import State
-from syncsvc.sync import sync_lock
+from syncsvc.tracking import sync_lock
 
 EARLY: Moves = {
     "design-review": (D(2027, 1, 4), D(2027, 1, 5)),
@@ -342,7 +342,7 @@ def test_an_unexpected_error_in_one_plan_is_reported_and_the_others_sync(
         broken = other_spec(w, "ops-plan")
         real = __import__("syncsvc.jira.pull", fromlist=["pull_status"]).pull_status
 
-        def pull(plan, *a, **kw):  # type: ignore[no-untyped-def]
+        def pull(plan, *a, **kw):
             if plan.plan_id == "ops-plan":
                 raise KeyError("statusCategory")
             return real(plan, *a, **kw)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import responses
 from conftest import EXAMPLE
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.sheets import SPREADSHEET_ID, FakeSheets
 from typer.testing import CliRunner
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from syncsvc.catalog.base import CatalogModel, load_model
-from syncsvc.catalog.conditions import Condition
+from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -85,11 +85,28 @@ class RollbackTemplate(CatalogModel):
         return self
 
 
-class RollbackVariant(RollbackTemplate, Condition):
-    """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
-    used instead of the profile's `rollback` when one of `keywords` is in the feature's text."""
+class Variant(Condition):
+    """What makes a variant of a profile's rollout or rollback apply: one of `keywords` in the
+    feature's text, none of `unless`."""
 
     keywords: Annotated[list[Keyword], Field(min_length=1)]
+    # words saying the text is another sort of change that merely names these (a database
+    # upgrade that mentions its read replicas is not adding one): with one, the variant is not used
+    unless: list[Keyword] = Field(default_factory=list)
+
+    def applies(self, text: Situation) -> bool:
+        return self.holds(text) and not (self.unless and text.index.keyword(self.unless) is not None)
+
+
+class RollbackVariant(RollbackTemplate, Variant):
+    """A rollback for one sort of change within a profile (a consent banner, not a deletion job),
+    used instead of the profile's `rollback` when it applies to the feature's text."""
+
+
+class RolloutVariant(RolloutTemplate, Variant):
+    """A rollout for one sort of change within a profile (a move of a provider that sends
+    messages cannot run both providers on the same traffic), used instead of the profile's
+    `rollout` when it applies to the feature's text."""
 
 
 class ProfileTrigger(Condition):
@@ -161,6 +178,7 @@ class ChangeProfile(Brings):
     threshold: Annotated[float, Field(gt=0)] = 3
     rollout: RolloutTemplate
     rollback: RollbackTemplate
+    rollout_variants: list[RolloutVariant] = Field(default_factory=list)
     rollback_variants: list[RollbackVariant] = Field(default_factory=list)
     # recognised at all, this kind of change leads: a move from one provider to another is
     # planned as a migration first, whatever the provider does
@@ -260,10 +278,14 @@ class ChangeCatalog(CatalogModel):
                 found.append(Detection(p, score, hits))
         if any(not d.profile.fallback for d in found):
             found = [d for d in found if not d.profile.fallback]
-        found.sort(key=lambda d: (not d.profile.leads, -d.score, -d.profile.priority))
         if not found:
             return []
         top = max(d.score for d in found)
+        # a leading kind leads only when it is a real part of the text (a quarter of the best
+        # score): a passing "vendor" in a database upgrade does not make it a vendor move
+        found.sort(
+            key=lambda d: (not (d.profile.leads and d.score >= top / 4), -d.score, -d.profile.priority)
+        )
         return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:

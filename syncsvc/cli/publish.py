@@ -32,7 +32,7 @@ def publish_command(
 
     def body() -> Result[PublishReport]:
         from syncsvc.api import publish
-        from syncsvc.render.reports import publish_report
+        from syncsvc.rendering.reports import publish_report
 
         result = publish(spec, config=config, dry_run=dry_run)
         typer.echo(publish_report(result.report))

@@ -41,8 +41,8 @@ def pull_command(
     def body() -> Result[PullResult]:
         from syncsvc.api import pull
         from syncsvc.output import write_output
-        from syncsvc.render.reports import status_json
-        from syncsvc.render.status_md import render_status_md
+        from syncsvc.rendering.reports import status_json
+        from syncsvc.rendering.status_md import render_status_md
 
         result = pull(spec, config=config, as_of=as_of)
         st, plan = result.report.status, result.plan

@@ -21,7 +21,7 @@ from syncsvc.cli.options import (
 
 if TYPE_CHECKING:
     from syncsvc.results import Result
-    from syncsvc.sync import SyncReport
+    from syncsvc.tracking import SyncReport
 
 
 def sync_command(
@@ -43,7 +43,7 @@ def sync_command(
 
     def body() -> Result[SyncReport]:
         from syncsvc.api import sync
-        from syncsvc.render.reports import sync_stderr_lines
+        from syncsvc.rendering.reports import sync_stderr_lines
 
         result = sync(specs, config=config, as_of=as_of, dry_run=dry_run)
         for r in result.report.runs:

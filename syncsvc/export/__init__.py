@@ -12,7 +12,7 @@ from syncsvc.errors import InputError
 from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.export.xlsx import dashboard_xlsx
 from syncsvc.model import Plan, to_json_text
-from syncsvc.render.markdown import render_md
+from syncsvc.rendering.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")

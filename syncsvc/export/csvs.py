@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from syncsvc.columns import ColumnDef, columns
 from syncsvc.model import Plan, PlannedTask
-from syncsvc.render.text import cell
+from syncsvc.rendering.text import cell
 
 Value = str | int | float | bool | dt.date | None
 

@@ -35,7 +35,7 @@ def plan_confidence(
     seed: int = SEED,
 ) -> Confidence:
     """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality."""
-    from syncsvc.montecarlo import simulate
+    from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
 
     index = {t.id: i for i, t in enumerate(drafts)}
     preds = [[index[d] for d in (*t.depends_on, *lev.waits_for[t.id])] for t in drafts]

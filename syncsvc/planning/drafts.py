@@ -9,10 +9,12 @@ from dataclasses import dataclass, field, replace
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
+from syncsvc.errors import SpecError
 from syncsvc.model import Level, TaskKind
 from syncsvc.planning.staffing import Assigner, RoleWork, team_for
 from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
+from syncsvc.specload import find_cycle
 
 
 @dataclass(frozen=True)
@@ -232,9 +234,6 @@ def _resolve(dep: str, kept: dict[str, TaskTemplate], dropped: dict[str, TaskTem
 def check_quick_refs(spec: Spec, drafts: Sequence[TaskDraft]) -> None:
     """In quick mode a spec risk's mitigation task may name the generated tasks: check that
     those ids exist and make no cycle (the loader could not, without the catalog)."""
-    from syncsvc.errors import SpecError
-    from syncsvc.specload import find_cycle
-
     ids = [t.id for t in drafts]
     known = set(ids)
     generated = {t.id for t in drafts if t.source == "catalog"}

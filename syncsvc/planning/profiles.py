@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet, FacetHit, WorkItem
+from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.errors import SpecError
@@ -26,6 +27,8 @@ class Profiles:
     uses: list[ChangeProfileUse] = field(default_factory=list)
     # what the feature does (stores data, shares, runs on a schedule...), whatever its kind
     facets: list[FacetHit] = field(default_factory=list)
+    # the feature's name and description, for the variants of a profile's rollout
+    text: Situation = field(default_factory=lambda: Situation(text=""))
 
     @property
     def primary(self) -> ChangeProfile | None:
@@ -51,7 +54,8 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     then the facets the feature's text shows."""
     chosen = _choose(spec, catalog)
     facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
-    return Profiles(chosen.chosen, chosen.uses, facets)
+    text = Situation(text=f"{spec.feature_name}\n{spec.description}")
+    return Profiles(chosen.chosen, chosen.uses, facets, text)
 
 
 def _choose(spec: Spec, catalog: Catalog) -> Profiles:
@@ -112,8 +116,11 @@ def rollout_for(
     A percentage ramp (and a plan with no profile) uses the tolerance's ladder (CONTRACT §2).
     """
     p = profiles.primary
-    if p is None or p.rollout.strategy == "percentage_ramp":
-        summary = fill(p.rollout.summary, values) if p is not None else ladder_summary
+    chosen = (
+        None if p is None else next((v for v in p.rollout_variants if v.applies(profiles.text)), p.rollout)
+    )
+    if chosen is None or chosen.strategy == "percentage_ramp":
+        summary = fill(chosen.summary, values) if chosen is not None else ladder_summary
         return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
     factor = _MONITORING[tolerance]
     phases = [
@@ -125,10 +132,10 @@ def rollout_for(
             gate=ph.gate,
             audience=ph.audience,
         )
-        for ph in p.rollout.phases
+        for ph in chosen.phases
         if not ph.only or tolerance in ph.only
     ]
-    return Rollout(strategy=p.rollout.strategy, summary=fill(p.rollout.summary, values)), phases
+    return Rollout(strategy=chosen.strategy, summary=fill(chosen.summary, values)), phases
 
 
 # Roles of people outside the delivery team (their reviews and sign-offs take none of the

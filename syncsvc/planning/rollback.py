@@ -148,7 +148,7 @@ def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
 
 def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
     """The profile's rollback, or the variant for the sort of change the text names."""
-    return next((v for v in profile.rollback_variants if v.holds(text)), profile.rollback)
+    return next((v for v in profile.rollback_variants if v.applies(text)), profile.rollback)
 
 
 def _profile_triggers(

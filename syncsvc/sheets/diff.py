@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from syncsvc.errors import RemoteError
 from syncsvc.grid.cells import (
     CELL_FIELDS,
     GridRange,
@@ -76,8 +77,6 @@ def parse_remote(doc: dict[str, Any]) -> Remote:
     try:
         return _parse_remote(doc)
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as e:
-        from syncsvc.errors import RemoteError
-
         raise RemoteError(
             f"Google Sheets answered the spreadsheet read in an unexpected shape ({type(e).__name__})",
             hint="check [sheets] api_url (leave it out for Google's own endpoint); run again later",

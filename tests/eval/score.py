@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 FEATURES = HERE / "features.toml"
 HELDOUT = HERE / "heldout.toml"
 EVERYDAY = HERE / "everyday.toml"  # plain product changes, written before the facets were built
+HELDOUT7 = HERE / "heldout7.toml"  # blind for round 7; development data from round 8 on
 START_DATE = dt.date(2027, 3, 1)
 TODAY = dt.date(2026, 11, 27)
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 from fakes.jira_env import TOKEN_ENV
 from fakes.pacing import Pacer
 from fakes.sheets import SPREADSHEET_ID, FakeSheets, token_client_factory

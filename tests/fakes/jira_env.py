@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import responses
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 
 from syncsvc.config import Config
 from syncsvc.jira.push import PushReport, push_plan

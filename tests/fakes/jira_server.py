@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
-from fakes.jira import FakeJira
+from fakes.fake_jira import FakeJira
 
 
 def _handler(fake: FakeJira, lock: threading.Lock, delay: float) -> type[BaseHTTPRequestHandler]:

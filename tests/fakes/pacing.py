@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from fakes.jira import READ_POSTS, WRITE_METHODS
+from fakes.fake_jira import READ_POSTS, WRITE_METHODS
 
 
 @dataclass

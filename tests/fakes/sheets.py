@@ -49,9 +49,8 @@ class Discovery:
         self.schemas: dict[str, Any] = self.doc["schemas"]
         self.methods: dict[str, Any] = self.doc["resources"]["spreadsheets"]["methods"]
 
-    def check(self, schema: dict[str, Any] | str, value: Any, where: str = "body") -> None:
-        if isinstance(schema, str):
-            schema = {"$ref": schema}
+    def check(self, ref_or_schema: dict[str, Any] | str, value: Any, where: str = "body") -> None:
+        schema = {"$ref": ref_or_schema} if isinstance(ref_or_schema, str) else ref_or_schema
         if "$ref" in schema:
             schema = self.schemas[schema["$ref"]]
         t = schema.get("type")
@@ -375,7 +374,7 @@ class FakeSheets:
         if "ranges" in query:
             raise ContractError("fake: `ranges` is not modelled; syncsvc should not send it")
         book = self.spreadsheets[sid]
-        doc = {"spreadsheetId": sid, "sheets": [self._sheet_doc(s) for s in book.sheets]}
+        doc: dict[str, Any] = {"spreadsheetId": sid, "sheets": [self._sheet_doc(s) for s in book.sheets]}
         self.discovery.check("Spreadsheet", doc, "fake GET answer")
         if "fields" in query:
             return apply_mask(doc, parse_mask(query["fields"][0]))

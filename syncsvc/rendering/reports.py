@@ -12,7 +12,7 @@ from syncsvc.logs import error_lines
 if TYPE_CHECKING:
     from syncsvc.forecast import Status
     from syncsvc.sheets.publish import PublishReport
-    from syncsvc.sync import PlanRun, SyncReport
+    from syncsvc.tracking import PlanRun, SyncReport
 
 
 def publish_report(report: PublishReport) -> str:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 
 from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
-from syncsvc.render import md_leadership, md_risks, md_rollback, md_stakeholders
-from syncsvc.render.gantt import gantt
-from syncsvc.render.labels import MECHANISM_LABELS, STRATEGY_LABELS
-from syncsvc.render.text import md, table
+from syncsvc.rendering import md_leadership, md_risks, md_rollback, md_stakeholders
+from syncsvc.rendering.gantt import gantt
+from syncsvc.rendering.labels import MECHANISM_LABELS, STRATEGY_LABELS
+from syncsvc.rendering.text import md, table
 
 
 def render_md(plan: Plan, part: str | None = None) -> str:

@@ -103,7 +103,7 @@ class FakeJira:
         self._next_link = 20000
         self._next_hist = 30000
         self.fields = self._field_list(start_field)
-        self.statuses = {
+        self.statuses: dict[str, dict[str, Any]] = {
             name: {"id": sid, "name": name, "statusCategory": {"id": cid, "key": cat, "name": cname}}
             for name, sid, cid, cat, cname in STATUSES
         }
@@ -258,7 +258,7 @@ class FakeJira:
     def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         url = urlsplit(request.url or "")
         params = parse_qs(url.query, keep_blank_values=True)
-        raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+        raw = request.body.decode() if isinstance(request.body, bytes) else str(request.body or "")
         body = json.loads(raw) if raw else None
         short = re.sub(r"^/rest/api/[^/]+/", "", url.path)
         call = Call(request.method or "", short, params, body)
@@ -282,7 +282,7 @@ class FakeJira:
                     "<body><form action='/login'>...</form></body></html>"
                 ),
             )
-        if not self._authorized(request.headers.get("Authorization", "")):
+        if not self._authorized(str(request.headers.get("Authorization", ""))):
             call.status = 401
             return (
                 401,
@@ -492,8 +492,8 @@ class FakeJira:
         for n, up in enumerate(ups):
             fields = dict(up.get("fields") or {})
             errors: dict[str, str] = {}
-            project = (fields.pop("project", None) or {}).get("key")
-            itype = (fields.pop("issuetype", None) or {}).get("name")
+            project: Any = (fields.pop("project", None) or {}).get("key")
+            itype: Any = (fields.pop("issuetype", None) or {}).get("name")
             if project not in self.projects:
                 errors["project"] = "valid project is required"
             elif itype not in self.projects[project]:
@@ -534,7 +534,7 @@ class FakeJira:
             "issuetype": {"name": itype, "id": str(100 + self.projects[project].index(itype))},
             "status": self.statuses["To Do"],
         }
-        issue = {
+        issue: dict[str, Any] = {
             "id": str(self._next_id),
             "key": f"{project}-{self._next_num[project]}",
             "fields": {},
@@ -698,9 +698,9 @@ class FakeJira:
         index = self._link_index()
         page = [self._view(i, params, index) for i in hits[start : start + size]]
         if "changelog" in ",".join(params.get("expand", [])).split(","):
-            for v in page:
-                hs = list(reversed(self.history.get(v["key"], [])))  # newest first, as Jira
-                v["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs), "histories": hs}
+            for view in page:
+                hs = list(reversed(self.history.get(view["key"], [])))  # newest first, as Jira
+                view["changelog"] = {"startAt": 0, "maxResults": len(hs), "total": len(hs), "histories": hs}
         if not cloud:
             ans: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(hits), "issues": page}
             if warnings:

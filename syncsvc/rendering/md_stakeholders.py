@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from syncsvc.model import CommItem, Plan, Stakeholder
-from syncsvc.render.text import md, table
+from syncsvc.rendering.text import md, table
 
 # Conflicts and findings the stakeholder map reports (the review overrun is the seed's flag).
 CONFLICT_KINDS = ("overallocation", "cadence_gap", "review_after_launch")

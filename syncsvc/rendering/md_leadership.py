@@ -7,9 +7,9 @@ import re
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan, Risk
-from syncsvc.render.labels import MECHANISM_LABELS, STRATEGY_LABELS
-from syncsvc.render.md_risks import owner_text, risk_findings
-from syncsvc.render.text import md, table
+from syncsvc.rendering.labels import MECHANISM_LABELS, STRATEGY_LABELS
+from syncsvc.rendering.md_risks import owner_text, risk_findings
+from syncsvc.rendering.text import md, table
 
 _THE = re.compile(r"^the\s+", re.I)
 TARGET_ODDS = 0.8  # below this chance of meeting the deadline, leadership is asked to choose

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from syncsvc.forecast import Status, TaskForecast
-from syncsvc.render.text import md, table
+from syncsvc.rendering.text import md, table
 
 _STATE = {"on_track": "on track", "at_risk": "at risk", "slipping": "slipping"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from syncsvc.columns import column
 from syncsvc.model import FINDING_PART, Finding, Plan, Risk
-from syncsvc.render.text import md, table
+from syncsvc.rendering.text import md, table
 
 _LEVELS = ("low", "medium", "high")
 _TOP = 3

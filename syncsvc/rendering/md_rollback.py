@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from syncsvc.model import Finding, Plan, Rollback, Trigger
-from syncsvc.render.labels import DEPLOYMENT_LABELS, MECHANISM_LABELS
-from syncsvc.render.text import md, table
+from syncsvc.rendering.labels import DEPLOYMENT_LABELS, MECHANISM_LABELS
+from syncsvc.rendering.text import md, table
 
 ROLLBACK_KINDS = ("two_am_test", "rollback")
 # Operators come from a closed set (the spec and catalog refuse others): safe to print as is.

@@ -14,7 +14,9 @@ from typing import Any
 from syncsvc.config import Config
 from syncsvc.errors import Interrupted, SyncsvcError
 from syncsvc.lock import sync_lock
+from syncsvc.logs import redact
 from syncsvc.signals import checkpoint, deferred_signals
+from syncsvc.state import State
 from syncsvc.status import Status, TrackedStatus
 
 log = logging.getLogger("syncsvc.sync")
@@ -73,8 +75,6 @@ def run_sync(
     sheets_factory: Callable[..., Any] | None = None,
 ) -> SyncReport:
     """Pull, then push, then publish each spec's plan under one lock; failures are isolated."""
-    from syncsvc.state import State
-
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     report = SyncReport()
     with (
@@ -206,7 +206,7 @@ def _sync_one(
         # a dry run shows the dashboard a real run would, and stores nothing
         state.add_snapshot(plan.plan_id, status.snapshot_json(), run_at=clock().isoformat(timespec="seconds"))
     if cfg.sheets is not None:
-        from syncsvc.sheets.publish import publish_plan
+        from syncsvc.sheets.publish import publish_plan  # the Sheets remote, opened when configured
 
         published = publish_plan(
             plan,
@@ -221,8 +221,6 @@ def _sync_one(
 
 def _bug_text(e: Exception) -> str:
     """One plan's unexpected error, for the cron output (the traceback is in the log)."""
-    from syncsvc.logs import redact
-
     detail = redact(" ".join(str(e).split()))[:300]
     return (
         f"unexpected error {type(e).__name__}{': ' + detail if detail else ''} (a bug in "
