@@ -4,13 +4,20 @@ Durations are continuous working days; a task occupies [start, finish). Samples 
 chunks from one seeded generator, so the same input and seed give the same output. A task is
 critical in a sample when its total float there is zero; its criticality index is the share
 of samples in which it is.
+
+The passes go level by level (a task's level: the longest chain of predecessors before it),
+each level's tasks at once: the tasks are renumbered so that every level is one block of rows;
+a block's predecessor (or successor) rows are gathered, each task's padded to the block's
+width by repeating one, and reduced with `maximum.reduce` (`minimum.reduce`). Max, min and
+the additions are the same per task and sample as a task-by-task pass, so the figures are the
+same to the bit; the random numbers are drawn in the same order (one (tasks x chunk) matrix
+per chunk, in the listed task order).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +25,14 @@ import numpy.typing as npt
 from syncsvc.network import Network
 
 Floats = npt.NDArray[np.float64]
-# Elements of a (tasks x samples) matrix drawn at once: bounds memory to ~4 x 16 MB + 32 MB.
+Ints = npt.NDArray[np.intp]
+# Elements of a (tasks x samples) matrix drawn at once. It fixes which random number goes to
+# which task and sample, so changing it changes the figures.
 CHUNK_ELEMENTS = 4_000_000
+# At most this many dependency rows gathered at once (a level with more is split in blocks).
+BLOCK_EDGES = 4096
+# Rows of the (tasks x chunk) matrix drawn and turned into durations at once.
+SAMPLE_ROWS = 512
 
 
 @dataclass(frozen=True)
@@ -45,105 +58,208 @@ def simulate(
     `floor[i]`: it finishes no earlier than this (work in progress that cannot end before now).
     `network`, when the caller has it, is `preds`' network (not derived again)."""
     n = len(preds)
-    lo, mo, hi = (np.asarray(x, dtype=np.float64).reshape(n, 1) for x in (low, mode, high))
+    lo, mo, hi = (np.asarray(x, dtype=np.float64).reshape(n) for x in (low, mode, high))
     if np.any(lo > mo) or np.any(mo > hi) or np.any(lo < 0):
         raise ValueError("each range must satisfy 0 <= low <= mode <= high")
     net = network if network is not None else Network.of_preds(preds)
-    order, succs = net.order, net.succs
-    rel = None if release is None else np.asarray(release, dtype=np.float64)
-    flo = None if floor is None else np.asarray(floor, dtype=np.float64)
-    rng = np.random.default_rng(seed)
+    lv = _Levels.of(net)
+    perm = lv.perm
     shape = _Shape(lo, mo, hi)
+    rank = np.empty(n, dtype=np.intp)
+    rank[perm] = np.arange(n)
+    # a release or floor of 0 (or less) changes nothing: every time is >= 0
+    rel = None if release is None else _positive(release, perm)
+    flo = None if floor is None else _positive(floor, perm)
+    rng = np.random.default_rng(seed)
     finish = np.empty(samples)
     crit = np.zeros(n)
     size = max(1, min(samples, CHUNK_ELEMENTS // max(1, n)))
-    # buffers reused by every chunk (a smaller last chunk gets its own): durations in float32
-    # (the memory-bound part), finishes in float64 (sums over long chains)
-    bufs: tuple[Any, ...] = ()
     for begin in range(0, samples, size):
         s = min(size, samples - begin)
-        if not bufs or bufs[0].shape[1] != s:
-            bufs = (
-                np.empty((n, s), dtype=np.float32),
-                np.empty((n, s), dtype=np.float32),
-                np.empty((n, s), dtype=bool),
-                np.empty((n, s)),
-            )
-        u, tmp, left, ef = bufs
-        rng.random(out=u, dtype=np.float32)
-        dur = shape.sample(u, tmp, left)
-        for i in order:
-            ps = preds[i]
-            row = ef[i]
-            if not ps:
-                row[:] = dur[i]
-                if rel is not None and rel[i] > 0:
-                    row += rel[i]
-            else:
-                if len(ps) == 1:
-                    row[:] = ef[ps[0]]
-                else:
-                    np.maximum(ef[ps[0]], ef[ps[1]], out=row)
-                    for p in ps[2:]:
-                        np.maximum(row, ef[p], out=row)
-                if rel is not None and rel[i] > 0:
-                    np.maximum(row, rel[i], out=row)
-                row += dur[i]
-            if flo is not None and flo[i] > 0:
-                np.maximum(row, flo[i], out=row)
-        end = ef.max(axis=0) if n else np.zeros(s)
+        if begin == 0 or s != size:
+            # durations in float32 (the memory-bound part), times in float64 (sums over long
+            # chains); row n of `ef` is the finish, the successor of every task without one
+            dur = np.empty((n, s), dtype=np.float32)
+            ef = np.empty((n + 1, s))
+        shape.sample(rng, rank, dur)
+        lv.forward(dur, ef, rel, flo)
+        end = ef[:n].max(axis=0) if n else np.zeros(s)
         finish[begin : begin + s] = end
         if criticality and n:
-            _critical(order, succs, dur, ef, end, crit)
-    return Simulation(finish, crit / samples)
+            ef[n] = end
+            lv.backward(dur, ef, crit)
+    out = np.empty(n)
+    out[perm] = crit / samples
+    return Simulation(finish, out)
+
+
+def _positive(values: Sequence[float], perm: Ints) -> Floats:
+    v = np.asarray(values, dtype=np.float64)[perm]
+    return np.where(v > 0, v, 0.0).reshape(-1, 1)
+
+
+@dataclass(frozen=True)
+class _Block:
+    lo: int  # rows lo..hi (renumbered) are this block's tasks
+    hi: int
+    width: int  # the most links of a task of the block
+    rows: Ints  # (width x tasks), flat: each task's predecessors (forward) or successors
+
+
+@dataclass(frozen=True)
+class _Levels:
+    perm: Ints  # perm[k]: the task renumbered k (level by level, in dependency order)
+    sources: int  # rows 0..sources: the tasks without predecessors
+    fwd: list[_Block]  # the other levels, first to last
+    bwd: list[_Block]  # every level, last to first
+    most: int  # the most rows a block gathers
+
+    @classmethod
+    def of(cls, net: Network) -> _Levels:
+        n = len(net)
+        preds, succs = net.preds, net.succs
+        level = [0] * n
+        for i in net.order:
+            for p in preds[i]:
+                if level[p] + 1 > level[i]:
+                    level[i] = level[p] + 1
+        order = sorted(net.order, key=level.__getitem__)  # stable: dependency order in a level
+        rank = [0] * n
+        for k, i in enumerate(order):
+            rank[i] = k
+        bounds = [0]
+        for k in range(1, n):
+            if level[order[k]] != level[order[k - 1]]:
+                bounds.append(k)
+        bounds.append(n)
+        levels = list(zip(bounds, bounds[1:], strict=False))
+        fwd = [b for lo, hi in levels[1:] for b in _blocks(order, rank, preds, lo, hi, None)]
+        bwd = [b for lo, hi in reversed(levels) for b in _blocks(order, rank, succs, lo, hi, n)]
+        most = max((len(b.rows) for b in (*fwd, *bwd)), default=0)
+        return cls(np.asarray(order, dtype=np.intp), bounds[1] if n else 0, fwd, bwd, most)
+
+    def forward(
+        self,
+        dur: npt.NDArray[np.float32],
+        ef: Floats,
+        rel: Floats | None,
+        flo: Floats | None,
+    ) -> None:
+        """Early finishes: each task starts when its last predecessor finishes."""
+        k = self.sources
+        ef[:k] = dur[:k]
+        if rel is not None:
+            ef[:k] += rel[:k]
+        if flo is not None:
+            np.maximum(ef[:k], flo[:k], out=ef[:k])
+        gather = np.empty((self.most, ef.shape[1]))
+        for b in self.fwd:
+            row = ef[b.lo : b.hi]
+            _reduce(np.maximum, ef, b, gather, row)
+            if rel is not None:
+                np.maximum(row, rel[b.lo : b.hi], out=row)
+            row += dur[b.lo : b.hi]
+            if flo is not None:
+                np.maximum(row, flo[b.lo : b.hi], out=row)
+
+    def backward(self, dur: npt.NDArray[np.float32], ef: Floats, crit: Floats) -> None:
+        """Count the samples in which each task has no float. Once a level is done, its rows
+        of `ef` hold the late starts instead (the levels before need only those)."""
+        n, s = dur.shape
+        tol = 1e-9 * max(1.0, float(ef[n].max()))
+        gather = np.empty((self.most, s))
+        late = np.empty((max((b.hi - b.lo for b in self.bwd), default=0), s))
+        zero = np.empty((n, s), dtype=bool)  # no float: the task is critical in the sample
+        for b in self.bwd:
+            m = b.hi - b.lo
+            lf = late[:m]
+            _reduce(np.minimum, ef, b, gather, lf)
+            row = ef[b.lo : b.hi]
+            np.subtract(lf, row, out=row)
+            np.less_equal(row, tol, out=zero[b.lo : b.hi])
+            np.subtract(lf, dur[b.lo : b.hi], out=row)
+        crit += np.count_nonzero(zero, axis=1)
+
+
+def _reduce(op: np.ufunc, ef: Floats, b: _Block, gather: Floats, out: Floats) -> None:
+    """out[t] = op over the rows of `ef` block `b` links task t to."""
+    if b.width == 1:
+        np.take(ef, b.rows, axis=0, out=out)
+        return
+    m = b.hi - b.lo
+    g = np.take(ef, b.rows, axis=0, out=gather[: len(b.rows)])
+    op.reduce(g.reshape(b.width, m, g.shape[1]), axis=0, out=out)
+
+
+def _blocks(
+    order: list[int],
+    rank: list[int],
+    links: list[list[int]],
+    lo: int,
+    hi: int,
+    end: int | None,
+) -> list[_Block]:
+    """Level rows lo..hi in blocks of at most BLOCK_EDGES gathered rows (a task with more is a
+    block alone); `end`: the row a task without links links to."""
+    out: list[_Block] = []
+    first, width = lo, 0
+    for k in range(lo, hi + 1):
+        w = max(1, len(links[order[k]])) if k < hi else 0
+        if k == hi or (k > first and max(width, w) * (k + 1 - first) > BLOCK_EDGES):
+            out.append(_block(order, rank, links, first, k, width, end))
+            first, width = k, 0
+        width = max(width, w)
+    return out
+
+
+def _block(
+    order: list[int], rank: list[int], links: list[list[int]], lo: int, hi: int, width: int, end: int | None
+) -> _Block:
+    # rows[j * m + t]: task t's j-th link, its first repeated past its last (max and min do
+    # not change when a value repeats)
+    m = hi - lo
+    rows = np.empty((width, m), dtype=np.intp)
+    for t in range(m):
+        ls = [rank[x] for x in links[order[lo + t]]]
+        if not ls:
+            assert end is not None  # only level 0 has tasks without predecessors
+            ls = [end]
+        rows[:, t] = ls + [ls[0]] * (width - len(ls))
+    return _Block(lo, hi, width, rows.ravel())
 
 
 class _Shape:
     """Per-task triangular parameters, as float32 columns."""
 
     def __init__(self, lo: Floats, mo: Floats, hi: Floats) -> None:
+        lo, mo, hi = (x.reshape(-1, 1) for x in (lo, mo, hi))
         width = hi - lo
         split = np.divide(mo - lo, width, out=np.full_like(width, 0.5), where=width > 0)
         f32 = np.float32
         self.lo, self.hi, self.split = lo.astype(f32), hi.astype(f32), split.astype(f32)
         self.a, self.b = (width * (mo - lo)).astype(f32), (width * (hi - mo)).astype(f32)
 
-    def sample(
-        self, u: npt.NDArray[np.float32], tmp: npt.NDArray[np.float32], left: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.float32]:
-        """Inverse CDF of each row's triangular distribution, in place in `u`."""
-        np.less(u, self.split, out=left)
-        np.subtract(1.0, u, out=tmp)
-        tmp *= self.b
-        u *= self.a
-        np.copyto(tmp, u, where=left)
-        np.sqrt(tmp, out=tmp)
-        np.subtract(self.hi, tmp, out=u)
-        tmp += self.lo
-        np.copyto(u, tmp, where=left)
-        return u
-
-
-def _critical(
-    order: list[int],
-    succs: list[list[int]],
-    dur: npt.NDArray[np.float32],
-    ef: Floats,
-    end: Floats,
-    crit: Floats,
-) -> None:
-    # Backward pass. Once task i is done, its row of `ef` holds its late start instead (its
-    # predecessors, done later, need only that), so no third matrix is needed.
-    tol = 1e-9 * max(1.0, float(end.max()))
-    lf = np.empty_like(end)
-    for i in reversed(order):
-        ss = succs[i]
-        if not ss:
-            lf[:] = end
-        else:
-            lf[:] = ef[ss[0]]
-            for x in ss[1:]:
-                np.minimum(lf, ef[x], out=lf)
-        row = ef[i]
-        crit[i] += np.count_nonzero(lf - row <= tol)
-        np.subtract(lf, dur[i], out=row)
+    def sample(self, rng: np.random.Generator, rank: Ints, dur: npt.NDArray[np.float32]) -> None:
+        """Draw one chunk: a (tasks x chunk) matrix of uniforms in the listed task order, in
+        blocks of rows (the same numbers as drawn at once), each row turned into durations by
+        its task's inverse CDF and put in row rank[i] of `dur`."""
+        n, s = dur.shape
+        step = max(1, min(n, SAMPLE_ROWS))
+        u = np.empty((step, s), dtype=np.float32)
+        tmp = np.empty_like(u)
+        left = np.empty((step, s), dtype=bool)
+        for r in range(0, n, step):
+            q = min(step, n - r)
+            x, t, lt = u[:q], tmp[:q], left[:q]
+            rng.random(out=x, dtype=np.float32)
+            sl = slice(r, r + q)
+            np.less(x, self.split[sl], out=lt)
+            np.subtract(1.0, x, out=t)
+            t *= self.b[sl]
+            x *= self.a[sl]
+            np.copyto(t, x, where=lt)
+            np.sqrt(t, out=t)
+            np.subtract(self.hi[sl], t, out=x)
+            t += self.lo[sl]
+            np.copyto(x, t, where=lt)
+            dur[rank[sl]] = x

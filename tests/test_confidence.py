@@ -12,6 +12,7 @@ import pytest
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
 from syncsvc.montecarlo import simulate
+from syncsvc.network import Network
 
 
 def _tri_pdf(x: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
@@ -124,3 +125,77 @@ def test_deadline_probability_counts_the_samples_by_the_deadline(plan_of: Callab
     # 8 working days: build + test + launch within 8 days needs the optimistic side of both
     assert 0.0 < tight.confidence.deadline_probability < 0.5
     assert tight.deadline == dt.date(2027, 3, 10)
+
+
+def _task_by_task(
+    preds: list[list[int]],
+    ranges: list[tuple[float, float, float]],
+    samples: int,
+    seed: int,
+    release: list[float],
+    floor: list[float],
+    chunk: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plain Monte Carlo the level-by-level one must equal to the bit: the same draws
+    (a (tasks x chunk) float32 matrix per chunk), the same float32 inverse CDF, then one task
+    at a time in a dependency order, forward then backward, every sample."""
+    n = len(preds)
+    net = Network.of_preds(preds)
+    lo, mo, hi = (np.array([r[k] for r in ranges]).reshape(n, 1) for k in range(3))
+    width = hi - lo
+    split = np.divide(mo - lo, width, out=np.full_like(width, 0.5), where=width > 0).astype(np.float32)
+    a, b = (width * (mo - lo)).astype(np.float32), (width * (hi - mo)).astype(np.float32)
+    lo32, hi32 = lo.astype(np.float32), hi.astype(np.float32)
+    rng = np.random.default_rng(seed)
+    size = max(1, min(samples, chunk // max(1, n)))
+    finish, crit = np.empty(samples), np.zeros(n)
+    for begin in range(0, samples, size):
+        s = min(size, samples - begin)
+        u = np.empty((n, s), dtype=np.float32)
+        rng.random(out=u, dtype=np.float32)
+        dur = np.where(u < split, lo32 + np.sqrt(a * u), hi32 - np.sqrt(b * (np.float32(1) - u)))
+        ef = np.zeros((n, s))
+        for i in net.order:
+            start = np.zeros(s)
+            for p in preds[i]:
+                start = np.maximum(start, ef[p])
+            ef[i] = np.maximum(np.maximum(start, max(release[i], 0.0)) + dur[i], max(floor[i], 0.0))
+        end = ef.max(axis=0)
+        finish[begin : begin + s] = end
+        tol = 1e-9 * max(1.0, float(end.max()))
+        ls = np.zeros((n, s))
+        for i in reversed(net.order):
+            lf = end.copy()
+            for x in net.succs[i]:
+                lf = np.minimum(lf, ls[x])
+            crit[i] += np.count_nonzero(lf - ef[i] <= tol)
+            ls[i] = lf - dur[i]
+    return finish, crit / samples
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int) -> None:
+    # random networks (levels of one task and of many, shared and repeated predecessors,
+    # zero-width ranges, releases and floors), several chunks: the same figures to the bit
+    rnd = np.random.default_rng(100 + seed)
+    n = int(rnd.integers(1, 80))
+    preds = [[int(p) for p in rnd.integers(0, i, int(rnd.integers(0, 5)))] if i else [] for i in range(n)]
+    perm = rnd.permutation(n)  # listed out of dependency order
+    where = {int(old): new for new, old in enumerate(perm)}
+    preds = [[where[p] for p in preds[int(old)]] for old in perm]
+    ranges = []
+    for _ in range(n):
+        low = float(rnd.uniform(0, 5))
+        mode = low + float(rnd.uniform(0, 3)) * (rnd.random() < 0.8)
+        ranges.append((low, mode, mode + float(rnd.uniform(0, 6)) * (rnd.random() < 0.8)))
+    release = [float(rnd.choice([0.0, -1.0, rnd.uniform(0, 10)])) for _ in range(n)]
+    floor = [float(rnd.choice([0.0, rnd.uniform(0, 25)])) for _ in range(n)]
+    samples = int(rnd.choice([1, 333, 3000]))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("syncsvc.montecarlo.CHUNK_ELEMENTS", 20_000)  # several chunks, the last shorter
+        sim = simulate(
+            preds, *zip(*ranges, strict=True), samples=samples, seed=seed, release=release, floor=floor
+        )
+        want_finish, want_crit = _task_by_task(preds, ranges, samples, seed, release, floor, 20_000)
+    assert np.array_equal(sim.finish, want_finish)
+    assert np.array_equal(sim.criticality, want_crit)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from syncsvc.columns import sheet_columns
+from syncsvc.columns import ColumnDef, sheet_columns
 from syncsvc.grid.cells import (
     BLANK,
+    PLAIN,
     Cell,
     Fmt,
     GridRange,
@@ -44,38 +46,44 @@ def gantt_weeks(plan: Plan, status: TrackedStatus | None, max_weeks: int) -> tup
 def _slip_fmt(ts: TaskForecast | None, mapping: SheetsMapping) -> Fmt:
     """A late task in the state colours: slipping when critical in the forecast, else at risk."""
     if ts is None or ts.slip_days <= 0:
-        return Fmt()
+        return PLAIN
     c = mapping.colours
     return Fmt(background=c.state_slipping if ts.critical else c.state_at_risk)
 
 
-def _task_cell(
-    t: PlannedTask,
-    ts: TaskForecast | None,
-    key: str | None,
-    col: Column,
-    critical_fmt: Fmt,
-    mapping: SheetsMapping,
-) -> Cell:
-    reg = _COLUMNS[col.key]
-    v: Any
-    if reg.of == "status":  # the pull's forecast; the Jira key also when only the push recorded it
-        v = key if reg.attr == "issue_key" else reg.value(ts) if ts is not None else None
-    else:
-        v = reg.value(t)
-    if reg.of == "status" and reg.kind in ("date", "number"):  # the forecast, in the state colours
-        fmt = _slip_fmt(ts, mapping)
-    elif reg.key == "id" and t.critical:
-        fmt = critical_fmt
-    else:
-        fmt = Fmt(align="CENTER") if reg.kind == "flag" else Fmt()
-    if reg.kind == "date":
-        return date(v, fmt)
-    if reg.kind == "number":
-        return number(v, fmt)
-    if reg.kind == "flag":
-        return flag(v, fmt)
-    return text(", ".join(v) if reg.kind == "list" else v, fmt)
+_CENTER = Fmt(align="CENTER")
+_MAKE: dict[str, Callable[..., Cell]] = {"date": date, "number": number, "flag": flag}
+
+
+def _task_cells(
+    cols: Sequence[Column], critical_fmt: Fmt, mapping: SheetsMapping
+) -> Callable[[PlannedTask, TaskForecast | None, str | None], list[Cell]]:
+    """The function giving one task's row of table cells (each column's registry entry,
+    format and cell maker looked up once, not per task)."""
+    plan_: list[tuple[ColumnDef, Fmt, Callable[..., Cell] | None]] = []
+    for col in cols:
+        reg = _COLUMNS[col.key]
+        plan_.append((reg, _CENTER if reg.kind == "flag" else PLAIN, _MAKE.get(reg.kind)))
+
+    def cells(t: PlannedTask, ts: TaskForecast | None, key: str | None) -> list[Cell]:
+        out: list[Cell] = []
+        for reg, fmt, make in plan_:
+            v: Any
+            if reg.of == "status":  # the pull's forecast; the Jira key also when only the push had it
+                v = key if reg.attr == "issue_key" else reg.value(ts) if ts is not None else None
+                if reg.kind in ("date", "number"):  # the forecast, in the state colours
+                    fmt = _slip_fmt(ts, mapping)
+            else:
+                v = reg.value(t)
+                if reg.key == "id" and t.critical:
+                    fmt = critical_fmt
+            if make is not None:
+                out.append(make(v, fmt))
+            else:
+                out.append(text(", ".join(v) if reg.kind == "list" else v, fmt))
+        return out
+
+    return cells
 
 
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
@@ -114,12 +122,11 @@ def timeline_layout(
         header[-1] = text("…", head)
     rows: list[tuple[Cell, ...]] = [tuple(header)]
     critical_fmt = Fmt(bold=True, text_colour=mapping.colours.gantt_critical)
+    cells = _task_cells(cols, critical_fmt, mapping)
     for t in plan.tasks:
         ts = task_status(status, t)
         key = status.issue_key(t.id) if status else None
-        rows.append(
-            tuple([_task_cell(t, ts, key, c, critical_fmt, mapping) for c in cols] + _bar(t, weeks, mapping))
-        )
+        rows.append(tuple(cells(t, ts, key) + _bar(t, weeks, mapping)))
     widths = tuple(c.width for c in cols) + (mapping.gantt.week_width,) * len(weeks)
     return SheetLayout(
         "timeline",
