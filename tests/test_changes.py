@@ -714,3 +714,68 @@ def test_no_rollback_text_of_any_profile_or_variant_is_vague() -> None:
         texts = [x for t in triggers for x in (t.verification, t.unit, t.source) if x]
         found += [f"{sid}: {rx.pattern} in {t!r}" for t in texts for rx in vague if rx.search(t)]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Reschedule from the reminder",
+            "Patients can open their reminder and pick another time; visits can be moved online up to a "
+            "day before, and free times come from each provider's calendar.",
+        ),
+        (
+            "Move a booking",
+            "Guests can move a booking to another date from the confirmation page; each provider's "
+            "availability decides which dates are offered.",
+        ),
+        (
+            "Mentions toggle",
+            "Admins can switch it off for their whole workspace, and members can switch between mention "
+            "styles; the provider of each workspace decides the default.",
+        ),
+    ],
+)
+def test_a_vendor_move_needs_an_old_and_a_new_vendor(name: str, description: str) -> None:
+    # "provider" as a care or service provider, "move" as moving an appointment, "switch" as a
+    # toggle: none of them is a move from one vendor to another
+    found = [d.profile.id for d in load_catalog().changes.detect(name, description)]
+    assert "vendor-migration" not in found
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "recognised"),
+    [
+        (
+            "Bulk upload of listings",
+            "Sellers upload a spreadsheet of their product listings to create them in one go.",
+            True,
+        ),
+        (
+            "Procurement app: order import",
+            "Buyers in our procurement software upload a CSV file of purchase orders.",
+            True,
+        ),
+        ("Timesheets to payroll", "Managers export approved timesheets as a CSV file for payroll.", True),
+        (
+            "Import duty",
+            "Finance must pay the new import duty on licences bought from the US supplier.",
+            False,
+        ),
+        (
+            "New charting library",
+            "Engineers import the library in each module and export the chart as a file in the build.",
+            False,
+        ),
+        (
+            "Board pack",
+            "The finance team exports the quarterly revenue report to a spreadsheet file for the board.",
+            False,
+        ),
+    ],
+)
+def test_moving_records_in_or_out_as_files_is_product_work(
+    name: str, description: str, recognised: bool
+) -> None:
+    found = [d.profile.id for d in load_catalog().changes.detect(name, description)]
+    assert bool(found) is recognised, found
