@@ -779,3 +779,42 @@ def test_moving_records_in_or_out_as_files_is_product_work(
 ) -> None:
     found = [d.profile.id for d in load_catalog().changes.detect(name, description)]
     assert bool(found) is recognised, found
+
+
+def _narrow(plan: Plan) -> list[str]:
+    return [f.message for f in plan.findings if f.kind == "low_coverage" and "read narrowly" in f.message]
+
+
+def test_a_narrow_reading_of_the_kind_of_change_is_said_with_both_readings_and_their_words(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(_spec("Password reset emails", "Send password reset emails through a new provider."))
+    [message] = _narrow(plan)
+    first, second = _ids(plan)[:2]
+    assert f"{first} (" in message and f"{second} (" in message
+    assert "from: new provider" in message and "from: password" in message
+    assert f'change_types = ["{second}"]' in message
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("Checkout page redesign", "Redesign the checkout page."),
+        (
+            "Move card payments to Adyen",
+            "Move card payments and saved cards from Stripe to Adyen before the Stripe contract ends.",
+        ),
+    ],
+)
+def test_a_clear_reading_or_one_set_by_hand_has_no_narrow_finding(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    assert _narrow(plan_of(_spec(name, description))) == []
+    by_hand = plan_of(
+        _spec(
+            "Password reset emails",
+            "Send password reset emails through a new provider.",
+            extra='change_types = ["identity-access"]\n',
+        )
+    )
+    assert _narrow(by_hand) == []

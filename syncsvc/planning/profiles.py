@@ -29,6 +29,8 @@ class Profiles:
     facets: list[FacetHit] = field(default_factory=list)
     # the feature's name and description, for the variants of a profile's rollout
     text: Situation = field(default_factory=lambda: Situation(text=""))
+    # every detected reading (profile id, score, words), best first; empty when set by hand
+    readings: list[tuple[str, float, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def primary(self) -> ChangeProfile | None:
@@ -55,7 +57,7 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     chosen = _choose(spec, catalog)
     facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
     text = Situation(text=f"{spec.feature_name}\n{spec.description}")
-    return Profiles(chosen.chosen, chosen.uses, facets, text)
+    return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings)
 
 
 def _choose(spec: Spec, catalog: Catalog) -> Profiles:
@@ -99,6 +101,7 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
             )
             for i, d in enumerate(detected)
         ],
+        readings=[(d.profile.id, d.score, d.signals) for d in detected],
     )
 
 
@@ -235,10 +238,16 @@ def _ordered(tasks: list[TaskTemplate]) -> list[TaskTemplate]:
     return out
 
 
+# the runner-up reading is close when it scores at least this share of the primary's score
+CLOSE_READING = 0.75
+
+
 def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
-    """When no kind of change was recognised: say so, and what the PM should answer."""
+    """When no kind of change was recognised: say so, and what the PM should answer. When it
+    was recognised narrowly (a close second reading, or a primary read from one group of
+    words), say that too, with the two readings and their words."""
     if profiles.chosen:
-        return []
+        return _close_readings(profiles)
     kinds = ", ".join(catalog.changes.ids)
     questions = list(catalog.changes.questions)
     return [
@@ -251,5 +260,39 @@ def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
                 f"(one or more of: {kinds}) or describe what changes, then answer: " + " ".join(questions)
             ),
             subjects=questions,
+        )
+    ]
+
+
+def _close_readings(profiles: Profiles) -> list[Finding]:
+    """A `low_coverage` finding when the detected primary kind of change won narrowly: the
+    runner-up scores at least CLOSE_READING of it, or more while a kind that leads (a vendor
+    move, first on a lower score) is barely past its threshold; or the primary rests on one
+    group of words. The PM
+    settles it with `change_types`."""
+    if len(profiles.readings) < 2:
+        return []
+    (first, top, words), (second, score, other) = profiles.readings[:2]
+    lead = profiles.chosen[0]
+    if (
+        lead.leads and score > top
+    ):  # a kind that leads (a vendor move) is sure of itself well past its threshold
+        if top >= lead.threshold * 1.5 and len(words) > 1:
+            return []
+    elif score < top * CLOSE_READING and len(words) > 1:
+        return []
+
+    def reading(pid: str, points: float, hits: tuple[str, ...]) -> str:
+        return f"{pid} ({points:g} points, from: {', '.join(hits)})"
+
+    return [
+        Finding(
+            kind="low_coverage",
+            message=(
+                f"The kind of change was read narrowly: {reading(first, top, words)} leads, but "
+                f"{reading(second, score, other)} {'scores higher' if score > top else 'is close'}. If the plan reads the change wrongly, "
+                f'set change_types = ["{second}"] (or the right kinds) in the spec.'
+            ),
+            subjects=[first, second],
         )
     ]
