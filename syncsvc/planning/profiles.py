@@ -285,12 +285,13 @@ def _close_readings(profiles: Profiles) -> list[Finding]:
     def reading(pid: str, points: float, hits: tuple[str, ...]) -> str:
         return f"{pid} ({points:g} points, from: {', '.join(hits)})"
 
+    close = "scores higher" if score > top else "is close"
     return [
         Finding(
             kind="low_coverage",
             message=(
                 f"The kind of change was read narrowly: {reading(first, top, words)} leads, but "
-                f"{reading(second, score, other)} {'scores higher' if score > top else 'is close'}. If the plan reads the change wrongly, "
+                f"{reading(second, score, other)} {close}. If the plan reads the change wrongly, "
                 f'set change_types = ["{second}"] (or the right kinds) in the spec.'
             ),
             subjects=[first, second],
