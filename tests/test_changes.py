@@ -818,3 +818,89 @@ def test_a_clear_reading_or_one_set_by_hand_has_no_narrow_finding(
         )
     )
     assert _narrow(by_hand) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet", "attaches"),
+    [
+        (
+            "Book and move classes",
+            "Members of our gym app can cancel or reschedule a class up to two hours before it starts.",
+            "bookings",
+            True,
+        ),
+        (
+            "Tag teammates",
+            "Agents can @mention a colleague in an internal note; they get a notification.",
+            "mentions-people",
+            True,
+        ),
+        (
+            "Filter by size",
+            "Shoppers can filter products in the catalogue by size and brand.",
+            "filters-listings",
+            True,
+        ),
+        (
+            "Spending card",
+            "Users see a card on the home screen projecting their spending and balance.",
+            "financial-figures",
+            True,
+        ),
+        (
+            "Skip a delivery",
+            "Subscribers can skip next week's delivery or pause their subscription.",
+            "pauses-recurring",
+            True,
+        ),
+        (
+            "Reply templates",
+            "Agents can save a reply as a template their team can reuse.",
+            "team-templates",
+            True,
+        ),
+        (
+            "Accounting export",
+            "Accountants can export invoices as a CSV file ready to import into their ledger.",
+            "exports-to-system",
+            True,
+        ),
+        (
+            "Accounting export",
+            "Accountants can export invoices as a CSV file ready to import into their ledger.",
+            "imports-data",
+            False,
+        ),
+        (
+            "Spam filter",
+            "Users can see fewer junk emails because the spam filter filters out more phishing.",
+            "filters-listings",
+            False,
+        ),
+        (
+            "Release notes",
+            "As mentioned above, users can see the release notes page in the app.",
+            "mentions-people",
+            False,
+        ),
+        (
+            "Pause the rollout",
+            "Admins can pause the rollout of the new editor to their workspace.",
+            "pauses-recurring",
+            False,
+        ),
+        (
+            "Reminder texts",
+            "Text patients a reminder 24 hours before their appointment; they reply C to confirm.",
+            "bookings",
+            False,
+        ),
+    ],
+)
+def test_everyday_kinds_of_change_bring_their_facet_and_not_in_another_sense(
+    name: str, description: str, facet: str, attaches: bool
+) -> None:
+    changes = load_catalog().changes
+    ids = [d.profile.id for d in changes.detect(name, description)]
+    assert ids, "the feature is recognised as a change"
+    assert (facet in [h.facet.id for h in changes.detect_facets(name, description, ids)]) is attaches
