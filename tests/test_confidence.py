@@ -199,3 +199,34 @@ def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int) -> None:
         want_finish, want_crit = _task_by_task(preds, ranges, samples, seed, release, floor, 20_000)
     assert np.array_equal(sim.finish, want_finish)
     assert np.array_equal(sim.criticality, want_crit)
+
+
+def test_the_sample_count_follows_the_plans_size() -> None:
+    from syncsvc.planning.confidence import samples_for
+
+    assert [samples_for(n) for n in (1, 2_000)] == [5000, 5000]
+    assert [samples_for(n) for n in (2_001, 5_000, 10_000, 20_000)] == [4997, 2000, 1000, 1000]
+
+
+def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
+    plan_of: Callable[[str], Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncsvc.planning import confidence
+    from syncsvc.rendering.markdown import render_md
+
+    full = plan_of(CHAIN)
+    # a budget of two tasks' worth of full samples: this plan's tasks are over it
+    monkeypatch.setattr(confidence, "SAMPLE_BUDGET", 2 * confidence.SAMPLES)
+    tasks = len(full.tasks)
+    a, b = plan_of(CHAIN), plan_of(CHAIN)
+    assert a.confidence is not None and full.confidence is not None
+    assert a.confidence.samples == max(1000, 2 * 5000 // tasks) < 5000
+    assert a.model_dump_json() == b.model_dump_json() and render_md(a) == render_md(b)  # same spec, same output
+    p = a.confidence.deadline_probability
+    se = math.sqrt(p * (1 - p) / a.confidence.samples) * 100
+    text = render_md(a)
+    assert f"| Simulated runs | {a.confidence.samples:,} (a plan this size gets fewer than 5,000)" in text
+    assert f"±{se:.1f} percentage points" in text
+    assert f"Finish in {a.confidence.samples:,} simulated runs" in text
+    assert "Simulated runs" not in render_md(full)
+    assert full.confidence.samples == 5000

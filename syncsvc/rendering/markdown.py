@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
+from syncsvc.planning.confidence import SAMPLES, standard_error
 from syncsvc.rendering import md_leadership, md_risks, md_rollback, md_stakeholders
 from syncsvc.rendering.gantt import gantt
 from syncsvc.rendering.labels import MECHANISM_LABELS, STRATEGY_LABELS
@@ -308,6 +309,22 @@ def _confidence_rows(plan: Plan) -> list[list[str]]:
     return [
         ["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / {c.p95.isoformat()}"],
         ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"],
+        *_sample_rows(c.samples, c.deadline_probability),
+    ]
+
+
+def _sample_rows(samples: int, probability: float) -> list[list[str]]:
+    """A plan too large for the full Monte Carlo says how many runs it got and what that costs."""
+    if samples >= SAMPLES:
+        return []
+    se = standard_error(probability, samples)
+    return [
+        [
+            "Simulated runs",
+            f"{samples:,} (a plan this size gets fewer than {SAMPLES:,}): the chance of meeting "
+            f"the deadline is known to ±{se * 100:.1f} percentage points (one standard error, "
+            "√(p(1−p)/n))",
+        ]
     ]
 
 
