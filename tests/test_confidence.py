@@ -221,7 +221,8 @@ def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
     a, b = plan_of(CHAIN), plan_of(CHAIN)
     assert a.confidence is not None and full.confidence is not None
     assert a.confidence.samples == max(1000, 2 * 5000 // tasks) < 5000
-    assert a.model_dump_json() == b.model_dump_json() and render_md(a) == render_md(b)  # same spec, same output
+    # same spec, same output
+    assert a.model_dump_json() == b.model_dump_json() and render_md(a) == render_md(b)
     p = a.confidence.deadline_probability
     se = math.sqrt(p * (1 - p) / a.confidence.samples) * 100
     text = render_md(a)
