@@ -50,8 +50,38 @@ class Workload:
         return self.network.preds
 
 
+# Small networks' results, by their whole input: quick mode levels several team sizes per plan
+# and the MCP server plans the same inputs again (a size whose extra person gets no work has the
+# same network as the size before it). Large networks are levelled once per process: not kept.
+CACHED_TASKS = 2_000
+_CACHE_SIZE = 64
+_cache: dict[tuple[object, ...], Levelled] = {}
+
+
 def level(net: Workload, *, seed: int = 1) -> Levelled:
     """The shortest levelled schedule the rules find (see the module docstring)."""
+    if len(net.durations) > CACHED_TASKS:
+        return _level(net, seed)
+    nw = net.network
+    key = (
+        seed,
+        tuple(net.durations),
+        tuple(map(tuple, nw.preds)),
+        tuple(map(tuple, nw.succs)),
+        tuple(nw.order),
+        tuple(map(tuple, net.people)),
+    )
+    hit = _cache.get(key)
+    if hit is None:
+        hit = _level(net, seed)
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache), ()), None)  # the oldest; tolerant of a concurrent call
+        _cache[key] = hit
+    # a copy: callers own their lists
+    return Levelled(list(hit.start), list(hit.finish), [list(w) for w in hit.waits_for], hit.rule, hit.passes)
+
+
+def _level(net: Workload, seed: int) -> Levelled:
     n = len(net.durations)
     pos = net.network.pos
     dur = net.durations
@@ -141,42 +171,60 @@ def _sgs(
     """Serial SGS: each task in `order` at the earliest index its dependencies and people allow.
 
     A person's busy time is kept as sorted, merged blocks (touching intervals become one), so
-    finding a gap skips a packed stretch in one step."""
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
+    finding a gap skips a packed stretch in one step. Each person's block lists end with a
+    sentinel block at infinity, so the gap search needs no bounds checks."""
+    lists: dict[int, tuple[list[int], list[int]]] = {}
+    for ps in people:
+        for p in ps:
+            if p not in lists:
+                lists[p] = ([_NEVER], [_NEVER])
     start = [0] * len(dur)
     finish = [0] * len(dur)
     for i in order:
         t = 0
         for p in preds[i]:
-            if finish[p] > t:
-                t = finish[p]
+            f = finish[p]
+            if f > t:
+                t = f
         d = dur[i]
         ps = people[i]
         if d > 0 and ps:
-            if len(ps) == 1:
-                s_list = starts.setdefault(ps[0], [])
-                e_list = ends.setdefault(ps[0], [])
+            if len(ps) == 1:  # the common case, with `_book` written out
+                s_list, e_list = lists[ps[0]]
                 k = bisect_right(e_list, t)
-                while k < len(s_list) and s_list[k] < t + d:
+                while s_list[k] < t + d:
                     t = e_list[k]
                     k += 1
-                _book(s_list, e_list, k, t, t + d)
+                b = t + d
+                if k and e_list[k - 1] == t:
+                    if s_list[k] == b:
+                        e_list[k - 1] = e_list[k]
+                        del s_list[k], e_list[k]
+                    else:
+                        e_list[k - 1] = b
+                elif s_list[k] == b:
+                    s_list[k] = t
+                else:
+                    s_list.insert(k, t)
+                    e_list.insert(k, b)
             else:
-                lists = [(starts.setdefault(p, []), ends.setdefault(p, [])) for p in ps]
-                t = _common_gap(t, d, lists)
-                for s_list, e_list in lists:
+                mine = [lists[p] for p in ps]
+                t = _common_gap(t, d, mine)
+                for s_list, e_list in mine:
                     _book(s_list, e_list, bisect_right(e_list, t), t, t + d)
         start[i] = t
         finish[i] = t + d
     return start
 
 
+_NEVER = 1 << 62  # the sentinel block's start and end: later than any working day
+
+
 def _book(s_list: list[int], e_list: list[int], k: int, a: int, b: int) -> None:
     # insert [a, b) before block k (blocks before k end <= a, block k starts >= b), merging
-    # with a neighbour it touches
+    # with a neighbour it touches (never with the sentinel: it starts at _NEVER)
     left = k > 0 and e_list[k - 1] == a
-    right = k < len(s_list) and s_list[k] == b
+    right = s_list[k] == b
     if left and right:
         e_list[k - 1] = e_list[k]
         del s_list[k], e_list[k]
@@ -195,7 +243,7 @@ def _common_gap(t: int, d: int, timelines: list[tuple[list[int], list[int]]]) ->
         moved = False
         for s_list, e_list in timelines:
             k = bisect_right(e_list, t)
-            if k < len(s_list) and s_list[k] < t + d:
+            if s_list[k] < t + d:
                 t = e_list[k]
                 moved = True
     return t
@@ -212,11 +260,14 @@ def _justify(
     """Forward-backward improvement: right-justify, then left-justify; keep it if no longer."""
     n = len(dur)
     span = max((start[i] + dur[i] for i in range(n)), default=0)
-    right_order = sorted(range(n), key=lambda i: (-(start[i] + dur[i]), -pos[i]))
+    # sort keys built in one pass (a key function called per task costs more than the sort)
+    right_key = [(-(s + d), -p) for s, d, p in zip(start, dur, pos, strict=True)]
+    right_order = sorted(range(n), key=right_key.__getitem__)
     mirrored = _sgs(right_order, dur, succs, people)  # the reversed network, time mirrored
     r_span = max((mirrored[i] + dur[i] for i in range(n)), default=0)
     right = [r_span - mirrored[i] - dur[i] for i in range(n)]
-    left = _sgs(sorted(range(n), key=lambda i: (right[i], pos[i])), dur, preds, people)
+    left_key = list(zip(right, pos, strict=True))
+    left = _sgs(sorted(range(n), key=left_key.__getitem__), dur, preds, people)
     new_span = max((left[i] + dur[i] for i in range(n)), default=0)
     return left if new_span <= span else start
 
@@ -230,7 +281,7 @@ def _waits(start: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[i
                 by_person.setdefault(p, []).append(i)
     out: list[list[int]] = [[] for _ in dur]
     for tasks in by_person.values():
-        tasks.sort(key=lambda i: (start[i], i))
+        tasks.sort(key=start.__getitem__)  # stable: appended by index, so ties stay by index
         for a, b in zip(tasks, tasks[1:], strict=False):
             if a not in out[b]:
                 out[b].append(a)

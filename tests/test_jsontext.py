@@ -13,7 +13,7 @@ from conftest import ROOT, generated_spec
 from syncsvc.export import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
 from syncsvc.plans import render
-from syncsvc.rendering.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -110,3 +110,23 @@ def test_model_json_text_falls_back_for_tiny_floats() -> None:
         }
     )
     assert model_json_text(c) == _stdlib(c.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"",
+        b"e-",
+        b"1e-",
+        b"code-review",
+        b"x" * 10 + b"0.0000",
+        b"a 0.000 b",
+        b'"t": 5e-05',
+        b"the-" * 1500 + b"7e-8",  # past the one-by-one limit: the regular expression decides
+        b"the-" * 1500,
+        b"the-" * 999 + b"2e-3",
+        b"ee-e-9e-",
+    ],
+)
+def test_may_differ_agrees_with_the_pattern(text: bytes) -> None:
+    assert _may_differ(text) is (_MAY_DIFFER.search(text) is not None)

@@ -155,3 +155,45 @@ def test_the_levelled_network_reproduces_the_levelled_dates(seed: int) -> None:
         start[i] = max((finish[j] for j in [*net.preds[i], *got.waits_for[i]]), default=0)
         finish[i] = start[i] + net.durations[i]
     assert start == got.start
+
+
+def test_a_small_network_levelled_again_gives_the_same_schedule_and_fresh_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # small networks' results are kept by their whole input (quick mode and the MCP server
+    # level the same network again): a repeat gives the same answer, and lists the caller owns
+    import syncsvc.level as level_mod
+
+    rng = random.Random(11)
+    net = _random_network(rng, 40, 3)
+    first = level(net)
+    first.start[0] += 100
+    first.waits_for[-1].append(999)
+    again = level(net)
+    monkeypatch.setattr(level_mod, "CACHED_TASKS", -1)  # nothing kept: computed afresh
+    fresh = level(net)
+    assert (again.start, again.finish, again.waits_for, again.rule) == (
+        fresh.start,
+        fresh.finish,
+        fresh.waits_for,
+        fresh.rule,
+    )
+    # another network of the same size is not confused with the first
+    other = _work(list(net.durations), [[] for _ in net.durations], [tuple(p) for p in net.people])
+    monkeypatch.setattr(level_mod, "CACHED_TASKS", 2_000)
+    assert level(other).start != again.start or not any(net.preds)
+
+
+def test_kept_results_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import syncsvc.level as level_mod
+
+    monkeypatch.setattr(level_mod, "_cache", {})
+    monkeypatch.setattr(level_mod, "_CACHE_SIZE", 2)
+    rng = random.Random(5)
+    nets = [_random_network(rng, 12, 2) for _ in range(4)]
+    for net in nets:
+        level(net)
+    assert len(level_mod._cache) == 2
+    # the last two are the ones kept: levelling them again adds nothing
+    level(nets[-1])
+    assert len(level_mod._cache) == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal
 
@@ -317,6 +317,8 @@ class TaskMatcher:
         self._scopes = scopes
         self._texts: PhraseIndex | None = None
         self._matched: dict[int, tuple[list[TaskSelector], frozenset[str]]] = {}
+        self._ids = {t.id for t in tasks}
+        self._groups: dict[str, dict[str, set[str]]] = {}
 
     def matching(self, sels: list[TaskSelector]) -> frozenset[str]:
         """The ids of the tasks that match any of `sels`."""
@@ -325,21 +327,40 @@ class TaskMatcher:
             return hit[1]
         ids: set[str] = set()
         for sel in sels:
-            cands = self._tasks
+            cands: set[str] | None = None  # None: every task
             if sel.kinds:
-                cands = [t for t in cands if t.kind in sel.kinds]
+                cands = self._among(cands, self._group("kind", lambda t: t.kind), sel.kinds)
             if sel.phases:
                 phases = {p.lower() for p in sel.phases}
-                cands = [t for t in cands if t.phase.lower() in phases]
+                cands = self._among(cands, self._group("phase", lambda t: t.phase.lower()), phases)
             if sel.rollout is not None:
-                cands = [t for t in cands if sel.rollout in self._scopes.get(t.id, ())]
+                cands = self._among(cands, self._group("scope", None), (sel.rollout,))
             if sel.keywords:
                 having = self._text().having(sel.keywords)
-                cands = [t for t in cands if t.id in having]
-            ids.update(t.id for t in cands)
+                cands = having & self._ids if cands is None else cands & having
+            ids.update(self._ids if cands is None else cands)
         found = frozenset(ids)
         self._matched[id(sels)] = (sels, found)
         return found
+
+    def _group(self, name: str, key: Callable[[PlannedTask], str] | None) -> dict[str, set[str]]:
+        # the task ids by one field's value (kind, lower-cased phase; None: the rollout scopes),
+        # built once per matcher instead of one pass over the tasks per selector
+        groups = self._groups.get(name)
+        if groups is None:
+            groups = {}
+            for t in self._tasks:
+                for value in self._scopes.get(t.id, ()) if key is None else (key(t),):
+                    groups.setdefault(value, set()).add(t.id)
+            self._groups[name] = groups
+        return groups
+
+    @staticmethod
+    def _among(cands: set[str] | None, groups: dict[str, set[str]], values: Iterable[str]) -> set[str]:
+        hit: set[str] = set()
+        for v in values:
+            hit |= groups.get(v, set())
+        return hit if cands is None else cands & hit
 
     def _text(self) -> PhraseIndex:
         # the id twice (as written and with spaces) so "security-review" matches "security review"

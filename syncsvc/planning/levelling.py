@@ -88,6 +88,7 @@ def level_plan(
     preds = sched.network.preds
     who = [tuple(pidx[p] for p in people[t.id]) for t in drafts]
     lev = level(Workload(durations, sched.network, who))
+    ids = [t.id for t in drafts]
     start: dict[str, dt.date] = {}
     finish: dict[str, dt.date] = {}
     for i, t in enumerate(drafts):
@@ -107,13 +108,13 @@ def level_plan(
     return LevelledPlan(
         start=start,
         finish=finish,
-        waits_for={t.id: [drafts[j].id for j in lev.waits_for[i]] for i, t in enumerate(drafts)},
-        durations={t.id: durations[i] for i, t in enumerate(drafts)},
+        waits_for={tid: [ids[j] for j in waits] for tid, waits in zip(ids, lev.waits_for, strict=True)},
+        durations=dict(zip(ids, durations, strict=True)),
         stretch=stretch,
         finish_date=max(finish.values(), default=cal.start),
-        chain=[drafts[i].id for i in chain],
+        chain=[ids[i] for i in chain],
         chain_waits=chain_waits,
-        delays=_delays(lev, preds, who, names, chain, [t.id for t in drafts]),
+        delays=_delays(lev, preds, who, names, chain, ids),
         people=people,
         rule=lev.rule,
     )
@@ -135,10 +136,16 @@ def _delays(
     on_chain = set(chain)
     waits: dict[int, list[tuple[str, int]]] = {}
     chain_days: dict[int, int] = {}
+    finish, start = lev.finish, lev.start
     for i, ps in enumerate(who):
-        ready = max((lev.finish[p] for p in preds[i]), default=0)
-        wait = lev.start[i] - ready
-        if wait <= 0 or not ps:
+        if not ps:
+            continue
+        ready = 0
+        for p in preds[i]:
+            if finish[p] > ready:
+                ready = finish[p]
+        wait = start[i] - ready
+        if wait <= 0:
             continue
         # the wait belongs to the person whose earlier task it waited for
         blockers = [

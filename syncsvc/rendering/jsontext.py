@@ -19,13 +19,28 @@ from pydantic import BaseModel
 
 # where pydantic-core may spell a float differently from Python (see the module docstring)
 _MAY_DIFFER = re.compile(rb"0\.0000|[0-9]e-")
-_MAY_DIFFER_STR = re.compile(_MAY_DIFFER.pattern.decode())
+_SCAN_LIMIT = 1000  # "e-" hits checked one by one before the (slower) regular expression
+
+
+def _may_differ(text: bytes) -> bool:
+    """`_MAY_DIFFER.search(text) is not None`, by substring search: a regular expression with
+    an alternation scans a 15 MB plan text in ~0.3 s, `bytes.find` in a few milliseconds."""
+    if b"0.0000" in text:
+        return True
+    i = text.find(b"e-")
+    for _ in range(_SCAN_LIMIT):
+        if i == -1:
+            return False
+        if i > 0 and 48 <= text[i - 1] <= 57:  # a digit before "e-"
+            return True
+        i = text.find(b"e-", i + 2)
+    return _MAY_DIFFER.search(text) is not None
 
 
 def json_text(data: Any) -> str:
     """`json.dumps(data, indent=2, ensure_ascii=False)`, byte for byte."""
     fast = pydantic_core.to_json(data, indent=2)
-    if _MAY_DIFFER.search(fast) is None:
+    if not _may_differ(fast):
         return fast.decode()
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -33,6 +48,6 @@ def json_text(data: Any) -> str:
 def model_json_text(model: BaseModel, **dump: Any) -> str:
     """`json_text(model.model_dump(mode="json", **dump))`, without building the dict first."""
     fast = model.model_dump_json(indent=2, **dump)
-    if _MAY_DIFFER_STR.search(fast) is None:
+    if not _may_differ(fast.encode()):
         return fast
     return json.dumps(model.model_dump(mode="json", **dump), indent=2, ensure_ascii=False)
