@@ -208,26 +208,33 @@ def test_the_sample_count_follows_the_plans_size() -> None:
     assert [samples_for(n) for n in (2_001, 5_000, 10_000, 20_000)] == [4997, 2000, 1000, 1000]
 
 
+@pytest.mark.parametrize("timeline", ["8 days", "30 days"])  # some runs meet the deadline; all do
 def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
-    plan_of: Callable[[str], Plan], monkeypatch: pytest.MonkeyPatch
+    plan_of: Callable[[str], Plan], monkeypatch: pytest.MonkeyPatch, timeline: str
 ) -> None:
     from syncsvc.planning import confidence
     from syncsvc.rendering.markdown import render_md
 
-    full = plan_of(CHAIN)
+    spec = CHAIN.replace('timeline = "4 weeks"', f'timeline = "{timeline}"')
+    full = plan_of(spec)
     # a budget of two tasks' worth of full samples: this plan's tasks are over it
     monkeypatch.setattr(confidence, "SAMPLE_BUDGET", 2 * confidence.SAMPLES)
     tasks = len(full.tasks)
-    a, b = plan_of(CHAIN), plan_of(CHAIN)
+    a, b = plan_of(spec), plan_of(spec)
     assert a.confidence is not None and full.confidence is not None
-    assert a.confidence.samples == max(1000, 2 * 5000 // tasks) < 5000
+    n = a.confidence.samples
+    assert n == max(1000, 2 * 5000 // tasks) < 5000
     # same spec, same output
     assert a.model_dump_json() == b.model_dump_json() and render_md(a) == render_md(b)
-    p = a.confidence.deadline_probability
-    se = math.sqrt(p * (1 - p) / a.confidence.samples) * 100
     text = render_md(a)
-    assert f"| Simulated runs | {a.confidence.samples:,} (a plan this size gets fewer than 5,000)" in text
-    assert f"±{se:.1f} percentage points" in text
-    assert f"Finish in {a.confidence.samples:,} simulated runs" in text
+    assert f"| Simulated runs | {n:,} (plans this size get fewer than 5,000)" in text
+    assert f"Finish in {n:,} simulated runs" in text
+    p = a.confidence.deadline_probability
+    if timeline == "8 days":
+        assert 0 < p < 1
+        assert f"known to ±{math.sqrt(p * (1 - p) / n) * 100:.1f} percentage points" in text
+    else:
+        assert p == 1.0
+        assert f"all of the runs met the deadline; a chance within {300 / n:.1f} percentage points" in text
     assert "Simulated runs" not in render_md(full)
     assert full.confidence.samples == 5000

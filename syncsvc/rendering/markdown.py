@@ -317,15 +317,19 @@ def _sample_rows(samples: int, probability: float) -> list[list[str]]:
     """A plan too large for the full Monte Carlo says how many runs it got and what that costs."""
     if samples >= SAMPLES:
         return []
-    se = standard_error(probability, samples)
-    return [
-        [
-            "Simulated runs",
-            f"{samples:,} (a plan this size gets fewer than {SAMPLES:,}): the chance of meeting "
-            f"the deadline is known to ±{se * 100:.1f} percentage points (one standard error, "
-            "√(p(1−p)/n))",
-        ]
-    ]
+    if 0 < probability < 1:
+        precision = (
+            f"the chance of meeting the deadline is known to "
+            f"±{standard_error(probability, samples) * 100:.1f} percentage points "
+            "(one standard error, √(p(1−p)/n))"
+        )
+    else:  # the standard error is 0 here: say what a 0% or 100% from n runs can hide
+        precision = (
+            f"{'none' if probability == 0 else 'all'} of the runs met the deadline; a chance "
+            f"within {300 / samples:.1f} percentage points of that still shows as "
+            f"{probability:.0%} (3/n, 95% confidence)"
+        )
+    return [["Simulated runs", f"{samples:,} (plans this size get fewer than {SAMPLES:,}): {precision}"]]
 
 
 def _planned_finish(plan: Plan) -> str:
