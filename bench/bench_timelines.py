@@ -67,7 +67,8 @@ def measure(runs: int) -> dict[str, Any]:
         ]
         deadline = build.deadline_for(spec, cal)
         res["mc"] = [
-            _cpu(lambda: plan_confidence(tl.drafts, tl.levelled, cal, deadline))[:2] for _ in range(runs)
+            _cpu(lambda: plan_confidence(tl.drafts, tl.levelled, cal, deadline, samples=5000))[:2]
+            for _ in range(runs)
         ]
         res["cpm_finish"], res["levelled_finish"] = tl.sched.finish_date, tl.levelled.finish_date
         res["rule"] = tl.levelled.rule

@@ -199,3 +199,42 @@ def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int) -> None:
         want_finish, want_crit = _task_by_task(preds, ranges, samples, seed, release, floor, 20_000)
     assert np.array_equal(sim.finish, want_finish)
     assert np.array_equal(sim.criticality, want_crit)
+
+
+def test_the_sample_count_follows_the_plans_size() -> None:
+    from syncsvc.planning.confidence import samples_for
+
+    assert [samples_for(n) for n in (1, 2_000)] == [5000, 5000]
+    assert [samples_for(n) for n in (2_001, 5_000, 10_000, 20_000)] == [4997, 2000, 1000, 1000]
+
+
+@pytest.mark.parametrize("timeline", ["8 days", "30 days"])  # some runs meet the deadline; all do
+def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
+    plan_of: Callable[[str], Plan], monkeypatch: pytest.MonkeyPatch, timeline: str
+) -> None:
+    from syncsvc.planning import confidence
+    from syncsvc.rendering.markdown import render_md
+
+    spec = CHAIN.replace('timeline = "4 weeks"', f'timeline = "{timeline}"')
+    full = plan_of(spec)
+    # a budget of two tasks' worth of full samples: this plan's tasks are over it
+    monkeypatch.setattr(confidence, "SAMPLE_BUDGET", 2 * confidence.SAMPLES)
+    tasks = len(full.tasks)
+    a, b = plan_of(spec), plan_of(spec)
+    assert a.confidence is not None and full.confidence is not None
+    n = a.confidence.samples
+    assert n == max(1000, 2 * 5000 // tasks) < 5000
+    # same spec, same output
+    assert a.model_dump_json() == b.model_dump_json() and render_md(a) == render_md(b)
+    text = render_md(a)
+    assert f"| Simulated runs | {n:,} (plans this size get fewer than 5,000)" in text
+    assert f"Finish in {n:,} simulated runs" in text
+    p = a.confidence.deadline_probability
+    if timeline == "8 days":
+        assert 0 < p < 1
+        assert f"known to ±{math.sqrt(p * (1 - p) / n) * 100:.1f} percentage points" in text
+    else:
+        assert p == 1.0
+        assert f"all of the runs met the deadline; a chance within {300 / n:.1f} percentage points" in text
+    assert "Simulated runs" not in render_md(full)
+    assert full.confidence.samples == 5000

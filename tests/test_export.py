@@ -352,3 +352,21 @@ def test_csvs_carry_a_bom_so_excel_reads_utf8(tmp_path: Path) -> None:
         assert raw.startswith(b"\xef\xbb\xbf"), name  # Excel's cue to read UTF-8, not cp1252
     assert "Tomás" in (tmp_path / "raci.csv").read_bytes().decode("utf-8-sig")
     assert "TomÃ¡s" in (tmp_path / "raci.csv").read_bytes()[3:].decode("cp1252")  # without it
+
+
+def test_equal_cell_formats_share_one_workbook_format_and_blanks_are_trimmed() -> None:
+    from xlsxwriter import Workbook
+
+    from syncsvc.export.xlsx import _Formats
+    from syncsvc.grid.cells import BLANK, Fmt, fill, text, trim_rows
+
+    wb = Workbook(io.BytesIO(), {"constant_memory": True})
+    formats = _Formats(wb)
+    a, b = Fmt(bold=True, background="#FF0000"), Fmt(bold=True, background="#FF0000")
+    assert a is not b
+    assert formats.get(a, None, False) is formats.get(b, None, False)  # found by value, not identity
+    assert formats.get(a, None, True) is not formats.get(a, None, False)
+    wb.close()
+    plain_blank = text("")  # empty and plain, yet not the BLANK object
+    rows = [(text("x"), fill("#00FF00"), BLANK, plain_blank, BLANK), (BLANK, plain_blank), ()]
+    assert trim_rows(rows) == ((text("x"), fill("#00FF00")), (), ())

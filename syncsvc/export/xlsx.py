@@ -98,7 +98,8 @@ def _fill(ws: Worksheet, layout: SheetLayout, formats: _Formats) -> None:
         for left, right in merges.get(r, ()):
             ws.merge_range(r, left, r, right - 1, "", formats.get(PLAIN, None, top))
         for c, item in enumerate(row):
-            _write(ws, r, c, item, formats, top)
+            if item.kind != "empty" or top or item.fmt is not PLAIN:  # nothing to write otherwise
+                _write(ws, r, c, item, formats, top)
 
 
 def _measure(layout: SheetLayout) -> tuple[list[float], dict[int, int]]:
@@ -212,12 +213,21 @@ class _Formats:
     def __init__(self, wb: Workbook) -> None:
         self._wb = wb
         self._made: dict[tuple[Fmt, str | None, bool], Any] = {}
+        self._by_id: dict[tuple[int, str | None, bool], Any] = {}
+        self._alive: list[Fmt] = []
 
     def get(self, f: Fmt, number: str | None, top: bool) -> Any:
-        key = (f, number, top)
-        made = self._made.get(key)
+        # a layout repeats the same few Fmt objects: look them up by identity first (hashing a
+        # frozen dataclass hashes all its fields, every time), by value on a miss
+        key = (id(f), number, top)
+        made = self._by_id.get(key)
         if made is None:
-            made = self._made[key] = self._wb.add_format(_properties(f, number, top))
+            value_key = (f, number, top)
+            made = self._made.get(value_key)
+            if made is None:
+                made = self._made[value_key] = self._wb.add_format(_properties(f, number, top))
+            self._by_id[key] = made
+            self._alive.append(f)  # keeps `id(f)` from being reused while the workbook is built
         return made
 
 

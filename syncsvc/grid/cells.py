@@ -80,10 +80,10 @@ def trim_rows(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Cell, ...], ...]:
     payloads and diffs small."""
     out = []
     for r in rows:
-        cells = list(r)
-        while cells and cells[-1] == BLANK:
-            cells.pop()
-        out.append(tuple(cells))
+        n = len(r)
+        while n and (r[n - 1] is BLANK or r[n - 1] == BLANK):  # most blanks are BLANK itself
+            n -= 1
+        out.append(tuple(r[:n]))
     return tuple(out)
 
 

@@ -242,6 +242,7 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     rows: list[tuple[Cell, ...]] = [
         tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
+    mark_fmt = {bold: Fmt(bold=bold, align="CENTER") for bold in (False, True)}
     for r in plan.raci:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
         marks = []
@@ -256,9 +257,7 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
                 )
                 if hit
             ]
-            marks.append(
-                text("/".join(letters), Fmt(bold="A" in letters, align="CENTER")) if letters else BLANK
-            )
+            marks.append(text("/".join(letters), mark_fmt["A" in letters]) if letters else BLANK)
         rows.append(tuple(lead + marks))
     widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
     return SheetLayout(

@@ -87,14 +87,15 @@ def _task_cells(
 
 
 def _bar(t: PlannedTask, weeks: list[dt.date], mapping: SheetsMapping) -> list[Cell]:
-    """The task's Gantt row: its colour in every week it runs in, blank elsewhere."""
+    """The task's Gantt row: its colour in every week it runs in, blank before it (the blank
+    weeks after it are left out: `trim_rows` would drop them)."""
     c = mapping.colours
     colour = c.gantt_milestone if t.kind == "milestone" else c.gantt_critical if t.critical else c.gantt_task
     first = max(0, (t.planned_start - weeks[0]).days // 7)
     last = min((t.planned_finish - weeks[0]).days // 7, len(weeks) - 1)
     if last < first or first >= len(weeks):
-        return [BLANK] * len(weeks)
-    return [BLANK] * first + [fill(colour)] * (last - first + 1) + [BLANK] * (len(weeks) - last - 1)
+        return []
+    return [BLANK] * first + [fill(colour)] * (last - first + 1)
 
 
 def timeline_layout(

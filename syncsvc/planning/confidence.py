@@ -13,6 +13,11 @@ from syncsvc.planning.levelling import LevelledPlan
 
 SAMPLES = 5000
 SEED = 1
+# Task-samples a plan's Monte Carlo may cost: plans up to 2,000 tasks get SAMPLES, larger ones
+# budget // tasks (never fewer than MIN_SAMPLES). A function of the plan's size alone, so the same
+# spec still gives the same output (CONTRACT §2 fixes no sample count).
+SAMPLE_BUDGET = SAMPLES * 2000
+MIN_SAMPLES = 1000
 # Without `estimate_range`: (optimistic, pessimistic) as multiples of the estimate, by risk.
 RISK_RANGE: dict[Level, tuple[float, float]] = {"low": (0.9, 1.25), "medium": (0.8, 1.5), "high": (0.75, 2.0)}
 
@@ -25,17 +30,33 @@ def three_point(estimate: int, risk: Level, given: tuple[int, int] | None) -> tu
     return estimate * lo, float(estimate), estimate * hi
 
 
+def samples_for(tasks: int) -> int:
+    """How many samples the Monte Carlo of a plan with `tasks` tasks runs (see SAMPLE_BUDGET)."""
+    if tasks * SAMPLES <= SAMPLE_BUDGET:
+        return SAMPLES
+    return max(MIN_SAMPLES, SAMPLE_BUDGET // tasks)
+
+
+def standard_error(probability: float, samples: int) -> float:
+    """One standard error of a share `probability` estimated from `samples` runs."""
+    return math.sqrt(probability * (1 - probability) / samples)
+
+
 def plan_confidence(
     drafts: Sequence[TaskDraft],
     lev: LevelledPlan,
     cal: WorkCalendar,
     deadline: dt.date,
     *,
-    samples: int = SAMPLES,
+    samples: int | None = None,
     seed: int = SEED,
 ) -> Confidence:
-    """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality."""
+    """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality;
+    `samples` defaults to the plan's budget (`samples_for`)."""
     from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
+
+    if samples is None:
+        samples = samples_for(len(drafts))
 
     index = {t.id: i for i, t in enumerate(drafts)}
     preds = [[index[d] for d in (*t.depends_on, *lev.waits_for[t.id])] for t in drafts]

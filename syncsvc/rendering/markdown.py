@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
+from syncsvc.planning.confidence import SAMPLES, standard_error
 from syncsvc.rendering import md_leadership, md_risks, md_rollback, md_stakeholders
 from syncsvc.rendering.gantt import gantt
 from syncsvc.rendering.labels import MECHANISM_LABELS, STRATEGY_LABELS
@@ -308,7 +309,27 @@ def _confidence_rows(plan: Plan) -> list[list[str]]:
     return [
         ["Finish P50 / P80 / P95", f"{c.p50.isoformat()} / {c.p80.isoformat()} / {c.p95.isoformat()}"],
         ["Chance of meeting the deadline", f"{c.deadline_probability:.0%}"],
+        *_sample_rows(c.samples, c.deadline_probability),
     ]
+
+
+def _sample_rows(samples: int, probability: float) -> list[list[str]]:
+    """A plan too large for the full Monte Carlo says how many runs it got and what that costs."""
+    if samples >= SAMPLES:
+        return []
+    if 0 < probability < 1:
+        precision = (
+            f"the chance of meeting the deadline is known to "
+            f"±{standard_error(probability, samples) * 100:.1f} percentage points "
+            "(one standard error, √(p(1−p)/n))"
+        )
+    else:  # the standard error is 0 here: say what a 0% or 100% from n runs can hide
+        precision = (
+            f"{'none' if probability == 0 else 'all'} of the runs met the deadline; a chance "
+            f"within {300 / samples:.1f} percentage points of that still shows as "
+            f"{probability:.0%} (3/n, 95% confidence)"
+        )
+    return [["Simulated runs", f"{samples:,} (plans this size get fewer than {SAMPLES:,}): {precision}"]]
 
 
 def _planned_finish(plan: Plan) -> str:
