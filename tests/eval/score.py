@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syncsvc.catalog import load_catalog
+
 HERE = Path(__file__).resolve().parent
 FEATURES = HERE / "features.toml"
 HELDOUT = HERE / "heldout.toml"
@@ -27,26 +29,8 @@ HELDOUT7 = HERE / "heldout7.toml"  # blind for round 7; development data from ro
 START_DATE = dt.date(2027, 3, 1)
 TODAY = dt.date(2026, 11, 27)
 
-PROFILE_IDS = frozenset(
-    {
-        "ui-frontend",
-        "backend-api",
-        "public-api-sdk",
-        "data-migration",
-        "infra-cutover",
-        "vendor-migration",
-        "payments-billing",
-        "identity-access",
-        "mobile-release",
-        "ml-llm",
-        "notifications-messaging",
-        "search-recommendations",
-        "pricing-packaging",
-        "privacy-compliance",
-        "internal-tooling",
-        "product-feature",
-    }
-)
+# the ids an expected list may name: the bundled catalog's profiles
+PROFILE_IDS = frozenset(load_catalog().changes.ids)
 STRATEGIES = frozenset(
     {
         "percentage_ramp",
@@ -272,7 +256,6 @@ def _concepts(v: Any, where: str) -> tuple[Concept, ...]:
 
 def build_feature_plan(feature: Feature, catalog: Any = None) -> Any:
     """The quick-mode plan for a feature's inputs, start date fixed to 2027-03-01."""
-    from syncsvc.catalog import load_catalog
     from syncsvc.planning.build import build_plan
     from syncsvc.specload import check_spec
 
@@ -406,7 +389,6 @@ def failed_score(feature: Feature, error: str) -> FeatureScore:
 
 def score_features(features: Sequence[Feature], *, catalog: Any = None) -> list[FeatureScore]:
     """Plan and score every feature; a planner exception scores that feature 0 and is kept."""
-    from syncsvc.catalog import load_catalog
 
     cat = catalog if catalog is not None else load_catalog()
     out = []
