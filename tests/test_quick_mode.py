@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from tests_support import quick_args
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
@@ -237,19 +238,7 @@ def test_quick_mode_puts_no_work_on_the_countrys_holidays(tmp_path: Path) -> Non
 
 
 def test_country_and_dates_are_checked(tmp_path: Path) -> None:
-    base = [
-        "generate-timeline",
-        "--feature-name",
-        "N",
-        "--description",
-        "d",
-        "--team-size",
-        "2",
-        "--timeline",
-        "2 weeks",
-        "--risk-tolerance",
-        "low",
-    ]
+    base = quick_args(feature_name="N", description="d", timeline="2 weeks")
     r = CliRunner().invoke(app, [*base, "--country", "ZZ"])
     assert r.exit_code == 2 and "--country: unknown country code 'ZZ'" in r.stderr
     r = CliRunner().invoke(app, [*base, "--start-date", "monday"])
@@ -303,20 +292,6 @@ def test_a_huge_holiday_file_is_refused(tmp_path: Path) -> None:
     big.write_text("2027-01-01\n" * 120_000)
     r = CliRunner().invoke(
         app,
-        [
-            "generate-timeline",
-            "--feature-name",
-            "N",
-            "--description",
-            "d",
-            "--team-size",
-            "2",
-            "--timeline",
-            "2 weeks",
-            "--risk-tolerance",
-            "low",
-            "--holidays",
-            str(big),
-        ],
+        [*quick_args(feature_name="N", description="d", timeline="2 weeks"), "--holidays", str(big)],
     )
     assert r.exit_code == 2 and "is larger than 1024 KB" in r.stderr
