@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import typer
 from conftest import ROOT
+from tests_support import quick_args
 from typer.testing import CliRunner
 
 from syncsvc import __version__
@@ -27,22 +28,22 @@ def test_version_and_short_help(runner: CliRunner) -> None:
         assert r.exit_code == 0 and r.stdout.startswith(f"Usage: syncsvc {' '.join(command)}")
 
 
+def _dark_mode(command: str, *, risk_tolerance: str = "medium") -> list[str]:
+    return quick_args(
+        command,
+        feature_name="Dark mode",
+        description="A dark theme",
+        team_size="3",
+        risk_tolerance=risk_tolerance,
+    )
+
+
 def test_risk_tolerance_is_not_case_sensitive(runner: CliRunner) -> None:
-    args = [
-        "assess-risks",
-        "--feature-name",
-        "Dark mode",
-        "--description",
-        "A dark theme",
-        "--team-size",
-        "3",
-        "--timeline",
-        "4 weeks",
-        "--format",
-        "json",
-    ]
-    upper = runner.invoke(app, [*args, "--risk-tolerance", "MEDIUM"])
-    lower = runner.invoke(app, [*args, "--risk-tolerance", "medium"])
+    def args(tolerance: str) -> list[str]:
+        return [*_dark_mode("assess-risks", risk_tolerance=tolerance), "--format", "json"]
+
+    upper = runner.invoke(app, args("MEDIUM"))
+    lower = runner.invoke(app, args("medium"))
     assert upper.exit_code == 0, upper.output
     assert upper.stdout == lower.stdout
 
@@ -135,19 +136,6 @@ def test_an_error_carrying_terminal_escapes_is_printed_without_them(
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-01"])
 def test_a_start_date_option_off_the_calendar_names_the_option(runner: CliRunner, day: str) -> None:
-    args = [
-        "generate-timeline",
-        "--feature-name",
-        "Dark mode",
-        "--description",
-        "A dark theme",
-        "--team-size",
-        "3",
-        "--timeline",
-        "4 weeks",
-        "--risk-tolerance",
-        "medium",
-    ]
-    r = runner.invoke(app, [*args, "--start-date", day])
+    r = runner.invoke(app, [*_dark_mode("generate-timeline"), "--start-date", day])
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith(f"Error: --start-date: {day} is outside the dates syncsvc plans")
