@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import json_text, model_json_bytes, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
@@ -276,6 +276,11 @@ def to_json_text(plan: Plan, part: str | None = None) -> str:
     if part is None or part == "create-rollout-plan":
         return model_json_text(plan, by_alias=True, exclude=_PRIVATE)
     return json_text(to_json(plan, part))
+
+
+def to_json_bytes(plan: Plan) -> bytes:
+    """`to_json_text(plan)` as UTF-8 bytes (the export writes them to its file as they are)."""
+    return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
 
 
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.

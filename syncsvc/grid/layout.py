@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from syncsvc.columns import sheet_columns
@@ -46,15 +46,26 @@ def build_layouts(
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
+    return list(iter_layouts(plan, mapping, prefix=prefix, status=status, synced_at=synced_at))
+
+
+def iter_layouts(
+    plan: Plan,
+    mapping: SheetsMapping,
+    *,
+    prefix: bool = False,
+    status: TrackedStatus | None = None,
+    synced_at: dt.datetime | None = None,
+) -> Iterator[SheetLayout]:
+    """`build_layouts`, one worksheet at a time: each is built when the caller asks for it, so
+    a writer holds one worksheet's cells at a time (RACI and Timeline hold ~20 cells a task)."""
     titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
-    return [
-        dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at),
-        risks_layout(plan, mapping, titles["risks"]),
-        raci_layout(plan, mapping, titles["raci"]),
-        timeline_layout(plan, mapping, titles["timeline"], status),
-        rollback_layout(plan, mapping, titles["rollback"]),
-        communication_layout(plan, mapping, titles["communication"]),
-    ]
+    yield dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at)
+    yield risks_layout(plan, mapping, titles["risks"])
+    yield raci_layout(plan, mapping, titles["raci"])
+    yield timeline_layout(plan, mapping, titles["timeline"], status)
+    yield rollback_layout(plan, mapping, titles["rollback"])
+    yield communication_layout(plan, mapping, titles["communication"])
 
 
 def score_colour(mapping: SheetsMapping, score: int) -> str:
