@@ -254,22 +254,28 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
         tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
     mark_fmt = {bold: Fmt(bold=bold, align="CENTER") for bold in (False, True)}
+    column = {p: i for i, p in enumerate(people)}
+    marks: dict[tuple[str, ...], Cell] = {}  # the few distinct letter sets, each cell made once
     for r in plan.raci:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
-        marks = []
-        for p in people:
-            letters = [
-                x
-                for x, hit in (
-                    ("R", p in r.responsible),
-                    ("A", p == r.accountable),
-                    ("C", p in r.consulted),
-                    ("I", p in r.informed),
-                )
-                if hit
-            ]
-            marks.append(text("/".join(letters), mark_fmt["A" in letters]) if letters else BLANK)
-        rows.append(tuple(lead + marks))
+        letters: list[list[str]] = [[] for _ in people]
+        for x, names_of in (
+            ("R", r.responsible),
+            ("A", (r.accountable,)),
+            ("C", r.consulted),
+            ("I", r.informed),
+        ):
+            for p in dict.fromkeys(names_of):  # a name twice in one role is one letter
+                if p in column:
+                    letters[column[p]].append(x)
+        row = lead
+        for ls in letters:
+            key = tuple(ls)
+            cell = marks.get(key)
+            if cell is None:
+                cell = marks[key] = text("/".join(ls), mark_fmt["A" in ls]) if ls else BLANK
+            row.append(cell)
+        rows.append(tuple(row))
     widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
     return SheetLayout(
         "raci",
