@@ -1,7 +1,7 @@
 """The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with XlsxWriter.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
-(`syncsvc.grid.layout.iter_layouts`), so the offline workbook and the online dashboard never
+(`syncsvc.grid.layout.sheet_layout`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
 imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
 each row to a temporary file as it is written (its `constant_memory` mode), several times faster
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
-from syncsvc.grid.layout import iter_layouts
+from syncsvc.grid.layout import SHEET_KEYS, sheet_layout, sheet_titles
 from syncsvc.grid.mapping import SheetsMapping
 from syncsvc.model import Plan
 
@@ -48,18 +49,29 @@ _OPTIONS = {
 }
 
 
-def dashboard_xlsx(plan: Plan, dest: BinaryIO, mapping: SheetsMapping) -> None:
+def dashboard_xlsx(
+    plan: Plan, dest: BinaryIO, mapping: SheetsMapping, *, complete: Callable[[], Plan] | None = None
+) -> None:
     """Write the workbook into `dest`: Dashboard, Risks (with the coloured heat grid), RACI,
     Timeline (with the week-by-week Gantt grid), Rollback and Communication. Each worksheet
-    is laid out, written and dropped before the next is laid out."""
+    is laid out, written and dropped before the next is laid out.
+
+    `complete`, when given, gives the plan with its confidence range (`plan` has none yet):
+    only the Dashboard shows it, so the other worksheets are written first, from `plan`, and
+    the Dashboard last (the same cells; the workbook numbers its styles in another order)."""
     from xlsxwriter import Workbook
 
     wb = Workbook(dest, _OPTIONS)
     formats = _Formats(wb)
     used: set[str] = set()
-    for layout in iter_layouts(plan, mapping):
-        _fill(wb.add_worksheet(_title(layout.title, used)), layout, formats)
-        del layout  # not alive while the next one is built
+    titles = sheet_titles(plan.plan_id, mapping, prefix=False)
+    sheets = {key: wb.add_worksheet(_title(titles[key], used)) for key in SHEET_KEYS}
+    order = SHEET_KEYS if complete is None else (*SHEET_KEYS[1:], SHEET_KEYS[0])
+    for key in order:
+        if key == "dashboard" and complete is not None:
+            plan = complete()
+        # built, written and dropped before the next is built
+        _fill(sheets[key], sheet_layout(key, plan, mapping), formats)
     wb.close()
 
 
