@@ -472,6 +472,27 @@ def test_a_failure_beside_the_workbook_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_no_copy_of_a_process_with_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from syncsvc.api import export
+
+    def no_fork() -> int:
+        raise AssertionError("forked with another thread running")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        export(EXAMPLE, out=tmp_path / "d")
+    finally:
+        stop.set()
+        other.join()
+    assert _cells(tmp_path / "d" / "dashboard.xlsx") == _cells(_sequential(tmp_path) / "dashboard.xlsx")
+
+
 def test_a_deferred_monte_carlo_gives_the_same_range(plan_of) -> None:
     from syncsvc.api import load_plan
     from syncsvc.planning.confidence import confidence_deferred

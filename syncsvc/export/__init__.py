@@ -9,6 +9,7 @@ import pickle
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -91,9 +92,10 @@ def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Def
     export's time on a large plan) while this one runs the Monte Carlo and writes the other
     files; the copy needs the confidence range only for the Dashboard, which it writes last,
     once this process has handed it over. If the copy fails for any reason, the workbook is
-    written here again, in order (and its error, if any, raised here). Without `os.fork` (or
-    with nothing pending) the files are written one after another."""
-    if pending is None or not hasattr(os, "fork"):
+    written here again, in order (and its error, if any, raised here). Without `os.fork`, in
+    a process with other threads (a lock one of them holds would stay held in the copy) or
+    with nothing pending, the files are written one after another."""
+    if pending is None or not hasattr(os, "fork") or threading.active_count() > 1:
         if pending is not None:
             plan = _completed(plan, pending.run())
         for name in BUNDLE_FILES:
