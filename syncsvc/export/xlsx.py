@@ -3,10 +3,12 @@
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
 (`syncsvc.grid.layout.sheet_layout`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
-imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
-each row to a temporary file as it is written (its `constant_memory` mode), several times faster
-than building the workbook in memory, and in a fraction of the memory: columns and row heights
-are measured in a first pass over the layout, the rows written in a second.
+imports XlsxWriter, and only inside its functions (the CLI starts without it). Columns and row
+heights are measured in a first pass over a worksheet's layout, its cells written in a second.
+XlsxWriter keeps the cells until the workbook is closed and writes each text once, in a table
+of shared strings (~7% faster than its `constant_memory` mode, which writes every text where it
+stands: 2.0-2.2 s against 2.2-2.3 s at 20,000 tasks). Each worksheet's layout is dropped once
+written.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ MAX_WORD_CHARS = 20  # and to fit the longest word of a wrapped text up to this 
 _BOLD_WIDER = 1.1  # bold text takes about a tenth more room
 # text is always a string cell: never a formula, a number or a link, whatever it looks like
 _OPTIONS = {
-    "constant_memory": True,
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
@@ -58,7 +59,7 @@ def dashboard_xlsx(
 
     `complete`, when given, gives the plan with its confidence range (`plan` has none yet):
     only the Dashboard shows it, so the other worksheets are written first, from `plan`, and
-    the Dashboard last (the same cells; the workbook numbers its styles in another order)."""
+    the Dashboard last (the same cells; the shared strings are numbered in another order)."""
     from xlsxwriter import Workbook
 
     wb = Workbook(dest, _OPTIONS)
