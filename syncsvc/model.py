@@ -252,6 +252,16 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "build-rollback-plan": ("phases", "rollback"),
 }
 
+
+def shows_raci(part: str | None) -> bool:
+    """Whether the output of `part` (a command name; None: the whole plan) shows the RACI, the
+    communication plan or their findings (kinds "raci" and "stakeholder"), as JSON or Markdown:
+    the other parts need not build them (a RACI row per task)."""
+    if part is None or part == "create-rollout-plan":
+        return True
+    return "raci" in PART_KEYS[part] or "communication_plan" in PART_KEYS[part]
+
+
 # Fields that are internal detail of the plan, left out of the public JSON.
 _PRIVATE = {"quick_mode"}
 
