@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,7 +16,7 @@ from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
-from syncsvc.catalog.textmatch import WordIndex, mask_phrases
+from syncsvc.catalog.textmatch import Lexicon, Texts
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
@@ -258,6 +259,20 @@ class ChangeCatalog(CatalogModel):
     def ids(self) -> list[str]:
         return [p.id for p in self.profiles]
 
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """Every keyword detection searches for (signals, vetoes, about guards) and the guard
+        phrases, compiled once per catalog (kept in the compiled catalog cache)."""
+        keywords: list[str] = [*self.about_guards]
+        guards: list[str] = []
+        for b in [*self.profiles, *self.facets]:
+            for s in b.signals:
+                keywords += [*s.words, *s.also]
+            guards += b.guards
+            if isinstance(b, ChangeProfile):
+                keywords += b.vetoes
+        return Lexicon(keywords, guards)
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -266,12 +281,12 @@ class ChangeCatalog(CatalogModel):
         primary's score.
         """
         found: list[Detection] = []
-        seen: dict[str, WordIndex] = {}  # one index per distinct (guarded) text
+        seen = Texts(self.lexicon)  # one index per distinct (guarded) text
         about = bool(self.about_guards) and any(
-            _index(t, seen).keyword(self.about_guards) is not None for t in (name, description)
+            seen.index(t).keyword(self.about_guards) is not None for t in (name, description)
         )
         for p in self.profiles:
-            if p.vetoes and any(_index(t, seen).keyword(p.vetoes) is not None for t in (name, description)):
+            if p.vetoes and any(seen.index(t).keyword(p.vetoes) is not None for t in (name, description)):
                 continue
             score, hits = _score(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
@@ -294,7 +309,7 @@ class ChangeCatalog(CatalogModel):
         if not profiles:
             return []
         out: list[FacetHit] = []
-        seen: dict[str, WordIndex] = {}
+        seen = Texts(self.lexicon)
         for f in self.facets:
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
@@ -309,14 +324,14 @@ def _score(
     guards: Sequence[str],
     name: str,
     description: str,
-    seen: dict[str, WordIndex] | None = None,
+    seen: Texts | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
     not run from one into the other). `seen` shares the word indexes of texts no guard
     changed between profiles (their n-gram tables are built once)."""
-    seen = {} if seen is None else seen
-    ixs = tuple(_index(_unguarded(t, guards), seen) for t in (name, description))
+    seen = Texts() if seen is None else seen
+    ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
     score = 0.0
     hits: list[str] = []
     for s in signals:
@@ -328,18 +343,6 @@ def _score(
         if hit not in hits:
             hits.append(hit)
     return score, tuple(hits)
-
-
-def _index(text: str, seen: dict[str, WordIndex]) -> WordIndex:
-    ix = seen.get(text)
-    if ix is None:
-        ix = seen[text] = WordIndex(text)
-    return ix
-
-
-def _unguarded(text: str, guards: Sequence[str]) -> str:
-    """`text` with each guard phrase blanked out (whole words, hyphen or space between)."""
-    return mask_phrases(text, guards) if guards else text
 
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
