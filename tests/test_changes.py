@@ -904,3 +904,83 @@ def test_everyday_kinds_of_change_bring_their_facet_and_not_in_another_sense(
     ids = [d.profile.id for d in changes.detect(name, description)]
     assert ids, "the feature is recognised as a change"
     assert (facet in [h.facet.id for h in changes.detect_facets(name, description, ids)]) is attaches
+
+
+# ---- round 10: a kind of change needs its own sense, not a shared word -----------------------
+
+
+def _kinds(name: str, description: str) -> list[str]:
+    return [d.profile.id for d in load_catalog().changes.detect(name, description)]
+
+
+def test_a_non_product_word_in_the_context_does_not_veto_a_stated_capability() -> None:
+    # "reorg" says why the feature is wanted; "admins can change" says what changes
+    assert _kinds(
+        "Change job titles in one go",
+        "After the annual reorg, admins can change the job title of many people at once "
+        "from the people list.",
+    )[:1] == ["product-feature"]
+    # without a capability, the same word still says the work is a reorganisation
+    assert _kinds("Design team changes", "After the reorg, the design team moves under product.") == []
+
+
+def test_a_product_feature_leads_a_kind_read_only_from_where_it_lives() -> None:
+    # a page and a website say where the feature is, not that it is a front-end change
+    kinds = _kinds(
+        "Certificates of attendance",
+        "Members can download their certificate of attendance as a PDF from the course page on our website.",
+    )
+    assert kinds[0] == "product-feature" and "ui-frontend" in kinds
+    # a kind with its own way back (a dark launch) keeps the lead
+    assert _kinds(
+        "Suggested tags for notes",
+        "Users see tags suggested by a machine learning model trained on their own notes "
+        "and can accept them.",
+    )[:1] == ["ml-llm"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "not_kind"),
+    [
+        (
+            "Packing web orders",
+            "Store staff see web orders in the handheld app they already use and mark each one packed; "
+            "shoppers get a message when it is ready.",
+            "mobile-release",
+        ),
+        ("Split the bill", "Diners can split the bill at the table from their phone.", "data-migration"),
+        (
+            "Archive the paper files",
+            "Box up the paper files of both branches and move the records to an off-site archive.",
+            "data-migration",
+        ),
+        (
+            "Security reviews for prospects",
+            "Share our SOC 2 report with prospects under NDA through the sales team.",
+            "privacy-compliance",
+        ),
+        ("Renew a lease online", "Tenants can renew their lease online and sign it.", "payments-billing"),
+        (
+            "Merge duplicate patients",
+            "Front-desk staff can merge two duplicate patient records into one from the patient list.",
+            "data-migration",
+        ),
+    ],
+)
+def test_a_kind_is_not_read_from_a_word_in_another_sense(name: str, description: str, not_kind: str) -> None:
+    assert not_kind not in _kinds(name, description)
+
+
+def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
+    assert _kinds(
+        "One contact list after the acquisition",
+        "Merge the contacts of the two CRMs into one data model after the acquisition, "
+        "deduplicating records.",
+    )[:1] == ["data-migration"]
+    assert "ml-llm" in _kinds(
+        "Meter reading from a photo",
+        "Customers take a photo of their meter and we read the numbers from the photo for their bill.",
+    )
+    assert "payments-billing" in _kinds(
+        "Annual plan renewals", "Customers on annual plans get their renewal charged to the card on file."
+    )
