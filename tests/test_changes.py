@@ -984,3 +984,84 @@ def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
     assert "payments-billing" in _kinds(
         "Annual plan renewals", "Customers on annual plans get their renewal charged to the card on file."
     )
+
+
+def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
+    return {h.facet.id for h in load_catalog().changes.detect_facets(name, description, profiles)}
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Merge duplicate members",
+            "Gym staff can find members who signed up twice and merge the two records into one.",
+            "merges-records",
+        ),
+        (
+            "Parking permits online",
+            "Residents can apply for a parking permit on the council website and download it as a PDF "
+            "instead of queuing at the counter with a paper form.",
+            "official-documents",
+        ),
+        (
+            "Parking permits online",
+            "Residents can apply for a parking permit on the council website and download it as a PDF "
+            "instead of queuing at the counter with a paper form.",
+            "replaces-manual-step",
+        ),
+        (
+            "Invite a friend",
+            "Members who invite a friend get a free month when the friend signs up.",
+            "incentives",
+        ),
+        (
+            "Collect your groceries",
+            "Shoppers see which items are in stock at their local store and collect the order there.",
+            "store-stock",
+        ),
+    ],
+)
+def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description, ["product-feature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "profiles", "facet"),
+    [
+        (
+            "Merge requests need two reviews",
+            "Developers can open merge requests; each merge request needs two approvals.",
+            ["product-feature"],
+            "merges-records",
+        ),
+        (
+            "TLS certificate renewal",
+            "Automate the TLS certificate renewal of the load balancers before the old ones expire.",
+            ["infra-cutover"],
+            "official-documents",
+        ),
+        (
+            "Saved cards",
+            "Customers can keep their credit card on file to pay faster next time.",
+            ["payments-billing"],
+            "incentives",
+        ),
+        (
+            "Store listing refresh",
+            "New screenshots and text for our app store listing, so people see what is in stock for them.",
+            ["mobile-release"],
+            "store-stock",
+        ),
+        (
+            "Call the customer back",
+            "Agents can see the customer's phone number on the ticket page.",
+            ["product-feature"],
+            "replaces-manual-step",
+        ),
+    ],
+)
+def test_everyday_facets_stay_off_words_in_another_sense(
+    name: str, description: str, profiles: list[str], facet: str
+) -> None:
+    assert facet not in _facets(name, description, profiles)
