@@ -1065,3 +1065,76 @@ def test_everyday_facets_stay_off_words_in_another_sense(
     name: str, description: str, profiles: list[str], facet: str
 ) -> None:
     assert facet not in _facets(name, description, profiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Report a broken streetlight",
+            "Residents can report a broken streetlight on the city website and are told when it is fixed. "
+            "Today they ring the contact centre.",
+            "replaces-manual-step",
+        ),
+        (
+            "Report a broken streetlight",
+            "Residents can report a broken streetlight on the city website; the report goes onto the repair "
+            "crew's job list.",
+            "staff-act-on-it",
+        ),
+        (
+            "Meter photos from the doorstep",
+            "Meter readers take a photo of each meter on site with their phone and mark the visit done.",
+            "field-work",
+        ),
+        (
+            "Tax IDs for invoices",
+            "Sellers can enter their tax ID, and we submit each invoice to the tax authority "
+            "before it is sent.",
+            "sends-to-authority",
+        ),
+        (
+            "Timed swim sessions",
+            "Members pick a session slot for the pool when they book, with a few places kept for walk-ins.",
+            "bookings",
+        ),
+        (
+            "Expense sign-off",
+            "Employees submit expenses and their manager reviews and signs them off before payroll.",
+            "approval-steps",
+        ),
+    ],
+)
+def test_the_people_and_places_around_a_feature_bring_their_facet(
+    name: str, description: str, facet: str
+) -> None:
+    assert facet in _facets(name, description, ["product-feature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "profiles", "facet"),
+    [
+        (
+            "Import from spreadsheets",
+            "Teachers can import class lists instead of typing them in by hand.",
+            ["product-feature"],
+            "replaces-manual-step",
+        ),
+        (
+            "Driver update",
+            "Update the database driver on the website's servers to the new version.",
+            ["infra-cutover"],
+            "field-work",
+        ),
+        (
+            "Registry move",
+            "Move our container images to a new container registry and update the deploy scripts.",
+            ["vendor-migration"],
+            "sends-to-authority",
+        ),
+    ],
+)
+def test_facets_of_people_and_places_stay_off_other_senses(
+    name: str, description: str, profiles: list[str], facet: str
+) -> None:
+    assert facet not in _facets(name, description, profiles)
