@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import json_text, model_json_bytes, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
@@ -295,6 +295,11 @@ def to_json_text(plan: Plan, part: str | None = None) -> str:
         return model_json_text(plan, by_alias=True, exclude=_PRIVATE)
     # the models written straight to text: no dict per task first (half the time at 20,000 tasks)
     return json_text(_part_fields(plan, part), plain=lambda: to_json(plan, part))
+
+
+def to_json_bytes(plan: Plan) -> bytes:
+    """`to_json_text(plan)` as UTF-8 bytes (the export writes them to its file as they are)."""
+    return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
 
 
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.
