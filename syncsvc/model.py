@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_text, model_json_text
+from syncsvc.rendering.jsontext import json_bytes, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
@@ -293,8 +293,15 @@ def to_json_text(plan: Plan, part: str | None = None) -> str:
     """`to_json(plan, part)` as `json.dumps(indent=2, ensure_ascii=False)` writes it, faster."""
     if part is None or part == "create-rollout-plan":
         return model_json_text(plan, by_alias=True, exclude=_PRIVATE)
+    return to_json_bytes(plan, part).decode()
+
+
+def to_json_bytes(plan: Plan, part: str | None = None) -> bytes:
+    """`to_json_text(plan, part)` as UTF-8; a part's without the text in between."""
+    if part is None or part == "create-rollout-plan":
+        return to_json_text(plan, part).encode()
     # the models written straight to text: no dict per task first (half the time at 20,000 tasks)
-    return json_text(_part_fields(plan, part), plain=lambda: to_json(plan, part))
+    return json_bytes(_part_fields(plan, part), plain=lambda: to_json(plan, part))
 
 
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.
