@@ -249,15 +249,17 @@ def _from_spec(s: StakeholderSpec, cat: StakeholderCatalog) -> _Party:
 def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rollout) -> dict[str, str]:
     """Task id → the stakeholder who owns or requests it (the owner when it is a stakeholder)."""
     names = {p.out.name for p in parties if not p.is_pm}
-    owns = [(p.out.name, rollout.matching(p.template.owns)) for p in parties if p.template]
+    requester: dict[str, str] = {}  # task id -> the first party (in order) that owns it
+    for p in parties:
+        if p.template:
+            for tid in rollout.matching(p.template.owns):
+                requester.setdefault(tid, p.out.name)
     out: dict[str, str] = {}
     for t in tasks:
         if t.owner in names:
             out[t.id] = t.owner
-            continue
-        label = next((name for name, ids in owns if t.id in ids), None)
-        if label is not None:
-            out[t.id] = label
+        elif t.id in requester:
+            out[t.id] = requester[t.id]
     return out
 
 
