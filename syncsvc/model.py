@@ -12,6 +12,7 @@ from syncsvc.rendering.jsontext import json_bytes, model_json_text
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
 Deployment = Literal["feature_flag", "canary", "blue_green", "big_bang"]
+TaskSource = Literal["spec", "catalog", "mitigation", "rollout"]
 
 PLAN_SCHEMA = "syncsvc.plan/1"
 
@@ -106,7 +107,7 @@ class PlannedTask(_Out):
     late_finish: dt.date
     total_float: int
     critical: bool
-    source: Literal["spec", "catalog", "mitigation", "rollout"] = "spec"
+    source: TaskSource = "spec"
     # levelled dates (CONTRACT §2 "Levelling"): equal to the early dates when nobody is
     # over-allocated; None only on plans built before levelling existed
     start: dt.date | None = None
