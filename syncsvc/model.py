@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_bytes, model_json_text
+from syncsvc.rendering.jsontext import json_bytes, model_json_bytes, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
@@ -298,9 +298,10 @@ def to_json_text(plan: Plan, part: str | None = None) -> str:
 
 
 def to_json_bytes(plan: Plan, part: str | None = None) -> bytes:
-    """`to_json_text(plan, part)` as UTF-8; a part's without the text in between."""
+    """`to_json_text(plan, part)` as UTF-8 bytes, without the text in between (the export and
+    the planning commands write them to their files as they are)."""
     if part is None or part == "create-rollout-plan":
-        return to_json_text(plan, part).encode()
+        return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
     # the models written straight to text: no dict per task first (half the time at 20,000 tasks)
     return json_bytes(_part_fields(plan, part), plain=lambda: to_json(plan, part))
 

@@ -56,6 +56,15 @@ def json_bytes(data: Any, *, plain: Callable[[], Any] | None = None) -> bytes:
     return json.dumps(data if plain is None else plain(), indent=2, ensure_ascii=False).encode()
 
 
+def model_json_bytes(model: BaseModel, **dump: Any) -> bytes:
+    """`model_json_text(model, **dump)` as UTF-8 bytes, without the text in between (a file
+    writer needs only the bytes: one copy of a 20 MB plan instead of three)."""
+    fast = pydantic_core.to_json(model, indent=2, **dump)
+    if not _may_differ(fast):
+        return fast
+    return json.dumps(model.model_dump(mode="json", **dump), indent=2, ensure_ascii=False).encode()
+
+
 def model_json_text(model: BaseModel, **dump: Any) -> str:
     """`json_text(model.model_dump(mode="json", **dump))`, without building the dict first."""
     fast = model.model_dump_json(indent=2, **dump)
