@@ -80,7 +80,8 @@ def level_plan(
     stretch: dict[str, float] = {}
     for i, t in enumerate(drafts):
         d = sched.durations[i]
-        rate = min((alloc.get(p, 100) for p in people[t.id]), default=100)
+        ps = people[t.id]
+        rate = min([alloc.get(p, 100) for p in ps]) if ps else 100
         if d and 0 < rate < 100:
             stretch[t.id] = 100 / rate
             d = math.ceil(round(d * 100 / rate, 6))

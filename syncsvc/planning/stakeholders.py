@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from syncsvc.catalog import Catalog
@@ -344,7 +345,7 @@ def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
             by_owner.setdefault(t.owner, []).append(t)
     out: list[Conflict] = []
     for person, tasks in by_owner.items():
-        tasks.sort(key=lambda t: (t.early_start, t.early_finish))
+        tasks.sort(key=_EARLY_DATES)
         clusters: list[list[PlannedTask]] = []
         end = dt.date.min
         for t in tasks:
@@ -355,6 +356,9 @@ def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
             end = max(end, t.early_finish)
         out += [_overlap(person, c) for c in clusters if len(c) > 1]
     return out
+
+
+_EARLY_DATES = attrgetter("early_start", "early_finish")
 
 
 def _overlap(person: str, tasks: list[PlannedTask]) -> Conflict:
