@@ -904,3 +904,237 @@ def test_everyday_kinds_of_change_bring_their_facet_and_not_in_another_sense(
     ids = [d.profile.id for d in changes.detect(name, description)]
     assert ids, "the feature is recognised as a change"
     assert (facet in [h.facet.id for h in changes.detect_facets(name, description, ids)]) is attaches
+
+
+# ---- round 10: a kind of change needs its own sense, not a shared word -----------------------
+
+
+def _kinds(name: str, description: str) -> list[str]:
+    return [d.profile.id for d in load_catalog().changes.detect(name, description)]
+
+
+def test_a_non_product_word_in_the_context_does_not_veto_a_stated_capability() -> None:
+    # "reorg" says why the feature is wanted; "admins can change" says what changes
+    assert _kinds(
+        "Change job titles in one go",
+        "After the annual reorg, admins can change the job title of many people at once "
+        "from the people list.",
+    )[:1] == ["product-feature"]
+    # without a capability, the same word still says the work is a reorganisation
+    assert _kinds("Design team changes", "After the reorg, the design team moves under product.") == []
+
+
+def test_a_product_feature_leads_a_kind_read_only_from_where_it_lives() -> None:
+    # a page and a website say where the feature is, not that it is a front-end change
+    kinds = _kinds(
+        "Certificates of attendance",
+        "Members can download their certificate of attendance as a PDF from the course page on our website.",
+    )
+    assert kinds[0] == "product-feature" and "ui-frontend" in kinds
+    # a kind with its own way back (a dark launch) keeps the lead
+    assert _kinds(
+        "Suggested tags for notes",
+        "Users see tags suggested by a machine learning model trained on their own notes "
+        "and can accept them.",
+    )[:1] == ["ml-llm"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "not_kind"),
+    [
+        (
+            "Packing web orders",
+            "Store staff see web orders in the handheld app they already use and mark each one packed; "
+            "shoppers get a message when it is ready.",
+            "mobile-release",
+        ),
+        ("Split the bill", "Diners can split the bill at the table from their phone.", "data-migration"),
+        (
+            "Archive the paper files",
+            "Box up the paper files of both branches and move the records to an off-site archive.",
+            "data-migration",
+        ),
+        (
+            "Security reviews for prospects",
+            "Share our SOC 2 report with prospects under NDA through the sales team.",
+            "privacy-compliance",
+        ),
+        ("Renew a lease online", "Tenants can renew their lease online and sign it.", "payments-billing"),
+        (
+            "Merge duplicate patients",
+            "Front-desk staff can merge two duplicate patient records into one from the patient list.",
+            "data-migration",
+        ),
+    ],
+)
+def test_a_kind_is_not_read_from_a_word_in_another_sense(name: str, description: str, not_kind: str) -> None:
+    assert not_kind not in _kinds(name, description)
+
+
+def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
+    assert _kinds(
+        "One contact list after the acquisition",
+        "Merge the contacts of the two CRMs into one data model after the acquisition, "
+        "deduplicating records.",
+    )[:1] == ["data-migration"]
+    assert "ml-llm" in _kinds(
+        "Meter reading from a photo",
+        "Customers take a photo of their meter and we read the numbers from the photo for their bill.",
+    )
+    assert "payments-billing" in _kinds(
+        "Annual plan renewals", "Customers on annual plans get their renewal charged to the card on file."
+    )
+
+
+def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
+    return {h.facet.id for h in load_catalog().changes.detect_facets(name, description, profiles)}
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Merge duplicate members",
+            "Gym staff can find members who signed up twice and merge the two records into one.",
+            "merges-records",
+        ),
+        (
+            "Parking permits online",
+            "Residents can apply for a parking permit on the council website and download it as a PDF "
+            "instead of queuing at the counter with a paper form.",
+            "official-documents",
+        ),
+        (
+            "Parking permits online",
+            "Residents can apply for a parking permit on the council website and download it as a PDF "
+            "instead of queuing at the counter with a paper form.",
+            "replaces-manual-step",
+        ),
+        (
+            "Invite a friend",
+            "Members who invite a friend get a free month when the friend signs up.",
+            "incentives",
+        ),
+        (
+            "Collect your groceries",
+            "Shoppers see which items are in stock at their local store and collect the order there.",
+            "store-stock",
+        ),
+    ],
+)
+def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description, ["product-feature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "profiles", "facet"),
+    [
+        (
+            "Merge requests need two reviews",
+            "Developers can open merge requests; each merge request needs two approvals.",
+            ["product-feature"],
+            "merges-records",
+        ),
+        (
+            "TLS certificate renewal",
+            "Automate the TLS certificate renewal of the load balancers before the old ones expire.",
+            ["infra-cutover"],
+            "official-documents",
+        ),
+        (
+            "Saved cards",
+            "Customers can keep their credit card on file to pay faster next time.",
+            ["payments-billing"],
+            "incentives",
+        ),
+        (
+            "Store listing refresh",
+            "New screenshots and text for our app store listing, so people see what is in stock for them.",
+            ["mobile-release"],
+            "store-stock",
+        ),
+        (
+            "Call the customer back",
+            "Agents can see the customer's phone number on the ticket page.",
+            ["product-feature"],
+            "replaces-manual-step",
+        ),
+    ],
+)
+def test_everyday_facets_stay_off_words_in_another_sense(
+    name: str, description: str, profiles: list[str], facet: str
+) -> None:
+    assert facet not in _facets(name, description, profiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Report a broken streetlight",
+            "Residents can report a broken streetlight on the city website and are told when it is fixed. "
+            "Today they ring the contact centre.",
+            "replaces-manual-step",
+        ),
+        (
+            "Report a broken streetlight",
+            "Residents can report a broken streetlight on the city website; the report goes onto the repair "
+            "crew's job list.",
+            "staff-act-on-it",
+        ),
+        (
+            "Meter photos from the doorstep",
+            "Meter readers take a photo of each meter on site with their phone and mark the visit done.",
+            "field-work",
+        ),
+        (
+            "Tax IDs for invoices",
+            "Sellers can enter their tax ID, and we submit each invoice to the tax authority "
+            "before it is sent.",
+            "sends-to-authority",
+        ),
+        (
+            "Timed swim sessions",
+            "Members pick a session slot for the pool when they book, with a few places kept for walk-ins.",
+            "bookings",
+        ),
+        (
+            "Expense sign-off",
+            "Employees submit expenses and their manager reviews and signs them off before payroll.",
+            "approval-steps",
+        ),
+    ],
+)
+def test_the_people_and_places_around_a_feature_bring_their_facet(
+    name: str, description: str, facet: str
+) -> None:
+    assert facet in _facets(name, description, ["product-feature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "profiles", "facet"),
+    [
+        (
+            "Import from spreadsheets",
+            "Teachers can import class lists instead of typing them in by hand.",
+            ["product-feature"],
+            "replaces-manual-step",
+        ),
+        (
+            "Driver update",
+            "Update the database driver on the website's servers to the new version.",
+            ["infra-cutover"],
+            "field-work",
+        ),
+        (
+            "Registry move",
+            "Move our container images to a new container registry and update the deploy scripts.",
+            ["vendor-migration"],
+            "sends-to-authority",
+        ),
+    ],
+)
+def test_facets_of_people_and_places_stay_off_other_senses(
+    name: str, description: str, profiles: list[str], facet: str
+) -> None:
+    assert facet not in _facets(name, description, profiles)

@@ -184,12 +184,18 @@ class ChangeProfile(Brings):
     # recognised at all, this kind of change leads: a move from one provider to another is
     # planned as a migration first, whatever the provider does
     leads: bool = False
+    # with words here, the profile leads only when one of them is in the text (a mobile release
+    # leads with an app-store or app-version sense, not with staff using a handheld app)
+    leads_with: list[Keyword] = Field(default_factory=list)
     # recognised only when no other profile is: the general kind (a product feature) that a
     # more specific profile replaces
     fallback: bool = False
     # phrases saying the text is not this kind of change at all (an office move, a policy
     # document): with one in the name or description, the profile is not recognised
     vetoes: list[Keyword] = Field(default_factory=list)
+    # a veto found only in the description is lifted by one of these (a capability stated:
+    # "HR admins will be able to..." after "after every reorg")
+    veto_unless: list[Keyword] = Field(default_factory=list)
     # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
     default_triggers: list[Metric] | None = None
     uses: list[Slug] = Field(default_factory=list)  # generic tasks (tasks.toml) it needs
@@ -243,6 +249,8 @@ class ChangeCatalog(CatalogModel):
     questions: list[Text] = Field(default_factory=list)
     # phrases saying the work is about a technology, not a change to it: thresholds triple
     about_guards: list[Keyword] = Field(default_factory=list)
+    # an about-guard only in the description is lifted by one of these there (a capability stated)
+    about_unless: list[Keyword] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
 
@@ -261,16 +269,17 @@ class ChangeCatalog(CatalogModel):
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        """Every keyword detection searches for (signals, vetoes, about guards) and the guard
-        phrases, compiled once per catalog (kept in the compiled catalog cache)."""
-        keywords: list[str] = [*self.about_guards]
+        """Every keyword detection searches for (signals, vetoes and their exceptions, about
+        guards, lead words) and the guard phrases, compiled once per catalog (kept in the
+        compiled catalog cache)."""
+        keywords: list[str] = [*self.about_guards, *self.about_unless]
         guards: list[str] = []
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
                 keywords += [*s.words, *s.also]
             guards += b.guards
             if isinstance(b, ChangeProfile):
-                keywords += b.vetoes
+                keywords += [*b.vetoes, *b.veto_unless, *b.leads_with]
         return Lexicon(keywords, guards)
 
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
@@ -278,29 +287,44 @@ class ChangeCatalog(CatalogModel):
 
         Each signal group counts once with its weight, half as much again when it is in the
         feature name. A profile is recognised at its threshold; secondaries must reach half the
-        primary's score.
+        primary's score. The fallback kind (a product feature) leads when every other recognised
+        kind yields to it (see `_yields`): a product feature that has a page is a product
+        feature first; the page's kind follows it.
         """
         found: list[Detection] = []
         seen = Texts(self.lexicon)  # one index per distinct (guarded) text
-        about = bool(self.about_guards) and any(
-            seen.index(t).keyword(self.about_guards) is not None for t in (name, description)
+        about = bool(self.about_guards) and _found(
+            self.about_guards, self.about_unless, name, description, seen
         )
         for p in self.profiles:
-            if p.vetoes and any(seen.index(t).keyword(p.vetoes) is not None for t in (name, description)):
+            if p.vetoes and _vetoed(p, name, description, seen):
                 continue
             score, hits = _score(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, hits))
-        if any(not d.profile.fallback for d in found):
-            found = [d for d in found if not d.profile.fallback]
+        specific = [d for d in found if not d.profile.fallback]
+        fallback = next((d for d in found if d.profile.fallback), None)
+        if fallback is not None and specific:
+            if all(_yields(d, fallback) for d in specific):
+                specific.sort(key=lambda d: (-d.score, -d.profile.priority))
+                return [fallback, *specific][:most]
+            found = specific
         if not found:
             return []
         top = max(d.score for d in found)
+
         # a leading kind leads only when it is a real part of the text (a quarter of the best
-        # score): a passing "vendor" in a database upgrade does not make it a vendor move
-        found.sort(
-            key=lambda d: (not (d.profile.leads and d.score >= top / 4), -d.score, -d.profile.priority)
-        )
+        # score), and with its own sense when it names one (`leads_with`): a passing "vendor"
+        # in a database upgrade does not make it a vendor move
+        def leads(d: Detection) -> bool:
+            p = d.profile
+            if not p.leads or d.score < top / 4:
+                return False
+            return not p.leads_with or any(
+                seen.index(t).keyword(p.leads_with) is not None for t in (name, description)
+            )
+
+        found.sort(key=lambda d: (not leads(d), -d.score, -d.profile.priority))
         return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
@@ -317,6 +341,44 @@ class ChangeCatalog(CatalogModel):
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
+
+
+# the fallback kind leads when every other recognised kind scores under this many times its
+# threshold (and no more than the fallback)
+FALLBACK_LEADS = 1.5
+
+
+def _yields(d: Detection, fallback: Detection) -> bool:
+    """Does a recognised kind follow the fallback (a product feature) rather than lead it? When
+    it is weakly read (under FALLBACK_LEADS times its threshold), scores no more than the
+    fallback, and is undone the way a product feature is (its flag turned off): then leading
+    would change no way back, only which kind the plan is first. A kind with its own way back
+    (a cutover, a dark launch, an app release) keeps the lead."""
+    p = d.profile
+    return (
+        d.score <= fallback.score
+        and d.score < p.threshold * FALLBACK_LEADS
+        and p.rollback.mechanism == fallback.profile.rollback.mechanism
+        and p.rollout.strategy in _RAMPS
+    )
+
+
+# strategies that ramp a flag (by users or by accounts), as a product feature does
+_RAMPS = frozenset({"percentage_ramp", "cohort_ramp"})
+
+
+def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
+    """A veto in the name always counts; one only in the description counts unless the
+    description states what someone can now do (`veto_unless`)."""
+    return _found(p.vetoes, p.veto_unless, name, description, seen)
+
+
+def _found(words: Sequence[str], unless: Sequence[str], name: str, description: str, seen: Texts) -> bool:
+    """One of `words` in the name, or in a description that has none of `unless`."""
+    if seen.index(name).keyword(words) is not None:
+        return True
+    d = seen.index(description)
+    return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
 
 
 def _score(
@@ -355,7 +417,12 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             for f in sorted(folder.glob("*.toml")):
                 files[f.name] = f
     profiles: list[ChangeProfile] = []
-    settings: dict[str, list[object]] = {"questions": [], "about_guards": [], "facets": []}
+    settings: dict[str, list[object]] = {
+        "questions": [],
+        "about_guards": [],
+        "about_unless": [],
+        "facets": [],
+    }
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"

@@ -263,23 +263,34 @@ class Texts:
 class PhraseIndex:
     """Many short texts (the tasks of a timeline) by id: which of them contain a phrase.
 
-    An inverted index of their n-grams, so matching a keyword list against 20,000 tasks is a
-    few dictionary lookups, not 20,000 searches.
+    An inverted index of their words: a one-word phrase is one dictionary lookup; a longer one
+    is checked only in the texts that hold all its words (no table of every 2- and 3-word run
+    of 20,000 texts, most of which no phrase asks for).
     """
 
     def __init__(self, texts: dict[str, str]) -> None:
         self._words = {doc: words_of(text) for doc, text in texts.items()}
-        self._grams: dict[int, dict[str, set[str]]] = {}
+        self._docs: dict[str, set[str]] | None = None
 
-    def _index(self, n: int) -> dict[str, set[str]]:
-        grams = self._grams.get(n)
-        if grams is None:
-            grams = {}
-            for doc, w in self._words.items():
-                for i in range(len(w) - n + 1):
-                    grams.setdefault(" ".join(w[i : i + n]), set()).add(doc)
-            self._grams[n] = grams
-        return grams
+    def _by_word(self) -> dict[str, set[str]]:
+        # word -> the ids of the texts that hold it
+        if self._docs is None:
+            docs: dict[str, set[str]] = {}
+            for doc, words in self._words.items():
+                for w in words:
+                    docs.setdefault(w, set()).add(doc)
+            self._docs = docs
+        return self._docs
+
+    def _containing(self, toks: list[str]) -> set[str]:
+        by_word = self._by_word()
+        sets = [by_word.get(t) for t in toks]
+        if not all(sets):
+            return set()
+        if len(toks) == 1:
+            return set(sets[0] or ())
+        cands = set.intersection(*sorted(sets, key=len))  # type: ignore[arg-type]
+        return {doc for doc in cands if _has_run(self._words[doc], toks)}
 
     def having(self, phrases: Iterable[str]) -> set[str]:
         """The ids of the texts that contain any of `phrases` as whole words."""
@@ -287,8 +298,14 @@ class PhraseIndex:
         for p in phrases:
             n, key = _phrase_key(p)
             if n:
-                out |= self._index(n).get(key, set())
+                out |= self._containing(key.split(" "))
         return out
+
+
+def _has_run(words: list[str], toks: list[str]) -> bool:
+    """Whether `toks` occur in `words` one after another."""
+    n = len(toks)
+    return any(words[i : i + n] == toks for i in range(len(words) - n + 1))
 
 
 def mask_phrases(text: str, phrases: Iterable[str]) -> str:
