@@ -1138,3 +1138,57 @@ def test_facets_of_people_and_places_stay_off_other_senses(
     name: str, description: str, profiles: list[str], facet: str
 ) -> None:
     assert facet not in _facets(name, description, profiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Test results in the app",
+            "Patients can see their blood test results once their doctor has reviewed them.",
+            "health-care",
+        ),
+        (
+            "Reading log for pupils",
+            "Parents can see which books their child read at school this week and add a comment.",
+            "children",
+        ),
+        (
+            "Overtime requests",
+            "Employees can request overtime hours and their manager approves them before the payroll run.",
+            "pay-rules",
+        ),
+        (
+            "Gym entry by phone",
+            "Members scan a QR code at the gym door on their phone instead of showing a card.",
+            "phone-at-the-door",
+        ),
+    ],
+)
+def test_regulated_or_physical_settings_bring_their_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description, ["product-feature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Account health score",
+            "Account managers can see a health score for each customer and the checks behind it.",
+            "health-care",
+        ),
+        (
+            "Child records in the tree view",
+            "Users can expand a parent record to see its child records in the tree view.",
+            "children",
+        ),
+        ("Pay online", "Customers can pay the bill online by card and leave a comment.", "pay-rules"),
+        (
+            "Faster security scans",
+            "Developers can scan the repository for vulnerabilities from the dashboard.",
+            "phone-at-the-door",
+        ),
+    ],
+)
+def test_regulated_or_physical_facets_stay_off_other_senses(name: str, description: str, facet: str) -> None:
+    assert facet not in _facets(name, description, ["product-feature"])
