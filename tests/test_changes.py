@@ -1074,6 +1074,11 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Members scan a QR code at the gym door on their phone instead of showing a card.",
             "phone-at-the-door",
         ),
+        (
+            "Late fees on library loans",
+            "Members see the late fee for each overdue book, worked out automatically from the due date.",
+            "calculates-values",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
@@ -1155,6 +1160,12 @@ def test_everyday_actions_bring_their_facet(name: str, description: str, facet: 
             "Developers can scan the repository for vulnerabilities from the dashboard.",
             ["product-feature"],
             "phone-at-the-door",
+        ),
+        (
+            "Launch the beta early",
+            "Product managers can take a calculated risk and show the beta to ten customers.",
+            ["product-feature"],
+            "calculates-values",
         ),
     ],
 )
