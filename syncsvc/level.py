@@ -103,9 +103,12 @@ def _level(net: Workload, seed: int) -> Levelled:
     ]
     rng = random.Random(seed)
     spread = max(1.0, sum(dur) / max(1, n)) * 2
+    floor = lower_bound(es, lf, dur, net.people)
     best: tuple[int, list[int], str] | None = None
     used = passes = 0
     for k in range(len(rules) + RANDOM_PASSES):
+        if best is not None and best[0] <= floor:
+            break  # no schedule is shorter: the other rules cannot win (ties keep the first)
         if k >= 2 and used + 3 * n > PLACEMENT_BUDGET:
             break
         if k < len(rules):
@@ -124,6 +127,30 @@ def _level(net: Workload, seed: int) -> Levelled:
     return Levelled(
         start, [start[i] + dur[i] for i in range(n)], _waits(start, dur, net.people), name, passes
     )
+
+
+def lower_bound(
+    es: Sequence[int], lf: Sequence[int], dur: Sequence[int], people: Sequence[Sequence[int]]
+) -> int:
+    """A span no levelled schedule can beat: the dependencies' finish, and for each person the
+    earliest start of their tasks, plus all their working days one after another, plus the
+    shortest tail of dependent work after one of their tasks (late finish to the end)."""
+    end = max((es[i] + dur[i] for i in range(len(dur))), default=0)
+    first: dict[int, int] = {}
+    load: dict[int, int] = {}
+    tail: dict[int, int] = {}
+    for i, ps in enumerate(people):
+        d = dur[i]
+        if d <= 0:
+            continue
+        for p in ps:
+            if p in load:
+                first[p] = min(first[p], es[i])
+                load[p] += d
+                tail[p] = min(tail[p], end - lf[i])
+            else:
+                first[p], load[p], tail[p] = es[i], d, end - lf[i]
+    return max([end, *(first[p] + load[p] + tail[p] for p in load)])
 
 
 def _noisy(

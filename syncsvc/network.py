@@ -203,3 +203,23 @@ def critical_chain(
         chain.append(node)
     chain.reverse()
     return chain
+
+
+def chain_finish(ids: Sequence[str], depends_on: Sequence[Iterable[str]], dur: Sequence[int]) -> int:
+    """The finish of the longest chain of `dur` through the dependencies (ids not among `ids`
+    skipped; `ids` distinct, acyclic): one pass when each task's dependencies are listed before
+    it (as specs are usually written), else the network's forward pass."""
+    known = set(ids)
+    finish: dict[str, int] = {}
+    for tid, deps, d in zip(ids, depends_on, dur, strict=True):
+        start = 0
+        for dep in deps:
+            f = finish.get(dep)
+            if f is None:
+                if dep in known:  # listed later: take the network's order
+                    net = Network.of_ids(ids, depends_on, skip_unknown=True)
+                    return max(net.forward(dur)[1], default=0)
+            elif f > start:
+                start = f
+        finish[tid] = start + d
+    return max(finish.values(), default=0)

@@ -24,14 +24,15 @@ def write_output(text: str, output: Path | None) -> None:
     file keeps its permissions. A full disk or a closed stdout is an error, not a traceback.
     """
 
-    text = strip_controls(text if text.endswith("\n") else text + "\n")
     if output is None:
+        text = strip_controls(text if text.endswith("\n") else text + "\n")
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
         except OSError as e:
             raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
         return
+    data = _utf8_without_controls(text)
     target = output.expanduser()
     mode = _existing_mode(target, output)
     folder = target.parent if str(target.parent) else Path(".")
@@ -40,8 +41,10 @@ def write_output(text: str, output: Path | None) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if not data.endswith(b"\n"):
+                f.write(b"\n")
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as e:
@@ -86,3 +89,17 @@ def strip_controls(text: str) -> str:
     refuses them in spec text; this covers every other source)."""
 
     return CONTROL_CHARS.sub("\ufffd", text)
+
+
+# Every byte but those a control character's UTF-8 can start with: C0 and DEL are one byte;
+# C1 (U+0080 to U+009F) is 0xC2 followed by 0x80-0x9F (0xC2 also starts U+00A0 to U+00BF).
+_NOT_CONTROL_START = bytes(b for b in range(256) if not (b <= 0x08 or 0x0B <= b <= 0x1F or b in (0x7F, 0xC2)))
+
+
+def _utf8_without_controls(text: str) -> bytes:
+    """`strip_controls(text)` as UTF-8. A plan's text is megabytes: deleting the bytes no control
+    character starts with, and finding none left, is several times faster than the pattern."""
+    data = text.encode("utf-8")
+    if data.translate(None, _NOT_CONTROL_START):  # maybe a control character: the pattern decides
+        return strip_controls(text).encode("utf-8")
+    return data

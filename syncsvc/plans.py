@@ -30,13 +30,15 @@ def load_plan(
     *,
     calendar: dict[str, Any] | None = None,
     with_confidence: bool = True,
+    with_raci: bool = True,
     change_types: list[str] | None = None,
 ) -> Plan:
     """The plan for a spec file, or for the five quick inputs when no file is given.
 
     `calendar` holds `--start-date`, `--holidays` and `--country` (None when not given): they
     set (or, for holidays, add to) the spec's `start_date`, `holidays` and `holidays_country`;
-    `change_types` (from --change-type) replaces the spec's."""
+    `change_types` (from --change-type) replaces the spec's. `with_confidence` and `with_raci`:
+    see `build_plan`."""
 
     today = dt.date.today()
     given = {k: v for k, v in quick.items() if v is not None}
@@ -63,7 +65,7 @@ def load_plan(
         from syncsvc.config import load_config
 
         catalog_dir = load_config(config).catalog_dir()
-    return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence)
+    return plan_of(parsed, load_catalog(catalog_dir), with_confidence=with_confidence, with_raci=with_raci)
 
 
 def adjusted(
@@ -83,12 +85,12 @@ def adjusted(
     return spec
 
 
-def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
+def plan_of(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, with_raci: bool = True) -> Plan:
     """`build_plan`, with a schedule that runs off the calendar (past 9999-12-31, through a wall
     of holidays) as a spec error naming the keys, not a traceback."""
 
     try:
-        return build_plan(spec, catalog, with_confidence=with_confidence)
+        return build_plan(spec, catalog, with_confidence=with_confidence, with_raci=with_raci)
     except OverflowError:
         raise SpecError(
             f"{spec.label}: start_date, holidays, estimates: the schedule runs "

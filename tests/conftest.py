@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import importlib.util
 import os
+import shutil
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -25,6 +28,10 @@ from syncsvc.specload import check_spec
 # expected dates do not depend on where the suite runs (subprocesses inherit it too).
 os.environ["TZ"] = "UTC"
 time.tzset()
+# The compiled catalog cache: one directory per test process (each xdist worker), removed at
+# its end, never the user's; subprocesses inherit it. Tests of the cache set their own.
+os.environ["SYNCSVC_CACHE_DIR"] = tempfile.mkdtemp(prefix="syncsvc-test-cache-")
+atexit.register(shutil.rmtree, os.environ["SYNCSVC_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "notifications-center.toml"

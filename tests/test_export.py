@@ -239,6 +239,35 @@ def test_a_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert (tmp_path / "out" / "plan.md").read_text(encoding="utf-8") == "old"
 
 
+def test_the_collector_is_paused_only_while_exporting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from syncsvc.api import export
+
+    seen = []
+    real = syncsvc.export.export_bundle
+
+    def spy(*a: object, **k: object) -> list[Path]:
+        seen.append(gc.isenabled())
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(syncsvc.export, "export_bundle", spy)
+    assert gc.isenabled()
+    export(EXAMPLE, out=tmp_path / "a")
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(InputError):  # a failure re-enables it too
+        export(tmp_path / "missing.toml", out=tmp_path / "b")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        export(EXAMPLE, out=tmp_path / "c")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_cli_export_lists_the_files(tmp_path: Path, runner, plan_of) -> None:
     plan_of(EXAMPLE.read_text(encoding="utf-8"))  # the catalogs load
     result = runner.invoke(app, ["export", str(EXAMPLE), "--out", str(tmp_path / "b")])

@@ -577,6 +577,26 @@ def test_control_characters_from_any_source_are_not_sent_to_the_terminal(
     assert capsys.readouterr().out == "status \ufffd]0;pwned\ufffd done\ttab\n"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "status \x1b]0;pwned\x07 done\ttab",
+        "C1 \x9b31m and DEL \x7f, NUL \x00, CR \r, FF \x0c",
+        "no control: café ± 2°, « » \u00a0 \u2192 北京 🎉\n",
+        "\u0080\u009f\u00a0\u00bf",
+        "",
+    ],
+)
+def test_a_file_output_gets_the_terminal_output(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from syncsvc.output import write_output
+
+    write_output(text, None)
+    write_output(text, tmp_path / "out.txt")
+    assert (tmp_path / "out.txt").read_bytes() == capsys.readouterr().out.encode("utf-8")
+
+
 def test_a_failed_write_leaves_no_temp_file_and_the_old_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -130,3 +130,12 @@ def test_model_json_text_falls_back_for_tiny_floats() -> None:
 )
 def test_may_differ_agrees_with_the_pattern(text: bytes) -> None:
     assert _may_differ(text) is (_MAY_DIFFER.search(text) is not None)
+
+
+def test_a_part_whose_text_needs_the_standard_library_gets_its_text(plan_of: Callable[..., Plan]) -> None:
+    # a task name that looks like a tiny float sends the parts' text (written from the models)
+    # to the standard library, which writes the plain dump
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    plan = plan_of(text.replace('name = "Backend API"', 'name = "Backend API 0.00001 1e-7"'))
+    assert any("0.00001" in t.name for t in plan.tasks)
+    _check_plan(plan)

@@ -197,3 +197,38 @@ def test_kept_results_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     # the last two are the ones kept: levelling them again adds nothing
     level(nets[-1])
     assert len(level_mod._cache) == 2
+
+
+def test_the_lower_bound_is_never_above_the_optimum() -> None:
+    from syncsvc.level import lower_bound
+
+    rng = random.Random(1205)
+    tight = 0
+    for _ in range(80):
+        net = _random_network(rng, rng.randint(4, 8), rng.randint(1, 3))
+        es, ef = net.network.forward(net.durations)
+        _, lf = net.network.backward(net.durations, max(ef, default=0))
+        bound = lower_bound(es, lf, net.durations, net.people)
+        best = _optimum(net)
+        assert bound <= best
+        tight += bound == best
+    assert tight > 20  # the bound often proves a schedule optimal: that is what it is for
+
+
+@pytest.mark.parametrize("size", [8, 60, 400])
+def test_stopping_at_the_lower_bound_gives_the_schedule_of_every_rule_tried(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the rules after a schedule that meets the bound cannot be shorter (and ties keep the
+    # first): the result is the one all rules give
+    import syncsvc.level as level_mod
+
+    rng = random.Random(size)
+    nets = [_random_network(rng, size, rng.randint(1, 4)) for _ in range(12)]
+    monkeypatch.setattr(level_mod, "CACHED_TASKS", -1)
+    stopped = [level(net) for net in nets]
+    monkeypatch.setattr(level_mod, "lower_bound", lambda *a: -1)
+    every = [level(net) for net in nets]
+    for a, b in zip(stopped, every, strict=True):
+        assert (a.start, a.finish, a.waits_for, a.rule) == (b.start, b.finish, b.waits_for, b.rule)
+    assert any(a.passes < b.passes for a, b in zip(stopped, every, strict=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -69,13 +70,15 @@ start_date = 2027-03-01
 """
 # The package under test, so the server subprocess imports the same code as these tests.
 PACKAGE_ROOT = str(Path(syncsvc.__file__).resolve().parents[1])
+# the suite's catalog cache (conftest), not one under the server's HOME (its working folder here)
+CACHE = {"SYNCSVC_CACHE_DIR": os.environ["SYNCSVC_CACHE_DIR"]}
 
 
 def _server_params(cwd: Path, *extra: str) -> StdioServerParameters:
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "syncsvc", "serve-mcp", *extra],
-        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(cwd)},
+        env={**CACHE, "PYTHONPATH": PACKAGE_ROOT, "HOME": str(cwd)},
         cwd=cwd,
     )
 
@@ -388,7 +391,7 @@ def test_stdout_is_protocol_only_and_the_server_exits_when_stdin_closes(tmp_path
         capture_output=True,
         text=True,
         cwd=work,
-        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
+        env={**CACHE, "PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
@@ -412,7 +415,7 @@ def test_the_cli_does_not_import_the_sdk_until_the_server_starts() -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": PACKAGE_ROOT, "PATH": ""},
+        env={**CACHE, "PYTHONPATH": PACKAGE_ROOT, "PATH": ""},
     ).stdout
     assert out.strip() == "[]"
 
@@ -495,7 +498,7 @@ def _raw_server(tmp_path: Path, *, stdin: Any) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=work,
-        env={"PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
+        env={**CACHE, "PYTHONPATH": PACKAGE_ROOT, "HOME": str(work), "PATH": ""},
     )
 
 

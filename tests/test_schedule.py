@@ -644,3 +644,22 @@ def test_incremental_passes_equal_full_passes(net: Network, data: st.DataObject)
     assert set(moved) == {i for i in range(n) if network.forward(old)[0][i] != want_es[i]}
     network.rebackward(new, finish, ls, lf, changed)
     assert (ls, lf) == network.backward(new, finish)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(), st.booleans(), st.booleans())
+def test_chain_finish_is_the_forward_passs_finish(net: Network, in_order: bool, unknown: bool) -> None:
+    """`chain_finish` (one pass when dependencies come first) equals the network's forward pass,
+    in any listing order, an id that is not a task skipped."""
+    from syncsvc.network import Network as Net
+    from syncsvc.network import chain_finish
+
+    acts = list(net.acts)
+    if in_order:
+        order = network_of(acts).order
+        acts = [acts[i] for i in order]
+    ids = [a.id for a in acts]
+    deps = [(*a.depends_on, *(["gone"] if unknown else [])) for a in acts]
+    dur = [a.estimate_days for a in acts]
+    want = max(Net.of_ids(ids, deps, skip_unknown=True).forward(dur)[1], default=0)
+    assert chain_finish(ids, deps, dur) == want

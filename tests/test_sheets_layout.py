@@ -113,6 +113,41 @@ def test_layouts_of_a_plan():
     assert head.fmt.background == MAPPING.colours.gantt_deadline
 
 
+def test_raci_marks_follow_each_persons_roles():
+    # every mix of roles (a name twice in a role, in several roles, accountable unnamed),
+    # checked against the rule stated per person: the letters R, A, C, I of the roles they hold
+    import random
+
+    from syncsvc.grid.layout import raci_layout
+    from syncsvc.model import RaciRow
+
+    rng = random.Random(7)
+    names = ["Ana", "Bo", "Cy", "Di"]
+    plan = make_plan(12)
+    rows = [
+        RaciRow(
+            activity=t.id,
+            responsible=rng.choices(names, k=rng.randint(0, 3)),
+            accountable=rng.choice([*names, None]),
+            consulted=rng.choices(names, k=rng.randint(0, 2)),
+            informed=rng.choices(names, k=rng.randint(0, 2)),
+        )
+        for t in plan.tasks
+    ]
+    plan = plan.model_copy(update={"raci": rows})
+    layout = raci_layout(plan, MAPPING, "RACI")
+    n_lead = len(MAPPING.raci.columns)
+    people = [c.value for c in layout.rows[0][n_lead:]]
+    for r, cells in zip(rows, layout.rows[1:], strict=True):
+        for i, p in enumerate(people):
+            roles = (p in r.responsible, p == r.accountable, p in r.consulted, p in r.informed)
+            want = "/".join(x for x, hit in zip("RACI", roles, strict=True) if hit)
+            got = cells[n_lead + i] if n_lead + i < len(cells) else None
+            assert (got.value if got is not None and got.kind == "string" else "") == want
+            if want:
+                assert got is not None and got.fmt.bold == roles[1] and got.fmt.align == "CENTER"
+
+
 def test_long_timelines_are_cut_and_say_so():
     plan = make_plan(12, weeks=200)
     tl = build_layouts(plan, MAPPING, synced_at=NOW)[3]

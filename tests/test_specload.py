@@ -83,6 +83,39 @@ def test_validation_error_names_file_key_and_line(tmp_path: Path) -> None:
 def test_cycle_lists_ids_in_order() -> None:
     assert find_cycle({"a": ["c"], "b": ["a"], "c": ["b"]}) == ["a", "b", "c"]
     assert find_cycle({"a": [], "b": ["a"]}) is None
+    assert find_cycle({"a": ["a"]}) == ["a"]
+    assert find_cycle({"a": ["x"], "b": ["a", "y"]}) is None  # ids not listed are not tasks
+
+
+def test_the_in_order_shortcut_gives_what_the_search_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    import graphlib
+    import random
+
+    import syncsvc.specload as specload
+
+    rng = random.Random(17)
+    graphs = []
+    for _ in range(400):
+        n = rng.randint(1, 8)
+        ids = [f"t{i}" for i in range(n)]
+        backward = rng.random() < 0.5  # listed in dependency order, or any order
+        graphs.append(
+            {
+                t: rng.sample(ids[:i] if backward else ids, k=rng.randint(0, min(2, i if backward else n)))
+                + (["gone"] if rng.random() < 0.1 else [])
+                for i, t in enumerate(ids)
+            }
+        )
+    fast = [find_cycle(g) for g in graphs]
+    monkeypatch.setattr(specload, "_listed_in_order", lambda deps: False)
+    assert fast == [find_cycle(g) for g in graphs]
+    for g, cycle in zip(graphs, fast, strict=True):
+        try:
+            graphlib.TopologicalSorter({k: [d for d in v if d in g] for k, v in g.items()}).prepare()
+            assert cycle is None
+        except graphlib.CycleError:
+            assert cycle is not None
+    assert sum(c is None for c in fast) > 100 and sum(c is not None for c in fast) > 50
 
 
 def test_locate_line_finds_nested_keys() -> None:

@@ -523,3 +523,48 @@ def test_unknown_group_managed_closely_with_a_slow_cadence_gaps(plan_of: PlanOf)
     assert set(gaps["Board"].subjects[1:]) == set(ladder)  # every gate of the low ladder
     board = comms(plan, "Board")
     assert [c.cadence for c in board] == ["biweekly"]
+
+
+def _specs_for_parts() -> list[Spec]:
+    today = dt.date(2026, 11, 27)
+    examples = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
+    specs = [load_spec(p, today=today) for p in examples]
+    text = examples[0].read_text(encoding="utf-8")
+    # an owner without a task (a "raci" finding) and an overloaded owner (a conflict)
+    text = text.replace(', owner = "Lee" }', " }").replace('owner = "Mike"', "", 1)
+    specs.append(check_spec(tomllib.loads(text), label="t.toml", today=today, source=text))
+    specs.append(
+        spec_from_inputs(
+            feature_name="Real-Time Notification System",
+            description="Replacing email-only alerts with in-app, push, and digest notifications",
+            team_size=3,
+            timeline="4 weeks",
+            risk_tolerance="low",
+            today=today,
+        )
+    )
+    return specs
+
+
+@pytest.mark.parametrize("spec", _specs_for_parts(), ids=lambda s: s.label)
+def test_parts_without_the_raci_print_what_the_whole_plan_gives(spec: Spec) -> None:
+    """`with_raci=False` (the parts that show neither RACI nor communication plan) changes no
+    byte of those parts, and leaves out exactly the RACI, the communication plan and their
+    findings."""
+    from syncsvc.model import PART_KEYS, shows_raci
+    from syncsvc.plans import render
+
+    whole = build_plan(spec, load_catalog(), with_confidence=False)
+    lean = build_plan(spec, load_catalog(), with_confidence=False, with_raci=False)
+    assert lean.raci == [] and lean.communication_plan == []
+    assert whole.raci  # the comparison below is not empty on both sides
+    kept = [f for f in whole.findings if f.kind not in ("raci", "stakeholder")]
+    assert lean.findings == kept
+    assert lean.model_copy(update={"findings": []}) == whole.model_copy(
+        update={"raci": [], "communication_plan": [], "findings": []}
+    )
+    parts = [p for p in PART_KEYS if not shows_raci(p)]
+    assert "generate-timeline" in parts and "map-stakeholders" not in parts
+    for part in parts:
+        for fmt in ("json", "md"):
+            assert render(lean, part=part, format=fmt) == render(whole, part=part, format=fmt)

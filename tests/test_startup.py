@@ -1,5 +1,6 @@
 """Start-up: the command line does not load pydantic plugins (it uses none, and the scan for
-them costs every start), unless the user asks for them."""
+them costs every start), unless the user asks for them; numpy starts one BLAS thread, unless
+the user sets another number."""
 
 from __future__ import annotations
 
@@ -43,3 +44,16 @@ def test_cli_leaves_pydantic_plugins_alone_unless_asked(
     proc = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert mark.exists() is loaded
+
+
+PROBE = "import os, syncsvc.cli; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+
+
+@pytest.mark.parametrize(("user_value", "seen"), [(None, "1"), ("2", "2")])
+def test_cli_starts_numpy_with_one_blas_thread_unless_asked(user_value: str | None, seen: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if user_value is not None:
+        env["OPENBLAS_NUM_THREADS"] = user_value
+    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == seen

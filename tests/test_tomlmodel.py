@@ -209,3 +209,21 @@ def test_one_placeholder_check_for_every_catalog_text(text: str, ok: bool) -> No
     else:
         with pytest.raises(ValueError, match=r"unknown placeholder \{\w+\} \(allowed: \{date\}, \{days\}"):
             check_placeholders(text, PLACEHOLDERS)
+
+
+def test_nested_deeper_than_counts_tables_and_arrays_of_tables() -> None:
+    from syncsvc.tomlmodel import _nested_deeper_than
+
+    def tables(depth: int, leaf: object) -> dict[str, object]:
+        out: dict[str, object] = {"k": leaf}
+        for _ in range(depth - 1):
+            out = {"k": out}
+        return out
+
+    assert not _nested_deeper_than(tables(64, 1), 64)
+    assert _nested_deeper_than(tables(65, 1), 64)
+    assert _nested_deeper_than(tables(64, []), 64)  # the array is one level more
+    assert not _nested_deeper_than(tables(63, [[[1]]]), 64)  # arrays in arrays add none
+    assert _nested_deeper_than({"a": [1, "x", tables(64, 2)]}, 64)
+    assert not _nested_deeper_than({"tasks": [{"id": "a", "depends_on": ["b"]}] * 3}, 3)
+    assert _nested_deeper_than({"tasks": [{"id": "a", "depends_on": ["b"]}] * 3}, 2)

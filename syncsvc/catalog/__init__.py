@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from syncsvc.catalog.base import CatalogModel, bundled_dir, find_file, load_model
+from syncsvc.catalog.cache import compiled
 from syncsvc.catalog.changes import ChangeCatalog, load_changes
 from syncsvc.catalog.phases import PhaseCatalog
 from syncsvc.catalog.risks import RiskCatalog
@@ -90,13 +91,28 @@ def _bundled() -> Catalog:
 
 
 def _load(folder: Path | None) -> Catalog:
+    """The catalogs of `folder` (None: the bundled ones), from the compiled catalog cache when
+    no file changed since they were last validated (see `catalog.cache`)."""
+    files = [find_file(name, folder) for name, _ in FILES.values()]
+    for d in _change_folders(folder):
+        if d.is_dir():
+            files += d.glob("*.toml")
+    name = str(folder.resolve()) if folder is not None else "bundled"
+    return compiled(name, files, lambda: _compile(folder), Catalog)
+
+
+def _change_folders(folder: Path | None) -> list[Path]:
+    # a folder of profiles: the user's changes/ adds files and replaces bundled ones by name
+    return [bundled_dir() / "changes", *([folder / "changes"] if folder else [])]
+
+
+def _compile(folder: Path | None) -> Catalog:
     parts: dict[str, Any] = {
         key: load_model(find_file(name, folder), model) for key, (name, model) in FILES.items()
     }
-    # a folder of profiles: the user's changes/ adds files and replaces bundled ones by name
-    folders = [bundled_dir() / "changes", *([folder / "changes"] if folder else [])]
-    changes = load_changes(folders)
+    changes = load_changes(_change_folders(folder))
     _check_refs(changes, parts)
+    changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
     return Catalog(folder=folder, changes=changes, **parts)
 
 

@@ -20,7 +20,9 @@ class CatalogModel(BaseModel):
     """Base of every catalog model: frozen, unknown keys refused, numbers finite (a `nan`
     threshold would be written into the plan's JSON and the Sheets request as invalid JSON)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # validators built at the first validation, not at import: a start that reads the catalogs
+    # from the compiled cache (catalog/cache.py) builds none of them
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 def bundled_dir() -> Path:

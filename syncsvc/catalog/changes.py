@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,7 +16,7 @@ from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
-from syncsvc.catalog.textmatch import WordIndex, mask_phrases
+from syncsvc.catalog.textmatch import Lexicon, Texts
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
@@ -266,6 +267,21 @@ class ChangeCatalog(CatalogModel):
     def ids(self) -> list[str]:
         return [p.id for p in self.profiles]
 
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """Every keyword detection searches for (signals, vetoes and their exceptions, about
+        guards, lead words) and the guard phrases, compiled once per catalog (kept in the
+        compiled catalog cache)."""
+        keywords: list[str] = [*self.about_guards, *self.about_unless]
+        guards: list[str] = []
+        for b in [*self.profiles, *self.facets]:
+            for s in b.signals:
+                keywords += [*s.words, *s.also]
+            guards += b.guards
+            if isinstance(b, ChangeProfile):
+                keywords += [*b.vetoes, *b.veto_unless, *b.leads_with]
+        return Lexicon(keywords, guards)
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -276,7 +292,7 @@ class ChangeCatalog(CatalogModel):
         feature first; the page's kind follows it.
         """
         found: list[Detection] = []
-        seen: dict[str, WordIndex] = {}  # one index per distinct (guarded) text
+        seen = Texts(self.lexicon)  # one index per distinct (guarded) text
         about = bool(self.about_guards) and _found(
             self.about_guards, self.about_unless, name, description, seen
         )
@@ -305,7 +321,7 @@ class ChangeCatalog(CatalogModel):
             if not p.leads or d.score < top / 4:
                 return False
             return not p.leads_with or any(
-                _index(t, seen).keyword(p.leads_with) is not None for t in (name, description)
+                seen.index(t).keyword(p.leads_with) is not None for t in (name, description)
             )
 
         found.sort(key=lambda d: (not leads(d), -d.score, -d.profile.priority))
@@ -317,7 +333,7 @@ class ChangeCatalog(CatalogModel):
         if not profiles:
             return []
         out: list[FacetHit] = []
-        seen: dict[str, WordIndex] = {}
+        seen = Texts(self.lexicon)
         for f in self.facets:
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
@@ -351,19 +367,17 @@ def _yields(d: Detection, fallback: Detection) -> bool:
 _RAMPS = frozenset({"percentage_ramp", "cohort_ramp"})
 
 
-def _vetoed(p: ChangeProfile, name: str, description: str, seen: dict[str, WordIndex]) -> bool:
+def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
     """A veto in the name always counts; one only in the description counts unless the
     description states what someone can now do (`veto_unless`)."""
     return _found(p.vetoes, p.veto_unless, name, description, seen)
 
 
-def _found(
-    words: Sequence[str], unless: Sequence[str], name: str, description: str, seen: dict[str, WordIndex]
-) -> bool:
+def _found(words: Sequence[str], unless: Sequence[str], name: str, description: str, seen: Texts) -> bool:
     """One of `words` in the name, or in a description that has none of `unless`."""
-    if _index(name, seen).keyword(words) is not None:
+    if seen.index(name).keyword(words) is not None:
         return True
-    d = _index(description, seen)
+    d = seen.index(description)
     return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
 
 
@@ -372,14 +386,14 @@ def _score(
     guards: Sequence[str],
     name: str,
     description: str,
-    seen: dict[str, WordIndex] | None = None,
+    seen: Texts | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
     not run from one into the other). `seen` shares the word indexes of texts no guard
     changed between profiles (their n-gram tables are built once)."""
-    seen = {} if seen is None else seen
-    ixs = tuple(_index(_unguarded(t, guards), seen) for t in (name, description))
+    seen = Texts() if seen is None else seen
+    ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
     score = 0.0
     hits: list[str] = []
     for s in signals:
@@ -391,18 +405,6 @@ def _score(
         if hit not in hits:
             hits.append(hit)
     return score, tuple(hits)
-
-
-def _index(text: str, seen: dict[str, WordIndex]) -> WordIndex:
-    ix = seen.get(text)
-    if ix is None:
-        ix = seen[text] = WordIndex(text)
-    return ix
-
-
-def _unguarded(text: str, guards: Sequence[str]) -> str:
-    """`text` with each guard phrase blanked out (whole words, hyphen or space between)."""
-    return mask_phrases(text, guards) if guards else text
 
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -28,15 +28,56 @@ def _phrase_key(phrase: str) -> tuple[int, str]:
     return len(toks), " ".join(toks)
 
 
-class WordIndex:
-    """A lowercased text, its words, and tables of its n-grams built on demand."""
+class Lexicon:
+    """A catalog's keywords and guard phrases compiled once: each form a text's n-gram can take,
+    and the keywords (or phrases) it finds. A `WordIndex` with a lexicon finds every keyword of
+    it in one pass over the text's n-grams instead of looking each keyword up on its own (the
+    change profiles hold thousands); a keyword or phrase not in the lexicon is looked up as
+    before, so the lexicon changes no answer, only the time."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, keywords: Iterable[str], phrases: Iterable[str] = ()) -> None:
+        self.keywords = frozenset(keywords)
+        self.phrases = frozenset(phrases)
+        # n-gram -> the keywords it is a form of (a keyword's forms never meet at one position:
+        # they differ in their first word, or in the last word's ending)
+        self.exact: dict[str, list[str]] = {}
+        # words -> prefix ("notif", "real tim") -> the keywords; the prefix lengths, ascending
+        self.prefixes: dict[int, dict[str, list[str]]] = {}
+        self.lengths: dict[int, list[int]] = {}
+        self.phrase_forms: dict[str, list[str]] = {}  # n-gram -> the phrases it is a form of
+        self.longest = 0  # the most words of any form
+        for kw in sorted(self.keywords):
+            prefix, forms = _keyword_forms(kw)
+            for n, key, plurals in forms:
+                self.longest = max(self.longest, n)
+                if prefix:
+                    self.prefixes.setdefault(n, {}).setdefault(key, []).append(kw)
+                    continue
+                for form in plurals:
+                    self.exact.setdefault(form, []).append(kw)
+        for n, table in self.prefixes.items():
+            self.lengths[n] = sorted({len(k) for k in table})
+        for p in sorted(self.phrases):
+            n, key = _phrase_key(p)
+            if n:
+                self.longest = max(self.longest, n)
+                for form in (key, key + "s", key + "es"):
+                    self.phrase_forms.setdefault(form, []).append(p)
+
+
+class WordIndex:
+    """A lowercased text, its words, and tables of its n-grams built on demand; with a
+    `lexicon`, every keyword of it is found at the first search (see `Lexicon`)."""
+
+    def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
         self.text = text.lower()
         self._spans = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
         self._words = [self.text[a:b] for a, b in self._spans]
         self._tables: dict[int, dict[str, int]] = {}
         self._sorted: dict[int, list[str]] = {}
+        self._lexicon = lexicon
+        self._hits: dict[str, tuple[int, int]] | None = None  # keyword -> (position, words)
+        self._phrases: set[str] | None = None  # the lexicon's phrases the text has
 
     def _table(self, n: int) -> dict[str, int]:
         """n-gram (words joined by one space) -> index of its first occurrence."""
@@ -75,11 +116,84 @@ class WordIndex:
         run together ("real-time" finds "real time" and "realtime"); a plural "s"/"es" is
         allowed; a trailing `*` matches any ending of the last word ("notif*")."""
         best: tuple[int, int] | None = None
+        if self._lexicon is not None:
+            known = self._lexicon.keywords
+            hits = self._lexicon_hits()
+            for kw in keywords:
+                hit = hits.get(kw) if kw in known else self._first_hit(kw)
+                if hit is not None and (best is None or hit[0] < best[0]):
+                    best = hit
+            return None if best is None else self._span(*best)
         for kw in keywords:
             for hit in self._keyword_hits(kw):
                 if best is None or hit[0] < best[0]:
                     best = hit
         return None if best is None else self._span(*best)
+
+    def has_phrase(self, phrases: Iterable[str]) -> bool:
+        """Whether any of `phrases` is in the text as `mask_phrases` finds them (whole words,
+        a plural "s"/"es" on the last word allowed)."""
+        found = self._lexicon_phrases()
+        known = self._lexicon.phrases if self._lexicon is not None else frozenset()
+        for p in phrases:
+            if p in known:
+                if p in found:
+                    return True
+                continue
+            n, key = _phrase_key(p)
+            if n and n <= len(self._words):
+                table = self._table(n)
+                if key in table or key + "s" in table or key + "es" in table:
+                    return True
+        return False
+
+    def _first_hit(self, keyword: str) -> tuple[int, int] | None:
+        best: tuple[int, int] | None = None
+        for hit in self._keyword_hits(keyword):
+            if best is None or hit[0] < best[0]:
+                best = hit
+        return best
+
+    def _lexicon_hits(self) -> dict[str, tuple[int, int]]:
+        """Each lexicon keyword the text has -> its earliest hit, as `_first_hit` gives it: one
+        pass over the text's n-grams (exact forms by lookup, `*` forms by their prefixes)."""
+        if self._hits is not None:
+            return self._hits
+        lex = self._lexicon
+        assert lex is not None
+        best: dict[str, tuple[int, int]] = {}
+
+        def found(entries: list[str], i: int, n: int) -> None:
+            for kw in entries:
+                cur = best.get(kw)
+                if cur is None or i < cur[0]:
+                    best[kw] = (i, n)
+
+        for n in range(1, min(lex.longest, len(self._words)) + 1):
+            prefixes = lex.prefixes.get(n, {})
+            lengths = lex.lengths.get(n, [])
+            for gram, i in self._table(n).items():
+                entries = lex.exact.get(gram)
+                if entries:
+                    found(entries, i, n)
+                for length in lengths:
+                    if length > len(gram):
+                        break
+                    entries = prefixes.get(gram[:length])
+                    if entries:
+                        found(entries, i, n)
+        self._hits = best
+        return best
+
+    def _lexicon_phrases(self) -> set[str]:
+        if self._phrases is None:
+            self._phrases = set()
+            lex = self._lexicon
+            if lex is not None and lex.phrase_forms:
+                for n in range(1, min(lex.longest, len(self._words)) + 1):
+                    for gram in self._table(n):
+                        self._phrases.update(lex.phrase_forms.get(gram, ()))
+        return self._phrases
 
     def _keyword_hits(self, keyword: str) -> list[tuple[int, int]]:
         prefix, forms = _keyword_forms(keyword)
@@ -122,26 +236,61 @@ def _prefix_end(keys: list[str], start: int, prefix: str) -> int:
     return end
 
 
+class Texts:
+    """The word indexes of some texts, each built once, all searched with one lexicon."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+        self._seen: dict[str, WordIndex] = {}
+
+    def index(self, text: str) -> WordIndex:
+        ix = self._seen.get(text)
+        if ix is None:
+            ix = self._seen[text] = WordIndex(text, self.lexicon)
+        return ix
+
+    def unguarded(self, text: str, guards: Sequence[str]) -> str:
+        """`mask_phrases(text, guards)`: the text itself, without building it again, when no
+        guard is in it (the usual case)."""
+        if not guards:
+            return text
+        ix = self.index(text)
+        if len(ix.text) == len(text) and not ix.has_phrase(guards):
+            return text  # (same length: the index's words are the ones mask_phrases reads)
+        return mask_phrases(text, guards)
+
+
 class PhraseIndex:
     """Many short texts (the tasks of a timeline) by id: which of them contain a phrase.
 
-    An inverted index of their n-grams, so matching a keyword list against 20,000 tasks is a
-    few dictionary lookups, not 20,000 searches.
+    An inverted index of their words: a one-word phrase is one dictionary lookup; a longer one
+    is checked only in the texts that hold all its words (no table of every 2- and 3-word run
+    of 20,000 texts, most of which no phrase asks for).
     """
 
     def __init__(self, texts: dict[str, str]) -> None:
         self._words = {doc: words_of(text) for doc, text in texts.items()}
-        self._grams: dict[int, dict[str, set[str]]] = {}
+        self._docs: dict[str, set[str]] | None = None
 
-    def _index(self, n: int) -> dict[str, set[str]]:
-        grams = self._grams.get(n)
-        if grams is None:
-            grams = {}
-            for doc, w in self._words.items():
-                for i in range(len(w) - n + 1):
-                    grams.setdefault(" ".join(w[i : i + n]), set()).add(doc)
-            self._grams[n] = grams
-        return grams
+    def _by_word(self) -> dict[str, set[str]]:
+        # word -> the ids of the texts that hold it
+        if self._docs is None:
+            docs: dict[str, set[str]] = {}
+            for doc, words in self._words.items():
+                for w in words:
+                    docs.setdefault(w, set()).add(doc)
+            self._docs = docs
+        return self._docs
+
+    def _containing(self, toks: list[str]) -> set[str]:
+        by_word = self._by_word()
+        sets = [by_word.get(t) for t in toks]
+        if not all(sets):
+            return set()
+        if len(toks) == 1:
+            return set(sets[0] or ())
+        cands = set.intersection(*sorted(sets, key=len))  # type: ignore[arg-type]
+        return {doc for doc in cands if _has_run(self._words[doc], toks)}
 
     def having(self, phrases: Iterable[str]) -> set[str]:
         """The ids of the texts that contain any of `phrases` as whole words."""
@@ -149,8 +298,14 @@ class PhraseIndex:
         for p in phrases:
             n, key = _phrase_key(p)
             if n:
-                out |= self._index(n).get(key, set())
+                out |= self._containing(key.split(" "))
         return out
+
+
+def _has_run(words: list[str], toks: list[str]) -> bool:
+    """Whether `toks` occur in `words` one after another."""
+    n = len(toks)
+    return any(words[i : i + n] == toks for i in range(len(words) - n + 1))
 
 
 def mask_phrases(text: str, phrases: Iterable[str]) -> str:

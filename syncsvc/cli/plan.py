@@ -56,6 +56,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
         def body() -> None:
             import gc
 
+            from syncsvc.model import shows_raci
             from syncsvc.output import write_output
             from syncsvc.plans import load_plan, render
 
@@ -68,6 +69,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
                     quick,
                     change_types=change_type,
                     with_confidence=part == "create-rollout-plan",
+                    with_raci=shows_raci(part),
                     calendar={"start_date": start_date, "holidays": holidays, "country": country},
                 )
                 write_output(render(plan, part=part, format=format), output)

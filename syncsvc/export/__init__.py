@@ -2,32 +2,107 @@
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from syncsvc.errors import InputError
 from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.export.xlsx import dashboard_xlsx
-from syncsvc.model import Plan, to_json_text
+from syncsvc.grid.mapping import SheetsMapping, load_mapping
+from syncsvc.model import Plan, to_json_bytes
 from syncsvc.rendering.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
+_CSVS: dict[str, Callable[[Plan], str]] = {
+    "risks.csv": risks_csv,
+    "raci.csv": raci_csv,
+    "timeline.csv": timeline_csv,
+}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration, then as it was before.
+
+    Planning and writing the bundle of a 20,000-task plan allocates millions of objects
+    (models, rows, cells) and frees them by reference counting; meanwhile the collector's
+    passes, started by the allocations alone, walk the whole live heap again and again and
+    find next to nothing to collect (~20% of the export's CPU time at 20,000 tasks, the same
+    peak memory without them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def export_bundle(plan: Plan, out: Path, *, catalog_dir: Path | None = None) -> list[Path]:
     """Write the bundle into the folder `out` (created if missing) and return the file paths.
 
-    Everything is rendered first, then written into a temporary folder beside `out` and moved
-    in only when every file is complete: a failure leaves `out` as it was. Files of other names
-    in `out` are left alone; the bundle's own files are replaced.
+    Each file is rendered straight into a temporary folder beside `out` (one file in memory at
+    a time, not the whole bundle) and moved in only when every file is complete: a failure
+    leaves `out` as it was. Files of other names in `out` are left alone; the bundle's own
+    files are replaced.
     """
     target = check_out_dir(out)
-    contents = render_bundle(plan, catalog_dir=catalog_dir)
-    return _write_all(target, contents)
+    mapping = load_mapping(catalog_dir)  # read before anything is written
+    created = _make_dir(target)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.export-", dir=target.parent))
+    except OSError as e:
+        _undo_dir(created)
+        raise InputError(f"--out: cannot write beside {str(target)!r} ({e.strerror})") from None
+    try:
+        for name in BUNDLE_FILES:
+            with open(staging / name, "wb") as f:
+                _render(name, plan, mapping, f)
+        for name in BUNDLE_FILES:  # every file is complete: now move them in, one rename each
+            os.replace(staging / name, target / name)
+    except OSError as e:
+        _undo_dir(created)
+        raise InputError(f"--out: cannot write into {str(target)!r} ({e.strerror})") from None
+    except BaseException:
+        _undo_dir(created)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [target / name for name in BUNDLE_FILES]
+
+
+def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, bytes]:
+    """File name → bytes for every file of the bundle (pure: touches no disk but the catalog)."""
+    mapping = load_mapping(catalog_dir)
+    out = {}
+    for name in BUNDLE_FILES:
+        buf = io.BytesIO()
+        _render(name, plan, mapping, buf)
+        out[name] = buf.getvalue()
+    return out
+
+
+def _render(name: str, plan: Plan, mapping: SheetsMapping, f: BinaryIO) -> None:
+    """Write the bundle's file `name` into `f`."""
+    if name == "dashboard.xlsx":
+        dashboard_xlsx(plan, f, mapping)
+    elif name == "plan.json":
+        f.write(to_json_bytes(plan))
+        f.write(b"\n")
+    elif name == "plan.md":
+        f.write(render_md(plan).encode("utf-8"))
+    else:
+        # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
+        # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".
+        f.write(_CSVS[name](plan).encode("utf-8-sig"))
 
 
 def check_out_dir(out: Path) -> Path:
@@ -43,44 +118,6 @@ def check_out_dir(out: Path) -> Path:
             f"--out {raw!r} is a file, not a folder", hint="give a folder (it is created if missing)"
         )
     return target
-
-
-def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, bytes]:
-    """File name → bytes for every file of the bundle (pure: touches no disk but the catalog)."""
-    texts: dict[str, Callable[[], str]] = {
-        "plan.md": lambda: render_md(plan),
-        "plan.json": lambda: to_json_text(plan) + "\n",
-        "risks.csv": lambda: risks_csv(plan),
-        "raci.csv": lambda: raci_csv(plan),
-        "timeline.csv": lambda: timeline_csv(plan),
-    }
-    # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
-    # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".
-    out = {
-        name: make().encode("utf-8-sig" if name.endswith(".csv") else "utf-8") for name, make in texts.items()
-    }
-    out["dashboard.xlsx"] = dashboard_xlsx(plan, catalog_dir=catalog_dir)
-    return {name: out[name] for name in BUNDLE_FILES}
-
-
-def _write_all(target: Path, contents: dict[str, bytes]) -> list[Path]:
-    created = _make_dir(target)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.export-", dir=target.parent))
-    except OSError as e:
-        _undo_dir(created)
-        raise InputError(f"--out: cannot write beside {str(target)!r} ({e.strerror})") from None
-    try:
-        for name, data in contents.items():
-            (staging / name).write_bytes(data)
-        for name in contents:  # every file is complete: now move them in, one rename each
-            os.replace(staging / name, target / name)
-    except OSError as e:
-        _undo_dir(created)
-        raise InputError(f"--out: cannot write into {str(target)!r} ({e.strerror})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target / name for name in contents]
 
 
 def _make_dir(target: Path) -> list[Path]:

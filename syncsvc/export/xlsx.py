@@ -1,7 +1,7 @@
 """The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with XlsxWriter.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
-(`syncsvc.grid.layout.build_layouts`), so the offline workbook and the online dashboard never
+(`syncsvc.grid.layout.iter_layouts`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
 imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
 each row to a temporary file as it is written (its `constant_memory` mode), several times faster
@@ -12,14 +12,12 @@ are measured in a first pass over the layout, the rows written in a second.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
-from syncsvc.grid.layout import build_layouts
-from syncsvc.grid.mapping import load_mapping
+from syncsvc.grid.layout import iter_layouts
+from syncsvc.grid.mapping import SheetsMapping
 from syncsvc.model import Plan
 
 if TYPE_CHECKING:
@@ -50,20 +48,19 @@ _OPTIONS = {
 }
 
 
-def dashboard_xlsx(plan: Plan, *, catalog_dir: Path | None = None) -> bytes:
-    """The workbook's bytes: Dashboard, Risks (with the coloured heat grid), RACI, Timeline
-    (with the week-by-week Gantt grid), Rollback and Communication."""
+def dashboard_xlsx(plan: Plan, dest: BinaryIO, mapping: SheetsMapping) -> None:
+    """Write the workbook into `dest`: Dashboard, Risks (with the coloured heat grid), RACI,
+    Timeline (with the week-by-week Gantt grid), Rollback and Communication. Each worksheet
+    is laid out, written and dropped before the next is laid out."""
     from xlsxwriter import Workbook
 
-    layouts = build_layouts(plan, load_mapping(catalog_dir))
-    buf = io.BytesIO()
-    wb = Workbook(buf, _OPTIONS)
+    wb = Workbook(dest, _OPTIONS)
     formats = _Formats(wb)
     used: set[str] = set()
-    for layout in layouts:
+    for layout in iter_layouts(plan, mapping):
         _fill(wb.add_worksheet(_title(layout.title, used)), layout, formats)
+        del layout  # not alive while the next one is built
     wb.close()
-    return buf.getvalue()
 
 
 def _title(title: str, used: set[str]) -> str:

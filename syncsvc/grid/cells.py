@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # A cell holds at most 50,000 characters (Sheets); longer text is cut with a marker.
 MAX_CELL_CHARS = 50_000
@@ -31,9 +31,11 @@ class Fmt:
 PLAIN = Fmt()
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One typed cell. There is deliberately no formula kind: nothing syncsvc writes is parsed."""
+class Cell(NamedTuple):
+    """One typed cell. There is deliberately no formula kind: nothing syncsvc writes is parsed.
+
+    A named tuple rather than a frozen dataclass: a worksheet of 20,000 tasks holds ~250,000
+    cells, and a tuple is made in half the time and held in half the memory."""
 
     kind: Kind = "empty"
     value: str | float | bool | dt.date | None = None
@@ -45,7 +47,7 @@ BLANK = Cell()
 
 def text(value: str | None, fmt: Fmt = PLAIN) -> Cell:
     """Text, always a string value (a leading '=' stays text); None is an empty cell."""
-    if value is None or value == "":
+    if not value:  # None or ""
         return Cell("empty", None, fmt)
     if len(value) > MAX_CELL_CHARS:
         value = value[: MAX_CELL_CHARS - 1] + "…"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from syncsvc.columns import sheet_columns
@@ -46,15 +46,26 @@ def build_layouts(
     synced_at: dt.datetime | None = None,
 ) -> list[SheetLayout]:
     """The six worksheets in CONTRACT §6 order."""
+    return list(iter_layouts(plan, mapping, prefix=prefix, status=status, synced_at=synced_at))
+
+
+def iter_layouts(
+    plan: Plan,
+    mapping: SheetsMapping,
+    *,
+    prefix: bool = False,
+    status: TrackedStatus | None = None,
+    synced_at: dt.datetime | None = None,
+) -> Iterator[SheetLayout]:
+    """`build_layouts`, one worksheet at a time: each is built when the caller asks for it, so
+    a writer holds one worksheet's cells at a time (RACI and Timeline hold ~20 cells a task)."""
     titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
-    return [
-        dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at),
-        risks_layout(plan, mapping, titles["risks"]),
-        raci_layout(plan, mapping, titles["raci"]),
-        timeline_layout(plan, mapping, titles["timeline"], status),
-        rollback_layout(plan, mapping, titles["rollback"]),
-        communication_layout(plan, mapping, titles["communication"]),
-    ]
+    yield dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at)
+    yield risks_layout(plan, mapping, titles["risks"])
+    yield raci_layout(plan, mapping, titles["raci"])
+    yield timeline_layout(plan, mapping, titles["timeline"], status)
+    yield rollback_layout(plan, mapping, titles["rollback"])
+    yield communication_layout(plan, mapping, titles["communication"])
 
 
 def score_colour(mapping: SheetsMapping, score: int) -> str:
@@ -243,22 +254,28 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
         tuple(text(c.header, head) for c in cols) + tuple(text(p, name_head) for p in people)
     ]
     mark_fmt = {bold: Fmt(bold=bold, align="CENTER") for bold in (False, True)}
+    column = {p: i for i, p in enumerate(people)}
+    marks: dict[tuple[str, ...], Cell] = {}  # the few distinct letter sets, each cell made once
     for r in plan.raci:
         lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
-        marks = []
-        for p in people:
-            letters = [
-                x
-                for x, hit in (
-                    ("R", p in r.responsible),
-                    ("A", p == r.accountable),
-                    ("C", p in r.consulted),
-                    ("I", p in r.informed),
-                )
-                if hit
-            ]
-            marks.append(text("/".join(letters), mark_fmt["A" in letters]) if letters else BLANK)
-        rows.append(tuple(lead + marks))
+        letters: list[list[str]] = [[] for _ in people]
+        for x, names_of in (
+            ("R", r.responsible),
+            ("A", (r.accountable,)),
+            ("C", r.consulted),
+            ("I", r.informed),
+        ):
+            for p in dict.fromkeys(names_of):  # a name twice in one role is one letter
+                if p in column:
+                    letters[column[p]].append(x)
+        row = lead
+        for ls in letters:
+            key = tuple(ls)
+            cell = marks.get(key)
+            if cell is None:
+                cell = marks[key] = text("/".join(ls), mark_fmt["A" in ls]) if ls else BLANK
+            row.append(cell)
+        rows.append(tuple(row))
     widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
     return SheetLayout(
         "raci",

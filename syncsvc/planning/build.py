@@ -54,11 +54,12 @@ def deadline_for(spec: Spec, cal: WorkCalendar) -> dt.date:
     return deadline
 
 
-def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) -> Plan:
+def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, with_raci: bool = True) -> Plan:
     """The whole plan for a spec whose defaults are filled (see `specload.load_spec`).
 
-    `with_confidence=False` leaves out the Monte Carlo range (`confidence` stays None), for
-    outputs that do not show it."""
+    `with_confidence=False` leaves out the Monte Carlo range (`confidence` stays None), and
+    `with_raci=False` the RACI and the communication plan (empty, and no findings of kinds
+    "raci" and "stakeholder"), for outputs that do not show them (see `model.shows_raci`)."""
     assert spec.start_date is not None and spec.plan_id is not None and spec.pm is not None
     cal = WorkCalendar(spec.start_date, holidays_of(spec))
     deadline = deadline_for(spec, cal)
@@ -100,7 +101,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True) ->
     ctx = PlanContext(
         spec, spec.pm, cal, deadline, tasks, phases, sched.critical_path, profiles, rollout.strategy
     )
-    people = map_stakeholders(spec, catalog, ctx)
+    people = map_stakeholders(spec, catalog, ctx, with_raci=with_raci)
     rollback = build_rollback(spec, catalog, ctx)
 
     conflicts = timeline_conflicts(ctx, sched, people.owner_labels, lev) + people.conflicts

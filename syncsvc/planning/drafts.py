@@ -214,6 +214,9 @@ def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> li
     for t in templates:
         if t.id not in kept:
             continue
+        if not dropped and len(set(t.depends_on)) == len(t.depends_on):
+            out.append(t)  # nothing left out, no repeat: its dependencies stay as written
+            continue
         deps: list[str] = []
         for d in t.depends_on:
             deps.extend(_resolve(d, kept, dropped))

@@ -12,7 +12,7 @@ from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
 from syncsvc.model import Finding, Level, Risk
-from syncsvc.network import Network
+from syncsvc.network import chain_finish
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
 from syncsvc.spec import GROUP_WORDS, RiskSpec, Spec, TeamMember
 
@@ -192,9 +192,11 @@ def _schedule_load(spec: Spec, days: int) -> float | None:
     # the mitigation tasks it holds)
     if not spec.tasks:
         return None
-    net = Network.of_ids([t.id for t in spec.tasks], [t.depends_on for t in spec.tasks], skip_unknown=True)
-    _, finish = net.forward([t.estimate or 0 for t in spec.tasks])
-    return max(finish, default=0) / max(1, days)
+    tasks = spec.tasks
+    finish = chain_finish(
+        [t.id for t in tasks], [t.depends_on for t in tasks], [t.estimate or 0 for t in tasks]
+    )
+    return finish / max(1, days)
 
 
 def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[_Entry]:

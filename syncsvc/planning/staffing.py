@@ -47,7 +47,7 @@ def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
     roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
     if not roles:
         return []
-    best: tuple[tuple[float, int], list[Member]] | None = None
+    best: tuple[tuple[float, int], Split] | None = None
     # the `heavy` largest roles get people of their own; the rest share `shared` people
     for heavy in range(len(roles) + 1):
         light = roles[heavy:]
@@ -55,20 +55,41 @@ def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
             own = spec.team_size - shared
             if own < heavy or (shared == 0 and light):
                 continue
-            load, team = _staff(roles[:heavy], light, own, shared)
-            key = (round(load, 6), -len(team))  # the least-loaded busiest person, then more hands
+            split = _split(roles[:heavy], light, own, shared)
+            key = (round(split.load, 6), -split.people)  # the least-loaded busiest person, then more hands
             if best is None or key < best[0]:
-                best = (key, team)
+                best = (key, split)
     assert best is not None
-    return best[1]
+    return best[1].team()
 
 
-def _staff(
-    heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int
-) -> tuple[float, list[Member]]:
-    """A virtual team and its largest load per person: `own` people for the heavy roles (each
-    role as many as its work per head calls for, up to its widest task), `shared` people
-    covering the light roles between them (largest first, to whoever has least)."""
+@dataclass(frozen=True)
+class Split:
+    """One way to staff the roles: heads per heavy role, the light roles each shared person
+    covers, and the largest load per person (the team itself is built for the winner only)."""
+
+    heavy: Sequence[RoleWork]
+    heads: dict[str, int]
+    covers: list[list[str]]
+    load: float
+
+    @property
+    def people(self) -> int:
+        return sum(self.heads.values()) + sum(1 for c in self.covers if c)
+
+    def team(self) -> list[Member]:
+        team = [
+            Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+            for r in self.heavy
+            for k in range(self.heads[r.role])
+        ]
+        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in self.covers if c]
+
+
+def _split(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int) -> Split:
+    """`own` people for the heavy roles (each role as many as its work per head calls for, up
+    to its widest task), `shared` people covering the light roles between them (largest
+    first, to whoever has least)."""
     heads = {r.role: 1 for r in heavy}
     for _ in range(own - len(heavy)):
         open_roles = [r for r in heavy if heads[r.role] < r.max_people]
@@ -76,11 +97,6 @@ def _staff(
             break
         pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
         heads[pick.role] += 1
-    team = [
-        Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-        for r in heavy
-        for k in range(heads[r.role])
-    ]
     loads = [r.effort / heads[r.role] for r in heavy]
     covers: list[list[str]] = [[] for _ in range(shared)]
     shared_load = [0.0] * shared
@@ -88,8 +104,7 @@ def _staff(
         k = min(range(shared), key=lambda k: shared_load[k])
         covers[k].append(r.role)
         shared_load[k] += r.effort
-    team += [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
-    return max([*loads, *shared_load], default=0.0), team
+    return Split(heavy, heads, covers, max([*loads, *shared_load], default=0.0))
 
 
 def holders(members: Sequence[Member], role: str) -> list[Member]:
@@ -108,10 +123,13 @@ class Assigner:
     def __init__(self, members: Sequence[Member]) -> None:
         self.members = list(members)
         self.load = {m.name: 0.0 for m in members}
+        self._holders: dict[str, list[Member]] = {}
 
     def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
         """`strict`: only holders of the role (else, nobody holding it, the whole team)."""
-        pool = holders(self.members, role) or ([] if strict else self.members)
+        if role not in self._holders:
+            self._holders[role] = holders(self.members, role)
+        pool = self._holders[role] or ([] if strict else self.members)
         if not pool:
             return []
         chosen = sorted(

@@ -71,8 +71,14 @@ class _Rollout:
         return bool(sels) and t.id in self.matcher.matching(sels)
 
 
-def map_stakeholders(spec: Spec, catalog: Catalog, ctx: PlanContext) -> StakeholderMap:
+def map_stakeholders(
+    spec: Spec, catalog: Catalog, ctx: PlanContext, *, with_raci: bool = True
+) -> StakeholderMap:
     """First- and second-order stakeholders, RACI per task, conflicts, communication plan.
+
+    `with_raci=False` leaves out the RACI and the communication plan (and their findings: kinds
+    "raci" and "stakeholder"), for outputs that show neither; the stakeholders, conflicts and
+    owner labels are the same either way.
 
     Accountable: the PM, for every task, because the PM is accountable for the plan; except a
     task of a sign-off kind (`[raci] signoff_kinds`: reviews) that a stakeholder owns or
@@ -86,9 +92,14 @@ def map_stakeholders(spec: Spec, catalog: Catalog, ctx: PlanContext) -> Stakehol
     rollout = _rollout(ctx, cat)
     parties = _parties(spec, cat, ctx, rollout)
     labels = _owner_labels(ctx.tasks, parties, rollout)
-    raci, findings = _raci(ctx, cat, parties, labels, rollout)
     gaps = _cadence_gaps(ctx, cat, parties, rollout)
-    comms, late = _communication(ctx, cat, parties, rollout, labels, skip_gates=set(gaps))
+    raci: list[RaciRow] = []
+    findings: list[Finding] = []
+    comms: list[CommItem] = []
+    late: list[Finding] = []
+    if with_raci:
+        raci, findings = _raci(ctx, cat, parties, labels, rollout)
+        comms, late = _communication(ctx, cat, parties, rollout, labels, skip_gates=set(gaps))
     return StakeholderMap(
         stakeholders=[p.out for p in parties],
         raci=raci,

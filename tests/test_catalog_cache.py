@@ -1,0 +1,215 @@
+"""The compiled catalog cache (syncsvc/catalog/cache.py): a hit is the catalog a fresh load gives;
+an edited file, another version, a corrupt or foreign entry and an unwritable directory each
+fall back to loading the TOML; nothing but the entry is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import syncsvc
+import syncsvc.catalog as catalog_pkg
+from syncsvc.catalog import Catalog, bundled_dir
+from syncsvc.catalog.cache import ENV, cache_dir
+from syncsvc.model import to_json
+from syncsvc.planning.build import build_plan
+from syncsvc.specload import check_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "notifications-center.toml"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv(ENV, str(where))
+    return where
+
+
+@pytest.fixture
+def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, loading a catalog from its TOML fails the test (it must come from the cache)."""
+
+    def fail(folder: Path | None) -> Catalog:
+        raise AssertionError("the catalog was loaded from its TOML, not from the cache")
+
+    monkeypatch.setattr(catalog_pkg, "_compile", fail)
+
+
+def _entries(where: Path) -> list[Path]:
+    return sorted(where.iterdir()) if where.exists() else []
+
+
+def test_a_hit_is_the_catalog_a_fresh_load_gives(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date
+) -> None:
+    fresh = catalog_pkg._load(None)
+    assert [p.suffix for p in _entries(cache)] == [".catalog"]  # one entry, no temporary file left
+    monkeypatch.setattr(catalog_pkg, "_compile", lambda folder: pytest.fail("not from the cache"))
+    hit = catalog_pkg._load(None)
+    assert hit is not fresh
+    assert hit == fresh
+    assert hit.changes.lexicon.keywords == fresh.changes.lexicon.keywords  # compiled, kept
+    # the same plan from either
+    text = EXAMPLE.read_text(encoding="utf-8")
+    spec = check_spec(tomllib.loads(text), label="e.toml", today=today, source=text)
+    assert to_json(build_plan(spec, hit), "create-rollout-plan") == to_json(
+        build_plan(spec, fresh), "create-rollout-plan"
+    )
+
+
+def _user_catalog(tmp_path: Path) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(bundled_dir() / "phases.toml", folder / "phases.toml")
+    return folder
+
+
+def test_an_edited_file_misses_and_is_loaded_again(cache: Path, tmp_path: Path) -> None:
+    folder = _user_catalog(tmp_path)
+    before = catalog_pkg._load(folder)
+    phases = folder / "phases.toml"
+    text = phases.read_text(encoding="utf-8")
+    first = before.phases.ladder("medium").phases[0]
+    assert f'name = "{first.name}"' in text
+    phases.write_text(text.replace(f'name = "{first.name}"', 'name = "Edited name"'), encoding="utf-8")
+    after = catalog_pkg._load(folder)
+    assert after.phases.ladder("medium").phases[0].name == "Edited name"
+    # the entry was rewritten in place: the edited catalog is a hit now
+    assert catalog_pkg._load(folder) == after
+    assert len(_entries(cache)) == 1
+
+
+def test_an_added_profile_file_misses(cache: Path, tmp_path: Path) -> None:
+    folder = _user_catalog(tmp_path)
+    assert "my-kind" not in catalog_pkg._load(folder).changes.ids
+    (folder / "changes").mkdir()
+    mine = (bundled_dir() / "changes" / "infra-cutover.toml").read_text(encoding="utf-8")
+    (folder / "changes" / "my-kind.toml").write_text(
+        mine.replace('id = "infra-cutover"', 'id = "my-kind"', 1), encoding="utf-8"
+    )
+    assert "my-kind" in catalog_pkg._load(folder).changes.ids
+
+
+def test_another_version_misses(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog_pkg._load(None)
+    monkeypatch.setattr(syncsvc, "__version__", "999.0")
+    calls: list[Path | None] = []
+    real = catalog_pkg._compile
+
+    def counted(folder: Path | None) -> Catalog:
+        calls.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(catalog_pkg, "_compile", counted)
+    catalog_pkg._load(None)
+    assert calls == [None]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated (a crash mid-write of an older writer)
+        lambda data: data[:200] + b"\x00garbage" + data[208:],  # corrupt pickle
+        lambda data: b"not a cache file at all",
+        lambda data: b"",
+    ],
+)
+def test_a_corrupt_entry_is_rebuilt(cache: Path, damage, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = catalog_pkg._load(None)
+    (entry,) = _entries(cache)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert catalog_pkg._load(None) == fresh  # loaded from the TOML again
+    monkeypatch.setattr(catalog_pkg, "_compile", lambda folder: pytest.fail("not rewritten"))
+    assert catalog_pkg._load(None) == fresh  # and the entry is whole again
+
+
+def test_an_entry_holding_something_else_is_rebuilt(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    fresh = catalog_pkg._load(None)
+    (entry,) = _entries(cache)
+    data = entry.read_bytes()
+    head = data[: data.index(b"\n", data.index(b"\n") + 1) + 1]  # format line and key line
+    entry.write_bytes(head + pickle.dumps({"not": "a catalog"}))
+    assert catalog_pkg._load(None) == fresh
+
+
+def test_a_directory_that_cannot_be_written_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(ENV, str(blocker / "cache"))  # under a file: mkdir fails, even as root
+    fresh = catalog_pkg._load(None)
+    assert catalog_pkg._load(None) == fresh
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_an_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() is None
+    catalog_pkg._load(None)
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "syncsvc"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "syncsvc"
+    monkeypatch.setenv(ENV, str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
+
+
+def test_a_catalog_error_writes_no_entry(cache: Path, tmp_path: Path) -> None:
+    from syncsvc.errors import ConfigError
+
+    folder = _user_catalog(tmp_path)
+    (folder / "phases.toml").write_text("this is = not [valid toml", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        catalog_pkg._load(folder)
+    assert _entries(cache) == []
+
+
+PROBE = """
+import json, sys
+from syncsvc.catalog import load_catalog
+from syncsvc.catalog.changes import ChangeCatalog
+from syncsvc.catalog.risks import RiskCatalog
+catalog = load_catalog()
+print(json.dumps({"built": [ChangeCatalog.__pydantic_complete__, RiskCatalog.__pydantic_complete__],
+                  "profiles": catalog.changes.ids}))
+"""
+
+
+def test_a_hit_in_a_new_process_builds_no_catalog_validator(tmp_path: Path) -> None:
+    import json
+
+    env = {**os.environ, ENV: str(tmp_path / "cache")}
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", PROBE],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert runs[0]["built"] == [True, True]  # validated from the TOML: the validators were built
+    assert runs[1]["built"] == [False, False]  # from the cache: defer_build left them unbuilt
+    assert runs[1]["profiles"] == runs[0]["profiles"]

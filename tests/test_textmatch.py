@@ -1,0 +1,80 @@
+"""textmatch: a WordIndex searched through a compiled Lexicon gives the answers of the plain
+lookups, keyword by keyword (the lexicon only changes the time)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from syncsvc.catalog import load_catalog
+from syncsvc.catalog.textmatch import Lexicon, Texts, WordIndex, mask_phrases
+
+# words that make ties, plurals, run-together forms and prefixes likely
+WORDS = [
+    "real",
+    "time",
+    "realtime",
+    "notif",
+    "notification",
+    "notifications",
+    "push",
+    "es",
+    "s",
+    "data",
+    "migrate",
+    "migration",
+    "migrations",
+    "email",
+    "emails",
+    "template",
+    "pay",
+    "payes",
+]
+SEPARATORS = [" ", "-", ", ", " the ", "\n", "  "]
+
+texts = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=14).map(
+    lambda parts: "".join(w + sep for w, sep in parts)
+)
+keywords = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).flatmap(
+    lambda ws: st.sampled_from(
+        [" ".join(ws), "-".join(ws), " ".join(ws) + "*", ws[0][:3] + "*", " ".join(ws).upper()]
+    )
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.lists(keywords, min_size=1, max_size=6), st.lists(keywords, max_size=6), st.data())
+def test_a_lexicon_finds_what_each_keyword_finds(
+    text: str, known: list[str], unknown: list[str], data: st.DataObject
+) -> None:
+    lex = Lexicon(known, phrases=known)
+    asked = data.draw(st.permutations(known + unknown))
+    assert WordIndex(text, lex).keyword(asked) == WordIndex(text).keyword(asked)
+    for kw in asked:  # one at a time too: the earliest hit of each keyword, same span
+        assert WordIndex(text, lex).keyword([kw]) == WordIndex(text).keyword([kw])
+    # guard phrases: blanked the same way, the text itself when none is in it
+    assert Texts(lex).unguarded(text, asked) == mask_phrases(text, asked)
+    assert WordIndex(text, lex).has_phrase(asked) == (mask_phrases(text, asked) != text)
+
+
+def test_detection_with_the_catalog_lexicon_agrees_with_the_plain_lookups() -> None:
+    changes = load_catalog().changes
+    lex = changes.lexicon
+    keywords = sorted(lex.keywords)
+    text = (
+        "Replacing email-only alerts with in-app, push and digest notifications for 150K users; "
+        "migrate the billing data to the new payment provider, real-time sync, SSO login"
+    )
+    plain, fast = WordIndex(text), WordIndex(text, lex)
+    for i in range(0, len(keywords), 7):  # lists of seven, every keyword of the catalog
+        group = keywords[i : i + 7]
+        assert fast.keyword(group) == plain.keyword(group)
+    assert len(lex.keywords) > 1000 and lex.phrases
+
+
+def test_a_guard_that_changes_length_when_lowered_still_masks() -> None:
+    # "İ" lowers to two characters: the index's offsets are not the text's, mask_phrases decides
+    text = "İİ email template sent"
+    assert Texts(Lexicon([], ["email template"])).unguarded(text, ["email template"]) == mask_phrases(
+        text, ["email template"]
+    )
