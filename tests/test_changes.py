@@ -931,6 +931,15 @@ def test_a_product_feature_leads_a_kind_read_only_from_where_it_lives() -> None:
         "Members can download their certificate of attendance as a PDF from the course page on our website.",
     )
     assert kinds[0] == "product-feature" and "ui-frontend" in kinds
+    # said without a person: what a page shows, or "your team"
+    kinds = _kinds(
+        "Delivery dates on product pages",
+        "Each product page on our shop website shows shoppers the expected delivery date for their postcode.",
+    )
+    assert kinds[0] == "product-feature" and "ui-frontend" in kinds
+    assert _kinds("Pinned reports", "Pin a report to your team's home page and share it with your team.")[
+        :1
+    ] == ["product-feature"]
     # a kind with its own way back (a dark launch) keeps the lead
     assert _kinds(
         "Suggested tags for notes",
