@@ -974,6 +974,11 @@ def test_a_product_feature_leads_a_kind_read_only_from_where_it_lives() -> None:
             "Front-desk staff can merge two duplicate patient records into one from the patient list.",
             "data-migration",
         ),
+        (
+            "Ticket prices on the receipt",
+            "Visitors can see the price per ticket on the receipt they get by email.",
+            "pricing-packaging",
+        ),
     ],
 )
 def test_a_kind_is_not_read_from_a_word_in_another_sense(name: str, description: str, not_kind: str) -> None:
@@ -993,6 +998,19 @@ def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
     assert "payments-billing" in _kinds(
         "Annual plan renewals", "Customers on annual plans get their renewal charged to the card on file."
     )
+    assert "payments-billing" in _kinds(
+        "Tap to ride", "Riders can pay their fare by tapping a contactless bank card at the gate."
+    )
+    assert "ml-llm" in _kinds(
+        "Selfie check", "Users verify their account with a selfie checked by facial recognition."
+    )
+    assert "pricing-packaging" in _kinds(
+        "New prices", "Raise the prices of the Pro and Business plans by 10%."
+    )
+    # where it is used (online, in the app) is product language too
+    assert _kinds(
+        "Pick your seats", "Concert-goers pick their seats on a seat map when they buy tickets online."
+    )[:1] == ["product-feature"]
 
 
 def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
