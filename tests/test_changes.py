@@ -1106,6 +1106,22 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Members see the late fee for each overdue book, worked out automatically from the due date.",
             "calculates-values",
         ),
+        (
+            "Verified sellers",
+            "Sellers prove their identity with a photo ID before their first payout.",
+            "verifies-identity",
+        ),
+        (
+            "Pay at the meter by phone",
+            "Update the firmware of our parking meters so drivers can pay by phone at each one.",
+            "device-fleet",
+        ),
+        ("Book a tour", "Visitors can book a tour slot online for the old town.", "bookings"),
+        (
+            "Referrals to specialists",
+            "Doctors can send a referral that arrives in the hospital's booking system.",
+            "syncs-records",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
@@ -1193,6 +1209,30 @@ def test_everyday_actions_bring_their_facet(name: str, description: str, facet: 
             "Product managers can take a calculated risk and show the beta to ten customers.",
             ["product-feature"],
             "calculates-values",
+        ),
+        (
+            "Email check",
+            "Users verify their email address with a verification code.",
+            ["product-feature"],
+            "verifies-identity",
+        ),
+        (
+            "Signed-in devices",
+            "Users can see which devices are signed in to their account and sign one out.",
+            ["product-feature"],
+            "device-fleet",
+        ),
+        (
+            "Design system refresh",
+            "Refresh the design system components and their documentation.",
+            ["ui-frontend"],
+            "syncs-records",
+        ),
+        (
+            "Right to left",
+            "Arabic readers get mirrored layouts and right-to-left text in the editor.",
+            ["ui-frontend"],
+            "syncs-records",
         ),
     ],
 )
