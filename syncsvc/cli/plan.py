@@ -58,7 +58,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
 
             from syncsvc.model import shows_raci
             from syncsvc.output import write_output
-            from syncsvc.plans import load_plan, render
+            from syncsvc.plans import load_plan, render_bytes
 
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
@@ -72,7 +72,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
                     with_raci=shows_raci(part),
                     calendar={"start_date": start_date, "holidays": holidays, "country": country},
                 )
-                write_output(render(plan, part=part, format=format), output)
+                write_output(render_bytes(plan, part=part, format=format), output)
             finally:
                 gc.enable()
 
