@@ -234,3 +234,19 @@ def test_an_entry_others_could_have_written_is_not_read(cache: Path, compiles: l
     assert catalog_pkg._load(None) == fresh
     assert compiles == [None, None]  # loaded from the TOML again, and the entry written afresh
     assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_key_follows_the_code_that_validates_the_catalogs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncsvc.catalog import cache as cache_mod
+
+    code = tmp_path / "pkg"
+    (code / "catalog").mkdir(parents=True)
+    (code / "catalog" / "risks.py").write_text("LIMIT = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache_mod, "_PACKAGE", code)
+    files = [bundled_dir() / "risks.toml"]
+    before = cache_mod._key("bundled", files)
+    assert cache_mod._key("bundled", files) == before
+    (code / "catalog" / "risks.py").write_text("LIMIT = 2\n", encoding="utf-8")  # a validator changed
+    assert cache_mod._key("bundled", files) != before

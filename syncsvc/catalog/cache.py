@@ -36,7 +36,7 @@ log = logging.getLogger("syncsvc.catalog")
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # the code whose classes are pickled, or which decides what a catalog file validates to
-_CODE = ("catalog/*.py", "model.py", "tomlmodel.py", "errors.py")
+_CODE = ("catalog/*.py", "model.py", "spec.py", "tomlmodel.py", "errors.py")
 
 
 def cache_dir() -> Path | None:
