@@ -48,7 +48,10 @@ def team_for(spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | Non
     return (search if search is not None else TeamSearch(needed)).team(spec.team_size)
 
 
-Heads = tuple[dict[str, int], float]  # people per heavy role, and the largest load per head
+# people per heavy role, the largest load per head, and how many people that is
+Heads = tuple[dict[str, int], float, int]
+# the light roles each sharer covers, the largest sharer's load, and how many sharers have work
+Covers = tuple[list[list[str]], float, int]
 
 
 class TeamSearch:
@@ -60,7 +63,7 @@ class TeamSearch:
     def __init__(self, needed: Sequence[RoleWork]) -> None:
         self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
         self._ladders: dict[int, list[Heads]] = {}
-        self._covers: dict[tuple[int, int], tuple[list[list[str]], list[float]]] = {}
+        self._covers: dict[tuple[int, int], Covers] = {}
 
     def team(self, team_size: int) -> list[Member]:
         roles = self.roles
@@ -75,11 +78,10 @@ class TeamSearch:
                 own = team_size - shared
                 if own < heavy or (shared == 0 and light):
                     continue
-                heads, heavy_load = ladder[min(own - heavy, len(ladder) - 1)]
-                covers, shared_load = self._cover(heavy, shared)
-                people = sum(heads.values()) + sum(1 for c in covers if c)
+                heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
+                covers, shared_load, sharers = self._cover(heavy, shared)
                 # the least-loaded busiest person, then more hands
-                key = (round(max([heavy_load, *shared_load]), 6), -people)
+                key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
                 if best is None or key < best[0]:
                     best = (key, heavy, heads, covers)
         assert best is not None
@@ -95,16 +97,20 @@ class TeamSearch:
         # every addition the heavy roles can take (it stops when each has its widest task's people)
         if heavy not in self._ladders:
             roles = self.roles[:heavy]
-            self._ladders[heavy] = _ladder(roles, sum(r.max_people for r in roles))
+            self._ladders[heavy] = [
+                (heads, load, sum(heads.values()))
+                for heads, load in _ladder(roles, sum(r.max_people for r in roles))
+            ]
         return self._ladders[heavy]
 
-    def _cover(self, heavy: int, shared: int) -> tuple[list[list[str]], list[float]]:
+    def _cover(self, heavy: int, shared: int) -> Covers:
         if (heavy, shared) not in self._covers:
-            self._covers[heavy, shared] = _cover(self.roles[heavy:], shared)
+            covers, loads = _cover(self.roles[heavy:], shared)
+            self._covers[heavy, shared] = (covers, max(loads, default=0.0), sum(1 for c in covers if c))
         return self._covers[heavy, shared]
 
 
-def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[Heads]:
+def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
     """The heavy roles' heads (one each, then up to `extra` more people, each to the role with
     the most work per head that its widest task can still use) and the largest load per head,
     after 0, 1, 2... added people; it ends early when no role can use another person."""
