@@ -1,16 +1,22 @@
 """Quick mode's virtual team (planning/staffing.team_for) against the plain search it replaces:
 every split tried from scratch, its team built, the least-loaded busiest person winning, then
-the larger team, then the first tried. Same team, same names, same order."""
+the larger team, then the first tried. Same team, same names, same order; and the same when one
+search (or one breakdown, `QuickWork`) serves several team sizes, asked in any order."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syncsvc.planning.staffing import Member, RoleWork, team_for
+from syncsvc.catalog import load_catalog
+from syncsvc.planning.drafts import QuickWork, quick_tasks
+from syncsvc.planning.profiles import choose_profiles, profile_templates
+from syncsvc.planning.risks import assess_risks
+from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, team_for
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec
 
@@ -92,3 +98,36 @@ def test_equal_efforts_tie_the_same_way() -> None:
     needed = [RoleWork(f"R{i}", 10.0, 3) for i in range(5)]
     for size in range(1, 12):
         assert team_for(_spec(size), needed) == _plain_team(size, needed)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roles, st.lists(st.integers(1, 14), min_size=1, max_size=8))
+def test_one_search_asked_for_several_sizes_in_any_order(needed: list[RoleWork], sizes: list[int]) -> None:
+    search = TeamSearch(needed)
+    for size in sizes:
+        assert team_for(_spec(size), needed, search=search) == _plain_team(size, needed)
+
+
+def test_one_breakdown_staffed_for_several_sizes_is_each_size_staffed_afresh() -> None:
+    # the change profiles' breakdown of the seed (min_team_size drops tasks for small teams),
+    # with the risks' mitigation tasks: every size in a shuffled order, against quick_tasks
+    catalog = load_catalog()
+    spec = _spec(5).model_copy(
+        update={
+            "feature_name": "In-App Notifications Center",
+            "description": "Replacing email-only alerts with in-app, push and digest notifications "
+            "for 150K users; migrate the preferences data",
+            "users": 150_000,
+        }
+    )
+    profiles = choose_profiles(spec, catalog)
+    breakdown = profile_templates(profiles, catalog)
+    mitigations = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list).mitigations
+    assert mitigations and any(t.min_team_size > 1 for t in breakdown)
+    sizing, n = catalog.tasks.sizing, max(1, len(profiles.chosen))
+    work = QuickWork(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations)
+    sizes = [None, *range(1, 13)]
+    random.Random(7).shuffle(sizes)
+    for size in sizes:
+        fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
+        assert work.tasks(size) == fresh, size

@@ -14,10 +14,10 @@ from syncsvc.planning.confidence import plan_confidence
 from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.drafts import (
     MitigationDraft,
+    QuickWork,
     TaskDraft,
     activities,
     insert_mitigations,
-    quick_tasks,
     rollout_tasks,
     spec_tasks,
 )
@@ -73,19 +73,21 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
+    # quick mode: one breakdown, staffed for the spec's team and each size the search asks for
+    work = (
+        QuickWork(
+            spec,
+            breakdown,
+            sizing=catalog.tasks.sizing,
+            profiles=max(1, len(profiles.chosen)),
+            extra=assessment.mitigations,
+        )
+        if spec.quick_mode
+        else None
+    )
+
     def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
-        if spec.quick_mode:
-            base = quick_tasks(
-                spec,
-                breakdown,
-                sizing=catalog.tasks.sizing,
-                profiles=max(1, len(profiles.chosen)),
-                extra=assessment.mitigations,
-                team_size=team_size,
-            )
-        else:
-            base = spec_tasks(spec)
-        return base
+        return work.tasks(team_size) if work is not None else spec_tasks(spec)
 
     def restaffed(team_size: int) -> Restaffed:
         # another team size, scheduled (CPM) but levelled only if the search needs it

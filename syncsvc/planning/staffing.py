@@ -40,39 +40,74 @@ class RoleWork:
     max_people: int
 
 
-def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
-    """The people quick-mode work is assigned to (see the module docstring)."""
+def team_for(spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None) -> list[Member]:
+    """The people quick-mode work is assigned to (see the module docstring). `search`: the
+    `TeamSearch` of this same `needed`, shared by several team sizes."""
     if spec.team:
         return [Member(m.name, (m.role,), m.allocation) for m in spec.team if m.allocation > 0]
-    roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
-    if not roles:
-        return []
-    best: tuple[tuple[float, int], Sequence[RoleWork], dict[str, int], list[list[str]]] | None = None
-    # the `heavy` largest roles get people of their own; the rest share `shared` people
-    for heavy in range(len(roles) + 1):
-        light = roles[heavy:]
-        # heads per heavy role as people are added one by one: `own` people take the first
-        # own - heavy steps, whatever `shared` is (computed once per `heavy`)
-        ladder = _ladder(roles[:heavy], spec.team_size - heavy - (1 if light else 0))
-        for shared in range(1 if light else 0, len(light) + 1):
-            own = spec.team_size - shared
-            if own < heavy or (shared == 0 and light):
-                continue
-            heads, heavy_load = ladder[min(own - heavy, len(ladder) - 1)]
-            covers, shared_load = _cover(light, shared)
-            people = sum(heads.values()) + sum(1 for c in covers if c)
-            # the least-loaded busiest person, then more hands
-            key = (round(max([heavy_load, *shared_load]), 6), -people)
-            if best is None or key < best[0]:
-                best = (key, roles[:heavy], heads, covers)
-    assert best is not None
-    _, heavy_roles, heads, covers = best
-    team = [
-        Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-        for r in heavy_roles
-        for k in range(heads[r.role])
-    ]
-    return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+    return (search if search is not None else TeamSearch(needed)).team(spec.team_size)
+
+
+# people per heavy role, the largest load per head, and how many people that is
+Heads = tuple[dict[str, int], float, int]
+# the light roles each sharer covers, the largest sharer's load, and how many sharers have work
+Covers = tuple[list[list[str]], float, int]
+
+
+class TeamSearch:
+    """The virtual team's search over the splits of one breakdown's roles. What no team size
+    changes is worked out once, for every size asked: the heavy roles' heads as people are
+    added one by one (a size takes a prefix of the same additions), and the light roles'
+    covering by each number of sharers."""
+
+    def __init__(self, needed: Sequence[RoleWork]) -> None:
+        self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
+        self._ladders: dict[int, list[Heads]] = {}
+        self._covers: dict[tuple[int, int], Covers] = {}
+
+    def team(self, team_size: int) -> list[Member]:
+        roles = self.roles
+        if not roles:
+            return []
+        best: tuple[tuple[float, int], int, dict[str, int], list[list[str]]] | None = None
+        # the `heavy` largest roles get people of their own; the rest share `shared` people
+        for heavy in range(len(roles) + 1):
+            light = roles[heavy:]
+            ladder = self._ladder(heavy)
+            for shared in range(1 if light else 0, len(light) + 1):
+                own = team_size - shared
+                if own < heavy or (shared == 0 and light):
+                    continue
+                heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
+                covers, shared_load, sharers = self._cover(heavy, shared)
+                # the least-loaded busiest person, then more hands
+                key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
+                if best is None or key < best[0]:
+                    best = (key, heavy, heads, covers)
+        assert best is not None
+        _, heavy, heads, covers = best
+        team = [
+            Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+            for r in roles[:heavy]
+            for k in range(heads[r.role])
+        ]
+        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+
+    def _ladder(self, heavy: int) -> list[Heads]:
+        # every addition the heavy roles can take (it stops when each has its widest task's people)
+        if heavy not in self._ladders:
+            roles = self.roles[:heavy]
+            self._ladders[heavy] = [
+                (heads, load, sum(heads.values()))
+                for heads, load in _ladder(roles, sum(r.max_people for r in roles))
+            ]
+        return self._ladders[heavy]
+
+    def _cover(self, heavy: int, shared: int) -> Covers:
+        if (heavy, shared) not in self._covers:
+            covers, loads = _cover(self.roles[heavy:], shared)
+            self._covers[heavy, shared] = (covers, max(loads, default=0.0), sum(1 for c in covers if c))
+        return self._covers[heavy, shared]
 
 
 def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
