@@ -1007,6 +1007,11 @@ def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
     assert "pricing-packaging" in _kinds(
         "New prices", "Raise the prices of the Pro and Business plans by 10%."
     )
+    # a person doing a product action without "can" is product language too
+    assert _kinds(
+        "Overpayments from the app",
+        "Borrowers check their repayment schedule and submit an overpayment from the app.",
+    )[:1] == ["product-feature"]
     # where it is used (online, in the app) is product language too
     assert _kinds(
         "Pick your seats", "Concert-goers pick their seats on a seat map when they buy tickets online."
