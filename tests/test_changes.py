@@ -1127,6 +1127,22 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Doctors can send a referral that arrives in the hospital's booking system.",
             "syncs-records",
         ),
+        (
+            "Parking permits by card",
+            "Residents can renew their parking permit online and pay the fee by card.",
+            "takes-payment",
+        ),
+        (
+            "Where is my parcel",
+            "Customers see the live position of their parcel on the tracking page, "
+            "updated from the couriers' feed.",
+            "shows-live-status",
+        ),
+        (
+            "Reorder in one tap",
+            "Shoppers can repeat last week's order in one tap from the home screen.",
+            "one-click-action",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
@@ -1238,6 +1254,18 @@ def test_everyday_actions_bring_their_facet(name: str, description: str, facet: 
             "Arabic readers get mirrored layouts and right-to-left text in the editor.",
             ["ui-frontend"],
             "syncs-records",
+        ),
+        (
+            "Payroll export",
+            "Managers can export the hours of their team for payroll and pay rises.",
+            ["product-feature"],
+            "takes-payment",
+        ),
+        (
+            "Chat support goes live",
+            "Support agents can answer customers in live chat from the help desk.",
+            ["product-feature"],
+            "shows-live-status",
         ),
     ],
 )
