@@ -213,3 +213,14 @@ def test_a_hit_in_a_new_process_builds_no_catalog_validator(tmp_path: Path) -> N
     assert runs[0]["built"] == [True, True]  # validated from the TOML: the validators were built
     assert runs[1]["built"] == [False, False]  # from the cache: defer_build left them unbuilt
     assert runs[1]["profiles"] == runs[0]["profiles"]
+
+
+def test_each_catalog_folder_has_its_own_entry(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = catalog_pkg._load(None)
+    mine = catalog_pkg._load(_user_catalog(tmp_path))
+    assert len(_entries(cache)) == 2  # neither replaced the other
+    monkeypatch.setattr(catalog_pkg, "_compile", lambda folder: pytest.fail("not from the cache"))
+    assert catalog_pkg._load(None) == bundled
+    assert catalog_pkg._load(tmp_path / "mine") == mine

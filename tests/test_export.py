@@ -399,3 +399,106 @@ def test_equal_cell_formats_share_one_workbook_format_and_blanks_are_trimmed() -
     plain_blank = text("")  # empty and plain, yet not the BLANK object
     rows = [(text("x"), fill("#00FF00"), BLANK, plain_blank, BLANK), (BLANK, plain_blank), ()]
     assert trim_rows(rows) == ((text("x"), fill("#00FF00")), (), ())
+
+
+def _cells(path: Path) -> list[tuple[object, ...]]:
+    """What a person sees of every written cell: sheet, place, value, number format, font,
+    fill and alignment (the workbook's own numbering of its styles left aside)."""
+    out: list[tuple[object, ...]] = []
+    for title, c in values(path):
+        f, a = c.font, c.alignment
+        out.append(
+            (title, c.coordinate, c.value, c.number_format, f.b, f.color.rgb if f.color else None)
+            + (c.fill.patternType, c.fill.fgColor.rgb, a.horizontal, a.vertical, a.wrap_text)
+        )
+    return out
+
+
+def _sequential(tmp_path: Path) -> Path:
+    """The example's bundle with everything written in order, in this process."""
+    from syncsvc.api import load_plan
+
+    out = tmp_path / "sequential"
+    export_bundle(load_plan(EXAMPLE, None, {}), out)
+    return out
+
+
+def test_the_monte_carlo_beside_the_workbook_gives_the_same_bundle(tmp_path: Path) -> None:
+    from syncsvc.api import export
+
+    export(EXAMPLE, out=tmp_path / "aside")
+    seq = _sequential(tmp_path)
+    for name in BUNDLE_FILES[:-1]:
+        assert (tmp_path / "aside" / name).read_bytes() == (seq / name).read_bytes(), name
+    aside = _cells(tmp_path / "aside" / "dashboard.xlsx")
+    assert aside == _cells(seq / "dashboard.xlsx")
+    assert any(c[2] == "P80 launch (as planned)" for c in aside)  # the Dashboard has the range
+    p80 = next(i for i, c in enumerate(aside) if c[2] == "P80 launch (as planned)")
+    assert isinstance(aside[p80 + 1][2], dt.datetime)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aside", "sequential"]  # no staging
+
+
+def test_a_failed_workbook_copy_is_written_again_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from syncsvc.api import export
+
+    parent, real = os.getpid(), syncsvc.export.dashboard_xlsx
+
+    def fails_in_the_copy(*a: object, **k: object) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the copy fails")
+        real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(syncsvc.export, "dashboard_xlsx", fails_in_the_copy)
+    export(EXAMPLE, out=tmp_path / "b")
+    assert _cells(tmp_path / "b" / "dashboard.xlsx") == _cells(_sequential(tmp_path) / "dashboard.xlsx")
+
+
+def test_a_failure_beside_the_workbook_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncsvc.api import export
+    from syncsvc.planning.confidence import Deferred
+
+    def boom(self: Deferred) -> None:
+        raise RuntimeError("no range")
+
+    monkeypatch.setattr(Deferred, "run", boom)
+    with pytest.raises(RuntimeError, match="no range"):
+        export(EXAMPLE, out=tmp_path / "c")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_copy_of_a_process_with_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from syncsvc.api import export
+
+    def no_fork() -> int:
+        raise AssertionError("forked with another thread running")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        export(EXAMPLE, out=tmp_path / "d")
+    finally:
+        stop.set()
+        other.join()
+    assert _cells(tmp_path / "d" / "dashboard.xlsx") == _cells(_sequential(tmp_path) / "dashboard.xlsx")
+
+
+def test_a_deferred_monte_carlo_gives_the_same_range(plan_of) -> None:
+    from syncsvc.api import load_plan
+    from syncsvc.planning.confidence import confidence_deferred
+
+    plan_of(EXAMPLE.read_text(encoding="utf-8"))  # the catalogs load
+    with confidence_deferred() as pending:
+        deferred = load_plan(EXAMPLE, None, {})
+    assert deferred.confidence is None
+    assert pending.run() == load_plan(EXAMPLE, None, {}).confidence is not None

@@ -79,7 +79,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
 
             from syncsvc.model import shows_raci
             from syncsvc.output import write_output
-            from syncsvc.plans import load_plan, render
+            from syncsvc.plans import load_plan, render_bytes
 
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
@@ -98,7 +98,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
                 plan = plan_with(change_type)
                 if change_type is None and format is Format.md:
                     plan = _settle_the_kind(plan, plan_with)
-                write_output(render(plan, part=part, format=format), output)
+                write_output(render_bytes(plan, part=part, format=format), output)
             finally:
                 gc.enable()
 

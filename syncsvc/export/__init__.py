@@ -5,10 +5,13 @@ from __future__ import annotations
 import gc
 import io
 import os
+import pickle
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,11 +19,13 @@ from syncsvc.errors import InputError
 from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.export.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
-from syncsvc.model import Plan, to_json_bytes
+from syncsvc.model import Confidence, Plan, to_json_bytes
+from syncsvc.planning.confidence import Deferred
 from syncsvc.rendering.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
+_XLSX = "dashboard.xlsx"
 _CSVS: dict[str, Callable[[Plan], str]] = {
     "risks.csv": risks_csv,
     "raci.csv": raci_csv,
@@ -46,13 +51,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def export_bundle(plan: Plan, out: Path, *, catalog_dir: Path | None = None) -> list[Path]:
+def export_bundle(
+    plan: Plan, out: Path, *, catalog_dir: Path | None = None, pending: Deferred | None = None
+) -> list[Path]:
     """Write the bundle into the folder `out` (created if missing) and return the file paths.
 
     Each file is rendered straight into a temporary folder beside `out` (one file in memory at
     a time, not the whole bundle) and moved in only when every file is complete: a failure
     leaves `out` as it was. Files of other names in `out` are left alone; the bundle's own
-    files are replaced.
+    files are replaced. `pending`: the plan's Monte Carlo, not run yet (`plan` was built inside
+    `confidence_deferred`); it runs here, while the workbook is written beside it.
     """
     target = check_out_dir(out)
     mapping = load_mapping(catalog_dir)  # read before anything is written
@@ -63,9 +71,7 @@ def export_bundle(plan: Plan, out: Path, *, catalog_dir: Path | None = None) -> 
         _undo_dir(created)
         raise InputError(f"--out: cannot write beside {str(target)!r} ({e.strerror})") from None
     try:
-        for name in BUNDLE_FILES:
-            with open(staging / name, "wb") as f:
-                _render(name, plan, mapping, f)
+        _write_files(plan, mapping, staging, pending)
         for name in BUNDLE_FILES:  # every file is complete: now move them in, one rename each
             os.replace(staging / name, target / name)
     except OSError as e:
@@ -77,6 +83,95 @@ def export_bundle(plan: Plan, out: Path, *, catalog_dir: Path | None = None) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [target / name for name in BUNDLE_FILES]
+
+
+def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Deferred | None) -> None:
+    """Every file of the bundle into `staging`.
+
+    With a pending Monte Carlo, a forked copy of this process writes the workbook (~half the
+    export's time on a large plan) while this one runs the Monte Carlo and writes the other
+    files; the copy needs the confidence range only for the Dashboard, which it writes last,
+    once this process has handed it over. If the copy fails for any reason, the workbook is
+    written here again, in order (and its error, if any, raised here). Without `os.fork`, in
+    a process with other threads (a lock one of them holds would stay held in the copy) or
+    with nothing pending, the files are written one after another."""
+    if pending is None or not hasattr(os, "fork") or threading.active_count() > 1:
+        if pending is not None:
+            plan = _completed(plan, pending.run())
+        for name in BUNDLE_FILES:
+            _write(name, plan, mapping, staging)
+        return
+    aside = _WorkbookAside(plan, mapping, staging)
+    try:
+        plan = _completed(plan, pending.run())
+        aside.hand_over(plan.confidence)
+        for name in BUNDLE_FILES:
+            if name != _XLSX:
+                _write(name, plan, mapping, staging)
+    except BaseException:
+        aside.stop()
+        raise
+    if not aside.done():
+        _write(_XLSX, plan, mapping, staging)
+
+
+def _write(name: str, plan: Plan, mapping: SheetsMapping, staging: Path) -> None:
+    with open(staging / name, "wb") as f:
+        _render(name, plan, mapping, f)
+
+
+def _completed(plan: Plan, confidence: Confidence | None) -> Plan:
+    return plan if confidence is None else plan.model_copy(update={"confidence": confidence})
+
+
+class _WorkbookAside:
+    """The workbook written by a forked copy of this process, from a plan whose confidence
+    range comes later: through a file beside it, announced by one byte on a pipe."""
+
+    def __init__(self, plan: Plan, mapping: SheetsMapping, staging: Path) -> None:
+        self._range = staging / ".confidence"
+        read, write = os.pipe()
+        self._write: int | None = write
+        self._pid = os.fork()
+        if self._pid == 0:  # the copy: write the workbook, then leave without unwinding
+            code = 1
+            try:
+                os.close(write)
+                with open(staging / _XLSX, "wb") as f:
+                    dashboard_xlsx(plan, f, mapping, complete=lambda: self._received(plan, read))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(read)
+
+    def _received(self, plan: Plan, read: int) -> Plan:
+        with os.fdopen(read, "rb") as f:
+            if f.read(1) != b"1":
+                raise RuntimeError("the export stopped before the confidence range was ready")
+        return _completed(plan, pickle.loads(self._range.read_bytes()))
+
+    def hand_over(self, confidence: Confidence | None) -> None:
+        self._range.write_bytes(pickle.dumps(confidence))
+        assert self._write is not None
+        with suppress(BrokenPipeError):  # the copy stopped already: `done()` says so
+            os.write(self._write, b"1")
+        self._close()
+
+    def done(self) -> bool:
+        """Wait for the copy; whether it wrote the whole workbook."""
+        self._close()
+        _, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status) == 0
+
+    def stop(self) -> None:
+        self._close()
+        os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+
+    def _close(self) -> None:
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
 
 
 def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, bytes]:
@@ -92,7 +187,7 @@ def render_bundle(plan: Plan, *, catalog_dir: Path | None = None) -> dict[str, b
 
 def _render(name: str, plan: Plan, mapping: SheetsMapping, f: BinaryIO) -> None:
     """Write the bundle's file `name` into `f`."""
-    if name == "dashboard.xlsx":
+    if name == _XLSX:
         dashboard_xlsx(plan, f, mapping)
     elif name == "plan.json":
         f.write(to_json_bytes(plan))

@@ -1,22 +1,25 @@
 """The plan as `dashboard.xlsx`: the Sheets dashboard's six worksheets, written with XlsxWriter.
 
 The worksheets come from the same pure layout `syncsvc publish` sends to Google Sheets
-(`syncsvc.grid.layout.iter_layouts`), so the offline workbook and the online dashboard never
+(`syncsvc.grid.layout.sheet_layout`), so the offline workbook and the online dashboard never
 drift apart. This module only turns typed cells into spreadsheet cells; it is the one place that
-imports XlsxWriter, and only inside its functions (the CLI starts without it). XlsxWriter streams
-each row to a temporary file as it is written (its `constant_memory` mode), several times faster
-than building the workbook in memory, and in a fraction of the memory: columns and row heights
-are measured in a first pass over the layout, the rows written in a second.
+imports XlsxWriter, and only inside its functions (the CLI starts without it). Columns and row
+heights are measured in a first pass over a worksheet's layout, its cells written in a second.
+XlsxWriter keeps the cells until the workbook is closed and writes each text once, in a table
+of shared strings (~7% faster than its `constant_memory` mode, which writes every text where it
+stands: 2.0-2.2 s against 2.2-2.3 s at 20,000 tasks). Each worksheet's layout is dropped once
+written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
-from syncsvc.grid.layout import iter_layouts
+from syncsvc.grid.layout import SHEET_KEYS, sheet_layout, sheet_titles
 from syncsvc.grid.mapping import SheetsMapping
 from syncsvc.model import Plan
 
@@ -41,25 +44,35 @@ MAX_WORD_CHARS = 20  # and to fit the longest word of a wrapped text up to this 
 _BOLD_WIDER = 1.1  # bold text takes about a tenth more room
 # text is always a string cell: never a formula, a number or a link, whatever it looks like
 _OPTIONS = {
-    "constant_memory": True,
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
 
 
-def dashboard_xlsx(plan: Plan, dest: BinaryIO, mapping: SheetsMapping) -> None:
+def dashboard_xlsx(
+    plan: Plan, dest: BinaryIO, mapping: SheetsMapping, *, complete: Callable[[], Plan] | None = None
+) -> None:
     """Write the workbook into `dest`: Dashboard, Risks (with the coloured heat grid), RACI,
     Timeline (with the week-by-week Gantt grid), Rollback and Communication. Each worksheet
-    is laid out, written and dropped before the next is laid out."""
+    is laid out, written and dropped before the next is laid out.
+
+    `complete`, when given, gives the plan with its confidence range (`plan` has none yet):
+    only the Dashboard shows it, so the other worksheets are written first, from `plan`, and
+    the Dashboard last (the same cells; the shared strings are numbered in another order)."""
     from xlsxwriter import Workbook
 
     wb = Workbook(dest, _OPTIONS)
     formats = _Formats(wb)
     used: set[str] = set()
-    for layout in iter_layouts(plan, mapping):
-        _fill(wb.add_worksheet(_title(layout.title, used)), layout, formats)
-        del layout  # not alive while the next one is built
+    titles = sheet_titles(plan.plan_id, mapping, prefix=False)
+    sheets = {key: wb.add_worksheet(_title(titles[key], used)) for key in SHEET_KEYS}
+    order = SHEET_KEYS if complete is None else (*SHEET_KEYS[1:], SHEET_KEYS[0])
+    for key in order:
+        if key == "dashboard" and complete is not None:
+            plan = complete()
+        # built, written and dropped before the next is built
+        _fill(sheets[key], sheet_layout(key, plan, mapping), formats)
     wb.close()
 
 

@@ -59,13 +59,26 @@ def iter_layouts(
 ) -> Iterator[SheetLayout]:
     """`build_layouts`, one worksheet at a time: each is built when the caller asks for it, so
     a writer holds one worksheet's cells at a time (RACI and Timeline hold ~20 cells a task)."""
-    titles = sheet_titles(plan.plan_id, mapping, prefix=prefix)
-    yield dashboard_layout(plan, mapping, titles["dashboard"], status, synced_at)
-    yield risks_layout(plan, mapping, titles["risks"])
-    yield raci_layout(plan, mapping, titles["raci"])
-    yield timeline_layout(plan, mapping, titles["timeline"], status)
-    yield rollback_layout(plan, mapping, titles["rollback"])
-    yield communication_layout(plan, mapping, titles["communication"])
+    for key in SHEET_KEYS:
+        yield sheet_layout(key, plan, mapping, prefix=prefix, status=status, synced_at=synced_at)
+
+
+def sheet_layout(
+    key: str,
+    plan: Plan,
+    mapping: SheetsMapping,
+    *,
+    prefix: bool = False,
+    status: TrackedStatus | None = None,
+    synced_at: dt.datetime | None = None,
+) -> SheetLayout:
+    """The worksheet `key` (one of SHEET_KEYS)."""
+    title = sheet_titles(plan.plan_id, mapping, prefix=prefix)[key]
+    if key == "dashboard":
+        return dashboard_layout(plan, mapping, title, status, synced_at)
+    if key == "timeline":
+        return timeline_layout(plan, mapping, title, status)
+    return _PLAIN_SHEETS[key](plan, mapping, title)
 
 
 def score_colour(mapping: SheetsMapping, score: int) -> str:
@@ -364,3 +377,13 @@ def communication_layout(plan: Plan, mapping: SheetsMapping, title: str) -> Shee
             )
         )
     return _table_sheet("communication", title, rows, mapping.communication, n_table)
+
+
+# The worksheets in CONTRACT §6 order, and the builders of those that need no status.
+SHEET_KEYS = ("dashboard", "risks", "raci", "timeline", "rollback", "communication")
+_PLAIN_SHEETS: dict[str, Callable[[Plan, SheetsMapping, str], SheetLayout]] = {
+    "risks": risks_layout,
+    "raci": raci_layout,
+    "rollback": rollback_layout,
+    "communication": communication_layout,
+}

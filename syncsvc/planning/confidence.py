@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import partial
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Confidence, Level
@@ -42,6 +45,33 @@ def standard_error(probability: float, samples: int) -> float:
     return math.sqrt(probability * (1 - probability) / samples)
 
 
+class Deferred:
+    """The Monte Carlo of the plan built inside `confidence_deferred`, not run yet."""
+
+    def __init__(self) -> None:
+        self._run: Callable[[], Confidence] | None = None
+
+    def run(self) -> Confidence | None:
+        """The plan's confidence range (None when the plan asked for none)."""
+        return self._run() if self._run is not None else None
+
+
+_DEFERRED: ContextVar[Deferred | None] = ContextVar("confidence_deferred", default=None)
+
+
+@contextmanager
+def confidence_deferred() -> Iterator[Deferred]:
+    """Within it, a plan is built without running its Monte Carlo (`confidence` None); the
+    `Deferred` it gives runs it afterwards, with the same inputs and so the same figures. The
+    export writes the workbook's other worksheets meanwhile (only the Dashboard shows it)."""
+    pending = Deferred()
+    token = _DEFERRED.set(pending)
+    try:
+        yield pending
+    finally:
+        _DEFERRED.reset(token)
+
+
 def plan_confidence(
     drafts: Sequence[TaskDraft],
     lev: LevelledPlan,
@@ -50,9 +80,28 @@ def plan_confidence(
     *,
     samples: int | None = None,
     seed: int = SEED,
-) -> Confidence:
+) -> Confidence | None:
     """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality;
-    `samples` defaults to the plan's budget (`samples_for`)."""
+    `samples` defaults to the plan's budget (`samples_for`). None inside `confidence_deferred`
+    (the range is computed by its `Deferred.run()`)."""
+    pending = _DEFERRED.get()
+    if pending is None:
+        return _plan_confidence(drafts, lev, cal, deadline, samples=samples, seed=seed)
+    if pending._run is not None:
+        raise RuntimeError("confidence_deferred: one plan at a time")
+    pending._run = partial(_plan_confidence, drafts, lev, cal, deadline, samples=samples, seed=seed)
+    return None
+
+
+def _plan_confidence(
+    drafts: Sequence[TaskDraft],
+    lev: LevelledPlan,
+    cal: WorkCalendar,
+    deadline: dt.date,
+    *,
+    samples: int | None,
+    seed: int,
+) -> Confidence:
     from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
 
     if samples is None:

@@ -10,7 +10,7 @@ from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
-from syncsvc.model import Level, TaskKind
+from syncsvc.model import Level, TaskKind, TaskSource
 from syncsvc.planning.staffing import Assigner, RoleWork, team_for
 from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
@@ -29,7 +29,7 @@ class TaskDraft:
     risk: Level
     estimate_days: int
     depends_on: tuple[str, ...] = ()
-    source: str = "spec"
+    source: TaskSource = "spec"
     role: str | None = None
     people: tuple[str, ...] = ()  # whose time it takes (quick mode); else the owner's
     estimate_range: tuple[int, int] | None = None  # optimistic, pessimistic working days

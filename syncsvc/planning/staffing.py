@@ -47,64 +47,60 @@ def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
     roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
     if not roles:
         return []
-    best: tuple[tuple[float, int], Split] | None = None
+    best: tuple[tuple[float, int], Sequence[RoleWork], dict[str, int], list[list[str]]] | None = None
     # the `heavy` largest roles get people of their own; the rest share `shared` people
     for heavy in range(len(roles) + 1):
         light = roles[heavy:]
+        # heads per heavy role as people are added one by one: `own` people take the first
+        # own - heavy steps, whatever `shared` is (computed once per `heavy`)
+        ladder = _ladder(roles[:heavy], spec.team_size - heavy - (1 if light else 0))
         for shared in range(1 if light else 0, len(light) + 1):
             own = spec.team_size - shared
             if own < heavy or (shared == 0 and light):
                 continue
-            split = _split(roles[:heavy], light, own, shared)
-            key = (round(split.load, 6), -split.people)  # the least-loaded busiest person, then more hands
+            heads, heavy_load = ladder[min(own - heavy, len(ladder) - 1)]
+            covers, shared_load = _cover(light, shared)
+            people = sum(heads.values()) + sum(1 for c in covers if c)
+            # the least-loaded busiest person, then more hands
+            key = (round(max([heavy_load, *shared_load]), 6), -people)
             if best is None or key < best[0]:
-                best = (key, split)
+                best = (key, roles[:heavy], heads, covers)
     assert best is not None
-    return best[1].team()
+    _, heavy_roles, heads, covers = best
+    team = [
+        Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+        for r in heavy_roles
+        for k in range(heads[r.role])
+    ]
+    return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
 
 
-@dataclass(frozen=True)
-class Split:
-    """One way to staff the roles: heads per heavy role, the light roles each shared person
-    covers, and the largest load per person (the team itself is built for the winner only)."""
-
-    heavy: Sequence[RoleWork]
-    heads: dict[str, int]
-    covers: list[list[str]]
-    load: float
-
-    @property
-    def people(self) -> int:
-        return sum(self.heads.values()) + sum(1 for c in self.covers if c)
-
-    def team(self) -> list[Member]:
-        team = [
-            Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-            for r in self.heavy
-            for k in range(self.heads[r.role])
-        ]
-        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in self.covers if c]
-
-
-def _split(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int) -> Split:
-    """`own` people for the heavy roles (each role as many as its work per head calls for, up
-    to its widest task), `shared` people covering the light roles between them (largest
-    first, to whoever has least)."""
+def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
+    """The heavy roles' heads (one each, then up to `extra` more people, each to the role with
+    the most work per head that its widest task can still use) and the largest load per head,
+    after 0, 1, 2... added people; it ends early when no role can use another person."""
     heads = {r.role: 1 for r in heavy}
-    for _ in range(own - len(heavy)):
+    out = [(dict(heads), max((r.effort / heads[r.role] for r in heavy), default=0.0))]
+    for _ in range(max(0, extra)):
         open_roles = [r for r in heavy if heads[r.role] < r.max_people]
         if not open_roles:
             break
         pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
         heads[pick.role] += 1
-    loads = [r.effort / heads[r.role] for r in heavy]
+        out.append((dict(heads), max(r.effort / heads[r.role] for r in heavy)))
+    return out
+
+
+def _cover(light: Sequence[RoleWork], shared: int) -> tuple[list[list[str]], list[float]]:
+    """`shared` people covering the light roles between them (largest first, to whoever has
+    least): the roles each covers, and each one's load."""
     covers: list[list[str]] = [[] for _ in range(shared)]
     shared_load = [0.0] * shared
     for r in light:
-        k = min(range(shared), key=lambda k: shared_load[k])
+        k = shared_load.index(min(shared_load))  # the first of the least loaded
         covers[k].append(r.role)
         shared_load[k] += r.effort
-    return Split(heavy, heads, covers, max([*loads, *shared_load], default=0.0))
+    return covers, shared_load
 
 
 def holders(members: Sequence[Member], role: str) -> list[Member]:
