@@ -1143,6 +1143,11 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Shoppers can repeat last week's order in one tap from the home screen.",
             "one-click-action",
         ),
+        (
+            "Coaching sessions",
+            "Members can sign up for a coaching session and drop out up to a day before.",
+            "bookings",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
