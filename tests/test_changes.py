@@ -1145,7 +1145,7 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
         ),
         (
             "Coaching sessions",
-            "Members can sign up for a coaching session and drop out up to a day before.",
+            "Members can sign up for one of the six places in a coaching session and drop out a day before.",
             "bookings",
         ),
     ],
