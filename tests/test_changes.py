@@ -1278,3 +1278,45 @@ def test_everyday_facets_stay_off_words_in_another_sense(
     name: str, description: str, profiles: list[str], facet: str
 ) -> None:
     assert facet not in _facets(name, description, profiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title", "present"),
+    [
+        (
+            "Postgres 15 cluster",
+            "Move the orders database to a new PostgreSQL 15 cluster fed by logical replication and cut over "
+            "in a window.",
+            "Logical replication leaves things behind",
+            True,
+        ),
+        (
+            "Postgres 15 in place",
+            "Upgrade the orders database to PostgreSQL 15 in place with pg_upgrade in a maintenance window.",
+            "Logical replication leaves things behind",
+            False,
+        ),
+        (
+            "Spam filter for reviews",
+            "A machine learning classifier hides abusive product reviews and suspends repeat offenders.",
+            "cannot see why or appeal",
+            True,
+        ),
+        (
+            "Smarter search ranking",
+            "A machine learning model ranks search results, shipped behind a feature flag.",
+            "cannot see why or appeal",
+            False,
+        ),
+        (
+            "Security keys for admins",
+            "Admins must sign in with two-factor authentication from June; enforcement starts per workspace.",
+            "Enforcement misses other ways in",
+            True,
+        ),
+    ],
+)
+def test_a_sort_of_change_brings_its_own_risk_only_with_its_words(
+    plan_of: PlanOf, name: str, description: str, title: str, present: bool
+) -> None:
+    assert (title in _titles(plan_of(_spec(name, description)))) is present
