@@ -1007,6 +1007,18 @@ def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
     assert "pricing-packaging" in _kinds(
         "New prices", "Raise the prices of the Pro and Business plans by 10%."
     )
+    assert "payments-billing" in _kinds(
+        "Rent by direct debit", "Tenants can set up a direct debit for their rent payments online."
+    )
+    assert "payments-billing" not in _kinds(
+        "Address changes", "Donors who once signed a direct debit form can update their address online."
+    )
+    assert "ml-llm" in _kinds(
+        "Barrier-free exit", "Cameras read the number plate of each car at the car park exit."
+    )
+    assert _kinds(
+        "Scan to ride", "Riders unlock scooters in the app by scanning the QR code on the handlebar."
+    )[:1] == ["product-feature"]
     # a person doing a product action without "can" is product language too
     assert _kinds(
         "Overpayments from the app",
