@@ -1007,6 +1007,23 @@ def test_the_same_words_in_their_own_sense_still_make_the_kind() -> None:
     assert "pricing-packaging" in _kinds(
         "New prices", "Raise the prices of the Pro and Business plans by 10%."
     )
+    assert "payments-billing" in _kinds(
+        "Rent by direct debit", "Tenants can set up a direct debit for their rent payments online."
+    )
+    assert "payments-billing" not in _kinds(
+        "Address changes", "Donors who once signed a direct debit form can update their address online."
+    )
+    assert "ml-llm" in _kinds(
+        "Barrier-free exit", "Cameras read the number plate of each car at the car park exit."
+    )
+    assert _kinds(
+        "Scan to ride", "Riders unlock scooters in the app by scanning the QR code on the handlebar."
+    )[:1] == ["product-feature"]
+    # a person doing a product action without "can" is product language too
+    assert _kinds(
+        "Overpayments from the app",
+        "Borrowers check their repayment schedule and submit an overpayment from the app.",
+    )[:1] == ["product-feature"]
     # where it is used (online, in the app) is product language too
     assert _kinds(
         "Pick your seats", "Concert-goers pick their seats on a seat map when they buy tickets online."
@@ -1122,6 +1139,27 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Doctors can send a referral that arrives in the hospital's booking system.",
             "syncs-records",
         ),
+        (
+            "Parking permits by card",
+            "Residents can renew their parking permit online and pay the fee by card.",
+            "takes-payment",
+        ),
+        (
+            "Where is my parcel",
+            "Customers see the live position of their parcel on the tracking page, "
+            "updated from the couriers' feed.",
+            "shows-live-status",
+        ),
+        (
+            "Reorder in one tap",
+            "Shoppers can repeat last week's order in one tap from the home screen.",
+            "one-click-action",
+        ),
+        (
+            "Coaching sessions",
+            "Members can sign up for one of the six places in a coaching session and drop out a day before.",
+            "bookings",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
@@ -1234,9 +1272,63 @@ def test_everyday_actions_bring_their_facet(name: str, description: str, facet: 
             ["ui-frontend"],
             "syncs-records",
         ),
+        (
+            "Payroll export",
+            "Managers can export the hours of their team for payroll and pay rises.",
+            ["product-feature"],
+            "takes-payment",
+        ),
+        (
+            "Chat support goes live",
+            "Support agents can answer customers in live chat from the help desk.",
+            ["product-feature"],
+            "shows-live-status",
+        ),
     ],
 )
 def test_everyday_facets_stay_off_words_in_another_sense(
     name: str, description: str, profiles: list[str], facet: str
 ) -> None:
     assert facet not in _facets(name, description, profiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title", "present"),
+    [
+        (
+            "Postgres 15 cluster",
+            "Move the orders database to a new PostgreSQL 15 cluster fed by logical replication and cut over "
+            "in a window.",
+            "Logical replication leaves things behind",
+            True,
+        ),
+        (
+            "Postgres 15 in place",
+            "Upgrade the orders database to PostgreSQL 15 in place with pg_upgrade in a maintenance window.",
+            "Logical replication leaves things behind",
+            False,
+        ),
+        (
+            "Spam filter for reviews",
+            "A machine learning classifier hides abusive product reviews and suspends repeat offenders.",
+            "cannot see why or appeal",
+            True,
+        ),
+        (
+            "Smarter search ranking",
+            "A machine learning model ranks search results, shipped behind a feature flag.",
+            "cannot see why or appeal",
+            False,
+        ),
+        (
+            "Security keys for admins",
+            "Admins must sign in with two-factor authentication from June; enforcement starts per workspace.",
+            "Enforcement misses other ways in",
+            True,
+        ),
+    ],
+)
+def test_a_sort_of_change_brings_its_own_risk_only_with_its_words(
+    plan_of: PlanOf, name: str, description: str, title: str, present: bool
+) -> None:
+    assert (title in _titles(plan_of(_spec(name, description)))) is present
