@@ -502,3 +502,38 @@ def test_a_deferred_monte_carlo_gives_the_same_range(plan_of) -> None:
         deferred = load_plan(EXAMPLE, None, {})
     assert deferred.confidence is None
     assert pending.run() == load_plan(EXAMPLE, None, {}).confidence is not None
+
+
+def test_fast_text_paths_agree_with_the_rules() -> None:
+    # `md` skips text with nothing to escape and the CSV field looks its type up first: both
+    # checked against the rules written out, on every kind of value and awkward character
+    import html
+    import random
+
+    from syncsvc.export.csvs import _field
+    from syncsvc.rendering.text import cell, md
+
+    def md_rule(text: object) -> str:
+        s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+        return html.escape(s, quote=False).replace("|", "\\|")
+
+    def field_rule(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return str(v)
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return cell(v)
+
+    rng = random.Random(3)
+    alphabet = "ab |&<>\r\n\t=+-@'\"é"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(2000)]
+    for t in texts:
+        assert md(t) == md_rule(t), repr(t)
+    values: list[object] = [*texts, None, True, False, 0, 7, -3, 1.5, 1e-7, float("inf")]
+    values += [dt.date(2027, 1, 4), dt.datetime(2027, 1, 4, 9, 30), 12]
+    for v in values:
+        assert _field(v) == field_rule(v), repr(v)  # type: ignore[arg-type]

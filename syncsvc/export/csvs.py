@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from syncsvc.columns import ColumnDef, columns
 from syncsvc.model import Plan, PlannedTask
@@ -23,6 +24,9 @@ TIMELINE_HEADERS = tuple(c.key for c in TIMELINE_COLUMNS)
 def _field(value: Value) -> str:
     # Numbers, booleans and dates are written as they are; every text goes through `cell`,
     # so a value such as "=HYPERLINK(...)" or "@SUM(1)" is never read as a formula.
+    exact = _BY_TYPE.get(type(value))  # the usual types, without the chain below
+    if exact is not None:
+        return exact(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,6 +36,16 @@ def _field(value: Value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return cell(value)
+
+
+_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: cell,
+    int: str,
+    float: str,
+    bool: lambda v: "true" if v else "false",
+    dt.date: dt.date.isoformat,
+    type(None): lambda _: "",
+}
 
 
 def _join(names: Sequence[str]) -> str:

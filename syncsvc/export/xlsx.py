@@ -229,6 +229,8 @@ class _Formats:
     def get(self, f: Fmt, number: str | None, top: bool) -> Any:
         # a layout repeats the same few Fmt objects: look them up by identity first (hashing a
         # frozen dataclass hashes all its fields, every time), by value on a miss
+        if f is PLAIN and number is None and not top:
+            return None  # the workbook's default style: Calibri 11, nothing else
         key = (id(f), number, top)
         made = self._by_id.get(key)
         if made is None:

@@ -8,9 +8,15 @@ import re
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_MD_SPECIAL = re.compile(r"[\r\n&<>|]")  # what `md` changes; most text has none of it
+
+
 def md(text: object) -> str:
     """User text safe inside Markdown prose or a table cell: no HTML, no table breaks."""
-    s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    s = str(text)
+    if _MD_SPECIAL.search(s) is None:
+        return s
+    s = s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     s = html.escape(s, quote=False)
     return s.replace("|", "\\|")
 
