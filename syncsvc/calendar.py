@@ -52,6 +52,12 @@ class WorkCalendar:
                 days.append(d)
         return days[index]
 
+    def dates(self, last: int) -> list[dt.date]:
+        """The dates of working days 0..`last` (and maybe more): `dates(n)[i] == date(i)` for
+        0 <= i <= n, a list read by index instead of a call per date. Do not change it."""
+        self.date(last)
+        return self._days
+
     def index(self, d: dt.date) -> int:
         """The index of `cur(d)`: the working day on or after `d`."""
         d = self.cur(d)

@@ -287,13 +287,15 @@ def _justify(
     """Forward-backward improvement: right-justify, then left-justify; keep it if no longer."""
     n = len(dur)
     span = max((start[i] + dur[i] for i in range(n)), default=0)
-    # sort keys built in one pass (a key function called per task costs more than the sort)
-    right_key = [(-(s + d), -p) for s, d, p in zip(start, dur, pos, strict=True)]
+    # sort keys built in one pass (a key function called per task costs more than the sort);
+    # (a, pos) is packed as a * n + pos, one int: pos is a permutation of 0..n-1, so the order
+    # is the pairs' order, and comparing ints is cheaper than comparing tuples
+    right_key = [-(s + d) * n - p for s, d, p in zip(start, dur, pos, strict=True)]
     right_order = sorted(range(n), key=right_key.__getitem__)
     mirrored = _sgs(right_order, dur, succs, people)  # the reversed network, time mirrored
     r_span = max((mirrored[i] + dur[i] for i in range(n)), default=0)
     right = [r_span - mirrored[i] - dur[i] for i in range(n)]
-    left_key = list(zip(right, pos, strict=True))
+    left_key = [r * n + p for r, p in zip(right, pos, strict=True)]
     left = _sgs(sorted(range(n), key=left_key.__getitem__), dur, preds, people)
     new_span = max((left[i] + dur[i] for i in range(n)), default=0)
     return left if new_span <= span else start

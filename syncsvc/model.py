@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_text, model_json_bytes, model_json_text
+from syncsvc.rendering.jsontext import json_bytes, model_json_bytes, model_json_text
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
 Deployment = Literal["feature_flag", "canary", "blue_green", "big_bang"]
+TaskSource = Literal["spec", "catalog", "mitigation", "rollout"]
 
 PLAN_SCHEMA = "syncsvc.plan/1"
 
@@ -106,7 +107,7 @@ class PlannedTask(_Out):
     late_finish: dt.date
     total_float: int
     critical: bool
-    source: Literal["spec", "catalog", "mitigation", "rollout"] = "spec"
+    source: TaskSource = "spec"
     # levelled dates (CONTRACT §2 "Levelling"): equal to the early dates when nobody is
     # over-allocated; None only on plans built before levelling existed
     start: dt.date | None = None
@@ -293,13 +294,16 @@ def to_json_text(plan: Plan, part: str | None = None) -> str:
     """`to_json(plan, part)` as `json.dumps(indent=2, ensure_ascii=False)` writes it, faster."""
     if part is None or part == "create-rollout-plan":
         return model_json_text(plan, by_alias=True, exclude=_PRIVATE)
+    return to_json_bytes(plan, part).decode()
+
+
+def to_json_bytes(plan: Plan, part: str | None = None) -> bytes:
+    """`to_json_text(plan, part)` as UTF-8 bytes, without the text in between (the export and
+    the planning commands write them to their files as they are)."""
+    if part is None or part == "create-rollout-plan":
+        return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
     # the models written straight to text: no dict per task first (half the time at 20,000 tasks)
-    return json_text(_part_fields(plan, part), plain=lambda: to_json(plan, part))
-
-
-def to_json_bytes(plan: Plan) -> bytes:
-    """`to_json_text(plan)` as UTF-8 bytes (the export writes them to its file as they are)."""
-    return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
+    return json_bytes(_part_fields(plan, part), plain=lambda: to_json(plan, part))
 
 
 # Which tool a finding kind belongs to, so each tool shows the findings of its own part.

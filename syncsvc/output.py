@@ -16,7 +16,7 @@ from syncsvc.errors import InputError
 from syncsvc.logs import CONTROL_CHARS
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str | bytes, output: Path | None) -> None:
     """Print to stdout, or write the file whole (temp file + rename: never half-written).
 
     Only a regular file is written: a device, a FIFO or a symbolic link at `output` is refused
@@ -25,6 +25,7 @@ def write_output(text: str, output: Path | None) -> None:
     """
 
     if output is None:
+        text = text.decode() if isinstance(text, bytes) else text  # bytes: UTF-8 text
         text = strip_controls(text if text.endswith("\n") else text + "\n")
         try:
             sys.stdout.write(text)
@@ -96,10 +97,11 @@ def strip_controls(text: str) -> str:
 _NOT_CONTROL_START = bytes(b for b in range(256) if not (b <= 0x08 or 0x0B <= b <= 0x1F or b in (0x7F, 0xC2)))
 
 
-def _utf8_without_controls(text: str) -> bytes:
-    """`strip_controls(text)` as UTF-8. A plan's text is megabytes: deleting the bytes no control
-    character starts with, and finding none left, is several times faster than the pattern."""
-    data = text.encode("utf-8")
+def _utf8_without_controls(text: str | bytes) -> bytes:
+    """`strip_controls(text)` as UTF-8 (bytes: UTF-8 text). A plan's text is megabytes: deleting
+    the bytes no control character starts with, and finding none left, is several times faster
+    than the pattern."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if data.translate(None, _NOT_CONTROL_START):  # maybe a control character: the pattern decides
-        return strip_controls(text).encode("utf-8")
+        return strip_controls(data.decode("utf-8")).encode("utf-8")
     return data

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.errors import InputError, SpecError
 from syncsvc.inputs import flag, missing_inputs, spec_of_inputs
-from syncsvc.model import Plan, to_json_text
+from syncsvc.model import Plan, to_json_bytes, to_json_text
 from syncsvc.planning.build import build_plan
 from syncsvc.spec import FIRST_DATE, LAST_START, Spec
 from syncsvc.specload import load_spec, with_calendar
@@ -136,6 +136,14 @@ def render(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md")
     from syncsvc.rendering.markdown import render_md
 
     return render_md(plan, part)
+
+
+def render_bytes(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md") -> bytes:
+    """`render(plan, part=part, format=format)` as UTF-8, for a file: a part's JSON is written
+    straight to bytes (megabytes for a large plan), without a text object in between."""
+    if format == "json":
+        return to_json_bytes(plan, part)
+    return render(plan, part=part, format=format).encode()
 
 
 def parse_as_of(value: str | None) -> dt.date:

@@ -211,7 +211,9 @@ def _build(
 ) -> Schedule:
     es, ef, ls, lf, tf = p.es, p.ef, p.ls, p.lf, p.tf
     n = len(acts)
-    date = cal.date
+    # the dates by index, not a call each (every index below is >= 0 when es and ls are)
+    last = max(max(ef, default=0), max(lf, default=0))
+    date = cal.dates(last).__getitem__ if min(es + ls, default=0) >= 0 else cal.date
     e_start, e_finish, l_start, l_finish = [date(0)] * n, [date(0)] * n, [date(0)] * n, [date(0)] * n
     preds = net.preds
     for i in range(n):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -60,6 +61,18 @@ _TIMELINE_RE = re.compile(r"^(\d{1,4})\s*(weeks?|days?)$")
 
 def parse_estimate(value: Any) -> int:
     """`"3d"` → 3, `"2w"` → 10, `4` → 4 working days; anything else is a ValueError."""
+    if type(value) is str:
+        return _estimate_text(value)
+    return _estimate(value)
+
+
+@lru_cache(maxsize=4096)
+def _estimate_text(value: str) -> int:
+    # a spec repeats a few estimates ("3d", "1w") over thousands of tasks: each read once
+    return _estimate(value)
+
+
+def _estimate(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f'must be like "3d", "2w" or a whole number of days, not {value!r}')
     days: int | None = None

@@ -136,3 +136,16 @@ def spec_with() -> Callable[..., Spec]:
 def test_deadline(spec_with, timeline, start, holidays, deadline) -> None:
     spec = spec_with(timeline, start, holidays)
     assert deadline_for(spec, WorkCalendar(start, holidays)) == deadline
+
+
+def test_dates_by_index_are_the_calendar_dates() -> None:
+    import datetime as dt
+
+    from syncsvc.calendar import WorkCalendar
+
+    cal = WorkCalendar(dt.date(2027, 1, 1), {dt.date(2027, 1, 6), dt.date(2027, 2, 1)})
+    days = cal.dates(40)
+    assert len(days) >= 41
+    fresh = WorkCalendar(dt.date(2027, 1, 1), {dt.date(2027, 1, 6), dt.date(2027, 2, 1)})
+    assert [days[i] for i in range(41)] == [fresh.date(i) for i in range(41)]
+    assert cal.dates(3) is days  # no copy: the list is read, not changed

@@ -34,13 +34,17 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From here on, loading a catalog from its TOML fails the test (it must come from the cache)."""
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
+    """The catalog folders loaded from their TOML (a cache miss each) from here on."""
+    calls: list[Path | None] = []
+    real = catalog_pkg._compile
 
-    def fail(folder: Path | None) -> Catalog:
-        raise AssertionError("the catalog was loaded from its TOML, not from the cache")
+    def counted(folder: Path | None) -> Catalog:
+        calls.append(folder)
+        return real(folder)
 
-    monkeypatch.setattr(catalog_pkg, "_compile", fail)
+    monkeypatch.setattr(catalog_pkg, "_compile", counted)
+    return calls
 
 
 def _entries(where: Path) -> list[Path]:
@@ -98,19 +102,15 @@ def test_an_added_profile_file_misses(cache: Path, tmp_path: Path) -> None:
     assert "my-kind" in catalog_pkg._load(folder).changes.ids
 
 
-def test_another_version_misses(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_version_misses(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[Path | None]
+) -> None:
     catalog_pkg._load(None)
+    catalog_pkg._load(None)
+    assert compiles == [None]  # the second from the cache
     monkeypatch.setattr(syncsvc, "__version__", "999.0")
-    calls: list[Path | None] = []
-    real = catalog_pkg._compile
-
-    def counted(folder: Path | None) -> Catalog:
-        calls.append(folder)
-        return real(folder)
-
-    monkeypatch.setattr(catalog_pkg, "_compile", counted)
     catalog_pkg._load(None)
-    assert calls == [None]
+    assert compiles == [None, None]
 
 
 @pytest.mark.parametrize(
@@ -213,3 +213,40 @@ def test_a_hit_in_a_new_process_builds_no_catalog_validator(tmp_path: Path) -> N
     assert runs[0]["built"] == [True, True]  # validated from the TOML: the validators were built
     assert runs[1]["built"] == [False, False]  # from the cache: defer_build left them unbuilt
     assert runs[1]["profiles"] == runs[0]["profiles"]
+
+
+def test_each_catalog_folder_has_its_own_entry(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = catalog_pkg._load(None)
+    mine = catalog_pkg._load(_user_catalog(tmp_path))
+    assert len(_entries(cache)) == 2  # neither replaced the other
+    monkeypatch.setattr(catalog_pkg, "_compile", lambda folder: pytest.fail("not from the cache"))
+    assert catalog_pkg._load(None) == bundled
+    assert catalog_pkg._load(tmp_path / "mine") == mine
+
+
+def test_an_entry_others_could_have_written_is_not_read(cache: Path, compiles: list[Path | None]) -> None:
+    fresh = catalog_pkg._load(None)
+    (entry,) = _entries(cache)
+    assert entry.stat().st_mode & 0o777 == 0o600  # as written
+    entry.chmod(0o666)  # anyone could have put a pickle there: unpickling it would run their code
+    assert catalog_pkg._load(None) == fresh
+    assert compiles == [None, None]  # loaded from the TOML again, and the entry written afresh
+    assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_key_follows_the_code_that_validates_the_catalogs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncsvc.catalog import cache as cache_mod
+
+    code = tmp_path / "pkg"
+    (code / "catalog").mkdir(parents=True)
+    (code / "catalog" / "risks.py").write_text("LIMIT = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache_mod, "_PACKAGE", code)
+    files = [bundled_dir() / "risks.toml"]
+    before = cache_mod._key("bundled", files)
+    assert cache_mod._key("bundled", files) == before
+    (code / "catalog" / "risks.py").write_text("LIMIT = 2\n", encoding="utf-8")  # a validator changed
+    assert cache_mod._key("bundled", files) != before

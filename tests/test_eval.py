@@ -12,6 +12,7 @@ from eval.score import (
     FEATURES,
     HELDOUT,
     HELDOUT7,
+    HERE,
     PROFILE_IDS,
     Concept,
     EvalFileError,
@@ -160,6 +161,30 @@ def test_everyday_product_changes_are_recognised_and_get_their_risks(
     assert [s.id for s in scores if s.id in recognisable and not s.profiles_got] == []
     assert t.none_clean == t.none_features >= 2
     assert t.strategy_right == 1.0 and t.mechanism_right == 1.0
+
+
+# round 10: heldout9 (scored once blind after round 9) and four sets of everyday features in
+# domains no other set uses, each scored once before the work it then helped to check
+ROUND10 = ["heldout9", "everyday3", "everyday4", "everyday5", "everyday6"]
+
+
+@pytest.fixture(scope="module", params=ROUND10, ids=ROUND10)
+def round10(request: pytest.FixtureRequest) -> tuple[list[Feature], list[FeatureScore], Totals]:
+    features = load_features(HERE / f"{request.param}.toml")
+    scores = score_features(features)
+    return features, scores, totals(features, scores)
+
+
+def test_features_in_other_domains_are_read_in_the_right_sense(
+    round10: tuple[list[Feature], list[FeatureScore], Totals],
+) -> None:
+    features, scores, t = round10
+    assert [f"{s.id}: {w}" for s in scores for w in s.wrong_sense] == []
+    recognisable = {f.id for f in features if f.expected.recognisable}
+    assert [s.id for s in scores if s.id in recognisable and not s.profiles_got] == []
+    assert t.none_clean == t.none_features >= 2
+    assert t.risk_recall >= 0.70, f"risk recall {t.risk_recall:.2f}"
+    assert t.strategy_right >= 0.9 and t.mechanism_right >= 0.9
 
 
 def test_a_bad_features_file_names_the_feature(tmp_path: Path) -> None:

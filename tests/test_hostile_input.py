@@ -593,8 +593,13 @@ def test_a_file_output_gets_the_terminal_output(
     from syncsvc.output import write_output
 
     write_output(text, None)
+    terminal = capsys.readouterr().out.encode("utf-8")
     write_output(text, tmp_path / "out.txt")
-    assert (tmp_path / "out.txt").read_bytes() == capsys.readouterr().out.encode("utf-8")
+    assert (tmp_path / "out.txt").read_bytes() == terminal
+    write_output(text.encode("utf-8"), tmp_path / "out.txt")  # the same text as UTF-8
+    assert (tmp_path / "out.txt").read_bytes() == terminal
+    write_output(text.encode("utf-8"), None)
+    assert capsys.readouterr().out.encode("utf-8") == terminal
 
 
 def test_a_failed_write_leaves_no_temp_file_and_the_old_output(

@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT, generated_spec
 
 from syncsvc.export import render_bundle
-from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_text
-from syncsvc.plans import render
+from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_bytes, to_json_text
+from syncsvc.plans import render, render_bytes
 from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
@@ -43,8 +43,13 @@ def _check_plan(plan: Plan) -> None:
     for part in PARTS:
         want = _stdlib(to_json(plan, part))
         assert to_json_text(plan, part) == want, part
+        assert to_json_bytes(plan, part) == want.encode(), part
         if part is not None:
             assert render(plan, part=part, format="json") == want, part
+            for fmt in ("json", "md"):
+                assert (
+                    render_bytes(plan, part=part, format=fmt) == render(plan, part=part, format=fmt).encode()
+                )
     assert render_bundle(plan)["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
 
 

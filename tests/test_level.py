@@ -232,3 +232,26 @@ def test_stopping_at_the_lower_bound_gives_the_schedule_of_every_rule_tried(
     for a, b in zip(stopped, every, strict=True):
         assert (a.start, a.finish, a.waits_for, a.rule) == (b.start, b.finish, b.waits_for, b.rule)
     assert any(a.passes < b.passes for a, b in zip(stopped, every, strict=True))
+
+
+def test_justification_orders_tasks_as_the_pairs_of_its_keys_do() -> None:
+    # _justify packs its (time, position) sort keys into one int: the order must be the pairs'
+    from syncsvc.level import _justify, _sgs
+
+    def by_pairs(start, dur, preds, succs, people, pos):  # type: ignore[no-untyped-def]
+        n = len(dur)
+        span = max((start[i] + dur[i] for i in range(n)), default=0)
+        order = sorted(range(n), key=lambda i: (-(start[i] + dur[i]), -pos[i]))
+        mirrored = _sgs(order, dur, succs, people)
+        r_span = max((mirrored[i] + dur[i] for i in range(n)), default=0)
+        right = [r_span - mirrored[i] - dur[i] for i in range(n)]
+        left = _sgs(sorted(range(n), key=lambda i: (right[i], pos[i])), dur, preds, people)
+        return left if max((left[i] + dur[i] for i in range(n)), default=0) <= span else start
+
+    rng = random.Random(3)
+    for _ in range(40):
+        net = _random_network(rng, rng.randint(2, 80), rng.randint(1, 4))
+        nw = net.network
+        start = _sgs(nw.order, net.durations, net.preds, net.people)
+        args = (start, net.durations, net.preds, nw.succs, net.people, nw.pos)
+        assert _justify(*args) == by_pairs(*args)

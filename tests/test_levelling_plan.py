@@ -150,3 +150,27 @@ def test_every_output_dates_a_task_by_its_levelled_plan(plan_of: Callable[[str],
     timeline = next(s for s in build_layouts(plan, load_mapping()) if s.key == "timeline")
     mine = next([c.value for c in r] for r in timeline.rows if any(c.value == late.name for c in r))
     assert late.planned_start in mine and late.planned_finish in mine and late.early_start not in mine
+
+
+def test_the_planned_tasks_are_what_validating_them_gives(plan_of: Callable[[str], Plan]) -> None:
+    """The plan's task rows are built, not validated: each must equal its validated self, with
+    the same value types, every field given, and lists of its own."""
+    from conftest import MINIMAL, ROOT, generated_spec
+
+    from syncsvc.model import PlannedTask
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.toml"))]
+    texts += [generated_spec(300), MINIMAL]
+    seen_lists: set[int] = set()
+    plans = [plan_of(text) for text in texts]  # all alive: no list id is reused
+    for text, plan in zip(texts, plans, strict=True):
+        assert any(t.waits_for for t in plan.tasks) or text == MINIMAL
+        for t in plan.tasks:
+            again = PlannedTask.model_validate(t.model_dump(), strict=True)
+            assert again == t
+            assert t.model_fields_set == set(PlannedTask.model_fields)
+            for name in PlannedTask.model_fields:
+                assert type(getattr(t, name)) is type(getattr(again, name)), name
+            for lst in (t.depends_on, t.waits_for, t.people):
+                assert id(lst) not in seen_lists
+                seen_lists.add(id(lst))

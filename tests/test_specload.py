@@ -263,3 +263,17 @@ def test_terminal_control_characters_in_spec_text_are_refused(spec_of, text: str
     ):
         spec_of(toml)
     assert spec_of(MINIMAL.replace('"Dark mode"', '"Dark\\tmode"')).feature_name == "Dark\tmode"
+
+
+def test_estimates_read_the_same_every_time() -> None:
+    # estimate texts are read once per process and remembered; errors are not remembered
+    from syncsvc.spec import parse_estimate
+
+    for _ in range(2):
+        assert (parse_estimate("3d"), parse_estimate(" 2w "), parse_estimate(4)) == (3, 10, 4)
+        with pytest.raises(ValueError, match="cannot read estimate '3 days'"):
+            parse_estimate("3 days")
+        with pytest.raises(ValueError, match="at most 10000 working days"):
+            parse_estimate("2001w")
+        with pytest.raises(ValueError, match="not True"):
+            parse_estimate(True)

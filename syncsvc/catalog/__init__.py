@@ -97,7 +97,8 @@ def _load(folder: Path | None) -> Catalog:
     for d in _change_folders(folder):
         if d.is_dir():
             files += d.glob("*.toml")
-    name = str(folder.resolve()) if folder is not None else "bundled"
+    # one entry per catalog folder and installation (two checkouts do not take turns at one)
+    name = f"{bundled_dir()}|{folder.resolve() if folder is not None else ''}"
     return compiled(name, files, lambda: _compile(folder), Catalog)
 
 

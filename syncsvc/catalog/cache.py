@@ -8,7 +8,8 @@ and holds the catalogs, and the syncsvc, Python and pydantic versions: a file ed
 removed, or another version, misses, and the catalogs are loaded from the TOML again and the
 entry rewritten. Written atomically (a temporary file renamed over the old one); an entry that
 cannot be read (another key, a truncated or corrupt file, classes that no longer unpickle) is
-rebuilt, and a directory that cannot be written means no cache, silently.
+rebuilt, and a directory that cannot be written means no cache, silently. An entry another
+user could have written (not owned by this user, or writable by group or others) is not read.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ log = logging.getLogger("syncsvc.catalog")
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # the code whose classes are pickled, or which decides what a catalog file validates to
-_CODE = ("catalog/*.py", "model.py", "tomlmodel.py", "errors.py")
+_CODE = ("catalog/*.py", "model.py", "spec.py", "tomlmodel.py", "errors.py")
 
 
 def cache_dir() -> Path | None:
@@ -92,7 +93,11 @@ def _version(module: str) -> str:
 
 def _read(path: Path, key: bytes, kind: type[T]) -> T | None:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            if not _trusted(os.fstat(f.fileno())):
+                log.debug("catalog cache %s not trusted (another owner, or writable by others)", path)
+                return None
+            data = f.read()
     except OSError:
         return None  # not there yet (or unreadable): build it
     head = FORMAT + key + b"\n"
@@ -104,6 +109,14 @@ def _read(path: Path, key: bytes, kind: type[T]) -> T | None:
         log.debug("catalog cache %s unreadable (%s): rebuilding it", path, e)
         return None
     return value if isinstance(value, kind) else None
+
+
+def _trusted(st: os.stat_result) -> bool:
+    """Unpickling runs code: read only an entry this user wrote (owned by them, writable by
+    nobody else), as the cache writes them (mode 0600)."""
+    if st.st_mode & 0o022:
+        return False
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
 
 
 def _write(path: Path, key: bytes, value: object) -> None:

@@ -37,6 +37,9 @@ class Signal(CatalogModel):
     words: Annotated[list[Keyword], Field(min_length=1)]
     weight: Annotated[float, Field(gt=0, le=10)] = 1
     also: list[Keyword] = Field(default_factory=list)
+    # words that say where a feature lives (a page, a website), not what kind of change it is:
+    # they count towards recognising the profile, not towards leading a product feature
+    where: bool = False
 
 
 class ProfilePhase(PhaseTemplate):
@@ -239,6 +242,12 @@ class Detection:
     profile: ChangeProfile
     score: float
     signals: tuple[str, ...]
+    # the score without the signal groups that only say where the feature lives
+    own: float | None = None
+
+    @property
+    def kind_score(self) -> float:
+        return self.score if self.own is None else self.own
 
 
 class ChangeCatalog(CatalogModel):
@@ -299,9 +308,9 @@ class ChangeCatalog(CatalogModel):
         for p in self.profiles:
             if p.vetoes and _vetoed(p, name, description, seen):
                 continue
-            score, hits = _score(p.signals, p.guards, name, description, seen)
+            score, hits, where = _score_where(p.signals, p.guards, name, description, seen)
             if score >= p.threshold * (3 if about else 1):
-                found.append(Detection(p, score, hits))
+                found.append(Detection(p, score, hits, score - where))
         specific = [d for d in found if not d.profile.fallback]
         fallback = next((d for d in found if d.profile.fallback), None)
         if fallback is not None and specific:
@@ -350,14 +359,15 @@ FALLBACK_LEADS = 1.5
 
 def _yields(d: Detection, fallback: Detection) -> bool:
     """Does a recognised kind follow the fallback (a product feature) rather than lead it? When
-    it is weakly read (under FALLBACK_LEADS times its threshold), scores no more than the
-    fallback, and is undone the way a product feature is (its flag turned off): then leading
-    would change no way back, only which kind the plan is first. A kind with its own way back
-    (a cutover, a dark launch, an app release) keeps the lead."""
+    it is weakly read (under FALLBACK_LEADS times its threshold, not counting the words that
+    only say where the feature lives: a page, a website), scores no more than the fallback,
+    and is undone the way a product feature is (its flag turned off): then leading would
+    change no way back, only which kind the plan is first. A kind with its own way back (a
+    cutover, a dark launch, an app release) keeps the lead."""
     p = d.profile
     return (
-        d.score <= fallback.score
-        and d.score < p.threshold * FALLBACK_LEADS
+        d.kind_score <= fallback.score
+        and d.kind_score < p.threshold * FALLBACK_LEADS
         and p.rollback.mechanism == fallback.profile.rollback.mechanism
         and p.rollout.strategy in _RAMPS
     )
@@ -388,23 +398,39 @@ def _score(
     description: str,
     seen: Texts | None = None,
 ) -> tuple[float, tuple[str, ...]]:
+    """The score and the words that made it (see `_score_where`)."""
+    score, hits, _ = _score_where(signals, guards, name, description, seen)
+    return score, hits
+
+
+def _score_where(
+    signals: Sequence[Signal],
+    guards: Sequence[str],
+    name: str,
+    description: str,
+    seen: Texts | None = None,
+) -> tuple[float, tuple[str, ...], float]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
     not run from one into the other). `seen` shares the word indexes of texts no guard
-    changed between profiles (their n-gram tables are built once)."""
+    changed between profiles (their n-gram tables are built once). The third number is the part
+    of the score from groups that only say where the feature lives (`Signal.where`)."""
     seen = Texts() if seen is None else seen
     ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
-    score = 0.0
+    score = where = 0.0
     hits: list[str] = []
     for s in signals:
         pair = [ix.keyword(s.words) for ix in ixs]
         hit = pair[0] or pair[1]
         if hit is None or (s.also and all(ix.keyword(s.also) is None for ix in ixs)):
             continue
-        score += s.weight * (1.5 if pair[0] is not None else 1)
+        points = s.weight * (1.5 if pair[0] is not None else 1)
+        score += points
+        if s.where:
+            where += points
         if hit not in hits:
             hits.append(hit)
-    return score, tuple(hits)
+    return score, tuple(hits), where
 
 
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:

@@ -4,6 +4,9 @@ inputs, to one part of the plan as Markdown or JSON."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import typer
 
 from syncsvc.cli.options import (
     ChangeTypeOpt,
@@ -25,6 +28,24 @@ from syncsvc.cli.options import (
     VerboseOpt,
     run,
 )
+
+if TYPE_CHECKING:
+    from syncsvc.model import Plan
+
+
+def _settle_the_kind(plan: Plan, plan_with: Callable[[list[str] | None], Plan]) -> Plan:
+    """At a person's terminal, when the kind of change was read narrowly, ask which kind it is
+    and plan with the answer; print the spec line that keeps the choice (stderr)."""
+    from syncsvc.cli.readings import candidates, choose, chosen_kinds, interactive, spec_line
+
+    kinds = candidates(plan) if interactive() else []
+    if not kinds:
+        return plan
+    titles = {p.id: p.title for p in plan.change_profiles}
+    kind = choose(kinds, titles)
+    ordered = chosen_kinds(plan, kind)
+    typer.echo(f"To keep this choice, put this line in the spec: {spec_line(ordered)}", err=True)
+    return plan if kind == kinds[0] else plan_with(ordered)
 
 
 def planning_command(part: str, doc: str) -> Callable[..., None]:
@@ -58,21 +79,26 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
 
             from syncsvc.model import shows_raci
             from syncsvc.output import write_output
-            from syncsvc.plans import load_plan, render
+            from syncsvc.plans import load_plan, render_bytes
 
             gc.disable()  # a plan makes many objects and few cycles: the collector costs ~30%
             try:
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
-                plan = load_plan(
-                    spec,
-                    config,
-                    quick,
-                    change_types=change_type,
-                    with_confidence=part == "create-rollout-plan",
-                    with_raci=shows_raci(part),
-                    calendar={"start_date": start_date, "holidays": holidays, "country": country},
-                )
-                write_output(render(plan, part=part, format=format), output)
+                def plan_with(kinds: list[str] | None) -> Plan:
+                    return load_plan(
+                        spec,
+                        config,
+                        quick,
+                        change_types=kinds,
+                        with_confidence=part == "create-rollout-plan",
+                        with_raci=shows_raci(part),
+                        calendar={"start_date": start_date, "holidays": holidays, "country": country},
+                    )
+
+                plan = plan_with(change_type)
+                if change_type is None and format is Format.md:
+                    plan = _settle_the_kind(plan, plan_with)
+                write_output(render_bytes(plan, part=part, format=format), output)
             finally:
                 gc.enable()
 

@@ -10,8 +10,8 @@ from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
-from syncsvc.model import Level, TaskKind
-from syncsvc.planning.staffing import Assigner, RoleWork, team_for
+from syncsvc.model import Level, TaskKind, TaskSource
+from syncsvc.planning.staffing import Assigner, RoleWork, TeamSearch, team_for
 from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
 from syncsvc.specload import find_cycle
@@ -29,7 +29,7 @@ class TaskDraft:
     risk: Level
     estimate_days: int
     depends_on: tuple[str, ...] = ()
-    source: str = "spec"
+    source: TaskSource = "spec"
     role: str | None = None
     people: tuple[str, ...] = ()  # whose time it takes (quick mode); else the owner's
     estimate_range: tuple[int, int] | None = None  # optimistic, pessimistic working days
@@ -137,49 +137,103 @@ def quick_tasks(
     deadline sets no duration: when the work does not fit, the levelled schedule says so.
     `team_size` overrides the spec's (to ask what a bigger team would do).
     """
-    if team_size is not None:
-        spec = spec.model_copy(update={"team_size": team_size})
-    kept = _templates_for_team(templates, spec.team_size)
-    factor = size_factor(sizing, users=spec.users, profiles=profiles)
-    efforts = {t.id: t.effort * factor * _verify(sizing, t, spec.risk_tolerance) for t in kept}
-    members = team_for(spec, _role_work(kept, efforts))
-    assigner = Assigner(members)
-    out: list[TaskDraft] = []
-    for t in kept:
-        effort = efforts[t.id]
-        people: list[str] = []
-        if t.kind == "milestone":
-            days = 0
-        elif t.outside:
-            days = max(1, math.ceil(round(effort, 6)))
-        else:
-            people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
-            days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
-        out.append(
-            TaskDraft(
-                t.id,
-                t.name,
-                t.phase,
-                t.kind,
-                people[0] if people else t.role,
-                t.risk,
-                days,
-                tuple(t.depends_on),
-                "catalog",
-                role=t.role,
-                people=tuple(people),
+    return QuickWork(spec, templates, sizing=sizing, profiles=profiles, extra=extra).tasks(team_size)
+
+
+@dataclass
+class _Kept:
+    """What one set of kept templates brings, whatever the team size."""
+
+    templates: list[TaskTemplate]
+    efforts: dict[str, float]
+    search: TeamSearch
+    work: list[RoleWork]
+    checked: bool = False  # check_quick_refs passed on its task list (the same for every size)
+
+
+class QuickWork:
+    """`quick_tasks` for one spec and breakdown, for any number of team sizes: the "add people"
+    search asks for several, and what a size does not change (the templates a set of kept
+    tasks brings, their effort, the team search's splits, the check of the task list) is
+    worked out once."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        templates: Sequence[TaskTemplate],
+        *,
+        sizing: Sizing,
+        profiles: int = 1,
+        extra: Sequence[MitigationDraft] = (),
+    ) -> None:
+        self.spec = spec
+        self.templates = templates
+        self.sizing = sizing
+        self.extra = extra
+        self.factor = size_factor(sizing, users=spec.users, profiles=profiles)
+        self._kept: dict[tuple[int, ...], _Kept] = {}  # by the positions of the kept templates
+
+    def tasks(self, team_size: int | None = None) -> list[TaskDraft]:
+        """The tasks, staffed by a team of `team_size` (default: the spec's)."""
+        spec = self.spec if team_size is None else self.spec.model_copy(update={"team_size": team_size})
+        kept = self._for_team(spec.team_size)
+        members = team_for(spec, kept.work, search=kept.search)
+        assigner = Assigner(members)
+        out: list[TaskDraft] = []
+        for t in kept.templates:
+            effort = kept.efforts[t.id]
+            people: list[str] = []
+            if t.kind == "milestone":
+                days = 0
+            elif t.outside:
+                days = max(1, math.ceil(round(effort, 6)))
+            else:
+                people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
+                days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
+            out.append(
+                TaskDraft(
+                    t.id,
+                    t.name,
+                    t.phase,
+                    t.kind,
+                    people[0] if people else t.role,
+                    t.risk,
+                    days,
+                    tuple(t.depends_on),
+                    "catalog",
+                    role=t.role,
+                    people=tuple(people),
+                )
             )
-        )
-    full = insert_mitigations(out, extra)
-    check_quick_refs(spec, full)
-    # a mitigation task owned by a role goes to a holder of that role, as the breakdown's work
-    names = {m.name for m in members}
-    for i, d in enumerate(full):
-        if d.source != "catalog" and not d.people and d.owner and d.owner not in names and d.estimate_days:
-            who = [m.name for m in assigner.assign(d.owner, d.estimate_days, 1, strict=True)]
-            if who:
-                full[i] = replace(d, people=tuple(who), owner=who[0], role=d.owner)
-    return full
+        full = insert_mitigations(out, self.extra)
+        if not kept.checked:  # ids and dependencies are the same for every size keeping these
+            check_quick_refs(spec, full)
+            kept.checked = True
+        # a mitigation task owned by a role goes to a holder of that role, as the breakdown's work
+        names = {m.name for m in members}
+        for i, d in enumerate(full):
+            if (
+                d.source != "catalog"
+                and not d.people
+                and d.owner
+                and d.owner not in names
+                and d.estimate_days
+            ):
+                who = [m.name for m in assigner.assign(d.owner, d.estimate_days, 1, strict=True)]
+                if who:
+                    full[i] = replace(d, people=tuple(who), owner=who[0], role=d.owner)
+        return full
+
+    def _for_team(self, team_size: int) -> _Kept:
+        positions = _kept_positions(self.templates, team_size)
+        kept = self._kept.get(positions)
+        if kept is None:
+            templates = _resolved(self.templates, positions)
+            tolerance = self.spec.risk_tolerance
+            efforts = {t.id: t.effort * self.factor * _verify(self.sizing, t, tolerance) for t in templates}
+            work = _role_work(templates, efforts)
+            kept = self._kept[positions] = _Kept(templates, efforts, TeamSearch(work), work)
+        return kept
 
 
 def size_factor(sizing: Sizing, *, users: int | None, profiles: int) -> float:
@@ -206,9 +260,16 @@ def _role_work(templates: Sequence[TaskTemplate], efforts: dict[str, float]) -> 
     return list(work.values())
 
 
-def _templates_for_team(templates: Sequence[TaskTemplate], team_size: int) -> list[TaskTemplate]:
+def _kept_positions(templates: Sequence[TaskTemplate], team_size: int) -> tuple[int, ...]:
+    """The positions of the templates a team of `team_size` keeps (their min_team_size)."""
     team = Situation(text="", team_size=team_size)
-    kept = {t.id: t for t in templates if t.holds(team)}  # their min_team_size
+    return tuple(i for i, t in enumerate(templates) if t.holds(team))
+
+
+def _resolved(templates: Sequence[TaskTemplate], positions: tuple[int, ...]) -> list[TaskTemplate]:
+    """The templates kept (at `positions`), a dependency on one left out replaced by its own
+    dependencies."""
+    kept = {templates[i].id: templates[i] for i in positions}
     dropped = {t.id: t for t in templates if t.id not in kept}
     out: list[TaskTemplate] = []
     for t in templates:

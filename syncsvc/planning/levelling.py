@@ -80,7 +80,8 @@ def level_plan(
     stretch: dict[str, float] = {}
     for i, t in enumerate(drafts):
         d = sched.durations[i]
-        rate = min((alloc.get(p, 100) for p in people[t.id]), default=100)
+        ps = people[t.id]
+        rate = min([alloc.get(p, 100) for p in ps]) if ps else 100
         if d and 0 < rate < 100:
             stretch[t.id] = 100 / rate
             d = math.ceil(round(d * 100 / rate, 6))
@@ -91,13 +92,15 @@ def level_plan(
     ids = [t.id for t in drafts]
     start: dict[str, dt.date] = {}
     finish: dict[str, dt.date] = {}
+    # the dates by index, not a call each (every index below is >= 0 when the starts are)
+    day = cal.dates(max(lev.finish, default=0)).__getitem__ if min(lev.start, default=0) >= 0 else cal.date
     for i, t in enumerate(drafts):
         if durations[i] == 0:
             # a milestone falls on its last predecessor's finish day (CONTRACT §2)
-            on = cal.date(lev.start[i] - 1 if preds[i] and lev.start[i] > 0 else lev.start[i])
+            on = day(lev.start[i] - 1 if preds[i] and lev.start[i] > 0 else lev.start[i])
             start[t.id] = finish[t.id] = on
         else:
-            start[t.id], finish[t.id] = cal.date(lev.start[i]), cal.date(lev.finish[i] - 1)
+            start[t.id], finish[t.id] = day(lev.start[i]), day(lev.finish[i] - 1)
     chain = _chain(lev, preds)
     chain_waits: dict[str, str] = {}
     for a, b in zip(chain, chain[1:], strict=False):

@@ -40,71 +40,102 @@ class RoleWork:
     max_people: int
 
 
-def team_for(spec: Spec, needed: Sequence[RoleWork]) -> list[Member]:
-    """The people quick-mode work is assigned to (see the module docstring)."""
+def team_for(spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None) -> list[Member]:
+    """The people quick-mode work is assigned to (see the module docstring). `search`: the
+    `TeamSearch` of this same `needed`, shared by several team sizes."""
     if spec.team:
         return [Member(m.name, (m.role,), m.allocation) for m in spec.team if m.allocation > 0]
-    roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
-    if not roles:
-        return []
-    best: tuple[tuple[float, int], Split] | None = None
-    # the `heavy` largest roles get people of their own; the rest share `shared` people
-    for heavy in range(len(roles) + 1):
-        light = roles[heavy:]
-        for shared in range(1 if light else 0, len(light) + 1):
-            own = spec.team_size - shared
-            if own < heavy or (shared == 0 and light):
-                continue
-            split = _split(roles[:heavy], light, own, shared)
-            key = (round(split.load, 6), -split.people)  # the least-loaded busiest person, then more hands
-            if best is None or key < best[0]:
-                best = (key, split)
-    assert best is not None
-    return best[1].team()
+    return (search if search is not None else TeamSearch(needed)).team(spec.team_size)
 
 
-@dataclass(frozen=True)
-class Split:
-    """One way to staff the roles: heads per heavy role, the light roles each shared person
-    covers, and the largest load per person (the team itself is built for the winner only)."""
+# people per heavy role, the largest load per head, and how many people that is
+Heads = tuple[dict[str, int], float, int]
+# the light roles each sharer covers, the largest sharer's load, and how many sharers have work
+Covers = tuple[list[list[str]], float, int]
 
-    heavy: Sequence[RoleWork]
-    heads: dict[str, int]
-    covers: list[list[str]]
-    load: float
 
-    @property
-    def people(self) -> int:
-        return sum(self.heads.values()) + sum(1 for c in self.covers if c)
+class TeamSearch:
+    """The virtual team's search over the splits of one breakdown's roles. What no team size
+    changes is worked out once, for every size asked: the heavy roles' heads as people are
+    added one by one (a size takes a prefix of the same additions), and the light roles'
+    covering by each number of sharers."""
 
-    def team(self) -> list[Member]:
+    def __init__(self, needed: Sequence[RoleWork]) -> None:
+        self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
+        self._ladders: dict[int, list[Heads]] = {}
+        self._covers: dict[tuple[int, int], Covers] = {}
+
+    def team(self, team_size: int) -> list[Member]:
+        roles = self.roles
+        if not roles:
+            return []
+        best: tuple[tuple[float, int], int, dict[str, int], list[list[str]]] | None = None
+        # the `heavy` largest roles get people of their own; the rest share `shared` people
+        for heavy in range(len(roles) + 1):
+            light = roles[heavy:]
+            ladder = self._ladder(heavy)
+            for shared in range(1 if light else 0, len(light) + 1):
+                own = team_size - shared
+                if own < heavy or (shared == 0 and light):
+                    continue
+                heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
+                covers, shared_load, sharers = self._cover(heavy, shared)
+                # the least-loaded busiest person, then more hands
+                key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
+                if best is None or key < best[0]:
+                    best = (key, heavy, heads, covers)
+        assert best is not None
+        _, heavy, heads, covers = best
         team = [
             Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
-            for r in self.heavy
-            for k in range(self.heads[r.role])
+            for r in roles[:heavy]
+            for k in range(heads[r.role])
         ]
-        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in self.covers if c]
+        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+
+    def _ladder(self, heavy: int) -> list[Heads]:
+        # every addition the heavy roles can take (it stops when each has its widest task's people)
+        if heavy not in self._ladders:
+            roles = self.roles[:heavy]
+            self._ladders[heavy] = [
+                (heads, load, sum(heads.values()))
+                for heads, load in _ladder(roles, sum(r.max_people for r in roles))
+            ]
+        return self._ladders[heavy]
+
+    def _cover(self, heavy: int, shared: int) -> Covers:
+        if (heavy, shared) not in self._covers:
+            covers, loads = _cover(self.roles[heavy:], shared)
+            self._covers[heavy, shared] = (covers, max(loads, default=0.0), sum(1 for c in covers if c))
+        return self._covers[heavy, shared]
 
 
-def _split(heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int) -> Split:
-    """`own` people for the heavy roles (each role as many as its work per head calls for, up
-    to its widest task), `shared` people covering the light roles between them (largest
-    first, to whoever has least)."""
+def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
+    """The heavy roles' heads (one each, then up to `extra` more people, each to the role with
+    the most work per head that its widest task can still use) and the largest load per head,
+    after 0, 1, 2... added people; it ends early when no role can use another person."""
     heads = {r.role: 1 for r in heavy}
-    for _ in range(own - len(heavy)):
+    out = [(dict(heads), max((r.effort / heads[r.role] for r in heavy), default=0.0))]
+    for _ in range(max(0, extra)):
         open_roles = [r for r in heavy if heads[r.role] < r.max_people]
         if not open_roles:
             break
         pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
         heads[pick.role] += 1
-    loads = [r.effort / heads[r.role] for r in heavy]
+        out.append((dict(heads), max(r.effort / heads[r.role] for r in heavy)))
+    return out
+
+
+def _cover(light: Sequence[RoleWork], shared: int) -> tuple[list[list[str]], list[float]]:
+    """`shared` people covering the light roles between them (largest first, to whoever has
+    least): the roles each covers, and each one's load."""
     covers: list[list[str]] = [[] for _ in range(shared)]
     shared_load = [0.0] * shared
     for r in light:
-        k = min(range(shared), key=lambda k: shared_load[k])
+        k = shared_load.index(min(shared_load))  # the first of the least loaded
         covers[k].append(r.role)
         shared_load[k] += r.effort
-    return Split(heavy, heads, covers, max([*loads, *shared_load], default=0.0))
+    return covers, shared_load
 
 
 def holders(members: Sequence[Member], role: str) -> list[Member]:

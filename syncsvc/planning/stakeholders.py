@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from syncsvc.catalog import Catalog
@@ -249,15 +250,17 @@ def _from_spec(s: StakeholderSpec, cat: StakeholderCatalog) -> _Party:
 def _owner_labels(tasks: list[PlannedTask], parties: list[_Party], rollout: _Rollout) -> dict[str, str]:
     """Task id → the stakeholder who owns or requests it (the owner when it is a stakeholder)."""
     names = {p.out.name for p in parties if not p.is_pm}
-    owns = [(p.out.name, rollout.matching(p.template.owns)) for p in parties if p.template]
+    requester: dict[str, str] = {}  # task id -> the first party (in order) that owns it
+    for p in parties:
+        if p.template:
+            for tid in rollout.matching(p.template.owns):
+                requester.setdefault(tid, p.out.name)
     out: dict[str, str] = {}
     for t in tasks:
         if t.owner in names:
             out[t.id] = t.owner
-            continue
-        label = next((name for name, ids in owns if t.id in ids), None)
-        if label is not None:
-            out[t.id] = label
+        elif t.id in requester:
+            out[t.id] = requester[t.id]
     return out
 
 
@@ -342,7 +345,7 @@ def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
             by_owner.setdefault(t.owner, []).append(t)
     out: list[Conflict] = []
     for person, tasks in by_owner.items():
-        tasks.sort(key=lambda t: (t.early_start, t.early_finish))
+        tasks.sort(key=_EARLY_DATES)
         clusters: list[list[PlannedTask]] = []
         end = dt.date.min
         for t in tasks:
@@ -353,6 +356,9 @@ def _overallocation(ctx: PlanContext, spec: Spec) -> list[Conflict]:
             end = max(end, t.early_finish)
         out += [_overlap(person, c) for c in clusters if len(c) > 1]
     return out
+
+
+_EARLY_DATES = attrgetter("early_start", "early_finish")
 
 
 def _overlap(person: str, tasks: list[PlannedTask]) -> Conflict:

@@ -148,8 +148,13 @@ def change_kinds(plan: Plan) -> str:
 
 
 def _not_recognised(plan: Plan) -> list[str]:
+    """The low-coverage note at the top: the kind of change not recognised, or read narrowly
+    (a plan with profiles whose reading was close)."""
     note = next((f for f in plan.findings if f.kind == "low_coverage"), None)
-    return [f"> **Not recognised.** {md(note.message)}", ""] if note else []
+    if note is None:
+        return []
+    label = "Read narrowly." if plan.change_profiles else "Not recognised."
+    return [f"> **{label}** {md(note.message)}", ""]
 
 
 def findings_section(plan: Plan, *, shown: frozenset[str] = frozenset()) -> str:

@@ -1,0 +1,133 @@
+"""Quick mode's virtual team (planning/staffing.team_for) against the plain search it replaces:
+every split tried from scratch, its team built, the least-loaded busiest person winning, then
+the larger team, then the first tried. Same team, same names, same order; and the same when one
+search (or one breakdown, `QuickWork`) serves several team sizes, asked in any order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from syncsvc.catalog import load_catalog
+from syncsvc.planning.drafts import QuickWork, quick_tasks
+from syncsvc.planning.profiles import choose_profiles, profile_templates
+from syncsvc.planning.risks import assess_risks
+from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, team_for
+from syncsvc.spec import Spec
+from syncsvc.specload import check_spec
+
+QUICK = {
+    "feature_name": "Dark mode",
+    "description": "A dark theme",
+    "team_size": 3,
+    "timeline": "4 weeks",
+    "risk_tolerance": "medium",
+}
+
+
+def _spec(team_size: int) -> Spec:
+    return check_spec(QUICK, label="t.toml", today=dt.date(2026, 11, 27), source=None).model_copy(
+        update={"team_size": team_size}
+    )
+
+
+def _plain_split(
+    heavy: Sequence[RoleWork], light: Sequence[RoleWork], own: int, shared: int
+) -> tuple[float, list[Member]]:
+    heads = {r.role: 1 for r in heavy}
+    for _ in range(own - len(heavy)):
+        open_roles = [r for r in heavy if heads[r.role] < r.max_people]
+        if not open_roles:
+            break
+        pick = max(open_roles, key=lambda r: r.effort / heads[r.role])
+        heads[pick.role] += 1
+    team = [
+        Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+        for r in heavy
+        for k in range(heads[r.role])
+    ]
+    loads = [r.effort / heads[r.role] for r in heavy]
+    covers: list[list[str]] = [[] for _ in range(shared)]
+    shared_load = [0.0] * shared
+    for r in light:
+        k = min(range(shared), key=lambda k: shared_load[k])
+        covers[k].append(r.role)
+        shared_load[k] += r.effort
+    team += [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+    return max([*loads, *shared_load], default=0.0), team
+
+
+def _plain_team(team_size: int, needed: Sequence[RoleWork]) -> list[Member]:
+    roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
+    if not roles:
+        return []
+    best: tuple[tuple[float, int], list[Member]] | None = None
+    for heavy in range(len(roles) + 1):
+        light = roles[heavy:]
+        for shared in range(1 if light else 0, len(light) + 1):
+            own = team_size - shared
+            if own < heavy or (shared == 0 and light):
+                continue
+            load, team = _plain_split(roles[:heavy], light, own, shared)
+            key = (round(load, 6), -len(team))
+            if best is None or key < best[0]:
+                best = (key, team)
+    assert best is not None
+    return best[1]
+
+
+efforts = st.one_of(
+    st.just(0.0), st.integers(1, 60).map(lambda n: n / 2), st.floats(0.01, 40, allow_nan=False)
+)
+roles = st.lists(st.tuples(efforts, st.integers(1, 6)), max_size=8).map(
+    lambda rs: [RoleWork(f"Role {i}", e, m) for i, (e, m) in enumerate(rs)]
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 14), roles)
+def test_the_virtual_team_is_the_plain_searchs(team_size: int, needed: list[RoleWork]) -> None:
+    assert team_for(_spec(team_size), needed) == _plain_team(team_size, needed)
+
+
+def test_equal_efforts_tie_the_same_way() -> None:
+    needed = [RoleWork(f"R{i}", 10.0, 3) for i in range(5)]
+    for size in range(1, 12):
+        assert team_for(_spec(size), needed) == _plain_team(size, needed)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roles, st.lists(st.integers(1, 14), min_size=1, max_size=8))
+def test_one_search_asked_for_several_sizes_in_any_order(needed: list[RoleWork], sizes: list[int]) -> None:
+    search = TeamSearch(needed)
+    for size in sizes:
+        assert team_for(_spec(size), needed, search=search) == _plain_team(size, needed)
+
+
+def test_one_breakdown_staffed_for_several_sizes_is_each_size_staffed_afresh() -> None:
+    # the change profiles' breakdown of the seed (min_team_size drops tasks for small teams),
+    # with the risks' mitigation tasks: every size in a shuffled order, against quick_tasks
+    catalog = load_catalog()
+    spec = _spec(5).model_copy(
+        update={
+            "feature_name": "In-App Notifications Center",
+            "description": "Replacing email-only alerts with in-app, push and digest notifications "
+            "for 150K users; migrate the preferences data",
+            "users": 150_000,
+        }
+    )
+    profiles = choose_profiles(spec, catalog)
+    breakdown = profile_templates(profiles, catalog)
+    mitigations = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list).mitigations
+    assert mitigations and any(t.min_team_size > 1 for t in breakdown)
+    sizing, n = catalog.tasks.sizing, max(1, len(profiles.chosen))
+    work = QuickWork(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations)
+    sizes = [None, *range(1, 13)]
+    random.Random(7).shuffle(sizes)
+    for size in sizes:
+        fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
+        assert work.tasks(size) == fresh, size
