@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc import __version__
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import bundled_dir
 from syncsvc.errors import InputError, SpecError, SyncsvcError
@@ -28,6 +27,7 @@ from syncsvc.plans import adjusted, plan_of
 from syncsvc.rendering.jsontext import json_text
 from syncsvc.rendering.markdown import render_md
 from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
+from syncsvc.version import __version__
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
