@@ -211,7 +211,10 @@ class _RangeAside:
         return done
 
     def close(self) -> None:
-        """Let the copy go (it stops at the end of its input) and wait for it."""
+        """Stop the copy if it is still there (the export failed or was interrupted before the
+        range was asked for: it may be mid-simulation) and wait for it."""
+        if self._pid != -1:
+            os.kill(self._pid, signal.SIGKILL)
         self._reaped()
 
     def _reaped(self) -> bool:
