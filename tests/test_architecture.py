@@ -148,7 +148,7 @@ LAZY_SEAMS = {
     "syncsvc.tracking": "opens the Jira and Sheets remotes it is configured for",
     "syncsvc.sheets.publish": "opens the gspread/google-auth adapter",
     "syncsvc.mcp_server": "the mcp SDK and anyio load when the server starts",
-    "syncsvc.export.xlsx": "xlsxwriter loads when a workbook is written",
+    "syncsvc.exporting.xlsx": "xlsxwriter loads when a workbook is written",
     # numpy (the Monte Carlo) loads when it runs: a planning command has switched the garbage
     # collector off by then, and importing numpy with it on costs create-rollout-plan ~30 ms
     "syncsvc.planning.confidence": "numpy and syncsvc.montecarlo load when the simulation runs",

@@ -14,10 +14,10 @@ import pytest
 from conftest import EXAMPLE
 from fakes.sheets_plan import make_plan
 
-import syncsvc.export
+import syncsvc.exporting
 from syncsvc.cli import app
 from syncsvc.errors import InputError
-from syncsvc.export import BUNDLE_FILES, export_bundle
+from syncsvc.exporting import BUNDLE_FILES, export_bundle
 from syncsvc.grid.mapping import load_mapping
 from syncsvc.model import Plan
 
@@ -229,7 +229,7 @@ def test_a_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "plan.md").write_text("old", encoding="utf-8")
-    monkeypatch.setattr(syncsvc.export, "dashboard_xlsx", boom)  # the last file rendered
+    monkeypatch.setattr(syncsvc.exporting, "dashboard_xlsx", boom)  # the last file rendered
     with pytest.raises(RuntimeError):
         export_bundle(make_plan(), tmp_path / "out")
     with pytest.raises(RuntimeError):
@@ -247,13 +247,13 @@ def test_the_collector_is_paused_only_while_exporting(
     from syncsvc.api import export
 
     seen = []
-    real = syncsvc.export.export_bundle
+    real = syncsvc.exporting.export_bundle
 
     def spy(*a: object, **k: object) -> list[Path]:
         seen.append(gc.isenabled())
         return real(*a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(syncsvc.export, "export_bundle", spy)
+    monkeypatch.setattr(syncsvc.exporting, "export_bundle", spy)
     assert gc.isenabled()
     export(EXAMPLE, out=tmp_path / "a")
     assert seen == [False] and gc.isenabled()
@@ -386,7 +386,7 @@ def test_csvs_carry_a_bom_so_excel_reads_utf8(tmp_path: Path) -> None:
 def test_equal_cell_formats_share_one_workbook_format_and_blanks_are_trimmed() -> None:
     from xlsxwriter import Workbook
 
-    from syncsvc.export.xlsx import _Formats
+    from syncsvc.exporting.xlsx import _Formats
     from syncsvc.grid.cells import BLANK, Fmt, fill, text, trim_rows
 
     wb = Workbook(io.BytesIO(), {"constant_memory": True})
@@ -468,7 +468,7 @@ def test_fast_text_paths_agree_with_the_rules() -> None:
     import html
     import random
 
-    from syncsvc.export.csvs import _field
+    from syncsvc.exporting.csvs import _field
     from syncsvc.rendering.text import cell, md
 
     def md_rule(text: object) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from syncsvc.errors import InputError
-from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
-from syncsvc.export.xlsx import dashboard_xlsx
+from syncsvc.exporting.csvs import raci_csv, risks_csv, timeline_csv
+from syncsvc.exporting.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Plan, to_json_bytes
 from syncsvc.rendering.markdown import render_md
