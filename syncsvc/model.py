@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,30 @@ PLAN_SCHEMA = "syncsvc.plan/1"
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_M = TypeVar("_M", bound=_Out)
+
+
+def built(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
+    """A `cls` holding `values` as they are: every field of `cls`, in its order, each of its
+    field's type (the caller vouches; tests compare such rows with their validated selves).
+
+    `cls.model_construct(fields_set, **values)` gives the same model, but loops over the
+    fields (aliases, defaults) in Python: ~10 us a row against ~1 here, 0.2 s for the 20,000
+    tasks of a plan. Built the way unpickling builds a model (pydantic's `__setstate__`,
+    kept compatible so that pickles load), on models without extras, private attributes or a
+    post-init. `fields_set` is shared by the rows, not copied."""
+    m = cls.__new__(cls)
+    m.__setstate__(
+        {
+            "__dict__": values,
+            "__pydantic_fields_set__": fields_set,
+            "__pydantic_extra__": None,
+            "__pydantic_private__": None,
+        }
+    )
+    return m
 
 
 class Finding(_Out):

@@ -168,6 +168,8 @@ def test_the_planned_tasks_are_what_validating_them_gives(plan_of: Callable[[str
         for t in plan.tasks:
             again = PlannedTask.model_validate(t.model_dump(), strict=True)
             assert again == t
+            constructed = PlannedTask.model_construct(**t.model_dump())
+            assert (constructed.__getstate__(), list(vars(constructed))) == (t.__getstate__(), list(vars(t)))
             assert t.model_fields_set == set(PlannedTask.model_fields)
             for name in PlannedTask.model_fields:
                 assert type(getattr(t, name)) is type(getattr(again, name)), name

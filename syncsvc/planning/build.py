@@ -9,7 +9,7 @@ from syncsvc.calendar import WorkCalendar
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.errors import SpecError
-from syncsvc.model import Finding, Phase, Plan, PlannedTask
+from syncsvc.model import Finding, Phase, Plan, PlannedTask, built
 from syncsvc.planning.confidence import plan_confidence
 from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.drafts import (
@@ -179,33 +179,36 @@ def cpm_tasks(
 def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:
     # The schedule's lists by index (the drafts' order). The values are the scheduler's own,
     # of the fields' types (tests compare with validating them), so the rows are built, not
-    # validated, and share one set of given fields: validation gave each of 20,000 tasks its
-    # own 22-name set, 2 of its 3.4 KB (lists are copied: the task owns them).
+    # validated (`model.built`), and share one set of given fields: validation gave each of
+    # 20,000 tasks its own 22-name set, 2 of its 3.4 KB (lists are copied: the task owns them).
     return [
-        PlannedTask.model_construct(
+        built(
+            PlannedTask,
+            dict(
+                id=t.id,
+                name=t.name,
+                phase=t.phase,
+                kind=t.kind,
+                owner=t.owner,
+                risk=t.risk,
+                estimate_days=t.estimate_days,
+                buffer_days=sched.buffers[i],
+                duration_days=sched.durations[i],
+                depends_on=list(t.depends_on),
+                early_start=sched.early_start[i],
+                early_finish=sched.early_finish[i],
+                late_start=sched.late_start[i],
+                late_finish=sched.late_finish[i],
+                total_float=sched.total_float[i],
+                critical=sched.total_float[i] == 0,
+                source=t.source,
+                start=lev.start[t.id],
+                finish=lev.finish[t.id],
+                waits_for=list(lev.waits_for[t.id]),
+                people=list(lev.people[t.id]),
+                estimate_range=list(t.estimate_range) if t.estimate_range else None,
+            ),
             _ALL_FIELDS,
-            id=t.id,
-            name=t.name,
-            phase=t.phase,
-            kind=t.kind,
-            owner=t.owner,
-            risk=t.risk,
-            estimate_days=t.estimate_days,
-            buffer_days=sched.buffers[i],
-            duration_days=sched.durations[i],
-            depends_on=list(t.depends_on),
-            early_start=sched.early_start[i],
-            early_finish=sched.early_finish[i],
-            late_start=sched.late_start[i],
-            late_finish=sched.late_finish[i],
-            total_float=sched.total_float[i],
-            critical=sched.total_float[i] == 0,
-            source=t.source,
-            start=lev.start[t.id],
-            finish=lev.finish[t.id],
-            waits_for=list(lev.waits_for[t.id]),
-            people=list(lev.people[t.id]),
-            estimate_range=list(t.estimate_range) if t.estimate_range else None,
         )
         for i, t in enumerate(drafts)
     ]
