@@ -1,5 +1,5 @@
 """`python -m syncsvc`: the same as the `syncsvc` command."""
 
-from syncsvc.cli import app
+from syncsvc.cli import main
 
-app()
+main()

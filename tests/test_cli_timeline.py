@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +328,34 @@ def test_quick_mode_refuses_a_spec_mitigation_task_with_a_catalog_tasks_id(plan_
         plan_of(SMALL + risk.format("qa"))
     plan = plan_of(SMALL + risk.format("my-qa"))
     assert plan.task("my-qa").name == "My QA"  # another id: inserted, never dropped
+
+
+_MAIN = """
+import atexit, sys
+atexit.register(lambda: print("teardown", file=sys.stderr))
+sys.argv = ["syncsvc", *sys.argv[1:]]
+from syncsvc.cli import main
+main()
+"""
+
+
+def _main(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _MAIN, *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_planning_command_ends_its_process_without_teardown_and_its_output_whole(
+    runner: CliRunner, example_path: Path
+) -> None:
+    """`main` leaves at once after a planning command succeeded (no atexit handler runs), with
+    the whole output on a pipe; a failed command, or another command, exits as usual."""
+    args = ["generate-timeline", str(example_path), "--format", "json"]
+    done = _main(args)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == _ok(runner, args)
+    failed = _main(["generate-timeline", str(example_path.with_name("missing.toml"))])
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("Error: ") and failed.stderr.endswith("teardown\n")
+    helped = _main(["--help"])
+    assert helped.returncode == 0 and helped.stderr == "teardown\n"

@@ -6,12 +6,17 @@ function (imported inside the command, so `--help` loads none of the library) an
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+
 import typer
 
 from syncsvc.cli import _startup  # noqa: F401  (first: before any model is built)
 from syncsvc.cli.baseline import baseline_command
 from syncsvc.cli.diff import diff_command
 from syncsvc.cli.export import export_command
+from syncsvc.cli.options import teardown_skippable
 from syncsvc.cli.plan import PLANNING, planning_command
 from syncsvc.cli.publish import publish_command
 from syncsvc.cli.pull import pull_command
@@ -20,7 +25,7 @@ from syncsvc.cli.serve import serve_command
 from syncsvc.cli.state import state_app
 from syncsvc.cli.sync import sync_command
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="syncsvc",
@@ -65,3 +70,24 @@ for _name, _command in (
 ):
     app.command(_name)(_command)
 app.add_typer(state_app, name="state")
+
+
+def main() -> None:
+    """`python -m syncsvc`: `app()`, and after a command that succeeded and said it may
+    (`options.may_skip_teardown`: the planning commands), out of the process at once, its
+    output flushed, without the interpreter freeing a large plan's objects one by one."""
+    try:
+        app()
+    except SystemExit as e:
+        if e.code not in (0, None) or not teardown_skippable():
+            raise
+    else:
+        if not teardown_skippable():
+            return
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: let the usual exit report it
+        raise SystemExit(0) from None
+    os._exit(0)

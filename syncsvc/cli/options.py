@@ -20,6 +20,24 @@ if TYPE_CHECKING:  # the library loads inside the commands' bodies (cold start)
     from syncsvc.results import Result
 
 
+class _Teardown:
+    """Whether the running command said it may end without the interpreter's teardown."""
+
+    skippable = False
+
+
+def may_skip_teardown() -> None:
+    """Say that the command has finished and holds nothing the interpreter's orderly shutdown
+    is needed for (no thread, no atexit handler of its own, its files written and closed):
+    `syncsvc.cli.main` may then end the process at once after a successful run. (At shutdown
+    the interpreter frees every object one by one: ~85 ms of a 20,000-task timeline's 1.0 s.)"""
+    _Teardown.skippable = True
+
+
+def teardown_skippable() -> bool:
+    return _Teardown.skippable
+
+
 class Format(StrEnum):
     md = "md"
     json = "json"

@@ -26,6 +26,7 @@ from syncsvc.cli.options import (
     TimelineOpt,
     ToleranceOpt,
     VerboseOpt,
+    may_skip_teardown,
     run,
 )
 
@@ -101,6 +102,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
                 write_output(render_bytes(plan, part=part, format=format), output)
             finally:
                 gc.enable()
+            may_skip_teardown()  # written; no thread or atexit handler of the plan's
 
         run(body, verbose=verbose, log_format=log_format.value)
 
