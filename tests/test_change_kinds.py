@@ -1,0 +1,168 @@
+"""Round 11 of issue 11: general rules for reading the kind of change, in words of my own (not the
+evaluation sets'): non-software work stays unrecognised, ML is read from what a feature does,
+records kept for an audit are a product feature, and domain risks come with their own words only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from syncsvc.catalog import load_catalog
+from syncsvc.model import Plan
+
+PlanOf = Callable[[str], Plan]
+
+
+def _kinds(name: str, description: str) -> list[str]:
+    return [d.profile.id for d in load_catalog().changes.detect(name, description)]
+
+
+def _facets(name: str, description: str) -> set[str]:
+    changes = load_catalog().changes
+    ids = [d.profile.id for d in changes.detect(name, description)]
+    return {h.facet.id for h in changes.detect_facets(name, description, ids)}
+
+
+def _spec(name: str, description: str, *, users: int | None = None) -> str:
+    return (
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 4\n'
+        f'timeline = "8 weeks"\nrisk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+        + (f"users = {users}\n" if users else "")
+    )
+
+
+def _titles(plan: Plan) -> str:
+    return " | ".join(r.title for r in plan.risks)
+
+
+# ───────────── work away from the product: events, training people ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Stand at the regional food fair",
+            "Book a stand at the regional food fair in June, bring a laptop to demo our ordering app "
+            "and collect visitors' details for the sales team.",
+        ),
+        (
+            "Booth at the dental expo",
+            "Run a booth at the dental expo with hourly live demos of the booking module; sales reps "
+            "and support staff get every lead into the CRM.",
+        ),
+        (
+            "First aid refresher for drivers",
+            "Book refresher training for the van drivers whose first aid certificates expire and keep "
+            "the new certificates on file for the inspector.",
+        ),
+    ],
+)
+def test_events_and_training_people_are_not_a_change_to_the_product(name: str, description: str) -> None:
+    assert _kinds(name, description) == []
+
+
+def test_an_event_word_does_not_veto_a_stated_capability() -> None:
+    assert _kinds(
+        "Badges in the event app",
+        "At the trade show, exhibitors can scan visitors' badges in our event app to collect leads.",
+    )[:1] == ["product-feature"]
+
+
+def test_a_tablet_is_not_a_database_table() -> None:
+    kinds = _kinds(
+        "Reading levels on a tablet",
+        "Teachers move pupils up a reading level on a tablet in class and parents get a message.",
+    )
+    assert kinds[:1] == ["product-feature"] and "data-migration" not in kinds
+
+
+# ───────────── ML read from what a feature does, without "AI" or "model" ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Call notes for agents",
+            "After each support call, agents get the main points written up from the call recording, "
+            "ready to check and paste into the ticket.",
+        ),
+        (
+            "Dictated survey findings",
+            "Surveyors dictate their findings on site and the form is filled in from what they said.",
+        ),
+        (
+            "Summaries of voice messages",
+            "Landlords see a short summary of each voice message tenants leave about a repair.",
+        ),
+    ],
+)
+def test_text_made_from_speech_is_a_model_feature(name: str, description: str) -> None:
+    assert _kinds(name, description)[:1] == ["ml-llm"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("Drafts for replies", "Agents can save a draft email to a customer and send it later."),
+        (
+            "Site visit recordings in projects",
+            "Users can upload the audio recording of a site visit and write a summary for the team.",
+        ),
+        ("Call log", "Agents can see the recording of each call in the customer's history."),
+    ],
+)
+def test_a_persons_draft_or_a_kept_recording_is_not_a_model_feature(name: str, description: str) -> None:
+    kinds = _kinds(name, description)
+    assert kinds and "ml-llm" not in kinds
+
+
+def test_speech_brings_its_errors_consent_and_an_edit_rate_trigger(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Call notes for agents",
+            "After each support call, agents get the main points written up from the call recording, "
+            "ready to check and paste into the ticket.",
+        )
+    )
+    titles = _titles(plan)
+    assert "Speech recognition mishears" in titles
+    assert "recorded without knowing or agreeing" in titles
+    assert "automation bias" in titles
+    assert "generated_note_edit_rate" in [t.metric for t in plan.rollback.triggers]
+    # a model that reads no speech has none of it
+    other = _titles(
+        plan_of(_spec("Spam filter", "A machine learning classifier hides spam comments on product pages."))
+    )
+    assert "Speech recognition" not in other and "recorded without" not in other
+
+
+# ───────────── records kept for an audit, a certification scheme or a regulator ─────────────
+
+
+def test_records_for_an_audit_are_a_product_feature_with_their_risks(plan_of: PlanOf) -> None:
+    name = "Hygiene records for inspections"
+    description = (
+        "Kitchens using our restaurant software log fridge temperatures twice a day; add a monthly "
+        "report in the layout food-safety inspectors ask for."
+    )
+    assert _kinds(name, description)[:1] == ["product-feature"]
+    assert "compliance-records" in _facets(name, description)
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "the audit or return fails" in titles and "changes from year to year" in titles
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Prepare for the tax inspection",
+            "Collect the receipts and bank statements the tax inspector asked for before the visit in May.",
+        ),
+        ("Audit log export", "Admins can export the audit log of their workspace as a CSV file."),
+    ],
+)
+def test_an_audit_in_another_sense_brings_no_records_facet(name: str, description: str) -> None:
+    assert "compliance-records" not in _facets(name, description)
