@@ -166,3 +166,106 @@ def test_records_for_an_audit_are_a_product_feature_with_their_risks(plan_of: Pl
 )
 def test_an_audit_in_another_sense_brings_no_records_facet(name: str, description: str) -> None:
     assert "compliance-records" not in _facets(name, description)
+
+
+# ───────────── domain risks, each from its own words ─────────────
+
+
+def test_checking_whether_people_can_borrow_brings_credit_rules(plan_of: PlanOf) -> None:
+    name = "Pay for your sofa monthly"
+    description = (
+        "Shoppers can check whether they would be accepted for finance over 12 to 48 months without "
+        "affecting their credit score, and see the interest rate before they order."
+    )
+    assert "checks-credit" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "Consumer credit rules apply" in titles and "later declined or offered a worse rate" in titles
+    assert "credit_check_error_rate" in [t.metric for t in plan.rollback.triggers]
+    assert "lending-partner" in {s.group for s in plan.stakeholders}
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Renew library loans",
+            "Members can renew their library loans online and borrow books from any branch.",
+        ),
+        ("Referral credit", "Customers get account credit when a friend they invited signs up and pays."),
+        ("Pay by credit card", "Shoppers can pay by credit card or bank transfer at checkout."),
+        (
+            "Finance approval for purchases",
+            "Managers can send purchase requests to the finance team for approval.",
+        ),
+    ],
+)
+def test_credit_words_in_another_sense_bring_no_credit_facet(name: str, description: str) -> None:
+    assert "checks-credit" not in _facets(name, description)
+
+
+def test_a_pass_shown_on_a_phone_brings_copying_and_offline_checks(plan_of: PlanOf) -> None:
+    name = "Season pass for the museum"
+    description = "Visitors can buy a season pass online and show it on their phone at the entrance."
+    assert "passes-on-phone" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "screenshotted, shared or faked" in titles and "cannot check passes without signal" in titles
+    assert "invalid_or_duplicate_scan_rate" in [t.metric for t in plan.rollback.triggers]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Close quiet tickets",
+            "Support tickets with no reply for 7 days close automatically and the customer gets an email.",
+        ),
+        (
+            "Level badges",
+            "When a pupil passes a level, teachers see it on the screen and parents get a message.",
+        ),
+    ],
+)
+def test_tickets_and_passes_in_another_sense_bring_no_pass_facet(name: str, description: str) -> None:
+    assert "passes-on-phone" not in _facets(name, description)
+
+
+def test_accounts_moved_to_another_identity_provider_bring_hashes_and_social_logins(plan_of: PlanOf) -> None:
+    name = "New sign-in service for our shop"
+    description = (
+        "Customers sign in with a password or with Google or Apple. Move all 200,000 accounts to the new "
+        "identity provider before the old one's contract ends."
+    )
+    assert "identity-access" in _kinds(name, description)
+    plan = plan_of(_spec(name, description, users=200000))
+    titles = _titles(plan)
+    assert "Password hashes cannot be exported" in titles
+    assert "Apple, Google or Facebook sign-ins are not linked" in titles
+    # the provider signs people in; it sends no mail
+    assert "deliverability" not in titles.lower()
+    # an email provider move keeps its deliverability risk, and has no password-hash risk
+    mail = _titles(
+        plan_of(_spec("New email provider", "Move our transactional emails from SendGrid to a new provider."))
+    )
+    assert "deliverability" in mail.lower() and "Password hashes" not in mail
+
+
+def test_a_new_sign_in_rule_without_a_move_has_no_hash_risk(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(_spec("Longer passwords", "Users must choose passwords of at least 12 characters from May."))
+    )
+    assert "Password hashes" not in titles and "sign-ins are not linked" not in titles
+
+
+def test_a_page_named_in_a_cutover_is_not_a_second_front_end_change() -> None:
+    kinds = _kinds(
+        "Move the shop's database",
+        "Move the shop's MySQL database to AWS in a weekend window; the product page editor stays read-only.",
+    )
+    assert kinds[:1] == ["infra-cutover"] and "ui-frontend" not in kinds
+    # a page redesigned is still a front-end change next to another kind
+    assert "ui-frontend" in _kinds(
+        "One-screen checkout",
+        "Collapse our three-step web checkout into a single page with the card form and summary together.",
+    )

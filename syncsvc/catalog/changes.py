@@ -334,7 +334,17 @@ class ChangeCatalog(CatalogModel):
             )
 
         found.sort(key=lambda d: (not leads(d), -d.score, -d.profile.priority))
-        return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
+        # with a cutover first, a second kind read only from where the feature lives (a page named
+        # in a database move) is where people notice the cutover, not a second kind of change
+        cutover = found[0].profile.rollout.strategy in _CUTOVERS
+        return [
+            found[0],
+            *[
+                d
+                for d in found[1:]
+                if d.score >= top / 2 and not (cutover and d.kind_score < d.profile.threshold)
+            ],
+        ][:most]
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
         """The facets the feature's text shows, for a plan with these profile ids (none when
@@ -375,6 +385,8 @@ def _yields(d: Detection, fallback: Detection) -> bool:
 
 # strategies that ramp a flag (by users or by accounts), as a product feature does
 _RAMPS = frozenset({"percentage_ramp", "cohort_ramp"})
+# strategies that move everything at once under the product (a database, a provider)
+_CUTOVERS = frozenset({"window_cutover", "shadow_cutover"})
 
 
 def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
