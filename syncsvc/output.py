@@ -7,6 +7,7 @@ using syncsvc) writes through here, with terminal control characters neutralised
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -102,6 +103,19 @@ def _utf8_without_controls(text: str | bytes) -> bytes:
     the bytes no control character starts with, and finding none left, is several times faster
     than the pattern."""
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    if data.translate(None, _NOT_CONTROL_START):  # maybe a control character: the pattern decides
+    if _may_hold_controls(data):  # the pattern decides
         return strip_controls(data.decode("utf-8")).encode("utf-8")
     return data
+
+
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _may_hold_controls(data: bytes) -> bool:
+    starts = data.translate(None, _NOT_CONTROL_START)
+    if not starts:
+        return False
+    if starts.count(0xC2) < len(starts):  # a C0 or DEL byte
+        return True
+    # only 0xC2 bytes: a C1 control, or just U+00A0 to U+00BF ("·", "°", a no-break space)
+    return _C1_UTF8.search(data) is not None

@@ -117,14 +117,18 @@ def schedule(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | 
     net = network if network is not None else network_of(acts)
     n = len(acts)
     est = [a.estimate_days for a in acts]
-    # the buffer each task gets when critical and when not: the rule of CONTRACT §2
-    when_crit = [
-        buffer_for(a.estimate_days, high_risk=a.high_risk, critical=True, milestone=a.milestone) for a in acts
-    ]
-    when_not = [
-        buffer_for(a.estimate_days, high_risk=a.high_risk, critical=False, milestone=a.milestone)
-        for a in acts
-    ]
+    # the buffer each task gets when critical and when not: the rule of CONTRACT §2, worked
+    # out once per (estimate, high risk, milestone): a few dozen pairs for thousands of tasks
+    pairs = {
+        key: (
+            buffer_for(key[0], high_risk=key[1], critical=True, milestone=key[2]),
+            buffer_for(key[0], high_risk=key[1], critical=False, milestone=key[2]),
+        )
+        for key in {(a.estimate_days, a.high_risk, a.milestone) for a in acts}
+    }
+    both = [pairs[(a.estimate_days, a.high_risk, a.milestone)] for a in acts]
+    when_crit = [c for c, _ in both]
+    when_not = [x for _, x in both]
     milestone = [a.milestone for a in acts]
     buffers = list(when_not)
     dur = [est[i] + buffers[i] for i in range(n)]

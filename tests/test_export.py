@@ -472,6 +472,19 @@ def test_a_failure_beside_the_workbook_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_no_copy_to_be_had_means_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from syncsvc.api import export
+
+    def no_room() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_room)
+    export(EXAMPLE, out=tmp_path / "e")
+    assert _cells(tmp_path / "e" / "dashboard.xlsx") == _cells(_sequential(tmp_path) / "dashboard.xlsx")
+
+
 def test_no_copy_of_a_process_with_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import threading

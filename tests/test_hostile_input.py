@@ -584,6 +584,7 @@ def test_control_characters_from_any_source_are_not_sent_to_the_terminal(
         "C1 \x9b31m and DEL \x7f, NUL \x00, CR \r, FF \x0c",
         "no control: café ± 2°, « » \u00a0 \u2192 北京 🎉\n",
         "\u0080\u009f\u00a0\u00bf",
+        "only C1: x\u0090y · 2°",
         "",
     ],
 )

@@ -92,16 +92,19 @@ def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Def
     export's time on a large plan) while this one runs the Monte Carlo and writes the other
     files; the copy needs the confidence range only for the Dashboard, which it writes last,
     once this process has handed it over. If the copy fails for any reason, the workbook is
-    written here again, in order (and its error, if any, raised here). Without `os.fork`, in
-    a process with other threads (a lock one of them holds would stay held in the copy) or
-    with nothing pending, the files are written one after another."""
-    if pending is None or not hasattr(os, "fork") or threading.active_count() > 1:
+    written here again, in order (and its error, if any, raised here). Without `os.fork`, when
+    no copy can be made, in a process with other threads (a lock one of them holds would stay
+    held in the copy) or with nothing pending, the files are written one after another."""
+    aside = None
+    if pending is not None and hasattr(os, "fork") and threading.active_count() == 1:
+        with suppress(OSError):  # no copy to be had (a process limit): in order, then
+            aside = _WorkbookAside(plan, mapping, staging)
+    if pending is None or aside is None:
         if pending is not None:
             plan = _completed(plan, pending.run())
         for name in BUNDLE_FILES:
             _write(name, plan, mapping, staging)
         return
-    aside = _WorkbookAside(plan, mapping, staging)
     try:
         plan = _completed(plan, pending.run())
         aside.hand_over(plan.confidence)
@@ -132,7 +135,12 @@ class _WorkbookAside:
         self._range = staging / ".confidence"
         read, write = os.pipe()
         self._write: int | None = write
-        self._pid = os.fork()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self._pid == 0:  # the copy: write the workbook, then leave without unwinding
             code = 1
             try:
