@@ -269,3 +269,106 @@ def test_a_page_named_in_a_cutover_is_not_a_second_front_end_change() -> None:
         "One-screen checkout",
         "Collapse our three-step web checkout into a single page with the card form and summary together.",
     )
+
+
+# ───────────── what a feature does to people and places, in general words ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Parking permits waiting list",
+            "Residents can join the waiting list for a parking permit and see their place in the queue.",
+            "waiting-list",
+        ),
+        (
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+            "locks-people-out",
+        ),
+        (
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+            "device-fleet",
+        ),
+        (
+            "Club membership records",
+            "Members can update their details online; the 800 paper membership cards are typed in first.",
+            "keys-in-paper-records",
+        ),
+        (
+            "Book your child's next swim class",
+            "Parents can book a place in the next class when their child moves up.",
+            "bookings",
+        ),
+        (
+            "Skip a meal box",
+            "Customers can skip next week's box up to three days before it ships.",
+            "pauses-recurring",
+        ),
+    ],
+)
+def test_what_a_feature_does_to_people_brings_its_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Retry failed jobs",
+            "Admins can see the job queue and retry a failed job from the dashboard.",
+            "waiting-list",
+        ),
+        (
+            "Lock in your price",
+            "Customers can lock in this year's price when they renew online.",
+            "device-fleet",
+        ),
+        (
+            "Freeze your card",
+            "Customers can block their card in the app when they lose it and unblock it later.",
+            "locks-people-out",
+        ),
+        (
+            "Cut-off times for orders",
+            "Shoppers see the cut off time for next-day delivery on each product page.",
+            "locks-people-out",
+        ),
+    ],
+)
+def test_the_same_words_in_another_sense_bring_no_facet(name: str, description: str, facet: str) -> None:
+    assert facet not in _facets(name, description)
+
+
+def test_an_automatic_lock_out_brings_its_way_back_and_a_reversal_trigger(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+        )
+    )
+    titles = _titles(plan)
+    assert "locks out or suspends people who should not be" in titles and "no quick way back" in titles
+    assert "automatic_lockouts_reversed" in [t.metric for t in plan.rollback.triggers]
+
+
+def test_hiring_people_is_not_a_change_but_hiring_things_out_can_be() -> None:
+    assert _kinds("Hire four support agents", "Hire four support agents for the new evening shift.") == []
+    assert _kinds("Bike hire by the hour", "Visitors can hire a bike by the hour from the app.")[:1] == [
+        "product-feature"
+    ]
+
+
+def test_a_physical_warehouse_move_is_not_a_data_migration() -> None:
+    assert (
+        _kinds(
+            "Move to the new depot",
+            "Move our stock and pallet racking to the new warehouse unit by the ring road over one weekend.",
+        )
+        == []
+    )
