@@ -372,3 +372,77 @@ def test_a_physical_warehouse_move_is_not_a_data_migration() -> None:
         )
         == []
     )
+
+
+# ───────────── after everyday8's first run: the same causes in other words ─────────────
+
+
+def test_an_open_day_that_shows_the_app_is_not_a_change_to_it() -> None:
+    assert (
+        _kinds(
+            "Open evening at the new gym",
+            "Hold an open evening at the new gym with free classes, hand out leaflets and show visitors how "
+            "to book classes in our app.",
+        )
+        == []
+    )
+
+
+def test_text_translated_automatically_is_a_model_feature_with_translation_risks(plan_of: PlanOf) -> None:
+    name, description = (
+        "Reviews in your language",
+        "Hotel reviews are translated automatically into the reader's language.",
+    )
+    assert _kinds(name, description)[:1] == ["ml-llm"]
+    assert "Machine translation gets safety, legal or money wording wrong" in _titles(
+        plan_of(_spec(name, description))
+    )
+    # translators translating the product is localisation, not a model
+    assert "ml-llm" not in _kinds(
+        "German version of the app",
+        "Professional translators translate the app into German; users can pick the language in settings.",
+    )
+
+
+def test_a_business_system_moved_to_a_new_supplier_is_a_vendor_move() -> None:
+    assert _kinds(
+        "New till system",
+        "Our cafés move from the old till system to a new supplier's system, with all product data and "
+        "loyalty accounts.",
+    )[:1] == ["vendor-migration"]
+    assert _kinds("New cleaning contractor", "Switch the office cleaning to a new supplier from April.") == []
+
+
+def test_biometric_sign_in_is_an_identity_change() -> None:
+    assert "identity-access" in _kinds(
+        "Fingerprint sign-in", "Members can sign in to the app with their fingerprint or Face ID."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Share your delivery",
+            "Customers can share a link to their delivery's live position with a friend.",
+            "public-links",
+        ),
+        (
+            "Stall payments at the market",
+            "Visitors top up a card online and pay by tapping it on the readers at each stall.",
+            "device-fleet",
+        ),
+        (
+            "Gift Aid on donations",
+            "Donors can make a Gift Aid declaration online; the tax relief is claimed from the tax office.",
+            "sends-to-authority",
+        ),
+        (
+            "Approve the repair quote",
+            "Customers can see the repair quote online and approve it before the work starts.",
+            "approval-steps",
+        ),
+    ],
+)
+def test_everyday8_causes_in_other_words_bring_their_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description)
