@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from syncsvc.results import Result, exit_code
     from syncsvc.spec import Spec
 
-__version__ = "0.1.0"
+from syncsvc.version import __version__
 
 __all__ = [
     "__version__",

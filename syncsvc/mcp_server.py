@@ -18,16 +18,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncsvc import __version__
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import bundled_dir
 from syncsvc.errors import InputError, SpecError, SyncsvcError
 from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
-from syncsvc.model import PART_KEYS, to_json
+from syncsvc.model import PART_KEYS, shows_raci, to_json
 from syncsvc.plans import adjusted, plan_of
 from syncsvc.rendering.jsontext import json_text
 from syncsvc.rendering.markdown import render_md
 from syncsvc.specload import MAX_SPEC_BYTES, check_spec, parse_toml
+from syncsvc.version import __version__
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -224,7 +224,7 @@ def plan_tool(
     spec = adjusted(spec, change_types=kinds, calendar=calendar, names=CALENDAR_INPUTS)
     if catalog is None:
         catalog = load_catalog()
-    plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan")
+    plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan", with_raci=shows_raci(part))
     data = to_json(plan, part)
     text = render_md(plan, part) if fmt == "md" else json_text(data)
     return text, data

@@ -73,7 +73,11 @@ def test_the_cli_loads_no_library_before_a_command_runs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = eval(out)  # a list of module names
-    assert [m for m in loaded if not m.startswith("syncsvc.cli")] == ["syncsvc", "syncsvc.inputs"]
+    assert [m for m in loaded if not m.startswith("syncsvc.cli")] == [
+        "syncsvc",
+        "syncsvc.inputs",
+        "syncsvc.version",
+    ]
 
 
 def test_importing_syncsvc_is_cheap() -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import syncsvc
 import syncsvc.catalog as catalog_pkg
+import syncsvc.version
 from syncsvc.catalog import Catalog, bundled_dir
 from syncsvc.catalog.cache import ENV, cache_dir
 from syncsvc.model import to_json
@@ -108,7 +108,7 @@ def test_another_version_misses(
     catalog_pkg._load(None)
     catalog_pkg._load(None)
     assert compiles == [None]  # the second from the cache
-    monkeypatch.setattr(syncsvc, "__version__", "999.0")
+    monkeypatch.setattr(syncsvc.version, "__version__", "999.0")
     catalog_pkg._load(None)
     assert compiles == [None, None]
 

@@ -238,7 +238,7 @@ def test_justification_orders_tasks_as_the_pairs_of_its_keys_do() -> None:
     # _justify packs its (time, position) sort keys into one int: the order must be the pairs'
     from syncsvc.level import _justify, _sgs
 
-    def by_pairs(start, dur, preds, succs, people, pos):  # type: ignore[no-untyped-def]
+    def by_pairs(start, dur, preds, succs, people, pos):
         n = len(dur)
         span = max((start[i] + dur[i] for i in range(n)), default=0)
         order = sorted(range(n), key=lambda i: (-(start[i] + dur[i]), -pos[i]))

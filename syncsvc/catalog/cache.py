@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-import syncsvc
+from syncsvc import version
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ def compiled(name: str, files: Iterable[Path], build: Callable[[], T], kind: typ
 
 def _key(name: str, files: Iterable[Path]) -> bytes:
     h = hashlib.sha256(FORMAT)
-    versions = (syncsvc.__version__, sys.version, _version("pydantic"), _version("pydantic_core"), name)
+    versions = (version.__version__, sys.version, _version("pydantic"), _version("pydantic_core"), name)
     h.update(repr(versions).encode())
     code = sorted(p for pattern in _CODE for p in _PACKAGE.glob(pattern))
     for p in [*code, *sorted(files)]:

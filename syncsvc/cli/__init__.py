@@ -35,7 +35,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from syncsvc import __version__
+        from syncsvc.version import __version__
 
         typer.echo(f"syncsvc {__version__}")
         raise typer.Exit()
