@@ -415,7 +415,7 @@ def test_a_business_system_moved_to_a_new_supplier_is_a_vendor_move() -> None:
 
 def test_biometric_sign_in_is_an_identity_change() -> None:
     assert "identity-access" in _kinds(
-        "Fingerprint sign-in", "Members can sign in to the app with their fingerprint or Face ID."
+        "Fingerprint and Face ID", "Members can log in to the banking app with their fingerprint or Face ID."
     )
 
 
