@@ -446,3 +446,58 @@ def test_biometric_sign_in_is_an_identity_change() -> None:
 )
 def test_everyday8_causes_in_other_words_bring_their_facet(name: str, description: str, facet: str) -> None:
     assert facet in _facets(name, description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet", "present"),
+    [
+        (
+            "Find a charger near you",
+            "Drivers can see chargers on the map and search within a radius of their postcode.",
+            "uses-maps",
+            True,
+        ),
+        ("Public roadmap page", "Customers can see our roadmap page and vote on ideas.", "uses-maps", False),
+        (
+            "Postcode lookup at checkout",
+            "Shoppers pick their address from a postcode lookup instead of typing it.",
+            "handles-addresses",
+            True,
+        ),
+        (
+            "Change your email address",
+            "Users can change their email address from the settings page.",
+            "handles-addresses",
+            False,
+        ),
+        (
+            "Compare policy wordings",
+            "Brokers can compare two versions of a policy wording side by side with changes highlighted.",
+            "compares-versions",
+            True,
+        ),
+        (
+            "Compare plans page",
+            "Visitors can compare plans on the pricing page before they sign up.",
+            "compares-versions",
+            False,
+        ),
+    ],
+)
+def test_maps_addresses_and_comparisons_bring_their_facet_in_their_own_sense(
+    name: str, description: str, facet: str, present: bool
+) -> None:
+    assert (facet in _facets(name, description)) is present
+
+
+def test_a_pause_brings_its_revenue_effect_and_what_it_still_allows(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Pause your climbing membership",
+                "Members can pause their monthly membership for up to two months from the app.",
+            )
+        )
+    )
+    assert "become a way to leave without cancelling" in titles
+    assert "What a paused membership or subscription still allows" in titles
