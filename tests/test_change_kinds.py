@@ -501,3 +501,53 @@ def test_a_pause_brings_its_revenue_effect_and_what_it_still_allows(plan_of: Pla
     )
     assert "become a way to leave without cancelling" in titles
     assert "What a paused membership or subscription still allows" in titles
+
+
+# ───────────── after everyday9's first run ─────────────
+
+
+def test_a_measurement_made_from_a_photo_is_a_model_feature() -> None:
+    assert _kinds(
+        "Check your roof from a photo",
+        "Homeowners upload a photo of their roof and we estimate the damage from the photo before a visit.",
+    )[:1] == ["ml-llm"]
+    # a photo kept as it is, with no judgement made from it, is not
+    assert "ml-llm" not in _kinds(
+        "Photo of the damage", "Customers can add a photo of the damage to their claim."
+    )
+
+
+def test_card_payments_moved_to_a_new_provider_is_a_vendor_move_not_a_kanban_card() -> None:
+    assert _kinds(
+        "New card provider for our cafés",
+        "Move the card payments of our 12 cafés from the old card provider to a new one, café by café.",
+    )[:1] == ["vendor-migration"]
+    assert "vendor-migration" not in _kinds(
+        "Drag cards between columns", "Users can move the card to another column of the board."
+    )
+
+
+def test_a_service_contract_for_machines_is_not_a_back_end_change() -> None:
+    assert (
+        _kinds(
+            "New photocopiers",
+            "Replace the photocopiers on every floor and set up a new service contract with the supplier.",
+        )
+        == []
+    )
+
+
+def test_an_api_other_companies_call_from_their_own_sites_is_a_public_api() -> None:
+    assert "public-api-sdk" in _kinds(
+        "Availability API for resellers",
+        "Publish an API so resellers can check room availability and book from their own websites.",
+    )
+
+
+def test_a_door_opened_from_a_phone_is_hardware_and_ending_access_is_a_lock_out() -> None:
+    facets = _facets(
+        "Phone entry for the studio",
+        "Members open the studio's front door with their phone; access ends automatically when the "
+        "membership ends.",
+    )
+    assert {"device-fleet", "locks-people-out"} <= facets
