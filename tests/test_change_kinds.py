@@ -550,4 +550,9 @@ def test_a_door_opened_from_a_phone_is_hardware_and_ending_access_is_a_lock_out(
         "Members open the studio's front door with their phone; access ends automatically when the "
         "membership ends.",
     )
-    assert {"device-fleet", "locks-people-out"} <= facets
+    assert {"device-fleet", "locks-people-out", "phone-at-the-door"} <= facets
+    # a phone used to dictate or to read is not a phone needed at a door
+    assert "phone-at-the-door" not in _facets(
+        "Lesson notes from your phone",
+        "Teachers can write lesson notes from their phone for parents to read.",
+    )
