@@ -463,13 +463,54 @@ def test_a_failure_beside_the_workbook_writes_nothing(
     from syncsvc.api import export
     from syncsvc.planning.confidence import Deferred
 
-    def boom(self: Deferred) -> None:
+    def boom(self: Deferred, runner: object = None) -> None:
         raise RuntimeError("no range")
 
     monkeypatch.setattr(Deferred, "run", boom)
     with pytest.raises(RuntimeError, match="no range"):
         export(EXAMPLE, out=tmp_path / "c")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_range_copy_means_the_range_is_run_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from syncsvc.api import export
+
+    parent, real = os.getpid(), syncsvc.export.confidence_range
+    ran_here = []
+
+    def fails_in_the_copy(*a: object, **k: object) -> object:
+        if os.getpid() != parent:
+            (tmp_path / "copy-tried").touch()
+            raise RuntimeError("the copy fails")
+        ran_here.append(True)
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(syncsvc.export, "confidence_range", fails_in_the_copy)
+    monkeypatch.setattr("syncsvc.planning.confidence.confidence_range", fails_in_the_copy)
+    export(EXAMPLE, out=tmp_path / "f")
+    assert (tmp_path / "copy-tried").exists() and ran_here == [True]
+    seq = _sequential(tmp_path)
+    assert (tmp_path / "f" / "plan.json").read_bytes() == (seq / "plan.json").read_bytes()
+
+
+def test_the_range_copy_gives_the_same_range(tmp_path: Path) -> None:
+    from syncsvc.api import load_plan
+    from syncsvc.export import range_aside
+    from syncsvc.planning.confidence import confidence_deferred
+
+    with range_aside() as runner, confidence_deferred() as pending:
+        load_plan(EXAMPLE, None, {})
+    assert runner is not None
+    with range_aside() as runner:
+        with confidence_deferred() as pending:
+            load_plan(EXAMPLE, None, {})
+        assert runner is not None
+        aside = pending.run(runner)
+    assert aside is not None and aside == load_plan(EXAMPLE, None, {}).confidence
 
 
 def test_no_copy_to_be_had_means_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,12 +20,15 @@ from syncsvc.export.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.export.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Confidence, Plan, to_json_bytes
-from syncsvc.planning.confidence import Deferred
+from syncsvc.planning.confidence import Deferred, RangeRunner, confidence_range
 from syncsvc.rendering.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
 _XLSX = "dashboard.xlsx"
+# The order they are written in: plan.json (one 19 MB bytes object at 20,000 tasks) first, while
+# the process is smallest; the Markdown's text leaves memory the allocator keeps.
+_WRITE_ORDER = ("plan.json", "plan.md", "risks.csv", "raci.csv", "timeline.csv", _XLSX)
 _CSVS: dict[str, Callable[[Plan], str]] = {
     "risks.csv": risks_csv,
     "raci.csv": raci_csv,
@@ -51,8 +54,35 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def range_aside() -> Iterator[RangeRunner | None]:
+    """A runner of the Monte Carlo in a forked copy of the process, made now, before the plan
+    is built (None where no copy can be made: see `_can_fork`). Its matrices (~50 MB on a
+    large plan) then never sit in the process that holds the plan; without it they come on top
+    of the plan and set the export's peak memory."""
+    aside = None
+    if _can_fork():
+        with suppress(OSError):  # no copy to be had (a process limit)
+            aside = _RangeAside()
+    try:
+        yield aside
+    finally:
+        if aside is not None:
+            aside.close()
+
+
+def _can_fork() -> bool:
+    # not in a process with other threads: a lock one of them holds would stay held in the copy
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def export_bundle(
-    plan: Plan, out: Path, *, catalog_dir: Path | None = None, pending: Deferred | None = None
+    plan: Plan,
+    out: Path,
+    *,
+    catalog_dir: Path | None = None,
+    pending: Deferred | None = None,
+    runner: RangeRunner | None = None,
 ) -> list[Path]:
     """Write the bundle into the folder `out` (created if missing) and return the file paths.
 
@@ -60,7 +90,8 @@ def export_bundle(
     a time, not the whole bundle) and moved in only when every file is complete: a failure
     leaves `out` as it was. Files of other names in `out` are left alone; the bundle's own
     files are replaced. `pending`: the plan's Monte Carlo, not run yet (`plan` was built inside
-    `confidence_deferred`); it runs here, while the workbook is written beside it.
+    `confidence_deferred`); it runs here (by `runner` when given, see `range_aside`), while the
+    workbook is written beside it.
     """
     target = check_out_dir(out)
     mapping = load_mapping(catalog_dir)  # read before anything is written
@@ -71,7 +102,7 @@ def export_bundle(
         _undo_dir(created)
         raise InputError(f"--out: cannot write beside {str(target)!r} ({e.strerror})") from None
     try:
-        _write_files(plan, mapping, staging, pending)
+        _write_files(plan, mapping, staging, pending, runner)
         for name in BUNDLE_FILES:  # every file is complete: now move them in, one rename each
             os.replace(staging / name, target / name)
     except OSError as e:
@@ -85,7 +116,9 @@ def export_bundle(
     return [target / name for name in BUNDLE_FILES]
 
 
-def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Deferred | None) -> None:
+def _write_files(
+    plan: Plan, mapping: SheetsMapping, staging: Path, pending: Deferred | None, runner: RangeRunner | None
+) -> None:
     """Every file of the bundle into `staging`.
 
     With a pending Monte Carlo, a forked copy of this process writes the workbook (~half the
@@ -96,19 +129,19 @@ def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Def
     no copy can be made, in a process with other threads (a lock one of them holds would stay
     held in the copy) or with nothing pending, the files are written one after another."""
     aside = None
-    if pending is not None and hasattr(os, "fork") and threading.active_count() == 1:
+    if pending is not None and _can_fork():
         with suppress(OSError):  # no copy to be had (a process limit): in order, then
             aside = _WorkbookAside(plan, mapping, staging)
     if pending is None or aside is None:
         if pending is not None:
-            plan = _completed(plan, pending.run())
-        for name in BUNDLE_FILES:
+            plan = _completed(plan, _confidence(pending, runner))
+        for name in _WRITE_ORDER:
             _write(name, plan, mapping, staging)
         return
     try:
-        plan = _completed(plan, pending.run())
+        plan = _completed(plan, _confidence(pending, runner))
         aside.hand_over(plan.confidence)
-        for name in BUNDLE_FILES:
+        for name in _WRITE_ORDER:
             if name != _XLSX:
                 _write(name, plan, mapping, staging)
     except BaseException:
@@ -116,6 +149,83 @@ def _write_files(plan: Plan, mapping: SheetsMapping, staging: Path, pending: Def
         raise
     if not aside.done():
         _write(_XLSX, plan, mapping, staging)
+
+
+def _confidence(pending: Deferred, runner: RangeRunner | None) -> Confidence | None:
+    """The pending range, by `runner` when given; here when it fails (and any error raised here)."""
+    if runner is not None:
+        with suppress(_AsideFailed):
+            return pending.run(runner)
+    return pending.run()
+
+
+class _AsideFailed(Exception):
+    """A forked copy did not finish its part (the work is done again in the process)."""
+
+
+class _RangeAside:
+    """`confidence_range` run by a forked copy of the process: it waits for the inputs on one
+    pipe and sends the range back on another. Any failure of the copy (or of the pipes) is an
+    `_AsideFailed`."""
+
+    def __init__(self) -> None:
+        to_copy, self._to = os.pipe()
+        self._from, to_parent = os.pipe()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            for fd in (to_copy, self._to, self._from, to_parent):
+                os.close(fd)
+            raise
+        if self._pid == 0:  # the copy: one range, then leave without unwinding
+            code = 1
+            try:
+                os.close(self._to)
+                os.close(self._from)
+                with os.fdopen(to_copy, "rb") as f:
+                    args, kwargs = pickle.load(f)
+                done = confidence_range(*args, **kwargs)
+                with os.fdopen(to_parent, "wb") as f:
+                    pickle.dump(done, f)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(to_copy)
+        os.close(to_parent)
+        self._open = [self._to, self._from]
+
+    def __call__(self, *args: object, **kwargs: object) -> Confidence:
+        try:
+            with os.fdopen(self._to, "wb") as f:  # closed: the inputs are complete
+                self._open.remove(self._to)
+                pickle.dump((args, kwargs), f)
+            with os.fdopen(self._from, "rb") as f:
+                self._open.remove(self._from)
+                data = f.read()
+        except OSError as e:  # the copy is gone (a broken pipe)
+            raise _AsideFailed from e
+        if not self._reaped() or not data:
+            raise _AsideFailed
+        done = pickle.loads(data)
+        assert isinstance(done, Confidence)
+        return done
+
+    def close(self) -> None:
+        """Stop the copy if it is still there (the export failed or was interrupted before the
+        range was asked for: it may be mid-simulation) and wait for it."""
+        if self._pid != -1:
+            os.kill(self._pid, signal.SIGKILL)
+        self._reaped()
+
+    def _reaped(self) -> bool:
+        for fd in self._open:
+            os.close(fd)
+        self._open = []
+        if self._pid == -1:
+            return False
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = -1
+        return os.waitstatus_to_exitcode(status) == 0
 
 
 def _write(name: str, plan: Plan, mapping: SheetsMapping, staging: Path) -> None:

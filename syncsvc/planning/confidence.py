@@ -22,6 +22,7 @@ SEED = 1
 SAMPLE_BUDGET = SAMPLES * 2000
 MIN_SAMPLES = 1000
 # Without `estimate_range`: (optimistic, pessimistic) as multiples of the estimate, by risk.
+RangeRunner = Callable[..., Confidence]  # `confidence_range` or a stand-in with its signature
 RISK_RANGE: dict[Level, tuple[float, float]] = {"low": (0.9, 1.25), "medium": (0.8, 1.5), "high": (0.75, 2.0)}
 
 
@@ -49,11 +50,14 @@ class Deferred:
     """The Monte Carlo of the plan built inside `confidence_deferred`, not run yet."""
 
     def __init__(self) -> None:
-        self._run: Callable[[], Confidence] | None = None
+        self._run: Callable[[RangeRunner], Confidence] | None = None
 
-    def run(self) -> Confidence | None:
-        """The plan's confidence range (None when the plan asked for none)."""
-        return self._run() if self._run is not None else None
+    def run(self, runner: RangeRunner | None = None) -> Confidence | None:
+        """The plan's confidence range (None when the plan asked for none). `runner` runs
+        `confidence_range` on the plan's inputs (another process may: see the export)."""
+        if self._run is None:
+            return None
+        return self._run(runner or confidence_range)
 
 
 _DEFERRED: ContextVar[Deferred | None] = ContextVar("confidence_deferred", default=None)
@@ -98,12 +102,11 @@ def _plan_confidence(
     lev: LevelledPlan,
     cal: WorkCalendar,
     deadline: dt.date,
+    runner: RangeRunner | None = None,
     *,
     samples: int | None,
     seed: int,
 ) -> Confidence:
-    from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
-
     if samples is None:
         samples = samples_for(len(drafts))
 
@@ -116,6 +119,28 @@ def _plan_confidence(
         low.append(a * stretch)
         mode.append(m * stretch)
         high.append(b * stretch)
+    ids = [t.id for t in drafts]
+    return (runner or confidence_range)(
+        preds, low, mode, high, ids, cal, deadline, samples=samples, seed=seed
+    )
+
+
+def confidence_range(
+    preds: list[list[int]],
+    low: list[float],
+    mode: list[float],
+    high: list[float],
+    ids: list[str],
+    cal: WorkCalendar,
+    deadline: dt.date,
+    *,
+    samples: int,
+    seed: int,
+) -> Confidence:
+    """The Monte Carlo of tasks `ids` (predecessors by index, three-point ranges in working
+    days) and its confidence range: plain data in, plain data out (another process may run it)."""
+    from syncsvc.montecarlo import simulate  # numpy: see LAZY_SEAMS in tests/test_architecture.py
+
     sim = simulate(preds, low, mode, high, samples=samples, seed=seed)
     return confidence_of(
         sim.finish,
@@ -123,7 +148,7 @@ def _plan_confidence(
         deadline,
         samples=samples,
         seed=seed,
-        criticality={t.id: round(float(c), 3) for t, c in zip(drafts, sim.criticality, strict=True) if c},
+        criticality={i: round(float(c), 3) for i, c in zip(ids, sim.criticality, strict=True) if c},
     )
 
 
