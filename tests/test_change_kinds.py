@@ -5,10 +5,12 @@ records kept for an audit are a product feature, and domain risks come with thei
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from syncsvc.catalog import load_catalog
+from syncsvc.catalog import bundled_dir, load_catalog
+from syncsvc.errors import ConfigError
 from syncsvc.model import Plan
 
 PlanOf = Callable[[str], Plan]
@@ -556,3 +558,30 @@ def test_a_door_opened_from_a_phone_is_hardware_and_ending_access_is_a_lock_out(
         "Lesson notes from your phone",
         "Teachers can write lesson notes from their phone for parents to read.",
     )
+
+
+def test_a_public_service_online_brings_the_left_out_risk_once(plan_of: PlanOf) -> None:
+    name, description = (
+        "Parking permits online",
+        "Residents can apply for a parking permit online instead of sending a paper form by post.",
+    )
+    assert {"serves-the-public", "replaces-manual-step"} <= _facets(name, description)
+    titles = [r.title for r in plan_of(_spec(name, description)).risks]
+    assert sum("left out" in t for t in titles) == 1
+    # a public-sector word in another sense ("public API") brings nothing
+    assert "serves-the-public" not in _facets(
+        "Public API keys", "Developers can create keys for the public API in the app."
+    )
+
+
+def test_a_facet_borrowing_an_unknown_risk_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "changes").mkdir()
+    text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
+    (tmp_path / "changes" / "_facets.toml").write_text(
+        text.replace('borrows = ["facet-manual-step-exclusion"]', 'borrows = ["facet-no-such-risk"]'),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError, match=r"facet 'serves-the-public' borrows unknown risk id\(s\) facet-no-such-risk"
+    ):
+        load_catalog(tmp_path)
