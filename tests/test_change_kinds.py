@@ -5,12 +5,10 @@ records kept for an audit are a product feature, and domain risks come with thei
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from syncsvc.catalog import bundled_dir, load_catalog
-from syncsvc.errors import ConfigError
+from syncsvc.catalog import load_catalog
 from syncsvc.model import Plan
 
 PlanOf = Callable[[str], Plan]
@@ -572,16 +570,3 @@ def test_a_public_service_online_brings_the_left_out_risk_once(plan_of: PlanOf) 
     assert "serves-the-public" not in _facets(
         "Public API keys", "Developers can create keys for the public API in the app."
     )
-
-
-def test_a_facet_borrowing_an_unknown_risk_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "changes").mkdir()
-    text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
-    (tmp_path / "changes" / "_facets.toml").write_text(
-        text.replace('borrows = ["facet-manual-step-exclusion"]', 'borrows = ["facet-no-such-risk"]'),
-        encoding="utf-8",
-    )
-    with pytest.raises(
-        ConfigError, match=r"facet 'serves-the-public' borrows unknown risk id\(s\) facet-no-such-risk"
-    ):
-        load_catalog(tmp_path)
