@@ -86,16 +86,14 @@ def export(spec: str | Path, *, out: str | Path, config: str | Path | None = Non
     """Write the offline bundle of the spec's plan into the folder `out` (created if missing):
     plan.md, plan.json, risks.csv, raci.csv, timeline.csv, dashboard.xlsx; all or nothing.
     Returns the files written."""
-    from syncsvc.export import check_out_dir, collector_paused, export_bundle, range_aside
-    from syncsvc.planning.confidence import confidence_deferred
+    from syncsvc.exporting import check_out_dir, collector_paused, export_bundle
 
     check_out_dir(Path(out))  # a bad folder fails before the plan is built
     cfg_path = Path(config) if config is not None else None
-    with collector_paused(), range_aside() as runner:
-        with confidence_deferred() as pending:  # its Monte Carlo runs beside the workbook
-            plan = load_plan(Path(spec), cfg_path, {})
+    with collector_paused():
+        plan = load_plan(Path(spec), cfg_path, {})
         catalog_dir = load_config(cfg_path).catalog_dir() if cfg_path is not None else None
-        return export_bundle(plan, Path(out), catalog_dir=catalog_dir, pending=pending, runner=runner)
+        return export_bundle(plan, Path(out), catalog_dir=catalog_dir)
 
 
 def push(

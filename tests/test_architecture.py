@@ -9,6 +9,7 @@ import ast
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -111,6 +112,25 @@ def test_render_and_sync_are_the_functions_next_to_the_rendering_and_tracking_mo
     assert syncsvc.render is api.render and syncsvc.sync is api.sync
 
 
+def test_no_name_of_the_library_face_is_also_a_module_of_the_package() -> None:
+    """A subpackage import sets the package's attribute of that name: `syncsvc.export` was the
+    function until `syncsvc/export/` was imported (by the function itself), then the module."""
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir() if p.is_dir()}
+    assert sorted(set(syncsvc.__all__) & modules) == []
+
+
+def test_the_library_functions_stay_callable_after_their_modules_load(tmp_path: Path) -> None:
+    code = (
+        "import sys, syncsvc\n"
+        f"for out in ({str(tmp_path / 'a')!r}, {str(tmp_path / 'b')!r}):\n"
+        f"    syncsvc.export({str(ROOT / 'examples' / 'notifications-center.toml')!r}, out=out)\n"
+        "print(callable(syncsvc.export), callable(syncsvc.render), callable(syncsvc.sync))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "True"]
+    assert (tmp_path / "b" / "plan.json").read_bytes() == (tmp_path / "a" / "plan.json").read_bytes()
+
+
 def test_no_module_global_catalog_in_the_mcp_server() -> None:
     tree = _modules()["syncsvc.mcp_server"]
     assigned = [
@@ -148,7 +168,7 @@ LAZY_SEAMS = {
     "syncsvc.tracking": "opens the Jira and Sheets remotes it is configured for",
     "syncsvc.sheets.publish": "opens the gspread/google-auth adapter",
     "syncsvc.mcp_server": "the mcp SDK and anyio load when the server starts",
-    "syncsvc.export.xlsx": "xlsxwriter loads when a workbook is written",
+    "syncsvc.exporting.xlsx": "xlsxwriter loads when a workbook is written",
     # numpy (the Monte Carlo) loads when it runs: a planning command has switched the garbage
     # collector off by then, and importing numpy with it on costs create-rollout-plan ~30 ms
     "syncsvc.planning.confidence": "numpy and syncsvc.montecarlo load when the simulation runs",

@@ -15,7 +15,7 @@ from tests_support import quick_args, write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
-from syncsvc.export.csvs import TIMELINE_HEADERS
+from syncsvc.exporting.csvs import TIMELINE_HEADERS
 from syncsvc.rendering.gantt import label
 from syncsvc.schedule import Activity
 from syncsvc.specload import load_spec

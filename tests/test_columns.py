@@ -7,7 +7,7 @@ import tomllib
 from pydantic import BaseModel
 
 from syncsvc.columns import RISK_COLUMNS, TABLES, TASK_COLUMNS, Table, column, columns, sheet_columns
-from syncsvc.export.csvs import RISK_HEADERS, TIMELINE_HEADERS
+from syncsvc.exporting.csvs import RISK_HEADERS, TIMELINE_HEADERS
 from syncsvc.grid.mapping import KNOWN_COLUMNS, load_mapping, mapping_path
 from syncsvc.jira.mapping import TASK_FIELDS
 from syncsvc.model import PlannedTask, Risk

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, generated_spec
 
-from syncsvc.export import render_bundle
+from syncsvc.exporting import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_bytes, to_json_text
 from syncsvc.plans import render, render_bytes
 from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text

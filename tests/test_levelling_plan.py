@@ -127,7 +127,7 @@ def test_every_output_dates_a_task_by_its_levelled_plan(plan_of: Callable[[str],
     import csv
     import io
 
-    from syncsvc.export.csvs import timeline_csv
+    from syncsvc.exporting.csvs import timeline_csv
     from syncsvc.grid.layout import build_layouts
     from syncsvc.grid.mapping import load_mapping
     from syncsvc.jira.changes import desired_issues

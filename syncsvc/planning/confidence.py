@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from functools import partial
+from collections.abc import Sequence
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Confidence, Level
@@ -22,7 +19,6 @@ SEED = 1
 SAMPLE_BUDGET = SAMPLES * 2000
 MIN_SAMPLES = 1000
 # Without `estimate_range`: (optimistic, pessimistic) as multiples of the estimate, by risk.
-RangeRunner = Callable[..., Confidence]  # `confidence_range` or a stand-in with its signature
 RISK_RANGE: dict[Level, tuple[float, float]] = {"low": (0.9, 1.25), "medium": (0.8, 1.5), "high": (0.75, 2.0)}
 
 
@@ -46,36 +42,6 @@ def standard_error(probability: float, samples: int) -> float:
     return math.sqrt(probability * (1 - probability) / samples)
 
 
-class Deferred:
-    """The Monte Carlo of the plan built inside `confidence_deferred`, not run yet."""
-
-    def __init__(self) -> None:
-        self._run: Callable[[RangeRunner], Confidence] | None = None
-
-    def run(self, runner: RangeRunner | None = None) -> Confidence | None:
-        """The plan's confidence range (None when the plan asked for none). `runner` runs
-        `confidence_range` on the plan's inputs (another process may: see the export)."""
-        if self._run is None:
-            return None
-        return self._run(runner or confidence_range)
-
-
-_DEFERRED: ContextVar[Deferred | None] = ContextVar("confidence_deferred", default=None)
-
-
-@contextmanager
-def confidence_deferred() -> Iterator[Deferred]:
-    """Within it, a plan is built without running its Monte Carlo (`confidence` None); the
-    `Deferred` it gives runs it afterwards, with the same inputs and so the same figures. The
-    export writes the workbook's other worksheets meanwhile (only the Dashboard shows it)."""
-    pending = Deferred()
-    token = _DEFERRED.set(pending)
-    try:
-        yield pending
-    finally:
-        _DEFERRED.reset(token)
-
-
 def plan_confidence(
     drafts: Sequence[TaskDraft],
     lev: LevelledPlan,
@@ -86,15 +52,8 @@ def plan_confidence(
     seed: int = SEED,
 ) -> Confidence | None:
     """P50/P80/P95 finish, the chance of meeting `deadline` and each task's criticality;
-    `samples` defaults to the plan's budget (`samples_for`). None inside `confidence_deferred`
-    (the range is computed by its `Deferred.run()`)."""
-    pending = _DEFERRED.get()
-    if pending is None:
-        return _plan_confidence(drafts, lev, cal, deadline, samples=samples, seed=seed)
-    if pending._run is not None:
-        raise RuntimeError("confidence_deferred: one plan at a time")
-    pending._run = partial(_plan_confidence, drafts, lev, cal, deadline, samples=samples, seed=seed)
-    return None
+    `samples` defaults to the plan's budget (`samples_for`)."""
+    return _plan_confidence(drafts, lev, cal, deadline, samples=samples, seed=seed)
 
 
 def _plan_confidence(
@@ -102,7 +61,6 @@ def _plan_confidence(
     lev: LevelledPlan,
     cal: WorkCalendar,
     deadline: dt.date,
-    runner: RangeRunner | None = None,
     *,
     samples: int | None,
     seed: int,
@@ -120,9 +78,7 @@ def _plan_confidence(
         mode.append(m * stretch)
         high.append(b * stretch)
     ids = [t.id for t in drafts]
-    return (runner or confidence_range)(
-        preds, low, mode, high, ids, cal, deadline, samples=samples, seed=seed
-    )
+    return confidence_range(preds, low, mode, high, ids, cal, deadline, samples=samples, seed=seed)
 
 
 def confidence_range(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from syncsvc.grid.cells import PLAIN, Cell, Fmt, SheetLayout
@@ -50,16 +49,10 @@ _OPTIONS = {
 }
 
 
-def dashboard_xlsx(
-    plan: Plan, dest: BinaryIO, mapping: SheetsMapping, *, complete: Callable[[], Plan] | None = None
-) -> None:
+def dashboard_xlsx(plan: Plan, dest: BinaryIO, mapping: SheetsMapping) -> None:
     """Write the workbook into `dest`: Dashboard, Risks (with the coloured heat grid), RACI,
     Timeline (with the week-by-week Gantt grid), Rollback and Communication. Each worksheet
-    is laid out, written and dropped before the next is laid out.
-
-    `complete`, when given, gives the plan with its confidence range (`plan` has none yet):
-    only the Dashboard shows it, so the other worksheets are written first, from `plan`, and
-    the Dashboard last (the same cells; the shared strings are numbered in another order)."""
+    is laid out, written and dropped before the next is laid out."""
     from xlsxwriter import Workbook
 
     wb = Workbook(dest, _OPTIONS)
@@ -67,10 +60,7 @@ def dashboard_xlsx(
     used: set[str] = set()
     titles = sheet_titles(plan.plan_id, mapping, prefix=False)
     sheets = {key: wb.add_worksheet(_title(titles[key], used)) for key in SHEET_KEYS}
-    order = SHEET_KEYS if complete is None else (*SHEET_KEYS[1:], SHEET_KEYS[0])
-    for key in order:
-        if key == "dashboard" and complete is not None:
-            plan = complete()
+    for key in SHEET_KEYS:
         # built, written and dropped before the next is built
         _fill(sheets[key], sheet_layout(key, plan, mapping), formats)
     wb.close()
