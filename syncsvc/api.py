@@ -86,7 +86,8 @@ def export(spec: str | Path, *, out: str | Path, config: str | Path | None = Non
     """Write the offline bundle of the spec's plan into the folder `out` (created if missing):
     plan.md, plan.json, risks.csv, raci.csv, timeline.csv, dashboard.xlsx; all or nothing.
     Returns the files written."""
-    from syncsvc.exporting import check_out_dir, collector_paused, export_bundle
+    from syncsvc.collector import collector_paused
+    from syncsvc.exporting import check_out_dir, export_bundle
 
     check_out_dir(Path(out))  # a bad folder fails before the plan is built
     cfg_path = Path(config) if config is not None else None

@@ -359,3 +359,31 @@ def test_a_planning_command_ends_its_process_without_teardown_and_its_output_who
     assert failed.stderr.startswith("Error: ") and failed.stderr.endswith("teardown\n")
     helped = _main(["--help"])
     assert helped.returncode == 0 and helped.stderr == "teardown\n"
+
+
+def test_the_collector_is_paused_while_a_planning_command_plans_then_as_before(
+    runner: CliRunner, example_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import syncsvc.plans
+    from syncsvc.collector import collector_paused
+
+    seen: list[bool] = []
+    load_plan = syncsvc.plans.load_plan
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return load_plan(*args, **kwargs)
+
+    monkeypatch.setattr(syncsvc.plans, "load_plan", watched)
+    assert gc.isenabled()
+    _ok(runner, ["generate-timeline", str(example_path), "--format", "json"])
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # as it was before: off
+    finally:
+        gc.enable()
