@@ -87,7 +87,7 @@ def level_plan(
             d = math.ceil(round(d * 100 / rate, 6))
         durations.append(d)
     preds = sched.network.preds
-    who = [tuple(pidx[p] for p in people[t.id]) for t in drafts]
+    who = [tuple(map(pidx.__getitem__, people[t.id])) for t in drafts]
     lev = level(Workload(durations, sched.network, who))
     ids = [t.id for t in drafts]
     start: dict[str, dt.date] = {}
@@ -150,10 +150,12 @@ def _delays(
         wait = start[i] - ready
         if wait <= 0:
             continue
-        # the wait belongs to the person whose earlier task it waited for
-        blockers = [
-            p for p in ps if any(lev.finish[j] == lev.start[i] and p in who[j] for j in lev.waits_for[i])
-        ] or list(ps)
+        # the wait belongs to the person whose earlier task it waited for (one person: theirs)
+        blockers: Sequence[int] = ps
+        if len(ps) > 1:
+            blockers = [
+                p for p in ps if any(finish[j] == start[i] and p in who[j] for j in lev.waits_for[i])
+            ] or list(ps)
         for p in blockers:
             waits.setdefault(p, []).append((ids[i], wait))
             if i in on_chain:
