@@ -128,10 +128,10 @@ def _simulate_small(
         s = min(size, samples - begin)
         if begin == 0 or s != size:
             dur = np.empty((n, s), dtype=np.float32)
-            ef = np.empty((n, s))
-            late = np.empty((n, s))
             lf = np.empty(s)
         shape.sample_listed(rng, dur)
+        if begin == 0 or s != size:  # (after the draw's temporaries are freed: less memory)
+            ef = np.empty((n, s))
         for i in net.order:
             row = ef[i]
             ps = net.preds[i]
@@ -152,14 +152,16 @@ def _simulate_small(
         finish[begin : begin + s] = end
         if not criticality:
             continue
+        # backward: a task's row of `ef` then holds its late start (its successors are done
+        # before it, and only they read it)
         tol = 1e-9 * max(1.0, float(end.max()))
         for i in reversed(net.order):
             ss = net.succs[i]
-            np.copyto(lf, late[ss[0]] if ss else end)
+            np.copyto(lf, ef[ss[0]] if ss else end)
             for x in ss[1:]:
-                np.minimum(lf, late[x], out=lf)
+                np.minimum(lf, ef[x], out=lf)
             crit[i] += np.count_nonzero(np.subtract(lf, ef[i]) <= tol)
-            np.subtract(lf, dur[i], out=late[i])
+            np.subtract(lf, dur[i], out=ef[i])
     return Simulation(finish, crit / samples)
 
 
