@@ -16,7 +16,7 @@ from syncsvc.errors import InputError
 from syncsvc.exporting.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.exporting.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
-from syncsvc.model import Plan, to_json_bytes
+from syncsvc.model import Plan, write_json
 from syncsvc.rendering.markdown import render_md
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
@@ -119,7 +119,7 @@ def _render(name: str, plan: Plan, mapping: SheetsMapping, f: BinaryIO) -> None:
     if name == _XLSX:
         dashboard_xlsx(plan, f, mapping)
     elif name == "plan.json":
-        f.write(to_json_bytes(plan))
+        write_json(plan, f)
         f.write(b"\n")
     elif name == "plan.md":
         f.write(render_md(plan).encode("utf-8"))
