@@ -524,16 +524,30 @@ def test_a_facet_stays_off_where_a_profile_covers_it(plan_of: PlanOf) -> None:
     assert "still get them after opting out" not in _titles(plan)  # sends-messages facet: off
 
 
-def test_a_facet_naming_an_unknown_stakeholder_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            'stakeholders = ["privacy", "sre"]',
+            'stakeholders = ["privacy", "sres"]',
+            r"facet 'stores-data': stakeholders: unknown stakeholder template 'sres'",
+        ),
+        (
+            'borrows = ["facet-manual-step-exclusion"]',
+            'borrows = ["facet-no-such-risk"]',
+            r"facet 'serves-the-public' borrows unknown risk id\(s\) facet-no-such-risk",
+        ),
+    ],
+    ids=["unknown-stakeholder", "unknown-borrowed-risk"],
+)
+def test_a_facet_naming_an_unknown_stakeholder_or_risk_is_refused(
+    tmp_path: Path, old: str, new: str, error: str
+) -> None:
     (tmp_path / "changes").mkdir()
     text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
-    (tmp_path / "changes" / "_facets.toml").write_text(
-        text.replace('stakeholders = ["privacy", "sre"]', 'stakeholders = ["privacy", "sres"]'),
-        encoding="utf-8",
-    )
-    with pytest.raises(
-        ConfigError, match=r"facet 'stores-data': stakeholders: unknown stakeholder template 'sres'"
-    ):
+    assert old in text
+    (tmp_path / "changes" / "_facets.toml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
         load_catalog(tmp_path)
 
 

@@ -22,7 +22,7 @@ def _imports(path: Path) -> set[str]:
     return out
 
 
-NEUTRAL = [*sorted((SRC / "grid").glob("*.py")), SRC / "export" / "xlsx.py", SRC / "export" / "csvs.py"]
+NEUTRAL = [*sorted((SRC / "grid").glob("*.py")), SRC / "exporting" / "xlsx.py", SRC / "exporting" / "csvs.py"]
 
 
 @pytest.mark.parametrize("path", NEUTRAL, ids=lambda p: f"{p.parent.name}/{p.name}")

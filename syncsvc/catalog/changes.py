@@ -225,6 +225,8 @@ class Facet(Brings):
     not_profiles: list[Slug] = Field(default_factory=list)
     # only in a plan with one of these profiles (empty: any)
     profiles: list[Slug] = Field(default_factory=list)
+    # risks of other facets this one brings too, by id (one risk, wherever two facets need it)
+    borrows: list[Slug] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -334,7 +336,17 @@ class ChangeCatalog(CatalogModel):
             )
 
         found.sort(key=lambda d: (not leads(d), -d.score, -d.profile.priority))
-        return [found[0], *[d for d in found[1:] if d.score >= top / 2]][:most]
+        # with a cutover first, a second kind read only from where the feature lives (a page named
+        # in a database move) is where people notice the cutover, not a second kind of change
+        cutover = found[0].profile.rollout.strategy in _CUTOVERS
+        return [
+            found[0],
+            *[
+                d
+                for d in found[1:]
+                if d.score >= top / 2 and not (cutover and d.kind_score < d.profile.threshold)
+            ],
+        ][:most]
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
         """The facets the feature's text shows, for a plan with these profile ids (none when
@@ -375,6 +387,8 @@ def _yields(d: Detection, fallback: Detection) -> bool:
 
 # strategies that ramp a flag (by users or by accounts), as a product feature does
 _RAMPS = frozenset({"percentage_ramp", "cohort_ramp"})
+# strategies that move everything at once under the product (a database, a provider)
+_CUTOVERS = frozenset({"window_cutover", "shadow_cutover"})
 
 
 def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
@@ -458,10 +472,25 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
                 settings[key] += getattr(part, key)
         else:
             profiles.append(load_model(path, ChangeProfile, label=label))
+    settings["facets"] = _with_borrowed(settings["facets"])
     try:
         return ChangeCatalog.model_validate({"profiles": profiles, **settings})
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None
+
+
+def _with_borrowed(facets: list[Any]) -> list[Any]:
+    """Each facet with the risks it borrows from other facets added to its own."""
+    owned = {r.id: r for f in facets for r in f.risks}
+    out = []
+    for f in facets:
+        if f.borrows:
+            missing = [rid for rid in f.borrows if rid not in owned]
+            if missing:
+                raise ConfigError(f"changes/: facet {f.id!r} borrows unknown risk id(s) {', '.join(missing)}")
+            f = f.model_copy(update={"risks": [*f.risks, *(owned[rid] for rid in f.borrows)]})
+        out.append(f)
+    return out
 
 
 def _no_profiles(data: dict[str, Any]) -> dict[str, Any]:

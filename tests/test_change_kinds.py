@@ -1,0 +1,572 @@
+"""Round 11 of issue 11: general rules for reading the kind of change, in words of my own (not the
+evaluation sets'): non-software work stays unrecognised, ML is read from what a feature does,
+records kept for an audit are a product feature, and domain risks come with their own words only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from syncsvc.catalog import load_catalog
+from syncsvc.model import Plan
+
+PlanOf = Callable[[str], Plan]
+
+
+def _kinds(name: str, description: str) -> list[str]:
+    return [d.profile.id for d in load_catalog().changes.detect(name, description)]
+
+
+def _facets(name: str, description: str) -> set[str]:
+    changes = load_catalog().changes
+    ids = [d.profile.id for d in changes.detect(name, description)]
+    return {h.facet.id for h in changes.detect_facets(name, description, ids)}
+
+
+def _spec(name: str, description: str, *, users: int | None = None) -> str:
+    return (
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 4\n'
+        f'timeline = "8 weeks"\nrisk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+        + (f"users = {users}\n" if users else "")
+    )
+
+
+def _titles(plan: Plan) -> str:
+    return " | ".join(r.title for r in plan.risks)
+
+
+# ───────────── work away from the product: events, training people ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Stand at the regional food fair",
+            "Book a stand at the regional food fair in June, bring a laptop to demo our ordering app "
+            "and collect visitors' details for the sales team.",
+        ),
+        (
+            "Booth at the dental expo",
+            "Run a booth at the dental expo with hourly live demos of the booking module; sales reps "
+            "and support staff get every lead into the CRM.",
+        ),
+        (
+            "First aid refresher for drivers",
+            "Book refresher training for the van drivers whose first aid certificates expire and keep "
+            "the new certificates on file for the inspector.",
+        ),
+    ],
+)
+def test_events_and_training_people_are_not_a_change_to_the_product(name: str, description: str) -> None:
+    assert _kinds(name, description) == []
+
+
+def test_an_event_word_does_not_veto_a_stated_capability() -> None:
+    assert _kinds(
+        "Badges in the event app",
+        "At the trade show, exhibitors can scan visitors' badges in our event app to collect leads.",
+    )[:1] == ["product-feature"]
+
+
+def test_a_tablet_is_not_a_database_table() -> None:
+    kinds = _kinds(
+        "Reading levels on a tablet",
+        "Teachers move pupils up a reading level on a tablet in class and parents get a message.",
+    )
+    assert kinds[:1] == ["product-feature"] and "data-migration" not in kinds
+
+
+# ───────────── ML read from what a feature does, without "AI" or "model" ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Call notes for agents",
+            "After each support call, agents get the main points written up from the call recording, "
+            "ready to check and paste into the ticket.",
+        ),
+        (
+            "Dictated survey findings",
+            "Surveyors dictate their findings on site and the form is filled in from what they said.",
+        ),
+        (
+            "Summaries of voice messages",
+            "Landlords see a short summary of each voice message tenants leave about a repair.",
+        ),
+    ],
+)
+def test_text_made_from_speech_is_a_model_feature(name: str, description: str) -> None:
+    assert _kinds(name, description)[:1] == ["ml-llm"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("Drafts for replies", "Agents can save a draft email to a customer and send it later."),
+        (
+            "Site visit recordings in projects",
+            "Users can upload the audio recording of a site visit and write a summary for the team.",
+        ),
+        ("Call log", "Agents can see the recording of each call in the customer's history."),
+    ],
+)
+def test_a_persons_draft_or_a_kept_recording_is_not_a_model_feature(name: str, description: str) -> None:
+    kinds = _kinds(name, description)
+    assert kinds and "ml-llm" not in kinds
+
+
+def test_speech_brings_its_errors_consent_and_an_edit_rate_trigger(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Call notes for agents",
+            "After each support call, agents get the main points written up from the call recording, "
+            "ready to check and paste into the ticket.",
+        )
+    )
+    titles = _titles(plan)
+    assert "Speech recognition mishears" in titles
+    assert "recorded without knowing or agreeing" in titles
+    assert "automation bias" in titles
+    assert "generated_note_edit_rate" in [t.metric for t in plan.rollback.triggers]
+    # a model that reads no speech has none of it
+    other = _titles(
+        plan_of(_spec("Spam filter", "A machine learning classifier hides spam comments on product pages."))
+    )
+    assert "Speech recognition" not in other and "recorded without" not in other
+
+
+# ───────────── records kept for an audit, a certification scheme or a regulator ─────────────
+
+
+def test_records_for_an_audit_are_a_product_feature_with_their_risks(plan_of: PlanOf) -> None:
+    name = "Hygiene records for inspections"
+    description = (
+        "Kitchens using our restaurant software log fridge temperatures twice a day; add a monthly "
+        "report in the layout food-safety inspectors ask for."
+    )
+    assert _kinds(name, description)[:1] == ["product-feature"]
+    assert "compliance-records" in _facets(name, description)
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "the audit or return fails" in titles and "changes from year to year" in titles
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Prepare for the tax inspection",
+            "Collect the receipts and bank statements the tax inspector asked for before the visit in May.",
+        ),
+        ("Audit log export", "Admins can export the audit log of their workspace as a CSV file."),
+    ],
+)
+def test_an_audit_in_another_sense_brings_no_records_facet(name: str, description: str) -> None:
+    assert "compliance-records" not in _facets(name, description)
+
+
+# ───────────── domain risks, each from its own words ─────────────
+
+
+def test_checking_whether_people_can_borrow_brings_credit_rules(plan_of: PlanOf) -> None:
+    name = "Pay for your sofa monthly"
+    description = (
+        "Shoppers can check whether they would be accepted for finance over 12 to 48 months without "
+        "affecting their credit score, and see the interest rate before they order."
+    )
+    assert "checks-credit" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "Consumer credit rules apply" in titles and "later declined or offered a worse rate" in titles
+    assert "credit_check_error_rate" in [t.metric for t in plan.rollback.triggers]
+    assert "lending-partner" in {s.group for s in plan.stakeholders}
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Renew library loans",
+            "Members can renew their library loans online and borrow books from any branch.",
+        ),
+        ("Referral credit", "Customers get account credit when a friend they invited signs up and pays."),
+        ("Pay by credit card", "Shoppers can pay by credit card or bank transfer at checkout."),
+        (
+            "Finance approval for purchases",
+            "Managers can send purchase requests to the finance team for approval.",
+        ),
+    ],
+)
+def test_credit_words_in_another_sense_bring_no_credit_facet(name: str, description: str) -> None:
+    assert "checks-credit" not in _facets(name, description)
+
+
+def test_a_pass_shown_on_a_phone_brings_copying_and_offline_checks(plan_of: PlanOf) -> None:
+    name = "Season pass for the museum"
+    description = "Visitors can buy a season pass online and show it on their phone at the entrance."
+    assert "passes-on-phone" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "screenshotted, shared or faked" in titles and "cannot check passes without signal" in titles
+    assert "invalid_or_duplicate_scan_rate" in [t.metric for t in plan.rollback.triggers]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Close quiet tickets",
+            "Support tickets with no reply for 7 days close automatically and the customer gets an email.",
+        ),
+        (
+            "Level badges",
+            "When a pupil passes a level, teachers see it on the screen and parents get a message.",
+        ),
+    ],
+)
+def test_tickets_and_passes_in_another_sense_bring_no_pass_facet(name: str, description: str) -> None:
+    assert "passes-on-phone" not in _facets(name, description)
+
+
+def test_accounts_moved_to_another_identity_provider_bring_hashes_and_social_logins(plan_of: PlanOf) -> None:
+    name = "New sign-in service for our shop"
+    description = (
+        "Customers sign in with a password or with Google or Apple. Move all 200,000 accounts to the new "
+        "identity provider before the old one's contract ends."
+    )
+    assert "identity-access" in _kinds(name, description)
+    plan = plan_of(_spec(name, description, users=200000))
+    titles = _titles(plan)
+    assert "Password hashes cannot be exported" in titles
+    assert "Apple, Google or Facebook sign-ins are not linked" in titles
+    # the provider signs people in; it sends no mail
+    assert "deliverability" not in titles.lower()
+    # an email provider move keeps its deliverability risk, and has no password-hash risk
+    mail = _titles(
+        plan_of(_spec("New email provider", "Move our transactional emails from SendGrid to a new provider."))
+    )
+    assert "deliverability" in mail.lower() and "Password hashes" not in mail
+
+
+def test_a_new_sign_in_rule_without_a_move_has_no_hash_risk(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(_spec("Longer passwords", "Users must choose passwords of at least 12 characters from May."))
+    )
+    assert "Password hashes" not in titles and "sign-ins are not linked" not in titles
+
+
+def test_a_page_named_in_a_cutover_is_not_a_second_front_end_change() -> None:
+    kinds = _kinds(
+        "Move the shop's database",
+        "Move the shop's MySQL database to AWS in a weekend window; the product page editor stays read-only.",
+    )
+    assert kinds[:1] == ["infra-cutover"] and "ui-frontend" not in kinds
+    # a page redesigned is still a front-end change next to another kind
+    assert "ui-frontend" in _kinds(
+        "One-screen checkout",
+        "Collapse our three-step web checkout into a single page with the card form and summary together.",
+    )
+
+
+# ───────────── what a feature does to people and places, in general words ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Parking permits waiting list",
+            "Residents can join the waiting list for a parking permit and see their place in the queue.",
+            "waiting-list",
+        ),
+        (
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+            "locks-people-out",
+        ),
+        (
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+            "device-fleet",
+        ),
+        (
+            "Club membership records",
+            "Members can update their details online; the 800 paper membership cards are typed in first.",
+            "keys-in-paper-records",
+        ),
+        (
+            "Book your child's next swim class",
+            "Parents can book a place in the next class when their child moves up.",
+            "bookings",
+        ),
+        (
+            "Skip a meal box",
+            "Customers can skip next week's box up to three days before it ships.",
+            "pauses-recurring",
+        ),
+    ],
+)
+def test_what_a_feature_does_to_people_brings_its_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Retry failed jobs",
+            "Admins can see the job queue and retry a failed job from the dashboard.",
+            "waiting-list",
+        ),
+        (
+            "Lock in your price",
+            "Customers can lock in this year's price when they renew online.",
+            "device-fleet",
+        ),
+        (
+            "Freeze your card",
+            "Customers can block their card in the app when they lose it and unblock it later.",
+            "locks-people-out",
+        ),
+        (
+            "Cut-off times for orders",
+            "Shoppers see the cut off time for next-day delivery on each product page.",
+            "locks-people-out",
+        ),
+    ],
+)
+def test_the_same_words_in_another_sense_bring_no_facet(name: str, description: str, facet: str) -> None:
+    assert facet not in _facets(name, description)
+
+
+def test_an_automatic_lock_out_brings_its_way_back_and_a_reversal_trigger(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Locker hire by app",
+            "Students renting a locker can unlock it from the app; anyone whose fee is overdue is locked out "
+            "automatically.",
+        )
+    )
+    titles = _titles(plan)
+    assert "locks out or suspends people who should not be" in titles and "no quick way back" in titles
+    assert "automatic_lockouts_reversed" in [t.metric for t in plan.rollback.triggers]
+
+
+def test_hiring_people_is_not_a_change_but_hiring_things_out_can_be() -> None:
+    assert _kinds("Hire four support agents", "Hire four support agents for the new evening shift.") == []
+    assert _kinds("Bike hire by the hour", "Visitors can hire a bike by the hour from the app.")[:1] == [
+        "product-feature"
+    ]
+
+
+def test_a_physical_warehouse_move_is_not_a_data_migration() -> None:
+    assert (
+        _kinds(
+            "Move to the new depot",
+            "Move our stock and pallet racking to the new warehouse unit by the ring road over one weekend.",
+        )
+        == []
+    )
+
+
+# ───────────── after everyday8's first run: the same causes in other words ─────────────
+
+
+def test_an_open_day_that_shows_the_app_is_not_a_change_to_it() -> None:
+    assert (
+        _kinds(
+            "Open evening at the new gym",
+            "Hold an open evening at the new gym with free classes, hand out leaflets and show visitors how "
+            "to book classes in our app.",
+        )
+        == []
+    )
+
+
+def test_text_translated_automatically_is_a_model_feature_with_translation_risks(plan_of: PlanOf) -> None:
+    name, description = (
+        "Reviews in your language",
+        "Hotel reviews are translated automatically into the reader's language.",
+    )
+    assert _kinds(name, description)[:1] == ["ml-llm"]
+    assert "Machine translation gets safety, legal or money wording wrong" in _titles(
+        plan_of(_spec(name, description))
+    )
+    # translators translating the product is localisation, not a model
+    assert "ml-llm" not in _kinds(
+        "German version of the app",
+        "Professional translators translate the app into German; users can pick the language in settings.",
+    )
+
+
+def test_a_business_system_moved_to_a_new_supplier_is_a_vendor_move() -> None:
+    assert _kinds(
+        "New till system",
+        "Our cafés move from the old till system to a new supplier's system, with all product data and "
+        "loyalty accounts.",
+    )[:1] == ["vendor-migration"]
+    assert _kinds("New cleaning contractor", "Switch the office cleaning to a new supplier from April.") == []
+
+
+def test_biometric_sign_in_is_an_identity_change() -> None:
+    assert "identity-access" in _kinds(
+        "Fingerprint and Face ID", "Members can log in to the banking app with their fingerprint or Face ID."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet"),
+    [
+        (
+            "Share your delivery",
+            "Customers can share a link to their delivery's live position with a friend.",
+            "public-links",
+        ),
+        (
+            "Stall payments at the market",
+            "Visitors top up a card online and pay by tapping it on the readers at each stall.",
+            "device-fleet",
+        ),
+        (
+            "Gift Aid on donations",
+            "Donors can make a Gift Aid declaration online; the tax relief is claimed from the tax office.",
+            "sends-to-authority",
+        ),
+        (
+            "Approve the repair quote",
+            "Customers can see the repair quote online and approve it before the work starts.",
+            "approval-steps",
+        ),
+    ],
+)
+def test_everyday8_causes_in_other_words_bring_their_facet(name: str, description: str, facet: str) -> None:
+    assert facet in _facets(name, description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "facet", "present"),
+    [
+        (
+            "Find a charger near you",
+            "Drivers can see chargers on the map and search within a radius of their postcode.",
+            "uses-maps",
+            True,
+        ),
+        ("Public roadmap page", "Customers can see our roadmap page and vote on ideas.", "uses-maps", False),
+        (
+            "Postcode lookup at checkout",
+            "Shoppers pick their address from a postcode lookup instead of typing it.",
+            "handles-addresses",
+            True,
+        ),
+        (
+            "Change your email address",
+            "Users can change their email address from the settings page.",
+            "handles-addresses",
+            False,
+        ),
+        (
+            "Compare policy wordings",
+            "Brokers can compare two versions of a policy wording side by side with changes highlighted.",
+            "compares-versions",
+            True,
+        ),
+        (
+            "Compare plans page",
+            "Visitors can compare plans on the pricing page before they sign up.",
+            "compares-versions",
+            False,
+        ),
+    ],
+)
+def test_maps_addresses_and_comparisons_bring_their_facet_in_their_own_sense(
+    name: str, description: str, facet: str, present: bool
+) -> None:
+    assert (facet in _facets(name, description)) is present
+
+
+def test_a_pause_brings_its_revenue_effect_and_what_it_still_allows(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Pause your climbing membership",
+                "Members can pause their monthly membership for up to two months from the app.",
+            )
+        )
+    )
+    assert "become a way to leave without cancelling" in titles
+    assert "What a paused membership or subscription still allows" in titles
+
+
+# ───────────── after everyday9's first run ─────────────
+
+
+def test_a_measurement_made_from_a_photo_is_a_model_feature() -> None:
+    assert _kinds(
+        "Check your roof from a photo",
+        "Homeowners upload a photo of their roof and we estimate the damage from the photo before a visit.",
+    )[:1] == ["ml-llm"]
+    # a photo kept as it is, with no judgement made from it, is not
+    assert "ml-llm" not in _kinds(
+        "Photo of the damage", "Customers can add a photo of the damage to their claim."
+    )
+
+
+def test_card_payments_moved_to_a_new_provider_is_a_vendor_move_not_a_kanban_card() -> None:
+    assert _kinds(
+        "New card provider for our cafés",
+        "Move the card payments of our 12 cafés from the old card provider to a new one, café by café.",
+    )[:1] == ["vendor-migration"]
+    assert "vendor-migration" not in _kinds(
+        "Drag cards between columns", "Users can move the card to another column of the board."
+    )
+
+
+def test_a_service_contract_for_machines_is_not_a_back_end_change() -> None:
+    assert (
+        _kinds(
+            "New photocopiers",
+            "Replace the photocopiers on every floor and set up a new service contract with the supplier.",
+        )
+        == []
+    )
+
+
+def test_an_api_other_companies_call_from_their_own_sites_is_a_public_api() -> None:
+    assert "public-api-sdk" in _kinds(
+        "Availability API for resellers",
+        "Publish an API so resellers can check room availability and book from their own websites.",
+    )
+
+
+def test_a_door_opened_from_a_phone_is_hardware_and_ending_access_is_a_lock_out() -> None:
+    facets = _facets(
+        "Phone entry for the studio",
+        "Members open the studio's front door with their phone; access ends automatically when the "
+        "membership ends.",
+    )
+    assert {"device-fleet", "locks-people-out", "phone-at-the-door"} <= facets
+    # a phone used to dictate or to read is not a phone needed at a door
+    assert "phone-at-the-door" not in _facets(
+        "Lesson notes from your phone",
+        "Teachers can write lesson notes from their phone for parents to read.",
+    )
+
+
+def test_a_public_service_online_brings_the_left_out_risk_once(plan_of: PlanOf) -> None:
+    name, description = (
+        "Parking permits online",
+        "Residents can apply for a parking permit online instead of sending a paper form by post.",
+    )
+    assert {"serves-the-public", "replaces-manual-step"} <= _facets(name, description)
+    titles = [r.title for r in plan_of(_spec(name, description)).risks]
+    assert sum("left out" in t for t in titles) == 1
+    # a public-sector word in another sense ("public API") brings nothing
+    assert "serves-the-public" not in _facets(
+        "Public API keys", "Developers can create keys for the public API in the app."
+    )
