@@ -51,7 +51,10 @@ def _check_plan(plan: Plan) -> None:
                 assert (
                     render_bytes(plan, part=part, format=fmt) == render(plan, part=part, format=fmt).encode()
                 )
-    assert render_bundle(plan)["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
+    bundle = render_bundle(plan)
+    assert bundle["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
+    # the bundle writes the Markdown a section at a time: the same bytes as the whole text
+    assert bundle["plan.md"] == render(plan, format="md").encode()
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

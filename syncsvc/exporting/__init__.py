@@ -17,7 +17,7 @@ from syncsvc.exporting.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.exporting.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
 from syncsvc.model import Plan, write_json
-from syncsvc.rendering.markdown import render_md
+from syncsvc.rendering.markdown import write_document
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
@@ -122,7 +122,7 @@ def _render(name: str, plan: Plan, mapping: SheetsMapping, f: BinaryIO) -> None:
         write_json(plan, f)
         f.write(b"\n")
     elif name == "plan.md":
-        f.write(render_md(plan).encode("utf-8"))
+        write_document(plan, f)
     else:
         # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
         # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".
