@@ -22,8 +22,8 @@ from syncsvc.rendering.markdown import write_document
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
 _XLSX = "dashboard.xlsx"
-# The order they are written in: plan.json (one 19 MB bytes object at 20,000 tasks) first, while
-# the process is smallest; the Markdown's text leaves memory the allocator keeps.
+# The order they are written in (plan.json and plan.md are written a part at a time, the
+# workbook a row at a time: no file is whole in memory).
 _WRITE_ORDER = ("plan.json", "plan.md", "risks.csv", "raci.csv", "timeline.csv", _XLSX)
 _CSVS: dict[str, Callable[[Plan], str]] = {
     "risks.csv": risks_csv,
@@ -61,8 +61,7 @@ def export_bundle(
     Each file is rendered straight into a temporary folder beside `out` (one file in memory at
     a time, not the whole bundle) and moved in only when every file is complete: a failure
     leaves `out` as it was. Files of other names in `out` are left alone; the bundle's own
-    files are replaced. `pending`: the plan's Monte Carlo, not run yet (`plan` was built inside
-    `confidence_deferred`); it runs here, before the files are written.
+    files are replaced.
     """
     target = check_out_dir(out)
     mapping = load_mapping(catalog_dir)  # read before anything is written
