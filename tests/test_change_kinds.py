@@ -34,7 +34,7 @@ def _spec(name: str, description: str, *, users: int | None = None) -> str:
 
 def _metrics(plan: Plan) -> list[str]:
     assert plan.rollback is not None
-    return _metrics(plan)
+    return [t.metric for t in plan.rollback.triggers]
 
 
 def _titles(plan: Plan) -> str:
