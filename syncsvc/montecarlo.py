@@ -12,6 +12,12 @@ width by repeating one, and reduced with `maximum.reduce` (`minimum.reduce`). Ma
 the additions are the same per task and sample as a task-by-task pass, so the figures are the
 same to the bit; the random numbers are drawn in the same order (one (tasks x chunk) matrix
 per chunk, in the listed task order).
+
+A small network (up to SMALL_NETWORK tasks: a quick plan has 15-40) goes task by task instead
+(`_simulate_small`): with few tasks per level, the cost is numpy's per-call overhead and the
+gathered copies, not the arithmetic; one task's row at a time, each link one `maximum` or
+`minimum` in place, needs neither. The same draws and the same operations per task and
+sample, so the same figures to the bit.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ CHUNK_ELEMENTS = 4_000_000
 BLOCK_EDGES = 4096
 # Rows of the (tasks x chunk) matrix drawn and turned into durations at once.
 SAMPLE_ROWS = 512
+# Networks of at most this many tasks are simulated task by task (see the module's note).
+SMALL_NETWORK = 128
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ def simulate(
     if np.any(lo > mo) or np.any(mo > hi) or np.any(lo < 0):
         raise ValueError("each range must satisfy 0 <= low <= mode <= high")
     net = network if network is not None else Network.of_preds(preds)
+    if 0 < n <= SMALL_NETWORK:
+        return _simulate_small(net, lo, mo, hi, samples, seed, release, floor, criticality)
     lv = _Levels.of(net)
     perm = lv.perm
     shape = _Shape(lo, mo, hi)
@@ -91,6 +101,68 @@ def simulate(
     out = np.empty(n)
     out[perm] = crit / samples
     return Simulation(finish, out)
+
+
+def _simulate_small(
+    net: Network,
+    lo: Floats,
+    mo: Floats,
+    hi: Floats,
+    samples: int,
+    seed: int,
+    release: Sequence[float] | None,
+    floor: Sequence[float] | None,
+    criticality: bool,
+) -> Simulation:
+    """`simulate` one task at a time in dependency order, rows in the listed order (no
+    renumbering): the same chunks, draws and per-sample arithmetic as the level passes."""
+    n = len(net.preds)
+    shape = _Shape(lo, mo, hi)
+    rel = [max(0.0, float(v)) for v in release] if release is not None else None
+    flo = [max(0.0, float(v)) for v in floor] if floor is not None else None
+    rng = np.random.default_rng(seed)
+    finish = np.empty(samples)
+    crit = np.zeros(n)
+    size = max(1, min(samples, CHUNK_ELEMENTS // n))
+    for begin in range(0, samples, size):
+        s = min(size, samples - begin)
+        if begin == 0 or s != size:
+            dur = np.empty((n, s), dtype=np.float32)
+            lf = np.empty(s)
+        shape.sample_listed(rng, dur)
+        if begin == 0 or s != size:  # (after the draw's temporaries are freed: less memory)
+            ef = np.empty((n, s))
+        for i in net.order:
+            row = ef[i]
+            ps = net.preds[i]
+            if not ps:  # as the level passes' first level: the duration, then the release
+                np.copyto(row, dur[i])
+                if rel is not None:
+                    row += rel[i]
+            else:
+                np.copyto(row, ef[ps[0]])
+                for p in ps[1:]:
+                    np.maximum(row, ef[p], out=row)
+                if rel is not None:
+                    np.maximum(row, rel[i], out=row)
+                row += dur[i]
+            if flo is not None:
+                np.maximum(row, flo[i], out=row)
+        end = ef.max(axis=0)
+        finish[begin : begin + s] = end
+        if not criticality:
+            continue
+        # backward: a task's row of `ef` then holds its late start (its successors are done
+        # before it, and only they read it)
+        tol = 1e-9 * max(1.0, float(end.max()))
+        for i in reversed(net.order):
+            ss = net.succs[i]
+            np.copyto(lf, ef[ss[0]] if ss else end)
+            for x in ss[1:]:
+                np.minimum(lf, ef[x], out=lf)
+            crit[i] += np.count_nonzero(np.subtract(lf, ef[i]) <= tol)
+            np.subtract(lf, dur[i], out=ef[i])
+    return Simulation(finish, crit / samples)
 
 
 def _positive(values: Sequence[float], perm: Ints) -> Floats:
@@ -263,3 +335,29 @@ class _Shape:
             t += self.lo[sl]
             np.copyto(x, t, where=lt)
             dur[rank[sl]] = x
+
+    def sample_listed(self, rng: np.random.Generator, dur: npt.NDArray[np.float32]) -> None:
+        """`sample` with the rows in the listed order, drawn at once (a small network): each
+        side of the inverse CDF computed for every number, the side kept chosen by bit masks
+        (a masked copy costs several times the arithmetic)."""
+        rng.random(out=dur, dtype=np.float32)
+        left = np.less(dur, self.split)
+        below = np.multiply(dur, self.a)
+        np.sqrt(below, out=below)
+        below += self.lo
+        np.subtract(1.0, dur, out=dur)
+        dur *= self.b
+        np.sqrt(dur, out=dur)
+        np.subtract(self.hi, dur, out=dur)
+        _select(left, below, dur)
+
+
+def _select(where: npt.NDArray[np.bool_], a: npt.NDArray[np.float32], out: npt.NDArray[np.float32]) -> None:
+    """out = a where `where`, else out; bit for bit (as `np.copyto(out, a, where=where)`)."""
+    keep = where.astype(np.uint32)
+    np.negative(keep, out=keep)  # 1 -> all 32 bits set
+    bits, other = out.view(np.uint32), a.view(np.uint32)
+    np.bitwise_and(other, keep, out=other)
+    np.invert(keep, out=keep)
+    np.bitwise_and(bits, keep, out=bits)
+    np.bitwise_or(bits, other, out=bits)

@@ -32,6 +32,11 @@ def _spec(name: str, description: str, *, users: int | None = None) -> str:
     )
 
 
+def _metrics(plan: Plan) -> list[str]:
+    assert plan.rollback is not None
+    return [t.metric for t in plan.rollback.triggers]
+
+
 def _titles(plan: Plan) -> str:
     return " | ".join(r.title for r in plan.risks)
 
@@ -131,7 +136,7 @@ def test_speech_brings_its_errors_consent_and_an_edit_rate_trigger(plan_of: Plan
     assert "Speech recognition mishears" in titles
     assert "recorded without knowing or agreeing" in titles
     assert "automation bias" in titles
-    assert "generated_note_edit_rate" in [t.metric for t in plan.rollback.triggers]
+    assert "generated_note_edit_rate" in _metrics(plan)
     # a model that reads no speech has none of it
     other = _titles(
         plan_of(_spec("Spam filter", "A machine learning classifier hides spam comments on product pages."))
@@ -181,7 +186,7 @@ def test_checking_whether_people_can_borrow_brings_credit_rules(plan_of: PlanOf)
     plan = plan_of(_spec(name, description))
     titles = _titles(plan)
     assert "Consumer credit rules apply" in titles and "later declined or offered a worse rate" in titles
-    assert "credit_check_error_rate" in [t.metric for t in plan.rollback.triggers]
+    assert "credit_check_error_rate" in _metrics(plan)
     assert "lending-partner" in {s.group for s in plan.stakeholders}
 
 
@@ -211,7 +216,7 @@ def test_a_pass_shown_on_a_phone_brings_copying_and_offline_checks(plan_of: Plan
     plan = plan_of(_spec(name, description))
     titles = _titles(plan)
     assert "screenshotted, shared or faked" in titles and "cannot check passes without signal" in titles
-    assert "invalid_or_duplicate_scan_rate" in [t.metric for t in plan.rollback.triggers]
+    assert "invalid_or_duplicate_scan_rate" in _metrics(plan)
 
 
 @pytest.mark.parametrize(
@@ -354,7 +359,7 @@ def test_an_automatic_lock_out_brings_its_way_back_and_a_reversal_trigger(plan_o
     )
     titles = _titles(plan)
     assert "locks out or suspends people who should not be" in titles and "no quick way back" in titles
-    assert "automatic_lockouts_reversed" in [t.metric for t in plan.rollback.triggers]
+    assert "automatic_lockouts_reversed" in _metrics(plan)
 
 
 def test_hiring_people_is_not_a_change_but_hiring_things_out_can_be() -> None:

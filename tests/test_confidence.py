@@ -173,10 +173,12 @@ def _task_by_task(
     return finish, crit / samples
 
 
+@pytest.mark.parametrize("small", [0, 10**9], ids=["level-passes", "small-network-path"])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int) -> None:
+def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int, small: int) -> None:
     # random networks (levels of one task and of many, shared and repeated predecessors,
-    # zero-width ranges, releases and floors), several chunks: the same figures to the bit
+    # zero-width ranges, releases and floors), several chunks: the same figures to the bit,
+    # through the level passes and through the small networks' task-by-task path
     rnd = np.random.default_rng(100 + seed)
     n = int(rnd.integers(1, 80))
     preds = [[int(p) for p in rnd.integers(0, i, int(rnd.integers(0, 5)))] if i else [] for i in range(n)]
@@ -193,12 +195,40 @@ def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int) -> None:
     samples = int(rnd.choice([1, 333, 3000]))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("syncsvc.montecarlo.CHUNK_ELEMENTS", 20_000)  # several chunks, the last shorter
+        mp.setattr("syncsvc.montecarlo.SMALL_NETWORK", small)
         sim = simulate(
             preds, *zip(*ranges, strict=True), samples=samples, seed=seed, release=release, floor=floor
         )
         want_finish, want_crit = _task_by_task(preds, ranges, samples, seed, release, floor, 20_000)
     assert np.array_equal(sim.finish, want_finish)
     assert np.array_equal(sim.criticality, want_crit)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_small_network_path_equals_the_level_passes(seed: int) -> None:
+    # one chunk as a plan runs it (5,000 samples), with and without criticality, releases and
+    # floors: the task-by-task path of small networks gives the level passes' figures to the bit
+    rnd = np.random.default_rng(500 + seed)
+    n = int(rnd.integers(1, 130))
+    preds = [
+        sorted({int(p) for p in rnd.integers(0, i, int(rnd.integers(0, 6)))}) if i else [] for i in range(n)
+    ]
+    low = rnd.uniform(0, 4, n) * (rnd.random(n) < 0.9)
+    mode = low + rnd.uniform(0, 3, n) * (rnd.random(n) < 0.8)
+    high = mode + rnd.uniform(0, 8, n) * (rnd.random(n) < 0.8)
+    extra = {}
+    if seed % 3 == 1:
+        extra = {"release": list(rnd.uniform(-2, 9, n)), "floor": list(rnd.uniform(-1, 20, n))}
+    runs = {}
+    for small in (0, 10**9):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("syncsvc.montecarlo.SMALL_NETWORK", small)
+            runs[small] = simulate(
+                preds, low, mode, high, samples=5000, seed=seed, criticality=seed % 5 != 0, **extra
+            )
+    levels, small_path = runs[0], runs[10**9]
+    assert np.array_equal(levels.finish, small_path.finish)
+    assert np.array_equal(levels.criticality, small_path.criticality)
 
 
 def test_the_sample_count_follows_the_plans_size() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from conftest import ROOT, generated_spec
 from syncsvc.exporting import render_bundle
 from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_bytes, to_json_text
 from syncsvc.plans import render, render_bytes
-from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text
+from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text, write_model_json
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -50,7 +51,10 @@ def _check_plan(plan: Plan) -> None:
                 assert (
                     render_bytes(plan, part=part, format=fmt) == render(plan, part=part, format=fmt).encode()
                 )
-    assert render_bundle(plan)["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
+    bundle = render_bundle(plan)
+    assert bundle["plan.json"] == (_stdlib(to_json(plan)) + "\n").encode()
+    # the bundle writes the Markdown a section at a time: the same bytes as the whole text
+    assert bundle["plan.md"] == render(plan, format="md").encode()
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -82,6 +86,34 @@ def test_tiny_floats_are_written_as_python_writes_them(plan_of: Callable[..., Pl
     text = to_json_text(tiny)
     assert "5e-05" in text and "1e-07" in text
     _check_plan(tiny)
+
+
+@pytest.mark.parametrize("case", ["plain", "tiny float in a task", "tiny float after", "no RACI", "no tasks"])
+@pytest.mark.parametrize("slice_size", [1, 7, 1000, 5000])
+def test_plan_json_written_in_slices_is_the_whole_text(
+    generated_plan: Plan, case: str, slice_size: int
+) -> None:
+    # the export writes plan.json a slice of tasks and RACI rows at a time; a text that may
+    # differ from the standard library's (here in the middle of the tasks, or after them) is
+    # rewritten whole from where the file was, leaving what came before it
+    plan = generated_plan
+    if case == "tiny float in a task":
+        tasks = list(plan.tasks)
+        tasks[700] = tasks[700].model_copy(update={"name": "warm-up takes 0.00001 s"})
+        plan = plan.model_copy(update={"tasks": tasks})
+    elif case == "tiny float after":
+        plan = plan.model_copy(update={"changelog": ["rounding fixed below 1e-05"]})
+    elif case == "no RACI":
+        plan = plan.model_copy(update={"raci": []})
+    elif case == "no tasks":
+        plan = plan.model_copy(update={"tasks": [], "critical_path": []})
+    buf = io.BytesIO(b"kept")
+    buf.seek(0, io.SEEK_END)
+    write_model_json(
+        buf, plan, streamed=("tasks", "raci"), slice_size=slice_size, by_alias=True, exclude={"quick_mode"}
+    )
+    assert buf.getvalue() == b"kept" + _stdlib(to_json(plan)).encode()
+    assert buf.getvalue()[4:] == to_json_bytes(plan)
 
 
 @pytest.mark.parametrize(

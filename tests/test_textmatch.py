@@ -78,3 +78,38 @@ def test_a_guard_that_changes_length_when_lowered_still_masks() -> None:
     assert Texts(Lexicon([], ["email template"])).unguarded(text, ["email template"]) == mask_phrases(
         text, ["email template"]
     )
+
+
+_CHANGES = load_catalog().changes
+_SIGNAL_WORDS = sorted(
+    {w for b in [*_CHANGES.profiles, *_CHANGES.facets] for s in b.signals for w in [*s.words, *s.also]}
+)
+_GUARDS = sorted({g for b in [*_CHANGES.profiles, *_CHANGES.facets] for g in b.guards})
+catalog_texts = st.lists(
+    st.tuples(
+        st.sampled_from(_SIGNAL_WORDS + _GUARDS + WORDS).map(
+            lambda w: w.rstrip("*") + ("ing" if "*" in w else "")
+        ),
+        st.sampled_from(SEPARATORS),
+    ),
+    max_size=12,
+).map(lambda parts: "".join(w + sep for w, sep in parts))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalog_texts, catalog_texts)
+def test_reading_only_the_signal_groups_a_text_fires_scores_as_reading_them_all(
+    name: str, description: str
+) -> None:
+    # `signal_words` skips the groups with no keyword in the texts: every profile's and facet's
+    # score, words found and "where" part are those of reading every group
+    from syncsvc.catalog.changes import _score_where
+
+    profiles, facets = _CHANGES.signal_words
+    seen = Texts(_CHANGES.lexicon)
+    for block, words in [
+        *zip(_CHANGES.profiles, profiles, strict=True),
+        *zip(_CHANGES.facets, facets, strict=True),
+    ]:
+        all_read = _score_where(block.signals, block.guards, name, description, seen)
+        assert _score_where(block.signals, block.guards, name, description, seen, words) == all_read

@@ -114,6 +114,7 @@ def _compile(folder: Path | None) -> Catalog:
     changes = load_changes(_change_folders(folder))
     _check_refs(changes, parts)
     changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
+    changes.signal_words  # noqa: B018  (the same)
     return Catalog(folder=folder, changes=changes, **parts)
 
 

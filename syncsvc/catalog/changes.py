@@ -3,7 +3,7 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -293,6 +293,21 @@ class ChangeCatalog(CatalogModel):
                 keywords += [*b.vetoes, *b.veto_unless, *b.leads_with]
         return Lexicon(keywords, guards)
 
+    @cached_property
+    def signal_words(self) -> tuple[list[dict[str, list[int]]], list[dict[str, list[int]]]]:
+        """Per profile and per facet (in their order): each signal word -> the positions of the
+        signal groups holding it. A text fires only the groups of the lexicon keywords it has
+        (every signal word is one), so the rest need no lookup. Compiled once per catalog."""
+
+        def by_word(signals: Sequence[Signal]) -> dict[str, list[int]]:
+            out: dict[str, list[int]] = {}
+            for k, sig in enumerate(signals):
+                for w in dict.fromkeys(sig.words):
+                    out.setdefault(w, []).append(k)
+            return out
+
+        return [by_word(p.signals) for p in self.profiles], [by_word(f.signals) for f in self.facets]
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -307,10 +322,10 @@ class ChangeCatalog(CatalogModel):
         about = bool(self.about_guards) and _found(
             self.about_guards, self.about_unless, name, description, seen
         )
-        for p in self.profiles:
+        for p, words in zip(self.profiles, self.signal_words[0], strict=True):
             if p.vetoes and _vetoed(p, name, description, seen):
                 continue
-            score, hits, where = _score_where(p.signals, p.guards, name, description, seen)
+            score, hits, where = _score_where(p.signals, p.guards, name, description, seen, words)
             if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, hits, score - where))
         specific = [d for d in found if not d.profile.fallback]
@@ -355,10 +370,10 @@ class ChangeCatalog(CatalogModel):
             return []
         out: list[FacetHit] = []
         seen = Texts(self.lexicon)
-        for f in self.facets:
+        for f, words in zip(self.facets, self.signal_words[1], strict=True):
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits = _score(f.signals, f.guards, name, description, seen)
+            score, hits = _score(f.signals, f.guards, name, description, seen, words)
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
@@ -411,9 +426,10 @@ def _score(
     name: str,
     description: str,
     seen: Texts | None = None,
+    words: Mapping[str, list[int]] | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     """The score and the words that made it (see `_score_where`)."""
-    score, hits, _ = _score_where(signals, guards, name, description, seen)
+    score, hits, _ = _score_where(signals, guards, name, description, seen, words)
     return score, hits
 
 
@@ -423,14 +439,20 @@ def _score_where(
     name: str,
     description: str,
     seen: Texts | None = None,
+    words: Mapping[str, list[int]] | None = None,
 ) -> tuple[float, tuple[str, ...], float]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
     not run from one into the other). `seen` shares the word indexes of texts no guard
     changed between profiles (their n-gram tables are built once). The third number is the part
-    of the score from groups that only say where the feature lives (`Signal.where`)."""
+    of the score from groups that only say where the feature lives (`Signal.where`). `words`
+    (`ChangeCatalog.signal_words` of these signals, with `seen`'s lexicon holding them): only
+    the groups with a keyword the texts have are read, in their order (the others add nothing)."""
     seen = Texts() if seen is None else seen
     ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
+    if words is not None and seen.lexicon is not None:
+        fired = {k for ix in ixs for kw in ix.lexicon_keywords() for k in words.get(kw, ())}
+        signals = [signals[k] for k in sorted(fired)]
     score = where = 0.0
     hits: list[str] = []
     for s in signals:

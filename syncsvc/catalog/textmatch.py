@@ -130,6 +130,11 @@ class WordIndex:
                     best = hit
         return None if best is None else self._span(*best)
 
+    def lexicon_keywords(self) -> Iterable[str]:
+        """The lexicon's keywords the text has: `keyword` finds one of the lexicon's keywords
+        exactly when it is among these."""
+        return self._lexicon_hits().keys()
+
     def has_phrase(self, phrases: Iterable[str]) -> bool:
         """Whether any of `phrases` is in the text as `mask_phrases` finds them (whole words,
         a plural "s"/"es" on the last word allowed)."""

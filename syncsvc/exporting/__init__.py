@@ -15,14 +15,14 @@ from syncsvc.errors import InputError
 from syncsvc.exporting.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.exporting.xlsx import dashboard_xlsx
 from syncsvc.grid.mapping import SheetsMapping, load_mapping
-from syncsvc.model import Plan, to_json_bytes
-from syncsvc.rendering.markdown import render_md
+from syncsvc.model import Plan, write_json
+from syncsvc.rendering.markdown import write_document
 
 # The bundle's files, in the order they are listed; the names are fixed (no user text in them).
 BUNDLE_FILES = ("plan.md", "plan.json", "risks.csv", "raci.csv", "timeline.csv", "dashboard.xlsx")
 _XLSX = "dashboard.xlsx"
-# The order they are written in: plan.json (one 19 MB bytes object at 20,000 tasks) first, while
-# the process is smallest; the Markdown's text leaves memory the allocator keeps.
+# The order they are written in (plan.json and plan.md are written a part at a time, the
+# workbook a row at a time: no file is whole in memory).
 _WRITE_ORDER = ("plan.json", "plan.md", "risks.csv", "raci.csv", "timeline.csv", _XLSX)
 _CSVS: dict[str, Callable[[Plan], str]] = {
     "risks.csv": risks_csv,
@@ -42,8 +42,7 @@ def export_bundle(
     Each file is rendered straight into a temporary folder beside `out` (one file in memory at
     a time, not the whole bundle) and moved in only when every file is complete: a failure
     leaves `out` as it was. Files of other names in `out` are left alone; the bundle's own
-    files are replaced. `pending`: the plan's Monte Carlo, not run yet (`plan` was built inside
-    `confidence_deferred`); it runs here, before the files are written.
+    files are replaced.
     """
     target = check_out_dir(out)
     mapping = load_mapping(catalog_dir)  # read before anything is written
@@ -100,10 +99,10 @@ def _render(name: str, plan: Plan, mapping: SheetsMapping, f: BinaryIO) -> None:
     if name == _XLSX:
         dashboard_xlsx(plan, f, mapping)
     elif name == "plan.json":
-        f.write(to_json_bytes(plan))
+        write_json(plan, f)
         f.write(b"\n")
     elif name == "plan.md":
-        f.write(render_md(plan).encode("utf-8"))
+        write_document(plan, f)
     else:
         # The CSVs start with a byte-order mark: Excel reads a CSV without one in the machine's
         # code page (cp1252 in the west), and "Tomás" would show as "TomÃ¡s".

@@ -96,6 +96,9 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
+    # the Monte Carlo (its matrices: ~60 MB at 20,000 tasks) before the plan's rows and the
+    # RACI exist (~45 MB there): it needs only the drafts and the levelled network
+    conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
     tasks = _planned(drafts, sched, lev)
     phases = _phases(ladder, tasks, given=tl.given_rollouts)
     ctx = PlanContext(
@@ -113,7 +116,6 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
         *fit_findings(spec, tl, deadline, cal, replan=restaffed),
         *idle_people(spec, tl),
     ]
-    conf = plan_confidence(drafts, lev, cal, deadline) if with_confidence else None
     return Plan(
         plan_id=spec.plan_id,
         feature_name=spec.feature_name,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO
 
 import pydantic_core
 from pydantic import BaseModel
@@ -63,6 +63,62 @@ def model_json_bytes(model: BaseModel, **dump: Any) -> bytes:
     if not _may_differ(fast):
         return fast
     return json.dumps(model.model_dump(mode="json", **dump), indent=2, ensure_ascii=False).encode()
+
+
+def write_model_json(
+    f: BinaryIO, model: BaseModel, *, streamed: Sequence[str], slice_size: int = 1000, **dump: Any
+) -> None:
+    """Write `model_json_bytes(model, **dump)` into the seekable `f`, the long list fields
+    `streamed` (top-level, without an alias) `slice_size` items at a time: the text of a
+    20,000-task plan is never whole in memory (pydantic-core's buffer and the bytes object
+    held ~50 MB at once).
+
+    The model without those items is written by pydantic-core with each list empty; each empty
+    list is then filled with its items' text, written by pydantic-core a slice at a time and
+    indented one level deeper: the same bytes as the whole text, since a key at the top level
+    is the only line indented by exactly two spaces and a JSON text holds no raw newline in a
+    string. When any part may differ from the standard library's text (see `_may_differ`: its
+    two patterns cannot span the brackets, commas and indentation between the parts), the
+    file is rewritten from where it started with `model_json_bytes`."""
+    start = f.tell()
+    outline = pydantic_core.to_json(model.model_copy(update={k: [] for k in streamed}), indent=2, **dump)
+    rest = 0
+    for key in sorted(streamed, key=lambda k: outline.index(_empty_list(k))):
+        at = outline.index(_empty_list(key)) + len(_empty_list(key)) - 1  # at the "]"
+        if _may_differ(outline[rest:at]):
+            break
+        f.write(outline[rest:at])
+        if not _write_items(f, getattr(model, key), slice_size):
+            break
+        rest = at + 1
+    else:
+        if not _may_differ(outline[rest:]):
+            f.write(outline[rest:])
+            return
+    f.seek(start)
+    f.truncate()
+    f.write(model_json_bytes(model, **dump))
+
+
+def _empty_list(key: str) -> bytes:
+    return b'\n  "' + key.encode() + b'": []'
+
+
+def _write_items(f: BinaryIO, items: Sequence[Any], slice_size: int) -> bool:
+    """Write `items` and the "]" where pydantic-core wrote an empty list (its "[" already
+    written); False when a slice's text may differ from the standard library's."""
+    if not items:
+        f.write(b"]")
+        return True
+    for i in range(0, len(items), slice_size):
+        text = pydantic_core.to_json(items[i : i + slice_size], indent=2)
+        if _may_differ(text):
+            return False
+        # "[\n  {...},\n  {...}\n]" one level deeper, without its brackets
+        f.write(b"," if i else b"")
+        f.write(text[1:-2].replace(b"\n", b"\n  "))
+    f.write(b"\n  ]")
+    return True
 
 
 def model_json_text(model: BaseModel, **dump: Any) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO
 
 from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
@@ -54,8 +55,8 @@ TIMELINE_CONFLICTS = ("timeline_overrun", "past_deadline", "review_after_launch"
 def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_CONFLICTS) -> str:
     """Task table, critical path line, Mermaid gantt, rollout ladder and timeline conflicts."""
     names = {t.id: t.name for t in plan.tasks}
-    rows = [
-        [
+    rows = (
+        (
             _task_cell(t.id, t.name, bold=t.critical),
             md(t.phase),
             md(t.owner or "—"),
@@ -64,9 +65,9 @@ def timeline_section(plan: Plan, *, conflict_kinds: tuple[str, ...] = TIMELINE_C
             _days(t.estimate_days, t.buffer_days),
             str(t.total_float),
             md(", ".join(t.depends_on)) or "—",
-        ]
+        )
         for t in plan.tasks
-    ]
+    )
     out = [
         "## Timeline",
         "",
@@ -219,7 +220,21 @@ A rollout plan is a living artifact. Update it when:
 def document(plan: Plan) -> str:
     """The whole plan as one Markdown document a PM can share: the leadership page first, then
     the reference sections; each conflict and finding is listed once."""
-    parts = [
+    return "\n".join(document_parts(plan)) + "\n"
+
+
+def write_document(plan: Plan, f: BinaryIO) -> None:
+    """`document(plan)` as UTF-8 into `f`, a part at a time (the text of a 20,000-task plan
+    is never whole in memory, nor beside its bytes)."""
+    for i, part in enumerate(document_parts(plan)):
+        f.write(b"\n" if i else b"")
+        f.write(part.encode())
+    f.write(b"\n")
+
+
+def document_parts(plan: Plan) -> Iterator[str]:
+    """The lines and sections of `document(plan)`, each made when it is asked for."""
+    yield from [
         f"# Rollout plan: {md(plan.feature_name)}",
         "",
         f"Version {md(plan.version)} · plan `{plan.plan_id}` · PM: {md(plan.pm)}",
@@ -264,16 +279,14 @@ def document(plan: Plan) -> str:
     ]
     # the stakeholder map shows the review-after-launch conflicts: the timeline does not repeat them
     timeline_kinds = tuple(k for k in TIMELINE_CONFLICTS if k not in md_stakeholders.CONFLICT_KINDS)
-    parts += [
-        "",
-        _SECTIONS["assess-risks"](plan).strip(),
-        "",
-        _SECTIONS["map-stakeholders"](plan).strip(),
-        "",
-        timeline_section(plan, conflict_kinds=timeline_kinds).strip(),
-        "",
-        _SECTIONS["build-rollback-plan"](plan).strip(),
-    ]
+    yield ""
+    yield _SECTIONS["assess-risks"](plan).strip()
+    yield ""
+    yield _SECTIONS["map-stakeholders"](plan).strip()
+    yield ""
+    yield timeline_section(plan, conflict_kinds=timeline_kinds).strip()
+    yield ""
+    yield _SECTIONS["build-rollback-plan"](plan).strip()
     shown_findings = frozenset(
         {
             *(f.kind for f in md_risks.risk_findings(plan)),
@@ -282,15 +295,8 @@ def document(plan: Plan) -> str:
         }
     )
     shown_conflicts = frozenset({*timeline_kinds, *md_stakeholders.CONFLICT_KINDS})
-    parts += [
-        "",
-        conflicts_section(plan, shown=shown_conflicts),
-        "",
-        findings_section(plan, shown=shown_findings),
-        "",
-        MAINTENANCE,
-    ]
-    return "\n".join(parts) + "\n"
+    yield from ("", conflicts_section(plan, shown=shown_conflicts), "")
+    yield from (findings_section(plan, shown=shown_findings), "", MAINTENANCE)
 
 
 def _changelog(plan: Plan) -> list[str]:

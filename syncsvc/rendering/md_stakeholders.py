@@ -101,16 +101,16 @@ def _raci(plan: Plan) -> str:
         + ". Exactly one Accountable per task; R does the work, C is asked before, "
         "I is told after."
     )
-    rows = [
-        [
+    rows = (
+        (
             f"{md(names.get(r.activity, r.activity))} (`{md(r.activity)}`)",
             _names(r.responsible, missing="**none**"),
             md(r.accountable or "**none**"),
             _names(r.consulted),
             _names(r.informed),
-        ]
+        )
         for r in plan.raci
-    ]
+    )
     return "\n".join(
         [
             "## RACI",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Sequence
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,8 +34,10 @@ def cell(text: object) -> str:
     return "'" + s if s.startswith(_FORMULA_START) else s
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A GitHub Markdown table; cells must already be escaped with `md`."""
+def table(headers: list[str], rows: Iterable[Sequence[str]]) -> str:
+    """A GitHub Markdown table; cells must already be escaped with `md`. `rows` may be a
+    generator: each row's cells are joined as it comes (a 20,000-task table then never holds
+    160,000 cell texts at once)."""
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
