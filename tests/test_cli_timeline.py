@@ -334,8 +334,8 @@ _MAIN = """
 import atexit, sys
 atexit.register(lambda: print("teardown", file=sys.stderr))
 sys.argv = ["syncsvc", *sys.argv[1:]]
-from syncsvc.cli import main
-main()
+from syncsvc.cli import app
+app()  # what the console script syncsvc.cli:app runs
 """
 
 
@@ -348,7 +348,7 @@ def _main(args: list[str]) -> subprocess.CompletedProcess[str]:
 def test_a_planning_command_ends_its_process_without_teardown_and_its_output_whole(
     runner: CliRunner, example_path: Path
 ) -> None:
-    """`main` leaves at once after a planning command succeeded (no atexit handler runs), with
+    """The app leaves at once after a planning command succeeded (no atexit handler runs), with
     the whole output on a pipe; a failed command, or another command, exits as usual."""
     args = ["generate-timeline", str(example_path), "--format", "json"]
     done = _main(args)

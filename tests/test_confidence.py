@@ -213,18 +213,28 @@ def test_the_small_network_path_equals_the_level_passes(seed: int) -> None:
     preds = [
         sorted({int(p) for p in rnd.integers(0, i, int(rnd.integers(0, 6)))}) if i else [] for i in range(n)
     ]
-    low = rnd.uniform(0, 4, n) * (rnd.random(n) < 0.9)
-    mode = low + rnd.uniform(0, 3, n) * (rnd.random(n) < 0.8)
-    high = mode + rnd.uniform(0, 8, n) * (rnd.random(n) < 0.8)
-    extra = {}
+    lo = rnd.uniform(0, 4, n) * (rnd.random(n) < 0.9)
+    mo = lo + rnd.uniform(0, 3, n) * (rnd.random(n) < 0.8)
+    hi = mo + rnd.uniform(0, 8, n) * (rnd.random(n) < 0.8)
+    low, mode, high = lo.tolist(), mo.tolist(), hi.tolist()
+    release: list[float] | None = None
+    floor: list[float] | None = None
     if seed % 3 == 1:
-        extra = {"release": list(rnd.uniform(-2, 9, n)), "floor": list(rnd.uniform(-1, 20, n))}
+        release, floor = rnd.uniform(-2, 9, n).tolist(), rnd.uniform(-1, 20, n).tolist()
     runs = {}
     for small in (0, 10**9):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr("syncsvc.montecarlo.SMALL_NETWORK", small)
             runs[small] = simulate(
-                preds, low, mode, high, samples=5000, seed=seed, criticality=seed % 5 != 0, **extra
+                preds,
+                low,
+                mode,
+                high,
+                samples=5000,
+                seed=seed,
+                criticality=seed % 5 != 0,
+                release=release,
+                floor=floor,
             )
     levels, small_path = runs[0], runs[10**9]
     assert np.array_equal(levels.finish, small_path.finish)

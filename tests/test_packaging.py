@@ -120,7 +120,7 @@ def test_every_package_ships_in_the_wheel() -> None:
     assert '"syncsvc.mappings": "mappings"' in setup_py
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "*.toml" in pyproject["tool"]["setuptools"]["package-data"]["syncsvc.mappings"]
-    assert pyproject["project"]["scripts"]["syncsvc"] == "syncsvc.cli:main"
+    assert pyproject["project"]["scripts"]["syncsvc"] == "syncsvc.cli:app"  # CONTRACT §3
 
 
 def test_every_package_dir_has_an_init() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -27,7 +28,33 @@ from syncsvc.cli.sync import sync_command
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
+
+class _Syncsvc(typer.Typer):
+    """The command line. Called as the console script (`syncsvc.cli:app`, CONTRACT §3), it
+    runs the command; after one that succeeded and said it may (`options.may_skip_teardown`:
+    the planning commands), it leaves the process at once, its output flushed, without the
+    interpreter freeing a large plan's objects one by one. (Tests invoke the click command
+    through CliRunner, which never comes here.)"""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = super().__call__(*args, **kwargs)
+        except SystemExit as e:
+            if e.code not in (0, None) or not teardown_skippable():
+                raise
+        else:
+            if not teardown_skippable():
+                return result
+        logging.shutdown()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed or broken stream: let the usual exit report it
+            raise SystemExit(0) from None
+        os._exit(0)
+
+
+app = _Syncsvc(
     name="syncsvc",
     help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google Sheets.",
     no_args_is_help=True,
@@ -73,21 +100,5 @@ app.add_typer(state_app, name="state")
 
 
 def main() -> None:
-    """`python -m syncsvc`: `app()`, and after a command that succeeded and said it may
-    (`options.may_skip_teardown`: the planning commands), out of the process at once, its
-    output flushed, without the interpreter freeing a large plan's objects one by one."""
-    try:
-        app()
-    except SystemExit as e:
-        if e.code not in (0, None) or not teardown_skippable():
-            raise
-    else:
-        if not teardown_skippable():
-            return
-    logging.shutdown()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed or broken stream: let the usual exit report it
-        raise SystemExit(0) from None
-    os._exit(0)
+    """`python -m syncsvc`: the same as the `syncsvc` command (`app()`)."""
+    app()
