@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests_support import quick_args, write
 from typer.testing import CliRunner
 
 from syncsvc.cli import app
+from syncsvc.exporting import BUNDLE_FILES
 from syncsvc.exporting.csvs import TIMELINE_HEADERS
 from syncsvc.rendering.gantt import label
 from syncsvc.schedule import Activity
@@ -359,6 +361,19 @@ def test_a_planning_command_ends_its_process_without_teardown_and_its_output_who
     assert failed.stderr.startswith("Error: ") and failed.stderr.endswith("teardown\n")
     helped = _main(["--help"])
     assert helped.returncode == 0 and helped.stderr == "teardown\n"
+
+
+def test_export_ends_its_process_without_teardown_and_its_bundle_whole(
+    tmp_path: Path, example_path: Path
+) -> None:
+    done = _main(["export", str(example_path), "--out", str(tmp_path / "b")])
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [str(tmp_path / "b" / n) for n in BUNDLE_FILES]
+    assert json.loads((tmp_path / "b" / "plan.json").read_bytes())["plan_id"]
+    with zipfile.ZipFile(tmp_path / "b" / "dashboard.xlsx") as z:  # a whole workbook
+        assert z.testzip() is None
+    failed = _main(["export", str(example_path), "--out", str(tmp_path / "b" / "plan.json")])
+    assert failed.returncode == 2 and failed.stderr.endswith("teardown\n")
 
 
 def test_the_collector_is_paused_while_a_planning_command_plans_then_as_before(

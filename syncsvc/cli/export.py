@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, run
+from syncsvc.cli.options import LogFormat, LogFormatOpt, VerboseOpt, may_skip_teardown, run
 
 
 def export_command(
@@ -34,5 +34,6 @@ def export_command(
 
         for path in export(spec, out=out, config=config):
             typer.echo(str(path))
+        may_skip_teardown()  # every file written, closed and moved in; no thread or atexit handler
 
     run(body, verbose=verbose, log_format=log_format.value)
