@@ -29,31 +29,39 @@ from eval.score import (
 # ───────────────────────────── the evaluation set ─────────────────────────────
 
 
-@pytest.fixture(scope="module")
-def evaluated() -> tuple[list[Feature], list[FeatureScore], Totals]:
-    features = load_features(FEATURES)
+Scored = tuple[list[Feature], list[FeatureScore], Totals]
+
+
+def _scored(path: Path) -> Scored:
+    """Every feature of an eval set planned in quick mode and scored, with the set's totals."""
+    features = load_features(path)
     scores = score_features(features)
     return features, scores, totals(features, scores)
+
+
+@pytest.fixture(scope="module")
+def evaluated() -> Scored:
+    return _scored(FEATURES)
 
 
 def _table(scores: list[FeatureScore], pick: str) -> str:
     return "; ".join(f"{s.id}: {getattr(s, pick)}" for s in scores)
 
 
-def test_every_feature_is_planned(evaluated: tuple[list[Feature], list[FeatureScore], Totals]) -> None:
+def test_every_feature_is_planned(evaluated: Scored) -> None:
     _, scores, _ = evaluated
     assert [s.id for s in scores if s.error] == [], _table([s for s in scores if s.error], "error")
 
 
 def test_overall_risk_recall_at_least_80_percent(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     _, _, t = evaluated
     assert t.risk_recall >= 0.80, f"risk recall {t.risk_recall:.2f}"
 
 
 def test_every_feature_has_half_its_risks(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     _, scores, _ = evaluated
     low = [
@@ -65,7 +73,7 @@ def test_every_feature_has_half_its_risks(
 
 
 def test_no_risk_or_trigger_in_the_wrong_sense(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     _, scores, _ = evaluated
     wrong = [f"{s.id}: {w}" for s in scores for w in s.wrong_sense]
@@ -73,7 +81,7 @@ def test_no_risk_or_trigger_in_the_wrong_sense(
 
 
 def test_primary_profile_right_on_90_percent(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     features, scores, t = evaluated
     expected = {f.id: (f.expected.profiles or ("(none)",))[0] for f in features}
@@ -82,7 +90,7 @@ def test_primary_profile_right_on_90_percent(
 
 
 def test_strategy_and_mechanism_right_on_90_percent(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     _, scores, t = evaluated
     assert t.strategy_right >= 0.90, [f"{s.id}: {s.strategy_got}" for s in scores if s.strategy_ok is False]
@@ -92,7 +100,7 @@ def test_strategy_and_mechanism_right_on_90_percent(
 
 
 def test_unrecognised_changes_get_no_profile_and_say_so(
-    evaluated: tuple[list[Feature], list[FeatureScore], Totals],
+    evaluated: Scored,
 ) -> None:
     features, scores, t = evaluated
     none_ids = {f.id for f in features if not f.expected.recognisable}
@@ -135,16 +143,14 @@ def test_eval_files_follow_the_format(path: Path) -> None:
 
 
 @pytest.fixture(scope="module", params=[EVERYDAY, HELDOUT7], ids=["everyday", "heldout7"])
-def everyday(request: pytest.FixtureRequest) -> tuple[list[Feature], list[FeatureScore], Totals]:
+def everyday(request: pytest.FixtureRequest) -> Scored:
     # everyday.toml, and heldout7.toml (scored once blind after round 7, then used to develop
     # round 8: localisation, sharing by link, automation rules, approval steps, deletion...)
-    features = load_features(request.param)
-    scores = score_features(features)
-    return features, scores, totals(features, scores)
+    return _scored(request.param)
 
 
 def test_everyday_product_changes_are_recognised_and_get_their_risks(
-    everyday: tuple[list[Feature], list[FeatureScore], Totals],
+    everyday: Scored,
 ) -> None:
     # plain "users can now..." changes: recognised (product-feature or a domain profile), with
     # the risks of what they do (facets), and non-product work still not recognised
@@ -180,14 +186,12 @@ ROUND10 = [
 
 
 @pytest.fixture(scope="module", params=ROUND10, ids=ROUND10)
-def round10(request: pytest.FixtureRequest) -> tuple[list[Feature], list[FeatureScore], Totals]:
-    features = load_features(HERE / f"{request.param}.toml")
-    scores = score_features(features)
-    return features, scores, totals(features, scores)
+def round10(request: pytest.FixtureRequest) -> Scored:
+    return _scored(HERE / f"{request.param}.toml")
 
 
 def test_features_in_other_domains_are_read_in_the_right_sense(
-    round10: tuple[list[Feature], list[FeatureScore], Totals],
+    round10: Scored,
 ) -> None:
     features, scores, t = round10
     assert [f"{s.id}: {w}" for s in scores for w in s.wrong_sense] == []
