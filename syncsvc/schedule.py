@@ -114,6 +114,51 @@ def schedule(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | 
 
     Round 1 runs the full passes; each later round redoes them only from the tasks whose
     buffer changed (the same numbers as full passes, in a fraction of the time)."""
+    return cpm(acts, cal, network=network).schedule
+
+
+class Cpm:
+    """The CPM numbers of `acts` (buffers, durations, working-day times), the schedule's dates
+    and critical chain built only when asked: the "add people" search needs most team sizes'
+    finish and durations alone."""
+
+    def __init__(
+        self,
+        acts: Sequence[Activity],
+        cal: WorkCalendar,
+        net: Network,
+        buffers: list[int],
+        dur: list[int],
+        passes: _Passes,
+        rounds: int,
+    ) -> None:
+        self._acts, self._cal, self._net, self._passes, self._rounds = acts, cal, net, passes, rounds
+        self.buffers = buffers
+        self.durations = dur
+
+    @functools.cached_property
+    def schedule(self) -> Schedule:
+        """The whole schedule: dates, floats, critical chain."""
+        return _build(
+            self._acts, self._cal, self._net, self.buffers, self.durations, self._passes, self._rounds
+        )
+
+    @functools.cached_property
+    def finish_date(self) -> dt.date:
+        """`schedule.finish_date` without the other dates: the latest early-finish day (a
+        milestone's by `_build`'s rule), one calendar look-up."""
+        es, ef, dur, preds = self._passes.es, self._passes.ef, self.durations, self._net.preds
+        if not dur:
+            return self.schedule.finish_date
+        last = max(
+            (ef[i] - 1) if dur[i] else (es[i] - 1 if preds[i] and es[i] > 0 else es[i])
+            for i in range(len(dur))
+        )
+        return self._cal.date(last)
+
+
+def cpm(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | None = None) -> Cpm:
+    """`schedule`'s numbers, its dates left to build on demand (see `Cpm`)."""
     net = network if network is not None else network_of(acts)
     n = len(acts)
     est = [a.estimate_days for a in acts]
@@ -145,7 +190,7 @@ def schedule(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | 
             buffers[i] = when_crit[i] if tf[i] == 0 else when_not[i]
             dur[i] = est[i] + buffers[i]
         passes.update(dur, changed)
-    return _build(acts, cal, net, buffers, dur, passes, rounds)
+    return Cpm(acts, cal, net, buffers, dur, passes, rounds)
 
 
 class _Passes:

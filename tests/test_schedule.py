@@ -21,6 +21,7 @@ from syncsvc.schedule import (
     _build,
     _Passes,
     buffer_for,
+    cpm,
     network_of,
     schedule,
 )
@@ -149,6 +150,22 @@ def test_incremental_rounds_equal_full_passes(net: Network) -> None:
         rounds,
     )
     assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(networks(), st.booleans())
+def test_cpm_finish_without_the_dates_equals_the_schedules(net: Network, only_milestones: bool) -> None:
+    # the "add people" search reads a team size's finish and durations from `cpm` without
+    # building its dates: they must be the built schedule's (milestones by their own rule)
+    acts = (
+        [Activity(a.id, 0, a.depends_on, milestone=True) for a in net.acts] if only_milestones else net.acts
+    )
+    got = cpm(acts, WorkCalendar(net.start, net.holidays))
+    finish = got.finish_date  # before the schedule is built
+    want = schedule(acts, WorkCalendar(net.start, net.holidays))
+    assert finish == want.finish_date
+    assert (got.durations, got.buffers) == (want.durations, want.buffers)
+    assert got.schedule == want
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

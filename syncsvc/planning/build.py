@@ -33,7 +33,7 @@ from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback, placeholder_values
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
-from syncsvc.schedule import Schedule, schedule
+from syncsvc.schedule import Schedule, cpm, schedule
 from syncsvc.spec import Spec
 
 
@@ -91,8 +91,8 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
 
     def restaffed(team_size: int) -> Restaffed:
         # another team size, scheduled (CPM) but levelled only if the search needs it
-        drafts, sched, _ = cpm_tasks(spec, tasks_for(team_size), assessment.mitigations, ladder, cal)
-        return Restaffed(spec, drafts, sched, cal)
+        drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
+        return Restaffed(spec, drafts, cpm(activities(drafts), cal), cal)
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
@@ -171,11 +171,19 @@ def cpm_tasks(
 ) -> tuple[list[TaskDraft], Schedule, bool]:
     """Mitigation and rollout tasks added to `base`, and their CPM schedule (not levelled);
     whether the rollout tasks were the spec's own."""
+    drafts, given_rollouts = with_rollouts(spec, base, mitigations, ladder)
+    return drafts, schedule(activities(drafts), cal), given_rollouts
+
+
+def with_rollouts(
+    spec: Spec, base: list[TaskDraft], mitigations: Sequence[MitigationDraft], ladder: Sequence[PhaseTemplate]
+) -> tuple[list[TaskDraft], bool]:
+    """Mitigation and rollout tasks added to `base`; whether the rollout tasks were the spec's own."""
     drafts = insert_mitigations(base, mitigations)
     given_rollouts = any(t.kind == "rollout" for t in drafts)
     if not given_rollouts:
         drafts += rollout_tasks(drafts, ladder, owner=spec.pm)
-    return drafts, schedule(activities(drafts), cal), given_rollouts
+    return drafts, given_rollouts
 
 
 def _planned(drafts: Sequence[TaskDraft], sched: Schedule, lev: LevelledPlan) -> list[PlannedTask]:

@@ -12,7 +12,7 @@ from syncsvc.model import Conflict, Finding, PlannedTask
 from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.drafts import TaskDraft
 from syncsvc.planning.levelling import LevelledPlan, level_plan, task_people
-from syncsvc.schedule import Schedule
+from syncsvc.schedule import Cpm, Schedule
 from syncsvc.spec import Spec
 
 # How many people a "add people" suggestion may try adding, at most.
@@ -88,7 +88,7 @@ class Restaffed:
 
     spec: Spec
     drafts: list[TaskDraft]
-    sched: Schedule
+    cpm: Cpm  # its dates and critical chain are built only if this size is levelled
     cal: WorkCalendar
     _finish: dt.date | None = field(default=None, init=False)
 
@@ -104,9 +104,10 @@ class Restaffed:
         load: dict[str, int] = {}
         for i, t in enumerate(self.drafts):
             for p in self._people[t.id]:
-                load[p] = load.get(p, 0) + self.sched.durations[i]
+                load[p] = load.get(p, 0) + self.cpm.durations[i]
         busiest = max(load.values(), default=0)
-        return max(self.sched.finish_date, self.cal.date(busiest - 1)) if busiest else self.sched.finish_date
+        finish = self.cpm.finish_date
+        return max(finish, self.cal.date(busiest - 1)) if busiest else finish
 
     @property
     def working(self) -> int:
@@ -116,7 +117,7 @@ class Restaffed:
     def finish(self) -> dt.date:
         """The levelled finish."""
         if self._finish is None:
-            self._finish = level_plan(self.spec, self.drafts, self.sched, self.cal).finish_date
+            self._finish = level_plan(self.spec, self.drafts, self.cpm.schedule, self.cal).finish_date
         return self._finish
 
 
