@@ -131,3 +131,38 @@ def test_one_breakdown_staffed_for_several_sizes_is_each_size_staffed_afresh() -
     for size in sizes:
         fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
         assert work.tasks(size) == fresh, size
+
+
+def _eval_features() -> list[dict[str, object]]:
+    import tomllib
+    from pathlib import Path
+
+    keys = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
+    out: list[dict[str, object]] = []
+    for path in sorted((Path(__file__).parent / "eval").glob("*.toml")):
+        with path.open("rb") as f:
+            out += [{k: feat[k] for k in keys} for feat in tomllib.load(f).get("feature", [])]
+    return out
+
+
+EVAL_FEATURES = _eval_features()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EVAL_FEATURES), st.permutations([None, *range(1, 15)]))
+def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
+    inputs: dict[str, object], sizes: list
+) -> None:
+    # QuickWork places the mitigation tasks of a kept set once (insert_mitigations, on the
+    # first size asked) and re-uses where they went for the others: every size, whatever the
+    # order, equals that size staffed afresh
+    catalog = load_catalog()
+    spec = check_spec(inputs, label="t.toml", today=dt.date(2026, 11, 27), source=None)
+    profiles = choose_profiles(spec, catalog)
+    breakdown = profile_templates(profiles, catalog)
+    mitigations = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list).mitigations
+    sizing, n = catalog.tasks.sizing, max(1, len(profiles.chosen))
+    work = QuickWork(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations)
+    for size in sizes:
+        fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
+        assert work.tasks(size) == fresh, size

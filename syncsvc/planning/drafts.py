@@ -149,6 +149,40 @@ class _Kept:
     search: TeamSearch
     work: list[RoleWork]
     checked: bool = False  # check_quick_refs passed on its task list (the same for every size)
+    # where insert_mitigations put the mitigation tasks (the same for every size: see `_Layout`)
+    layout: _Layout | None = None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What `insert_mitigations` does to a kept set's task list, whatever the staffing: the
+    dependencies it appends to each template's task, and the final order (an int: that
+    template's task; a draft: a mitigation task, the same for every size). It reads only ids
+    and dependencies, which a team size does not change."""
+
+    appended: list[tuple[str, ...]]
+    order: list[int | TaskDraft]
+
+    @classmethod
+    def of(cls, out: Sequence[TaskDraft], full: Sequence[TaskDraft]) -> _Layout:
+        at = {t.id: j for j, t in enumerate(out)}
+        appended: list[tuple[str, ...]] = [()] * len(out)
+        order: list[int | TaskDraft] = []
+        for d in full:
+            j = at.get(d.id)
+            if j is None:
+                order.append(d)
+                continue
+            given = out[j].depends_on
+            assert d.depends_on[: len(given)] == given  # only appended to
+            appended[j] = d.depends_on[len(given) :]
+            order.append(j)
+        return cls(appended, order)
+
+    def apply(self, out: Sequence[TaskDraft]) -> list[TaskDraft]:
+        """`insert_mitigations(...)` for another staffing of the same kept set, `out` being
+        its template tasks with `appended` already added to their dependencies."""
+        return [out[x] if isinstance(x, int) else x for x in self.order]
 
 
 class QuickWork:
@@ -180,7 +214,8 @@ class QuickWork:
         members = team_for(spec, kept.work, search=kept.search)
         assigner = Assigner(members)
         out: list[TaskDraft] = []
-        for t in kept.templates:
+        layout = kept.layout
+        for j, t in enumerate(kept.templates):
             effort = kept.efforts[t.id]
             people: list[str] = []
             if t.kind == "milestone":
@@ -199,13 +234,17 @@ class QuickWork:
                     people[0] if people else t.role,
                     t.risk,
                     days,
-                    tuple(t.depends_on),
+                    tuple(t.depends_on) + layout.appended[j] if layout is not None else tuple(t.depends_on),
                     "catalog",
                     role=t.role,
                     people=tuple(people),
                 )
             )
-        full = insert_mitigations(out, self.extra)
+        if layout is None:
+            full = insert_mitigations(out, self.extra)
+            kept.layout = _Layout.of(out, full)
+        else:
+            full = layout.apply(out)
         if not kept.checked:  # ids and dependencies are the same for every size keeping these
             check_quick_refs(spec, full)
             kept.checked = True
