@@ -16,7 +16,7 @@ from syncsvc.catalog import load_catalog
 from syncsvc.planning.drafts import QuickWork, quick_tasks
 from syncsvc.planning.profiles import choose_profiles, profile_templates
 from syncsvc.planning.risks import assess_risks
-from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, team_for
+from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, holders, team_for
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec
 
@@ -166,3 +166,29 @@ def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
     for size in sizes:
         fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
         assert work.tasks(size) == fresh, size
+
+
+def _plain_holders(members: Sequence[Member], role: str) -> list[Member]:
+    # holders before the role matches were kept across calls
+    want = role.strip().lower()
+    first = want.split()[0] if want.split() else want
+    exact = [m for m in members if any(r.strip().lower() == want for r in m.roles)]
+    if exact:
+        return exact
+    return [m for m in members if any(first and first in r.strip().lower().split() for r in m.roles)]
+
+
+_ROLE_WORDS = st.sampled_from(["Backend", "backend", "Lead", "QA", " Support", "Engineer ", "", " ", "Data"])
+_ROLE_NAMES = st.lists(_ROLE_WORDS, max_size=3).map(" ".join)
+
+
+@given(
+    st.lists(st.tuples(_ROLE_NAMES, st.lists(_ROLE_NAMES, min_size=1, max_size=3)), max_size=6),
+    st.lists(_ROLE_NAMES, min_size=1, max_size=6),
+)
+def test_holders_with_remembered_role_matches_equal_the_plain_match(
+    team: list[tuple[str, list[str]]], roles: list[str]
+) -> None:
+    members = [Member(f"{name} {k}", tuple(rs)) for k, (name, rs) in enumerate(team)]
+    for role in roles:  # asked again and again, as for every team size of the search
+        assert holders(members, role) == _plain_holders(members, role)

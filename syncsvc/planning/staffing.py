@@ -17,6 +17,7 @@ what the work can use get none. A virtual person is named after their role ("Bac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -140,12 +141,22 @@ def _cover(light: Sequence[RoleWork], shared: int) -> tuple[list[list[str]], lis
 
 def holders(members: Sequence[Member], role: str) -> list[Member]:
     """The members who hold `role` (the same role, or one sharing its first word)."""
-    want = role.strip().lower()
-    first = want.split()[0] if want.split() else want
-    exact = [m for m in members if any(r.strip().lower() == want for r in m.roles)]
+    exact = [m for m in members if _holds(m.roles, role)[0]]
     if exact:
         return exact
-    return [m for m in members if any(first and first in r.strip().lower().split() for r in m.roles)]
+    return [m for m in members if _holds(m.roles, role)[1]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds(roles: tuple[str, ...], role: str) -> tuple[bool, bool]:
+    # (one of `roles` is `role`, one of them has `role`'s first word): the "add people" search
+    # staffs the same roles for every team size it tries
+    want = role.strip().lower()
+    first = want.split()[0] if want.split() else want
+    return (
+        any(r.strip().lower() == want for r in roles),
+        any(first and first in r.strip().lower().split() for r in roles),
+    )
 
 
 class Assigner:
