@@ -10,6 +10,7 @@ from syncsvc.catalog import Catalog
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import Finding, Phase, Plan, PlannedTask, built
+from syncsvc.network import Network
 from syncsvc.planning.confidence import plan_confidence
 from syncsvc.planning.context import PlanContext, Timeline
 from syncsvc.planning.drafts import (
@@ -33,7 +34,7 @@ from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback, placeholder_values
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
-from syncsvc.schedule import Schedule, cpm, schedule
+from syncsvc.schedule import Schedule, cpm, network_of, schedule
 from syncsvc.spec import Spec
 
 
@@ -89,10 +90,18 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
         return work.tasks(team_size) if work is not None else spec_tasks(spec)
 
+    networks: dict[tuple[tuple[str, tuple[str, ...]], ...], Network] = {}
+
     def restaffed(team_size: int) -> Restaffed:
-        # another team size, scheduled (CPM) but levelled only if the search needs it
+        # another team size, scheduled (CPM) but levelled only if the search needs it; sizes
+        # keeping the same tasks share one dependency network
         drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
-        return Restaffed(spec, drafts, cpm(activities(drafts), cal), cal)
+        acts = activities(drafts)
+        key = tuple((a.id, a.depends_on) for a in acts)
+        net = networks.get(key)
+        if net is None:
+            net = networks[key] = network_of(acts)
+        return Restaffed(spec, drafts, cpm(acts, cal, network=net), cal)
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
