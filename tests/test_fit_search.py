@@ -66,8 +66,10 @@ def test_pruned_search_says_what_levelling_every_size_says(
 
     def both(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
         levelled: list[int] = []
+        made: list[int] = []
 
         def counting(n: int) -> fit.Restaffed:
+            made.append(n)
             team = replan(n)
             finish = team.finish
 
@@ -80,6 +82,8 @@ def test_pruned_search_says_what_levelling_every_size_says(
 
         got = pruned(size, now, deadline, counting)
         tried = len(levelled)
+        if got.startswith("add "):  # the smallest size that fits: no larger one is made
+            assert made == list(range(size + 1, size + 1 + int(got.split()[1])))
         levelled.clear()
         want = _every_size(size, now, deadline, counting)
         calls.append((got, want, len(set(levelled)), tried))

@@ -203,16 +203,16 @@ def _more_people(size: int, now: dt.date, deadline: dt.date, replan: Callable[[i
     for extra in range(1, MAX_EXTRA_PEOPLE + 1):
         team = replan(size + extra)
         sizes.append((extra, team))
-        working = team.working
-        if working <= used:
-            break  # the extra person got no work: the tasks cannot use more people
-        used = working
-    for extra, team in sizes:
+        # the smallest that fits is the answer: the larger sizes need not be made
         if team.lower_bound <= deadline and (finish := team.finish()) <= deadline:
             return (
                 f"add {extra} {'person' if extra == 1 else 'people'} (a team of "
                 f"{size + extra} finishes {finish.isoformat()})"
             )
+        working = team.working
+        if working <= used:
+            break  # the extra person got no work: the tasks cannot use more people
+        used = working
     best: tuple[dt.date, int] | None = None  # (levelled finish, team size)
     for extra, team in sorted(sizes, key=lambda s: (s[1].lower_bound, s[0])):
         if best is not None and (team.lower_bound, size + extra) >= best:
