@@ -373,7 +373,7 @@ class ChangeCatalog(CatalogModel):
         for f, words in zip(self.facets, self.signal_words[1], strict=True):
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits = _score(f.signals, f.guards, name, description, seen, words)
+            score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, words)
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
@@ -418,19 +418,6 @@ def _found(words: Sequence[str], unless: Sequence[str], name: str, description: 
         return True
     d = seen.index(description)
     return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
-
-
-def _score(
-    signals: Sequence[Signal],
-    guards: Sequence[str],
-    name: str,
-    description: str,
-    seen: Texts | None = None,
-    words: Mapping[str, list[int]] | None = None,
-) -> tuple[float, tuple[str, ...]]:
-    """The score and the words that made it (see `_score_where`)."""
-    score, hits, _ = _score_where(signals, guards, name, description, seen, words)
-    return score, hits
 
 
 def _score_where(
