@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from syncsvc.collector import collector_paused as collector_paused  # moved; the name stays here
 from syncsvc.errors import InputError
 from syncsvc.exporting.csvs import raci_csv, risks_csv, timeline_csv
 from syncsvc.exporting.xlsx import dashboard_xlsx
