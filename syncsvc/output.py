@@ -6,12 +6,14 @@ using syncsvc) writes through here, with terminal control characters neutralised
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from syncsvc.errors import InputError
 from syncsvc.logs import CONTROL_CHARS
@@ -26,11 +28,8 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     """
 
     if output is None:
-        text = text.decode() if isinstance(text, bytes) else text  # bytes: UTF-8 text
-        text = strip_controls(text if text.endswith("\n") else text + "\n")
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _print(text)
         except OSError as e:
             raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
         return
@@ -55,6 +54,38 @@ def write_output(text: str | bytes, output: Path | None) -> None:
             f"--output: cannot write {str(output)!r} ({e.strerror or e})",
             hint="free some space" if e.errno == 28 else None,
         ) from None
+
+
+def _print(text: str | bytes) -> None:
+    """Print `text` (bytes: UTF-8 text) to stdout, its control characters replaced, with a
+    newline at the end."""
+    utf8_stdout = _utf8_stdout()
+    if isinstance(text, bytes) and utf8_stdout is not None:
+        # a plan's JSON (megabytes) as it is: not decoded, scanned and encoded again
+        data = _utf8_without_controls(text)
+        sys.stdout.flush()  # what was printed before comes first
+        utf8_stdout.write(data)
+        if not data.endswith(b"\n"):
+            utf8_stdout.write(b"\n")
+        utf8_stdout.flush()
+        return
+    text = text.decode() if isinstance(text, bytes) else text  # bytes: UTF-8 text
+    sys.stdout.write(strip_controls(text if text.endswith("\n") else text + "\n"))
+    sys.stdout.flush()
+
+
+def _utf8_stdout() -> BinaryIO | None:
+    """The byte stream under `sys.stdout` when text printed reaches it as UTF-8, unchanged (a
+    UTF-8 stream, newlines not translated); None otherwise (the text is printed as text)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    encoding = getattr(sys.stdout, "encoding", None)
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return None
+    return buffer if utf8 else None
 
 
 def _existing_mode(target: Path, output: Path) -> int | None:
