@@ -4,6 +4,8 @@ any other stdout gets the same text through its own encoding."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,40 @@ def test_a_utf8_stdout_gets_the_bytes_without_a_text_in_between(monkeypatch: pyt
     monkeypatch.setattr(out, "write", None)  # any text written would fail
     write_output(b'{"a": "\xc2\xb7"}', None)
     assert raw.getvalue() == b'{"a": "\xc2\xb7"}\n'
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_bytes_in_pieces_print_as_the_whole(
+    text: str, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = text.encode("utf-8")
+    starts = [i for i in range(len(data)) if data[i] < 0x80][::2]  # between characters
+    cuts = sorted({0, *starts, len(data)})
+    pieces = [data[a:b] for a, b in zip(cuts, cuts[1:], strict=False)] + [b""]
+    assert b"".join(pieces) == data
+    whole, raw_whole = _stdout(encoding)
+    monkeypatch.setattr("sys.stdout", whole)
+    write_output(data, None)
+    in_pieces, raw_pieces = _stdout(encoding)
+    monkeypatch.setattr("sys.stdout", in_pieces)
+    write_output(iter(pieces), None)
+    assert raw_pieces.getvalue() == raw_whole.getvalue()
+
+
+def test_a_file_from_pieces_is_the_whole_and_a_failure_leaves_nothing(tmp_path: Path) -> None:
+    write_output([b"one \xc2\xb7 ", b"\x1b two", b""], tmp_path / "a.json")
+    write_output("one · \x1b two", tmp_path / "b.json")
+    assert (
+        (tmp_path / "a.json").read_bytes()
+        == (tmp_path / "b.json").read_bytes()
+        == "one · \ufffd two\n".encode()
+    )
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of it"
+        raise RuntimeError("the plan's text failed")
+
+    with pytest.raises(RuntimeError):
+        write_output(failing(), tmp_path / "c.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 import pydantic_core
@@ -54,6 +54,35 @@ def json_bytes(data: Any, *, plain: Callable[[], Any] | None = None) -> bytes:
     if not _may_differ(fast):
         return fast
     return json.dumps(data if plain is None else plain(), indent=2, ensure_ascii=False).encode()
+
+
+def json_pieces(
+    data: Mapping[str, Any], *, streamed: str, plain: Callable[[], Any], slice_size: int = 1000
+) -> Iterator[bytes]:
+    """`json_bytes(data, plain=plain)` in pieces, the top-level list `data[streamed]` (of
+    pydantic models) `slice_size` items at a time: a large plan's text is never whole in
+    memory (for 20,000 tasks pydantic-core's buffer and the bytes held 31 MB, every page new).
+
+    Each piece is the standard library's text of its part (see `write_model_json` for why the
+    parts join into the whole text): pydantic-core's where it cannot differ, else
+    `json.dumps`'s; when the text around the list may differ, the whole text is the standard
+    library's, one piece."""
+    outline = pydantic_core.to_json({**data, streamed: []}, indent=2)
+    if _may_differ(outline):
+        yield json.dumps(plain(), indent=2, ensure_ascii=False).encode()
+        return
+    items = data[streamed]
+    at = outline.index(_empty_list(streamed)) + len(_empty_list(streamed)) - 1  # at the "]"
+    yield outline[:at]
+    for i in range(0, len(items), slice_size):
+        part = items[i : i + slice_size]
+        text = pydantic_core.to_json(part, indent=2)
+        if _may_differ(text):
+            dumped = [m.model_dump(mode="json", by_alias=True) for m in part]
+            text = json.dumps(dumped, indent=2, ensure_ascii=False).encode()
+        yield (b"," if i else b"") + _one_deeper(text)
+    yield b"\n  ]" if items else b"]"
+    yield outline[at + 1 :]
 
 
 def model_json_bytes(model: BaseModel, **dump: Any) -> bytes:
@@ -114,11 +143,15 @@ def _write_items(f: BinaryIO, items: Sequence[Any], slice_size: int) -> bool:
         text = pydantic_core.to_json(items[i : i + slice_size], indent=2)
         if _may_differ(text):
             return False
-        # "[\n  {...},\n  {...}\n]" one level deeper, without its brackets
         f.write(b"," if i else b"")
-        f.write(text[1:-2].replace(b"\n", b"\n  "))
+        f.write(_one_deeper(text))
     f.write(b"\n  ]")
     return True
+
+
+def _one_deeper(text: bytes) -> bytes:
+    """A list's text "[\\n  {...},\\n  {...}\\n]" one level deeper, without its brackets."""
+    return text[1:-2].replace(b"\n", b"\n  ")
 
 
 def model_json_text(model: BaseModel, **dump: Any) -> str:
