@@ -76,11 +76,11 @@ def json_pieces(
     yield outline[:at]
     for i in range(0, len(items), slice_size):
         part = items[i : i + slice_size]
-        text = pydantic_core.to_json(part, indent=2)
+        text = pydantic_core.to_json({"": part}, indent=2)
         if _may_differ(text):
             dumped = [m.model_dump(mode="json", by_alias=True) for m in part]
-            text = json.dumps(dumped, indent=2, ensure_ascii=False).encode()
-        yield (b"," if i else b"") + _one_deeper(text)
+            text = json.dumps({"": dumped}, indent=2, ensure_ascii=False).encode()
+        yield (b"," if i else b"") + _listed(text)
     yield b"\n  ]" if items else b"]"
     yield outline[at + 1 :]
 
@@ -103,12 +103,12 @@ def write_model_json(
     held ~50 MB at once).
 
     The model without those items is written by pydantic-core with each list empty; each empty
-    list is then filled with its items' text, written by pydantic-core a slice at a time and
-    indented one level deeper: the same bytes as the whole text, since a key at the top level
-    is the only line indented by exactly two spaces and a JSON text holds no raw newline in a
-    string. When any part may differ from the standard library's text (see `_may_differ`: its
-    two patterns cannot span the brackets, commas and indentation between the parts), the
-    file is rewritten from where it started with `model_json_bytes`."""
+    list is then filled with its items' text, written by pydantic-core a slice at a time as
+    the list of a top-level key (`_listed`): the same bytes as the whole text, since a key at
+    the top level is the only line indented by exactly two spaces. When any part may differ
+    from the standard library's text (see `_may_differ`: its two patterns cannot span the
+    brackets, commas and indentation between the parts), the file is rewritten from where it
+    started with `model_json_bytes`."""
     start = f.tell()
     outline = pydantic_core.to_json(model.model_copy(update={k: [] for k in streamed}), indent=2, **dump)
     rest = 0
@@ -140,18 +140,22 @@ def _write_items(f: BinaryIO, items: Sequence[Any], slice_size: int) -> bool:
         f.write(b"]")
         return True
     for i in range(0, len(items), slice_size):
-        text = pydantic_core.to_json(items[i : i + slice_size], indent=2)
+        text = pydantic_core.to_json({"": items[i : i + slice_size]}, indent=2)
         if _may_differ(text):
             return False
         f.write(b"," if i else b"")
-        f.write(_one_deeper(text))
+        f.write(_listed(text))
     f.write(b"\n  ]")
     return True
 
 
-def _one_deeper(text: bytes) -> bytes:
-    """A list's text "[\\n  {...},\\n  {...}\\n]" one level deeper, without its brackets."""
-    return text[1:-2].replace(b"\n", b"\n  ")
+# A slice of items written as the list of a top-level key: indented as in the whole text
+_HEAD, _TAIL = b'{\n  "": [', b"\n  ]\n}"
+
+
+def _listed(text: bytes) -> bytes:
+    """The items of `{"": [...]}`'s text (indent 2) without the brackets: `\\n    {...},\\n    {...}`."""
+    return text[len(_HEAD) : -len(_TAIL)]
 
 
 def model_json_text(model: BaseModel, **dump: Any) -> str:
