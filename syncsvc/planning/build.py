@@ -17,7 +17,6 @@ from syncsvc.planning.drafts import (
     MitigationDraft,
     QuickWork,
     TaskDraft,
-    activities,
     insert_mitigations,
     rollout_tasks,
     spec_tasks,
@@ -96,12 +95,11 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
         # another team size, scheduled (CPM) but levelled only if the search needs it; sizes
         # keeping the same tasks share one dependency network
         drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
-        acts = activities(drafts)
-        key = tuple((a.id, a.depends_on) for a in acts)
+        key = tuple((t.id, t.depends_on) for t in drafts)
         net = networks.get(key)
         if net is None:
-            net = networks[key] = network_of(acts)
-        return Restaffed(spec, drafts, cpm(acts, cal, network=net), cal)
+            net = networks[key] = network_of(drafts)
+        return Restaffed(spec, drafts, cpm(drafts, cal, network=net), cal)
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled
@@ -181,7 +179,7 @@ def cpm_tasks(
     """Mitigation and rollout tasks added to `base`, and their CPM schedule (not levelled);
     whether the rollout tasks were the spec's own."""
     drafts, given_rollouts = with_rollouts(spec, base, mitigations, ladder)
-    return drafts, schedule(activities(drafts), cal), given_rollouts
+    return drafts, schedule(drafts, cal), given_rollouts
 
 
 def with_rollouts(

@@ -13,7 +13,6 @@ from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import Level, TaskKind, TaskSource
 from syncsvc.planning.staffing import Assigner, RoleWork, TeamSearch, team_for
-from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
 from syncsvc.specload import find_cycle
 
@@ -35,6 +34,14 @@ class TaskDraft(NamedTuple):
     people: tuple[str, ...] = ()  # whose time it takes (quick mode); else the owner's
     estimate_range: tuple[int, int] | None = None  # optimistic, pessimistic working days
 
+    @property
+    def high_risk(self) -> bool:  # what the scheduler reads of a draft (`schedule.Schedulable`)
+        return self.risk == "high"
+
+    @property
+    def milestone(self) -> bool:
+        return self.kind == "milestone"
+
 
 @dataclass(frozen=True)
 class MitigationDraft:
@@ -49,12 +56,6 @@ class MitigationDraft:
 class Drafts:
     tasks: list[TaskDraft]
     phases: list[PhaseTemplate] = field(default_factory=list)
-
-
-def activities(tasks: Sequence[TaskDraft]) -> list[Activity]:
-    return [
-        Activity(t.id, t.estimate_days, t.depends_on, t.risk == "high", t.kind == "milestone") for t in tasks
-    ]
 
 
 def spec_tasks(spec: Spec) -> list[TaskDraft]:
