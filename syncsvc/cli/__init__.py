@@ -26,7 +26,6 @@ from syncsvc.cli.push import push_command
 from syncsvc.cli.serve import serve_command
 from syncsvc.cli.state import state_app
 from syncsvc.cli.sync import sync_command
-from syncsvc.collector import collector_paused
 
 __all__ = ["app", "main"]
 
@@ -94,6 +93,8 @@ class _Whole(_Syncsvc):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         name = sys.argv[1] if len(sys.argv) > 1 else ""
         if not args and not kwargs and name in PLANNING:
+            from syncsvc.collector import collector_paused
+
             with collector_paused():  # as the command's body pauses it, from its parsing on
                 return _command_line({name: COMMANDS[name]})()
         return super().__call__(*args, **kwargs)
