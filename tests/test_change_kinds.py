@@ -575,3 +575,176 @@ def test_a_public_service_online_brings_the_left_out_risk_once(plan_of: PlanOf) 
     assert "serves-the-public" not in _facets(
         "Public API keys", "Developers can create keys for the public API in the app."
     )
+
+
+# ───────────── round 12: stored values converted to a new list or unit ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "New product categories for the whole catalogue",
+            "Reclassify every product in the hardware shop's catalogue under the new category tree and "
+            "keep the old category for last year's sales reports.",
+        ),
+        (
+            "Parcel weights in kilograms",
+            "Convert every stored parcel weight from pounds to kilograms before the carrier's new rate "
+            "card starts in May.",
+        ),
+        (
+            "Cost-centre codes replaced",
+            "Our expense app replaces its old cost-centre codes with the new standard list: every claim "
+            "is re-coded and reports use the new codes from July.",
+        ),
+    ],
+)
+def test_stored_values_converted_to_a_new_list_are_a_data_change_undone_from_the_kept_originals(
+    name: str, description: str, plan_of: PlanOf
+) -> None:
+    assert _kinds(name, description)[:1] == ["data-migration"]
+    assert "converts-reference-values" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    assert plan.rollout is not None and plan.rollback is not None
+    assert (plan.rollout.strategy, plan.rollback.mechanism) == ("window_cutover", "restore_backup")
+    titles = _titles(plan)
+    assert "split, merge or have no match" in titles and "effective date" in titles
+    assert "unmapped_value_count" in _metrics(plan)
+    assert "dual_write_error_count" not in _metrics(plan) or "dual" in description
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Checkout conversion",
+            "Raise the conversion rate of the checkout by showing delivery dates on the product page.",
+        ),
+        (
+            "Discount codes at checkout",
+            "Customers can enter a discount code at checkout and see the new total.",
+        ),
+        ("Quote to invoice", "Users can convert an accepted quote into an invoice with one click."),
+    ],
+)
+def test_a_conversion_in_another_sense_is_no_data_change(name: str, description: str) -> None:
+    assert "data-migration" not in _kinds(name, description)
+    assert "converts-reference-values" not in _facets(name, description)
+
+
+def test_rounding_is_a_risk_only_when_units_are_converted(plan_of: PlanOf) -> None:
+    units = _titles(
+        plan_of(
+            _spec(
+                "Parcel weights in kilograms", "Convert every stored parcel weight from pounds to kilograms."
+            )
+        )
+    )
+    codes = _titles(
+        plan_of(_spec("Cost-centre codes", "Every expense claim is re-coded to the new cost-centre codes."))
+    )
+    assert "rounds prices and quantities" in units and "rounds prices and quantities" not in codes
+
+
+def test_a_switch_over_day_is_a_date_not_a_system_cutover() -> None:
+    kinds = _kinds(
+        "New opening hours in the app",
+        "Members see the gym's new opening hours in the app from the switch-over day, with a note on "
+        "the home screen.",
+    )
+    assert kinds[:1] == ["product-feature"] and "infra-cutover" not in kinds
+    assert _kinds(
+        "Cut over to the new database cluster", "Switch over the orders database cluster in a window."
+    )[:1] == ["infra-cutover"]
+
+
+# ───────────── round 12: which provider moves, and which do not touch the product ─────────────
+
+
+def test_a_service_moved_to_a_different_courier_or_supplier_is_a_vendor_move() -> None:
+    assert _kinds(
+        "Parcels with another carrier",
+        "Our online bike shop moves next-day parcels from its current carrier to a new one in June; "
+        "customers' tracking pages follow.",
+    )[:1] == ["vendor-migration"]
+    assert _kinds(
+        "Address checks by a different provider",
+        "We move the address look-up at checkout to a different provider because of its price.",
+    )[:1] == ["vendor-migration"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "New provider for the staff pension",
+            "Move the staff pension of our 60 employees to a new pension provider and tell payroll the "
+            "new file format.",
+        ),
+        (
+            "New office cleaning company",
+            "Replace the office cleaning company with a new provider from March.",
+        ),
+        (
+            "Canteen supplier",
+            "Move the staff canteen from the current catering supplier to a new one after a tasting day.",
+        ),
+        (
+            "Annual report for shareholders",
+            "Write our annual report for shareholders with figures from finance before the board signs "
+            "it off.",
+        ),
+    ],
+)
+def test_the_companys_own_arrangements_and_reports_are_not_a_change(name: str, description: str) -> None:
+    assert _kinds(name, description) == []
+
+
+def test_deliverability_follows_a_provider_that_sends_mail_not_any_email_named(plan_of: PlanOf) -> None:
+    name, description = (
+        "Parcels with a new courier",
+        "Move parcel deliveries to a new courier; the tracking links in customers' emails come from it.",
+    )
+    assert _kinds(name, description)[:1] == ["vendor-migration"]
+    courier = _titles(plan_of(_spec(name, description)))
+    assert "deliverability" not in courier.lower()
+    esp = _titles(
+        plan_of(
+            _spec("New email provider", "Move our emails to customers from SendGrid to a new email provider.")
+        )
+    )
+    assert "deliverability" in esp.lower()
+
+
+def test_handing_work_to_another_person_is_not_moving_data() -> None:
+    kinds = _kinds(
+        "Move jobs between engineers",
+        "Dispatchers see every engineer's jobs for the week and can hand a job to another engineer, with the "
+        "job files and notes following automatically.",
+    )
+    assert kinds and "data-migration" not in kinds
+
+
+# ───────────── round 12: recognised from what it does ─────────────
+
+
+def test_a_price_suggested_from_what_similar_things_sold_for_is_a_model_feature() -> None:
+    assert _kinds(
+        "Trade-in prices",
+        "Dealers photograph a trade-in car and the app suggests a price based on what similar cars sold for.",
+    )[:1] == ["ml-llm"]
+    kinds = _kinds(
+        "Prices on listings", "Sellers can set a price for each item and see similar items nearby."
+    )
+    assert kinds and "ml-llm" not in kinds
+
+
+def test_work_seen_on_handheld_devices_is_a_product_feature() -> None:
+    assert _kinds(
+        "Stewards' task list",
+        "Stewards see the waiting tasks on a board on their handheld devices and take one with a tap.",
+    )[:1] == ["product-feature"]
+    assert (
+        _kinds("Buy handheld scanners", "Order 40 handheld scanners for the warehouse before the peak.") == []
+    )
