@@ -748,3 +748,133 @@ def test_work_seen_on_handheld_devices_is_a_product_feature() -> None:
     assert (
         _kinds("Buy handheld scanners", "Order 40 handheld scanners for the warehouse before the peak.") == []
     )
+
+
+# ───────────── round 12: business objects many domains share ─────────────
+
+
+def test_competing_bids_bring_races_fairness_binding_terms_and_unpaid_wins(plan_of: PlanOf) -> None:
+    name, description = (
+        "Online bids for the plant sale",
+        "Gardeners can bid online on rare plants in our spring sale; the highest bid when the sale "
+        "closes wins.",
+    )
+    assert "competing-bids" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    for words in ("same moment, ties", "Shill bids", "binding", "do not pay"):
+        assert words in titles
+    assert {"bid_dispute_count", "bid_acceptance_latency_p95"} <= set(_metrics(plan))
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Tender documents",
+            "Sales can upload the documents of a bid for the council contract to the shared drive.",
+        ),
+        ("Ad bid limits", "Marketers can set keyword bid limits for their campaigns in the ads dashboard."),
+    ],
+)
+def test_a_bid_in_another_sense_brings_no_auction_risks(name: str, description: str) -> None:
+    assert "competing-bids" not in _facets(name, description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Keep the van another day",
+            "Customers renting a van can add days to their rental in the app before the return time.",
+        ),
+        (
+            "Book a mooring",
+            "Sailors can book a mooring at our harbour for one or more nights and pay online.",
+        ),
+        (
+            "Find a coach who is free",
+            "Players can pick the evenings that suit them and see only coaches with matching free time in "
+            "their calendars.",
+        ),
+    ],
+)
+def test_something_limited_held_for_a_time_brings_stale_availability_and_the_next_customer(
+    name: str, description: str, plan_of: PlanOf
+) -> None:
+    assert "holds-a-resource" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "promised to the next customer" in titles and "Availability shown is out of date" in titles
+    assert "resource_conflict_count" in _metrics(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("Browser extension", "Users can install our browser extension to save pages to their reading list."),
+        ("Deadline extensions", "Students can request a deadline extension for their coursework online."),
+        ("Uptime page", "Customers can see the service availability of each region on the status page."),
+    ],
+)
+def test_an_extension_or_availability_in_another_sense_holds_nothing(name: str, description: str) -> None:
+    assert "holds-a-resource" not in _facets(name, description)
+
+
+def test_a_figure_customers_rely_on_brings_misleading_claims_inputs_and_disputes(plan_of: PlanOf) -> None:
+    name, description = (
+        "Instant quote for a garden clearance",
+        "Homeowners describe their garden on our website and get a fixed price for the clearance "
+        "straight away.",
+    )
+    assert "estimate-shown" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "reads as a promise" in titles and "out of date" in titles and "dispute" in titles
+    assert "estimate_vs_actual_gap" in _metrics(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Effort estimates on tickets",
+            "Developers can add story points and an effort estimate to each ticket.",
+        ),
+        ("Quotes in articles", "Editors can add customer quotes to help articles with a new block."),
+    ],
+)
+def test_an_estimate_in_another_sense_is_no_figure_shown_to_customers(name: str, description: str) -> None:
+    assert "estimate-shown" not in _facets(name, description)
+
+
+def test_photos_of_people_bring_consent_removal_copyright_and_phone_loading(plan_of: PlanOf) -> None:
+    name, description = (
+        "Team photos for the football club",
+        "After each match our photographer uploads photos of the players, and families can view and download "
+        "them in the club app.",
+    )
+    assert "photos-of-people" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "taken down" in titles and "Photographers lose control" in titles and "on phones" in titles
+    assert "photo_removal_requests" in _metrics(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("Receipt photos", "Employees can take a photo of the receipt and attach it to their expense claim."),
+        ("Product photos", "Sellers can upload up to ten product photos for each listing."),
+    ],
+)
+def test_photos_of_things_bring_no_consent_of_people_in_them(name: str, description: str) -> None:
+    assert "photos-of-people" not in _facets(name, description)
+
+
+def test_a_capability_on_a_product_surface_is_a_product_feature_whoever_the_people_are() -> None:
+    assert _kinds(
+        "Bids from home",
+        "Stamp collectors can bid online on each lot of our monthly sale.",
+    )[:1] == ["product-feature"]
+    assert _kinds("Fridays at home", "The design team can work online from home on Fridays from May.") == []
