@@ -855,3 +855,121 @@ def test_a_shared_object_word_in_another_sense_brings_no_facet(
     facet: str, name: str, description: str
 ) -> None:
     assert facet not in _facets(name, description)
+
+
+# ───────────── round 12, second half: read from the sentence; more shared objects ─────────────
+
+
+def test_a_product_action_on_a_product_surface_is_a_product_feature() -> None:
+    assert _kinds(
+        "Climbing sessions with shoe hire",
+        "Climbers book a wall session online and reserve hire shoes in their size at the same time.",
+    )[:1] == ["product-feature"]
+    assert _kinds("New laptops", "Buy twelve new laptops online for the design team before June.") == []
+
+
+def test_every_item_given_a_new_number_is_a_conversion_of_stored_values() -> None:
+    name, description = (
+        "New supplier numbers for every product",
+        "Each product in our catalogue gets its new number from the supplier's list, and old numbers still "
+        "work in search.",
+    )
+    assert _kinds(name, description)[:1] == ["data-migration"]
+    assert "converts-reference-values" in _facets(name, description)
+    kinds = _kinds(
+        "Keep your number",
+        "Customers keep their old number when they switch to our mobile network, with a new phone number "
+        "only if they ask.",
+    )
+    assert "data-migration" not in kinds
+
+
+def test_a_price_per_period_is_a_recurring_payment() -> None:
+    assert "payments-billing" in _kinds(
+        "Unlimited climbing", "Members pay £15 a month for unlimited climbing at any of our walls."
+    )
+    assert "payments-billing" not in _kinds(
+        "Skip a month's box", "Members can skip a month's box in the app up to three days before it ships."
+    )
+
+
+def test_an_api_published_for_other_companies_software_is_public_and_guards_retried_orders(
+    plan_of: PlanOf,
+) -> None:
+    name, description = (
+        "Hire orders from customers' own systems",
+        "Publish an API so event companies can check our marquee stock and place hire orders from their own "
+        "software, with an API key per company.",
+    )
+    assert _kinds(name, description)[:1] == ["public-api-sdk"]
+    plan = plan_of(_spec(name, description))
+    assert "placed twice" in _titles(plan) and "duplicate_api_order_count" in _metrics(plan)
+    assert "public-api-sdk" not in _kinds(
+        "Reporting endpoint", "Our engineers publish an internal API for the nightly reporting job."
+    )
+
+
+def test_a_business_system_moved_to_another_company_brings_work_in_flight_issued_items_and_staff(
+    plan_of: PlanOf,
+) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Move bookings to a new booking company",
+                "Our climbing centre moves its bookings and membership cards from the current booking system "
+                "to a new provider; the front desk staff check members in with it.",
+            )
+        )
+    )
+    for words in ("Work in progress at the switch", "already issued to customers", "must learn the new one"):
+        assert words in titles
+    cdn = _titles(
+        plan_of(_spec("Move the CDN", "Move our CDN from Akamai to Cloudflare before the renewal."))
+    )
+    assert "must learn the new one" not in cdn and "already issued to customers" not in cdn
+
+
+def test_resale_between_customers_brings_the_old_item_still_valid_touts_and_payouts(plan_of: PlanOf) -> None:
+    name, description = (
+        "Sell on your festival ticket",
+        "Ticket holders who cannot come can resell their festival ticket to another fan at face value in "
+        "our app.",
+    )
+    assert "resale-between-customers" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "still works for the first owner" in titles and "Touts" in titles and "paid out" in titles
+    assert "resale_duplicate_admissions" in _metrics(plan)
+
+
+def test_money_taken_as_an_investment_brings_promotion_rules_checks_and_the_cap(plan_of: PlanOf) -> None:
+    name, description = (
+        "Invest in the new solar farm",
+        "Members of our energy co-operative can buy shares in the new solar farm online; the share offer "
+        "closes when £200,000 is raised.",
+    )
+    assert "takes-investment" in _facets(name, description)
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "promoting investments" in titles and "anti-money-laundering" in titles
+    assert "More money arrives than the offer can take" in titles
+
+
+@pytest.mark.parametrize(
+    ("facet", "name", "description"),
+    [
+        (
+            "resale-between-customers",
+            "Trade prices",
+            "Resellers can order stock at trade prices in the portal.",
+        ),
+        (
+            "takes-investment",
+            "Support tooling",
+            "Support agents can see macros in the app; we invest in training.",
+        ),
+    ],
+)
+def test_a_resale_or_investment_word_in_another_sense_brings_no_facet(
+    facet: str, name: str, description: str
+) -> None:
+    assert facet not in _facets(name, description)
