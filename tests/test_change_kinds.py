@@ -973,3 +973,25 @@ def test_a_resale_or_investment_word_in_another_sense_brings_no_facet(
     facet: str, name: str, description: str
 ) -> None:
     assert facet not in _facets(name, description)
+
+
+def test_items_handed_to_the_system_the_business_runs_on_bring_its_integration(plan_of: PlanOf) -> None:
+    name, description = (
+        "Order from the sofa",
+        "Hotel guests order room service in our app and the order goes straight to the kitchen display.",
+    )
+    assert "hands-to-operations" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    assert "fall out of step" in _titles(plan) and "handover_unacknowledged_count" in _metrics(plan)
+    assert "hands-to-operations" not in _facets(
+        "Button variants", "Designers can publish new button variants to our design system in the app."
+    )
+
+
+def test_a_phone_replacing_a_card_or_fob_people_carry_needs_a_phone_at_the_point_of_use() -> None:
+    assert "phone-at-the-door" in _facets(
+        "Gym entry by app", "Members open the gym door with our app instead of a key fob from June."
+    )
+    assert "phone-at-the-door" not in _facets(
+        "Replacement cards", "Members can order a replacement plastic card online if they lose theirs."
+    )
