@@ -995,3 +995,41 @@ def test_a_phone_replacing_a_card_or_fob_people_carry_needs_a_phone_at_the_point
     assert "phone-at-the-door" not in _facets(
         "Replacement cards", "Members can order a replacement plastic card online if they lose theirs."
     )
+
+
+# ───────────── round 12: detection reads each text's keywords once for every profile and facet ─────────────
+
+
+def test_the_groups_fired_for_all_owners_at_once_score_as_reading_every_group() -> None:
+    from syncsvc.catalog.changes import _Fired, _score_where
+    from syncsvc.catalog.textmatch import Texts
+
+    changes = load_catalog().changes
+    owners = [*changes.profiles, *changes.facets]
+    texts = [
+        ("Move every saved product to the new codes", "Convert the stored codes and keep the old ones."),
+        ("Book a berth", "Boat owners can book a visitor berth online for one or more nights."),
+        (
+            "Sell on your ticket",
+            "Ticket holders can resell their seats at face value; the first buyer gets them.",
+        ),
+    ]
+    for name, description in texts:
+        seen = Texts(changes.lexicon)
+        fired = _Fired(changes.signal_index)
+        for owner, block in enumerate(owners):
+            all_read = _score_where(block.signals, block.guards, name, description, Texts(changes.lexicon))
+            assert _score_where(
+                block.signals, block.guards, name, description, seen, None, fired.of(owner)
+            ) == (all_read), block.id
+
+
+def test_facets_do_not_depend_on_which_feature_was_detected_before() -> None:
+    changes = load_catalog().changes
+    a = ("Photos for families", "Our photographer shares photos of the children with their families online.")
+    b = ("Bids online", "Collectors can bid online on each lot of our monthly sale.")
+    ids_b = [d.profile.id for d in changes.detect(*b)]
+    changes.detect(*a)
+    assert changes.detect_facets(*b, ids_b) == changes.detect_facets(*b, ids_b)
+    changes.detect(*b)
+    assert {h.facet.id for h in changes.detect_facets(*b, ids_b)} == _facets(*b)
