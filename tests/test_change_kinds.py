@@ -1033,3 +1033,16 @@ def test_facets_do_not_depend_on_which_feature_was_detected_before() -> None:
     assert changes.detect_facets(*b, ids_b) == changes.detect_facets(*b, ids_b)
     changes.detect(*b)
     assert {h.facet.id for h in changes.detect_facets(*b, ids_b)} == _facets(*b)
+
+
+def test_a_feature_used_at_our_own_sites_brings_their_staff_and_a_briefing_risk(plan_of: PlanOf) -> None:
+    name, description = (
+        "Collect loyalty points at the till",
+        "Customers of our 12 bakeries collect points in the app; staff scan the code at the till.",
+    )
+    assert "at-our-sites" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    assert "first hear of" in _titles(plan) and "frontline-staff" in {s.group for s in plan.stakeholders}
+    assert "at-our-sites" not in _facets(
+        "Faster web pages", "Customers can browse our websites and the online store faster on their phones."
+    )
