@@ -1046,3 +1046,55 @@ def test_a_feature_used_at_our_own_sites_brings_their_staff_and_a_briefing_risk(
     assert "at-our-sites" not in _facets(
         "Faster web pages", "Customers can browse our websites and the online store faster on their phones."
     )
+
+
+def test_work_handed_between_people_brings_qualification_a_stale_picture_and_urgent_waits(
+    plan_of: PlanOf,
+) -> None:
+    name, description = (
+        "Dispatch board for care visits",
+        "Coordinators see every carer's visits for the week and can hand a job to another carer when "
+        "someone is off sick.",
+    )
+    assert "assigns-work" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "without the skill, qualification" in titles and "who is busy and who is free is wrong" in titles
+    assert "oldest_unassigned_urgent_minutes" in _metrics(plan)
+
+
+def test_a_change_due_before_the_busiest_time_brings_its_last_safe_date(plan_of: PlanOf) -> None:
+    name, description = (
+        "Move the booking database before the season",
+        "Move the ski school's booking database to the new cluster before the season opens in December.",
+    )
+    assert "before-a-peak" in _facets(name, description)
+    assert "no room left to fix or roll back" in _titles(plan_of(_spec(name, description)))
+
+
+@pytest.mark.parametrize(
+    ("facet", "name", "description"),
+    [
+        (
+            "assigns-work",
+            "Find a plumber",
+            "Homeowners can find a plumber who is free this week and book them online.",
+        ),
+        ("assigns-work", "Job adverts", "Job seekers can apply to any job on our board with one click."),
+        (
+            "takes-investment",
+            "New sign-in provider",
+            "Move sign-in for our crowdfunding platform's investors to a new identity provider.",
+        ),
+        ("estimate-shown", "Pause savings", "Customers of our savings app can pause their monthly transfer."),
+        (
+            "estimate-shown",
+            "Meter readings",
+            "Customers send their meter reading online and the next bill uses it instead of an estimate.",
+        ),
+    ],
+)
+def test_a_work_investment_or_estimate_word_in_another_sense_brings_no_facet(
+    facet: str, name: str, description: str
+) -> None:
+    assert facet not in _facets(name, description)
