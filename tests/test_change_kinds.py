@@ -1087,3 +1087,16 @@ def test_a_change_due_before_the_busiest_time_brings_its_last_safe_date(plan_of:
     )
     assert "before-a-peak" in _facets(name, description)
     assert "no room left to fix or roll back" in _titles(plan_of(_spec(name, description)))
+
+
+def test_staff_with_handheld_devices_work_away_from_a_desk_and_points_are_a_reward() -> None:
+    assert "field-work" in _facets(
+        "Rooms to clean on the handheld",
+        "Housekeepers see the rooms to clean on their handheld devices and mark each one done.",
+    )
+    assert "incentives" in _facets(
+        "Points for every coffee", "Customers collect points in our app for every coffee they buy online."
+    )
+    assert "incentives" not in _facets(
+        "Story points on tickets", "Developers can add story points to each ticket in the board view."
+    )
