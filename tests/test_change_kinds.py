@@ -1100,3 +1100,65 @@ def test_staff_with_handheld_devices_work_away_from_a_desk_and_points_are_a_rewa
     assert "incentives" not in _facets(
         "Story points on tickets", "Developers can add story points to each ticket in the board view."
     )
+
+
+# ───────────── round 12, last step: what everyday12 showed (general forms, my own words) ─────────────
+
+
+def test_a_database_moved_off_our_own_server_to_a_managed_one_is_a_cutover() -> None:
+    assert _kinds(
+        "Bookings database to the cloud",
+        "The club's bookings database moves off the old server in the office to a managed cloud database "
+        "over a weekend.",
+    )[:1] == ["infra-cutover"]
+    assert "infra-cutover" not in _kinds(
+        "Server status page", "Members can see in the app whether the booking server is up."
+    )
+
+
+def test_something_identified_from_a_photo_with_its_likely_matches_is_a_model_feature() -> None:
+    assert _kinds(
+        "Which plant is this?",
+        "Gardeners take a photo of a plant and the app identifies it, showing the closest matches.",
+    )[:1] == ["ml-llm"]
+    kinds = _kinds(
+        "Check-in with photo ID", "Guests can show their photo ID at the desk to identify themselves."
+    )
+    assert "ml-llm" not in kinds
+
+
+def test_tags_or_categories_replaced_by_new_ones_on_every_item_are_a_conversion(plan_of: PlanOf) -> None:
+    name, description = (
+        "New expense categories",
+        "The 80 expense categories are replaced by 20 new categories: every expense gets the new category "
+        "its old category maps to.",
+    )
+    assert _kinds(name, description)[:1] == ["data-migration"]
+    plan = plan_of(_spec(name, description))
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_backup"
+    dual = plan_of(
+        _spec(
+            "Expenses table split",
+            "Split the expenses table and convert the amounts column with dual writes and a backfill.",
+        )
+    )
+    assert dual.rollback is not None and dual.rollback.mechanism == "stop_dual_write"
+
+
+def test_a_physical_door_system_moved_to_a_new_supplier_is_a_vendor_move_not_sign_in() -> None:
+    kinds = _kinds(
+        "New door system for the offices we rent out",
+        "Our coworking sites move their door entry from the current access-control supplier to a new one, "
+        "one site a week.",
+    )
+    assert kinds[:1] == ["vendor-migration"] and "identity-access" not in kinds
+
+
+def test_splitting_a_cost_between_people_is_a_payment() -> None:
+    assert "payments-billing" in _kinds(
+        "Share the cost of a boat trip",
+        "The organiser can invite friends to pay their share of the boat trip on our website.",
+    )
+    assert "payments-billing" not in _kinds(
+        "Share the plan", "Organisers can share the trip plan with their friends on our website."
+    )
