@@ -1162,3 +1162,38 @@ def test_splitting_a_cost_between_people_is_a_payment() -> None:
     assert "payments-billing" not in _kinds(
         "Share the plan", "Organisers can share the trip plan with their friends on our website."
     )
+
+
+def test_a_supplier_with_devices_at_our_sites_brings_the_site_by_site_swap(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Card terminals from a new provider",
+                "Our 60 cafes move their card terminals from the current payment provider to a new one.",
+            )
+        )
+    )
+    assert "installed and set up at every site" in titles
+    cdn = _titles(
+        plan_of(_spec("Move the CDN", "Move our CDN from Akamai to Cloudflare before the renewal."))
+    )
+    assert "installed and set up at every site" not in cdn
+
+
+def test_signing_in_with_the_organisations_account_brings_leavers_keeping_access(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Sign in with your work account",
+                "Employees sign in to our expenses app with their company's Microsoft account instead of "
+                "a password.",
+            )
+        )
+    )
+    assert "People who leave the organisation keep access" in titles
+    otp = _titles(
+        plan_of(
+            _spec("Codes by text", "Customers must enter a code sent by text to sign in to their account.")
+        )
+    )
+    assert "People who leave the organisation keep access" not in otp
