@@ -1197,3 +1197,47 @@ def test_signing_in_with_the_organisations_account_brings_leavers_keeping_access
         )
     )
     assert "People who leave the organisation keep access" not in otp
+
+
+def test_repeating_a_past_order_brings_what_changed_since_and_duplicates(plan_of: PlanOf) -> None:
+    name, description = (
+        "Order your usual again",
+        "Cafes that buy from our bakery can reorder last week's list in one tap and pick a delivery day.",
+    )
+    assert "repeats-past-order" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    assert "changed since" in _titles(plan) and "repeat_line_unavailable_rate" in _metrics(plan)
+    assert "repeats-past-order" not in _facets(
+        "Sort your board", "Users can drag to reorder the columns of their board in the app."
+    )
+
+
+def test_a_lookup_provider_moved_brings_the_ids_and_results_kept_from_the_old_one(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "New address lookup provider",
+                "Move the address lookup at checkout from our current provider to a cheaper one before "
+                "renewal.",
+            )
+        )
+    )
+    assert "stored from the old provider" in titles
+    sms = _titles(
+        plan_of(_spec("New SMS provider", "Move our appointment texts from Twilio to a new SMS provider."))
+    )
+    assert "stored from the old provider" not in sms
+
+
+def test_staff_moving_around_a_building_with_a_phone_work_away_from_a_desk() -> None:
+    assert "field-work" in _facets(
+        "Rooms marked clean from a phone",
+        "Housekeepers mark each room clean from their phone as they finish it, so reception knows at once.",
+    )
+
+
+def test_a_capability_done_in_one_tap_is_a_product_feature() -> None:
+    assert _kinds(
+        "Order your usual again",
+        "Cafes that buy from our bakery can reorder last week's list in one tap.",
+    )[:1] == ["product-feature"]
