@@ -1241,3 +1241,47 @@ def test_a_capability_done_in_one_tap_is_a_product_feature() -> None:
         "Order your usual again",
         "Cafes that buy from our bakery can reorder last week's list in one tap.",
     )[:1] == ["product-feature"]
+
+
+def test_results_narrowed_to_matches_bring_zero_results_and_fair_ranking(plan_of: PlanOf) -> None:
+    name, description = (
+        "Cleaners free on your day",
+        "Homeowners can pick the days that suit them and see only cleaners with matching free time, the best "
+        "matches first.",
+    )
+    assert "filters-listings" in _facets(name, description)
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "leave people with none" in titles
+    # a person's free time kept in their calendar is held for a time, across time zones
+    assert "wrong time zone" in _titles(
+        plan_of(
+            _spec(
+                "Coaches free when you are",
+                "Players can tick the evenings that suit them and book a coach with matching free time in "
+                "their calendars.",
+            )
+        )
+    )
+    assert "leave people with none" not in _titles(
+        plan_of(_spec("Saved searches", "Users can save a search and get an email when new listings appear."))
+    )
+
+
+def test_admins_managing_their_peoples_access_bring_the_audit_trail_and_people_at_several_places(
+    plan_of: PlanOf,
+) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Clinic managers manage their staff's logins",
+                "Each clinic manager can invite staff, choose their role and remove access when someone "
+                "leaves; locums work at several clinics.",
+            )
+        )
+    )
+    assert (
+        "who gave, changed or removed whose access" in titles
+        and "several of the organisation's places" in titles
+    )
+    otp = _titles(plan_of(_spec("Codes by text", "Customers must enter a code sent by text to sign in.")))
+    assert "who gave, changed or removed whose access" not in otp
