@@ -1285,3 +1285,43 @@ def test_admins_managing_their_peoples_access_bring_the_audit_trail_and_people_a
     )
     otp = _titles(plan_of(_spec("Codes by text", "Customers must enter a code sent by text to sign in.")))
     assert "who gave, changed or removed whose access" not in otp
+
+
+def test_food_people_eat_brings_allergens_and_safety_information_its_alerts(plan_of: PlanOf) -> None:
+    assert "food-people-eat" in _facets(
+        "Swap items in your order",
+        "Shoppers can choose a substitute for each item of their grocery order online.",
+    )
+    assert "food-people-eat" not in _facets(
+        "New settings menu", "Admins can find every workspace setting in the new settings menu of the app."
+    )
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Storm alerts for sailors",
+                "Sailors who save their mooring in our app get a push when a storm warning is issued for it.",
+            )
+        )
+    )
+    assert "put someone in danger" in titles and "guarantee of safety" in titles
+
+
+def test_a_step_every_consumer_must_pass_brings_abandonment_but_not_for_enterprise_sso(
+    plan_of: PlanOf,
+) -> None:
+    consumer = _titles(
+        plan_of(
+            _spec(
+                "Two-step sign-in for every account",
+                "Everyone with an account on our ticket shop must set up two-step sign-in before they can "
+                "buy.",
+            )
+        )
+    )
+    assert "abandon what they came to do" in consumer
+    sso = _titles(
+        plan_of(
+            _spec("Enforce SSO", "Enterprise customers' admins can require SAML SSO for all their users.")
+        )
+    )
+    assert "abandon what they came to do" not in sso
