@@ -1325,3 +1325,16 @@ def test_a_step_every_consumer_must_pass_brings_abandonment_but_not_for_enterpri
         )
     )
     assert "abandon what they came to do" not in sso
+
+
+def test_a_market_between_two_sides_brings_the_offering_side(plan_of: PlanOf) -> None:
+    name, description = (
+        "Message a host before you book",
+        "Guests on our holiday-home marketplace can message hosts before they book a stay.",
+    )
+    assert "two-sided-market" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    assert "supply-side" in {s.group for s in plan.stakeholders} and "offering side" in _titles(plan)
+    assert "two-sided-market" not in _facets(
+        "Faster hosting", "Customers can see which hosting providers serve their pages on our platform."
+    )
