@@ -115,6 +115,7 @@ def _compile(folder: Path | None) -> Catalog:
     _check_refs(changes, parts)
     changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
     changes.signal_words  # noqa: B018  (the same)
+    changes.signal_index  # noqa: B018  (the same)
     return Catalog(folder=folder, changes=changes, **parts)
 
 
