@@ -1338,3 +1338,229 @@ def test_a_market_between_two_sides_brings_the_offering_side(plan_of: PlanOf) ->
     assert "two-sided-market" not in _facets(
         "Faster hosting", "Customers can see which hosting providers serve their pages on our platform."
     )
+
+
+# --- round 13: the core kinds of change in a PM's plain words (issue 11) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        (
+            "Menu that people can read",
+            "The lunch menu page is hard to read on small screens: bigger text and clearer prices.",
+            "ui-frontend",
+        ),
+        (
+            "Timetable that stands out",
+            "Make the timetable page clearer: the next departure in a stronger colour than the rest.",
+            "ui-frontend",
+        ),
+        (
+            "Stock check that keeps up",
+            "The stock check stops answering when every warehouse counts at 6am; it must cope with five "
+            "times as many counts.",
+            "backend-api",
+        ),
+        (
+            "Partners show our rooms",
+            "Travel websites get their own key to show our rooms and book them from their own websites.",
+            "public-api-sdk",
+        ),
+        (
+            "Patient notes into the new clinic system",
+            "Every patient's notes move from the old database into the new clinic system, and the old one "
+            "is switched off.",
+            "data-migration",
+        ),
+        (
+            "Booking system out of the server room",
+            "The booking system moves out of our server room into the cloud over a bank holiday.",
+            "infra-cutover",
+        ),
+        (
+            "Tills off the back-office PC",
+            "The till software moves from the PC in each shop's back office to a hosted server, shop by "
+            "shop.",
+            "infra-cutover",
+        ),
+        (
+            "New firm for our payroll files",
+            "We are leaving the company that runs our call recordings for another one when the contract "
+            "ends.",
+            "vendor-migration",
+        ),
+        (
+            "Deposit for a table",
+            "Diners pay a deposit when they book a table for eight, and the rest is split between them.",
+            "payments-billing",
+        ),
+        (
+            "Tokens stop working",
+            "Suppliers' portal logins stop working after 90 days unless they sign in again, and staff need "
+            "a code from their phone.",
+            "identity-access",
+        ),
+        (
+            "Couriers prove who they are",
+            "Couriers must prove who they are with a passport photo before their first shift; logins lock "
+            "after five wrong passwords.",
+            "identity-access",
+        ),
+        (
+            "Next version of the gardening app",
+            "The new version of our gardening app goes out to phones in May with a watering calendar.",
+            "mobile-release",
+        ),
+        (
+            "Captions for every lecture",
+            "Captions for every recorded lecture are written automatically, and a tutor checks them.",
+            "ml-llm",
+        ),
+        (
+            "Logos from a sentence",
+            "Café owners describe the logo they want in a sentence and get a mock-up drawn for them.",
+            "ml-llm",
+        ),
+        (
+            "Recipes other cooks made next",
+            "After someone cooks a recipe we show three that cooks of that recipe went on to make.",
+            "search-recommendations",
+        ),
+        (
+            "Find a plant by its misspelt name",
+            "Typing part of a plant's name finds it even with spelling mistakes.",
+            "search-recommendations",
+        ),
+        (
+            "Trip by saying what you want",
+            "Walkers find a route by typing what they want instead of picking from lists of areas.",
+            "search-recommendations",
+        ),
+        (
+            "Court hire goes up",
+            "From May the court hire price goes up to £12 and there is a cheaper membership for students.",
+            "pricing-packaging",
+        ),
+        (
+            "Parking by the hour",
+            "Parking at the leisure centre changes from a flat £4 to £1 an hour, with a yearly pass for "
+            "members.",
+            "pricing-packaging",
+        ),
+        (
+            "Applicants' details deleted",
+            "Job applicants' details are deleted a year after the role is filled, and anyone can ask to see "
+            "what we hold about them.",
+            "privacy-compliance",
+        ),
+        (
+            "Scans removed after a month",
+            "Customers' scanned documents are removed from our servers 30 days after the order unless they "
+            "tick a box to keep them longer.",
+            "privacy-compliance",
+        ),
+        (
+            "Cleaning checks on a phone",
+            "Cleaners log each room's checks on a phone instead of the paper sheet on the trolley.",
+            "internal-tooling",
+        ),
+        (
+            "Faults reported on the rounds",
+            "Caretakers report broken lights from their phone as they walk round, instead of telling the "
+            "office at the end of the day.",
+            "internal-tooling",
+        ),
+    ],
+)
+def test_core_kinds_are_read_from_plain_words(name: str, description: str, kind: str) -> None:
+    assert _kinds(name, description)[:1] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        # a message as one part of a product feature: the product feature leads
+        (
+            "Collect your repair",
+            "Customers can book a repair online and get a message when the bike is ready.",
+            "product-feature",
+        ),
+        # a translation agency's people are not machine translation
+        (
+            "Translators' job board",
+            "Translators at our agency see their jobs on one board and hand files on automatically.",
+            "product-feature",
+        ),
+        # splitting a bill in an ordering feature: the ordering leads
+        (
+            "Order at the bar from your table",
+            "Guests scan a code on the table, order drinks and pay or split the bill on their phone.",
+            "product-feature",
+        ),
+    ],
+)
+def test_plain_words_of_a_core_kind_do_not_take_over_a_product_feature(
+    name: str, description: str, kind: str
+) -> None:
+    assert _kinds(name, description)[:1] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Flu jabs at the depots",
+            "Offer flu jabs to our delivery drivers and warehouse staff at each depot this autumn.",
+        ),
+        (
+            "Duty manager weekends",
+            "Duty managers take turns so someone senior is always on site, with a swap sheet and a day off "
+            "in lieu.",
+        ),
+        (
+            "Allergy course for waiting staff",
+            "All waiting staff at our cafés complete the course on allergies and sign off each person "
+            "before spring.",
+        ),
+        (
+            "Fire drill at the warehouse",
+            "A fire drill at the warehouse during the night shift so staff can practise getting out in "
+            "three minutes.",
+        ),
+    ],
+)
+def test_cover_courses_drills_jabs_and_campaigns_are_not_changes(name: str, description: str) -> None:
+    assert _kinds(name, description) == []
+
+
+def test_a_shop_sign_is_not_a_sign_on_and_a_server_room_move_is_not_a_vendor_move() -> None:
+    assert "identity-access" not in _kinds("New shop sign", "Owners see their sign on a photo of their shop.")
+    assert _kinds("Payroll out of the server room", "Payroll moves out of our server room to the cloud.")[
+        :1
+    ] == ["infra-cutover"]
+
+
+def test_records_moved_into_a_new_system_are_undone_from_the_frozen_old_one(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Tenancy records into the new housing system",
+            "Every tenancy, rent history and repair note comes over from the old database into the new "
+            "housing system; the old one becomes read-only.",
+        )
+    )
+    assert plan.rollback is not None and plan.rollout is not None
+    assert (plan.rollout.strategy, plan.rollback.mechanism) == ("window_cutover", "restore_backup")
+    # nothing dual-writes in such a move: no dual-write risk or trigger
+    assert "dual write" not in _titles(plan).lower()
+    assert "dual_write_error_count" not in _metrics(plan)
+    # a move that does dual-write keeps its way back and its risk
+    dual = plan_of(
+        _spec(
+            "Orders into the new store",
+            "Move the orders table into the new data store with dual writes and a backfill, then switch "
+            "reads.",
+        )
+    )
+    assert dual.rollback is not None and dual.rollback.mechanism == "stop_dual_write"
+    assert "dual write" in _titles(dual).lower() and "dual_write_error_count" in _metrics(dual)

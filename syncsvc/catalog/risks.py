@@ -64,6 +64,9 @@ class RiskWhen(Condition):
     profiles: list[Slug] = Field(default_factory=list)
     not_profiles: list[Slug] = Field(default_factory=list)
     recognised: bool | None = None  # the plan recognised (True) / did not (False) a change
+    # words saying the text is another sort of change that merely names the keywords (records
+    # moved into a new system with the old one frozen names "move" but dual-writes nothing)
+    unless: list[Keyword] = Field(default_factory=list)
     likelihood: Level | None = None
     impact: Level | None = None
 
@@ -77,8 +80,9 @@ class RiskWhen(Condition):
         return self
 
     def matches(self, t: Traits) -> bool:
-        """True when every condition of this case holds for the traits."""
-        return self.holds(t)
+        """True when every condition of this case holds for the traits, and none of `unless`
+        is in the text."""
+        return self.holds(t) and not (self.unless and t.index.keyword(self.unless) is not None)
 
 
 class Adjust(RiskWhen):
