@@ -120,3 +120,41 @@ def test_the_seed_overrun_levels_fewer_sizes(monkeypatch: pytest.MonkeyPatch) ->
     plan = build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
     assert any("more people alone would not make it" in f.message for f in plan.findings)
     assert len(sizes) >= 5 and len(levelled) < len(sizes) / 2, (len(sizes), len(levelled))
+
+
+def test_a_size_staffed_as_the_one_before_is_not_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the seed's inputs (5 people): a larger team stops adding working people when no task can
+    # use another one; that size gets the same staffing (tasks kept, people) as the size before,
+    # so the same timeline: the search stops there without making its tasks or schedule
+    from test_quick_mode import SEED
+
+    search = fit._more_people
+    staffings: dict[int, object] = {}
+    made: list[int] = []
+    results: list[tuple[str, str]] = []
+
+    def counting(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
+        def counted(n: int) -> fit.Restaffed:
+            team = replan(n)
+            staffings[n] = team.staffing
+            make = team.make
+
+            def made_now() -> Any:
+                made.append(n)
+                return make()
+
+            team.make = made_now  # type: ignore[method-assign]
+            return team
+
+        got = search(size, now, deadline, counted)
+        results.append((got, _every_size(size, now, deadline, replan)))
+        return got
+
+    monkeypatch.setattr(fit, "_more_people", counting)
+    text = SEED.format(n=5)
+    build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
+    [(got, want)] = results
+    assert got == want and got.startswith("more people alone would not make it")
+    last = max(staffings)
+    assert staffings[last] == staffings[last - 1]
+    assert made == sorted(staffings)[:-1]

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncsvc.catalog import load_catalog
-from syncsvc.planning.drafts import QuickWork, quick_tasks
+from syncsvc.planning.drafts import QuickWork, TaskDraft, quick_tasks
 from syncsvc.planning.profiles import choose_profiles, profile_templates
 from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, holders, team_for
@@ -156,6 +156,13 @@ def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
     # QuickWork places the mitigation tasks of a kept set once (insert_mitigations, on the
     # first size asked) and re-uses where they went for the others: every size, whatever the
     # order, equals that size staffed afresh
+    work, fresh_tasks = _quick_work(inputs)
+    for size in sizes:
+        assert work.tasks(size) == fresh_tasks(size), size
+
+
+def _quick_work(inputs: dict[str, object]) -> tuple[QuickWork, Callable[[int | None], list[TaskDraft]]]:
+    """The quick inputs' `QuickWork`, and a function staffing its breakdown afresh (`quick_tasks`)."""
     catalog = load_catalog()
     spec = check_spec(inputs, label="t.toml", today=dt.date(2026, 11, 27), source=None)
     profiles = choose_profiles(spec, catalog)
@@ -163,9 +170,26 @@ def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
     mitigations = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list).mitigations
     sizing, n = catalog.tasks.sizing, max(1, len(profiles.chosen))
     work = QuickWork(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations)
-    for size in sizes:
-        fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
-        assert work.tasks(size) == fresh, size
+
+    def fresh(size: int | None) -> list[TaskDraft]:
+        return quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
+
+    return work, fresh
+
+
+def test_sizes_of_equal_staffing_get_equal_tasks() -> None:
+    # the "add people" search stops at a size staffed as the one before it (planning/fit.py,
+    # `_more_people`): that size's tasks must be the same, for every eval feature and size
+    equal = 0
+    for inputs in EVAL_FEATURES:
+        work, fresh_tasks = _quick_work(inputs)
+        seen: dict[object, list[TaskDraft]] = {}
+        for size in range(1, 16):
+            fresh = fresh_tasks(size)
+            tasks = seen.setdefault(work.staffing(size), fresh)
+            equal += tasks is not fresh
+            assert tasks == fresh, (inputs["feature_name"], size)
+    assert equal > len(EVAL_FEATURES)  # most features run out of tasks for more people
 
 
 def _plain_holders(members: Sequence[Member], role: str) -> list[Member]:

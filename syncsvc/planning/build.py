@@ -34,7 +34,7 @@ from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback, placeholder_values
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
-from syncsvc.schedule import Schedule, cpm, network_of, schedule
+from syncsvc.schedule import Cpm, Schedule, cpm, network_of, schedule
 from syncsvc.spec import Spec
 
 
@@ -93,15 +93,20 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     networks: dict[tuple[tuple[str, tuple[str, ...]], ...], Network] = {}
 
     def restaffed(team_size: int) -> Restaffed:
-        # another team size, scheduled (CPM) but levelled only if the search needs it; sizes
-        # keeping the same tasks share one dependency network
-        drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
-        acts = activities(drafts)
-        key = tuple((a.id, a.depends_on) for a in acts)
-        net = networks.get(key)
-        if net is None:
-            net = networks[key] = network_of(acts)
-        return Restaffed(spec, drafts, cpm(acts, cal, network=net), cal)
+        # another team size: its staffing now, its tasks scheduled (CPM) when the search asks,
+        # levelled only if it needs; sizes keeping the same tasks share one dependency network
+        assert work is not None  # the search is quick mode's
+
+        def make() -> tuple[list[TaskDraft], Cpm]:
+            drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
+            acts = activities(drafts)
+            key = tuple((a.id, a.depends_on) for a in acts)
+            net = networks.get(key)
+            if net is None:
+                net = networks[key] = network_of(acts)
+            return drafts, cpm(acts, cal, network=net)
+
+        return Restaffed(spec, cal, work.staffing(team_size), make)
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled

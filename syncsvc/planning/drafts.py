@@ -11,7 +11,7 @@ from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import Level, TaskKind, TaskSource
-from syncsvc.planning.staffing import Assigner, RoleWork, TeamSearch, team_for
+from syncsvc.planning.staffing import Assigner, Member, RoleWork, TeamSearch, team_for
 from syncsvc.schedule import Activity
 from syncsvc.spec import Spec
 from syncsvc.specload import find_cycle
@@ -206,12 +206,25 @@ class QuickWork:
         self.extra = extra
         self.factor = size_factor(sizing, users=spec.users, profiles=profiles)
         self._kept: dict[tuple[int, ...], _Kept] = {}  # by the positions of the kept templates
+        self._staffing: dict[int, tuple[tuple[int, ...], tuple[Member, ...]]] = {}  # by team size
+
+    def staffing(self, team_size: int | None = None) -> tuple[tuple[int, ...], tuple[Member, ...]]:
+        """All that `team_size` (default: the spec's) changes in the tasks: the positions of the
+        templates kept, and the people. Two sizes of the same staffing get the same tasks."""
+        size = self.spec.team_size if team_size is None else team_size
+        got = self._staffing.get(size)
+        if got is None:
+            positions = _kept_positions(self.templates, size)
+            kept = self._for_kept(positions)
+            members = tuple(team_for(self.spec, kept.work, search=kept.search, team_size=size))
+            got = self._staffing[size] = (positions, members)
+        return got
 
     def tasks(self, team_size: int | None = None) -> list[TaskDraft]:
         """The tasks, staffed by a team of `team_size` (default: the spec's)."""
-        spec = self.spec if team_size is None else self.spec.model_copy(update={"team_size": team_size})
-        kept = self._for_team(spec.team_size)
-        members = team_for(spec, kept.work, search=kept.search)
+        positions, members = self.staffing(team_size)
+        kept = self._for_kept(positions)
+        spec = self.spec
         assigner = Assigner(members)
         out: list[TaskDraft] = []
         layout = kept.layout
@@ -263,8 +276,7 @@ class QuickWork:
                     full[i] = replace(d, people=tuple(who), owner=who[0], role=d.owner)
         return full
 
-    def _for_team(self, team_size: int) -> _Kept:
-        positions = _kept_positions(self.templates, team_size)
+    def _for_kept(self, positions: tuple[int, ...]) -> _Kept:
         kept = self._kept.get(positions)
         if kept is None:
             templates = _resolved(self.templates, positions)

@@ -41,12 +41,16 @@ class RoleWork:
     max_people: int
 
 
-def team_for(spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None) -> list[Member]:
+def team_for(
+    spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None, team_size: int | None = None
+) -> list[Member]:
     """The people quick-mode work is assigned to (see the module docstring). `search`: the
-    `TeamSearch` of this same `needed`, shared by several team sizes."""
+    `TeamSearch` of this same `needed`, shared by several team sizes; `team_size`: in place of
+    the spec's (a `[[team]]` has its own size)."""
     if spec.team:
         return [Member(m.name, (m.role,), m.allocation) for m in spec.team if m.allocation > 0]
-    return (search if search is not None else TeamSearch(needed)).team(spec.team_size)
+    size = spec.team_size if team_size is None else team_size
+    return (search if search is not None else TeamSearch(needed)).team(size)
 
 
 # people per heavy role, the largest load per head, and how many people that is
