@@ -57,6 +57,7 @@ MAX_ESTIMATE_DAYS = 10_000
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_START = dt.date(8999, 12, 31)
 _TIMELINE_RE = re.compile(r"^(\d{1,4})\s*(weeks?|days?)$")
+_MONTHS_RE = re.compile(r"^(\d{1,3})\s*months?$")
 
 
 def parse_estimate(value: Any) -> int:
@@ -119,6 +120,15 @@ def parse_range(value: Any) -> tuple[int, int]:
     )
 
 
+def _in_weeks(value: Any) -> str:
+    """The weeks to write for a timeline given in months (a PM's habit), or ""."""
+    m = _MONTHS_RE.match(value.strip().lower()) if isinstance(value, str) else None
+    if m is None or int(m.group(1)) < 1:
+        return ""
+    # a month is 52/12 weeks; the deadline counts whole weeks, so the PM picks the rounding
+    return f" ({m.group(0)} is about {round(int(m.group(1)) * 52 / 12)} weeks)"
+
+
 def parse_timeline(value: Any) -> tuple[int, Literal["weeks", "days"]]:
     """`"6 weeks"` → (6, "weeks"), `"30 days"` → (30, "days"), `6` → (6, "weeks")."""
     if isinstance(value, bool):
@@ -130,6 +140,7 @@ def parse_timeline(value: Any) -> tuple[int, Literal["weeks", "days"]]:
     else:
         raise ValueError(
             f'cannot read timeline {value!r}: use "N weeks", "N days" or a whole number of weeks'
+            + _in_weeks(value)
         )
     if n < 1:
         raise ValueError(f"must be at least 1 {unit[:-1]} (got {n})")

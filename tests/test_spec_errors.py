@@ -174,7 +174,7 @@ CASES: list[tuple[str, str | bytes, str]] = [
         "timeline-months",
         sub('timeline = "4 weeks"', 'timeline = "6 months"'),
         'Error: s.toml:4: timeline: cannot read timeline \'6 months\': use "N weeks", "N days" or a '
-        "whole number of weeks",
+        "whole number of weeks (6 months is about 26 weeks)",
     ),
     (
         "timeline-zero",
