@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncsvc.catalog import load_catalog
-from syncsvc.planning.drafts import QuickWork, TaskDraft, quick_tasks
+from syncsvc.catalog.conditions import CHECKS, Situation
+from syncsvc.catalog.tasks import TaskTemplate
+from syncsvc.planning.drafts import QuickWork, TaskDraft, _kept_positions, quick_tasks
 from syncsvc.planning.profiles import choose_profiles, profile_templates
 from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, holders, team_for
@@ -190,6 +192,22 @@ def test_sizes_of_equal_staffing_get_equal_tasks() -> None:
             equal += tasks is not fresh
             assert tasks == fresh, (inputs["feature_name"], size)
     assert equal > len(EVAL_FEATURES)  # most features run out of tasks for more people
+
+
+def test_a_task_templates_one_condition_is_its_min_team_size() -> None:
+    # drafts._kept_positions compares the team size with min_team_size instead of asking
+    # `holds`: right while that is the only condition field a task template has
+    assert [name for name in CHECKS if name in TaskTemplate.model_fields] == ["min_team_size"]
+    catalog = load_catalog()
+    templates = list(catalog.tasks.tasks)
+    for inputs in EVAL_FEATURES[::5]:
+        spec = check_spec(inputs, label="t.toml", today=dt.date(2026, 11, 27), source=None)
+        templates += profile_templates(choose_profiles(spec, catalog), catalog)
+    assert any(t.min_team_size > 1 for t in templates)
+    for size in range(1, 16):
+        team = Situation(text="", team_size=size)
+        want = tuple(i for i, t in enumerate(templates) if t.holds(team))
+        assert _kept_positions(templates, size) == want, size
 
 
 def _plain_holders(members: Sequence[Member], role: str) -> list[Member]:

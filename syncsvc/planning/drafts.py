@@ -6,7 +6,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
@@ -312,9 +311,10 @@ def _role_work(templates: Sequence[TaskTemplate], efforts: dict[str, float]) -> 
 
 
 def _kept_positions(templates: Sequence[TaskTemplate], team_size: int) -> tuple[int, ...]:
-    """The positions of the templates a team of `team_size` keeps (their min_team_size)."""
-    team = Situation(text="", team_size=team_size)
-    return tuple(i for i, t in enumerate(templates) if t.holds(team))
+    """The positions of the templates a team of `team_size` keeps: min_team_size is a task
+    template's one condition (`t.holds(Situation(text="", team_size=team_size))`, compared
+    directly: the search asks for every template at every team size)."""
+    return tuple(i for i, t in enumerate(templates) if team_size >= t.min_team_size)
 
 
 def _resolved(templates: Sequence[TaskTemplate], positions: tuple[int, ...]) -> list[TaskTemplate]:
