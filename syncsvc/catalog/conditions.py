@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from typing import Any, ClassVar, Literal
 
 from syncsvc.catalog.base import CatalogModel
-from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.catalog.textmatch import Lexicon, WordIndex
 
 # finds a timeline task matching any of some task selectors (its name), or None
 FindTask = Callable[[Any], str | None]
@@ -36,10 +36,13 @@ class Situation:
     # the change profiles of the plan (id -> title when the reason is to name them)
     profiles: Mapping[str, str] | frozenset[str] = frozenset()
     traits: Mapping[str, str] = field(default_factory=dict)  # trait -> the word that revealed it
+    # the catalog's condition keywords compiled once (`Catalog.condition_lexicon`): the same
+    # answers, each keyword looked up instead of searched for
+    lexicon: Lexicon | None = None
 
     @cached_property
     def index(self) -> WordIndex:
-        return WordIndex(self.text)
+        return WordIndex(self.text, self.lexicon)
 
     def reason(self, cond: Condition, find_task: FindTask | None = None) -> str | None:
         """Why `cond` holds, as a phrase ("the description mentions 'sso'"); None when it does not."""

@@ -11,6 +11,7 @@ from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
+from syncsvc.catalog.textmatch import Lexicon
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.network import chain_finish
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
@@ -79,7 +80,7 @@ def assess_risks(
     cross-cutting catalog that apply, plus the spec's; baseline risks fill the categories
     nothing else covers; scored, sorted, owned, with mitigation tasks."""
     cat = catalog.risks
-    traits = spec_traits(spec, frozenset(p.id for p in profiles))
+    traits = spec_traits(spec, frozenset(p.id for p in profiles), lexicon=catalog.condition_lexicon)
     entries = _entries(spec, _templates(cat, [*profiles, *facets]), traits)
     entries.sort(key=_Entry.sort_key)
     risks: list[Risk] = []
@@ -133,8 +134,11 @@ def assess_risks(
     return RiskAssessment(risks, findings, mitigations)
 
 
-def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
-    """What the catalog's triggers look at, read from the spec."""
+def spec_traits(
+    spec: Spec, profiles: frozenset[str] = frozenset(), *, lexicon: Lexicon | None = None
+) -> Traits:
+    """What the catalog's triggers look at, read from the spec (`lexicon`: the catalog's
+    condition keywords, see `Situation`)."""
     text = f"{spec.feature_name}\n{spec.description}"
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     days = work_days(spec)
@@ -147,6 +151,7 @@ def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
         deployment=spec.deployment,
         tolerance=spec.risk_tolerance,
         profiles=profiles,
+        lexicon=lexicon,
     )
 
 
