@@ -18,7 +18,7 @@ from syncsvc.catalog.tasks import TaskTemplate
 from syncsvc.planning.drafts import QuickWork, TaskDraft, _kept_positions, quick_tasks
 from syncsvc.planning.profiles import choose_profiles, profile_templates
 from syncsvc.planning.risks import assess_risks
-from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, holders, team_for
+from syncsvc.planning.staffing import Assigner, Member, RoleWork, TeamSearch, holders, team_for
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec
 
@@ -234,3 +234,41 @@ def test_holders_with_remembered_role_matches_equal_the_plain_match(
     members = [Member(f"{name} {k}", tuple(rs)) for k, (name, rs) in enumerate(team)]
     for role in roles:  # asked again and again, as for every team size of the search
         assert holders(members, role) == _plain_holders(members, role)
+
+
+class _PlainAssigner(Assigner):
+    # Assigner before the sort kept ties in the team's order by its stability: positions
+    # looked up in the team
+    def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
+        pool = holders(self.members, role) or ([] if strict else self.members)
+        chosen = sorted(
+            pool, key=lambda m: (self.load[m.name] / (m.allocation / 100), self.members.index(m))
+        )[:max_people]
+        for m in chosen:
+            self.load[m.name] += effort / len(chosen)
+        return chosen
+
+
+_ALLOCATIONS = st.sampled_from([100, 100, 50, 25, 80])
+_WORK = st.lists(
+    st.tuples(_ROLE_NAMES, st.sampled_from([0.0, 1.0, 2.0, 2.5, 3.0]), st.integers(1, 4), st.booleans()),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(
+    st.lists(st.tuples(st.lists(_ROLE_NAMES, min_size=1, max_size=2), _ALLOCATIONS), min_size=1, max_size=7),
+    _WORK,
+)
+def test_assigning_the_least_loaded_keeps_the_teams_order_on_ties(
+    team: list[tuple[list[str], int]], work: list[tuple[str, float, int, bool]]
+) -> None:
+    # equal efforts make ties on load likely
+    members = [Member(f"P{k}", tuple(rs), alloc) for k, (rs, alloc) in enumerate(team)]
+    fast, plain = Assigner(members), _PlainAssigner(members)
+    for role, effort, most, strict in work:
+        assert fast.assign(role, effort, most, strict=strict) == plain.assign(
+            role, effort, most, strict=strict
+        )
+    assert fast.load == plain.load

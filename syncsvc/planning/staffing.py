@@ -178,9 +178,9 @@ class Assigner:
         pool = self._holders[role] or ([] if strict else self.members)
         if not pool:
             return []
-        chosen = sorted(
-            pool, key=lambda m: (self.load[m.name] / (m.allocation / 100), self.members.index(m))
-        )[:max_people]
+        # the least loaded first; a tie keeps the team's order (`pool` is in that order and the
+        # sort is stable; names are unique, as the loads are kept by name)
+        chosen = sorted(pool, key=lambda m: self.load[m.name] / (m.allocation / 100))[:max_people]
         for m in chosen:
             self.load[m.name] += effort / len(chosen)
         return chosen
