@@ -55,42 +55,40 @@ def team_for(
 
 # people per heavy role, the largest load per head, and how many people that is
 Heads = tuple[dict[str, int], float, int]
-# the light roles each sharer covers, the largest sharer's load, and how many sharers have work
-Covers = tuple[list[list[str]], float, int]
+# a split: how many heavy roles, how many people share the light ones, the heavy roles' heads
+# as people are added, the light roles each sharer covers, the largest sharer's load, and how
+# many sharers have work
+_Split = tuple[int, int, list[Heads], list[list[str]], float, int]
 
 
 class TeamSearch:
     """The virtual team's search over the splits of one breakdown's roles. What no team size
-    changes is worked out once, for every size asked: the heavy roles' heads as people are
-    added one by one (a size takes a prefix of the same additions), and the light roles'
-    covering by each number of sharers."""
+    changes is worked out once, for every size asked: each split's heavy roles' heads as
+    people are added one by one (a size takes a prefix of the same additions), and its light
+    roles' covering."""
 
     def __init__(self, needed: Sequence[RoleWork]) -> None:
         self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
-        self._ladders: dict[int, list[Heads]] = {}
-        self._covers: dict[tuple[int, int], Covers] = {}
+        self._splits: list[_Split] | None = None
 
     def team(self, team_size: int) -> list[Member]:
         roles = self.roles
         if not roles:
             return []
-        best: tuple[tuple[float, int], int, dict[str, int], list[list[str]]] | None = None
+        best: tuple[tuple[float, int], _Split, dict[str, int]] | None = None
         # the `heavy` largest roles get people of their own; the rest share `shared` people
-        for heavy in range(len(roles) + 1):
-            light = roles[heavy:]
-            ladder = self._ladder(heavy)
-            for shared in range(1 if light else 0, len(light) + 1):
-                own = team_size - shared
-                if own < heavy or (shared == 0 and light):
-                    continue
-                heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
-                covers, shared_load, sharers = self._cover(heavy, shared)
-                # the least-loaded busiest person, then more hands
-                key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
-                if best is None or key < best[0]:
-                    best = (key, heavy, heads, covers)
+        for split in self._every_split():
+            heavy, shared, ladder, covers, shared_load, sharers = split
+            own = team_size - shared
+            if own < heavy:
+                continue
+            heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
+            # the least-loaded busiest person, then more hands
+            key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
+            if best is None or key < best[0]:
+                best = (key, split, heads)
         assert best is not None
-        _, heavy, heads, covers = best
+        _, (heavy, _, _, covers, _, _), heads = best
         team = [
             Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
             for r in roles[:heavy]
@@ -98,21 +96,21 @@ class TeamSearch:
         ]
         return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
 
-    def _ladder(self, heavy: int) -> list[Heads]:
-        # every addition the heavy roles can take (it stops when each has its widest task's people)
-        if heavy not in self._ladders:
-            roles = self.roles[:heavy]
-            self._ladders[heavy] = [
-                (heads, load, sum(heads.values()))
-                for heads, load in _ladder(roles, sum(r.max_people for r in roles))
-            ]
-        return self._ladders[heavy]
-
-    def _cover(self, heavy: int, shared: int) -> Covers:
-        if (heavy, shared) not in self._covers:
-            covers, loads = _cover(self.roles[heavy:], shared)
-            self._covers[heavy, shared] = (covers, max(loads, default=0.0), sum(1 for c in covers if c))
-        return self._covers[heavy, shared]
+    def _every_split(self) -> list[_Split]:
+        # in the order they are tried (the first of equal keys wins)
+        if self._splits is None:
+            roles, self._splits = self.roles, []
+            for heavy in range(len(roles) + 1):
+                light = roles[heavy:]
+                ladder = [
+                    (heads, load, sum(heads.values()))
+                    for heads, load in _ladder(roles[:heavy], sum(r.max_people for r in roles[:heavy]))
+                ]
+                for shared in range(1 if light else 0, len(light) + 1):
+                    covers, loads = _cover(light, shared)
+                    sharers = sum(1 for c in covers if c)
+                    self._splits.append((heavy, shared, ladder, covers, max(loads, default=0.0), sharers))
+        return self._splits
 
 
 def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
