@@ -502,3 +502,12 @@ def test_cli_builds_the_rollback_plan_of_the_example(runner: CliRunner, example_
     assert "LaunchDarkly, open flag `notifications-center`" in result.output
     assert "| All phases | error_rate | > 2% | 15 min |" in result.output
     assert "### 2am test" in result.output
+
+
+def test_a_vague_phrase_matched_through_unicode_case_rules_is_reported_not_a_crash() -> None:
+    # the matcher ignores case by Unicode's rules ("ſ", the long s, matches "s"); it looked the
+    # matched text up lowercased among the phrases, and "ſhould work" is not one: KeyError
+    rb = _handmade()
+    rb = rb.model_copy(update={"verification": ["The notifications ſhould work again"]})
+    found = [f for f in lint_rollback(rb) if f.subjects == ["verification 1"]]
+    assert len(found) == 1 and "'should work'" in found[0].message

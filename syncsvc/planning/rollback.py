@@ -441,16 +441,20 @@ class _Matcher:
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
         ordered = sorted({p.lower(): p for p in phrases}.items(), key=lambda kv: -len(kv[0]))
-        self._names = dict(ordered)
-        # one alternation, longest first: "etc." wins over "etc" at the same place
+        self._keys = [k for k, _ in ordered]
+        self._phrases = [p for _, p in ordered]
+        # one alternation, longest first: "etc." wins over "etc" at the same place; a group
+        # per phrase says which matched (what matched, lowercased, need not be its key: the
+        # regex ignores case by Unicode's rules, "ſ" matches "s")
         self._re = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)", re.IGNORECASE
+            r"(?<!\w)(?:" + "|".join(f"({re.escape(k)})" for k in self._keys) + r")(?!\w)", re.IGNORECASE
         )
 
     def __call__(self, text: str) -> list[str]:
         seen: list[str] = []
         for m in self._re.finditer(text):
-            phrase = self._names[m.group(0).lower()]
+            assert m.lastindex is not None  # the alternation is groups only
+            phrase = self._phrases[m.lastindex - 1]
             if phrase not in seen:
                 seen.append(phrase)
         return seen
