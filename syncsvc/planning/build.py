@@ -90,21 +90,28 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
         return work.tasks(team_size) if work is not None else spec_tasks(spec)
 
-    networks: dict[tuple[tuple[str, tuple[str, ...]], ...], Network] = {}
+    # by the ids and dependencies of a size's tasks (the same for sizes keeping the same
+    # templates): the rollout tasks that follow them, and the whole list's dependency network
+    shapes: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[list[TaskDraft], Network]] = {}
 
     def restaffed(team_size: int) -> Restaffed:
         # another team size: its staffing now, its tasks scheduled (CPM) when the search asks,
-        # levelled only if it needs; sizes keeping the same tasks share one dependency network
+        # levelled only if it needs
         assert work is not None  # the search is quick mode's
 
         def make() -> tuple[list[TaskDraft], Cpm]:
-            drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
-            acts = activities(drafts)
-            key = tuple((a.id, a.depends_on) for a in acts)
-            net = networks.get(key)
-            if net is None:
-                net = networks[key] = network_of(acts)
-            return drafts, cpm(acts, cal, network=net)
+            base = tasks_for(team_size)
+            key = tuple((t.id, t.depends_on) for t in base)
+            shape = shapes.get(key)
+            if shape is None:
+                # QuickWork put the mitigation tasks in already, so `with_rollouts` only adds
+                # the rollout tasks, which the ids and dependencies (and the ladder) decide
+                drafts = with_rollouts(spec, base, assessment.mitigations, ladder)[0]
+                assert drafts[: len(base)] == base
+                shape = shapes[key] = (drafts[len(base) :], network_of(activities(drafts)))
+            rollouts, net = shape
+            drafts = base + rollouts
+            return drafts, cpm(activities(drafts), cal, network=net)
 
         return Restaffed(spec, cal, work.staffing(team_size), make)
 
