@@ -56,8 +56,9 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     2am-test findings."""
     cat = catalog.rollback
     profile = ctx.profiles.primary
-    # for their keywords
-    text = Situation(text=f"{spec.feature_name}\n{spec.description}", lexicon=catalog.condition_lexicon)
+    # the feature's name and description (with the catalog's condition lexicon), for their
+    # keywords: the profiles' own, so its word index is built once
+    text = ctx.profiles.text
     chosen = _rollback_for(profile, text) if profile is not None else None
     own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
