@@ -108,3 +108,12 @@ def test_the_condition_lexicon_holds_every_keyword_a_condition_searches() -> Non
         if c.keyword_rule == "keyword" or kw in (getattr(c, "also", None) or [])
     }
     assert searched <= _CATALOG.condition_lexicon.keywords
+
+
+def test_a_situation_with_other_facts_shares_the_texts_word_index() -> None:
+    text = replace(SIT, users=None, traits={}, lexicon=_CATALOG.condition_lexicon)
+    other = text.with_facts(users=50_000, team_size=9)
+    assert other.index is text.index
+    assert (other.text, other.users, other.team_size, other.tolerance) == (text.text, 50_000, 9, "medium")
+    when = RiskWhen(min_users=10_000, min_team_size=8, keywords=["websocket"])
+    assert when.holds(other) and not when.holds(text)

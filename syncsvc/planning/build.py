@@ -71,7 +71,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
         tolerance_ladder.summary,
         values=placeholder_values(spec, catalog),
     )
-    assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)
+    assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list, text=profiles.text)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
     # quick mode: one breakdown, staffed for the spec's team and each size the search asks for
