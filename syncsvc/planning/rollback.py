@@ -445,15 +445,20 @@ class _Matcher:
         self._names = dict(ordered)
         # one alternation, longest first: "etc." wins over "etc" at the same place (no group
         # per phrase: groups make the search several times slower)
-        self._re = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)", re.IGNORECASE
-        )
+        pattern = r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)"
+        self._re = re.compile(pattern, re.IGNORECASE)
+        # between ASCII texts and phrases, ignoring case is matching the lowercased text (the
+        # same positions and word boundaries): a third faster than the case-blind search
+        self._lowered = re.compile(pattern) if all(k.isascii() for k in self._names) else None
 
     def __call__(self, text: str) -> list[str]:
         seen: list[str] = []
-        for m in self._re.finditer(text):
-            found = m.group(0)
-            phrase = self._names.get(found.lower()) or self._spelled_otherwise(found)
+        if self._lowered is not None and text.isascii():
+            found = [m.group(0) for m in self._lowered.finditer(text.lower())]
+        else:
+            found = [m.group(0) for m in self._re.finditer(text)]
+        for f in found:
+            phrase = self._names.get(f.lower()) or self._spelled_otherwise(f)
             if phrase not in seen:
                 seen.append(phrase)
         return seen
