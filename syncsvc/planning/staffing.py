@@ -168,11 +168,18 @@ class Assigner:
         self.members = list(members)
         self.load = {m.name: 0.0 for m in members}
         self._holders: dict[str, list[Member]] = {}
+        # each role as `holders` compares it (stripped, lowercased) -> the members holding it,
+        # in the team's order: the exact holders of a role in one look-up
+        self._exact: dict[str, list[Member]] = {}
+        for m in self.members:
+            for key in dict.fromkeys(r.strip().lower() for r in m.roles):
+                self._exact.setdefault(key, []).append(m)
 
     def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
         """`strict`: only holders of the role (else, nobody holding it, the whole team)."""
         if role not in self._holders:
-            self._holders[role] = holders(self.members, role)
+            # `holders` itself when nobody holds it exactly (then the first word decides)
+            self._holders[role] = self._exact.get(role.strip().lower()) or holders(self.members, role)
         pool = self._holders[role] or ([] if strict else self.members)
         if not pool:
             return []
