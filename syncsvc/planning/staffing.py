@@ -70,6 +70,7 @@ class TeamSearch:
     def __init__(self, needed: Sequence[RoleWork]) -> None:
         self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
         self._splits: list[_Split] | None = None
+        self._members: dict[tuple[str, tuple[str, ...]], Member] = {}
 
     def team(self, team_size: int) -> list[Member]:
         roles = self.roles
@@ -90,11 +91,18 @@ class TeamSearch:
         assert best is not None
         _, (heavy, _, _, covers, _, _), heads = best
         team = [
-            Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+            self._member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,))
             for r in roles[:heavy]
             for k in range(heads[r.role])
         ]
-        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+        return team + [self._member(" + ".join(c), tuple(c)) for c in covers if c]
+
+    def _member(self, name: str, roles: tuple[str, ...]) -> Member:
+        # one (frozen) person for every size whose team has them: sizes share most people
+        m = self._members.get((name, roles))
+        if m is None:
+            m = self._members[name, roles] = Member(name, roles, virtual=True)
+        return m
 
     def _every_split(self) -> list[_Split]:
         # in the order they are tried (the first of equal keys wins)
