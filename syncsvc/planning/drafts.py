@@ -150,6 +150,9 @@ class _Kept:
     checked: bool = False  # check_quick_refs passed on its task list (the same for every size)
     # where insert_mitigations put the mitigation tasks (the same for every size: see `_Layout`)
     layout: _Layout | None = None
+    # once the layout is known, a template's task follows from its people (its days from how
+    # many they are): by (template position, people), the task made for an earlier size
+    made: dict[tuple[int, tuple[str, ...]], TaskDraft] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,8 +240,10 @@ class QuickWork:
             else:
                 people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
                 days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
-            out.append(
-                TaskDraft(
+            key = (j, tuple(people))
+            task = kept.made.get(key)
+            if task is None:
+                task = TaskDraft(
                     t.id,
                     t.name,
                     t.phase,
@@ -249,9 +254,11 @@ class QuickWork:
                     tuple(t.depends_on) + layout.appended[j] if layout is not None else tuple(t.depends_on),
                     "catalog",
                     role=t.role,
-                    people=tuple(people),
+                    people=key[1],
                 )
-            )
+                if layout is not None:
+                    kept.made[key] = task
+            out.append(task)
         if layout is None:
             full = insert_mitigations(out, self.extra)
             kept.layout = _Layout.of(out, full)
