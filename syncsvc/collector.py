@@ -22,4 +22,16 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _made_old()
             gc.enable()
+
+
+def _made_old() -> None:
+    """Every tracked object moved to the oldest generation, without a collection (freeze and
+    unfreeze only move the generations' lists). The youngest generation held all that was
+    made while paused, and the first collection after it (due at the next allocation) walked
+    it all to find next to nothing: 34 ms after a 20,000-task plan. Not done when someone has
+    frozen objects of their own: unfreezing would release theirs."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any, BinaryIO, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from syncsvc.rendering.jsontext import json_bytes, model_json_bytes, model_json_text, write_model_json
+from syncsvc.rendering.jsontext import (
+    json_bytes,
+    json_pieces,
+    model_json_bytes,
+    model_json_text,
+    write_model_json,
+)
 
 Level = Literal["low", "medium", "high"]
 TaskKind = Literal["task", "review", "milestone", "rollout"]
@@ -326,8 +333,18 @@ def to_json_bytes(plan: Plan, part: str | None = None) -> bytes:
     the planning commands write them to their files as they are)."""
     if part is None or part == "create-rollout-plan":
         return model_json_bytes(plan, by_alias=True, exclude=_PRIVATE)
+    return b"".join(to_json_pieces(plan, part))
+
+
+def to_json_pieces(plan: Plan, part: str) -> Iterator[bytes]:
+    """`to_json_bytes(plan, part)` of one planning tool's part, in pieces: its tasks a slice
+    at a time (a file or stdout need never hold the whole text of a large plan)."""
     # the models written straight to text: no dict per task first (half the time at 20,000 tasks)
-    return json_bytes(_part_fields(plan, part), plain=lambda: to_json(plan, part))
+    data = _part_fields(plan, part)
+    if "tasks" not in data:
+        yield json_bytes(data, plain=lambda: to_json(plan, part))
+        return
+    yield from json_pieces(data, streamed="tasks", plain=lambda: to_json(plan, part))
 
 
 def write_json(plan: Plan, f: BinaryIO) -> None:

@@ -6,19 +6,24 @@ using syncsvc) writes through here, with terminal control characters neutralised
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from syncsvc.errors import InputError
 from syncsvc.logs import CONTROL_CHARS
 
 
-def write_output(text: str | bytes, output: Path | None) -> None:
+def write_output(text: str | bytes | Iterable[bytes], output: Path | None) -> None:
     """Print to stdout, or write the file whole (temp file + rename: never half-written).
+    `text`: a text, its UTF-8 bytes, or those bytes in pieces (each of whole characters: a
+    large plan's JSON need never be whole in memory).
 
     Only a regular file is written: a device, a FIFO or a symbolic link at `output` is refused
     (replacing `/dev/null` or a link with a plain file would break what was there). An existing
@@ -26,15 +31,11 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     """
 
     if output is None:
-        text = text.decode() if isinstance(text, bytes) else text  # bytes: UTF-8 text
-        text = strip_controls(text if text.endswith("\n") else text + "\n")
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _print(text)
         except OSError as e:
             raise InputError(f"cannot write to stdout ({e.strerror or e})") from None
         return
-    data = _utf8_without_controls(text)
     target = output.expanduser()
     mode = _existing_mode(target, output)
     folder = target.parent if str(target.parent) else Path(".")
@@ -44,9 +45,8 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if not data.endswith(b"\n"):
-                f.write(b"\n")
+            for data in _utf8_pieces(text):
+                f.write(data)
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as e:
@@ -55,6 +55,52 @@ def write_output(text: str | bytes, output: Path | None) -> None:
             f"--output: cannot write {str(output)!r} ({e.strerror or e})",
             hint="free some space" if e.errno == 28 else None,
         ) from None
+    except BaseException:  # the text failed to come: no file, no temp file
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print(text: str | bytes | Iterable[bytes]) -> None:
+    """Print `text` (bytes: UTF-8 text) to stdout, its control characters replaced, with a
+    newline at the end."""
+    utf8_stdout = _utf8_stdout()
+    if isinstance(text, str) or utf8_stdout is None:
+        if not isinstance(text, str):  # bytes: UTF-8 text
+            text = b"".join([text] if isinstance(text, bytes) else text).decode()
+        sys.stdout.write(strip_controls(text if text.endswith("\n") else text + "\n"))
+        sys.stdout.flush()
+        return
+    # a plan's JSON (megabytes) as it is: not decoded, scanned and encoded again
+    sys.stdout.flush()  # what was printed before comes first
+    for data in _utf8_pieces(text):
+        utf8_stdout.write(data)
+    utf8_stdout.flush()
+
+
+def _utf8_pieces(text: str | bytes | Iterable[bytes]) -> Iterator[bytes]:
+    """`strip_controls(text)` as UTF-8 in pieces, with a newline at the end."""
+    last = b""
+    for piece in [text] if isinstance(text, str | bytes) else text:
+        data = _utf8_without_controls(piece)
+        if data:
+            yield data
+            last = data
+    if not last.endswith(b"\n"):
+        yield b"\n"
+
+
+def _utf8_stdout() -> BinaryIO | None:
+    """The byte stream under `sys.stdout` when text printed reaches it as UTF-8, unchanged (a
+    UTF-8 stream, newlines not translated); None otherwise (the text is printed as text)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    encoding = getattr(sys.stdout, "encoding", None)
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return None
+    return buffer if utf8 else None
 
 
 def _existing_mode(target: Path, output: Path) -> int | None:

@@ -8,13 +8,14 @@ a plan without --config, or as JSON, does not pay for them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.errors import InputError, SpecError
 from syncsvc.inputs import flag, missing_inputs, spec_of_inputs
-from syncsvc.model import Plan, to_json_bytes, to_json_text
+from syncsvc.model import Plan, to_json_bytes, to_json_pieces, to_json_text
 from syncsvc.planning.build import build_plan
 from syncsvc.spec import FIRST_DATE, LAST_START, Spec
 from syncsvc.specload import load_spec, with_calendar
@@ -144,6 +145,15 @@ def render_bytes(plan: Plan, *, part: str = "create-rollout-plan", format: str =
     if format == "json":
         return to_json_bytes(plan, part)
     return render(plan, part=part, format=format).encode()
+
+
+def render_pieces(plan: Plan, *, part: str = "create-rollout-plan", format: str = "md") -> Iterator[bytes]:
+    """`render_bytes(plan, part=part, format=format)` in pieces, for `write_output`: a part's
+    JSON with its tasks a slice at a time (see `model.to_json_pieces`)."""
+    if format == "json" and part != "create-rollout-plan":
+        yield from to_json_pieces(plan, part)
+    else:
+        yield render_bytes(plan, part=part, format=format)
 
 
 def parse_as_of(value: str | None) -> dt.date:

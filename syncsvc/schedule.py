@@ -7,6 +7,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.network import Network
@@ -14,6 +15,22 @@ from syncsvc.network import Network
 HIGH_RISK_BUFFER = 0.30
 CRITICAL_BUFFER = 0.20
 MAX_ROUNDS = 100
+
+
+class Schedulable(Protocol):
+    """What the scheduler reads of a task: an `Activity`, or the planner's own task drafts
+    (scheduled as they are: no second object per task)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def estimate_days(self) -> int: ...
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+    @property
+    def high_risk(self) -> bool: ...
+    @property
+    def milestone(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +110,7 @@ def buffer_for(estimate_days: int, *, high_risk: bool, critical: bool, milestone
     return 0
 
 
-def topological_order(acts: Sequence[Activity]) -> list[int]:
+def topological_order(acts: Sequence[Schedulable]) -> list[int]:
     """Indices of `acts` in dependency order (Kahn, stable); ValueError on a cycle."""
     return network_of(acts).order
 
@@ -104,12 +121,12 @@ def topological(preds: Sequence[Sequence[int]]) -> list[int]:
     return Network.of_preds(preds).order
 
 
-def network_of(acts: Sequence[Activity]) -> Network:
+def network_of(acts: Sequence[Schedulable]) -> Network:
     """The dependency network of `acts` (ValueError on a cycle)."""
     return Network.of_ids([a.id for a in acts], [a.depends_on for a in acts])
 
 
-def schedule(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | None = None) -> Schedule:
+def schedule(acts: Sequence[Schedulable], cal: WorkCalendar, *, network: Network | None = None) -> Schedule:
     """Schedule `acts` from `cal.start`, finding buffers by the CONTRACT §2 iteration.
 
     Round 1 runs the full passes; each later round redoes them only from the tasks whose
@@ -124,7 +141,7 @@ class Cpm:
 
     def __init__(
         self,
-        acts: Sequence[Activity],
+        acts: Sequence[Schedulable],
         cal: WorkCalendar,
         net: Network,
         buffers: list[int],
@@ -157,11 +174,12 @@ class Cpm:
         return self._cal.date(last)
 
 
-def cpm(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | None = None) -> Cpm:
+def cpm(acts: Sequence[Schedulable], cal: WorkCalendar, *, network: Network | None = None) -> Cpm:
     """`schedule`'s numbers, its dates left to build on demand (see `Cpm`)."""
     net = network if network is not None else network_of(acts)
     n = len(acts)
-    est = [a.estimate_days for a in acts]
+    keys = [(a.estimate_days, a.high_risk, a.milestone) for a in acts]  # each task read once
+    est = [k[0] for k in keys]
     # the buffer each task gets when critical and when not: the rule of CONTRACT §2, worked
     # out once per (estimate, high risk, milestone): a few dozen pairs for thousands of tasks
     pairs = {
@@ -169,12 +187,12 @@ def cpm(acts: Sequence[Activity], cal: WorkCalendar, *, network: Network | None 
             buffer_for(key[0], high_risk=key[1], critical=True, milestone=key[2]),
             buffer_for(key[0], high_risk=key[1], critical=False, milestone=key[2]),
         )
-        for key in {(a.estimate_days, a.high_risk, a.milestone) for a in acts}
+        for key in set(keys)
     }
-    both = [pairs[(a.estimate_days, a.high_risk, a.milestone)] for a in acts]
+    both = [pairs[k] for k in keys]
     when_crit = [c for c, _ in both]
     when_not = [x for _, x in both]
-    milestone = [a.milestone for a in acts]
+    milestone = [k[2] for k in keys]
     buffers = list(when_not)
     dur = [est[i] + buffers[i] for i in range(n)]
     passes = _Passes(net, milestone)
@@ -250,7 +268,7 @@ class _Passes:
 
 
 def _build(
-    acts: Sequence[Activity],
+    acts: Sequence[Schedulable],
     cal: WorkCalendar,
     net: Network,
     buffers: list[int],

@@ -134,7 +134,9 @@ def parse_toml(text: str, *, label: str, error: type[InputError] = SpecError) ->
     text, or the text holds times of day, the standard `tomllib` parses it instead, so values,
     what is accepted, and every error message are the standard parser's."""
     try:
-        data = rtoml.loads(text)
+        data = _in_pieces(text)
+        if data is None:
+            data = rtoml.loads(text)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - its errors (and a Rust panic) differ: tomllib says what
@@ -158,6 +160,66 @@ def parse_toml(text: str, *, label: str, error: type[InputError] = SpecError) ->
         raise error(f"{where}: invalid TOML: {detail}{col}") from None
     except RecursionError:
         raise error(f"{label}: invalid TOML: nested too deeply") from None
+
+
+# A long text is parsed in pieces: the compiled parser holds ~35 bytes per character of the text
+# while it parses (~100 MB for a spec of 20,000 tasks, every page of it new to the process);
+# pieces of ~64 K characters each hold ~2 MB, used again by the next.
+_PIECE = 1 << 16
+_TABLES_HEADER = re.compile(r"\[\[([A-Za-z0-9_-]+)\]\][ \t]*\r?\n")
+
+
+def _in_pieces(text: str) -> dict[str, Any] | None:
+    """`rtoml.loads(text)` for a long text that is mostly one array of tables (the spec's
+    `[[tasks]]`), parsed in pieces cut just before its `[[name]]` lines and joined; None when
+    the text is short, or cannot be cut or joined exactly as the whole is read, or a piece
+    does not parse (then the whole is parsed).
+
+    Without multi-line strings (no triple quotes) every line is read as itself, so a line
+    `[[name]]` is a header, which ends the table before it (or, inside an array value, an error,
+    which the piece also meets). The pieces are joined only when the part before the first
+    `[[name]]` does not define `name` and no other top-level key is in two pieces: then each
+    piece starts with a header appending to the array, and defines what the whole text does."""
+    if len(text) < 2 * _PIECE or '"""' in text or "'''" in text:
+        return None
+    probe = _next_header(text, _PIECE)
+    first = _next_header(text, 0, probe[1]) if probe is not None else None
+    if first is None:
+        return None
+    name = first[1]
+    cuts = [0, first[0]]
+    while (cut := _next_header(text, cuts[-1] + _PIECE, name)) is not None:
+        cuts.append(cut[0])
+    cuts.append(len(text))
+    try:
+        data: dict[str, Any] = rtoml.loads(text[: cuts[1]])
+        if name in data:
+            return None
+        data[name] = []
+        for a, b in zip(cuts[1:], cuts[2:], strict=False):
+            for key, value in rtoml.loads(text[a:b]).items():
+                if key == name:
+                    data[name] += value
+                elif key in data:
+                    return None
+                else:
+                    data[key] = value
+    except Exception:  # noqa: BLE001 - any parse error: the whole text decides
+        return None
+    return data
+
+
+def _next_header(text: str, at: int, name: str | None = None) -> tuple[int, str] | None:
+    """The start and name of the first line `[[name]]` (any bare name when None) that starts
+    at `at` or later (never the text's first line), or None."""
+    needle = "\n[[" if name is None else f"\n[[{name}]]"
+    i = text.find(needle, max(at - 1, 0))
+    while i >= 0:
+        m = _TABLES_HEADER.match(text, i + 1)
+        if m and (name is None or m.group(1) == name):
+            return i + 1, m.group(1)
+        i = text.find(needle, i + 1)
+    return None
 
 
 def _refuse_long_keys(text: str, label: str, error: type[InputError]) -> None:

@@ -3,6 +3,7 @@ README.md and in the help texts uses only options that exist."""
 
 from __future__ import annotations
 
+import gc
 import re
 import shlex
 from pathlib import Path
@@ -139,3 +140,51 @@ def test_a_start_date_option_off_the_calendar_names_the_option(runner: CliRunner
     r = runner.invoke(app, [*_dark_mode("generate-timeline"), "--start-date", day])
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith(f"Error: --start-date: {day} is outside the dates syncsvc plans")
+
+
+@pytest.mark.parametrize("command", ["generate-timeline", "create-rollout-plan", "assess-risks"])
+def test_a_planning_command_on_a_command_line_of_its_own_says_and_does_the_same(
+    runner: CliRunner, command: str, example_path: Path
+) -> None:
+    # run as the program, a planning command is parsed by a command line holding it alone
+    # (typer builds every command's options on each run): its help, errors and output are
+    # those of the whole command line
+    from syncsvc.cli import COMMANDS, _command_line
+
+    alone = _command_line({command: COMMANDS[command]})
+    for args in (
+        ["-h"],
+        ["--bogus"],
+        [],
+        [str(example_path.with_name("missing.toml"))],
+        [str(example_path), "--format", "json"],
+        [str(example_path), "--format", "xml"],
+        ["--feature-name", "X"],
+        ["--version"],
+    ):
+        whole = runner.invoke(app, [command, *args])
+        one = runner.invoke(alone, [command, *args])
+        assert (one.exit_code, one.stdout, one.stderr) == (whole.exit_code, whole.stdout, whole.stderr), args
+
+
+def test_run_as_the_program_a_planning_command_builds_only_its_own_command(
+    monkeypatch: pytest.MonkeyPatch, example_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import syncsvc.cli as cli
+
+    made: list[list[str]] = []
+    command_line = cli._command_line
+
+    def recorded(commands: dict[str, Any], kind: Any = cli._Syncsvc) -> Any:
+        made.append([*commands, "collector on" if gc.isenabled() else "collector paused"])
+        return command_line(commands, kind)
+
+    monkeypatch.setattr(cli, "_command_line", recorded)
+    monkeypatch.setattr(
+        "sys.argv", ["syncsvc", "generate-timeline", str(example_path.with_name("missing.toml"))]
+    )
+    with pytest.raises(SystemExit) as failed:  # a failure exits as usual (a success ends the process)
+        cli.app()
+    assert failed.value.code == 2 and capsys.readouterr().err.startswith("Error: ")
+    # the collector paused from the parsing on (typer builds pydantic adapters), then as before
+    assert made == [["generate-timeline", "collector paused"]] and gc.isenabled()

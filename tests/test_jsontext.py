@@ -12,9 +12,16 @@ import pytest
 from conftest import ROOT, generated_spec
 
 from syncsvc.exporting import render_bundle
-from syncsvc.model import PART_KEYS, Confidence, Plan, to_json, to_json_bytes, to_json_text
-from syncsvc.plans import render, render_bytes
-from syncsvc.rendering.jsontext import _MAY_DIFFER, _may_differ, json_text, model_json_text, write_model_json
+from syncsvc.model import PART_KEYS, Confidence, Plan, _part_fields, to_json, to_json_bytes, to_json_text
+from syncsvc.plans import render, render_bytes, render_pieces
+from syncsvc.rendering.jsontext import (
+    _MAY_DIFFER,
+    _may_differ,
+    json_pieces,
+    json_text,
+    model_json_text,
+    write_model_json,
+)
 
 PARTS = [None, "create-rollout-plan", *PART_KEYS]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -88,6 +95,23 @@ def test_tiny_floats_are_written_as_python_writes_them(plan_of: Callable[..., Pl
     _check_plan(tiny)
 
 
+def _variant(plan: Plan, case: str) -> Plan:
+    """The plan with a text that may differ from the standard library's where `case` says."""
+    if case == "tiny float in a task":
+        tasks = list(plan.tasks)
+        tasks[700] = tasks[700].model_copy(update={"name": "warm-up takes 0.00001 s"})
+        return plan.model_copy(update={"tasks": tasks})
+    if case == "tiny float after":
+        return plan.model_copy(update={"changelog": ["rounding fixed below 1e-05"]})
+    if case == "tiny float outside the tasks":
+        return plan.model_copy(update={"critical_path": [*plan.critical_path, "1e-05"]})
+    if case == "no RACI":
+        return plan.model_copy(update={"raci": []})
+    if case == "no tasks":
+        return plan.model_copy(update={"tasks": [], "critical_path": []})
+    return plan
+
+
 @pytest.mark.parametrize("case", ["plain", "tiny float in a task", "tiny float after", "no RACI", "no tasks"])
 @pytest.mark.parametrize("slice_size", [1, 7, 1000, 5000])
 def test_plan_json_written_in_slices_is_the_whole_text(
@@ -96,17 +120,7 @@ def test_plan_json_written_in_slices_is_the_whole_text(
     # the export writes plan.json a slice of tasks and RACI rows at a time; a text that may
     # differ from the standard library's (here in the middle of the tasks, or after them) is
     # rewritten whole from where the file was, leaving what came before it
-    plan = generated_plan
-    if case == "tiny float in a task":
-        tasks = list(plan.tasks)
-        tasks[700] = tasks[700].model_copy(update={"name": "warm-up takes 0.00001 s"})
-        plan = plan.model_copy(update={"tasks": tasks})
-    elif case == "tiny float after":
-        plan = plan.model_copy(update={"changelog": ["rounding fixed below 1e-05"]})
-    elif case == "no RACI":
-        plan = plan.model_copy(update={"raci": []})
-    elif case == "no tasks":
-        plan = plan.model_copy(update={"tasks": [], "critical_path": []})
+    plan = _variant(generated_plan, case)
     buf = io.BytesIO(b"kept")
     buf.seek(0, io.SEEK_END)
     write_model_json(
@@ -114,6 +128,25 @@ def test_plan_json_written_in_slices_is_the_whole_text(
     )
     assert buf.getvalue() == b"kept" + _stdlib(to_json(plan)).encode()
     assert buf.getvalue()[4:] == to_json_bytes(plan)
+
+
+@pytest.mark.parametrize(
+    "case", ["plain", "tiny float in a task", "tiny float outside the tasks", "no tasks"]
+)
+@pytest.mark.parametrize("slice_size", [1, 7, 1000, 5000])
+def test_a_parts_json_in_pieces_is_the_whole_text(generated_plan: Plan, case: str, slice_size: int) -> None:
+    # generate-timeline prints its JSON a slice of tasks at a time; a slice (or the text
+    # around the tasks) that may differ from the standard library's text is written by it
+    plan = _variant(generated_plan, case)
+    part = "generate-timeline"
+    data = _part_fields(plan, part)
+    pieces = list(
+        json_pieces(data, streamed="tasks", plain=lambda: to_json(plan, part), slice_size=slice_size)
+    )
+    assert b"".join(pieces) == _stdlib(to_json(plan, part)).encode()
+    assert b"".join(render_pieces(plan, part=part, format="json")) == to_json_bytes(plan, part)
+    if case == "plain":
+        assert len(pieces) == 3 + -(-len(plan.tasks) // slice_size)  # the text is never whole
 
 
 @pytest.mark.parametrize(

@@ -680,3 +680,28 @@ def test_chain_finish_is_the_forward_passs_finish(net: Network, in_order: bool, 
     dur = [a.estimate_days for a in acts]
     want = max(Net.of_ids(ids, deps, skip_unknown=True).forward(dur)[1], default=0)
     assert chain_finish(ids, deps, dur) == want
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(net=networks())
+def test_the_planners_drafts_schedule_as_their_activities(net: Network) -> None:
+    # the planner schedules its task drafts as they are (no Activity per task): a draft's
+    # risk and kind say what the activity's high_risk and milestone would
+    from syncsvc.planning.drafts import TaskDraft
+
+    drafts = [
+        TaskDraft(
+            a.id,
+            a.id,
+            "build",
+            "milestone" if a.milestone else "task",
+            None,
+            "high" if a.high_risk else "low",
+            a.estimate_days,
+            a.depends_on,
+        )
+        for a in net.acts
+    ]
+    assert [(d.high_risk, d.milestone) for d in drafts] == [(a.high_risk, a.milestone) for a in net.acts]
+    cal = WorkCalendar(net.start, net.holidays)
+    assert schedule(drafts, cal) == schedule(net.acts, cal)

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 import rtoml
-from conftest import ROOT
+from conftest import ROOT, generated_spec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from syncsvc import tomlmodel
 from syncsvc.catalog import load_catalog
 from syncsvc.catalog.base import check_placeholders, fill
 from syncsvc.config import load_config
@@ -115,6 +116,65 @@ TOKENS = st.sampled_from(
 @given(text=st.lists(TOKENS, max_size=16).map("".join))
 def test_generated_texts_are_accepted_and_refused_as_the_standard_parser_does(text: str) -> None:
     _agrees_with_the_standard_parser(text)
+
+
+# -- a long text parsed in pieces ------------------------------------------------------------------
+
+LINES = st.sampled_from(
+    ["[[t]]", "[[t]]  ", "[[t]]\r", "[[ t ]]", "[[u]]", "[t]", "[t.s]", "[[t.s]]", "[v]", "[v.w]", "k = 1",
+     "j = 'x'", "t = []", "t.k = 2", "v = 3", "x = [", "[[t]],", "]", "# [[t]]", "", "s = \"\"\"",
+     "[[t]]", "\"\"\"", "d = 2027-01-04", "u = {a = 1}", "k = 1 # c", "k = ["]
+)  # fmt: skip
+
+
+def _outcome(text: str) -> tuple[bool, Any]:
+    try:
+        return True, parse_toml(text, label="g.toml")
+    except SpecError as e:
+        return False, str(e)
+
+
+def _same_outcome(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_toml in pieces of a line or two gives the values (or the error) of the whole."""
+    monkeypatch.setattr(tomlmodel, "_PIECE", 8)
+    got = tomlmodel._in_pieces(text)
+    if got is not None:
+        assert _same(got, rtoml.loads(text))
+    in_pieces = _outcome(text)
+    monkeypatch.setattr(tomlmodel, "_PIECE", len(text) + 1)
+    whole = _outcome(text)
+    assert in_pieces[0] == whole[0] and _same(in_pieces[1], whole[1])
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(lines=st.lists(LINES, max_size=14))
+def test_a_text_read_in_pieces_is_read_as_the_whole(lines: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _same_outcome("\n".join(lines) + "\n", monkeypatch)
+
+
+def test_a_spec_read_in_pieces_is_read_as_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = generated_spec(1000, seed=3)
+    risk = '[[risks]]\ntitle = "r"\nlikelihood = "low"\nimpact = "low"\n'
+    extra = f'{risk}\n[rollback]\ndecision_maker = "Ana"\n[[rollback.triggers]]\nmetric = "m"\n'
+    for doc in (text, text + extra, text.replace("\n", "\r\n")):
+        assert len(doc) > 2 * tomlmodel._PIECE
+        got = tomlmodel._in_pieces(doc)
+        assert got is not None and _same(got, rtoml.loads(doc))
+    # [[risks]] among the tasks and after them: one key in two pieces, the whole decides
+    cut = text.index("[[tasks]]", len(text) // 2)
+    twice = text[:cut] + risk + text[cut:] + risk
+    # what the pieces cannot read as the whole: the whole decides, with the standard errors
+    for doc in (
+        twice,
+        "tasks = []\n" + text,
+        text.replace('"Task 9"', '"""Task 9"""'),
+        text + "[[tasks]]\nx = [\n[[tasks]]\n]\n",
+    ):
+        assert tomlmodel._in_pieces(doc) is None
+        _same_outcome(doc, monkeypatch)
+    with pytest.raises(SpecError, match="invalid TOML"):
+        parse_toml("tasks = []\n" + text, label="s.toml")
 
 
 # -- config errors read like spec errors ----------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -54,17 +55,6 @@ class _Syncsvc(typer.Typer):
         os._exit(0)
 
 
-app = _Syncsvc(
-    name="syncsvc",
-    help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google Sheets.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         from syncsvc.version import __version__
@@ -73,7 +63,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -83,19 +72,52 @@ def _main(
     Sheets."""
 
 
-for _name, _doc in PLANNING.items():
-    app.command(_name)(planning_command(_name, _doc))
-for _name, _command in (
-    ("export", export_command),
-    ("diff", diff_command),
-    ("push", push_command),
-    ("publish", publish_command),
-    ("pull", pull_command),
-    ("sync", sync_command),
-    ("baseline", baseline_command),
-    ("serve-mcp", serve_command),
-):
-    app.command(_name)(_command)
+COMMANDS: dict[str, Callable[..., None]] = {
+    **{name: planning_command(name, doc) for name, doc in PLANNING.items()},
+    "export": export_command,
+    "diff": diff_command,
+    "push": push_command,
+    "publish": publish_command,
+    "pull": pull_command,
+    "sync": sync_command,
+    "baseline": baseline_command,
+    "serve-mcp": serve_command,
+}
+
+
+class _Whole(_Syncsvc):
+    """The whole command line (`app`). Run as the program, a planning command runs on a
+    command line of that command alone: typer builds the options of every command it holds on
+    each run (~15 ms for all of them), and a plan on the command line needs its own."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = sys.argv[1] if len(sys.argv) > 1 else ""
+        if not args and not kwargs and name in PLANNING:
+            from syncsvc.collector import collector_paused
+
+            with collector_paused():  # as the command's body pauses it, from its parsing on
+                return _command_line({name: COMMANDS[name]})()
+        return super().__call__(*args, **kwargs)
+
+
+def _command_line(commands: dict[str, Callable[..., None]], kind: type[_Syncsvc] = _Syncsvc) -> _Syncsvc:
+    """The `syncsvc` command line with `commands` (and --version, --help)."""
+    line = kind(
+        name="syncsvc",
+        help="Turn a feature launch spec into a rollout plan, and keep it alive in Jira and Google Sheets.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    line.callback()(_main)
+    for name, command in commands.items():
+        line.command(name)(command)
+    return line
+
+
+app = _command_line(COMMANDS, _Whole)
 app.add_typer(state_app, name="state")
 
 

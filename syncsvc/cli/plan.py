@@ -82,7 +82,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
             with collector_paused():
                 from syncsvc.model import shows_raci
                 from syncsvc.output import write_output
-                from syncsvc.plans import load_plan, render_bytes
+                from syncsvc.plans import load_plan, render_pieces
 
                 # the Monte Carlo range is only shown by the whole plan (not the timeline's JSON)
                 def plan_with(kinds: list[str] | None) -> Plan:
@@ -99,7 +99,7 @@ def planning_command(part: str, doc: str) -> Callable[..., None]:
                 plan = plan_with(change_type)
                 if change_type is None and format is Format.md:
                     plan = _settle_the_kind(plan, plan_with)
-                write_output(render_bytes(plan, part=part, format=format), output)
+                write_output(render_pieces(plan, part=part, format=format), output)
             may_skip_teardown()  # written; no thread or atexit handler of the plan's
 
         run(body, verbose=verbose, log_format=log_format.value)

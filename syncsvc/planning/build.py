@@ -17,7 +17,6 @@ from syncsvc.planning.drafts import (
     MitigationDraft,
     QuickWork,
     TaskDraft,
-    activities,
     insert_mitigations,
     rollout_tasks,
     spec_tasks,
@@ -108,10 +107,10 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
                 # the rollout tasks, which the ids and dependencies (and the ladder) decide
                 drafts = with_rollouts(spec, base, assessment.mitigations, ladder)[0]
                 assert drafts[: len(base)] == base
-                shape = shapes[key] = (drafts[len(base) :], network_of(activities(drafts)))
+                shape = shapes[key] = (drafts[len(base) :], network_of(drafts))
             rollouts, net = shape
             drafts = base + rollouts
-            return drafts, cpm(activities(drafts), cal, network=net)
+            return drafts, cpm(drafts, cal, network=net)
 
         return Restaffed(spec, cal, work.staffing(team_size), make)
 
@@ -193,7 +192,7 @@ def cpm_tasks(
     """Mitigation and rollout tasks added to `base`, and their CPM schedule (not levelled);
     whether the rollout tasks were the spec's own."""
     drafts, given_rollouts = with_rollouts(spec, base, mitigations, ladder)
-    return drafts, schedule(activities(drafts), cal), given_rollouts
+    return drafts, schedule(drafts, cal), given_rollouts
 
 
 def with_rollouts(

@@ -76,16 +76,16 @@ def level_plan(
     people = task_people(spec, drafts)
     names = sorted({p for ps in people.values() for p in ps})
     pidx = {p: i for i, p in enumerate(names)}
-    durations = []
+    durations = list(sched.durations)
     stretch: dict[str, float] = {}
-    for i, t in enumerate(drafts):
-        d = sched.durations[i]
-        ps = people[t.id]
-        rate = min([alloc.get(p, 100) for p in ps]) if ps else 100
-        if d and 0 < rate < 100:
-            stretch[t.id] = 100 / rate
-            d = math.ceil(round(d * 100 / rate, 6))
-        durations.append(d)
+    if any(a < 100 for a in alloc.values()):  # someone works part-time: their tasks take longer
+        for i, t in enumerate(drafts):
+            d = durations[i]
+            ps = people[t.id]
+            rate = min([alloc.get(p, 100) for p in ps]) if ps else 100
+            if d and 0 < rate < 100:
+                stretch[t.id] = 100 / rate
+                durations[i] = math.ceil(round(d * 100 / rate, 6))
     preds = sched.network.preds
     who = [tuple(map(pidx.__getitem__, people[t.id])) for t in drafts]
     lev = level(Workload(durations, sched.network, who))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 import pydantic_core
@@ -56,6 +56,35 @@ def json_bytes(data: Any, *, plain: Callable[[], Any] | None = None) -> bytes:
     return json.dumps(data if plain is None else plain(), indent=2, ensure_ascii=False).encode()
 
 
+def json_pieces(
+    data: Mapping[str, Any], *, streamed: str, plain: Callable[[], Any], slice_size: int = 1000
+) -> Iterator[bytes]:
+    """`json_bytes(data, plain=plain)` in pieces, the top-level list `data[streamed]` (of
+    pydantic models) `slice_size` items at a time: a large plan's text is never whole in
+    memory (for 20,000 tasks pydantic-core's buffer and the bytes held 31 MB, every page new).
+
+    Each piece is the standard library's text of its part (see `write_model_json` for why the
+    parts join into the whole text): pydantic-core's where it cannot differ, else
+    `json.dumps`'s; when the text around the list may differ, the whole text is the standard
+    library's, one piece."""
+    outline = pydantic_core.to_json({**data, streamed: []}, indent=2)
+    if _may_differ(outline):
+        yield json.dumps(plain(), indent=2, ensure_ascii=False).encode()
+        return
+    items = data[streamed]
+    at = outline.index(_empty_list(streamed)) + len(_empty_list(streamed)) - 1  # at the "]"
+    yield outline[:at]
+    for i in range(0, len(items), slice_size):
+        part = items[i : i + slice_size]
+        text = pydantic_core.to_json({"": part}, indent=2)
+        if _may_differ(text):
+            dumped = [m.model_dump(mode="json", by_alias=True) for m in part]
+            text = json.dumps({"": dumped}, indent=2, ensure_ascii=False).encode()
+        yield (b"," if i else b"") + _listed(text)
+    yield b"\n  ]" if items else b"]"
+    yield outline[at + 1 :]
+
+
 def model_json_bytes(model: BaseModel, **dump: Any) -> bytes:
     """`model_json_text(model, **dump)` as UTF-8 bytes, without the text in between (a file
     writer needs only the bytes: one copy of a 20 MB plan instead of three)."""
@@ -74,12 +103,12 @@ def write_model_json(
     held ~50 MB at once).
 
     The model without those items is written by pydantic-core with each list empty; each empty
-    list is then filled with its items' text, written by pydantic-core a slice at a time and
-    indented one level deeper: the same bytes as the whole text, since a key at the top level
-    is the only line indented by exactly two spaces and a JSON text holds no raw newline in a
-    string. When any part may differ from the standard library's text (see `_may_differ`: its
-    two patterns cannot span the brackets, commas and indentation between the parts), the
-    file is rewritten from where it started with `model_json_bytes`."""
+    list is then filled with its items' text, written by pydantic-core a slice at a time as
+    the list of a top-level key (`_listed`): the same bytes as the whole text, since a key at
+    the top level is the only line indented by exactly two spaces. When any part may differ
+    from the standard library's text (see `_may_differ`: its two patterns cannot span the
+    brackets, commas and indentation between the parts), the file is rewritten from where it
+    started with `model_json_bytes`."""
     start = f.tell()
     outline = pydantic_core.to_json(model.model_copy(update={k: [] for k in streamed}), indent=2, **dump)
     rest = 0
@@ -111,14 +140,22 @@ def _write_items(f: BinaryIO, items: Sequence[Any], slice_size: int) -> bool:
         f.write(b"]")
         return True
     for i in range(0, len(items), slice_size):
-        text = pydantic_core.to_json(items[i : i + slice_size], indent=2)
+        text = pydantic_core.to_json({"": items[i : i + slice_size]}, indent=2)
         if _may_differ(text):
             return False
-        # "[\n  {...},\n  {...}\n]" one level deeper, without its brackets
         f.write(b"," if i else b"")
-        f.write(text[1:-2].replace(b"\n", b"\n  "))
+        f.write(_listed(text))
     f.write(b"\n  ]")
     return True
+
+
+# A slice of items written as the list of a top-level key: indented as in the whole text
+_HEAD, _TAIL = b'{\n  "": [', b"\n  ]\n}"
+
+
+def _listed(text: bytes) -> bytes:
+    """The items of `{"": [...]}`'s text (indent 2) without the brackets: `\\n    {...},\\n    {...}`."""
+    return text[len(_HEAD) : -len(_TAIL)]
 
 
 def model_json_text(model: BaseModel, **dump: Any) -> str:
