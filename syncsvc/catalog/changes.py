@@ -3,7 +3,7 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +16,7 @@ from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
-from syncsvc.catalog.textmatch import Lexicon, Texts
+from syncsvc.catalog.textmatch import Lexicon, Texts, WordIndex
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
@@ -308,6 +308,27 @@ class ChangeCatalog(CatalogModel):
 
         return [by_word(p.signals) for p in self.profiles], [by_word(f.signals) for f in self.facets]
 
+    @cached_property
+    def signal_index(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Each signal word -> the (owner, group position) pairs holding it, owners numbered
+        profiles first, then facets: one pass over a text's lexicon keywords gives the groups it
+        fires for every profile and facet at once (`_Fired`). Compiled once per catalog."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for owner, words in enumerate([*self.signal_words[0], *self.signal_words[1]]):
+            for w, groups in words.items():
+                out.setdefault(w, []).extend((owner, k) for k in groups)
+        return {w: tuple(pairs) for w, pairs in out.items()}
+
+    def _texts(self, name: str, description: str) -> Texts:
+        """The word indexes of this feature's texts: `detect_facets` right after `detect` of the
+        same feature reads the indexes `detect` built (the last feature's are kept)."""
+        key = (id(self.lexicon), name, description)
+        got = _RECENT.get(key)
+        if got is None:
+            _RECENT.clear()
+            got = _RECENT[key] = Texts(self.lexicon)
+        return got
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -318,14 +339,17 @@ class ChangeCatalog(CatalogModel):
         feature first; the page's kind follows it.
         """
         found: list[Detection] = []
-        seen = Texts(self.lexicon)  # one index per distinct (guarded) text
+        seen = self._texts(name, description)  # one index per distinct (guarded) text
         about = bool(self.about_guards) and _found(
             self.about_guards, self.about_unless, name, description, seen
         )
-        for p, words in zip(self.profiles, self.signal_words[0], strict=True):
+        fired = _Fired(self.signal_index)
+        for owner, (p, words) in enumerate(zip(self.profiles, self.signal_words[0], strict=True)):
             if p.vetoes and _vetoed(p, name, description, seen):
                 continue
-            score, hits, where = _score_where(p.signals, p.guards, name, description, seen, words)
+            score, hits, where = _score_where(
+                p.signals, p.guards, name, description, seen, words, fired.of(owner)
+            )
             if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, hits, score - where))
         specific = [d for d in found if not d.profile.fallback]
@@ -369,15 +393,22 @@ class ChangeCatalog(CatalogModel):
         if not profiles:
             return []
         out: list[FacetHit] = []
-        seen = Texts(self.lexicon)
-        for f, words in zip(self.facets, self.signal_words[1], strict=True):
+        seen = self._texts(name, description)
+        fired = _Fired(self.signal_index)
+        first = len(self.profiles)
+        for owner, (f, words) in enumerate(zip(self.facets, self.signal_words[1], strict=True), first):
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, words)
+            score, hits, _ = _score_where(
+                f.signals, f.guards, name, description, seen, words, fired.of(owner)
+            )
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
 
+
+# the word indexes of the last feature read (see ChangeCatalog._texts)
+_RECENT: dict[tuple[int, str, str], Texts] = {}
 
 # the fallback kind leads when every other recognised kind scores under this many times its
 # threshold (and no more than the fallback)
@@ -420,6 +451,32 @@ def _found(words: Sequence[str], unless: Sequence[str], name: str, description: 
     return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
 
 
+class _Fired:
+    """The signal groups each text index fires, for every owner (profile or facet) at once,
+    from the catalog's `signal_index`: one pass over each index's lexicon keywords instead of
+    one per owner."""
+
+    def __init__(self, index: Mapping[str, tuple[tuple[int, int], ...]]) -> None:
+        self._index = index
+        self._by_ix: dict[int, tuple[WordIndex, dict[int, set[int]]]] = {}
+
+    def groups(self, ix: WordIndex, owner: int) -> set[int]:
+        got = self._by_ix.get(id(ix))
+        if got is None or got[0] is not ix:
+            table: dict[int, set[int]] = {}
+            for kw in ix.lexicon_keywords():
+                for o, k in self._index.get(kw, ()):
+                    table.setdefault(o, set()).add(k)
+            got = self._by_ix[id(ix)] = (ix, table)
+        return got[1].get(owner, _NONE)
+
+    def of(self, owner: int) -> Callable[[WordIndex], set[int]]:
+        return lambda ix: self.groups(ix, owner)
+
+
+_NONE: set[int] = set()
+
+
 def _score_where(
     signals: Sequence[Signal],
     guards: Sequence[str],
@@ -427,6 +484,7 @@ def _score_where(
     description: str,
     seen: Texts | None = None,
     words: Mapping[str, list[int]] | None = None,
+    fired_in: Callable[[WordIndex], set[int]] | None = None,
 ) -> tuple[float, tuple[str, ...], float]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
@@ -437,7 +495,9 @@ def _score_where(
     the groups with a keyword the texts have are read, in their order (the others add nothing)."""
     seen = Texts() if seen is None else seen
     ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
-    if words is not None and seen.lexicon is not None:
+    if fired_in is not None and seen.lexicon is not None:
+        signals = [signals[k] for k in sorted(fired_in(ixs[0]) | fired_in(ixs[1]))]
+    elif words is not None and seen.lexicon is not None:
         fired = {k for ix in ixs for kw in ix.lexicon_keywords() for k in words.get(kw, ())}
         signals = [signals[k] for k in sorted(fired)]
     score = where = 0.0
