@@ -7,6 +7,6 @@ pyproject-only configuration cannot combine automatic discovery with one remappe
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages(include=["syncsvc", "syncsvc.*"]), "syncsvc.mappings"],
+    packages=[*find_packages(include=["syncsvc", "syncsvc.*"]), "syncsvc.mappings", "syncsvc.mappings.changes"],
     package_dir={"syncsvc.mappings": "mappings"},
 )

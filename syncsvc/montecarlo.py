@@ -139,9 +139,14 @@ def _simulate_small(
                 np.copyto(row, dur[i])
                 if rel is not None:
                     row += rel[i]
+            elif len(ps) == 1 and rel is None:
+                np.add(ef[ps[0]], dur[i], out=row)  # the predecessor's finish + the duration
             else:
-                np.copyto(row, ef[ps[0]])
-                for p in ps[1:]:
+                if len(ps) == 1:
+                    np.copyto(row, ef[ps[0]])
+                else:
+                    np.maximum(ef[ps[0]], ef[ps[1]], out=row)
+                for p in ps[2:]:
                     np.maximum(row, ef[p], out=row)
                 if rel is not None:
                     np.maximum(row, rel[i], out=row)
@@ -157,11 +162,14 @@ def _simulate_small(
         tol = 1e-9 * max(1.0, float(end.max()))
         for i in reversed(net.order):
             ss = net.succs[i]
-            np.copyto(lf, ef[ss[0]] if ss else end)
-            for x in ss[1:]:
-                np.minimum(lf, ef[x], out=lf)
-            crit[i] += np.count_nonzero(np.subtract(lf, ef[i]) <= tol)
-            np.subtract(lf, dur[i], out=ef[i])
+            if len(ss) < 2:  # the late finish is the successor's late start (or the end): read
+                late = ef[ss[0]] if ss else end  # in place, as row i is written last
+            else:
+                late = np.minimum(ef[ss[0]], ef[ss[1]], out=lf)
+                for x in ss[2:]:
+                    np.minimum(lf, ef[x], out=lf)
+            crit[i] += np.count_nonzero(np.subtract(late, ef[i]) <= tol)
+            np.subtract(late, dur[i], out=ef[i])
     return Simulation(finish, crit / samples)
 
 

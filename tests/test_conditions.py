@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from syncsvc.catalog import load_catalog
 from syncsvc.catalog.changes import ProfileTrigger
-from syncsvc.catalog.conditions import Situation
+from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.risks import RiskWhen
 from syncsvc.catalog.stakeholders import CommTemplate, When
 from syncsvc.catalog.tasks import TaskTemplate
@@ -50,3 +57,63 @@ def test_communications_triggers_and_tasks_use_the_same_conditions() -> None:
     task = dict(id="t", name="T", phase="build", effort=1, role="dev")
     assert TaskTemplate(**task, min_team_size=4).holds(SIT)
     assert not TaskTemplate(**task, min_team_size=5).holds(SIT)
+
+
+def _conditions(value: object) -> list[Condition]:
+    """Every condition in a catalog model (or a list or dict of them), nested ones too."""
+    out: list[Condition] = []
+    if isinstance(value, BaseModel):
+        if isinstance(value, Condition):
+            out.append(value)
+        for name in type(value).model_fields:
+            out += _conditions(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            out += _conditions(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            out += _conditions(v)
+    return out
+
+
+_CATALOG = load_catalog()
+_PARTS = (_CATALOG.risks, _CATALOG.stakeholders, _CATALOG.rollback, _CATALOG.changes, _CATALOG.tasks)
+_CONDITIONS = [c for part in _PARTS for c in _conditions(part)]
+_KEYWORDS = sorted(_CATALOG.condition_lexicon.keywords)
+_TEXT_WORDS = st.sampled_from(_KEYWORDS).map(lambda w: w.rstrip("*") + ("ing" if w.endswith("*") else ""))
+_SEPARATORS = st.sampled_from([" ", "-", "s ", "es, ", " the ", "\n", ""])
+_CONDITION_TEXTS = st.lists(st.tuples(_TEXT_WORDS, _SEPARATORS), min_size=1, max_size=10).map(
+    lambda parts: "".join(w + sep for w, sep in parts)
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_CONDITION_TEXTS)
+def test_the_condition_lexicon_changes_no_answer(text: str) -> None:
+    # a Situation with the catalog's condition lexicon looks keywords up instead of searching
+    # for each: every catalog condition gives the same reasons as with the plain search
+    assert len(_CONDITIONS) > 300 and len(_KEYWORDS) > 1000
+    plain = Situation(text=text, users=50_000, team_size=4, traits={"external": "users"})
+    fast = replace(plain, lexicon=_CATALOG.condition_lexicon)
+    answers = [c.reasons(plain) for c in _CONDITIONS]
+    assert [c.reasons(fast) for c in _CONDITIONS] == answers
+    assert any(a for a in answers)  # some keyword condition holds
+
+
+def test_the_condition_lexicon_holds_every_keyword_a_condition_searches() -> None:
+    searched = {
+        kw
+        for c in _CONDITIONS
+        for kw in [*(getattr(c, "keywords", None) or []), *(getattr(c, "also", None) or [])]
+        if c.keyword_rule == "keyword" or kw in (getattr(c, "also", None) or [])
+    }
+    assert searched <= _CATALOG.condition_lexicon.keywords
+
+
+def test_a_situation_with_other_facts_shares_the_texts_word_index() -> None:
+    text = replace(SIT, users=None, traits={}, lexicon=_CATALOG.condition_lexicon)
+    other = text.with_facts(users=50_000, team_size=9)
+    assert other.index is text.index
+    assert (other.text, other.users, other.team_size, other.tolerance) == (text.text, 50_000, 9, "medium")
+    when = RiskWhen(min_users=10_000, min_team_size=8, keywords=["websocket"])
+    assert when.holds(other) and not when.holds(text)

@@ -120,3 +120,79 @@ def test_the_seed_overrun_levels_fewer_sizes(monkeypatch: pytest.MonkeyPatch) ->
     plan = build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
     assert any("more people alone would not make it" in f.message for f in plan.findings)
     assert len(sizes) >= 5 and len(levelled) < len(sizes) / 2, (len(sizes), len(levelled))
+
+
+def test_a_size_staffed_as_the_one_before_is_not_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the seed's inputs (5 people): a larger team stops adding working people when no task can
+    # use another one; that size gets the same staffing (tasks kept, people) as the size before,
+    # so the same timeline: the search stops there without making its tasks or schedule
+    from test_quick_mode import SEED
+
+    search = fit._more_people
+    staffings: dict[int, object] = {}
+    made: list[int] = []
+    results: list[tuple[str, str]] = []
+
+    def counting(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
+        def counted(n: int) -> fit.Restaffed:
+            team = replan(n)
+            staffings[n] = team.staffing
+            make = team.make
+
+            def made_now() -> Any:
+                made.append(n)
+                return make()
+
+            team.make = made_now  # type: ignore[method-assign]
+            return team
+
+        got = search(size, now, deadline, counted)
+        results.append((got, _every_size(size, now, deadline, replan)))
+        return got
+
+    monkeypatch.setattr(fit, "_more_people", counting)
+    text = SEED.format(n=5)
+    build_plan(check_spec(tomllib.loads(text), label="s", today=TODAY, source=text), load_catalog())
+    [(got, want)] = results
+    assert got == want and got.startswith("more people alone would not make it")
+    last = max(staffings)
+    assert staffings[last] == staffings[last - 1]
+    assert made == sorted(staffings)[:-1]
+
+
+@pytest.mark.parametrize("index", [0, 9, 18, 27, 36])
+def test_each_size_gets_its_tasks_and_schedule_whatever_the_sizes_before_it(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the search's sizes share the rollout tasks and the dependency network of sizes with the
+    # same task ids and dependencies: each size's tasks are still what with_rollouts adds to
+    # its own breakdown, and its CPM numbers those of a network made afresh
+    from syncsvc.planning import build
+
+    captured: dict[str, Any] = {}
+    schedule_tasks = build.schedule_tasks
+
+    def capture(spec: Any, base: Any, mitigations: Any, ladder: Any, cal: Any) -> Any:
+        captured.update(spec=spec, mitigations=mitigations, ladder=ladder, cal=cal)
+        return schedule_tasks(spec, base, mitigations, ladder, cal)
+
+    checked: list[int] = []
+
+    def every_size(size: int, now: dt.date, deadline: dt.date, replan: Callable[[int], fit.Restaffed]) -> str:
+        for n in [*range(1, 16), 3, 9, 2]:
+            team = replan(n)
+            base = [t for t in team.drafts if t.source != "rollout"]
+            assert team.drafts[: len(base)] == base
+            c = captured
+            want = build.with_rollouts(c["spec"], base, c["mitigations"], c["ladder"])[0]
+            assert team.drafts == want, n
+            fresh = build.cpm(want, c["cal"])
+            assert (team.cpm.durations, team.cpm.finish_date) == (fresh.durations, fresh.finish_date)
+            checked.append(n)
+        return "checked"
+
+    monkeypatch.setattr(build, "schedule_tasks", capture)
+    monkeypatch.setattr(fit, "_more_people", every_size)
+    text = _quick(FEATURES[index], 1, "1 week")  # a team of 1 in a week: never fits
+    build_plan(check_spec(tomllib.loads(text), label="q.toml", today=TODAY, source=text), load_catalog())
+    assert len(checked) == 18

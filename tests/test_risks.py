@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ from syncsvc.planning.profiles import choose_profiles
 from syncsvc.planning.risks import SCALE, assess_risks, role_holder, users_in_text
 from syncsvc.rendering import md_risks
 from syncsvc.spec import Spec, TeamMember
+from syncsvc.specload import check_spec
 
 PlanOf = Callable[[str], Plan]
 SpecOf = Callable[..., Spec]
@@ -736,3 +738,19 @@ def test_quick_mode_does_not_plan_a_catalog_task_twice(plan_of: PlanOf) -> None:
     assert [t.name for t in plan.tasks if t.id == "load-test"] == ["Our soak test"]
     ws = next(r for r in plan.risks if r.title == "WebSocket scaling under full load")
     assert ws.mitigation_task == "load-test"
+
+
+def test_risks_read_from_the_profiles_text_are_the_risks_read_afresh() -> None:
+    # build_plan hands assess_risks the profiles' Situation of the same text, to share its
+    # word index: the same assessment as reading the text again
+    import tomllib
+
+    catalog = load_catalog()
+    eval_dir = Path(__file__).parent / "eval"
+    features = tomllib.loads((eval_dir / "features.toml").read_text(encoding="utf-8"))["feature"]
+    keys = ("feature_name", "description", "team_size", "timeline", "risk_tolerance")
+    for feature in features[::6]:
+        spec = check_spec({k: feature[k] for k in keys}, label="t", today=dt.date(2026, 11, 27), source=None)
+        profiles = choose_profiles(spec, catalog)
+        shared = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list, text=profiles.text)
+        assert shared == assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)

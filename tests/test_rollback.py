@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from syncsvc.catalog import load_catalog
@@ -15,6 +17,7 @@ from syncsvc.catalog.rollback import RollbackCatalog
 from syncsvc.cli import app
 from syncsvc.errors import ConfigError
 from syncsvc.model import Finding, Plan, Rollback, RollbackStep, Trigger, to_json
+from syncsvc.planning import rollback as rollback_mod
 from syncsvc.planning.rollback import lint_rollback, triggers_for_phase
 from syncsvc.rendering.md_rollback import condition, section
 
@@ -502,3 +505,60 @@ def test_cli_builds_the_rollback_plan_of_the_example(runner: CliRunner, example_
     assert "LaunchDarkly, open flag `notifications-center`" in result.output
     assert "| All phases | error_rate | > 2% | 15 min |" in result.output
     assert "### 2am test" in result.output
+
+
+def test_a_vague_phrase_matched_through_unicode_case_rules_is_reported_not_a_crash() -> None:
+    # the matcher ignores case by Unicode's rules ("ſ", the long s, matches "s"); it looked the
+    # matched text up lowercased among the phrases, and "ſhould work" is not one: KeyError
+    rb = _handmade()
+    rb = rb.model_copy(update={"verification": ["The notifications ſhould work again"]})
+    found = [f for f in lint_rollback(rb) if f.subjects == ["verification 1"]]
+    assert len(found) == 1 and "'should work'" in found[0].message
+
+
+_VAGUE_WORDS = st.sampled_from(
+    [
+        "as needed",
+        "ASAP",
+        "etc.",
+        "etc",
+        "Monitor closely",
+        "should",
+        "work",
+        "fine",
+        "the",
+        "flag",
+        "off",
+        "ſ",
+        "ſhould work",
+        "ASAP!",
+        "İ",
+        "K",
+        "asap2",
+        "_etc",
+        "As Needed",
+        "needed",
+        "x",
+    ]
+)
+_VAGUE_TEXTS = st.lists(_VAGUE_WORDS, max_size=8).flatmap(
+    lambda ws: st.sampled_from([" ".join(ws), "".join(ws), "-".join(ws), ", ".join(ws)])
+)
+_PHRASE_LISTS = st.lists(
+    st.sampled_from(
+        ["as needed", "ASAP", "etc.", "etc", "should work", "should", "ſ", "k", "Monitor closely"]
+    ),
+    min_size=1,
+)
+
+
+@given(_VAGUE_TEXTS, _PHRASE_LISTS)
+def test_vague_phrases_of_an_ascii_text_are_those_the_case_blind_search_finds(
+    text: str, phrases: list[str]
+) -> None:
+    # _Matcher searches an ASCII text lowercased, without ignoring case (faster); the case-blind
+    # search alone finds the same phrases, non-ASCII texts and phrases included
+    fast = rollback_mod._Matcher(tuple(phrases))
+    plain = rollback_mod._Matcher(tuple(phrases))
+    plain._lowered = None
+    assert fast(text) == plain(text)

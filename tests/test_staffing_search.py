@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncsvc.catalog import load_catalog
-from syncsvc.planning.drafts import QuickWork, quick_tasks
+from syncsvc.catalog.conditions import CHECKS, Situation
+from syncsvc.catalog.tasks import TaskTemplate
+from syncsvc.planning.drafts import QuickWork, TaskDraft, _kept_positions, quick_tasks
 from syncsvc.planning.profiles import choose_profiles, profile_templates
 from syncsvc.planning.risks import assess_risks
-from syncsvc.planning.staffing import Member, RoleWork, TeamSearch, holders, team_for
+from syncsvc.planning.staffing import Assigner, Member, RoleWork, TeamSearch, holders, team_for
 from syncsvc.spec import Spec
 from syncsvc.specload import check_spec
 
@@ -156,6 +158,13 @@ def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
     # QuickWork places the mitigation tasks of a kept set once (insert_mitigations, on the
     # first size asked) and re-uses where they went for the others: every size, whatever the
     # order, equals that size staffed afresh
+    work, fresh_tasks = _quick_work(inputs)
+    for size in sizes:
+        assert work.tasks(size) == fresh_tasks(size), size
+
+
+def _quick_work(inputs: dict[str, object]) -> tuple[QuickWork, Callable[[int | None], list[TaskDraft]]]:
+    """The quick inputs' `QuickWork`, and a function staffing its breakdown afresh (`quick_tasks`)."""
     catalog = load_catalog()
     spec = check_spec(inputs, label="t.toml", today=dt.date(2026, 11, 27), source=None)
     profiles = choose_profiles(spec, catalog)
@@ -163,9 +172,42 @@ def test_later_sizes_reuse_the_mitigations_layout_of_the_first(
     mitigations = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list).mitigations
     sizing, n = catalog.tasks.sizing, max(1, len(profiles.chosen))
     work = QuickWork(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations)
-    for size in sizes:
-        fresh = quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
-        assert work.tasks(size) == fresh, size
+
+    def fresh(size: int | None) -> list[TaskDraft]:
+        return quick_tasks(spec, breakdown, sizing=sizing, profiles=n, extra=mitigations, team_size=size)
+
+    return work, fresh
+
+
+def test_sizes_of_equal_staffing_get_equal_tasks() -> None:
+    # the "add people" search stops at a size staffed as the one before it (planning/fit.py,
+    # `_more_people`): that size's tasks must be the same, for every eval feature and size
+    equal = 0
+    for inputs in EVAL_FEATURES:
+        work, fresh_tasks = _quick_work(inputs)
+        seen: dict[object, list[TaskDraft]] = {}
+        for size in range(1, 16):
+            fresh = fresh_tasks(size)
+            tasks = seen.setdefault(work.staffing(size), fresh)
+            equal += tasks is not fresh
+            assert tasks == fresh, (inputs["feature_name"], size)
+    assert equal > len(EVAL_FEATURES)  # most features run out of tasks for more people
+
+
+def test_a_task_templates_one_condition_is_its_min_team_size() -> None:
+    # drafts._kept_positions compares the team size with min_team_size instead of asking
+    # `holds`: right while that is the only condition field a task template has
+    assert [name for name in CHECKS if name in TaskTemplate.model_fields] == ["min_team_size"]
+    catalog = load_catalog()
+    templates = list(catalog.tasks.tasks)
+    for inputs in EVAL_FEATURES[::5]:
+        spec = check_spec(inputs, label="t.toml", today=dt.date(2026, 11, 27), source=None)
+        templates += profile_templates(choose_profiles(spec, catalog), catalog)
+    assert any(t.min_team_size > 1 for t in templates)
+    for size in range(1, 16):
+        team = Situation(text="", team_size=size)
+        want = tuple(i for i, t in enumerate(templates) if t.holds(team))
+        assert _kept_positions(templates, size) == want, size
 
 
 def _plain_holders(members: Sequence[Member], role: str) -> list[Member]:
@@ -192,3 +234,41 @@ def test_holders_with_remembered_role_matches_equal_the_plain_match(
     members = [Member(f"{name} {k}", tuple(rs)) for k, (name, rs) in enumerate(team)]
     for role in roles:  # asked again and again, as for every team size of the search
         assert holders(members, role) == _plain_holders(members, role)
+
+
+class _PlainAssigner(Assigner):
+    # Assigner before the sort kept ties in the team's order by its stability: positions
+    # looked up in the team
+    def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
+        pool = holders(self.members, role) or ([] if strict else self.members)
+        chosen = sorted(
+            pool, key=lambda m: (self.load[m.name] / (m.allocation / 100), self.members.index(m))
+        )[:max_people]
+        for m in chosen:
+            self.load[m.name] += effort / len(chosen)
+        return chosen
+
+
+_ALLOCATIONS = st.sampled_from([100, 100, 50, 25, 80])
+_WORK = st.lists(
+    st.tuples(_ROLE_NAMES, st.sampled_from([0.0, 1.0, 2.0, 2.5, 3.0]), st.integers(1, 4), st.booleans()),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(
+    st.lists(st.tuples(st.lists(_ROLE_NAMES, min_size=1, max_size=2), _ALLOCATIONS), min_size=1, max_size=7),
+    _WORK,
+)
+def test_assigning_the_least_loaded_keeps_the_teams_order_on_ties(
+    team: list[tuple[list[str], int]], work: list[tuple[str, float, int, bool]]
+) -> None:
+    # equal efforts make ties on load likely
+    members = [Member(f"P{k}", tuple(rs), alloc) for k, (rs, alloc) in enumerate(team)]
+    fast, plain = Assigner(members), _PlainAssigner(members)
+    for role, effort, most, strict in work:
+        assert fast.assign(role, effort, most, strict=strict) == plain.assign(
+            role, effort, most, strict=strict
+        )
+    assert fast.load == plain.load

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from syncsvc.catalog.base import CatalogModel, bundled_dir, find_file, load_model
 from syncsvc.catalog.cache import compiled
 from syncsvc.catalog.changes import ChangeCatalog, load_changes
+from syncsvc.catalog.conditions import Condition
 from syncsvc.catalog.phases import PhaseCatalog
 from syncsvc.catalog.risks import RiskCatalog
 from syncsvc.catalog.rollback import RollbackCatalog
 from syncsvc.catalog.stakeholders import StakeholderCatalog
 from syncsvc.catalog.tasks import TaskCatalog
+from syncsvc.catalog.textmatch import Lexicon
 from syncsvc.errors import ConfigError
 
 __all__ = ["Catalog", "bundled_dir", "load_catalog"]
@@ -31,6 +34,15 @@ class Catalog:
     rollback: RollbackCatalog
     changes: ChangeCatalog
     folder: Path | None = None
+
+    @cached_property
+    def condition_lexicon(self) -> Lexicon:
+        """Every keyword a condition of these catalogs searches by the keyword rule (risk
+        triggers and adjustments, the profiles' rollout and rollback variants and triggers...),
+        compiled once (kept in the compiled catalog cache): a `Situation` with it looks each
+        up in one pass over the text's words."""
+        parts = (self.phases, self.tasks, self.risks, self.stakeholders, self.rollback, self.changes)
+        return Lexicon(dict.fromkeys(kw for part in parts for kw in _condition_keywords(part)))
 
 
 FILES: dict[str, tuple[str, type[CatalogModel]]] = {
@@ -116,7 +128,27 @@ def _compile(folder: Path | None) -> Catalog:
     changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
     changes.signal_words  # noqa: B018  (the same)
     changes.signal_index  # noqa: B018  (the same)
-    return Catalog(folder=folder, changes=changes, **parts)
+    catalog = Catalog(folder=folder, changes=changes, **parts)
+    catalog.condition_lexicon  # noqa: B018  (the same)
+    return catalog
+
+
+def _condition_keywords(value: object) -> Iterator[str]:
+    """The keywords of every condition in `value` (a catalog model, a list or a dict of them)
+    that `WordIndex.keyword` searches: `keywords` by the keyword rule, and `also`."""
+    if isinstance(value, CatalogModel):
+        if isinstance(value, Condition):
+            if value.keyword_rule == "keyword":
+                yield from getattr(value, "keywords", None) or ()
+            yield from getattr(value, "also", None) or ()
+        for name in type(value).model_fields:
+            yield from _condition_keywords(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _condition_keywords(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _condition_keywords(v)
 
 
 def _check_refs(changes: ChangeCatalog, parts: dict[str, Any]) -> None:

@@ -10,12 +10,12 @@ catalog keeps its vocabulary and its unknown-key errors; what a field means is d
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any, ClassVar, Literal
 
 from syncsvc.catalog.base import CatalogModel
-from syncsvc.catalog.textmatch import WordIndex
+from syncsvc.catalog.textmatch import Lexicon, WordIndex
 
 # finds a timeline task matching any of some task selectors (its name), or None
 FindTask = Callable[[Any], str | None]
@@ -36,10 +36,21 @@ class Situation:
     # the change profiles of the plan (id -> title when the reason is to name them)
     profiles: Mapping[str, str] | frozenset[str] = frozenset()
     traits: Mapping[str, str] = field(default_factory=dict)  # trait -> the word that revealed it
+    # the catalog's condition keywords compiled once (`Catalog.condition_lexicon`): the same
+    # answers, each keyword looked up instead of searched for
+    lexicon: Lexicon | None = None
 
     @cached_property
     def index(self) -> WordIndex:
-        return WordIndex(self.text)
+        return WordIndex(self.text, self.lexicon)
+
+    def with_facts(self, **facts: Any) -> Situation:
+        """The same text with other facts (users, team size, profiles...), sharing this one's
+        word index: the text is read (a lexicon pass, ~0.1 ms) once for both."""
+        out = replace(self, **facts)
+        assert out.text == self.text and out.lexicon is self.lexicon
+        out.__dict__["index"] = self.index  # where `cached_property` keeps it
+        return out
 
     def reason(self, cond: Condition, find_task: FindTask | None = None) -> str | None:
         """Why `cond` holds, as a phrase ("the description mentions 'sso'"); None when it does not."""

@@ -41,9 +41,12 @@ class Lexicon:
         # n-gram -> the keywords it is a form of (a keyword's forms never meet at one position:
         # they differ in their first word, or in the last word's ending)
         self.exact: dict[str, list[str]] = {}
-        # words -> prefix ("notif", "real tim") -> the keywords; the prefix lengths, ascending
+        # words -> prefix ("notif", "real tim") -> the keywords
         self.prefixes: dict[int, dict[str, list[str]]] = {}
-        self.lengths: dict[int, list[int]] = {}
+        # words -> (h, the prefixes and their keywords by their first h characters, h being the
+        # shortest prefix's length): an n-gram is checked only against the prefixes it shares
+        # its first h characters with
+        self.heads: dict[int, tuple[int, dict[str, list[tuple[str, list[str]]]]]] = {}
         self.phrase_forms: dict[str, list[str]] = {}  # n-gram -> the phrases it is a form of
         self.longest = 0  # the most words of any form
         for kw in sorted(self.keywords):
@@ -56,7 +59,11 @@ class Lexicon:
                 for form in plurals:
                     self.exact.setdefault(form, []).append(kw)
         for n, table in self.prefixes.items():
-            self.lengths[n] = sorted({len(k) for k in table})
+            h = min(len(k) for k in table)
+            heads: dict[str, list[tuple[str, list[str]]]] = {}
+            for key in sorted(table, key=len):
+                heads.setdefault(key[:h], []).append((key, table[key]))
+            self.heads[n] = (h, heads)
         for p in sorted(self.phrases):
             n, key = _phrase_key(p)
             if n:
@@ -175,17 +182,13 @@ class WordIndex:
                     best[kw] = (i, n)
 
         for n in range(1, min(lex.longest, len(self._words)) + 1):
-            prefixes = lex.prefixes.get(n, {})
-            lengths = lex.lengths.get(n, [])
+            h, heads = lex.heads.get(n, (0, {}))
             for gram, i in self._table(n).items():
                 entries = lex.exact.get(gram)
                 if entries:
                     found(entries, i, n)
-                for length in lengths:
-                    if length > len(gram):
-                        break
-                    entries = prefixes.get(gram[:length])
-                    if entries:
+                for key, entries in heads.get(gram[:h], ()) if heads else ():
+                    if gram.startswith(key):  # every prefix the gram starts with shares its head
                         found(entries, i, n)
         self._hits = best
         return best

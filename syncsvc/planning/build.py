@@ -33,7 +33,7 @@ from syncsvc.planning.risks import assess_risks
 from syncsvc.planning.rollback import build_rollback, placeholder_values
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
-from syncsvc.schedule import Schedule, cpm, network_of, schedule
+from syncsvc.schedule import Cpm, Schedule, cpm, network_of, schedule
 from syncsvc.spec import Spec
 
 
@@ -70,7 +70,7 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
         tolerance_ladder.summary,
         values=placeholder_values(spec, catalog),
     )
-    assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)
+    assessment = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list, text=profiles.text)
     breakdown = profile_templates(profiles, catalog) if spec.quick_mode else []
 
     # quick mode: one breakdown, staffed for the spec's team and each size the search asks for
@@ -89,17 +89,30 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     def tasks_for(team_size: int | None = None) -> list[TaskDraft]:
         return work.tasks(team_size) if work is not None else spec_tasks(spec)
 
-    networks: dict[tuple[tuple[str, tuple[str, ...]], ...], Network] = {}
+    # by the ids and dependencies of a size's tasks (the same for sizes keeping the same
+    # templates): the rollout tasks that follow them, and the whole list's dependency network
+    shapes: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[list[TaskDraft], Network]] = {}
 
     def restaffed(team_size: int) -> Restaffed:
-        # another team size, scheduled (CPM) but levelled only if the search needs it; sizes
-        # keeping the same tasks share one dependency network
-        drafts = with_rollouts(spec, tasks_for(team_size), assessment.mitigations, ladder)[0]
-        key = tuple((t.id, t.depends_on) for t in drafts)
-        net = networks.get(key)
-        if net is None:
-            net = networks[key] = network_of(drafts)
-        return Restaffed(spec, drafts, cpm(drafts, cal, network=net), cal)
+        # another team size: its staffing now, its tasks scheduled (CPM) when the search asks,
+        # levelled only if it needs
+        assert work is not None  # the search is quick mode's
+
+        def make() -> tuple[list[TaskDraft], Cpm]:
+            base = tasks_for(team_size)
+            key = tuple((t.id, t.depends_on) for t in base)
+            shape = shapes.get(key)
+            if shape is None:
+                # QuickWork put the mitigation tasks in already, so `with_rollouts` only adds
+                # the rollout tasks, which the ids and dependencies (and the ladder) decide
+                drafts = with_rollouts(spec, base, assessment.mitigations, ladder)[0]
+                assert drafts[: len(base)] == base
+                shape = shapes[key] = (drafts[len(base) :], network_of(drafts))
+            rollouts, net = shape
+            drafts = base + rollouts
+            return drafts, cpm(drafts, cal, network=net)
+
+        return Restaffed(spec, cal, work.staffing(team_size), make)
 
     tl = schedule_tasks(spec, tasks_for(), assessment.mitigations, ladder, cal)
     drafts, sched, lev = tl.drafts, tl.sched, tl.levelled

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import Sizing, TaskTemplate
 from syncsvc.errors import SpecError
 from syncsvc.model import Level, TaskKind, TaskSource
-from syncsvc.planning.staffing import Assigner, RoleWork, TeamSearch, team_for
+from syncsvc.planning.staffing import Assigner, Member, RoleWork, TeamSearch, team_for
 from syncsvc.spec import Spec
 from syncsvc.specload import find_cycle
 
@@ -153,6 +152,9 @@ class _Kept:
     checked: bool = False  # check_quick_refs passed on its task list (the same for every size)
     # where insert_mitigations put the mitigation tasks (the same for every size: see `_Layout`)
     layout: _Layout | None = None
+    # once the layout is known, a template's task follows from its people (its days from how
+    # many they are): by (template position, people), the task made for an earlier size
+    made: dict[tuple[int, tuple[str, ...]], TaskDraft] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -208,12 +210,25 @@ class QuickWork:
         self.extra = extra
         self.factor = size_factor(sizing, users=spec.users, profiles=profiles)
         self._kept: dict[tuple[int, ...], _Kept] = {}  # by the positions of the kept templates
+        self._staffing: dict[int, tuple[tuple[int, ...], tuple[Member, ...]]] = {}  # by team size
+
+    def staffing(self, team_size: int | None = None) -> tuple[tuple[int, ...], tuple[Member, ...]]:
+        """All that `team_size` (default: the spec's) changes in the tasks: the positions of the
+        templates kept, and the people. Two sizes of the same staffing get the same tasks."""
+        size = self.spec.team_size if team_size is None else team_size
+        got = self._staffing.get(size)
+        if got is None:
+            positions = _kept_positions(self.templates, size)
+            kept = self._for_kept(positions)
+            members = tuple(team_for(self.spec, kept.work, search=kept.search, team_size=size))
+            got = self._staffing[size] = (positions, members)
+        return got
 
     def tasks(self, team_size: int | None = None) -> list[TaskDraft]:
         """The tasks, staffed by a team of `team_size` (default: the spec's)."""
-        spec = self.spec if team_size is None else self.spec.model_copy(update={"team_size": team_size})
-        kept = self._for_team(spec.team_size)
-        members = team_for(spec, kept.work, search=kept.search)
+        positions, members = self.staffing(team_size)
+        kept = self._for_kept(positions)
+        spec = self.spec
         assigner = Assigner(members)
         out: list[TaskDraft] = []
         layout = kept.layout
@@ -227,8 +242,10 @@ class QuickWork:
             else:
                 people = [m.name for m in assigner.assign(t.role, effort, t.max_people)]
                 days = max(1, math.ceil(round(effort / max(1, len(people)), 6)))
-            out.append(
-                TaskDraft(
+            key = (j, tuple(people))
+            task = kept.made.get(key)
+            if task is None:
+                task = TaskDraft(
                     t.id,
                     t.name,
                     t.phase,
@@ -239,9 +256,11 @@ class QuickWork:
                     tuple(t.depends_on) + layout.appended[j] if layout is not None else tuple(t.depends_on),
                     "catalog",
                     role=t.role,
-                    people=tuple(people),
+                    people=key[1],
                 )
-            )
+                if layout is not None:
+                    kept.made[key] = task
+            out.append(task)
         if layout is None:
             full = insert_mitigations(out, self.extra)
             kept.layout = _Layout.of(out, full)
@@ -265,8 +284,7 @@ class QuickWork:
                     full[i] = d._replace(people=tuple(who), owner=who[0], role=d.owner)
         return full
 
-    def _for_team(self, team_size: int) -> _Kept:
-        positions = _kept_positions(self.templates, team_size)
+    def _for_kept(self, positions: tuple[int, ...]) -> _Kept:
         kept = self._kept.get(positions)
         if kept is None:
             templates = _resolved(self.templates, positions)
@@ -302,9 +320,10 @@ def _role_work(templates: Sequence[TaskTemplate], efforts: dict[str, float]) -> 
 
 
 def _kept_positions(templates: Sequence[TaskTemplate], team_size: int) -> tuple[int, ...]:
-    """The positions of the templates a team of `team_size` keeps (their min_team_size)."""
-    team = Situation(text="", team_size=team_size)
-    return tuple(i for i, t in enumerate(templates) if t.holds(team))
+    """The positions of the templates a team of `team_size` keeps: min_team_size is a task
+    template's one condition (`t.holds(Situation(text="", team_size=team_size))`, compared
+    directly: the search asks for every template at every team size)."""
+    return tuple(i for i, t in enumerate(templates) if team_size >= t.min_team_size)
 
 
 def _resolved(templates: Sequence[TaskTemplate], positions: tuple[int, ...]) -> list[TaskTemplate]:

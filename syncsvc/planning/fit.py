@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -83,14 +83,30 @@ def timeline_conflicts(
 
 @dataclass
 class Restaffed:
-    """A quick-mode timeline for another team size: its tasks and their CPM schedule, levelled
-    only when asked (levelling is most of the cost, and the search below rarely needs it)."""
+    """A quick-mode timeline for another team size: who works on which tasks (`staffing`), its
+    tasks and their CPM schedule (made on first use), levelled only when asked (levelling is
+    most of the cost, and the search below rarely needs it)."""
 
     spec: Spec
-    drafts: list[TaskDraft]
-    cpm: Cpm  # its dates and critical chain are built only if this size is levelled
     cal: WorkCalendar
+    # what the size changes (the tasks kept, the people): sizes of equal staffing get the
+    # same tasks, so the same timeline
+    staffing: Hashable
+    make: Callable[[], tuple[list[TaskDraft], Cpm]]  # the tasks and their CPM numbers
     _finish: dt.date | None = field(default=None, init=False)
+
+    @cached_property
+    def _made(self) -> tuple[list[TaskDraft], Cpm]:
+        return self.make()
+
+    @property
+    def drafts(self) -> list[TaskDraft]:
+        return self._made[0]
+
+    @property
+    def cpm(self) -> Cpm:
+        """Its dates and critical chain are built only if this size is levelled."""
+        return self._made[1]
 
     @cached_property
     def _people(self) -> dict[str, list[str]]:
@@ -202,6 +218,11 @@ def _more_people(size: int, now: dt.date, deadline: dt.date, replan: Callable[[i
     used = -1
     for extra in range(1, MAX_EXTRA_PEOPLE + 1):
         team = replan(size + extra)
+        if sizes and team.staffing == sizes[-1][1].staffing:
+            # the same people on the same tasks as one person fewer: the same timeline (so it
+            # does not fit either, and loses the tie for the earliest finish) and the same
+            # number of people working, where the check below would stop: it is not made
+            break
         sizes.append((extra, team))
         # the smallest that fits is the answer: the larger sizes need not be made
         if team.lower_bound <= deadline and (finish := team.finish()) <= deadline:

@@ -56,7 +56,7 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     then the facets the feature's text shows."""
     chosen = _choose(spec, catalog)
     facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
-    text = Situation(text=f"{spec.feature_name}\n{spec.description}")
+    text = Situation(text=f"{spec.feature_name}\n{spec.description}", lexicon=catalog.condition_lexicon)
     return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings)
 
 

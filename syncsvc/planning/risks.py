@@ -6,11 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
+from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
+from syncsvc.catalog.textmatch import Lexicon
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.network import chain_finish
 from syncsvc.planning.drafts import MitigationDraft, TaskDraft
@@ -73,13 +76,20 @@ class _Owner:
 
 
 def assess_risks(
-    spec: Spec, catalog: Catalog, profiles: Sequence[ChangeProfile] = (), facets: Sequence[Facet] = ()
+    spec: Spec,
+    catalog: Catalog,
+    profiles: Sequence[ChangeProfile] = (),
+    facets: Sequence[Facet] = (),
+    *,
+    text: Situation | None = None,
 ) -> RiskAssessment:
     """The risks of the plan's change profiles, of what the feature does (its facets) and of the
     cross-cutting catalog that apply, plus the spec's; baseline risks fill the categories
-    nothing else covers; scored, sorted, owned, with mitigation tasks."""
+    nothing else covers; scored, sorted, owned, with mitigation tasks. `text`: the feature's
+    name and description as the profiles read them (`Profiles.text`), to share its word index."""
     cat = catalog.risks
-    traits = spec_traits(spec, frozenset(p.id for p in profiles))
+    ids = frozenset(p.id for p in profiles)
+    traits = spec_traits(spec, ids, lexicon=catalog.condition_lexicon, text=text)
     entries = _entries(spec, _templates(cat, [*profiles, *facets]), traits)
     entries.sort(key=_Entry.sort_key)
     risks: list[Risk] = []
@@ -133,21 +143,31 @@ def assess_risks(
     return RiskAssessment(risks, findings, mitigations)
 
 
-def spec_traits(spec: Spec, profiles: frozenset[str] = frozenset()) -> Traits:
-    """What the catalog's triggers look at, read from the spec."""
-    text = f"{spec.feature_name}\n{spec.description}"
+def spec_traits(
+    spec: Spec,
+    profiles: frozenset[str] = frozenset(),
+    *,
+    lexicon: Lexicon | None = None,
+    text: Situation | None = None,
+) -> Traits:
+    """What the catalog's triggers look at, read from the spec (`lexicon`: the catalog's
+    condition keywords, see `Situation`; `text`: a Situation of the same name and description
+    and lexicon whose word index the traits share)."""
     users = spec.users if spec.users is not None else users_in_text(spec.description)
     days = work_days(spec)
-    return Traits(
-        text=text,
-        users=users,
-        team_size=spec.team_size,
-        work_days=days,
-        schedule_load=_schedule_load(spec, days),
-        deployment=spec.deployment,
-        tolerance=spec.risk_tolerance,
-        profiles=profiles,
-    )
+    facts: dict[str, Any] = {
+        "users": users,
+        "team_size": spec.team_size,
+        "work_days": days,
+        "schedule_load": _schedule_load(spec, days),
+        "deployment": spec.deployment,
+        "tolerance": spec.risk_tolerance,
+        "profiles": profiles,
+    }
+    own = f"{spec.feature_name}\n{spec.description}"
+    if text is not None and text.text == own and text.lexicon is lexicon:
+        return text.with_facts(**facts)
+    return Traits(text=own, lexicon=lexicon, **facts)
 
 
 def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplate]:

@@ -56,7 +56,9 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     2am-test findings."""
     cat = catalog.rollback
     profile = ctx.profiles.primary
-    text = Situation(text=f"{spec.feature_name}\n{spec.description}")  # for their keywords
+    # the feature's name and description (with the catalog's condition lexicon), for their
+    # keywords: the profiles' own, so its word index is built once
+    text = ctx.profiles.text
     chosen = _rollback_for(profile, text) if profile is not None else None
     own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
@@ -441,18 +443,30 @@ class _Matcher:
     def __init__(self, phrases: tuple[str, ...]) -> None:
         ordered = sorted({p.lower(): p for p in phrases}.items(), key=lambda kv: -len(kv[0]))
         self._names = dict(ordered)
-        # one alternation, longest first: "etc." wins over "etc" at the same place
-        self._re = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)", re.IGNORECASE
-        )
+        # one alternation, longest first: "etc." wins over "etc" at the same place (no group
+        # per phrase: groups make the search several times slower)
+        pattern = r"(?<!\w)(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?!\w)"
+        self._re = re.compile(pattern, re.IGNORECASE)
+        # between ASCII texts and phrases, ignoring case is matching the lowercased text (the
+        # same positions and word boundaries): a third faster than the case-blind search
+        self._lowered = re.compile(pattern) if all(k.isascii() for k in self._names) else None
 
     def __call__(self, text: str) -> list[str]:
         seen: list[str] = []
-        for m in self._re.finditer(text):
-            phrase = self._names[m.group(0).lower()]
+        if self._lowered is not None and text.isascii():
+            found = [m.group(0) for m in self._lowered.finditer(text.lower())]
+        else:
+            found = [m.group(0) for m in self._re.finditer(text)]
+        for f in found:
+            phrase = self._names.get(f.lower()) or self._spelled_otherwise(f)
             if phrase not in seen:
                 seen.append(phrase)
         return seen
+
+    def _spelled_otherwise(self, found: str) -> str:
+        # the regex ignores case by Unicode's rules ("ſ", the long s, matches "s"), so what it
+        # matched, lowercased, need not be a phrase: the first phrase that matches it whole
+        return next(p for k, p in self._names.items() if re.fullmatch(re.escape(k), found, re.IGNORECASE))
 
 
 @lru_cache(maxsize=16)

@@ -41,74 +41,84 @@ class RoleWork:
     max_people: int
 
 
-def team_for(spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None) -> list[Member]:
+def team_for(
+    spec: Spec, needed: Sequence[RoleWork], *, search: TeamSearch | None = None, team_size: int | None = None
+) -> list[Member]:
     """The people quick-mode work is assigned to (see the module docstring). `search`: the
-    `TeamSearch` of this same `needed`, shared by several team sizes."""
+    `TeamSearch` of this same `needed`, shared by several team sizes; `team_size`: in place of
+    the spec's (a `[[team]]` has its own size)."""
     if spec.team:
         return [Member(m.name, (m.role,), m.allocation) for m in spec.team if m.allocation > 0]
-    return (search if search is not None else TeamSearch(needed)).team(spec.team_size)
+    size = spec.team_size if team_size is None else team_size
+    return (search if search is not None else TeamSearch(needed)).team(size)
 
 
 # people per heavy role, the largest load per head, and how many people that is
 Heads = tuple[dict[str, int], float, int]
-# the light roles each sharer covers, the largest sharer's load, and how many sharers have work
-Covers = tuple[list[list[str]], float, int]
+# a split: how many heavy roles, how many people share the light ones, the heavy roles' heads
+# as people are added, the light roles each sharer covers, the largest sharer's load, and how
+# many sharers have work
+_Split = tuple[int, int, list[Heads], list[list[str]], float, int]
 
 
 class TeamSearch:
     """The virtual team's search over the splits of one breakdown's roles. What no team size
-    changes is worked out once, for every size asked: the heavy roles' heads as people are
-    added one by one (a size takes a prefix of the same additions), and the light roles'
-    covering by each number of sharers."""
+    changes is worked out once, for every size asked: each split's heavy roles' heads as
+    people are added one by one (a size takes a prefix of the same additions), and its light
+    roles' covering."""
 
     def __init__(self, needed: Sequence[RoleWork]) -> None:
         self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
-        self._ladders: dict[int, list[Heads]] = {}
-        self._covers: dict[tuple[int, int], Covers] = {}
+        self._splits: list[_Split] | None = None
+        self._members: dict[tuple[str, tuple[str, ...]], Member] = {}
 
     def team(self, team_size: int) -> list[Member]:
         roles = self.roles
         if not roles:
             return []
-        best: tuple[tuple[float, int], int, dict[str, int], list[list[str]]] | None = None
+        best: tuple[tuple[float, int], _Split, dict[str, int]] | None = None
         # the `heavy` largest roles get people of their own; the rest share `shared` people
-        for heavy in range(len(roles) + 1):
-            light = roles[heavy:]
-            ladder = self._ladder(heavy)
-            for shared in range(1 if light else 0, len(light) + 1):
-                own = team_size - shared
-                if own < heavy or (shared == 0 and light):
-                    continue
-                heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
-                covers, shared_load, sharers = self._cover(heavy, shared)
-                # the least-loaded busiest person, then more hands
-                key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
-                if best is None or key < best[0]:
-                    best = (key, heavy, heads, covers)
+        for split in self._every_split():
+            heavy, shared, ladder, covers, shared_load, sharers = split
+            own = team_size - shared
+            if own < heavy:
+                continue
+            heads, heavy_load, heavy_people = ladder[min(own - heavy, len(ladder) - 1)]
+            # the least-loaded busiest person, then more hands
+            key = (round(max(heavy_load, shared_load), 6), -(heavy_people + sharers))
+            if best is None or key < best[0]:
+                best = (key, split, heads)
         assert best is not None
-        _, heavy, heads, covers = best
+        _, (heavy, _, _, covers, _, _), heads = best
         team = [
-            Member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,), virtual=True)
+            self._member(r.role if k == 0 else f"{r.role} {k + 1}", (r.role,))
             for r in roles[:heavy]
             for k in range(heads[r.role])
         ]
-        return team + [Member(" + ".join(c), tuple(c), virtual=True) for c in covers if c]
+        return team + [self._member(" + ".join(c), tuple(c)) for c in covers if c]
 
-    def _ladder(self, heavy: int) -> list[Heads]:
-        # every addition the heavy roles can take (it stops when each has its widest task's people)
-        if heavy not in self._ladders:
-            roles = self.roles[:heavy]
-            self._ladders[heavy] = [
-                (heads, load, sum(heads.values()))
-                for heads, load in _ladder(roles, sum(r.max_people for r in roles))
-            ]
-        return self._ladders[heavy]
+    def _member(self, name: str, roles: tuple[str, ...]) -> Member:
+        # one (frozen) person for every size whose team has them: sizes share most people
+        m = self._members.get((name, roles))
+        if m is None:
+            m = self._members[name, roles] = Member(name, roles, virtual=True)
+        return m
 
-    def _cover(self, heavy: int, shared: int) -> Covers:
-        if (heavy, shared) not in self._covers:
-            covers, loads = _cover(self.roles[heavy:], shared)
-            self._covers[heavy, shared] = (covers, max(loads, default=0.0), sum(1 for c in covers if c))
-        return self._covers[heavy, shared]
+    def _every_split(self) -> list[_Split]:
+        # in the order they are tried (the first of equal keys wins)
+        if self._splits is None:
+            roles, self._splits = self.roles, []
+            for heavy in range(len(roles) + 1):
+                light = roles[heavy:]
+                ladder = [
+                    (heads, load, sum(heads.values()))
+                    for heads, load in _ladder(roles[:heavy], sum(r.max_people for r in roles[:heavy]))
+                ]
+                for shared in range(1 if light else 0, len(light) + 1):
+                    covers, loads = _cover(light, shared)
+                    sharers = sum(1 for c in covers if c)
+                    self._splits.append((heavy, shared, ladder, covers, max(loads, default=0.0), sharers))
+        return self._splits
 
 
 def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:
@@ -166,17 +176,24 @@ class Assigner:
         self.members = list(members)
         self.load = {m.name: 0.0 for m in members}
         self._holders: dict[str, list[Member]] = {}
+        # each role as `holders` compares it (stripped, lowercased) -> the members holding it,
+        # in the team's order: the exact holders of a role in one look-up
+        self._exact: dict[str, list[Member]] = {}
+        for m in self.members:
+            for key in dict.fromkeys(r.strip().lower() for r in m.roles):
+                self._exact.setdefault(key, []).append(m)
 
     def assign(self, role: str, effort: float, max_people: int, *, strict: bool = False) -> list[Member]:
         """`strict`: only holders of the role (else, nobody holding it, the whole team)."""
         if role not in self._holders:
-            self._holders[role] = holders(self.members, role)
+            # `holders` itself when nobody holds it exactly (then the first word decides)
+            self._holders[role] = self._exact.get(role.strip().lower()) or holders(self.members, role)
         pool = self._holders[role] or ([] if strict else self.members)
         if not pool:
             return []
-        chosen = sorted(
-            pool, key=lambda m: (self.load[m.name] / (m.allocation / 100), self.members.index(m))
-        )[:max_people]
+        # the least loaded first; a tie keeps the team's order (`pool` is in that order and the
+        # sort is stable; names are unique, as the loads are kept by name)
+        chosen = sorted(pool, key=lambda m: self.load[m.name] / (m.allocation / 100))[:max_people]
         for m in chosen:
             self.load[m.name] += effort / len(chosen)
         return chosen

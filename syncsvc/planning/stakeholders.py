@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Literal
 
@@ -91,7 +91,8 @@ def map_stakeholders(
     """
     cat = catalog.stakeholders
     rollout = _rollout(ctx, cat)
-    parties = _parties(spec, cat, ctx, rollout)
+    facts = _facts(spec, cat, ctx.profiles.chosen)
+    parties = _parties(spec, cat, ctx, rollout, facts)
     labels = _owner_labels(ctx.tasks, parties, rollout)
     gaps = _cadence_gaps(ctx, cat, parties, rollout)
     raci: list[RaciRow] = []
@@ -100,7 +101,9 @@ def map_stakeholders(
     late: list[Finding] = []
     if with_raci:
         raci, findings = _raci(ctx, cat, parties, labels, rollout)
-        comms, late = _communication(ctx, cat, parties, rollout, labels, skip_gates=set(gaps))
+        # the communication templates' conditions read the same traits, but no change profiles
+        plain = replace(facts, profiles={})
+        comms, late = _communication(ctx, cat, parties, rollout, labels, plain, skip_gates=set(gaps))
     return StakeholderMap(
         stakeholders=[p.out for p in parties],
         raci=raci,
@@ -139,13 +142,14 @@ def _rollout(ctx: PlanContext, cat: StakeholderCatalog) -> _Rollout:
     return _Rollout(tasks, exposing, full, TaskMatcher(ctx.tasks, scopes))
 
 
-def _parties(spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout) -> list[_Party]:
+def _parties(
+    spec: Spec, cat: StakeholderCatalog, ctx: PlanContext, rollout: _Rollout, facts: Facts
+) -> list[_Party]:
     mine = [_from_spec(s, cat) for s in spec.stakeholders]
     covered = {p.template.id for p in mine if p.template is not None}
     taken = {s.name for s in spec.stakeholders} | {m.name for m in spec.team}
     first: list[_Party] = []
     second: list[_Party] = []
-    facts = _facts(spec, cat, ctx.profiles.chosen)
     # the stakeholders the plan's kinds of change bring in, and the first profile to name each
     brought: dict[str, str] = {}
     for p in ctx.profiles.chosen:
@@ -433,12 +437,12 @@ def _communication(
     parties: list[_Party],
     rollout: _Rollout,
     labels: dict[str, str],
+    facts: Facts,
     *,
     skip_gates: set[str],
 ) -> tuple[list[CommItem], list[Finding]]:
     items: list[CommItem] = []
     findings: list[Finding] = []
-    facts = _facts(ctx.spec, cat)
     start = ctx.calendar.start
     finish = max((t.early_finish for t in ctx.tasks), default=start)
     told: list[str] = []  # audiences who follow the rollout: they hear of a rollback
