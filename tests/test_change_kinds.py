@@ -1564,3 +1564,50 @@ def test_records_moved_into_a_new_system_are_undone_from_the_frozen_old_one(plan
     )
     assert dual.rollback is not None and dual.rollback.mechanism == "stop_dual_write"
     assert "dual write" in _titles(dual).lower() and "dual_write_error_count" in _metrics(dual)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        (
+            "Seat map that answers at once",
+            "Seeing which seats are free takes half a minute on a Friday and must answer however many "
+            "people look.",
+            "backend-api",
+        ),
+        (
+            "Swimming lessons paid monthly",
+            "Parents can pay for lessons month by month from their card instead of the whole term up front.",
+            "payments-billing",
+        ),
+        (
+            "Reminder before the boiler service",
+            "Homeowners get a text the day before their boiler service and can reply to change the day.",
+            "notifications-messaging",
+        ),
+        (
+            "Sofas like this one",
+            "On each sofa's page, show four sofas most like it by size and fabric.",
+            "search-recommendations",
+        ),
+        (
+            "Dental records kept then destroyed",
+            "Dental records are kept for eleven years and then destroyed; patients can ask for a copy of "
+            "theirs.",
+            "privacy-compliance",
+        ),
+        (
+            "Meter readers count on a phone",
+            "Meter readers record each reading on a phone instead of counting cards back at the depot.",
+            "internal-tooling",
+        ),
+    ],
+)
+def test_core_kinds_from_plain_words_of_the_third_check(name: str, description: str, kind: str) -> None:
+    assert _kinds(name, description)[:1] == [kind]
+
+
+def test_a_copy_someone_asks_for_is_not_data_copied() -> None:
+    assert "data-migration" not in _kinds(
+        "Copies of statements", "Customers can ask for a copy of their statements by post."
+    )
