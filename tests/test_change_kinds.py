@@ -1611,3 +1611,10 @@ def test_a_copy_someone_asks_for_is_not_data_copied() -> None:
     assert "data-migration" not in _kinds(
         "Copies of statements", "Customers can ask for a copy of their statements by post."
     )
+
+
+def test_what_screens_at_a_place_show_the_public_is_a_product_feature() -> None:
+    assert _kinds(
+        "Live waits at the ferry port", "The screens at the ferry port show how long each queue will take."
+    )[:1] == ["product-feature"]
+    assert _kinds("Board pack", "The boards of our two charities meet to approve the merger in June.") == []

@@ -172,7 +172,7 @@ def test_everyday_product_changes_are_recognised_and_get_their_risks(
 # round 10: heldout9 (scored once blind after round 9) and four sets of everyday features in
 # domains no other set uses, each scored once before the work it then helped to check; round 11:
 # heldout10 (scored once blind after round 10) and everyday7-9, written the same way; round 12:
-# everyday10-12, written the same way
+# everyday10-12, written the same way; round 13: core1-3 (the core kinds of change in plain words)
 ROUND10 = [
     "heldout9",
     "everyday3",
@@ -186,6 +186,9 @@ ROUND10 = [
     "everyday10",
     "everyday11",
     "everyday12",
+    "core1",
+    "core2",
+    "core3",
 ]
 
 
