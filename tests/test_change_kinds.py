@@ -1601,6 +1601,11 @@ def test_records_moved_into_a_new_system_are_undone_from_the_frozen_old_one(plan
             "Meter readers record each reading on a phone instead of counting cards back at the depot.",
             "internal-tooling",
         ),
+        (
+            "Door sensors from a new firm",
+            "Our door sensors come from a firm whose contract runs out in June; we move to another firm's.",
+            "vendor-migration",
+        ),
     ],
 )
 def test_core_kinds_from_plain_words_of_the_third_check(name: str, description: str, kind: str) -> None:
