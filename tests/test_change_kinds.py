@@ -1623,3 +1623,26 @@ def test_what_screens_at_a_place_show_the_public_is_a_product_feature() -> None:
         "Live waits at the ferry port", "The screens at the ferry port show how long each queue will take."
     )[:1] == ["product-feature"]
     assert _kinds("Board pack", "The boards of our two charities meet to approve the merger in June.") == []
+
+
+def test_many_peoples_writing_summarised_by_theme_is_a_model_feature() -> None:
+    assert _kinds(
+        "Consultation replies at a glance",
+        "Give the council's consultation team a summary of the thousands of responses, grouped by theme.",
+    )[:1] == ["ml-llm"]
+    assert "ml-llm" not in _kinds(
+        "Weekly order summary", "Shop owners get a weekly summary email of their orders."
+    )
+
+
+def test_work_that_is_not_a_change_gets_no_latency_regression(plan_of: PlanOf) -> None:
+    drill = plan_of(
+        _spec(
+            "Product withdrawal drill",
+            "Run our yearly product withdrawal drill: trace one batch to every shop within a day and "
+            "write up what slowed us down.",
+        )
+    )
+    assert not drill.change_profiles and "latency regression" not in _titles(drill).lower()
+    api = plan_of(_spec("Faster search API", "Make the search API respond faster under peak traffic."))
+    assert "latency regression" in _titles(api).lower()
