@@ -1646,3 +1646,108 @@ def test_work_that_is_not_a_change_gets_no_latency_regression(plan_of: PlanOf) -
     assert not drill.change_profiles and "latency regression" not in _titles(drill).lower()
     api = plan_of(_spec("Faster search API", "Make the search API respond faster under peak traffic."))
     assert "latency regression" in _titles(api).lower()
+
+
+# ───────────── round 14: the kind read from the sentence's shape (core4, heldout13) ─────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Tills on a hosted service",
+            "Our till software runs on a small server at each garden centre. Move it to a hosted service "
+            "and switch the garden centres over one at a time.",
+        ),
+        (
+            "Signal boxes to a hosted system",
+            "The timetable software sits on a machine in each signal box; move it to a hosted system one "
+            "site at a time.",
+        ),
+    ],
+)
+def test_a_running_thing_moved_from_each_site_to_a_hosted_place_is_a_cutover(
+    name: str, description: str
+) -> None:
+    assert _kinds(name, description)[:1] == ["infra-cutover"]
+
+
+def test_the_cloud_and_each_site_without_a_move_is_no_cutover() -> None:
+    assert "infra-cutover" not in _kinds(
+        "Climbing logs everywhere",
+        "Members keep their climbing logs in the cloud and see them in each gym they visit.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Bookings with several rooms",
+            "Move the 40,000 existing bookings to a model where one booking holds several rooms.",
+        ),
+        (
+            "Member names in parts",
+            "Each member's name is one line of text; change it into separate fields for first and last name "
+            "and convert all the existing members.",
+        ),
+    ],
+)
+def test_stored_records_changing_shape_is_a_data_migration(name: str, description: str) -> None:
+    assert _kinds(name, description)[:1] == ["data-migration"]
+
+
+def test_new_form_fields_are_not_a_change_of_stored_shape() -> None:
+    assert "data-migration" not in _kinds(
+        "Address in parts at checkout",
+        "Shoppers type their address into separate fields on the checkout page.",
+    )
+
+
+def test_a_price_shown_on_the_apps_and_the_web_is_a_pricing_change_not_an_app_release() -> None:
+    assert _kinds(
+        "Annual plan in local prices",
+        "Set the annual plan's price in pounds and euros for new customers on iPhone, Android and the web; "
+        "current subscribers keep what they pay.",
+    )[:1] == ["pricing-packaging"]
+    # an app release that names the platforms still leads
+    assert _kinds(
+        "Trail app 5",
+        "Version 5 of our iPhone and Android app adds offline trail maps, released through the app stores.",
+    )[:1] == ["mobile-release"]
+
+
+def test_a_products_sizes_and_colours_are_not_how_a_page_looks() -> None:
+    assert "ui-frontend" not in _kinds(
+        "Sizes and colours of one coat",
+        "Shop owners show one coat in five sizes and three colours on a single product page.",
+    )
+    assert _kinds("Checkout button colour", "Make the pay button on the checkout page a stronger colour.")[
+        :1
+    ] == ["ui-frontend"]
+
+
+def test_paper_the_office_types_up_is_internal_tooling() -> None:
+    assert _kinds(
+        "Fuel stops on a phone",
+        "Drivers note fuel stops on paper and the office types them up on Mondays; give them a phone screen "
+        "for it.",
+    )[:1] == ["internal-tooling"]
+    assert "internal-tooling" not in _kinds(
+        "Invoices on paper", "Customers can ask for a paper copy of their invoice."
+    )
+
+
+def test_a_hire_gets_no_fast_ramp_risk(plan_of: PlanOf) -> None:
+    def spec(name: str, description: str) -> str:
+        return _spec(name, description, users=250000).replace('"medium"', '"high"')
+
+    hire = plan_of(
+        spec(
+            "Two more support leads",
+            "Hire two support team leads by September, agree their pay and have them shadow the night shift.",
+        )
+    )
+    assert not hire.change_profiles and "fast ramp" not in _titles(hire).lower()
+    api = plan_of(spec("Faster search API", "Make the search API respond faster under peak traffic."))
+    assert "fast ramp" in _titles(api).lower()

@@ -31,12 +31,15 @@ class Signal(CatalogModel):
 
     `words` follow the keyword rules of risks.toml (whole words, plural allowed, "migrat*" for
     any ending). With `also`, the group counts only when one of those words is there too
-    ("migrate" and "data").
+    ("migrate" and "data"); with `and_also` as well, one of those words too.
     """
 
     words: Annotated[list[Keyword], Field(min_length=1)]
     weight: Annotated[float, Field(gt=0, le=10)] = 1
     also: list[Keyword] = Field(default_factory=list)
+    # and one of these as well (a sentence's second part: "moved" + "to a hosted service" + "in
+    # each depot" is a running thing moved from one place to another, each part alone is not)
+    and_also: list[Keyword] = Field(default_factory=list)
     # words that say where a feature lives (a page, a website), not what kind of change it is:
     # they count towards recognising the profile, not towards leading a product feature
     where: bool = False
@@ -195,6 +198,9 @@ class ChangeProfile(Brings):
     # with words here, the profile leads only when one of them is in the text (a mobile release
     # leads with an app-store or app-version sense, not with staff using a handheld app)
     leads_with: list[Keyword] = Field(default_factory=list)
+    # ...and not when one of these is: the platforms listed beside the web are where a change
+    # is shown ("on iPhone, Android and the web"), not an app release
+    leads_unless: list[Keyword] = Field(default_factory=list)
     # recognised only when no other profile is: the general kind (a product feature) that a
     # more specific profile replaces
     fallback: bool = False
@@ -292,10 +298,10 @@ class ChangeCatalog(CatalogModel):
         guards: list[str] = []
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
-                keywords += [*s.words, *s.also]
+                keywords += [*s.words, *s.also, *s.and_also]
             guards += b.guards
             if isinstance(b, ChangeProfile):
-                keywords += [*b.vetoes, *b.veto_unless, *b.leads_with]
+                keywords += [*b.vetoes, *b.veto_unless, *b.leads_with, *b.leads_unless]
         return Lexicon(keywords, guards)
 
     @cached_property
@@ -375,9 +381,11 @@ class ChangeCatalog(CatalogModel):
             p = d.profile
             if not p.leads or d.score < top / 4:
                 return False
-            return not p.leads_with or any(
-                seen.index(t).keyword(p.leads_with) is not None for t in (name, description)
-            )
+
+            def says(words: Sequence[str]) -> bool:
+                return any(seen.index(t).keyword(words) is not None for t in (name, description))
+
+            return (not p.leads_with or says(p.leads_with)) and not (p.leads_unless and says(p.leads_unless))
 
         found.sort(key=lambda d: (not leads(d), -d.score, -d.profile.priority))
         # with a cutover first, a second kind read only from where the feature lives (a page named
@@ -510,7 +518,9 @@ def _score_where(
     for s in signals:
         pair = [ix.keyword(s.words) for ix in ixs]
         hit = pair[0] or pair[1]
-        if hit is None or (s.also and all(ix.keyword(s.also) is None for ix in ixs)):
+        if hit is None or any(
+            more and all(ix.keyword(more) is None for ix in ixs) for more in (s.also, s.and_also)
+        ):
             continue
         points = s.weight * (1.5 if pair[0] is not None else 1)
         score += points
