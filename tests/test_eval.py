@@ -172,7 +172,8 @@ def test_everyday_product_changes_are_recognised_and_get_their_risks(
 # round 10: heldout9 (scored once blind after round 9) and four sets of everyday features in
 # domains no other set uses, each scored once before the work it then helped to check; round 11:
 # heldout10 (scored once blind after round 10) and everyday7-9, written the same way; round 12:
-# everyday10-12, written the same way; round 13: core1-3 (the core kinds of change in plain words)
+# everyday10-12, written the same way; round 13: core1-3 (the core kinds of change in plain words);
+# round 14: core4, written the same way
 ROUND10 = [
     "heldout9",
     "everyday3",
@@ -189,6 +190,7 @@ ROUND10 = [
     "core1",
     "core2",
     "core3",
+    "core4",
 ]
 
 
