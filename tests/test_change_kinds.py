@@ -1018,11 +1018,11 @@ def test_a_phone_replacing_a_card_or_fob_people_carry_needs_a_phone_at_the_point
 
 
 def test_the_groups_fired_for_all_owners_at_once_score_as_reading_every_group() -> None:
-    from syncsvc.catalog.changes import _Fired, _score_where
+    from syncsvc.catalog.changes import ChangeProfile, Facet, _Fired, _score_where
     from syncsvc.catalog.textmatch import Texts
 
     changes = load_catalog().changes
-    owners = [*changes.profiles, *changes.facets]
+    owners: list[ChangeProfile | Facet] = [*changes.profiles, *changes.facets]
     texts = [
         ("Move every saved product to the new codes", "Convert the stored codes and keep the old ones."),
         ("Book a berth", "Boat owners can book a visitor berth online for one or more nights."),

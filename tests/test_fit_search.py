@@ -143,7 +143,7 @@ def test_a_size_staffed_as_the_one_before_is_not_made(monkeypatch: pytest.Monkey
                 made.append(n)
                 return make()
 
-            team.make = made_now  # type: ignore[method-assign]
+            team.make = made_now
             return team
 
         got = search(size, now, deadline, counted)
