@@ -1751,3 +1751,22 @@ def test_a_hire_gets_no_fast_ramp_risk(plan_of: PlanOf) -> None:
     assert not hire.change_profiles and "fast ramp" not in _titles(hire).lower()
     api = plan_of(spec("Faster search API", "Make the search API respond faster under peak traffic."))
     assert "fast ramp" in _titles(api).lower()
+
+
+def test_finding_by_saying_what_you_want_gets_the_relevance_risk(plan_of: PlanOf) -> None:
+    cottage = plan_of(
+        _spec(
+            "Cottages by what you want",
+            "Let guests type what they are after, like 'near the sea for six with a dog', and show the "
+            "cottages that fit best.",
+        )
+    )
+    assert [p.id for p in cottage.change_profiles][:1] == ["search-recommendations"]
+    assert "irrelevant" in _titles(cottage).lower()
+    picks = plan_of(
+        _spec(
+            "More like this",
+            "Show 'you may also like' picks under each cottage from what similar guests booked.",
+        )
+    )
+    assert "irrelevant or slow" not in _titles(picks).lower()
