@@ -1770,3 +1770,69 @@ def test_finding_by_saying_what_you_want_gets_the_relevance_risk(plan_of: PlanOf
         )
     )
     assert "irrelevant or slow" not in _titles(picks).lower()
+
+
+# round 15: people's work read from two parts of the sentence together (what they do, and the
+# outside visit or the board it is for); a text naming a product surface that changes stays a change
+
+
+def test_getting_ready_for_an_outside_assessment_is_not_a_change() -> None:
+    assert (
+        _kinds(
+            "Get ready for the fire safety inspection",
+            "The fire service inspector visits in June. Bring the alarm test records and the staff training "
+            "records up to date, fix the signs on the stock room doors and brief each shift lead on what the "
+            "inspector will ask.",
+        )
+        == []
+    )
+    assert (
+        _kinds(
+            "Prepare for the ISO 27001 surveillance audit",
+            "The auditors come in September. Collect the evidence for each control, close last year's "
+            "findings, update the supplier records and make sure every team lead can explain their process.",
+        )
+        == []
+    )
+    # the same topic with a product surface that changes stays a change
+    assert _kinds(
+        "Audit evidence page",
+        "Get ready for the audit: customers can upload their evidence files on a new page in their "
+        "account and see which controls still need something.",
+    )[:1] == ["product-feature"]
+    assert _kinds(
+        "Inspection app for the fire safety inspectors",
+        "Inspectors record each check on a phone app during the visit, add photos, and the report is sent "
+        "to the site manager automatically.",
+    )[:1] == ["mobile-release"]
+
+
+def test_running_a_board_or_steering_group_is_not_a_change() -> None:
+    assert (
+        _kinds(
+            "A fortnightly change board for refunds operations",
+            "From July, any change to how the refunds team works (a new approval limit, a new queue, a "
+            "change to a manual check) goes to a fortnightly change board with support, risk and "
+            "finance. Write the terms of reference and run the first six meetings.",
+        )
+        == []
+    )
+    assert (
+        _kinds(
+            "Steering group for the billing team",
+            "Set up a steering group for billing with the finance lead, support and legal: agree the "
+            "terms of reference, send the papers each month and keep the minutes.",
+        )
+        == []
+    )
+    # a tool for the board is a change
+    assert _kinds(
+        "Change requests in the admin console",
+        "Staff raise change requests in the admin console; the change board approves or rejects each one "
+        "there, and the minutes of each meeting are stored with the decision in the database.",
+    )[:1] == ["internal-tooling"]
+    assert _kinds(
+        "Board papers in the member app",
+        "Members of the advisory board read the meeting papers and minutes in the app, and get a push "
+        "notification when new papers are added.",
+    )[:1] == ["notifications-messaging"]

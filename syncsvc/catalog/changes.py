@@ -45,6 +45,17 @@ class Signal(CatalogModel):
     where: bool = False
 
 
+class AboutWork(CatalogModel):
+    """A piece of work people do, read from two parts of the sentence together: what they do
+    ("get ready for", "terms of reference") and what it is for (an assessor's visit, a board).
+    Neither part alone says the work is not a change to a product; both together do, unless the
+    text names a product surface that changes (`unless`: an app, a page, a tool)."""
+
+    words: Annotated[list[Keyword], Field(min_length=1)]
+    also: Annotated[list[Keyword], Field(min_length=1)]
+    unless: list[Keyword] = Field(default_factory=list)
+
+
 class ProfilePhase(PhaseTemplate):
     """A phase of a strategy that names its own phases; `only` limits it to some tolerances.
 
@@ -273,6 +284,9 @@ class ChangeCatalog(CatalogModel):
     about_guards: list[Keyword] = Field(default_factory=list)
     # an about-guard only in the description is lifted by one of these there (a capability stated)
     about_unless: list[Keyword] = Field(default_factory=list)
+    # people's work read from the sentence's parts together (preparing for an assessment,
+    # running a board): thresholds triple as with an about-guard
+    about_work: list[AboutWork] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
 
@@ -295,6 +309,8 @@ class ChangeCatalog(CatalogModel):
         guards, lead words) and the guard phrases, compiled once per catalog (kept in the
         compiled catalog cache)."""
         keywords: list[str] = [*self.about_guards, *self.about_unless]
+        for w in self.about_work:
+            keywords += [*w.words, *w.also, *w.unless]
         guards: list[str] = []
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
@@ -351,9 +367,9 @@ class ChangeCatalog(CatalogModel):
         """
         found: list[Detection] = []
         seen = self._texts(name, description)  # one index per distinct (guarded) text
-        about = bool(self.about_guards) and _found(
-            self.about_guards, self.about_unless, name, description, seen
-        )
+        about = (
+            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
+        ) or _people_work(self.about_work, name, description, seen)
         fired = _Fired(self.signal_index)
         for owner, (p, words) in enumerate(zip(self.profiles, self.signal_words[0], strict=True)):
             if p.vetoes and _vetoed(p, name, description, seen):
@@ -464,6 +480,18 @@ def _found(words: Sequence[str], unless: Sequence[str], name: str, description: 
     return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
 
 
+def _people_work(groups: Sequence[AboutWork], name: str, description: str, seen: Texts) -> bool:
+    """One group's both parts in the feature's texts and none of its product surfaces."""
+    if not groups:
+        return False
+    texts = (seen.index(name), seen.index(description))
+
+    def has(words: Sequence[str]) -> bool:
+        return any(t.keyword(words) is not None for t in texts)
+
+    return any(has(g.words) and has(g.also) and not (g.unless and has(g.unless)) for g in groups)
+
+
 class _Fired:
     """The signal groups each text index fires, for every owner (profile or facet) at once,
     from the catalog's `signal_index`: one pass over each index's lexicon keywords instead of
@@ -545,6 +573,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "questions": [],
         "about_guards": [],
         "about_unless": [],
+        "about_work": [],
         "facets": [],
     }
     for fname in sorted(files):
