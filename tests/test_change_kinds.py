@@ -1836,3 +1836,34 @@ def test_running_a_board_or_steering_group_is_not_a_change() -> None:
         "Members of the advisory board read the meeting papers and minutes in the app, and get a push "
         "notification when new papers are added.",
     )[:1] == ["notifications-messaging"]
+
+
+def test_a_place_in_the_product_makes_a_meeting_or_rota_topic_a_change() -> None:
+    # what the product is about (desks, rotas) is not the work itself when people do it in the product
+    assert _kinds(
+        "Desks that free themselves up",
+        "A booked desk that nobody checks into in the app by 10am is released so someone else can book "
+        "it, and the person who booked it gets a message saying so.",
+    )[:1] == ["product-feature"]
+    assert _kinds(
+        "Volunteers choose their own shifts",
+        "The coordinator plans the rota by phone each month. Give volunteers a page where they choose "
+        "open shifts and swap them with each other.",
+    )[:1] == ["product-feature"]
+    # the same topics as people's work, with no place in the product, stay unrecognised
+    assert (
+        _kinds(
+            "Monthly meeting with our largest customers",
+            "Set up a monthly meeting with our five largest customers to hear what they need from the app "
+            "next year.",
+        )
+        == []
+    )
+    assert (
+        _kinds(
+            "New weekend rota for the support team",
+            "Support staff take turns covering Saturdays; agree the rota with the team and put it in the "
+            "shared calendar.",
+        )
+        == []
+    )

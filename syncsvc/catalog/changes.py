@@ -221,6 +221,9 @@ class ChangeProfile(Brings):
     # a veto found only in the description is lifted by one of these (a capability stated:
     # "HR admins will be able to..." after "after every reorg")
     veto_unless: list[Keyword] = Field(default_factory=list)
+    # a place in the product where people do the thing ("in the app", "a page where"): a veto
+    # word anywhere is then what the product is about (meeting rooms, a rota), not the work
+    veto_lifted_by: list[Keyword] = Field(default_factory=list)
     # which of the tolerance's default triggers (rollback.toml) fit this change; None: all
     default_triggers: list[Metric] | None = None
     uses: list[Slug] = Field(default_factory=list)  # generic tasks (tasks.toml) it needs
@@ -317,7 +320,7 @@ class ChangeCatalog(CatalogModel):
                 keywords += [*s.words, *s.also, *s.and_also]
             guards += b.guards
             if isinstance(b, ChangeProfile):
-                keywords += [*b.vetoes, *b.veto_unless, *b.leads_with, *b.leads_unless]
+                keywords += [*b.vetoes, *b.veto_unless, *b.veto_lifted_by, *b.leads_with, *b.leads_unless]
         return Lexicon(keywords, guards)
 
     @cached_property
@@ -468,8 +471,13 @@ _CUTOVERS = frozenset({"window_cutover", "shadow_cutover"})
 
 def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
     """A veto in the name always counts; one only in the description counts unless the
-    description states what someone can now do (`veto_unless`)."""
-    return _found(p.vetoes, p.veto_unless, name, description, seen)
+    description states what someone can now do (`veto_unless`); none counts when the text names a
+    place in the product where people do it (`veto_lifted_by`)."""
+    if not _found(p.vetoes, p.veto_unless, name, description, seen):
+        return False
+    return not (
+        p.veto_lifted_by and any(seen.index(t).keyword(p.veto_lifted_by) for t in (name, description))
+    )
 
 
 def _found(words: Sequence[str], unless: Sequence[str], name: str, description: str, seen: Texts) -> bool:
