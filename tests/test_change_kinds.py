@@ -1867,3 +1867,23 @@ def test_a_place_in_the_product_makes_a_meeting_or_rota_topic_a_change() -> None
         )
         == []
     )
+
+
+def test_who_may_open_what_is_an_access_change() -> None:
+    # access limited to named people, and access asked for, approved and ending by itself
+    assert _kinds(
+        "Case notes for the assigned workers",
+        "Team leads can mark a family's case so that only the named social workers can open its notes "
+        "and reports.",
+    )[:1] == ["identity-access"]
+    assert _kinds(
+        "Payroll data when it is needed",
+        "Finance staff who need payroll data will ask for access, say why and for how long, and get it "
+        "once their manager approves; it ends when the time is up.",
+    )[:1] == ["identity-access"]
+    # "only open" about opening hours is not access to anything
+    assert "identity-access" not in _kinds(
+        "Weekend opening hours on the website",
+        "From May the shop will only open at weekends; show the new hours on the website and the "
+        "booking page.",
+    )
