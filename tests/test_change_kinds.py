@@ -1887,3 +1887,69 @@ def test_who_may_open_what_is_an_access_change() -> None:
         "From May the shop will only open at weekends; show the new hours on the website and the "
         "booking page.",
     )
+
+
+def test_a_capability_given_to_people_on_a_page_is_a_product_feature() -> None:
+    # whoever the people are (a trade the list of people does not hold), "can <do it>" on a page
+    assert _kinds(
+        "Give your allotment plot to a neighbour",
+        "Plot holders who can no longer keep their allotment can hand it to a neighbour from their plot "
+        "page before the season starts, instead of it going back to the waiting list.",
+    )[:1] == ["product-feature"]
+    # the same capability as people's work away from the product stays unrecognised
+    assert (
+        _kinds(
+            "Allotment handover day",
+            "Plot holders who can no longer keep their allotment can hand over the keys at the trustees' "
+            "meeting in March; bring the paper form and the minutes will record the new holder.",
+        )
+        == []
+    )
+
+
+def test_the_product_doing_a_thing_by_itself_is_a_product_feature() -> None:
+    # a thing renewed, released or switched off automatically is the product acting for people
+    assert _kinds(
+        "Library loans renewed by themselves",
+        "Books on loan are renewed automatically on their due date when nobody has reserved them, and "
+        "the borrower gets a short note saying so.",
+    )[:1] == ["product-feature"]
+    # "automatically" in people's work (a rota, a drill) changes nothing
+    assert (
+        _kinds(
+            "New weekend rota for the library desk",
+            "Staff take turns covering Saturdays; whoever covers automatically gets a day off in lieu, "
+            "agreed with the manager.",
+        )
+        == []
+    )
+
+
+def test_people_handing_the_product_something_and_getting_its_work_back_is_a_change() -> None:
+    # a negotiation named as the document's topic does not make uploading a file people's work
+    assert _kinds(
+        "Lease clauses checked against our standard terms",
+        "Letting agents upload a landlord's lease and get back the clauses that differ from the "
+        "negotiation guide, with suggested wording, which they accept or edit.",
+    )[:1] == ["product-feature"]
+    # a negotiation as the work itself stays unrecognised
+    assert (
+        _kinds(
+            "Renegotiate the office lease",
+            "Negotiate the office lease renewal with the landlord before June and agree the break clause.",
+        )
+        == []
+    )
+
+
+def test_accounts_that_end_by_themselves_are_an_access_change() -> None:
+    assert _kinds(
+        "Supply teachers' accounts end with their placement",
+        "Supply teachers log in to the school's learning system; their accounts are switched off "
+        "automatically on the last day of their placement.",
+    )[:1] == ["identity-access"]
+    # a machine switched off automatically is no one's access
+    assert "identity-access" not in _kinds(
+        "Classroom projectors power down at night",
+        "Projectors in every classroom are switched off automatically at 6pm to save power.",
+    )
