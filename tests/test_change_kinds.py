@@ -1953,3 +1953,23 @@ def test_accounts_that_end_by_themselves_are_an_access_change() -> None:
         "Classroom projectors power down at night",
         "Projectors in every classroom are switched off automatically at 6pm to save power.",
     )
+
+
+def test_a_language_model_is_a_model_feature() -> None:
+    assert _kinds(
+        "Quotes for garden landscaping",
+        "Homeowners type in the size of their garden and what they want. A language model writes the "
+        "first quote, which our designer checks and edits before it goes out.",
+    )[:1] == ["ml-llm"]
+    assert _kinds(
+        "Repair request replies",
+        "Use a language model to write a reply to each repair request; the housing officer checks it first.",
+    )[:1] == ["ml-llm"]
+    # a talk about language models changes no product
+    assert (
+        _kinds(
+            "Talk at the local meetup",
+            "Give a talk at the local meetup about how language models work.",
+        )
+        == []
+    )
