@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -562,3 +563,53 @@ def test_vague_phrases_of_an_ascii_text_are_those_the_case_blind_search_finds(
     plain = rollback_mod._Matcher(tuple(phrases))
     plain._lowered = None
     assert fast(text) == plain(text)
+
+
+def test_a_vague_word_in_the_features_own_name_is_a_name_not_an_instruction() -> None:
+    # a feature called "... as soon as they finish" had every step quoting its name flagged as
+    # vague ('soon'); the name is what the feature is called, the instruction around it is linted
+    name = "Runners can see their split times as soon as they finish"
+    rb = _handmade(
+        steps=[
+            RollbackStep(
+                order=1,
+                actor="On-call engineer",
+                action=f"Open the screen where {name} appears and restart it as needed.",
+                expected_result=f"{name} is not visible.",
+                max_minutes=5,
+            )
+        ],
+        verification=[f"Support has 0 new tickets tagged {name.upper()}"],
+    )
+    quoted = _two_am(lint_rollback(rb, quoted=(name,)))
+    assert [(f.subjects, "'as needed'" in f.message) for f in quoted] == [(["step 1"], True)]
+    assert "'soon'" not in quoted[0].message
+    unquoted = {f.subjects[0] for f in _two_am(lint_rollback(rb))}
+    assert unquoted == {"step 1", "verification 1"}  # without the name, its 'soon' is flagged
+
+
+def test_a_plan_for_a_feature_named_with_a_vague_word_passes_the_2am_test(
+    runner: CliRunner,
+) -> None:
+    r = runner.invoke(
+        app,
+        [
+            "build-rollback-plan",
+            "--feature-name",
+            "Runners can see their split times as soon as they finish",
+            "--description",
+            "Show each runner's split times on their phone a few seconds after the finish, "
+            "and keep the event's results page updating live.",
+            "--team-size",
+            "3",
+            "--timeline",
+            "8 weeks",
+            "--risk-tolerance",
+            "high",
+            "--format",
+            "json",
+        ],
+    )
+    assert r.exit_code in (0, 1), r.output
+    findings = json.loads(r.stdout)["findings"]
+    assert [f for f in findings if f["kind"] == "two_am_test"] == []

@@ -134,7 +134,10 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     if own is None and kind == "feature_flag" and not unknown_change:
         findings += _flag_defaults(spec, values)
     findings += _mechanism_findings(spec, profile, own)
-    return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint))
+    # the feature's own name is quoted into the steps: its words ("as soon as they finish") are
+    # what the feature is called, not an instruction to the on-call engineer
+    names = (spec.feature_name, values["plan_id"], values["flag_key"])
+    return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint, quoted=names))
 
 
 def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
@@ -331,18 +334,27 @@ def _flag_defaults(spec: Spec, values: dict[str, str]) -> list[Finding]:
 # ---- the 2am test ---------------------------------------------------------------------------
 
 
-def lint_rollback(rollback: Rollback, rules: LintRules | None = None) -> list[Finding]:
+def lint_rollback(
+    rollback: Rollback, rules: LintRules | None = None, *, quoted: Sequence[str] = ()
+) -> list[Finding]:
     """2am-test findings for any Rollback: vague words, missing actors, results, numbers, windows,
-    no decision maker, and a rollback longer than the limit."""
+    no decision maker, and a rollback longer than the limit. Names in `quoted` (the feature's
+    name, its flag key) are read as names: a vague word inside one is not an instruction."""
     rules = rules or _bundled_rules()
     vague = _vague_matcher(tuple(rules.vague_phrases))
+    names = [n for n in quoted if n.strip()]
+    unquote = (
+        re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
+        if names
+        else None
+    )
     out: list[Finding] = []
 
     def flag(subject: str, message: str) -> None:
         out.append(Finding(kind=TWO_AM, message=message, subjects=[subject]))
 
     def words(subject: str, what: str, text: str) -> None:
-        hits = vague(text)
+        hits = vague(unquote.sub(" ", text) if unquote is not None else text)
         if hits:
             flag(
                 subject,
