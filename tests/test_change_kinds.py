@@ -1036,9 +1036,9 @@ def test_the_groups_fired_for_all_owners_at_once_score_as_reading_every_group() 
         fired = _Fired(changes.signal_index)
         for owner, block in enumerate(owners):
             all_read = _score_where(block.signals, block.guards, name, description, Texts(changes.lexicon))
-            assert _score_where(
-                block.signals, block.guards, name, description, seen, None, fired.of(owner)
-            ) == (all_read), block.id
+            assert _score_where(block.signals, block.guards, name, description, seen, fired.of(owner)) == (
+                all_read
+            ), block.id
 
 
 def test_facets_do_not_depend_on_which_feature_was_detected_before() -> None:

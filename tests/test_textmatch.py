@@ -101,15 +101,12 @@ catalog_texts = st.lists(
 def test_reading_only_the_signal_groups_a_text_fires_scores_as_reading_them_all(
     name: str, description: str
 ) -> None:
-    # `signal_words` skips the groups with no keyword in the texts: every profile's and facet's
+    # `signal_index` skips the groups with no keyword in the texts: every profile's and facet's
     # score, words found and "where" part are those of reading every group
-    from syncsvc.catalog.changes import _score_where
+    from syncsvc.catalog.changes import _Fired, _score_where
 
-    profiles, facets = _CHANGES.signal_words
+    fired = _Fired(_CHANGES.signal_index)
     seen = Texts(_CHANGES.lexicon)
-    for block, words in [
-        *zip(_CHANGES.profiles, profiles, strict=True),
-        *zip(_CHANGES.facets, facets, strict=True),
-    ]:
+    for owner, block in enumerate([*_CHANGES.profiles, *_CHANGES.facets]):
         all_read = _score_where(block.signals, block.guards, name, description, seen)
-        assert _score_where(block.signals, block.guards, name, description, seen, words) == all_read
+        assert _score_where(block.signals, block.guards, name, description, seen, fired.of(owner)) == all_read

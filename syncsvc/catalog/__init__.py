@@ -126,7 +126,6 @@ def _compile(folder: Path | None) -> Catalog:
     changes = load_changes(_change_folders(folder))
     _check_refs(changes, parts)
     changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
-    changes.signal_words  # noqa: B018  (the same)
     changes.signal_index  # noqa: B018  (the same)
     catalog = Catalog(folder=folder, changes=changes, **parts)
     catalog.condition_lexicon  # noqa: B018  (the same)

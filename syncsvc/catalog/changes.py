@@ -324,29 +324,17 @@ class ChangeCatalog(CatalogModel):
         return Lexicon(keywords, guards)
 
     @cached_property
-    def signal_words(self) -> tuple[list[dict[str, list[int]]], list[dict[str, list[int]]]]:
-        """Per profile and per facet (in their order): each signal word -> the positions of the
-        signal groups holding it. A text fires only the groups of the lexicon keywords it has
-        (every signal word is one), so the rest need no lookup. Compiled once per catalog."""
-
-        def by_word(signals: Sequence[Signal]) -> dict[str, list[int]]:
-            out: dict[str, list[int]] = {}
-            for k, sig in enumerate(signals):
-                for w in dict.fromkeys(sig.words):
-                    out.setdefault(w, []).append(k)
-            return out
-
-        return [by_word(p.signals) for p in self.profiles], [by_word(f.signals) for f in self.facets]
-
-    @cached_property
     def signal_index(self) -> dict[str, tuple[tuple[int, int], ...]]:
         """Each signal word -> the (owner, group position) pairs holding it, owners numbered
-        profiles first, then facets: one pass over a text's lexicon keywords gives the groups it
-        fires for every profile and facet at once (`_Fired`). Compiled once per catalog."""
+        profiles first, then facets. A text fires only the groups of the lexicon keywords it has
+        (every signal word is one), so one pass over its keywords gives the groups it fires for
+        every profile and facet at once (`_Fired`); the rest need no lookup. Compiled once per
+        catalog."""
         out: dict[str, list[tuple[int, int]]] = {}
-        for owner, words in enumerate([*self.signal_words[0], *self.signal_words[1]]):
-            for w, groups in words.items():
-                out.setdefault(w, []).extend((owner, k) for k in groups)
+        for owner, block in enumerate([*self.profiles, *self.facets]):
+            for k, sig in enumerate(block.signals):
+                for w in dict.fromkeys(sig.words):
+                    out.setdefault(w, []).append((owner, k))
         return {w: tuple(pairs) for w, pairs in out.items()}
 
     def _texts(self, name: str, description: str) -> Texts:
@@ -374,12 +362,10 @@ class ChangeCatalog(CatalogModel):
             bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
         ) or _people_work(self.about_work, name, description, seen)
         fired = _Fired(self.signal_index)
-        for owner, (p, words) in enumerate(zip(self.profiles, self.signal_words[0], strict=True)):
+        for owner, p in enumerate(self.profiles):
             if p.vetoes and _vetoed(p, name, description, seen):
                 continue
-            score, hits, where = _score_where(
-                p.signals, p.guards, name, description, seen, words, fired.of(owner)
-            )
+            score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
             if score >= p.threshold * (3 if about else 1):
                 found.append(Detection(p, score, hits, score - where))
         specific = [d for d in found if not d.profile.fallback]
@@ -428,12 +414,10 @@ class ChangeCatalog(CatalogModel):
         seen = self._texts(name, description)
         fired = _Fired(self.signal_index)
         first = len(self.profiles)
-        for owner, (f, words) in enumerate(zip(self.facets, self.signal_words[1], strict=True), first):
+        for owner, f in enumerate(self.facets, first):
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits, _ = _score_where(
-                f.signals, f.guards, name, description, seen, words, fired.of(owner)
-            )
+            score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, fired.of(owner))
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
@@ -532,23 +516,19 @@ def _score_where(
     name: str,
     description: str,
     seen: Texts | None = None,
-    words: Mapping[str, list[int]] | None = None,
     fired_in: Callable[[WordIndex], set[int]] | None = None,
 ) -> tuple[float, tuple[str, ...], float]:
     """Each signal group counts once with its weight, half as much again in the name; guard
     phrases are blanked first, and name and description are searched apart (a phrase must
     not run from one into the other). `seen` shares the word indexes of texts no guard
     changed between profiles (their n-gram tables are built once). The third number is the part
-    of the score from groups that only say where the feature lives (`Signal.where`). `words`
-    (`ChangeCatalog.signal_words` of these signals, with `seen`'s lexicon holding them): only
-    the groups with a keyword the texts have are read, in their order (the others add nothing)."""
+    of the score from groups that only say where the feature lives (`Signal.where`). `fired_in`
+    (`_Fired.of` these signals' owner, with `seen`'s lexicon holding them): only the groups with
+    a keyword the texts have are read, in their order (the others add nothing)."""
     seen = Texts() if seen is None else seen
     ixs = tuple(seen.index(seen.unguarded(t, guards)) for t in (name, description))
     if fired_in is not None and seen.lexicon is not None:
         signals = [signals[k] for k in sorted(fired_in(ixs[0]) | fired_in(ixs[1]))]
-    elif words is not None and seen.lexicon is not None:
-        fired = {k for ix in ixs for kw in ix.lexicon_keywords() for k in words.get(kw, ())}
-        signals = [signals[k] for k in sorted(fired)]
     score = where = 0.0
     hits: list[str] = []
     for s in signals:
