@@ -134,12 +134,13 @@ def _compile(folder: Path | None) -> Catalog:
 
 def _condition_keywords(value: object) -> Iterator[str]:
     """The keywords of every condition in `value` (a catalog model, a list or a dict of them)
-    that `WordIndex.keyword` searches: `keywords` by the keyword rule, and `also`."""
+    that `WordIndex.keyword` searches: `keywords` by the keyword rule, `also` and `unless`."""
     if isinstance(value, CatalogModel):
         if isinstance(value, Condition):
             if value.keyword_rule == "keyword":
                 yield from getattr(value, "keywords", None) or ()
             yield from getattr(value, "also", None) or ()
+            yield from getattr(value, "unless", None) or ()
         for name in type(value).model_fields:
             yield from _condition_keywords(getattr(value, name))
     elif isinstance(value, list | tuple):

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from syncsvc.catalog.base import CatalogModel, load_model
-from syncsvc.catalog.conditions import Condition, FindTask, Situation
+from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -113,7 +113,7 @@ class Variant(Condition):
     unless: list[Keyword] = Field(default_factory=list)
 
     def applies(self, text: Situation) -> bool:
-        return self.holds(text) and not (self.unless and text.index.keyword(self.unless) is not None)
+        return self.holds(text)
 
 
 class RollbackVariant(RollbackTemplate, Variant):
@@ -141,9 +141,6 @@ class ProfileTrigger(Condition):
     keywords: list[Keyword] = Field(default_factory=list)
     # and none of these (another sort of change that merely names the keywords)
     unless: list[Keyword] = Field(default_factory=list)
-
-    def holds(self, s: Situation, find_task: FindTask | None = None) -> bool:
-        return super().holds(s, find_task) and not (self.unless and s.index.keyword(self.unless) is not None)
 
     @model_validator(mode="after")
     def _all_levels(self) -> ProfileTrigger:

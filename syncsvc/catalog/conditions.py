@@ -118,6 +118,8 @@ CHECKS: dict[str, tuple[_Check, int]] = {
     "all_traits": (_all_traits, 3),
     "keywords": (lambda v, s, _: None, 4),  # by the model's keyword rule: see Condition.reasons
     "also": (lambda v, s, _: _holds(s.index.keyword(v) is not None), 0),
+    # words saying the text is another sort of change that merely names the keywords
+    "unless": (lambda v, s, _: _holds(s.index.keyword(v) is None), 0),
     "tasks": (_tasks, 7),
 }
 
@@ -158,6 +160,7 @@ class Condition(CatalogModel):
 def _checks_of(model: type[Condition]) -> tuple[tuple[str, _Check, int], ...]:
     """The checks of the condition fields `model` declares, keyword search last but one."""
     fields = model.model_fields
-    names = [n for n in CHECKS if n in fields and n not in ("keywords", "also", "tasks")]
-    names += [n for n in ("keywords", "also", "tasks") if n in fields]
+    last = ("keywords", "also", "unless", "tasks")
+    names = [n for n in CHECKS if n in fields and n not in last]
+    names += [n for n in last if n in fields]
     return tuple((n, *CHECKS[n]) for n in names)

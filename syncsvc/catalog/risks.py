@@ -80,9 +80,9 @@ class RiskWhen(Condition):
         return self
 
     def matches(self, t: Traits) -> bool:
-        """True when every condition of this case holds for the traits, and none of `unless`
-        is in the text."""
-        return self.holds(t) and not (self.unless and t.index.keyword(self.unless) is not None)
+        """True when every condition of this case holds for the traits (none of `unless` is in
+        the text)."""
+        return self.holds(t)
 
 
 class Adjust(RiskWhen):
