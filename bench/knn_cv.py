@@ -7,6 +7,13 @@ set's examples left out of the index (`eval.score.leave_out`) and its plan score
 recall average and lowest, wrong-sense hits, primary, strategy, mechanism). A plan depends on the
 text and the kinds read, so each (feature, kinds) plan is built once, with those kinds given.
 Prints one row per blend; the rules alone (`rules`) first.
+
+Two readings of the rules are scored: `now`, the rules as they are (written while looking at
+every set, so they flatter themselves), and with `--blind bench/knn_blind_readings.json`,
+`blind`: for each set added after the first, the kinds the quick-mode plan got from the code and
+catalog of the commit before the set was added (its first run, before any work it then fed) and
+the primary's score over its threshold. Plans are always built from today's catalog; only the
+kinds come from the older rules. `blind` is the honest stand-in for features no one has seen.
 """
 
 from __future__ import annotations
@@ -38,7 +45,10 @@ from syncsvc.planning.build import build_plan  # noqa: E402
 from syncsvc.specload import check_spec  # noqa: E402
 
 RULES = Blend(override=99, fill=99, drop=0)
-# the candidates (a second, finer grid round the first one's best: see BENCHMARKS.md)
+# the last of five rounds of candidates, each round a finer grid round the last one's best
+# (BENCHMARKS.md): k 5..13, override 3..8, fill 3..6 or never, drop 4..7 or never, a floor on the
+# mean similarity 0..0.15 (never better than none), the rules' kind kept as a secondary or not
+# (kept: better risk recall), and a drop only when the nearest is of no kind (more wrong-sense hits)
 GRID: dict[str, tuple[float, ...]] = {
     "k": (9,),
     "over": (6,),

@@ -14,6 +14,7 @@ from eval.score import leave_out, load_features
 
 from syncsvc.catalog import Catalog, bundled_dir, load_catalog
 from syncsvc.catalog.examples import (
+    BLEND,
     Blend,
     Example,
     ExampleIndex,
@@ -327,6 +328,36 @@ def test_change_types_in_the_spec_wins_over_the_known_features(spec_of: Callable
     plan = build_plan(spec, catalog)  # type: ignore[arg-type]
     assert [(u.id, u.source, u.like) for u in plan.change_profiles] == [("ui-frontend", "spec", [])]
     assert not any("known features" in f.message for f in plan.findings)
+
+
+def test_known_features_of_no_kind_drop_a_kind_the_rules_read_unsurely(
+    spec_of: Callable[..., object],
+) -> None:
+    from syncsvc.planning.build import build_plan
+
+    name, description = "Lobby screens", "Show the opening hours on the lobby screens"
+    catalog = _with_examples(
+        [
+            *(
+                _ex(f"Lobby poster {i}", "Print the opening hours on a poster for the lobby screens")
+                for i in range(6)
+            ),
+            *ZORB,
+        ]
+    )
+    [rules, *_] = catalog.changes.detect(name, description)
+    assert rules.score / rules.profile.threshold < BLEND.sure
+    reading = catalog.changes.read(name, description)
+    assert reading.kinds == [] and reading.dropped == rules and reading.like[0] == "Lobby poster 0"
+    spec = spec_of(
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+    )
+    plan = build_plan(spec, catalog)  # type: ignore[arg-type]
+    assert plan.change_profiles == []
+    [note] = [f for f in plan.findings if f.kind == "low_coverage"]
+    assert f"its words pointed to {rules.profile.id}" in note.message
+    assert "known features like it are work of no kind of change ('Lobby poster 0'" in note.message
 
 
 def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:

@@ -281,6 +281,16 @@ class Detection:
         return self.score if self.own is None else self.own
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The kinds of change read from a feature's text (`ChangeCatalog.read`), best first; when
+    the known features like it dropped the rules' kind: that reading, and those features."""
+
+    kinds: list[Detection]
+    dropped: Detection | None = None
+    like: tuple[str, ...] = ()
+
+
 class ChangeCatalog(CatalogModel):
     """Every change profile, in file-name order."""
 
@@ -445,34 +455,41 @@ class ChangeCatalog(CatalogModel):
     def read_kinds(
         self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND
     ) -> list[Detection]:
+        """The kinds of change of a feature, best first (`read`)."""
+        return self.read(name, description, most=most, blend=blend).kinds
+
+    def read(self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND) -> Reading:
         """The kinds of change of a feature, best first: the signal rules' reading (`detect`),
-        with the nearest known features (examples.py) heard as `blend` says. When enough of them
-        agree on another kind, closely enough, that kind leads (the rules' kinds follow it, or
-        not: `blend.keep`); when the rules see no kind, theirs is the plan's only when enough
-        agree; when enough of them are changes of no kind, the rules' kinds are dropped
-        (`blend.drop`; 0: never)."""
+        with the nearest known features (examples.py) heard as `blend` says (`blend_kinds`):
+        enough of them agreeing on another kind lead; when the rules see no kind, enough of them
+        agreeing give theirs; enough of them being changes of no kind drop a kind the rules read
+        unsurely (the reading then names the dropped kind and those features)."""
         rules = self.detect(name, description, most=most)
         if not len(self.examples):
-            return rules
+            return Reading(rules)
         v = vote(self.neighbours(name, description, blend.k))
         ids = [d.profile.id for d in rules]
         strength = rules[0].score / rules[0].profile.threshold if rules else 0.0
-        kinds = blend_kinds(ids, v, blend, known=self.open_kinds(name, description), strength=strength)
-        if v is None or v.kind is None or not kinds or kinds[0] != v.kind or ids[:1] == kinds[:1]:
-            # the rules' reading stands (or is dropped: enough known features are no change)
-            return [d for d in rules if d.profile.id in kinds]
+        # the kinds open to the known features matter only when theirs is another kind
+        asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
+        known = self.open_kinds(name, description) if asks else ()
+        kinds = blend_kinds(ids, v, blend, known=known, strength=strength)
+        if v is None or ids[:1] == kinds[:1]:
+            return Reading(rules)
         like = tuple(nb.name for nb in v.neighbours)
+        if not kinds:  # enough known features like it are changes of no kind
+            return Reading([], dropped=rules[0], like=like)
         over = ids[0] if ids else None
         by_id = {d.profile.id: d for d in rules}
-        found = by_id.get(v.kind)
+        found = by_id.get(kinds[0])
         if found is not None:
             first = replace(found, like=like, over=over)
         else:
             shared = self.examples.shared(name, description, v.neighbours)[:6]
             first = Detection(
-                self.profile(v.kind), 0.0, tuple(shared), like=like, from_examples=True, over=over
+                self.profile(kinds[0]), 0.0, tuple(shared), like=like, from_examples=True, over=over
             )
-        return [first, *(by_id[k] for k in kinds[1:])][:most]
+        return Reading([first, *(by_id[k] for k in kinds[1:])][:most])
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
         """The facets the feature's text shows, for a plan with these profile ids (none when

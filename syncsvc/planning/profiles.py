@@ -34,6 +34,9 @@ class Profiles:
     # when similar known features chose the primary kind: the kind the feature's own words
     # pointed to first ("" for none), and whether they pointed to the primary at all
     over: tuple[str, bool] | None = None
+    # when known features of no kind dropped the rules' kind: that kind, its words, and those
+    # features
+    dropped: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def primary(self) -> ChangeProfile | None:
@@ -60,7 +63,7 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     chosen = _choose(spec, catalog)
     facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
     text = Situation(text=f"{spec.feature_name}\n{spec.description}", lexicon=catalog.condition_lexicon)
-    return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings, chosen.over)
+    return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings, chosen.over, chosen.dropped)
 
 
 def _choose(spec: Spec, catalog: Catalog) -> Profiles:
@@ -91,7 +94,8 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
             for i, p in enumerate(chosen)
         ]
         return Profiles(chosen, uses)
-    detected = changes.read_kinds(spec.feature_name, spec.description)
+    reading = changes.read(spec.feature_name, spec.description)
+    detected = reading.kinds
     return Profiles(
         [d.profile for d in detected],
         [
@@ -108,6 +112,9 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
         readings=[(d.profile.id, d.score, d.signals) for d in detected],
         over=(detected[0].over or "", not detected[0].from_examples)
         if detected and detected[0].like
+        else None,
+        dropped=(reading.dropped.profile.id, reading.dropped.signals, reading.like)
+        if reading.dropped is not None
         else None,
     )
 
@@ -259,12 +266,19 @@ def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
         return _close_readings(profiles)
     kinds = ", ".join(catalog.changes.ids)
     questions = list(catalog.changes.questions)
+    why = "syncsvc did not recognise the kind of change from the feature name and description"
+    if profiles.dropped is not None:
+        kind, words, like = profiles.dropped
+        why = (
+            f"syncsvc did not take this for a change to a product: its words pointed to {kind} "
+            f"({', '.join(words)}), but most of the known features like it are work of no kind of "
+            "change (" + ", ".join(f"'{n}'" for n in like[:4]) + ")"
+        )
     return [
         Finding(
             kind="low_coverage",
             message=(
-                "syncsvc did not recognise the kind of change from the feature name and "
-                "description, so this plan holds only generic risks, tasks and a default "
+                f"{why}, so this plan holds only generic risks, tasks and a default "
                 "percentage ramp; it is a checklist, not a plan. Set change_types in the spec "
                 f"(one or more of: {kinds}) or describe what changes, then answer: " + " ".join(questions)
             ),
