@@ -375,7 +375,8 @@ def test_the_plan_says_the_kind_came_from_known_features_and_how_to_confirm_it(
     catalog = _with_examples(ZORB)
     # "vendor" goes part of the way to a vendor move (a kind is given only to such a text)
     spec = spec_of(
-        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION} from another vendor"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION} from another vendor"\n'
+        'team_size = 3\ntimeline = "6 weeks"\n'
         'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
     )
     plan = build_plan(spec, catalog)  # type: ignore[arg-type]
