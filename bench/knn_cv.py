@@ -72,6 +72,11 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
         "also_weighted": (False, True),
         "also_own": (0.5, 0.6, 0.7, 0.8),
     },
+    "own3": {
+        "also": (3, 3.5, 4, 4.5),
+        "also_weighted": (False, True),
+        "also_own": (0.5, 0.75, 1.0),
+    },
     "fill": {
         "fill_own": (0.01, 0.3, 0.5),
     },

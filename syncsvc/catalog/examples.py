@@ -307,12 +307,11 @@ class Blend:
 # chosen by leave-one-set-out cross-validation over every evaluation set, with the rules as
 # they are and as they were before each set was written (bench/knn_cv.py; BENCHMARKS.md,
 # "Kinds of change from similar known features"): of the 9 nearest known features, 6 on
-# another kind lead, 5 give a kind the rules did not see (one the text's own words point to at
-# all), 5 of no kind say no kind unless the
-# rules read theirs at 2.5 times its threshold or more; a kind listed by known features holding
-# 5 neighbours' worth of their summed similarity joins as a secondary when the text's own words
-# reach half its threshold (one at most)
-BLEND = Blend(fill_own=0.01, also=5, also_weighted=True, also_own=0.5)
+# another kind lead; 5 give a kind the rules did not see, if the text's own words point to it at
+# all; 5 of no kind say no kind unless the rules read theirs at 2.5 times its threshold or more;
+# a kind listed by known features holding half of the 9's summed similarity joins as a
+# secondary when the text's own words reach half its threshold (one at most)
+BLEND = Blend(fill_own=0.01, also=4.5, also_weighted=True, also_own=0.5)
 
 
 def blend_kinds(
