@@ -233,7 +233,7 @@ def main() -> None:
                 heard = blend.heard(nbs)
                 v = vote(heard, weighted=blend.weighted)
                 opened = open_kinds
-                if not ids and blend.fill_own:
+                if not ids and blend.fill_own and v is not None and v.count < blend.override:
                     opened = [k for k, r in own.items() if r >= blend.fill_own]
                 kinds = blend_kinds(ids, v, blend, known=opened, strength=strength)[:4]
                 known = (

@@ -365,6 +365,15 @@ def test_known_features_give_a_kind_only_where_the_texts_own_words_point_to_it()
     assert d.profile.id == "vendor-migration"
     vendor = f"{DESCRIPTION} from another vendor"
     assert [d.profile.id for d in catalog.changes.read_kinds(NAME, vendor)] == ["vendor-migration"]
+    # as many as would lead over the rules' kind give theirs without the text's own words
+    more = _with_examples(
+        [
+            *ZORB,
+            *(_ex(f"Zorbing kit {i}", f"Zorbing frobnication kit {i}", "vendor-migration") for i in (5, 6)),
+        ]
+    )
+    assert vote(more.changes.neighbours(NAME, DESCRIPTION, 9)).count >= BLEND.override  # type: ignore[union-attr]
+    assert [d.profile.id for d in more.changes.read_kinds(NAME, DESCRIPTION)] == ["vendor-migration"]
 
 
 def test_the_plan_says_the_kind_came_from_known_features_and_how_to_confirm_it(

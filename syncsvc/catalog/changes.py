@@ -492,7 +492,8 @@ class ChangeCatalog(CatalogModel):
         # the kinds open to the known features matter only when theirs is another kind
         asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
         known: Sequence[str] = self.open_kinds(name, description) if asks else ()
-        if asks and not ids and blend.fill_own:  # a kind given: one the text's own words point to
+        if asks and not ids and blend.fill_own and v.count < blend.override:  # type: ignore[union-attr]
+            # a kind given by fewer than would lead over the rules: one the text's words point to
             known = [
                 k
                 for k, d in self.own_words(name, description).items()

@@ -286,8 +286,9 @@ class Blend:
     # are not heard
     weighted: bool = False
     floor: float = 0.0
-    # a kind given where the rules read none (`fill`) must be one the text's own words point to
-    # at this share of its threshold or more (`ChangeCatalog.own_words`; 0: any open kind)
+    # a kind given where the rules read none (`fill`) by fewer than `override` neighbours must be
+    # one the text's own words point to at this share of its threshold or more
+    # (`ChangeCatalog.own_words`; 0: any open kind)
     fill_own: float = 0
     # secondary kinds (`also_kinds`): a kind listed anywhere in the kinds of `also` of the k
     # nearest (0: never; by summed similarity, in neighbours, with `also_weighted`) joins the
