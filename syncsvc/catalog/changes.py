@@ -388,7 +388,12 @@ class ChangeCatalog(CatalogModel):
 
     def _scores(self, name: str, description: str) -> list[Detection]:
         """Every profile the text does not veto with the signal groups it fires, whatever its
-        score (a profile with none is left out), in the catalog's order."""
+        score (a profile with none is left out), in the catalog's order (the last text's are
+        kept: `detect` and `own_words` read them both, and a warm server reads one text often)."""
+        key = (id(self), name, description)
+        got = _SCORES.get(key)
+        if got is not None and got[0] is self:
+            return got[1]
         out: list[Detection] = []
         seen = self._texts(name, description)  # one index per distinct (guarded) text
         fired = _Fired(self.signal_index)
@@ -398,6 +403,8 @@ class ChangeCatalog(CatalogModel):
             score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
             if score > 0:
                 out.append(Detection(p, score, hits, score - where))
+        _SCORES.clear()
+        _SCORES[key] = (self, out)
         return out
 
     def own_words(self, name: str, description: str) -> dict[str, Detection]:
@@ -575,6 +582,8 @@ class ChangeCatalog(CatalogModel):
 
 # the word indexes of the last feature read (see ChangeCatalog._texts)
 _RECENT: dict[tuple[int, str, str], Texts] = {}
+# every profile's reading of the last feature read (see ChangeCatalog._scores)
+_SCORES: dict[tuple[int, str, str], tuple[ChangeCatalog, list[Detection]]] = {}
 # the nearest known features of the last feature read (see ChangeCatalog.neighbours)
 _NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
 
