@@ -166,7 +166,7 @@ def test_detection_finds_the_primary_kind_with_its_words(
 def test_a_payment_provider_move_is_payments_and_a_vendor_move(plan_of: PlanOf) -> None:
     plan = plan_of(_spec("Stripe to Adyen", "Move card payments and subscriptions from Stripe to Adyen"))
     assert {"payments-billing", "vendor-migration"} <= set(_ids(plan))
-    assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
+    assert plan.rollback is not None and plan.rollback.mechanism == "fail_back"
     assert plan.rollout.strategy in ("cohort_ramp", "shadow_cutover")
 
 
@@ -387,7 +387,7 @@ def test_a_vendor_move_that_sends_nothing_keeps_its_shadow_run(plan_of: PlanOf) 
     plan = plan_of(_spec("Help desk move", "Move our help desk from Zendesk to Intercom with ticket history"))
     assert _ids(plan)[0] == "vendor-migration"
     assert plan.rollout.strategy == "shadow_cutover"
-    assert plan.rollback is not None and plan.rollback.mechanism == "route_back"
+    assert plan.rollback is not None and plan.rollback.mechanism == "fail_back"
 
 
 def test_a_passing_vendor_word_does_not_make_a_database_upgrade_a_vendor_move(plan_of: PlanOf) -> None:

@@ -17,14 +17,13 @@ DEPLOYMENT_LABELS = {
 }
 MECHANISM_LABELS = {
     "flag_off": "Turn the feature flag off",
-    "fail_back": "Fail back to the old system",
+    "fail_back": "Fail back to the old system or provider",
     "stop_dual_write": "Stop dual-write and read from the old store",
     "halt_release": "Halt the phased app release and switch the feature off server-side",
     "lift_enforcement": "Lift the new enforcement (per workspace or plan) and restore who it blocked",
     "revert_config": "Revert the tooling change and re-run the pipeline",
     "redeploy_previous": "Redeploy the previous release",
     "restore_backup": "Restore from backup",
-    "route_back": "Route traffic back to the old provider",
     "route_to_previous_version": "Route clients back to the previous API version",
     "back_to_old_tool": "Send users back to the old tool or process",
     "restore_previous_plans": "Restore the previous plans and prices",
