@@ -6,6 +6,8 @@ mechanism; wrong-sense hits) and the totals. --heldout scores tests/eval/heldout
 (the features not seen: run it once, at the end); --set NAME scores tests/eval/NAME.toml (heldout2 ...
 heldout6, everyday, everyday2). --missed lists the concepts each plan missed
 and the wrong-sense hits. --write puts the totals in this script's own section of BENCHMARKS.md.
+Each set is scored with its own known examples left out of the catalog (tests/eval/score.py,
+`leave_out`): the nearest known features a plan hears are never the set's own.
 Targets (issue 11): risk recall >= 0.80 overall (>= 0.75 in every held-out plan), no wrong-sense
 hit, strategy and mechanism right for the change.
 """

@@ -200,6 +200,8 @@ class ChangeProfileUse(_Out):
     primary: bool
     source: Literal["detected", "spec"]
     signals: list[str] = Field(default_factory=list)
+    # the similar known features that made a detected kind lead (names), when they did
+    like: list[str] = Field(default_factory=list)
 
 
 class Rollout(_Out):

@@ -4,7 +4,7 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from syncsvc.catalog.base import CatalogModel, load_model
 from syncsvc.catalog.conditions import Condition, Situation
+from syncsvc.catalog.examples import BLEND, Blend, ExampleIndex, Neighbour, blend_kinds, vote
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -268,10 +269,26 @@ class Detection:
     signals: tuple[str, ...]
     # the score without the signal groups that only say where the feature lives
     own: float | None = None
+    # the similar known features that made it lead (examples.py), nearest first
+    like: tuple[str, ...] = ()
+    # read from those features alone: the feature's own words did not point to it
+    from_examples: bool = False
+    # the kind the feature's own words pointed to first, when those features led over it
+    over: str | None = None
 
     @property
     def kind_score(self) -> float:
         return self.score if self.own is None else self.own
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The kinds of change read from a feature's text (`ChangeCatalog.read`), best first; when
+    the known features like it dropped the rules' kind: that reading, and those features."""
+
+    kinds: list[Detection]
+    dropped: Detection | None = None
+    like: tuple[str, ...] = ()
 
 
 class ChangeCatalog(CatalogModel):
@@ -289,6 +306,8 @@ class ChangeCatalog(CatalogModel):
     about_work: list[AboutWork] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
+    # known features and their kinds (mappings/changes/_examples.toml), indexed by their words
+    examples: ExampleIndex = Field(default_factory=lambda: ExampleIndex(()))
 
     @model_validator(mode="after")
     def _unique(self) -> ChangeCatalog:
@@ -298,6 +317,12 @@ class ChangeCatalog(CatalogModel):
 
     def get(self, pid: str) -> ChangeProfile | None:
         return next((p for p in self.profiles if p.id == pid), None)
+
+    def profile(self, pid: str) -> ChangeProfile:
+        got = self.get(pid)
+        if got is None:
+            raise KeyError(pid)
+        return got
 
     @property
     def ids(self) -> list[str]:
@@ -344,6 +369,23 @@ class ChangeCatalog(CatalogModel):
             got = _RECENT[key] = Texts(self.lexicon)
         return got
 
+    def about_not_change(self, name: str, description: str) -> bool:
+        """Does the text say the work is about a technology or is people's work, not a change
+        to a product (`about_guards`, `about_work`)? Then every threshold triples."""
+        seen = self._texts(name, description)
+        return (
+            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
+        ) or _people_work(self.about_work, name, description, seen)
+
+    def open_kinds(self, name: str, description: str) -> list[str]:
+        """The kinds the nearest known features may give this text: none when the text says it is
+        not a change to a product (`about_not_change`), else every kind whose vetoes it does not
+        fire (an office move is never a vendor move because its neighbours are)."""
+        if self.about_not_change(name, description):
+            return []
+        seen = self._texts(name, description)
+        return [p.id for p in self.profiles if not (p.vetoes and _vetoed(p, name, description, seen))]
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -355,9 +397,7 @@ class ChangeCatalog(CatalogModel):
         """
         found: list[Detection] = []
         seen = self._texts(name, description)  # one index per distinct (guarded) text
-        about = (
-            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
-        ) or _people_work(self.about_work, name, description, seen)
+        about = self.about_not_change(name, description)
         fired = _Fired(self.signal_index)
         for owner, p in enumerate(self.profiles):
             if p.vetoes and _vetoed(p, name, description, seen):
@@ -402,6 +442,55 @@ class ChangeCatalog(CatalogModel):
             ],
         ][:most]
 
+    def neighbours(self, name: str, description: str, k: int) -> list[Neighbour]:
+        """The k known features nearest the text (the last text's are kept: the MCP server and
+        quick mode read one feature several times)."""
+        key = (id(self.examples), k, name, description)
+        got = _NEAREST.get(key)
+        if got is None:
+            _NEAREST.clear()
+            got = _NEAREST[key] = self.examples.nearest(name, description, k)
+        return got
+
+    def read_kinds(
+        self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND
+    ) -> list[Detection]:
+        """The kinds of change of a feature, best first (`read`)."""
+        return self.read(name, description, most=most, blend=blend).kinds
+
+    def read(self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND) -> Reading:
+        """The kinds of change of a feature, best first: the signal rules' reading (`detect`),
+        with the nearest known features (examples.py) heard as `blend` says (`blend_kinds`):
+        enough of them agreeing on another kind lead; when the rules see no kind, enough of them
+        agreeing give theirs; enough of them being changes of no kind drop a kind the rules read
+        unsurely (the reading then names the dropped kind and those features)."""
+        rules = self.detect(name, description, most=most)
+        if not len(self.examples):
+            return Reading(rules)
+        v = vote(self.neighbours(name, description, blend.k))
+        ids = [d.profile.id for d in rules]
+        strength = rules[0].score / rules[0].profile.threshold if rules else 0.0
+        # the kinds open to the known features matter only when theirs is another kind
+        asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
+        known = self.open_kinds(name, description) if asks else ()
+        kinds = blend_kinds(ids, v, blend, known=known, strength=strength)
+        if v is None or ids[:1] == kinds[:1]:
+            return Reading(rules)
+        like = tuple(nb.name for nb in v.neighbours)
+        if not kinds:  # enough known features like it are changes of no kind
+            return Reading([], dropped=rules[0], like=like)
+        over = ids[0] if ids else None
+        by_id = {d.profile.id: d for d in rules}
+        found = by_id.get(kinds[0])
+        if found is not None:
+            first = replace(found, like=like, over=over)
+        else:
+            shared = self.examples.shared(name, description, v.neighbours)[:6]
+            first = Detection(
+                self.profile(kinds[0]), 0.0, tuple(shared), like=like, from_examples=True, over=over
+            )
+        return Reading([first, *(by_id[k] for k in kinds[1:])][:most])
+
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
         """The facets the feature's text shows, for a plan with these profile ids (none when
         the plan recognised no kind of change: a facet describes a change, it is not one)."""
@@ -422,6 +511,8 @@ class ChangeCatalog(CatalogModel):
 
 # the word indexes of the last feature read (see ChangeCatalog._texts)
 _RECENT: dict[tuple[int, str, str], Texts] = {}
+# the nearest known features of the last feature read (see ChangeCatalog.neighbours)
+_NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
 
 # the fallback kind leads when every other recognised kind scores under this many times its
 # threshold (and no more than the fallback)
@@ -547,7 +638,8 @@ def _score_where(
 def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
     """Every `*.toml` of the folders (a later folder's file replaces one of the same name);
     files starting with "_" hold the catalog-wide settings (`_catalog.toml`: questions,
-    about_guards; `_facets.toml`: facets), added together."""
+    about_guards; `_facets.toml`: facets; `_examples.toml`: known features and their kinds),
+    added together. An example naming a kind no profile has is refused, naming its file."""
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
@@ -561,6 +653,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "about_work": [],
         "facets": [],
     }
+    examples: list[tuple[str, ExampleIndex]] = []  # (file label, its examples)
     for fname in sorted(files):
         path = files[fname]
         label = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
@@ -568,11 +661,23 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
             part = load_model(path, ChangeCatalog, label=label, prepare=_no_profiles)
             for key in settings:
                 settings[key] += getattr(part, key)
+            if len(part.examples):
+                examples.append((label, part.examples))
         else:
             profiles.append(load_model(path, ChangeProfile, label=label))
     settings["facets"] = _with_borrowed(settings["facets"])
+    known = {p.id for p in profiles}
+    for where, index in examples:
+        unknown = sorted(index.kinds() - known)
+        if unknown:
+            raise ConfigError(
+                f"{where}: examples: unknown change profile {unknown[0]!r}",
+                hint="use the id of a profile in changes/, or rebuild the examples from the evaluation sets",
+            )
     try:
-        return ChangeCatalog.model_validate({"profiles": profiles, **settings})
+        return ChangeCatalog.model_validate(
+            {"profiles": profiles, **settings, "examples": ExampleIndex.joined(i for _, i in examples)}
+        )
     except ValidationError as e:
         raise ConfigError(f"changes/: {e.errors(include_url=False)[0]['msg']}") from None
 

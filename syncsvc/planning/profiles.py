@@ -31,6 +31,12 @@ class Profiles:
     text: Situation = field(default_factory=lambda: Situation(text=""))
     # every detected reading (profile id, score, words), best first; empty when set by hand
     readings: list[tuple[str, float, tuple[str, ...]]] = field(default_factory=list)
+    # when similar known features chose the primary kind: the kind the feature's own words
+    # pointed to first ("" for none), and whether they pointed to the primary at all
+    over: tuple[str, bool] | None = None
+    # when known features of no kind dropped the rules' kind: that kind, its words, and those
+    # features
+    dropped: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def primary(self) -> ChangeProfile | None:
@@ -57,7 +63,7 @@ def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     chosen = _choose(spec, catalog)
     facets = catalog.changes.detect_facets(spec.feature_name, spec.description, [p.id for p in chosen.chosen])
     text = Situation(text=f"{spec.feature_name}\n{spec.description}", lexicon=catalog.condition_lexicon)
-    return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings)
+    return Profiles(chosen.chosen, chosen.uses, facets, text, chosen.readings, chosen.over, chosen.dropped)
 
 
 def _choose(spec: Spec, catalog: Catalog) -> Profiles:
@@ -88,7 +94,8 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
             for i, p in enumerate(chosen)
         ]
         return Profiles(chosen, uses)
-    detected = changes.detect(spec.feature_name, spec.description)
+    reading = changes.read(spec.feature_name, spec.description)
+    detected = reading.kinds
     return Profiles(
         [d.profile for d in detected],
         [
@@ -98,10 +105,17 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
                 primary=i == 0,
                 source="detected",
                 signals=list(d.signals),
+                like=list(d.like),
             )
             for i, d in enumerate(detected)
         ],
         readings=[(d.profile.id, d.score, d.signals) for d in detected],
+        over=(detected[0].over or "", not detected[0].from_examples)
+        if detected and detected[0].like
+        else None,
+        dropped=(reading.dropped.profile.id, reading.dropped.signals, reading.like)
+        if reading.dropped is not None
+        else None,
     )
 
 
@@ -247,21 +261,59 @@ def coverage_findings(profiles: Profiles, catalog: Catalog) -> list[Finding]:
     was recognised narrowly (a close second reading, or a primary read from one group of
     words), say that too, with the two readings and their words."""
     if profiles.chosen:
+        if profiles.over is not None:
+            return [_from_examples(profiles, *profiles.over)]
         return _close_readings(profiles)
     kinds = ", ".join(catalog.changes.ids)
     questions = list(catalog.changes.questions)
+    why = "syncsvc did not recognise the kind of change from the feature name and description"
+    if profiles.dropped is not None:
+        kind, words, like = profiles.dropped
+        why = (
+            f"syncsvc did not take this for a change to a product: its words pointed to {kind} "
+            f"({', '.join(words)}), but most of the known features like it are work of no kind of "
+            "change (" + ", ".join(f"'{n}'" for n in like[:4]) + ")"
+        )
     return [
         Finding(
             kind="low_coverage",
             message=(
-                "syncsvc did not recognise the kind of change from the feature name and "
-                "description, so this plan holds only generic risks, tasks and a default "
+                f"{why}, so this plan holds only generic risks, tasks and a default "
                 "percentage ramp; it is a checklist, not a plan. Set change_types in the spec "
                 f"(one or more of: {kinds}) or describe what changes, then answer: " + " ".join(questions)
             ),
             subjects=questions,
         )
     ]
+
+
+def _from_examples(profiles: Profiles, over: str, named: bool) -> Finding:
+    """A `low_coverage` finding when similar known features chose the primary kind of change:
+    which features, and what the feature's own words pointed to (`over`, "" for no kind;
+    `named`: they pointed to the primary too, but not first); `change_types` confirms it."""
+    lead, *rest = profiles.uses
+    like = ", ".join(f"'{n}'" for n in lead.like)
+    own = (
+        "its own words pointed to no kind of change"
+        if not over
+        else f"its own words pointed first to {over}"
+        + (f" and to {lead.id} after it" if named else "")
+        + (" (kept as a secondary kind)" if over in profiles.ids else "")
+    )
+    kinds = [lead.id, *(u.id for u in rest)]
+    return Finding(
+        kind="low_coverage",
+        message=(
+            f"The kind of change, {lead.id}, was read from similar known features: {like}; {own}. "
+            f"If that is right, confirm it with change_types = {_toml_list(kinds)} in the spec; "
+            "if not, set the right kinds there."
+        ),
+        subjects=kinds,
+    )
+
+
+def _toml_list(ids: Sequence[str]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in ids) + "]"
 
 
 def _close_readings(profiles: Profiles) -> list[Finding]:

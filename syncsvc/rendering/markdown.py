@@ -144,6 +144,8 @@ def change_kinds(plan: Plan) -> str:
             if p.source == "spec"
             else "words: " + ", ".join(f"'{md(w)}'" for w in p.signals)
         )
+        if p.like:
+            why += "; like the known features " + ", ".join(f"'{md(n)}'" for n in p.like)
         out.append(f"{md(p.title)} ({'primary; ' if p.primary else ''}{why})")
     return "; ".join(out)
 

@@ -238,6 +238,8 @@ def _assumed(plan: Plan) -> list[str]:
             if p.signals
             else "detected"
         )
+        if p.like:
+            why += "; like the known features " + ", ".join(f"“{md(n)}”" for n in p.like[:3])
         out.append(f"{'Primary change' if p.primary else 'Also'}: **{md(p.title)}** ({why}).")
     if plan.quick_mode:
         out.append(

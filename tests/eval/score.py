@@ -11,15 +11,16 @@ and never crashes the run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from syncsvc.catalog import load_catalog
+from syncsvc.catalog import Catalog, load_catalog
 
 HERE = Path(__file__).resolve().parent
 FEATURES = HERE / "features.toml"
@@ -98,6 +99,8 @@ class Feature:
     id: str
     inputs: Mapping[str, Any]
     expected: Expected
+    # the evaluation set (file name) it is from: scored with that set's known examples left out
+    set: str = ""
 
 
 @dataclass
@@ -165,7 +168,7 @@ def load_features(path: Path | str = FEATURES) -> list[Feature]:
     seen: set[str] = set()
     for i, row in enumerate(rows):
         where = f"{p.name}: feature {row.get('id', i + 1)!r}"
-        f = _feature(row, where)
+        f = replace(_feature(row, where), set=p.stem)
         if f.id in seen:
             raise EvalFileError(f"{where}: duplicate id")
         seen.add(f.id)
@@ -387,12 +390,30 @@ def failed_score(feature: Feature, error: str) -> FeatureScore:
     return s
 
 
-def score_features(features: Sequence[Feature], *, catalog: Any = None) -> list[FeatureScore]:
-    """Plan and score every feature; a planner exception scores that feature 0 and is kept."""
+def leave_out(catalog: Catalog, set_name: str) -> Catalog:
+    """The catalog with the known examples of one evaluation set left out (its features would
+    otherwise find themselves among the nearest examples: a self-match, not a reading)."""
+    if not set_name or set_name not in catalog.changes.examples.sets:
+        return catalog
+    key = (id(catalog), set_name)
+    got = _LEFT_OUT.get(key)
+    if got is None or got[0] is not catalog:
+        changes = catalog.changes.model_copy(update={"examples": catalog.changes.examples.without(set_name)})
+        got = _LEFT_OUT[key] = (catalog, dataclasses.replace(catalog, changes=changes))
+    return got[1]
 
-    cat = catalog if catalog is not None else load_catalog()
+
+_LEFT_OUT: dict[tuple[int, str], tuple[Catalog, Catalog]] = {}
+
+
+def score_features(features: Sequence[Feature], *, catalog: Any = None) -> list[FeatureScore]:
+    """Plan and score every feature, each with its own set's known examples left out of the
+    catalog (`leave_out`); a planner exception scores that feature 0 and is kept."""
+
+    base = catalog if catalog is not None else load_catalog()
     out = []
     for f in features:
+        cat = leave_out(base, f.set) if isinstance(base, Catalog) else base
         try:
             plan = build_feature_plan(f, cat)
         except Exception as e:  # noqa: BLE001 — a crash on one feature is that feature's score

@@ -1,0 +1,322 @@
+"""Known features as examples of kinds of change (mappings/changes/_examples.toml), and the
+nearest of them to a new feature by the words they share (issue 11).
+
+Hand-written signal rules carry poorly to features in domains no rule was written for; the
+kinds of known features with the same words carry better. The index is a plain TF-IDF one:
+a text's terms are its words (lowercase, stop words out, a crude plural stem) and the pairs of
+neighbouring terms; each term weighs log(N / df) over the N examples; a text's vector is its
+terms' weights, normalised; similarity is the cosine. Built once per catalog and kept in the
+compiled catalog cache, so a lookup is one pass over the postings of the text's terms.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
+
+from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.risks import Slug, Text
+
+
+class Example(CatalogModel):
+    """One known feature: the evaluation set it comes from, its name and description, and its
+    kinds of change (profile ids, primary first; empty for a change of no kind)."""
+
+    set: Slug
+    name: Text
+    description: Annotated[str, Field(max_length=4000)]
+    profiles: list[Slug] = Field(default_factory=list)
+
+
+# words that say nothing about the kind of change (function words, and the words every
+# feature text uses: "users", "new", "will")
+_STOP_TEXT = """a about above after again against all also am an and any are as at be been before being
+    below between both but by can could did do does doing done down during each either every few
+    for from further had has have having he her here hers him his how i if in into is it its
+    itself just let lets may me might more most much must my no nor not now of off on once one
+    only or other our ours out over own per same she should so some such than that the their
+    theirs them then there these they this those through to too under until up upon us very via
+    was we were what when where which while who whom whose why will with within without would
+    yet you your yours instead new now get gets got make makes made use used using uses user
+    users want wants need needs able way ways today currently still already like"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9']*")
+
+
+def _stem(word: str) -> str:
+    """A crude plural stem: "payments" -> "payment", "alerts'" -> "alert" ("access" stays)."""
+    w = word.rstrip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """The terms of a text: its words without stop words or bare numbers, stemmed, then each
+    pair of neighbouring terms ("payment provider")."""
+    words = [
+        s
+        for w in _WORD.findall(text.lower())
+        if (s := _stem(w)) and s not in STOP_WORDS and not s.isdigit() and len(s) > 1
+    ]
+    return list(dict.fromkeys([*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A known feature near the text: its position, name, kinds and similarity (0..1)."""
+
+    position: int
+    name: str
+    profiles: tuple[str, ...]
+    similarity: float
+
+    @property
+    def kind(self) -> str | None:
+        """Its primary kind of change (None: no change of a known kind)."""
+        return self.profiles[0] if self.profiles else None
+
+
+class ExampleIndex:
+    """The examples and the postings of their terms, kept compact (flat arrays, read back from
+    the compiled catalog cache in a fraction of a millisecond): each known term by a 32-bit hash
+    (salted so that no two known terms share one), sorted, with its weight (idf) and where its
+    postings (example positions and normalised weights) start."""
+
+    def __init__(self, examples: Iterable[Example]) -> None:
+        self.examples: tuple[tuple[str, str, str, tuple[str, ...]], ...] = tuple(
+            (e.set, e.name, e.description, tuple(e.profiles)) for e in examples
+        )
+        docs = [terms(f"{name}\n{description}") for _, name, description, _ in self.examples]
+        df: dict[str, int] = {}
+        for ts in docs:
+            for t in ts:
+                df[t] = df.get(t, 0) + 1
+        n = len(docs)
+        # a term in every example weighs nothing; one in a single example, the most
+        idf = {t: math.log(n / c) for t, c in df.items() if c < n}
+        postings: dict[str, tuple[list[int], list[float]]] = {t: ([], []) for t in idf}
+        for pos, ts in enumerate(docs):
+            weights = {t: idf[t] for t in ts if t in idf}
+            norm = math.sqrt(sum(w * w for w in weights.values()))
+            for t, w in weights.items():
+                postings[t][0].append(pos)
+                postings[t][1].append(w / norm)
+        self.salt = _salt(idf)
+        order = sorted(idf, key=lambda t: _hash(t, self.salt))
+        self.hashes = array("I", [_hash(t, self.salt) for t in order])
+        self.idf = array("d", [idf[t] for t in order])
+        self.starts = array("I", [0])
+        self.positions = array("I")
+        self.weights = array("d")
+        for t in order:
+            self.positions.extend(postings[t][0])
+            self.weights.extend(postings[t][1])
+            self.starts.append(len(self.positions))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """As a catalog field: an index as it is, or a list of examples (each checked) indexed."""
+        return core_schema.union_schema(
+            [
+                core_schema.is_instance_schema(cls),
+                core_schema.no_info_after_validator_function(cls, handler.generate_schema(list[Example])),
+            ],
+            mode="left_to_right",
+        )
+
+    @classmethod
+    def joined(cls, parts: Iterable[ExampleIndex]) -> ExampleIndex:
+        """One index of every part's examples, in order."""
+        return cls(
+            Example.model_construct(set=s, name=nm, description=d, profiles=list(p))
+            for part in parts
+            for s, nm, d, p in part.examples
+        )
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ExampleIndex) and other.examples == self.examples
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def sets(self) -> frozenset[str]:
+        return frozenset(e[0] for e in self.examples)
+
+    def _slot(self, term: str) -> int | None:
+        """The term's place in the sorted hashes; None when no example has it."""
+        h = _hash(term, self.salt)
+        i = bisect_left(self.hashes, h)
+        return i if i < len(self.hashes) and self.hashes[i] == h else None
+
+    def weight(self, term: str) -> float:
+        """The term's idf; 0 when no example (or every example) has it."""
+        i = self._slot(term)
+        return 0.0 if i is None else self.idf[i]
+
+    def without(self, set_name: str) -> ExampleIndex:
+        """The index of every example but those of one set (its weights computed without them)."""
+        return ExampleIndex(
+            Example.model_construct(set=s, name=nm, description=d, profiles=list(p))
+            for s, nm, d, p in self.examples
+            if s != set_name
+        )
+
+    def kinds(self) -> set[str]:
+        """Every profile id the examples name."""
+        return {p for e in self.examples for p in e[3]}
+
+    def nearest(self, name: str, description: str, k: int) -> list[Neighbour]:
+        """The k examples nearest the text, most similar first (an equal similarity: the earlier
+        example first); only examples sharing a term with it. Empty for a text with no term an
+        example has (only stop words, or words no example uses)."""
+        if k < 1 or not self.examples:
+            return []
+        slots = {i for t in terms(f"{name}\n{description}") if (i := self._slot(t)) is not None}
+        if not slots:
+            return []
+        norm = math.sqrt(sum(self.idf[i] ** 2 for i in slots))
+        acc: dict[int, float] = {}
+        get = acc.get
+        positions, weights, starts = self.positions, self.weights, self.starts
+        for i in slots:
+            qw = self.idf[i]
+            for j in range(starts[i], starts[i + 1]):
+                pos = positions[j]
+                acc[pos] = get(pos, 0.0) + qw * weights[j]
+        # rounded, so that sums taken in another order do not reorder equal similarities
+        best = heapq.nsmallest(k, acc.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
+        return [
+            Neighbour(pos, self.examples[pos][1], self.examples[pos][3], round(dot / norm, 6))
+            for pos, dot in best
+        ]
+
+    def shared(self, name: str, description: str, neighbours: Iterable[Neighbour]) -> list[str]:
+        """The single words the text shares with these neighbours, the rarest (most telling)
+        first: what made them near, for a reader."""
+        mine = set(terms(f"{name}\n{description}"))
+        theirs: set[str] = set()
+        for nb in neighbours:
+            _, ex_name, ex_description, _ = self.examples[nb.position]
+            theirs.update(terms(f"{ex_name}\n{ex_description}"))
+        both = [(w, t) for t in mine & theirs if " " not in t and (w := self.weight(t)) > 0]
+        return [t for _, t in sorted(both, key=lambda x: (-x[0], x[1]))]
+
+
+def _hash(term: str, salt: int) -> int:
+    return zlib.crc32(term.encode(), salt)
+
+
+def _salt(vocabulary: Iterable[str]) -> int:
+    """The first salt under which the known terms' hashes are all different."""
+    words = list(vocabulary)
+    for salt in range(1000):
+        if len({_hash(t, salt) for t in words}) == len(words):
+            return salt
+    raise ValueError("no salt keeps the examples' terms apart")  # pragma: no cover - 2**32 slots
+
+
+@dataclass(frozen=True)
+class Vote:
+    """What the nearest examples say: the kind most of them have (None: no change), how many of
+    them, the mean similarity of those, and those examples."""
+
+    kind: str | None
+    count: int
+    similarity: float
+    neighbours: tuple[Neighbour, ...]
+
+
+def vote(neighbours: Sequence[Neighbour]) -> Vote | None:
+    """The primary kind most of the neighbours share (a tie: the larger summed similarity, then
+    the kind of the nearest); None without neighbours."""
+    if not neighbours:
+        return None
+    groups: dict[str | None, list[Neighbour]] = {}
+    for nb in neighbours:
+        groups.setdefault(nb.kind, []).append(nb)
+    kind, members = max(
+        groups.items(), key=lambda kv: (len(kv[1]), round(sum(n.similarity for n in kv[1]), 9))
+    )
+    return Vote(kind, len(members), sum(n.similarity for n in members) / len(members), tuple(members))
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How the nearest known features are heard beside the signal rules (`blend_kinds`): how
+    many are read (`k`); how many must agree on another kind for theirs to lead (`override`), or
+    to be the kind when the rules see none (`fill`); whether the rules' primary kind then stays
+    as a secondary (`keep`); how many being changes of no kind drop the rules' kinds (`drop`,
+    0: never), unless the rules read their primary kind surely, at `sure` times its profile's
+    threshold or more (0: however surely). Any shared term makes a known feature near; a floor
+    on the similarity did not help in cross-validation (BENCHMARKS.md)."""
+
+    k: int = 9
+    override: int = 6
+    fill: int = 5
+    keep: bool = True
+    drop: int = 5
+    sure: float = 2.5
+
+
+# chosen by leave-one-set-out cross-validation over every evaluation set, with the rules as
+# they are and as they were before each set was written (bench/knn_cv.py; BENCHMARKS.md,
+# "Kinds of change from similar known features"): of the 9 nearest known features, 6 on
+# another kind lead, 5 give a kind the rules did not see, 5 of no kind say no kind unless the
+# rules read theirs at 2.5 times its threshold or more
+BLEND = Blend()
+
+
+def blend_kinds(
+    rules: Sequence[str],
+    v: Vote | None,
+    blend: Blend,
+    *,
+    known: Collection[str],
+    strength: float = 0.0,
+) -> list[str]:
+    """The kinds of change (profile ids, primary first) from the signal rules' reading (`rules`,
+    primary first) and the nearest known features' `vote`, as `blend` says:
+
+    - `blend.override` neighbours agree on another kind than the rules' primary: theirs leads,
+      the rules' kinds follow it (without the rules' primary unless `blend.keep`);
+    - the rules read no kind: the neighbours' kind when `blend.fill` of them agree;
+    - `blend.drop` of them (0: never) are changes of no kind, and the rules' primary reading
+      (`strength`: its score over its profile's threshold) is under `blend.sure` (0: any): no
+      kind either;
+    - else the rules' reading. Only a kind in `known` is taken from them (the catalog's kinds
+      the text does not veto: `ChangeCatalog.open_kinds`)."""
+    out = list(rules)
+    if v is None or v.count < 1:
+        return out
+    if v.kind is None:
+        if out and blend.drop and v.count >= blend.drop and (not blend.sure or strength < blend.sure):
+            return []
+        return out
+    if v.kind not in known or out[:1] == [v.kind]:
+        return out
+    if out:
+        if v.count < blend.override:
+            return out
+        rest = [k for k in out if k != v.kind]
+        if not blend.keep and rest and rest[0] == out[0]:
+            rest = rest[1:]
+        return [v.kind, *rest]
+    if v.count >= blend.fill:
+        return [v.kind]
+    return []

@@ -1,0 +1,389 @@
+"""Kinds of change read from similar known features (issue 11): the examples asset, its index, how
+the nearest examples are heard beside the signal rules, and what the plan says about it."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from eval import build_examples
+from eval.score import leave_out, load_features
+
+from syncsvc.catalog import Catalog, bundled_dir, load_catalog
+from syncsvc.catalog.examples import (
+    BLEND,
+    Blend,
+    Example,
+    ExampleIndex,
+    Neighbour,
+    Vote,
+    blend_kinds,
+    terms,
+    vote,
+)
+from syncsvc.errors import ConfigError
+from syncsvc.model import Plan
+from syncsvc.rendering.markdown import render_md
+
+PlanOf = Callable[[str], Plan]
+
+
+def _ex(name: str, description: str, *profiles: str, set_name: str = "a") -> Example:
+    return Example(set=set_name, name=name, description=description, profiles=list(profiles))
+
+
+def _nb(kind: str | None, similarity: float, position: int = 0) -> Neighbour:
+    return Neighbour(position, f"example {position}", (kind,) if kind else (), similarity)
+
+
+# ───────────────────────────── the asset ─────────────────────────────
+
+
+def test_the_examples_asset_is_up_to_date_with_the_evaluation_sets() -> None:
+    current = (bundled_dir() / "changes" / "_examples.toml").read_text(encoding="utf-8")
+    assert current == build_examples.render(), "run: python tests/eval/build_examples.py"
+
+
+def test_the_asset_check_fails_on_a_set_that_changed(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(
+        '[[feature]]\nid = "x"\nfeature_name = "Move payroll"\ndescription = "To a bureau"\n'
+        '[feature.expected]\nprofiles = ["vendor-migration"]\n',
+        encoding="utf-8",
+    )
+    text = build_examples.render(tmp_path)
+    assert (
+        'set = "one"\nname = "Move payroll"\ndescription = "To a bureau"\nprofiles = ["vendor-migration"]'
+        in text
+    )
+    assert text != build_examples.render()  # another set: another asset
+
+
+def test_the_bundled_catalog_holds_every_labelled_feature() -> None:
+    examples = load_catalog().changes.examples
+    sets = sorted((Path(build_examples.HERE)).glob("*.toml"))
+    assert len(examples) == sum(len(load_features(p)) for p in sets) >= 500
+    assert examples.sets == {p.stem for p in sets}
+
+
+def test_an_example_of_an_unknown_kind_is_refused_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "changes").mkdir()
+    (tmp_path / "changes" / "_examples.toml").write_text(
+        '[[examples]]\nset = "mine"\nname = "Payroll bureau"\ndescription = "Move payroll"\n'
+        'profiles = ["vendor-migrashun"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError, match=r"changes/_examples\.toml: examples: unknown change profile 'vendor-migrashun'"
+    ):
+        load_catalog(tmp_path)
+
+
+def test_a_malformed_example_is_refused_naming_the_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "changes").mkdir()
+    (tmp_path / "changes" / "_examples.toml").write_text(
+        '[[examples]]\nset = "mine"\nname = "Payroll bureau"\ndescription = "Move payroll"\nprofile = []\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"_examples\.toml.*profile"):
+        load_catalog(tmp_path)
+
+
+# ───────────────────────────── the index ─────────────────────────────
+
+
+def test_terms_drop_stop_words_stem_plurals_and_pair_neighbours() -> None:
+    assert terms("The payments will move to a new provider") == [
+        "payment",
+        "move",
+        "provider",
+        "payment move",
+        "move provider",
+    ]
+    assert terms("") == [] and terms("to the and of") == []
+
+
+INDEX = ExampleIndex(
+    [
+        _ex(
+            "Payroll moves to a bureau",
+            "Staff payroll moves to an outside payroll bureau",
+            "vendor-migration",
+        ),
+        _ex("Dark mode", "A dark theme for the dashboard screens", "ui-frontend"),
+        _ex("Postgres upgrade", "Upgrade the primary database cluster with a cutover", "infra-cutover"),
+        _ex("Office move", "The team moves to the new office on floor three", set_name="b"),
+    ]
+)
+
+
+def test_a_features_nearest_example_is_the_one_sharing_its_rare_words() -> None:
+    got = INDEX.nearest("Payroll bureau", "Our payroll goes to a bureau in April", 2)
+    assert [n.name for n in got] == ["Payroll moves to a bureau"]  # no other example shares a word
+    assert got[0].profiles == ("vendor-migration",) and 0 < got[0].similarity <= 1
+    assert INDEX.shared("Payroll bureau", "Our payroll goes to a bureau in April", got) == [
+        "bureau",
+        "payroll",
+    ]
+
+
+def test_equal_similarities_keep_the_earlier_example_first() -> None:
+    twins = ExampleIndex(
+        [
+            _ex("Other", "nothing alike here", "ui-frontend"),
+            _ex("Dark theme", "screens", "ui-frontend"),
+            _ex("Dark theme", "screens", "backend-api"),
+        ]
+    )
+    got = twins.nearest("Dark theme", "screens", 3)
+    assert [n.position for n in got] == [1, 2] and got[0].similarity == got[1].similarity
+
+
+def test_an_empty_text_or_one_of_stop_words_or_unknown_words_has_no_neighbours() -> None:
+    assert INDEX.nearest("", "", 5) == []
+    assert INDEX.nearest("The and", "of the to a", 5) == []
+    assert INDEX.nearest("Zebra", "quokka", 5) == []
+    assert ExampleIndex([]).nearest("Payroll bureau", "payroll", 5) == []
+
+
+def test_an_index_without_a_set_weighs_its_terms_without_it() -> None:
+    without = INDEX.without("b")
+    assert len(without) == 3 and without.sets == {"a"}
+    assert without.nearest("Office", "new office floor", 3) == []  # only set b had these words
+    assert INDEX.nearest("Office", "new office floor", 1)[0].profiles == ()
+
+
+def test_the_index_survives_the_compiled_cache() -> None:
+    import pickle
+
+    back = pickle.loads(pickle.dumps(INDEX))
+    assert back.nearest("Payroll bureau", "payroll", 3) == INDEX.nearest("Payroll bureau", "payroll", 3)
+
+
+# ───────────────────────────── the vote and the blend ─────────────────────────────
+
+
+def test_the_vote_is_the_kind_most_neighbours_share() -> None:
+    v = vote([_nb("ui-frontend", 0.3, 1), _nb("backend-api", 0.5, 2), _nb("ui-frontend", 0.1, 3)])
+    assert v is not None and (v.kind, v.count) == ("ui-frontend", 2) and v.similarity == pytest.approx(0.2)
+    tie = vote([_nb("ui-frontend", 0.1, 1), _nb("backend-api", 0.3, 2)])
+    assert tie is not None and tie.kind == "backend-api"  # the larger summed similarity
+    none = vote([_nb(None, 0.2, 1), _nb(None, 0.2, 2), _nb("ui-frontend", 0.2, 3)])
+    assert none is not None and none.kind is None and none.count == 2
+    assert vote([]) is None
+
+
+def _vote(kind: str | None, count: int, similarity: float = 0.2) -> Vote:
+    return Vote(kind, count, similarity, tuple(_nb(kind, similarity, i) for i in range(count)))
+
+
+B = Blend(k=5, override=4, fill=3, keep=True, drop=4)
+KNOWN = load_catalog().changes.ids
+
+
+def test_enough_agreeing_neighbours_lead_over_the_rules_kind_which_stays_second() -> None:
+    assert blend_kinds(["product-feature", "ui-frontend"], _vote("vendor-migration", 4), B, known=KNOWN) == [
+        "vendor-migration",
+        "product-feature",
+        "ui-frontend",
+    ]
+    # a kind the rules found second is moved first, not repeated
+    assert blend_kinds(["product-feature", "ui-frontend"], _vote("ui-frontend", 4), B, known=KNOWN) == [
+        "ui-frontend",
+        "product-feature",
+    ]
+    no_keep = dataclasses.replace(B, keep=False)
+    assert blend_kinds(
+        ["product-feature", "ui-frontend"], _vote("vendor-migration", 4), no_keep, known=KNOWN
+    ) == [
+        "vendor-migration",
+        "ui-frontend",
+    ]
+
+
+def test_too_few_agreeing_neighbours_leave_the_rules_kind() -> None:
+    rules = ["product-feature"]
+    assert blend_kinds(rules, _vote("vendor-migration", 3), B, known=KNOWN) == rules
+    assert blend_kinds(rules, _vote("product-feature", 5), B, known=KNOWN) == rules
+    assert blend_kinds(rules, None, B, known=KNOWN) == rules
+
+
+def test_neighbours_give_the_kind_the_rules_did_not_see_only_when_enough_agree() -> None:
+    assert blend_kinds([], _vote("payments-billing", 3), B, known=KNOWN) == ["payments-billing"]
+    assert blend_kinds([], _vote("payments-billing", 2), B, known=KNOWN) == []
+    assert blend_kinds([], _vote("payments-billing", 5), dataclasses.replace(B, fill=99), known=KNOWN) == []
+
+
+def test_neighbours_that_are_no_change_drop_the_rules_kinds_only_when_enough_agree() -> None:
+    assert blend_kinds(["product-feature"], _vote(None, 4), B, known=KNOWN) == []
+    assert blend_kinds(["product-feature"], _vote(None, 3), B, known=KNOWN) == ["product-feature"]
+    assert blend_kinds(["product-feature"], _vote(None, 5), dataclasses.replace(B, drop=0), known=KNOWN) == [
+        "product-feature"
+    ]
+
+
+def test_a_kind_the_rules_read_surely_is_not_dropped() -> None:
+    sure = dataclasses.replace(B, sure=2.5)
+    assert blend_kinds(["ml-llm"], _vote(None, 5), sure, known=KNOWN, strength=2.8) == ["ml-llm"]
+    assert blend_kinds(["ml-llm"], _vote(None, 5), sure, known=KNOWN, strength=2.0) == []
+    assert (
+        blend_kinds(["ml-llm"], _vote(None, 5), dataclasses.replace(B, sure=0), known=KNOWN, strength=9) == []
+    )
+
+
+def test_a_kind_not_open_to_the_text_is_never_taken_from_the_neighbours() -> None:
+    assert blend_kinds(["ui-frontend"], _vote("gone-kind", 5), B, known=["ui-frontend"]) == ["ui-frontend"]
+    assert blend_kinds([], _vote("gone-kind", 5), B, known=["ui-frontend"]) == []
+    assert blend_kinds([], _vote("vendor-migration", 5), B, known=[]) == []
+
+
+def test_the_rules_guards_close_kinds_to_the_neighbours() -> None:
+    changes = load_catalog().changes
+    # a talk about a technology is not a change to it: no kind is open
+    assert changes.open_kinds("Talk at the zorbing meetup", "Give a talk about our zorbing kit") == []
+    # an office move is never a product feature, whatever its neighbours are
+    office = changes.open_kinds("Office move", "The team moves to the new office on floor three")
+    assert "product-feature" not in office and "ui-frontend" in office
+    assert set(changes.open_kinds("Dark theme", "A dark theme for the app screens")) == set(changes.ids)
+
+
+# ───────────────────────────── in the catalog and the plan ─────────────────────────────
+
+
+def _with_examples(examples: list[Example]) -> Catalog:
+    base = load_catalog()
+    changes = base.changes.model_copy(update={"examples": ExampleIndex(examples)})
+    return dataclasses.replace(base, changes=changes)
+
+
+# a made-up kind of feature the rules do not read, with made-up known features like it
+ZORB = [
+    *(
+        _ex(
+            f"Zorbing kit {i}",
+            f"Zorbing quarterly frobnication kit number {i} for wibble depots",
+            "vendor-migration",
+        )
+        for i in range(5)
+    ),
+    _ex("Dark mode", "A dark theme for the dashboard screens", "ui-frontend"),
+    _ex("Office move", "The team moves to the new office on floor three"),
+]
+NAME, DESCRIPTION = "Zorbing kit for the wibble depots", "Quarterly frobnication kit for the depots"
+
+
+def test_the_catalog_reads_a_kind_from_the_nearest_known_features_when_the_rules_see_none() -> None:
+    catalog = _with_examples(ZORB)
+    assert catalog.changes.detect(NAME, DESCRIPTION) == []
+    [d] = catalog.changes.read_kinds(NAME, DESCRIPTION, blend=B)
+    assert d.profile.id == "vendor-migration" and d.from_examples and d.over is None
+    assert d.like[:2] == ("Zorbing kit 0", "Zorbing kit 1") and len(d.like) == 5
+    assert {"zorbing", "frobnication", "wibble"} <= set(d.signals)
+    assert load_catalog().changes.read_kinds(NAME, DESCRIPTION, blend=B) == []  # the bundled examples do not
+
+
+def test_known_features_give_no_kind_to_a_text_the_rules_guard() -> None:
+    catalog = _with_examples(ZORB)
+    name, description = (
+        "Talk at the zorbing meetup",
+        "Give a talk about our zorbing kit for the wibble depots",
+    )
+    assert catalog.changes.detect(name, description) == []
+    assert vote(catalog.changes.neighbours(name, description, 9)).kind == "vendor-migration"  # type: ignore[union-attr]
+    assert catalog.changes.read_kinds(name, description) == []
+
+
+def test_the_plan_says_the_kind_came_from_known_features_and_how_to_confirm_it(
+    spec_of: Callable[..., object],
+) -> None:
+    from syncsvc.planning.build import build_plan
+
+    catalog = _with_examples(ZORB)
+    spec = spec_of(
+        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+    )
+    plan = build_plan(spec, catalog)  # type: ignore[arg-type]
+    [use] = plan.change_profiles
+    assert (use.id, use.source, use.primary) == ("vendor-migration", "detected", True)
+    assert use.like[0] == "Zorbing kit 0" and "zorbing" in use.signals
+    [note] = [f for f in plan.findings if f.kind == "low_coverage"]
+    assert "read from similar known features: 'Zorbing kit 0'" in note.message
+    assert "its own words pointed to no kind of change" in note.message
+    assert 'change_types = ["vendor-migration"]' in note.message
+    text = render_md(plan)
+    assert "like the known features 'Zorbing kit 0'" in text
+
+
+def test_change_types_in_the_spec_wins_over_the_known_features(spec_of: Callable[..., object]) -> None:
+    from syncsvc.planning.build import build_plan
+
+    catalog = _with_examples(ZORB)
+    spec = spec_of(
+        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        'risk_tolerance = "medium"\nstart_date = 2027-03-01\nchange_types = ["ui-frontend"]\n'
+    )
+    plan = build_plan(spec, catalog)  # type: ignore[arg-type]
+    assert [(u.id, u.source, u.like) for u in plan.change_profiles] == [("ui-frontend", "spec", [])]
+    assert not any("known features" in f.message for f in plan.findings)
+
+
+def test_known_features_of_no_kind_drop_a_kind_the_rules_read_unsurely(
+    spec_of: Callable[..., object],
+) -> None:
+    from syncsvc.planning.build import build_plan
+
+    name, description = "Lobby screens", "Show the opening hours on the lobby screens"
+    catalog = _with_examples(
+        [
+            *(
+                _ex(f"Lobby poster {i}", "Print the opening hours on a poster for the lobby screens")
+                for i in range(6)
+            ),
+            *ZORB,
+        ]
+    )
+    [rules, *_] = catalog.changes.detect(name, description)
+    assert rules.score / rules.profile.threshold < BLEND.sure
+    reading = catalog.changes.read(name, description)
+    assert reading.kinds == [] and reading.dropped == rules and reading.like[0] == "Lobby poster 0"
+    spec = spec_of(
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+    )
+    plan = build_plan(spec, catalog)  # type: ignore[arg-type]
+    assert plan.change_profiles == []
+    [note] = [f for f in plan.findings if f.kind == "low_coverage"]
+    assert f"its words pointed to {rules.profile.id}" in note.message
+    assert "known features like it are work of no kind of change ('Lobby poster 0'" in note.message
+
+
+def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:
+    catalog = _with_examples(
+        [_ex(f"Dark theme {i}", "A dark theme for the app screens", "ui-frontend") for i in range(5)]
+    )
+    name, description = "Dark theme for the screens", "Users can switch the app screens to a dark theme"
+    rules = catalog.changes.detect(name, description)
+    assert rules and catalog.changes.read_kinds(name, description, blend=B) == rules
+
+
+# ───────────────────────────── honest development figures ─────────────────────────────
+
+
+def test_each_set_is_scored_with_its_own_examples_left_out() -> None:
+    catalog = load_catalog()
+    out = leave_out(catalog, "core1")
+    assert (
+        "core1" not in out.changes.examples.sets
+        and out.changes.examples.sets == catalog.changes.examples.sets - {"core1"}
+    )
+    assert leave_out(catalog, "core1") is out  # built once per set
+    assert leave_out(catalog, "not-a-set") is catalog
+    [f, *_] = load_features(Path(build_examples.HERE) / "core1.toml")
+    assert f.set == "core1"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
