@@ -243,7 +243,7 @@ def remaining_confidence(
     rest starts today at the earliest (each with its three-point range)."""
     import numpy as np  # see LAZY_SEAMS in tests/test_architecture.py
 
-    from syncsvc.montecarlo import quantiles, simulate
+    from syncsvc.montecarlo import simulate
 
     tasks = baseline.tasks
     net = network or Network.of_ids([t.id for t in tasks], [t.depends_on for t in tasks], skip_unknown=True)
@@ -281,14 +281,14 @@ def remaining_confidence(
         network=net,
     )
 
-    q50, q80, q95 = quantiles(sim.finish, [0.5, 0.8, 0.95])
+    q50, q80, q95 = np.quantile(sim.finish, [0.5, 0.8, 0.95])
     chance = None
     if baseline.deadline is not None:
         chance = round(float(np.mean(sim.finish <= cal.index(baseline.deadline) + 1 + 1e-9)), 3)
     return StatusConfidence(
-        p50=finish_date(cal, q50),
-        p80=finish_date(cal, q80),
-        p95=finish_date(cal, q95),
+        p50=finish_date(cal, float(q50)),
+        p80=finish_date(cal, float(q80)),
+        p95=finish_date(cal, float(q95)),
         deadline_probability=chance,
         samples=samples,
         seed=seed,

@@ -43,31 +43,6 @@ SAMPLE_ROWS = 512
 SMALL_NETWORK = 128
 
 
-def quantiles(values: Floats, levels: Sequence[float]) -> list[float]:
-    """`np.quantile(values, levels)` (its default, linear method), the same floats: the same
-    two neighbours of each level's position, taken from a sorted copy, and numpy's own
-    interpolation between them. numpy selects the neighbours through `np.unique`, whose first
-    call imports `numpy.ma` (~8 ms of a command's start); the values at an index are the same
-    after a sort as after numpy's partition."""
-    if values.size == 0 or np.isnan(values).any():
-        return [float(x) for x in np.quantile(values, levels)]  # numpy's error, or its NaN
-    ordered = np.sort(values, axis=None)
-    n = len(ordered)
-    position = (n - 1) * np.asarray(levels, dtype=np.float64)
-    below = np.floor(position)
-    above = below + 1
-    last = position >= n - 1  # at or past the last value: the last value (as numpy takes it)
-    below[last] = -1
-    above[last] = -1
-    lo, hi = below.astype(np.intp), above.astype(np.intp)
-    gamma = position - lo
-    a, b = ordered[lo], ordered[hi]
-    diff = b - a
-    out = np.add(a, diff * gamma)
-    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
-    return [float(x) for x in out]
-
-
 @dataclass(frozen=True)
 class Simulation:
     finish: Floats  # per sample: the network's finish, in working days from index 0

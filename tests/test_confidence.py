@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import subprocess
-import sys
 from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
-from syncsvc.montecarlo import quantiles, simulate
+from syncsvc.montecarlo import simulate
 from syncsvc.network import Network
 
 
@@ -282,40 +278,3 @@ def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
         assert f"all of the runs met the deadline; a chance within {300 / n:.1f} percentage points" in text
     assert "Simulated runs" not in render_md(full)
     assert full.confidence.samples == 5000
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.floats(min_value=0, max_value=1e6, allow_nan=False),
-            st.integers(min_value=0, max_value=40).map(float),  # ties
-        ),
-        min_size=1,
-        max_size=80,
-    ),
-    st.one_of(
-        st.just([0.5, 0.8, 0.95]),
-        st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=5),
-    ),
-)
-def test_the_quantiles_are_numpys_to_the_bit(values: list[float], levels: list[float]) -> None:
-    # the range's p50/p80/p95 come from `quantiles`, which sorts instead of numpy's partition
-    a = np.array(values)
-    assert np.array(quantiles(a, levels)).tobytes() == np.quantile(a, levels).tobytes()
-
-
-def test_the_confidence_range_does_not_load_numpy_ma() -> None:
-    # np.quantile's first call imports numpy.ma (through np.unique): ~8 ms of a plan's start
-    code = (
-        "import datetime as dt, sys, numpy as np\n"
-        "from syncsvc.calendar import WorkCalendar\n"
-        "from syncsvc.planning.confidence import confidence_of\n"
-        "cal = WorkCalendar(dt.date(2027, 1, 4), [])\n"
-        "finish = np.random.default_rng(1).triangular(20, 25, 40, 500)\n"
-        "confidence_of(finish, cal, dt.date(2027, 2, 12), samples=500, seed=1)\n"
-        "print('numpy.ma' in sys.modules)\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "False"
