@@ -250,3 +250,20 @@ def test_the_key_follows_the_code_that_validates_the_catalogs(
     assert cache_mod._key("bundled", files) == before
     (code / "catalog" / "risks.py").write_text("LIMIT = 2\n", encoding="utf-8")  # a validator changed
     assert cache_mod._key("bundled", files) != before
+
+
+def test_a_text_repeated_across_a_catalog_is_one_object_in_it() -> None:
+    # the compiled cache then stores (and a start loads) each repeated id, level or keyword
+    # once: the catalogs repeat the same few thousand texts tens of thousands of times
+    fresh = catalog_pkg._compile(None)  # from the TOML, as a cache miss builds it
+    texts = [
+        text
+        for risk in fresh.risks.risks
+        for text in (risk.category, risk.owner_role, *(p for case in risk.when for p in case.profiles))
+        if text is not None
+    ]
+    assert len(texts) > len(set(texts))  # repeats, or the check below says nothing
+    objects: dict[str, set[int]] = {}
+    for text in texts:
+        objects.setdefault(text, set()).add(id(text))
+    assert all(len(ids) == 1 for ids in objects.values())

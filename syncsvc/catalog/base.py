@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -55,6 +56,10 @@ def load_model(
     """Read, parse and validate one catalog file; errors name the file, the line, the key path
     and what is wrong (`label`: how messages name the file, `folder/file.toml` by default;
     `prepare`: applied to the parsed table first)."""
+
+    def prepared(data: dict[str, Any]) -> dict[str, Any]:
+        return _interned(prepare(data) if prepare is not None else data)
+
     return load_toml(
         path,
         model,
@@ -62,8 +67,21 @@ def load_model(
         what="catalog",
         limit=MAX_CATALOG_BYTES,
         error=ConfigError,
-        prepare=prepare,
+        prepare=prepared,
     )
+
+
+def _interned(value: Any) -> Any:
+    """`value` (a parsed TOML table) with each text one shared object per distinct text: the
+    catalogs repeat the same ids, levels and keywords thousands of times, and the compiled
+    catalog cache then stores (and loads) each once (~10% of its size and load time)."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {sys.intern(k): _interned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interned(v) for v in value]
+    return value
 
 
 # A `{name}` in a catalog text; other braces (JSON, shell, TOML examples) are text.
