@@ -22,8 +22,9 @@ import argparse
 import itertools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,21 +41,52 @@ from eval.score import (  # noqa: E402
 )
 
 from syncsvc.catalog import Catalog, load_catalog  # noqa: E402
-from syncsvc.catalog.examples import Blend, Neighbour, blend_kinds, vote  # noqa: E402
+from syncsvc.catalog.examples import BLEND, Blend, Neighbour, also_kinds, blend_kinds, vote  # noqa: E402
 from syncsvc.planning.build import build_plan  # noqa: E402
 from syncsvc.specload import check_spec  # noqa: E402
 
 RULES = Blend(override=99, fill=99, drop=0)
-# the last of five rounds of candidates, each round a finer grid round the last one's best
-# (BENCHMARKS.md): k 5..13, override 3..8, fill 3..6 or never, drop 4..7 or never, a floor on the
-# mean similarity 0..0.15 (never better than none), the rules' kind kept as a secondary or not
-# (kept: better risk recall), and a drop only when the nearest is of no kind (more wrong-sense hits)
-GRID: dict[str, tuple[float, ...]] = {
-    "k": (9,),
-    "over": (6,),
-    "fill": (5,),
-    "drop": (4, 5),
-    "sure": (0, 2, 2.5, 3),
+# the blend of the first round (session 5, h-knn): no secondary kinds, five to fill
+MAIN = Blend(k=9, override=6, fill=5, drop=5, sure=2.5)
+# named grids of candidates (Blend fields -> values); each candidate is today's BLEND with those
+# fields changed. Session 5's first five rounds (BENCHMARKS.md) chose the primary blend: k 5..13,
+# override 3..8, fill 3..6 or never, drop 4..7 or never, a floor on the similarity 0..0.15, the
+# rules' kind kept as a secondary or not, a drop only when the nearest is of no kind. h-knn2 added
+# secondary kinds (`also`) and similarity-weighted votes (`weighted`).
+GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
+    "today": {},
+    "also": {
+        "also": (2, 3, 4, 5, 6),
+        "also_most": (1, 2),
+        "also_weighted": (False, True),
+    },
+    "own": {
+        "also": (2, 3, 4, 5),
+        "also_most": (1, 2),
+        "also_weighted": (False, True),
+        "also_own": (0.01, 0.3, 0.5),
+    },
+    "own2": {
+        "fill": (4, 5),
+        "also": (2, 3, 4, 5),
+        "also_weighted": (False, True),
+        "also_own": (0.5, 0.6, 0.7, 0.8),
+    },
+    "own3": {
+        "also": (3, 3.5, 4, 4.5),
+        "also_weighted": (False, True),
+        "also_own": (0.5, 0.75, 1.0),
+    },
+    "fill": {
+        "fill_own": (0.01, 0.3, 0.5),
+    },
+    "primary": {
+        "weighted": (False, True),
+        "floor": (0.0, 0.05, 0.1),
+        "override": (5, 6, 7),
+        "fill": (4, 5, 6),
+        "drop": (0, 4, 5, 6),
+    },
 }
 
 
@@ -73,6 +105,13 @@ class Row:
     mechanism_n: int = 0
     none_clean: int = 0
     none_n: int = 0
+    people_hit: int = 0
+    people_total: int = 0
+    trig_hit: int = 0
+    trig_total: int = 0
+    second_hit: int = 0
+    second_total: int = 0
+    added: int = 0
 
     def add(self, f: Feature, s: FeatureScore) -> None:
         self.n += 1
@@ -82,6 +121,12 @@ class Row:
         if s.risks.value is not None:
             self.lowest = min(self.lowest, s.risks.value)
         self.wrong += len(s.wrong_sense)
+        self.people_hit += s.stakeholders.hit
+        self.people_total += s.stakeholders.total
+        self.trig_hit += s.triggers.hit
+        self.trig_total += s.triggers.total
+        self.second_hit += s.secondaries.hit
+        self.second_total += s.secondaries.total
         if s.strategy_ok is not None:
             self.strategy_n += 1
             self.strategy += s.strategy_ok
@@ -98,7 +143,10 @@ class Row:
             f"risk {self.risk_hit / self.risk_total:.3f} lowest {self.lowest:.2f}  wrong {self.wrong:>2}  "
             f"strategy {self.strategy / max(1, self.strategy_n):.3f}  "
             f"mechanism {self.mechanism / max(1, self.mechanism_n):.3f}  "
-            f"none {self.none_clean}/{self.none_n}"
+            f"none {self.none_clean}/{self.none_n}  "
+            f"stake {self.people_hit / max(1, self.people_total):.3f}  "
+            f"trig {self.trig_hit / max(1, self.trig_total):.3f}  "
+            f"second {self.second_hit}/{self.second_total}  added {self.added}"
         )
 
 
@@ -119,19 +167,17 @@ class Scorer:
         return got
 
 
-def candidates() -> list[tuple[str, Blend]]:
-    out = [("rules", RULES)]
-    for k, over, fill, drop, sure in itertools.product(*GRID.values()):
-        if over > k or (fill != 99 and fill > k) or drop > k:
+def candidates(grid: str) -> list[tuple[str, Blend]]:
+    out = [("rules", RULES), ("main", MAIN), ("today", BLEND)]
+    fields = GRIDS[grid]
+    for values in itertools.product(*fields.values()):
+        change = dict(zip(fields, values, strict=True))
+        if not change:
             continue
-        b = Blend(
-            k=int(k),
-            override=int(over),
-            fill=int(fill),
-            drop=int(drop),
-            sure=sure,
-        )
-        out.append((f"k{k} over{over} fill{fill if fill < 99 else '-'} drop{drop or '-'} sure{sure}", b))
+        b = replace(BLEND, **change)
+        if b.override > b.k or b.fill > b.k or b.drop > b.k:
+            continue
+        out.append((" ".join(f"{k}={v}" for k, v in change.items()), b))
     return out
 
 
@@ -145,6 +191,8 @@ def main() -> None:
         "primary's score over its threshold]}): the rules as they were before the set was added; "
         "features without one are left out of that mode",
     )
+    ap.add_argument("--grid", default="today", choices=sorted(GRIDS), help="which grid of candidates")
+    ap.add_argument("--focus", help="comma-separated set names also reported on their own (e.g. the newest)")
     args = ap.parse_args()
     base = load_catalog()
     paths = sorted((ROOT / "tests" / "eval").glob("*.toml"))
@@ -154,8 +202,10 @@ def main() -> None:
         json.loads(Path(args.blind).read_text()) if args.blind else None
     )
     scorer = Scorer(base)
-    most = max(b.k for _, b in candidates())
-    modes: dict[str, list[tuple[Feature, list[str], list[str], float, list[Neighbour]]]] = {
+    grid = candidates(args.grid)
+    focus = set(args.focus.split(",")) if args.focus else set()
+    most = max(b.k for _, b in grid)
+    modes: dict[str, list[tuple[Feature, list[str], list[str], float, list[Neighbour], dict[str, float]]]] = {
         "now": [],
         "blind": [],
     }
@@ -167,19 +217,35 @@ def main() -> None:
             rules = changes.detect(name, description)
             open_kinds = changes.open_kinds(name, description)
             strength = rules[0].score / rules[0].profile.threshold if rules else 0.0
-            modes["now"].append((f, [d.profile.id for d in rules], open_kinds, strength, nbs))
+            # how far the text's own words go towards each kind (today's signal words, in both
+            # modes: the blind readings kept only the kinds read)
+            own = {k: d.score / d.profile.threshold for k, d in changes.own_words(name, description).items()}
+            modes["now"].append((f, [d.profile.id for d in rules], open_kinds, strength, nbs, own))
             if blind is not None and f.id in blind:
                 # the rules of the time said what they said; today's guards are not asked
-                modes["blind"].append((f, blind[f.id][0], changes.ids, blind[f.id][1], nbs))
-    for label, blend in candidates():
+                modes["blind"].append((f, blind[f.id][0], changes.ids, blind[f.id][1], nbs, own))
+    for label, blend in grid:
         for mode, read in modes.items():
             if not read:
                 continue
-            row = Row(f"{mode:<5} {label}")
-            for f, ids, open_kinds, strength, nbs in read:
-                kinds = blend_kinds(ids, vote(nbs[: blend.k]), blend, known=open_kinds, strength=strength)[:4]
-                row.add(f, scorer.score(f, tuple(kinds)))
-            print(row.line(), flush=True)
+            rows = [Row(f"{mode:<5} {label}"), Row(f"{mode:<5} {label} [focus]")]
+            for f, ids, open_kinds, strength, nbs, own in read:
+                heard = blend.heard(nbs)
+                v = vote(heard, weighted=blend.weighted)
+                opened = open_kinds
+                if not ids and blend.fill_own and v is not None and v.count < blend.override:
+                    opened = [k for k, r in own.items() if r >= blend.fill_own]
+                kinds = blend_kinds(ids, v, blend, known=opened, strength=strength)[:4]
+                known = (
+                    open_kinds if not blend.also_own else [k for k, r in own.items() if r >= blend.also_own]
+                )
+                added = also_kinds(kinds, heard, blend, known=known)
+                score = scorer.score(f, (*kinds, *(k for k, _ in added)))
+                for row in rows[: 2 if f.set in focus else 1]:
+                    row.add(f, score)
+                    row.added += len(added)
+            for row in rows[: 2 if focus else 1]:
+                print(row.line(), flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from syncsvc.catalog.examples import (
     ExampleIndex,
     Neighbour,
     Vote,
+    also_kinds,
     blend_kinds,
     terms,
     vote,
@@ -35,8 +36,8 @@ def _ex(name: str, description: str, *profiles: str, set_name: str = "a") -> Exa
     return Example(set=set_name, name=name, description=description, profiles=list(profiles))
 
 
-def _nb(kind: str | None, similarity: float, position: int = 0) -> Neighbour:
-    return Neighbour(position, f"example {position}", (kind,) if kind else (), similarity)
+def _nb(kind: str | None, similarity: float, position: int = 0, *more: str) -> Neighbour:
+    return Neighbour(position, f"example {position}", (kind, *more) if kind else (), similarity)
 
 
 # ───────────────────────────── the asset ─────────────────────────────
@@ -249,6 +250,67 @@ def test_the_rules_guards_close_kinds_to_the_neighbours() -> None:
     assert set(changes.open_kinds("Dark theme", "A dark theme for the app screens")) == set(changes.ids)
 
 
+def test_a_weighted_vote_counts_the_share_of_the_neighbours_similarity() -> None:
+    nbs = [_nb("ui-frontend", 0.1, 1), _nb("ui-frontend", 0.1, 2), _nb("backend-api", 0.6, 3)]
+    assert vote(nbs).kind == "ui-frontend"  # type: ignore[union-attr]
+    v = vote(nbs, weighted=True)
+    # backend-api holds three quarters of the similarity: 0.75 of the 3 neighbours
+    assert v is not None and v.kind == "backend-api" and v.count == pytest.approx(2.25)
+
+
+def test_a_blend_hears_the_k_nearest_over_its_floor() -> None:
+    nbs = [_nb("ui-frontend", s, i) for i, s in enumerate((0.4, 0.2, 0.05, 0.3))]
+    assert [n.position for n in Blend(k=3).heard(nbs)] == [0, 1, 2]
+    assert [n.position for n in Blend(k=3, floor=0.1).heard(nbs)] == [0, 1]
+
+
+ALSO = Blend(k=5, also=3, also_most=1)
+# five neighbours: the first four list payments second, three list notifications second
+LISTING = [
+    _nb("product-feature", 0.4, 0, "payments-billing"),
+    _nb("product-feature", 0.3, 1, "payments-billing", "notifications-messaging"),
+    _nb("ui-frontend", 0.3, 2, "notifications-messaging", "payments-billing"),
+    _nb("product-feature", 0.2, 3, "payments-billing", "notifications-messaging"),
+    _nb(None, 0.1, 4),
+]
+
+
+def test_neighbours_add_a_secondary_kind_enough_of_them_list_anywhere() -> None:
+    [(kind, who)] = also_kinds(["product-feature"], LISTING, ALSO, known=KNOWN)
+    assert kind == "payments-billing" and [n.position for n in who] == [0, 1, 2, 3]
+    two = dataclasses.replace(ALSO, also_most=2)
+    assert [k for k, _ in also_kinds(["product-feature"], LISTING, two, known=KNOWN)] == [
+        "payments-billing",
+        "notifications-messaging",
+    ]
+    # a kind already read is not added again; a tie (three list each): the larger summed similarity
+    assert [k for k, _ in also_kinds(["payments-billing"], LISTING, ALSO, known=KNOWN)] == ["product-feature"]
+    # too few listing it: nothing
+    assert also_kinds(["product-feature"], LISTING, dataclasses.replace(ALSO, also=5), known=KNOWN) == []
+
+
+def test_secondary_kinds_never_make_a_primary_nor_pass_a_closed_kind_or_the_limit() -> None:
+    assert also_kinds([], LISTING, ALSO, known=KNOWN) == []  # a reading of no kind stays so
+    assert also_kinds(["product-feature"], LISTING, dataclasses.replace(ALSO, also=0), known=KNOWN) == []
+    only = also_kinds(["product-feature"], LISTING, ALSO, known=["notifications-messaging"])
+    assert [k for k, _ in only] == ["notifications-messaging"]
+    full = ["product-feature", "ui-frontend", "backend-api", "ml-llm"]
+    assert also_kinds(full, LISTING, dataclasses.replace(ALSO, also_most=3), known=KNOWN) == []
+    assert len(also_kinds(full[:3], LISTING, dataclasses.replace(ALSO, also_most=3), known=KNOWN)) == 1
+
+
+def test_a_weighted_secondary_counts_the_share_of_similarity_that_lists_it() -> None:
+    counted = dataclasses.replace(ALSO, also=3.2, also_most=3)
+    weighted = dataclasses.replace(counted, also_weighted=True)
+    # of 1.3 summed similarity over 5 neighbours: payments 1.2 (4.6 of 5), product-feature 0.9
+    # (3.5), notifications 0.8 (3.1); counted, the last two are listed by 3 each
+    assert [k for k, _ in also_kinds(["ui-frontend"], LISTING, counted, known=KNOWN)] == ["payments-billing"]
+    assert [k for k, _ in also_kinds(["ui-frontend"], LISTING, weighted, known=KNOWN)] == [
+        "payments-billing",
+        "product-feature",
+    ]
+
+
 # ───────────────────────────── in the catalog and the plan ─────────────────────────────
 
 
@@ -295,14 +357,35 @@ def test_known_features_give_no_kind_to_a_text_the_rules_guard() -> None:
     assert catalog.changes.read_kinds(name, description) == []
 
 
+def test_known_features_give_a_kind_only_where_the_texts_own_words_point_to_it() -> None:
+    catalog = _with_examples(ZORB)
+    assert "vendor-migration" not in catalog.changes.own_words(NAME, DESCRIPTION)
+    assert catalog.changes.read_kinds(NAME, DESCRIPTION) == []
+    [d] = catalog.changes.read_kinds(NAME, DESCRIPTION, blend=dataclasses.replace(BLEND, fill_own=0))
+    assert d.profile.id == "vendor-migration"
+    vendor = f"{DESCRIPTION} from another vendor"
+    assert [d.profile.id for d in catalog.changes.read_kinds(NAME, vendor)] == ["vendor-migration"]
+    # as many as would lead over the rules' kind give theirs without the text's own words
+    more = _with_examples(
+        [
+            *ZORB,
+            *(_ex(f"Zorbing kit {i}", f"Zorbing frobnication kit {i}", "vendor-migration") for i in (5, 6)),
+        ]
+    )
+    assert vote(more.changes.neighbours(NAME, DESCRIPTION, 9)).count >= BLEND.override  # type: ignore[union-attr]
+    assert [d.profile.id for d in more.changes.read_kinds(NAME, DESCRIPTION)] == ["vendor-migration"]
+
+
 def test_the_plan_says_the_kind_came_from_known_features_and_how_to_confirm_it(
     spec_of: Callable[..., object],
 ) -> None:
     from syncsvc.planning.build import build_plan
 
     catalog = _with_examples(ZORB)
+    # "vendor" goes part of the way to a vendor move (a kind is given only to such a text)
     spec = spec_of(
-        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION} from another vendor"\n'
+        'team_size = 3\ntimeline = "6 weeks"\n'
         'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
     )
     plan = build_plan(spec, catalog)  # type: ignore[arg-type]
@@ -367,6 +450,77 @@ def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:
     name, description = "Dark theme for the screens", "Users can switch the app screens to a dark theme"
     rules = catalog.changes.detect(name, description)
     assert rules and catalog.changes.read_kinds(name, description, blend=B) == rules
+
+
+# overdue-invoice reminders: the rules read notifications; "invoice" alone goes part of the way
+# to payments, and known features like it list payments second
+INVOICE = ("Invoice reminders", "Send an email reminder to customers when an invoice is overdue")
+REMINDERS = [
+    _ex(
+        f"Overdue invoice reminder {i}",
+        f"Email reminder {i} to customers with an overdue invoice",
+        "notifications-messaging",
+        "payments-billing",
+    )
+    for i in range(9)
+]
+# (with other known features beside them: a word every known feature has weighs nothing)
+REMINDERS += ZORB
+
+
+def test_known_features_add_a_secondary_kind_the_texts_own_words_point_to() -> None:
+    assert BLEND.also > 0
+    catalog = _with_examples(REMINDERS)
+    rules = catalog.changes.detect(*INVOICE)
+    assert [d.profile.id for d in rules] == ["notifications-messaging"]
+    assert "payments-billing" in catalog.changes.own_words(*INVOICE)
+    lead, added = catalog.changes.read_kinds(*INVOICE)
+    assert lead == rules[0]  # the primary is the rules' own, unchanged
+    assert added.profile.id == "payments-billing" and added.from_examples and added.over is None
+    assert added.like[0] == "Overdue invoice reminder 0" and {"invoice", "overdue"} <= set(added.signals)
+    # without the known features, or with secondaries off, the rules' reading alone
+    assert load_catalog().changes.read_kinds(*INVOICE, blend=dataclasses.replace(BLEND, also=0)) == rules
+    assert catalog.changes.read_kinds(*INVOICE, blend=dataclasses.replace(BLEND, also=0)) == rules
+
+
+def test_known_features_add_no_secondary_kind_the_texts_own_words_do_not_point_to() -> None:
+    catalog = _with_examples(
+        [_ex(e.name, e.description, *e.profiles[:1], "identity-access") for e in REMINDERS]
+    )
+    assert "identity-access" not in catalog.changes.own_words(*INVOICE)
+    assert [d.profile.id for d in catalog.changes.read_kinds(*INVOICE)] == ["notifications-messaging"]
+
+
+def test_the_plan_explains_a_secondary_kind_from_known_features(spec_of: Callable[..., object]) -> None:
+    from syncsvc.planning.build import build_plan
+
+    catalog = _with_examples(REMINDERS)
+    name, description = INVOICE
+    spec = spec_of(
+        f'feature_name = "{name}"\ndescription = "{description}"\nteam_size = 3\ntimeline = "6 weeks"\n'
+        'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+    )
+    plan = build_plan(spec, catalog)  # type: ignore[arg-type]
+    lead, added = plan.change_profiles
+    assert (lead.id, lead.primary, lead.like) == ("notifications-messaging", True, [])
+    assert (added.id, added.primary, added.source) == ("payments-billing", False, "detected")
+    assert added.like[0] == "Overdue invoice reminder 0" and "invoice" in added.signals
+    # the added kind brings its own risks, triggers or stakeholders; it is no narrow reading
+    alone = build_plan(spec, _with_examples(ZORB))  # type: ignore[arg-type]
+    assert [u.id for u in alone.change_profiles] == ["notifications-messaging"]
+
+    def brought(p: Plan) -> set[str]:
+        return (
+            {r.title for r in p.risks}
+            | {t.metric for t in (p.rollback.triggers if p.rollback else [])}
+            | {s.name for s in p.stakeholders}
+        )
+
+    assert brought(plan) > brought(alone)
+    assert not any(
+        "read narrowly" in f.message or "similar known features" in f.message for f in plan.findings
+    )
+    assert "like the known features 'Overdue invoice reminder 0'" in render_md(plan)
 
 
 # ───────────────────────────── honest development figures ─────────────────────────────

@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from syncsvc.catalog.base import CatalogModel, load_model
 from syncsvc.catalog.conditions import Condition, Situation
-from syncsvc.catalog.examples import BLEND, Blend, ExampleIndex, Neighbour, blend_kinds, vote
+from syncsvc.catalog.examples import BLEND, Blend, ExampleIndex, Neighbour, also_kinds, blend_kinds, vote
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
@@ -386,6 +386,34 @@ class ChangeCatalog(CatalogModel):
         seen = self._texts(name, description)
         return [p.id for p in self.profiles if not (p.vetoes and _vetoed(p, name, description, seen))]
 
+    def _scores(self, name: str, description: str) -> list[Detection]:
+        """Every profile the text does not veto with the signal groups it fires, whatever its
+        score (a profile with none is left out), in the catalog's order (the last text's are
+        kept: `detect` and `own_words` read them both, and a warm server reads one text often)."""
+        key = (id(self), name, description)
+        got = _SCORES.get(key)
+        if got is not None and got[0] is self:
+            return got[1]
+        out: list[Detection] = []
+        seen = self._texts(name, description)  # one index per distinct (guarded) text
+        fired = _Fired(self.signal_index)
+        for owner, p in enumerate(self.profiles):
+            if p.vetoes and _vetoed(p, name, description, seen):
+                continue
+            score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
+            if score > 0:
+                out.append(Detection(p, score, hits, score - where))
+        _SCORES.clear()
+        _SCORES[key] = (self, out)
+        return out
+
+    def own_words(self, name: str, description: str) -> dict[str, Detection]:
+        """The kinds the text's own words point to at all, under their thresholds too (profile
+        id -> its reading): the kinds open to secondary readings from known features."""
+        if self.about_not_change(name, description):
+            return {}
+        return {d.profile.id: d for d in self._scores(name, description)}
+
     def detect(self, name: str, description: str, *, most: int = 4) -> list[Detection]:
         """The profiles the feature's name and description point to, best first.
 
@@ -395,16 +423,11 @@ class ChangeCatalog(CatalogModel):
         kind yields to it (see `_yields`): a product feature that has a page is a product
         feature first; the page's kind follows it.
         """
-        found: list[Detection] = []
-        seen = self._texts(name, description)  # one index per distinct (guarded) text
+        seen = self._texts(name, description)
         about = self.about_not_change(name, description)
-        fired = _Fired(self.signal_index)
-        for owner, p in enumerate(self.profiles):
-            if p.vetoes and _vetoed(p, name, description, seen):
-                continue
-            score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
-            if score >= p.threshold * (3 if about else 1):
-                found.append(Detection(p, score, hits, score - where))
+        found = [
+            d for d in self._scores(name, description) if d.score >= d.profile.threshold * (3 if about else 1)
+        ]
         specific = [d for d in found if not d.profile.fallback]
         fallback = next((d for d in found if d.profile.fallback), None)
         if fallback is not None and specific:
@@ -463,33 +486,81 @@ class ChangeCatalog(CatalogModel):
         with the nearest known features (examples.py) heard as `blend` says (`blend_kinds`):
         enough of them agreeing on another kind lead; when the rules see no kind, enough of them
         agreeing give theirs; enough of them being changes of no kind drop a kind the rules read
-        unsurely (the reading then names the dropped kind and those features)."""
+        unsurely (the reading then names the dropped kind and those features). Then enough of
+        them listing a kind the text's own words point to add it as a secondary kind
+        (`also_kinds`), never changing the primary."""
         rules = self.detect(name, description, most=most)
         if not len(self.examples):
             return Reading(rules)
-        v = vote(self.neighbours(name, description, blend.k))
+        heard = blend.heard(self.neighbours(name, description, blend.k))
+        v = vote(heard, weighted=blend.weighted)
         ids = [d.profile.id for d in rules]
         strength = rules[0].score / rules[0].profile.threshold if rules else 0.0
         # the kinds open to the known features matter only when theirs is another kind
         asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
-        known = self.open_kinds(name, description) if asks else ()
+        known: Sequence[str] = self.open_kinds(name, description) if asks else ()
+        if asks and not ids and blend.fill_own and v.count < blend.override:  # type: ignore[union-attr]
+            # a kind given by fewer than would lead over the rules: one the text's words point to
+            known = [
+                k
+                for k, d in self.own_words(name, description).items()
+                if d.score >= d.profile.threshold * blend.fill_own
+            ]
         kinds = blend_kinds(ids, v, blend, known=known, strength=strength)
-        if v is None or ids[:1] == kinds[:1]:
+        if v is None:
             return Reading(rules)
-        like = tuple(nb.name for nb in v.neighbours)
-        if not kinds:  # enough known features like it are changes of no kind
-            return Reading([], dropped=rules[0], like=like)
-        over = ids[0] if ids else None
+        if not kinds:
+            if not ids:
+                return Reading(rules)
+            # enough known features like it are changes of no kind
+            return Reading([], dropped=rules[0], like=tuple(nb.name for nb in v.neighbours))
         by_id = {d.profile.id: d for d in rules}
-        found = by_id.get(kinds[0])
-        if found is not None:
-            first = replace(found, like=like, over=over)
+        if ids[:1] == kinds[:1]:
+            found = list(rules)
         else:
-            shared = self.examples.shared(name, description, v.neighbours)[:6]
-            first = Detection(
-                self.profile(kinds[0]), 0.0, tuple(shared), like=like, from_examples=True, over=over
+            like = tuple(nb.name for nb in v.neighbours)
+            over = ids[0] if ids else None
+            lead = by_id.get(kinds[0])
+            if lead is not None:
+                first = replace(lead, like=like, over=over)
+            else:
+                shared = self.examples.shared(name, description, v.neighbours)[:6]
+                first = Detection(
+                    self.profile(kinds[0]), 0.0, tuple(shared), like=like, from_examples=True, over=over
+                )
+            found = [first, *(by_id[k] for k in kinds[1:])][:most]
+        return Reading([*found, *self._also(name, description, found, heard, blend, most)])
+
+    def _also(
+        self,
+        name: str,
+        description: str,
+        found: Sequence[Detection],
+        heard: Sequence[Neighbour],
+        blend: Blend,
+        most: int,
+    ) -> list[Detection]:
+        """The secondary kinds the known features add to a reading (`also_kinds`): kinds the
+        text's own words point to, if under their thresholds, that enough of them list; each
+        explained by those features and the words the text shares with them."""
+        ids = [d.profile.id for d in found]
+        if not blend.also or len(ids) >= most or not any(set(nb.profiles) - set(ids) for nb in heard):
+            return []
+        own = self.own_words(name, description)
+        known = [k for k, d in own.items() if d.score >= d.profile.threshold * blend.also_own]
+        out = []
+        for kind, who in also_kinds(ids, heard, blend, known=known, most=most):
+            shared = self.examples.shared(name, description, who)[:6]
+            out.append(
+                Detection(
+                    self.profile(kind),
+                    0.0,
+                    tuple(shared),
+                    like=tuple(nb.name for nb in who),
+                    from_examples=True,
+                )
             )
-        return Reading([first, *(by_id[k] for k in kinds[1:])][:most])
+        return out
 
     def detect_facets(self, name: str, description: str, profiles: Sequence[str]) -> list[FacetHit]:
         """The facets the feature's text shows, for a plan with these profile ids (none when
@@ -511,6 +582,8 @@ class ChangeCatalog(CatalogModel):
 
 # the word indexes of the last feature read (see ChangeCatalog._texts)
 _RECENT: dict[tuple[int, str, str], Texts] = {}
+# every profile's reading of the last feature read (see ChangeCatalog._scores)
+_SCORES: dict[tuple[int, str, str], tuple[ChangeCatalog, list[Detection]]] = {}
 # the nearest known features of the last feature read (see ChangeCatalog.neighbours)
 _NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
 

@@ -237,23 +237,33 @@ class Vote:
     them, the mean similarity of those, and those examples."""
 
     kind: str | None
-    count: int
+    count: float
     similarity: float
     neighbours: tuple[Neighbour, ...]
 
 
-def vote(neighbours: Sequence[Neighbour]) -> Vote | None:
+def vote(neighbours: Sequence[Neighbour], *, weighted: bool = False) -> Vote | None:
     """The primary kind most of the neighbours share (a tie: the larger summed similarity, then
-    the kind of the nearest); None without neighbours."""
+    the kind of the nearest); None without neighbours. `weighted`: the kind with the largest
+    summed similarity, its count that share of the neighbours' summed similarity (in
+    neighbours: 9 neighbours, a kind with two thirds of their similarity counts 6)."""
     if not neighbours:
         return None
     groups: dict[str | None, list[Neighbour]] = {}
     for nb in neighbours:
         groups.setdefault(nb.kind, []).append(nb)
-    kind, members = max(
-        groups.items(), key=lambda kv: (len(kv[1]), round(sum(n.similarity for n in kv[1]), 9))
-    )
-    return Vote(kind, len(members), sum(n.similarity for n in members) / len(members), tuple(members))
+    if weighted:
+        total = sum(n.similarity for n in neighbours) or 1.0
+        kind, members = max(
+            groups.items(), key=lambda kv: (round(sum(n.similarity for n in kv[1]), 9), len(kv[1]))
+        )
+        count: float = len(neighbours) * sum(n.similarity for n in members) / total
+    else:
+        kind, members = max(
+            groups.items(), key=lambda kv: (len(kv[1]), round(sum(n.similarity for n in kv[1]), 9))
+        )
+        count = len(members)
+    return Vote(kind, count, sum(n.similarity for n in members) / len(members), tuple(members))
 
 
 @dataclass(frozen=True)
@@ -272,14 +282,37 @@ class Blend:
     keep: bool = True
     drop: int = 5
     sure: float = 2.5
+    # the primary vote weighs the neighbours by similarity (`vote`); neighbours under `floor`
+    # are not heard
+    weighted: bool = False
+    floor: float = 0.0
+    # a kind given where the rules read none (`fill`) by fewer than `override` neighbours must be
+    # one the text's own words point to at this share of its threshold or more
+    # (`ChangeCatalog.own_words`; 0: any open kind)
+    fill_own: float = 0
+    # secondary kinds (`also_kinds`): a kind listed anywhere in the kinds of `also` of the k
+    # nearest (0: never; by summed similarity, in neighbours, with `also_weighted`) joins the
+    # kinds read, at most `also_most` of them
+    also: float = 0
+    also_most: int = 1
+    also_weighted: bool = False
+    # ...and only a kind the feature's own words point to at this share of its threshold or more
+    # (`ChangeCatalog.own_words`; 0: any kind the text does not close)
+    also_own: float = 0
+
+    def heard(self, neighbours: Sequence[Neighbour]) -> list[Neighbour]:
+        """The neighbours this blend hears: the k nearest, those at `floor` or over."""
+        return [nb for nb in neighbours[: self.k] if nb.similarity >= self.floor]
 
 
 # chosen by leave-one-set-out cross-validation over every evaluation set, with the rules as
 # they are and as they were before each set was written (bench/knn_cv.py; BENCHMARKS.md,
 # "Kinds of change from similar known features"): of the 9 nearest known features, 6 on
-# another kind lead, 5 give a kind the rules did not see, 5 of no kind say no kind unless the
-# rules read theirs at 2.5 times its threshold or more
-BLEND = Blend()
+# another kind lead; 5 give a kind the rules did not see, if the text's own words point to it at
+# all; 5 of no kind say no kind unless the rules read theirs at 2.5 times its threshold or more;
+# a kind listed by known features holding half of the 9's summed similarity joins as a
+# secondary when the text's own words reach half its threshold (one at most)
+BLEND = Blend(fill_own=0.01, also=4.5, also_weighted=True, also_own=0.5)
 
 
 def blend_kinds(
@@ -320,3 +353,45 @@ def blend_kinds(
     if v.count >= blend.fill:
         return [v.kind]
     return []
+
+
+def also_kinds(
+    kinds: Sequence[str],
+    neighbours: Sequence[Neighbour],
+    blend: Blend,
+    *,
+    known: Collection[str],
+    most: int = 4,
+) -> list[tuple[str, tuple[Neighbour, ...]]]:
+    """Secondary kinds the neighbours add to a reading (`kinds`, primary first; none to a
+    reading of no kind: they never change the primary): each kind in `known` listed anywhere in
+    the kinds of `blend.also` of them (by their summed similarity, in neighbours, with
+    `blend.also_weighted`), the most listed first, at most `blend.also_most` and no more than
+    `most` kinds in all; each with the neighbours that list it."""
+    if not kinds or not blend.also or not neighbours:
+        return []
+    room = min(blend.also_most, most - len(kinds))
+    if room < 1:
+        return []
+    total = sum(nb.similarity for nb in neighbours) or 1.0
+    listing: dict[str, list[Neighbour]] = {}
+    for nb in neighbours:
+        for kind in dict.fromkeys(nb.profiles):
+            if kind not in kinds and kind in known:
+                listing.setdefault(kind, []).append(nb)
+
+    def weight(nbs: list[Neighbour]) -> float:
+        if blend.also_weighted:
+            return len(neighbours) * sum(nb.similarity for nb in nbs) / total
+        return len(nbs)
+
+    # the most listed first; a tie: the larger summed similarity, then the nearer
+    ranked = sorted(
+        listing.items(),
+        key=lambda kv: (
+            -round(weight(kv[1]), 9),
+            -round(sum(nb.similarity for nb in kv[1]), 9),
+            neighbours.index(kv[1][0]),
+        ),
+    )
+    return [(kind, tuple(nbs)) for kind, nbs in ranked if weight(nbs) >= blend.also - 1e-9][:room]

@@ -109,7 +109,10 @@ def _choose(spec: Spec, catalog: Catalog) -> Profiles:
             )
             for i, d in enumerate(detected)
         ],
-        readings=[(d.profile.id, d.score, d.signals) for d in detected],
+        # a secondary kind added by known features alone is no reading of the text's own words
+        readings=[
+            (d.profile.id, d.score, d.signals) for i, d in enumerate(detected) if not (i and d.from_examples)
+        ],
         over=(detected[0].over or "", not detected[0].from_examples)
         if detected and detected[0].like
         else None,
