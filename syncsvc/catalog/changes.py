@@ -542,7 +542,7 @@ class ChangeCatalog(CatalogModel):
     ) -> list[Detection]:
         """The secondary kinds the known features add to a reading (`also_kinds`): kinds the
         text's own words point to, if under their thresholds, that enough of them list; each
-        explained by those features and the words the text shares with them."""
+        explained by those features and the text's own words that point to that kind."""
         ids = [d.profile.id for d in found]
         if not blend.also or len(ids) >= most or not any(set(nb.profiles) - set(ids) for nb in heard):
             return []
@@ -550,12 +550,11 @@ class ChangeCatalog(CatalogModel):
         known = [k for k, d in own.items() if d.score >= d.profile.threshold * blend.also_own]
         out = []
         for kind, who in also_kinds(ids, heard, blend, known=known, most=most):
-            shared = self.examples.shared(name, description, who)[:6]
             out.append(
                 Detection(
                     self.profile(kind),
                     0.0,
-                    tuple(shared),
+                    own[kind].signals,  # `known` holds only kinds the text's own words point to
                     like=tuple(nb.name for nb in who),
                     from_examples=True,
                 )
