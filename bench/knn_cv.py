@@ -80,6 +80,10 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
     "fill": {
         "fill_own": (0.01, 0.3, 0.5),
     },
+    "drop": {
+        "drop": (5, 6, 7),
+        "sure": (1.5, 2.0, 2.5),
+    },
     "primary": {
         "weighted": (False, True),
         "floor": (0.0, 0.05, 0.1),

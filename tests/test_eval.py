@@ -205,7 +205,12 @@ def test_features_in_other_domains_are_read_in_the_right_sense(
     features, scores, t = round10
     assert [f"{s.id}: {w}" for s in scores for w in s.wrong_sense] == []
     recognisable = {f.id for f in features if f.expected.recognisable}
-    assert [s.id for s in scores if s.id in recognisable and not s.profiles_got] == []
+    unread = [s for s in scores if s.id in recognisable and not s.profiles_got]
+    # similar known features that are work of no kind may drop a kind the words read unsurely
+    # (cross-validated: it removes more wrong readings than it costs, BENCHMARKS.md "Kinds of
+    # change from similar known features"); at most one feature of a set, and the plan says so
+    assert len(unread) <= 1, [s.id for s in unread]
+    assert all(s.flagged_unrecognised for s in unread)
     assert t.none_clean == t.none_features >= 2
     assert t.risk_recall >= 0.70, f"risk recall {t.risk_recall:.2f}"
     assert t.strategy_right >= 0.9 and t.mechanism_right >= 0.9
