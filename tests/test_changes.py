@@ -194,6 +194,24 @@ def test_sense_guards_keep_wrong_senses_out(plan_of: PlanOf) -> None:
     assert not [r for r in plan.risks if "deliverab" in r.title.lower()]
 
 
+def test_an_email_client_is_not_the_product_sending_email(plan_of: PlanOf) -> None:
+    # the mail in an email app is its users' own: summarising it sends nothing, so no
+    # deliverability risk; the same app sending its own digest email is messaging
+    plan = plan_of(
+        _spec(
+            "Thread summaries",
+            "In our email app a long thread gets a short summary and a suggested reply people edit "
+            "before sending",
+        )
+    )
+    assert "notifications-messaging" not in _ids(plan)
+    assert not [r for r in plan.risks if "deliverab" in r.title.lower()]
+    plan = plan_of(
+        _spec("Weekly digest", "Our email app sends each user a weekly digest email of unread threads")
+    )
+    assert "notifications-messaging" in _ids(plan)
+
+
 def test_nothing_recognised_says_so_with_questions(plan_of: PlanOf) -> None:
     plan = plan_of(_spec("Office move", "Move the London team to the new office on floor 3"))
     assert plan.change_profiles == []
