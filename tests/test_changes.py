@@ -1183,6 +1183,16 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "shows-live-status",
         ),
         (
+            "Beds free tonight",
+            "Outreach workers see tonight's free beds at each shelter on their phones.",
+            "shows-live-status",
+        ),
+        (
+            "Plant finder",
+            "Shoppers can check which plants are in stock at their local garden centre.",
+            "shows-live-status",
+        ),
+        (
             "Reorder in one tap",
             "Shoppers can repeat last week's order in one tap from the home screen.",
             "one-click-action",
@@ -1196,6 +1206,15 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
     assert facet in _facets(name, description, ["product-feature"])
+
+
+def test_information_that_changes_needs_seeing_to_be_a_shown_status() -> None:
+    # prices or stock in a text are not shown information unless people see or check them
+    assert "shows-live-status" not in _facets(
+        "Stock levels job",
+        "A nightly job recalculates stock levels and prices for the warehouse.",
+        ["product-feature"],
+    )
 
 
 # the same facets' words in another sense
