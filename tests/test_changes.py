@@ -1208,6 +1208,22 @@ def test_everyday_actions_bring_their_facet(name: str, description: str, facet: 
     assert facet in _facets(name, description, ["product-feature"])
 
 
+def test_staff_moved_to_a_new_system_need_getting_ready_whatever_moved_underneath() -> None:
+    # a records move (not only a supplier move) changes the tool staff use all day
+    assert "staff-move-system" in _facets(
+        "Pupil records to the new system",
+        "Our schools' pupil records move to the new records system over the summer; office staff "
+        "use it from the first day of term.",
+        ["data-migration"],
+    )
+    # files moved to another store change no one's daily tool
+    assert "staff-move-system" not in _facets(
+        "Attachments to object storage",
+        "Move every uploaded attachment from our database to an object store bucket.",
+        ["data-migration"],
+    )
+
+
 def test_information_that_changes_needs_seeing_to_be_a_shown_status() -> None:
     # prices or stock in a text are not shown information unless people see or check them
     assert "shows-live-status" not in _facets(
