@@ -194,6 +194,24 @@ def test_sense_guards_keep_wrong_senses_out(plan_of: PlanOf) -> None:
     assert not [r for r in plan.risks if "deliverab" in r.title.lower()]
 
 
+def test_an_email_client_is_not_the_product_sending_email(plan_of: PlanOf) -> None:
+    # the mail in an email app is its users' own: summarising it sends nothing, so no
+    # deliverability risk; the same app sending its own digest email is messaging
+    plan = plan_of(
+        _spec(
+            "Thread summaries",
+            "In our email app a long thread gets a short summary and a suggested reply people edit "
+            "before sending",
+        )
+    )
+    assert "notifications-messaging" not in _ids(plan)
+    assert not [r for r in plan.risks if "deliverab" in r.title.lower()]
+    plan = plan_of(
+        _spec("Weekly digest", "Our email app sends each user a weekly digest email of unread threads")
+    )
+    assert "notifications-messaging" in _ids(plan)
+
+
 def test_nothing_recognised_says_so_with_questions(plan_of: PlanOf) -> None:
     plan = plan_of(_spec("Office move", "Move the London team to the new office on floor 3"))
     assert plan.change_profiles == []
@@ -1165,6 +1183,16 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "shows-live-status",
         ),
         (
+            "Beds free tonight",
+            "Outreach workers see tonight's free beds at each shelter on their phones.",
+            "shows-live-status",
+        ),
+        (
+            "Plant finder",
+            "Shoppers can check which plants are in stock at their local garden centre.",
+            "shows-live-status",
+        ),
+        (
             "Reorder in one tap",
             "Shoppers can repeat last week's order in one tap from the home screen.",
             "one-click-action",
@@ -1178,6 +1206,31 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
     assert facet in _facets(name, description, ["product-feature"])
+
+
+def test_staff_moved_to_a_new_system_need_getting_ready_whatever_moved_underneath() -> None:
+    # a records move (not only a supplier move) changes the tool staff use all day
+    assert "staff-move-system" in _facets(
+        "Pupil records to the new system",
+        "Our schools' pupil records move to the new records system over the summer; office staff "
+        "use it from the first day of term.",
+        ["data-migration"],
+    )
+    # files moved to another store change no one's daily tool
+    assert "staff-move-system" not in _facets(
+        "Attachments to object storage",
+        "Move every uploaded attachment from our database to an object store bucket.",
+        ["data-migration"],
+    )
+
+
+def test_information_that_changes_needs_seeing_to_be_a_shown_status() -> None:
+    # prices or stock in a text are not shown information unless people see or check them
+    assert "shows-live-status" not in _facets(
+        "Stock levels job",
+        "A nightly job recalculates stock levels and prices for the warehouse.",
+        ["product-feature"],
+    )
 
 
 # the same facets' words in another sense
