@@ -8,21 +8,26 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(*, age: bool = True) -> Iterator[None]:
     """Python's cyclic garbage collector off for the duration, then as it was before.
 
     Planning and writing a 20,000-task plan (and its bundle) allocates millions of objects
     (models, rows, cells) and frees them by reference counting; meanwhile the collector's
     passes, started by the allocations alone, walk the whole live heap again and again and
     find next to nothing to collect (~20% of the export's CPU time at 20,000 tasks, ~30% of
-    a planning command's, the same peak memory without them)."""
+    a planning command's, the same peak memory without them).
+
+    `age=False`, for a small job in a long-lived process (an MCP tool call: ~2-3% of its
+    time went to the collector): what the job made and kept stays young, so the next
+    collection, due soon, frees the few cycles it left (aged, they would wait for a full one)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            _made_old()
+            if age:
+                _made_old()
             gc.enable()
 
 

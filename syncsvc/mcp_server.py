@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import bundled_dir
+from syncsvc.collector import collector_paused
 from syncsvc.errors import InputError, SpecError, SyncsvcError
 from syncsvc.inputs import FIELDS, QUICK_INPUTS, input_properties, missing_inputs, spec_of_inputs
 from syncsvc.model import PART_KEYS, shows_raci, to_json
@@ -224,9 +225,12 @@ def plan_tool(
     spec = adjusted(spec, change_types=kinds, calendar=calendar, names=CALENDAR_INPUTS)
     if catalog is None:
         catalog = load_catalog()
-    plan = plan_of(spec, catalog, with_confidence=part == "create-rollout-plan", with_raci=shows_raci(part))
-    data = to_json(plan, part)
-    text = render_md(plan, part) if fmt == "md" else json_text(data)
+    with collector_paused(age=False):  # a plan makes many objects and next to no cycles
+        plan = plan_of(
+            spec, catalog, with_confidence=part == "create-rollout-plan", with_raci=shows_raci(part)
+        )
+        data = to_json(plan, part)
+        text = render_md(plan, part) if fmt == "md" else json_text(data)
     return text, data
 
 

@@ -3,8 +3,11 @@ generation without a collection, and the collector is on again afterwards."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import weakref
+
+import pytest
 
 from syncsvc.collector import collector_paused
 
@@ -42,3 +45,39 @@ def test_someone_elses_frozen_objects_stay_frozen() -> None:
     finally:
         gc.unfreeze()
         del kept.me
+
+
+def test_not_aged_what_was_made_stays_young_and_the_next_young_collection_frees_it() -> None:
+    # a small job in a long-lived process (the MCP server's tool call): its cycles must not
+    # wait for a full collection
+    with collector_paused(age=False):
+        assert not gc.isenabled()
+        made = _Node()
+    assert gc.isenabled()
+    assert _in_generation(made, 0)
+    gone = weakref.ref(made)
+    del made
+    gc.collect(0)
+    assert gone() is None
+
+
+def test_an_mcp_tool_call_plans_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from syncsvc import mcp_server
+
+    seen: list[bool] = []
+    plan_of = mcp_server.plan_of
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return plan_of(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mcp_server, "plan_of", watched)
+    inputs = {
+        "feature_name": "Saved searches",
+        "description": "Users save a search and get an email when new results appear",
+        "team_size": 3,
+        "timeline": "4 weeks",
+        "risk_tolerance": "medium",
+    }
+    text, _ = mcp_server.plan_tool("generate_timeline", inputs, today=dt.date(2026, 12, 7))
+    assert seen == [False] and gc.isenabled() and text

@@ -166,7 +166,8 @@ def test_each_size_gets_its_tasks_and_schedule_whatever_the_sizes_before_it(
 ) -> None:
     # the search's sizes share the rollout tasks and the dependency network of sizes with the
     # same task ids and dependencies: each size's tasks are still what with_rollouts adds to
-    # its own breakdown, and its CPM numbers those of a network made afresh
+    # its own breakdown, and its CPM numbers (and schedule) those of a network made afresh,
+    # also when it shares the CPM of a size before it whose tasks CPM reads alike
     from syncsvc.planning import build
 
     captured: dict[str, Any] = {}
@@ -188,6 +189,16 @@ def test_each_size_gets_its_tasks_and_schedule_whatever_the_sizes_before_it(
             assert team.drafts == want, n
             fresh = build.cpm(want, c["cal"])
             assert (team.cpm.durations, team.cpm.finish_date) == (fresh.durations, fresh.finish_date)
+            # sizes whose tasks CPM reads alike share one CPM: its whole schedule is this size's
+            got, own = team.cpm.schedule, fresh.schedule
+            assert (got.ids, got.buffers, got.early_start, got.late_finish, got.total_float) == (
+                own.ids,
+                own.buffers,
+                own.early_start,
+                own.late_finish,
+                own.total_float,
+            )
+            assert got.critical_path == own.critical_path, n
             checked.append(n)
         return "checked"
 

@@ -565,6 +565,35 @@ def test_vague_phrases_of_an_ascii_text_are_those_the_case_blind_search_finds(
     assert fast(text) == plain(text)
 
 
+@given(st.lists(_VAGUE_TEXTS, max_size=12), _PHRASE_LISTS)
+def test_a_matcher_remembers_each_texts_phrases_as_a_fresh_search_finds_them(
+    texts: list[str], phrases: list[str]
+) -> None:
+    # a matcher keeps the phrases it found per text (the lint reads the same catalog texts plan
+    # after plan), at most _MATCHER_TEXTS of them; a caller changing the list it got changes
+    # nothing for the next one
+    kept = rollback_mod._Matcher(tuple(phrases))
+    for text in [*texts, *texts]:
+        want = rollback_mod._Matcher(tuple(phrases))(text)
+        got = kept(text)
+        assert got == want
+        got.append("changed")
+        assert kept(text) == want
+    assert len(kept._found) <= rollback_mod._MATCHER_TEXTS
+
+
+def test_a_matcher_starts_again_when_it_holds_the_most_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rollback_mod, "_MATCHER_TEXTS", 2)
+    m = rollback_mod._Matcher(("as needed", "soon"))
+    assert [m(t) for t in ("restart as needed", "soon", "fine", "soon")] == [
+        ["as needed"],
+        ["soon"],
+        [],
+        ["soon"],
+    ]
+    assert len(m._found) <= 2
+
+
 def test_a_vague_word_in_the_features_own_name_is_a_name_not_an_instruction() -> None:
     # a feature called "... as soon as they finish" had every step quoting its name flagged as
     # vague ('soon'); the name is what the feature is called, the instruction around it is linted

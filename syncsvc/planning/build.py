@@ -92,6 +92,10 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
     # by the ids and dependencies of a size's tasks (the same for sizes keeping the same
     # templates): the rollout tasks that follow them, and the whole list's dependency network
     shapes: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[list[TaskDraft], Network]] = {}
+    # by the shape and what CPM reads of each task (estimate, high risk, milestone): its CPM
+    # numbers, the same for sizes whose tasks differ only in who does them (schedules read the
+    # tasks' ids alone, and levelling reads a size's own drafts)
+    cpms: dict[tuple[object, ...], Cpm] = {}
 
     def restaffed(team_size: int) -> Restaffed:
         # another team size: its staffing now, its tasks scheduled (CPM) when the search asks,
@@ -110,7 +114,11 @@ def build_plan(spec: Spec, catalog: Catalog, *, with_confidence: bool = True, wi
                 shape = shapes[key] = (drafts[len(base) :], network_of(drafts))
             rollouts, net = shape
             drafts = base + rollouts
-            return drafts, cpm(drafts, cal, network=net)
+            numbers = (key, *((t.estimate_days, t.high_risk, t.milestone) for t in drafts))
+            made = cpms.get(numbers)
+            if made is None:
+                made = cpms[numbers] = cpm(drafts, cal, network=net)
+            return drafts, made
 
         return Restaffed(spec, cal, work.staffing(team_size), make)
 

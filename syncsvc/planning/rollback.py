@@ -462,8 +462,19 @@ class _Matcher:
         # between ASCII texts and phrases, ignoring case is matching the lowercased text (the
         # same positions and word boundaries): a third faster than the case-blind search
         self._lowered = re.compile(pattern) if all(k.isascii() for k in self._names) else None
+        # the phrases found, by text: a rollback's texts are mostly its catalog's, filled the
+        # same way plan after plan (the regex is most of the lint's time)
+        self._found: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, text: str) -> list[str]:
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= _MATCHER_TEXTS:
+                self._found.clear()
+            found = self._found[text] = tuple(self._search(text))
+        return list(found)
+
+    def _search(self, text: str) -> list[str]:
         seen: list[str] = []
         if self._lowered is not None and text.isascii():
             found = [m.group(0) for m in self._lowered.finditer(text.lower())]
@@ -479,6 +490,10 @@ class _Matcher:
         # the regex ignores case by Unicode's rules ("ſ", the long s, matches "s"), so what it
         # matched, lowercased, need not be a phrase: the first phrase that matches it whole
         return next(p for k, p in self._names.items() if re.fullmatch(re.escape(k), found, re.IGNORECASE))
+
+
+# the most texts a matcher keeps its answers for (then it starts again)
+_MATCHER_TEXTS = 4096
 
 
 @lru_cache(maxsize=16)
