@@ -938,7 +938,11 @@ def test_a_business_system_moved_to_another_company_brings_work_in_flight_issued
             )
         )
     )
-    for words in ("Work in progress at the switch", "already issued to customers", "not ready for the new one"):
+    for words in (
+        "Work in progress at the switch",
+        "already issued to customers",
+        "not ready for the new one",
+    ):
         assert words in titles
     cdn = _titles(
         plan_of(_spec("Move the CDN", "Move our CDN from Akamai to Cloudflare before the renewal."))
