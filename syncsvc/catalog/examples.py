@@ -140,11 +140,7 @@ class ExampleIndex:
     @classmethod
     def joined(cls, parts: Iterable[ExampleIndex]) -> ExampleIndex:
         """One index of every part's examples, in order."""
-        return cls(
-            Example.model_construct(set=s, name=nm, description=d, profiles=list(p))
-            for part in parts
-            for s, nm, d, p in part.examples
-        )
+        return cls(_examples(row for part in parts for row in part.examples))
 
     def __len__(self) -> int:
         return len(self.examples)
@@ -171,11 +167,7 @@ class ExampleIndex:
 
     def without(self, set_name: str) -> ExampleIndex:
         """The index of every example but those of one set (its weights computed without them)."""
-        return ExampleIndex(
-            Example.model_construct(set=s, name=nm, description=d, profiles=list(p))
-            for s, nm, d, p in self.examples
-            if s != set_name
-        )
+        return ExampleIndex(_examples(row for row in self.examples if row[0] != set_name))
 
     def kinds(self) -> set[str]:
         """Every profile id the examples name."""
@@ -216,6 +208,11 @@ class ExampleIndex:
             theirs.update(terms(f"{ex_name}\n{ex_description}"))
         both = [(w, t) for t in mine & theirs if " " not in t and (w := self.weight(t)) > 0]
         return [t for _, t in sorted(both, key=lambda x: (-x[0], x[1]))]
+
+
+def _examples(rows: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> Iterable[Example]:
+    """Examples again from an index's rows (already checked when first read)."""
+    return (Example.model_construct(set=s, name=nm, description=d, profiles=list(p)) for s, nm, d, p in rows)
 
 
 def _hash(term: str, salt: int) -> int:
