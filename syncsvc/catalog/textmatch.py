@@ -146,6 +146,11 @@ class WordIndex:
         exactly when it is among these."""
         return self._lexicon_hits().keys()
 
+    def lexicon_phrases(self) -> Iterable[str]:
+        """The lexicon's phrases the text has: `has_phrase` finds one of the lexicon's phrases
+        exactly when it is among these."""
+        return self._lexicon_phrases()
+
     def has_phrase(self, phrases: Iterable[str]) -> bool:
         """Whether any of `phrases` is in the text as `mask_phrases` finds them (whole words,
         a plural "s"/"es" on the last word allowed)."""
