@@ -1977,3 +1977,91 @@ def test_a_language_model_is_a_model_feature() -> None:
         )
         == []
     )
+
+
+# ───────────── session 6: senses the twenty-sixth and twenty-seventh blind checks showed ─────────────
+
+
+def test_the_products_users_hiring_someone_is_not_our_hiring() -> None:
+    # a marketplace's clients hiring a tradesperson is what the product does; the payment
+    # held until the job is approved is a payments change (it was read as no change at all)
+    name = "Homeowners pay into a holding account before the job starts"
+    description = (
+        "On our home repairs marketplace, customers hiring a plumber or electrician will pay the quote "
+        "into a holding account when they accept it. The money is paid out to the tradesperson when "
+        "the customer confirms the job is done."
+    )
+    kinds = _kinds(name, description)
+    assert kinds and kinds[0] == "payments-billing", kinds
+    # the company's own hiring stays work that is not a change
+    assert (
+        _kinds("Hire two designers", "We are hiring two product designers for the mobile team this quarter.")
+        == []
+    )
+
+
+def test_a_designer_is_a_person_not_a_design_made_by_the_machine() -> None:
+    kinds = _kinds(
+        "Freelancers are paid automatically after approval",
+        "Clients who book a designer or a copywriter approve the delivered work, and the payment is "
+        "released automatically to the freelancer seven days later.",
+    )
+    assert "ml-llm" not in kinds, kinds
+    # designs drawn by the machine stay a model feature
+    assert "ml-llm" in _kinds(
+        "Logo ideas for new shops",
+        "Shop owners type their shop's name and get three logo designs drawn automatically to choose from.",
+    )
+
+
+def test_text_rewritten_in_another_tone_by_a_writing_assistant_is_a_model_feature() -> None:
+    kinds = _kinds(
+        "Make my reply friendlier",
+        "In our writing assistant, people select a sentence in any reply and get it rewritten in a "
+        "friendlier or more formal tone, shown beside their own words to keep or discard.",
+    )
+    assert kinds and kinds[0] == "ml-llm", kinds
+    # people rewriting our own copy in a new tone is no model
+    assert "ml-llm" not in _kinds(
+        "New tone for the checkout pages",
+        "Our content designer rewrites the checkout pages in a warmer tone, and the team ships the new copy.",
+    )
+
+
+def test_a_tickets_imperative_states_a_capability_at_an_office_that_serves_the_public() -> None:
+    # "offices" is a veto for the company's own premises; a register office that the public
+    # books a slot at, with "Let them...", is the product's domain
+    kinds = _kinds(
+        "Book a passport appointment online",
+        "Applicants must attend an interview at one of our five passport offices. Today they call us "
+        "to arrange it. Let them pick an office and a free time online and get a confirmation email.",
+    )
+    assert "product-feature" in kinds, kinds
+    assert (
+        _kinds("Move to the new offices", "Pack up and move the team to the new offices on the third floor.")
+        == []
+    )
+
+
+def test_the_company_selling_us_the_software_replaced_is_a_vendor_move() -> None:
+    kinds = _kinds(
+        "Library loans system to a new software supplier",
+        "The supplier of our library management system is retiring it next spring. Move the "
+        "catalogue, member records and loan history to the system from the other supplier before the "
+        "summer reading challenge.",
+    )
+    assert kinds and kinds[0] == "vendor-migration", kinds
+
+
+def test_a_quantity_suggested_from_past_sales_is_a_forecast_model() -> None:
+    kinds = _kinds(
+        "Suggested bake quantities for each bakery",
+        "Every morning the bakery manager sees a suggested quantity of each loaf for the day, worked "
+        "out from past sales, the weather and local events, and can change it before baking starts.",
+    )
+    assert "ml-llm" in kinds, kinds
+    # a sales report of past sales is no forecast
+    assert "ml-llm" not in _kinds(
+        "Past sales report by bakery",
+        "Managers get a page listing past sales per loaf for each bakery, with a CSV download.",
+    )

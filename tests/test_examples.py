@@ -494,6 +494,22 @@ def test_known_features_add_no_secondary_kind_the_texts_own_words_do_not_point_t
     assert [d.profile.id for d in catalog.changes.read_kinds(*INVOICE)] == ["notifications-messaging"]
 
 
+def test_known_features_never_add_the_everyday_kind_beside_a_specific_one() -> None:
+    # product-feature is the kind read only when no specific kind is: known features that list it
+    # beside notifications do not make it a secondary of a notifications change (the seed's quick
+    # plan stays a notifications plan however many such features are known)
+    catalog = _with_examples(
+        [_ex(e.name, e.description, *e.profiles[:1], "product-feature") for e in REMINDERS]
+    )
+    assert "product-feature" in catalog.changes.own_words(*INVOICE)
+    assert "product-feature" not in [d.profile.id for d in catalog.changes.read_kinds(*INVOICE)]
+    seed = (
+        "In-App Notifications Center",
+        "Replacing email-only alerts with in-app, push and digest notifications for 150K users",
+    )
+    assert [d.profile.id for d in load_catalog().changes.read_kinds(*seed)] == ["notifications-messaging"]
+
+
 def test_the_plan_explains_a_secondary_kind_from_known_features(spec_of: Callable[..., object]) -> None:
     from syncsvc.planning.build import build_plan
 

@@ -220,7 +220,8 @@ def test_quick_mode_puts_no_work_on_the_countrys_holidays(tmp_path: Path) -> Non
     from syncsvc.calendar import WorkCalendar
 
     data = json.loads(r.stdout)
-    days_off = {dt.date(2027, 11, 25), dt.date(2027, 11, 26), dt.date(2027, 12, 24)}
+    # Thanksgiving and the day the spec adds, Christmas and New Year's Day 2028 observed (both Saturdays)
+    days_off = {dt.date(2027, 11, 25), dt.date(2027, 11, 26), dt.date(2027, 12, 24), dt.date(2027, 12, 31)}
     listed = {dt.date.fromisoformat(d) for d in data.get("holidays", [])} or days_off
     cal = WorkCalendar(dt.date(2027, 11, 15), days_off)
     worked = 0

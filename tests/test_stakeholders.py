@@ -568,3 +568,101 @@ def test_parts_without_the_raci_print_what_the_whole_plan_gives(spec: Spec) -> N
     for part in parts:
         for fmt in ("json", "md"):
             assert render(lean, part=part, format=fmt) == render(whole, part=part, format=fmt)
+
+
+# ------------------------------------------------------------- the people the text names
+
+
+def _names(name: str, description: str) -> list[str]:
+    named = load_catalog().stakeholders.named
+    assert named is not None
+    return [n for n, _ in named.find(name, description)]
+
+
+def test_the_people_a_description_names_are_found_with_the_word_before_them() -> None:
+    names = _names(
+        "Parents give permission for school trips in the app",
+        "Trip letters go home in book bags and office staff chase reply slips. Parents get the details "
+        "in the app, and the trip leader sees who owes money. The electoral services team is not involved.",
+    )
+    assert names == ["Parents", "Office staff", "Trip leader", "Electoral services team"]
+
+
+def test_a_verb_a_function_word_or_a_generic_head_alone_does_not_make_a_name() -> None:
+    names = _names(
+        "Suggested cooking quantities",
+        "Our service areas cook breakfasts to a chart; the centre answers drivers who ask, and we let "
+        "visitors see the queue. Customers and users are told. Show kitchen supervisors the numbers.",
+    )
+    # "answers drivers": a verb after the subject; "let visitors": a verb; customers/users alone are
+    # the catalog's customers; "cook" is a verb here, never a head
+    assert names == ["Drivers", "Visitors", "Kitchen supervisors"]
+
+
+def test_people_named_by_their_place_and_at_most_four_names() -> None:
+    names = _names(
+        "Book an appointment online",
+        "Today residents phone the contact centre or queue at reception; the lab sends results to "
+        "nurses and pharmacists, and volunteers drive patients.",
+    )
+    assert names == ["Residents", "Nurses", "Pharmacists", "Volunteers"]  # most = 4, heads first
+    assert _names("Samples", "The lab sends results back to the contact centre.") == ["Contact centre", "Lab"]
+
+
+def test_a_quick_draft_lists_the_people_its_description_names_first_order(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        BASE.format(
+            name="Suggested cooking quantities for each hour",
+            description="Show kitchen supervisors on the kitchen screen a suggested quantity of each item "
+            "for the next hour; parents of children with allergies see the menu online.",
+            tolerance="medium",
+        )
+    )
+    people = {s.name: s for s in plan.stakeholders}
+    staff, public = people["Kitchen supervisors"], people["Parents"]
+    assert (staff.order, staff.group, staff.cadence, staff.strategy) == (
+        "first",
+        "staff",
+        "weekly",
+        "keep informed",
+    )
+    assert (public.order, public.group, public.cadence) == ("first", "users", "per-phase")
+    assert "description names them" in staff.why
+    # they are told: a weekly briefing for the staff named
+    lines = comms(plan, "Kitchen supervisors")
+    assert lines and all("briefing" in c.channel for c in lines)
+
+
+def test_a_pms_own_stakeholder_list_and_the_plans_own_groups_are_left_as_they_are(plan_of: PlanOf) -> None:
+    own = (
+        '\n[[stakeholders]]\nname = "Leadership"\ngroup = "leadership"\n'
+        'influence = "high"\ninterest = "medium"\n'
+    )
+    text = BASE.format(
+        name="Suggested cooking quantities",
+        description="Show kitchen supervisors a quantity.",
+        tolerance="medium",
+    )
+    assert "Kitchen supervisors" not in {s.name for s in plan_of(text + own).stakeholders}
+    # a name the plan's catalog groups already stand for is not listed twice
+    plan = plan_of(
+        BASE.format(
+            name="Refund requests in the help center",
+            description="Customers ask for a refund in the help center; the support team answers each one.",
+            tolerance="medium",
+        )
+    )
+    names = {s.name for s in plan.stakeholders}
+    assert "Customer Support" in names and "Support team" not in names
+
+
+def test_a_head_listed_as_both_staff_and_public_is_refused(tmp_path: Path) -> None:
+    good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
+    old = 'public = [\n  "parent", "parents",'
+    assert old in good
+    (tmp_path / "stakeholders.toml").write_text(
+        good.replace(old, 'public = [\n  "nurses", "parent", "parents",', 1)
+    )
+    with pytest.raises(ConfigError) as err:
+        load_model(tmp_path / "stakeholders.toml", StakeholderCatalog)
+    assert err.value.exit_code == 2 and "nurses listed as both staff and public" in str(err.value)

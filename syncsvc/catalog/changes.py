@@ -557,7 +557,13 @@ class ChangeCatalog(CatalogModel):
         if not blend.also or len(ids) >= most or not any(set(nb.profiles) - set(ids) for nb in heard):
             return []
         own = self.own_words(name, description)
-        known = [k for k, d in own.items() if d.score >= d.profile.threshold * blend.also_own]
+        # the everyday kind (the fallback) stands for a change no specific kind reads; beside a
+        # specific kind it would only add generic work, so known features never add it
+        known = [
+            k
+            for k, d in own.items()
+            if d.score >= d.profile.threshold * blend.also_own and not d.profile.fallback
+        ]
         out = []
         for kind, who in also_kinds(ids, heard, blend, known=known, most=most):
             out.append(

@@ -189,6 +189,94 @@ class RolloutRules(CatalogModel):
     internal_words: Words = Field(default_factory=list)
 
 
+class NamedPeople(CatalogModel):
+    """The people a feature's own text names ("kitchen supervisors", "parents", "the contact
+    centre"): first-order stakeholders of a quick draft, since the PM wrote them down.
+
+    A name is a head word of `staff` or `public`, with the word before it when that word can
+    start a name (not in `not_before`, not a verb ending in -ing or -ed, not an adverb), else the
+    head alone unless it is `generic` ("customers" alone is the catalog's customers); a word
+    before "team" or "teams" (up to two: "electoral services team"); or a phrase of `units`
+    (people at work named by their place: "reception", "the lab"). At most `most` names.
+    """
+
+    staff: Words  # people who work for the organisation (or for it as volunteers)
+    public: Words  # people the organisation serves, sells to or works with
+    units: Words = Field(default_factory=list)
+    generic: Words = Field(default_factory=list)
+    not_before: Words = Field(default_factory=list)
+    most: Annotated[int, Field(ge=0, le=10)] = 4
+    # how each kind is engaged: a template whose `name` is replaced by the name found
+    staff_template: StakeholderTemplate
+    public_template: StakeholderTemplate
+
+    @model_validator(mode="after")
+    def _heads_once(self) -> NamedPeople:
+        both = sorted(set(self.staff) & set(self.public))
+        if both:
+            raise ValueError(f"named: {', '.join(both)} listed as both staff and public; keep one")
+        return self
+
+    def find(self, *texts: str) -> list[tuple[str, StakeholderTemplate]]:
+        """The names in `texts` (in order, each head or unit once) and the template of each."""
+        return _named(self, texts)
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
+
+
+def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderTemplate]]:
+    staff, public, generic, stop = set(n.staff), set(n.public), set(n.generic), set(n.not_before)
+    heads = staff | public
+
+    def starts(word: str) -> bool:
+        # can this word start a name ("kitchen" supervisors), not a verb or a function word
+        return (
+            word.isalpha()
+            and len(word) > 1
+            and word not in stop
+            and word not in heads
+            and not word.endswith(("ing", "ed", "ly"))
+        )
+
+    out: list[tuple[str, StakeholderTemplate]] = []
+    seen: set[str] = set()
+
+    def add(name: str, key: str, template: StakeholderTemplate) -> None:
+        if key not in seen and len(out) < n.most:
+            seen.add(key)
+            out.append((name, template))
+
+    for text in texts:
+        tokens = [m.group(0) for m in _TOKEN.finditer(text)]
+        low = [t.lower() for t in tokens]
+        for i, w in enumerate(low):
+            before = [low[j] for j in (i - 2, i - 1) if j >= 0]
+            if w in heads:
+                # a word before the head starts the name when what comes before it cannot be a
+                # subject ("Show kitchen supervisors", "the trip leader"); after a content word it
+                # is likely a verb ("the centre answers drivers")
+                lead = before[0] if len(before) == 2 else None
+                opens = lead is None or lead in stop or not lead.isalpha()
+                mod = before[-1] if before and starts(before[-1]) and opens else None
+                if mod is None and w in generic:
+                    continue
+                words = [*([tokens[i - 1]] if mod else []), tokens[i]]
+                add(
+                    " ".join(words),
+                    w.removesuffix("s"),
+                    n.staff_template if w in staff else n.public_template,
+                )
+            elif w in ("team", "teams") and before and starts(before[-1]):
+                words = [tokens[i - 2]] if len(before) == 2 and starts(before[0]) else []
+                words += [tokens[i - 1], tokens[i]]
+                add(" ".join(words), " ".join(words).lower(), n.staff_template)
+        for unit in n.units:
+            if unit not in seen and phrase_search([unit], text):
+                add(unit, unit, n.staff_template)
+    return [(name[:1].upper() + name[1:], t) for name, t in out]
+
+
 _LEVELS = ("low", "medium", "high")
 _CADENCE_DAYS = {"daily": 1, "weekly": 5, "biweekly": 10, "monthly": 21}
 
@@ -205,6 +293,8 @@ class StakeholderCatalog(CatalogModel):
     raci: RaciRules
     rollout: RolloutRules
     stakeholders: Annotated[list[StakeholderTemplate], Field(min_length=1)]
+    # the people the feature's text names (a quick draft's first-order stakeholders); None: none
+    named: NamedPeople | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StakeholderCatalog:

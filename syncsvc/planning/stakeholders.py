@@ -182,8 +182,28 @@ def _parties(
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
         second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
-    ordered = sorted([*first, *mine], key=lambda p: (not p.is_pm, _rank(p)))
+    named = _named(spec, cat, [*first, *mine, *second], taken)
+    ordered = sorted([*first, *mine, *named], key=lambda p: (not p.is_pm, _rank(p)))
     return ordered + sorted(second, key=_rank)
+
+
+def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: set[str]) -> list[_Party]:
+    """The people the feature's text names, for a spec that lists no stakeholders of its own:
+    each one the plan does not have yet (by name, or a generic word that a party's template
+    already stands for: "support team" when Customer Support is there)."""
+    if cat.named is None or spec.stakeholders:
+        return []
+    have = {p.out.name.lower() for p in parties} | {n.lower() for n in taken}
+    have |= {m.role.lower() for m in spec.team}
+    templates = {p.template.id for p in parties if p.template is not None}
+    out = []
+    for name, t in cat.named.find(spec.feature_name, spec.description):
+        known = cat.template_for("", name)
+        if name.lower() in have or (known is not None and known.id in templates):
+            continue
+        have.add(name.lower())
+        out.append(_Party(_out(t, cat, name, "first", t.why), t, False))
+    return out
 
 
 def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
