@@ -381,11 +381,20 @@ class ChangeCatalog(CatalogModel):
 
     def about_not_change(self, name: str, description: str) -> bool:
         """Does the text say the work is about a technology or is people's work, not a change
-        to a product (`about_guards`, `about_work`)? Then every threshold triples."""
-        seen = self._texts(name, description)
-        return (
-            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
-        ) or _people_work(self.about_work, name, description, seen)
+        to a product (`about_guards`, `about_work`)? Then every threshold triples. (The last
+        text's answer is kept, as `_scores`'s: reading a feature asks two or three times, and
+        each asking searches the text for some hundreds of guard words.)"""
+        key = (id(self), name, description)
+        got = _ABOUT.get(key)
+        if got is None or got[0] is not self:
+            seen = self._texts(name, description)
+            about = (
+                bool(self.about_guards)
+                and _found(self.about_guards, self.about_unless, name, description, seen)
+            ) or _people_work(self.about_work, name, description, seen)
+            _ABOUT.clear()
+            got = _ABOUT[key] = (self, about)
+        return got[1]
 
     def open_kinds(self, name: str, description: str) -> list[str]:
         """The kinds the nearest known features may give this text: none when the text says it is
@@ -617,6 +626,8 @@ class ChangeCatalog(CatalogModel):
 _RECENT: dict[tuple[int, str, str], Texts] = {}
 # every profile's reading of the last feature read (see ChangeCatalog._scores)
 _SCORES: dict[tuple[int, str, str], tuple[ChangeCatalog, list[Detection]]] = {}
+# whether the last feature read is about a technology or people's work (about_not_change)
+_ABOUT: dict[tuple[int, str, str], tuple[ChangeCatalog, bool]] = {}
 # the nearest known features of the last feature read (see ChangeCatalog.neighbours)
 _NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
 
