@@ -2065,3 +2065,17 @@ def test_a_quantity_suggested_from_past_sales_is_a_forecast_model() -> None:
         "Past sales report by bakery",
         "Managers get a page listing past sales per loaf for each bakery, with a CSV download.",
     )
+
+
+def test_another_message_or_another_place_is_not_sharing_with_someone() -> None:
+    facets = _facets(
+        "Pick-up time by text the evening before",
+        "Send every traveller a text with their stop and time at 6pm, and another text in the "
+        "morning if the coach is running late.",
+    )
+    assert "shares-access" not in facets, facets
+    # giving access to another person still is
+    assert "shares-access" in _facets(
+        "Share a booking with another person",
+        "Members can share a booking with another person, who then sees its details in the app.",
+    )
