@@ -2079,3 +2079,17 @@ def test_another_message_or_another_place_is_not_sharing_with_someone() -> None:
         "Share a booking with another person",
         "Members can share a booking with another person, who then sees its details in the app.",
     )
+
+
+def test_suggesting_what_is_most_likely_is_a_prediction() -> None:
+    kinds = _kinds(
+        "Suggested spare parts for each boiler service",
+        "When a customer books a service, use the boiler's model and age to suggest the parts most "
+        "likely to be needed, so the engineer brings them on the first visit.",
+    )
+    assert kinds and kinds[0] == "ml-llm", kinds
+    # "most likely" without a suggestion made is no model
+    assert "ml-llm" not in _kinds(
+        "Opening hours on the booking page",
+        "Show each branch's opening hours on the booking page, where customers most likely look first.",
+    )
