@@ -196,7 +196,7 @@ def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: se
     have = {p.out.name.lower() for p in parties} | {n.lower() for n in taken}
     have |= {m.role.lower() for m in spec.team}
     templates = {p.template.id for p in parties if p.template is not None}
-    out = []
+    out: list[_Party] = []
     for name, t in cat.named.find(spec.feature_name, spec.description):
         known = cat.template_for("", name)
         if name.lower() in have or (known is not None and known.id in templates):
