@@ -639,7 +639,7 @@ def test_a_quick_draft_lists_the_people_its_description_names_first_order(plan_o
     assert (staff.order, staff.group, staff.cadence, staff.strategy) == (
         "first",
         "staff",
-        "weekly",
+        "per-phase",
         "keep informed",
     )
     assert (public.order, public.group, public.cadence) == ("first", "users", "per-phase")
