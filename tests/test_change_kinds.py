@@ -2093,3 +2093,17 @@ def test_suggesting_what_is_most_likely_is_a_prediction() -> None:
         "Opening hours on the booking page",
         "Show each branch's opening hours on the booking page, where customers most likely look first.",
     )
+
+
+def test_a_parents_permission_for_a_trip_is_consent_not_access() -> None:
+    kinds = _kinds(
+        "Permission for the museum visit in the app",
+        "Parents give permission for their child to go on the museum visit in the school app and "
+        "pay the coach fare by card.",
+    )
+    assert "identity-access" not in kinds, kinds
+    # permissions to see or edit stay an access change
+    assert "identity-access" in _kinds(
+        "Project permissions for guests",
+        "Admins can set permissions per project for guests and choose who can edit.",
+    )
