@@ -2081,3 +2081,45 @@ def test_a_quantity_suggested_from_past_sales_is_a_forecast_model() -> None:
         "Past sales report by bakery",
         "Managers get a page listing past sales per loaf for each bakery, with a CSV download.",
     )
+
+
+def test_another_message_or_another_place_is_not_sharing_with_someone() -> None:
+    facets = _facets(
+        "Pick-up time by text the evening before",
+        "Send every traveller a text with their stop and time at 6pm, and another text in the "
+        "morning if the coach is running late.",
+    )
+    assert "shares-access" not in facets, facets
+    # giving access to another person still is
+    assert "shares-access" in _facets(
+        "Share a booking with another person",
+        "Members can share a booking with another person, who then sees its details in the app.",
+    )
+
+
+def test_suggesting_what_is_most_likely_is_a_prediction() -> None:
+    kinds = _kinds(
+        "Suggested spare parts for each boiler service",
+        "When a customer books a service, use the boiler's model and age to suggest the parts most "
+        "likely to be needed, so the engineer brings them on the first visit.",
+    )
+    assert kinds and kinds[0] == "ml-llm", kinds
+    # "most likely" without a suggestion made is no model
+    assert "ml-llm" not in _kinds(
+        "Opening hours on the booking page",
+        "Show each branch's opening hours on the booking page, where customers most likely look first.",
+    )
+
+
+def test_a_parents_permission_for_a_trip_is_consent_not_access() -> None:
+    kinds = _kinds(
+        "Permission for the museum visit in the app",
+        "Parents give permission for their child to go on the museum visit in the school app and "
+        "pay the coach fare by card.",
+    )
+    assert "identity-access" not in kinds, kinds
+    # permissions to see or edit stay an access change
+    assert "identity-access" in _kinds(
+        "Project permissions for guests",
+        "Admins can set permissions per project for guests and choose who can edit.",
+    )

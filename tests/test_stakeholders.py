@@ -599,14 +599,30 @@ def test_a_verb_a_function_word_or_a_generic_head_alone_does_not_make_a_name() -
     assert names == ["Drivers", "Visitors", "Kitchen supervisors"]
 
 
-def test_people_named_by_their_place_and_at_most_four_names() -> None:
-    names = _names(
-        "Book an appointment online",
-        "Today residents phone the contact centre or queue at reception; the lab sends results to "
-        "nurses and pharmacists, and volunteers drive patients.",
+def test_people_named_by_their_place_and_a_plan_lists_at_most_four(plan_of: PlanOf) -> None:
+    description = (
+        "Today residents phone the contact centre or queue at reception; our engineers fix the "
+        "booking page; the lab sends results to nurses and pharmacists, and volunteers drive patients."
     )
-    assert names == ["Residents", "Nurses", "Pharmacists", "Volunteers"]  # most = 4, heads first
+    names = _names("Book an appointment online", description)
+    assert names == [
+        "Residents",
+        "Engineers",
+        "Nurses",
+        "Pharmacists",
+        "Volunteers",
+        "Patients",
+        "Contact centre",
+        "Reception",
+        "Lab",
+    ]  # heads first, then places
     assert _names("Samples", "The lab sends results back to the contact centre.") == ["Contact centre", "Lab"]
+    # a plan lists four, after leaving out those it has (the engineers are its engineering team)
+    plan = plan_of(
+        BASE.format(name="Book an appointment online", description=description, tolerance="medium")
+    )
+    named = [s.name for s in plan.stakeholders if "description names them" in s.why]
+    assert named == ["Residents", "Nurses", "Pharmacists", "Volunteers"]
 
 
 def test_a_quick_draft_lists_the_people_its_description_names_first_order(plan_of: PlanOf) -> None:
@@ -623,7 +639,7 @@ def test_a_quick_draft_lists_the_people_its_description_names_first_order(plan_o
     assert (staff.order, staff.group, staff.cadence, staff.strategy) == (
         "first",
         "staff",
-        "weekly",
+        "per-phase",
         "keep informed",
     )
     assert (public.order, public.group, public.cadence) == ("first", "users", "per-phase")

@@ -197,7 +197,8 @@ class NamedPeople(CatalogModel):
     start a name (not in `not_before`, not a verb ending in -ing or -ed, not an adverb), else the
     head alone unless it is `generic` ("customers" alone is the catalog's customers); a word
     before "team" or "teams" (up to two: "electoral services team"); or a phrase of `units`
-    (people at work named by their place: "reception", "the lab"). At most `most` names.
+    (people at work named by their place: "reception", "the lab"). A plan lists at most `most`
+    of them, after leaving out those it already has.
     """
 
     staff: Words  # people who work for the organisation (or for it as volunteers)
@@ -218,7 +219,7 @@ class NamedPeople(CatalogModel):
         return self
 
     def find(self, *texts: str) -> list[tuple[str, StakeholderTemplate]]:
-        """The names in `texts` (in order, each head or unit once) and the template of each
+        """Every name in `texts` (in order, each head or unit once) and the template of each
         (the last texts' are kept, as `StakeholderCatalog.facts` keeps their traits)."""
         key = (id(self), texts)
         got = _NAMED.get(key)
@@ -249,7 +250,7 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
     seen: set[str] = set()
 
     def add(name: str, key: str, template: StakeholderTemplate) -> None:
-        if key not in seen and len(out) < n.most:
+        if key not in seen:
             seen.add(key)
             out.append((name, template))
 

@@ -190,17 +190,19 @@ def _parties(
 def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: set[str]) -> list[_Party]:
     """The people the feature's text names, for a spec that lists no stakeholders of its own:
     each one the plan does not have yet (by name, or a generic word that a party's template
-    already stands for: "support team" when Customer Support is there)."""
+    already stands for: "support team" when Customer Support is there), at most `named.most`."""
     if cat.named is None or spec.stakeholders:
         return []
     have = {p.out.name.lower() for p in parties} | {n.lower() for n in taken}
     have |= {m.role.lower() for m in spec.team}
     templates = {p.template.id for p in parties if p.template is not None}
-    out = []
+    out: list[_Party] = []
     for name, t in cat.named.find(spec.feature_name, spec.description):
         known = cat.template_for("", name)
         if name.lower() in have or (known is not None and known.id in templates):
             continue
+        if len(out) == cat.named.most:
+            break
         have.add(name.lower())
         out.append(_Party(_out(t, cat, name, "first", t.why), t, False))
     return out
