@@ -16,6 +16,8 @@ class WorkCalendar:
         self.holidays = frozenset(holidays)
         self.start = self.cur(start)
         self._days: list[dt.date] = [self.start]
+        # the holidays on weekdays (the others are off anyway), in order: `wd` counts them
+        self._off = sorted(d for d in self.holidays if d.weekday() < 5)
 
     def is_working(self, d: dt.date) -> bool:
         return d.weekday() < 5 and d not in self.holidays
@@ -80,5 +82,7 @@ class WorkCalendar:
         return self._count_to(b) - self._count_to(a)
 
     def _count_to(self, d: dt.date) -> int:
-        # working days on or before d, counted from the calendar's origin
-        return self.index(d) + (1 if self.is_working(d) else 0)
+        # working days on or before d since 1 January of year 1 (a Monday, ordinal 1): five in
+        # each whole week, the weekdays of the last part week, less the weekday holidays
+        weeks, rest = divmod(d.toordinal(), 7)
+        return weeks * 5 + min(rest, 5) - bisect.bisect_right(self._off, d)

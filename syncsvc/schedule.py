@@ -110,6 +110,17 @@ def buffer_for(estimate_days: int, *, high_risk: bool, critical: bool, milestone
     return 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _buffer_pair(key: tuple[int, bool, bool]) -> tuple[int, int]:
+    # (buffer when critical, when not) of a task (estimate, high risk, milestone): a server
+    # schedules the same few dozen again and again (the "add people" search, five times a plan)
+    estimate, high_risk, milestone = key
+    return (
+        buffer_for(estimate, high_risk=high_risk, critical=True, milestone=milestone),
+        buffer_for(estimate, high_risk=high_risk, critical=False, milestone=milestone),
+    )
+
+
 def topological_order(acts: Sequence[Schedulable]) -> list[int]:
     """Indices of `acts` in dependency order (Kahn, stable); ValueError on a cycle."""
     return network_of(acts).order
@@ -182,13 +193,7 @@ def cpm(acts: Sequence[Schedulable], cal: WorkCalendar, *, network: Network | No
     est = [k[0] for k in keys]
     # the buffer each task gets when critical and when not: the rule of CONTRACT §2, worked
     # out once per (estimate, high risk, milestone): a few dozen pairs for thousands of tasks
-    pairs = {
-        key: (
-            buffer_for(key[0], high_risk=key[1], critical=True, milestone=key[2]),
-            buffer_for(key[0], high_risk=key[1], critical=False, milestone=key[2]),
-        )
-        for key in set(keys)
-    }
+    pairs = {key: _buffer_pair(key) for key in set(keys)}
     both = [pairs[k] for k in keys]
     when_crit = [c for c, _ in both]
     when_not = [x for _, x in both]

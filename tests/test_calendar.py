@@ -100,6 +100,21 @@ def test_wd_cur_next_match_a_day_by_day_count(
     assert cal.is_working(n) and n > a and _naive_wd(a, n, holidays) == 1
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dates(D(1, 3, 15), D(9999, 10, 1)),
+    st.integers(-60, 60),
+    st.lists(st.integers(-70, 70), max_size=12),
+)
+def test_wd_counted_by_whole_weeks_matches_a_day_by_day_count_in_any_year(
+    a: dt.date, span: int, offsets: list[int]
+) -> None:
+    # `wd` counts from 1 January of year 1 (a Monday): any year, holidays on any day
+    b = a + dt.timedelta(days=span)
+    holidays = frozenset(a + dt.timedelta(days=k) for k in offsets)
+    assert WorkCalendar(a, holidays).wd(a, b) == _naive_wd(a, b, holidays)
+
+
 # --- deadline (CONTRACT §2) ------------------------------------------------------------------
 
 BASE = dict(feature_name="X", description="Y", team_size=2, risk_tolerance="medium")

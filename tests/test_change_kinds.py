@@ -1045,6 +1045,22 @@ def test_the_groups_fired_for_all_owners_at_once_score_as_reading_every_group() 
             ), block.id
 
 
+def test_whether_a_text_is_about_a_technology_does_not_depend_on_what_was_read_before() -> None:
+    # `about_not_change` keeps the last text's answer, for that catalog only
+    changes = load_catalog().changes
+    talk = ("Kafka talk", "Give a talk about our Kafka migration at the meetup.")
+    feature = ("Kafka consumers", "Move the order events to Kafka consumers.")
+    unguarded = changes.model_copy(update={"about_guards": []})
+    answers = [
+        changes.about_not_change(*talk),
+        changes.about_not_change(*feature),
+        unguarded.about_not_change(*talk),
+        changes.about_not_change(*talk),
+        unguarded.about_not_change(*talk),
+    ]
+    assert answers == [True, False, False, True, False]
+
+
 def test_facets_do_not_depend_on_which_feature_was_detected_before() -> None:
     changes = load_catalog().changes
     a = ("Photos for families", "Our photographer shares photos of the children with their families online.")

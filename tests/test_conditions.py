@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from syncsvc.catalog import load_catalog
 from syncsvc.catalog.changes import ProfileTrigger
-from syncsvc.catalog.conditions import Condition, Situation
+from syncsvc.catalog.conditions import Condition, Situation, _checks_of
 from syncsvc.catalog.risks import RiskWhen
 from syncsvc.catalog.stakeholders import CommTemplate, When
 from syncsvc.catalog.tasks import TaskTemplate
@@ -117,3 +117,20 @@ def test_a_situation_with_other_facts_shares_the_texts_word_index() -> None:
     assert (other.text, other.users, other.team_size, other.tolerance) == (text.text, 50_000, 9, "medium")
     when = RiskWhen(min_users=10_000, min_team_size=8, keywords=["websocket"])
     assert when.holds(other) and not when.holds(text)
+
+
+def test_each_condition_reads_the_fields_it_gives_and_a_copy_those_it_gives() -> None:
+    # `Condition.given` is worked out at the first reading: a copy with other fields reads its own
+    w = When(traits=["internal"], min_users=10_000)
+    assert w.given == ("min_users", "traits") and not w.holds(SIT)
+    lifted = w.model_copy(update={"traits": []})
+    assert lifted.given == ("min_users",) and SIT.reason(lifted) == "50,000 users (10,000 or more)"
+    # every catalog condition: the reasons of reading every field declared
+    catalog = load_catalog()
+    conds: list[Condition] = [c for r in catalog.risks.risks for c in [*r.when, *r.adjust]]
+    conds += [c for t in catalog.stakeholders.stakeholders for c in [*t.when, *t.comms]]
+    for c in conds:
+        assert c.given == tuple(
+            n for n, _, _ in _checks_of(type(c)) if getattr(c, n) is not None and getattr(c, n) != []
+        )
+        assert c.reasons(SIT) == c.model_copy().reasons(SIT)

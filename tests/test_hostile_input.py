@@ -682,3 +682,16 @@ def test_pull_status_markdown_escapes_task_names_too(tmp_path: Path, monkeypatch
     for table in tables:
         assert all(pipes(row) == pipes(table[0]) for row in table), table
     assert "<script" not in r.stdout and not any(line.startswith("next |") for line in r.stdout.splitlines())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab |&<>\r\n\"'é\u2028")), max_size=12) | st.integers())
+def test_markdown_escaping_is_the_whole_rule_on_any_text(text: str | int) -> None:
+    # `md` returns the text itself when it holds none of the characters it changes: the same as
+    # applying every rule (newlines, HTML, pipes) to it
+    import html
+
+    from syncsvc.rendering.text import md
+
+    s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    assert md(text) == html.escape(s, quote=False).replace("|", "\\|")

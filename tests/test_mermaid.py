@@ -156,6 +156,18 @@ def test_a_label_is_never_empty_and_never_too_long() -> None:
     assert len(long) <= 80 and long.endswith("…")
 
 
+def test_a_label_asked_again_is_the_same_whatever_came_between() -> None:
+    # `label` remembers its answers (a warm server charts the same names): by text and limit,
+    # and an object by its text
+    from syncsvc.rendering.gantt import _label
+
+    asked = [(n, limit) for limit in (80, 12) for n in HOSTILE_NAMES]
+    fresh = [_label.__wrapped__(n, limit) for n, limit in asked]
+    for order in (asked, asked[::-1]):
+        assert [label(n, limit=limit) for n, limit in order] == [fresh[asked.index(a)] for a in order]
+    assert label(1) == label("1") == "1" and label(True) == "True"
+
+
 def test_milestones_sit_at_their_predecessors_end_and_the_deadline_is_marked() -> None:
     plan = make_plan(12)
     lines = _block(gantt(plan))

@@ -110,6 +110,21 @@ def test_one_search_asked_for_several_sizes_in_any_order(needed: list[RoleWork],
         assert team_for(_spec(size), needed, search=search) == _plain_team(size, needed)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roles, st.lists(st.integers(1, 14), min_size=1, max_size=8))
+def test_a_search_shared_by_plans_of_the_same_work_gives_each_size_the_plain_team(
+    needed: list[RoleWork], sizes: list[int]
+) -> None:
+    # `TeamSearch.of`: one search per work needed, its teams remembered; each plan gets its own
+    # list (a plan changing it changes no other plan's team)
+    for size in sizes:
+        team = TeamSearch.of(list(needed)).team(size)
+        assert team == _plain_team(size, needed)
+        team.append(Member("someone else", ("X",)))
+        assert TeamSearch.of(list(needed)).team(size) == _plain_team(size, needed)
+    assert TeamSearch.of(list(needed)) is TeamSearch.of(tuple(needed))
+
+
 def test_one_breakdown_staffed_for_several_sizes_is_each_size_staffed_afresh() -> None:
     # the change profiles' breakdown of the seed (min_team_size drops tasks for small teams),
     # with the risks' mitigation tasks: every size in a shuffled order, against quick_tasks

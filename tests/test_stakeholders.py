@@ -682,3 +682,25 @@ def test_a_head_listed_as_both_staff_and_public_is_refused(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as err:
         load_model(tmp_path / "stakeholders.toml", StakeholderCatalog)
     assert err.value.exit_code == 2 and "nurses listed as both staff and public" in str(err.value)
+
+
+def test_the_names_and_traits_of_a_text_read_again_are_those_of_a_first_reading() -> None:
+    # the last text's names (`NamedPeople.find`) and traits (`facts`) are kept: asked again after
+    # another text, or after a caller changed what it got, the answers are a first reading's
+    cat = load_catalog().stakeholders
+    named = cat.named
+    assert named is not None
+    trip = ("School trips", "Parents pay in the app and the trip leader sees who owes money.")
+    kitchen = ("Notifications", "Show kitchen supervisors push notifications; customers get email alerts.")
+    first = {t: named.find(*t) for t in (trip, kitchen)}
+    facts = {
+        t: cat.facts("\n".join(t), users=None, team_size=3, tolerance="low", deployment="x") for t in first
+    }
+    assert [n for n, _ in first[trip]] == ["Parents", "Trip leader"] and facts[kitchen].traits
+    for t in (kitchen, trip, trip, kitchen):
+        got = named.find(*t)
+        assert got == first[t]
+        got.clear()
+        again = cat.facts("\n".join(t), users=None, team_size=3, tolerance="low", deployment="x")
+        assert again.traits == facts[t].traits
+        again.traits.clear()  # type: ignore[attr-defined]

@@ -110,3 +110,46 @@ def test_reading_only_the_signal_groups_a_text_fires_scores_as_reading_them_all(
     for owner, block in enumerate([*_CHANGES.profiles, *_CHANGES.facets]):
         all_read = _score_where(block.signals, block.guards, name, description, seen)
         assert _score_where(block.signals, block.guards, name, description, seen, fired.of(owner)) == all_read
+
+
+def _every_facet(name: str, description: str, profiles: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    # the facets a plan with these profiles gets, reading every facet's every signal group
+    # with the plain lookups (no lexicon, no index)
+    from syncsvc.catalog.changes import _score_where
+
+    out = []
+    for f in _CHANGES.facets:
+        if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
+            continue
+        score, hits, _ = _score_where(f.signals, f.guards, name, description)
+        if score >= f.threshold:
+            out.append((f.id, hits))
+    return out
+
+
+def _facets_read(name: str, description: str, profiles: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(h.facet.id, h.signals) for h in _CHANGES.detect_facets(name, description, profiles)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalog_texts, catalog_texts, st.lists(st.sampled_from(_CHANGES.ids), min_size=1, max_size=3))
+def test_facets_read_from_the_texts_words_and_guards_are_those_of_reading_every_facet(
+    name: str, description: str, profiles: list[str]
+) -> None:
+    # `detect_facets` reads only the facets with a signal word or a guard in the text
+    # (`guard_facets`): the same facets and words as reading them all
+    assert _facets_read(name, description, profiles) == _every_facet(name, description, profiles)
+
+
+def test_a_facet_whose_guard_joins_the_words_of_its_signal_is_still_read() -> None:
+    # blanking "weather widget" makes "heat warning", which the text does not have as such
+    text = "Heat weather widget warning on the beach page"
+    assert "heat warning" not in text.lower()
+    for name, description in ((text, ""), ("Beach page", text)):
+        expected = _every_facet(name, description, ["product-feature"])
+        assert "safety-information" in [fid for fid, _ in expected]
+        assert _facets_read(name, description, ["product-feature"]) == expected
+    # a text that lowers to another length is masked by `mask_phrases` whatever the index finds
+    assert _facets_read("İİ " + text, text, ["product-feature"]) == _every_facet(
+        "İİ " + text, text, ["product-feature"]
+    )

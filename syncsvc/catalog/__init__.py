@@ -127,6 +127,7 @@ def _compile(folder: Path | None) -> Catalog:
     _check_refs(changes, parts)
     changes.lexicon  # noqa: B018  (compiled now, so that the cache keeps it)
     changes.signal_index  # noqa: B018  (the same)
+    changes.guard_facets  # noqa: B018  (the same)
     catalog = Catalog(folder=folder, changes=changes, **parts)
     catalog.condition_lexicon  # noqa: B018  (the same)
     return catalog

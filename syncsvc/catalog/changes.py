@@ -3,7 +3,7 @@ each brings: risks, stakeholders, triggers, a work breakdown, a rollout and a ro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -359,6 +359,16 @@ class ChangeCatalog(CatalogModel):
                     out.setdefault(w, []).append((owner, k))
         return {w: tuple(pairs) for w, pairs in out.items()}
 
+    @cached_property
+    def guard_facets(self) -> dict[str, tuple[int, ...]]:
+        """Each facet guard phrase -> the facets (by position) it guards. With `signal_index`,
+        which facets a text can show (`_open_facets`). Compiled once per catalog."""
+        out: dict[str, list[int]] = {}
+        for k, f in enumerate(self.facets):
+            for g in dict.fromkeys(f.guards):
+                out.setdefault(g, []).append(k)
+        return {g: tuple(ks) for g, ks in out.items()}
+
     def _texts(self, name: str, description: str) -> Texts:
         """The word indexes of this feature's texts: `detect_facets` right after `detect` of the
         same feature reads the indexes `detect` built (the last feature's are kept)."""
@@ -371,11 +381,20 @@ class ChangeCatalog(CatalogModel):
 
     def about_not_change(self, name: str, description: str) -> bool:
         """Does the text say the work is about a technology or is people's work, not a change
-        to a product (`about_guards`, `about_work`)? Then every threshold triples."""
-        seen = self._texts(name, description)
-        return (
-            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
-        ) or _people_work(self.about_work, name, description, seen)
+        to a product (`about_guards`, `about_work`)? Then every threshold triples. (The last
+        text's answer is kept, as `_scores`'s: reading a feature asks two or three times, and
+        each asking searches the text for some hundreds of guard words.)"""
+        key = (id(self), name, description)
+        got = _ABOUT.get(key)
+        if got is None or got[0] is not self:
+            seen = self._texts(name, description)
+            about = (
+                bool(self.about_guards)
+                and _found(self.about_guards, self.about_unless, name, description, seen)
+            ) or _people_work(self.about_work, name, description, seen)
+            _ABOUT.clear()
+            got = _ABOUT[key] = (self, about)
+        return got[1]
 
     def open_kinds(self, name: str, description: str) -> list[str]:
         """The kinds the nearest known features may give this text: none when the text says it is
@@ -576,19 +595,39 @@ class ChangeCatalog(CatalogModel):
         seen = self._texts(name, description)
         fired = _Fired(self.signal_index)
         first = len(self.profiles)
-        for owner, f in enumerate(self.facets, first):
+        for k in self._open_facets(name, description, seen, fired):
+            f = self.facets[k]
             if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
                 continue
-            score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, fired.of(owner))
+            score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, fired.of(first + k))
             if score >= f.threshold:
                 out.append(FacetHit(f, hits))
         return out
+
+    def _open_facets(self, name: str, description: str, seen: Texts, fired: _Fired) -> list[int]:
+        """The facets (positions, in order) that can score on this text: those with a signal
+        word in it, and those with a guard in it (blanking a guard joins the words either side
+        into n-grams the text did not have). Any other facet reads the text unguarded, where
+        none of its signal groups fires: it scores nothing."""
+        first = len(self.profiles)
+        out: set[int] = set()
+        for text in (name, description):
+            ix = seen.index(text)
+            out.update(owner - first for owner in fired.owners(ix) if owner >= first)
+            if len(ix.text) != len(text):  # `Texts.unguarded` masks such a text whatever it holds
+                out.update(k for k, f in enumerate(self.facets) if f.guards)
+                continue
+            for g in ix.lexicon_phrases():
+                out.update(self.guard_facets.get(g, ()))
+        return sorted(out)
 
 
 # the word indexes of the last feature read (see ChangeCatalog._texts)
 _RECENT: dict[tuple[int, str, str], Texts] = {}
 # every profile's reading of the last feature read (see ChangeCatalog._scores)
 _SCORES: dict[tuple[int, str, str], tuple[ChangeCatalog, list[Detection]]] = {}
+# whether the last feature read is about a technology or people's work (about_not_change)
+_ABOUT: dict[tuple[int, str, str], tuple[ChangeCatalog, bool]] = {}
 # the nearest known features of the last feature read (see ChangeCatalog.neighbours)
 _NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
 
@@ -659,7 +698,8 @@ class _Fired:
         self._index = index
         self._by_ix: dict[int, tuple[WordIndex, dict[int, set[int]]]] = {}
 
-    def groups(self, ix: WordIndex, owner: int) -> set[int]:
+    def _table(self, ix: WordIndex) -> dict[int, set[int]]:
+        # owner -> the groups of its that this text index fires
         got = self._by_ix.get(id(ix))
         if got is None or got[0] is not ix:
             table: dict[int, set[int]] = {}
@@ -667,7 +707,14 @@ class _Fired:
                 for o, k in self._index.get(kw, ()):
                     table.setdefault(o, set()).add(k)
             got = self._by_ix[id(ix)] = (ix, table)
-        return got[1].get(owner, _NONE)
+        return got[1]
+
+    def groups(self, ix: WordIndex, owner: int) -> set[int]:
+        return self._table(ix).get(owner, _NONE)
+
+    def owners(self, ix: WordIndex) -> Iterable[int]:
+        """The owners with a signal group this text index fires."""
+        return self._table(ix).keys()
 
     def of(self, owner: int) -> Callable[[WordIndex], set[int]]:
         return lambda ix: self.groups(ix, owner)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from syncsvc.catalog.base import CatalogModel
 from syncsvc.catalog.textmatch import Lexicon, WordIndex
@@ -133,13 +133,28 @@ class Condition(CatalogModel):
 
     keyword_rule: ClassVar[Literal["keyword", "phrase"]] = "keyword"
 
+    @cached_property
+    def given(self) -> tuple[str, ...]:
+        """The condition fields this entry gives (a catalog entry gives a few of the dozen or
+        so its model declares), in `_checks_of`'s order: worked out at the first `reasons`
+        (the model is frozen; `model_copy` drops it)."""
+        return tuple(
+            name
+            for name, _, _ in _checks_of(type(self))
+            if not ((value := getattr(self, name)) is None or (isinstance(value, list) and not value))
+        )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        out = super().model_copy(update=update, deep=deep)
+        out.__dict__.pop("given", None)  # the copy's fields may not be the ones given here
+        return out
+
     def reasons(self, s: Situation, find_task: FindTask | None = None) -> list[str] | None:
         """The reasons every condition given holds, in rank order; None when one does not."""
         found: list[tuple[int, str]] = []
-        for name, check, rank in _checks_of(type(self)):
+        for name in self.given:
             value = getattr(self, name)
-            if value is None or (isinstance(value, list) and not value):
-                continue  # not given
+            check, rank = CHECKS[name]
             if name == "keywords":
                 hit = s.index.keyword(value) if self.keyword_rule == "keyword" else s.index.phrase(value)
                 why = None if hit is None else f"the description mentions '{hit}'"

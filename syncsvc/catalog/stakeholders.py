@@ -219,8 +219,14 @@ class NamedPeople(CatalogModel):
         return self
 
     def find(self, *texts: str) -> list[tuple[str, StakeholderTemplate]]:
-        """Every name in `texts` (in order, each head or unit once) and the template of each."""
-        return _named(self, texts)
+        """Every name in `texts` (in order, each head or unit once) and the template of each
+        (the last texts' are kept, as `StakeholderCatalog.facts` keeps their traits)."""
+        key = (id(self), texts)
+        got = _NAMED.get(key)
+        if got is None or got[0] is not self:
+            _NAMED.clear()
+            got = _NAMED[key] = (self, _named(self, texts))
+        return list(got[1])
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
@@ -277,6 +283,11 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                 add(unit, unit, n.staff_template)
     return [(name[:1].upper() + name[1:], t) for name, t in out]
 
+
+# the people named in the last texts read (see NamedPeople.find)
+_NAMED: dict[tuple[int, tuple[str, ...]], tuple[NamedPeople, list[tuple[str, StakeholderTemplate]]]] = {}
+# the traits found in the last text read (see StakeholderCatalog.facts)
+_TRAITS: dict[tuple[int, str], tuple[StakeholderCatalog, dict[str, str]]] = {}
 
 _LEVELS = ("low", "medium", "high")
 _CADENCE_DAYS = {"daily": 1, "weekly": 5, "biweekly": 10, "monthly": 21}
@@ -354,7 +365,14 @@ class StakeholderCatalog(CatalogModel):
         profiles: dict[str, str] | None = None,
     ) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
-        found = {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))}
+        key = (id(self), text)
+        got = _TRAITS.get(key)
+        if got is None or got[0] is not self:
+            # some hundreds of trait words searched in the text: the last text's finds are kept
+            # (a warm server reads one feature often)
+            found = {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))}
+            _TRAITS.clear()
+            got = _TRAITS[key] = (self, found)
         return Facts(
             text=text,
             users=users,
@@ -362,7 +380,7 @@ class StakeholderCatalog(CatalogModel):
             tolerance=tolerance,
             deployment=deployment,
             profiles=profiles or {},
-            traits=found,
+            traits=dict(got[1]),
         )
 
     def strategy(self, influence: str, interest: str) -> Strategy:

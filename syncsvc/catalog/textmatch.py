@@ -146,6 +146,11 @@ class WordIndex:
         exactly when it is among these."""
         return self._lexicon_hits().keys()
 
+    def lexicon_phrases(self) -> Iterable[str]:
+        """The lexicon's phrases the text has: `has_phrase` finds one of the lexicon's phrases
+        exactly when it is among these."""
+        return self._lexicon_phrases()
+
     def has_phrase(self, phrases: Iterable[str]) -> bool:
         """Whether any of `phrases` is in the text as `mask_phrases` finds them (whole words,
         a plural "s"/"es" on the last word allowed)."""
@@ -307,11 +312,17 @@ class PhraseIndex:
     def having(self, phrases: Iterable[str]) -> set[str]:
         """The ids of the texts that contain any of `phrases` as whole words."""
         out: set[str] = set()
+        by_word = self._by_word()
         for p in phrases:
             n, key = _phrase_key(p)
-            if n:
+            if n == 1:  # most catalog phrases are one word: its texts, looked up
+                out |= by_word.get(key, _NO_DOCS)
+            elif n:
                 out |= self._containing(key.split(" "))
         return out
+
+
+_NO_DOCS: frozenset[str] = frozenset()
 
 
 def _has_run(words: list[str], toks: list[str]) -> bool:

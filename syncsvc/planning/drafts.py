@@ -291,7 +291,7 @@ class QuickWork:
             tolerance = self.spec.risk_tolerance
             efforts = {t.id: t.effort * self.factor * _verify(self.sizing, t, tolerance) for t in templates}
             work = _role_work(templates, efforts)
-            kept = self._kept[positions] = _Kept(templates, efforts, TeamSearch(work), work)
+            kept = self._kept[positions] = _Kept(templates, efforts, TeamSearch.of(work), work)
         return kept
 
 

@@ -71,8 +71,21 @@ class TeamSearch:
         self.roles = sorted((r for r in needed if r.effort > 0), key=lambda r: -r.effort)
         self._splits: list[_Split] | None = None
         self._members: dict[tuple[str, tuple[str, ...]], Member] = {}
+        self._teams: dict[int, list[Member]] = {}  # by team size
+
+    @staticmethod
+    def of(needed: Sequence[RoleWork]) -> TeamSearch:
+        """The search of `needed`, shared by every plan needing the same work (a warm server
+        plans the same breakdown often): its splits and each size's team worked out once."""
+        return _shared_search(tuple(needed))
 
     def team(self, team_size: int) -> list[Member]:
+        got = self._teams.get(team_size)
+        if got is None:
+            got = self._teams[team_size] = self._team(team_size)
+        return list(got)
+
+    def _team(self, team_size: int) -> list[Member]:
         roles = self.roles
         if not roles:
             return []
@@ -119,6 +132,11 @@ class TeamSearch:
                     sharers = sum(1 for c in covers if c)
                     self._splits.append((heavy, shared, ladder, covers, max(loads, default=0.0), sharers))
         return self._splits
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_search(needed: tuple[RoleWork, ...]) -> TeamSearch:
+    return TeamSearch(needed)
 
 
 def _ladder(heavy: Sequence[RoleWork], extra: int) -> list[tuple[dict[str, int], float]]:

@@ -10,6 +10,7 @@ title so that none of this can happen and the reader still sees the same words.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from syncsvc.model import Plan, PlannedTask
@@ -50,7 +51,14 @@ GUARD = "\u200b"
 
 def label(text: object, *, limit: int = MAX_LABEL) -> str:
     """User text as a gantt task, section or chart title that Mermaid reads as plain text."""
-    s = _CONTROL.sub(" ", str(text)).translate(_REPLACE)
+    return _label(str(text), limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(text: str, limit: int) -> str:
+    # ~6 us a title (the translation table most of it), and a warm server charts the same task
+    # names again and again: each (title, limit) is worked out once
+    s = _CONTROL.sub(" ", text).translate(_REPLACE)
     s = re.sub(r"\s+", " ", s).strip()
     if len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
