@@ -8,12 +8,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from syncsvc.calendar import WorkCalendar
 from syncsvc.model import Plan
-from syncsvc.montecarlo import quantiles, simulate
+from syncsvc.montecarlo import simulate
 from syncsvc.network import Network
 
 
@@ -280,22 +278,3 @@ def test_a_plan_above_the_budget_runs_fewer_samples_and_says_so(
         assert f"all of the runs met the deadline; a chance within {300 / n:.1f} percentage points" in text
     assert "Simulated runs" not in render_md(full)
     assert full.confidence.samples == 5000
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.floats(0, 60, width=32) | st.sampled_from([0.0, 1.5, 2.0, 10.0]), min_size=1, max_size=200),
-    st.lists(st.floats(0, 1) | st.sampled_from([0.0, 0.5, 0.8, 0.95, 1.0]), min_size=1, max_size=4),
-)
-def test_the_quantiles_are_numpys_to_the_bit(values: list[float], qs: list[float]) -> None:
-    # ties, one value, the ends (q = 0 and 1): the same floats as np.quantile's linear method
-    f = np.asarray(values, dtype=np.float64)
-    assert quantiles(f.copy(), qs) == [float(x) for x in np.quantile(f, qs)]
-
-
-def test_the_quantiles_of_a_plans_finishes_and_of_nan_are_numpys() -> None:
-    finish = simulate([[], [0], [0], [1, 2]], [1, 2, 1, 0.5], [2, 3, 4, 1], [4, 7, 6, 2], samples=5000).finish
-    qs = [0.5, 0.8, 0.95]
-    assert quantiles(finish, qs) == [float(x) for x in np.quantile(finish, qs)]
-    with_nan = np.array([1.0, math.nan, 3.0])
-    assert all(math.isnan(x) for x in quantiles(with_nan, qs)) and np.isnan(np.quantile(with_nan, qs)).all()
