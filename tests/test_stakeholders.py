@@ -599,6 +599,19 @@ def test_a_verb_a_function_word_or_a_generic_head_alone_does_not_make_a_name() -
     assert names == ["Drivers", "Visitors", "Kitchen supervisors"]
 
 
+def test_software_named_like_people_is_no_stakeholder() -> None:
+    text = (
+        "Families watching on our streaming player can add a kids' profile; AI agents and API clients "
+        "call the new endpoint, and the printer driver is updated."
+    )
+    assert _names("Kids' profiles", text) == ["Families"]
+    # the same heads as people
+    assert _names("Route changes", "Drivers see their route; our agents answer the calls.") == [
+        "Drivers",
+        "Agents",
+    ]
+
+
 def test_people_named_by_their_place_and_a_plan_lists_at_most_four(plan_of: PlanOf) -> None:
     description = (
         "Today residents phone the contact centre or queue at reception; our engineers fix the "
