@@ -605,6 +605,9 @@ def test_software_named_like_people_is_no_stakeholder() -> None:
         "call the new endpoint, and the printer driver is updated."
     )
     assert _names("Kids' profiles", text) == ["Families"]
+    # a head naming a thing of theirs or another person, and a verb or question word before a head
+    text = "Recruit volunteer marshals. Paper patient records are archived; we learn how customers pay."
+    assert _names("Race day", text) == ["Marshals"]
     # the same heads as people
     assert _names("Route changes", "Drivers see their route; our agents answer the calls.") == [
         "Drivers",

@@ -198,7 +198,8 @@ class NamedPeople(CatalogModel):
     head alone unless it is `generic` ("customers" alone is the catalog's customers); a word
     before "team" or "teams" (up to two: "electoral services team"); or a phrase of `units`
     (people at work named by their place: "reception", "the lab"). A head after a word of
-    `things_before` is software ("API clients", "AI agents"), no name. A plan lists at most `most`
+    `things_before` is software ("API clients", "AI agents"), and one before a word of
+    `things_after` names a thing of theirs ("patient records"): no name. A plan lists at most `most`
     of them, after leaving out those it already has.
     """
 
@@ -209,6 +210,8 @@ class NamedPeople(CatalogModel):
     not_before: Words = Field(default_factory=list)
     # after one of these the head is software, not people ("API clients", "AI agents")
     things_before: Words = Field(default_factory=list)
+    # before one of these the head names a thing of theirs ("patient records", "member portal")
+    things_after: Words = Field(default_factory=list)
     most: Annotated[int, Field(ge=0, le=10)] = 4
     # how each kind is engaged: a template whose `name` is replaced by the name found
     staff_template: StakeholderTemplate
@@ -237,7 +240,7 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
 
 def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderTemplate]]:
     staff, public, generic, stop = set(n.staff), set(n.public), set(n.generic), set(n.not_before)
-    things = set(n.things_before)
+    things, theirs = set(n.things_before), set(n.things_after)
     heads = staff | public
 
     def starts(word: str) -> bool:
@@ -263,7 +266,9 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
         low = [t.lower() for t in tokens]
         for i, w in enumerate(low):
             before = [low[j] for j in (i - 2, i - 1) if j >= 0]
-            if w in heads and not (before and before[-1] in things):
+            after = low[i + 1] if i + 1 < len(low) else ""
+            # a head before another head or a thing of theirs is a modifier ("volunteer marshals")
+            if w in heads and not (before and before[-1] in things) and after not in theirs | heads:
                 # a word before the head starts the name when what comes before it cannot be a
                 # subject ("Show kitchen supervisors", "the trip leader"); after a content word it
                 # is likely a verb ("the centre answers drivers")
