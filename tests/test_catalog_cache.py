@@ -267,3 +267,22 @@ def test_a_text_repeated_across_a_catalog_is_one_object_in_it() -> None:
     for text in texts:
         objects.setdefault(text, set()).add(id(text))
     assert all(len(ids) == 1 for ids in objects.values())
+
+
+def test_the_last_reading_is_kept_per_owner_and_key_only() -> None:
+    from syncsvc.catalog.base import Recent
+
+    made: list[str] = []
+    recent: Recent[str] = Recent()
+
+    def make(v: str) -> str:
+        made.append(v)
+        return v
+
+    a, b = object(), object()
+    assert recent.get(a, ("x", "y"), lambda: make("1")) == "1"
+    assert recent.get(a, ("x", "y"), lambda: make("2")) == "1"  # kept
+    assert recent.get(b, ("x", "y"), lambda: make("3")) == "3"  # another owner, equal key
+    assert recent.get(b, ("x", "z"), lambda: make("4")) == "4"  # another key
+    assert recent.get(a, ("x", "y"), lambda: make("5")) == "5"  # only the last is kept
+    assert made == ["1", "3", "4", "5"]

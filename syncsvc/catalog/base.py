@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,7 @@ from syncsvc.errors import ConfigError
 from syncsvc.tomlmodel import load_toml
 
 M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V")
 
 
 class CatalogModel(BaseModel):
@@ -24,6 +25,26 @@ class CatalogModel(BaseModel):
     # validators built at the first validation, not at import: a start that reads the catalogs
     # from the compiled cache (catalog/cache.py) builds none of them
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+
+
+class Recent(Generic[V]):
+    """The value last worked out for one owner (a catalog, its lexicon...) and key (a feature's
+    texts): quick mode and a warm MCP server read the same feature several times in a row. It
+    holds the owner, so a freed owner's id is never taken for another's, and keeps the last
+    (owner, key, value) as one tuple, so a reader in another thread sees one whole entry."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[object, object, V] | None = None
+
+    def get(self, owner: object, key: object, make: Callable[[], V]) -> V:
+        last = self._last
+        if last is not None and last[0] is owner and last[1] == key:
+            return last[2]
+        value = make()
+        self._last = (owner, key, value)
+        return value
 
 
 def bundled_dir() -> Path:

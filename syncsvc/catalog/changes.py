@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from syncsvc.catalog.base import CatalogModel, load_model
+from syncsvc.catalog.base import CatalogModel, Recent, load_model
 from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.examples import BLEND, Blend, ExampleIndex, Neighbour, also_kinds, blend_kinds, vote
 from syncsvc.catalog.phases import PhaseTemplate
@@ -372,29 +372,20 @@ class ChangeCatalog(CatalogModel):
     def _texts(self, name: str, description: str) -> Texts:
         """The word indexes of this feature's texts: `detect_facets` right after `detect` of the
         same feature reads the indexes `detect` built (the last feature's are kept)."""
-        key = (id(self.lexicon), name, description)
-        got = _RECENT.get(key)
-        if got is None:
-            _RECENT.clear()
-            got = _RECENT[key] = Texts(self.lexicon)
-        return got
+        return _RECENT.get(self.lexicon, (name, description), lambda: Texts(self.lexicon))
 
     def about_not_change(self, name: str, description: str) -> bool:
         """Does the text say the work is about a technology or is people's work, not a change
         to a product (`about_guards`, `about_work`)? Then every threshold triples. (The last
         text's answer is kept, as `_scores`'s: reading a feature asks two or three times, and
         each asking searches the text for some hundreds of guard words.)"""
-        key = (id(self), name, description)
-        got = _ABOUT.get(key)
-        if got is None or got[0] is not self:
-            seen = self._texts(name, description)
-            about = (
-                bool(self.about_guards)
-                and _found(self.about_guards, self.about_unless, name, description, seen)
-            ) or _people_work(self.about_work, name, description, seen)
-            _ABOUT.clear()
-            got = _ABOUT[key] = (self, about)
-        return got[1]
+        return _ABOUT.get(self, (name, description), lambda: self._about(name, description))
+
+    def _about(self, name: str, description: str) -> bool:
+        seen = self._texts(name, description)
+        return (
+            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
+        ) or _people_work(self.about_work, name, description, seen)
 
     def open_kinds(self, name: str, description: str) -> list[str]:
         """The kinds the nearest known features may give this text: none when the text says it is
@@ -409,10 +400,9 @@ class ChangeCatalog(CatalogModel):
         """Every profile the text does not veto with the signal groups it fires, whatever its
         score (a profile with none is left out), in the catalog's order (the last text's are
         kept: `detect` and `own_words` read them both, and a warm server reads one text often)."""
-        key = (id(self), name, description)
-        got = _SCORES.get(key)
-        if got is not None and got[0] is self:
-            return got[1]
+        return _SCORES.get(self, (name, description), lambda: self._read_scores(name, description))
+
+    def _read_scores(self, name: str, description: str) -> list[Detection]:
         out: list[Detection] = []
         seen = self._texts(name, description)  # one index per distinct (guarded) text
         fired = _Fired(self.signal_index)
@@ -422,8 +412,6 @@ class ChangeCatalog(CatalogModel):
             score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
             if score > 0:
                 out.append(Detection(p, score, hits, score - where))
-        _SCORES.clear()
-        _SCORES[key] = (self, out)
         return out
 
     def own_words(self, name: str, description: str) -> dict[str, Detection]:
@@ -487,12 +475,9 @@ class ChangeCatalog(CatalogModel):
     def neighbours(self, name: str, description: str, k: int) -> list[Neighbour]:
         """The k known features nearest the text (the last text's are kept: the MCP server and
         quick mode read one feature several times)."""
-        key = (id(self.examples), k, name, description)
-        got = _NEAREST.get(key)
-        if got is None:
-            _NEAREST.clear()
-            got = _NEAREST[key] = self.examples.nearest(name, description, k)
-        return got
+        return _NEAREST.get(
+            self.examples, (k, name, description), lambda: self.examples.nearest(name, description, k)
+        )
 
     def read_kinds(
         self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND
@@ -623,13 +608,13 @@ class ChangeCatalog(CatalogModel):
 
 
 # the word indexes of the last feature read (see ChangeCatalog._texts)
-_RECENT: dict[tuple[int, str, str], Texts] = {}
+_RECENT: Recent[Texts] = Recent()
 # every profile's reading of the last feature read (see ChangeCatalog._scores)
-_SCORES: dict[tuple[int, str, str], tuple[ChangeCatalog, list[Detection]]] = {}
+_SCORES: Recent[list[Detection]] = Recent()
 # whether the last feature read is about a technology or people's work (about_not_change)
-_ABOUT: dict[tuple[int, str, str], tuple[ChangeCatalog, bool]] = {}
+_ABOUT: Recent[bool] = Recent()
 # the nearest known features of the last feature read (see ChangeCatalog.neighbours)
-_NEAREST: dict[tuple[int, int, str, str], list[Neighbour]] = {}
+_NEAREST: Recent[list[Neighbour]] = Recent()
 
 # the fallback kind leads when every other recognised kind scores under this many times its
 # threshold (and no more than the fallback)

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from syncsvc.catalog.base import CatalogModel, check_placeholders
+from syncsvc.catalog.base import CatalogModel, Recent, check_placeholders
 from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.textmatch import PhraseIndex, WordIndex
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
@@ -227,12 +227,7 @@ class NamedPeople(CatalogModel):
     def find(self, *texts: str) -> list[tuple[str, StakeholderTemplate]]:
         """Every name in `texts` (in order, each head or unit once) and the template of each
         (the last texts' are kept, as `StakeholderCatalog.facts` keeps their traits)."""
-        key = (id(self), texts)
-        got = _NAMED.get(key)
-        if got is None or got[0] is not self:
-            _NAMED.clear()
-            got = _NAMED[key] = (self, _named(self, texts))
-        return list(got[1])
+        return list(_NAMED.get(self, texts, lambda: _named(self, texts)))
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
@@ -294,9 +289,9 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
 
 
 # the people named in the last texts read (see NamedPeople.find)
-_NAMED: dict[tuple[int, tuple[str, ...]], tuple[NamedPeople, list[tuple[str, StakeholderTemplate]]]] = {}
+_NAMED: Recent[list[tuple[str, StakeholderTemplate]]] = Recent()
 # the traits found in the last text read (see StakeholderCatalog.facts)
-_TRAITS: dict[tuple[int, str], tuple[StakeholderCatalog, dict[str, str]]] = {}
+_TRAITS: Recent[dict[str, str]] = Recent()
 
 _LEVELS = ("low", "medium", "high")
 _CADENCE_DAYS = {"daily": 1, "weekly": 5, "biweekly": 10, "monthly": 21}
@@ -374,14 +369,13 @@ class StakeholderCatalog(CatalogModel):
         profiles: dict[str, str] | None = None,
     ) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
-        key = (id(self), text)
-        got = _TRAITS.get(key)
-        if got is None or got[0] is not self:
-            # some hundreds of trait words searched in the text: the last text's finds are kept
-            # (a warm server reads one feature often)
-            found = {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))}
-            _TRAITS.clear()
-            got = _TRAITS[key] = (self, found)
+        # some hundreds of trait words searched in the text: the last text's finds are kept
+        # (a warm server reads one feature often)
+        found = _TRAITS.get(
+            self,
+            text,
+            lambda: {name: hit for name, words in self.traits.items() if (hit := phrase_search(words, text))},
+        )
         return Facts(
             text=text,
             users=users,
@@ -389,7 +383,7 @@ class StakeholderCatalog(CatalogModel):
             tolerance=tolerance,
             deployment=deployment,
             profiles=profiles or {},
-            traits=dict(got[1]),
+            traits=dict(found),
         )
 
     def strategy(self, influence: str, interest: str) -> Strategy:
