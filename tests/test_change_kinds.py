@@ -2123,3 +2123,77 @@ def test_a_parents_permission_for_a_trip_is_consent_not_access() -> None:
         "Project permissions for guests",
         "Admins can set permissions per project for guests and choose who can edit.",
     )
+
+
+# ───────────── session 7: senses the thirty-second to thirty-fourth blind checks showed ─────────────
+
+
+def test_an_assistant_that_answers_from_our_own_documents_is_a_model_feature() -> None:
+    # "leaflets" says a campaign when the text is about handing them out; here they are what the
+    # assistant answers from, and the assistant is added to the product
+    kinds = _kinds(
+        "Questions about your allotment answered any time",
+        "Plot holders often ask the same things between committee meetings. Add an assistant to our "
+        "members' app that answers from our rules booklet and leaflets, and says which page it used.",
+    )
+    assert kinds and kinds[0] == "ml-llm", kinds
+    # handing leaflets out stays work that is not a change
+    assert _kinds("Leaflets for the summer fair", "Print leaflets and posters for the summer fair.") == []
+
+
+def test_records_kept_in_spreadsheets_and_a_database_moved_into_our_system_are_a_data_migration() -> None:
+    # a paper register beside a database does not make it an archive job
+    kinds = _kinds(
+        "Thirty years of lifeboat crew records in one place",
+        "Crew training records sit in station spreadsheets, an old Access database and paper log books. "
+        "Load them into the crew system we moved to last spring, so each volunteer's history is one record.",
+    )
+    assert kinds and kinds[0] == "data-migration", kinds
+    # paper files boxed up for an archive company are no data migration
+    assert "data-migration" not in _kinds(
+        "Archive the paper files",
+        "Box up the paper log books of every station and send them to an off-site archive.",
+    )
+
+
+def test_master_keys_moved_into_a_hardware_security_module_are_a_cutover() -> None:
+    kinds = _kinds(
+        "Signing keys into a managed HSM",
+        "The keys that sign our customers' documents sit in a software key store on our servers. Move "
+        "them into a cloud hardware security module and re-encrypt every stored key under the new "
+        "master key, with no gap in signing.",
+    )
+    assert kinds and kinds[0] == "infra-cutover", kinds
+
+
+def test_showing_people_the_nearest_or_best_matches_first_is_a_recommendation() -> None:
+    kinds = _kinds(
+        "Jobs near the cleaner's last job",
+        "Self-employed cleaners on our jobs board often travel far between jobs. When a cleaner "
+        "accepts a job, show them open jobs that start within five miles of it, suited to the "
+        "equipment they have, with the nearest and best-paid first.",
+    )
+    assert kinds and kinds[0] == "search-recommendations", kinds
+
+
+def test_a_tab_held_on_a_card_at_a_table_is_a_payment_not_a_table_split() -> None:
+    kinds = _kinds(
+        "Start a bar tab from your table",
+        "At our pool halls people pay for table time and drinks. Let a group open a tab on one card by "
+        "scanning the code on their table, add rounds to it, split it at the end and close it "
+        "themselves, with the card held in case they walk out.",
+    )
+    assert kinds and kinds[0] == "payments-billing", kinds
+    assert "data-migration" not in kinds, kinds
+
+
+def test_agreeing_one_routine_for_every_site_is_work_that_is_not_a_change() -> None:
+    assert (
+        _kinds(
+            "The same key handover at every branch",
+            "Tenants get a different move-in depending on the branch. Agree one routine for all branches: "
+            "the letting agent walks the tenant round the flat, records the meter readings, and hands "
+            "over the keys; the lettings team calls a week later.",
+        )
+        == []
+    )
