@@ -80,6 +80,12 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
     "fill": {
         "fill_own": (0.01, 0.3, 0.5),
     },
+    # session 7, with 812 known features: how few agreeing neighbours may give a kind the rules
+    # miss, and how far the text's own words must point to it then (chosen: 3 and half)
+    "fill2": {
+        "fill": (3, 4, 5),
+        "fill_own": (0.01, 0.3, 0.5),
+    },
     "drop": {
         "drop": (5, 6, 7),
         "sure": (1.5, 2.0, 2.5),

@@ -363,7 +363,7 @@ def test_known_features_give_a_kind_only_where_the_texts_own_words_point_to_it()
     assert catalog.changes.read_kinds(NAME, DESCRIPTION) == []
     [d] = catalog.changes.read_kinds(NAME, DESCRIPTION, blend=dataclasses.replace(BLEND, fill_own=0))
     assert d.profile.id == "vendor-migration"
-    vendor = f"{DESCRIPTION} from another vendor"
+    vendor = f"{DESCRIPTION} before the contract runs out"
     assert [d.profile.id for d in catalog.changes.read_kinds(NAME, vendor)] == ["vendor-migration"]
     # as many as would lead over the rules' kind give theirs without the text's own words
     more = _with_examples(
@@ -382,9 +382,9 @@ def test_the_plan_says_the_kind_came_from_known_features_and_how_to_confirm_it(
     from syncsvc.planning.build import build_plan
 
     catalog = _with_examples(ZORB)
-    # "vendor" goes part of the way to a vendor move (a kind is given only to such a text)
+    # "the contract runs out" goes part of the way to a vendor move (a kind is given only to such a text)
     spec = spec_of(
-        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION} from another vendor"\n'
+        f'feature_name = "{NAME}"\ndescription = "{DESCRIPTION} before the contract runs out"\n'
         'team_size = 3\ntimeline = "6 weeks"\n'
         'risk_tolerance = "medium"\nstart_date = 2027-03-01\n'
     )
