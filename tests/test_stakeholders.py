@@ -700,6 +700,42 @@ def test_a_head_listed_as_both_staff_and_public_is_refused(tmp_path: Path) -> No
     assert err.value.exit_code == 2 and "nurses listed as both staff and public" in str(err.value)
 
 
+def test_organisations_the_description_names_are_partners_reached_through_their_contact(
+    plan_of: PlanOf,
+) -> None:
+    description = (
+        "When a footpath is blocked, walkers tell us on the map. Parish councils and the highway "
+        "authority get each report, rescue centres are asked about strays, and the police see "
+        "reports of damage. Companies and agencies alone name nobody."
+    )
+    assert _names("Report a blocked footpath", description) == [
+        "Parish councils",
+        "Highway authority",
+        "Rescue centres",
+        "Police",
+    ]
+    plan = plan_of(BASE.format(name="Report a blocked footpath", description=description, tolerance="medium"))
+    people = {s.name: s for s in plan.stakeholders}
+    council = people["Parish councils"]
+    assert (council.order, council.group, council.cadence) == ("first", "partners", "per-phase")
+    assert "usual contact" in council.channel and "description names them" in council.why
+    assert comms(plan, "Parish councils")  # told before the change reaches them
+    # software and a verb before an organisation word are no partner
+    assert _names("Insurer switch", "Customers switch insurer in the app; Kafka brokers restart.") == []
+
+
+def test_a_head_listed_as_both_public_and_partner_is_refused(tmp_path: Path) -> None:
+    good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
+    old = 'partners = [\n  "council", "councils",'
+    assert old in good
+    (tmp_path / "stakeholders.toml").write_text(
+        good.replace(old, 'partners = [\n  "parents", "council", "councils",', 1)
+    )
+    with pytest.raises(ConfigError) as err:
+        load_model(tmp_path / "stakeholders.toml", StakeholderCatalog)
+    assert err.value.exit_code == 2 and "parents listed as both public and partners" in str(err.value)
+
+
 def test_the_names_and_traits_of_a_text_read_again_are_those_of_a_first_reading() -> None:
     # the last text's names (`NamedPeople.find`) and traits (`facts`) are kept: asked again after
     # another text, or after a caller changed what it got, the answers are a first reading's

@@ -205,6 +205,9 @@ class NamedPeople(CatalogModel):
 
     staff: Words  # people who work for the organisation (or for it as volunteers)
     public: Words  # people the organisation serves, sells to or works with
+    # organisations outside it that the change reaches or leans on (councils, bus operators,
+    # rescue centres, insurers): named with the word before them, as people are
+    partners: Words = Field(default_factory=list)
     units: Words = Field(default_factory=list)
     generic: Words = Field(default_factory=list)
     not_before: Words = Field(default_factory=list)
@@ -216,12 +219,18 @@ class NamedPeople(CatalogModel):
     # how each kind is engaged: a template whose `name` is replaced by the name found
     staff_template: StakeholderTemplate
     public_template: StakeholderTemplate
+    partner_template: StakeholderTemplate | None = None
 
     @model_validator(mode="after")
     def _heads_once(self) -> NamedPeople:
-        both = sorted(set(self.staff) & set(self.public))
-        if both:
-            raise ValueError(f"named: {', '.join(both)} listed as both staff and public; keep one")
+        lists = (("staff", self.staff), ("public", self.public), ("partners", self.partners))
+        for i, (a, one) in enumerate(lists):
+            for b, other in lists[i + 1 :]:
+                both = sorted(set(one) & set(other))
+                if both:
+                    raise ValueError(f"named: {', '.join(both)} listed as both {a} and {b}; keep one")
+        if self.partners and self.partner_template is None:
+            raise ValueError("named: partners need a partner_template")
         return self
 
     def find(self, *texts: str) -> list[tuple[str, StakeholderTemplate]]:
@@ -235,8 +244,16 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
 
 def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderTemplate]]:
     staff, public, generic, stop = set(n.staff), set(n.public), set(n.generic), set(n.not_before)
+    partners = set(n.partners)
     things, theirs = set(n.things_before), set(n.things_after)
-    heads = staff | public
+    heads = staff | public | partners
+
+    def template(word: str) -> StakeholderTemplate:
+        if word in staff:
+            return n.staff_template
+        if word in partners and n.partner_template is not None:
+            return n.partner_template
+        return n.public_template
 
     def starts(word: str) -> bool:
         # can this word start a name ("kitchen" supervisors), not a verb or a function word
@@ -273,11 +290,7 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                 if mod is None and w in generic:
                     continue
                 words = [*([tokens[i - 1]] if mod else []), tokens[i]]
-                add(
-                    " ".join(words),
-                    w.removesuffix("s"),
-                    n.staff_template if w in staff else n.public_template,
-                )
+                add(" ".join(words), w.removesuffix("s"), template(w))
             elif w in ("team", "teams") and before and starts(before[-1]):
                 words = [tokens[i - 2]] if len(before) == 2 and starts(before[0]) else []
                 words += [tokens[i - 1], tokens[i]]
