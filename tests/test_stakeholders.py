@@ -688,16 +688,23 @@ def test_a_pms_own_stakeholder_list_and_the_plans_own_groups_are_left_as_they_ar
     assert "Customer Support" in names and "Support team" not in names
 
 
-def test_a_head_listed_as_both_staff_and_public_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("key", "first", "head", "lists"),
+    [
+        ("public", '"parent", "parents",', "nurses", "staff and public"),
+        ("partners", '"council", "councils",', "parents", "public and partners"),
+    ],
+)
+def test_a_head_listed_in_two_lists_is_refused(
+    tmp_path: Path, key: str, first: str, head: str, lists: str
+) -> None:
     good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
-    old = 'public = [\n  "parent", "parents",'
+    old = f"{key} = [\n  {first}"
     assert old in good
-    (tmp_path / "stakeholders.toml").write_text(
-        good.replace(old, 'public = [\n  "nurses", "parent", "parents",', 1)
-    )
+    (tmp_path / "stakeholders.toml").write_text(good.replace(old, f'{key} = [\n  "{head}", {first}', 1))
     with pytest.raises(ConfigError) as err:
         load_model(tmp_path / "stakeholders.toml", StakeholderCatalog)
-    assert err.value.exit_code == 2 and "nurses listed as both staff and public" in str(err.value)
+    assert err.value.exit_code == 2 and f"{head} listed as both {lists}" in str(err.value)
 
 
 def test_organisations_the_description_names_are_partners_reached_through_their_contact(
@@ -722,18 +729,6 @@ def test_organisations_the_description_names_are_partners_reached_through_their_
     assert comms(plan, "Parish councils")  # told before the change reaches them
     # software and a verb before an organisation word are no partner
     assert _names("Insurer switch", "Customers switch insurer in the app; Kafka brokers restart.") == []
-
-
-def test_a_head_listed_as_both_public_and_partner_is_refused(tmp_path: Path) -> None:
-    good = (bundled_dir() / "stakeholders.toml").read_text(encoding="utf-8")
-    old = 'partners = [\n  "council", "councils",'
-    assert old in good
-    (tmp_path / "stakeholders.toml").write_text(
-        good.replace(old, 'partners = [\n  "parents", "council", "councils",', 1)
-    )
-    with pytest.raises(ConfigError) as err:
-        load_model(tmp_path / "stakeholders.toml", StakeholderCatalog)
-    assert err.value.exit_code == 2 and "parents listed as both public and partners" in str(err.value)
 
 
 def test_the_names_and_traits_of_a_text_read_again_are_those_of_a_first_reading() -> None:
