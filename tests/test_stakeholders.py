@@ -727,6 +727,10 @@ def test_organisations_the_description_names_are_partners_reached_through_their_
     assert (council.order, council.group, council.cadence) == ("first", "partners", "per-phase")
     assert "usual contact" in council.channel and "description names them" in council.why
     assert comms(plan, "Parish councils")  # told before the change reaches them
+    # a head named once, whether the text says it in the singular or the plural
+    assert _names("Inquest updates", "Families follow the inquest; each family sees the hearing dates.") == [
+        "Families"
+    ]
     # software and a verb before an organisation word are no partner
     assert _names("Insurer switch", "Customers switch insurer in the app; Kafka brokers restart.") == []
 

@@ -290,7 +290,7 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                 if mod is None and w in generic:
                     continue
                 words = [*([tokens[i - 1]] if mod else []), tokens[i]]
-                add(" ".join(words), w.removesuffix("s"), template(w))
+                add(" ".join(words), _singular(w), template(w))
             elif w in ("team", "teams") and before and starts(before[-1]):
                 words = [tokens[i - 2]] if len(before) == 2 and starts(before[0]) else []
                 words += [tokens[i - 1], tokens[i]]
@@ -299,6 +299,13 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
             if unit not in seen and phrase_search([unit], text):
                 add(unit, unit, n.staff_template)
     return [(name[:1].upper() + name[1:], t) for name, t in out]
+
+
+def _singular(word: str) -> str:
+    """The head once, whether the text says "family" or "families", "nurse" or "nurses"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word.removesuffix("s")
 
 
 # the people named in the last texts read (see NamedPeople.find)
