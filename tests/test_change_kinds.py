@@ -2187,6 +2187,20 @@ def test_a_tab_held_on_a_card_at_a_table_is_a_payment_not_a_table_split() -> Non
     assert "data-migration" not in kinds, kinds
 
 
+def test_customers_who_stop_phoning_the_office_get_a_product_feature_staff_a_tool() -> None:
+    kinds = _kinds(
+        "Book a pitch at the campsite online",
+        "Campers can book a pitch for the summer online and choose where it is, "
+        "instead of phoning the office.",
+    )
+    assert kinds[:1] == ["product-feature"], kinds
+    kinds = _kinds(
+        "Delivery drivers report a failed drop in the app",
+        "Drivers mark a failed delivery and its reason in the app instead of phoning the office.",
+    )
+    assert "internal-tooling" in kinds, kinds
+
+
 def test_agreeing_one_routine_for_every_site_is_work_that_is_not_a_change() -> None:
     assert (
         _kinds(
@@ -2197,3 +2211,22 @@ def test_agreeing_one_routine_for_every_site_is_work_that_is_not_a_change() -> N
         )
         == []
     )
+
+
+def test_a_product_feature_serving_an_action_is_rolled_back_when_fewer_complete_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Book a pitch at the campsite online",
+            "Campers can book a pitch for the summer online and choose where it is, "
+            "instead of phoning the office.",
+        )
+    )
+    assert plan.rollback is not None
+    [t] = [t for t in plan.rollback.triggers if t.metric == "completion_rate_drop"]
+    assert (t.operator, t.threshold, t.unit) == (">", 10, "% below the unexposed group")
+    assert t.source and "funnel" in t.source  # where its number comes from
+    # a feature that serves no action people complete has none
+    plan = plan_of(
+        _spec("Dark mode for the reader", "Readers can switch the article pages to a dark theme in settings.")
+    )
+    assert "completion_rate_drop" not in _metrics(plan)
