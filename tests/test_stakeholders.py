@@ -727,6 +727,9 @@ def test_organisations_the_description_names_are_partners_reached_through_their_
     assert (council.order, council.group, council.cadence) == ("first", "partners", "per-phase")
     assert "usual contact" in council.channel and "description names them" in council.why
     assert comms(plan, "Parish councils")  # told before the change reaches them
+    # the organisation's own places are not partners outside it
+    assert _names("Waiting list", "At each of our 26 comedy and jazz clubs fans join a list.") == []
+    assert _names("Waiting list", "Our app is new. Jazz clubs sell the tickets.") == ["Jazz clubs"]
     # a head named once, whether the text says it in the singular or the plural
     assert _names("Inquest updates", "Families follow the inquest; each family sees the hearing dates.") == [
         "Families"

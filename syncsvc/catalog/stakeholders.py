@@ -280,7 +280,15 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
             before = [low[j] for j in (i - 2, i - 1) if j >= 0]
             after = low[i + 1] if i + 1 < len(low) else ""
             # a head before another head or a thing of theirs is a modifier ("volunteer marshals")
-            if w in heads and not (before and before[-1] in things) and after not in theirs | heads:
+            # "our 14 dance schools", "one of our three comedy clubs": the organisation's own
+            # places, not a partner outside it
+            own = w in _PLACES and w in partners and _after_our(low, i)
+            if (
+                w in heads
+                and not own
+                and not (before and before[-1] in things)
+                and after not in theirs | heads
+            ):
                 # a word before the head starts the name when what comes before it cannot be a
                 # subject ("Show kitchen supervisors", "the trip leader"); after a content word it
                 # is likely a verb ("the centre answers drivers")
@@ -299,6 +307,21 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
             if unit not in seen and phrase_search([unit], text):
                 add(unit, unit, n.staff_template)
     return [(name[:1].upper() + name[1:], t) for name, t in out]
+
+
+# partner words that name places an organisation may run itself ("our swim schools")
+_PLACES = frozenset({"schools", "clubs", "centres", "centers", "surgeries", "hospitals"})
+
+
+def _after_our(low: Sequence[str], i: int) -> bool:
+    """Whether "our" comes a few words before token `i`, in the same clause ("each of our 26
+    snooker and pool clubs"; a number's digits are tokens of their own)."""
+    for j in range(i - 1, max(-1, i - 9), -1):
+        if low[j] in (".", ",", ";", ":", "!", "?"):
+            return False
+        if low[j] == "our":
+            return True
+    return False
 
 
 def _singular(word: str) -> str:
