@@ -639,6 +639,11 @@ def _bundled_text() -> str:
             r"mycat/risks\.toml:(\d+:)? .*at least one condition",
         ),
         (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml:\d+: invalid TOML: "),
+        (
+            # a placeholder the plan would not fill reaches it as "{...}"
+            lambda s: s.replace('mitigation = "', 'mitigation = "Ask {decision_maker}: ', 1),
+            r"mycat/risks\.toml:(\d+:)? risks\[\d+\]\.mitigation.*unknown placeholder \{decision_maker\}",
+        ),
     ],
 )
 def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], str], message: str) -> None:
@@ -754,3 +759,15 @@ def test_risks_read_from_the_profiles_text_are_the_risks_read_afresh() -> None:
         profiles = choose_profiles(spec, catalog)
         shared = assess_risks(spec, catalog, profiles.chosen, profiles.facet_list, text=profiles.text)
         assert shared == assess_risks(spec, catalog, profiles.chosen, profiles.facet_list)
+
+
+def test_catalog_risk_texts_name_the_features_flag(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        'feature_name = "Saved filters"\n'
+        'description = "Users can save a filter and share it with their team."\n'
+        'team_size = 4\ntimeline = "6 weeks"\nrisk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+        'flag_key = "saved-filters-v1"\n'
+    )
+    texts = " ".join(f"{r.title} {r.mitigation}" for r in plan.risks)
+    assert "`saved-filters-v1`" in texts  # the flag-off leftovers risk names the flag to turn off
+    assert "{" not in texts

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from syncsvc.catalog.base import CatalogModel
+from syncsvc.catalog.base import CatalogModel, check_placeholders
 from syncsvc.catalog.conditions import Condition, Situation
 from syncsvc.catalog.textmatch import WordIndex
 from syncsvc.model import Deployment, Level
@@ -119,6 +119,10 @@ class MitigationTaskTemplate(CatalogModel):
         return days
 
 
+# the names a risk's title or mitigation may use as {placeholder}
+RISK_PLACEHOLDERS = frozenset({"feature_name", "plan_id", "flag_provider", "flag_key"})
+
+
 class RiskTemplate(CatalogModel):
     """A risk that applies to a feature when any of its `when` cases matches (a change
     profile's risk without `when` applies whenever the profile does). Every `adjust` whose
@@ -137,6 +141,13 @@ class RiskTemplate(CatalogModel):
     mitigation_task: MitigationTaskTemplate | None = None
     # a baseline risk fills its category only when no other risk of the plan covers it
     baseline: bool = False
+
+    @field_validator("title", "mitigation")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        # the names `planning.risks.placeholder_values` fills; any other would reach the plan
+        # as "{name}"
+        return check_placeholders(v, RISK_PLACEHOLDERS)
 
     def applies(self, traits: Traits) -> tuple[Level, Level] | None:
         """(likelihood, impact) of the first matching case, or None when none matches."""

@@ -95,14 +95,13 @@ def assess_risks(
     risks: list[Risk] = []
     findings: list[Finding] = []
     mitigations: list[MitigationDraft] = []
+    # catalog texts may name the feature and its flag ({feature_name}, {flag_key}...), as the
+    # rollback plan names them
+    values = placeholder_values(spec, catalog)
     for i, e in enumerate(entries, 1):
         rid = f"R{i}"
-        if e.spec is None:  # catalog texts may name the feature
-            e = replace(
-                e,
-                title=fill(e.title, feature_name=spec.feature_name),
-                mitigation=fill(e.mitigation, feature_name=spec.feature_name),
-            )
+        if e.spec is None:
+            e = replace(e, title=fill(e.title, values), mitigation=fill(e.mitigation, values))
         if e.spec is not None:
             owner = _spec_owner(spec, e.spec)
         else:
@@ -180,6 +179,17 @@ def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplat
     for r in cat.risks:
         out.setdefault(r.id, r)
     return list(out.values())
+
+
+def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
+    """What a catalog text's {feature_name}, {plan_id}, {flag_provider} and {flag_key} say."""
+    plan_id = spec.plan_id or ""
+    return {
+        "feature_name": spec.feature_name,
+        "plan_id": plan_id,
+        "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
+        "flag_key": spec.flag_key or plan_id,
+    }
 
 
 def users_in_text(text: str) -> int | None:

@@ -20,6 +20,7 @@ from syncsvc.catalog.rollback import (
 )
 from syncsvc.model import Deployment, Finding, Level, Phase, Rollback, RollbackStep, Trigger
 from syncsvc.planning.context import PlanContext
+from syncsvc.planning.risks import placeholder_values
 from syncsvc.spec import GROUP_WORDS, Spec, TriggerSpec
 
 TWO_AM = "two_am_test"
@@ -138,17 +139,6 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     # what the feature is called, not an instruction to the on-call engineer
     names = (spec.feature_name, values["plan_id"], values["flag_key"])
     return RollbackResult(rollback, findings + lint_rollback(rollback, cat.lint, quoted=names))
-
-
-def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
-    """What a catalog text's {feature_name}, {plan_id}, {flag_provider} and {flag_key} say."""
-    plan_id = spec.plan_id or ""
-    return {
-        "feature_name": spec.feature_name,
-        "plan_id": plan_id,
-        "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
-        "flag_key": spec.flag_key or plan_id,
-    }
 
 
 def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
