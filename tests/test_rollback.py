@@ -642,3 +642,18 @@ def test_a_plan_for_a_feature_named_with_a_vague_word_passes_the_2am_test(
     assert r.exit_code in (0, 1), r.output
     findings = json.loads(r.stdout)["findings"]
     assert [f for f in findings if f["kind"] == "two_am_test"] == []
+
+
+def test_a_triggers_data_source_names_the_feature_not_a_placeholder(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        'feature_name = "Order events on Kafka"\n'
+        'description = "The orders service publishes an order event to Kafka for every change, '
+        'and the warehouse service consumes it."\n'
+        'team_size = 4\ntimeline = "6 weeks"\nrisk_tolerance = "medium"\nstart_date = 2027-03-01\n'
+    )
+    assert plan.rollback is not None
+    [lag] = [
+        t for t in plan.rollback.triggers if t.metric == "event_consumer_lag_seconds" and t.phase is None
+    ]
+    assert "the topics Order events on Kafka publishes to" in lag.source
+    assert all("{" not in t.source for t in plan.rollback.triggers)

@@ -136,7 +136,7 @@ class ProfileTrigger(Condition):
     thresholds: dict[Level, float]
     unit: str
     window_minutes: Minutes
-    source: Annotated[str, Field(min_length=3)]
+    source: Annotated[Template, Field(min_length=3)]  # may name {feature_name}, {flag_key}...
     verification: Template | None = None
     # only when one of these words is in the feature's name or description ("websocket")
     keywords: list[Keyword] = Field(default_factory=list)

@@ -71,7 +71,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     else:
         decision_maker = dep.decision_maker or tol.decision_maker
     values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm}
-    extra = _profile_triggers(ctx.profiles.sources, spec.risk_tolerance, text)
+    extra = _profile_triggers(ctx.profiles.sources, spec.risk_tolerance, text, values)
     findings: list[Finding] = []
 
     # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
@@ -147,10 +147,11 @@ def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
 
 
 def _profile_triggers(
-    profiles: Sequence[Brings], level: Level, text: Situation
+    profiles: Sequence[Brings], level: Level, text: Situation, values: dict[str, str]
 ) -> list[tuple[Trigger, ProfileTrigger]]:
     """Each profile's (then facet's) triggers at this tolerance (those with keywords only when
-    the text has one); a metric two of them share counts once."""
+    the text has one); a metric two of them share counts once. A data source may name the
+    feature or its flag (`values`)."""
     out: dict[str, tuple[Trigger, ProfileTrigger]] = {}
     for p in profiles:
         for t in p.triggers:
@@ -165,7 +166,7 @@ def _profile_triggers(
                         threshold=_number(t.thresholds[level]),
                         unit=t.unit,
                         window_minutes=t.window_minutes,
-                        source=t.source,
+                        source=fill(t.source, values),
                     ),
                     t,
                 ),
