@@ -86,6 +86,10 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
         "fill": (3, 4, 5),
         "fill_own": (0.01, 0.3, 0.5),
     },
+    # session 7, with 908 known features: how many neighbours to hear
+    "k": {
+        "k": (7, 9, 11, 13),
+    },
     "drop": {
         "drop": (5, 6, 7),
         "sure": (1.5, 2.0, 2.5),

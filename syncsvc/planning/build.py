@@ -29,8 +29,8 @@ from syncsvc.planning.profiles import (
     profile_templates,
     rollout_for,
 )
-from syncsvc.planning.risks import assess_risks
-from syncsvc.planning.rollback import build_rollback, placeholder_values
+from syncsvc.planning.risks import assess_risks, placeholder_values
+from syncsvc.planning.rollback import build_rollback
 from syncsvc.planning.stakeholders import map_stakeholders
 from syncsvc.publicholidays import holidays_of, listed_holidays
 from syncsvc.schedule import Cpm, Schedule, cpm, network_of, schedule
