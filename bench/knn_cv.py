@@ -90,6 +90,17 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
     "k": {
         "k": (7, 9, 11, 13),
     },
+    "k2": {
+        "k": (11, 13, 15),
+        "override": (6, 7, 8),
+        "drop": (5, 6, 7),
+    },
+    # the same share of 13 as 6 of 9 to lead (the regression targets in tests/test_eval.py hold)
+    "k3": {
+        "k": (9, 13),
+        "override": (6, 9),
+        "drop": (5, 6),
+    },
     "drop": {
         "drop": (5, 6, 7),
         "sure": (1.5, 2.0, 2.5),

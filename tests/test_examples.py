@@ -369,10 +369,13 @@ def test_known_features_give_a_kind_only_where_the_texts_own_words_point_to_it()
     more = _with_examples(
         [
             *ZORB,
-            *(_ex(f"Zorbing kit {i}", f"Zorbing frobnication kit {i}", "vendor-migration") for i in (5, 6)),
+            *(
+                _ex(f"Zorbing kit {i}", f"Zorbing frobnication kit {i}", "vendor-migration")
+                for i in range(5, BLEND.override)
+            ),
         ]
     )
-    assert vote(more.changes.neighbours(NAME, DESCRIPTION, 9)).count >= BLEND.override  # type: ignore[union-attr]
+    assert vote(more.changes.neighbours(NAME, DESCRIPTION, BLEND.k)).count >= BLEND.override  # type: ignore[union-attr]
     assert [d.profile.id for d in more.changes.read_kinds(NAME, DESCRIPTION)] == ["vendor-migration"]
 
 

@@ -766,7 +766,7 @@ def test_catalog_risk_texts_name_the_features_flag(plan_of: PlanOf) -> None:
         'feature_name = "Saved filters"\n'
         'description = "Users can save a filter and share it with their team."\n'
         'team_size = 4\ntimeline = "6 weeks"\nrisk_tolerance = "medium"\nstart_date = 2027-03-01\n'
-        'flag_key = "saved-filters-v1"\n'
+        'flag_key = "saved-filters-v1"\nchange_types = ["product-feature"]\n'
     )
     texts = " ".join(f"{r.title} {r.mitigation}" for r in plan.risks)
     assert "`saved-filters-v1`" in texts  # the flag-off leftovers risk names the flag to turn off
