@@ -175,10 +175,18 @@ def _lines(text: str, width: float) -> int:
 
 
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
-    """Landscape, one page wide (as many pages long as needed), header rows on every page."""
+    """Landscape, one page wide (as many pages long as needed), header rows on every page.
+
+    Only on a sheet that is one table: a sheet has one set of rows repeated on every page, and
+    on a sheet with sections after its table (the risks' heat grid, the rollback's triggers, the
+    stakeholders after the communication plan) the table's header would print over a section's
+    rows and name the wrong columns. Those sections carry their own header rows. (A page break
+    before them would not help: Excel ignores manual breaks on a sheet fitted to the page.)
+    """
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    if layout.frozen_rows:
+    table = layout.filter
+    if layout.frozen_rows and (table is None or len(layout.rows) <= table.bottom):
         ws.repeat_rows(0, layout.frozen_rows - 1)
 
 
