@@ -2230,3 +2230,25 @@ def test_a_product_feature_serving_an_action_is_rolled_back_when_fewer_complete_
         _spec("Dark mode for the reader", "Readers can switch the article pages to a dark theme in settings.")
     )
     assert "completion_rate_drop" not in _metrics(plan)
+
+
+# ───────────── session 8: senses read from plans of new features ─────────────
+
+
+def test_an_invite_the_business_sends_is_a_message_not_sharing(plan_of: PlanOf) -> None:
+    # a recall or booking invite goes out from the practice: nobody shares anything, nobody
+    # can spam other users with it
+    name, description = (
+        "Eye test recall by text",
+        "Opticians send recall invites by text to patients due an eye test, who book a slot from the link.",
+    )
+    assert "shares-access" not in _facets(name, description)
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "shared" not in titles and "Spam or abuse" not in titles
+    # people who invite others still share, and can spam with it
+    name, description = (
+        "Invite your colleagues",
+        "Members invite colleagues from outside their company to view and comment on a board.",
+    )
+    assert "shares-access" in _facets(name, description)
+    assert "Invitations and shared links" in _titles(plan_of(_spec(name, description)))
