@@ -2252,3 +2252,41 @@ def test_an_invite_the_business_sends_is_a_message_not_sharing(plan_of: PlanOf) 
     )
     assert "shares-access" in _facets(name, description)
     assert "Invitations and shared links" in _titles(plan_of(_spec(name, description)))
+
+
+def test_a_name_that_moves_a_system_or_its_data_is_a_change_whatever_the_records_hold() -> None:
+    # "vaccinations" in the description is a column of the records moved, not a vaccination
+    # campaign: the name alone reads as a data migration
+    assert _kinds(
+        "Move the herd records to the new dairy system",
+        "Milk yields, calvings and vaccinations for our 600 cows sit in spreadsheets kept by the farm "
+        "office; load five years of them into the dairy management system we chose and stop using the "
+        "spreadsheets.",
+    ) == ["data-migration"]
+    # a move of people is still no change, and a campaign named as one still says so
+    assert not _kinds(
+        "Move the support team to the new office",
+        "Our 30 support agents move to the new office on the second floor in March: book the movers, set "
+        "up their desks and phones, and run a fire drill in the first week.",
+    )
+    assert not _kinds(
+        "Flu vaccinations for warehouse staff",
+        "Book a nurse to give flu vaccinations to the 200 people in our warehouses in October, in shifts "
+        "so that picking never stops.",
+    )
+
+
+def test_stored_records_converted_to_a_new_structure_are_a_data_migration() -> None:
+    assert (
+        _kinds(
+            "One case number per claim",
+            "Each claim now gets its own case number instead of one per customer. Convert ten years of claim "
+            "records in the claims system to the new numbering so that old and new claims can be traced.",
+        )[0]
+        == "data-migration"
+    )
+    # turning visitors into buyers converts no records
+    assert "data-migration" not in _kinds(
+        "Checkout that converts better",
+        "Shorten the checkout to one page so that more visitors convert into buyers on their phones.",
+    )

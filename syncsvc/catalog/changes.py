@@ -383,9 +383,25 @@ class ChangeCatalog(CatalogModel):
 
     def _about(self, name: str, description: str) -> bool:
         seen = self._texts(name, description)
-        return (
-            bool(self.about_guards) and _found(self.about_guards, self.about_unless, name, description, seen)
-        ) or _people_work(self.about_work, name, description, seen)
+        guarded = bool(self.about_guards) and _found(
+            self.about_guards, self.about_unless, name, description, seen
+        )
+        if guarded and seen.index(name).keyword(self.about_guards) is None and self._name_reads(name):
+            # the description's guard names what the change carries or keeps ("flock records
+            # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
+            # a specific kind of change
+            guarded = False
+        return guarded or _people_work(self.about_work, name, description, seen)
+
+    def _name_reads(self, name: str) -> bool:
+        """Does the name alone read as a move of a system or its data (a kind cut over, not
+        ramped: "Move the turnstiles to a new access control provider"), at its threshold and by
+        two words at least? A name that reads as a ramped kind may still be people's work
+        ("Swap shifts between warehouse staff" is a rota, not a tool)."""
+        return any(
+            d.score >= d.profile.threshold and len(d.signals) >= 2 and d.profile.rollout.strategy in _CUTOVERS
+            for d in self._read_scores(name, "")
+        )
 
     def open_kinds(self, name: str, description: str) -> list[str]:
         """The kinds the nearest known features may give this text: none when the text says it is
