@@ -2290,3 +2290,24 @@ def test_stored_records_converted_to_a_new_structure_are_a_data_migration() -> N
         "Checkout that converts better",
         "Shorten the checkout to one page so that more visitors convert into buyers on their phones.",
     )
+
+
+def test_a_new_online_step_for_the_public_carries_the_accessibility_risk(plan_of: PlanOf) -> None:
+    # residents, patients or claimants meeting a new form: the people a form most often shuts out
+    plan = plan_of(
+        _spec(
+            "Report a broken streetlight",
+            "Residents report a broken streetlight with a short form on the council website, drop a pin "
+            "on the map and get a reference number to follow the repair.",
+        )
+    )
+    assert "Accessibility gaps" in _titles(plan)
+    # a finance team's bulk edit is not that audience (nor does it change any screen's design)
+    plan = plan_of(
+        _spec(
+            "Bulk edit invoices",
+            "Finance teams select many invoices on the invoices page and change their due date or cost "
+            "centre in one go.",
+        )
+    )
+    assert "Accessibility gaps" not in _titles(plan)
