@@ -2311,3 +2311,39 @@ def test_a_new_online_step_for_the_public_carries_the_accessibility_risk(plan_of
         )
     )
     assert "Accessibility gaps" not in _titles(plan)
+
+
+def test_the_staff_a_feature_names_get_a_readiness_risk_in_their_own_name(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Lab results sent to the ward electronically",
+            "Our lab technicians send blood results straight to the ward's patient record instead of "
+            "printing them, and the ward nurses get an alert when a result is urgent.",
+        )
+    )
+    titles = [r.title for r in plan.risks if r.title.startswith("The people who do the work")]
+    assert titles == [
+        "The people who do the work (lab technicians and ward nurses) are not ready for the new routine, "
+        "or keep the old one"
+    ]
+    # the drivers of a courier's app may be anyone's: no readiness risk in their name
+    plan = plan_of(
+        _spec(
+            "Drivers see tomorrow's route the night before",
+            "Our courier app shows drivers the next day's stops and their order from 8pm, so they can plan "
+            "their morning.",
+        )
+    )
+    assert "The people who do the work" not in _titles(plan)
+
+
+def test_a_size_or_a_machine_is_not_a_named_stakeholder() -> None:
+    named = load_catalog().stakeholders.named
+    assert named is not None
+    assert not named.find("Per-minute billing", "Small teams pay for capacity they never use.")
+    assert not named.find(
+        "Reserve tools", "Members borrow drills, ladders and carpet cleaners from four hubs."
+    )
+    assert [n for n, _ in named.find("Pay after the clean", "Our 30 window cleaners each work a round.")] == [
+        "Window cleaners"
+    ]

@@ -36,6 +36,10 @@ class Situation:
     # the change profiles of the plan (id -> title when the reason is to name them)
     profiles: Mapping[str, str] | frozenset[str] = frozenset()
     traits: Mapping[str, str] = field(default_factory=dict)  # trait -> the word that revealed it
+    # what the feature does (the facet ids the plan found) and the organisation's own people its
+    # text names ("therapists", "the front desk"), as the stakeholders name them
+    facets: frozenset[str] = frozenset()
+    named_staff: tuple[str, ...] = ()
     # the catalog's condition keywords compiled once (`Catalog.condition_lexicon`): the same
     # answers, each keyword looked up instead of searched for
     lexicon: Lexicon | None = None
@@ -95,6 +99,12 @@ def _holds(ok: bool) -> str | None:
     return "" if ok else None
 
 
+def _named_staff(v: bool, s: Situation) -> str | None:
+    if not v:
+        return _holds(not s.named_staff)
+    return f"the description names {' and '.join(s.named_staff)}" if s.named_staff else None
+
+
 # name -> (check, reason rank). Checked in this order (cheap first, the text search last);
 # reasons are listed by rank.
 CHECKS: dict[str, tuple[_Check, int]] = {
@@ -112,6 +122,8 @@ CHECKS: dict[str, tuple[_Check, int]] = {
     "max_work_days": (lambda v, s, _: _holds(s.work_days <= v), 0),
     "min_schedule_load": (lambda v, s, _: _holds(s.schedule_load is not None and s.schedule_load >= v), 0),
     "not_profiles": (lambda v, s, _: _holds(not any(p in s.profiles for p in v)), 0),
+    "not_facets": (lambda v, s, _: _holds(not any(f in s.facets for f in v)), 0),
+    "names_staff": (lambda v, s, _: _named_staff(v, s), 6),
     "recognised": (lambda v, s, _: _holds(v == bool(s.profiles)), 0),
     "profiles": (_profiles, 1),
     "traits": (_any_trait, 2),

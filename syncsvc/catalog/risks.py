@@ -64,6 +64,10 @@ class RiskWhen(Condition):
     profiles: list[Slug] = Field(default_factory=list)
     not_profiles: list[Slug] = Field(default_factory=list)
     recognised: bool | None = None  # the plan recognised (True) / did not (False) a change
+    # none of these facets (what the feature does) is in the plan
+    not_facets: list[Slug] = Field(default_factory=list)
+    # the text names (True) / names none (False) of the organisation's own people
+    names_staff: bool | None = None
     # words saying the text is another sort of change that merely names the keywords (records
     # moved into a new system with the old one frozen names "move" but dual-writes nothing)
     unless: list[Keyword] = Field(default_factory=list)
@@ -120,7 +124,7 @@ class MitigationTaskTemplate(CatalogModel):
 
 
 # the names a risk's title or mitigation may use as {placeholder}
-RISK_PLACEHOLDERS = frozenset({"feature_name", "plan_id", "flag_provider", "flag_key"})
+RISK_PLACEHOLDERS = frozenset({"feature_name", "plan_id", "flag_provider", "flag_key", "named_staff"})
 
 
 class RiskTemplate(CatalogModel):

@@ -216,6 +216,9 @@ class NamedPeople(CatalogModel):
     # before one of these the head names a thing of theirs ("patient records", "member portal")
     things_after: Words = Field(default_factory=list)
     most: Annotated[int, Field(ge=0, le=10)] = 4
+    # staff heads that as often name people of another organisation (a customer's drivers, the
+    # courier, auditors): stakeholders, but not the organisation's own people whose routine changes
+    outside_staff: Words = Field(default_factory=list)
     # how each kind is engaged: a template whose `name` is replaced by the name found
     staff_template: StakeholderTemplate
     public_template: StakeholderTemplate

@@ -89,7 +89,15 @@ def assess_risks(
     name and description as the profiles read them (`Profiles.text`), to share its word index."""
     cat = catalog.risks
     ids = frozenset(p.id for p in profiles)
-    traits = spec_traits(spec, ids, lexicon=catalog.condition_lexicon, text=text)
+    staff = named_staff(spec, catalog)
+    traits = spec_traits(
+        spec,
+        ids,
+        lexicon=catalog.condition_lexicon,
+        text=text,
+        facets=frozenset(f.id for f in facets),
+        named_staff=staff,
+    )
     entries = _entries(spec, _templates(cat, [*profiles, *facets]), traits)
     entries.sort(key=_Entry.sort_key)
     risks: list[Risk] = []
@@ -97,7 +105,7 @@ def assess_risks(
     mitigations: list[MitigationDraft] = []
     # catalog texts may name the feature and its flag ({feature_name}, {flag_key}...), as the
     # rollback plan names them
-    values = placeholder_values(spec, catalog)
+    values = {**placeholder_values(spec, catalog), "named_staff": _people(staff)}
     for i, e in enumerate(entries, 1):
         rid = f"R{i}"
         if e.spec is None:
@@ -148,6 +156,8 @@ def spec_traits(
     *,
     lexicon: Lexicon | None = None,
     text: Situation | None = None,
+    facets: frozenset[str] = frozenset(),
+    named_staff: tuple[str, ...] = (),
 ) -> Traits:
     """What the catalog's triggers look at, read from the spec (`lexicon`: the catalog's
     condition keywords, see `Situation`; `text`: a Situation of the same name and description
@@ -162,6 +172,8 @@ def spec_traits(
         "deployment": spec.deployment,
         "tolerance": spec.risk_tolerance,
         "profiles": profiles,
+        "facets": facets,
+        "named_staff": named_staff,
     }
     own = f"{spec.feature_name}\n{spec.description}"
     if text is not None and text.text == own and text.lexicon is lexicon:
@@ -179,6 +191,31 @@ def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplat
     for r in cat.risks:
         out.setdefault(r.id, r)
     return list(out.values())
+
+
+def named_staff(spec: Spec, catalog: Catalog) -> tuple[str, ...]:
+    """The organisation's own people the feature's text names ("Therapists", "Front desk"), as
+    its stakeholders name them; none who have left ("a former employee" built the database), nor
+    a head that as often names another organisation's people (`NamedPeople.outside_staff`)."""
+    named = catalog.stakeholders.named
+    if named is None:
+        return ()
+    outside = set(named.outside_staff)
+    found = [
+        n
+        for n, t in named.find(spec.feature_name, spec.description)
+        if t is named.staff_template
+        and n.split()[-1].lower() not in outside
+        and not n.lower().startswith(("former ", "ex-", "retired "))
+    ]
+    # "lab" says no more than "lab technicians" beside it
+    return tuple(n for n in found if not any(m.lower().startswith(n.lower() + " ") for m in found))
+
+
+def _people(names: Sequence[str]) -> str:
+    """Names as a phrase inside a sentence: "therapists", "supervisors and volunteers"."""
+    words = [n if n[:2].isupper() else n[:1].lower() + n[1:] for n in names]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
