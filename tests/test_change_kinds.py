@@ -2347,3 +2347,19 @@ def test_a_size_or_a_machine_is_not_a_named_stakeholder() -> None:
     assert [n for n, _ in named.find("Pay after the clean", "Our 30 window cleaners each work a round.")] == [
         "Window cleaners"
     ]
+
+
+def test_a_checker_people_act_on_in_law_health_or_money_carries_the_advice_liability(plan_of: PlanOf) -> None:
+    name, description = (
+        "Can you claim help with your rent?",
+        "Tenants answer six questions on our website and we tell you whether you can get housing benefits, "
+        "with a link to apply.",
+    )
+    assert "gives-advice" in _facets(name, description)
+    assert "as professional advice" in _titles(plan_of(_spec(name, description)))
+    # advice workers who sign in give no advice through the feature
+    assert "gives-advice" not in _facets(
+        "Advice workers sign in with a code",
+        "Solicitors and advice workers who read legal case papers in our portal enter a code from an "
+        "authenticator app each time they sign in.",
+    )
