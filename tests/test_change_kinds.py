@@ -2363,3 +2363,12 @@ def test_a_checker_people_act_on_in_law_health_or_money_carries_the_advice_liabi
         "Solicitors and advice workers who read legal case papers in our portal enter a code from an "
         "authenticator app each time they sign in.",
     )
+
+
+def test_can_in_a_comparison_is_no_capability() -> None:
+    # "as many as we can" counts what the team manages, nobody's new capability
+    assert not _kinds(
+        "Dragonfly count at the lake",
+        "Over a weekend in July, invite members of the public to the lake to record as many dragonflies "
+        "as we can, with a tally at the cafe.",
+    )
