@@ -2372,3 +2372,28 @@ def test_can_in_a_comparison_is_no_capability() -> None:
         "Over a weekend in July, invite members of the public to the lake to record as many dragonflies "
         "as we can, with a tally at the cafe.",
     )
+
+
+def test_money_the_organisation_takes_or_pays_out_brings_finance(plan_of: PlanOf) -> None:
+    # a royalty or a deposit lands in Finance's reconciliation, whatever the kind of change
+    for name, description in (
+        (
+            "Royalty statements online",
+            "Authors see their royalty statements and sales by title in their account each quarter, "
+            "instead of a letter.",
+        ),
+        (
+            "Deposits held for tenancies",
+            "Landlords register each tenancy deposit with us online and tenants see where their deposit "
+            "is held.",
+        ),
+    ):
+        assert "Finance" in [s.name for s in plan_of(_spec(name, description)).stakeholders], name
+    # giving blood is no money
+    plan = plan_of(
+        _spec(
+            "Book a blood donation slot",
+            "Donors can pick a session and a time slot for their next blood donation from the app.",
+        )
+    )
+    assert "Finance" not in [s.name for s in plan.stakeholders]
