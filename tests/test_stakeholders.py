@@ -187,6 +187,18 @@ def test_b2c_and_internal_features_get_other_second_order_stakeholders(plan_of: 
     assert {"finance", "legal"} <= set(internal)  # refunds are payments
 
 
+def test_a_keyword_once_written_with_a_star_now_matches_its_forms(plan_of: PlanOf) -> None:
+    # "field worker*" never matched "field workers" (stakeholder keywords are whole words)
+    plan = plan_of(
+        spec_text(
+            "Our field workers record meter readings offline; version 3 of their app ships to the app "
+            "stores for iOS and Android.",
+            name="Version 3 of the meter readers' app",
+        )
+    )
+    assert "Field supervisors and dispatch" in [s.name for s in plan.stakeholders]
+
+
 def test_payments_feature_brings_finance_legal_security_and_compliance(plan_of: PlanOf) -> None:
     groups = by_group(
         plan_of(spec_text("Checkout with saved credit cards and subscriptions for 40,000 merchants"))
@@ -430,8 +442,15 @@ def test_catalog_errors_name_the_file_and_key(tmp_path: Path) -> None:
         ),
         'when = [{ traits = ["ecosystem"] }]': 'when = [{ traits = ["ecosystems"] }]',
         "Book {task} (starts {start})": "Book {tsk} (starts {start})",
+        # a keyword matched as written never matches with a "*" in it (it once silently did not)
+        '"cookie", "cookies"': '"cookie*"',
     }
-    expected = ["stakeholders[0].influence", "unknown trait 'ecosystems'", "{tsk}"]
+    expected = [
+        "stakeholders[0].influence",
+        "unknown trait 'ecosystems'",
+        "{tsk}",
+        "'cookie*': these keywords",
+    ]
     for (old, new), want in zip(cases.items(), expected, strict=True):
         assert old in good
         folder = tmp_path / want.replace(" ", "_").replace("'", "")[:12]

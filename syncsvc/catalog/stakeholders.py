@@ -38,6 +38,18 @@ def _check_placeholders(text: str) -> str:
     return check_placeholders(text, PLACEHOLDERS)
 
 
+def whole_words(v: list[str]) -> list[str]:
+    """A validator of keywords matched as written (whole words and phrases): a `*` in one would
+    be looked for as written and never match, so the catalog says so where it loads."""
+    starred = [w for w in v if "*" in w]
+    if starred:
+        raise ValueError(
+            f"'{starred[0]}': these keywords are whole words and phrases, matched as written; "
+            'write each form instead of a "*" ("supplier", "suppliers")'
+        )
+    return v
+
+
 class TaskSelector(CatalogModel):
     """Which planned tasks a rule is about: every condition given must hold; lists are any-of."""
 
@@ -46,6 +58,11 @@ class TaskSelector(CatalogModel):
     # whole words or phrases in the task's id or name
     keywords: Words = Field(default_factory=list)
     rollout: RolloutScope | None = None
+
+    @field_validator("keywords")
+    @classmethod
+    def _whole_words(cls, v: list[str]) -> list[str]:
+        return whole_words(v)
 
     @model_validator(mode="after")
     def _not_empty(self) -> TaskSelector:
@@ -64,6 +81,7 @@ class When(Condition):
     keyword_rule: ClassVar[Literal["keyword", "phrase"]] = "phrase"
 
     always: bool = False
+
     traits: Words = Field(default_factory=list)  # any of these traits is present
     all_traits: Words = Field(default_factory=list)  # every one of these traits is present
     unless_traits: Words = Field(default_factory=list)  # none of these traits is present
@@ -75,6 +93,11 @@ class When(Condition):
     deployment: list[Deployment] = Field(default_factory=list)
     tasks: list[TaskSelector] = Field(default_factory=list)  # some task of the timeline matches
     profiles: list[Slug] = Field(default_factory=list)  # any of these change profiles is in the plan
+
+    @field_validator("keywords")
+    @classmethod
+    def _whole_words(cls, v: list[str]) -> list[str]:
+        return whole_words(v)
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
