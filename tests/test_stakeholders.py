@@ -199,6 +199,18 @@ def test_a_keyword_once_written_with_a_star_now_matches_its_forms(plan_of: PlanO
     assert "Field supervisors and dispatch" in [s.name for s in plan.stakeholders]
 
 
+def test_work_where_people_can_be_hurt_brings_the_health_and_safety_lead(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        spec_text(
+            "Grounds staff who work alone check in from the app every hour, and a missed check-in alerts "
+            "their supervisor.",
+            name="Lone worker check-ins for grounds staff",
+        )
+    )
+    assert "Health and safety lead" in [s.name for s in plan.stakeholders]
+    assert "Health and safety lead" not in [s.name for s in plan_of(spec_text()).stakeholders]
+
+
 def test_payments_feature_brings_finance_legal_security_and_compliance(plan_of: PlanOf) -> None:
     groups = by_group(
         plan_of(spec_text("Checkout with saved credit cards and subscriptions for 40,000 merchants"))
