@@ -187,28 +187,30 @@ def test_b2c_and_internal_features_get_other_second_order_stakeholders(plan_of: 
     assert {"finance", "legal"} <= set(internal)  # refunds are payments
 
 
-def test_a_keyword_once_written_with_a_star_now_matches_its_forms(plan_of: PlanOf) -> None:
-    # "field worker*" never matched "field workers" (stakeholder keywords are whole words)
-    plan = plan_of(
-        spec_text(
+@pytest.mark.parametrize(
+    ("name", "description", "who"),
+    [
+        # "field worker*" never matched "field workers" (stakeholder keywords are whole words)
+        (
+            "Version 3 of the meter readers' app",
             "Our field workers record meter readings offline; version 3 of their app ships to the app "
             "stores for iOS and Android.",
-            name="Version 3 of the meter readers' app",
-        )
-    )
-    assert "Field supervisors and dispatch" in [s.name for s in plan.stakeholders]
-
-
-def test_work_where_people_can_be_hurt_brings_the_health_and_safety_lead(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        spec_text(
+            "Field supervisors and dispatch",
+        ),
+        # work where people can be hurt: the health and safety lead signs off the procedure
+        (
+            "Lone worker check-ins for grounds staff",
             "Grounds staff who work alone check in from the app every hour, and a missed check-in alerts "
             "their supervisor.",
-            name="Lone worker check-ins for grounds staff",
-        )
-    )
-    assert "Health and safety lead" in [s.name for s in plan.stakeholders]
-    assert "Health and safety lead" not in [s.name for s in plan_of(spec_text()).stakeholders]
+            "Health and safety lead",
+        ),
+    ],
+)
+def test_the_words_of_the_work_bring_its_stakeholder(
+    plan_of: PlanOf, name: str, description: str, who: str
+) -> None:
+    assert who in [s.name for s in plan_of(spec_text(description, name=name)).stakeholders]
+    assert who not in [s.name for s in plan_of(spec_text()).stakeholders]
 
 
 def test_payments_feature_brings_finance_legal_security_and_compliance(plan_of: PlanOf) -> None:
