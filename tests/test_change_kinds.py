@@ -2344,6 +2344,7 @@ def test_a_size_or_a_machine_is_not_a_named_stakeholder() -> None:
     assert not named.find(
         "Reserve tools", "Members borrow drills, ladders and carpet cleaners from four hubs."
     )
+    assert not named.find("Lone worker check-ins", "An hourly check-in for everyone working alone.")
     assert [n for n, _ in named.find("Pay after the clean", "Our 30 window cleaners each work a round.")] == [
         "Window cleaners"
     ]
