@@ -644,6 +644,11 @@ def _bundled_text() -> str:
             lambda s: s.replace('mitigation = "', 'mitigation = "Ask {decision_maker}: ', 1),
             r"mycat/risks\.toml:(\d+:)? risks\[\d+\]\.mitigation.*unknown placeholder \{decision_maker\}",
         ),
+        (
+            # the named staff are known only where a case says the text names them
+            lambda s: s.replace("names_staff = true\n", "", 1),
+            r"mycat/risks\.toml:(\d+:)? risks\[\d+\].*names_staff = true",
+        ),
     ],
 )
 def test_catalog_errors_name_the_file(tmp_path: Path, change: Callable[[str], str], message: str) -> None:

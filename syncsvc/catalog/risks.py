@@ -153,6 +153,18 @@ class RiskTemplate(CatalogModel):
         # as "{name}"
         return check_placeholders(v, RISK_PLACEHOLDERS)
 
+    @model_validator(mode="after")
+    def _names_when_named(self) -> RiskTemplate:
+        # {named_staff} is empty unless the text names the organisation's people: a risk that
+        # says it must apply only then, or it would reach a plan as "()"
+        if "{named_staff}" in self.title + self.mitigation and not (
+            self.when and all(w.names_staff for w in self.when)
+        ):
+            raise ValueError(
+                "a risk that says {named_staff} needs names_staff = true in each of its `when` cases"
+            )
+        return self
+
     def applies(self, traits: Traits) -> tuple[Level, Level] | None:
         """(likelihood, impact) of the first matching case, or None when none matches."""
         levels: tuple[Level, Level] | None = None

@@ -81,7 +81,6 @@ class When(Condition):
     keyword_rule: ClassVar[Literal["keyword", "phrase"]] = "phrase"
 
     always: bool = False
-
     traits: Words = Field(default_factory=list)  # any of these traits is present
     all_traits: Words = Field(default_factory=list)  # every one of these traits is present
     unless_traits: Words = Field(default_factory=list)  # none of these traits is present
