@@ -2398,3 +2398,24 @@ def test_money_the_organisation_takes_or_pays_out_brings_finance(plan_of: PlanOf
         )
     )
     assert "Finance" not in [s.name for s in plan.stakeholders]
+
+
+def test_a_policy_people_write_and_agree_is_no_change_unless_a_system_applies_it() -> None:
+    for name, description in (
+        (
+            "New policy for taking on vendors",
+            "Rewrite how we take on a new vendor: which checks at which spend level, who signs off and how "
+            "long each step takes, agreed with finance and explained to everyone who buys things.",
+        ),
+        (
+            "Customer data retention policy",
+            "Write the retention policy for customer records with legal: what we keep, for how long and "
+            "why, agreed with the data protection officer and explained to the support team.",
+        ),
+    ):
+        assert not _kinds(name, description), name
+    assert _kinds(
+        "Retention policy applied to customer records",
+        "The system deletes customer records six years after the account closes, as our retention policy "
+        "says, and keeps a log of what it deleted.",
+    ) == ["privacy-compliance"]
