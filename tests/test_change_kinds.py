@@ -2419,3 +2419,18 @@ def test_a_policy_people_write_and_agree_is_no_change_unless_a_system_applies_it
         "The system deletes customer records six years after the account closes, as our retention policy "
         "says, and keeps a log of what it deleted.",
     ) == ["privacy-compliance"]
+
+
+def test_an_event_the_organisation_holds_is_no_change_unless_a_product_is_in_it() -> None:
+    # a drop-in evening in product words ("passengers can see the new timetables")
+    assert not _kinds(
+        "Drop-in evenings about the new bus routes",
+        "Hold a drop-in evening in each of the five towns where routes change, so that passengers can see "
+        "the new timetables and ask the planners questions.",
+    )
+    kinds = _kinds(
+        "Book a pitch for the tournament online",
+        "Clubs can book a pitch for the summer tournament on our website and pay the entry fee "
+        "online; we host the tournament over a weekend in July.",
+    )
+    assert kinds[0] == "product-feature"
