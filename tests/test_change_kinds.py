@@ -2434,3 +2434,25 @@ def test_an_event_the_organisation_holds_is_no_change_unless_a_product_is_in_it(
         "online; we host the tournament over a weekend in July.",
     )
     assert kinds[0] == "product-feature"
+
+
+def test_training_people_is_no_change_even_with_an_online_module() -> None:
+    assert not _kinds(
+        "Train pharmacy staff on the new travel vaccine",
+        "Train the staff of our 120 pharmacies to give the new travel vaccine with a 40-minute online "
+        "module and a practical session with their area manager, and check every pharmacist is signed "
+        "off before May.",
+    )
+    # a product that helps someone train people, and a model trained, are changes
+    assert _kinds(
+        "Coaching tips in the staff app",
+        "Give supervisors a short coaching tip in the staff app after each shift, so that they can train "
+        "the agents who struggle most.",
+    )
+    assert (
+        _kinds(
+            "Train the model on ten years of claims",
+            "Train the model on ten years of claims so that staff see a suggested reserve for each new claim.",
+        )[0]
+        == "ml-llm"
+    )
