@@ -2449,10 +2449,8 @@ def test_training_people_is_no_change_even_with_an_online_module() -> None:
         "Give supervisors a short coaching tip in the staff app after each shift, so that they can train "
         "the agents who struggle most.",
     )
-    assert (
-        _kinds(
-            "Train the model on ten years of claims",
-            "Train the model on ten years of claims so that staff see a suggested reserve for each new claim.",
-        )[0]
-        == "ml-llm"
+    kinds = _kinds(
+        "Train the model on ten years of claims",
+        "Train the model on ten years of claims so that staff see a suggested reserve for each new claim.",
     )
+    assert kinds[0] == "ml-llm"
