@@ -105,6 +105,11 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
         "drop": (5, 6, 7),
         "sure": (1.5, 2.0, 2.5),
     },
+    # session 8, 1,164 known features: the reading that holds against 6 neighbours of no kind,
+    # after two blind sets heavy in work that is no change (chosen: 2.3)
+    "sure": {
+        "sure": (2.0, 2.3, 2.5),
+    },
     "primary": {
         "weighted": (False, True),
         "floor": (0.0, 0.05, 0.1),
