@@ -304,6 +304,9 @@ class ChangeCatalog(CatalogModel):
     # people's work read from the sentence's parts together (preparing for an assessment,
     # running a board): thresholds triple as with an about-guard
     about_work: list[AboutWork] = Field(default_factory=list)
+    # product surfaces that keep every `about_work` group's text a change (an app, a page, "users
+    # can"), beside each group's own `unless`
+    about_surfaces: list[Keyword] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
     # known features and their kinds (mappings/changes/_examples.toml), indexed by their words
@@ -333,7 +336,7 @@ class ChangeCatalog(CatalogModel):
         """Every keyword detection searches for (signals, vetoes and their exceptions, about
         guards, lead words) and the guard phrases, compiled once per catalog (kept in the
         compiled catalog cache)."""
-        keywords: list[str] = [*self.about_guards, *self.about_unless]
+        keywords: list[str] = [*self.about_guards, *self.about_unless, *self.about_surfaces]
         for w in self.about_work:
             keywords += [*w.words, *w.also, *w.unless]
         guards: list[str] = []
@@ -391,7 +394,7 @@ class ChangeCatalog(CatalogModel):
             # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
             # a specific kind of change
             guarded = False
-        return guarded or _people_work(self.about_work, name, description, seen)
+        return guarded or _people_work(self.about_work, self.about_surfaces, name, description, seen)
 
     def _name_reads(self, name: str) -> bool:
         """Does the name alone read as a move of a system or its data (a kind cut over, not
@@ -678,16 +681,19 @@ def _found(words: Sequence[str], unless: Sequence[str], name: str, description: 
     return d.keyword(words) is not None and not (unless and d.keyword(unless) is not None)
 
 
-def _people_work(groups: Sequence[AboutWork], name: str, description: str, seen: Texts) -> bool:
-    """One group's both parts in the feature's texts and none of its product surfaces."""
+def _people_work(
+    groups: Sequence[AboutWork], surfaces: Sequence[str], name: str, description: str, seen: Texts
+) -> bool:
+    """One group's both parts in the feature's texts and none of its product surfaces (the
+    catalog's `surfaces` and the group's own `unless`)."""
     if not groups:
         return False
     texts = (seen.index(name), seen.index(description))
 
     def has(words: Sequence[str]) -> bool:
-        return any(t.keyword(words) is not None for t in texts)
+        return bool(words) and any(t.keyword(words) is not None for t in texts)
 
-    return any(has(g.words) and has(g.also) and not (g.unless and has(g.unless)) for g in groups)
+    return any(has(g.words) and has(g.also) and not (has(surfaces) or has(g.unless)) for g in groups)
 
 
 class _Fired:
@@ -777,6 +783,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "about_guards": [],
         "about_unless": [],
         "about_work": [],
+        "about_surfaces": [],
         "facets": [],
     }
     examples: list[tuple[str, ExampleIndex]] = []  # (file label, its examples)
