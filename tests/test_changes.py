@@ -1399,3 +1399,88 @@ def test_a_sort_of_change_brings_its_own_risk_only_with_its_words(
     plan_of: PlanOf, name: str, description: str, title: str, present: bool
 ) -> None:
     assert (title in _titles(plan_of(_spec(name, description)))) is present
+
+
+# ---- work done at the business's own sites goes site by site ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Allergy notes on the tablet",
+            "Waiters in our 12 restaurants see each table's allergy notes on a tablet instead of a paper "
+            "pad, and the kitchen sees them at once.",
+        ),
+        (
+            "Prescriptions ready text",
+            "Customers of our 80 pharmacies get a message when their prescription is ready to collect "
+            "at the counter staff's desk.",
+        ),
+        (
+            "Guided put-away",
+            "Forklift drivers in our four distribution centres are told where to put each pallet away "
+            "on their handheld scanners.",
+        ),
+    ],
+)
+def test_work_at_the_business_sites_rolls_out_site_by_site(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert plan.rollout.strategy == "cohort_ramp"
+    assert "site by site" in plan.rollout.summary
+    assert [p.name for p in plan.phases] == ["pilot-site", "first-wave", "all-sites"]
+    # the way back is still the kind of change's own (a flag targeted by site, turned off)
+    assert plan.rollback is not None and plan.rollback.mechanism == "flag_off"
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        # an online page of a chain's stock: no work at its sites
+        (
+            "Stock across depots",
+            "Buyers on our website can search the used vans in stock across all our depots at once.",
+        ),
+        # sites in another sense: the customers' own, the web's, a code repository's
+        (
+            "Partner widget",
+            "Retailers put our price-check widget on their own sites; their staff see who used it.",
+        ),
+        (
+            "Branch previews",
+            "Developers get a preview link for their feature branches, and staff reviewers open it.",
+        ),
+    ],
+)
+def test_sites_in_another_sense_keep_the_percentage_ramp(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert plan.change_profiles and plan.rollout.strategy == "percentage_ramp"
+
+
+def test_site_waves_follow_the_risk_tolerance(plan_of: PlanOf) -> None:
+    text = (
+        "Class check-in at reception",
+        "Members of our 30 gyms check in to a class at reception by showing a code, instead of "
+        "signing a paper list.",
+    )
+    low = plan_of(_spec(*text, tolerance="low"))
+    high = plan_of(_spec(*text, tolerance="high"))
+    assert [p.name for p in low.phases] == ["pilot-site", "first-wave", "all-sites"]
+    assert [p.name for p in high.phases] == ["pilot-site", "all-sites"]  # no first wave
+    assert low.phases[0].monitoring_hours > high.phases[0].monitoring_hours
+
+
+def test_a_facet_rollout_must_replace_a_percentage_ramp_with_another_strategy(tmp_path: Path) -> None:
+    (tmp_path / "changes").mkdir()
+    text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
+    old = '[facets.rollout]\nstrategy = "cohort_ramp"'
+    assert old in text
+    (tmp_path / "changes" / "_facets.toml").write_text(
+        text.replace(old, '[facets.rollout]\nstrategy = "percentage_ramp"'), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="a facet's rollout replaces a percentage ramp"):
+        load_catalog(tmp_path)

@@ -250,6 +250,15 @@ class Facet(Brings):
     profiles: list[Slug] = Field(default_factory=list)
     # risks of other facets this one brings too, by id (one risk, wherever two facets need it)
     borrows: list[Slug] = Field(default_factory=list)
+    # how exposure grows instead of a percentage of users, when the plan's kind of change would
+    # ramp by percentage: work done at the business's own sites goes site by site
+    rollout: RolloutTemplate | None = None
+
+    @model_validator(mode="after")
+    def _own_phases(self) -> Facet:
+        if self.rollout is not None and self.rollout.strategy == "percentage_ramp":
+            raise ValueError("a facet's rollout replaces a percentage ramp: give it another strategy")
+        return self
 
 
 @dataclass(frozen=True)

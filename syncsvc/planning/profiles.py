@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from syncsvc.catalog import Catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import Brings, ChangeProfile, Facet, FacetHit, WorkItem
+from syncsvc.catalog.changes import Brings, ChangeProfile, Facet, FacetHit, RolloutTemplate, WorkItem
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.tasks import TaskTemplate
@@ -136,9 +136,13 @@ def rollout_for(
     A percentage ramp (and a plan with no profile) uses the tolerance's ladder (CONTRACT §2).
     """
     p = profiles.primary
-    chosen = (
+    chosen: RolloutTemplate | None = (
         None if p is None else next((v for v in p.rollout_variants if v.applies(profiles.text)), p.rollout)
     )
+    if chosen is not None and chosen.strategy == "percentage_ramp":
+        # a percentage of users means little where the work is done at the business's sites:
+        # a facet that says so ramps site by site instead
+        chosen = next((h.facet.rollout for h in profiles.facets if h.facet.rollout is not None), chosen)
     if chosen is None or chosen.strategy == "percentage_ramp":
         summary = fill(chosen.summary, values) if chosen is not None else ladder_summary
         return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
