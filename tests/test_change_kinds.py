@@ -2454,3 +2454,35 @@ def test_training_people_is_no_change_even_with_an_online_module() -> None:
         "Train the model on ten years of claims so that staff see a suggested reserve for each new claim.",
     )
     assert kinds[0] == "ml-llm"
+
+
+def test_a_product_surface_named_as_a_team_is_people_not_a_change() -> None:
+    # "the platform team", "the app team": people who help, not a surface that changes
+    assert not _kinds(
+        "Cloud certification for the support engineers",
+        "Training for the support engineers: each of our 20 engineers takes a six-week cloud course on "
+        "a practice cluster and sits the certification exam, then pairs with the platform team on live "
+        "tickets.",
+    )
+    # the same work with a surface that does change stays a change
+    assert _kinds(
+        "Course progress in the staff portal",
+        "Training for the support engineers: they can see their course progress and exam dates on a new "
+        "page in the staff portal, and the platform team sees who has finished.",
+    )
+
+
+def test_who_may_connect_by_network_is_an_access_policy_and_a_business_size_is_no_page() -> None:
+    kinds = _kinds(
+        "Projects reachable only from the customer's networks",
+        "Account owners list the IP ranges allowed to connect to their project, from the web console "
+        "and from scripts; every other connection is refused.",
+    )
+    assert kinds[0] == "identity-access"
+    # "our larger customers" is the size of a business, not a larger page ("list" is no screen)
+    kinds = _kinds(
+        "Exports limited to trusted networks",
+        "Our larger customers want exports allowed only from trusted networks; admins list the ones "
+        "they trust.",
+    )
+    assert kinds and kinds[0] == "identity-access"

@@ -1484,3 +1484,20 @@ def test_a_facet_rollout_must_replace_a_percentage_ramp_with_another_strategy(tm
     )
     with pytest.raises(ConfigError, match="a facet's rollout replaces a percentage ramp"):
         load_catalog(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("description", "channel"),
+    [
+        ("Members get their class reminders on WhatsApp instead of SMS.", "(SMS)"),
+        ("Replacing the printed letters with an email and a push notification for renewals.", "(letters)"),
+        ("Send renewal reminders by push rather than email.", "(email)"),
+        ("Send a push notification when a renewal is due.", "(the messages sent today)"),
+    ],
+)
+def test_a_messaging_rollout_keeps_the_channel_the_text_replaces(
+    plan_of: PlanOf, description: str, channel: str
+) -> None:
+    plan = plan_of(_spec("Renewal reminders", description))
+    assert _ids(plan)[0] == "notifications-messaging"
+    assert f"keeping the old delivery path {channel} running" in plan.rollout.summary

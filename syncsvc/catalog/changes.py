@@ -341,6 +341,12 @@ class ChangeCatalog(CatalogModel):
         return [p.id for p in self.profiles]
 
     @cached_property
+    def surface_teams(self) -> tuple[str, ...]:
+        """A product surface named as a team ("the platform team", "the app team"): people, not a
+        surface that changes (`about_surfaces`)."""
+        return tuple(f"{s} team" for s in self.about_surfaces if " " not in s)
+
+    @cached_property
     def lexicon(self) -> Lexicon:
         """Every keyword detection searches for (signals, vetoes and their exceptions, about
         guards, lead words) and the guard phrases, compiled once per catalog (kept in the
@@ -348,7 +354,7 @@ class ChangeCatalog(CatalogModel):
         keywords: list[str] = [*self.about_guards, *self.about_unless, *self.about_surfaces]
         for w in self.about_work:
             keywords += [*w.words, *w.also, *w.unless]
-        guards: list[str] = []
+        guards: list[str] = list(self.surface_teams)
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
                 keywords += [*s.words, *s.also, *s.and_also]
@@ -403,7 +409,9 @@ class ChangeCatalog(CatalogModel):
             # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
             # a specific kind of change
             guarded = False
-        return guarded or _people_work(self.about_work, self.about_surfaces, name, description, seen)
+        return guarded or _people_work(
+            self.about_work, self.about_surfaces, self.surface_teams, name, description, seen
+        )
 
     def _name_reads(self, name: str) -> bool:
         """Does the name alone read as a move of a system or its data (a kind cut over, not
@@ -691,10 +699,15 @@ def _found(words: Sequence[str], unless: Sequence[str], name: str, description: 
 
 
 def _people_work(
-    groups: Sequence[AboutWork], surfaces: Sequence[str], name: str, description: str, seen: Texts
+    groups: Sequence[AboutWork],
+    surfaces: Sequence[str],
+    teams: Sequence[str],
+    name: str,
+    description: str,
+    seen: Texts,
 ) -> bool:
     """One group's both parts in the feature's texts and none of its product surfaces (the
-    catalog's `surfaces` and the group's own `unless`)."""
+    catalog's `surfaces`, not where they name a team, and the group's own `unless`)."""
     if not groups:
         return False
     texts = (seen.index(name), seen.index(description))
@@ -702,7 +715,12 @@ def _people_work(
     def has(words: Sequence[str]) -> bool:
         return bool(words) and any(t.keyword(words) is not None for t in texts)
 
-    return any(has(g.words) and has(g.also) and not (has(surfaces) or has(g.unless)) for g in groups)
+    def surfaced() -> bool:
+        return any(
+            seen.index(seen.unguarded(t, teams)).keyword(surfaces) is not None for t in (name, description)
+        )
+
+    return any(has(g.words) and has(g.also) and not (surfaced() or has(g.unless)) for g in groups)
 
 
 class _Fired:

@@ -10,7 +10,10 @@ from syncsvc.catalog.base import CatalogModel, check_placeholders
 from syncsvc.model import Deployment, Level
 
 # The names a catalog text may use as {placeholder}; `fill` replaces exactly these.
-PLACEHOLDERS = frozenset({"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm"})
+# {old_channel}: the channel a messaging change replaces ("email" for "replacing email-only alerts")
+PLACEHOLDERS = frozenset(
+    {"flag_provider", "flag_key", "plan_id", "feature_name", "decision_maker", "pm", "old_channel"}
+)
 DEPLOYMENTS: tuple[Deployment, ...] = ("feature_flag", "canary", "blue_green", "big_bang")
 Operator = Literal[">", ">=", "<", "<=", "==", "!="]
 

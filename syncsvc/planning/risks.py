@@ -219,14 +219,50 @@ def _people(names: Sequence[str]) -> str:
 
 
 def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
-    """What a catalog text's {feature_name}, {plan_id}, {flag_provider} and {flag_key} say."""
+    """What a catalog text's {feature_name}, {plan_id}, {flag_provider}, {flag_key} and
+    {old_channel} say."""
     plan_id = spec.plan_id or ""
     return {
         "feature_name": spec.feature_name,
         "plan_id": plan_id,
         "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
         "flag_key": spec.flag_key or plan_id,
+        "old_channel": old_channel(f"{spec.feature_name}. {spec.description}"),
     }
+
+
+# the channel a messaging change replaces, as the text says it: "replacing email-only alerts",
+# "instead of SMS", "no longer by letter"
+_OLD_CHANNEL_RE = re.compile(
+    r"\b(?:instead of|replacing|replaces|replace|rather than|in place of|no longer by|switching from|"
+    r"moving from|move from|moves from)\s+(?:the\s+|our\s+|their\s+|a\s+|an\s+)?(?:printed\s+|paper\s+)?"
+    r"(e-?mails?|sms|text messages?|texts?|letters?|post|phone calls?|calls|push notifications?|push|"
+    r"whatsapp)\b",
+    re.IGNORECASE,
+)
+_CHANNEL_NAMES = {
+    "e": "email",
+    "s": "SMS",
+    "t": "SMS",
+    "l": "letters",
+    "p": "post",
+    "c": "phone calls",
+    "w": "WhatsApp",
+}
+
+
+def old_channel(text: str) -> str:
+    """The channel a messaging change replaces, named from the text, else "the messages sent
+    today" (a change that replaces no channel keeps what is sent now)."""
+    m = _OLD_CHANNEL_RE.search(text)
+    if m is None:
+        return "the messages sent today"
+    word = m.group(1).lower()
+    if word.startswith("push"):
+        return "push"
+    if word.startswith("phone"):
+        return "phone calls"
+    return _CHANNEL_NAMES[word[0]] if word != "post" else "post"
 
 
 def users_in_text(text: str) -> int | None:
