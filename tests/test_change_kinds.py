@@ -2486,3 +2486,16 @@ def test_who_may_connect_by_network_is_an_access_policy_and_a_business_size_is_n
         "they trust.",
     )
     assert kinds and kinds[0] == "identity-access"
+
+
+def test_a_network_policy_plans_for_what_it_refuses_and_ranges_entered_wrongly(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Admins restrict sign-in to office networks",
+            "Workspace admins can add their office IP ranges, and sign-ins from anywhere else are refused.",
+        )
+    )
+    titles = _titles(plan)
+    assert "refuse tools and services that connect from other addresses" in titles
+    assert "Address ranges entered wrongly" in titles
+    assert plan.rollback is not None and plan.rollback.mechanism == "lift_enforcement"
