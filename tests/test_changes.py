@@ -1501,3 +1501,23 @@ def test_a_messaging_rollout_keeps_the_channel_the_text_replaces(
     plan = plan_of(_spec("Renewal reminders", description))
     assert _ids(plan)[0] == "notifications-messaging"
     assert f"keeping the old delivery path {channel} running" in plan.rollout.summary
+
+
+def test_a_reminder_answered_to_cancel_takes_no_place_so_no_double_booking(plan_of: PlanOf) -> None:
+    reminder = plan_of(
+        _spec(
+            "Reply to cancel a vet appointment",
+            "Pet owners get a reminder two days before their appointment and can reply to cancel it; "
+            "the front desk sees each reply on the booking screen.",
+        )
+    )
+    titles = _titles(reminder)
+    assert "Cancellations, reschedules and no-shows" in titles  # the bookings facet is there
+    assert "Two people book the same slot" not in titles
+    booking = plan_of(
+        _spec(
+            "Book a vet appointment online",
+            "Pet owners can book an appointment in a free slot on our website instead of calling.",
+        )
+    )
+    assert "Two people book the same slot" in _titles(booking)
