@@ -1521,3 +1521,16 @@ def test_a_reminder_answered_to_cancel_takes_no_place_so_no_double_booking(plan_
         )
     )
     assert "Two people book the same slot" in _titles(booking)
+
+
+def test_a_cap_on_a_price_increase_is_no_usage_limit(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Prices per active user replace tiers",
+            "Accounts will pay per active user each month instead of three tiers; existing customers "
+            "switch at their renewal, with a price cap of 15% for the first year.",
+        )
+    )
+    assert _ids(plan)[0] == "pricing-packaging"
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_plans"
+    assert "held hostage" not in _titles(plan)
