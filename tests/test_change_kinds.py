@@ -2499,3 +2499,17 @@ def test_a_network_policy_plans_for_what_it_refuses_and_ranges_entered_wrongly(p
     assert "refuse tools and services that connect from other addresses" in titles
     assert "Address ranges entered wrongly" in titles
     assert plan.rollback is not None and plan.rollback.mechanism == "lift_enforcement"
+
+
+def test_our_own_tool_named_with_what_it_is_for_is_internal_tooling() -> None:
+    # "the internal HR portal", "our in-house warehouse system": the two words need not touch
+    assert _kinds(
+        "Holiday requests approved by line managers",
+        "Our 120 employees request annual leave in the internal HR portal and their line manager "
+        "approves it, instead of emailing the office manager.",
+    )[:1] == ["internal-tooling"]
+    assert _kinds(
+        "Stock counts in the in-house warehouse system",
+        "Pickers count stock in aisles with our in-house warehouse system on their phones and the "
+        "totals update at once.",
+    )[:1] == ["internal-tooling"]
