@@ -2513,3 +2513,21 @@ def test_our_own_tool_named_with_what_it_is_for_is_internal_tooling() -> None:
         "Pickers count stock in aisles with our in-house warehouse system on their phones and the "
         "totals update at once.",
     )[:1] == ["internal-tooling"]
+
+
+def test_an_audit_log_sent_on_to_the_customers_tools_is_no_compliance_change() -> None:
+    for name, description in [
+        (
+            "Activity history in the customer SIEM",
+            "Company admins can send their audit log to Sumo Logic or Elastic as events happen, instead "
+            "of a weekly download.",
+        ),
+        ("Audit events for security teams", "Admins can export their audit log to their SIEM each hour."),
+    ]:
+        kinds = _kinds(name, description)
+        assert kinds and "privacy-compliance" not in kinds
+    # an audit log the product starts keeping for a regulation stays one
+    assert "privacy-compliance" in _kinds(
+        "Audit log of record views",
+        "Keep an audit log of every view of a patient record for HIPAA, kept for six years.",
+    )
