@@ -1230,6 +1230,12 @@ def test_repeating_a_past_order_brings_what_changed_since_and_duplicates(plan_of
     assert "repeats-past-order" not in _facets(
         "Sort your board", "Users can drag to reorder the columns of their board in the app."
     )
+    # "last week's" in a report of the week before repeats nothing
+    assert "repeats-past-order" not in _facets(
+        "Friday digest for supervisors",
+        "Every Friday, shift supervisors get an email summarising last week's missed safety checks and "
+        "who is overloaded, with a link to the team board.",
+    )
 
 
 def test_a_lookup_provider_moved_brings_the_ids_and_results_kept_from_the_old_one(plan_of: PlanOf) -> None:
