@@ -2537,3 +2537,20 @@ def test_an_audit_log_sent_on_to_the_customers_tools_is_no_compliance_change() -
         "Audit log of record views",
         "Keep an audit log of every view of a patient record for HIPAA, kept for six years.",
     )
+
+
+def test_rows_split_by_region_with_plain_dual_write_are_a_data_migration_not_a_region_move() -> None:
+    for name, description in [
+        (
+            "Invoices table sharded by region",
+            "Shard the invoices table by region so month-end reports finish. For a fortnight writes go to "
+            "both the old and new tables, then reads switch to the new ones.",
+        ),
+        (
+            "Events split per country",
+            "Split the 2 billion row events table into one table per region; the app writes to both for a "
+            "month before reads move to the new tables.",
+        ),
+    ]:
+        kinds = _kinds(name, description)
+        assert kinds[0] == "data-migration" and "infra-cutover" not in kinds
