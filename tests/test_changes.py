@@ -1534,3 +1534,26 @@ def test_a_cap_on_a_price_increase_is_no_usage_limit(plan_of: PlanOf) -> None:
     assert _ids(plan)[0] == "pricing-packaging"
     assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_plans"
     assert "held hostage" not in _titles(plan)
+
+
+def test_usage_above_the_quota_billed_as_overage_holds_no_work_hostage(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Metered pricing for exports",
+                "Customers on the Team plan pay for exports above their included quota each month, as "
+                "overage on the next invoice.",
+            )
+        )
+    )
+    assert "held hostage" not in titles
+    # a plan limit that blocks more work still brings it
+    assert "held hostage" in _titles(
+        plan_of(
+            _spec(
+                "Project limit on the free plan",
+                "The free plan is limited to three projects; existing free workspaces over the limit "
+                "become read-only for new projects.",
+            )
+        )
+    )
