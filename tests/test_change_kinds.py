@@ -2554,3 +2554,25 @@ def test_rows_split_by_region_with_plain_dual_write_are_a_data_migration_not_a_r
     ]:
         kinds = _kinds(name, description)
         assert kinds[0] == "data-migration" and "infra-cutover" not in kinds
+
+
+def test_the_version_of_an_api_that_apps_call_is_no_app_release(plan_of: PlanOf) -> None:
+    name, description = (
+        "Version 2 of the vacancies feed",
+        "Councils and employers pull vacancies from our jobs board into their own websites and staff "
+        "apps through our API. Version 2 adds salary ranges and closing dates; version 1 is switched off "
+        "after 16 weeks.",
+    )
+    assert _kinds(name, description) == ["public-api-sdk"]
+    plan = plan_of(_spec(name, description))
+    assert plan.rollback is not None
+    metrics = {t.metric for t in plan.rollback.triggers}
+    assert "crash_free_sessions" not in metrics
+    # the calls still on the old version are watched before it is switched off
+    assert "old_version_call_share" in metrics
+    # an app's own new version is still an app release
+    assert _kinds(
+        "Version 6 of the field app",
+        "Version 6 of our inspectors' app adds offline photos and a new checklist layout for iOS and "
+        "Android.",
+    )[:1] == ["mobile-release"]

@@ -44,6 +44,9 @@ class Signal(CatalogModel):
     # words that say where a feature lives (a page, a website), not what kind of change it is:
     # they count towards recognising the profile, not towards leading a product feature
     where: bool = False
+    # and none of these anywhere in the text ("version 2" is an app's, unless the text is about
+    # an API whose version it is)
+    unless: list[Keyword] = Field(default_factory=list)
 
 
 class AboutWork(CatalogModel):
@@ -357,7 +360,7 @@ class ChangeCatalog(CatalogModel):
         guards: list[str] = list(self.surface_teams)
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
-                keywords += [*s.words, *s.also, *s.and_also]
+                keywords += [*s.words, *s.also, *s.and_also, *s.unless]
             guards += b.guards
             if isinstance(b, ChangeProfile):
                 keywords += [*b.vetoes, *b.veto_unless, *b.veto_lifted_by, *b.leads_with, *b.leads_unless]
@@ -784,6 +787,8 @@ def _score_where(
         if hit is None or any(
             more and all(ix.keyword(more) is None for ix in ixs) for more in (s.also, s.and_also)
         ):
+            continue
+        if s.unless and any(ix.keyword(s.unless) is not None for ix in ixs):
             continue
         points = s.weight * (1.5 if pair[0] is not None else 1)
         score += points
