@@ -2576,3 +2576,15 @@ def test_the_version_of_an_api_that_apps_call_is_no_app_release(plan_of: PlanOf)
         "Version 6 of our inspectors' app adds offline photos and a new checklist layout for iOS and "
         "Android.",
     )[:1] == ["mobile-release"]
+
+
+def test_suggestions_picked_from_what_similar_people_did_are_recommendations() -> None:
+    assert _kinds(
+        "Suggested next recipe",
+        "Home cooks see a suggested next recipe on their home screen, picked from what similar cooks "
+        "saved, instead of the newest recipes first.",
+    )[:1] == ["search-recommendations"]
+    assert _kinds(
+        "Recommended next module",
+        "Students see a recommended next module after each course, instead of the fixed order.",
+    )[:1] == ["search-recommendations"]

@@ -1418,6 +1418,11 @@ def test_a_sort_of_change_brings_its_own_risk_only_with_its_words(
             "at the counter staff's desk.",
         ),
         (
+            "Order screens in the kitchen",
+            "Cooks in our 18 restaurants see incoming orders on a screen above the pass instead of "
+            "printed tickets.",
+        ),
+        (
             "Guided put-away",
             "Forklift drivers in our four distribution centres are told where to put each pallet away "
             "on their handheld scanners.",
