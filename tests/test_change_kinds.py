@@ -2588,3 +2588,36 @@ def test_suggestions_picked_from_what_similar_people_did_are_recommendations() -
         "Recommended next module",
         "Students see a recommended next module after each course, instead of the fixed order.",
     )[:1] == ["search-recommendations"]
+
+
+def test_a_screen_or_website_that_shows_people_the_thing_lifts_an_office_veto() -> None:
+    # "office" and "boxes of" veto a product change (an office move, packing work) unless the
+    # text states what someone can now do or where the product shows it
+    for name, description in [
+        (
+            "Reserve a part for collection",
+            "Parts staff at the service office keep a paper list of reserved parts. On the website, show "
+            "which parts each of our garages holds and let the customer reserve one to collect.",
+        ),
+        (
+            "See every container in the yard",
+            "Yard planners at our port lose time finding containers. Straddle drivers will record each "
+            "move on a handheld, and the planning office gets a screen showing every container and how "
+            "long it has been there.",
+        ),
+    ]:
+        assert _kinds(name, description)[:1] == ["product-feature"]
+    # an office move stays no change
+    assert not _kinds(
+        "Move to the new office",
+        "Move our 60 staff to the new office on the third floor over one weekend, with desks, phones "
+        "and the printers set up by Monday.",
+    )
+
+
+def test_retention_said_in_plain_words_is_a_privacy_change() -> None:
+    assert _kinds(
+        "Guest details kept one year",
+        "Our 14 hostels have every guest's passport number and address since 2011. From now on keep them "
+        "only until a year after the stay, then delete them, except what the tax office needs.",
+    )[:1] == ["privacy-compliance"]
