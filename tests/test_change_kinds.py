@@ -2621,3 +2621,29 @@ def test_retention_said_in_plain_words_is_a_privacy_change() -> None:
         "Our 14 hostels have every guest's passport number and address since 2011. From now on keep them "
         "only until a year after the stay, then delete them, except what the tax office needs.",
     )[:1] == ["privacy-compliance"]
+
+
+def test_session_9_blind_misreads_in_other_words() -> None:
+    # hospital "procedures" and notes "written" are no policy when people can follow them online
+    assert _kinds(
+        "Owners follow their horse's stay at our equine hospital",
+        "Owners whose horse is admitted to our equine hospital can follow the case online: procedures, "
+        "the vet's notes and the discharge letter as soon as they are written.",
+    )[:1] == ["product-feature"]
+    # a system that runs on servers somewhere of ours, moved to the supplier's hosted service
+    assert _kinds(
+        "Planning applications system to the supplier's cloud",
+        "Our planning applications system runs on two servers in the civic centre. Move it and its "
+        "document store to the supplier's hosted service over the Easter weekend.",
+    )[:1] == ["infra-cutover"]
+    # "today they only see" is the product as it is, not who may see what
+    assert "identity-access" not in _kinds(
+        "Account page shows upcoming bills",
+        "Customers see the bills due next month in the app. Today they only see bills already paid.",
+    )
+    # a document handed in and explained back at once is a language model's work
+    assert _kinds(
+        "Explain my lease",
+        "Tenants can upload their tenancy agreement and get a short explanation in plain English of what "
+        "it says about repairs, deposits and notice.",
+    )[:1] == ["ml-llm"]
