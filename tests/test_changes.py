@@ -1424,8 +1424,8 @@ def test_a_sort_of_change_brings_its_own_risk_only_with_its_words(
         ),
         (
             "Guided put-away",
-            "Forklift drivers in our four distribution centres are told where to put each pallet away "
-            "on their handheld scanners.",
+            "Forklift drivers in our four distribution centres see on their handheld scanners where to "
+            "put each pallet away, instead of a paper put-away list.",
         ),
     ],
 )
