@@ -1562,3 +1562,27 @@ def test_usage_above_the_quota_billed_as_overage_holds_no_work_hostage(plan_of: 
             )
         )
     )
+
+
+def test_existing_duplicates_merged_once_are_a_data_migration_restored_from_a_snapshot(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Combine duplicate member profiles",
+            "About 9,000 members have two accounts under the same email. Merge each pair into one "
+            "profile, keeping bookings and credits, and close the other.",
+        )
+    )
+    assert _ids(plan)[:1] == ["data-migration"]
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_backup"
+    assert plan.rollback.point_of_no_return
+    # a way for staff to merge duplicates themselves is a product feature (flag off undoes it)
+    tool = plan_of(
+        _spec(
+            "Duplicate member profiles merged by staff",
+            "Gym staff get a list of likely duplicate member profiles and a button to merge two of "
+            "them into one.",
+        )
+    )
+    assert _ids(tool)[:1] == ["product-feature"]
