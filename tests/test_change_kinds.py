@@ -2647,3 +2647,12 @@ def test_session_9_blind_misreads_in_other_words() -> None:
         "Tenants can upload their tenancy agreement and get a short explanation in plain English of what "
         "it says about repairs, deposits and notice.",
     )[:1] == ["ml-llm"]
+
+
+def test_records_of_a_dns_zone_are_no_data_migration() -> None:
+    kinds = _kinds(
+        "Move DNS hosting",
+        "Move DNS hosting for our domains to a new provider, including the MX records and the website "
+        "records.",
+    )
+    assert kinds[:1] == ["vendor-migration"] and "data-migration" not in kinds
