@@ -657,3 +657,17 @@ def test_a_triggers_data_source_names_the_feature_not_a_placeholder(plan_of: Pla
     ]
     assert "the topics Order events on Kafka publishes to" in lag.source
     assert all("{" not in t.source for t in plan.rollback.triggers)
+
+
+def test_the_point_of_no_return_of_an_mfa_rule_is_not_the_sso_one(plan_of: PlanOf) -> None:
+    spec = (
+        'feature_name = "Two-step sign-in for every admin"\n'
+        'description = "Admins of customer workspaces must set up an authenticator app by 1 June; '
+        'admins without one cannot sign in after that."\n'
+        'team_size = 4\ntimeline = "8 weeks"\nrisk_tolerance = "low"\nstart_date = 2027-03-01\n'
+    )
+    plan = plan_of(spec)
+    assert plan.rollback is not None and plan.rollback.mechanism == "lift_enforcement"
+    pnr = plan.rollback.point_of_no_return or ""
+    assert "the sign-in the policy replaced is removed" in pnr
+    assert not pnr.startswith("When the local passwords of SSO-enforced users are deleted")
