@@ -1586,3 +1586,15 @@ def test_existing_duplicates_merged_once_are_a_data_migration_restored_from_a_sn
         )
     )
     assert _ids(tool)[:1] == ["product-feature"]
+
+
+def test_the_summary_gives_the_user_count_read_from_the_description(plan_of: PlanOf) -> None:
+    from syncsvc.rendering.markdown import render_md
+
+    text = (
+        "Members of our climbing walls get a text when their route-setting class moves, about 8,000 members."
+    )
+    read = render_md(plan_of(_spec("Class move texts", text)))
+    assert "| Users | 8,000 (read from the description; set `users` to confirm) |" in read
+    given = render_md(plan_of(_spec("Class move texts", text, extra="users = 9000\n")))
+    assert "| Users | 9,000 |" in given

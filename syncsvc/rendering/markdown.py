@@ -9,6 +9,7 @@ from typing import BinaryIO
 from syncsvc.columns import column
 from syncsvc.model import Conflict, Finding, Plan
 from syncsvc.planning.confidence import SAMPLES, standard_error
+from syncsvc.planning.risks import users_in_text
 from syncsvc.rendering import md_leadership, md_risks, md_rollback, md_stakeholders
 from syncsvc.rendering.gantt import gantt
 from syncsvc.rendering.labels import MECHANISM_LABELS, STRATEGY_LABELS
@@ -275,7 +276,7 @@ def document_parts(plan: Plan) -> Iterator[str]:
                     else "—",
                 ],
                 ["Top risk", md(plan.risks[0].title) if plan.risks else "—"],
-                ["Users", f"{plan.users:,}" if plan.users is not None else "—"],
+                ["Users", _users(plan)],
             ],
         ),
     ]
@@ -353,3 +354,12 @@ def _planned_finish(plan: Plan) -> str:
         f"{lev.isoformat()} (dependencies alone: {plan.finish_date.isoformat()}; people "
         "work on one task at a time)"
     )
+
+
+def _users(plan: Plan) -> str:
+    """The spec's user count, else the one the description gives (which the risks were sized
+    by), said to be read from it."""
+    if plan.users is not None:
+        return f"{plan.users:,}"
+    read = users_in_text(plan.description)
+    return f"{read:,} (read from the description; set `users` to confirm)" if read is not None else "—"
