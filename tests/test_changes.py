@@ -1435,7 +1435,8 @@ def test_work_at_the_business_sites_rolls_out_site_by_site(
     plan = plan_of(_spec(name, description))
     assert plan.rollout.strategy == "cohort_ramp"
     assert "site by site" in plan.rollout.summary
-    assert [p.name for p in plan.phases] == ["pilot-site", "first-wave", "all-sites"]
+    names = [p.name for p in plan.phases]
+    assert names[0] == "pilot-site" and names[-1] == "all-sites"
     # the way back is still the kind of change's own (a flag targeted by site, turned off)
     assert plan.rollback is not None and plan.rollback.mechanism == "flag_off"
 
@@ -1598,3 +1599,27 @@ def test_the_summary_gives_the_user_count_read_from_the_description(plan_of: Pla
     assert "| Users | 8,000 (read from the description; set `users` to confirm) |" in read
     given = render_md(plan_of(_spec("Class move texts", text, extra="users = 9000\n")))
     assert "| Users | 9,000 |" in given
+
+
+def test_the_pilot_is_one_of_the_sites_the_text_counts(plan_of: PlanOf) -> None:
+    many = plan_of(
+        _spec(
+            "Allergy notes on the tablet",
+            "Waiters in our 12 restaurants see each table's allergy notes on a tablet instead of a paper "
+            "pad, and the kitchen sees them at once.",
+        )
+    )
+    assert [(p.name, p.exposure_percent) for p in many.phases] == [
+        ("pilot-site", 8),
+        ("first-wave", 25),
+        ("all-sites", 100),
+    ]
+    # four sites: one is already a quarter, so no first wave of a quarter follows it
+    few = plan_of(
+        _spec(
+            "Guided put-away",
+            "Forklift drivers in our four distribution centres see on their handheld scanners where to "
+            "put each pallet away, instead of a paper put-away list.",
+        )
+    )
+    assert [(p.name, p.exposure_percent) for p in few.phases] == [("pilot-site", 25), ("all-sites", 100)]

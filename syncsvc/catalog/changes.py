@@ -256,6 +256,9 @@ class Facet(Brings):
     # how exposure grows instead of a percentage of users, when the plan's kind of change would
     # ramp by percentage: work done at the business's own sites goes site by site
     rollout: RolloutTemplate | None = None
+    # the rollout's first phase is one of the sites the text counts ("our 40 clinics": 3%), with
+    # its first signal group's words as the sites; a later phase no larger than it is left out
+    per_site: bool = False
 
     @model_validator(mode="after")
     def _own_phases(self) -> Facet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -139,10 +140,14 @@ def rollout_for(
     chosen: RolloutTemplate | None = (
         None if p is None else next((v for v in p.rollout_variants if v.applies(profiles.text)), p.rollout)
     )
+    per_site: int | None = None
     if chosen is not None and chosen.strategy == "percentage_ramp":
         # a percentage of users means little where the work is done at the business's sites:
         # a facet that says so ramps site by site instead
-        chosen = next((h.facet.rollout for h in profiles.facets if h.facet.rollout is not None), chosen)
+        facet = next((h.facet for h in profiles.facets if h.facet.rollout is not None), None)
+        if facet is not None:
+            chosen = facet.rollout
+            per_site = site_count(profiles.text.text, facet.signals[0].words) if facet.per_site else None
     if chosen is None or chosen.strategy == "percentage_ramp":
         summary = fill(chosen.summary, values) if chosen is not None else ladder_summary
         return Rollout(strategy="percentage_ramp", summary=summary), list(ladder)
@@ -159,7 +164,59 @@ def rollout_for(
         for ph in chosen.phases
         if not ph.only or tolerance in ph.only
     ]
+    if per_site and len(phases) > 1:
+        first = max(1, round(100 / per_site))
+        phases = [
+            phases[0].model_copy(update={"exposure_percent": first}),
+            *(ph for ph in phases[1:-1] if ph.exposure_percent > first),
+            phases[-1],
+        ]
     return Rollout(strategy=chosen.strategy, summary=fill(chosen.summary, values)), phases
+
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
+
+def site_count(text: str, sites: Sequence[str]) -> int | None:
+    """How many sites the text counts: a number (or a number word up to twenty) up to two words
+    before one of `sites` ("our 40 dental clinics", "three warehouses"); the largest such count,
+    None when there is none or it is under 2."""
+    words = "|".join(re.escape(w.rstrip("*")) for w in sorted(sites, key=len, reverse=True))
+    best = 0
+    for m in re.finditer(
+        rf"\b(\d{{1,3}}(?:,\d{{3}})*|{'|'.join(_NUMBER_WORDS)})\s+(?:[a-z'-]+\s+){{0,2}}(?:{words})\b",
+        text.lower(),
+    ):
+        n = m.group(1)
+        best = max(best, _NUMBER_WORDS[n] if n in _NUMBER_WORDS else int(n.replace(",", "")))
+    return best if best >= 2 else None
 
 
 # Roles of people outside the delivery team (their reviews and sign-offs take none of the
