@@ -319,16 +319,22 @@ def _dupes(
     seen: dict[str, int] = {}
     for i, name in items:
         if name in seen:
-            yield (table, i, key), f"duplicate {what} '{name}' (first at {table}[{seen[name]}])"
+            yield (table, i, key), f"duplicate {what} '{_one_line(name)}' (first at {table}[{seen[name]}])"
         seen.setdefault(name, i)
+
+
+def _one_line(value: str) -> str:
+    """A name as the error shows it: control characters escaped ("\\n"), so each problem stays
+    one line that names the file."""
+    return value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
 
 
 def _unknown(what: str, value: str, known: Iterable[str], subject: str) -> str:
     near = difflib.get_close_matches(value, list(known), n=1)
-    tail = f"; did you mean '{near[0]}'?" if near else ""
+    tail = f"; did you mean '{_one_line(near[0])}'?" if near else ""
     if what == "owner":
-        return f"{subject}: unknown owner '{value}' (not a team member or stakeholder){tail}"
-    return f"{subject} unknown {what} '{value}'{tail}"
+        return f"{subject}: unknown owner '{_one_line(value)}' (not a team member or stakeholder){tail}"
+    return f"{subject} unknown {what} '{_one_line(value)}'{tail}"
 
 
 def _edges(spec: Spec) -> dict[str, list[str]]:

@@ -412,3 +412,19 @@ def test_random_bytes_give_a_spec_error_or_a_spec(
         load_spec(path, today=dt.date(2026, 11, 27))
     except SpecError as e:
         assert str(e).startswith("s.toml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('owner = "Bo"', 'owner = "B\\no"'),
+        ('depends_on = ["design"]', 'depends_on = ["des\\tign"]'),
+    ],
+)
+def test_a_name_with_a_control_character_is_shown_escaped_on_one_line(old: str, new: str) -> None:
+    text = BASE.replace(old, new, 1)
+    with pytest.raises(SpecError) as got:
+        check_spec(tomllib.loads(text), label="s.toml", today=dt.date(2026, 11, 27), source=text)
+    lines = got.value.message.splitlines()
+    assert lines and all(line.startswith("s.toml") for line in lines), got.value.message
+    assert "\\n" in got.value.message or "\\t" in got.value.message
