@@ -2656,3 +2656,11 @@ def test_records_of_a_dns_zone_are_no_data_migration() -> None:
         "records.",
     )
     assert kinds[:1] == ["vendor-migration"] and "data-migration" not in kinds
+
+
+def test_touch_gestures_on_a_screen_read_as_a_front_end_change() -> None:
+    assert _kinds(
+        "Venue map people can read",
+        "Visitors can pinch to zoom on the venue floor plan on their phone, and the stage they pick "
+        "stands out.",
+    )[:1] == ["ui-frontend"]
