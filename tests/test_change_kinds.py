@@ -2664,3 +2664,36 @@ def test_touch_gestures_on_a_screen_read_as_a_front_end_change() -> None:
         "Visitors can pinch to zoom on the venue floor plan on their phone, and the stage they pick "
         "stands out.",
     )[:1] == ["ui-frontend"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        (
+            "Book a desk before you come in",
+            "Employees can book a desk on the floor plan for the days they come to the office.",
+            "product-feature",
+        ),
+        (
+            "Better delivery time estimates",
+            "Today we show a fixed delivery window. Replace it with a model that uses the traffic, the "
+            "driver's route and past deliveries, so customers see a closer time.",
+            "ml-llm",
+        ),
+        (
+            "Plant network access with hardware keys",
+            "Engineers and contractors will connect to the plant's control network only through the "
+            "secure gateway, signing in with a hardware key; each session is approved and recorded, and "
+            "the old VPN accounts stop working.",
+            "identity-access",
+        ),
+        (
+            "An API that tells retailers if an address is a parcel locker",
+            "Offer retailers an API that answers whether an address is a parcel locker, charged per check.",
+            "public-api-sdk",
+        ),
+    ],
+    ids=["desk-booking", "model-replaces-a-rule", "hardware-keys", "api-offered"],
+)
+def test_heldout67_misreads_in_other_words(name: str, description: str, kind: str) -> None:
+    assert _kinds(name, description)[:1] == [kind]
