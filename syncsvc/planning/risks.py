@@ -240,15 +240,18 @@ _OLD_CHANNEL_RE = re.compile(
     r"whatsapp)\b",
     re.IGNORECASE,
 )
-_CHANNEL_NAMES = {
-    "e": "email",
-    "s": "SMS",
-    "t": "SMS",
-    "l": "letters",
-    "p": "post",
-    "c": "phone calls",
-    "w": "WhatsApp",
-}
+# the channel's name by how the word the text uses begins
+_CHANNEL_NAMES = (
+    ("e", "email"),
+    ("sms", "SMS"),
+    ("text", "SMS"),
+    ("letter", "letters"),
+    ("post", "post"),
+    ("phone", "phone calls"),
+    ("call", "phone calls"),
+    ("push", "push"),
+    ("whatsapp", "WhatsApp"),
+)
 
 
 def old_channel(text: str) -> str:
@@ -258,11 +261,7 @@ def old_channel(text: str) -> str:
     if m is None:
         return "the messages sent today"
     word = m.group(1).lower()
-    if word.startswith("push"):
-        return "push"
-    if word.startswith("phone"):
-        return "phone calls"
-    return _CHANNEL_NAMES[word[0]] if word != "post" else "post"
+    return next(name for start, name in _CHANNEL_NAMES if word.startswith(start))
 
 
 def users_in_text(text: str) -> int | None:
