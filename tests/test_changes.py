@@ -1492,6 +1492,96 @@ def test_a_facet_rollout_must_replace_a_percentage_ramp_with_another_strategy(tm
         load_catalog(tmp_path)
 
 
+# ---- what people hold taken away, an app's old versions blocked: a way back that undoes it ----
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Air miles lapse after 18 months",
+            "Frequent flyers lose miles that have sat unused in their account for 18 months; a monthly "
+            "job takes the lapsed miles off their balance after emailing them first.",
+        ),
+        (
+            "Wallet balance expiry",
+            "Money customers keep in their wallet on our food delivery website now expires a year after "
+            "it was added, and whatever balance is left is removed.",
+        ),
+    ],
+)
+def test_balances_that_expire_come_back_from_the_ledger_not_by_a_flag(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description, tolerance="low"))
+    assert plan.rollback is not None and plan.rollback.mechanism == "reinstate_balances"
+    assert any("reversal entry" in s.action for s in plan.rollback.steps)
+    # nothing is removed before a report-only run has been read
+    assert plan.rollout.strategy == "dark_launch"
+    assert plan.phases[0].name == "report-only-run" and plan.phases[0].exposure_percent == 0
+    titles = _titles(plan)
+    assert "cannot be given back" in titles
+    assert "Entitlements do not match the new plans" not in titles
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+@pytest.mark.parametrize("tolerance", ["low", "high"])
+def test_blocking_old_app_versions_is_undone_by_lowering_the_minimum_again(
+    plan_of: PlanOf, tolerance: str
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Banking app needs 7.2 or later",
+            "Customers on older versions of the app will have to update before they can log in, because "
+            "the old login service is switched off in May.",
+            tolerance=tolerance,
+        )
+    )
+    assert _ids(plan)[0] == "mobile-release"
+    # halting a release or turning a flag off leaves the old versions blocked
+    assert plan.rollback is not None and plan.rollback.mechanism == "lift_enforcement"
+    assert "minimum supported version" in plan.rollback.switch
+    assert plan.rollout.strategy == "cohort_ramp"
+    names = [p.name for p in plan.phases]
+    assert names[0] == "skippable-prompt" and names[-1] == "all-below-minimum-blocked"
+    assert ("oldest-versions-blocked" in names) is (tolerance == "low")
+    assert "locked out" in _titles(plan)
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+def test_older_versions_of_an_app_are_not_version_history_or_older_people() -> None:
+    hits = load_catalog().changes.detect_facets(
+        "Tram app: stop supporting versions before 4.0",
+        "People on older versions of the app will see a screen asking them to update before they can "
+        "show their ticket.",
+        ["mobile-release"],
+    )
+    # not "stores new data" (older versions kept as history), not "serves older people"
+    assert [h.facet.id for h in hits] == ["minimum-app-version"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ('rollback_over = ["flag_off", "redeploy_previous", "halt_release"]\n', "", "needs `rollback_over`"),
+        (
+            'flag_undoes = false\nlimits = [\n  "People who already updated',
+            'flag_undoes = true\nlimits = [\n  "People who already updated',
+            "not a flag",
+        ),
+    ],
+)
+def test_a_facet_rollback_names_what_it_replaces_and_is_no_flag(
+    tmp_path: Path, old: str, new: str, error: str
+) -> None:
+    (tmp_path / "changes").mkdir()
+    text = (bundled_dir() / "changes" / "_facets.toml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / "changes" / "_facets.toml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_catalog(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("description", "channel"),
     [
@@ -1529,17 +1619,34 @@ def test_a_reminder_answered_to_cancel_takes_no_place_so_no_double_booking(plan_
     assert "Two people book the same slot" in _titles(booking)
 
 
-def test_a_cap_on_a_price_increase_is_no_usage_limit(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+@pytest.mark.parametrize(
+    ("name", "description", "title", "present"),
+    [
+        # a cap on a price increase limits what customers pay, not what they may use
+        (
             "Prices per active user replace tiers",
             "Accounts will pay per active user each month instead of three tiers; existing customers "
             "switch at their renewal, with a price cap of 15% for the first year.",
-        )
-    )
+            "held hostage",
+            False,
+        ),
+        # credits that expire in a new plan: the plan is the change, not an expiry job
+        (
+            "Pro plan with monthly AI credits",
+            "A new Pro plan at $30 a month includes 500 AI credits; credits not used by the end of the "
+            "month expire.",
+            "Entitlements do not match the new plans",
+            True,
+        ),
+    ],
+)
+def test_a_change_to_plans_is_undone_by_restoring_the_previous_plans(
+    plan_of: PlanOf, name: str, description: str, title: str, present: bool
+) -> None:
+    plan = plan_of(_spec(name, description))
     assert _ids(plan)[0] == "pricing-packaging"
     assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_plans"
-    assert "held hostage" not in _titles(plan)
+    assert (title in _titles(plan)) is present
 
 
 def test_usage_above_the_quota_billed_as_overage_holds_no_work_hostage(plan_of: PlanOf) -> None:

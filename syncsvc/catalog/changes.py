@@ -236,6 +236,10 @@ class ChangeProfile(Brings):
         return self
 
 
+def _percentage_ramp() -> list[Strategy]:
+    return ["percentage_ramp"]
+
+
 class Facet(Brings):
     """What a feature does (stores new data, shares things with other people, runs on a
     schedule, sends messages...), read from its verbs and objects whatever its kind of change.
@@ -259,11 +263,30 @@ class Facet(Brings):
     # the rollout's first phase is one of the sites the text counts ("our 40 clinics": 3%), with
     # its first signal group's words as the sites; a later phase no larger than it is left out
     per_site: bool = False
+    # the strategies of the plan's kind of change that `rollout` replaces
+    rollout_over: list[Strategy] = Field(default_factory=_percentage_ramp)
+    # how this thing is undone where the kind of change's own way back cannot undo it: points
+    # that expired come back from their ledger entries, not by turning a flag off
+    rollback: RollbackTemplate | None = None
+    # the mechanisms of the plan's kind of change that `rollback` replaces
+    rollback_over: list[Mechanism] = Field(default_factory=list)
+    # with one of these words in the text, the kind of change keeps its own rollout and rollback
+    # (a new plan whose monthly credits expire is still undone by restoring the previous plans)
+    kind_keeps_with: list[Keyword] = Field(default_factory=list)
+
+    def replaces(self, text: Situation) -> bool:
+        """Whether this facet's rollout and rollback may replace the kind of change's own."""
+        return not self.kind_keeps_with or text.index.keyword(self.kind_keeps_with) is None
 
     @model_validator(mode="after")
     def _own_phases(self) -> Facet:
-        if self.rollout is not None and self.rollout.strategy == "percentage_ramp":
-            raise ValueError("a facet's rollout replaces a percentage ramp: give it another strategy")
+        if self.rollout is not None and self.rollout.strategy in self.rollout_over:
+            strategy = self.rollout.strategy.replace("_", " ")
+            raise ValueError(f"a facet's rollout replaces a {strategy}: give it another strategy")
+        if self.rollback is not None and not self.rollback_over:
+            raise ValueError("a facet's rollback needs `rollback_over`: the mechanisms it replaces")
+        if self.rollback is not None and self.rollback.flag_undoes:
+            raise ValueError("a facet's rollback replaces a way back that cannot undo it: not a flag")
         return self
 
 

@@ -141,10 +141,19 @@ def rollout_for(
         None if p is None else next((v for v in p.rollout_variants if v.applies(profiles.text)), p.rollout)
     )
     per_site: int | None = None
-    if chosen is not None and chosen.strategy == "percentage_ramp":
+    if chosen is not None:
         # a percentage of users means little where the work is done at the business's sites:
         # a facet that says so ramps site by site instead
-        facet = next((h.facet for h in profiles.facets if h.facet.rollout is not None), None)
+        facet = next(
+            (
+                h.facet
+                for h in profiles.facets
+                if h.facet.rollout is not None
+                and chosen.strategy in h.facet.rollout_over
+                and h.facet.replaces(profiles.text)
+            ),
+            None,
+        )
         if facet is not None:
             chosen = facet.rollout
             per_site = site_count(profiles.text.text, facet.signals[0].words) if facet.per_site else None

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import Brings, ChangeProfile, ProfileTrigger, RollbackTemplate
+from syncsvc.catalog.changes import Brings, ChangeProfile, FacetHit, ProfileTrigger, RollbackTemplate
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.rollback import (
     LintRules,
@@ -61,6 +61,8 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     # keywords: the profiles' own, so its word index is built once
     text = ctx.profiles.text
     chosen = _rollback_for(profile, text) if profile is not None else None
+    if chosen is not None:
+        chosen = _facet_rollback(ctx.profiles.facets, chosen, text)
     own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
     dep = cat.deployment(kind)
@@ -144,6 +146,23 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
 def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
     """The profile's rollback, or the variant for the sort of change the text names."""
     return next((v for v in profile.rollback_variants if v.applies(text)), profile.rollback)
+
+
+def _facet_rollback(
+    facets: Sequence[FacetHit], chosen: RollbackTemplate, text: Situation
+) -> RollbackTemplate:
+    """The way back of a thing the feature does (points that expire), where the kind of
+    change's own cannot undo it (a flag turned off does not give the points back)."""
+    return next(
+        (
+            h.facet.rollback
+            for h in facets
+            if h.facet.rollback is not None
+            and chosen.mechanism in h.facet.rollback_over
+            and h.facet.replaces(text)
+        ),
+        chosen,
+    )
 
 
 def _profile_triggers(
