@@ -1525,6 +1525,44 @@ def test_balances_that_expire_come_back_from_the_ledger_not_by_a_flag(
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
 
 
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Weekly digest for everyone",
+            "Every existing user of our recipe site is switched to the weekly digest email unless they opt "
+            "out in their settings before the end of the month.",
+        ),
+        (
+            "Team spaces become private",
+            "Team spaces in our wiki that anyone can read today are made private on 1 June, unless the "
+            "owners choose to keep them open.",
+        ),
+    ],
+)
+def test_a_setting_switched_for_existing_accounts_is_undone_from_a_snapshot(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_settings"
+    assert "snapshot" in plan.rollback.switch
+    assert plan.rollout.strategy == "cohort_ramp" and plan.phases[0].name == "own-accounts-switched"
+    assert "cannot be undone account by account" in _titles(plan)
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+def test_a_new_default_for_new_accounts_only_keeps_the_flag(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Weekly digest on by default",
+            "New accounts on our recipe site start with the weekly digest email switched on; people can "
+            "turn it off in their settings.",
+        )
+    )
+    assert plan.rollback is not None and plan.rollback.mechanism == "flag_off"
+    assert "cannot be undone account by account" not in _titles(plan)
+
+
 @pytest.mark.parametrize("tolerance", ["low", "high"])
 def test_blocking_old_app_versions_is_undone_by_lowering_the_minimum_again(
     plan_of: PlanOf, tolerance: str
