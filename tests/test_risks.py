@@ -16,7 +16,7 @@ from syncsvc.catalog.risks import find_keyword
 from syncsvc.errors import ConfigError
 from syncsvc.model import Plan, to_json
 from syncsvc.planning.profiles import choose_profiles
-from syncsvc.planning.risks import SCALE, assess_risks, role_holder, users_in_text
+from syncsvc.planning.risks import SCALE, as_name, assess_risks, role_holder, users_in_text
 from syncsvc.rendering import md_risks
 from syncsvc.spec import Spec, TeamMember
 from syncsvc.specload import check_spec
@@ -776,3 +776,34 @@ def test_catalog_risk_texts_name_the_features_flag(plan_of: PlanOf) -> None:
     texts = " ".join(f"{r.title} {r.mitigation}" for r in plan.risks)
     assert "`saved-filters-v1`" in texts  # the flag-off leftovers risk names the flag to turn off
     assert "{" not in texts
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("In-App Notifications Center", "In-App Notifications Center"),  # a title stays as it is
+        ("SSO for Enterprise Workspaces", "SSO for Enterprise Workspaces"),
+        ("iOS App v5", "iOS App v5"),
+        ("Gift cards", "Gift cards"),  # too short to read as a sentence
+        # a name written as a sentence is quoted, so the risk's own sentence still reads
+        ("Coffee stamps expire after a year", "“Coffee stamps expire after a year”"),
+        ("Book a riding lesson on a horse", "“Book a riding lesson on a horse”"),
+    ],
+)
+def test_a_feature_named_as_a_sentence_is_quoted_in_catalog_texts(name: str, shown: str) -> None:
+    assert as_name(name) == shown
+
+
+def test_a_risk_title_quotes_a_feature_named_as_a_sentence(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        'feature_name = "Parents pick the pick-up time"\n'
+        'description = "Parents choose a pick-up time slot for their child at our after-school club, '
+        'and staff see the list for each slot."\n'
+        'team_size = 3\ntimeline = "6 weeks"\nrisk_tolerance = "medium"\n'
+    )
+    quoted = [r.title for r in plan.risks if "“Parents pick the pick-up time”" in r.title]
+    assert quoted, [r.title for r in plan.risks]
+    assert not any(
+        "Parents pick the pick-up time" in r.title.replace("“Parents pick the pick-up time”", "")
+        for r in plan.risks
+    )

@@ -655,7 +655,7 @@ def test_a_triggers_data_source_names_the_feature_not_a_placeholder(plan_of: Pla
     [lag] = [
         t for t in plan.rollback.triggers if t.metric == "event_consumer_lag_seconds" and t.phase is None
     ]
-    assert "the topics Order events on Kafka publishes to" in lag.source
+    assert "the topics “Order events on Kafka” publishes to" in lag.source
     assert all("{" not in t.source for t in plan.rollback.triggers)
 
 

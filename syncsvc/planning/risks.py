@@ -223,12 +223,31 @@ def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
     {old_channel} say."""
     plan_id = spec.plan_id or ""
     return {
-        "feature_name": spec.feature_name,
+        "feature_name": as_name(spec.feature_name),
         "plan_id": plan_id,
         "flag_provider": spec.flag_provider or catalog.rollback.defaults.flag_provider,
         "flag_key": spec.flag_key or plan_id,
         "old_channel": old_channel(f"{spec.feature_name}. {spec.description}"),
     }
+
+
+# short words a title leaves in lower case ("Pay in Three Instalments")
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into of on or per the to up via with vs".split()
+)
+
+
+def as_name(feature_name: str) -> str:
+    """The feature's name as catalog texts quote it: a title ("In-App Notifications Center") as
+    it is, a name written as a sentence ("Coffee stamps expire after a year") in quotes, so that
+    "Messages from {feature_name} land in spam" still reads as one sentence."""
+    name = feature_name.strip()
+    words = re.findall(r"[^\W\d_][\w'’-]*", name)
+    if len(words) <= 2 or name[:1] in "\"“'‘" or all(
+        w.lower() in _MINOR_WORDS or not w.islower() or any(ch.isdigit() for ch in w) for w in words[1:]
+    ):
+        return name
+    return f"“{name}”"
 
 
 # the channel a messaging change replaces, as the text says it: "replacing email-only alerts",
