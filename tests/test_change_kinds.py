@@ -2697,3 +2697,61 @@ def test_touch_gestures_on_a_screen_read_as_a_front_end_change() -> None:
 )
 def test_heldout67_misreads_in_other_words(name: str, description: str, kind: str) -> None:
     assert _kinds(name, description)[:1] == [kind]
+
+
+# ---- people report faults; tenants are people at home; a week's hours are no schedule ----
+
+
+def test_reporting_a_fault_brings_emergencies_duplicates_and_the_wrong_place(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Lift out of order",
+            "Residents of our tower blocks report a lift that is not working from the housing app, and the "
+            "lift contractor gets the job with the block and lift number.",
+        )
+    )
+    titles = _titles(plan)
+    assert "An emergency" in titles and "waits in the queue" in titles
+    assert "The same fault is reported many times" in titles
+    assert "tied to the wrong place" in titles
+    assert "urgent_reports_waiting" in _metrics(plan)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        # "report" as a noun: a report that totals repairs is no fault reported
+        "Add a report that totals leaks and repair times per district for the regulator's annual return.",
+        "Surveyors dictate notes and the system drafts the report the buyer receives, with damp and "
+        "roof ratings.",
+    ],
+)
+def test_a_report_as_a_document_is_no_fault_reported(description: str) -> None:
+    assert "fault-reports" not in _facets("Reports", description)
+
+
+def test_housing_tenants_are_people_at_home_not_enterprise_accounts(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Tenants book a repair",
+            "Housing association tenants report a repair online with a photo and pick an appointment; the "
+            "repairs team gets the job on their tablets.",
+        )
+    )
+    titles = _titles(plan)
+    assert "Enterprise customers are surprised" not in titles
+    assert "cannot or will not use the online route" in titles  # tenants not online keep a way in
+    assert "Uploaded files" in titles  # the photo is a file people send
+    assert "wrong time zone" in titles  # an appointment is a booked place
+
+
+def test_a_weekly_hours_limit_is_no_scheduled_run(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Drivers swap shifts",
+            "Delivery drivers can offer a shift they cannot work and another driver can take it; the depot "
+            "manager approves swaps that would break the weekly hours limit.",
+        )
+    )
+    assert "Scheduled runs of" not in _titles(plan)
+    assert not any(m.startswith("scheduled_job") for m in _metrics(plan))

@@ -553,7 +553,7 @@ def test_a_facet_stays_off_where_a_profile_covers_it(plan_of: PlanOf) -> None:
         (
             'borrows = ["facet-manual-step-exclusion"]',
             'borrows = ["facet-no-such-risk"]',
-            r"facet 'serves-the-public' borrows unknown risk id\(s\) facet-no-such-risk",
+            r"facet 'fault-reports' borrows unknown risk id\(s\) facet-no-such-risk",
         ),
     ],
     ids=["unknown-stakeholder", "unknown-borrowed-risk"],

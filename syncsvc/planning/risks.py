@@ -232,9 +232,7 @@ def placeholder_values(spec: Spec, catalog: Catalog) -> dict[str, str]:
 
 
 # short words a title leaves in lower case ("Pay in Three Instalments")
-_MINOR_WORDS = frozenset(
-    "a an and as at but by for from in into of on or per the to up via with vs".split()
-)
+_MINOR_WORD = re.compile(r"a|an|and|as|at|but|by|for|from|in|into|of|on|or|per|the|to|up|via|with|vs")
 
 
 def as_name(feature_name: str) -> str:
@@ -243,8 +241,12 @@ def as_name(feature_name: str) -> str:
     "Messages from {feature_name} land in spam" still reads as one sentence."""
     name = feature_name.strip()
     words = re.findall(r"[^\W\d_][\w'’-]*", name)
-    if len(words) <= 2 or name[:1] in "\"“'‘" or all(
-        w.lower() in _MINOR_WORDS or not w.islower() or any(ch.isdigit() for ch in w) for w in words[1:]
+    if (
+        len(words) <= 2
+        or name[:1] in "\"“'‘"
+        or all(
+            _MINOR_WORD.fullmatch(w) or not w.islower() or any(ch.isdigit() for ch in w) for w in words[1:]
+        )
     ):
         return name
     return f"“{name}”"
