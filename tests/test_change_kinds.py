@@ -2702,19 +2702,43 @@ def test_heldout67_misreads_in_other_words(name: str, description: str, kind: st
 # ---- people report faults; tenants are people at home; a week's hours are no schedule ----
 
 
-def test_reporting_a_fault_brings_emergencies_duplicates_and_the_wrong_place(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+@pytest.mark.parametrize(
+    ("name", "description", "titles", "metric"),
+    [
+        # people report a fault: emergencies, duplicates, the wrong place
+        (
             "Lift out of order",
-            "Residents of our tower blocks report a lift that is not working from the housing app, and the "
-            "lift contractor gets the job with the block and lift number.",
-        )
-    )
-    titles = _titles(plan)
-    assert "An emergency" in titles and "waits in the queue" in titles
-    assert "The same fault is reported many times" in titles
-    assert "tied to the wrong place" in titles
-    assert "urgent_reports_waiting" in _metrics(plan)
+            "Residents of our tower blocks report a lift that is not working from the housing app, and "
+            "the lift contractor gets the job with the block and lift number.",
+            [
+                "An emergency",
+                "waits in the queue",
+                "The same fault is reported many times",
+                "tied to the wrong place",
+            ],
+            "urgent_reports_waiting",
+        ),
+        # staff swap shifts: the rules on hours and skills, the shift left uncovered, taken twice
+        (
+            "Care workers pick up spare shifts",
+            "Care workers at our homes can give up a shift on their phone and a colleague picks it up; "
+            "the home manager sees who is on each shift.",
+            [
+                "breaks the rules on hours, rest or who may work it",
+                "left uncovered",
+                "Two people take the same shift",
+            ],
+            "open_shifts_near_start",
+        ),
+    ],
+)
+def test_what_people_do_brings_its_own_risks_and_trigger(
+    plan_of: PlanOf, name: str, description: str, titles: list[str], metric: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    found = _titles(plan)
+    assert [t for t in titles if t not in found] == []
+    assert metric in _metrics(plan)
 
 
 @pytest.mark.parametrize(
@@ -2755,3 +2779,10 @@ def test_a_weekly_hours_limit_is_no_scheduled_run(plan_of: PlanOf) -> None:
     )
     assert "Scheduled runs of" not in _titles(plan)
     assert not any(m.startswith("scheduled_job") for m in _metrics(plan))
+
+
+def test_a_shift_lead_picking_up_a_tote_swaps_no_shift() -> None:
+    assert "shift-swaps" not in _facets(
+        "Pause robots in a zone",
+        "When a worker has to pick up a dropped tote, the shift lead pauses the robots in that zone.",
+    )
