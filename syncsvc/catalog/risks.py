@@ -145,6 +145,11 @@ class RiskTemplate(CatalogModel):
     mitigation_task: MitigationTaskTemplate | None = None
     # a baseline risk fills its category only when no other risk of the plan covers it
     baseline: bool = False
+    # risks (by id, of any profile, facet or the cross-cutting catalog) that say the same thing
+    # less closely: when this one applies they are left out ("Exports of the largest workspaces
+    # time out" and the screen's "CSV exports of large accounts time out" are one risk); an id
+    # no catalog has (a user's file replaced the one that had it) leaves nothing out
+    covers: list[Slug] = Field(default_factory=list)
 
     @field_validator("title", "mitigation")
     @classmethod

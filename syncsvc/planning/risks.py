@@ -328,6 +328,11 @@ def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[
         levels = t.applies(traits)
         if levels is not None:
             applying.append((t, levels))
+    # one risk said once: a risk another applying one says more closely is left out (a risk
+    # that covers others is never itself left out)
+    covered_ids = {rid for t, _ in applying for rid in t.covers}
+    if covered_ids:
+        applying = [(t, lv) for t, lv in applying if t.id not in covered_ids or t.covers]
     by_title = {t: tpl for tpl in templates for t in tpl.titles}
     out: list[_Entry] = []
     overridden: set[str] = set()
