@@ -2786,3 +2786,34 @@ def test_a_shift_lead_picking_up_a_tote_swaps_no_shift() -> None:
         "Pause robots in a zone",
         "When a worker has to pick up a dropped tote, the shift lead pauses the robots in that zone.",
     )
+
+
+def test_a_text_saying_where_an_order_is_touches_no_allergens(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Pizza order texts",
+            "Customers who order a takeaway pizza get a text when it is out for delivery, with the arrival "
+            "time.",
+        )
+    )
+    assert "Allergen" not in _titles(plan)
+    assert "allergen_incident_reports" not in _metrics(plan)
+    menu = plan_of(_spec("Pizza menu builder", "Customers build their own takeaway pizza from our menu."))
+    assert "Allergen" in _titles(menu)
+
+
+def test_records_moved_between_two_vendors_lock_no_database_of_ours(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Help desk from Zendesk to Freshdesk",
+            "Move our help desk from Zendesk to Freshdesk, with every ticket, its history and the "
+            "customers' records.",
+        )
+    )
+    assert (
+        _kinds("Help desk from Zendesk to Freshdesk", "Move our help desk from Zendesk to Freshdesk.")[0]
+        == "vendor-migration"
+    )
+    titles = _titles(plan)
+    assert "locks tables" not in titles and "dual writes" not in titles
+    assert "The backfill loads the primary database" not in titles
