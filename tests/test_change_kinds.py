@@ -2817,3 +2817,26 @@ def test_records_moved_between_two_vendors_lock_no_database_of_ours(plan_of: Pla
     titles = _titles(plan)
     assert "locks tables" not in titles and "dual writes" not in titles
     assert "The backfill loads the primary database" not in titles
+
+
+def test_our_own_staff_signing_in_is_enforced_team_by_team_not_by_customer_workspace(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Company sign-in for staff tools",
+            "Every employee signs in to the intranet and the payroll portal with single sign-on through our "
+            "Google accounts instead of separate passwords.",
+        )
+    )
+    assert [p.name for p in plan.phases][:3] == ["report-only", "it-team", "pilot-department"]
+    titles = _titles(plan)
+    assert "A customer's identity provider" not in titles
+    assert "Enterprise admins need weeks" not in titles
+    assert "Our identity provider's outage" in titles
+    # a customer-facing SSO keeps the workspaces of customers
+    b2b = plan_of(
+        _spec("SSO for customers", "Enterprise customers can require single sign-on for every workspace.")
+    )
+    assert "A customer's identity provider" in _titles(b2b)
+    assert "internal-workspace" in [p.name for p in b2b.phases]
