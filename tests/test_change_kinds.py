@@ -2834,9 +2834,12 @@ def test_our_own_staff_signing_in_is_enforced_team_by_team_not_by_customer_works
     assert "A customer's identity provider" not in titles
     assert "Enterprise admins need weeks" not in titles
     assert "Our identity provider's outage" in titles
+    groups = {s.group for s in plan.stakeholders}
+    assert not groups & {"enterprise-admins", "customers", "customer-success"}
     # a customer-facing SSO keeps the workspaces of customers
     b2b = plan_of(
         _spec("SSO for customers", "Enterprise customers can require single sign-on for every workspace.")
     )
     assert "A customer's identity provider" in _titles(b2b)
     assert "internal-workspace" in [p.name for p in b2b.phases]
+    assert "enterprise-admins" in {s.group for s in b2b.stakeholders}
