@@ -2764,6 +2764,7 @@ def test_housing_tenants_are_people_at_home_not_enterprise_accounts(plan_of: Pla
     )
     titles = _titles(plan)
     assert "Enterprise customers are surprised" not in titles
+    assert not {s.group for s in plan.stakeholders} & {"sales", "customer-success"}  # no accounts sold
     assert "cannot or will not use the online route" in titles  # tenants not online keep a way in
     assert "Uploaded files" in titles  # the photo is a file people send
     assert "wrong time zone" in titles  # an appointment is a booked place
