@@ -2844,3 +2844,15 @@ def test_our_own_staff_signing_in_is_enforced_team_by_team_not_by_customer_works
     assert "A customer's identity provider" in _titles(b2b)
     assert "internal-workspace" in [p.name for p in b2b.phases]
     assert "enterprise-admins" in {s.group for s in b2b.stakeholders}
+
+
+def test_our_stock_sent_to_a_marketplace_is_an_integration_with_its_own_risks(plan_of: PlanOf) -> None:
+    name = "Hourly inventory feed to Amazon"
+    description = (
+        "Every hour we push our inventory levels for 8,000 products to Amazon and eBay, so they stop "
+        "taking orders for items we no longer have."
+    )
+    assert _kinds(name, description)[:1] == ["backend-api"]
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "oversold orders" in titles
+    assert "The other side rejects or misreads what we send" in titles
