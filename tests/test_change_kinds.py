@@ -2856,3 +2856,24 @@ def test_our_stock_sent_to_a_marketplace_is_an_integration_with_its_own_risks(pl
     titles = _titles(plan_of(_spec(name, description)))
     assert "oversold orders" in titles
     assert "The other side rejects or misreads what we send" in titles
+
+
+def test_a_native_app_alone_has_no_browser_or_javascript_bundle_risks(plan_of: PlanOf) -> None:
+    app = plan_of(
+        _spec(
+            "Larger text in the app",
+            "Readers can choose a larger text size and a high-contrast theme in our iPhone and Android news "
+            "app.",
+        )
+    )
+    assert "mobile-release" in [p.id for p in app.change_profiles]
+    titles = _titles(app)
+    assert "JavaScript bundle" not in titles and "some browsers" not in titles
+    both = plan_of(
+        _spec(
+            "Larger text everywhere",
+            "Readers can choose a larger text size and a high-contrast theme on our website and in our "
+            "iPhone and Android news app.",
+        )
+    )
+    assert "some browsers" in _titles(both)
