@@ -2877,3 +2877,24 @@ def test_a_native_app_alone_has_no_browser_or_javascript_bundle_risks(plan_of: P
         )
     )
     assert "some browsers" in _titles(both)
+
+
+def test_a_formal_vote_brings_who_may_vote_a_trusted_ballot_the_count_and_the_rush(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Online voting at the co-op's general meeting",
+            "Members of our housing co-operative vote on each resolution of the general meeting through the "
+            "members' portal in the week before it, as well as in the room.",
+        )
+    )
+    titles = _titles(plan)
+    assert "votes twice" in titles and "The ballot is not trusted" in titles
+    assert "The count does not follow the rules" in titles and "when voting opens" in titles
+    assert "vote_submission_failure_rate" in _metrics(plan)
+
+
+def test_upvoting_ideas_is_no_election() -> None:
+    assert "formal-votes" not in _facets(
+        "Idea board",
+        "Customers post feature ideas and upvote them; our product committee reviews the top ten.",
+    )
