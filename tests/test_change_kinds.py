@@ -2898,3 +2898,20 @@ def test_upvoting_ideas_is_no_election() -> None:
         "Idea board",
         "Customers post feature ideas and upvote them; our product committee reviews the top ten.",
     )
+
+
+def test_the_system_drafting_a_document_for_a_person_to_sign_is_a_models_work() -> None:
+    assert "ml-llm" in _kinds(
+        "Letters to objectors",
+        "Have the system draft the letter to each objector from the case file, for a planning officer to "
+        "check and sign before it is sent.",
+    )
+
+
+def test_a_rota_in_a_product_its_users_are_named_for_is_still_a_change() -> None:
+    # "the rota" is people's work, unless the text names the product's users ("teams using our")
+    assert _kinds(
+        "Ring the next engineer",
+        "Teams using our scheduling tool get push and SMS alerts when their monitoring fires; if nobody "
+        "acknowledges, we ring the next person in the rota.",
+    )
