@@ -1495,59 +1495,62 @@ def test_a_facet_rollout_must_replace_a_percentage_ramp_with_another_strategy(tm
 # ---- what people hold taken away, an app's old versions blocked: a way back that undoes it ----
 
 
+# each way back, with what the plan must say of it: (mechanism, a word of a step or the switch, the
+# strategy, the first phase, a risk title it brings)
+_EXPIRY = ("reinstate_balances", "reversal entry", "dark_launch", "report-only-run", "cannot be given back")
+_SWITCHED = (
+    "restore_previous_settings",
+    "snapshot",
+    "cohort_ramp",
+    "own-accounts-switched",
+    "account by account",
+)
+
+
 @pytest.mark.parametrize(
-    ("name", "description"),
+    ("name", "description", "expect"),
     [
+        # balances that expire: reversed from the ledger, after a run that removes nothing
         (
             "Air miles lapse after 18 months",
             "Frequent flyers lose miles that have sat unused in their account for 18 months; a monthly "
             "job takes the lapsed miles off their balance after emailing them first.",
+            _EXPIRY,
         ),
         (
             "Wallet balance expiry",
             "Money customers keep in their wallet on our food delivery website now expires a year after "
             "it was added, and whatever balance is left is removed.",
+            _EXPIRY,
         ),
-    ],
-)
-def test_balances_that_expire_come_back_from_the_ledger_not_by_a_flag(
-    plan_of: PlanOf, name: str, description: str
-) -> None:
-    plan = plan_of(_spec(name, description, tolerance="low"))
-    assert plan.rollback is not None and plan.rollback.mechanism == "reinstate_balances"
-    assert any("reversal entry" in s.action for s in plan.rollback.steps)
-    # nothing is removed before a report-only run has been read
-    assert plan.rollout.strategy == "dark_launch"
-    assert plan.phases[0].name == "report-only-run" and plan.phases[0].exposure_percent == 0
-    titles = _titles(plan)
-    assert "cannot be given back" in titles
-    assert "Entitlements do not match the new plans" not in titles
-    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
-
-
-@pytest.mark.parametrize(
-    ("name", "description"),
-    [
+        # a setting switched for every existing account: set back from a snapshot, in batches
         (
             "Weekly digest for everyone",
             "Every existing user of our recipe site is switched to the weekly digest email unless they opt "
             "out in their settings before the end of the month.",
+            _SWITCHED,
         ),
         (
             "Team spaces become private",
             "Team spaces in our wiki that anyone can read today are made private on 1 June, unless the "
             "owners choose to keep them open.",
+            _SWITCHED,
         ),
     ],
 )
-def test_a_setting_switched_for_existing_accounts_is_undone_from_a_snapshot(
-    plan_of: PlanOf, name: str, description: str
+def test_what_a_flag_cannot_undo_has_a_way_back_that_does(
+    plan_of: PlanOf, name: str, description: str, expect: tuple[str, str, str, str, str]
 ) -> None:
-    plan = plan_of(_spec(name, description))
-    assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_settings"
-    assert "snapshot" in plan.rollback.switch
-    assert plan.rollout.strategy == "cohort_ramp" and plan.phases[0].name == "own-accounts-switched"
-    assert "cannot be undone account by account" in _titles(plan)
+    mechanism, step_word, strategy, first_phase, title = expect
+    plan = plan_of(_spec(name, description, tolerance="low"))
+    assert plan.rollback is not None and plan.rollback.mechanism == mechanism
+    assert step_word in plan.rollback.switch + " ".join(s.action for s in plan.rollback.steps)
+    # nothing is changed for everyone before a phase that changes nobody or a first batch
+    assert plan.rollout.strategy == strategy and plan.phases[0].name == first_phase
+    assert plan.phases[0].exposure_percent == 0
+    titles = _titles(plan)
+    assert title in titles
+    assert "Entitlements do not match the new plans" not in titles
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
 
 
