@@ -1550,7 +1550,9 @@ def test_what_a_flag_cannot_undo_has_a_way_back_that_does(
     assert plan.phases[0].exposure_percent == 0
     titles = _titles(plan)
     assert title in titles
+    # no plan is changed: neither the plans' risk nor their trigger
     assert "Entitlements do not match the new plans" not in titles
+    assert "entitlement_mismatch_count" not in {t.metric for t in plan.rollback.triggers}
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
 
 
@@ -1688,6 +1690,7 @@ def test_a_change_to_plans_is_undone_by_restoring_the_previous_plans(
     assert _ids(plan)[0] == "pricing-packaging"
     assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_plans"
     assert (title in _titles(plan)) is present
+    assert "entitlement_mismatch_count" in {t.metric for t in plan.rollback.triggers}
 
 
 def test_usage_above_the_quota_billed_as_overage_holds_no_work_hostage(plan_of: PlanOf) -> None:

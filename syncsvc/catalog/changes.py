@@ -145,6 +145,9 @@ class ProfileTrigger(Condition):
     keywords: list[Keyword] = Field(default_factory=list)
     # and none of these (another sort of change that merely names the keywords)
     unless: list[Keyword] = Field(default_factory=list)
+    # and none of these facets has taken over the kind's way back (a plan's entitlement check
+    # means nothing where points that expire are what changes)
+    not_facets: list[Slug] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _all_levels(self) -> ProfileTrigger:

@@ -73,7 +73,11 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     else:
         decision_maker = dep.decision_maker or tol.decision_maker
     values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm}
-    extra = _profile_triggers(ctx.profiles.sources, spec.risk_tolerance, text, values)
+    # the facets whose way back replaces the kind's (`Facet.replaces`), for triggers' `not_facets`
+    taking_over = frozenset(h.facet.id for h in ctx.profiles.facets if h.facet.replaces(text))
+    extra = _profile_triggers(
+        ctx.profiles.sources, spec.risk_tolerance, text.with_facts(facets=taking_over), values
+    )
     findings: list[Finding] = []
 
     # Nothing recognised and no deployment named: a flag rollback and web-service triggers would
