@@ -1556,6 +1556,23 @@ def test_what_a_flag_cannot_undo_has_a_way_back_that_does(
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
 
 
+def test_points_that_expire_are_built_as_an_expiry_not_as_new_plans(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Loyalty points expire",
+            "Points in our pet shop's loyalty scheme now expire two years after they were earned, and a "
+            "monthly job takes them off members' balances.",
+        )
+    )
+    ids = {t.id for t in plan.tasks}
+    assert {"expiry-rules", "expiry-job-ledger", "reinstatement-job"} <= ids
+    # a price change's work (plans in the billing catalog, an experiment) is not built
+    assert not ids & {"plan-catalog", "pricing-experiment", "existing-customer-migration"}
+    # the way back is built and tested before QA signs off
+    qa = next(t for t in plan.tasks if t.id == "qa")
+    assert "reinstatement-job" in qa.depends_on
+
+
 def test_a_new_default_for_new_accounts_only_keeps_the_flag(plan_of: PlanOf) -> None:
     plan = plan_of(
         _spec(

@@ -276,6 +276,10 @@ class Facet(Brings):
     # with one of these words in the text, the kind of change keeps its own rollout and rollback
     # (a new plan whose monthly credits expire is still undone by restoring the previous plans)
     kind_keeps_with: list[Keyword] = Field(default_factory=list)
+    # the work this thing needs instead of the kind's (quick mode), by id: an item replaces the
+    # kind's item of the same id; `drops_work` names the kind's items that do not apply at all
+    work: list[WorkItem] = Field(default_factory=list)
+    drops_work: list[Slug] = Field(default_factory=list)
 
     def replaces(self, text: Situation) -> bool:
         """Whether this facet's rollout and rollback may replace the kind of change's own."""

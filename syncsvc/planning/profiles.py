@@ -246,9 +246,17 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
         return list(generic)
     used = {tid for p in profiles.chosen for tid in p.uses} | {"kickoff", "launch-readiness"}
     work: dict[str, WorkItem] = {}
+    # what the feature does, where it takes over the kind's way (points that expire), does its
+    # own work instead of the kind's items of the same ids
+    taking_over = [h.facet for h in profiles.facets if h.facet.replaces(profiles.text)]
+    dropped = {wid for f in taking_over for wid in f.drops_work}
+    for f in taking_over:
+        for w in f.work:
+            work.setdefault(w.id, w)
     for p in profiles.chosen:
         for w in p.work:
-            work.setdefault(w.id, w)
+            if w.id not in dropped:
+                work.setdefault(w.id, w)
     waits: dict[str, list[str]] = {}
     for w in work.values():
         for b in w.before:
