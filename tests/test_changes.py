@@ -1791,3 +1791,116 @@ def test_the_pilot_is_one_of_the_sites_the_text_counts(plan_of: PlanOf) -> None:
         )
     )
     assert [(p.name, p.exposure_percent) for p in few.phases] == [("pilot-site", 25), ("all-sites", 100)]
+
+
+# ---- session 11: merges we run, updates on a chosen channel, outside developers' keys, staff off paper ----
+
+
+def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "One login per swimming family",
+            "Families who booked lessons with different email addresses have several accounts. We find "
+            "the accounts that belong to the same family and merge them, carrying bookings and payments "
+            "over to one account.",
+            tolerance="low",
+        )
+    )
+    assert plan.rollback is not None and plan.rollback.mechanism == "unmerge_from_log"
+    assert "merge log" in plan.rollback.switch
+    # in batches, and the first phase merges nothing
+    assert plan.rollout.strategy == "cohort_ramp" and plan.phases[0].exposure_percent == 0
+    assert "Two different people are merged because the match rule is too loose" in _titles(plan)
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+    # a merge staff choose in the product keeps the kind's way back: the flag takes the action away
+    tool = plan_of(
+        _spec(
+            "Merge duplicate swimmer profiles",
+            "Club staff can merge duplicate swimmer profiles: a duplicate finder suggests likely matches, "
+            "and a button merges two of them into one, keeping bookings and payments.",
+        )
+    )
+    assert tool.rollback is not None and tool.rollback.mechanism == "flag_off"
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        # updates about something of the customer's, on a channel they pick
+        (
+            "Repair progress on WhatsApp",
+            "Customers of our phone repair shops can choose to get updates on a repair by WhatsApp: when "
+            "it is diagnosed and when it is ready to collect. Today these go by email only.",
+            "notifications-messaging",
+        ),
+        # outside developers on our API, limited per key
+        (
+            "Daily quota for the geocoding API",
+            "Developers using our geocoding API on the free plan get 2,000 requests a day per key; above "
+            "that the API answers 429 until midnight. Paid keys are not limited.",
+            "public-api-sdk",
+        ),
+        # staff at work move from a paper form to a handheld
+        (
+            "Van checks on a tablet",
+            "Drivers at our depots record the morning van check on a tablet instead of a paper form, and "
+            "faults go straight to the workshop.",
+            "internal-tooling",
+        ),
+    ],
+)
+def test_the_kind_is_read_from_what_the_change_does(
+    plan_of: PlanOf, name: str, description: str, kind: str
+) -> None:
+    assert _ids(plan_of(_spec(name, description)))[:1] == [kind]
+
+
+def test_a_model_answering_in_the_website_chat_has_the_assistants_risks(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Plant questions answered by AI",
+            "Gardeners can ask our garden centre's website chat which plants suit their soil and what is in "
+            "stock at their nearest centre; an AI model answers from our catalogue and hands over to a "
+            "colleague when it is unsure.",
+        )
+    )
+    titles = _titles(plan)
+    assert (
+        "Customer personal data is sent to the model provider without a DPA or zero-retention terms" in titles
+    )
+    assert "LLM output leaks data or follows injected instructions" in titles
+    assert (
+        "Answers quote stock, prices or product details that are out of date or wrong for the customer"
+        in titles
+    )
+    # a chat with the business is not content other users post
+    assert "Spam or abuse through user-generated content" not in titles
+
+
+def test_a_billing_date_moved_for_everyone_is_set_back_from_a_snapshot(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Memberships paid on the 1st",
+            "Gym members pay on the anniversary of the day they joined; from April every existing member "
+            "is billed on the 1st, with the first bill covering the days in between.",
+            tolerance="low",
+        )
+    )
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_previous_settings"
+    titles = _titles(plan)
+    assert "first bill after the billing date moves" in titles
+    assert "Collections on the new date fail or come twice" in titles
+    assert "payment_failure_rate_increase" in {t.metric for t in plan.rollback.triggers}
+
+
+def test_returns_put_back_in_stock_are_not_sales_from_stock(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Returns booked in with a scanner",
+            "Staff at our warehouse book in customer returns with a handheld scanner instead of a paper "
+            "form: the item's condition is recorded and it is put back in stock or sent for repair.",
+        )
+    )
+    titles = _titles(plan)
+    assert "The new choice at ordering or checkout lowers conversion or slows the order flow" not in titles
+    assert "checkout_conversion_drop" not in {t.metric for t in plan.rollback.triggers}
