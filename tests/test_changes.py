@@ -1840,6 +1840,52 @@ def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) 
             "that the API answers 429 until midnight. Paid keys are not limited.",
             "public-api-sdk",
         ),
+        # results put in an order made of several things
+        (
+            "Find a tutor by subject",
+            "Parents look up a tutor by subject and postcode on our website, and results are ordered by a "
+            "mix "
+            "of distance, price and reviews instead of by surname.",
+            "search-recommendations",
+        ),
+        # paid plans offered next to paying per visit
+        (
+            "Monthly plans for the vet clinic",
+            "Pet owners pay for each visit to our vet clinics today. We will offer two monthly plans next to "
+            "that: £9 a month for unlimited nurse checks and £19 a month for unlimited vet visits.",
+            "pricing-packaging",
+        ),
+        # what the platform takes from each job changes
+        (
+            "Lower commission for cleaners",
+            "Cleaners on our booking platform pay a flat 25% commission today; from 1 March they will pay "
+            "18% "
+            "and customers a 2% booking fee capped at £5.",
+            "pricing-packaging",
+        ),
+        # money paid out to the people who earn it, sooner
+        (
+            "Same-day cash-out for hosts",
+            "Hosts on our events platform can cash out their ticket sales to their bank account the same day "
+            "instead of waiting for the monthly transfer.",
+            "payments-billing",
+        ),
+        # our own agents' case screen
+        (
+            "A case view for the fraud team",
+            "Our 30 trust and safety agents handle flagged payments by jumping between the admin panel and a "
+            "shared spreadsheet; we are building one case view with the customer's history and one-click "
+            "decisions.",
+            "internal-tooling",
+        ),
+        # someone allowed to act for another
+        (
+            "Carers act for the people they look after",
+            "People on our benefits website can let a carer act on their behalf: the carer is invited, "
+            "accepts, "
+            "and the person can remove their access at any time.",
+            "identity-access",
+        ),
         # staff at work move from a paper form to a handheld
         (
             "Van checks on a tablet",
@@ -1904,3 +1950,121 @@ def test_returns_put_back_in_stock_are_not_sales_from_stock(plan_of: PlanOf) -> 
     titles = _titles(plan)
     assert "The new choice at ordering or checkout lowers conversion or slows the order flow" not in titles
     assert "checkout_conversion_drop" not in {t.metric for t in plan.rollback.triggers}
+
+
+# each risk a PM expected in a blind plan, brought by the words of a feature in other words (and by
+# its kind of change), with a feature of the same kind that must not get it
+@pytest.mark.parametrize(
+    ("name", "description", "title", "unlike"),
+    [
+        (
+            "Road tax renewal reminders by text",
+            "Drivers get a text message a month before their vehicle tax expires, saying how to renew "
+            "online.",
+            "Scammers copy the messages of",
+            (
+                "Weekly match report texts",
+                "Members of our hockey club get a text message with the weekend's results.",
+            ),
+        ),
+        (
+            "Baby milestone emails",
+            "Parents on our baby tracking app are sent an email every month with their baby's milestones; "
+            "nothing is "
+            "sent once a loss is recorded.",
+            "Messages keep coming after something sad has happened",
+            (
+                "Weekly match report texts",
+                "Members of our hockey club get a text message with the weekend's results.",
+            ),
+        ),
+        (
+            "Crash reporting moves from Crashlytics to Sentry",
+            "Our cycling app's iOS and Android builds switch their crash reporter from Crashlytics to "
+            "Sentry in the "
+            "next app release.",
+            "Crash reports arrive unreadable",
+            (
+                "Dark map style in the app",
+                "The iOS and Android versions of our cycling app get a dark map style in the next release.",
+            ),
+        ),
+        (
+            "Logs and metrics move from Splunk to Grafana Cloud",
+            "Our platform team moves every service's logs, metrics and alerting from Splunk to Grafana "
+            "Cloud, "
+            "team by team.",
+            "Alerts and pages go quiet during the move",
+            (
+                "Customer records move to a new CRM",
+                "Sales moves its customer records from our old CRM vendor to HubSpot.",
+            ),
+        ),
+        (
+            "Orders database to a managed Postgres",
+            "The orders database moves from our own MySQL servers to a managed Postgres cluster in a Sunday "
+            "night cutover.",
+            "Clients nobody listed still connect to the old database directly",
+            (
+                "Web servers to a new region",
+                "Our static website moves to a new CDN region in a weekend cutover.",
+            ),
+        ),
+        (
+            "Sunset of the v2 reporting API",
+            "Partners calling version 2 of our reporting API get six months' notice, then brownouts, then "
+            "it is "
+            "switched off.",
+            "Callers nobody can reach still use the old version",
+            (
+                "Webhook retries for partners",
+                "Partners calling our reporting API get webhooks with retries and signatures.",
+            ),
+        ),
+        (
+            "AI journaling prompts",
+            "Users of our mood tracking app get a short reflection written by an AI model from what they "
+            "wrote in "
+            "their journal that day.",
+            "The model misses or mishandles someone in crisis",
+            ("AI titles for playlists", "Users of our music app get playlist titles written by an AI model."),
+        ),
+        (
+            "Drivers cash out their earnings daily",
+            "Delivery drivers can cash out their earnings to a debit card once a day instead of waiting for "
+            "the "
+            "weekly bank transfer.",
+            "Money paid out early is later taken back",
+            ("Card payments for deliveries", "Customers can pay for deliveries with Apple Pay at checkout."),
+        ),
+        (
+            "Relatives get their own logins",
+            "Families of people in our supported-living homes get their own logins to see visit notes and "
+            "photos, instead of sharing the home's login.",
+            "The wrong relative gets access to a person's records",
+            (
+                "Staff sign in with SSO",
+                "Staff at our supported-living homes sign in to the rota app with Microsoft SSO.",
+            ),
+        ),
+        (
+            "Dental records to the new practice system",
+            "Patient records, recalls and booked appointments of our 30 dental practices move from the old "
+            "practice system to a new one over a weekend.",
+            "Things scheduled in the old system",
+            (
+                "Patient records to the new practice system",
+                "Patient notes and X-rays of our 30 dental practices move to a new practice system over a "
+                "weekend.",
+            ),
+        ),
+    ],
+)
+def test_a_risk_pms_expect_is_brought_by_the_words_that_call_for_it(
+    plan_of: PlanOf, name: str, description: str, title: str, unlike: tuple[str, str]
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert title in _titles(plan), _titles(plan)
+    other = plan_of(_spec(*unlike))
+    assert set(_ids(other)) & set(_ids(plan))  # a kind of change in common, without the situation
+    assert title not in _titles(other)
