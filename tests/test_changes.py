@@ -2058,6 +2058,54 @@ def test_returns_put_back_in_stock_are_not_sales_from_stock(plan_of: PlanOf) -> 
                 "weekend.",
             ),
         ),
+        (
+            "Tiered fees for tutors",
+            "Tutors on our lessons marketplace pay a flat 20% fee today; from 1 May they pay 12% on the "
+            "first "
+            "£2,000 billed with each student and 6% after that, capped at £40 a lesson.",
+            "The new fees are worked out wrong in some cases",
+            (
+                "Annual price rise for tutors",
+                "Tutors on our lessons marketplace pay £12 a month for the premium listing; from 1 May it "
+                "goes up "
+                "to £15.",
+            ),
+        ),
+        (
+            "Unlimited classes membership",
+            "Our yoga studios add a membership at £95 a month for unlimited classes, next to the 10-class "
+            "pass.",
+            "Unlimited use is taken up by the heaviest users",
+            (
+                "Class pass price rise",
+                "Our yoga studios' 10-class pass goes up from £90 to £99 for new buyers; current holders "
+                "keep "
+                "theirs.",
+            ),
+        ),
+        (
+            "Claims review queue for assessors",
+            "Our staff who assess claims work from one shared list sorted oldest first; we are building a "
+            "review queue that gives each claim to one assessor and puts urgent and vulnerable customers' "
+            "claims ahead of routine ones.",
+            "The queue's order buries urgent cases",
+            (
+                "Refunds in the admin console",
+                "Our support agents get a button in the internal admin console to refund an order without "
+                "asking engineering.",
+            ),
+        ),
+        (
+            "Reading app moves to a new supplier",
+            "Our audiobook lending moves to a new supplier when the contract ends: members install the new "
+            "supplier's app and sign in with their library card; loans carry over.",
+            "People must install the new supplier's app or sign in again",
+            (
+                "Catalogue records to a new supplier",
+                "Our library catalogue records move to a new supplier's system when the contract ends; staff "
+                "search it as before.",
+            ),
+        ),
     ],
 )
 def test_a_risk_pms_expect_is_brought_by_the_words_that_call_for_it(
@@ -2068,3 +2116,29 @@ def test_a_risk_pms_expect_is_brought_by_the_words_that_call_for_it(
     other = plan_of(_spec(*unlike))
     assert set(_ids(other)) & set(_ids(plan))  # a kind of change in common, without the situation
     assert title not in _titles(other)
+
+
+def test_a_site_moved_to_a_new_domain_goes_back_to_its_old_address(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "The bakery shop gets a new domain name",
+            "Our bakery's online shop moves to a new domain name after the rebrand: the old pages redirect "
+            "to the same page at the new address, and orders and accounts keep working.",
+        )
+    )
+    assert plan.rollback is not None and plan.rollback.mechanism == "restore_old_address"
+    assert "redirect" in plan.rollback.switch
+    assert plan.rollback.limits and [f for f in plan.findings if f.kind == "two_am_test"] == []
+    assert "organic_search_traffic_drop" in {t.metric for t in plan.rollback.triggers}
+    titles = _titles(plan)
+    assert "Search traffic drops after the move" in titles
+    # a changed email address moves no website
+    other = plan_of(
+        _spec(
+            "Change your email address",
+            "Customers of our bakery's online shop can change the email address on their account and confirm "
+            "the new address by a link.",
+        )
+    )
+    assert other.rollback is not None and other.rollback.mechanism != "restore_old_address"
+    assert "Search traffic drops after the move" not in _titles(other)
