@@ -1711,16 +1711,24 @@ def test_a_change_to_plans_is_undone_by_restoring_the_previous_plans(
 
 
 def test_usage_above_the_quota_billed_as_overage_holds_no_work_hostage(plan_of: PlanOf) -> None:
-    titles = _titles(
-        plan_of(
-            _spec(
-                "Metered pricing for exports",
-                "Customers on the Team plan pay for exports above their included quota each month, as "
-                "overage on the next invoice.",
-            )
+    metered = plan_of(
+        _spec(
+            "Metered pricing for exports",
+            "Customers on the Team plan pay for exports above their included quota each month, as "
+            "overage on the next invoice.",
         )
     )
-    assert "held hostage" not in titles
+    assert "held hostage" not in _titles(metered)
+    # nothing is blocked, so there is no enforcement to lift, even with a spend cap the owner sets
+    capped = plan_of(
+        _spec(
+            "Storage billed by the gigabyte",
+            "Each workspace gets 50 GB included and pays $0.02 for each extra gigabyte a month, with a "
+            "spend cap the workspace owner can set.",
+        )
+    )
+    for plan in (metered, capped):
+        assert plan.rollback is not None and plan.rollback.mechanism != "lift_enforcement"
     # a plan limit that blocks more work still brings it
     assert "held hostage" in _titles(
         plan_of(
