@@ -1922,7 +1922,9 @@ def test_a_model_answering_in_the_website_chat_has_the_assistants_risks(plan_of:
     assert (
         "Customer personal data is sent to the model provider without a DPA or zero-retention terms" in titles
     )
-    assert "LLM output leaks data or follows injected instructions" in titles
+    assert (
+        "LLM output leaks data or follows instructions injected into its input (prompt injection)" in titles
+    )
     assert (
         "Answers quote stock, prices or product details that are out of date or wrong for the customer"
         in titles
@@ -2150,3 +2152,24 @@ def test_a_site_moved_to_a_new_domain_goes_back_to_its_old_address(plan_of: Plan
     )
     assert other.rollback is not None and other.rollback.mechanism != "restore_old_address"
     assert "Search traffic drops after the move" not in _titles(other)
+
+
+def test_offline_downloads_bring_storage_and_staleness(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Offline episodes in the podcast app",
+            "Listeners of our podcast app on iOS and Android can download episodes to play offline on the "
+            "plane; an episode is about 80 MB. It ships in the next app release.",
+        )
+    )
+    titles = _titles(plan)
+    assert "Downloads fill the phone's storage and use mobile data" in titles
+    assert "Downloaded content goes out of date or outlives the right to it" in titles
+    online = plan_of(
+        _spec(
+            "Playback speed in the podcast app",
+            "Listeners of our podcast app on iOS and Android can play episodes at 1.5 or 2 times speed. It "
+            "ships in the next app release.",
+        )
+    )
+    assert "Downloads fill the phone's storage" not in _titles(online)

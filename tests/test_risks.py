@@ -258,7 +258,7 @@ def test_payments_auth_mobile_spec_gets_its_own_risks_and_owners(plan_of: PlanOf
             5,
             "8 weeks",
             "",
-            "LLM output leaks data or follows injected instructions",
+            "LLM output leaks data or follows instructions injected into its input (prompt injection)",
         ),
         (
             "Launch the app in 12 languages including right-to-left",
