@@ -1959,6 +1959,7 @@ def test_returns_put_back_in_stock_are_not_sales_from_stock(plan_of: PlanOf) -> 
     )
     titles = _titles(plan)
     assert "The new choice at ordering or checkout lowers conversion or slows the order flow" not in titles
+    assert plan.rollback is not None
     assert "checkout_conversion_drop" not in {t.metric for t in plan.rollback.triggers}
 
 
@@ -2173,3 +2174,36 @@ def test_offline_downloads_bring_storage_and_staleness(plan_of: PlanOf) -> None:
         )
     )
     assert "Downloads fill the phone's storage" not in _titles(online)
+
+
+def test_the_people_served_are_named_in_the_texts_own_word(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Two membership levels at the zoo",
+            "Our zoo's one membership becomes two: Explorer with free entry and Keeper with free entry, "
+            "guest passes and behind-the-scenes tours. Current members move at their renewal.",
+        )
+    )
+    names = [s.name for s in plan.stakeholders]
+    assert "Customers and end users (members)" in names
+    # guest passes are a benefit of the membership, not something shared with other people
+    assert "Invitations and shared links are used to spam or reach people outside the account" not in _titles(
+        plan
+    )
+    # the plain words are the stakeholder's own name already
+    plain = plan_of(
+        _spec("Saved searches", "Users of our job board can save a search and get an email of new jobs.")
+    )
+    assert "Customers and end users" in [s.name for s in plain.stakeholders]
+
+
+def test_season_ticket_holders_reselling_seats_is_no_price_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Resale of unused season seats",
+            "Season ticket holders at our rugby club can list a seat they cannot use; another member buys it "
+            "at face value and the ticket moves to the buyer's phone.",
+        )
+    )
+    assert "pricing-packaging" not in _ids(plan)[:1]
+    assert plan.rollback is not None and plan.rollback.mechanism != "restore_previous_plans"

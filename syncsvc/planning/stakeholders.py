@@ -181,10 +181,36 @@ def _parties(
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
+        if t.id == "customers" and (own := _public_word(spec, cat)) is not None:
+            name = f"{name} ({own})"  # the text's own word for them: "Customers and end users (members)"
         second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
     named = _named(spec, cat, [*first, *mine, *second], taken)
     ordered = sorted([*first, *mine, *named], key=lambda p: (not p.is_pm, _rank(p)))
     return ordered + sorted(second, key=_rank)
+
+
+# the public's words that already are the customers stakeholder's own name
+_PLAIN_PUBLIC = frozenset(
+    {"user", "users", "customer", "customers", "client", "clients", "end users", "end user"}
+)
+
+
+def _public_word(spec: Spec, cat: StakeholderCatalog) -> str | None:
+    """The word the feature's text uses for the people it serves ("members", "residents",
+    "patients"), when it is not the customers stakeholder's own ("users", "customers"): the
+    first such word not used as a modifier ("member prices", "guest passes")."""
+    named = cat.named
+    if named is None:
+        return None
+    public, things = set(named.public), set(named.things_after)
+    for text in (spec.feature_name, spec.description):
+        low = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
+        for i, w in enumerate(low):
+            if w in public and (i + 1 == len(low) or low[i + 1] not in things | public):
+                if w in _PLAIN_PUBLIC:
+                    return None
+                return w + "s" if not w.endswith("s") and w + "s" in public else w
+    return None
 
 
 def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: set[str]) -> list[_Party]:
