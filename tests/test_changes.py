@@ -2207,3 +2207,27 @@ def test_season_ticket_holders_reselling_seats_is_no_price_change(plan_of: PlanO
     )
     assert "pricing-packaging" not in _ids(plan)[:1]
     assert plan.rollback is not None and plan.rollback.mechanism != "restore_previous_plans"
+
+
+def test_a_change_patients_meet_brings_the_clinical_lead(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Repeat prescriptions in the surgery app",
+            "Patients of our GP surgeries can order their repeat prescriptions in the app; a pharmacist "
+            "checks each order before it is sent to the pharmacy they chose.",
+        )
+    )
+    assert "Clinical lead and clinical safety officer" in [s.name for s in plan.stakeholders]
+    # GPS in a running app is no GP, and a freeze for members is no care
+    for name, description in (
+        (
+            "Runs recorded with GPS",
+            "Runners can record a run with the phone's GPS and see their pace per kilometre.",
+        ),
+        (
+            "Freeze a membership",
+            "Gym members can freeze their membership for up to three months, for example in pregnancy.",
+        ),
+    ):
+        other = plan_of(_spec(name, description))
+        assert "Clinical lead and clinical safety officer" not in [s.name for s in other.stakeholders]
