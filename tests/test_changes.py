@@ -2231,3 +2231,25 @@ def test_a_change_patients_meet_brings_the_clinical_lead(plan_of: PlanOf) -> Non
     ):
         other = plan_of(_spec(name, description))
         assert "Clinical lead and clinical safety officer" not in [s.name for s in other.stakeholders]
+
+
+def test_payouts_and_queues_have_triggers_of_their_own(plan_of: PlanOf) -> None:
+    payouts = plan_of(
+        _spec(
+            "Daily payouts for tutors",
+            "Tutors on our lessons marketplace are paid once a month today; they will get a payout every day "
+            "for lessons taught, and refunds after a payout are taken from the next one.",
+        )
+    )
+    assert payouts.rollback is not None
+    assert {"negative_balance_count", "payout_failure_rate"} <= {t.metric for t in payouts.rollback.triggers}
+    queue = plan_of(
+        _spec(
+            "Review queue for our underwriters",
+            "Our staff who underwrite policies work from one shared list sorted oldest first; we are "
+            "building a "
+            "review queue that gives each case to one underwriter and puts urgent cases first.",
+        )
+    )
+    assert queue.rollback is not None
+    assert "queue_oldest_case_age" in {t.metric for t in queue.rollback.triggers}
