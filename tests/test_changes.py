@@ -2253,3 +2253,19 @@ def test_payouts_and_queues_have_triggers_of_their_own(plan_of: PlanOf) -> None:
     )
     assert queue.rollback is not None
     assert "queue_oldest_case_age" in {t.metric for t in queue.rollback.triggers}
+
+
+def test_webhooks_through_a_queue_are_no_messages_to_people(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Webhook deliveries through Kafka",
+            "Our booking platform sends a webhook to partners' servers for every booking; the delivery "
+            "workers "
+            "move from our own message broker to a managed Kafka service, with a dead-letter queue.",
+        )
+    )
+    titles = _titles(plan)
+    assert "land in spam" not in titles
+    assert plan.rollback is not None and "spam_complaint_rate" not in {
+        t.metric for t in plan.rollback.triggers
+    }
