@@ -2269,3 +2269,15 @@ def test_webhooks_through_a_queue_are_no_messages_to_people(plan_of: PlanOf) -> 
     assert plan.rollback is not None and "spam_complaint_rate" not in {
         t.metric for t in plan.rollback.triggers
     }
+
+
+def test_a_date_that_passes_is_no_pass_to_check(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Reminder when a library loan is overdue",
+            "Borrowers of our library app get an alert on their phone each week once the due date passes "
+            "with "
+            "no return logged, until the book is back.",
+        )
+    )
+    assert "Readers and staff cannot check passes without signal" not in _titles(plan)
