@@ -2143,6 +2143,11 @@ def test_a_site_moved_to_a_new_domain_goes_back_to_its_old_address(plan_of: Plan
     assert "organic_search_traffic_drop" in {t.metric for t in plan.rollback.triggers}
     titles = _titles(plan)
     assert "Search traffic drops after the move" in titles
+    assert "Changed URLs break inbound links" not in titles  # said once, by the move's own risk
+    # the work is the domain, the redirects and the search engines, not new screens
+    ids = {t.id for t in plan.tasks}
+    assert {"domain-setup", "address-redirect-map", "search-change-of-address"} <= ids
+    assert "ui-states-spec" not in ids
     # a changed email address moves no website
     other = plan_of(
         _spec(
