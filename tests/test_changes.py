@@ -2286,3 +2286,16 @@ def test_a_date_that_passes_is_no_pass_to_check(plan_of: PlanOf) -> None:
         )
     )
     assert "Readers and staff cannot check passes without signal" not in _titles(plan)
+
+
+def test_a_text_that_says_paying_does_not_change_gets_no_payment_risks(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Clearer rent account pages",
+            "Tenants signed in to their rent account see their balance, what is due on which date and their "
+            "statements, on rebuilt pages that work on a phone. Nothing about how tenants pay changes; "
+            "payments stay the same.",
+        )
+    )
+    assert "payments-billing" not in _ids(plan)
+    assert "Payment failures or double charges" not in _titles(plan)
