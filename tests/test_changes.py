@@ -2299,3 +2299,15 @@ def test_a_text_that_says_paying_does_not_change_gets_no_payment_risks(plan_of: 
     )
     assert "payments-billing" not in _ids(plan)
     assert "Payment failures or double charges" not in _titles(plan)
+
+
+def test_people_served_at_a_counter_bring_the_front_line_staff(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Click and collect lockers at the post office",
+            "Customers can pick a locker at one of our branches when they order online; parcels that do not "
+            "fit are handed over at the counter.",
+        )
+    )
+    names = [s.name for s in plan.stakeholders]
+    assert any(n.startswith("Front-line staff") for n in names), names
