@@ -2311,3 +2311,17 @@ def test_people_served_at_a_counter_bring_the_front_line_staff(plan_of: PlanOf) 
     )
     names = [s.name for s in plan.stakeholders]
     assert any(n.startswith("Front-line staff") for n in names), names
+
+
+def test_a_yearly_refresher_for_staff_is_training_not_a_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Yearly food hygiene refresher for kitchen staff",
+            "Our 40 restaurants run the yearly food hygiene refresher for about 600 kitchen staff: a "
+            "one-hour "
+            "session run by the head chefs, a short test, and a signed record per restaurant kept for "
+            "inspections.",
+        )
+    )
+    assert _ids(plan) == []
+    assert any(f.kind == "low_coverage" for f in plan.findings)
