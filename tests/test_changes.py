@@ -2324,3 +2324,25 @@ def test_words_in_another_sense_bring_nothing_of_that_sense(
     assert title not in _titles(plan)
     assert plan.rollback is not None
     assert metric is None or metric not in {t.metric for t in plan.rollback.triggers}
+
+
+def test_a_change_to_how_the_service_runs_brings_the_operations_team(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Collection slots for the builders' merchant",
+            "Trade customers pick a one-hour collection slot when they order online, and our warehouse "
+            "teams at 12 depots pick the orders before the slot starts.",
+        )
+    )
+    names = [s.name for s in plan.stakeholders]
+    assert "Operations team and managers who run the service day to day" in names
+    api = plan_of(
+        _spec(
+            "Version 3 routes of the orders API",
+            "Partners calling our orders API get version 3 routes with cursor pages; version 2 keeps "
+            "working.",
+        )
+    )
+    assert "Operations team and managers who run the service day to day" not in [
+        s.name for s in api.stakeholders
+    ]
