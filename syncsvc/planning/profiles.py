@@ -57,6 +57,12 @@ class Profiles:
     def facet_list(self) -> list[Facet]:
         return [h.facet for h in self.facets]
 
+    @property
+    def taking_over(self) -> list[Facet]:
+        """The facets that may replace the kind of change's own rollout, rollback and work (the
+        text does not keep the kind's way: `Facet.replaces`)."""
+        return [h.facet for h in self.facets if h.facet.replaces(self.text)]
+
 
 def choose_profiles(spec: Spec, catalog: Catalog) -> Profiles:
     """`change_types` from the spec when given (checked against the catalog), else detected;
@@ -145,13 +151,7 @@ def rollout_for(
         # a percentage of users means little where the work is done at the business's sites:
         # a facet that says so ramps site by site instead
         facet = next(
-            (
-                h.facet
-                for h in profiles.facets
-                if h.facet.rollout is not None
-                and chosen.strategy in h.facet.rollout_over
-                and h.facet.replaces(profiles.text)
-            ),
+            (f for f in profiles.taking_over if f.rollout is not None and chosen.strategy in f.rollout_over),
             None,
         )
         if facet is not None:
@@ -248,7 +248,7 @@ def profile_templates(profiles: Profiles, catalog: Catalog) -> list[TaskTemplate
     work: dict[str, WorkItem] = {}
     # what the feature does, where it takes over the kind's way (points that expire), does its
     # own work instead of the kind's items of the same ids
-    taking_over = [h.facet for h in profiles.facets if h.facet.replaces(profiles.text)]
+    taking_over = profiles.taking_over
     dropped = {wid for f in taking_over for wid in f.drops_work}
     for f in taking_over:
         for w in f.work:

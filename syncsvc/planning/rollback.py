@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from syncsvc.catalog import Catalog, load_catalog
 from syncsvc.catalog.base import fill
-from syncsvc.catalog.changes import Brings, ChangeProfile, FacetHit, ProfileTrigger, RollbackTemplate
+from syncsvc.catalog.changes import Brings, ChangeProfile, Facet, ProfileTrigger, RollbackTemplate
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.rollback import (
     LintRules,
@@ -62,7 +62,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
     text = ctx.profiles.text
     chosen = _rollback_for(profile, text) if profile is not None else None
     if chosen is not None:
-        chosen = _facet_rollback(ctx.profiles.facets, chosen, text)
+        chosen = _facet_rollback(ctx.profiles.taking_over, chosen)
     own = chosen if chosen is not None and not chosen.flag_undoes else None
     kind: Deployment = spec.deployment or _STRATEGY_DEPLOYMENT.get(ctx.strategy, cat.defaults.deployment)
     dep = cat.deployment(kind)
@@ -74,7 +74,7 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         decision_maker = dep.decision_maker or tol.decision_maker
     values = {**placeholder_values(spec, catalog), "decision_maker": decision_maker or _UNNAMED, "pm": ctx.pm}
     # the facets whose way back replaces the kind's (`Facet.replaces`), for triggers' `not_facets`
-    taking_over = frozenset(h.facet.id for h in ctx.profiles.facets if h.facet.replaces(text))
+    taking_over = frozenset(f.id for f in ctx.profiles.taking_over)
     extra = _profile_triggers(
         ctx.profiles.sources, spec.risk_tolerance, text.with_facts(facets=taking_over), values
     )
@@ -152,19 +152,11 @@ def _rollback_for(profile: ChangeProfile, text: Situation) -> RollbackTemplate:
     return next((v for v in profile.rollback_variants if v.applies(text)), profile.rollback)
 
 
-def _facet_rollback(
-    facets: Sequence[FacetHit], chosen: RollbackTemplate, text: Situation
-) -> RollbackTemplate:
+def _facet_rollback(taking_over: Sequence[Facet], chosen: RollbackTemplate) -> RollbackTemplate:
     """The way back of a thing the feature does (points that expire), where the kind of
     change's own cannot undo it (a flag turned off does not give the points back)."""
     return next(
-        (
-            h.facet.rollback
-            for h in facets
-            if h.facet.rollback is not None
-            and chosen.mechanism in h.facet.rollback_over
-            and h.facet.replaces(text)
-        ),
+        (f.rollback for f in taking_over if f.rollback is not None and chosen.mechanism in f.rollback_over),
         chosen,
     )
 

@@ -181,7 +181,7 @@ def _parties(
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
-        if t.id == "customers" and (own := _public_word(spec, cat)) is not None:
+        if t.id == "customers" and (own := _public_word(spec, cat, t)) is not None:
             name = f"{name} ({own})"  # the text's own word for them: "Customers and end users (members)"
         second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
     named = _named(spec, cat, [*first, *mine, *second], taken)
@@ -189,27 +189,22 @@ def _parties(
     return ordered + sorted(second, key=_rank)
 
 
-# the public's words that already are the customers stakeholder's own name
-_PLAIN_PUBLIC = frozenset(
-    {"user", "users", "customer", "customers", "client", "clients", "end users", "end user"}
-)
-
-
-def _public_word(spec: Spec, cat: StakeholderCatalog) -> str | None:
+def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemplate) -> str | None:
     """The word the feature's text uses for the people it serves ("members", "residents",
-    "patients"), when it is not the customers stakeholder's own ("users", "customers"): the
-    first such word not used as a modifier ("member prices", "guest passes")."""
+    "patients"), when it is not one of the customers stakeholder's own aliases ("users",
+    "customers"): the first such word not used as a modifier ("member prices", "guest passes")."""
     named = cat.named
     if named is None:
         return None
-    public, things = set(named.public), set(named.things_after)
+    public = set(named.public)
+    modified = set(named.things_after) | public
+    plain = {a.lower() for a in customers.aliases}
     for text in (spec.feature_name, spec.description):
         low = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
         for i, w in enumerate(low):
-            if w in public and (i + 1 == len(low) or low[i + 1] not in things | public):
-                if w in _PLAIN_PUBLIC:
-                    return None
-                return w + "s" if not w.endswith("s") and w + "s" in public else w
+            if w in public and (i + 1 == len(low) or low[i + 1] not in modified):
+                plural = w + "s" if not w.endswith("s") and w + "s" in public else w
+                return None if plural in plain else plural
     return None
 
 
