@@ -1901,6 +1901,14 @@ def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) 
             "faults go straight to the workshop.",
             "internal-tooling",
         ),
+        # session 12: the customer's own identity provider feeding us users is no vendor move
+        (
+            "Seats from the customer's directory",
+            "IT admins of our design tool's business customers connect Okta or Entra ID over SCIM, so "
+            "designers are added and removed automatically; the files of someone removed move to their "
+            "manager.",
+            "identity-access",
+        ),
     ],
 )
 def test_the_kind_is_read_from_what_the_change_does(
@@ -2346,3 +2354,82 @@ def test_a_change_to_how_the_service_runs_brings_the_operations_team(plan_of: Pl
     assert "Operations team and managers who run the service day to day" not in [
         s.name for s in api.stakeholders
     ]
+
+
+# ---- session 12 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "mechanism"),
+    [
+        # offered beside the password: nothing enforced, a flag hides it again
+        (
+            "Email sign-in links for readers",
+            "Readers of our news site can ask for a sign-in link by email instead of typing their "
+            "password; passwords keep working for anyone who prefers them.",
+            "flag_off",
+        ),
+        (
+            "Fingerprint sign-in in the pharmacy app",
+            "Customers can add a passkey and sign in with their fingerprint or face; the code by text "
+            "stays for new phones and account recovery.",
+            "flag_off",
+        ),
+        # made the only way: lifting the enforcement is what undoes it
+        (
+            "Passkeys required for shop admins",
+            "Every admin of a shop on our platform must sign in with a passkey from 1 May; passwords "
+            "alone no longer work for admin accounts.",
+            "lift_enforcement",
+        ),
+    ],
+)
+def test_a_sign_in_offered_beside_the_old_one_is_undone_by_its_flag(
+    plan_of: PlanOf, name: str, description: str, mechanism: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert _ids(plan)[:1] == ["identity-access"]
+    assert plan.rollback is not None and plan.rollback.mechanism == mechanism
+    if mechanism == "flag_off":
+        assert plan.rollout.strategy == "percentage_ramp"
+        assert any("removed their password" in limit for limit in plan.rollback.limits)
+        assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+    else:
+        assert plan.rollout.strategy == "cohort_ramp"
+
+
+def test_a_new_app_version_whose_old_one_keeps_working_is_released_not_blocked(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Tram app 6: live departures",
+            "Our tram app gets version 6 on iOS and Android with live departures and saved journeys. "
+            "Version 5 keeps working for two months, then people are asked to update.",
+        )
+    )
+    assert _ids(plan)[:1] == ["mobile-release"]
+    assert plan.rollout.strategy == "staged_app_release"
+    assert plan.rollback is not None and plan.rollback.mechanism == "halt_release"
+
+
+def test_a_business_partner_is_not_the_word_for_the_people_served(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Roadside help button",
+            "The breakdown app gets a help button that calls our recovery partner with the car's "
+            "location; drivers on the roadside see when the truck will arrive.",
+        )
+    )
+    names = [s.name for s in plan.stakeholders]
+    assert "Customers and end users (partners)" not in names
+
+
+def test_our_own_sign_in_moved_to_a_vendor_with_scim_is_still_a_vendor_move(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Sign-in moves from Cognito to Okta",
+            "Our booking site's 900,000 accounts sign in through Amazon Cognito; we are moving to Okta "
+            "Customer Identity for enterprise single sign-on and SCIM provisioning, importing password "
+            "hashes so nobody has to reset a password.",
+        )
+    )
+    assert "vendor-migration" in _ids(plan)

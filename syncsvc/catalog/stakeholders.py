@@ -241,6 +241,9 @@ class NamedPeople(CatalogModel):
     # staff heads that as often name people of another organisation (a customer's drivers, the
     # courier, auditors): stakeholders, but not the organisation's own people whose routine changes
     outside_staff: Words = Field(default_factory=list)
+    # public heads that name businesses the organisation works with, never the people it serves:
+    # not the word for its customers ("an assistance partner", "our suppliers")
+    not_served: Words = Field(default_factory=list)
     # how each kind is engaged: a template whose `name` is replaced by the name found
     staff_template: StakeholderTemplate
     public_template: StakeholderTemplate

@@ -199,6 +199,7 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
     public = set(named.public)
     modified = set(named.things_after) | public
     plain = {a.lower() for a in customers.aliases}
+    public -= set(named.not_served)
     for text in (spec.feature_name, spec.description):
         low = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
         for i, w in enumerate(low):
