@@ -1909,6 +1909,28 @@ def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) 
             "manager.",
             "identity-access",
         ),
+        # a business's records moved into a new ledger, judged by the same figures coming out
+        (
+            "Client accounts into the new general ledger",
+            "Our bookkeeping service moves 4,000 clients' books, ten years of transactions each, into the "
+            "new general ledger; every report must show the same totals as before.",
+            "data-migration",
+        ),
+        # a system built in-house replaced by one bought off the shelf
+        (
+            "Mortgages onto the bought servicing system",
+            "We bought an off-the-shelf mortgage servicing system to replace the one we built in-house "
+            "in 2004; each mortgage moves across at its next rate change.",
+            "vendor-migration",
+        ),
+        # wages paid into bank accounts, the employer's account debited
+        (
+            "Early pay for hours already worked",
+            "Employees of the 600 businesses on our payroll service can be paid for hours already worked "
+            "before payday; the money goes out by same-day ACH and the employer's bank account is debited "
+            "the same day.",
+            "payments-billing",
+        ),
     ],
 )
 def test_the_kind_is_read_from_what_the_change_does(
@@ -2433,3 +2455,33 @@ def test_our_own_sign_in_moved_to_a_vendor_with_scim_is_still_a_vendor_move(plan
         )
     )
     assert "vendor-migration" in _ids(plan)
+
+
+def test_an_app_on_managed_staff_devices_goes_site_by_site_through_device_management(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Table-side ordering on the waiters' tablet app",
+            "The tablet app our waiters use in 30 restaurants gets table-side ordering that goes straight "
+            "to the kitchen printer; the tablets are managed by our device management system.",
+        )
+    )
+    assert _ids(plan)[:1] == ["mobile-release"]
+    # never the public stores' phased release: the MDM's site groups, and back the same way
+    assert plan.rollout.strategy == "cohort_ramp"
+    assert "device-management" in plan.rollout.summary
+    assert plan.rollback is not None and plan.rollback.mechanism == "redeploy_previous"
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+def test_colleagues_at_a_supermarkets_collection_point_go_site_by_site(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Order ready screen at the collection point",
+            "At our 90 supermarkets, colleagues at the click and collect point see on a screen which "
+            "customers have arrived and which totes to bring out, instead of a printed list.",
+        )
+    )
+    assert plan.rollout.strategy == "cohort_ramp"
+    assert "site by site" in plan.rollout.summary
