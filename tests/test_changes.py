@@ -2133,6 +2133,111 @@ def test_a_billing_date_moved_for_everyone_is_set_back_from_a_snapshot(plan_of: 
                 "search it as before.",
             ),
         ),
+        # session 12
+        (
+            "Watch films offline on the plane",
+            "Subscribers of our streaming service can download films and series episodes to watch offline "
+            "for up to 30 days, on two phones per account.",
+            "DRM offline licences expire",
+            (
+                "Continue watching row",
+                "Subscribers of our streaming app see a row of the series and films they started, on the "
+                "app's home screen.",
+            ),
+        ),
+        (
+            "Book now, pay after the stay",
+            "Guests booking a cabin on our site give their card and we place a hold on it; we charge them "
+            "after checkout, once the housekeeping team confirms nothing is broken.",
+            "The card hold lapses before the later charge",
+            (
+                "Pay for a cabin in two parts",
+                "Guests booking a cabin pay a deposit by card at booking and the rest by card a week before "
+                "arrival.",
+            ),
+        ),
+        (
+            "Refund when you drop the parcel off",
+            "Shoppers returning shoes get their refund at the drop-off point as soon as the parcel is "
+            "scanned, instead of when our warehouse checks it.",
+            "Refunds paid before the return reaches us invite fraud",
+            (
+                "Refund to store credit",
+                "Shoppers returning shoes can choose a refund to store credit with 10% extra, paid when our "
+                "warehouse checks the return.",
+            ),
+        ),
+        (
+            "Two-step sign-in for sellers",
+            "Sellers on our craft marketplace must set up two-step sign-in with an authenticator app before "
+            "they can withdraw their balances.",
+            "Someone already in an account enrols their own passkey or second factor first",
+            (
+                "Sellers sign in with Google",
+                "Sellers on our craft marketplace can sign in with their Google account as well as their "
+                "password.",
+            ),
+        ),
+        (
+            "Passkeys for the energy app",
+            "Customers of our energy supplier can sign in to the app with a passkey instead of a password.",
+            "People do not understand passkeys",
+            (
+                "Texted codes for the energy app",
+                "Customers of our energy supplier confirm a new device with a code sent by text when they "
+                "sign in to the app.",
+            ),
+        ),
+        (
+            "Live score alerts for the rugby club",
+            "Supporters get push alerts for tries, half-time and full-time scores of the club's matches, "
+            "within 20 seconds, from our match data provider.",
+            "An alert goes out on a live event that is then corrected",
+            (
+                "Ticket sale alerts",
+                "Supporters get a push alert when tickets for the next home fixture go on sale.",
+            ),
+        ),
+        (
+            "Picks for each child's profile",
+            "The kids profiles of our video app get a row of shows picked for each child from what they "
+            "watched, with nothing explicit allowed.",
+            "Explicit or age-unsuitable items reach children's profiles",
+            (
+                "Picks from what you watched",
+                "Adults on our video app get a row of shows picked from what they watched last month.",
+            ),
+        ),
+        (
+            "Regulars' favourites first in search",
+            "Shoppers on our grocery app see the products they buy most at the top of search results, above "
+            "sponsored products from suppliers.",
+            "Personal ordering pushes out sponsored places",
+            (
+                "Search fixes typos",
+                "Shoppers on our grocery app find products even when they mistype the name in search.",
+            ),
+        ),
+        (
+            "Wine delivered by our own drivers",
+            "Customers can add wine and beer to their grocery order; our drivers hand them over at the door "
+            "after checking the customer is over 18.",
+            "Age-restricted items (alcohol, knives, medicines) are handed over without the ID check",
+            (
+                "Flowers delivered by our own drivers",
+                "Customers can add flowers to their grocery order; our drivers hand them over at the door.",
+            ),
+        ),
+        (
+            "Five free articles a month",
+            "Readers of our regional news site get five free articles a month; after that they need a "
+            "digital subscription at £6 a month.",
+            "Readers get round the meter or paywall",
+            (
+                "Digital subscription price rise",
+                "Our regional news site's digital subscription goes up from £6 to £7 a month at renewal.",
+            ),
+        ),
     ],
 )
 def test_a_risk_pms_expect_is_brought_by_the_words_that_call_for_it(
@@ -2473,6 +2578,9 @@ def test_an_app_on_managed_staff_devices_goes_site_by_site_through_device_manage
     assert "device-management" in plan.rollout.summary
     assert plan.rollback is not None and plan.rollback.mechanism == "redeploy_previous"
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+    # an app pushed through device management passes no store's review
+    assert "App store review delays the mobile release" not in _titles(plan)
+    assert "App store review (Apple, Google)" not in [s.name for s in plan.stakeholders]
 
 
 def test_colleagues_at_a_supermarkets_collection_point_go_site_by_site(plan_of: PlanOf) -> None:

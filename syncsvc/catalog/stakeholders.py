@@ -165,6 +165,9 @@ class StakeholderTemplate(CatalogModel):
     needs: Annotated[str, Field(min_length=1)]
     gates: Gates = "none"  # rollout gates whose result this group must hear
     when: list[When] = Field(default_factory=list)
+    # never in a plan whose text shows one of these traits, whoever brings it (a change profile
+    # too): an app on staff devices under device management passes no app store's review
+    not_traits: Words = Field(default_factory=list)
     owns: list[TaskSelector] = Field(default_factory=list)  # tasks it requests or signs off
     responsible: list[TaskSelector] = Field(default_factory=list)  # tasks it helps do
     consulted: list[TaskSelector] = Field(default_factory=list)

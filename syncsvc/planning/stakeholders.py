@@ -232,7 +232,9 @@ def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: se
 
 def _ruled_out(t: StakeholderTemplate, facts: Facts) -> bool:
     # a template's `unless_traits` (customers for an internal-only tool) hold against profiles too
-    return any(u in facts.traits for w in t.when for u in w.unless_traits)
+    return any(u in facts.traits for w in t.when for u in w.unless_traits) or any(
+        u in facts.traits for u in t.not_traits
+    )
 
 
 def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile] = ()) -> Facts:
