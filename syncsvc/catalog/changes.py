@@ -571,7 +571,9 @@ class ChangeCatalog(CatalogModel):
         heard = blend.heard(self.neighbours(name, description, blend.k))
         v = vote(heard, weighted=blend.weighted)
         ids = [d.profile.id for d in rules]
-        strength = rules[0].score / rules[0].profile.threshold if rules else 0.0
+        # how surely the rules read a kind at all: the surest of their kinds (a vendor move that
+        # leads by its priority may be read less surely than the payments kind beside it)
+        strength = max((d.score / d.profile.threshold for d in rules), default=0.0)
         # the kinds open to the known features matter only when theirs is another kind
         asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
         known: Sequence[str] = self.open_kinds(name, description) if asks else ()

@@ -338,9 +338,9 @@ def blend_kinds(
     - `blend.override` neighbours agree on another kind than the rules' primary: theirs leads,
       the rules' kinds follow it (without the rules' primary unless `blend.keep`);
     - the rules read no kind: the neighbours' kind when `blend.fill` of them agree;
-    - `blend.drop` of them (0: never) are changes of no kind, and the rules' primary reading
-      (`strength`: its score over its profile's threshold) is under `blend.sure` (0: any): no
-      kind either;
+    - `blend.drop` of them (0: never) are changes of no kind, and the rules' surest reading
+      (`strength`: the highest score over its profile's threshold) is under `blend.sure` (0:
+      any): no kind either;
     - else the rules' reading. Only a kind in `known` is taken from them (the catalog's kinds
       the text does not veto: `ChangeCatalog.open_kinds`)."""
     out = list(rules)
