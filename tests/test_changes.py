@@ -2455,6 +2455,16 @@ def test_a_yearly_refresher_for_staff_is_training_not_a_change(plan_of: PlanOf) 
             "Payment failures or double charges",
             "double_charge_count",
         ),
+        # session 12: a model that scores card purchases for fraud takes no money itself
+        (
+            "New fraud model for card purchases",
+            "Every online card payment on our 800,000 debit cards is scored for fraud during "
+            "authorisation; a new model trained on two years of confirmed fraud and chargebacks decides "
+            "whether to approve or decline it.",
+            None,
+            "Payment failures or double charges",
+            "double_charge_count",
+        ),
     ],
 )
 def test_words_in_another_sense_bring_nothing_of_that_sense(
@@ -2612,3 +2622,16 @@ def test_known_features_of_no_kind_drop_only_a_kind_the_rules_read_unsurely() ->
     reading = changes.read(feature.inputs["feature_name"], feature.inputs["description"])
     assert [d.profile.id for d in reading.kinds][:2] == ["vendor-migration", "payments-billing"]
     assert reading.dropped is None
+
+
+def test_the_media_partners_a_text_names_are_stakeholders(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Consent before targeted podcast ads",
+            "Listeners in the EU are asked for consent before ads are targeted; we stop passing listener "
+            "ids to the three ad exchanges for those who decline.",
+        )
+    )
+    assert any("ad exchanges" in s.name.lower() for s in plan.stakeholders), [
+        s.name for s in plan.stakeholders
+    ]
