@@ -1937,6 +1937,13 @@ def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) 
             "the same day.",
             "payments-billing",
         ),
+        # a service other systems call in seconds, replacing an overnight batch
+        (
+            "Payslips for any month in seconds",
+            "Employees get payslips from a nightly batch today; a service that builds the payslip for any "
+            "month of the last 6 years in under 3 seconds will be called by the app and the HR desk.",
+            "backend-api",
+        ),
     ],
 )
 def test_the_kind_is_read_from_what_the_change_does(
@@ -2242,6 +2249,29 @@ def test_a_billing_date_moved_for_everyone_is_set_back_from_a_snapshot(plan_of: 
             (
                 "Digital subscription price rise",
                 "Our regional news site's digital subscription goes up from £6 to £7 a month at renewal.",
+            ),
+        ),
+        (
+            "Skip one repayment",
+            "Customers paying off a phone in 24 monthly instalments can skip one repayment a year from "
+            "the app; the skipped amount is added to the last one and no late fee is charged.",
+            "A moved or missed instalment turns into arrears",
+            (
+                "Pay off a phone early",
+                "Customers paying off a phone in 24 monthly payments can pay off the rest by card from "
+                "the app.",
+            ),
+        ),
+        (
+            "Pet insurance onto the bought policy system",
+            "Our 90,000 pet insurance policies move to the policy administration system we bought, each "
+            "one at its renewal, with cover limits, vet fee claims in progress and no-claims years carried "
+            "over.",
+            "A policy moved to the new system comes out different",
+            (
+                "Vet records onto the bought practice system",
+                "Our 12 vet practices move their 40,000 pet records to the practice system we bought, with "
+                "vaccination histories carried over.",
             ),
         ),
     ],
