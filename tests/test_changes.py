@@ -1944,6 +1944,14 @@ def test_accounts_we_merge_ourselves_are_unmerged_from_the_log(plan_of: PlanOf) 
             "month of the last 6 years in under 3 seconds will be called by the app and the HR desk.",
             "backend-api",
         ),
+        # a region stood up and switched to account by account, with the data kept inside it
+        (
+            "Canadian customers onto a Montreal region",
+            "Our analytics warehouse's 300 Canadian accounts must have their data inside the country under "
+            "new contracts: we stand up a Montreal region, move each account's tables and keep them in "
+            "sync, then switch the account's endpoint in a night window.",
+            "infra-cutover",
+        ),
     ],
 )
 def test_the_kind_is_read_from_what_the_change_does(
