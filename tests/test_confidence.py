@@ -178,7 +178,9 @@ def _task_by_task(
 def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int, small: int) -> None:
     # random networks (levels of one task and of many, shared and repeated predecessors,
     # zero-width ranges, releases and floors), several chunks: the same figures to the bit,
-    # through the level passes and through the small networks' task-by-task path
+    # through the level passes and through the small networks' task-by-task path; the level
+    # passes draw a chunk in blocks of 7 rows here (the last one shorter), as a plan of
+    # thousands of tasks does in blocks of SAMPLE_ROWS
     rnd = np.random.default_rng(100 + seed)
     n = int(rnd.integers(1, 80))
     preds = [[int(p) for p in rnd.integers(0, i, int(rnd.integers(0, 5)))] if i else [] for i in range(n)]
@@ -196,6 +198,7 @@ def test_the_level_by_level_passes_equal_a_task_by_task_pass(seed: int, small: i
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("syncsvc.montecarlo.CHUNK_ELEMENTS", 20_000)  # several chunks, the last shorter
         mp.setattr("syncsvc.montecarlo.SMALL_NETWORK", small)
+        mp.setattr("syncsvc.montecarlo.SAMPLE_ROWS", 7)
         sim = simulate(
             preds, *zip(*ranges, strict=True), samples=samples, seed=seed, release=release, floor=floor
         )

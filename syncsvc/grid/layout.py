@@ -269,26 +269,31 @@ def raci_layout(plan: Plan, mapping: SheetsMapping, title: str) -> SheetLayout:
     mark_fmt = {bold: Fmt(bold=bold, align="CENTER") for bold in (False, True)}
     column = {p: i for i, p in enumerate(people)}
     marks: dict[tuple[str, ...], Cell] = {}  # the few distinct letter sets, each cell made once
-    for r in plan.raci:
-        lead = [text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols]
+
+    def people_cells(roles: tuple[tuple[str | None, ...], ...]) -> tuple[Cell, ...]:
         letters: list[list[str]] = [[] for _ in people]
-        for x, names_of in (
-            ("R", r.responsible),
-            ("A", (r.accountable,)),
-            ("C", r.consulted),
-            ("I", r.informed),
-        ):
+        for x, names_of in zip("RACI", roles, strict=True):
             for p in dict.fromkeys(names_of):  # a name twice in one role is one letter
                 if p in column:
                     letters[column[p]].append(x)
-        row = lead
+        out = []
         for ls in letters:
             key = tuple(ls)
             cell = marks.get(key)
             if cell is None:
                 cell = marks[key] = text("/".join(ls), mark_fmt["A" in ls]) if ls else BLANK
-            row.append(cell)
-        rows.append(tuple(row))
+            out.append(cell)
+        return tuple(out)
+
+    # the people's cells of each set of roles, made once: activities share a few such sets
+    by_roles: dict[tuple[tuple[str | None, ...], ...], tuple[Cell, ...]] = {}
+    for r in plan.raci:
+        lead = tuple(text(r.activity if c.key == "activity" else names.get(r.activity)) for c in cols)
+        roles = (tuple(r.responsible), (r.accountable,), tuple(r.consulted), tuple(r.informed))
+        tail = by_roles.get(roles)
+        if tail is None:
+            tail = by_roles[roles] = people_cells(roles)
+        rows.append(lead + tail)
     widths = tuple(c.width for c in cols) + (mapping.raci.person_width,) * len(people)
     return SheetLayout(
         "raci",
