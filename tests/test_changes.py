@@ -2503,6 +2503,23 @@ def test_a_yearly_refresher_for_staff_is_training_not_a_change(plan_of: PlanOf) 
             "Payment failures or double charges",
             "double_charge_count",
         ),
+        # payments shown, approved or blocked, never taken by the change: no double charge
+        (
+            "Bills due this month",
+            "Customers of our bank see the direct debits and card subscriptions due to leave their account "
+            "this month in the app, with the balance we expect after each one.",
+            None,
+            "Payment failures or double charges",
+            "double_charge_count",
+        ),
+        (
+            "Manager's PIN for till refunds",
+            "Shop owners on our till app choose which staff may give refunds or big discounts; anyone else "
+            "calls a manager, who approves on the same till with their PIN.",
+            None,
+            "Payment failures or double charges",
+            "double_charge_count",
+        ),
     ],
 )
 def test_words_in_another_sense_bring_nothing_of_that_sense(
