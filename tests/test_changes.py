@@ -2690,3 +2690,37 @@ def test_the_media_partners_a_text_names_are_stakeholders(plan_of: PlanOf) -> No
     assert any("ad exchanges" in s.name.lower() for s in plan.stakeholders), [
         s.name for s in plan.stakeholders
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "mechanism"),
+    [
+        # a new API, or a new version beside the old: served behind a flag, turned off again
+        (
+            "Tracking API for shops",
+            "Shops that send parcels with us can pull each parcel's tracking events into their own "
+            "systems through a new API, with a key per shop.",
+            "flag_off",
+        ),
+        (
+            "Timetable feed version 2",
+            "Journey planners get version 2 of our timetable feed in GTFS beside version 1, with "
+            "platform numbers and live delays.",
+            "flag_off",
+        ),
+        # what existing callers get changes: routing them back is the way back
+        (
+            "Switch off version 1 of the timetable feed",
+            "Journey planners still call version 1 of our timetable feed; after two brownouts we switch "
+            "version 1 off for good at the end of March.",
+            "route_to_previous_version",
+        ),
+    ],
+)
+def test_an_api_added_beside_the_old_one_is_undone_by_its_flag(
+    plan_of: PlanOf, name: str, description: str, mechanism: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert _ids(plan)[:1] == ["public-api-sdk"]
+    assert plan.rollback is not None and plan.rollback.mechanism == mechanism
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
