@@ -2724,3 +2724,21 @@ def test_an_api_added_beside_the_old_one_is_undone_by_its_flag(
     assert _ids(plan)[:1] == ["public-api-sdk"]
     assert plan.rollback is not None and plan.rollback.mechanism == mechanism
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+def test_access_given_in_a_new_way_with_nothing_enforced_is_undone_by_its_flag(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Dental practice managers manage their own staff's logins",
+            "Today our 150 dental practices email our support desk to create a login for each new "
+            "nurse. Give each practice manager a screen to invite staff, choose their role and "
+            "permissions, and close a login when someone leaves.",
+        )
+    )
+    assert _ids(plan)[:1] == ["identity-access"]
+    assert plan.rollback is not None and plan.rollback.mechanism == "flag_off"
+    assert any("access report" in limit for limit in plan.rollback.limits)
+    # by account in waves, and no phase says anything is enforced
+    assert plan.rollout.strategy == "cohort_ramp"
+    assert not any("nforce" in p.name for p in plan.phases)
+    assert [f for f in plan.findings if f.kind == "two_am_test"] == []
