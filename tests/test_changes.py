@@ -514,6 +514,17 @@ def test_product_feature_is_only_a_fallback(plan_of: PlanOf) -> None:
             "Our council runs a week of talks at libraries and community centres about online fraud, with "
             "volunteers, a leaflet drop to 10,000 homes and 300 sign-ups to our alerts scheme as the goal.",
         ),
+        (
+            "Sponsored walk for the hospice",
+            "Our hospice's spring fundraiser: a 10-mile sponsored walk along the coast, with 400 walkers "
+            "signing up online, marshals at each checkpoint and a target of £60,000.",
+        ),
+        (
+            "Open a bug bounty for the banking app",
+            "Invite outside security researchers to report flaws in our banking app and website through a "
+            "bug bounty platform, with rewards from £200 to £20,000 and a team to triage reports in two "
+            "days.",
+        ),
     ],
 )
 def test_non_product_work_in_product_words_stays_unrecognised(
