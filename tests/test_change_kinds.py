@@ -1109,6 +1109,99 @@ def test_a_change_due_before_the_busiest_time_brings_its_last_safe_date(plan_of:
     assert "no room left to fix or roll back" in _titles(plan_of(_spec(name, description)))
 
 
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Move student records to the new platform",
+            "The registry's student records move off the old server onto the vendor's platform; "
+            "nothing may go wrong in the registration weeks or at graduation.",
+        ),
+        (
+            "Online meter readings for the winter peak",
+            "Customers submit their own meter readings in the account area, so our call centre "
+            "copes with the winter peak of billing calls.",
+        ),
+        (
+            "Clients approve their tax return in the portal",
+            "Clients read and approve the return we prepared for them, ahead of the filing deadline.",
+        ),
+    ],
+)
+def test_a_change_in_a_domain_with_a_named_busy_calendar_is_timed_against_it(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    # session 13: the domain's own calendar in the text (registration weeks, a winter peak, a
+    # filing deadline) asks for the switch date to be chosen against it
+    assert "before-a-peak" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    peak = [r for r in plan.risks if "no room left to fix or roll back" in r.title]
+    assert len(peak) == 1 and "calendar" in peak[0].mitigation
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Show card payments from the clearing house on the account page the same day.",
+        "Add a year-end party photo gallery to the staff intranet.",
+    ],
+)
+def test_clearing_houses_and_parties_are_no_busy_calendar(description: str) -> None:
+    assert "before-a-peak" not in _facets("Account page update", description)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Spread the cost of a boiler repair",
+            "Home-cover customers can pay for a repair in six monthly instalments in the app; "
+            "today they pay the engineer in full on the day.",
+        ),
+        (
+            "Water meter readings in the app",
+            "Households can send their water meter reading in the app instead of waiting for an "
+            "estimated water bill.",
+        ),
+        (
+            "Overpay your mortgage in the app",
+            "Borrowers make a one-off mortgage overpayment from the app and see the new balance.",
+        ),
+    ],
+)
+def test_households_in_a_regulated_market_bring_vulnerable_customers_and_the_conduct_rules(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    # session 13: energy, water, telecoms, credit, insurance and housing customers: the people
+    # least able to cope and the sector's conduct rules, whatever the kind of change
+    assert "regulated-consumer-market" in _facets(name, description)
+    plan = plan_of(_spec(name, description))
+    titles = _titles(plan)
+    assert "Customers in vulnerable circumstances" in titles and "conduct rules" in titles
+    assert "Vulnerable customers and customer care team" in {s.name for s in plan.stakeholders}
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Delete leavers' payroll records",
+            "Delete former employees' payroll and pension records after six years.",
+        ),
+        ("Library loans on the app", "Members borrow books on loan by scanning them with the library app."),
+        (
+            "Paint your kitchen planner",
+            "Customers plan their kitchen and see our paint colours on the walls.",
+        ),
+        ("Trade account credit", "Trade customers see how much of their credit limit is left at the till."),
+    ],
+)
+def test_payroll_library_loans_and_trade_credit_are_no_regulated_household_market(
+    name: str, description: str
+) -> None:
+    assert "regulated-consumer-market" not in _facets(name, description)
+
+
 def test_staff_with_handheld_devices_work_away_from_a_desk_and_points_are_a_reward() -> None:
     assert "field-work" in _facets(
         "Rooms to clean on the handheld",
