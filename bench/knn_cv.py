@@ -110,6 +110,12 @@ GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
     "sure": {
         "sure": (2.0, 2.3, 2.5),
     },
+    # session 13, 1,689 known features (a fifth of them work of no kind): how many of the 13
+    # nearest being no change drop the rules' kind, and how sure a reading holds against them
+    "drop13": {
+        "drop": (6, 7, 8),
+        "sure": (1.5, 2.0, 2.3),
+    },
     "primary": {
         "weighted": (False, True),
         "floor": (0.0, 0.05, 0.1),
