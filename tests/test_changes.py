@@ -2753,3 +2753,61 @@ def test_access_given_in_a_new_way_with_nothing_enforced_is_undone_by_its_flag(p
     assert plan.rollout.strategy == "cohort_ramp"
     assert not any("nforce" in p.name for p in plan.phases)
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
+
+
+# --- session 13 --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Book a bulky rubbish collection online",
+            "Residents book and pay for a collection of old furniture online; today they phone the "
+            "council and pay at the counter.",
+        ),
+        (
+            "Choir members confirm sign-in with a second step",
+            "Every member of our community choir signs in to the rehearsal app with a text code "
+            "as well as their password.",
+        ),
+    ],
+)
+def test_a_public_service_moved_online_names_the_people_it_shuts_out(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    plan = plan_of(_spec(name, description))
+    risk = next(r for r in plan.risks if r.title.startswith("People without a smartphone"))
+    assert name in risk.title and "phone, paper or in-person route" in risk.mitigation
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Move the booking database to managed Postgres",
+            "Move the booking database for our online bookings to a managed Postgres cluster in "
+            "a weekend window; residents cannot book while it moves.",
+        ),
+        (
+            "Partner API for tee times",
+            "Golf booking partners call our API to book tee times online for their members.",
+        ),
+    ],
+)
+def test_a_database_move_or_an_api_shuts_nobody_out(plan_of: PlanOf, name: str, description: str) -> None:
+    titles = _titles(plan_of(_spec(name, description)))
+    assert "People without a smartphone" not in titles
+
+
+def test_a_tool_staff_must_adopt_says_so(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Brew log on the brewhouse tablet",
+            "Brewers record each batch's temperatures and gravity readings on a tablet screen in "
+            "the brewhouse instead of the paper log sheet.",
+        )
+    )
+    assert "internal-tooling" in _ids(plan)
+    risk = next(r for r in plan.risks if "real workflow" in r.title)
+    assert "do not adopt it" in risk.title and "track adoption" in risk.mitigation
