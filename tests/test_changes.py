@@ -2811,3 +2811,59 @@ def test_a_tool_staff_must_adopt_says_so(plan_of: PlanOf) -> None:
     assert "internal-tooling" in _ids(plan)
     risk = next(r for r in plan.risks if "real workflow" in r.title)
     assert "do not adopt it" in risk.title and "track adoption" in risk.mitigation
+
+
+def test_what_is_in_stock_named_outright_is_selling_from_stock(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Plants available at your garden centre",
+            "Customers can see in the app which plants are in stock at each of our garden "
+            "centres before they drive over.",
+        )
+    )
+    assert "Stock figures are wrong or late" in _titles(plan)
+
+
+def test_a_stock_feed_for_resellers_has_no_checkout_of_its_own(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Stock levels feed version 2",
+            "Resellers pull our stock levels and prices from our feed every few minutes; version 2 "
+            "adds stock per depot.",
+        )
+    )
+    assert "checkout" not in _titles(plan).lower()
+    assert plan.rollback is not None
+    assert "checkout_conversion_drop" not in {t.metric for t in plan.rollback.triggers}
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Clients pick their own meeting time",
+            "Accountants using our practice software can send a client a link to pick a meeting "
+            "slot from the free times in their calendar.",
+        ),
+        (
+            "Club members sign the trip forms online",
+            "Parents sign the trip consent forms online instead of paper forms handed in at the "
+            "weekly meeting.",
+        ),
+    ],
+)
+def test_a_veto_word_inside_a_product_people_use_is_what_the_product_is_about(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    assert "product-feature" in _ids(plan_of(_spec(name, description)))
+
+
+def test_a_meeting_with_no_product_in_it_is_still_no_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Quarterly meeting with our top suppliers",
+            "Hold a half-day meeting in our office with our ten biggest suppliers to agree next "
+            "year's delivery plans.",
+        )
+    )
+    assert _ids(plan) == []
