@@ -2867,3 +2867,26 @@ def test_a_meeting_with_no_product_in_it_is_still_no_change(plan_of: PlanOf) -> 
         )
     )
     assert _ids(plan) == []
+
+
+def test_a_guard_word_in_the_name_is_lifted_by_the_product_people_use(plan_of: PlanOf) -> None:
+    # session 13: "rota" says people's work, unless the rota is planned in our software
+    plan = plan_of(
+        _spec(
+            "Two carers on one visit in the rota",
+            "Home care agencies plan each carer's rota in our software. Some clients need two "
+            "carers at once, so a visit will hold two carers and show on both of their rotas.",
+        )
+    )
+    assert _ids(plan)[:1] == ["product-feature"]
+
+
+def test_a_rota_for_a_team_that_uses_our_software_is_still_no_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Weekend support rota for January",
+            "Sole traders using our invoicing software write to us at weekends in January. Set up "
+            "a paid weekend rota for the support team with a handover routine.",
+        )
+    )
+    assert _ids(plan) == []

@@ -346,6 +346,9 @@ class ChangeCatalog(CatalogModel):
     about_guards: list[Keyword] = Field(default_factory=list)
     # an about-guard only in the description is lifted by one of these there (a capability stated)
     about_unless: list[Keyword] = Field(default_factory=list)
+    # an about-guard anywhere, the name too, is lifted by one of these anywhere: the product
+    # people use named as where the thing happens ("open our app", "using our software")
+    about_lifted_by: list[Keyword] = Field(default_factory=list)
     # people's work read from the sentence's parts together (preparing for an assessment,
     # running a board): thresholds triple as with an about-guard
     about_work: list[AboutWork] = Field(default_factory=list)
@@ -387,7 +390,12 @@ class ChangeCatalog(CatalogModel):
         """Every keyword detection searches for (signals, vetoes and their exceptions, about
         guards, lead words) and the guard phrases, compiled once per catalog (kept in the
         compiled catalog cache)."""
-        keywords: list[str] = [*self.about_guards, *self.about_unless, *self.about_surfaces]
+        keywords: list[str] = [
+            *self.about_guards,
+            *self.about_unless,
+            *self.about_lifted_by,
+            *self.about_surfaces,
+        ]
         for w in self.about_work:
             keywords += [*w.words, *w.also, *w.unless]
         guards: list[str] = list(self.surface_teams)
@@ -440,6 +448,8 @@ class ChangeCatalog(CatalogModel):
         guarded = bool(self.about_guards) and _found(
             self.about_guards, self.about_unless, name, description, seen
         )
+        if guarded and self.about_lifted_by and _found(self.about_lifted_by, (), name, description, seen):
+            guarded = False
         if guarded and seen.index(name).keyword(self.about_guards) is None and self._name_reads(name):
             # the description's guard names what the change carries or keeps ("flock records
             # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
@@ -849,6 +859,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "questions": [],
         "about_guards": [],
         "about_unless": [],
+        "about_lifted_by": [],
         "about_work": [],
         "about_surfaces": [],
         "facets": [],
