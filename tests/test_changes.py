@@ -2890,3 +2890,36 @@ def test_a_rota_for_a_team_that_uses_our_software_is_still_no_change(plan_of: Pl
         )
     )
     assert _ids(plan) == []
+
+
+def test_a_sign_in_change_is_held_on_the_help_desk_volume(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Two-step sign-in for every clinic account",
+            "Every member of staff at our 60 clinics must confirm each sign-in with an "
+            "authenticator app from 1 March.",
+        )
+    )
+    assert plan.rollback is not None
+    trigger = next(t for t in plan.rollback.triggers if t.metric == "access_support_tickets")
+    assert trigger.source and "help desk" in trigger.source
+
+
+def test_money_taken_is_watched_for_refunds_and_disputes_and_money_shown_is_not(plan_of: PlanOf) -> None:
+    taken = plan_of(
+        _spec(
+            "Pay for the course in three instalments",
+            "Learners can pay for a course by card in three monthly instalments, charged on the "
+            "same day each month.",
+        )
+    )
+    shown = plan_of(
+        _spec(
+            "Show the minimum due on the card statement page",
+            "Cardholders see the minimum due and the date it leaves their account on the "
+            "statement page of the app.",
+        )
+    )
+    assert taken.rollback is not None and shown.rollback is not None
+    assert "refund_dispute_rate_increase" in {t.metric for t in taken.rollback.triggers}
+    assert "refund_dispute_rate_increase" not in {t.metric for t in shown.rollback.triggers}
