@@ -2923,3 +2923,30 @@ def test_money_taken_is_watched_for_refunds_and_disputes_and_money_shown_is_not(
     assert taken.rollback is not None and shown.rollback is not None
     assert "refund_dispute_rate_increase" in {t.metric for t in taken.rollback.triggers}
     assert "refund_dispute_rate_increase" not in {t.metric for t in shown.rollback.triggers}
+
+
+def test_places_booked_online_are_watched_for_no_shows_and_double_bookings(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Book a slot at the recycling centre online",
+            "Residents book a 15-minute time slot online before they drive to the recycling "
+            "centre; each slot has room for 12 cars.",
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert "no-shows" in units["late_cancellation_rate"]
+    assert "double bookings" in units["overbooked_slot_count"]
+
+
+def test_ai_outputs_overridden_in_review_count_against_the_model(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Draft replies to customer emails with AI",
+            "An LLM drafts a reply to each customer email and an agent edits or rejects it before "
+            "it is sent.",
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert "overridden" in units["bad_output_report_rate"]
