@@ -2777,8 +2777,9 @@ def test_a_public_service_moved_online_names_the_people_it_shuts_out(
     plan_of: PlanOf, name: str, description: str
 ) -> None:
     plan = plan_of(_spec(name, description))
-    risk = next(r for r in plan.risks if r.title.startswith("People without a smartphone"))
-    assert name in risk.title and "phone, paper or in-person route" in risk.mitigation
+    # said once, whether by the cross-cutting risk or by the facet of a manual step moved online
+    shut_out = [r for r in plan.risks if "no smartphone" in r.title or "without a smartphone" in r.title]
+    assert len(shut_out) == 1 and "phone, paper" in shut_out[0].mitigation
 
 
 @pytest.mark.parametrize(
@@ -2950,3 +2951,28 @@ def test_ai_outputs_overridden_in_review_count_against_the_model(plan_of: PlanOf
     assert plan.rollback is not None
     units = {t.metric: t.unit for t in plan.rollback.triggers}
     assert "overridden" in units["bad_output_report_rate"]
+
+
+def test_a_feature_that_hands_out_value_is_gamed_and_still_gets_its_security_review(
+    plan_of: PlanOf,
+) -> None:
+    vouchers = plan_of(
+        _spec(
+            "Gift vouchers for cookery classes",
+            "Customers buy a gift voucher online for any amount and the person who receives it "
+            "redeems the code against a class.",
+        )
+    )
+    assert "People game or defraud" in _titles(vouchers)
+    plan = plan_of(
+        _spec(
+            "Donors book sessions in the app",
+            "Blood donors book appointments by phone today. Our iOS and Android app will let them "
+            "book, move or cancel a session at a nearby centre; donors who are not yet eligible "
+            "cannot book.",
+        )
+    )
+    titles = _titles(plan)
+    assert "People game or defraud" in titles
+    # the abuse risk does not stand in for the security and privacy review of the new surface
+    assert "without a security and privacy check" in titles

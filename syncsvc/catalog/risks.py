@@ -145,6 +145,9 @@ class RiskTemplate(CatalogModel):
     mitigation_task: MitigationTaskTemplate | None = None
     # a baseline risk fills its category only when no other risk of the plan covers it
     baseline: bool = False
+    # False: this risk does not count as covering its category for the baselines (abuse of a
+    # feature is a security risk, but says nothing of the security and privacy review)
+    fills_category: bool = True
     # risks (by id, of any profile, facet or the cross-cutting catalog) that say the same thing
     # less closely: when this one applies they are left out ("Exports of the largest workspaces
     # time out" and the screen's "CSV exports of large accounts time out" are one risk); an id

@@ -349,7 +349,8 @@ def _entries(spec: Spec, templates: list[RiskTemplate], traits: Traits) -> list[
     for i, (tpl, levels) in enumerate(applying):
         if tpl.id in overridden or tpl.baseline:
             continue
-        covered.add(tpl.category)
+        if tpl.fills_category:
+            covered.add(tpl.category)
         out.append(_Entry(tpl.title, levels[0], levels[1], tpl.mitigation, None, tpl, i))
     for i, (tpl, levels) in enumerate(applying):
         if tpl.baseline and tpl.id not in overridden and tpl.category not in covered:
