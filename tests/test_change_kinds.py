@@ -3008,3 +3008,12 @@ def test_a_rota_in_a_product_its_users_are_named_for_is_still_a_change() -> None
         "Teams using our scheduling tool get push and SMS alerts when their monitoring fires; if nobody "
         "acknowledges, we ring the next person in the rota.",
     )
+
+
+def test_personal_details_named_by_what_they_are_are_personal_data() -> None:
+    # session 13: allergies, emergency contacts and medical details are personal data by name
+    assert "collects-personal-data" in _facets(
+        "Parents fill in the holiday club form online",
+        "Parents give their child's allergies, medication and emergency contacts on a form in the "
+        "app before the first day.",
+    )

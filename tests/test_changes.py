@@ -2976,3 +2976,16 @@ def test_a_feature_that_hands_out_value_is_gamed_and_still_gets_its_security_rev
     assert "People game or defraud" in titles
     # the abuse risk does not stand in for the security and privacy review of the new surface
     assert "without a security and privacy check" in titles
+
+
+def test_an_app_used_where_the_network_is_poor_plans_for_no_signal(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Match scores entered pitchside",
+            "Referees enter goals and substitutions in our app from the pitchside during "
+            "grassroots matches, instead of on a paper sheet sent in after the game.",
+        )
+    )
+    # a paper step moved into the app is a product change, whoever the people are
+    assert _ids(plan)[:1] == ["product-feature"]
+    assert "No signal or Wi-Fi where" in _titles(plan)
