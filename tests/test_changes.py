@@ -2989,3 +2989,14 @@ def test_an_app_used_where_the_network_is_poor_plans_for_no_signal(plan_of: Plan
     # a paper step moved into the app is a product change, whoever the people are
     assert _ids(plan)[:1] == ["product-feature"]
     assert "No signal or Wi-Fi where" in _titles(plan)
+
+
+def test_a_feature_that_works_out_due_dates_plans_for_weekends_and_bank_holidays(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Next-day delivery before the cut-off",
+            "Customers can choose next-day delivery in the app when they order before the 4pm cut-off.",
+        )
+    )
+    risk = next(r for r in plan.risks if r.title.startswith("Due dates, deadlines and cut-offs"))
+    assert "bank holiday" in risk.mitigation
