@@ -3000,3 +3000,23 @@ def test_a_feature_that_works_out_due_dates_plans_for_weekends_and_bank_holidays
     )
     risk = next(r for r in plan.risks if r.title.startswith("Due dates, deadlines and cut-offs"))
     assert "bank holiday" in risk.mitigation
+
+
+def test_consumer_plans_meet_the_rules_on_showing_prices_and_business_plans_do_not(
+    plan_of: PlanOf,
+) -> None:
+    consumer = plan_of(
+        _spec(
+            "Three membership plans for the climbing wall",
+            "Climbers choose between off-peak, standard and family membership plans paid monthly "
+            "instead of paying per visit.",
+        )
+    )
+    business = plan_of(
+        _spec(
+            "Per-seat plans for the enterprise tier",
+            "Enterprise customers move from a flat fee to per seat plans billed monthly.",
+        )
+    )
+    assert "how prices are shown" in _titles(consumer)
+    assert "how prices are shown" not in _titles(business)
