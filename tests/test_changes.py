@@ -3020,3 +3020,26 @@ def test_consumer_plans_meet_the_rules_on_showing_prices_and_business_plans_do_n
     )
     assert "how prices are shown" in _titles(consumer)
     assert "how prices are shown" not in _titles(business)
+
+
+def test_a_manual_step_replaced_lifts_a_veto_word_that_names_todays_way(plan_of: PlanOf) -> None:
+    # session 13: "our sales office" is today's way, not the work, when the product replaces it
+    plan = plan_of(
+        _spec(
+            "Hold timber from one delivery",
+            "Builders see how much of each timber delivery is left in our yard and hold a quantity "
+            "against their order, instead of phoning our sales office.",
+        )
+    )
+    assert _ids(plan)[:1] == ["product-feature"]
+
+
+def test_an_office_move_that_mentions_phoning_is_still_no_change(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Move the sales office to the new building",
+            "The sales team moves to the second floor of the new building in May; customers keep "
+            "the same number instead of phoning a new one.",
+        )
+    )
+    assert _ids(plan) == []
