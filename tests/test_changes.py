@@ -3043,3 +3043,13 @@ def test_an_office_move_that_mentions_phoning_is_still_no_change(plan_of: PlanOf
         )
     )
     assert _ids(plan) == []
+
+
+def test_a_service_run_from_an_airport_or_a_stadium_meets_its_operations_team(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Gate changes pushed to passengers",
+            "Passengers at the airport get a push message in our app when their gate changes.",
+        )
+    )
+    assert "operations" in {s.group for s in plan.stakeholders}
