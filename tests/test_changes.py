@@ -3053,3 +3053,14 @@ def test_a_service_run_from_an_airport_or_a_stadium_meets_its_operations_team(pl
         )
     )
     assert "operations" in {s.group for s in plan.stakeholders}
+
+
+def test_credit_notes_and_vouchers_bring_finance(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Credit notes for damaged deliveries",
+            "Customers can report a damaged item in the app and get a credit note against their "
+            "next order without calling us.",
+        )
+    )
+    assert "finance" in {s.group for s in plan.stakeholders}
