@@ -3064,3 +3064,25 @@ def test_credit_notes_and_vouchers_bring_finance(plan_of: PlanOf) -> None:
         )
     )
     assert "finance" in {s.group for s in plan.stakeholders}
+
+
+def test_a_supplier_named_in_the_text_is_a_stakeholder_unless_the_change_moves_vendors(
+    plan_of: PlanOf,
+) -> None:
+    named = plan_of(
+        _spec(
+            "Car park barriers read season permits from the app",
+            "Season permit holders show a code in our app at the barrier; the barrier supplier "
+            "adds a reader to each of the 14 car parks.",
+        )
+    )
+    moved = plan_of(
+        _spec(
+            "Move our SMS sending to a new provider",
+            "Switch our appointment texts from the old SMS vendor to a new provider before the "
+            "contract ends in June.",
+        )
+    )
+    assert "suppliers" in {s.group for s in named.stakeholders}
+    assert "vendor-migration" in _ids(moved)
+    assert "suppliers" not in {s.group for s in moved.stakeholders}
