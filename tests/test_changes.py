@@ -3086,3 +3086,14 @@ def test_a_supplier_named_in_the_text_is_a_stakeholder_unless_the_change_moves_v
     assert "suppliers" in {s.group for s in named.stakeholders}
     assert "vendor-migration" in _ids(moved)
     assert "suppliers" not in {s.group for s in moved.stakeholders}
+
+
+def test_tenancies_waivers_and_warranties_bring_legal(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Renew your tenancy in the app",
+            "Tenants can read and accept their tenancy renewal in the app instead of signing "
+            "paper copies at the branch.",
+        )
+    )
+    assert "legal" in {s.group for s in plan.stakeholders}
