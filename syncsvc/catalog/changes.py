@@ -347,7 +347,8 @@ class ChangeCatalog(CatalogModel):
     # an about-guard only in the description is lifted by one of these there (a capability stated)
     about_unless: list[Keyword] = Field(default_factory=list)
     # an about-guard anywhere, the name too, is lifted by one of these anywhere: the product
-    # people use named as where the thing happens ("open our app", "using our software")
+    # people use named as where the thing happens ("open our app", "in our software"; not
+    # "using our", which says who the users are)
     about_lifted_by: list[Keyword] = Field(default_factory=list)
     # people's work read from the sentence's parts together (preparing for an assessment,
     # running a board): thresholds triple as with an about-guard

@@ -92,7 +92,7 @@ class When(Condition):
     deployment: list[Deployment] = Field(default_factory=list)
     tasks: list[TaskSelector] = Field(default_factory=list)  # some task of the timeline matches
     profiles: list[Slug] = Field(default_factory=list)  # any of these change profiles is in the plan
-    not_profiles: list[Slug] = Field(default_factory=list)  # none of these change profiles is
+    not_profiles: list[Slug] = Field(default_factory=list)  # none of these profiles is in it
 
     @field_validator("keywords")
     @classmethod
