@@ -3188,3 +3188,53 @@ def test_a_queue_that_hands_cases_to_staff_is_their_tool() -> None:
         "an assignment queue in our case system that gives each complaint to one inspector by "
         "area and workload.",
     )[:1] == ["internal-tooling"]
+
+
+def test_a_generated_first_draft_a_person_edits_is_an_ai_feature() -> None:
+    assert "ml-llm" in _kinds(
+        "Draft job adverts for recruiters",
+        "When a recruiter opens a new vacancy, a generated first draft of the advert will appear, "
+        "written from the role profile and the hiring manager's notes; the recruiter must edit "
+        "and approve it before it is posted.",
+    )
+
+
+def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(plan_of: PlanOf) -> None:
+    insurer = plan_of(
+        _spec(
+            "Add a caravan to your home insurance online",
+            "Policyholders can add a touring caravan to their home insurance policy online and "
+            "pay the extra premium for the rest of the year, instead of phoning us.",
+        )
+    )
+    clinic = plan_of(
+        _spec(
+            "Bill insurers directly for physiotherapy",
+            "Our 12 physiotherapy clinics will bill health insurers directly for insured patients "
+            "instead of patients paying and claiming the money back.",
+        )
+    )
+    assert "Insurance rules apply" in _titles(insurer)
+    assert "Insurance rules apply" not in _titles(clinic)
+
+
+def test_a_law_firms_feature_meets_the_professional_rules(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Clients sign engagement letters online",
+            "Clients of our 90-lawyer firm will read and sign their engagement letter and pay "
+            "money on account online before the solicitor opens the matter.",
+        )
+    )
+    assert "Lawyers' professional rules apply" in _titles(plan)
+
+
+def test_music_played_in_a_new_way_checks_its_licences(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Practise along with the original recording",
+            "Pupils in our music lessons app can play along with the original recording of each "
+            "song, slowed down to half speed, with the lyrics shown on screen.",
+        )
+    )
+    assert "The licences for the content or data" in _titles(plan)
