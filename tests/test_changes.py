@@ -3238,3 +3238,29 @@ def test_music_played_in_a_new_way_checks_its_licences(plan_of: PlanOf) -> None:
         )
     )
     assert "The licences for the content or data" in _titles(plan)
+
+
+def test_records_kept_in_step_with_another_system_are_watched_by_reconciliation(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Orders kept in sync with the warehouse system",
+            "Web orders will be kept in sync with the warehouse management system both ways: new "
+            "orders go into it within a minute and dispatch updates come back to the order page.",
+        )
+    )
+    assert plan.rollback is not None
+    trigger = next(t for t in plan.rollback.triggers if t.metric == "sync_mismatch_count")
+    assert trigger.source and "reconciliation" in trigger.source
+
+
+def test_a_features_support_load_counts_calls_as_well_as_tickets(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Tenants see their rent balance online",
+            "Tenants can see their rent balance and the last 12 payments on our website instead of "
+            "phoning the rent team.",
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert "calls" in units["feature_support_tickets"]
