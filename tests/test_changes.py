@@ -3264,3 +3264,27 @@ def test_a_features_support_load_counts_calls_as_well_as_tickets(plan_of: PlanOf
     assert plan.rollback is not None
     units = {t.metric: t.unit for t in plan.rollback.triggers}
     assert "calls" in units["feature_support_tickets"]
+
+
+def test_shared_logins_retired_for_named_ones_list_what_runs_on_them(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Every warehouse picker signs in with their own login",
+            "Pickers at our four warehouses share one login per scanner today. Each picker will "
+            "sign in with their own login and a PIN, so we know who picked each order.",
+        )
+    )
+    titles = _titles(plan)
+    assert "identity-access" in _ids(plan)
+    assert "Retiring the shared login breaks what still runs on it" in titles
+    assert "Named logins are not kept up to date as people join, move and leave" in titles
+
+
+def test_radiologists_or_clerks_moved_to_a_new_system_must_relearn_it() -> None:
+    name = "Move the pathology lab's reporting to a new supplier's system"
+    description = (
+        "The lab's 14 pathologists and 30 clerks report and file results in a system whose "
+        "supplier leaves the market in June; the clerks will move to the new supplier's system "
+        "over one weekend."
+    )
+    assert "staff-move-system" in _facets(name, description, ["vendor-migration"])
