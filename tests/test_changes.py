@@ -3288,3 +3288,20 @@ def test_radiologists_or_clerks_moved_to_a_new_system_must_relearn_it() -> None:
         "over one weekend."
     )
     assert "staff-move-system" in _facets(name, description, ["vendor-migration"])
+
+
+def test_a_model_reading_outsiders_text_for_a_person_to_sign_plans_for_injection_and_the_rubber_stamp(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "AI summaries of objections to licence applications",
+            "Licensing officers get an AI-drafted summary of the objections residents send about "
+            "each premises licence application; the officer must edit and approve it before it "
+            "goes to the committee.",
+        )
+    )
+    titles = _titles(plan)
+    assert "ml-llm" in _ids(plan)
+    assert "(prompt injection)" in titles
+    assert "(automation bias)" in titles
