@@ -3305,3 +3305,18 @@ def test_a_model_reading_outsiders_text_for_a_person_to_sign_plans_for_injection
     assert "ml-llm" in _ids(plan)
     assert "(prompt injection)" in titles
     assert "(automation bias)" in titles
+
+
+def test_a_deletion_job_watches_its_database_load_not_a_pages_latency(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Delete lapsed gym members' records after two years",
+            "Members who left more than two years ago will have their personal records deleted "
+            "for good by a nightly job, as our retention policy says; about 80,000 records.",
+        )
+    )
+    assert "privacy-compliance" in _ids(plan)
+    assert plan.rollback is not None
+    metrics = {t.metric for t in plan.rollback.triggers}
+    assert "p95_latency_increase" not in metrics
+    assert "deletion_run_db_load" in metrics
