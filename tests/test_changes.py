@@ -3320,3 +3320,22 @@ def test_a_deletion_job_watches_its_database_load_not_a_pages_latency(plan_of: P
     metrics = {t.metric for t in plan.rollback.triggers}
     assert "p95_latency_increase" not in metrics
     assert "deletion_run_db_load" in metrics
+
+
+def test_a_business_system_moved_under_its_staff_brings_their_operations_team(plan_of: PlanOf) -> None:
+    moved = plan_of(
+        _spec(
+            "Move the case system to the cloud",
+            "The case system our 120 court clerks use every day moves from our data centre to the "
+            "cloud over one weekend, with its database copied ahead.",
+        )
+    )
+    engine = plan_of(
+        _spec(
+            "Upgrade the orders database to PostgreSQL 16",
+            "Upgrade the orders database from PostgreSQL 12 to 16 with logical replication and a "
+            "cutover in a maintenance window.",
+        )
+    )
+    assert "operations" in {s.group for s in moved.stakeholders}
+    assert "operations" not in {s.group for s in engine.stakeholders}
