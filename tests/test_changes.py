@@ -3339,3 +3339,14 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
     )
     assert "operations" in {s.group for s in moved.stakeholders}
     assert "operations" not in {s.group for s in engine.stakeholders}
+
+
+def test_batch_and_lot_records_bring_the_quality_manager(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Batch records on tablets at the bakery",
+            "Line leaders at our bakery will fill in batch records and lot numbers on tablets "
+            "instead of paper sheets, so a recall can be traced in minutes.",
+        )
+    )
+    assert "quality" in {s.group for s in plan.stakeholders}
