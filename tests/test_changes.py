@@ -3350,3 +3350,15 @@ def test_batch_and_lot_records_bring_the_quality_manager(plan_of: PlanOf) -> Non
         )
     )
     assert "quality" in {s.group for s in plan.stakeholders}
+
+
+def test_a_forecast_staff_act_on_plans_for_them_not_trusting_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Forecast tomorrow's bread orders for each shop",
+            "A model will forecast how many loaves each of our 40 shops should bake tomorrow from "
+            "past sales and the weather; shop managers can accept or change the figure.",
+        )
+    )
+    assert "ml-llm" in _ids(plan)
+    assert "The people who act on the prediction do not trust it" in _titles(plan)
