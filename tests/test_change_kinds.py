@@ -2045,12 +2045,14 @@ def test_the_product_doing_a_thing_by_itself_is_a_product_feature() -> None:
 
 
 def test_people_handing_the_product_something_and_getting_its_work_back_is_a_change() -> None:
-    # a negotiation named as the document's topic does not make uploading a file people's work
+    # a negotiation named as the document's topic does not make uploading a file people's work;
+    # clauses found and "suggested wording" offered by the product are a model's work (session 14;
+    # the PM of the like development feature, a first-pass contract review, said so)
     assert _kinds(
         "Lease clauses checked against our standard terms",
         "Letting agents upload a landlord's lease and get back the clauses that differ from the "
         "negotiation guide, with suggested wording, which they accept or edit.",
-    )[:1] == ["product-feature"]
+    )[:1] == ["ml-llm"]
     # a negotiation as the work itself stays unrecognised
     assert (
         _kinds(

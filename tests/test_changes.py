@@ -3362,3 +3362,27 @@ def test_a_forecast_staff_act_on_plans_for_them_not_trusting_it(plan_of: PlanOf)
     )
     assert "ml-llm" in _ids(plan)
     assert "The people who act on the prediction do not trust it" in _titles(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "Match a paint colour from a photo",
+            "Customers take a photo of a cushion or a wall and we suggest the three closest of our "
+            "60 paint colours, with a free tester pot.",
+        ),
+        (
+            "Ask the staff handbook a question",
+            "Staff type a question about leave, expenses or travel and get a short answer drawn "
+            "from the handbook and policy pages, with a link to the page it came from.",
+        ),
+        (
+            "Delivery notes checked before booking in",
+            "A new assistant reads each supplier's delivery note and tells the goods-in clerk "
+            "which lines do not match the purchase order before the delivery is booked in.",
+        ),
+    ],
+)
+def test_ai_work_described_without_ai_words_is_read_as_such(name: str, description: str) -> None:
+    assert _kinds(name, description)[:1] == ["ml-llm"]
