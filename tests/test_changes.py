@@ -3386,3 +3386,11 @@ def test_a_forecast_staff_act_on_plans_for_them_not_trusting_it(plan_of: PlanOf)
 )
 def test_ai_work_described_without_ai_words_is_read_as_such(name: str, description: str) -> None:
     assert _kinds(name, description)[:1] == ["ml-llm"]
+
+
+def test_finding_the_items_that_fit_what_people_describe_is_search() -> None:
+    assert _kinds(
+        "Find a tent by the pitch you have booked",
+        "Campers on our outdoor shop's website enter the size of their pitch and how many will "
+        "sleep in it, and see which of our 200 tents fit, best rated first.",
+    )[:1] == ["search-recommendations"]
