@@ -2913,17 +2913,56 @@ def test_work_that_only_mentions_a_product_is_still_no_change(
     assert _ids(plan_of(_spec(name, description))) == []
 
 
-def test_a_sign_in_change_is_held_on_the_help_desk_volume(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+# the triggers PMs named for a kind of work, with where their numbers come from: help desk volume
+# for a sign-in change (session 13); a daily reconciliation for records kept in step, calls beside
+# tickets, a deletion run's database load instead of a page's latency (session 14)
+@pytest.mark.parametrize(
+    ("name", "description", "metric", "says", "absent"),
+    [
+        (
             "Two-step sign-in for every clinic account",
             "Every member of staff at our 60 clinics must confirm each sign-in with an "
             "authenticator app from 1 March.",
-        )
-    )
+            "access_support_tickets",
+            "help desk",
+            None,
+        ),
+        (
+            "Orders kept in sync with the warehouse system",
+            "Web orders will be kept in sync with the warehouse management system both ways: new "
+            "orders go into it within a minute and dispatch updates come back to the order page.",
+            "sync_mismatch_count",
+            "reconciliation",
+            None,
+        ),
+        (
+            "Tenants see their rent balance online",
+            "Tenants can see their rent balance and the last 12 payments on our website instead of "
+            "phoning the rent team.",
+            "feature_support_tickets",
+            "calls",
+            None,
+        ),
+        (
+            "Delete lapsed gym members' records after two years",
+            "Members who left more than two years ago will have their personal records deleted "
+            "for good by a nightly job, as our retention policy says; about 80,000 records.",
+            "deletion_run_db_load",
+            "lock waits",
+            "p95_latency_increase",
+        ),
+    ],
+)
+def test_a_kind_of_work_is_held_on_the_triggers_pms_name(
+    plan_of: PlanOf, name: str, description: str, metric: str, says: str, absent: str | None
+) -> None:
+    plan = plan_of(_spec(name, description))
     assert plan.rollback is not None
-    trigger = next(t for t in plan.rollback.triggers if t.metric == "access_support_tickets")
-    assert trigger.source and "help desk" in trigger.source
+    trigger = next(t for t in plan.rollback.triggers if t.metric == metric)
+    # what the trigger counts (its unit) or where the number comes from (its source)
+    assert says in f"{trigger.unit} {trigger.source}"
+    if absent is not None:
+        assert absent not in {t.metric for t in plan.rollback.triggers}
 
 
 def test_money_taken_is_watched_for_refunds_and_disputes_and_money_shown_is_not(plan_of: PlanOf) -> None:
@@ -3042,25 +3081,41 @@ def test_consumer_plans_meet_the_rules_on_showing_prices_and_business_plans_do_n
     assert "how prices are shown" not in _titles(business)
 
 
-def test_a_service_run_from_an_airport_or_a_stadium_meets_its_operations_team(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+# the people a feature's own words bring in: the operations team of a service run from an airport
+# or a stadium, finance where credit notes move, legal for tenancies (session 13), the quality
+# manager for batch and lot records (session 14)
+@pytest.mark.parametrize(
+    ("name", "description", "group"),
+    [
+        (
             "Gate changes pushed to passengers",
             "Passengers at the airport get a push message in our app when their gate changes.",
-        )
-    )
-    assert "operations" in {s.group for s in plan.stakeholders}
-
-
-def test_credit_notes_and_vouchers_bring_finance(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+            "operations",
+        ),
+        (
             "Credit notes for damaged deliveries",
             "Customers can report a damaged item in the app and get a credit note against their "
             "next order without calling us.",
-        )
-    )
-    assert "finance" in {s.group for s in plan.stakeholders}
+            "finance",
+        ),
+        (
+            "Renew your tenancy in the app",
+            "Tenants can read and accept their tenancy renewal in the app instead of signing "
+            "paper copies at the branch.",
+            "legal",
+        ),
+        (
+            "Batch records on tablets at the bakery",
+            "Line leaders at our bakery will fill in batch records and lot numbers on tablets "
+            "instead of paper sheets, so a recall can be traced in minutes.",
+            "quality",
+        ),
+    ],
+)
+def test_the_texts_own_words_bring_in_the_people_who_run_it(
+    plan_of: PlanOf, name: str, description: str, group: str
+) -> None:
+    assert group in {s.group for s in plan_of(_spec(name, description)).stakeholders}
 
 
 def test_a_supplier_named_in_the_text_is_a_stakeholder_unless_the_change_moves_vendors(
@@ -3083,17 +3138,6 @@ def test_a_supplier_named_in_the_text_is_a_stakeholder_unless_the_change_moves_v
     assert "suppliers" in {s.group for s in named.stakeholders}
     assert "vendor-migration" in _ids(moved)
     assert "suppliers" not in {s.group for s in moved.stakeholders}
-
-
-def test_tenancies_waivers_and_warranties_bring_legal(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Renew your tenancy in the app",
-            "Tenants can read and accept their tenancy renewal in the app instead of signing "
-            "paper copies at the branch.",
-        )
-    )
-    assert "legal" in {s.group for s in plan.stakeholders}
 
 
 # ---- session 14: the senses the read blind sets (insurance, property, HR, legal) showed -------
@@ -3218,66 +3262,61 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
     assert "Insurance rules apply" not in _titles(clinic)
 
 
-def test_a_law_firms_feature_meets_the_professional_rules(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+# session 14: risks a kind of work brings, whatever the sector's words: a sector's rulebook,
+# licences of content used anew, shared logins retired, a model that reads outsiders' text for a
+# person to sign, a forecast its users must trust
+@pytest.mark.parametrize(
+    ("name", "description", "kind", "titles"),
+    [
+        (
             "Clients sign engagement letters online",
             "Clients of our 90-lawyer firm will read and sign their engagement letter and pay "
             "money on account online before the solicitor opens the matter.",
-        )
-    )
-    assert "Lawyers' professional rules apply" in _titles(plan)
-
-
-def test_music_played_in_a_new_way_checks_its_licences(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+            None,
+            ("Lawyers' professional rules apply",),
+        ),
+        (
             "Practise along with the original recording",
             "Pupils in our music lessons app can play along with the original recording of each "
             "song, slowed down to half speed, with the lyrics shown on screen.",
-        )
-    )
-    assert "The licences for the content or data" in _titles(plan)
-
-
-def test_records_kept_in_step_with_another_system_are_watched_by_reconciliation(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Orders kept in sync with the warehouse system",
-            "Web orders will be kept in sync with the warehouse management system both ways: new "
-            "orders go into it within a minute and dispatch updates come back to the order page.",
-        )
-    )
-    assert plan.rollback is not None
-    trigger = next(t for t in plan.rollback.triggers if t.metric == "sync_mismatch_count")
-    assert trigger.source and "reconciliation" in trigger.source
-
-
-def test_a_features_support_load_counts_calls_as_well_as_tickets(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Tenants see their rent balance online",
-            "Tenants can see their rent balance and the last 12 payments on our website instead of "
-            "phoning the rent team.",
-        )
-    )
-    assert plan.rollback is not None
-    units = {t.metric: t.unit for t in plan.rollback.triggers}
-    assert "calls" in units["feature_support_tickets"]
-
-
-def test_shared_logins_retired_for_named_ones_list_what_runs_on_them(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
+            None,
+            ("The licences for the content or data",),
+        ),
+        (
             "Every warehouse picker signs in with their own login",
             "Pickers at our four warehouses share one login per scanner today. Each picker will "
             "sign in with their own login and a PIN, so we know who picked each order.",
-        )
-    )
-    titles = _titles(plan)
-    assert "identity-access" in _ids(plan)
-    assert "Retiring the shared login breaks what still runs on it" in titles
-    assert "Named logins are not kept up to date as people join, move and leave" in titles
+            "identity-access",
+            (
+                "Retiring the shared login breaks what still runs on it",
+                "Named logins are not kept up to date as people join, move and leave",
+            ),
+        ),
+        (
+            "AI summaries of objections to licence applications",
+            "Licensing officers get an AI-drafted summary of the objections residents send about "
+            "each premises licence application; the officer must edit and approve it before it "
+            "goes to the committee.",
+            "ml-llm",
+            ("(prompt injection)", "(automation bias)"),
+        ),
+        (
+            "Forecast tomorrow's bread orders for each shop",
+            "A model will forecast how many loaves each of our 40 shops should bake tomorrow from "
+            "past sales and the weather; shop managers can accept or change the figure.",
+            "ml-llm",
+            ("The people who act on the prediction do not trust it",),
+        ),
+    ],
+)
+def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
+    plan_of: PlanOf, name: str, description: str, kind: str | None, titles: tuple[str, ...]
+) -> None:
+    plan = plan_of(_spec(name, description))
+    if kind is not None:
+        assert kind in _ids(plan)
+    for title in titles:
+        assert title in _titles(plan)
 
 
 def test_radiologists_or_clerks_moved_to_a_new_system_must_relearn_it() -> None:
@@ -3288,38 +3327,6 @@ def test_radiologists_or_clerks_moved_to_a_new_system_must_relearn_it() -> None:
         "over one weekend."
     )
     assert "staff-move-system" in _facets(name, description, ["vendor-migration"])
-
-
-def test_a_model_reading_outsiders_text_for_a_person_to_sign_plans_for_injection_and_the_rubber_stamp(
-    plan_of: PlanOf,
-) -> None:
-    plan = plan_of(
-        _spec(
-            "AI summaries of objections to licence applications",
-            "Licensing officers get an AI-drafted summary of the objections residents send about "
-            "each premises licence application; the officer must edit and approve it before it "
-            "goes to the committee.",
-        )
-    )
-    titles = _titles(plan)
-    assert "ml-llm" in _ids(plan)
-    assert "(prompt injection)" in titles
-    assert "(automation bias)" in titles
-
-
-def test_a_deletion_job_watches_its_database_load_not_a_pages_latency(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Delete lapsed gym members' records after two years",
-            "Members who left more than two years ago will have their personal records deleted "
-            "for good by a nightly job, as our retention policy says; about 80,000 records.",
-        )
-    )
-    assert "privacy-compliance" in _ids(plan)
-    assert plan.rollback is not None
-    metrics = {t.metric for t in plan.rollback.triggers}
-    assert "p95_latency_increase" not in metrics
-    assert "deletion_run_db_load" in metrics
 
 
 def test_a_business_system_moved_under_its_staff_brings_their_operations_team(plan_of: PlanOf) -> None:
@@ -3339,29 +3346,6 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
     )
     assert "operations" in {s.group for s in moved.stakeholders}
     assert "operations" not in {s.group for s in engine.stakeholders}
-
-
-def test_batch_and_lot_records_bring_the_quality_manager(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Batch records on tablets at the bakery",
-            "Line leaders at our bakery will fill in batch records and lot numbers on tablets "
-            "instead of paper sheets, so a recall can be traced in minutes.",
-        )
-    )
-    assert "quality" in {s.group for s in plan.stakeholders}
-
-
-def test_a_forecast_staff_act_on_plans_for_them_not_trusting_it(plan_of: PlanOf) -> None:
-    plan = plan_of(
-        _spec(
-            "Forecast tomorrow's bread orders for each shop",
-            "A model will forecast how many loaves each of our 40 shops should bake tomorrow from "
-            "past sales and the weather; shop managers can accept or change the figure.",
-        )
-    )
-    assert "ml-llm" in _ids(plan)
-    assert "The people who act on the prediction do not trust it" in _titles(plan)
 
 
 @pytest.mark.parametrize(
