@@ -3082,8 +3082,9 @@ def test_consumer_plans_meet_the_rules_on_showing_prices_and_business_plans_do_n
 
 
 # the people a feature's own words bring in: the operations team of a service run from an airport
-# or a stadium, finance where credit notes move, legal for tenancies (session 13), the quality
-# manager for batch and lot records (session 14)
+# or a stadium, finance where credit notes move, legal for tenancies (session 13); the cloud
+# provider of a move to the cloud, the supplier of the system moved, the quality manager for batch
+# and lot records (session 14)
 @pytest.mark.parametrize(
     ("name", "description", "group"),
     [
@@ -3103,6 +3104,18 @@ def test_consumer_plans_meet_the_rules_on_showing_prices_and_business_plans_do_n
             "Tenants can read and accept their tenancy renewal in the app instead of signing "
             "paper copies at the branch.",
             "legal",
+        ),
+        (
+            "Move the ticketing servers to the cloud",
+            "The ticketing system our box office uses moves from the server room under the stage "
+            "to the cloud over one night in January, with its database copied ahead.",
+            "cloud-provider-support",
+        ),
+        (
+            "Move the library's catalogue servers to the new data centre",
+            "The library catalogue and loans system, run by its supplier on our servers, moves "
+            "to the council's new data centre over a weekend, with its database copied ahead.",
+            "system-supplier",
         ),
         (
             "Batch records on tablets at the bakery",
