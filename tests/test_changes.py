@@ -3198,30 +3198,88 @@ def test_people_who_pick_their_own_slot_from_a_link_is_a_product_feature() -> No
     assert "scheduled-jobs" not in _facets(name, description, ids)
 
 
-def test_an_interface_other_organisations_systems_call_is_a_public_api() -> None:
-    assert _kinds(
-        "Accounting software files VAT returns with us directly",
-        "Today accountants type each return into our web form. We will publish a documented "
-        "interface and a sandbox so that accounting software suppliers can file returns "
-        "machine-to-machine and get errors back at once.",
-    )[:1] == ["public-api-sdk"]
-
-
-def test_documents_found_by_any_word_in_their_text_are_search() -> None:
-    assert _kinds(
-        "Find planning decisions by what they say",
-        "Residents can only look up planning decisions by reference number today. They will "
-        "find decisions by any words in the text, and see related decisions beside each one.",
-    )[:1] == ["search-recommendations"]
-
-
-def test_updates_texted_to_workers_are_messaging() -> None:
-    # whether the texts or the thing they tell of leads is a coin toss among PMs: the kind is read
-    assert "notifications-messaging" in _kinds(
-        "Shift changes by text for warehouse workers",
-        "Warehouse workers hear about shift changes only on the noticeboard. They will get "
-        "texts when a shift they work is moved or cancelled.",
-    )
+# session 14: kinds of change said in other words than the kind's own: an interface for other
+# organisations' systems, documents found by any word, texts to workers, a queue that hands cases
+# to our staff, a draft a person edits, AI and search described without their words. `first`:
+# the kind leads; otherwise it is read at all (whether texts or what they tell of leads is a coin
+# toss among PMs, and a draft for recruiters may lead as a product)
+@pytest.mark.parametrize(
+    ("name", "description", "kind", "first"),
+    [
+        (
+            "Accounting software files VAT returns with us directly",
+            "Today accountants type each return into our web form. We will publish a documented "
+            "interface and a sandbox so that accounting software suppliers can file returns "
+            "machine-to-machine and get errors back at once.",
+            "public-api-sdk",
+            True,
+        ),
+        (
+            "Find planning decisions by what they say",
+            "Residents can only look up planning decisions by reference number today. They will "
+            "find decisions by any words in the text, and see related decisions beside each one.",
+            "search-recommendations",
+            True,
+        ),
+        (
+            "Shift changes by text for warehouse workers",
+            "Warehouse workers hear about shift changes only on the noticeboard. They will get "
+            "texts when a shift they work is moved or cancelled.",
+            "notifications-messaging",
+            False,
+        ),
+        (
+            "Assignment queue for building inspectors",
+            "Our 30 building inspectors take new complaints from a shared spreadsheet. We will "
+            "build an assignment queue in our case system that gives each complaint to one "
+            "inspector by area and workload.",
+            "internal-tooling",
+            True,
+        ),
+        (
+            "Draft job adverts for recruiters",
+            "When a recruiter opens a new vacancy, a generated first draft of the advert will "
+            "appear, written from the role profile and the hiring manager's notes; the recruiter "
+            "must edit and approve it before it is posted.",
+            "ml-llm",
+            False,
+        ),
+        (
+            "Match a paint colour from a photo",
+            "Customers take a photo of a cushion or a wall and we suggest the three closest of our "
+            "60 paint colours, with a free tester pot.",
+            "ml-llm",
+            True,
+        ),
+        (
+            "Ask the staff handbook a question",
+            "Staff type a question about leave, expenses or travel and get a short answer drawn "
+            "from the handbook and policy pages, with a link to the page it came from.",
+            "ml-llm",
+            True,
+        ),
+        (
+            "Delivery notes checked before booking in",
+            "A new assistant reads each supplier's delivery note and tells the goods-in clerk "
+            "which lines do not match the purchase order before the delivery is booked in.",
+            "ml-llm",
+            True,
+        ),
+        (
+            "Find a tent by the pitch you have booked",
+            "Campers on our outdoor shop's website enter the size of their pitch and how many will "
+            "sleep in it, and see which of our 200 tents fit, best rated first.",
+            "search-recommendations",
+            True,
+        ),
+    ],
+)
+def test_a_kind_said_in_other_words_is_read(name: str, description: str, kind: str, first: bool) -> None:
+    kinds = _kinds(name, description)
+    if first:
+        assert kinds[:1] == [kind]
+    else:
+        assert kind in kinds
 
 
 def test_money_paid_to_mobile_wallets_can_go_astray_and_is_not_card_fraud(plan_of: PlanOf) -> None:
@@ -3236,24 +3294,6 @@ def test_money_paid_to_mobile_wallets_can_go_astray_and_is_not_card_fraud(plan_o
     assert "payments-billing" in _ids(plan)
     assert "Money sent out goes to a wrong, closed or mistyped account, wallet" in titles
     assert "Card testing" not in titles
-
-
-def test_a_queue_that_hands_cases_to_staff_is_their_tool() -> None:
-    assert _kinds(
-        "Assignment queue for building inspectors",
-        "Our 30 building inspectors take new complaints from a shared spreadsheet. We will build "
-        "an assignment queue in our case system that gives each complaint to one inspector by "
-        "area and workload.",
-    )[:1] == ["internal-tooling"]
-
-
-def test_a_generated_first_draft_a_person_edits_is_an_ai_feature() -> None:
-    assert "ml-llm" in _kinds(
-        "Draft job adverts for recruiters",
-        "When a recruiter opens a new vacancy, a generated first draft of the advert will appear, "
-        "written from the role profile and the hiring manager's notes; the recruiter must edit "
-        "and approve it before it is posted.",
-    )
 
 
 def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(plan_of: PlanOf) -> None:
@@ -3359,35 +3399,3 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
     )
     assert "operations" in {s.group for s in moved.stakeholders}
     assert "operations" not in {s.group for s in engine.stakeholders}
-
-
-@pytest.mark.parametrize(
-    ("name", "description"),
-    [
-        (
-            "Match a paint colour from a photo",
-            "Customers take a photo of a cushion or a wall and we suggest the three closest of our "
-            "60 paint colours, with a free tester pot.",
-        ),
-        (
-            "Ask the staff handbook a question",
-            "Staff type a question about leave, expenses or travel and get a short answer drawn "
-            "from the handbook and policy pages, with a link to the page it came from.",
-        ),
-        (
-            "Delivery notes checked before booking in",
-            "A new assistant reads each supplier's delivery note and tells the goods-in clerk "
-            "which lines do not match the purchase order before the delivery is booked in.",
-        ),
-    ],
-)
-def test_ai_work_described_without_ai_words_is_read_as_such(name: str, description: str) -> None:
-    assert _kinds(name, description)[:1] == ["ml-llm"]
-
-
-def test_finding_the_items_that_fit_what_people_describe_is_search() -> None:
-    assert _kinds(
-        "Find a tent by the pitch you have booked",
-        "Campers on our outdoor shop's website enter the size of their pitch and how many will "
-        "sleep in it, and see which of our 200 tents fit, best rated first.",
-    )[:1] == ["search-recommendations"]
