@@ -3317,9 +3317,11 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
 
 # session 14: risks a kind of work brings, whatever the sector's words: a sector's rulebook,
 # licences of content used anew, shared logins retired, a model that reads outsiders' text for a
-# person to sign, a forecast its users must trust
+# person to sign, a forecast its users must trust. Session 15: devices out in the world that must
+# reconnect to a moved system, a forecast judged on the days that matter and on how often people
+# change its figures, tax relief claimed on gifts; with the trigger the kind of work brings
 @pytest.mark.parametrize(
-    ("name", "description", "kind", "titles"),
+    ("name", "description", "kind", "titles", "metric"),
     [
         (
             "Clients sign engagement letters online",
@@ -3327,6 +3329,7 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "money on account online before the solicitor opens the matter.",
             None,
             ("Lawyers' professional rules apply",),
+            None,
         ),
         (
             "Practise along with the original recording",
@@ -3334,6 +3337,7 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "song, slowed down to half speed, with the lyrics shown on screen.",
             None,
             ("The licences for the content or data",),
+            None,
         ),
         (
             "Every warehouse picker signs in with their own login",
@@ -3344,6 +3348,7 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
                 "Retiring the shared login breaks what still runs on it",
                 "Named logins are not kept up to date as people join, move and leave",
             ),
+            None,
         ),
         (
             "AI summaries of objections to licence applications",
@@ -3352,6 +3357,7 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "goes to the committee.",
             "ml-llm",
             ("(prompt injection)", "(automation bias)"),
+            None,
         ),
         (
             "Forecast tomorrow's bread orders for each shop",
@@ -3359,17 +3365,61 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "past sales and the weather; shop managers can accept or change the figure.",
             "ml-llm",
             ("The people who act on the prediction do not trust it",),
+            None,
+        ),
+        (
+            "Move the parking meters to a new back office",
+            "Our 2,400 street parking meters send payments over 4G to a back office whose contract "
+            "ends in May; we will reconfigure every meter to connect to the new supplier's "
+            "platform before then.",
+            "vendor-migration",
+            ("Devices in the field do not reconnect to the new system",),
+            "devices_not_reconnected",
+        ),
+        (
+            "Building sensors report to our own cloud",
+            "The 9,000 temperature and occupancy sensors in our tenants' offices connect to a "
+            "broker in our server room; we will move the broker and the readings database to our "
+            "cloud account and re-point the sensors by host name.",
+            "infra-cutover",
+            ("Devices in the field do not reconnect to the new system",),
+            "devices_not_reconnected",
+        ),
+        (
+            "Call centre staffing forecast",
+            "Team leaders plan each day's advisers by hand. A forecast learned from two years of "
+            "call volumes and the school holidays will suggest how many advisers each half hour "
+            "needs, and team leaders can adjust it before the rota is published.",
+            "ml-llm",
+            ("is wrong on the days that matter",),
+            "forecast_override_rate",
+        ),
+        (
+            "Donors get a tax receipt by email for every gift",
+            "Donors to our food pantry will get a tax-deductible receipt by email within an hour of "
+            "each gift, and a statement of the year's giving every January.",
+            None,
+            ("Tax relief on the gifts",),
+            None,
         ),
     ],
 )
 def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
-    plan_of: PlanOf, name: str, description: str, kind: str | None, titles: tuple[str, ...]
+    plan_of: PlanOf,
+    name: str,
+    description: str,
+    kind: str | None,
+    titles: tuple[str, ...],
+    metric: str | None,
 ) -> None:
     plan = plan_of(_spec(name, description))
     if kind is not None:
         assert kind in _ids(plan)
     for title in titles:
         assert title in _titles(plan)
+    if metric is not None:
+        assert plan.rollback is not None
+        assert metric in {t.metric for t in plan.rollback.triggers}
 
 
 def test_radiologists_or_clerks_moved_to_a_new_system_must_relearn_it() -> None:
@@ -3399,3 +3449,94 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
     )
     assert "operations" in {s.group for s in moved.stakeholders}
     assert "operations" not in {s.group for s in engine.stakeholders}
+
+
+# ---- session 15: what the read blind sets (agriculture, government, automotive, charities) showed -
+
+
+# ...and the same words where that work is not done: servers that connect to a moved database are
+# no devices out in the world; a weather forecast passed on is not our forecast
+@pytest.mark.parametrize(
+    ("name", "description", "kind", "title", "metric"),
+    [
+        (
+            "Upgrade the orders database to PostgreSQL 16",
+            "Upgrade the orders database from PostgreSQL 12 to 16 with a cutover in a maintenance "
+            "window; the checkout servers connect to it by host name.",
+            "infra-cutover",
+            "Devices in the field",
+            "devices_not_reconnected",
+        ),
+        (
+            "Frost warnings for growers",
+            "A model trained on ten years of our orchard sensors predicts frost at each orchard, "
+            "and growers get a text when the weather forecast and the model both expect it.",
+            "ml-llm",
+            "is wrong on the days that matter",
+            None,
+        ),
+    ],
+)
+def test_the_same_words_without_that_work_bring_none_of_it(
+    plan_of: PlanOf, name: str, description: str, kind: str, title: str, metric: str | None
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert kind in _ids(plan)
+    assert title not in _titles(plan)
+    assert plan.rollback is not None
+    assert metric not in {t.metric for t in plan.rollback.triggers}
+
+
+def test_a_forecast_learned_from_history_is_a_model_and_staff_trained_on_a_till_are_not() -> None:
+    assert _kinds(
+        "Bread orders filled in for each shop",
+        "A forecast trained on three years of till sales and the weather will fill in each "
+        "shop's bread order, which the manager can change.",
+    )[:1] == ["ml-llm"]
+    assert "ml-llm" not in _kinds(
+        "Cashiers trained on the new till",
+        "All 300 cashiers will be trained on the new till software before it goes live in March.",
+    )
+
+
+# session 15: a policy taken through consultation, an impact assessment and a council's or board's
+# approval is people's work, even when it says when reminders are sent
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "One complaints policy for the trust",
+            "The board wants one complaints policy for all five hospitals by June: how we "
+            "acknowledge, investigate and reply, and when we send reminders, with consultation "
+            "with the patients' forum, an equality impact assessment and a board paper.",
+        ),
+        (
+            "Council rent arrears policy",
+            "A new rent arrears policy for our 11,000 tenancies: when reminders go out, when we "
+            "offer a repayment plan and when cases go to court. It needs consultation with tenants' "
+            "groups and a cabinet report in March.",
+        ),
+    ],
+)
+def test_a_policy_taken_through_consultation_and_approval_is_no_change(
+    plan_of: PlanOf, name: str, description: str
+) -> None:
+    assert _ids(plan_of(_spec(name, description))) == []
+
+
+def test_a_consent_banner_under_a_consulted_policy_is_still_a_change() -> None:
+    assert "privacy-compliance" in _kinds(
+        "Cookie consent banner under the new policy",
+        "Our privacy policy changes in May after consultation with the regulator; the website's "
+        "cookie banner will ask visitors before any analytics cookie is set.",
+    )
+
+
+def test_a_deletion_job_also_called_a_data_migration_still_deletes_and_a_migration_does_not() -> None:
+    name = "Erase supporters who lapsed over seven years ago"
+    description = (
+        "A nightly job will erase the personal details of supporters with no contact for seven "
+        "years, keeping only anonymised giving totals for reporting."
+    )
+    assert "deletes-data" in _facets(name, description, ["privacy-compliance", "data-migration"])
+    assert "deletes-data" not in _facets(name, description, ["data-migration", "privacy-compliance"])

@@ -249,13 +249,17 @@ class Facet(Brings):
 
     A facet attaches to any plan that recognised a kind of change, and brings the risks,
     triggers and stakeholders that doing that thing has; its risks come after the profiles'
-    (a profile's risk of the same id wins). `not_profiles`: profiles that already cover it.
+    (a profile's risk of the same id wins). `not_profiles`: profiles that already cover it
+    (`not_primary`: when they lead).
     """
 
     id: Slug
     title: Text  # what the feature does, as a reason: "stores new data"
     threshold: Annotated[float, Field(gt=0)] = 2
     not_profiles: list[Slug] = Field(default_factory=list)
+    # profiles that cover it only when they lead the plan: a deletion job that PMs also call a
+    # data migration is still a deletion; a data migration that deletes the old copy is not
+    not_primary: list[Slug] = Field(default_factory=list)
     # only in a plan with one of these profiles (empty: any)
     profiles: list[Slug] = Field(default_factory=list)
     # risks of other facets this one brings too, by id (one risk, wherever two facets need it)
@@ -667,7 +671,11 @@ class ChangeCatalog(CatalogModel):
         first = len(self.profiles)
         for k in self._open_facets(name, description, seen, fired):
             f = self.facets[k]
-            if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
+            if (
+                set(f.not_profiles) & set(profiles)
+                or profiles[0] in f.not_primary
+                or (f.profiles and not set(f.profiles) & set(profiles))
+            ):
                 continue
             score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, fired.of(first + k))
             if score >= f.threshold:
