@@ -3272,6 +3272,13 @@ def test_people_who_pick_their_own_slot_from_a_link_is_a_product_feature() -> No
             "search-recommendations",
             True,
         ),
+        (
+            "Filing status lookup for accountancy firms",
+            "Firms phone us to ask whether a client's return has been filed. We will give each "
+            "firm keys to an authenticated lookup that returns a return's status by reference.",
+            "public-api-sdk",
+            True,
+        ),
     ],
 )
 def test_a_kind_said_in_other_words_is_read(name: str, description: str, kind: str, first: bool) -> None:
@@ -3402,6 +3409,40 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             ("Tax relief on the gifts",),
             None,
         ),
+        (
+            "Freezer alarms for our school kitchens",
+            "Each of our 60 school kitchens gets a probe in every freezer; the cook and the site "
+            "manager get a text when a freezer is above -15°C for 20 minutes, and the catering "
+            "manager is called if nobody acknowledges it within half an hour.",
+            None,
+            ("False alarms bury the real ones", "reaches nobody who can act"),
+            "alerts_unacknowledged",
+        ),
+        (
+            "Family court judgments published without names",
+            "We will publish family court judgments online, with the names and addresses of "
+            "children, victims and witnesses redacted from each PDF, the scanned older ones too.",
+            None,
+            ("Redactions are missed", "Redaction can be undone", "Too much is hidden"),
+            "unredacted_details_found",
+        ),
+        (
+            "Loyalty data kept from partner brands until members agree",
+            "Every loyalty member's purchases are shared with three partner brands today. We will "
+            "stop the sharing until each member agrees in the app, let them withdraw at any time, "
+            "and ask the partners to delete what they hold.",
+            "privacy-compliance",
+            ("Data keeps reaching partners without consent",),
+            None,
+        ),
+        (
+            "Erase lapsed alumni from the fundraising database",
+            "Alumni with no contact for ten years will be erased from our fundraising database by "
+            "a monthly job, keeping only a note of those who asked not to be contacted.",
+            None,
+            ("People erased are contacted again",),
+            None,
+        ),
     ],
 )
 def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
@@ -3455,7 +3496,8 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 
 
 # ...and the same words where that work is not done: servers that connect to a moved database are
-# no devices out in the world; a weather forecast passed on is not our forecast
+# no devices out in the world; a weather forecast passed on is not our forecast; a price that
+# falls below a shopper's figure is no reading crossing a threshold
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3474,6 +3516,13 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "ml-llm",
             "is wrong on the days that matter",
             None,
+        ),
+        (
+            "Price drop alerts",
+            "Shoppers can save a product and get an email when its price falls below the price they set.",
+            "product-feature",
+            "False alarms bury the real ones",
+            "alerts_unacknowledged",
         ),
     ],
 )
@@ -3532,11 +3581,32 @@ def test_a_consent_banner_under_a_consulted_policy_is_still_a_change() -> None:
     )
 
 
-def test_a_deletion_job_also_called_a_data_migration_still_deletes_and_a_migration_does_not() -> None:
-    name = "Erase supporters who lapsed over seven years ago"
-    description = (
-        "A nightly job will erase the personal details of supporters with no contact for seven "
-        "years, keeping only anonymised giving totals for reporting."
-    )
-    assert "deletes-data" in _facets(name, description, ["privacy-compliance", "data-migration"])
-    assert "deletes-data" not in _facets(name, description, ["data-migration", "privacy-compliance"])
+# session 15: a facet a kind of change covers only when that kind leads (`not_primary`): a deletion
+# job that PMs also call a data migration still deletes, messages sent beside another kind keep
+# their risks; where the migration or the messaging leads, its own risks cover them
+@pytest.mark.parametrize(
+    ("name", "description", "facet", "kind", "other"),
+    [
+        (
+            "Erase supporters who lapsed over seven years ago",
+            "A nightly job will erase the personal details of supporters with no contact for seven "
+            "years, keeping only anonymised giving totals for reporting.",
+            "deletes-data",
+            "privacy-compliance",
+            "data-migration",
+        ),
+        (
+            "Homeowners get a text when the technician sets off",
+            "When a technician starts travelling to a job, the homeowner gets a text message with "
+            "the technician's name and a link to follow the van on a map.",
+            "sends-messages",
+            "product-feature",
+            "notifications-messaging",
+        ),
+    ],
+)
+def test_a_facet_stays_on_beside_the_kind_that_covers_it_when_that_kind_leads(
+    name: str, description: str, facet: str, kind: str, other: str
+) -> None:
+    assert facet in _facets(name, description, [kind, other])
+    assert facet not in _facets(name, description, [other, kind])
