@@ -3326,7 +3326,8 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
 # licences of content used anew, shared logins retired, a model that reads outsiders' text for a
 # person to sign, a forecast its users must trust. Session 15: devices out in the world that must
 # reconnect to a moved system, a forecast judged on the days that matter and on how often people
-# change its figures, tax relief claimed on gifts; with the trigger the kind of work brings
+# change its figures, tax relief claimed on gifts, a text or screen that reaches people at the wheel,
+# photos taken as proof; with the trigger the kind of work brings
 @pytest.mark.parametrize(
     ("name", "description", "kind", "titles", "metric"),
     [
@@ -3443,6 +3444,22 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             ("People erased are contacted again",),
             None,
         ),
+        (
+            "Bus drivers accept changed runs from the cab",
+            "Bus drivers get a text when their next run changes and can accept it from the cab "
+            "between stops; 600 drivers at 4 depots.",
+            None,
+            ("People use", "while driving"),
+            None,
+        ),
+        (
+            "Workshop check-in on a tablet",
+            "Service advisers walk round each car with a tablet, photograph any damage and "
+            "scratches, and the customer signs on the tablet before the keys are handed over.",
+            None,
+            ("do not settle disputes",),
+            None,
+        ),
     ],
 )
 def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
@@ -3497,7 +3514,8 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 
 # ...and the same words where that work is not done: servers that connect to a moved database are
 # no devices out in the world; a weather forecast passed on is not our forecast; a price that
-# falls below a shopper's figure is no reading crossing a threshold
+# falls below a shopper's figure is no reading crossing a threshold; drivers paying at a charger are
+# not driving; a tutor's profile photo is no evidence
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3523,6 +3541,22 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "product-feature",
             "False alarms bury the real ones",
             "alerts_unacknowledged",
+        ),
+        (
+            "Pay per kWh at our chargers",
+            "Drivers at our 300 chargers will pay per kWh instead of per minute, shown on the "
+            "charger screen and in our app.",
+            "product-feature",
+            "while driving",
+            None,
+        ),
+        (
+            "Profile photos and a video for tutors",
+            "Tutors can add a profile photo and a short video introduction to their page, shown "
+            "to parents who search for a tutor.",
+            "product-feature",
+            "do not settle disputes",
+            None,
         ),
     ],
 )
