@@ -3192,10 +3192,13 @@ def test_people_who_pick_their_own_slot_from_a_link_is_a_product_feature() -> No
         "calendars; the applicant picks a slot and everyone gets the invite. Applicants can "
         "reschedule up to 12 hours before."
     )
+    # the cut-off's number is any number (a guard's "#", session 15)
+    later = description.replace("12 hours", "36 hours")
     ids = _kinds(name, description)
     assert "product-feature" in ids
     # scheduling an interview is a booking, not a job that runs on a timer
     assert "scheduled-jobs" not in _facets(name, description, ids)
+    assert "scheduled-jobs" not in _facets(name, later, ids)
 
 
 # session 14: kinds of change said in other words than the kind's own: an interface for other

@@ -29,6 +29,10 @@ WORDS = [
     "template",
     "pay",
     "payes",
+    # numbers, and the number wildcard of guard phrases (session 15)
+    "12",
+    "7",
+    "#",
 ]
 SEPARATORS = [" ", "-", ", ", " the ", "\n", "  "]
 
@@ -70,6 +74,23 @@ def test_detection_with_the_catalog_lexicon_agrees_with_the_plain_lookups() -> N
         group = keywords[i : i + 7]
         assert fast.keyword(group) == plain.keyword(group)
     assert len(lex.keywords) > 1000 and lex.phrases
+
+
+def test_a_number_wildcard_in_a_guard_matches_any_number_and_only_a_number() -> None:
+    guard = ["up to # hours before"]
+    for text, masked in [
+        ("Cancel up to 36 hours before the class.", True),
+        ("Cancel up to 2 hours before.", True),
+        ("Cancel up to two hours before.", False),
+        ("Cancel up to 36 days before.", False),
+        ("Cancel up to hours before.", False),
+    ]:
+        out = mask_phrases(text, guard)
+        assert (out != text) is masked, text
+        assert WordIndex(text).has_phrase(guard) is masked
+        assert WordIndex(text, Lexicon([], guard)).has_phrase(guard) is masked
+        assert Texts(Lexicon([], guard)).unguarded(text, guard) == out
+    assert mask_phrases("Cancel up to 36 hours before.", guard) == "Cancel                      ."
 
 
 def test_a_guard_that_changes_length_when_lowered_still_masks() -> None:

@@ -21,11 +21,27 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# a "#" in a guard phrase stands for any number ("up to # hours before" is a booking's cut-off
+# whatever the hours): it is read as this word, which no text's words hold (a text's number words
+# are all digits), and it matches any word of digits
+NUMBER = "#"
+_NUM = "0n0"
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit()
+
+
 @lru_cache(maxsize=8192)
 def _phrase_key(phrase: str) -> tuple[int, str]:
     # (number of words, words joined by one space): catalog phrases are split once per process
-    toks = words_of(phrase)
+    toks = words_of(phrase.replace(NUMBER, f" {_NUM} ") if NUMBER in phrase else phrase)
     return len(toks), " ".join(toks)
+
+
+def _numbered(words: Sequence[str]) -> list[str]:
+    """The words with each word of digits read as the number word `_NUM`."""
+    return [_NUM if _is_number(w) else w for w in words]
 
 
 class Lexicon:
@@ -44,6 +60,9 @@ class Lexicon:
         # words -> prefix ("notif", "real tim") -> the keywords
         prefixes: dict[int, dict[str, list[str]]] = {}
         phrase_forms: dict[str, list[str]] = {}  # n-gram -> the phrases it is a form of
+        # the same for phrases with a number wildcard, looked up in a text's n-grams with its
+        # numbers read as the number word (only when the text has a number)
+        number_forms: dict[str, list[str]] = {}
         self.longest = 0  # the most words of any form
         for kw in sorted(self.keywords):
             prefix, forms = _keyword_forms(kw)
@@ -64,16 +83,22 @@ class Lexicon:
             for key in sorted(table, key=len):
                 heads.setdefault(key[:h], []).append((key, tuple(table[key])))
             self.heads[n] = (h, {head: tuple(entries) for head, entries in heads.items()})
+        self.number_longest = 0  # the most words of a phrase with a number wildcard
         for p in sorted(self.phrases):
             n, key = _phrase_key(p)
             if n:
                 self.longest = max(self.longest, n)
+                table = phrase_forms
+                if _NUM in key.split(" "):
+                    table = number_forms
+                    self.number_longest = max(self.number_longest, n)
                 for form in (key, key + "s", key + "es"):
-                    phrase_forms.setdefault(form, []).append(p)
+                    table.setdefault(form, []).append(p)
         # kept as tuples: the compiled catalog cache holds two lexicons (~30,000 entries), and
         # tuples unpickle in a quarter less time than the lists they were built in
         self.exact = {form: tuple(kws) for form, kws in exact.items()}
         self.phrase_forms = {form: tuple(ps) for form, ps in phrase_forms.items()}
+        self.number_forms = {form: tuple(ps) for form, ps in number_forms.items()}
 
 
 class WordIndex:
@@ -85,6 +110,7 @@ class WordIndex:
         self._spans = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
         self._words = [self.text[a:b] for a, b in self._spans]
         self._tables: dict[int, dict[str, int]] = {}
+        self._number_tables: dict[int, set[str]] = {}
         self._sorted: dict[int, list[str]] = {}
         self._lexicon = lexicon
         self._hits: dict[str, tuple[int, int]] | None = None  # keyword -> (position, words)
@@ -99,6 +125,18 @@ class WordIndex:
             for i in range(len(w) - n + 1):
                 table.setdefault(" ".join(w[i : i + n]), i)
             self._tables[n] = table
+        return table
+
+    def _number_table(self, n: int) -> set[str]:
+        """The n-grams of the text with its numbers read as the number word (empty when the text
+        has no number: no phrase with a number wildcard can be in it)."""
+        table = self._number_tables.get(n)
+        if table is None:
+            table = set()
+            if any(_is_number(w) for w in self._words):
+                w = _numbered(self._words)
+                table = {" ".join(w[i : i + n]) for i in range(len(w) - n + 1)}
+            self._number_tables[n] = table
         return table
 
     def _keys(self, n: int) -> list[str]:
@@ -163,7 +201,9 @@ class WordIndex:
                 continue
             n, key = _phrase_key(p)
             if n and n <= len(self._words):
-                table = self._table(n)
+                table: dict[str, int] | set[str] = (
+                    self._number_table(n) if _NUM in key.split(" ") else self._table(n)
+                )
                 if key in table or key + "s" in table or key + "es" in table:
                     return True
         return False
@@ -206,10 +246,14 @@ class WordIndex:
         if self._phrases is None:
             self._phrases = set()
             lex = self._lexicon
-            if lex is not None and lex.phrase_forms:
+            if lex is not None and lex.phrase_forms:  # (numbered phrases: below)
                 for n in range(1, min(lex.longest, len(self._words)) + 1):
                     for gram in self._table(n):
                         self._phrases.update(lex.phrase_forms.get(gram, ()))
+            if lex is not None and lex.number_forms:
+                for n in range(1, min(lex.number_longest, len(self._words)) + 1):
+                    for gram in self._number_table(n):
+                        self._phrases.update(lex.number_forms.get(gram, ()))
         return self._phrases
 
     def _keyword_hits(self, keyword: str) -> list[tuple[int, int]]:
@@ -333,15 +377,20 @@ def _has_run(words: list[str], toks: list[str]) -> bool:
 
 def mask_phrases(text: str, phrases: Iterable[str]) -> str:
     """`text` with every whole-word occurrence of `phrases` blanked out (any case; words may be
-    written apart or hyphenated; a plural "s"/"es" on the last word is allowed)."""
+    written apart or hyphenated; a plural "s"/"es" on the last word is allowed; a "#" matches
+    any number)."""
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text.lower())]
-    words = [text[a:b].lower() for a, b in spans]
-    masked = [False] * len(words)
+    plain = [text[a:b].lower() for a, b in spans]
+    numbered: list[str] | None = None
+    masked = [False] * len(plain)
     for p in phrases:
         n, key = _phrase_key(p)
         if not n:
             continue
         toks = key.split(" ")
+        words = plain
+        if _NUM in toks:
+            numbered = words = numbered if numbered is not None else _numbered(plain)
         for i in range(len(words) - n + 1):
             if words[i : i + n - 1] == toks[:-1] and words[i + n - 1] in (
                 toks[-1],
