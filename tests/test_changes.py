@@ -3282,6 +3282,13 @@ def test_people_who_pick_their_own_slot_from_a_link_is_a_product_feature() -> No
             "public-api-sdk",
             True,
         ),
+        (
+            "Parking by the minute",
+            "Drivers in our 40 car parks will pay per minute instead of by the hour from 1 June, "
+            "shown at the barrier and in the app.",
+            "pricing-packaging",
+            True,
+        ),
     ],
 )
 def test_a_kind_said_in_other_words_is_read(name: str, description: str, kind: str, first: bool) -> None:
@@ -3330,7 +3337,8 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
 # person to sign, a forecast its users must trust. Session 15: devices out in the world that must
 # reconnect to a moved system, a forecast judged on the days that matter and on how often people
 # change its figures, tax relief claimed on gifts, a text or screen that reaches people at the wheel,
-# photos taken as proof; with the trigger the kind of work brings
+# photos taken as proof, a score that decides how people's applications are checked; with the
+# trigger the kind of work brings
 @pytest.mark.parametrize(
     ("name", "description", "kind", "titles", "metric"),
     [
@@ -3463,6 +3471,15 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             ("do not settle disputes",),
             None,
         ),
+        (
+            "Grant applications checked by their risk score",
+            "Each small-business grant application gets a risk score from a model trained on "
+            "three years of past awards; low-scoring applications are paid with less evidence and "
+            "high-scoring ones get extra checks by an officer.",
+            "ml-llm",
+            ("The score decides how people's claims or applications are treated",),
+            "errors_found_in_low_scores",
+        ),
     ],
 )
 def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
@@ -3518,7 +3535,7 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 # ...and the same words where that work is not done: servers that connect to a moved database are
 # no devices out in the world; a weather forecast passed on is not our forecast; a price that
 # falls below a shopper's figure is no reading crossing a threshold; drivers paying at a charger are
-# not driving; a tutor's profile photo is no evidence
+# not driving; a tutor's profile photo is no evidence; a sales lead's score decides no one's case
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3549,7 +3566,7 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "Pay per kWh at our chargers",
             "Drivers at our 300 chargers will pay per kWh instead of per minute, shown on the "
             "charger screen and in our app.",
-            "product-feature",
+            "pricing-packaging",
             "while driving",
             None,
         ),
@@ -3560,6 +3577,14 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "product-feature",
             "do not settle disputes",
             None,
+        ),
+        (
+            "Lead scores in the CRM",
+            "Sales reps see a lead score for each new sign-up, from a model trained on two years "
+            "of won and lost deals, and call the highest first.",
+            "ml-llm",
+            "The score decides how people's claims",
+            "errors_found_in_low_scores",
         ),
     ],
 )
