@@ -3672,3 +3672,19 @@ def test_a_facet_stays_on_beside_the_kind_that_covers_it_when_that_kind_leads(
 ) -> None:
     assert facet in _facets(name, description, [kind, other])
     assert facet not in _facets(name, description, [other, kind])
+
+
+def test_sensitive_records_narrowed_to_a_few_with_a_code_by_text_is_access_not_messaging(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Only ward sisters see incident reports",
+            "Every nurse on our 40 wards can open every incident report today. From May only the "
+            "ward sisters will see them, for their own ward only, after a second sign-in step "
+            "with an authenticator app or a text message code.",
+        )
+    )
+    assert "identity-access" in _ids(plan)
+    assert "notifications-messaging" not in _ids(plan)
+    assert "Role or permission change grants access it should not" in _titles(plan)
