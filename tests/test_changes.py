@@ -3337,8 +3337,9 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
 # person to sign, a forecast its users must trust. Session 15: devices out in the world that must
 # reconnect to a moved system, a forecast judged on the days that matter and on how often people
 # change its figures, tax relief claimed on gifts, a text or screen that reaches people at the wheel,
-# photos taken as proof, a score that decides how people's applications are checked; with the
-# trigger the kind of work brings
+# photos taken as proof, a score that decides how people's applications are checked, amounts paid
+# out worked out from deliveries, an interface others' live operations depend on; with the trigger
+# the kind of work brings
 @pytest.mark.parametrize(
     ("name", "description", "kind", "titles", "metric"),
     [
@@ -3479,6 +3480,22 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "ml-llm",
             ("The score decides how people's claims or applications are treated",),
             "errors_found_in_low_scores",
+        ),
+        (
+            "Weekly earnings for delivery riders",
+            "Riders are paid every Friday by direct deposit for the week's deliveries, with a "
+            "statement per delivery showing distance pay, tips and the platform's fee deductions.",
+            "payments-billing",
+            ("The amounts paid out are worked out wrong",),
+            None,
+        ),
+        (
+            "Insurance check for car hire desks",
+            "Car hire companies will get keys to an authenticated lookup that returns, in real "
+            "time, whether a driving licence has endorsements, before each rental is handed over.",
+            "public-api-sdk",
+            ("Other organisations now depend on",),
+            None,
         ),
     ],
 )
