@@ -3338,8 +3338,8 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
 # reconnect to a moved system, a forecast judged on the days that matter and on how often people
 # change its figures, tax relief claimed on gifts, a text or screen that reaches people at the wheel,
 # photos taken as proof, a score that decides how people's applications are checked, amounts paid
-# out worked out from deliveries, an interface others' live operations depend on; with the trigger
-# the kind of work brings
+# out worked out from deliveries, an interface others' live operations depend on, plates and codes
+# read by a camera; with the trigger the kind of work brings
 @pytest.mark.parametrize(
     ("name", "description", "kind", "titles", "metric"),
     [
@@ -3497,6 +3497,14 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             ("Other organisations now depend on",),
             None,
         ),
+        (
+            "Gate entry by number plate at the recycling centre",
+            "Cameras at the entrance of our three recycling centres will read each car's number "
+            "plate and open the barrier for residents who booked a slot online.",
+            None,
+            ("Codes, plates or labels fail to read in real conditions",),
+            "scan_fallback_rate",
+        ),
     ],
 )
 def test_a_kind_of_work_brings_its_risks_whatever_the_sector(
@@ -3552,7 +3560,8 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 # ...and the same words where that work is not done: servers that connect to a moved database are
 # no devices out in the world; a weather forecast passed on is not our forecast; a price that
 # falls below a shopper's figure is no reading crossing a threshold; drivers paying at a charger are
-# not driving; a tutor's profile photo is no evidence; a sales lead's score decides no one's case
+# not driving; a tutor's profile photo is no evidence; a sales lead's score decides no one's case;
+# a virus scan reads no code
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3602,6 +3611,14 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "ml-llm",
             "The score decides how people's claims",
             "errors_found_in_low_scores",
+        ),
+        (
+            "Virus scan for uploaded attachments",
+            "Every attachment customers upload to a support ticket is given a virus scan before "
+            "agents can open it; files that fail are quarantined.",
+            "backend-api",
+            "Codes, plates or labels fail to read",
+            "scan_fallback_rate",
         ),
     ],
 )
