@@ -2915,7 +2915,8 @@ def test_work_that_only_mentions_a_product_is_still_no_change(
 
 # the triggers PMs named for a kind of work, with where their numbers come from: help desk volume
 # for a sign-in change (session 13); a daily reconciliation for records kept in step, calls beside
-# tickets, a deletion run's database load instead of a page's latency (session 14)
+# tickets, a deletion run's database load instead of a page's latency (session 14); the staff's
+# backlog and turnaround when the system they work in moves (session 15)
 @pytest.mark.parametrize(
     ("name", "description", "metric", "says", "absent"),
     [
@@ -2950,6 +2951,14 @@ def test_work_that_only_mentions_a_product_is_still_no_change(
             "deletion_run_db_load",
             "lock waits",
             "p95_latency_increase",
+        ),
+        (
+            "Move the housing repairs team to a new job system",
+            "Our 45 repairs planners and 120 operatives move from the old repairs system to a new "
+            "supplier's job system over one weekend, with 9,000 open jobs carried across.",
+            "staff_work_backlog_growth",
+            "turnaround",
+            None,
         ),
     ],
 )
