@@ -3731,3 +3731,36 @@ def test_sensitive_records_narrowed_to_a_few_with_a_code_by_text_is_access_not_m
     assert "identity-access" in _ids(plan)
     assert "notifications-messaging" not in _ids(plan)
     assert "Role or permission change grants access it should not" in _titles(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "latency"),
+    [
+        # work run in batches while nobody waits on a page: no page latency to watch (session 15)
+        (
+            "Move the gym's membership direct debits to a new bureau",
+            "Our 30,000 gym members pay monthly by direct debit through a bureau whose contract "
+            "ends in June; move every mandate to the new bureau without members signing again.",
+            False,
+        ),
+        (
+            "Send renewal letters through a new mail house",
+            "Our 200,000 yearly renewal letters will be printed and posted by a new mail house "
+            "from a file we send each night.",
+            False,
+        ),
+        # a checkout people wait on keeps it
+        (
+            "Move card checkout to a new payment provider",
+            "Customers pay by card at checkout; move the checkout to a new payment provider's "
+            "hosted fields before our contract with the old one ends.",
+            True,
+        ),
+    ],
+)
+def test_a_pages_latency_is_watched_only_where_someone_waits_on_a_page(
+    plan_of: PlanOf, name: str, description: str, latency: bool
+) -> None:
+    plan = plan_of(_spec(name, description))
+    assert plan.rollback is not None
+    assert ("p95_latency_increase" in {t.metric for t in plan.rollback.triggers}) is latency

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from syncsvc.catalog.base import CatalogModel, check_placeholders
+from syncsvc.catalog.risks import Keyword
 from syncsvc.model import Deployment, Level
 
 # The names a catalog text may use as {placeholder}; `fill` replaces exactly these.
@@ -113,6 +114,9 @@ class RollbackCatalog(CatalogModel):
     verification: list[Template] = Field(default_factory=list)
     communication: Annotated[list[RollbackNotice], Field(min_length=1)]
     lint: LintRules
+    # a tolerance's trigger left out where the feature's words say it has nothing to watch
+    # (metric -> the words): a page's latency for work run in batches while nobody waits on a page
+    left_out: dict[Metric, list[Keyword]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> RollbackCatalog:

@@ -90,6 +90,13 @@ def build_rollback(spec: Spec, catalog: Catalog, ctx: PlanContext) -> RollbackRe
         triggers = []
     else:
         keep = profile.default_triggers if profile is not None else None
+        left_out = {m for m, words in cat.left_out.items() if text.index.keyword(words) is not None}
+        if left_out:
+            keep = [
+                t.metric
+                for t in tol.triggers
+                if t.metric not in left_out and (keep is None or t.metric in keep)
+            ]
         triggers = default_triggers(tol, ctx.phases, extra=[t for t, _ in extra], keep=keep)
 
     checks = [fill(t.verification, values) for _, t in extra if t.verification]
