@@ -3570,7 +3570,7 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 # no devices out in the world; a weather forecast passed on is not our forecast; a price that
 # falls below a shopper's figure is no reading crossing a threshold; drivers paying at a charger are
 # not driving; a tutor's profile photo is no evidence; a sales lead's score decides no one's case;
-# a virus scan reads no code
+# a virus scan reads no code; money paid out to sellers charges nobody twice
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3628,6 +3628,14 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "backend-api",
             "Codes, plates or labels fail to read",
             "scan_fallback_rate",
+        ),
+        (
+            "Daily payouts for marketplace sellers",
+            "Sellers on our craft marketplace get their payouts every day instead of every two "
+            "weeks, sent to the bank account they gave us.",
+            "payments-billing",
+            "Payment failures or double charges",
+            "double_charge_count",
         ),
     ],
 )
