@@ -2905,6 +2905,19 @@ def test_a_veto_word_inside_a_product_people_use_is_what_the_product_is_about(
             "The sales team moves to the second floor of the new building in May; customers keep "
             "the same number instead of phoning a new one.",
         ),
+        # an office moved and branches closed are people's work (session 15)
+        (
+            "Move the design agency to the mill building",
+            "Our 30-person agency moves from a coworking space to the top floor of the old mill in "
+            "August: desks for 30 staff, a meeting room and a photo studio; the fit-out contractor "
+            "needs the layout agreed by May.",
+        ),
+        (
+            "Close four of our garden centres",
+            "We close 4 of our 22 garden centres over the winter: customers get 12 weeks' notice, "
+            "plants are moved to the nearest centre, and 60 staff are offered redeployment or "
+            "redundancy.",
+        ),
     ],
 )
 def test_work_that_only_mentions_a_product_is_still_no_change(

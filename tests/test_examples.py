@@ -244,8 +244,13 @@ def test_the_rules_guards_close_kinds_to_the_neighbours() -> None:
     changes = load_catalog().changes
     # a talk about a technology is not a change to it: no kind is open
     assert changes.open_kinds("Talk at the zorbing meetup", "Give a talk about our zorbing kit") == []
-    # an office move is never a product feature, whatever its neighbours are
-    office = changes.open_kinds("Office move", "The team moves to the new office on floor three")
+    # an office move is people's work: no kind is open (session 15, `about_work`)...
+    assert changes.open_kinds("Office move", "The team moves to the new office on floor three") == []
+    # ...and never a product feature, whatever its neighbours are, even with an app in it
+    office = changes.open_kinds(
+        "Office move",
+        "The team moves to the new office on floor three; an app shows each person their new desk",
+    )
     assert "product-feature" not in office and "ui-frontend" in office
     assert set(changes.open_kinds("Dark theme", "A dark theme for the app screens")) == set(changes.ids)
 
