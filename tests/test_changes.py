@@ -3583,7 +3583,8 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
 # no devices out in the world; a weather forecast passed on is not our forecast; a price that
 # falls below a shopper's figure is no reading crossing a threshold; drivers paying at a charger are
 # not driving; a tutor's profile photo is no evidence; a sales lead's score decides no one's case;
-# a virus scan reads no code; money paid out to sellers charges nobody twice
+# a virus scan reads no code; money paid out to sellers charges nobody twice; people reminded of a
+# court hearing cannot churn
 @pytest.mark.parametrize(
     ("name", "description", "kind", "title", "metric"),
     [
@@ -3649,6 +3650,14 @@ def test_a_business_system_moved_under_its_staff_brings_their_operations_team(pl
             "payments-billing",
             "Payment failures or double charges",
             "double_charge_count",
+        ),
+        (
+            "Court hearing reminders by text",
+            "People due at the magistrates' court get a text reminder a week and a day before "
+            "their hearing, with the address and what to bring.",
+            "notifications-messaging",
+            "churn",
+            None,
         ),
     ],
 )
