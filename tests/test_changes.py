@@ -3796,17 +3796,28 @@ def test_a_pages_latency_is_watched_only_where_someone_waits_on_a_page(
     assert ("p95_latency_increase" in {t.metric for t in plan.rollback.triggers}) is latency
 
 
-def test_a_progressive_web_app_is_no_app_store_release_unless_native_apps_ship_beside_it() -> None:
-    pwa = _kinds(
-        "Offline mode for the inspection web app",
-        "Make the field-inspection web app work offline as a PWA: inspectors open their "
-        "checklists, fill them in and attach photos without a connection, and changes sync when "
-        "they are back online.",
+def test_a_progressive_web_app_is_no_app_store_release_unless_native_apps_ship_beside_it(
+    plan_of: PlanOf,
+) -> None:
+    # the whole reading (rules and known features): the known offline field apps are app releases
+    pwa = _ids(
+        plan_of(
+            _spec(
+                "Delivery drivers' run sheet works offline as a PWA",
+                "Our 300 delivery drivers open today's run sheet in the browser on their phones; "
+                "make it a PWA that works offline in rural areas and syncs proof of delivery when "
+                "back in signal.",
+            )
+        )
     )
     assert "mobile-release" not in pwa and "ui-frontend" in pwa
-    native = _kinds(
-        "Offline mode in our apps",
-        "Release version 5 of our iOS and Android apps through the App Store and Google Play with "
-        "offline mode, and bring the same to our PWA.",
+    native = _ids(
+        plan_of(
+            _spec(
+                "Offline mode in our apps",
+                "Release version 5 of our iOS and Android apps through the App Store and Google "
+                "Play with offline mode, and bring the same to our PWA.",
+            )
+        )
     )
     assert native[:1] == ["mobile-release"]
