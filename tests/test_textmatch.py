@@ -140,7 +140,7 @@ def _every_facet(name: str, description: str, profiles: list[str]) -> list[tuple
 
     out = []
     for f in _CHANGES.facets:
-        if set(f.not_profiles) & set(profiles) or (f.profiles and not set(f.profiles) & set(profiles)):
+        if not f.open_to(profiles):
             continue
         score, hits, _ = _score_where(f.signals, f.guards, name, description)
         if score >= f.threshold:

@@ -285,6 +285,15 @@ class Facet(Brings):
     work: list[WorkItem] = Field(default_factory=list)
     drops_work: list[Slug] = Field(default_factory=list)
 
+    def open_to(self, profiles: Sequence[str]) -> bool:
+        """Can a plan with these profile ids (primary first) have this facet: none of them
+        covers it (`not_profiles`, `not_primary` when it leads) and one is of `profiles`."""
+        return not (
+            set(self.not_profiles) & set(profiles)
+            or (bool(profiles) and profiles[0] in self.not_primary)
+            or (self.profiles and not set(self.profiles) & set(profiles))
+        )
+
     def replaces(self, text: Situation) -> bool:
         """Whether this facet's rollout and rollback may replace the kind of change's own."""
         return not self.kind_keeps_with or text.index.keyword(self.kind_keeps_with) is None
@@ -671,11 +680,7 @@ class ChangeCatalog(CatalogModel):
         first = len(self.profiles)
         for k in self._open_facets(name, description, seen, fired):
             f = self.facets[k]
-            if (
-                set(f.not_profiles) & set(profiles)
-                or profiles[0] in f.not_primary
-                or (f.profiles and not set(f.profiles) & set(profiles))
-            ):
+            if not f.open_to(profiles):
                 continue
             score, hits, _ = _score_where(f.signals, f.guards, name, description, seen, fired.of(first + k))
             if score >= f.threshold:
