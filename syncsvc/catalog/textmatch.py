@@ -22,14 +22,11 @@ def words_of(text: str) -> list[str]:
 
 
 # a "#" in a guard phrase stands for any number ("up to # hours before" is a booking's cut-off
-# whatever the hours): it is read as this word, which no text's words hold (a text's number words
-# are all digits), and it matches any word of digits
+# whatever the hours): it is read as this word, which no catalog phrase holds otherwise (so a
+# substring test finds it) and no text's words hold (a text's number words are all digits), and it
+# matches any word of digits
 NUMBER = "#"
 _NUM = "0n0"
-
-
-def _is_number(word: str) -> bool:
-    return word.isdigit()
 
 
 @lru_cache(maxsize=8192)
@@ -41,7 +38,7 @@ def _phrase_key(phrase: str) -> tuple[int, str]:
 
 def _numbered(words: Sequence[str]) -> list[str]:
     """The words with each word of digits read as the number word `_NUM`."""
-    return [_NUM if _is_number(w) else w for w in words]
+    return [_NUM if w.isdigit() else w for w in words]
 
 
 class Lexicon:
@@ -89,7 +86,7 @@ class Lexicon:
             if n:
                 self.longest = max(self.longest, n)
                 table = phrase_forms
-                if _NUM in key.split(" "):
+                if _NUM in key:
                     table = number_forms
                     self.number_longest = max(self.number_longest, n)
                 for form in (key, key + "s", key + "es"):
@@ -133,7 +130,7 @@ class WordIndex:
         table = self._number_tables.get(n)
         if table is None:
             table = set()
-            if any(_is_number(w) for w in self._words):
+            if any(w.isdigit() for w in self._words):
                 w = _numbered(self._words)
                 table = {" ".join(w[i : i + n]) for i in range(len(w) - n + 1)}
             self._number_tables[n] = table
@@ -201,9 +198,7 @@ class WordIndex:
                 continue
             n, key = _phrase_key(p)
             if n and n <= len(self._words):
-                table: dict[str, int] | set[str] = (
-                    self._number_table(n) if _NUM in key.split(" ") else self._table(n)
-                )
+                table: dict[str, int] | set[str] = self._number_table(n) if _NUM in key else self._table(n)
                 if key in table or key + "s" in table or key + "es" in table:
                     return True
         return False
@@ -246,7 +241,7 @@ class WordIndex:
         if self._phrases is None:
             self._phrases = set()
             lex = self._lexicon
-            if lex is not None and lex.phrase_forms:  # (numbered phrases: below)
+            if lex is not None and lex.phrase_forms:
                 for n in range(1, min(lex.longest, len(self._words)) + 1):
                     for gram in self._table(n):
                         self._phrases.update(lex.phrase_forms.get(gram, ()))
@@ -389,7 +384,7 @@ def mask_phrases(text: str, phrases: Iterable[str]) -> str:
             continue
         toks = key.split(" ")
         words = plain
-        if _NUM in toks:
+        if _NUM in key:
             numbered = words = numbered if numbered is not None else _numbered(plain)
         for i in range(len(words) - n + 1):
             if words[i : i + n - 1] == toks[:-1] and words[i + n - 1] in (
