@@ -369,6 +369,9 @@ class ChangeCatalog(CatalogModel):
     # product surfaces that keep every `about_work` group's text a change (an app, a page, "users
     # can"), beside each group's own `unless`
     about_surfaces: list[Keyword] = Field(default_factory=list)
+    # phrases where a veto's or an about-guard's word has another sense (a hotel's front desk is
+    # no office desk, plant hire no hiring): masked before vetoes and about-guards are read
+    other_senses: list[Keyword] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
     # known features and their kinds (mappings/changes/_examples.toml), indexed by their words
@@ -412,7 +415,7 @@ class ChangeCatalog(CatalogModel):
         ]
         for w in self.about_work:
             keywords += [*w.words, *w.also, *w.unless]
-        guards: list[str] = list(self.surface_teams)
+        guards: list[str] = [*self.surface_teams, *self.other_senses]
         for b in [*self.profiles, *self.facets]:
             for s in b.signals:
                 keywords += [*s.words, *s.also, *s.and_also, *s.unless]
@@ -459,12 +462,11 @@ class ChangeCatalog(CatalogModel):
 
     def _about(self, name: str, description: str) -> bool:
         seen = self._texts(name, description)
-        guarded = bool(self.about_guards) and _found(
-            self.about_guards, self.about_unless, name, description, seen
-        )
-        if guarded and self.about_lifted_by and _found(self.about_lifted_by, (), name, description, seen):
+        n, d = self._sensed(name, description, seen)
+        guarded = bool(self.about_guards) and _found(self.about_guards, self.about_unless, n, d, seen)
+        if guarded and self.about_lifted_by and _found(self.about_lifted_by, (), n, d, seen):
             guarded = False
-        if guarded and seen.index(name).keyword(self.about_guards) is None and self._name_reads(name):
+        if guarded and seen.index(n).keyword(self.about_guards) is None and self._name_reads(name):
             # the description's guard names what the change carries or keeps ("flock records
             # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
             # a specific kind of change
@@ -472,6 +474,11 @@ class ChangeCatalog(CatalogModel):
         return guarded or _people_work(
             self.about_work, self.about_surfaces, self.surface_teams, name, description, seen
         )
+
+    def _sensed(self, name: str, description: str, seen: Texts) -> tuple[str, str]:
+        """The name and description with `other_senses` masked: the texts vetoes and
+        about-guards are read in (themselves when no such phrase is in them, the usual case)."""
+        return seen.unguarded(name, self.other_senses), seen.unguarded(description, self.other_senses)
 
     def _name_reads(self, name: str) -> bool:
         """Does the name alone read as a move of a system or its data (a kind cut over, not
@@ -490,7 +497,8 @@ class ChangeCatalog(CatalogModel):
         if self.about_not_change(name, description):
             return []
         seen = self._texts(name, description)
-        return [p.id for p in self.profiles if not (p.vetoes and _vetoed(p, name, description, seen))]
+        n, d = self._sensed(name, description, seen)
+        return [p.id for p in self.profiles if not (p.vetoes and _vetoed(p, n, d, seen))]
 
     def _scores(self, name: str, description: str) -> list[Detection]:
         """Every profile the text does not veto with the signal groups it fires, whatever its
@@ -502,8 +510,9 @@ class ChangeCatalog(CatalogModel):
         out: list[Detection] = []
         seen = self._texts(name, description)  # one index per distinct (guarded) text
         fired = _Fired(self.signal_index)
+        n, d = self._sensed(name, description, seen)
         for owner, p in enumerate(self.profiles):
-            if p.vetoes and _vetoed(p, name, description, seen):
+            if p.vetoes and _vetoed(p, n, d, seen):
                 continue
             score, hits, where = _score_where(p.signals, p.guards, name, description, seen, fired.of(owner))
             if score > 0:
@@ -876,6 +885,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "about_lifted_by": [],
         "about_work": [],
         "about_surfaces": [],
+        "other_senses": [],
         "facets": [],
     }
     examples: list[tuple[str, ExampleIndex]] = []  # (file label, its examples)
