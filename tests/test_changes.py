@@ -3982,3 +3982,47 @@ def test_programmes_whose_rights_windows_open_and_close_bring_the_licence_risk(p
         )
     )
     assert "do not cover this use" in _titles(plan)
+
+
+def test_firms_ranked_for_work_bring_fairness_stale_inputs_and_concentration(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Suggest hauliers for each load",
+            "Our planners will see the hauliers on our approved list ranked by price, past "
+            "on-time delivery and insurance status when they place a load.",
+        )
+    )
+    titles = _titles(plan)
+    assert "favours big, incumbent" in titles and "stale or missing inputs" in titles
+    assert "top_firms_share_of_awards" in _metrics(plan)
+
+
+def test_suppliers_paid_in_a_run_bring_holds_and_bank_detail_fraud_not_staff_pay(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Pay growers automatically in the weekly pay run",
+            "Our system will add each accepted delivery from the growers who supply our packhouse "
+            "to the weekly pay run automatically and email them a remittance advice; today the "
+            "overdue backlog is paid by hand.",
+        )
+    )
+    titles = _titles(plan)
+    assert "should be held" in titles and "changes a supplier's bank details" in titles
+    assert "backlog of overdue payments" in titles
+    # growers paid for produce: no employment rules, and a remittance advice is no transfer service
+    assert "Pay or leave is calculated wrongly" not in titles
+    assert "sanctioned" not in titles
+
+
+@pytest.mark.parametrize(
+    ("description", "sent"),
+    [
+        ("Artists are paid their royalties by bank transfer each month instead of by cheque.", True),
+        ("Customers can pay their invoices by bank transfer as well as by card.", False),
+    ],
+)
+def test_a_bank_transfer_we_send_is_money_sent_out_and_one_we_receive_is_not(
+    description: str, sent: bool
+) -> None:
+    facets = _facets("Monthly transfers", description, ["payments-billing"])
+    assert ("sends-money-out" in facets) is sent
