@@ -4026,3 +4026,27 @@ def test_a_bank_transfer_we_send_is_money_sent_out_and_one_we_receive_is_not(
 ) -> None:
     facets = _facets("Monthly transfers", description, ["payments-billing"])
     assert ("sends-money-out" in facets) is sent
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "card_testing"),
+    [
+        (
+            "Pay a new payee from the app",
+            "Customers can pay a new payee from the app by entering the sort code and account "
+            "number, and the money is sent within seconds.",
+            False,
+        ),
+        (
+            "Save a card at checkout",
+            "Shoppers can save a card at checkout and pay with one click next time.",
+            True,
+        ),
+    ],
+)
+def test_card_testing_comes_with_cards_not_with_money_sent_from_an_account(
+    plan_of: PlanOf, name: str, description: str, card_testing: bool
+) -> None:
+    # the kind set by hand: the risk's own words decide, whatever the reading
+    plan = plan_of(_spec(name, description, extra='change_types = ["payments-billing"]\n'))
+    assert ("Card testing" in _titles(plan)) is card_testing
