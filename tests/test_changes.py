@@ -4096,3 +4096,31 @@ def test_a_desk_moved_an_office_opened_people_hired_and_ceremonies_run_are_still
     name: str, description: str
 ) -> None:
     assert _kinds(name, description) == []
+
+
+# people the product serves named by their trade, a camera's images judged by the product, and
+# what people describe in their own words matched best first (session 16)
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        (
+            "Authors see their royalties",
+            "Authors can see what each of their books earned last month and download the statement.",
+            "product-feature",
+        ),
+        (
+            "Sheep counted from the drone",
+            "We fly a drone over each field every morning; use those images to count the sheep and "
+            "spot any lying down.",
+            "ml-llm",
+        ),
+        (
+            "Find the right tool for the job",
+            "Customers describe the job in their own words (hang a heavy mirror on a brick wall) and "
+            "see the tools that match best first.",
+            "search-recommendations",
+        ),
+    ],
+)
+def test_a_kind_said_in_everyday_words_of_its_own(name: str, description: str, kind: str) -> None:
+    assert _kinds(name, description)[:1] == [kind]
