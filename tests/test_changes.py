@@ -4099,7 +4099,9 @@ def test_a_desk_moved_an_office_opened_people_hired_and_ceremonies_run_are_still
 
 
 # people the product serves named by their trade, a camera's images judged by the product, and
-# what people describe in their own words matched best first (session 16)
+# what people describe in their own words matched best first, registers merged and records brought
+# over with their history, an assistant told to read and draft, packages sold with old prices kept
+# (session 16)
 @pytest.mark.parametrize(
     ("name", "description", "kind"),
     [
@@ -4119,6 +4121,31 @@ def test_a_desk_moved_an_office_opened_people_hired_and_ceremonies_run_are_still
             "Customers describe the job in their own words (hang a heavy mirror on a brick wall) and "
             "see the tools that match best first.",
             "search-recommendations",
+        ),
+        (
+            "One register of boats",
+            "Our sailing association keeps two boat registers built by different clubs, so a boat "
+            "can have two entries. Merge them into a single register with one number per boat "
+            "before the racing season.",
+            "data-migration",
+        ),
+        (
+            "Parking permits into the new system",
+            "Bring all 5,000 live parking permits and their history into the new permits system "
+            "before the old one is switched off.",
+            "data-migration",
+        ),
+        (
+            "Reference letters drafted for letting agents",
+            "Have an assistant read the tenant's application and payslips and draft the reference "
+            "letter for the agent to check and send.",
+            "ml-llm",
+        ),
+        (
+            "Escape room packages",
+            "From May we sell three packages that include a game, drinks and a photo per player; "
+            "groups already booked keep their old price.",
+            "pricing-packaging",
         ),
     ],
 )
