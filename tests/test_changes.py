@@ -4151,3 +4151,16 @@ def test_a_desk_moved_an_office_opened_people_hired_and_ceremonies_run_are_still
 )
 def test_a_kind_said_in_everyday_words_of_its_own(name: str, description: str, kind: str) -> None:
     assert _kinds(name, description)[:1] == [kind]
+
+
+def test_apps_said_to_be_left_out_bring_no_app_release_and_a_rate_against_the_old_is_pricing() -> None:
+    assert "mobile-release" not in _kinds(
+        "Saved searches on the website",
+        "Shoppers can save a search on our website and get an email when new items match it; "
+        "the feature is not in the iOS and Android apps yet.",
+    )
+    assert _kinds(
+        "Student rate for the recipe club",
+        "Students can join our recipe club for £3 a month instead of £9, with their student "
+        "status checked at sign-up; the offer is on the website only, not in the apps.",
+    )[:1] == ["pricing-packaging"]
