@@ -4164,3 +4164,13 @@ def test_apps_said_to_be_left_out_bring_no_app_release_and_a_rate_against_the_ol
         "Students can join our recipe club for £3 a month instead of £9, with their student "
         "status checked at sign-up; the offer is on the website only, not in the apps.",
     )[:1] == ["pricing-packaging"]
+
+
+def test_an_interface_providers_call_by_its_standard_and_traffic_is_a_public_api() -> None:
+    # the providers that call it are its users, not our supplier; "version 4.0" of a standard is no app
+    assert _kinds(
+        "Move the pharmacy interface to version 4",
+        "Registered providers (repeat prescription apps, care homes) make about 2 million calls a "
+        "day to our pharmacy interface. We move it to version 4.0 of the standard with new consent "
+        "fields; version 3 stays live for 6 months and is then switched off.",
+    ) == ["public-api-sdk"]
