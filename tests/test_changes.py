@@ -4174,3 +4174,13 @@ def test_an_interface_providers_call_by_its_standard_and_traffic_is_a_public_api
         "day to our pharmacy interface. We move it to version 4.0 of the standard with new consent "
         "fields; version 3 stays live for 6 months and is then switched off.",
     ) == ["public-api-sdk"]
+
+
+def test_balances_moved_with_their_history_and_compared_nightly_are_a_data_migration_first() -> None:
+    assert _kinds(
+        "Gift card balances onto a new ledger",
+        "The balances of our 400,000 gift cards sit in one column of the shop database, updated by "
+        "nightly batch jobs. We are moving every card's balance and its history into a new ledger, "
+        "running both side by side for two weeks and comparing balances every night; tills must not "
+        "stop taking gift cards for more than 10 minutes at switch-over.",
+    )[:1] == ["data-migration"]
