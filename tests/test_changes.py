@@ -4184,3 +4184,19 @@ def test_balances_moved_with_their_history_and_compared_nightly_are_a_data_migra
         "running both side by side for two weeks and comparing balances every night; tills must not "
         "stop taking gift cards for more than 10 minutes at switch-over.",
     )[:1] == ["data-migration"]
+
+
+def test_an_hour_spent_in_a_meeting_is_no_hourly_price() -> None:
+    assert (
+        _kinds(
+            "Monthly review with our top hauliers",
+            "Start a monthly review with our 10 largest hauliers: logistics prepares a scorecard for "
+            "each with on-time collections, damages and price changes, and we meet each haulier for an "
+            "hour to agree actions.",
+        )
+        == []
+    )
+    assert _kinds(
+        "Charge meeting rooms by the hour",
+        "Members will pay £12 an hour for meeting rooms instead of a flat day rate.",
+    )[:1] == ["pricing-packaging"]
