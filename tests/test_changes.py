@@ -4200,3 +4200,15 @@ def test_an_hour_spent_in_a_meeting_is_no_hourly_price() -> None:
         "Charge meeting rooms by the hour",
         "Members will pay £12 an hour for meeting rooms instead of a flat day rate.",
     )[:1] == ["pricing-packaging"]
+
+
+def test_a_day_of_events_people_plan_is_no_change_whatever_page_sells_its_tickets() -> None:
+    assert (
+        _kinds(
+            "Family fun day at the rugby club",
+            "On Saturday 6 June the club holds a family fun day for the air ambulance. Plan the day: a "
+            "tag rugby tournament, a bouncy castle, a raffle and 30 volunteer marshals; the sponsor "
+            "brings their banner, and tickets are sold through the booking page.",
+        )
+        == []
+    )
