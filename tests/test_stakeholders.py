@@ -810,3 +810,22 @@ def test_a_public_service_has_no_account_managers_behind_its_users(plan_of: Plan
         "Drivers pay for a parking space at our car parks online instead of at the machine.",
     )
     assert "Customer Success" in shop
+
+
+def test_trades_and_makers_a_description_names_are_its_people(plan_of: PlanOf) -> None:
+    # session 16: subcontractors, creators, growers... are the people the change reaches
+    assert _names(
+        "Weekly payouts",
+        "Creators on our video site will be paid every week, and subcontractors who edit for them "
+        "can be paid a share; growers and franchisees are not affected.",
+    ) == ["Creators", "Subcontractors", "Growers", "Franchisees"]
+    plan = plan_of(
+        BASE.format(
+            name="Weekly payouts for creators",
+            description="Creators on our video site will be paid every week instead of every month, "
+            "and subcontractors who edit their videos can be paid a share directly.",
+            tolerance="medium",
+        )
+    )
+    named = [s.name for s in plan.stakeholders if "description names them" in s.why]
+    assert named == ["Creators", "Subcontractors"]
