@@ -4212,3 +4212,23 @@ def test_a_day_of_events_people_plan_is_no_change_whatever_page_sells_its_ticket
         )
         == []
     )
+
+
+def test_cover_sold_beside_the_product_brings_mis_selling_and_the_insurer_not_an_insurers_own_app(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Gadget cover at checkout",
+            "Shoppers buying a laptop or phone on our site can add gadget insurance at checkout for "
+            "£6 a month, after answering whether the device is under two years old.",
+        )
+    )
+    assert "cannot use it: not eligible" in _titles(plan)
+    assert "insurance_claims_declined_rate" in _metrics(plan)
+    assert any(s.group == "insurer-partner" for s in plan.stakeholders)
+    assert "sells-insurance" not in _facets(
+        "Our travel insurance app, version 5",
+        "Our travel insurance app adds a button that calls our medical assistance line from abroad.",
+        ["mobile-release"],
+    )
