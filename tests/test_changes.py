@@ -4232,3 +4232,18 @@ def test_cover_sold_beside_the_product_brings_mis_selling_and_the_insurer_not_an
         "Our travel insurance app adds a button that calls our medical assistance line from abroad.",
         ["mobile-release"],
     )
+
+
+def test_booked_ads_served_by_a_new_ad_server_bring_under_delivery_and_a_counting_change(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "New ad server for the radio app",
+            "Move the ads in our radio app's live streams to a new ad server provider; about 200 "
+            "advertisers' campaigns run each month and are sold on impressions.",
+        )
+    )
+    titles = _titles(plan)
+    assert "Booked campaigns under-deliver" in titles and "counted differently" in titles
+    assert "campaign_delivery_vs_booked" in _metrics(plan)
