@@ -4247,3 +4247,16 @@ def test_booked_ads_served_by_a_new_ad_server_bring_under_delivery_and_a_countin
     titles = _titles(plan)
     assert "Booked campaigns under-deliver" in titles and "counted differently" in titles
     assert "campaign_delivery_vs_booked" in _metrics(plan)
+
+
+def test_files_moved_out_of_a_document_management_system_bring_the_risks_of_a_file_copy(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Design files into the cloud document store",
+            "Move 1.2 million drawings and their revisions (20 TB) from our old document management "
+            "system into our cloud document store before its licence ends in June.",
+        )
+    )
+    assert "Files are missed, truncated or lose their metadata" in _titles(plan)
