@@ -4260,3 +4260,28 @@ def test_files_moved_out_of_a_document_management_system_bring_the_risks_of_a_fi
         )
     )
     assert "Files are missed, truncated or lose their metadata" in _titles(plan)
+
+
+def test_a_passkey_brings_the_shared_device_and_where_money_moves_the_two_factor_rules(
+    plan_of: PlanOf,
+) -> None:
+    bank = _titles(
+        plan_of(
+            _spec(
+                "Sign in to the credit union with a passkey",
+                "Members will be able to create a passkey on their phone or laptop and sign in to "
+                "online banking with it instead of a password and a texted code.",
+            )
+        )
+    )
+    assert "shared or family computer" in bank and "strong customer authentication" in bank
+    forum = _titles(
+        plan_of(
+            _spec(
+                "Passkeys for the quilting forum",
+                "Members of our quilting forum can create a passkey and sign in with it instead of a "
+                "password.",
+            )
+        )
+    )
+    assert "shared or family computer" in forum and "strong customer authentication" not in forum
