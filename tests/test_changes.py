@@ -4006,6 +4006,12 @@ def test_a_bank_transfer_we_send_is_money_sent_out_and_one_we_receive_is_not(
             "Shoppers can save a card at checkout and pay with one click next time.",
             True,
         ),
+        (
+            "Fees taken from a saved card",
+            "At enrolment students save a card, and each term's fee is taken as a card charge on "
+            "its due date.",
+            True,
+        ),
     ],
 )
 def test_card_testing_comes_with_cards_not_with_money_sent_from_an_account(
