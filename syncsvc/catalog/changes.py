@@ -370,7 +370,8 @@ class ChangeCatalog(CatalogModel):
     # can"), beside each group's own `unless`
     about_surfaces: list[Keyword] = Field(default_factory=list)
     # phrases where a veto's or an about-guard's word has another sense (a hotel's front desk is
-    # no office desk, plant hire no hiring): masked before vetoes and about-guards are read
+    # no office desk, plant hire no hiring): masked before vetoes and the about reading (guards and
+    # people's work) are read
     other_senses: list[Keyword] = Field(default_factory=list)
     # what a feature does, whatever its kind (mappings/changes/_facets.toml)
     facets: list[Facet] = Field(default_factory=list)
@@ -471,9 +472,7 @@ class ChangeCatalog(CatalogModel):
             # (feed, vaccinations)", "the daily headcount"), not the work: the name alone reads as
             # a specific kind of change
             guarded = False
-        return guarded or _people_work(
-            self.about_work, self.about_surfaces, self.surface_teams, name, description, seen
-        )
+        return guarded or _people_work(self.about_work, self.about_surfaces, self.surface_teams, n, d, seen)
 
     def _sensed(self, name: str, description: str, seen: Texts) -> tuple[str, str]:
         """The name and description with `other_senses` masked: the texts vetoes and
