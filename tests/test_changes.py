@@ -4291,3 +4291,135 @@ def test_a_passkey_brings_the_shared_device_and_where_money_moves_the_two_factor
         )
     )
     assert "shared or family computer" in forum and "strong customer authentication" not in forum
+
+
+# ---- session 17: pricing line-ups, staff tools, rankings, caps and staff give-backs ---------
+
+
+def test_a_line_up_of_fares_or_memberships_sold_beside_todays_is_a_pricing_change() -> None:
+    assert "pricing-packaging" in _kinds(
+        "Basic, Plus and Flexi crossings",
+        "Ferry crossings are sold today as two fares. From April we sell three: Basic (foot "
+        "passengers only), Plus (a car) and Flexi (free changes), on the website and at the port.",
+    )
+    assert "pricing-packaging" in _kinds(
+        "Daytime swim membership",
+        "Our pools sell one membership at £26 a month. Swimmers can now pick a new membership "
+        "option for weekday daytimes at £18 a month, and the joining fee is waived for people "
+        "who join online; members can switch down at renewal.",
+    )
+    # a picker that replaces a flat list is no flat fee
+    assert "pricing-packaging" not in _kinds(
+        "New cinema seat picker",
+        "Customers pick seats from a flat list of row letters; the new picker draws each screen "
+        "with its rows and shows which seats are free, while what seats cost stays the same.",
+    )
+
+
+def test_staff_work_sent_to_a_manager_by_email_today_moves_into_their_own_system() -> None:
+    assert _kinds(
+        "Inspection reports in the case system",
+        "Our 60 housing officers write inspection reports in Word templates and email them to "
+        "their line manager for review. Reports will be written, reviewed and signed in the "
+        "case system, with the tenancy's details filled in.",
+    )[:1] == ["internal-tooling"]
+    assert _kinds(
+        "Goodwill credits from the account screen",
+        "Broadband advisers can give a goodwill credit today only by emailing a supervisor. "
+        "They will get a credit button in the account screen they already use.",
+    )[:1] == ["internal-tooling"]
+
+
+def test_staff_tools_bring_adoption_training_and_the_work_in_flight_on_the_day(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Inspection reports in the case system",
+            "Our 60 housing officers write inspection reports in Word templates and email them to "
+            "their line manager for review. Reports will be written, reviewed and signed in the "
+            "case system, with the tenancy's details filled in.",
+        )
+    )
+    titles = _titles(plan)
+    assert "staff do not adopt it" in titles and "no training time" in titles
+    assert "Work under way the old way on the day of the switch" in titles
+    # emailing a manager today is how the work moves now, not messages the feature sends
+    assert "land in spam" not in titles
+
+
+def test_ranking_items_by_how_well_they_fit_is_search_with_stale_status_and_fairness(
+    plan_of: PlanOf,
+) -> None:
+    name = "Course finder ranks courses by fit"
+    text = (
+        "Learners type a subject and get every course that mentions it, sorted by date. We will "
+        "rank courses by how well they fit the learner's level and by distance to the college "
+        "that runs them, and courses that are full or closed drop to the bottom."
+    )
+    assert _kinds(name, text)[:1] == ["search-recommendations"]
+    titles = _titles(plan_of(_spec(name, text)))
+    assert "a stale status" in titles and "favours some sellers, sites or providers" in titles
+    # a course that "mentions" a subject mentions nobody
+    assert "mentions-people" not in _facets(name, text, ["search-recommendations"])
+
+
+def test_an_app_named_beside_the_website_does_not_make_a_new_version_an_app_release() -> None:
+    assert "mobile-release" not in _kinds(
+        "Smarter answers box",
+        "On our website and in the app, customers ask questions and get keyword matches. The new "
+        "version ranks answers by meaning.",
+    )
+
+
+def test_a_provider_contract_ending_reads_a_move_and_a_credit_decision_is_no_payment() -> None:
+    kinds = _kinds(
+        "Tenant referencing moves to a new bureau",
+        "Every tenancy application is credit checked before we accept it. Our contract with the "
+        "current referencing bureau ends in May; the new bureau scores differently, so the "
+        "accept, refer and decline rules change.",
+    )
+    assert kinds[:1] == ["vendor-migration"] and "payments-billing" not in kinds
+    # renegotiating the contract with the same supplier is procurement work
+    assert (
+        _kinds(
+            "Renegotiate the courier contract",
+            "Our contract with the courier ends in August. Procurement will renegotiate it: "
+            "next-day turnaround, a lower price per parcel and monthly reports, with a second "
+            "supplier asked to quote.",
+        )
+        == []
+    )
+
+
+def test_a_spending_cap_brings_late_usage_wrongful_stops_and_their_triggers(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Monthly spending cap for children's accounts",
+            "Parents can set a monthly spending cap on a child's game account. Purchases are "
+            "counted as they clear, we email the parent at 80% and stop purchases at 100%.",
+        )
+    )
+    titles = _titles(plan)
+    assert "the cap is overshot" in titles and "stopped or blocked who should not be" in titles
+    assert {"wrongful_cap_stops", "cap_overshoot_amount"} <= _metrics(plan)
+
+
+def test_staff_who_waive_charges_bring_misuse_and_uneven_decisions_but_a_signed_waiver_does_not(
+    plan_of: PlanOf,
+) -> None:
+    name, text = (
+        "Refunds at the till without a manager",
+        "Cashiers can refund a returned item on the spot from a till button, with a reason code "
+        "and an allowance per colleague; a manager's approval over £100.",
+    )
+    plan = plan_of(_spec(name, text))
+    assert "Staff misuse" in _titles(plan) and "Decisions differ" in _titles(plan)
+    assert "waiver_cost_vs_budget" in _metrics(plan)
+    assert "staff-give-money-back" not in _facets(
+        "Online climbing waivers",
+        "Climbers sign a liability waiver online before their first visit, and staff see it at the desk.",
+        ["product-feature"],
+    )
