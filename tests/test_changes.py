@@ -4423,3 +4423,31 @@ def test_staff_who_waive_charges_bring_misuse_and_uneven_decisions_but_a_signed_
         "Climbers sign a liability waiver online before their first visit, and staff see it at the desk.",
         ["product-feature"],
     )
+
+
+def test_a_board_or_screen_given_to_a_team_of_ours_is_their_tool() -> None:
+    assert _kinds(
+        "Ambulance status board for the control room",
+        "Today the control room asks each crew by radio whether it is free. Give the room a board "
+        "that shows each crew's status from the vehicle radios, and lets supervisors mark a crew "
+        "off shift.",
+    )[:1] == ["internal-tooling"]
+
+
+def test_searching_near_people_brings_distance_crowding_languages_and_attribute_gaps(
+    plan_of: PlanOf,
+) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Find a tutor nearby",
+                "Parents type a subject and their postcode and see tutors within 5 miles, ranked "
+                "by how well their subjects and exam boards fit and by distance.",
+                extra='change_types = ["search-recommendations"]\n',
+            )
+        )
+    )
+    assert "Distance is worked out wrongly" in titles
+    assert "same few top results" in titles
+    assert "Queries in other languages" in titles
+    assert "attributes the new search relies on" in titles
