@@ -4451,3 +4451,43 @@ def test_searching_near_people_brings_distance_crowding_languages_and_attribute_
     assert "same few top results" in titles
     assert "Queries in other languages" in titles
     assert "attributes the new search relies on" in titles
+
+
+def test_staff_readiness_says_training_and_personal_data_is_read_by_what_it_is(
+    plan_of: PlanOf,
+) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Pick a kayak when booking",
+                "Paddlers book a trip on our website and choose a kayak that suits their height "
+                "and weight; the instructors at the boathouse see each group's choices the "
+                "evening before.",
+            )
+        )
+    )
+    assert "(instructors) are not ready for the new routine: no training time" in titles
+    assert "collects personal data without the notice" in titles
+    plates = _titles(
+        plan_of(
+            _spec(
+                "Book a slot at the tip",
+                "Residents book a slot online to visit the household waste site; the gate team "
+                "checks each booking by number plate.",
+            )
+        )
+    )
+    assert "collects personal data without the notice" in plates
+
+
+def test_results_and_tables_people_see_bring_the_stale_or_inaccurate_risk(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "League tables in the app",
+                "Club secretaries enter scores after each match and players see results and league "
+                "tables in the app within minutes.",
+            )
+        )
+    )
+    assert "is stale, out of date or inaccurate when its source lags" in titles
