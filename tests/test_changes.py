@@ -4491,3 +4491,17 @@ def test_results_and_tables_people_see_bring_the_stale_or_inaccurate_risk(plan_o
         )
     )
     assert "is stale, out of date or inaccurate when its source lags" in titles
+
+
+def test_a_changed_process_brings_the_items_already_under_way_when_it_switches_on(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Deposits held until the job is signed off",
+                "Today customers of our building platform pay builders directly. From now on they pay "
+                "each stage of a job into a held balance, released when they sign the stage off; "
+                "contracts and jobs are agreed on the platform.",
+            )
+        )
+    )
+    assert "Items already under way when" in titles and "in flight" in titles
