@@ -4505,3 +4505,26 @@ def test_a_changed_process_brings_the_items_already_under_way_when_it_switches_o
         )
     )
     assert "Items already under way when" in titles and "in flight" in titles
+
+
+def test_a_rule_or_regulator_the_text_names_brings_the_rules_risk(plan_of: PlanOf) -> None:
+    named = _titles(
+        plan_of(
+            _spec(
+                "Nursery attendance records online",
+                "Nursery staff will record each child's arrival and collection on a tablet instead "
+                "of the paper register, which Ofsted inspectors check on visits.",
+            )
+        )
+    )
+    assert "statutory duties" in named
+    plain = _titles(
+        plan_of(
+            _spec(
+                "Nursery photo diary",
+                "Nursery staff post photos of the day's activities to each child's diary, and "
+                "parents see them in the app.",
+            )
+        )
+    )
+    assert "statutory duties" not in plain
