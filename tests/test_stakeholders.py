@@ -829,3 +829,16 @@ def test_trades_and_makers_a_description_names_are_its_people(plan_of: PlanOf) -
     )
     named = [s.name for s in plan.stakeholders if "description names them" in s.why]
     assert named == ["Creators", "Subcontractors"]
+
+
+def test_roles_and_partner_bodies_the_description_names_are_its_people() -> None:
+    # session 17: trades the development sets' PMs listed where no head held them
+    assert _names(
+        "Ready texts from the salon",
+        "Groomers at our salons tap 'ready' on the tablet, and the referees of our agility "
+        "shows and the sponsors of each show get the day's results.",
+    ) == ["Groomers", "Referees", "Sponsors"]
+    # a pair of trainers on a shelf is no personal trainer
+    assert _names("Trainers by size", "Shoppers see which trainers are in stock in their size.") == [
+        "Shoppers"
+    ]
