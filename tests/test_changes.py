@@ -4528,3 +4528,30 @@ def test_a_rule_or_regulator_the_text_names_brings_the_rules_risk(plan_of: PlanO
         )
     )
     assert "statutory duties" not in plain
+
+
+def test_a_worker_followed_on_a_map_brings_their_privacy_and_safety() -> None:
+    assert "shows-workers-location" in _facets(
+        "Follow your plumber",
+        "Customers waiting for a repair can follow the plumber on a map until they arrive.",
+        ["product-feature"],
+    )
+    # a map of the customer's own deliveries shows no worker
+    assert "shows-workers-location" not in _facets(
+        "Delivery areas map",
+        "Shoppers see our delivery areas on a map before they order.",
+        ["product-feature"],
+    )
+
+
+def test_exact_locations_published_for_others_bring_the_exposure_risk(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Bat roost records in the open data feed",
+                "Publish the bat roosts our surveyors record, with their grid references, as an "
+                "open data feed that planners and other groups can query.",
+            )
+        )
+    )
+    assert "Exact locations" in titles and "put people, places or wildlife at risk" in titles
