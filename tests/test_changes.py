@@ -4555,3 +4555,39 @@ def test_exact_locations_published_for_others_bring_the_exposure_risk(plan_of: P
         )
     )
     assert "Exact locations" in titles and "put people, places or wildlife at risk" in titles
+
+
+def test_spending_points_brings_points_taken_while_the_order_fails() -> None:
+    assert "spends-points" in _facets(
+        "Pay for coffee with stamps",
+        "Members of our coffee loyalty card can pay with points for any drink in the app.",
+        ["product-feature"],
+    )
+    # stores miles from the customer are no miles spent
+    assert "spends-points" not in _facets(
+        "Store finder",
+        "Customers see the stores within 5 miles of them and their opening hours.",
+        ["product-feature"],
+    )
+
+
+def test_a_screen_redrawn_with_what_it_shows_left_as_it_is_is_a_front_end_change() -> None:
+    assert _kinds(
+        "New seat map for coach bookings",
+        "Passengers pick seats from a flat grid that shows no window seats. The new map draws the "
+        "real coach for each vehicle and replaces the grid, on desktop and phone browsers; what "
+        "seats cost stays as it is.",
+    )[:1] == ["ui-frontend"]
+
+
+def test_codes_sent_by_text_bring_sms_pumping(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Two-step sign-in for the donor portal",
+                "Donors signing in to our portal will get a one-time code by text as a second "
+                "step, required for everyone from May.",
+            )
+        )
+    )
+    assert "SMS pumping" in titles
