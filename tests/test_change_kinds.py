@@ -2425,7 +2425,7 @@ def test_the_staff_a_feature_names_get_a_readiness_risk_in_their_own_name(plan_o
     titles = [r.title for r in plan.risks if r.title.startswith("The people who do the work")]
     assert titles == [
         "The people who do the work (lab technicians and ward nurses) are not ready for the new routine: "
-        "no training time, little adoption, or they keep the old way"
+        "no training time, extra workload, little adoption, or they keep the old way"
     ]
     # the drivers of a courier's app may be anyone's: no readiness risk in their name
     plan = plan_of(
