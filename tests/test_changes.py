@@ -4591,3 +4591,17 @@ def test_codes_sent_by_text_bring_sms_pumping(plan_of: PlanOf) -> None:
         )
     )
     assert "SMS pumping" in titles
+
+
+def test_a_payment_said_with_what_is_paid_and_how_is_a_payment_step() -> None:
+    assert "takes-payment" in _facets(
+        "Allotment plots booked online",
+        "Gardeners can pick a free plot on the map and pay the yearly rent and the entry fee by "
+        "card, instead of posting a cheque.",
+        ["product-feature"],
+    )
+    assert "takes-payment" in _facets(
+        "Scooter rides from the app",
+        "Riders unlock a scooter in the app, and the ride is charged per minute when they park it.",
+        ["product-feature"],
+    )
