@@ -4605,3 +4605,30 @@ def test_a_payment_said_with_what_is_paid_and_how_is_a_payment_step() -> None:
         "Riders unlock a scooter in the app, and the ride is charged per minute when they park it.",
         ["product-feature"],
     )
+
+
+def test_an_open_api_brings_keys_shared_and_scraping(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Tide times API for partners",
+                "Marinas and sailing apps will look up tide times through our API with a key for "
+                "each partner, instead of copying the tables from our website.",
+                extra='change_types = ["public-api-sdk"]\n',
+            )
+        )
+    )
+    assert "API keys are shared, leaked or multiplied" in titles
+
+
+def test_money_paid_into_bank_details_people_can_change_brings_diversion(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Tutors paid weekly",
+                "Tutors on our platform are paid every Friday into the bank account they give in "
+                "their profile, and can change their bank details there.",
+            )
+        )
+    )
+    assert "changes the bank details" in titles
