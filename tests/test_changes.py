@@ -4632,3 +4632,38 @@ def test_money_paid_into_bank_details_people_can_change_brings_diversion(plan_of
         )
     )
     assert "changes the bank details" in titles
+
+
+def test_a_deletion_job_over_years_of_old_records_brings_the_load_of_its_first_run(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Old order data cleared away",
+                "Shipping addresses on orders older than six years are removed by a job that runs each "
+                "night; the first run clears about 12 million orders from 2015 onwards.",
+            )
+        )
+    )
+    assert "The first deletion or anonymisation run over years of old records loads" in titles
+    # one person deleting their own account is no bulk run
+    own = _titles(
+        plan_of(
+            _spec(
+                "Delete my account",
+                "Customers can delete their account and order history themselves from the settings page.",
+            )
+        )
+    )
+    assert "The first deletion or anonymisation run" not in own
+    # a copy people ask for is no data copied to a new place
+    copy = _titles(
+        plan_of(
+            _spec(
+                "Dental records kept eleven years",
+                "Dental records are kept for eleven years after the last appointment, then destroyed; "
+                "patients can ask for a copy of theirs online.",
+                extra='change_types = ["privacy-compliance", "data-migration"]\n',
+            )
+        )
+    )
+    assert "dual writes" not in copy
