@@ -4667,3 +4667,100 @@ def test_a_deletion_job_over_years_of_old_records_brings_the_load_of_its_first_r
         )
     )
     assert "dual writes" not in copy
+
+
+def test_a_rota_named_as_software_and_what_a_plan_covers_are_no_peoples_work() -> None:
+    # "the rota app" is a system people sign in to, not the work of drawing up a rota
+    assert "identity-access" in _kinds(
+        "Staff discount in the web shop through the staff sign-in",
+        "Warehouse and store staff get 20% off, but online they type a shared code. Staff will connect "
+        "their shop account to their staff sign-in once and the discount applies at checkout; many "
+        "only have a login to the rota app.",
+    )
+    # vaccinations listed as what a pet plan pays for are no vaccination campaign for staff
+    assert "payments-billing" in _kinds(
+        "Puppy plan paid monthly",
+        "Owners pay for the puppy plan (vaccinations, microchip and two checks) by monthly direct "
+        "debit instead of up front, collected on the 1st of each month.",
+    )
+    # a login to a system someone shares is a system of ours, even where the word is "rota"
+    assert _kinds(
+        "Each lifeguard signs in with their own account",
+        "Our 80 lifeguards share two logins to the pool's rota and incident system. Give each one "
+        "their own account, and remove it when they stop working at the pool.",
+    )[:1] == ["identity-access"]
+
+
+def test_direct_debits_moved_to_a_new_collection_bureau_are_a_vendor_move_first() -> None:
+    assert _kinds(
+        "Member subscriptions collected by a new collection bureau",
+        "12,000 club members pay their subscription by direct debit, collected by a bureau whose "
+        "fees are rising; we will move every mandate across in one go.",
+    )[:2] == ["vendor-migration", "payments-billing"]
+
+
+def test_users_of_a_screen_they_use_daily_are_slowed_while_they_relearn_it(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Rebuilt dispatch screen",
+                "Dispatchers work all shift in the job board, which reloads after every change. The "
+                "new board shows jobs and drivers side by side and lets them drag a job to a driver.",
+                extra='change_types = ["ui-frontend"]\n',
+            )
+        )
+    )
+    assert "slowed down while they relearn their habits" in titles
+
+
+def test_removing_leavers_through_a_directory_brings_their_orphaned_work_and_the_endpoints_abuse(
+    plan_of: PlanOf,
+) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Leavers removed from the workspace by their directory",
+                "Customers' IT teams connect their directory over SCIM, and people they offboard "
+                "lose access to our project tool the same hour.",
+            )
+        )
+    )
+    assert "Work owned by people who are removed or deactivated loses its owner" in titles
+    assert "The provisioning endpoint itself is abused" in titles
+
+
+def test_data_bought_from_a_provider_and_moved_to_another_brings_changed_results_and_gaps() -> None:
+    facets = _facets(
+        "Fuel prices from a cheaper data provider",
+        "Drivers compare pump prices at 8,000 stations in our app; the prices come from a data "
+        "provider whose contract ends in June, and we will switch to a cheaper one.",
+        ["vendor-migration"],
+    )
+    assert "data-from-provider" in facets
+    # a payment provider moved is no data bought
+    assert "data-from-provider" not in _facets(
+        "New payment provider",
+        "Card payments in our app move from our current payment provider to a cheaper one in June.",
+        ["vendor-migration", "payments-billing"],
+    )
+
+
+def test_the_product_named_as_where_its_users_act_is_a_product_feature() -> None:
+    assert "product-feature" in _kinds(
+        "Sell gift sets that take stock from their items",
+        "Florists using our shop software can set up a gift set, such as a vase and a bouquet, and "
+        "sell it in their listings; the set shows as available only while each item is in stock.",
+    )
+    assert "product-feature" in _kinds(
+        "Hand a survey to a colleague",
+        "Surveys sent through our research service often reach the wrong person. The person who gets "
+        "one will be able to hand it to a colleague by entering their email and a short note.",
+    )
+    # a talk about our software at a conference stays work about it
+    assert (
+        _kinds(
+            "Talk at the retail tech conference",
+            "Give a talk at the retail tech conference on how shops using our software can cut waste.",
+        )
+        == []
+    )
