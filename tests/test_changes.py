@@ -4764,3 +4764,46 @@ def test_the_product_named_as_where_its_users_act_is_a_product_feature() -> None
         )
         == []
     )
+
+
+def test_picks_from_what_people_like_them_bought_are_recommendations_with_cold_start_and_consent(
+    plan_of: PlanOf,
+) -> None:
+    name = "Plants picked for each garden"
+    text = (
+        "Gardeners in our plant shop see plants picked for each of their gardens from the garden's "
+        "soil and light in their profile, plus what owners of similar gardens bought."
+    )
+    assert _kinds(name, text)[:1] == ["search-recommendations"]
+    titles = _titles(plan_of(_spec(name, text)))
+    assert "(cold start)" in titles and "Personalisation uses personal data or history" in titles
+    # a suggestion alone is a model's as often as a recommender's: no recommender from it
+    assert "search-recommendations" not in _kinds(
+        "Watering suggestions",
+        "Growers get a suggested watering time in the app each morning, learned from soil sensors, "
+        "and can accept it with one tap.",
+    )
+
+
+def test_people_limited_to_what_is_assigned_to_them_is_an_access_change() -> None:
+    assert _kinds(
+        "Caseworkers see their own cases only",
+        "Every caseworker at a law centre can open every client's file today. Supervisors will "
+        "assign caseworkers to clients, and caseworkers will see only their assigned clients.",
+    )[:1] == ["identity-access"]
+
+
+def test_a_list_ranked_by_what_matters_with_a_reason_for_each_place_is_a_ranking() -> None:
+    assert "search-recommendations" in _kinds(
+        "Fix-first list of overdue inspections",
+        "Inspectors see 3,000 overdue checks in a list sorted by due date. The page will show each "
+        "team a ranked top 50 based on how likely a failure is, with a one-line reason for each rank.",
+    )
+
+
+def test_a_card_added_from_our_app_to_the_phones_wallet_is_an_app_release() -> None:
+    assert _kinds(
+        "Library card in your phone's wallet",
+        "Members will add their library card from our app to Apple Wallet or Google Wallet and show "
+        "the barcode at the self-service kiosks instead of the plastic card.",
+    )[:1] == ["mobile-release"]
