@@ -4807,3 +4807,30 @@ def test_a_card_added_from_our_app_to_the_phones_wallet_is_an_app_release() -> N
         "Members will add their library card from our app to Apple Wallet or Google Wallet and show "
         "the barcode at the self-service kiosks instead of the plastic card.",
     )[:1] == ["mobile-release"]
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        (
+            "A procedure for returning lost property",
+            "Visitors' lost items wait weeks for an owner. The museum wants a written procedure: who logs "
+            "each item, how long it is kept and when it goes to charity. Front-of-house staff keep using "
+            "the existing online log, and the procedure goes to the trustees in May.",
+        ),
+        (
+            "Darts presentation night",
+            "The league's presentation night is in June at the Legion: the secretary books the venue and "
+            "trophies, captains of the 20 teams confirm their players on the online form, and there is a "
+            "raffle.",
+        ),
+        (
+            "Spring stock count in the garden centres",
+            "All 30 garden centres do a full stock count in the first week of March with an outside "
+            "counting company; store teams label every bay the week before so the figures reach the "
+            "accounts on time.",
+        ),
+    ],
+)
+def test_procedures_nights_out_and_counts_of_stock_are_no_change(name: str, description: str) -> None:
+    assert _kinds(name, description) == []
