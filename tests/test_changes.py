@@ -4834,3 +4834,18 @@ def test_a_card_added_from_our_app_to_the_phones_wallet_is_an_app_release() -> N
 )
 def test_procedures_nights_out_and_counts_of_stock_are_no_change(name: str, description: str) -> None:
     assert _kinds(name, description) == []
+
+
+def test_a_business_system_the_organisation_runs_on_moved_brings_its_staff_relearning() -> None:
+    assert "staff-move-system" in _facets(
+        "Garden centre stock and orders to a new system",
+        "Our nine garden centres run stock, special orders and loyalty on a retail management system "
+        "whose supplier stops supporting it in May; we will move each branch over a quiet weekend.",
+        ["vendor-migration"],
+    )
+    assert "staff-move-system" not in _facets(
+        "Event tables to the new warehouse",
+        "Move the analytics event tables from the old warehouse to the new one and switch the "
+        "nightly loads over.",
+        ["data-migration"],
+    )

@@ -842,3 +842,25 @@ def test_roles_and_partner_bodies_the_description_names_are_its_people() -> None
     assert _names("Trainers by size", "Shoppers see which trainers are in stock in their size.") == [
         "Shoppers"
     ]
+
+
+def test_our_staffs_own_logins_and_their_leave_bring_hr_but_customers_sso_does_not(plan_of: PlanOf) -> None:
+    def groups(name: str, description: str) -> set[str]:
+        plan = plan_of(BASE.format(name=name, description=description, tolerance="medium"))
+        return {s.group for s in plan.stakeholders}
+
+    assert "hr" in groups(
+        "Own logins for the warehouse team",
+        "Pickers at our warehouse share one login on each scanner; each will sign in with their own "
+        "login and their staff number from March.",
+    )
+    assert "hr" in groups(
+        "Request annual leave in the app",
+        "Shop staff will ask for annual leave in the staff app instead of on the paper sheet, and "
+        "managers approve it there.",
+    )
+    assert "hr" not in groups(
+        "Enforce SSO for enterprise workspaces",
+        "Admins of enterprise workspaces can require their members to sign in through their "
+        "company's identity provider with SAML.",
+    )
