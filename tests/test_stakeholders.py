@@ -864,3 +864,50 @@ def test_our_staffs_own_logins_and_their_leave_bring_hr_but_customers_sso_does_n
         "Admins of enterprise workspaces can require their members to sign in through their "
         "company's identity provider with SAML.",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "group"),
+    [
+        (
+            "Visit schedules sent to study sites",
+            "Coordinators at our 40 trial sites get each participant's visit windows from the study "
+            "database instead of a spreadsheet emailed by the monitor.",
+            "sponsors",
+        ),
+        (
+            "VAT returns filed from the app",
+            "Sole traders using our bookkeeping app will file their VAT returns from it instead of "
+            "copying the figures into the tax office's website.",
+            "accountants",
+        ),
+        (
+            "Shorter medical questions for travel cover",
+            "People buying our travel cover online answer five medical questions instead of twenty, "
+            "and the premium is shown straight away.",
+            "underwriting",
+        ),
+        (
+            "Skip a month of the coffee subscription",
+            "Subscribers can skip next month's coffee box from their account up to three days before "
+            "it is dispatched from our roastery.",
+            "warehouse",
+        ),
+    ],
+)
+def test_the_sectors_own_parties_are_listed_where_the_text_shows_the_sector(
+    plan_of: PlanOf, name: str, description: str, group: str
+) -> None:
+    plan = plan_of(BASE.format(name=name, description=description, tolerance="medium"))
+    assert group in {s.group for s in plan.stakeholders}
+    # none of them in a plain product change of another sector
+    other = plan_of(
+        BASE.format(
+            name="Dark mode for the recipe app",
+            description="Cooks can switch our recipe app to a dark theme in settings.",
+            tolerance="medium",
+        )
+    )
+    assert not {"sponsors", "accountants", "underwriting", "warehouse"} & {
+        s.group for s in other.stakeholders
+    }
