@@ -4849,3 +4849,55 @@ def test_a_business_system_the_organisation_runs_on_moved_brings_its_staff_relea
         "nightly loads over.",
         ["data-migration"],
     )
+
+
+def test_invoices_exchanged_as_documents_and_work_done_at_no_charge_take_no_payment(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Structured e-invoices for Dutch customers",
+                "From July our Dutch customers must send invoices to other businesses as structured "
+                "e-invoices over Peppol; they send invoices from the app as today and receive their "
+                "suppliers' e-invoices into it.",
+                extra='change_types = ["payments-billing"]\n',
+            )
+        )
+    )
+    assert "double charges" not in titles
+    rules = _titles(
+        plan_of(
+            _spec(
+                "Timesheet rules checked before the bill goes out",
+                "Agencies check each timesheet line against the client's rules before they invoice: "
+                "no charge for travel time, at most 8 hours a day per contractor.",
+                extra='change_types = ["payments-billing"]\n',
+            )
+        )
+    )
+    assert "double charges" not in rules
+
+
+def test_keys_that_move_a_cursor_and_users_copying_data_today_are_no_data_migration() -> None:
+    assert "data-migration" not in _kinds(
+        "Faster review queue for moderators",
+        "Moderators review 2,000 posts a shift in a table. The new queue lets them use the arrow keys "
+        "to move between posts and press A to approve, and remembers their filters.",
+    )
+    assert "data-migration" not in _kinds(
+        "Members see only the rows shared with them",
+        "In our spreadsheet tool, owners can set rules so that members see only rows assigned to them. "
+        "Today everyone sees every row, so customers copy data into separate sheets.",
+    )
+
+
+def test_a_supplier_move_that_carries_data_over_has_no_dual_write_trigger(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Change supplier for the pool's lap counters",
+            "The current supplier's contract ends in June; we are moving to a new supplier's counters "
+            "and screens, and each swimmer's lap history must carry over into our app.",
+            extra='change_types = ["vendor-migration", "data-migration"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    assert "dual_write_error_count" not in {t.metric for t in plan.rollback.triggers}
