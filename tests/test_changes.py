@@ -4901,3 +4901,28 @@ def test_a_supplier_move_that_carries_data_over_has_no_dual_write_trigger(plan_o
     )
     assert plan.rollback is not None
     assert "dual_write_error_count" not in {t.metric for t in plan.rollback.triggers}
+
+
+def test_people_booking_for_themselves_where_records_exist_bring_duplicate_records(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Book a physio session online",
+                "Patients will book physio sessions at our 12 clinics on the website instead of phoning "
+                "reception, picking the physio and the time; new patients fill in a short form first.",
+            )
+        )
+    )
+    assert "create a second one when they book, register or ask online" in titles
+    # moving the records system itself is a migration, with its own risks about duplicates
+    moved = _titles(
+        plan_of(
+            _spec(
+                "Physio patient records to the new system",
+                "Move every patient record and booking from the old records system into the new one "
+                "over a weekend.",
+                extra='change_types = ["data-migration"]\n',
+            )
+        )
+    )
+    assert "create a second one when they book" not in moved
