@@ -4926,3 +4926,16 @@ def test_people_booking_for_themselves_where_records_exist_bring_duplicate_recor
         )
     )
     assert "create a second one when they book" not in moved
+
+
+def test_a_redrawn_shopping_screen_is_watched_by_its_conversion(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "New seat map for the theatre's booking page",
+            "Theatregoers pick seats on a flat list today. The new seat map draws the auditorium, and "
+            "buyers tap seats on it before they pay.",
+            extra='change_types = ["ui-frontend"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    assert "conversion_rate_drop" in {t.metric for t in plan.rollback.triggers}
