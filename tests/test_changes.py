@@ -4939,3 +4939,21 @@ def test_a_redrawn_shopping_screen_is_watched_by_its_conversion(plan_of: PlanOf)
     )
     assert plan.rollback is not None
     assert "conversion_rate_drop" in {t.metric for t in plan.rollback.triggers}
+
+
+def test_a_product_that_reaches_bereaved_people_brings_their_tone_and_timing(plan_of: PlanOf) -> None:
+    titles = _titles(
+        plan_of(
+            _spec(
+                "Online condolence books",
+                "Families of residents who died at our care homes can open an online condolence book, "
+                "and friends leave messages and photos before the funeral.",
+            )
+        )
+    )
+    assert "What bereaved people read from" in titles
+    assert "reaches-bereaved" not in _facets(
+        "Ask for bereavement leave in the staff app",
+        "Staff can ask for bereavement leave in the staff app and their manager approves it there.",
+        ["product-feature"],
+    )
