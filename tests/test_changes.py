@@ -4957,3 +4957,16 @@ def test_a_product_that_reaches_bereaved_people_brings_their_tone_and_timing(pla
         "Staff can ask for bereavement leave in the staff app and their manager approves it there.",
         ["product-feature"],
     )
+
+
+def test_messages_people_get_are_watched_by_the_calls_and_tickets_about_them(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Bin collection reminders by text",
+            "Households that sign up get a text the evening before their bin collection, with the "
+            "bins due that week.",
+            extra='change_types = ["notifications-messaging"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    assert "calls_and_tickets_about_messages" in {t.metric for t in plan.rollback.triggers}
