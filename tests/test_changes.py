@@ -4970,3 +4970,18 @@ def test_messages_people_get_are_watched_by_the_calls_and_tickets_about_them(pla
     )
     assert plan.rollback is not None
     assert "calls_and_tickets_about_messages" in {t.metric for t in plan.rollback.triggers}
+
+
+def test_an_old_api_version_switched_off_is_watched_by_its_remaining_traffic(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Timetable API v2",
+            "Version 2 of our timetable API returns journeys instead of stops; version 1 is switched "
+            "off in September, and the apps that call it must move before then.",
+            extra='change_types = ["public-api-sdk"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert "traffic still on the old version" in units["old_version_call_share"]
+    assert "adoption of the new one" in units["old_version_call_share"]
