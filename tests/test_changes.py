@@ -4985,3 +4985,17 @@ def test_an_old_api_version_switched_off_is_watched_by_its_remaining_traffic(pla
     units = {t.metric: t.unit for t in plan.rollback.triggers}
     assert "traffic still on the old version" in units["old_version_call_share"]
     assert "adoption of the new one" in units["old_version_call_share"]
+
+
+def test_an_app_releases_request_triggers_say_what_fails(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Version 3 of the allotment app: log harvests offline",
+            "Version 3 of our iPhone and Android app lets plot holders log harvests with no signal and "
+            "uploads them when they are back online.",
+            extra='change_types = ["mobile-release"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert units["feature_api_error_rate"].endswith("from the new build that fail (errors and timeouts)")
