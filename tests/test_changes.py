@@ -4996,3 +4996,64 @@ def test_an_app_releases_request_triggers_say_what_fails(plan_of: PlanOf) -> Non
     assert plan.rollback is not None
     units = {t.metric: t.unit for t in plan.rollback.triggers}
     assert units["feature_api_error_rate"].endswith("from the new build that fail (errors and timeouts)")
+
+
+def test_email_named_only_as_todays_way_brings_no_email_delivery_risk(plan_of: PlanOf) -> None:
+    old_way = plan_of(
+        _spec(
+            "Tenants report repairs in the portal",
+            "Tenants will report a repair in the portal with photos and see its status. Today they "
+            "email the housing office, and requests get lost in a shared inbox.",
+            extra='change_types = ["product-feature", "notifications-messaging"]\n',
+        )
+    )
+    assert "deliverability" not in _titles(old_way)
+    assert "email_bounce_rate" not in _metrics(old_way)
+    sends = plan_of(
+        _spec(
+            "Repair updates by email",
+            "Tenants get an email when a repair is booked and when the contractor is on the way.",
+            extra='change_types = ["notifications-messaging"]\n',
+        )
+    )
+    assert "deliverability" in _titles(sends)
+
+
+def test_a_system_leaving_each_sites_own_server_makes_the_sites_link_critical(plan_of: PlanOf) -> None:
+    moved = plan_of(
+        _spec(
+            "Garden centres onto the hosted till system",
+            "Each of our 30 garden centres runs its tills and stock on a server in the back office. "
+            "Move them, a few centres a week, to the supplier's hosted version.",
+            extra='change_types = ["infra-cutover"]\n',
+        )
+    )
+    assert "depends on its internet link" in _titles(moved)
+    datacentre = plan_of(
+        _spec(
+            "Quote service to the cloud",
+            "Our quote service runs on servers we rent in a data centre; move it to a cloud region.",
+            extra='change_types = ["infra-cutover"]\n',
+        )
+    )
+    assert "internet link" not in _titles(datacentre)
+
+
+def test_a_price_per_child_names_children_without_exposing_them(plan_of: PlanOf) -> None:
+    priced = plan_of(
+        _spec(
+            "Charge after-school clubs per enrolled child",
+            "After-school clubs pay us one fee per site; from September they pay per enrolled child "
+            "each term, with a minimum per site.",
+            extra='change_types = ["pricing-packaging"]\n',
+        )
+    )
+    assert "exposes children" not in _titles(priced)
+    shown = plan_of(
+        _spec(
+            "Parents see photos from their child's swimming lesson",
+            "Swimming teachers will share photos of each lesson with the children's parents in the app.",
+            extra='change_types = ["product-feature"]\n',
+        )
+    )
+    assert "exposes children" in _titles(shown)

@@ -639,6 +639,17 @@ def _bundled_text() -> str:
             lambda s: s.replace("[[risks.when]]\nmin_users = 1000000", "[[risks.when]]"),
             r"mycat/risks\.toml:(\d+:)? .*at least one condition",
         ),
+        (
+            lambda s: s.replace("[[risks.when]]\nmin_users = 1000000", "[[risks.when]]\nbeyond_today = true"),
+            r"mycat/risks\.toml:(\d+:)? .*at least one condition",
+        ),
+        (
+            lambda s: s.replace(
+                "[[risks.when]]\nmin_users = 1000000",
+                "[[risks.when]]\nmin_users = 1000000\nbeyond_today = true",
+            ),
+            r"mycat/risks\.toml:(\d+:)? .*'beyond_today' needs 'keywords'",
+        ),
         (lambda s: s + "\n[[risks\n", r"mycat/risks\.toml:\d+: invalid TOML: "),
         (
             # a placeholder the plan would not fill reaches it as "{...}"

@@ -174,3 +174,33 @@ def test_a_facet_whose_guard_joins_the_words_of_its_signal_is_still_read() -> No
     assert _facets_read("İİ " + text, text, ["product-feature"]) == _every_facet(
         "İİ " + text, text, ["product-feature"]
     )
+
+
+def test_british_and_american_spellings_find_each_other() -> None:
+    ix = WordIndex("Callers reach the contact centre; their notes are pseudonymised and kept in colour.")
+    assert ix.keyword(["contact center"]) == "contact centre"
+    assert ix.keyword(["pseudonymiz*"]) == "pseudonymised"
+    assert ix.keyword(["pseudonymis*"]) == "pseudonymised"
+    assert ix.keyword(["color"]) == "colour"
+    assert mask_phrases("Open the help centre", ["help center"]) == "Open the            "
+    us = WordIndex("The favorite licenses are organized by theater.")
+    assert us.keyword(["favourit*"]) == "favorite"
+    assert us.keyword(["licence"]) == "licenses"
+    assert us.keyword(["organis*"]) == "organized"
+    # a British prefix still finds the words the lists do not respell
+    assert WordIndex("A realistic promise").keyword(["realis*"]) == "realistic"
+    assert WordIndex("A realistic promise").keyword(["promiz*"]) is None
+
+
+def test_the_sentences_about_todays_way_are_left_out_of_the_new_way() -> None:
+    from syncsvc.catalog.textmatch import beyond_today
+
+    text = (
+        "Drivers see today's round\nDrivers open today's round in the app. Today they phone the "
+        "depot for it; the app will text them when it changes. Currently the office emails a PDF. "
+        "Our planners today print the sheets."
+    )
+    assert beyond_today(text) == (
+        "Drivers see today's round\nDrivers open today's round in the app. "
+        "the app will text them when it changes."
+    )

@@ -145,6 +145,8 @@ class ProfileTrigger(Condition):
     keywords: list[Keyword] = Field(default_factory=list)
     # and none of these (another sort of change that merely names the keywords)
     unless: list[Keyword] = Field(default_factory=list)
+    # the keywords count only outside the sentences about how things are done today
+    beyond_today: bool = False
     # and none of these facets has taken over the kind's way back (a plan's entitlement check
     # means nothing where points that expire are what changes)
     not_facets: list[Slug] = Field(default_factory=list)
@@ -154,6 +156,8 @@ class ProfileTrigger(Condition):
         missing = [lv for lv in ("low", "medium", "high") if lv not in self.thresholds]
         if missing:
             raise ValueError(f"thresholds needs low, medium and high (missing {missing[0]})")
+        if self.beyond_today and not self.keywords:
+            raise ValueError("'beyond_today' needs 'keywords' (it says where they count)")
         return self
 
 

@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from typing import Any, ClassVar, Literal, Self
 
 from syncsvc.catalog.base import CatalogModel
-from syncsvc.catalog.textmatch import Lexicon, WordIndex
+from syncsvc.catalog.textmatch import Lexicon, WordIndex, beyond_today
 
 # finds a timeline task matching any of some task selectors (its name), or None
 FindTask = Callable[[Any], str | None]
@@ -48,12 +48,19 @@ class Situation:
     def index(self) -> WordIndex:
         return WordIndex(self.text, self.lexicon)
 
+    @cached_property
+    def new_way_index(self) -> WordIndex:
+        """The word index of the text without its sentences about today's way (`beyond_today`)."""
+        return WordIndex(beyond_today(self.text), self.lexicon)
+
     def with_facts(self, **facts: Any) -> Situation:
         """The same text with other facts (users, team size, profiles...), sharing this one's
-        word index: the text is read (a lexicon pass, ~0.1 ms) once for both."""
+        word indexes: the text is read (a lexicon pass, ~0.1 ms) once for both."""
         out = replace(self, **facts)
         assert out.text == self.text and out.lexicon is self.lexicon
         out.__dict__["index"] = self.index  # where `cached_property` keeps it
+        if "new_way_index" in self.__dict__:
+            out.__dict__["new_way_index"] = self.__dict__["new_way_index"]
         return out
 
     def reason(self, cond: Condition, find_task: FindTask | None = None) -> str | None:
@@ -129,6 +136,8 @@ CHECKS: dict[str, tuple[_Check, int]] = {
     "traits": (_any_trait, 2),
     "all_traits": (_all_traits, 3),
     "keywords": (lambda v, s, _: None, 4),  # by the model's keyword rule: see Condition.reasons
+    # the keywords only count outside the sentences about today's way (read with `keywords`)
+    "beyond_today": (lambda v, s, _: "", 0),
     "also": (lambda v, s, _: _holds(s.index.keyword(v) is not None), 0),
     # words saying the text is another sort of change that merely names the keywords
     "unless": (lambda v, s, _: _holds(s.index.keyword(v) is None), 0),
@@ -168,7 +177,8 @@ class Condition(CatalogModel):
             value = getattr(self, name)
             check, rank = CHECKS[name]
             if name == "keywords":
-                hit = s.index.keyword(value) if self.keyword_rule == "keyword" else s.index.phrase(value)
+                index = s.new_way_index if getattr(self, "beyond_today", False) else s.index
+                hit = index.keyword(value) if self.keyword_rule == "keyword" else index.phrase(value)
                 why = None if hit is None else f"the description mentions '{hit}'"
             else:
                 why = check(value, s, find_task)

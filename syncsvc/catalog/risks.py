@@ -71,14 +71,19 @@ class RiskWhen(Condition):
     # words saying the text is another sort of change that merely names the keywords (records
     # moved into a new system with the old one frozen names "move" but dual-writes nothing)
     unless: list[Keyword] = Field(default_factory=list)
+    # the keywords count only outside the description's sentences about how things are done
+    # today ("Today clients email marked-up PDFs" names the old way, not an email the feature sends)
+    beyond_today: bool = False
     likelihood: Level | None = None
     impact: Level | None = None
 
     @model_validator(mode="after")
     def _has_condition(self) -> RiskWhen:
-        data = self.model_dump(exclude={"likelihood", "impact"})
+        data = self.model_dump(exclude={"likelihood", "impact", "beyond_today"})
         if not any(v not in (None, []) for v in data.values()):
             raise ValueError("a trigger case needs at least one condition")
+        if self.beyond_today and not self.keywords:
+            raise ValueError("'beyond_today' needs 'keywords' (it says where they count)")
         if self.also and not self.keywords:
             raise ValueError("'also' needs 'keywords' (it narrows them)")
         return self

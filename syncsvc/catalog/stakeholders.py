@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from syncsvc.catalog.base import CatalogModel, Recent, check_placeholders
 from syncsvc.catalog.conditions import Condition, Situation
-from syncsvc.catalog.textmatch import PhraseIndex, WordIndex
+from syncsvc.catalog.textmatch import PhraseIndex, WordIndex, words_of
 from syncsvc.model import Deployment, Level, PlannedTask, TaskKind
 
 Cadence = Literal["daily", "weekly", "biweekly", "monthly", "per-phase"]
@@ -336,8 +336,9 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                 words += [tokens[i - 1], tokens[i]]
                 add(" ".join(words), " ".join(words).lower(), n.staff_template)
         for unit in n.units:
-            if unit not in seen and phrase_search([unit], text):
-                add(unit, unit, n.staff_template)
+            key = " ".join(words_of(unit))  # "contact centre" and "contact center" are one unit
+            if key not in seen and (hit := phrase_search([unit], text)):
+                add(" ".join(hit.lower().split()), key, n.staff_template)  # as the text spells it
     return [(name[:1].upper() + name[1:], t) for name, t in out]
 
 

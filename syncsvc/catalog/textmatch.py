@@ -15,10 +15,80 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+# British and American spellings of one word are read as the American one, in texts and in
+# catalog keywords alike, so that "help centre" finds the keyword "help center" and "anonymised"
+# finds "anonymiz*". Whole words only, from closed lists: a rule on endings would read "promise"
+# or "enterprise" as "-ize" words, and "cancelled"/"travelled" are left out because catalog
+# prefixes such as "cancell*" would stop finding them.
+_NOUNS = (
+    ("centre", "center"), ("theatre", "theater"), ("fibre", "fiber"), ("colour", "color"),
+    ("honour", "honor"), ("labour", "labor"), ("neighbour", "neighbor"), ("harbour", "harbor"),
+    ("flavour", "flavor"), ("behaviour", "behavior"), ("favour", "favor"),
+    ("favourite", "favorite"), ("licence", "license"), ("defence", "defense"),
+    ("offence", "offense"), ("catalogue", "catalog"), ("dialogue", "dialog"),
+    ("analogue", "analog"), ("enrolment", "enrollment"), ("fulfilment", "fulfillment"),
+    ("instalment", "installment"), ("jewellery", "jewelry"), ("aluminium", "aluminum"),
+)  # fmt: skip
+_ISE = (
+    "organis", "authoris", "recognis", "prioritis", "optimis", "personalis", "customis",
+    "summaris", "categoris", "standardis", "synchronis", "minimis", "maximis", "normalis",
+    "visualis", "anonymis", "pseudonymis", "digitis", "finalis", "initialis", "utilis",
+    "centralis", "localis", "itemis", "monetis", "tokenis", "sanitis", "serialis", "characteris",
+    "memoris", "apologis", "specialis", "capitalis", "criticis", "legalis", "mobilis",
+    "stabilis", "subsidis", "harmonis", "modernis", "penalis", "randomis", "virtualis",
+    "decentralis", "incentivis", "familiaris", "immunis", "sterilis", "regularis", "rationalis",
+)  # fmt: skip
+_SPELLING: dict[str, str] = {
+    **{uk + end: us + end for uk, us in _NOUNS for end in ("", "s", "d", "ed", "ing")},
+    **{
+        stem + end: stem[:-1] + "z" + end
+        for stem in _ISE
+        for end in ("e", "es", "ed", "ing", "ation", "ations", "er", "ers")
+    },
+}
+# a catalog prefix ending in one of these ("anonymis*", "favourit*") is also looked up as the
+# American one ("anonymiz*", "favorit*"); the British one is kept for words not in the lists
+_PREFIX_SPELLING = {**dict(_NOUNS), **{stem: stem[:-1] + "z" for stem in _ISE}}
+
+
+def _spelled(words: list[str]) -> list[str]:
+    get = _SPELLING.get
+    return [get(w, w) for w in words]
+
+
+def _prefix_respelled(prefix: str) -> str | None:
+    """The American spelling of a keyword's last word when it starts with a British stem."""
+    for uk, us in _PREFIX_SPELLING.items():
+        if prefix.startswith(uk) and len(prefix) >= len(uk):
+            return us + prefix[len(uk) :]
+    return None
+
 
 def words_of(text: str) -> list[str]:
-    """The lowercase words of `text` (runs of letters and digits)."""
-    return _WORD.findall(text.lower())
+    """The lowercase words of `text` (runs of letters and digits), British spellings read as
+    American ones (`_SPELLING`)."""
+    return _spelled(_WORD.findall(text.lower()))
+
+
+# A sentence saying how things are done before the change ("Today staff email PDFs to a shared
+# inbox", "Clients currently phone the office"): its words name the old way, not what the feature
+# does. It opens with one of these words, or has "today"/"currently" among its first eight words
+# ("Our drivers today ..."; "today's round" is the feature's, not the old way).
+_OLD_WAY = re.compile(
+    r"^(?:(?:but|and|so|until then),?\s+)?(?:today|currently|at the moment|at present|right now|"
+    r"for now|so far|until now|nowadays|at the minute)\b"
+    r"|^(?:[\w,-]+\s+){0,7}?(?:today|currently)\b(?![\'\u2019])",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def beyond_today(text: str) -> str:
+    """`text` (the feature's name, a newline, its description) without the description's
+    sentences about how things are done today (`_OLD_WAY`)."""
+    name, _, description = text.partition("\n")
+    kept = [s for s in _SENTENCE_END.split(description) if not _OLD_WAY.search(s)]
+    return f"{name}\n{' '.join(kept)}"
 
 
 # a "#" in a guard phrase stands for any number ("up to # hours before" is a booking's cut-off
@@ -105,7 +175,7 @@ class WordIndex:
     def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
         self.text = text.lower()
         self._spans = [(m.start(), m.end()) for m in _WORD.finditer(self.text)]
-        self._words = [self.text[a:b] for a, b in self._spans]
+        self._words = _spelled([self.text[a:b] for a, b in self._spans])
         self._tables: dict[int, dict[str, int]] = {}
         self._number_tables: dict[int, set[str]] = {}
         self._sorted: dict[int, list[str]] = {}
@@ -279,10 +349,16 @@ def _keyword_forms(keyword: str) -> tuple[bool, tuple[tuple[int, str, tuple[str,
     toks = words_of(raw.rstrip("*"))
     if not toks:
         return False, ()
-    keys = [(len(toks), " ".join(toks))]
-    if len(toks) > 1:
-        keys.append((1, "".join(toks)))  # run together: "realtime"
-    return raw.endswith("*"), tuple((n, key, (key, key + "s", key + "es")) for n, key in keys)
+    prefix = raw.endswith("*")
+    spellings = [toks]
+    if prefix and (us := _prefix_respelled(toks[-1])) is not None and us != toks[-1]:
+        spellings.append([*toks[:-1], us])  # "anonymis*" finds "anonymised", read "anonymized"
+    keys = []
+    for ts in spellings:
+        keys.append((len(ts), " ".join(ts)))
+        if len(ts) > 1:
+            keys.append((1, "".join(ts)))  # run together: "realtime"
+    return prefix, tuple((n, key, (key, key + "s", key + "es")) for n, key in keys)
 
 
 def _prefix_end(keys: list[str], start: int, prefix: str) -> int:
@@ -375,7 +451,7 @@ def mask_phrases(text: str, phrases: Iterable[str]) -> str:
     written apart or hyphenated; a plural "s"/"es" on the last word is allowed; a "#" matches
     any number)."""
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text.lower())]
-    plain = [text[a:b].lower() for a, b in spans]
+    plain = _spelled([text[a:b].lower() for a, b in spans])
     numbered: list[str] | None = None
     masked = [False] * len(plain)
     for p in phrases:
