@@ -5057,3 +5057,28 @@ def test_a_price_per_child_names_children_without_exposing_them(plan_of: PlanOf)
         )
     )
     assert "exposes children" in _titles(shown)
+
+
+def test_records_moved_off_an_in_house_system_go_back_by_restoring_not_by_dual_writes(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Move the school's pupil files to the trust's records service",
+            "Our school keeps 12 years of pupil files in an in-house system written by a former "
+            "teacher. Every file moves to the records service the trust's other schools use.",
+            extra='change_types = ["data-migration"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    assert plan.rollback.mechanism == "restore_backup"
+
+
+def test_what_people_keep_today_moved_into_the_new_system_is_a_data_migration() -> None:
+    kinds = _kinds(
+        "Move our ferry tickets to the new ticketing system",
+        "Our island ferry sells season tickets and car bookings through a system we have used "
+        "since 2011. Move every season ticket, future car booking and customer into the new system "
+        "before the summer timetable goes on sale.",
+    )
+    assert "data-migration" in kinds
