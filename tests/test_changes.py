@@ -5082,3 +5082,23 @@ def test_what_people_keep_today_moved_into_the_new_system_is_a_data_migration() 
         "before the summer timetable goes on sale.",
     )
     assert "data-migration" in kinds
+
+
+def test_a_change_that_reaches_people_at_the_counter_readies_the_front_line(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Cinema club points spent on snacks",
+            "Members of our cinema club can spend their points on snacks at the box office and in the "
+            "app, from the first of May.",
+            extra='change_types = ["product-feature"]\n',
+        )
+    )
+    assert "Front-line staff" in _titles(plan)
+    api = plan_of(
+        _spec(
+            "Opening hours in the partners' API",
+            "Tourism partners can read each museum's opening hours from our API.",
+            extra='change_types = ["public-api-sdk"]\n',
+        )
+    )
+    assert "Front-line staff" not in _titles(api)
