@@ -5102,3 +5102,23 @@ def test_a_change_that_reaches_people_at_the_counter_readies_the_front_line(plan
         )
     )
     assert "Front-line staff" not in _titles(api)
+
+
+def test_deleting_peoples_own_records_tells_them_first(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Delete old delivery history after three years",
+            "Our grocery app keeps every order a customer has placed since 2012. Orders older than "
+            "three years will be deleted each night.",
+            extra='change_types = ["privacy-compliance"]\n',
+        )
+    )
+    assert "find their own history gone" in _titles(plan)
+    logs = plan_of(
+        _spec(
+            "Shorter gateway log retention",
+            "The API gateway keeps request logs for ever; delete them after 30 days.",
+            extra='change_types = ["privacy-compliance"]\n',
+        )
+    )
+    assert "history gone" not in _titles(logs)
