@@ -5122,3 +5122,23 @@ def test_deleting_peoples_own_records_tells_them_first(plan_of: PlanOf) -> None:
         )
     )
     assert "history gone" not in _titles(logs)
+
+
+def test_a_message_asking_everyone_to_book_plans_for_the_surge_behind_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Flu jab invitations by text",
+            "Every patient over 65 gets a text in September with a link to book their flu jab at the "
+            "pharmacy.",
+            extra='change_types = ["notifications-messaging"]\n',
+        )
+    )
+    assert "acts at once" in _titles(plan)
+    tracking = plan_of(
+        _spec(
+            "Parcel out for delivery texts",
+            "Customers get a text when their parcel leaves the depot, with the driver's time window.",
+            extra='change_types = ["notifications-messaging"]\n',
+        )
+    )
+    assert "acts at once" not in _titles(tracking)

@@ -847,3 +847,12 @@ def test_every_risk_covers_a_risk_of_the_bundled_catalogs() -> None:
     covering = [r for r in risks if r.covers]
     assert len(covering) >= 10
     assert [(r.id, c) for r in covering for c in r.covers if c not in known or c == r.id] == []
+
+
+def test_a_risk_case_can_ask_for_a_facet_of_the_plan() -> None:
+    from syncsvc.catalog.conditions import Situation
+    from syncsvc.catalog.risks import RiskWhen
+
+    when = RiskWhen(facets=["sends-messages"])
+    assert when.holds(Situation(text="", facets=frozenset({"sends-messages"})))
+    assert not when.holds(Situation(text="", facets=frozenset({"bookings"})))

@@ -130,6 +130,7 @@ CHECKS: dict[str, tuple[_Check, int]] = {
     "min_schedule_load": (lambda v, s, _: _holds(s.schedule_load is not None and s.schedule_load >= v), 0),
     "not_profiles": (lambda v, s, _: _holds(not any(p in s.profiles for p in v)), 0),
     "not_facets": (lambda v, s, _: _holds(not any(f in s.facets for f in v)), 0),
+    "facets": (lambda v, s, _: _holds(any(f in s.facets for f in v)), 0),
     "names_staff": (lambda v, s, _: _named_staff(v, s), 6),
     "recognised": (lambda v, s, _: _holds(v == bool(s.profiles)), 0),
     "profiles": (_profiles, 1),

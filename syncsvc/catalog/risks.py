@@ -64,8 +64,9 @@ class RiskWhen(Condition):
     profiles: list[Slug] = Field(default_factory=list)
     not_profiles: list[Slug] = Field(default_factory=list)
     recognised: bool | None = None  # the plan recognised (True) / did not (False) a change
-    # none of these facets (what the feature does) is in the plan
+    # none of these facets (what the feature does) is in the plan / one of them is
     not_facets: list[Slug] = Field(default_factory=list)
+    facets: list[Slug] = Field(default_factory=list)
     # the text names (True) / names none (False) of the organisation's own people
     names_staff: bool | None = None
     # words saying the text is another sort of change that merely names the keywords (records
