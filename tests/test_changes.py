@@ -5142,3 +5142,23 @@ def test_a_message_asking_everyone_to_book_plans_for_the_surge_behind_it(plan_of
         )
     )
     assert "acts at once" not in _titles(tracking)
+
+
+def test_a_ranking_of_others_listings_plans_for_them_gaming_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Driving instructors ranked by free lessons",
+            "Learners searching our directory see driving instructors ranked by how many free "
+            "lessons they have in the next two weeks, as the instructors report them.",
+            extra='change_types = ["search-recommendations"]\n',
+        )
+    )
+    assert "game the ranking" in _titles(plan)
+    own = plan_of(
+        _spec(
+            "Better search of our help articles",
+            "Search in our help centre matches synonyms and typos in article titles.",
+            extra='change_types = ["search-recommendations"]\n',
+        )
+    )
+    assert "game the ranking" not in _titles(own)
