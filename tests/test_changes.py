@@ -5162,3 +5162,17 @@ def test_a_ranking_of_others_listings_plans_for_them_gaming_it(plan_of: PlanOf) 
         )
     )
     assert "game the ranking" not in _titles(own)
+
+
+def test_a_redrawn_screens_completion_trigger_says_what_it_counts(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Redesigned timesheet screen",
+            "The weekly timesheet screen gets a new layout with the days as columns and the projects as "
+            "rows.",
+            extra='change_types = ["ui-frontend"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    units = {t.metric: t.unit for t in plan.rollback.triggers}
+    assert "task completion" in units["core_task_completion_drop"]
