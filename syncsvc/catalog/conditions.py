@@ -50,8 +50,10 @@ class Situation:
 
     @cached_property
     def new_way_index(self) -> WordIndex:
-        """The word index of the text without its sentences about today's way (`beyond_today`)."""
-        return WordIndex(beyond_today(self.text), self.lexicon)
+        """The word index of the text without its sentences about today's way (`beyond_today`).
+        Without the lexicon: a few conditions ask it for a few keywords, which plain lookups
+        answer faster than a pass of the whole lexicon over the text."""
+        return WordIndex(beyond_today(self.text))
 
     def with_facts(self, **facts: Any) -> Situation:
         """The same text with other facts (users, team size, profiles...), sharing this one's
