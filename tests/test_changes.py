@@ -5176,3 +5176,23 @@ def test_a_redrawn_screens_completion_trigger_says_what_it_counts(plan_of: PlanO
     assert plan.rollback is not None
     units = {t.metric: t.unit for t in plan.rollback.triggers}
     assert "task completion" in units["core_task_completion_drop"]
+
+
+def test_a_model_that_drafts_for_staff_is_watched_by_their_handling_time(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Draft replies for the claims desk",
+            "Claims handlers get a drafted reply to each customer email, written from the policy and "
+            "the claim notes, which they edit and send.",
+            extra='change_types = ["ml-llm"]\n',
+        )
+    )
+    assert "staff_handling_time_increase" in _metrics(plan)
+    shoppers = plan_of(
+        _spec(
+            "Outfit ideas from a photo",
+            "Shoppers upload a photo of an item and a model suggests three outfits from our catalogue.",
+            extra='change_types = ["ml-llm"]\n',
+        )
+    )
+    assert "staff_handling_time_increase" not in _metrics(shoppers)
