@@ -5196,3 +5196,23 @@ def test_a_model_that_drafts_for_staff_is_watched_by_their_handling_time(plan_of
         )
     )
     assert "staff_handling_time_increase" not in _metrics(shoppers)
+
+
+def test_records_moved_while_the_business_runs_plan_for_what_is_open_that_day(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Kennel bookings into the new system",
+            "Our boarding kennels move every future stay, deposit and customer's pet record from the "
+            "old desktop program into the new system over a weekend.",
+            extra='change_types = ["data-migration"]\n',
+        )
+    )
+    assert "open on the day of the move" in _titles(plan)
+    schema = plan_of(
+        _spec(
+            "Split the events table by month",
+            "Partition the 2-billion-row events table by month and backfill the partitions.",
+            extra='change_types = ["data-migration"]\n',
+        )
+    )
+    assert "open on the day of the move" not in _titles(schema)
