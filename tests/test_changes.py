@@ -5216,3 +5216,15 @@ def test_records_moved_while_the_business_runs_plan_for_what_is_open_that_day(pl
         )
     )
     assert "open on the day of the move" not in _titles(schema)
+
+
+def test_a_platform_moved_under_live_payments_plans_for_the_work_in_flight(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Parking payments service to the new data centre",
+            "The service that takes parking payments from our meters and app moves to the new data "
+            "centre in one night.",
+            extra='change_types = ["infra-cutover"]\n',
+        )
+    )
+    assert "Work in progress at the moment of the switch" in _titles(plan)
