@@ -198,9 +198,9 @@ def test_the_sentences_about_todays_way_are_left_out_of_the_new_way() -> None:
     text = (
         "Drivers see today's round\nDrivers open today's round in the app. Today they phone the "
         "depot for it; the app will text them when it changes. Currently the office emails a PDF. "
-        "Our planners today print the sheets."
+        "Our planners today print the sheets. The app lists what is currently in stock."
     )
     assert beyond_today(text) == (
         "Drivers see today's round\nDrivers open today's round in the app. "
-        "the app will text them when it changes."
+        "the app will text them when it changes. The app lists what is currently in stock."
     )

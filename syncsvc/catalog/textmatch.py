@@ -72,12 +72,13 @@ def words_of(text: str) -> list[str]:
 
 # A sentence saying how things are done before the change ("Today staff email PDFs to a shared
 # inbox", "Clients currently phone the office"): its words name the old way, not what the feature
-# does. It opens with one of these words, or has "today"/"currently" among its first eight words
-# ("Our drivers today ..."; "today's round" is the feature's, not the old way).
+# does. It opens with one of these words, or has "today"/"currently" after its subject ("Our
+# drivers today ..."); "today's round" is the feature's, and "what is currently in stock" says
+# what the feature shows, not the old way.
 _OLD_WAY = re.compile(
     r"^(?:(?:but|and|so|until then),?\s+)?(?:today|currently|at the moment|at present|right now|"
     r"for now|so far|until now|nowadays|at the minute)\b"
-    r"|^(?:[\w,-]+\s+){0,7}?(?:today|currently)\b(?![\'\u2019])",
+    r"|^(?:[\w,-]+\s+){0,4}?(?<!\bis )(?<!\bare )(?<!\bwas )(?:today|currently)\b(?![\'\u2019])",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
