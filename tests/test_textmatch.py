@@ -187,6 +187,7 @@ def test_british_and_american_spellings_find_each_other() -> None:
     assert us.keyword(["favourit*"]) == "favorite"
     assert us.keyword(["licence"]) == "licenses"
     assert us.keyword(["organis*"]) == "organized"
+    assert WordIndex("A logo centred on the page").keyword(["centered"]) == "centred"
     # a British prefix still finds the words the lists do not respell
     assert WordIndex("A realistic promise").keyword(["realis*"]) == "realistic"
     assert WordIndex("A realistic promise").keyword(["promiz*"]) is None

@@ -38,8 +38,16 @@ _ISE = (
     "stabilis", "subsidis", "harmonis", "modernis", "penalis", "randomis", "virtualis",
     "decentralis", "incentivis", "familiaris", "immunis", "sterilis", "regularis", "rationalis",
 )  # fmt: skip
+# the forms a suffix cannot make from both spellings ("centre" + "d" is "centred", "center" + "d"
+# is no word)
+_FORMS = (
+    ("centred", "centered"), ("coloured", "colored"), ("colouring", "coloring"),
+    ("favoured", "favored"), ("honoured", "honored"), ("catalogued", "cataloged"),
+    ("licenced", "licensed"),
+)  # fmt: skip
 _SPELLING: dict[str, str] = {
-    **{uk + end: us + end for uk, us in _NOUNS for end in ("", "s", "d", "ed", "ing")},
+    **{uk + end: us + end for uk, us in _NOUNS for end in ("", "s")},
+    **dict(_FORMS),
     **{
         stem + end: stem[:-1] + "z" + end
         for stem in _ISE
@@ -59,7 +67,7 @@ def _spelled(words: list[str]) -> list[str]:
 def _prefix_respelled(prefix: str) -> str | None:
     """The American spelling of a keyword's last word when it starts with a British stem."""
     for uk, us in _PREFIX_SPELLING.items():
-        if prefix.startswith(uk) and len(prefix) >= len(uk):
+        if prefix.startswith(uk):
             return us + prefix[len(uk) :]
     return None
 
