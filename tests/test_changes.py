@@ -5228,3 +5228,66 @@ def test_a_platform_moved_under_live_payments_plans_for_the_work_in_flight(plan_
         )
     )
     assert "Work in progress at the moment of the switch" in _titles(plan)
+
+
+def test_a_product_surface_that_will_act_keeps_a_rota_text_a_change() -> None:
+    # "rota" alone says people's work; the screen that will suggest is the change
+    assert _kinds(
+        "Suggested bank nurse for each open shift",
+        "Ward managers fill next month's rota by hand from a list of bank nurses. The staffing "
+        "screen will suggest a nurse for each open shift, ranked by grade, ward experience and hours left.",
+    )
+    assert _kinds("Winter rota for the ward", "Ward managers agree next winter's rota with the nurses.") == []
+
+
+def test_walk_ups_at_the_desk_are_no_office_desk() -> None:
+    assert _kinds(
+        "Timed entry for the winter lights trail",
+        "Visitors will book a 15-minute entry slot online instead of queuing at the gate; a tenth of "
+        "each slot is kept back for walk-ups at the desk.",
+    )[:1] == ["product-feature"]
+    assert _kinds("New desks for the office", "Replace the desks and chairs on the second floor.") == []
+
+
+def test_keys_and_code_samples_for_outside_systems_are_a_public_api() -> None:
+    assert "public-api-sdk" in _kinds(
+        "Stock lookups for approved resellers",
+        "Approved resellers will get keys to connect their own shop systems: look up each product's "
+        "stock and reserve units, with documentation and code samples.",
+    )
+
+
+def test_a_model_or_a_detector_named_as_the_worker_is_machine_learning() -> None:
+    assert "ml-llm" in _kinds(
+        "Expense claims filled in from receipt photos",
+        "Staff photograph each receipt and a model will read it and pre-fill the claim's merchant, date "
+        "and amount; the claimant checks every field before submitting.",
+    )
+    assert "ml-llm" in _kinds(
+        "Spot vans blocking the loading bay",
+        "The yard cameras will run a vehicle detector trained on 50,000 labelled photos from our own sites "
+        "and alert the gatehouse.",
+    )
+    # a car model is no machine-learning model
+    assert "ml-llm" not in _kinds(
+        "Book a service slot when configuring",
+        "People configuring a model will be able to book a service slot at a nearby garage.",
+    )
+
+
+def test_results_put_in_order_by_a_finder_are_search() -> None:
+    assert _kinds(
+        "Course finder shows part-time options",
+        "Learners look up courses in our portal, but only full-time courses appear. The course finder will "
+        "also propose part-time and evening courses and order the results by distance, start date and fee.",
+    )[:1] == ["search-recommendations"]
+
+
+def test_a_shared_spreadsheet_replaced_by_a_tool_with_its_records_brought_in() -> None:
+    kinds = _kinds(
+        "Grants tracker for the funding team",
+        "Our two grant officers track 400 applications a year in a shared spreadsheet and email. We will "
+        "build a grants tracker where each application holds its budget, decision and payments, and bring "
+        "in the 2,300 grants recorded in the spreadsheet since 2015.",
+    )
+    assert "internal-tooling" in kinds and "data-migration" in kinds
