@@ -5291,3 +5291,25 @@ def test_a_shared_spreadsheet_replaced_by_a_tool_with_its_records_brought_in() -
         "in the 2,300 grants recorded in the spreadsheet since 2015.",
     )
     assert "internal-tooling" in kinds and "data-migration" in kinds
+
+
+def test_a_veto_word_in_a_sentence_about_today_does_not_veto() -> None:
+    text = (
+        "Clear a blocked drain: customers book online",
+        "Today customers phone the office, which keys each call-out into the diary. Customers will "
+        "choose the engineer's arrival window themselves and pay the call-out fee up front.",
+    )
+    assert _kinds(*text)[:1] == ["product-feature"]
+    # the same word in the change itself still says it is an office move
+    assert _kinds("Move the office", "The office moves to the second floor in May.") == []
+
+
+def test_a_third_party_or_a_desktop_program_is_no_party_or_office_desk() -> None:
+    assert _kinds(
+        "Delivery dates from third-party sellers on product pages",
+        "Each product page will show when a marketplace seller's parcel is due, before the shopper pays.",
+    )[:1] == ["product-feature"]
+    assert _kinds(
+        "Share a drawing from the desktop editor",
+        "Designers share a drawing by link from our desktop editor and clients comment on it.",
+    )[:1] == ["product-feature"]
