@@ -5313,3 +5313,19 @@ def test_a_third_party_or_a_desktop_program_is_no_party_or_office_desk() -> None
         "Share a drawing from the desktop editor",
         "Designers share a drawing by link from our desktop editor and clients comment on it.",
     )[:1] == ["product-feature"]
+
+
+def test_a_planner_being_built_for_a_rota_kept_in_a_spreadsheet_is_a_staff_tool() -> None:
+    assert _kinds(
+        "Surgery rota and locum planner",
+        "Our nine practice managers plan the rota for 60 dental surgeries in a spreadsheet. We are building "
+        "a planner that shows gaps in cover two weeks ahead and books locums from an approved list.",
+    ) == ["internal-tooling"]
+    # a rota agreed between people is still their work
+    assert (
+        _kinds(
+            "Summer rota for the lock keepers",
+            "Agree the summer rota with the lock keepers: who covers each lock at weekends.",
+        )
+        == []
+    )
