@@ -5329,3 +5329,22 @@ def test_a_planner_being_built_for_a_rota_kept_in_a_spreadsheet_is_a_staff_tool(
         )
         == []
     )
+
+
+def test_a_text_that_reaches_a_driver_brings_the_risk_of_reading_it_at_the_wheel(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Texts when a loading slot moves",
+            "When the warehouse changes a loading slot, the driver named on the booking will get an SMS with "
+            "the new time within five minutes.",
+        )
+    )
+    assert "while driving" in _titles(plan)
+    # a text to a shopper about their delivery reaches nobody at the wheel
+    shopper = plan_of(
+        _spec(
+            "Texts when a delivery slot moves",
+            "When we change a delivery slot, the customer will get an SMS with the new time.",
+        )
+    )
+    assert "while driving" not in _titles(shopper)
