@@ -4521,9 +4521,9 @@ def test_a_rule_or_regulator_the_text_names_brings_the_rules_risk(plan_of: PlanO
     plain = _titles(
         plan_of(
             _spec(
-                "Nursery photo diary",
-                "Nursery staff post photos of the day's activities to each child's diary, and "
-                "parents see them in the app.",
+                "Climbing centre photo diary",
+                "Climbing centre staff post photos of the day's sessions to each member's diary, and "
+                "members see them in the app.",
             )
         )
     )
@@ -5348,3 +5348,31 @@ def test_a_text_that_reaches_a_driver_brings_the_risk_of_reading_it_at_the_wheel
         )
     )
     assert "while driving" not in _titles(shopper)
+
+
+def test_a_login_change_names_the_support_load_it_brings(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Own logins for every club coach",
+            "Coaches at our 80 clubs stop sharing one club login and sign in with their own password.",
+        )
+    )
+    assert "Support load surges in each wave: help desk calls" in _titles(plan)
+
+
+def test_work_in_a_regulated_activity_names_its_sector_rules_unasked(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Order repeat inhalers in the app",
+            "Patients on a repeat prescription can order their inhaler in our app and choose home delivery.",
+        )
+    )
+    assert "The regulations, licence conditions or statutory duties" in _titles(plan)
+    # a change in an unregulated trade names no rules it does not have
+    bakery = plan_of(
+        _spec(
+            "Order birthday cakes in the app",
+            "Customers can order a birthday cake in our app and choose home delivery.",
+        )
+    )
+    assert "The regulations, licence conditions or statutory duties" not in _titles(bakery)
