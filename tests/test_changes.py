@@ -5376,3 +5376,13 @@ def test_work_in_a_regulated_activity_names_its_sector_rules_unasked(plan_of: Pl
         )
     )
     assert "The regulations, licence conditions or statutory duties" not in _titles(bakery)
+
+
+def test_a_permit_or_a_door_code_handed_out_by_the_product_brings_its_misuse(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Visitor parking permits in the app",
+            "Residents can get a visitor parking permit in our app for each visitor's car registration.",
+        )
+    )
+    assert "People game or defraud" in _titles(plan)
