@@ -5386,3 +5386,27 @@ def test_a_permit_or_a_door_code_handed_out_by_the_product_brings_its_misuse(pla
         )
     )
     assert "People game or defraud" in _titles(plan)
+
+
+def test_a_round_people_enter_each_year_or_by_a_closing_date_brings_its_last_day_peak(
+    plan_of: PlanOf,
+) -> None:
+    entries = plan_of(
+        _spec(
+            "Art fair entries online",
+            "Each year about 6,000 artists enter our summer art fair by post. They will apply online "
+            "instead, upload photos of two works and pay the entry fee.",
+        )
+    )
+    assert "Everyone comes at once, before a closing date" in _titles(entries)
+    on_sale = plan_of(
+        _spec(
+            "Choose your seat for the cup final",
+            "Season ticket holders can pick a cup final seat in our app when the tickets go on sale.",
+        )
+    )
+    assert "Everyone comes at once, before a closing date" in _titles(on_sale)
+    favourites = plan_of(
+        _spec("Save favourite artworks", "Visitors can save the artworks they like to a list in our app.")
+    )
+    assert "Everyone comes at once, before a closing date" not in _titles(favourites)
