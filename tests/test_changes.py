@@ -5410,3 +5410,23 @@ def test_a_round_people_enter_each_year_or_by_a_closing_date_brings_its_last_day
         _spec("Save favourite artworks", "Visitors can save the artworks they like to a list in our app.")
     )
     assert "Everyone comes at once, before a closing date" not in _titles(favourites)
+
+
+def test_a_model_whose_output_is_acted_on_says_who_answers_for_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "AI first draft of parking appeal decisions",
+            "An AI model will draft the decision letter for each parking fine appeal from the driver's "
+            "statement and the photos; an officer edits and sends it.",
+            extra='change_types = ["ml-llm"]\n',
+        )
+    )
+    assert "must answer for it" in _titles(plan)
+    tags = plan_of(
+        _spec(
+            "Photo tags by AI",
+            "An AI model tags each photo in our gallery app with what is in it, such as beach or dog.",
+            extra='change_types = ["ml-llm"]\n',
+        )
+    )
+    assert "must answer for it" not in _titles(tags)
