@@ -5430,3 +5430,20 @@ def test_a_model_whose_output_is_acted_on_says_who_answers_for_it(plan_of: PlanO
         )
     )
     assert "must answer for it" not in _titles(tags)
+
+
+def test_a_product_that_can_hurt_someone_when_wrong_keeps_a_hazard_log(plan_of: PlanOf) -> None:
+    parts = plan_of(
+        _spec(
+            "Spare parts for this boiler",
+            "Engineers scan a gas boiler's serial plate in our app and see only the spare parts that fit it.",
+        )
+    )
+    assert "Safety: when" in _titles(parts)
+    wallet = plan_of(
+        _spec(
+            "Prepaid ride wallet",
+            "Riders top up a wallet in our app and pay for each e-bike ride from it.",
+        )
+    )
+    assert "Safety: when" not in _titles(wallet)
