@@ -5447,3 +5447,17 @@ def test_a_product_that_can_hurt_someone_when_wrong_keeps_a_hazard_log(plan_of: 
         )
     )
     assert "Safety: when" not in _titles(wallet)
+
+
+def test_stock_shown_by_where_it_is_sells_from_stock_without_saying_in_stock() -> None:
+    assert "store-stock" in _facets(
+        "Which garden centre has this plant",
+        "On our website, customers type a plant's name and see which of our branches near them have it on "
+        "the shelf today.",
+        ["product-feature"],
+    )
+    assert "store-stock" in _facets(
+        "Timber offcuts online",
+        "Joiners can search our stock by species and size and see which branch holds each piece.",
+        ["product-feature"],
+    )
