@@ -5461,3 +5461,20 @@ def test_stock_shown_by_where_it_is_sells_from_stock_without_saying_in_stock() -
         "Joiners can search our stock by species and size and see which branch holds each piece.",
         ["product-feature"],
     )
+
+
+def test_a_change_shown_in_the_phone_app_reaches_only_those_who_update(plan_of: PlanOf) -> None:
+    app = plan_of(
+        _spec(
+            "Pause a streak for a day",
+            "Members can pause their running streak for one day a month from the streaks screen in our app.",
+        )
+    )
+    assert "older versions of the app" in _titles(app)
+    web = plan_of(
+        _spec(
+            "Pause a streak for a day",
+            "Members can pause their running streak for a day from the streaks page on our website.",
+        )
+    )
+    assert "older versions of the app" not in _titles(web)
