@@ -17,7 +17,7 @@ from syncsvc.catalog.examples import BLEND, Blend, ExampleIndex, Neighbour, also
 from syncsvc.catalog.phases import PhaseTemplate
 from syncsvc.catalog.risks import Keyword, RiskTemplate, Slug, Text, _no_dupes
 from syncsvc.catalog.rollback import Metric, Minutes, Operator, StepTemplate, Template
-from syncsvc.catalog.textmatch import Lexicon, Texts, WordIndex, beyond_today
+from syncsvc.catalog.textmatch import Lexicon, Texts, WordIndex, new_way
 from syncsvc.errors import ConfigError
 from syncsvc.model import Level
 
@@ -759,16 +759,11 @@ def _vetoed(p: ChangeProfile, name: str, description: str, seen: Texts) -> bool:
     how things are done today ("Today the office keys the forms in" says who does the work now,
     not that the work is an office move); none counts when the text names a place in the product
     where people do it (`veto_lifted_by`)."""
-    if not _found(p.vetoes, p.veto_unless, name, _new_way(description), seen):
+    if not _found(p.vetoes, p.veto_unless, name, new_way(description), seen):
         return False
     return not (
         p.veto_lifted_by and any(seen.index(t).keyword(p.veto_lifted_by) for t in (name, description))
     )
-
-
-def _new_way(description: str) -> str:
-    """The description without its sentences about how things are done today (`beyond_today`)."""
-    return beyond_today(f"\n{description}")[1:]
 
 
 def _found(words: Sequence[str], unless: Sequence[str], name: str, description: str, seen: Texts) -> bool:
