@@ -5478,3 +5478,39 @@ def test_a_change_shown_in_the_phone_app_reaches_only_those_who_update(plan_of: 
         )
     )
     assert "older versions of the app" not in _titles(web)
+
+
+def _read(name: str, description: str) -> list[str]:
+    # the rules with the nearest known features heard, as plans read a feature
+    return [d.profile.id for d in load_catalog().changes.read(name, description).kinds]
+
+
+def test_a_rota_tool_given_to_our_managers_is_a_staff_tool_not_the_work_of_a_rota() -> None:
+    # session 21: many known features of no kind are rotas agreed between people; a rota tool
+    # handed to our own managers is a change to the company's tools
+    text = (
+        "Rotas for the 900 kitchen porters at our 30 hotels are built by each head chef in a spreadsheet. We "
+        "will give head chefs a rota tool that builds shifts from forecast covers and sends hours to payroll."
+    )
+    assert _read("Kitchen rota tool for our hotels", text)[:1] == ["internal-tooling"]
+    assert _read("Kitchen rota for the winter", "Head chefs agree the winter rota with the porters.") == []
+
+
+def test_a_back_office_tool_launched_for_a_duty_staff_sign_in_is_a_staff_tool() -> None:
+    assert "internal-tooling" in _read(
+        "Duty manager sign-in at each leisure centre",
+        "Each of our 60 leisure centres must have a duty manager on site while it is open, recorded today "
+        "in a paper book, and area managers plan the duty rota by phone. We will launch a back-office "
+        "tool where duty managers sign in and out on the reception PC and head office sees which centres "
+        "have none.",
+    )
+
+
+def test_we_will_let_people_do_it_states_a_capability_whatever_the_people_are_called() -> None:
+    # a printer at the counter is no office printer when the text says what people will be let do
+    assert _kinds(
+        "Collect a repair ticket without paper",
+        "Cyclists leaving a bike for repair sign a paper ticket at the counter. We will let riders take a "
+        "QR code instead: the mechanic scans it and the job card prints on the workshop printer.",
+    )[:1] == ["product-feature"]
+    assert _kinds("Replace the office printers", "Replace the 40 office printers on every floor.") == []

@@ -469,7 +469,9 @@ class ChangeCatalog(CatalogModel):
         seen = self._texts(name, description)
         n, d = self._sensed(name, description, seen)
         guarded = bool(self.about_guards) and _found(self.about_guards, self.about_unless, n, d, seen)
-        if guarded and self.about_lifted_by and _found(self.about_lifted_by, (), n, d, seen):
+        # read in the texts as written: `other_senses` masks a rota named as software ("a rota
+        # tool"), the very words that lift the guard of another rota in the text
+        if guarded and self.about_lifted_by and _found(self.about_lifted_by, (), name, description, seen):
             guarded = False
         if guarded and seen.index(n).keyword(self.about_guards) is None and self._name_reads(name):
             # the description's guard names what the change carries or keeps ("flock records
