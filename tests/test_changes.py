@@ -5514,3 +5514,25 @@ def test_we_will_let_people_do_it_states_a_capability_whatever_the_people_are_ca
         "QR code instead: the mechanic scans it and the job card prints on the workshop printer.",
     )[:1] == ["product-feature"]
     assert _kinds("Replace the office printers", "Replace the 40 office printers on every floor.") == []
+
+
+def test_the_years_of_records_a_new_system_takes_over_make_it_a_data_migration() -> None:
+    assert _kinds(
+        "One fishing log for every boat",
+        "Our 70 boats keep catch logs on paper or in an old desktop program. Every boat moves onto "
+        "the new catch log, importing the last three years of entries and each quota balance.",
+    )[:1] == ["data-migration"]
+    assert "data-migration" in _kinds(
+        "New member system for the sailing club",
+        "The club switches to a new member system, bringing across each member's records and ten "
+        "years of history.",
+    )
+
+
+def test_what_delivery_costs_changed_is_pricing() -> None:
+    assert _kinds(
+        "New delivery charges for the farm shop",
+        "Our farm shop charges £4 delivery on every online order. From March, delivery is free on orders "
+        "over £35, £4.50 below that, and members of the £19-a-year Delivery Pass get unlimited free "
+        "next-day delivery.",
+    )[:1] == ["pricing-packaging"]
