@@ -5536,3 +5536,47 @@ def test_what_delivery_costs_changed_is_pricing() -> None:
         "over £35, £4.50 below that, and members of the £19-a-year Delivery Pass get unlimited free "
         "next-day delivery.",
     )[:1] == ["pricing-packaging"]
+
+
+def test_a_service_that_sends_devices_their_settings_plans_for_them_acting_on_it(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Peak-hour thermostat nudges",
+            "For the 30,000 homes on our demand-response tariff, a new service will lower each smart "
+            "thermostat by one degree during the evening peak, sending the new setpoint through the two "
+            "thermostat makers' cloud APIs and putting it back afterwards.",
+        )
+    )
+    titles = _titles(plan)
+    assert "fail or arrive late at some devices" in titles
+    assert "left on a wrong or half-applied plan" in titles
+    assert "cloud APIs limit, change or go down" in titles
+    assert plan.rollback is not None
+    assert "device_commands_unconfirmed" in {t.metric for t in plan.rollback.triggers}
+    # a phone's battery is no device the product sends commands to
+    assert "commands-devices" not in _facets(
+        "Battery saver for the walking app",
+        "The app will use less battery on long walks by checking the location less often.",
+        ["mobile-release"],
+    )
+
+
+def test_a_card_authorised_now_and_captured_later_plans_for_the_hold_lapsing(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Pay when the made-to-measure blind is cut",
+            "Customers ordering made-to-measure blinds online pay in full at checkout, and 6% of orders are "
+            "refunded by hand when a size cannot be made. We will authorise the card at checkout and capture "
+            "payment only when the workshop cuts the blind.",
+        )
+    )
+    assert "The card hold lapses before the later charge" in _titles(plan)
+
+
+def test_food_and_drink_ordered_in_the_product_names_its_allergens() -> None:
+    assert "food-people-eat" in _facets(
+        "Order food and drink from your lane",
+        "Bowlers will be able to order food and drinks from their lane on their phone and have them "
+        "brought over.",
+        ["product-feature"],
+    )
