@@ -5580,3 +5580,23 @@ def test_food_and_drink_ordered_in_the_product_names_its_allergens() -> None:
         "brought over.",
         ["product-feature"],
     )
+
+
+def test_digital_goods_sold_inside_the_phone_apps_follow_the_stores_payment_rules(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Yearly plan for the crossword app",
+            "Solvers pay £1.49 for each puzzle pack in our crossword app. We will sell a monthly or yearly "
+            "plan with every pack included, after a seven-day free trial.",
+        )
+    )
+    assert "app stores' payment rules" in _titles(plan)
+    # parking paid in an app is a service used outside it: our own checkout
+    plan = plan_of(
+        _spec(
+            "Monthly parking plan in the app",
+            "Drivers pay for each stay in our car parks in the app. We will sell a monthly plan with "
+            "unlimited parking at one car park, after a seven-day free trial.",
+        )
+    )
+    assert "app stores' payment rules" not in _titles(plan)
