@@ -5600,3 +5600,16 @@ def test_digital_goods_sold_inside_the_phone_apps_follow_the_stores_payment_rule
         )
     )
     assert "app stores' payment rules" not in _titles(plan)
+
+
+def test_children_or_adults_at_risk_reached_through_it_bring_the_safeguarding_lead(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "Coaches message the swim squad",
+            "Coaches at our 12 pools will be able to message the parents of the children in their squad "
+            "in the app instead of through their own phones.",
+        )
+    )
+    assert any(s.group == "safeguarding" for s in plan.stakeholders)
+    plan = plan_of(_spec("Pallet labels", "Warehouse staff can print pallet labels from the handheld."))
+    assert not any(s.group == "safeguarding" for s in plan.stakeholders)
