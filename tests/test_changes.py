@@ -5613,3 +5613,19 @@ def test_children_or_adults_at_risk_reached_through_it_bring_the_safeguarding_le
     assert any(s.group == "safeguarding" for s in plan.stakeholders)
     plan = plan_of(_spec("Pallet labels", "Warehouse staff can print pallet labels from the handheld."))
     assert not any(s.group == "safeguarding" for s in plan.stakeholders)
+
+
+def test_every_item_scored_to_pick_out_the_ones_worth_a_look_is_machine_learning() -> None:
+    assert _kinds(
+        "Point the claims team at the odd expense claims",
+        "Our 40 claims checkers read a random tenth of the 9,000 monthly expense claims. Score every claim "
+        "and put the most unusual at the top of their list.",
+    )[:1] == ["ml-llm"]
+    assert _kinds(
+        "Highlight the calls worth a second look",
+        "Mark the moments in each recorded sales call that look worth a second look for the team leader.",
+    )[:1] == ["ml-llm"]
+    assert "ml-llm" not in _kinds(
+        "Gymnastics judges score on tablets",
+        "Judges score each routine on a tablet and the results go up straight away.",
+    )
