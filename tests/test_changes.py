@@ -5629,3 +5629,19 @@ def test_every_item_scored_to_pick_out_the_ones_worth_a_look_is_machine_learning
         "Gymnastics judges score on tablets",
         "Judges score each routine on a tablet and the results go up straight away.",
     )
+
+
+def test_a_staff_tool_naming_our_people_by_trade_plans_their_training_and_habits(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        _spec(
+            "A review queue for our surveyors",
+            "Our 30 building surveyors pick damp reports from one shared list, oldest first. The queue we "
+            "are building gives each report to one surveyor and puts urgent ones first.",
+        )
+    )
+    assert _ids(plan)[:1] == ["internal-tooling"]
+    titles = _titles(plan)
+    assert "Teams get no training time" in titles
+    assert "staff do not adopt it" in titles
+    # "we are building" and "building surveyors" name no build pipeline
+    assert "A pipeline change blocks" not in titles
