@@ -5645,3 +5645,16 @@ def test_a_staff_tool_naming_our_people_by_trade_plans_their_training_and_habits
     assert "staff do not adopt it" in titles
     # "we are building" and "building surveyors" name no build pipeline
     assert "A pipeline change blocks" not in titles
+
+
+def test_wages_a_feature_feeds_are_no_payment_it_takes() -> None:
+    assert "payments-billing" not in _kinds(
+        "Cleaners clock in with a tag",
+        "Cleaners will log arrival at each office by tapping an NFC tag in the phone app; the times feed "
+        "lateness alerts, the cleaners' pay and our monthly client invoices.",
+    )
+    # people paying is still a payment
+    assert "payments-billing" in _kinds(
+        "Unlimited dog washes for a monthly fee",
+        "Owners pay £15 a month by card for unlimited washes at any of our 12 dog wash stations.",
+    )
