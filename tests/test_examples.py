@@ -460,6 +460,24 @@ def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:
     assert rules and catalog.changes.read_kinds(name, description, blend=B) == rules
 
 
+def test_known_features_lead_over_a_sure_reading_only_to_a_kind_the_text_points_to() -> None:
+    name, description = "Dark theme for the screens", "Users can switch the app screens to a dark theme"
+    [rules] = load_catalog().changes.detect(name, description)
+    assert rules.profile.id == "ui-frontend" and rules.score / rules.profile.threshold >= BLEND.sure
+    like = [_ex(f"Dark theme {i}", "A dark theme for the app screens", "identity-access") for i in range(13)]
+    catalog = _with_examples([*like, *ZORB])
+    assert "identity-access" not in catalog.changes.own_words(name, description)
+    assert [d.profile.id for d in catalog.changes.read_kinds(name, description)] == ["ui-frontend"]
+    # unsure of it (sure=0 turns the check off), the known features lead as before
+    unsure = dataclasses.replace(BLEND, sure=0)
+    got = [d.profile.id for d in catalog.changes.read_kinds(name, description, blend=unsure)]
+    assert got == ["identity-access", "ui-frontend"]
+    # a text whose own words point to their kind, even under its threshold, follows them
+    login = description + " on the login page"
+    assert "identity-access" in catalog.changes.own_words(name, login)
+    assert [d.profile.id for d in catalog.changes.read_kinds(name, login)][0] == "identity-access"
+
+
 # overdue-invoice reminders: the rules read notifications; "invoice" alone goes part of the way
 # to payments, and known features like it list payments second
 INVOICE = ("Invoice reminders", "Send an email reminder to customers when an invoice is overdue")

@@ -598,7 +598,8 @@ class ChangeCatalog(CatalogModel):
     def read(self, name: str, description: str, *, most: int = 4, blend: Blend = BLEND) -> Reading:
         """The kinds of change of a feature, best first: the signal rules' reading (`detect`),
         with the nearest known features (examples.py) heard as `blend` says (`blend_kinds`):
-        enough of them agreeing on another kind lead; when the rules see no kind, enough of them
+        enough of them agreeing on another kind lead (over a sure reading, only to a kind the
+        text's own words point to at all); when the rules see no kind, enough of them
         agreeing give theirs; enough of them being changes of no kind drop a kind the rules read
         unsurely (the reading then names the dropped kind and those features). Then enough of
         them listing a kind the text's own words point to add it as a secondary kind
@@ -615,6 +616,12 @@ class ChangeCatalog(CatalogModel):
         # the kinds open to the known features matter only when theirs is another kind
         asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
         known: Sequence[str] = self.open_kinds(name, description) if asks else ()
+        if asks and ids and blend.sure and strength >= blend.sure:
+            # over a reading the rules are sure of, known features lead only to a kind the text's
+            # own words point to at all: a lift pass shown in the resort app is a product
+            # feature, however many known features like it were whole app releases
+            own = self.own_words(name, description)
+            known = [k for k in known if k in own]
         if asks and not ids and blend.fill_own and v.count < blend.override:  # type: ignore[union-attr]
             # a kind given by fewer than would lead over the rules: one the text's words point to
             known = [
