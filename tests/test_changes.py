@@ -5093,7 +5093,17 @@ def test_a_change_that_reaches_people_at_the_counter_readies_the_front_line(plan
             extra='change_types = ["product-feature"]\n',
         )
     )
-    assert "Front-line staff" in _titles(plan)
+    # the staff of the place it names are its people, readied by name
+    assert "The people who do the work (box office staff) are not ready" in _titles(plan)
+    counter = plan_of(
+        _spec(
+            "Cinema club points spent on snacks",
+            "Members of our cinema club can spend their points on snacks at the counter and in the "
+            "app, from the first of May.",
+            extra='change_types = ["product-feature"]\n',
+        )
+    )
+    assert "Front-line staff" in _titles(counter)
     api = plan_of(
         _spec(
             "Opening hours in the partners' API",

@@ -760,8 +760,9 @@ def test_organisations_the_description_names_are_partners_reached_through_their_
     assert (council.order, council.group, council.cadence) == ("first", "partners", "per-phase")
     assert "usual contact" in council.channel and "description names them" in council.why
     assert comms(plan, "Parish councils")  # told before the change reaches them
-    # the organisation's own places are not partners outside it
+    # the organisation's own places are not partners outside it (their staff are its own people)
     assert _names("Waiting list", "At each of our 26 comedy and jazz clubs fans join a list.") == []
+    assert _names("Waiting list", "At each of our 26 comedy schools fans join a list.") == ["School staff"]
     assert _names("Waiting list", "Our app is new. Jazz clubs sell the tickets.") == ["Jazz clubs"]
     # a head named once, whether the text says it in the singular or the plural
     assert _names("Inquest updates", "Families follow the inquest; each family sees the hearing dates.") == [
@@ -842,6 +843,45 @@ def test_roles_and_partner_bodies_the_description_names_are_its_people() -> None
     assert _names("Trainers by size", "Shoppers see which trainers are in stock in their size.") == [
         "Shoppers"
     ]
+
+
+def test_the_staff_of_the_organisations_own_places_are_named_by_the_place() -> None:
+    # session 22: "our 40 salons", "each branch", "the box office": the people who work there
+    assert _names(
+        "Deposits for colour appointments",
+        "Our 40 salons will take a deposit; each branch keeps its own diary and the box office sells "
+        "gift cards. Clients pay at the till.",
+    ) == ["Salon staff", "Branch staff", "Box office staff"]
+    # after the people named outright, and never where those people work ("dentists in our practices")
+    assert _names(
+        "X-ray notes", "Dentists in our 120 practices and nurses at each clinic see the notes."
+    ) == [
+        "Dentists",
+        "Nurses",
+    ]
+    # a thing, not a place people work in
+    for text in (
+        "Customers find us in the app store and the play store; the data store holds every order.",
+        "Merge the release branch; we store photos and the online pet shop sells hotel vouchers.",
+        "Commuters come into the office three days a week.",
+        "The In-App Notifications Center and the Riverside Clinic page get a new look.",
+        "Hotel booking software sends the school holidays list; our cinema club has 3,000 members.",
+    ):
+        assert [n for n in _names("Tidy up", text) if n.endswith(" staff")] == [], text
+
+
+def test_a_plan_names_its_customers_by_the_texts_own_word(plan_of: PlanOf) -> None:
+    # an alias of the customers stakeholder ("clients") is still worth saying, and a possessive is
+    # still the people ("the client's front door")
+    plan = plan_of(
+        BASE.format(
+            name="Tap in at the front door",
+            description="Carers ring a freephone number from the client's landline, which 30% of "
+            "clients do not have; they will tap a tag inside the client's front door instead.",
+            tolerance="medium",
+        )
+    )
+    assert "Customers and end users (clients)" in [s.name for s in plan.stakeholders]
 
 
 def test_our_staffs_own_logins_and_their_leave_bring_hr_but_customers_sso_does_not(plan_of: PlanOf) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal
 
@@ -241,6 +241,21 @@ class NamedPeople(CatalogModel):
     things_before: Words = Field(default_factory=list)
     # before one of these the head names a thing of theirs ("patient records", "member portal")
     things_after: Words = Field(default_factory=list)
+    # the organisation's own places where its people work ("our 40 salons", "the box office",
+    # "each depot"): the staff there are named by the place ("Salon staff", "Box office staff");
+    # partner words among them ("clubs") only where they are the organisation's own
+    places: Words = Field(default_factory=list)
+    # places said only with the word before them ("box office", "data centre": "the office" may
+    # be anybody's); the others are named by the place alone ("nearest clinic" -> "Clinic staff")
+    places_with_word: Words = Field(default_factory=list)
+    # words before a place word that make it a thing, not a place people work in ("app store",
+    # "data store", "release branch", "card terminal")
+    not_before_places: Words = Field(default_factory=list)
+    # words after a place word that make it a thing of the place ("hotel voucher", "practice
+    # software", "school holidays"); `things_after` and another place word ("school office") too
+    not_after_places: Words = Field(default_factory=list)
+    # words that may come just before a place word that stands alone ("our salons", "each depot")
+    place_openers: Words = Field(default_factory=list)
     most: Annotated[int, Field(ge=0, le=10)] = 4
     # staff heads that as often name people of another organisation (a customer's drivers, the
     # courier, auditors): stakeholders, but not the organisation's own people whose routine changes
@@ -279,6 +294,9 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
     partners = set(n.partners)
     things, theirs = set(n.things_before), set(n.things_after)
     heads = staff | public | partners
+    places, with_word = set(n.places), set(n.places_with_word)
+    not_places, openers = set(n.not_before_places) | things, set(n.place_openers)
+    place_things = set(n.not_after_places) | theirs | places | heads | {"team", "teams", "staff"}
 
     def template(word: str) -> StakeholderTemplate:
         if word in staff:
@@ -299,6 +317,8 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
 
     out: list[tuple[str, StakeholderTemplate]] = []
     seen: set[str] = set()
+    at: list[tuple[str, str]] = []  # the staff of places, after the people named outright
+    worked: set[str] = set()  # places where people named outright work ("groomers at our salons")
 
     def add(name: str, key: str, template: StakeholderTemplate) -> None:
         if key not in seen:
@@ -331,6 +351,19 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                     continue
                 words = [*([tokens[i - 1]] if mod else []), tokens[i]]
                 add(" ".join(words), _singular(w), template(w))
+            elif (
+                w in places
+                and tokens[i].islower()  # "Notifications Center", "Riverside Clinic": names
+                and (w not in heads or own)
+                and after not in place_things
+                and (mod := _place(tokens, i, before, starts, stop, not_places, openers)) is not None
+                and (mod or w not in with_word)
+            ):
+                word = _singular(w)
+                name = f"{mod} {word}" if mod and w in with_word else word
+                at.append((f"{name} staff", "place:" + word))
+                if _workplace_of(low, i, staff):
+                    worked.add("place:" + word)
             elif w in ("team", "teams") and before and starts(before[-1]):
                 words = [tokens[i - 2]] if len(before) == 2 and starts(before[0]) else []
                 words += [tokens[i - 1], tokens[i]]
@@ -339,6 +372,9 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
             key = " ".join(words_of(unit))  # "contact centre" and "contact center" are one unit
             if key not in seen and (hit := phrase_search([unit], text)):
                 add(" ".join(hit.lower().split()), key, n.staff_template)  # as the text spells it
+    for name, key in at:
+        if key not in worked:
+            add(name, key, n.staff_template)
     return [(name[:1].upper() + name[1:], t) for name, t in out]
 
 
@@ -357,10 +393,48 @@ def _after_our(low: Sequence[str], i: int) -> bool:
     return False
 
 
+def _workplace_of(low: Sequence[str], i: int, staff: Collection[str]) -> bool:
+    """Whether the place at token `i` is where people just named work ("groomers at our salons",
+    "dentists in our 120 practices"): those people name the staff there already."""
+    for j in range(i - 1, max(0, i - 7), -1):
+        if low[j] in (".", ",", ";", ":", "!", "?"):
+            return False
+        if low[j] in ("at", "in", "across", "from") and j > 0:
+            return low[j - 1] in staff
+    return False
+
+
+def _place(
+    tokens: Sequence[str],
+    i: int,
+    before: Sequence[str],
+    starts: Callable[[str], bool],
+    stop: Collection[str],
+    not_places: Collection[str],
+    openers: Collection[str],
+) -> str | None:
+    """The word before a place (`tokens[i]`) that names it ("box" office, "nearest" clinic), or
+    "" when the place stands alone after an opener or a number ("our 40 salons", "each depot");
+    None when the words before make it no place ("app store", "we store", "readings store").
+    """
+    prev = before[-1] if before else ""
+    if prev and starts(prev) and prev not in not_places:
+        lead = before[0] if len(before) == 2 else None
+        if lead in not_places:  # "online pet shop"
+            return None
+        if lead is None or lead in stop or not lead.isalpha():
+            return tokens[i - 1]
+    if not prev or prev in openers or prev.isdigit():
+        return ""
+    return None
+
+
 def _singular(word: str) -> str:
     """The head once, whether the text says "family" or "families", "nurse" or "nurses"."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
     return word.removesuffix("s")
 
 

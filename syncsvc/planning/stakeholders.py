@@ -198,10 +198,13 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
         return None
     public = set(named.public)
     modified = set(named.things_after) | public
-    plain = {a.lower() for a in customers.aliases}
+    # the words its name already says ("customers", "users"); an alias such as "clients" is
+    # worth saying: a home-care PM looks for the clients, not the customers
+    plain = set(re.findall(r"[a-z]+", customers.name.lower()))
     public -= set(named.not_served)
     for text in (spec.feature_name, spec.description):
-        low = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
+        # a possessive is still the people ("the client's front door" serves clients)
+        low = [re.sub(r"['’]s?$", "", w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
         for i, w in enumerate(low):
             if w in public and (i + 1 == len(low) or low[i + 1] not in modified):
                 plural = w + "s" if not w.endswith("s") and w + "s" in public else w
