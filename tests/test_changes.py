@@ -5668,3 +5668,16 @@ def test_wages_a_feature_feeds_are_no_payment_it_takes() -> None:
         "Unlimited dog washes for a monthly fee",
         "Owners pay £15 a month by card for unlimited washes at any of our 12 dog wash stations.",
     )
+
+
+def test_records_migrated_out_of_a_system_that_is_then_retired_are_a_data_migration() -> None:
+    # session 22: whatever the records are called, migrating what an old system holds before it is
+    # switched off is a data migration (a removals firm's jobs, quotes and inventories read no kind)
+    kinds = _kinds(
+        "Casework onto the new platform",
+        "The advice service keeps 40,000 cases, callbacks and letters in an in-house tool. We will "
+        "migrate all of it into the platform we licensed in spring, then decommission the old system.",
+    )
+    assert kinds[:1] == ["data-migration"]
+    # a migration of people to a new plan or a theme is none
+    assert "data-migration" not in _kinds("New plans", "We will migrate customers to the new plans.")

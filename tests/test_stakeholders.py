@@ -882,6 +882,17 @@ def test_a_plan_names_its_customers_by_the_texts_own_word(plan_of: PlanOf) -> No
         )
     )
     assert "Customers and end users (clients)" in [s.name for s in plan.stakeholders]
+    # said only in the singular, before another word for people ("family members")
+    plan = plan_of(
+        BASE.format(
+            name="Visit notes online",
+            description="Our 200 carers keep notes in a folder in each client's kitchen; they will "
+            "type them in an app, and family members can read them online.",
+            tolerance="medium",
+        )
+    )
+    names = [s.name for s in plan.stakeholders]
+    assert "Customers and end users (clients)" in names, names
 
 
 def test_our_staffs_own_logins_and_their_leave_bring_hr_but_customers_sso_does_not(plan_of: PlanOf) -> None:

@@ -198,6 +198,7 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
         return None
     public = set(named.public)
     modified = set(named.things_after) | public
+    software = set(named.things_before)
     # the words its name already says ("customers", "users"); an alias such as "clients" is
     # worth saying: a home-care PM looks for the clients, not the customers
     plain = set(re.findall(r"[a-z]+", customers.name.lower()))
@@ -206,7 +207,11 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
         # a possessive is still the people ("the client's front door" serves clients)
         low = [re.sub(r"['’]s?$", "", w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
         for i, w in enumerate(low):
-            if w in public and (i + 1 == len(low) or low[i + 1] not in modified):
+            if (
+                (w in public or w + "s" in public)
+                and (i + 1 == len(low) or low[i + 1] not in modified)
+                and (i == 0 or low[i - 1] not in software)  # "the API client" is no client
+            ):
                 plural = w + "s" if not w.endswith("s") and w + "s" in public else w
                 return None if plural in plain else plural
     return None
