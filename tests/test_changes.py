@@ -5681,3 +5681,32 @@ def test_records_migrated_out_of_a_system_that_is_then_retired_are_a_data_migrat
     assert kinds[:1] == ["data-migration"]
     # a migration of people to a new plan or a theme is none
     assert "data-migration" not in _kinds("New plans", "We will migrate customers to the new plans.")
+
+
+def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 22: screens people read where they cannot ask anything (a bus station's departure
+    # boards, a cinema's menu boards), many models of them, switched over zone by zone
+    name = "New layout for the departure boards"
+    description = (
+        "The departure boards in our 12 bus stations get a new layout with bigger stand numbers "
+        "and live delay reasons, station by station."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["ui-frontend"]\n'))
+    titles = _titles(plan)
+    for words in (
+        "wrong, stale, frozen or blank",
+        "media players",
+        "cannot read the new screens",
+        "Emergency",
+    ):
+        assert words in titles, words
+    assert plan.rollback is not None
+    assert "screens_not_updating" in [t.metric for t in plan.rollback.triggers]
+    # a screen reader, or a phone's screens, are no screens in public
+    assert "public-screens" not in _facets(
+        "Screen reader labels",
+        "Every button on the booking screens gets a screen reader label.",
+        ["ui-frontend"],
+    )
