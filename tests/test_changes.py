@@ -5710,3 +5710,28 @@ def test_screens_in_public_places_bring_stale_content_hardware_readability_and_e
         "Every button on the booking screens gets a screen reader label.",
         ["ui-frontend"],
     )
+
+
+def test_a_system_an_operation_runs_on_gets_a_manual_fallback_for_its_switch(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 22: the people who run an operation on a system moved to new hosting need a way to
+    # keep working in the window and if the switch fails; a service with nobody working on it does not
+    ops = plan_of(
+        _spec(
+            "Lab sample tracking to the cloud",
+            "The sample tracking database our 60 lab technicians use on every shift moves from the "
+            "server room to managed PostgreSQL over one weekend.",
+            extra='change_types = ["infra-cutover"]\n',
+        )
+    )
+    assert "no tested way to keep working" in _titles(ops)
+    api = plan_of(
+        _spec(
+            "Search cluster upgrade",
+            "Upgrade the search cluster behind our public API from Elasticsearch 7 to 8 with a "
+            "blue-green switch.",
+            extra='change_types = ["infra-cutover"]\n',
+        )
+    )
+    assert "no tested way to keep working" not in _titles(api)
