@@ -839,6 +839,11 @@ def test_roles_and_partner_bodies_the_description_names_are_its_people() -> None
         "Groomers at our salons tap 'ready' on the tablet, and the referees of our agility "
         "shows and the sponsors of each show get the day's results.",
     ) == ["Groomers", "Referees", "Sponsors"]
+    # session 22: trades of salons, funeral homes, hotels and drinks producers
+    assert _names(
+        "Obituary drafts",
+        "Arrangers draft the obituary with the family; stylists, housekeepers and brewers are told.",
+    ) == ["Arrangers", "Family", "Stylists", "Housekeepers", "Brewers"]
     # a pair of trainers on a shelf is no personal trainer
     assert _names("Trainers by size", "Shoppers see which trainers are in stock in their size.") == [
         "Shoppers"
