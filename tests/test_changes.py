@@ -5735,3 +5735,23 @@ def test_a_system_an_operation_runs_on_gets_a_manual_fallback_for_its_switch(
         )
     )
     assert "no tested way to keep working" not in _titles(api)
+
+
+def test_a_change_where_people_queue_to_be_served_watches_the_wait(plan_of: Callable[[str], Plan]) -> None:
+    # session 22: a change at the place people are served is judged first by the line it makes
+    plan = plan_of(
+        _spec(
+            "Scan tickets from phones at the turnstiles",
+            "Fans show the ticket in our app at the turnstiles of the ground instead of a paper ticket.",
+            extra='change_types = ["product-feature"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    assert "queue_wait_minutes" in [t.metric for t in plan.rollback.triggers]
+    assert "Queues build where people are served" in _titles(plan)
+    # a queue of work or of mail is no line of people
+    for name, description in (
+        ("Holds on e-books", "Members join a queue for a popular e-book and borrow it when it is free."),
+        ("Faster sending", "Split the mail queue so one large send no longer delays the others."),
+    ):
+        assert "people-queue" not in _facets(name, description, ["product-feature"]), name

@@ -189,6 +189,9 @@ def _parties(
     return ordered + sorted(second, key=_rank)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemplate) -> str | None:
     """The word the feature's text uses for the people it serves ("members", "residents",
     "patients"), when it is not one of the customers stakeholder's own aliases ("users",
@@ -205,7 +208,7 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
     public -= set(named.not_served)
     for text in (spec.feature_name, spec.description):
         # a possessive is still the people ("the client's front door" serves clients)
-        low = [re.sub(r"['’]s?$", "", w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
+        low = [_POSSESSIVE.sub("", w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
         for i, w in enumerate(low):
             if (
                 (w in public or w + "s" in public)
