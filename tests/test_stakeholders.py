@@ -764,6 +764,9 @@ def test_organisations_the_description_names_are_partners_reached_through_their_
     assert _names("Waiting list", "At each of our 26 comedy and jazz clubs fans join a list.") == []
     assert _names("Waiting list", "At each of our 26 comedy schools fans join a list.") == ["School staff"]
     assert _names("Waiting list", "Our app is new. Jazz clubs sell the tickets.") == ["Jazz clubs"]
+    # session 22: an organisation word named alone is a partner too ("schools stop taking cash")
+    text = "Parents top up online, and schools stop taking cash at the end of term."
+    assert _names("Meal top-ups", text) == ["Parents", "Schools"]
     # a head named once, whether the text says it in the singular or the plural
     assert _names("Inquest updates", "Families follow the inquest; each family sees the hearing dates.") == [
         "Families"
