@@ -382,23 +382,25 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
 _PLACES = frozenset({"schools", "clubs", "centres", "centers", "surgeries", "hospitals"})
 
 
+def _back_in_clause(low: Sequence[str], i: int, most: int) -> Iterable[int]:
+    """The positions of up to `most` tokens before token `i`, nearest first, stopping at the
+    punctuation that ends the clause (a number's digits are tokens of their own)."""
+    for j in range(i - 1, max(-1, i - 1 - most), -1):
+        if low[j] in (".", ",", ";", ":", "!", "?"):
+            return
+        yield j
+
+
 def _after_our(low: Sequence[str], i: int) -> bool:
     """Whether "our" comes a few words before token `i`, in the same clause ("each of our 26
-    snooker and pool clubs"; a number's digits are tokens of their own)."""
-    for j in range(i - 1, max(-1, i - 9), -1):
-        if low[j] in (".", ",", ";", ":", "!", "?"):
-            return False
-        if low[j] == "our":
-            return True
-    return False
+    snooker and pool clubs")."""
+    return any(low[j] == "our" for j in _back_in_clause(low, i, 8))
 
 
 def _workplace_of(low: Sequence[str], i: int, staff: Collection[str]) -> bool:
     """Whether the place at token `i` is where people just named work ("groomers at our salons",
     "dentists in our 120 practices"): those people name the staff there already."""
-    for j in range(i - 1, max(0, i - 7), -1):
-        if low[j] in (".", ",", ";", ":", "!", "?"):
-            return False
+    for j in _back_in_clause(low, i, 6):
         if low[j] in ("at", "in", "across", "from") and j > 0:
             return low[j - 1] in staff
     return False
