@@ -5683,6 +5683,23 @@ def test_records_migrated_out_of_a_system_that_is_then_retired_are_a_data_migrat
     assert "data-migration" not in _kinds("New plans", "We will migrate customers to the new plans.")
 
 
+def test_records_migrated_by_a_pronoun_are_a_data_migration_whatever_the_records_describe() -> None:
+    # session 23: "migrate them into the ERP" moves the records named before it; the pallets the
+    # records trace are no physical move that vetoes it
+    kinds = _kinds(
+        "Lot history into the new ERP",
+        "Eight years of lot records live in a legacy quality package whose supplier ends support in "
+        "June. We will migrate them into the ERP that runs our orders, so a pallet on the dock can be "
+        "traced to its ingredient lots.",
+    )
+    assert kinds[:1] == ["data-migration"]
+    # pallets moved by people to a new warehouse stay no data migration
+    assert "data-migration" not in _kinds(
+        "Move to the Leeds warehouse",
+        "Our removal company moves 2,000 pallets and the racking to the new Leeds unit over a weekend.",
+    )
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:

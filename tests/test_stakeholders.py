@@ -925,6 +925,37 @@ def test_our_staffs_own_logins_and_their_leave_bring_hr_but_customers_sso_does_n
     )
 
 
+def test_a_change_to_how_our_staff_are_rostered_or_watched_brings_their_representatives(
+    plan_of: PlanOf,
+) -> None:
+    def groups(name: str, description: str) -> set[str]:
+        plan = plan_of(BASE.format(name=name, description=description, tolerance="medium"))
+        return {s.group for s in plan.stakeholders}
+
+    assert "staff-representatives" in groups(
+        "Rota tool for the ward porters",
+        "Porters at our two hospitals get their rota from a spreadsheet emailed each Friday; a rota "
+        "tool will build the shifts, offer cover shifts in the staff app and send overtime to payroll.",
+    )
+    assert "staff-representatives" in groups(
+        "Drivers' live location on the depot map",
+        "The depot map will show the live location of each of our drivers from the van app during "
+        "their shift, and planners can send a new drop to the nearest van.",
+    )
+    # customers' staff rostered in a product we sell, and a course for our staff: nobody's work
+    # agreement changes with the change
+    assert "staff-representatives" not in groups(
+        "Rota templates for our customers",
+        "Managers at the restaurants using our scheduling app can save a week's rota as a template "
+        "and copy it forward for their teams.",
+    )
+    assert "staff-representatives" not in groups(
+        "Night shift first aid refresher",
+        "Twelve night shift supervisors at our depot retake their first aid certificate before it "
+        "lapses in May.",
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "description", "group"),
     [

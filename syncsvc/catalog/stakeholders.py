@@ -93,6 +93,12 @@ class When(Condition):
     tasks: list[TaskSelector] = Field(default_factory=list)  # some task of the timeline matches
     profiles: list[Slug] = Field(default_factory=list)  # any of these change profiles is in the plan
     not_profiles: list[Slug] = Field(default_factory=list)  # none of these profiles is in it
+    # the text names the organisation's own people (`planning.risks.named_staff`), or it does not
+    names_staff: bool | None = None
+    # the plan recognised a kind of change (true), or none (false)
+    recognised: bool | None = None
+    # and one of these words too (by the keyword rules: "drivers" finds "driver")
+    also: Words = Field(default_factory=list)
 
     @field_validator("keywords")
     @classmethod
@@ -112,6 +118,8 @@ class When(Condition):
             or self.deployment
             or self.tasks
             or self.profiles
+            or self.names_staff is not None
+            or self.recognised is not None
         )
         if self.always and given:
             raise ValueError("`always = true` cannot be combined with other conditions")
@@ -519,6 +527,7 @@ class StakeholderCatalog(CatalogModel):
         tolerance: str,
         deployment: str,
         profiles: dict[str, str] | None = None,
+        named_staff: tuple[str, ...] = (),
     ) -> Facts:
         """The traits found in `text` and the numbers `when` conditions compare with."""
         # some hundreds of trait words searched in the text: the last text's finds are kept
@@ -536,6 +545,7 @@ class StakeholderCatalog(CatalogModel):
             deployment=deployment,
             profiles=profiles or {},
             traits=dict(found),
+            named_staff=named_staff,
         )
 
     def strategy(self, influence: str, interest: str) -> Strategy:

@@ -13,6 +13,7 @@ from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
+from syncsvc.catalog.stakeholders import StakeholderCatalog
 from syncsvc.catalog.textmatch import Lexicon
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.network import chain_finish
@@ -193,11 +194,11 @@ def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplat
     return list(out.values())
 
 
-def named_staff(spec: Spec, catalog: Catalog) -> tuple[str, ...]:
+def named_staff(spec: Spec, catalog: Catalog | StakeholderCatalog) -> tuple[str, ...]:
     """The organisation's own people the feature's text names ("Therapists", "Front desk"), as
     its stakeholders name them; none who have left ("a former employee" built the database), nor
     a head that as often names another organisation's people (`NamedPeople.outside_staff`)."""
-    named = catalog.stakeholders.named
+    named = (catalog.stakeholders if isinstance(catalog, Catalog) else catalog).named
     if named is None:
         return ()
     outside = set(named.outside_staff)

@@ -23,7 +23,7 @@ from syncsvc.catalog.stakeholders import (
 )
 from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
 from syncsvc.planning.context import PlanContext
-from syncsvc.planning.risks import users_in_text
+from syncsvc.planning.risks import named_staff, users_in_text
 from syncsvc.spec import Spec, StakeholderSpec
 
 _STRATEGY_RANK = {"manage closely": 0, "keep satisfied": 1, "keep informed": 2, "monitor": 3}
@@ -257,6 +257,7 @@ def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile
         tolerance=spec.risk_tolerance,
         deployment=spec.deployment or "feature_flag",
         profiles={p.id: p.title for p in profiles},
+        named_staff=named_staff(spec, cat),
     )
 
 
