@@ -5700,6 +5700,30 @@ def test_records_migrated_by_a_pronoun_are_a_data_migration_whatever_the_records
     )
 
 
+def test_a_tool_that_allocates_duties_or_cover_shifts_brings_the_hours_rules_and_fairness(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: deciding who works which duty is a rota's work too, and who gets the overtime
+    # and the offers is agreed with staff
+    name = "Duty board for the tram depots"
+    description = (
+        "Supervisors at our two tram depots allocate the next day's duties to 300 drivers on a "
+        "whiteboard. A duty board will propose who takes each duty, cover sickness from the spare "
+        "list and show the overtime each driver has had this month."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["internal-tooling"]\n'))
+    titles = _titles(plan)
+    assert "working time limits" in titles and "drivers' hours" in titles, titles
+    assert "go to the same few people" in titles, titles
+    # marshals assigning vehicles to lanes across the day's shifts allocate no one's work
+    assert "shift-swaps" not in _facets(
+        "Lane tablets for the port marshals",
+        "Marshals get a tablet showing each vehicle's assigned lane, and can reassign a lane with "
+        "one tap; 85 marshals use it across shifts that run around the clock.",
+        ["product-feature"],
+    )
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
