@@ -5724,6 +5724,31 @@ def test_a_tool_that_allocates_duties_or_cover_shifts_brings_the_hours_rules_and
     )
 
 
+def test_a_return_filed_from_the_businesss_records_brings_wrong_figures_recall_and_credentials(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: the business files what the product works out (a duty or VAT return): wrong
+    # figures cost penalties, a filed return cannot be taken back, and filing needs credentials
+    name = "Landfill tax return from the weighbridge"
+    description = (
+        "Our finance team types each quarter's landfill tax return into the authority's portal from "
+        "weighbridge reports. The new service will work the return out from the weighbridge tickets "
+        "and file it through the authority's API after the finance director signs it off."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["backend-api"]\n'))
+    titles = _titles(plan)
+    for words in ("penalties and interest", "cannot be taken back", "fraud-prevention headers"):
+        assert words in titles, (words, titles)
+    assert plan.rollback is not None
+    assert "return_variance_vs_parallel_calculation" in {t.metric for t in plan.rollback.triggers}
+    # a reminder of the deadline files nothing
+    assert "files-returns" not in _facets(
+        "VAT deadline reminders",
+        "Clients get a reminder a week before their VAT return is due, and another the day before.",
+        ["notifications-messaging"],
+    )
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
