@@ -1219,10 +1219,32 @@ def _facets(name: str, description: str, profiles: list[str]) -> set[str]:
             "Members can sign up for one of the six places in a coaching session and drop out a day before.",
             "bookings",
         ),
+        # session 23: tablets fitted in the cab are field work, and the driver reads them there
+        (
+            "Job list in the gritter cab",
+            "Our 40 gritter drivers get their routes on in-cab tablets instead of paper, and mark each "
+            "road treated.",
+            "field-work",
+        ),
+        (
+            "Job list in the gritter cab",
+            "Our 40 gritter drivers get their routes on in-cab tablets instead of paper, and mark each "
+            "road treated.",
+            "in-vehicle",
+        ),
     ],
 )
 def test_everyday_actions_bring_their_facet(name: str, description: str, facet: str) -> None:
     assert facet in _facets(name, description, ["product-feature"])
+
+
+def test_footage_of_in_cab_cameras_is_no_screen_the_driver_uses() -> None:
+    assert "in-vehicle" not in _facets(
+        "Keep in-cab camera footage for 30 days",
+        "Footage from the in-cab cameras of our 200 lorries is deleted after 30 days unless an "
+        "incident is flagged.",
+        ["privacy-compliance"],
+    )
 
 
 def test_staff_moved_to_a_new_system_need_getting_ready_whatever_moved_underneath() -> None:
