@@ -5771,6 +5771,37 @@ def test_a_return_filed_from_the_businesss_records_brings_wrong_figures_recall_a
     )
 
 
+def test_new_fares_or_till_prices_bring_the_price_table_the_briefing_and_what_was_sold_before(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: prices paid at a ticket machine or a till change overnight; a subscription's
+    # plan-to-feature entitlements are no risk of theirs
+    name = "New tram fares from April"
+    description = (
+        "From 1 April the single fare on our tram network rises from £2.00 to £2.20 and the day "
+        "ticket is cut to £5. The new fares go onto the 180 ticket machines and the app overnight."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["pricing-packaging"]\n'))
+    titles = _titles(plan)
+    for words in ("Wrong prices or fares are loaded", "are not briefed", "bought at the old price"):
+        assert words in titles, (words, titles)
+    assert "Entitlements do not match" not in titles
+    assert plan.rollback is not None
+    assert "price_disputes_and_overrides" in {t.metric for t in plan.rollback.triggers}
+    # a subscription's new tiers keep their entitlement risk, and no till risk
+    saas = _titles(
+        plan_of(
+            _spec(
+                "Three plans for the invoicing app",
+                "Our invoicing app moves from one paid plan to three tiers with new prices; existing "
+                "subscribers keep their price for a year.",
+                extra='change_types = ["pricing-packaging"]\n',
+            )
+        )
+    )
+    assert "Entitlements do not match" in saas and "Wrong prices or fares are loaded" not in saas
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
