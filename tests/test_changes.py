@@ -5802,6 +5802,20 @@ def test_new_fares_or_till_prices_bring_the_price_table_the_briefing_and_what_wa
     assert "Entitlements do not match" in saas and "Wrong prices or fares are loaded" not in saas
 
 
+def test_a_drafted_report_has_no_prices_in_its_draft_risks(plan_of: Callable[[str], Plan]) -> None:
+    # session 23: an incident report drafted from a voice note can state wrong facts, but it has
+    # no prices or discounts to get wrong
+    name = "Incident reports drafted from voice notes"
+    description = (
+        "Security officers record a voice note after an incident; an LLM drafts the incident report, "
+        "which the officer checks before it goes to the client's site manager."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["ml-llm"]\n'))
+    titles = _titles(plan)
+    assert "Drafts state wrong facts" in titles, titles
+    assert not any("price" in r.title.lower() for r in plan.risks), titles
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
