@@ -5816,6 +5816,25 @@ def test_a_drafted_report_has_no_prices_in_its_draft_risks(plan_of: Callable[[st
     assert not any("price" in r.title.lower() for r in plan.risks), titles
 
 
+def test_invoices_raised_from_recorded_work_bring_wrong_source_records_and_disputes(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: billing from the hours actually worked (or a machine's engine hours) instead of a
+    # contract schedule: the records and rates behind a line, and customers who cannot check it
+    name = "Window cleaning invoices from the hours worked"
+    description = (
+        "Our office raises each client's monthly invoice from the contract schedule. The new system "
+        "will invoice from the hours actually worked, logged by each cleaner's app, plus approved "
+        "extra jobs."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["payments-billing"]\n'))
+    titles = _titles(plan)
+    assert "The records" in titles and "unapproved entries" in titles, titles
+    assert "dispute invoices they cannot check" in titles, titles
+    assert plan.rollback is not None
+    assert "invoice_queries_per_100" in {t.metric for t in plan.rollback.triggers}
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
