@@ -5835,6 +5835,25 @@ def test_invoices_raised_from_recorded_work_bring_wrong_source_records_and_dispu
     assert "invoice_queries_per_100" in {t.metric for t in plan.rollback.triggers}
 
 
+def test_replies_drafted_for_the_people_served_must_notice_the_vulnerable_and_the_urgent(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: a reply drafted for a resident or a caller in debt, ill or in an emergency must
+    # not go out as a routine answer; a sales email draft has no such reader
+    def titles(name: str, description: str) -> str:
+        return _titles(plan_of(_spec(name, description, extra='change_types = ["ml-llm"]\n')))
+
+    assert "misses that the person is vulnerable" in titles(
+        "Reply drafts for the housing team",
+        "An LLM will draft a reply to each tenant's email about rent arrears and repairs, which a "
+        "housing officer checks and sends.",
+    )
+    assert "misses that the person is vulnerable" not in titles(
+        "Sales email drafts",
+        "An LLM drafts a reply to each prospect's email from the CRM record, which the rep edits.",
+    )
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
