@@ -5854,6 +5854,22 @@ def test_replies_drafted_for_the_people_served_must_notice_the_vulnerable_and_th
     )
 
 
+def test_drinks_ordered_where_people_drink_them_bring_the_age_check_and_the_licence(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    # session 23: pints ordered at the table in a taproom are alcohol handed over, though the text
+    # never says "alcohol"; the licence also forbids serving someone who is drunk
+    name = "Order at the table in our taprooms"
+    description = (
+        "Guests in our four taprooms will order pints and snacks from their table by scanning a QR "
+        "code and paying in the browser; bar staff bring the order out."
+    )
+    plan = plan_of(_spec(name, description, extra='change_types = ["product-feature"]\n'))
+    risk = next((r for r in plan.risks if r.title.startswith("Age-restricted items")), None)
+    assert risk is not None, _titles(plan)
+    assert "someone who is drunk" in risk.mitigation
+
+
 def test_screens_in_public_places_bring_stale_content_hardware_readability_and_emergency_risks(
     plan_of: Callable[[str], Plan],
 ) -> None:
