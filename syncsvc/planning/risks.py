@@ -13,7 +13,7 @@ from syncsvc.catalog.base import fill
 from syncsvc.catalog.changes import Brings, ChangeProfile, Facet
 from syncsvc.catalog.conditions import Situation
 from syncsvc.catalog.risks import RiskCatalog, RiskTemplate, Traits
-from syncsvc.catalog.stakeholders import StakeholderCatalog
+from syncsvc.catalog.stakeholders import NamedPeople
 from syncsvc.catalog.textmatch import Lexicon
 from syncsvc.model import Finding, Level, Risk
 from syncsvc.network import chain_finish
@@ -90,7 +90,7 @@ def assess_risks(
     name and description as the profiles read them (`Profiles.text`), to share its word index."""
     cat = catalog.risks
     ids = frozenset(p.id for p in profiles)
-    staff = named_staff(spec, catalog)
+    staff = named_staff(spec, catalog.stakeholders.named)
     traits = spec_traits(
         spec,
         ids,
@@ -194,11 +194,12 @@ def _templates(cat: RiskCatalog, profiles: Sequence[Brings]) -> list[RiskTemplat
     return list(out.values())
 
 
-def named_staff(spec: Spec, catalog: Catalog | StakeholderCatalog) -> tuple[str, ...]:
+def named_staff(spec: Spec, named: NamedPeople | None) -> tuple[str, ...]:
     """The organisation's own people the feature's text names ("Therapists", "Front desk"), as
     its stakeholders name them; none who have left ("a former employee" built the database), nor
-    a head that as often names another organisation's people (`NamedPeople.outside_staff`)."""
-    named = (catalog.stakeholders if isinstance(catalog, Catalog) else catalog).named
+    a head that as often names another organisation's people (`NamedPeople.outside_staff`).
+    Read by the risks and the stakeholders' conditions (`NamedPeople.find` keeps the last text's
+    names, so the second reading is a lookup)."""
     if named is None:
         return ()
     outside = set(named.outside_staff)

@@ -257,7 +257,7 @@ def _facts(spec: Spec, cat: StakeholderCatalog, profiles: Sequence[ChangeProfile
         tolerance=spec.risk_tolerance,
         deployment=spec.deployment or "feature_flag",
         profiles={p.id: p.title for p in profiles},
-        named_staff=named_staff(spec, cat),
+        named_staff=named_staff(spec, cat.named),
     )
 
 
