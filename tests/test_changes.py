@@ -5722,136 +5722,143 @@ def test_records_migrated_by_a_pronoun_are_a_data_migration_whatever_the_records
     )
 
 
-def test_a_tool_that_allocates_duties_or_cover_shifts_brings_the_hours_rules_and_fairness(
-    plan_of: Callable[[str], Plan],
-) -> None:
-    # session 23: deciding who works which duty is a rota's work too, and who gets the overtime
-    # and the offers is agreed with staff
-    name = "Duty board for the tram depots"
-    description = (
+# session 23: what a feature does brings its own risks and trigger, and a look-alike does not.
+# (name, description, kind set by hand, title words present, title words absent, trigger metric)
+_SESSION_23 = [
+    # deciding who works which duty is a rota's work too, and who gets the overtime and the
+    # offers is agreed with staff
+    (
+        "Duty board for the tram depots",
         "Supervisors at our two tram depots allocate the next day's duties to 300 drivers on a "
         "whiteboard. A duty board will propose who takes each duty, cover sickness from the spare "
-        "list and show the overtime each driver has had this month."
-    )
-    plan = plan_of(_spec(name, description, extra='change_types = ["internal-tooling"]\n'))
-    titles = _titles(plan)
-    assert "working time limits" in titles and "drivers' hours" in titles, titles
-    assert "go to the same few people" in titles, titles
-    # marshals assigning vehicles to lanes across the day's shifts allocate no one's work
-    assert "shift-swaps" not in _facets(
-        "Lane tablets for the port marshals",
-        "Marshals get a tablet showing each vehicle's assigned lane, and can reassign a lane with "
-        "one tap; 85 marshals use it across shifts that run around the clock.",
-        ["product-feature"],
-    )
-
-
-def test_a_return_filed_from_the_businesss_records_brings_wrong_figures_recall_and_credentials(
-    plan_of: Callable[[str], Plan],
-) -> None:
-    # session 23: the business files what the product works out (a duty or VAT return): wrong
-    # figures cost penalties, a filed return cannot be taken back, and filing needs credentials
-    name = "Landfill tax return from the weighbridge"
-    description = (
+        "list and show the overtime each driver has had this month.",
+        "internal-tooling",
+        ("working time limits", "drivers' hours", "go to the same few people"),
+        (),
+        None,
+    ),
+    # the business files what the product works out: wrong figures cost penalties, a filed
+    # return cannot be taken back, and filing needs credentials
+    (
+        "Landfill tax return from the weighbridge",
         "Our finance team types each quarter's landfill tax return into the authority's portal from "
         "weighbridge reports. The new service will work the return out from the weighbridge tickets "
-        "and file it through the authority's API after the finance director signs it off."
-    )
-    plan = plan_of(_spec(name, description, extra='change_types = ["backend-api"]\n'))
-    titles = _titles(plan)
-    for words in ("penalties and interest", "cannot be taken back", "fraud-prevention headers"):
-        assert words in titles, (words, titles)
-    assert plan.rollback is not None
-    assert "return_variance_vs_parallel_calculation" in {t.metric for t in plan.rollback.triggers}
-    # a reminder of the deadline files nothing
-    assert "files-returns" not in _facets(
-        "VAT deadline reminders",
-        "Clients get a reminder a week before their VAT return is due, and another the day before.",
-        ["notifications-messaging"],
-    )
-
-
-def test_new_fares_or_till_prices_bring_the_price_table_the_briefing_and_what_was_sold_before(
-    plan_of: Callable[[str], Plan],
-) -> None:
-    # session 23: prices paid at a ticket machine or a till change overnight; a subscription's
-    # plan-to-feature entitlements are no risk of theirs
-    name = "New tram fares from April"
-    description = (
+        "and file it through the authority's API after the finance director signs it off.",
+        "backend-api",
+        ("penalties and interest", "cannot be taken back", "fraud-prevention headers"),
+        (),
+        "return_variance_vs_parallel_calculation",
+    ),
+    # prices paid at a ticket machine or a till change overnight; a subscription's plan-to-feature
+    # entitlements are no risk of theirs, and a subscription's tiers have no till
+    (
+        "New tram fares from April",
         "From 1 April the single fare on our tram network rises from £2.00 to £2.20 and the day "
-        "ticket is cut to £5. The new fares go onto the 180 ticket machines and the app overnight."
-    )
-    plan = plan_of(_spec(name, description, extra='change_types = ["pricing-packaging"]\n'))
-    titles = _titles(plan)
-    for words in ("Wrong prices or fares are loaded", "are not briefed", "bought at the old price"):
-        assert words in titles, (words, titles)
-    assert "Entitlements do not match" not in titles
-    assert plan.rollback is not None
-    assert "price_disputes_and_overrides" in {t.metric for t in plan.rollback.triggers}
-    # a subscription's new tiers keep their entitlement risk, and no till risk
-    saas = _titles(
-        plan_of(
-            _spec(
-                "Three plans for the invoicing app",
-                "Our invoicing app moves from one paid plan to three tiers with new prices; existing "
-                "subscribers keep their price for a year.",
-                extra='change_types = ["pricing-packaging"]\n',
-            )
-        )
-    )
-    assert "Entitlements do not match" in saas and "Wrong prices or fares are loaded" not in saas
-
-
-def test_a_drafted_report_has_no_prices_in_its_draft_risks(plan_of: Callable[[str], Plan]) -> None:
-    # session 23: an incident report drafted from a voice note can state wrong facts, but it has
-    # no prices or discounts to get wrong
-    name = "Incident reports drafted from voice notes"
-    description = (
+        "ticket is cut to £5. The new fares go onto the 180 ticket machines and the app overnight.",
+        "pricing-packaging",
+        ("Wrong prices or fares are loaded", "are not briefed", "bought at the old price"),
+        ("Entitlements do not match",),
+        "price_disputes_and_overrides",
+    ),
+    (
+        "Three plans for the invoicing app",
+        "Our invoicing app moves from one paid plan to three tiers with new prices; existing "
+        "subscribers keep their price for a year.",
+        "pricing-packaging",
+        ("Entitlements do not match",),
+        ("Wrong prices or fares are loaded",),
+        None,
+    ),
+    # an incident report drafted from a voice note can state wrong facts, but it has no prices
+    # or discounts to get wrong
+    (
+        "Incident reports drafted from voice notes",
         "Security officers record a voice note after an incident; an LLM drafts the incident report, "
-        "which the officer checks before it goes to the client's site manager."
-    )
-    plan = plan_of(_spec(name, description, extra='change_types = ["ml-llm"]\n'))
-    titles = _titles(plan)
-    assert "Drafts state wrong facts" in titles, titles
-    assert not any("price" in r.title.lower() for r in plan.risks), titles
-
-
-def test_invoices_raised_from_recorded_work_bring_wrong_source_records_and_disputes(
-    plan_of: Callable[[str], Plan],
-) -> None:
-    # session 23: billing from the hours actually worked (or a machine's engine hours) instead of a
-    # contract schedule: the records and rates behind a line, and customers who cannot check it
-    name = "Window cleaning invoices from the hours worked"
-    description = (
+        "which the officer checks before it goes to the client's site manager.",
+        "ml-llm",
+        ("Drafts state wrong facts",),
+        ("price", "Price"),
+        None,
+    ),
+    # billing from the hours actually worked instead of a contract schedule: the records and
+    # rates behind a line, and customers who cannot check it
+    (
+        "Window cleaning invoices from the hours worked",
         "Our office raises each client's monthly invoice from the contract schedule. The new system "
         "will invoice from the hours actually worked, logged by each cleaner's app, plus approved "
-        "extra jobs."
-    )
-    plan = plan_of(_spec(name, description, extra='change_types = ["payments-billing"]\n'))
-    titles = _titles(plan)
-    assert "The records" in titles and "unapproved entries" in titles, titles
-    assert "dispute invoices they cannot check" in titles, titles
-    assert plan.rollback is not None
-    assert "invoice_queries_per_100" in {t.metric for t in plan.rollback.triggers}
-
-
-def test_replies_drafted_for_the_people_served_must_notice_the_vulnerable_and_the_urgent(
-    plan_of: Callable[[str], Plan],
-) -> None:
-    # session 23: a reply drafted for a resident or a caller in debt, ill or in an emergency must
-    # not go out as a routine answer; a sales email draft has no such reader
-    def titles(name: str, description: str) -> str:
-        return _titles(plan_of(_spec(name, description, extra='change_types = ["ml-llm"]\n')))
-
-    assert "misses that the person is vulnerable" in titles(
+        "extra jobs.",
+        "payments-billing",
+        ("The records", "unapproved entries", "dispute invoices they cannot check"),
+        (),
+        "invoice_queries_per_100",
+    ),
+    # a reply drafted for a tenant in debt must not go out as a routine answer; a sales email
+    # draft has no such reader
+    (
         "Reply drafts for the housing team",
         "An LLM will draft a reply to each tenant's email about rent arrears and repairs, which a "
         "housing officer checks and sends.",
-    )
-    assert "misses that the person is vulnerable" not in titles(
+        "ml-llm",
+        ("misses that the person is vulnerable",),
+        (),
+        None,
+    ),
+    (
         "Sales email drafts",
         "An LLM drafts a reply to each prospect's email from the CRM record, which the rep edits.",
-    )
+        "ml-llm",
+        (),
+        ("misses that the person is vulnerable",),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "description", "kind", "present", "absent", "metric"), _SESSION_23)
+def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_not(
+    plan_of: Callable[[str], Plan],
+    name: str,
+    description: str,
+    kind: str,
+    present: tuple[str, ...],
+    absent: tuple[str, ...],
+    metric: str | None,
+) -> None:
+    plan = plan_of(_spec(name, description, extra=f'change_types = ["{kind}"]\n'))
+    titles = _titles(plan)
+    for words in present:
+        assert words in titles, (words, titles)
+    for words in absent:
+        assert words not in titles, (words, titles)
+    if metric is not None:
+        assert plan.rollback is not None
+        assert metric in {t.metric for t in plan.rollback.triggers}
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "profile", "facet"),
+    [
+        # marshals assigning vehicles to lanes across the day's shifts allocate no one's work
+        (
+            "Lane tablets for the port marshals",
+            "Marshals get a tablet showing each vehicle's assigned lane, and can reassign a lane with "
+            "one tap; 85 marshals use it across shifts that run around the clock.",
+            "product-feature",
+            "shift-swaps",
+        ),
+        # a reminder of the deadline files nothing
+        (
+            "VAT deadline reminders",
+            "Clients get a reminder a week before their VAT return is due, and another the day before.",
+            "notifications-messaging",
+            "files-returns",
+        ),
+    ],
+)
+def test_look_alikes_of_session_23s_facets_do_not_read_them(
+    name: str, description: str, profile: str, facet: str
+) -> None:
+    assert facet not in _facets(name, description, [profile])
 
 
 def test_drinks_ordered_where_people_drink_them_bring_the_age_check_and_the_licence(
