@@ -234,6 +234,16 @@ def test_a_kind_the_rules_read_surely_is_not_dropped() -> None:
     )
 
 
+def test_a_kind_held_by_neighbours_much_like_it_is_not_dropped_by_many_that_only_share_a_word() -> None:
+    # session 24: refunds in the admin console was most like "Support admin console" (0.54) but six
+    # hiring drives and trainings of support agents (0.05-0.07 each) took its kind away
+    held = dataclasses.replace(B, drop_held=1.0)
+    no_kind = _vote(None, 5, similarity=0.06)  # 0.30 in all
+    assert blend_kinds(["internal-tooling"], no_kind, held, known=KNOWN, held=0.54) == ["internal-tooling"]
+    assert blend_kinds(["internal-tooling"], no_kind, held, known=KNOWN, held=0.2) == []
+    assert blend_kinds(["internal-tooling"], no_kind, B, known=KNOWN, held=0.54) == []  # 0: never stays
+
+
 def test_a_kind_not_open_to_the_text_is_never_taken_from_the_neighbours() -> None:
     assert blend_kinds(["ui-frontend"], _vote("gone-kind", 5), B, known=["ui-frontend"]) == ["ui-frontend"]
     assert blend_kinds([], _vote("gone-kind", 5), B, known=["ui-frontend"]) == []

@@ -629,7 +629,8 @@ class ChangeCatalog(CatalogModel):
                 for k, d in self.own_words(name, description).items()
                 if d.score >= d.profile.threshold * blend.fill_own
             ]
-        kinds = blend_kinds(ids, v, blend, known=known, strength=strength)
+        held = sum(nb.similarity for nb in heard if ids[:1] and ids[0] in nb.profiles)
+        kinds = blend_kinds(ids, v, blend, known=known, strength=strength, held=held)
         if v is None:
             return Reading(rules)
         if not kinds:
