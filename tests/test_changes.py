@@ -5814,7 +5814,44 @@ _SESSION_23 = [
 ]
 
 
-@pytest.mark.parametrize(("name", "description", "kind", "present", "absent", "metric"), _SESSION_23)
+_SESSION_24 = [
+    # a route planner is judged by its routes: worse ones, broken constraints and orders left
+    # unplanned, counted by on-time drops, miles per drop and unassigned orders
+    (
+        "New route planner for the bakery vans",
+        "Our 30 bakery vans are planned each night in a route planner whose contract ends in May. We "
+        "move route planning to a new provider, with each shop's delivery window carried across.",
+        "vendor-migration",
+        ("worse than today's", "leaves orders unassigned"),
+        (),
+        "unassigned_orders_after_planning",
+    ),
+    # a lockout where customers order through the login is lost orders; where staff read their
+    # payslips it is not
+    (
+        "Two-step sign-in for the trade ordering site",
+        "Our 4,000 trade customers place orders for timber and fixings through the trade site with "
+        "a password. We will require a second step at sign-in for every account.",
+        "identity-access",
+        ("cannot order, book or work through it",),
+        (),
+        "orders_through_login_vs_baseline",
+    ),
+    (
+        "Two-step sign-in for the HR system",
+        "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
+        "step at sign-in for everyone.",
+        "identity-access",
+        (),
+        ("cannot order, book or work through it",),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind", "present", "absent", "metric"), _SESSION_23 + _SESSION_24
+)
 def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_not(
     plan_of: Callable[[str], Plan],
     name: str,
@@ -5846,6 +5883,21 @@ def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_
             "product-feature",
             "shift-swaps",
         ),
+        # a journey planner plans people's trips, not vehicles' routes; ticket routing plans none
+        (
+            "Journey planner in the bus app",
+            "Passengers plan routes across our buses and trams in the app, with walking routes to the "
+            "stops and live departures.",
+            "product-feature",
+            "plans-routes",
+        ),
+        (
+            "Ticket routing for the help desk",
+            "Routing rules send each support ticket to the right team; the route planner of tickets by "
+            "product area replaces the manual triage.",
+            "internal-tooling",
+            "plans-routes",
+        ),
         # a reminder of the deadline files nothing
         (
             "VAT deadline reminders",
@@ -5855,7 +5907,7 @@ def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_
         ),
     ],
 )
-def test_look_alikes_of_session_23s_facets_do_not_read_them(
+def test_look_alikes_of_session_23_and_24s_facets_do_not_read_them(
     name: str, description: str, profile: str, facet: str
 ) -> None:
     assert facet not in _facets(name, description, [profile])
