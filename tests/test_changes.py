@@ -5837,6 +5837,26 @@ _SESSION_24 = [
         (),
         "orders_through_login_vs_baseline",
     ),
+    # hired tools carry their inspection dates: lose them and an unsafe tool goes out on hire
+    (
+        "Tool hire onto the ERP's hire module",
+        "Our 60 hire depots move tool hire onto the ERP's hire module: 14,000 tools come across with "
+        "their lifting and electrical test certificates and next inspection dates.",
+        "data-migration",
+        ("a check is missed and unsafe",),
+        (),
+        "assets_in_use_past_due_check",
+    ),
+    # a rota that lets people work only with a current licence check fails both ways
+    (
+        "Rota blocks drivers with a lapsed licence check",
+        "Drivers can only be rostered onto a shift when their driving licence check and CPC training "
+        "are in date; the rota tool will block anyone whose check has lapsed.",
+        "internal-tooling",
+        ("is rostered, booked or let work anyway",),
+        (),
+        "lapsed_people_assigned",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
@@ -5897,6 +5917,22 @@ def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_
             "product area replaces the manual triage.",
             "internal-tooling",
             "plans-routes",
+        ),
+        # customers booking their own car's MOT keep no register of our assets' checks
+        (
+            "Book your MOT online",
+            "Customers book an MOT or a service at our 12 workshops online and get a reminder the day "
+            "before.",
+            "product-feature",
+            "inspections-due",
+        ),
+        # an ebook licence that runs out is the library's stock, not a person's qualification
+        (
+            "Ebook loans from the new supplier",
+            "Library members borrow ebooks from the new supplier; our ebook licences expire after 26 "
+            "loans, and the app shows members when a loan runs out.",
+            "vendor-migration",
+            "qualifications-expire",
         ),
         # a reminder of the deadline files nothing
         (
