@@ -5857,6 +5857,26 @@ _SESSION_24 = [
         (),
         "lapsed_people_assigned",
     ),
+    # a price that follows the customer's postcode is only as right as the band it reads; a season's
+    # price bands are dates, not where the customer is
+    (
+        "Lesson prices by postcode band",
+        "From March our driving lessons are priced by the learner's postcode in three bands (£34, £38 "
+        "and £45 an hour), shown when they book in the app.",
+        "pricing-packaging",
+        ("put in the wrong price band",),
+        (),
+        "charged_band_mismatches",
+    ),
+    (
+        "Seasonal price bands for boat hire",
+        "Our canal boats get three seasonal price bands (low, shoulder and high season) instead of one "
+        "weekly price.",
+        "pricing-packaging",
+        (),
+        ("put in the wrong price band",),
+        None,
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
