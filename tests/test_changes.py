@@ -5877,6 +5877,26 @@ _SESSION_24 = [
         ("put in the wrong price band",),
         None,
     ),
+    # another engine is a conversion (stored code, types, query results); the same engine's new
+    # version is not
+    (
+        "Diary database to managed PostgreSQL",
+        "Our lesson diary runs on a self-hosted MySQL 5.7 server. We will move it to a managed "
+        "PostgreSQL service in the cloud over one weekend, with a way back.",
+        "infra-cutover",
+        ("Moving to another database engine changes the SQL", "Integrations, jobs, scripts"),
+        (),
+        None,
+    ),
+    (
+        "MySQL 5.7 to 8.0",
+        "Our lesson diary runs on a self-hosted MySQL 5.7 server. We will upgrade it to MySQL 8.0 over "
+        "one weekend, with a way back.",
+        "infra-cutover",
+        (),
+        ("Moving to another database engine",),
+        None,
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
