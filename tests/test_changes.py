@@ -5897,6 +5897,17 @@ _SESSION_24 = [
         ("Moving to another database engine",),
         None,
     ),
+    # a partner order API's next version: the channel's volume is at stake and new credentials
+    # are refused
+    (
+        "Orders API v2 for partners",
+        "Our 40 partner shops send orders through our orders API with an API key. Version 2 moves them "
+        "to OAuth client credentials; v1 is switched off in June.",
+        "public-api-sdk",
+        ("the partner channel's revenue is lost",),
+        (),
+        "api_auth_failure_rate",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
