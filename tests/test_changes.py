@@ -5908,6 +5908,36 @@ _SESSION_24 = [
         (),
         "api_auth_failure_rate",
     ),
+    # what a deletion run must never touch, counted after each run
+    (
+        "Dashcam footage deleted after 30 days",
+        "Footage from our 300 vans' dashcams is kept for ever. From May it is deleted after 30 days, "
+        "unless an insurance claim or an incident flags it.",
+        "privacy-compliance",
+        (),
+        (),
+        "held_records_deleted",
+    ),
+    # two-step sign-in is paced by enrolment before enforcement
+    (
+        "Two-step sign-in for councillors",
+        "Our 60 councillors sign in to the casework system with a password; we will require two-factor "
+        "authentication from September, after an enrolment month.",
+        "identity-access",
+        (),
+        (),
+        "mfa_enrolment_completion",
+    ),
+    # a price paid per sale is judged by revenue and margin per sale
+    (
+        "Next-day delivery pass at £4",
+        "Customers of our online pharmacy will pay £4 a month for free next-day delivery on every order, "
+        "instead of £3.50 per order.",
+        "pricing-packaging",
+        (),
+        (),
+        "revenue_per_sale_vs_forecast",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
@@ -5941,6 +5971,22 @@ def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_
     if metric is not None:
         assert plan.rollback is not None
         assert metric in {t.metric for t in plan.rollback.triggers}
+
+
+def test_a_subscriptions_tiers_are_judged_by_conversion_and_churn_not_revenue_per_sale(
+    plan_of: PlanOf,
+) -> None:
+    plan = plan_of(
+        _spec(
+            "Three plans for the invoicing app",
+            "Our invoicing app moves from one paid plan to three tiers with new prices; existing "
+            "subscribers keep their price for a year.",
+            extra='change_types = ["pricing-packaging"]\n',
+        )
+    )
+    assert plan.rollback is not None
+    metrics = {t.metric for t in plan.rollback.triggers}
+    assert "revenue_per_sale_vs_forecast" not in metrics and "churn_or_downgrade_rate_increase" in metrics
 
 
 @pytest.mark.parametrize(
