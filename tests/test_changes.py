@@ -5938,6 +5938,25 @@ _SESSION_24 = [
         (),
         "revenue_per_sale_vs_forecast",
     ),
+    # a finder that matches items to a need is judged by whether they suit it; a grave finder
+    # matches a name, not a need
+    (
+        "Plant finder for your garden",
+        "Customers answer three questions about their garden (sun or shade, soil, space) and the plant "
+        "finder suggests plants from our range for it.",
+        "search-recommendations",
+        ("do not suit it",),
+        (),
+        "unsuitable_returns_rate",
+    ),
+    (
+        "Grave finder",
+        "Families search our burial records by name to find a grave and see it on the cemetery map.",
+        "search-recommendations",
+        (),
+        ("do not suit it",),
+        None,
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
