@@ -5957,6 +5957,16 @@ _SESSION_24 = [
         ("do not suit it",),
         None,
     ),
+    # a public app's release is read in its store reviews, redesigned or not
+    (
+        "Plant scan in the garden club app",
+        "Members of our garden club app can scan a plant label to see care tips; the release goes to "
+        "iOS and Android.",
+        "mobile-release",
+        (),
+        (),
+        "app_store_rating_drop",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
