@@ -5967,6 +5967,25 @@ _SESSION_24 = [
         (),
         "app_store_rating_drop",
     ),
+    # a booking database's switch shows first in double bookings; a billing one's in bill runs
+    (
+        "Chapel bookings database to the cloud",
+        "Our crematoria's chapel bookings live in an on-premise SQL Server; funeral directors book "
+        "service slots through it. We will move the database to a managed cloud service over a weekend.",
+        "infra-cutover",
+        (),
+        (),
+        "double_bookings_after_switch",
+    ),
+    (
+        "Billing database to the cloud",
+        "The water billing system's Oracle database moves to our cloud tenancy over a weekend, with the "
+        "nightly bill run and payment files repointed.",
+        "infra-cutover",
+        (),
+        (),
+        "scheduled_runs_missed_or_doubled",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
