@@ -5986,6 +5986,17 @@ _SESSION_24 = [
         (),
         "scheduled_runs_missed_or_doubled",
     ),
+    # trade customers who paid invoices when they chose meet Direct Debit with resistance and
+    # disputed invoices; returns and cancelled mandates are counted each run
+    (
+        "Direct Debit for trade accounts",
+        "Our 2,400 trade account customers pay monthly invoices by bank transfer, often late. From "
+        "April we will collect each month's statement by Direct Debit ten days after it is sent.",
+        "payments-billing",
+        ("resist Direct Debit", "under query is collected anyway"),
+        (),
+        "direct_debit_returns_and_cancellations",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
