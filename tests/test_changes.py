@@ -5997,6 +5997,16 @@ _SESSION_24 = [
         (),
         "direct_debit_returns_and_cancellations",
     ),
+    # an assistant that answers the public is held on what its guardrails catch
+    (
+        "AI assistant for passengers",
+        "An AI assistant on our airport website and app answers passengers' questions about parking, "
+        "security queues and special assistance, from our own pages, using an LLM.",
+        "ml-llm",
+        (),
+        (),
+        "guardrail_flag_rate",
+    ),
     (
         "Two-step sign-in for the HR system",
         "Staff sign in to the HR system to see their payslips and holiday; we will require a second "
