@@ -3479,7 +3479,7 @@ def test_an_insurer_meets_its_rulebook_and_a_clinic_billing_insurers_does_not(pl
             "Family court judgments published without names",
             "We will publish family court judgments online, with the names and addresses of "
             "children, victims and witnesses redacted from each PDF, the scanned older ones too.",
-            None,
+            "privacy-compliance",
             ("Redactions are missed", "Redaction can be undone", "Too much is hidden"),
             "unredacted_details_found",
         ),

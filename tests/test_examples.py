@@ -478,14 +478,43 @@ def test_known_features_lead_over_a_sure_reading_only_to_a_kind_the_text_points_
     catalog = _with_examples([*like, *ZORB])
     assert "identity-access" not in catalog.changes.own_words(name, description)
     assert [d.profile.id for d in catalog.changes.read_kinds(name, description)] == ["ui-frontend"]
-    # unsure of it (sure=0 turns the check off), the known features lead as before
-    unsure = dataclasses.replace(BLEND, sure=0)
+    # unsure of it (sure=0 and lead_sure=0 turn the check off), the known features lead as before
+    unsure = dataclasses.replace(BLEND, sure=0, lead_sure=0)
     got = [d.profile.id for d in catalog.changes.read_kinds(name, description, blend=unsure)]
     assert got == ["identity-access", "ui-frontend"]
     # a text whose own words point to their kind, even under its threshold, follows them
     login = description + " on the login page"
     assert "identity-access" in catalog.changes.own_words(name, login)
     assert [d.profile.id for d in catalog.changes.read_kinds(name, login)][0] == "identity-access"
+
+
+def test_a_billing_change_read_at_twice_its_threshold_is_not_made_a_price_change_by_price_changes() -> None:
+    # nine price changes that also bill are the nearest known features of a prorated upgrade
+    # charged at once; the rules read billing at 2.17 times its threshold, under `sure` (2.3)
+    name = "Charge prorated upgrades immediately"
+    description = (
+        "When a customer upgrades mid-cycle, charge the prorated difference right away instead of "
+        "adding it to the next renewal."
+    )
+    [rules] = load_catalog().changes.detect(name, description)
+    strength = rules.score / rules.profile.threshold
+    assert rules.profile.id == "payments-billing" and BLEND.lead_sure <= strength < BLEND.sure
+    like = [
+        _ex(
+            f"Upgrade plan {i}",
+            "Customers upgrade to a new plan charged at renewal",
+            "pricing-packaging",
+            "payments-billing",
+        )
+        for i in range(13)
+    ]
+    catalog = _with_examples([*like, *ZORB])
+    assert "pricing-packaging" not in catalog.changes.own_words(name, description)
+    assert [d.profile.id for d in catalog.changes.read_kinds(name, description)] == ["payments-billing"]
+    # with the check at `sure` only, as before session 25, they made it a price change
+    before = dataclasses.replace(BLEND, lead_sure=0)
+    got = [d.profile.id for d in catalog.changes.read_kinds(name, description, blend=before)]
+    assert got == ["pricing-packaging", "payments-billing"]
 
 
 # overdue-invoice reminders: the rules read notifications; "invoice" alone goes part of the way

@@ -616,7 +616,8 @@ class ChangeCatalog(CatalogModel):
         # the kinds open to the known features matter only when theirs is another kind
         asks = v is not None and v.kind is not None and ids[:1] != [v.kind]
         known: Sequence[str] = self.open_kinds(name, description) if asks else ()
-        if asks and ids and blend.sure and strength >= blend.sure:
+        lead_sure = blend.lead_sure or blend.sure
+        if asks and ids and lead_sure and strength >= lead_sure:
             # over a reading the rules are sure of, known features lead only to a kind the text's
             # own words point to at all: a lift pass shown in the resort app is a product
             # feature, however many known features like it were whole app releases
