@@ -6019,29 +6019,6 @@ _SESSION_24 = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "description", "kind", "present", "absent", "metric"), _SESSION_23 + _SESSION_24
-)
-def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_not(
-    plan_of: Callable[[str], Plan],
-    name: str,
-    description: str,
-    kind: str,
-    present: tuple[str, ...],
-    absent: tuple[str, ...],
-    metric: str | None,
-) -> None:
-    plan = plan_of(_spec(name, description, extra=f'change_types = ["{kind}"]\n'))
-    titles = _titles(plan)
-    for words in present:
-        assert words in titles, (words, titles)
-    for words in absent:
-        assert words not in titles, (words, titles)
-    if metric is not None:
-        assert plan.rollback is not None
-        assert metric in {t.metric for t in plan.rollback.triggers}
-
-
 def test_a_subscriptions_tiers_are_judged_by_conversion_and_churn_not_revenue_per_sale(
     plan_of: PlanOf,
 ) -> None:
@@ -6203,3 +6180,272 @@ def test_a_change_where_people_queue_to_be_served_watches_the_wait(plan_of: Call
         ("Faster sending", "Split the mail queue so one large send no longer delays the others."),
     ):
         assert "people-queue" not in _facets(name, description, ["product-feature"]), name
+
+
+# session 25: what PMs of one kind of change named across sectors. Each case: the feature, its
+# kind (set by hand), risk titles that must be there and must not, trigger metrics that must be
+# there and must not. The second case of each pair is a look-alike of that kind that must not
+# get them.
+_SESSION_25 = [
+    # a rota tool that replaces a spreadsheet and feeds payroll: its take-up, the shifts it
+    # leaves uncovered and the hours it pays
+    (
+        "Rota tool for the garden centres",
+        "Managers at our 60 garden centres build staff rotas in a shared spreadsheet. The new rota "
+        "tool lets staff swap shifts on their phones and sends hours and overtime to payroll.",
+        "internal-tooling",
+        (),
+        (),
+        ("tool_adoption_shortfall", "unfilled_or_uncovered_shifts", "payroll_discrepancies"),
+        (),
+    ),
+    (
+        "Refund screen in the support console",
+        "Support agents will issue partial refunds from a new screen in the support console, with "
+        "a reason and a limit per agent.",
+        "internal-tooling",
+        (),
+        (),
+        (),
+        ("tool_adoption_shortfall", "unfilled_or_uncovered_shifts", "payroll_discrepancies"),
+    ),
+    (
+        "Stock register for the depots' chemicals",
+        "Technicians sign chemicals in and out of each depot's store on a tablet instead of the "
+        "paper log book, and head office sees stock by depot.",
+        "internal-tooling",
+        (),
+        (),
+        ("stock_count_discrepancies", "tool_adoption_shortfall"),
+        ("payroll_discrepancies",),
+    ),
+    # a provider that serves a step customers go through is judged by how many complete it
+    (
+        "Online shop payments to a new provider",
+        "Our web shop's checkout, refunds and saved cards move from one payment provider to "
+        "another before the contract ends in June.",
+        "vendor-migration",
+        (),
+        (),
+        ("conversion_drop_at_provider_step",),
+        (),
+    ),
+    (
+        "Reminder texts through a new SMS provider",
+        "Appointment reminder texts move from one SMS provider to a cheaper one; the wording and "
+        "timing stay the same.",
+        "vendor-migration",
+        (),
+        (),
+        (),
+        ("conversion_drop_at_provider_step",),
+    ),
+    # a cutover of a system that sites and devices depend on: the devices that stop reporting
+    # and the work per hour of the sites
+    (
+        "Warehouse system to the cloud",
+        "The warehouse management system of our two distribution centres moves from the server "
+        "room to a hosted cloud database over a weekend; 300 handheld scanners drive picking and "
+        "dispatch.",
+        "infra-cutover",
+        (),
+        (),
+        ("devices_offline_or_not_reporting", "site_throughput_drop"),
+        (),
+    ),
+    (
+        "Customer portal database to the cloud",
+        "The database behind our customer portal moves from our own servers to a managed cloud "
+        "database in one night's window.",
+        "infra-cutover",
+        (),
+        (),
+        (),
+        ("devices_offline_or_not_reporting", "site_throughput_drop"),
+    ),
+    # records that carry money: the bills and balances the new system produces
+    (
+        "Acquired clinics' client records into our system",
+        "The client records of 12 clinics we bought, with prepaid treatment packages and account "
+        "balances, move into our practice system.",
+        "data-migration",
+        (),
+        (),
+        ("billing_or_balance_errors_after_migration",),
+        (),
+    ),
+    (
+        "Product photos to new storage",
+        "Four million product photos move from the old file server to object storage, with the "
+        "links in the catalogue rewritten.",
+        "data-migration",
+        (),
+        (),
+        (),
+        ("billing_or_balance_errors_after_migration",),
+    ),
+    # named logins for staff at work: the emergency way round, and the work it makes late
+    (
+        "Personal till logins with a second step",
+        "Staff at our 200 shops share one login per till today. Each will sign in with their own "
+        "login and a second step on a phone or key.",
+        "identity-access",
+        (),
+        (),
+        ("break_glass_or_override_use", "work_started_late_after_sign_in_change"),
+        (),
+    ),
+    (
+        "Passkeys for the banking app",
+        "Customers of our banking app can sign in with a passkey instead of a password and a one-time code.",
+        "identity-access",
+        (),
+        (),
+        (),
+        ("break_glass_or_override_use", "work_started_late_after_sign_in_change"),
+    ),
+    # the app is the key to a door: lockouts, keys that should not work, failed openings
+    (
+        "Open the gym doors with the app",
+        "Version 5 of our members' iOS and Android app will unlock the doors of our 90 gyms over "
+        "Bluetooth, instead of the key fob.",
+        "mobile-release",
+        ("locked out when the app is the key", "open doors they should not"),
+        (),
+        ("unlock_failure_rate", "unauthorised_access_events"),
+        (),
+    ),
+    (
+        "Membership card in the gym app",
+        "Version 5 of our members' iOS and Android app shows the membership card and class "
+        "timetable on a new home screen.",
+        "mobile-release",
+        (),
+        ("locked out when the app is the key",),
+        (),
+        ("unlock_failure_rate", "unauthorised_access_events"),
+    ),
+    # an app that sends its users reminders is watched for opt-outs and uninstalls
+    (
+        "Class reminders in the gym app",
+        "Version 5 of our members' iOS and Android app sends a reminder an hour before each class "
+        "they booked.",
+        "mobile-release",
+        (),
+        (),
+        ("push_opt_out_or_uninstall_rate",),
+        (),
+    ),
+    (
+        "Job reminders in our engineers' app",
+        "Version 5 of the app our engineers use on site sends a reminder an hour before each job.",
+        "mobile-release",
+        (),
+        (),
+        (),
+        ("push_opt_out_or_uninstall_rate",),
+    ),
+    # a message that reaches the wrong person, or says the wrong thing
+    (
+        "Texts when an order is ready to collect",
+        "Customers get a text when their repair is ready to collect from the shop, with the shop's "
+        "opening hours.",
+        "notifications-messaging",
+        (),
+        (),
+        ("wrong_recipient_or_wrong_content_reports",),
+        (),
+    ),
+    (
+        "Quiet hours for push notifications",
+        "Users choose hours in which our app sends them no push notifications.",
+        "notifications-messaging",
+        (),
+        (),
+        (),
+        ("wrong_recipient_or_wrong_content_reports",),
+    ),
+    # prices sold through more than one channel
+    (
+        "Peak and off-peak prices for the escape rooms",
+        "Our 30 escape rooms move to peak and off-peak prices, shown on our website and on the two "
+        "resellers' booking sites that sell our games.",
+        "pricing-packaging",
+        ("inconsistent across channels",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Three tiers for the invoicing app",
+        "Our invoicing app moves from one paid plan to three tiers, sold on our own website only.",
+        "pricing-packaging",
+        (),
+        ("inconsistent across channels",),
+        (),
+        (),
+    ),
+    # a ranking across many providers feeds on its own popularity and is unfair to those it hides
+    (
+        "Tutors ranked by how well they match",
+        "Parents searching our tutoring marketplace will see tutors ranked by how well they match "
+        "the subject, level and times asked for, instead of by newest first.",
+        "search-recommendations",
+        ("favours what is already popular",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Search the help centre",
+        "Customers can search our help centre's 600 articles from every page of the site.",
+        "search-recommendations",
+        (),
+        ("favours what is already popular",),
+        (),
+        (),
+    ),
+    # a deletion run that takes the wrong records says so, and that it cannot be undone
+    (
+        "Delete lapsed customers' details",
+        "Customers with no order for six years will have their personal details deleted each night.",
+        "privacy-compliance",
+        ("deletes the wrong records", "irreversible"),
+        (),
+        (),
+        (),
+    ),
+]
+
+
+# sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
+# look-alike must not get
+_WHAT_A_FEATURE_DOES = [
+    (name, description, kind, present, absent, (metric,) if metric else (), ())
+    for name, description, kind, present, absent, metric in _SESSION_23 + _SESSION_24
+] + _SESSION_25
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "kind", "present", "absent", "metrics", "no_metrics"), _WHAT_A_FEATURE_DOES
+)
+def test_what_a_feature_does_brings_its_risks_and_trigger_and_a_look_alike_does_not(
+    plan_of: PlanOf,
+    name: str,
+    description: str,
+    kind: str,
+    present: tuple[str, ...],
+    absent: tuple[str, ...],
+    metrics: tuple[str, ...],
+    no_metrics: tuple[str, ...],
+) -> None:
+    plan = plan_of(_spec(name, description, extra=f'change_types = ["{kind}"]\n'))
+    titles = _titles(plan)
+    for words in present:
+        assert words in titles, (words, titles)
+    for words in absent:
+        assert words not in titles, (words, titles)
+    assert plan.rollback is not None
+    got = {t.metric for t in plan.rollback.triggers}
+    assert set(metrics) <= got, (set(metrics) - got, got)
+    assert not set(no_metrics) & got, (set(no_metrics) & got, got)

@@ -959,13 +959,43 @@ def test_a_plan_names_its_customers_by_the_texts_own_word(plan_of: PlanOf) -> No
             "staff-representatives",
             False,
         ),
+        # session 25: the partners' account managers for a partner API's next version, and the IT
+        # service desk for a change to how our own staff sign in; neither for a look-alike
+        (
+            "Version 2 of the partner booking API",
+            "Tour operators and booking sites book our activities through our partner API. Version 2 "
+            "adds live availability and group bookings; version 1 is switched off after six months.",
+            "commercial",
+            True,
+        ),
+        (
+            "Version 2 of our internal orders API",
+            "Our web shop and mobile app call the orders API; version 2 returns prices in pence and "
+            "pages by cursor.",
+            "commercial",
+            False,
+        ),
+        (
+            "Single sign-on and MFA for the dealership systems",
+            "About 900 staff across our 20 showrooms log in to the sales and workshop systems with a "
+            "shared login on some PCs; each will get their own single sign-on account with MFA.",
+            "it-service-desk",
+            True,
+        ),
+        (
+            "Passkeys for online banking",
+            "Customers of our online banking can sign in with a passkey instead of a password and a "
+            "text message code.",
+            "it-service-desk",
+            False,
+        ),
     ],
 )
-def test_our_staffs_logins_leave_rotas_and_whereabouts_bring_hr_and_their_representatives(
+def test_our_staff_and_partners_bring_hr_representatives_the_service_desk_and_account_managers(
     plan_of: PlanOf, name: str, description: str, group: str, present: bool
 ) -> None:
     plan = plan_of(BASE.format(name=name, description=description, tolerance="medium"))
-    assert (group in {s.group for s in plan.stakeholders}) is present
+    assert (group in {s.group for s in plan.stakeholders}) is present, [s.group for s in plan.stakeholders]
 
 
 @pytest.mark.parametrize(
