@@ -470,6 +470,31 @@ def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:
     assert rules and catalog.changes.read_kinds(name, description, blend=B) == rules
 
 
+def test_with_no_rules_reading_known_features_give_a_kind_the_text_points_to_over_a_larger_group() -> None:
+    # the rules read no kind; the text's own words go part of the way to a price change; of its
+    # nearest known features four are everyday changes and three are price changes
+    name, description = "Frobnicator rates by branch", "Each branch's frobnicator hire gets its own discount."
+    changes = load_catalog().changes
+    assert changes.detect(name, description) == []
+    assert set(changes.own_words(name, description)) == {"pricing-packaging"}
+    like = [
+        *(
+            _ex(f"Frobnicator hire {i}", "Frobnicator hire at each branch", "product-feature")
+            for i in range(4)
+        ),
+        *(
+            _ex(f"Frobnicator discount {i}", "A discount on frobnicator hire", "pricing-packaging")
+            for i in range(3)
+        ),
+    ]
+    catalog = _with_examples([*like, *ZORB])
+    assert [d.profile.id for d in catalog.changes.read_kinds(name, description)] == ["pricing-packaging"]
+    # hearing only the largest group, as before session 25, gave a kind the text does not point
+    # to, so no kind at all
+    before = dataclasses.replace(BLEND, fill_among_own=False)
+    assert catalog.changes.read_kinds(name, description, blend=before) == []
+
+
 def test_known_features_lead_over_a_sure_reading_only_to_a_kind_the_text_points_to() -> None:
     name, description = "Dark theme for the screens", "Users can switch the app screens to a dark theme"
     [rules] = load_catalog().changes.detect(name, description)

@@ -630,6 +630,11 @@ class ChangeCatalog(CatalogModel):
                 for k, d in self.own_words(name, description).items()
                 if d.score >= d.profile.threshold * blend.fill_own
             ]
+            if blend.fill_among_own and v is not None and v.kind not in (None, *known):
+                # the most of them agree on a kind the text does not point to: hear those that
+                # agree on one it does (four everyday changes beside three price changes, for a
+                # text that goes part of the way to a price change)
+                v = vote([nb for nb in heard if nb.kind in known], weighted=blend.weighted) or v
         held = sum(nb.similarity for nb in heard if ids[:1] and ids[0] in nb.profiles)
         kinds = blend_kinds(ids, v, blend, known=known, strength=strength, held=held)
         if v is None:
