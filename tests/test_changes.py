@@ -6405,6 +6405,46 @@ _SESSION_25 = [
         (),
         (),
     ),
+    # a text-message provider switch: the texts that must arrive on time, and what they make happen
+    (
+        "Appointment texts through a new SMS provider",
+        "Our 40 clinics send appointment reminders and running-late texts through an SMS provider "
+        "whose contract ends in May; we move them to another provider.",
+        "vendor-migration",
+        ("Texts that must arrive on time",),
+        (),
+        ("no_shows_and_uncollected_vs_baseline",),
+        (),
+    ),
+    (
+        "Full text search from a new search provider",
+        "The help centre's full text search moves from one hosted search provider to another.",
+        "vendor-migration",
+        (),
+        ("Texts that must arrive on time",),
+        (),
+        ("no_shows_and_uncollected_vs_baseline",),
+    ),
+    # records moved off an old system: the interfaces to finance, payroll and reports around it
+    (
+        "Hire contracts off the old hire system",
+        "We are replacing our 15-year-old in-house hire system: 9,000 open hire contracts, customer "
+        "accounts and invoices move to the new hire platform, which posts to finance.",
+        "data-migration",
+        ("Downstream interfaces of the old system are not rebuilt",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Product photos into the new image store",
+        "Four million product photos move from the old file server into the new image store.",
+        "data-migration",
+        (),
+        ("Downstream interfaces of the old system are not rebuilt",),
+        (),
+        (),
+    ),
     # a deletion run that takes the wrong records says so, and that it cannot be undone
     (
         "Delete lapsed customers' details",

@@ -982,6 +982,20 @@ def test_a_plan_names_its_customers_by_the_texts_own_word(plan_of: PlanOf) -> No
             "it-service-desk",
             True,
         ),
+        # a cutover of the system that holds the tills' takings: finance reconciles them
+        (
+            "Booking database to the cloud",
+            "The bookings and till transactions of our 120 salons move from the database server in "
+            "head office to a managed cloud database over one night.",
+            "finance",
+            True,
+        ),
+        (
+            "Photo archive to the cloud",
+            "The 2 million photos of our picture archive move from the server room to cloud storage.",
+            "finance",
+            False,
+        ),
         (
             "Passkeys for online banking",
             "Customers of our online banking can sign in with a passkey instead of a password and a "
