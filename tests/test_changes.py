@@ -6445,6 +6445,47 @@ _SESSION_25 = [
         (),
         (),
     ),
+    # a yearly charge split into monthly collections: cash flow and those who leave mid-year
+    (
+        "Monthly Direct Debit for annual pitch fees",
+        "Caravan owners pay their pitch fee once a year in advance today; from April they can pay "
+        "it by monthly Direct Debit instead.",
+        "payments-billing",
+        ("Splitting the yearly charge into monthly collections",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Show what subscriptions cost a month and a year",
+        "Our money app's new page lists the subscriptions it finds in people's card payments, with "
+        "what each costs a month and a year.",
+        "payments-billing",
+        (),
+        ("Splitting the yearly charge into monthly collections",),
+        (),
+        (),
+    ),
+    # an app's reminders annoy or fail
+    (
+        "Booking reminders in the cinema app",
+        "Version 4 of our cinema app for iOS and Android sends push reminders before each film a "
+        "member has booked.",
+        "mobile-release",
+        ("Push reminders and alerts",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Dark theme in the cinema app",
+        "Version 4 of our cinema app for iOS and Android adds a dark theme.",
+        "mobile-release",
+        (),
+        ("Push reminders and alerts",),
+        (),
+        (),
+    ),
     # a deletion run that takes the wrong records says so, and that it cannot be undone
     (
         "Delete lapsed customers' details",

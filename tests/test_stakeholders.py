@@ -881,26 +881,27 @@ def test_the_staff_of_the_organisations_own_places_are_named_by_the_place() -> N
 def test_a_plan_names_its_customers_by_the_texts_own_word(plan_of: PlanOf) -> None:
     # an alias of the customers stakeholder ("clients") is still worth saying, and a possessive is
     # still the people ("the client's front door")
-    plan = plan_of(
-        BASE.format(
-            name="Tap in at the front door",
-            description="Carers ring a freephone number from the client's landline, which 30% of "
-            "clients do not have; they will tap a tag inside the client's front door instead.",
-            tolerance="medium",
-        )
+    names = _stakeholders_of(
+        plan_of,
+        "Tap in at the front door",
+        "Carers ring a freephone number from the client's landline, which 30% of clients do not "
+        "have; they will tap a tag inside the client's front door instead.",
     )
-    assert "Customers and end users (clients)" in [s.name for s in plan.stakeholders]
-    # said only in the singular, before another word for people ("family members")
-    plan = plan_of(
-        BASE.format(
-            name="Visit notes online",
-            description="Our 200 carers keep notes in a folder in each client's kitchen; they will "
-            "type them in an app, and family members can read them online.",
-            tolerance="medium",
-        )
-    )
-    names = [s.name for s in plan.stakeholders]
     assert "Customers and end users (clients)" in names, names
+    # said only in the singular, before another word for people ("family members")
+    names = _stakeholders_of(
+        plan_of,
+        "Visit notes online",
+        "Our 200 carers keep notes in a folder in each client's kitchen; they will type them in an "
+        "app, and family members can read them online.",
+    )
+    assert "Customers and end users (clients)" in names, names
+
+
+def _stakeholders_of(plan_of: PlanOf, name: str, description: str) -> list[str]:
+    """The names of the stakeholders of a plan of this feature."""
+    plan = plan_of(BASE.format(name=name, description=description, tolerance="medium"))
+    return [s.name for s in plan.stakeholders]
 
 
 @pytest.mark.parametrize(
@@ -1057,3 +1058,20 @@ def test_the_sectors_own_parties_are_listed_where_the_text_shows_the_sector(
     assert not {"sponsors", "accountants", "underwriting", "warehouse"} & {
         s.group for s in other.stakeholders
     }
+
+
+def test_support_is_named_the_contact_centre_where_the_people_served_phone_in(plan_of: PlanOf) -> None:
+    names = _stakeholders_of(
+        plan_of,
+        "Report a leak online",
+        "Customers report a leak by phone today; they will report it on our website with a photo and "
+        "see when a crew is coming.",
+    )
+    assert "Customer Support (contact centre)" in names, names
+    # a phone that is the customer's own device says nothing about a contact centre
+    names = _stakeholders_of(
+        plan_of,
+        "Membership card on your phone",
+        "Members show their membership card on their phone at the gym's door instead of the plastic card.",
+    )
+    assert "Customer Support" in names and "Customer Support (contact centre)" not in names, names

@@ -157,6 +157,14 @@ class CommTemplate(Condition):
         return self
 
 
+class KnownAs(CatalogModel):
+    """Another name the group goes by where `when` holds, shown beside its own name: Customer
+    Support is the contact centre of an organisation its customers phone."""
+
+    name: Annotated[str, Field(min_length=1)]
+    when: When
+
+
 class StakeholderTemplate(CatalogModel):
     """A stakeholder group: when it matters, how to engage it, where it sits in the RACI."""
 
@@ -182,6 +190,9 @@ class StakeholderTemplate(CatalogModel):
     consulted: list[TaskSelector] = Field(default_factory=list)
     informed: list[TaskSelector] = Field(default_factory=list)
     comms: list[CommTemplate] = Field(default_factory=list)
+    # the first of these whose condition holds names the group in the plan ("Customer Support
+    # (contact centre)"); a second-order group only
+    known_as: list[KnownAs] = Field(default_factory=list)
 
     @field_validator("name", "why", "needs", "channel")
     @classmethod
