@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from syncsvc.catalog import bundled_dir, load_catalog
 from syncsvc.catalog.base import load_model
-from syncsvc.catalog.stakeholders import StakeholderCatalog
+from syncsvc.catalog.stakeholders import StakeholderCatalog, StakeholderTemplate
 from syncsvc.errors import ConfigError
 from syncsvc.model import CommItem, Plan, PlannedTask, Stakeholder, to_json
 from syncsvc.planning.build import build_plan
@@ -1075,3 +1076,23 @@ def test_support_is_named_the_contact_centre_where_the_people_served_phone_in(pl
         "Members show their membership card on their phone at the gym's door instead of the plastic card.",
     )
     assert "Customer Support" in names and "Customer Support (contact centre)" not in names, names
+
+
+def test_known_as_is_refused_on_a_first_order_group() -> None:
+    # a first-order group is named as it is; another name for it would be silently ignored
+    fields = {
+        "id": "desk",
+        "name": "Front desk",
+        "group": "desk",
+        "order": "first",
+        "influence": "low",
+        "interest": "low",
+        "cadence": "weekly",
+        "channel": "A note",
+        "why": "They answer the door.",
+        "needs": "Dates.",
+        "known_as": [{"name": "reception", "when": {"keywords": ["reception"]}}],
+    }
+    with pytest.raises(ValidationError, match="known_as"):
+        StakeholderTemplate.model_validate(fields)
+    StakeholderTemplate.model_validate({**fields, "order": "second"})

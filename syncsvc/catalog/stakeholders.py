@@ -203,6 +203,10 @@ class StakeholderTemplate(CatalogModel):
     def _second_needs_triggers(self) -> StakeholderTemplate:
         if self.order == "first" and self.when:
             raise ValueError(f"stakeholder '{self.id}': a first-order default is always added; remove `when`")
+        if self.order == "first" and self.known_as:
+            raise ValueError(
+                f"stakeholder '{self.id}': `known_as` names a second-order group only; remove it"
+            )
         return self
 
 

@@ -181,10 +181,9 @@ def _parties(
         if reason is None:
             continue
         name = t.name if t.name not in taken else f"{t.name} ({t.group})"
+        # what the organisation calls them: "Customer Support (contact centre)"
         if (alias := next((k.name for k in t.known_as if facts.reason(k.when, find)), None)) is not None:
-            name = (
-                f"{name} ({alias})"  # what the organisation calls them: "Customer Support (contact centre)"
-            )
+            name = f"{name} ({alias})"
         if t.id == "customers" and (own := _public_word(spec, cat, t)) is not None:
             name = f"{name} ({own})"  # the text's own word for them: "Customers and end users (members)"
         second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
