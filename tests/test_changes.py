@@ -5363,6 +5363,49 @@ def test_a_planner_being_built_for_a_rota_kept_in_a_spreadsheet_is_a_staff_tool(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "description", "staff_tool"),
+    [
+        (
+            "Handheld scanners for the returns bay",
+            "Our 60 warehouse staff check returned parcels against a printed pick list. They will "
+            "get rugged handhelds that scan each item and record its condition.",
+            True,
+        ),
+        (
+            "Tablets in the bin lorries",
+            "Our 40 refuse crews work from printed round sheets today. In-cab tablets will show the "
+            "round in order and let them report a missed bin with one tap.",
+            True,
+        ),
+        (
+            "Quoting tool for the estimators",
+            "Our 30 window estimators price jobs with their own spreadsheets. We are building a "
+            "quoting tool that works out glass, frames and fitting time from the survey.",
+            True,
+        ),
+        # a printed thing the customers hold, and a tablet in customers' warehouses, are the product
+        (
+            "Tickets in the app instead of on paper",
+            "Our passengers show printed tickets to the conductor today. They will show a QR code "
+            "in our app instead, and conductors scan it.",
+            False,
+        ),
+        (
+            "Stop the robots in one aisle from the floor tablet",
+            "Our software runs picking robots in customers' warehouses. Shift leads will draw a zone "
+            "on the floor tablet's map and pause only the robots in it.",
+            False,
+        ),
+    ],
+)
+def test_a_device_or_a_printed_sheet_of_our_own_people_reads_a_staff_tool(
+    name: str, description: str, staff_tool: bool
+) -> None:
+    kinds = _kinds(name, description)
+    assert (kinds[:1] == ["internal-tooling"]) is staff_tool, kinds
+
+
 def test_a_text_that_reaches_a_driver_brings_the_risk_of_reading_it_at_the_wheel(plan_of: PlanOf) -> None:
     plan = plan_of(
         _spec(
@@ -5679,17 +5722,40 @@ def test_a_staff_tool_naming_our_people_by_trade_plans_their_training_and_habits
     assert "A pipeline change blocks" not in titles
 
 
-def test_wages_a_feature_feeds_are_no_payment_it_takes() -> None:
-    assert "payments-billing" not in _kinds(
-        "Cleaners clock in with a tag",
-        "Cleaners will log arrival at each office by tapping an NFC tag in the phone app; the times feed "
-        "lateness alerts, the cleaners' pay and our monthly client invoices.",
-    )
-    # people paying is still a payment
-    assert "payments-billing" in _kinds(
-        "Unlimited dog washes for a monthly fee",
-        "Owners pay £15 a month by card for unlimited washes at any of our 12 dog wash stations.",
-    )
+@pytest.mark.parametrize(
+    ("name", "description", "payment"),
+    [
+        # wages a feature feeds are no payment it takes; people paying is
+        (
+            "Cleaners clock in with a tag",
+            "Cleaners will log arrival at each office by tapping an NFC tag in the phone app; the times "
+            "feed lateness alerts, the cleaners' pay and our monthly client invoices.",
+            False,
+        ),
+        (
+            "Unlimited dog washes for a monthly fee",
+            "Owners pay £15 a month by card for unlimited washes at any of our 12 dog wash stations.",
+            True,
+        ),
+        # "capture" alone is a camera's, a scale's or a form's; a card hold captured later is a payment
+        (
+            "Pickers weigh cheese on the tablet",
+            "Pickers' tablets capture catch weights from Bluetooth scales, and the office no longer "
+            "keys them in before the invoices go out.",
+            False,
+        ),
+        (
+            "New card terminals on the fuel pumps",
+            "The pump terminals take a 150 pound pre-authorisation hold, captured at the final pumped "
+            "amount.",
+            True,
+        ),
+    ],
+)
+def test_a_payment_is_read_where_money_is_taken_not_from_wages_or_a_captured_weight(
+    name: str, description: str, payment: bool
+) -> None:
+    assert ("payments-billing" in _kinds(name, description)) is payment
 
 
 def test_records_migrated_out_of_a_system_that_is_then_retired_are_a_data_migration() -> None:
@@ -6499,12 +6565,226 @@ _SESSION_25 = [
 ]
 
 
+_SESSION_26 = [
+    # money only paid out: the payout partner's outage and status events, not checkout's risks
+    (
+        "Pay our growers every Friday",
+        "We pay our 800 growers by cheque each month today. From June they are paid into their bank "
+        "account every Friday through our bank's payout service, with a statement per delivery.",
+        "payments-billing",
+        ("transfer partner's outage", "Payouts are sent twice"),
+        ("double charges", "stop customers paying", "orders and subscriptions"),
+        (),
+        ("double_charge_count",),
+    ),
+    (
+        "Withdraw winnings to a debit card",
+        "Players will withdraw up to 500 pounds a day from their balance to their debit card within "
+        "an hour, instead of a bank transfer that takes three days.",
+        "payments-billing",
+        ("transfer partner's outage", "Payouts are sent twice"),
+        ("stop customers paying", "orders and subscriptions"),
+        (),
+        (),
+    ),
+    # a marketplace that takes money and pays it out has the risks of both
+    (
+        "Sellers paid out every Monday",
+        "Buyers pay by card at checkout, we hold the money for seven days, and sellers are paid out "
+        "every Monday.",
+        "payments-billing",
+        ("double charges", "transfer partner's outage"),
+        (),
+        ("double_charge_count",),
+        (),
+    ),
+    # a stronger login is judged by what it is for: takeovers stopped, records opened outside a
+    # caseload, codes that never arrive; a plain single sign-on has none of them
+    (
+        "Passkeys for the investing app",
+        "Customers will sign in to our investing app with a passkey, and a second check is needed "
+        "before a withdrawal to a new bank account, after fraudsters took over 40 accounts last year.",
+        "identity-access",
+        (),
+        (),
+        ("account_takeover_or_fraud_cases",),
+        (),
+    ),
+    (
+        "Counsellors see only their own clients' notes",
+        "Each counsellor will see only the notes of their own clients; opening another client's "
+        "notes needs a reason and is logged.",
+        "identity-access",
+        (),
+        (),
+        ("record_openings_outside_own_caseload",),
+        (),
+    ),
+    (
+        "Sign-in code for the trade portal",
+        "Trade customers will sign in with a one-time code by text or email instead of a shared password.",
+        "identity-access",
+        (),
+        (),
+        ("one_time_code_delivery_failures",),
+        (),
+    ),
+    # a supplier whose devices stand at our sites: the devices that go offline or fail there
+    (
+        "Card terminals from a new acquirer",
+        "Our 200 shops will take card payments on terminals from a new acquirer when the old "
+        "contract ends; each shop's terminals are swapped overnight.",
+        "vendor-migration",
+        (),
+        (),
+        ("site_devices_offline_or_failing",),
+        (),
+    ),
+    (
+        "Newsletters from a new email provider",
+        "Our weekly newsletters and receipts move from one email provider to another in May.",
+        "vendor-migration",
+        (),
+        (),
+        (),
+        ("site_devices_offline_or_failing",),
+    ),
+    # a price list is judged by the prices charged; a band's price by its nightly band re-check
+    (
+        "Peak prices for day tickets",
+        "Day tickets will cost more on Saturdays and in school holidays and less midweek, at the "
+        "ticket office and online.",
+        "pricing-packaging",
+        (),
+        (),
+        ("sales_charged_off_the_price_list",),
+        (),
+    ),
+    (
+        "Delivery priced by postcode zone",
+        "Delivery charges will be set by postcode zone instead of one national price.",
+        "pricing-packaging",
+        (),
+        (),
+        ("charged_band_mismatches",),
+        ("sales_charged_off_the_price_list",),
+    ),
+    # a staff tool that works something out, and one beside the system of record; a CI change
+    # is neither
+    (
+        "Duty allocation for the depot controllers",
+        "Our 24 depot controllers allocate drivers to duties on a whiteboard. The new allocation "
+        "tool suggests matches and checks drivers' hours and rest rules before a duty is confirmed.",
+        "internal-tooling",
+        ("rules or calculations the tool works out",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Tablet check-in for the service advisors",
+        "Our service advisors fill in a paper job card and retype it into the dealer system. They "
+        "will check cars in on a tablet that sends each job straight into the dealer system.",
+        "internal-tooling",
+        ("system of record it works beside",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Faster CI for every team",
+        "Our CI pipeline will run the test suite in parallel on new runners, for all engineering teams.",
+        "internal-tooling",
+        (),
+        ("rules or calculations the tool works out", "system of record it works beside"),
+        (),
+        (),
+    ),
+    # our people who sign in to serve someone hold up that work when they cannot get in; a
+    # shopper's passkey holds up nobody
+    (
+        "Second step for the clinical system",
+        "Optometrists in our 200 practices will sign in to the clinical system on the test-room PCs "
+        "with a second step, and the screen locks after 5 idle minutes.",
+        "identity-access",
+        ("Staff who cannot sign in quickly",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Passkeys for our shoppers",
+        "Shoppers can sign in to our online shop with a passkey instead of a password.",
+        "identity-access",
+        (),
+        ("Staff who cannot sign in quickly",),
+        (),
+        (),
+    ),
+    # records someone's safety rests on, moved; a product catalogue has none
+    (
+        "Patient records into the hosted system",
+        "Each of our 30 dental practices moves its patient records, medical history and allergies "
+        "into the new hosted system over a weekend.",
+        "data-migration",
+        ("Fields that someone's safety rests on",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Product catalogue into a new PIM",
+        "Our 40,000 product descriptions and prices move into a new product information system.",
+        "data-migration",
+        (),
+        ("Fields that someone's safety rests on",),
+        (),
+        (),
+    ),
+    # a camera's recordings are not a form's typed passwords; a session replay's are
+    (
+        "Person detection on the outdoor cameras",
+        "Our outdoor cameras will detect people and save a 20-second clip when someone walks up the drive.",
+        "ml-llm",
+        ("Recordings, photos, scans or locations",),
+        ("passwords, card numbers",),
+        (),
+        (),
+    ),
+    (
+        "Session replays of the checkout",
+        "Record session replays of the checkout pages to find where people give up.",
+        "product-feature",
+        ("passwords, card numbers",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Single sign-on for the staff wiki",
+        "Staff will sign in to the wiki with the company's single sign-on instead of a separate password.",
+        "identity-access",
+        (),
+        (),
+        (),
+        (
+            "account_takeover_or_fraud_cases",
+            "record_openings_outside_own_caseload",
+            "one_time_code_delivery_failures",
+        ),
+    ),
+]
+
 # sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
 # look-alike must not get
-_WHAT_A_FEATURE_DOES = [
-    (name, description, kind, present, absent, (metric,) if metric else (), ())
-    for name, description, kind, present, absent, metric in _SESSION_23 + _SESSION_24
-] + _SESSION_25
+_WHAT_A_FEATURE_DOES = (
+    [
+        (name, description, kind, present, absent, (metric,) if metric else (), ())
+        for name, description, kind, present, absent, metric in _SESSION_23 + _SESSION_24
+    ]
+    + _SESSION_25
+    + _SESSION_26
+)
 
 
 @pytest.mark.parametrize(

@@ -1078,6 +1078,42 @@ def test_support_is_named_the_contact_centre_where_the_people_served_phone_in(pl
     assert "Customer Support" in names and "Customer Support (contact centre)" not in names, names
 
 
+def test_the_tool_s_users_are_named_as_the_text_names_them(plan_of: PlanOf) -> None:
+    # the staff the text names are the tool's internal users: that stakeholder says who they are
+    # (they are not listed twice, and not left out either)
+    names = _stakeholders_of(
+        plan_of,
+        "Concern log for the nurseries",
+        "Nursery staff at our 20 nurseries record safeguarding concerns on paper forms today. An "
+        "internal tool on staff devices will send each concern to the site's lead.",
+    )
+    assert "Internal users of the tool and their team leads (nursery staff)" in names, names
+    assert "Nursery staff" not in names, names
+    # a name that is one of the stakeholder's own words says nothing more
+    names = _stakeholders_of(
+        plan_of,
+        "Refund screen in the support console",
+        "Support agents will issue partial refunds from a new screen in the support console.",
+    )
+    assert "Internal users of the tool and their team leads" in names, names
+
+
+def test_a_collection_s_records_bring_its_curators_and_an_archived_project_does_not(plan_of: PlanOf) -> None:
+    names = _stakeholders_of(
+        plan_of,
+        "Collection records to the new system",
+        "The museum's 240,000 object records, loans and image links move into a new collections "
+        "management system over one weekend.",
+    )
+    assert "Curators, registrars and collections staff" in names, names
+    names = _stakeholders_of(
+        plan_of,
+        "Archive finished projects",
+        "Users can archive finished projects, hiding them from the project list without deleting them.",
+    )
+    assert "Curators, registrars and collections staff" not in names, names
+
+
 def test_known_as_is_refused_on_a_first_order_group() -> None:
     # a first-order group is named as it is; another name for it would be silently ignored
     fields = {

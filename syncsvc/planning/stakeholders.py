@@ -19,6 +19,7 @@ from syncsvc.catalog.stakeholders import (
     StakeholderTemplate,
     TaskMatcher,
     TaskSelector,
+    normalize,
     phrase_search,
 )
 from syncsvc.model import CommItem, Conflict, Finding, PlannedTask, RaciRow, Stakeholder
@@ -163,6 +164,7 @@ def _parties(
         ids = rollout.matching(sels)  # matched once per selector list, then looked up
         return next((t.name for t in ctx.tasks if t.id in ids), None) if ids else None
 
+    staff_words = _staff_words(spec, cat)
     for t in cat.stakeholders:
         if t.id in covered:
             continue
@@ -186,6 +188,8 @@ def _parties(
             name = f"{name} ({alias})"
         if t.id == "customers" and (own := _public_word(spec, cat, t)) is not None:
             name = f"{name} ({own})"  # the text's own word for them: "Customers and end users (members)"
+        elif own_names := staff_words.get(t.id):
+            name = f"{name} ({', '.join(own_names)})"  # "Internal users of the tool ... (nursery staff)"
         second.append(_Party(_out(t, cat, name, "second", f"{t.why} Added because: {reason}."), t, False))
     named = _named(spec, cat, [*first, *mine, *second], taken)
     ordered = sorted([*first, *mine, *named], key=lambda p: (not p.is_pm, _rank(p)))
@@ -221,6 +225,25 @@ def _public_word(spec: Spec, cat: StakeholderCatalog, customers: StakeholderTemp
                 plural = w + "s" if not w.endswith("s") and w + "s" in public else w
                 return None if plural in plain else plural
     return None
+
+
+def _staff_words(spec: Spec, cat: StakeholderCatalog) -> dict[str, list[str]]:
+    """The organisation's own people the text names whom a second-order template stands for, by
+    its id ("nursery staff" -> the tool's internal users): `_named` leaves them out as covered, so
+    the template says them instead, at most two, in the text's words. A name that is one of the
+    template's own aliases ("support agents") says nothing more and is not repeated."""
+    if cat.named is None or spec.stakeholders:
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, t in cat.named.find(spec.feature_name, spec.description):
+        if t is not cat.named.staff_template or (known := cat.template_for("", name)) is None:
+            continue
+        if known.order == "first" or normalize(name) in {normalize(a) for a in known.aliases}:
+            continue
+        names = out.setdefault(known.id, [])
+        if len(names) < 2:
+            names.append(name.lower())
+    return out
 
 
 def _named(spec: Spec, cat: StakeholderCatalog, parties: list[_Party], taken: set[str]) -> list[_Party]:
