@@ -6760,6 +6760,47 @@ _SESSION_26 = [
         (),
         (),
     ),
+    # devices used where the work is done: the conditions there, and Wi-Fi dead spots on our
+    # own sites; a form at an office desk has neither
+    (
+        "Pick lists on rugged tablets",
+        "Our 140 pickers in the freezer and chillers will work from rugged tablets on the shop floor "
+        "instead of printed pick lists.",
+        "internal-tooling",
+        ("devices fail in the conditions of the work", "No signal or Wi-Fi"),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Expense claims in a web form",
+        "Office staff will submit expense claims in a web form instead of a spreadsheet.",
+        "internal-tooling",
+        (),
+        ("devices fail in the conditions of the work",),
+        (),
+        (),
+    ),
+    # a model that decides about people is watched for the gap between groups
+    (
+        "Shortlisting applicants with a model",
+        "A model will rank the 3,000 applicants for our graduate scheme and shortlist the top 300 "
+        "for interview.",
+        "ml-llm",
+        (),
+        (),
+        ("outcome_gap_between_groups",),
+        (),
+    ),
+    (
+        "Product descriptions drafted by AI",
+        "A large language model drafts descriptions for our 20,000 products, checked by the copy team.",
+        "ml-llm",
+        (),
+        (),
+        (),
+        ("outcome_gap_between_groups",),
+    ),
     (
         "Single sign-on for the staff wiki",
         "Staff will sign in to the wiki with the company's single sign-on instead of a separate password.",
