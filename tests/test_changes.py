@@ -6801,6 +6801,37 @@ _SESSION_26 = [
         (),
         ("outcome_gap_between_groups",),
     ),
+    # a reminder is judged by what people do after it; an alarm by the false ones; a shipping
+    # email by neither
+    (
+        "Reminder before the boiler service is due",
+        "Customers get a text and an email a month before their yearly boiler service is due, with a "
+        "link to book.",
+        "notifications-messaging",
+        (),
+        (),
+        ("reminded_action_rate_drop",),
+        ("false_or_needless_alert_rate",),
+    ),
+    (
+        "Freezer temperature alarms",
+        "Sensors in our 40 shops' freezers text the duty manager when a freezer goes outside its "
+        "range, and call the next person if nobody acknowledges within 10 minutes.",
+        "notifications-messaging",
+        (),
+        (),
+        ("false_or_needless_alert_rate",),
+        (),
+    ),
+    (
+        "Order shipped email",
+        "Customers get an email when their order ships, with the tracking link.",
+        "notifications-messaging",
+        (),
+        (),
+        (),
+        ("reminded_action_rate_drop", "false_or_needless_alert_rate"),
+    ),
     (
         "Single sign-on for the staff wiki",
         "Staff will sign in to the wiki with the company's single sign-on instead of a separate password.",
