@@ -667,6 +667,13 @@ def test_people_named_by_their_place_and_a_plan_lists_at_most_four(plan_of: Plan
         "Lab",
     ]  # heads first, then places
     assert _names("Samples", "The lab sends results back to the contact centre.") == ["Contact centre", "Lab"]
+    # people named after a unit of two words keep the whole unit, and the unit is not named again
+    assert _names("Last order on screen", "Contact centre agents will see the customer's last order.") == [
+        "Contact centre agents"
+    ]
+    assert _names("Open repairs", "Call centre advisers will see each caller's open repairs.") == [
+        "Call centre advisers"
+    ]
     # a plan lists four, after leaving out those it has (the engineers are its engineering team)
     plan = plan_of(
         BASE.format(name="Book an appointment online", description=description, tolerance="medium")

@@ -320,6 +320,7 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
     places, with_word = set(n.places), set(n.places_with_word)
     not_places, openers = set(n.not_before_places) | things, set(n.place_openers)
     place_things = set(n.not_after_places) | theirs | places | heads | {"team", "teams", "staff"}
+    units = {" ".join(words_of(u)) for u in n.units}
 
     def template(word: str) -> StakeholderTemplate:
         if word in staff:
@@ -370,6 +371,12 @@ def _named(n: NamedPeople, texts: Sequence[str]) -> list[tuple[str, StakeholderT
                 lead = before[0] if len(before) == 2 else None
                 opens = lead is None or lead in stop or not lead.isalpha()
                 mod = before[-1] if before and starts(before[-1]) and opens else None
+                # a unit of two words before the head names it whole ("contact centre agents",
+                # not "centre agents")
+                if len(before) == 2 and (unit := " ".join(words_of(f"{before[0]} {before[1]}"))) in units:
+                    add(" ".join(tokens[i - 2 : i + 1]), _singular(w), template(w))
+                    seen.add(unit)  # the unit is named with them, not again on its own
+                    continue
                 if mod is None and w in generic:
                     continue
                 words = [*([tokens[i - 1]] if mod else []), tokens[i]]

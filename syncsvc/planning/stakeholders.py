@@ -186,7 +186,7 @@ def _parties(
         # what the organisation calls them: "Customer Support (contact centre)"
         if (alias := next((k.name for k in t.known_as if facts.reason(k.when, find)), None)) is not None:
             name = f"{name} ({alias})"
-        if t.id == "customers" and (own := _public_word(spec, cat, t)) is not None:
+        elif t.id == "customers" and (own := _public_word(spec, cat, t)) is not None:
             name = f"{name} ({own})"  # the text's own word for them: "Customers and end users (members)"
         elif own_names := staff_words.get(t.id):
             name = f"{name} ({', '.join(own_names)})"  # "Internal users of the tool ... (nursery staff)"
