@@ -5406,6 +5406,51 @@ def test_a_device_or_a_printed_sheet_of_our_own_people_reads_a_staff_tool(
     assert (kinds[:1] == ["internal-tooling"]) is staff_tool, kinds
 
 
+@pytest.mark.parametrize(
+    ("name", "description", "kind"),
+    [
+        # work offered to the nearest person is matching, not an everyday change
+        (
+            "Allocate jobs by nearest ETA",
+            "Jobs are offered to drivers by zone queue today. We will switch auto-allocation to offer each "
+            "job to the driver with the shortest road ETA.",
+            "search-recommendations",
+        ),
+        # a fare fixed by zone and a supplement at busy times are prices
+        (
+            "Fixed airport fares and a night supplement",
+            "Airport runs are priced on the mileage tariff today. We will introduce fixed fares by postcode "
+            "zone and a 1.3x supplement on Friday and Saturday nights.",
+            "pricing-packaging",
+        ),
+        # who may open a building's doors, taken away by a rule
+        (
+            "Door access follows membership",
+            "Door access is managed in the access-control system. Out-of-hours access is suspended for "
+            "accounts 21 days overdue and revoked the day after a membership ends.",
+            "identity-access",
+        ),
+        # tablets at the sites where our own people work
+        (
+            "Changeover app for housekeepers",
+            "Housekeeping teams work from a printed list today. The 300 housekeepers and supervisors will "
+            "get a web app on park tablets showing their assigned units and a checklist.",
+            "internal-tooling",
+        ),
+        # customers building their own order from a menu is a product feature
+        ("Pizza menu builder", "Customers build their own takeaway pizza from our menu.", "product-feature"),
+        # supplements sold in a shop are no price rule
+        (
+            "Vitamin supplements in the online shop",
+            "Customers can buy our vitamin supplements in the online shop and have them delivered.",
+            "product-feature",
+        ),
+    ],
+)
+def test_what_a_text_says_it_changes_reads_its_kind(name: str, description: str, kind: str) -> None:
+    assert _kinds(name, description)[:1] == [kind]
+
+
 def test_a_text_that_reaches_a_driver_brings_the_risk_of_reading_it_at_the_wheel(plan_of: PlanOf) -> None:
     plan = plan_of(
         _spec(
@@ -6847,6 +6892,198 @@ _SESSION_26 = [
     ),
 ]
 
+_SESSION_27 = [
+    # work offered to people paid by the job by an algorithm: fairness, gaming and declined offers;
+    # work allocated to employed engineers has neither
+    (
+        "Offer each job to the nearest driver",
+        "Jobs go to the driver who has waited longest on the rank today. We will offer each job to the "
+        "driver with the shortest road ETA, for all 400 self-employed drivers.",
+        "search-recommendations",
+        ("offered as unfair",),
+        (),
+        ("offered_job_decline_rate",),
+        (),
+    ),
+    (
+        "Allocate call-outs to the closest engineer",
+        "Our planners allocate boiler call-outs by postcode area today. The system will allocate each "
+        "call-out to the closest qualified engineer on shift.",
+        "search-recommendations",
+        (),
+        ("offered as unfair",),
+        (),
+        ("offered_job_decline_rate",),
+    ),
+    # a voice agent on the phone lines: mishearing, a caller in distress, a working hand-off
+    (
+        "AI voice agent for out-of-hours calls",
+        "An AI voice agent will answer our out-of-hours lines, take the caller's address and the fault, "
+        "and book an engineer, passing the call to a person when it cannot.",
+        "ml-llm",
+        ("voice agent does not recognise", "Speech recognition mishears", "no clear or working handoff"),
+        (),
+        ("call_abandonment_rate", "bot_escalation_rate"),
+        (),
+    ),
+    (
+        "Transcribe carers' voice notes",
+        "Carers record a voice note after each visit and the app transcribes it into the visit record "
+        "for the office to check.",
+        "ml-llm",
+        ("Speech recognition mishears",),
+        ("voice agent does not recognise",),
+        (),
+        ("call_abandonment_rate",),
+    ),
+    # prices moved by a rule with demand: a wrong price set by the rule, bookings re-priced, the
+    # channels out of line; a plain price rise has none of them
+    (
+        "Demand-based prices for parking",
+        "Parking at our 30 car parks costs a fixed hourly rate today. Prices will move daily with "
+        "occupancy and booking pace, within a floor and ceiling each site sets, for drivers booking online.",
+        "pricing-packaging",
+        ("moves prices with demand", "re-priced", "inconsistent across channels"),
+        (),
+        ("prices_at_floor_or_ceiling",),
+        (),
+    ),
+    (
+        "New membership price",
+        "Our monthly membership goes up from 30 to 35 pounds in May; members who joined before then keep "
+        "their current price until renewal.",
+        "pricing-packaging",
+        (),
+        ("moves prices with demand", "re-priced"),
+        (),
+        ("prices_at_floor_or_ceiling",),
+    ),
+    # children and vulnerable passengers carried on routes
+    (
+        "Route planner for school transport",
+        "We run 60 home-to-school routes for the council, many with a passenger assistant on board. A "
+        "planner will assign drivers and escorts to routes and print the run sheets.",
+        "internal-tooling",
+        ("Missed or late pickups",),
+        (),
+        ("missed_or_late_pickups",),
+        (),
+    ),
+    (
+        "Parents give permission for school trips online",
+        "Parents will give permission for their child's school trips in the school app instead of on a "
+        "paper slip.",
+        "product-feature",
+        (),
+        ("Missed or late pickups",),
+        (),
+        ("missed_or_late_pickups",),
+    ),
+    # records holding health or religious data, and requests acted on for the right person
+    (
+        "Retention rules for client records",
+        "Our 40 salons keep client records, including health questions and allergy notes for treatments, "
+        "forever. Records of clients not seen for three years will be deleted, and clients can ask us to "
+        "erase their details.",
+        "privacy-compliance",
+        ("Special category data", "data request is acted on without checking"),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Delete old invoices after seven years",
+        "Invoices older than seven years will be deleted from the billing system each January.",
+        "privacy-compliance",
+        (),
+        ("Special category data", "data request is acted on without checking"),
+        (),
+        (),
+    ),
+    # scores that decide results, and a score of another sort
+    (
+        "Live scoring in the club app",
+        "Members will enter their competition scores hole by hole in the club app, and the leaderboard "
+        "and handicaps update when the round is signed off.",
+        "mobile-release",
+        ("Scores that decide results",),
+        (),
+        ("score_corrections_or_disputes",),
+        (),
+    ),
+    (
+        "Credit score shown in the banking app",
+        "Customers will see their credit score and what changed it in the banking app each month.",
+        "product-feature",
+        (),
+        ("Scores that decide results",),
+        (),
+        ("score_corrections_or_disputes",),
+    ),
+    # access taken away when someone stops paying or leaves; pausing by choice takes nothing away
+    (
+        "Door access follows membership status",
+        "Door access cards are removed by hand today. Access will be suspended automatically for "
+        "accounts 21 days overdue and revoked the day after a membership ends.",
+        "identity-access",
+        ("suspended or revoked on wrong, stale or late status", "should lose access keep it"),
+        ("post spam",),
+        ("wrongful_suspension_count",),
+        (),
+    ),
+    (
+        "Members pause their membership",
+        "Members can pause their gym membership for up to three months from the app.",
+        "product-feature",
+        (),
+        ("suspended or revoked on wrong, stale or late status",),
+        (),
+        ("wrongful_suspension_count",),
+    ),
+    # a phone's live location: battery, background limits and accuracy; a tracking number is no GPS
+    (
+        "Follow the locksmith on a map",
+        "Customers can follow the locksmith on a map until they arrive, using the location of the "
+        "locksmith's phone.",
+        "product-feature",
+        ("Live location drains phone batteries", "Phone positions are wrong"),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Tracking number in the dispatch email",
+        "Customers get the parcel tracking number in the dispatch email with a link to the carrier's page.",
+        "product-feature",
+        (),
+        ("Live location drains phone batteries", "Phone positions are wrong"),
+        (),
+        (),
+    ),
+    # a season's fee in one invoice split into monthly Direct Debits: cash flow, leavers, credit rules
+    (
+        "Pitch fees by monthly Direct Debit",
+        "Owners get one pitch-fee invoice for the next season today. They will pay it by ten monthly "
+        "Direct Debits set up in the owner portal.",
+        "payments-billing",
+        ("Splitting the yearly charge",),
+        (),
+        (),
+        (),
+    ),
+    # a balance paid to drivers by BACS is no direct debit collected from them
+    (
+        "Daily payouts to drivers",
+        "Drivers are paid their weekly balance by BACS on Thursday today. They will get daily payouts "
+        "by Faster Payments, with rent and commission deducted.",
+        "payments-billing",
+        ("amounts paid out are worked out wrong",),
+        ("Direct debits break the scheme's rules",),
+        (),
+        ("direct_debit_returns_and_cancellations",),
+    ),
+]
+
 # sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
 # look-alike must not get
 _WHAT_A_FEATURE_DOES = (
@@ -6856,6 +7093,7 @@ _WHAT_A_FEATURE_DOES = (
     ]
     + _SESSION_25
     + _SESSION_26
+    + _SESSION_27
 )
 
 
