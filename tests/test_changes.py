@@ -7071,6 +7071,48 @@ _SESSION_27 = [
         (),
         (),
     ),
+    # work handed out by a rule or a suggestion: how often people change its choice by hand
+    (
+        "Suggested carer for each unfilled visit",
+        "Coordinators fill the rota by hand today. The rota tool will suggest the nearest free carer for "
+        "each unfilled visit, and coordinators accept or change it.",
+        "search-recommendations",
+        (),
+        (),
+        ("assignment_override_rate",),
+        (),
+    ),
+    (
+        "Suggested cost codes for expense lines",
+        "Our finance staff code 20,000 expense lines a month. An AI model will suggest the cost code for "
+        "each line, and staff accept or change it.",
+        "ml-llm",
+        (),
+        (),
+        ("suggestion_override_or_reject_rate",),
+        (),
+    ),
+    # a check charged per call on an invoice takes no card payment
+    (
+        "Check whether a SIM was swapped",
+        "Banks will ask our API whether the SIM behind a mobile number was changed in the last few days, "
+        "charged per check and invoiced monthly.",
+        "public-api-sdk",
+        (),
+        ("double charges",),
+        (),
+        ("double_charge_count",),
+    ),
+    # an app's access to a connected account, not a person's consent to their data
+    (
+        "Connect the accounting app",
+        "Customers connect their Xero account with OAuth, and their invoices sync to it every hour.",
+        "backend-api",
+        ("OAuth tokens expire",),
+        ("lose consent",),
+        (),
+        (),
+    ),
     # a balance paid to drivers by BACS is no direct debit collected from them
     (
         "Daily payouts to drivers",

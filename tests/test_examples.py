@@ -461,6 +461,24 @@ def test_known_features_of_no_kind_drop_a_kind_the_rules_read_unsurely(
     assert "known features like it are work of no kind of change ('Lobby poster 0'" in note.message
 
 
+def test_known_features_of_no_kind_keep_a_reading_that_names_the_product_surface_it_changes() -> None:
+    # the same posters as above, but the text also changes a page of the website
+    catalog = _with_examples(
+        [
+            *(
+                _ex(f"Lobby poster {i}", "Print the opening hours on a poster for the lobby screens")
+                for i in range(6)
+            ),
+            *ZORB,
+        ]
+    )
+    name, description = "Lobby screens", "Show the opening hours on the lobby screens and on our website"
+    [rules, *_] = catalog.changes.detect(name, description)
+    assert rules.score / rules.profile.threshold < BLEND.sure
+    reading = catalog.changes.read(name, description)
+    assert reading.dropped is None and reading.kinds[:1] == [rules]
+
+
 def test_the_rules_kind_stands_when_the_known_features_agree_with_it() -> None:
     catalog = _with_examples(
         [_ex(f"Dark theme {i}", "A dark theme for the app screens", "ui-frontend") for i in range(5)]

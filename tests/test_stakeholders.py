@@ -1121,6 +1121,22 @@ def test_a_collection_s_records_bring_its_curators_and_an_archived_project_does_
     assert "Curators, registrars and collections staff" not in names, names
 
 
+def test_records_kept_or_deleted_that_hold_money_bring_finance(plan_of: PlanOf) -> None:
+    names = _stakeholders_of(
+        plan_of,
+        "Delete former members' records after six years",
+        "Former members' records, with their bank details and payment history, will be deleted six years "
+        "after they leave.",
+    )
+    assert "Finance" in names, names
+    names = _stakeholders_of(
+        plan_of,
+        "Delete old event photos after two years",
+        "Photos from our club events will be deleted from the gallery two years after they were taken.",
+    )
+    assert "Finance" not in names, names
+
+
 def test_known_as_is_refused_on_a_first_order_group() -> None:
     # a first-order group is named as it is; another name for it would be silently ignored
     fields = {

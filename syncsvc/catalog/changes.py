@@ -373,6 +373,9 @@ class ChangeCatalog(CatalogModel):
     # product surfaces that keep every `about_work` group's text a change (an app, a page, "users
     # can"), beside each group's own `unless`
     about_surfaces: list[Keyword] = Field(default_factory=list)
+    # product surfaces whose naming keeps known features of no kind from dropping the rules'
+    # reading (`read`): a portal or a page changed is a change, whatever people's work is like it
+    drop_surfaces: list[Keyword] = Field(default_factory=list)
     # phrases where a veto's or an about-guard's word has another sense (a hotel's front desk is
     # no office desk, plant hire no hiring): masked before vetoes and the about reading (guards and
     # people's work) are read
@@ -417,6 +420,7 @@ class ChangeCatalog(CatalogModel):
             *self.about_unless,
             *self.about_lifted_by,
             *self.about_surfaces,
+            *self.drop_surfaces,
         ]
         for w in self.about_work:
             keywords += [*w.words, *w.also, *w.unless]
@@ -479,6 +483,17 @@ class ChangeCatalog(CatalogModel):
             # a specific kind of change
             guarded = False
         return guarded or _people_work(self.about_work, self.about_surfaces, self.surface_teams, n, d, seen)
+
+    def _surfaced(self, name: str, description: str) -> bool:
+        """Does the text name a product surface that keeps its reading (`drop_surfaces`: an app,
+        a page, a portal), outside the names of teams ("the app team")?"""
+        if not self.drop_surfaces:
+            return False
+        seen = self._texts(name, description)
+        return any(
+            seen.index(seen.unguarded(t, self.surface_teams)).keyword(self.drop_surfaces) is not None
+            for t in (name, description)
+        )
 
     def _sensed(self, name: str, description: str, seen: Texts) -> tuple[str, str]:
         """The name and description with `other_senses` masked: the texts vetoes and
@@ -636,7 +651,11 @@ class ChangeCatalog(CatalogModel):
                 # text that goes part of the way to a price change)
                 v = vote([nb for nb in heard if nb.kind in known], weighted=blend.weighted) or v
         held = sum(nb.similarity for nb in heard if ids[:1] and ids[0] in nb.profiles)
-        kinds = blend_kinds(ids, v, blend, known=known, strength=strength, held=held)
+        # a text that names the product surface it changes (a portal, a page, an app) is like
+        # people's work of its trade (hiring drives, audits) in topic, not in what changes
+        surfaced = bool(blend.drop_surfaced) and v is not None and v.kind is None and bool(ids)
+        surfaced = surfaced and self._surfaced(name, description)
+        kinds = blend_kinds(ids, v, blend, known=known, strength=strength, held=held, surfaced=surfaced)
         if v is None:
             return Reading(rules)
         if not kinds:
@@ -906,6 +925,7 @@ def load_changes(folders: Sequence[Path]) -> ChangeCatalog:
         "about_lifted_by": [],
         "about_work": [],
         "about_surfaces": [],
+        "drop_surfaces": [],
         "other_senses": [],
         "facets": [],
     }
