@@ -7096,8 +7096,8 @@ _SESSION_27 = [
     (
         "Check whether a SIM was swapped",
         "Banks will ask our API whether the SIM behind a mobile number was changed in the last few days, "
-        "charged per check and invoiced monthly.",
-        "public-api-sdk",
+        "charged per check.",
+        "payments-billing",
         (),
         ("double charges",),
         (),

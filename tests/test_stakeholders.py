@@ -1125,8 +1125,8 @@ def test_records_kept_or_deleted_that_hold_money_bring_finance(plan_of: PlanOf) 
     names = _stakeholders_of(
         plan_of,
         "Delete former members' records after six years",
-        "Former members' records, with their bank details and payment history, will be deleted six years "
-        "after they leave.",
+        "Former clients' files and financial records will be deleted seven years after their last "
+        "matter closes.",
     )
     assert "Finance" in names, names
     names = _stakeholders_of(
@@ -1135,6 +1135,32 @@ def test_records_kept_or_deleted_that_hold_money_bring_finance(plan_of: PlanOf) 
         "Photos from our club events will be deleted from the gallery two years after they were taken.",
     )
     assert "Finance" not in names, names
+
+
+def test_ads_sold_against_the_product_bring_ad_sales(plan_of: PlanOf) -> None:
+    names = _stakeholders_of(
+        plan_of,
+        "Radio ad insertion in the cloud",
+        "Move the encoders of our 12 stations, where the regional ads are inserted into each stream, to a "
+        "cloud service, station by station.",
+    )
+    assert "Ad sales and ad operations" in names, names
+    names = _stakeholders_of(
+        plan_of,
+        "Download episodes over Wi-Fi only",
+        "Listeners can choose to download new episodes of the shows they follow over Wi-Fi only.",
+    )
+    assert "Ad sales and ad operations" not in names, names
+
+
+def test_records_moved_into_a_new_system_bring_its_supplier(plan_of: PlanOf) -> None:
+    names = _stakeholders_of(
+        plan_of,
+        "Planning register into the new system",
+        "All 40,000 planning applications and their documents move from the old system into the new "
+        "system over one weekend.",
+    )
+    assert "Supplier of the system being moved (its support and project team)" in names, names
 
 
 def test_known_as_is_refused_on_a_first_order_group() -> None:
