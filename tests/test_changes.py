@@ -7113,6 +7113,48 @@ _SESSION_27 = [
         (),
         (),
     ),
+    # staff who sign in where they serve people: the queue and the time per customer
+    (
+        "Named logins with a second step for reception",
+        "Reception staff at our 24 parks share one login on the front desk PCs today. Each will sign in "
+        "with their own login and a second step.",
+        "identity-access",
+        (),
+        (),
+        ("service_time_at_sign_in_points",),
+        (),
+    ),
+    (
+        "Passkeys for customers",
+        "Customers will be able to sign in to their account with a passkey instead of a password.",
+        "identity-access",
+        (),
+        (),
+        (),
+        ("service_time_at_sign_in_points",),
+    ),
+    # a second check before bank details change guards money: takeovers and fraud
+    (
+        "A second check before members change their bank details",
+        "Members of our pension scheme will need a second check, a code to their phone, before they "
+        "change their bank details online.",
+        "identity-access",
+        (),
+        (),
+        ("account_takeover_or_fraud_cases",),
+        (),
+    ),
+    # money paid out fast: fraud cashes out there
+    (
+        "Earned wages early",
+        "Shift workers at our client firms can take up to half their earned wages early, paid to their "
+        "debit card within minutes.",
+        "payments-billing",
+        (),
+        (),
+        ("payout_fraud_and_chargebacks",),
+        (),
+    ),
     # a balance paid to drivers by BACS is no direct debit collected from them
     (
         "Daily payouts to drivers",
