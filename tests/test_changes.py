@@ -5477,7 +5477,7 @@ def test_a_login_change_names_the_support_load_it_brings(plan_of: PlanOf) -> Non
             "Coaches at our 80 clubs stop sharing one club login and sign in with their own password.",
         )
     )
-    assert "Support load surges in each wave: help desk calls" in _titles(plan)
+    assert "Support load rises sharply in each wave: help desk calls" in _titles(plan)
 
 
 def test_work_in_a_regulated_activity_names_its_sector_rules_unasked(plan_of: PlanOf) -> None:

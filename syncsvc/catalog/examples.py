@@ -344,15 +344,15 @@ class Blend:
 # words go two thirds of the way to a price change had four everyday changes beside three price
 # changes, so no kind; three development features that had no kind got one (+15 risk, +5 trigger
 # concepts, nothing lost; primary and mechanism right on as many)
-# Session 27, 2,585 known features: a reading of a text that names the product surface it changes
-# (a portal, a page, a system) is dropped only by 9 of the 13 of no kind (`drop_surfaced`), not 6.
-# Chosen on the development sets, not by the grid: of the readings 6 of no kind dropped and a
-# named surface would keep, four changes had 6 or 7 beside them (a
-# background-check provider switch beside hiring drives, a visa-expiry page, a pay-range rule for
-# job ads, clearance levels on files: risk +10 -1, triggers +8, primary +2, mechanism +3, no new
-# wrong-sense hit), while five pieces of people's work that name a surface in passing (a mock
-# inspection of the "quality system", a training module "on the learning portal") had 9 to 12
-# (one change, a migration of training records, had 9 and stays without a kind)
+# Session 27, 2,585 known features: a reading of a text that names the product surface it changes (a
+# portal, a page, a system) is dropped only by 9 of the 13 of no kind (`drop_surfaced`), not 6.
+# Chosen on the development sets, not by the grid: of the readings 6 of no kind dropped and a named
+# surface would keep, four changes had 6 or 7 beside them (a background-check provider switch beside
+# hiring drives, a visa-expiry page, a pay-range rule for job ads, clearance levels on files: risk
+# +10 -1, triggers +8, primary +2, mechanism +3, no new wrong-sense hit), while five pieces of
+# people's work that name a surface in passing (a mock inspection of the "quality system", a
+# training module "on the learning portal") had 9 to 12 (one change, a migration of training
+# records, had 9 and stays without a kind)
 BLEND = Blend(
     k=13,
     override=9,
