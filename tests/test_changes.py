@@ -1028,6 +1028,14 @@ def test_a_product_feature_leads_a_kind_read_only_from_where_it_lives() -> None:
             "Visitors can see the price per ticket on the receipt they get by email.",
             "pricing-packaging",
         ),
+        # session 28: "written" beside "automatically" is content a model writes, not a notice
+        # given in writing
+        (
+            "New storage unit prices",
+            "Unit prices rise 4% from 1 June; customers get 30 days' written notice and the new price "
+            "applies automatically at their next monthly payment.",
+            "ml-llm",
+        ),
     ],
 )
 def test_a_kind_is_not_read_from_a_word_in_another_sense(name: str, description: str, not_kind: str) -> None:
@@ -5445,6 +5453,76 @@ def test_a_device_or_a_printed_sheet_of_our_own_people_reads_a_staff_tool(
             "Customers can buy our vitamin supplements in the online shop and have them delivered.",
             "product-feature",
         ),
+        # session 28: a price rise given in written notice is a price change
+        (
+            "New storage unit prices",
+            "Unit prices rise 4% from 1 June; customers get 30 days' written notice and the new price "
+            "applies automatically at their next monthly payment.",
+            "pricing-packaging",
+        ),
+        # business clients charged by a published rate card or a markup over pay
+        (
+            "Published rate cards for guarding clients",
+            "Each of our 300 guarding clients has an hourly charge rate negotiated by its account "
+            "manager. From 1 July every client moves to one of two published rate cards with a "
+            "fixed markup over the officer's pay rate.",
+            "pricing-packaging",
+        ),
+        # fines for lateness scrapped and a charge removed
+        (
+            "Go fine-free at the toy library",
+            "Members pay 20p a day for late toys today. From 1 April we will stop overdue fines, "
+            "write off what members owe and scrap the reservation charge.",
+            "pricing-packaging",
+        ),
+        # a charge for shared services split by what each block actually costs
+        (
+            "Service charges by actual block costs",
+            "Leaseholders in our 40 blocks pay the same flat service charge. From April each "
+            "block's service charge will be its own share of actual cleaning and lift contract "
+            "costs.",
+            "pricing-packaging",
+        ),
+        # a job site's shift-pattern filter is no rota of ours
+        (
+            "Relevance-ranked shift search for bank nurses",
+            "Bank nurses search 3,000 open shifts a week, sorted by date today. We will rank "
+            "shifts by relevance with ward, grade, distance and shift-pattern filters, so nurses "
+            "find the right shifts first.",
+            "search-recommendations",
+        ),
+        # homes recommended to applicants, and a ranked shortlist for each
+        (
+            "Recommended homes for applicants",
+            "About 5,000 households on the housing register bid for empty homes each year. "
+            "Applicants will see recommended homes that fit their assessed need, and officers get "
+            "a ranked shortlist for each advert.",
+            "search-recommendations",
+        ),
+        # one console given to our own agents
+        (
+            "One console for our booking agents",
+            "Our 60 customer care agents switch between the booking system, email and a "
+            "spreadsheet of refunds. We will give them one console showing the booking, the hotel "
+            "and the messages, with refunds up to a limit per agent level.",
+            "internal-tooling",
+        ),
+        # an app named as our staff's own
+        (
+            "Staff tablet app for meter readers",
+            "Meter readers write readings on paper cards in areas with no signal. We will give "
+            "them a staff tablet app that works offline and syncs readings when it finds signal.",
+            "internal-tooling",
+        ),
+        # how long personal data is kept, cut, and data no longer recorded
+        (
+            "Shorter retention of guest Wi-Fi logs",
+            "Our hotels keep guest Wi-Fi session logs (room number, device and sites visited) for "
+            "two years, and the Wi-Fi sign-in page asks for name and email. We will cut retention "
+            "to 30 days, stop recording sites visited, replace the form with a click-through page "
+            "and delete the historic data.",
+            "privacy-compliance",
+        ),
     ],
 )
 def test_what_a_text_says_it_changes_reads_its_kind(name: str, description: str, kind: str) -> None:
@@ -7168,6 +7246,201 @@ _SESSION_27 = [
     ),
 ]
 
+_SESSION_28 = [
+    # session 28: part of the pay drawn before payday: the advance must come off the next pay run
+    (
+        "Early pay for care workers",
+        "Care workers are paid monthly. They will be able to draw up to half of their earned "
+        "wages early from the app, and what they draw is deducted in the monthly payroll.",
+        "payments-billing",
+        ("Pay drawn early",),
+        (),
+        ("advances_not_deducted",),
+        (),
+    ),
+    (
+        "Weekly pay for care workers",
+        "Care workers are paid monthly by BACS today. From June they will be paid weekly for the "
+        "hours approved each week.",
+        "payments-billing",
+        (),
+        ("Pay drawn early", "Self-billing"),
+        (),
+        ("advances_not_deducted",),
+    ),
+    # a sign-in rule enforced on staff and contractors: the busiest days, their own phones; a rule
+    # customers may turn on has neither
+    (
+        "MFA for depot staff",
+        "About 900 depot staff and 150 contractor drivers sign in to the dispatch system with a "
+        "password. We will require multi-factor authentication through an authenticator app for "
+        "everyone and replace shared logins with named accounts.",
+        "identity-access",
+        ("Enforcement lands on the busiest days", "Staff and contractors told to use their own phones"),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Two-step sign-in for shoppers",
+        "Shoppers will be able to turn on two-step sign-in with an authenticator app from their "
+        "account settings.",
+        "identity-access",
+        (),
+        (
+            "Enforcement lands on the busiest days",
+            "Staff and contractors told to use their own phones",
+            "Attacks on sign-in go on",
+        ),
+        (),
+        (),
+    ),
+    # a password rule brought in after attacks: the attacks go on
+    (
+        "Passwords instead of PINs for members",
+        "After credential-stuffing attempts, members will need a 10-character password instead of "
+        "their 4-digit PIN, and accounts lock for 15 minutes after 5 failed attempts.",
+        "identity-access",
+        ("Attacks on sign-in go on",),
+        (),
+        (),
+        (),
+    ),
+    # an identity check inside onboarding: people who give up part way, the manual review queue
+    (
+        "Right-to-work checks with a new provider",
+        "Every new warehouse starter must pass a right-to-work check before their first shift. We "
+        "will move to a certified identity service provider that reads the passport and does the "
+        "share-code check inside our onboarding app.",
+        "vendor-migration",
+        ("give up part way",),
+        (),
+        ("verification_manual_review_share",),
+        (),
+    ),
+    # clocking in by the phone's position: wrong or faked hours; a position shown to customers is no clock-in
+    (
+        "Clock in at the client site",
+        "Our cleaners sign a paper sheet at each office they clean. Version 4 of the cleaners' "
+        "app lets them clock in and clock out when their phone's GPS shows they are on site, and "
+        "feeds the hours to payroll.",
+        "mobile-release",
+        ("Clocking in by location",),
+        (),
+        ("clock_in_failures_and_corrections",),
+        (),
+    ),
+    (
+        "Show customers where the engineer is",
+        "Customers waiting for a boiler repair will see the engineer's live position on a map for "
+        "the last 30 minutes before the visit.",
+        "product-feature",
+        (),
+        ("Clocking in by location", "Two people accept"),
+        (),
+        ("clock_in_failures_and_corrections",),
+    ),
+    # a shift offered to many, the first to accept getting it: two people accept the same place
+    (
+        "Offer open shifts to many at once",
+        "When a shift is not filled, supervisors phone bank staff one by one. We will send the "
+        "shift offer by text to the 30 best-matched bank staff, and the first to accept gets the "
+        "shift.",
+        "notifications-messaging",
+        ("Two people accept the same shift",),
+        (),
+        ("double_booked_offers",),
+        (),
+    ),
+    # work sent to whoever ranks top on scores: the same few get most of it; the closest engineer
+    # alone is no ranking
+    (
+        "Route each job to the best-ranked installer",
+        "Jobs go to the installer nearest the customer today. We will rank installers by "
+        "distance, open jobs, past acceptance and quality scores, and send each job to the "
+        "top-ranked installer automatically.",
+        "search-recommendations",
+        ("Ranking by scores sends most work",),
+        (),
+        ("work_share_top_tenth",),
+        (),
+    ),
+    (
+        "Allocate call-outs to the closest engineer",
+        "Our planners allocate boiler call-outs by postcode area today. The system will allocate "
+        "each call-out to the closest qualified engineer on shift.",
+        "search-recommendations",
+        (),
+        ("Ranking by scores", "Two people accept"),
+        (),
+        ("work_share_top_tenth",),
+    ),
+    # a model's suggested priority: urgent cases under-rated
+    (
+        "AI call notes for the repairs line",
+        "Advisors type up each call and raise the repair by hand. An AI assistant will transcribe "
+        "the call, write the note and draft the repair order with a suggested priority, which the "
+        "advisor checks.",
+        "ml-llm",
+        ("under-rates urgent",),
+        (),
+        ("suggested_priority_raised_by_staff",),
+        (),
+    ),
+    # an assistant answering residents hears disclosures of harm; a shop's assistant is not asked
+    (
+        "AI assistant on the council website",
+        "An AI assistant on the council website will answer residents' questions about bins, "
+        "parking permits and council tax from our own pages, day and night.",
+        "ml-llm",
+        ("disclose harm",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Shopping assistant on our store",
+        "An AI assistant on our online shop will answer shoppers' questions about sizes and "
+        "delivery from our product pages.",
+        "ml-llm",
+        (),
+        ("disclose harm", "under-rates urgent"),
+        (),
+        (),
+    ),
+    # photos sent from an app with a report; a gallery on a page is no upload
+    (
+        "Report a leak with photos in the app",
+        "The next release of our tenant app lets people report a leak with up to five photos and "
+        "follow its status.",
+        "mobile-release",
+        ("Photos sent from the app fail",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Photo gallery on product pages",
+        "Product pages will show up to eight photos in a swipeable gallery on the website.",
+        "ui-frontend",
+        (),
+        ("Photos sent from the app fail",),
+        (),
+        (),
+    ),
+    # payouts to partners with self-billing statements; weekly pay for staff is neither
+    (
+        "Weekly payouts to partner garages",
+        "Partner garages are paid monthly for the jobs they complete. We will pay them weekly "
+        "with a self-billing statement and deduct refunds automatically.",
+        "payments-billing",
+        ("Self-billing statements",),
+        (),
+        ("payouts_duplicated_or_off_statement",),
+        (),
+    ),
+]
+
 # sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
 # look-alike must not get
 _WHAT_A_FEATURE_DOES = (
@@ -7178,6 +7451,7 @@ _WHAT_A_FEATURE_DOES = (
     + _SESSION_25
     + _SESSION_26
     + _SESSION_27
+    + _SESSION_28
 )
 
 
