@@ -1107,6 +1107,10 @@ def test_the_tool_s_users_are_named_as_the_text_names_them(plan_of: PlanOf) -> N
 
 _CURATORS = "Curators, registrars and collections staff"
 _SUPPLIER = "Supplier of the system being moved (its support and project team)"
+_EQUIPMENT = (
+    "Supplier of the equipment or bought-in system it works through (gates, tills, ticket machines, "
+    "access control, telematics, a records system)"
+)
 
 
 @pytest.mark.parametrize(
@@ -1160,6 +1164,54 @@ _SUPPLIER = "Supplier of the system being moved (its support and project team)"
             "system over one weekend.",
             _SUPPLIER,
             True,
+        ),
+        # session 28: a sign-in rule put on the organisation's own people: HR; one customers may
+        # turn on is not theirs
+        (
+            "MFA for depot staff",
+            "About 900 depot staff and 150 contractor drivers sign in to the dispatch system with a "
+            "password. We will require multi-factor authentication through an authenticator app for "
+            "everyone and replace shared logins with named accounts.",
+            "HR / people team",
+            True,
+        ),
+        (
+            "Two-step sign-in for shoppers",
+            "Shoppers will be able to turn on two-step sign-in with an authenticator app from their "
+            "account settings.",
+            "HR / people team",
+            False,
+        ),
+        # pay worked out from the hours a change records: payroll
+        (
+            "Clock in at the client site",
+            "Our cleaners sign a paper sheet at each office they clean. Version 4 of the cleaners' app "
+            "lets them clock in and clock out when their phone's GPS shows they are on site, and feeds "
+            "the hours to payroll.",
+            "Payroll team",
+            True,
+        ),
+        (
+            "Show customers where the engineer is",
+            "Customers waiting for a boiler repair will see the engineer's live position on a map for the "
+            "last 30 minutes before the visit.",
+            "Payroll team",
+            False,
+        ),
+        # equipment another company supplies that the change works through: its supplier
+        (
+            "Scan in at the turnstiles with the app",
+            "Members of our 30 leisure centres will scan a code in the app at the turnstiles instead of "
+            "showing their membership card at reception.",
+            _EQUIPMENT,
+            True,
+        ),
+        (
+            "Fewer barriers to joining online",
+            "We will remove the barriers to joining online: fewer form fields, and members can pay by "
+            "card or direct debit.",
+            _EQUIPMENT,
+            False,
         ),
     ],
 )
