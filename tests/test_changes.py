@@ -2734,19 +2734,21 @@ def test_the_media_partners_a_text_names_are_stakeholders(plan_of: PlanOf) -> No
 
 
 @pytest.mark.parametrize(
-    ("name", "description", "mechanism"),
+    ("name", "description", "kind", "mechanism"),
     [
         # a new API, or a new version beside the old: served behind a flag, turned off again
         (
             "Tracking API for shops",
             "Shops that send parcels with us can pull each parcel's tracking events into their own "
             "systems through a new API, with a key per shop.",
+            "public-api-sdk",
             "flag_off",
         ),
         (
             "Timetable feed version 2",
             "Journey planners get version 2 of our timetable feed in GTFS beside version 1, with "
             "platform numbers and live delays.",
+            "public-api-sdk",
             "flag_off",
         ),
         # what existing callers get changes: routing them back is the way back
@@ -2754,15 +2756,33 @@ def test_the_media_partners_a_text_names_are_stakeholders(plan_of: PlanOf) -> No
             "Switch off version 1 of the timetable feed",
             "Journey planners still call version 1 of our timetable feed; after two brownouts we switch "
             "version 1 off for good at the end of March.",
+            "public-api-sdk",
             "route_to_previous_version",
+        ),
+        # session 28: details made private or hidden from public pages: nothing is deleted, the flag
+        # shows them as before; a deletion is not undone by a flag
+        (
+            "Members' profiles private by default",
+            "On our running club platform every member's profile, with their name, photo and race "
+            "times, is public today. From May profiles become private by default, shown only to "
+            "members of the same club, and members can make theirs public again.",
+            "privacy-compliance",
+            "flag_off",
+        ),
+        (
+            "Delete old member profiles",
+            "Profiles of members who left more than two years ago will be deleted every night, and "
+            "hidden from public pages until then.",
+            "privacy-compliance",
+            "pause_and_restore",
         ),
     ],
 )
-def test_an_api_added_beside_the_old_one_is_undone_by_its_flag(
-    plan_of: PlanOf, name: str, description: str, mechanism: str
+def test_an_api_or_a_rule_added_beside_the_old_one_is_undone_by_its_flag(
+    plan_of: PlanOf, name: str, description: str, kind: str, mechanism: str
 ) -> None:
     plan = plan_of(_spec(name, description))
-    assert _ids(plan)[:1] == ["public-api-sdk"]
+    assert _ids(plan)[:1] == [kind]
     assert plan.rollback is not None and plan.rollback.mechanism == mechanism
     assert [f for f in plan.findings if f.kind == "two_am_test"] == []
 
