@@ -7459,6 +7459,26 @@ _SESSION_28 = [
         ("payouts_duplicated_or_off_statement",),
         (),
     ),
+    # people who book their own repair visit pick the wrong job type; a table booked online has none
+    (
+        "Book a boiler repair online",
+        "Customers who report a boiler fault wait for a call back today. They will be able to pick a "
+        "slot straight away from our engineers' live availability.",
+        "product-feature",
+        ("pick the wrong type or length",),
+        (),
+        (),
+        (),
+    ),
+    (
+        "Book a table online",
+        "Diners can pick a slot and book a table online for up to eight people.",
+        "product-feature",
+        (),
+        ("pick the wrong type or length",),
+        (),
+        (),
+    ),
 ]
 
 # sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
