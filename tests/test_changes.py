@@ -7479,6 +7479,28 @@ _SESSION_28 = [
         (),
         (),
     ),
+    # people who sign in to what moves: sign-in failures against the week before; stock records
+    # moved under staff who do not sign in to them have none
+    (
+        "Members' accounts onto the new booking platform",
+        "The 40,000 members of the clubs we took over sign in to their old booking site. Their "
+        "accounts, bookings and passwords move to our platform on one night in May.",
+        "data-migration",
+        (),
+        (),
+        ("sign_in_failures_after_switch",),
+        (),
+    ),
+    (
+        "Stock records into the new ERP",
+        "Move the 80,000 stock records and open purchase orders of our two warehouses into the new ERP "
+        "over one weekend, then switch the old system off.",
+        "data-migration",
+        (),
+        (),
+        (),
+        ("sign_in_failures_after_switch",),
+    ),
 ]
 
 # sessions 23 and 24 named one trigger per case (or none); session 25 names several, and those a
