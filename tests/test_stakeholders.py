@@ -1107,6 +1107,7 @@ def test_the_tool_s_users_are_named_as_the_text_names_them(plan_of: PlanOf) -> N
 
 _CURATORS = "Curators, registrars and collections staff"
 _SUPPLIER = "Supplier of the system being moved (its support and project team)"
+_CLAIMS = "Our insurer and claims team (footage and photos kept as claims evidence)"
 _EQUIPMENT = (
     "Supplier of the equipment or bought-in system it works through (gates, tills, ticket machines, "
     "access control, telematics, a records system)"
@@ -1211,6 +1212,20 @@ _EQUIPMENT = (
             "We will remove the barriers to joining online: fewer form fields, and members can pay by "
             "card or direct debit.",
             _EQUIPMENT,
+            False,
+        ),
+        # footage kept or deleted is claims evidence: our insurer and claims team
+        (
+            "Delete van dashcam footage after 30 days",
+            "Footage from the dashcams in our 300 vans is kept for a year today. From March it will be "
+            "deleted after 30 days unless an incident or a claim puts it on hold.",
+            _CLAIMS,
+            True,
+        ),
+        (
+            "Live beach camera on the website",
+            "Visitors to our website can watch a live camera stream of the beach and the surf.",
+            _CLAIMS,
             False,
         ),
     ],
